@@ -1,0 +1,73 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { Db } from '../../modules/context.js';
+
+/** An open database: PGlite in-process or a node-postgres pool. */
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where the data lives. */
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; poolSize: number; log?: Logger }
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'pglite-memory'; loadDataDir?: Blob };
+
+/** Opens the database; for PGlite the caller must already hold the data-dir lock. */
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === 'postgres') return openPostgres(target.url, target.poolSize, target.log);
+  const client =
+    target.kind === 'pglite'
+      ? await (async () => {
+          await mkdir(target.dataDir, { recursive: true });
+          return PGlite.create(`${target.dataDir}/pgdata`);
+        })()
+      : await PGlite.create(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
+  const db = drizzlePglite(client) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: async () => {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+function openPostgres(url: string, poolSize: number, log?: Logger): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'greenlist', connectionTimeoutMillis: 5000 });
+  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', (err) => log?.warn({ err: { message: err.message } }, 'idle database connection lost'));
+  const db = drizzlePg(pool) as unknown as Db;
+  let closed = false;
+  return {
+    kind: 'postgres',
+    db,
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: async () => {
+      if (!closed) {
+        closed = true;
+        await pool.end();
+      }
+    },
+  };
+}
+
+/** Runs raw SQL and returns its rows (both drivers expose `.rows`). */
+export async function queryRows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
+  const res = (await db.execute(query)) as unknown as { rows: T[] };
+  return res.rows;
+}

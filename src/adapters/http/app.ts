@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { AppError } from '../../lib/errors.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Db } from '../../modules/context.js';
+import { installAuth } from './auth.js';
+import { installErrorHandling } from './error-handler.js';
+import { apiKeyRoutes } from './routes/api-keys.routes.js';
+import { auditRoutes } from './routes/audit.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { userRoutes } from './routes/users.routes.js';
+import { workspaceRoutes } from './routes/workspace.routes.js';
+
+/** Everything the HTTP app needs; built by the entrypoint (or a test). */
+export interface AppDeps {
+  db: Db;
+  ping: () => Promise<void>;
+  clock: Clock;
+  log: Logger;
+  bodyLimitBytes: number;
+  rateLimitPerKeyPerMinute: number;
+  rateLimitPerIpPerMinute: number;
+  trustProxy: boolean;
+  publicUrl: string;
+  version: string;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+/** Builds the Fastify app without listening, so tests drive it with `inject()`. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimitBytes,
+    trustProxy: deps.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+    hsts: deps.publicUrl.startsWith('https://') ? { maxAge: 15552000 } : false,
+  });
+  await app.register(cookie);
+  const reqDeps = { db: deps.db, clock: deps.clock };
+  installAuth(app, reqDeps);
+  // Per-process buckets: this is abuse protection, not a correctness rule, so it needs no shared state.
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'preHandler',
+    keyGenerator: (req) => (req.principal?.actor.id ? `key:${req.principal.actor.id}` : `ip:${req.ip}`),
+    max: (req) => (req.principal ? deps.rateLimitPerKeyPerMinute : deps.rateLimitPerIpPerMinute),
+    timeWindow: 60_000,
+    allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+    errorResponseBuilder: (_req, ctx) =>
+      new AppError('RATE_LIMITED', `rate limit of ${ctx.max} requests per minute reached; retry in ${Math.ceil(ctx.ttl / 1000)} s`, { retry_after_seconds: Math.ceil(ctx.ttl / 1000) }, true),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Greenlist API', version: deps.version, description: 'Consent-first WhatsApp contact lists. Authenticate with `Authorization: Bearer <api key>`.' },
+      servers: [{ url: deps.publicUrl }],
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } });
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  healthRoutes(app, deps.ping);
+  authRoutes(app, reqDeps, { secureCookies: deps.publicUrl.startsWith('https://') });
+  workspaceRoutes(app, reqDeps);
+  userRoutes(app, reqDeps);
+  apiKeyRoutes(app, reqDeps);
+  auditRoutes(app, reqDeps);
+  return app;
+}

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { notFound } from '../../../lib/errors.js';
+import { apiKeyOut, createApiKey, createApiKeyIn, createdApiKeyOut, getApiKey, listApiKeys, revokeApiKey } from '../../../modules/workspaces/index.js';
+import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
+import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
+
+/** API keys: create (shown once), list, read, revoke. */
+export function apiKeyRoutes(app: FastifyInstance, deps: RequestDeps): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const config = { permission: 'apikeys:manage' as const };
+  const tags = ['api keys'];
+  r.post('/api/v1/api-keys', { config, schema: { tags, summary: 'Create an API key (the key is in this response only)', body: createApiKeyIn, response: { 201: createdApiKeyOut } } }, (req, reply) =>
+    runMutation(req, reply, deps, 201, (ctx) => createApiKey(ctx, req.body)),
+  );
+  r.get('/api/v1/api-keys', { config, schema: { tags, summary: 'List API keys', querystring: pageQuery, response: { 200: pageOf(apiKeyOut) } } }, (req) =>
+    listApiKeys(ctxOf(req, deps), req.query),
+  );
+  r.get('/api/v1/api-keys/:id', { config, schema: { tags, summary: 'One API key', params: idParams, response: { 200: apiKeyOut } } }, (req) => {
+    if (!isUuid(req.params.id)) throw notFound('api key', req.params.id);
+    return getApiKey(ctxOf(req, deps), req.params.id);
+  });
+  r.delete('/api/v1/api-keys/:id', { config, schema: { tags, summary: 'Revoke an API key (effective immediately)', params: idParams, response: { 200: apiKeyOut } } }, (req, reply) => {
+    if (!isUuid(req.params.id)) throw notFound('api key', req.params.id);
+    return runMutation(req, reply, deps, 200, (ctx) => revokeApiKey(ctx, req.params.id));
+  });
+}

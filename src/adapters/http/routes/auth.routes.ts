@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../../lib/errors.js';
+import { logIn, logOut, loginIn, ROLES, SESSION_TTL_MS } from '../../../modules/workspaces/index.js';
+import { SESSION_COOKIE } from '../auth.js';
+import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
+
+const meOut = z.object({
+  workspace_id: z.string(),
+  actor: z.object({ type: z.string(), id: z.string().nullable(), role: z.enum(ROLES) }),
+});
+
+/** Admin UI login/logout and "who am I". */
+export function authRoutes(app: FastifyInstance, deps: RequestDeps, opts: { secureCookies: boolean }): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['auth'];
+  r.post(
+    '/api/v1/auth/login',
+    {
+      config: { public: true, rateLimit: { max: 10, timeWindow: 60_000, keyGenerator: (req) => `login:${req.ip}` } },
+      schema: { tags, summary: 'Log in to the admin UI (sets the session cookie)', body: loginIn, response: { 200: meOut } },
+    },
+    async (req, reply) => {
+      const s = await logIn(deps.db, req.body, { now: deps.clock.now(), log: req.log, requestId: req.id });
+      reply.setCookie(SESSION_COOKIE, s.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: opts.secureCookies,
+        maxAge: Math.floor(SESSION_TTL_MS / 1000),
+      });
+      return { workspace_id: s.workspaceId, actor: { type: 'user', id: s.userId, role: s.role } };
+    },
+  );
+  r.post('/api/v1/auth/logout', { schema: { tags, summary: 'End the current session', response: { 204: z.null() } } }, async (req, reply) => {
+    const sessionId = req.principal?.sessionId;
+    if (!sessionId) throw new AppError('AUTH_REQUIRED', 'logout ends a cookie session; API keys are revoked with DELETE /api/v1/api-keys/:id');
+    await runMutation(req, reply, deps, 204, (ctx) => logOut(ctx, sessionId));
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return null;
+  });
+  r.get('/api/v1/auth/me', { schema: { tags, summary: 'The authenticated caller', response: { 200: meOut } } }, (req) => {
+    const ctx = ctxOf(req, deps);
+    return { workspace_id: ctx.workspaceId, actor: ctx.actor };
+  });
+}

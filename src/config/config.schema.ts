@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(fallback);
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be greater than 0').default(fallback);
+
+/** Every environment variable Greenlist reads, with defaults. Keys are the variable names. */
+export const configSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  GREENLIST_DATA_DIR: z.string().min(1).default('./data'),
+  GREENLIST_PORT: port(8080),
+  GREENLIST_HOST: z.string().min(1).default('127.0.0.1'),
+  GREENLIST_MASTER_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'must be 32 bytes as 64 hex characters or base64 (generate one with: openssl rand -hex 32)')
+    .optional(),
+  GREENLIST_PUBLIC_URL: z.url('must be an absolute URL such as https://lists.example.com').optional(),
+  GREENLIST_SIMULATOR_PORT: port(8081),
+  GREENLIST_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GREENLIST_BODY_LIMIT_BYTES: positiveInt(1_048_576),
+  GREENLIST_DB_POOL_SIZE: positiveInt(10),
+  GREENLIST_RATE_LIMIT_PER_KEY: positiveInt(6000),
+  GREENLIST_RATE_LIMIT_PER_IP: positiveInt(600),
+  GREENLIST_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+});
+
+/** Validated configuration, in the shape the rest of the code uses. */
+export interface Config {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  port: number;
+  host: string;
+  masterKey: Buffer | undefined;
+  publicUrl: string;
+  simulatorPort: number;
+  logLevel: string;
+  bodyLimitBytes: number;
+  dbPoolSize: number;
+  rateLimitPerKeyPerMinute: number;
+  rateLimitPerIpPerMinute: number;
+  trustProxy: boolean;
+}

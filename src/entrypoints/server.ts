@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import { buildApp } from '../adapters/http/app.js';
+import { startControlServer, type ControlServer } from '../adapters/control/control-channel.js';
+import { startSweepRunner, type SweepRunner } from '../adapters/worker/sweep-runner.js';
+import { ADMIN_COMMANDS } from './admin-commands.js';
+import { openRuntime, type Runtime } from './runtime.js';
+import { allSweeps } from './sweeps.js';
+
+/** Which parts a process runs. */
+export type Role = 'start' | 'api' | 'worker';
+
+/** A running Greenlist process. */
+export interface RunningServer {
+  runtime: Runtime;
+  app: FastifyInstance | undefined;
+  url: string | undefined;
+  stop(): Promise<void>;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Opens the runtime and starts the HTTP server and/or the worker for `role`. */
+export async function startServer(config: Config, log: Logger, role: Role): Promise<RunningServer> {
+  const runtime = await openRuntime(config, log);
+  const { database, clock } = runtime;
+  let app: FastifyInstance | undefined;
+  let worker: SweepRunner | undefined;
+  let control: ControlServer | undefined;
+  let url: string | undefined;
+  try {
+    if (role !== 'worker') {
+      app = await buildApp({
+        db: database.db,
+        ping: database.ping,
+        clock,
+        log,
+        bodyLimitBytes: config.bodyLimitBytes,
+        rateLimitPerKeyPerMinute: config.rateLimitPerKeyPerMinute,
+        rateLimitPerIpPerMinute: config.rateLimitPerIpPerMinute,
+        trustProxy: config.trustProxy,
+        publicUrl: config.publicUrl,
+        version: VERSION,
+      });
+      url = await app.listen({ host: config.host, port: config.port });
+    }
+    if (role !== 'api') worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps() });
+    if (runtime.lock) {
+      const handlers = Object.fromEntries(Object.entries(ADMIN_COMMANDS).map(([name, cmd]) => [name, (args: Record<string, unknown>) => cmd(runtime, args)]));
+      control = await startControlServer(handlers);
+      await runtime.lock.update({ controlPort: control.port, controlToken: control.token });
+    }
+  } catch (err) {
+    await app?.close();
+    await worker?.stop();
+    await runtime.close();
+    throw err;
+  }
+  log.info({ role, url, database: database.kind, version: VERSION }, `Greenlist ${role} ready${url ? ` on ${url}` : ''}`);
+  let stopping: Promise<void> | undefined;
+  return {
+    runtime,
+    app,
+    url,
+    // In-flight HTTP requests finish, the worker's current sweep finishes, then the database closes.
+    stop: () =>
+      (stopping ??= (async () => {
+        await app?.close();
+        await worker?.stop();
+        await control?.close();
+        await runtime.close();
+      })()),
+  };
+}

@@ -1,0 +1,11 @@
+import type { Sweep } from '../adapters/worker/sweep-runner.js';
+import { purgeIdempotencyKeys } from '../modules/idempotency/index.js';
+import { purgeOldSessions } from '../modules/workspaces/index.js';
+
+/** Every periodic job the worker role runs. */
+export function allSweeps(): Sweep[] {
+  return [
+    { name: 'idempotency-keys.purge', everyMs: 10 * 60_000, run: async (db, now) => ({ purged: await purgeIdempotencyKeys(db, now) }) },
+    { name: 'sessions.purge', everyMs: 30 * 60_000, run: async (db, now) => ({ purged: await purgeOldSessions(db, now) }) },
+  ];
+}

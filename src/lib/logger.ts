@@ -1,0 +1,39 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+import { maskPhones, REDACT_PATHS } from './redact.js';
+
+export type { Logger } from 'pino';
+
+/** Options for the process logger. */
+export interface LoggerOptions {
+  level: string;
+  destination?: DestinationStream;
+}
+
+/** Builds the structured logger: JSON lines, tokens and phone numbers redacted, URLs masked. */
+export function createLogger(opts: LoggerOptions): Logger {
+  return pino(
+    {
+      level: opts.level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: {
+        req(req: { id?: string; method?: string; url?: string; ip?: string }) {
+          return { id: req.id, method: req.method, url: req.url ? maskPhones(req.url) : req.url, ip: req.ip };
+        },
+        err: pino.stdSerializers.err,
+      },
+      hooks: {
+        // Messages are free text: mask anything that looks like a phone number before it is written.
+        logMethod(args, method) {
+          const masked = args.map((a) => (typeof a === 'string' ? maskPhones(a) : a)) as typeof args;
+          method.apply(this, masked);
+        },
+      },
+    },
+    opts.destination,
+  );
+}
+
+/** A logger that discards everything (tests, CLI commands that print their own output). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,84 @@
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { Ctx } from '../context.js';
+import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { auditLog } from './audit.tables.js';
+
+/** What a mutation records about itself. */
+export interface AuditEntry {
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** An audit row as the API shows it. */
+export interface AuditRecord {
+  id: number;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  details: Record<string, unknown>;
+  request_id: string | null;
+  created_at: string;
+}
+
+/** Appends an audit row; call it with the same `ctx.db` (transaction) as the change it describes. */
+export async function recordAudit(ctx: Ctx, entry: AuditEntry): Promise<void> {
+  await ctx.db.insert(auditLog).values({
+    workspaceId: ctx.workspaceId,
+    actorType: ctx.actor.type,
+    actorId: ctx.actor.id,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId ?? null,
+    details: entry.details ?? {},
+    requestId: ctx.requestId ?? null,
+    createdAt: ctx.now,
+  });
+}
+
+/** Filters for reading the audit log. */
+export interface AuditQuery {
+  limit: number;
+  cursor?: string;
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+}
+
+/** Lists the workspace's audit log, newest first, with keyset paging. */
+export async function listAuditLog(ctx: Ctx, q: AuditQuery): Promise<Page<AuditRecord>> {
+  const after = decodeCursor<{ id: number }>(q.cursor, ['id']);
+  const rows = await ctx.db
+    .select()
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.workspaceId, ctx.workspaceId),
+        after ? lt(auditLog.id, Number(after.id)) : undefined,
+        q.action ? eq(auditLog.action, q.action) : undefined,
+        q.targetType ? eq(auditLog.targetType, q.targetType) : undefined,
+        q.targetId ? eq(auditLog.targetId, q.targetId) : undefined,
+      ),
+    )
+    .orderBy(desc(auditLog.id))
+    .limit(q.limit + 1);
+  return toPage(
+    rows,
+    q.limit,
+    (r) => ({
+      id: r.id,
+      actor_type: r.actorType,
+      actor_id: r.actorId,
+      action: r.action,
+      target_type: r.targetType,
+      target_id: r.targetId,
+      details: r.details,
+      request_id: r.requestId,
+      created_at: r.createdAt.toISOString(),
+    }),
+    (r) => ({ id: r.id }),
+  );
+}

@@ -1,0 +1,119 @@
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { AppError, notFound } from '../../lib/errors.js';
+import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { randomToken, sha256Hex } from '../../lib/secrets.js';
+import { recordAudit } from '../audit/index.js';
+import type { Actor, Ctx, Db } from '../context.js';
+import { API_KEY_PREFIX, canAssignRole, type Role } from './workspaces.rules.js';
+import { createApiKeyIn, type ApiKeyOut } from './workspaces.schemas.js';
+import { apiKeys } from './workspaces.tables.js';
+
+type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+function toApiKeyOut(r: ApiKeyRow): ApiKeyOut {
+  return {
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    role: r.role as Role,
+    created_at: r.createdAt.toISOString(),
+    last_used_at: r.lastUsedAt?.toISOString() ?? null,
+    revoked_at: r.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * Creates an API key and returns it once. Keys are 256 random bits, so a plain SHA-256 is a safe
+ * and fast (indexed, per-request) lookup; a slow hash would only slow every request.
+ */
+export async function createApiKey(ctx: Ctx, input: unknown): Promise<ApiKeyOut & { key: string }> {
+  const data = createApiKeyIn.parse(input);
+  if (!canAssignRole(ctx.actor.role, data.role)) {
+    throw new AppError('FORBIDDEN_ROLE', `a ${ctx.actor.role} cannot create a key with role ${data.role}`, { field: 'role' });
+  }
+  const key = `${API_KEY_PREFIX}${randomToken(32)}`;
+  const [row] = await ctx.db
+    .insert(apiKeys)
+    .values({
+      workspaceId: ctx.workspaceId,
+      name: data.name,
+      prefix: key.slice(0, API_KEY_PREFIX.length + 6),
+      keyHash: sha256Hex(key),
+      role: data.role,
+      createdByUserId: ctx.actor.type === 'user' ? ctx.actor.id : null,
+      createdAt: ctx.now,
+    })
+    .returning();
+  await recordAudit(ctx, { action: 'api_key.created', targetType: 'api_key', targetId: row!.id, details: { name: data.name, role: data.role } });
+  return { ...toApiKeyOut(row!), key };
+}
+
+/** Lists the workspace's keys, newest first. */
+export async function listApiKeys(ctx: Ctx, q: { limit: number; cursor?: string }): Promise<Page<ApiKeyOut>> {
+  const after = decodeCursor<{ t: string; id: string }>(q.cursor, ['t', 'id']);
+  const rows = await ctx.db
+    .select()
+    .from(apiKeys)
+    .where(
+      and(
+        eq(apiKeys.workspaceId, ctx.workspaceId),
+        after
+          ? or(lt(apiKeys.createdAt, new Date(after.t)), and(eq(apiKeys.createdAt, new Date(after.t)), lt(apiKeys.id, after.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+    .limit(q.limit + 1);
+  return toPage(rows, q.limit, toApiKeyOut, (r) => ({ t: r.createdAt.toISOString(), id: r.id }));
+}
+
+/** One key of the workspace; another workspace's key is a 404. */
+export async function getApiKey(ctx: Ctx, id: string): Promise<ApiKeyOut> {
+  const [row] = await ctx.db.select().from(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, ctx.workspaceId)));
+  if (!row) throw notFound('api key', id);
+  return toApiKeyOut(row);
+}
+
+/** Revokes a key; it fails authentication on the very next request, in every process. */
+export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKeyOut> {
+  const [row] = await ctx.db
+    .update(apiKeys)
+    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, ${ctx.now.toISOString()}::timestamptz)` })
+    .where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, ctx.workspaceId)))
+    .returning();
+  if (!row) throw notFound('api key', id);
+  await recordAudit(ctx, { action: 'api_key.revoked', targetType: 'api_key', targetId: id, details: { name: row.name } });
+  return toApiKeyOut(row);
+}
+
+/** The caller behind a valid key. */
+export interface KeyPrincipal {
+  workspaceId: string;
+  actor: Actor;
+}
+
+// last_used_at is informational; writing it on every request would serialise reads on PGlite.
+// Each process writes it at most once a minute per key, and the UPDATE itself is conditional, so
+// several processes never regress it.
+const LAST_USED_RESOLUTION_MS = 60_000;
+const lastUsedWritten = new Map<string, number>();
+
+/** Resolves a presented API key; undefined when unknown or revoked. Never cached, so revocation is immediate. */
+export async function authenticateApiKey(db: Db, key: string, now: Date): Promise<KeyPrincipal | undefined> {
+  if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return undefined;
+  const [row] = await db
+    .select({ id: apiKeys.id, workspaceId: apiKeys.workspaceId, role: apiKeys.role })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, sha256Hex(key)), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  if (!row) return undefined;
+  const last = lastUsedWritten.get(row.id) ?? 0;
+  if (now.getTime() - last >= LAST_USED_RESOLUTION_MS) {
+    lastUsedWritten.set(row.id, now.getTime());
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: now })
+      .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, now))));
+  }
+  return { workspaceId: row.workspaceId, actor: { type: 'api_key', id: row.id, role: row.role as Role } };
+}

@@ -1,0 +1,9 @@
+// The workspaces module: tenants, users and roles, API keys, login sessions.
+export { createWorkspace, ensureDefaultWorkspace, findWorkspaceBySlug, getWorkspace, updateWorkspace, countWorkspaces } from './workspaces.service.js';
+export { createApiKey, listApiKeys, getApiKey, revokeApiKey, authenticateApiKey } from './api-keys.service.js';
+export type { KeyPrincipal } from './api-keys.service.js';
+export { prepareCreateUser, prepareUpdateUser, createUser, listUsers, getUser, updateUser, deleteUser } from './users.service.js';
+export { logIn, logOut, authenticateSession, purgeOldSessions, SESSION_TTL_MS } from './sessions.service.js';
+export { ROLES, roleCan, canAssignRole, API_KEY_PREFIX, SLUG_PATTERN } from './workspaces.rules.js';
+export type { Role, Permission } from './workspaces.rules.js';
+export * from './workspaces.schemas.js';

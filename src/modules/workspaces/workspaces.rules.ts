@@ -1,0 +1,59 @@
+/** Roles, most to least privileged. */
+export const ROLES = ['owner', 'admin', 'marketer', 'agent', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What a caller may do; routes declare the permission they need. */
+export type Permission =
+  | 'workspace:read'
+  | 'workspace:manage'
+  | 'users:manage'
+  | 'apikeys:manage'
+  | 'audit:read'
+  | 'contacts:read'
+  | 'contacts:write'
+  | 'broadcasts:manage'
+  | 'conversations:reply';
+
+const GRANTS: Record<Role, readonly Permission[]> = {
+  owner: [
+    'workspace:read',
+    'workspace:manage',
+    'users:manage',
+    'apikeys:manage',
+    'audit:read',
+    'contacts:read',
+    'contacts:write',
+    'broadcasts:manage',
+    'conversations:reply',
+  ],
+  admin: [
+    'workspace:read',
+    'workspace:manage',
+    'users:manage',
+    'apikeys:manage',
+    'audit:read',
+    'contacts:read',
+    'contacts:write',
+    'broadcasts:manage',
+    'conversations:reply',
+  ],
+  marketer: ['workspace:read', 'contacts:read', 'contacts:write', 'broadcasts:manage', 'conversations:reply'],
+  agent: ['workspace:read', 'contacts:read', 'conversations:reply'],
+  viewer: ['workspace:read', 'contacts:read'],
+};
+
+/** True when `role` carries `permission`. */
+export function roleCan(role: Role, permission: Permission): boolean {
+  return GRANTS[role].includes(permission);
+}
+
+/** True when `actor` may hand out `target` (nobody grants a role above their own; only owners make owners). */
+export function canAssignRole(actor: Role, target: Role): boolean {
+  return ROLES.indexOf(target) >= ROLES.indexOf(actor);
+}
+
+/** Workspace slugs: lowercase letters, digits and dashes, as in URLs. */
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
+
+/** API keys carry a typed prefix so secret scanners can recognise a leaked one. */
+export const API_KEY_PREFIX = 'glk_';

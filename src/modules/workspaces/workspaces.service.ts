@@ -1,0 +1,100 @@
+import { eq, sql } from 'drizzle-orm';
+import { AppError, notFound } from '../../lib/errors.js';
+import { recordAudit } from '../audit/index.js';
+import { SYSTEM_ACTOR, type Ctx, type Db, type Log } from '../context.js';
+import { workspaces } from './workspaces.tables.js';
+import { createWorkspaceIn, updateWorkspaceIn, type WorkspaceOut } from './workspaces.schemas.js';
+
+type WorkspaceRow = typeof workspaces.$inferSelect;
+
+/** Maps a row to the API shape. */
+export function toWorkspaceOut(r: WorkspaceRow): WorkspaceOut {
+  return {
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    settings: r.settings,
+    created_at: r.createdAt.toISOString(),
+    updated_at: r.updatedAt.toISOString(),
+  };
+}
+
+/** Finds a workspace by slug, or undefined. */
+export async function findWorkspaceBySlug(db: Db, slug: string): Promise<WorkspaceRow | undefined> {
+  const [row] = await db.select().from(workspaces).where(eq(workspaces.slug, slug)).limit(1);
+  return row;
+}
+
+/** Creates a workspace; the first audit row in it records who made it. */
+export async function createWorkspace(
+  db: Db,
+  input: { slug: string; name: string },
+  env: { now: Date; log: Log; actor?: Ctx['actor'] },
+): Promise<WorkspaceOut> {
+  const data = createWorkspaceIn.parse(input);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(workspaces)
+      .values({ slug: data.slug, name: data.name, createdAt: env.now, updatedAt: env.now })
+      .onConflictDoNothing({ target: workspaces.slug })
+      .returning();
+    if (!row) throw new AppError('WORKSPACE_SLUG_TAKEN', `a workspace with slug "${data.slug}" already exists`, { field: 'slug' });
+    const ctx: Ctx = { db: tx, workspaceId: row.id, actor: env.actor ?? SYSTEM_ACTOR, now: env.now, log: env.log };
+    await recordAudit(ctx, { action: 'workspace.created', targetType: 'workspace', targetId: row.id, details: { slug: row.slug } });
+    return toWorkspaceOut(row);
+  });
+}
+
+/**
+ * Creates the `default` workspace on first start. Safe to run from several processes at once:
+ * the unique slug makes exactly one insert win.
+ */
+export async function ensureDefaultWorkspace(db: Db, env: { now: Date; log: Log }): Promise<WorkspaceOut> {
+  const existing = await findWorkspaceBySlug(db, 'default');
+  if (existing) return toWorkspaceOut(existing);
+  try {
+    return await createWorkspace(db, { slug: 'default', name: 'Default workspace' }, env);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'WORKSPACE_SLUG_TAKEN') {
+      const row = await findWorkspaceBySlug(db, 'default');
+      if (row) return toWorkspaceOut(row);
+    }
+    throw err;
+  }
+}
+
+/** The caller's workspace. */
+export async function getWorkspace(ctx: Ctx): Promise<WorkspaceOut> {
+  const [row] = await ctx.db.select().from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+  if (!row) throw notFound('workspace');
+  return toWorkspaceOut(row);
+}
+
+/** Renames the workspace or merges keys into its settings (a key set to null is removed). */
+export async function updateWorkspace(ctx: Ctx, input: unknown): Promise<WorkspaceOut> {
+  const data = updateWorkspaceIn.parse(input);
+  const current = await getWorkspace(ctx);
+  const settings = { ...current.settings };
+  for (const [k, v] of Object.entries(data.settings ?? {})) {
+    if (v === null) delete settings[k];
+    else settings[k] = v;
+  }
+  const [row] = await ctx.db
+    .update(workspaces)
+    .set({ name: data.name ?? current.name, settings, updatedAt: ctx.now })
+    .where(eq(workspaces.id, ctx.workspaceId))
+    .returning();
+  await recordAudit(ctx, {
+    action: 'workspace.updated',
+    targetType: 'workspace',
+    targetId: ctx.workspaceId,
+    details: { fields: Object.keys(data), settings_keys: Object.keys(data.settings ?? {}) },
+  });
+  return toWorkspaceOut(row!);
+}
+
+/** Number of workspaces (used by start-up and health reporting). */
+export async function countWorkspaces(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(workspaces);
+  return row?.n ?? 0;
+}
