@@ -5,6 +5,7 @@ import { createLogger, silentLogger } from '../lib/logger.js';
 import { readLiveLock } from '../adapters/db/data-dir-lock.js';
 import { sendControlCommand } from '../adapters/control/control-channel.js';
 import { runMigrations } from '../adapters/db/migrate.js';
+import { isDatabaseDown } from '../adapters/db/database.js';
 import { ADMIN_COMMANDS } from './admin-commands.js';
 import { openRuntime } from './runtime.js';
 import { startServer, type Role } from './server.js';
@@ -22,7 +23,12 @@ function configOrExit(): Config {
 }
 
 function fail(err: unknown): never {
-  const msg = err instanceof AppError ? `${err.message} (${err.code})` : (err as Error).stack ?? String(err);
+  const msg =
+    err instanceof AppError
+      ? `${err.message} (${err.code})`
+      : isDatabaseDown(err)
+        ? `cannot reach the database (${(err as { code?: string }).code ?? (err as Error).message}); check DATABASE_URL and that PostgreSQL is running`
+        : ((err as Error).stack ?? String(err));
   process.stderr.write(`greenlist: ${msg}\n`);
   process.exit(1);
 }

@@ -71,3 +71,14 @@ export async function queryRows<T>(db: Db, query: ReturnType<typeof sql>): Promi
   const res = (await db.execute(query)) as unknown as { rows: T[] };
   return res.rows;
 }
+
+const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+
+/** True when `err` (or its cause) says the database cannot be reached. */
+export function isDatabaseDown(err: unknown): boolean {
+  for (let e = err as { code?: string; message?: string; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+    if (e.code && DOWN_CODES.has(e.code)) return true;
+    if (typeof e.message === 'string' && /Connection terminated|connection timeout|PGlite is closed/i.test(e.message)) return true;
+  }
+  return false;
+}

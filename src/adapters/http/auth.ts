@@ -12,6 +12,8 @@ export interface RouteAuthConfig {
 }
 
 declare module 'fastify' {
+  // Declaration merging needs an interface; it adds RouteAuthConfig's members to Fastify's route config.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface FastifyContextConfig extends RouteAuthConfig {}
 }
 

@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import { AppError } from '../../lib/errors.js';
 import { ERROR_STATUS } from './error-status.js';
+import { isDatabaseDown } from '../db/database.js';
 
 /** A field-level validation problem, as shown in `details.fields`. */
 interface FieldProblem {
@@ -28,17 +29,6 @@ function validationError(fields: FieldProblem[]): AppError {
   const first = fields[0];
   const msg = first ? `${first.field}: ${first.message}${fields.length > 1 ? ` (and ${fields.length - 1} more)` : ''}` : 'request is not valid';
   return new AppError('VALIDATION_FAILED', msg, { fields });
-}
-
-const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
-
-/** True when `err` (or its cause) says the database cannot be reached. */
-export function isDatabaseDown(err: unknown): boolean {
-  for (let e = err as { code?: string; message?: string; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
-    if (e.code && DOWN_CODES.has(e.code)) return true;
-    if (typeof e.message === 'string' && /Connection terminated|connection timeout|PGlite is closed/i.test(e.message)) return true;
-  }
-  return false;
 }
 
 /** Converts anything thrown into an AppError; unknown errors become INTERNAL without leaking their text. */

@@ -1,0 +1,46 @@
+// Lint rules, including the architecture boundary: domain modules never reach adapters,
+// Fastify, process.env or fetch; they declare interfaces the entrypoints wire up.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'migrations/**', 'coverage/**', 'test-results/**', 'web/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use a string-literal union, not a TS enum (design.md §4).' }],
+    },
+  },
+  {
+    files: ['src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/adapters/**', '**/entrypoints/**', '**/simulator/**', '**/config/**'], message: 'Modules must not import adapters, entrypoints, the simulator or config; declare an interface and let the entrypoint wire it.' },
+            { regex: '^\\.\\./[a-z][\\w-]*/(?!index\\.js$|[\\w-]+\\.tables\\.js$)[^/]+$', message: "Call another module through its index.ts, not its internal files." },
+            { group: ['fastify', '@fastify/*', 'fastify-*', 'pg', '@electric-sql/*', 'undici', 'node-fetch', 'axios'], message: 'Modules must not depend on HTTP frameworks, drivers or HTTP clients.' },
+          ],
+        },
+      ],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Modules get configuration through ctx/arguments, never process.env.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'Modules must not call the network; use a gateway interface.' },
+        { name: 'process', message: 'Modules must not read process state; take it as input.' },
+      ],
+    },
+  },
+  {
+    files: ['src/lib/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/modules/**', '**/adapters/**', '**/entrypoints/**'], message: 'lib/ holds no domain knowledge and depends on nothing above it.' }] }],
+    },
+  },
+);

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from './helpers/app.js';
+
+let t: TestApp;
+let a: { workspaceId: string; key: string };
+let b: { workspaceId: string; key: string };
+const ids: Record<string, string> = {};
+
+// One object of workspace A per resource with an id route, and a valid body for each write.
+// A new `/{id}` route without an entry here fails the coverage test below.
+const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknown> }> = {
+  '/api/v1/api-keys/{id}': { id: () => ids.apiKey!, bodies: {} },
+  '/api/v1/users/{id}': { id: () => ids.user!, bodies: { patch: { name: 'taken over', role: 'viewer' } } },
+};
+
+beforeAll(async () => {
+  t = await createTestApp();
+  a = await t.tenant('tenant-a');
+  b = await t.tenant('tenant-b');
+  ids.apiKey = (await t.call(a.key, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'a-key' } })).json().id;
+  ids.user = (await t.call(a.key, { method: 'POST', url: '/api/v1/users', payload: { email: 'ann@a.example', role: 'admin' } })).json().id;
+});
+afterAll(() => t.close());
+
+async function idRoutes(): Promise<{ path: string; method: string }[]> {
+  const doc = (await t.call(undefined, { method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
+  return Object.entries(doc.paths)
+    .filter(([path]) => path.includes('{id}'))
+    .flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ path, method })));
+}
+
+describe('cross-workspace access matrix', () => {
+  it('has a fixture for every id route in the OpenAPI document', async () => {
+    const routes = await idRoutes();
+    expect(routes.length).toBeGreaterThan(0);
+    for (const r of routes) expect(Object.keys(FIXTURES), `${r.method} ${r.path}`).toContain(r.path);
+  });
+
+  it("answers 404 for every id route called with another workspace's key, and changes nothing", async () => {
+    for (const { path, method } of await idRoutes()) {
+      const fx = FIXTURES[path]!;
+      const url = path.replace('{id}', fx.id());
+      const before = await t.call(a.key, { method: 'GET', url });
+      const res = await t.call(b.key, { method: method.toUpperCase() as 'GET', url, ...(fx.bodies[method] ? { payload: fx.bodies[method] as object } : {}) });
+      expect(res.statusCode, `${method} ${path}`).toBe(404);
+      expect(res.json().error.code).toBe('NOT_FOUND');
+      const after = await t.call(a.key, { method: 'GET', url });
+      expect(after.statusCode).toBe(200);
+      expect(after.json()).toEqual(before.json());
+    }
+  });
+
+  it('answers 404 (not 500) for malformed ids', async () => {
+    for (const { path, method } of await idRoutes()) {
+      const res = await t.call(a.key, { method: method.toUpperCase() as 'GET', url: path.replace('{id}', 'not-a-uuid'), ...(FIXTURES[path]!.bodies[method] ? { payload: FIXTURES[path]!.bodies[method] as object } : {}) });
+      expect(res.statusCode, `${method} ${path}`).toBe(404);
+    }
+  });
+
+  it("never lists another workspace's objects", async () => {
+    const keys = (await t.call(b.key, { method: 'GET', url: '/api/v1/api-keys' })).json().data as { id: string }[];
+    expect(keys.map((k) => k.id)).not.toContain(ids.apiKey);
+    const users = (await t.call(b.key, { method: 'GET', url: '/api/v1/users' })).json().data as { id: string }[];
+    expect(users.map((u) => u.id)).not.toContain(ids.user);
+    const audit = (await t.call(b.key, { method: 'GET', url: '/api/v1/audit-log?limit=1000' })).json().data as { target_id: string }[];
+    expect(audit.map((e) => e.target_id)).not.toContain(ids.user);
+    const ws = (await t.call(b.key, { method: 'GET', url: '/api/v1/workspace' })).json();
+    expect(ws.id).toBe(b.workspaceId);
+  });
+});
