@@ -34,7 +34,8 @@ describe('configuration errors', () => {
   });
 });
 
-describe.skipIf(onPostgres)('embedded mode (PGlite in a data directory)', () => {
+// Spawned processes (PGlite's first start runs initdb) are slow on a loaded 2-core machine.
+describe.skipIf(onPostgres)('embedded mode (PGlite in a data directory)', { timeout: 120_000 }, () => {
   it('creates a key before the first start, then starts on that existing data dir', async () => {
     const dir = await tempDir();
     const created = await runGreenlist(['apikey', 'create', '--name', 'first'], { GREENLIST_DATA_DIR: dir });
@@ -102,7 +103,7 @@ describe.skipIf(onPostgres)('embedded mode (PGlite in a data directory)', () => 
   });
 });
 
-describe.skipIf(!onPostgres)('scale-out on PostgreSQL', () => {
+describe.skipIf(!onPostgres)('scale-out on PostgreSQL', { timeout: 120_000 }, () => {
   it('runs two api processes and a worker against one database', async () => {
     const tdb = await createTestDatabase();
     try {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { findOrCreateContactByWaId } from '../src/modules/contacts/index.js';
 
 let t: TestApp;
 let a: { workspaceId: string; key: string };
@@ -8,9 +9,13 @@ const ids: Record<string, string> = {};
 
 // One object of workspace A per resource with an id route, and a valid body for each write.
 // A new `/{id}` route without an entry here fails the coverage test below.
-const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknown> }> = {
+// `read` is a GET that shows the object, compared before and after the foreign call.
+const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknown>; read?: (id: string) => string }> = {
   '/api/v1/api-keys/{id}': { id: () => ids.apiKey!, bodies: {} },
   '/api/v1/users/{id}': { id: () => ids.user!, bodies: { patch: { name: 'taken over', role: 'viewer' } } },
+  '/api/v1/phone-numbers/{id}': { id: () => ids.number!, bodies: { patch: { display_number: '+1 555 000 9999' } } },
+  '/api/v1/phone-numbers/{id}/refresh': { id: () => ids.number!, bodies: {}, read: (id) => `/api/v1/phone-numbers/${id}` },
+  '/api/v1/contacts/{id}/messages': { id: () => ids.contact!, bodies: {} },
 };
 
 beforeAll(async () => {
@@ -19,6 +24,14 @@ beforeAll(async () => {
   b = await t.tenant('tenant-b');
   ids.apiKey = (await t.call(a.key, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'a-key' } })).json().id;
   ids.user = (await t.call(a.key, { method: 'POST', url: '/api/v1/users', payload: { email: 'ann@a.example', role: 'admin' } })).json().id;
+  ids.number = (
+    await t.call(a.key, {
+      method: 'POST',
+      url: '/api/v1/phone-numbers',
+      payload: { phone_number_id: '1065403522', waba_id: '1022901293', display_number: '+1 555 010 0000', access_token: 'EAAG-token-a', app_secret: 'app-secret-a', verify_token: 'verify-token-a', api_base_url: 'http://127.0.0.1:9' },
+    })
+  ).json().id;
+  ids.contact = (await findOrCreateContactByWaId(t.db, a.workspaceId, '16505550101', 'Ann', new Date())).id;
 });
 afterAll(() => t.close());
 
@@ -40,11 +53,12 @@ describe('cross-workspace access matrix', () => {
     for (const { path, method } of await idRoutes()) {
       const fx = FIXTURES[path]!;
       const url = path.replace('{id}', fx.id());
-      const before = await t.call(a.key, { method: 'GET', url });
+      const readUrl = fx.read ? fx.read(fx.id()) : url;
+      const before = await t.call(a.key, { method: 'GET', url: readUrl });
       const res = await t.call(b.key, { method: method.toUpperCase() as 'GET', url, ...(fx.bodies[method] ? { payload: fx.bodies[method] as object } : {}) });
       expect(res.statusCode, `${method} ${path}`).toBe(404);
       expect(res.json().error.code).toBe('NOT_FOUND');
-      const after = await t.call(a.key, { method: 'GET', url });
+      const after = await t.call(a.key, { method: 'GET', url: readUrl });
       expect(after.statusCode).toBe(200);
       expect(after.json()).toEqual(before.json());
     }

@@ -8,6 +8,10 @@ import { startSweepRunner, type SweepRunner } from '../adapters/worker/sweep-run
 import { ADMIN_COMMANDS } from './admin-commands.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { allSweeps } from './sweeps.js';
+import { wire } from './wiring.js';
+import { startPoller, type Poller } from '../adapters/worker/poller.js';
+import { processPendingWebhooks } from '../modules/inbound/index.js';
+import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
 
 /** Which parts a process runs. */
 export type Role = 'start' | 'api' | 'worker';
@@ -30,9 +34,14 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let worker: SweepRunner | undefined;
   let control: ControlServer | undefined;
   let url: string | undefined;
+  const wiring = wire(database.db, runtime.masterKey, log, clock);
+  let webhookPoller: Poller | undefined;
   try {
     if (role !== 'worker') {
       app = await buildApp({
+        box: wiring.box,
+        gateway: wiring.gateway,
+        webhooks: wiring.webhooks,
         db: database.db,
         ping: database.ping,
         clock,
@@ -46,7 +55,10 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
       });
       url = await app.listen({ host: config.host, port: config.port });
     }
-    if (role !== 'api') worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps() });
+    if (role !== 'api') {
+      worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps() });
+      webhookPoller = startPoller({ name: 'webhooks', idleMs: 100, log, run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now() }) });
+    }
     if (runtime.lock) {
       const handlers = Object.fromEntries(Object.entries(ADMIN_COMMANDS).map(([name, cmd]) => [name, (args: Record<string, unknown>) => cmd(runtime, args)]));
       control = await startControlServer(handlers);
@@ -54,6 +66,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     }
   } catch (err) {
     await app?.close();
+    await webhookPoller?.stop();
     await worker?.stop();
     await runtime.close();
     throw err;
@@ -68,6 +81,8 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     stop: () =>
       (stopping ??= (async () => {
         await app?.close();
+        await wiring.webhooks.committer.close();
+        await webhookPoller?.stop();
         await worker?.stop();
         await control?.close();
         await runtime.close();

@@ -21,20 +21,53 @@ export type ErrorCode =
   | 'USER_LAST_OWNER'
   | 'DATA_DIR_LOCKED'
   | 'DATABASE_UNAVAILABLE'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'PHONE_NUMBER_TAKEN'
+  | 'WEBHOOK_SIGNATURE_INVALID'
+  | 'WEBHOOK_VERIFY_FAILED'
+  | 'WEBHOOK_PAYLOAD_INVALID'
+  | 'WHATSAPP_TRANSIENT'
+  | 'WHATSAPP_RATE_LIMITED'
+  | 'WHATSAPP_PAIR_RATE_LIMITED'
+  | 'WHATSAPP_ECOSYSTEM_LIMITED'
+  | 'WHATSAPP_SPAM_LIMITED'
+  | 'WHATSAPP_WINDOW_CLOSED'
+  | 'WHATSAPP_MARKETING_STOPPED'
+  | 'WHATSAPP_RECIPIENT_UNREACHABLE'
+  | 'WHATSAPP_RECIPIENT_NOT_ALLOWED'
+  | 'WHATSAPP_REQUEST_INVALID'
+  | 'WHATSAPP_MEDIA_FAILED'
+  | 'WHATSAPP_TEMPLATE_REJECTED'
+  | 'WHATSAPP_AUTH_FAILED'
+  | 'WHATSAPP_ACCOUNT_BLOCKED'
+  | 'WHATSAPP_SEND_UNCERTAIN'
+  | 'WHATSAPP_CONNECTION_FAILED';
+
+/**
+ * How a failed external call may be retried:
+ * - transient: back off with jitter and retry;
+ * - pacing: delay only this recipient;
+ * - long_delay: do not retry soon (hours), maybe never;
+ * - permanent_content: never retry this message;
+ * - permanent_account: stop until a human fixes the account;
+ * - uncertain: the request may have been executed; never blindly re-send.
+ */
+export type RetryClass = 'transient' | 'pacing' | 'long_delay' | 'permanent_content' | 'permanent_account' | 'uncertain';
 
 /** The one error type domain code throws; `details` must never carry secrets or full phone numbers. */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
   readonly retryable: boolean;
+  readonly retry: RetryClass | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, retryable = false) {
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, opts: boolean | { retry: RetryClass } = false) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.details = details;
-    this.retryable = retryable;
+    this.retry = typeof opts === 'object' ? opts.retry : undefined;
+    this.retryable = typeof opts === 'object' ? opts.retry === 'transient' || opts.retry === 'pacing' : opts;
   }
 }
 

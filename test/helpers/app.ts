@@ -6,6 +6,10 @@ import type { Ctx, Db } from '../../src/modules/context.js';
 import { createApiKey, createWorkspace, type Role } from '../../src/modules/workspaces/index.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import type { Logger } from 'pino';
+import { wire, type Wiring } from '../../src/entrypoints/wiring.js';
+
+/** The master key test apps seal secrets with. */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 7);
 
 /** A controllable clock for tests. */
 export function testClock(start = new Date('2026-11-22T10:00:00Z')): Clock & { advance(ms: number): void; set(d: Date): void } {
@@ -20,6 +24,8 @@ export interface TestApp {
   testDb: TestDatabase;
   /** Creates a workspace and an API key in it. */
   tenant(slug: string, role?: Role): Promise<{ workspaceId: string; key: string; ctx: Ctx }>;
+  /** The adapters the app was built with (secret box, Cloud API client, webhook intake). */
+  wiring: Wiring;
   /** `app.inject` with a bearer key. */
   call(key: string | undefined, opts: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
@@ -31,7 +37,9 @@ export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPe
   const db = testDb.database.db;
   const log = overrides.log ?? silentLogger();
   const clock = { now: () => new Date() };
+  const wiring = wire(db, TEST_MASTER_KEY, log, clock);
   const app = await buildApp({
+    ...wiring,
     db,
     ping: testDb.database.ping,
     clock,
@@ -58,8 +66,10 @@ export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPe
       const headers = { ...(opts.headers ?? {}), ...(key ? { authorization: `Bearer ${key}` } : {}) };
       return app.inject({ ...opts, headers });
     },
+    wiring,
     async close() {
       await app.close();
+      await wiring.webhooks.committer.close();
       await testDb.close();
     },
   };

@@ -18,6 +18,11 @@ import { authRoutes } from './routes/auth.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { userRoutes } from './routes/users.routes.js';
 import { workspaceRoutes } from './routes/workspace.routes.js';
+import { phoneNumberRoutes } from './routes/phone-numbers.routes.js';
+import { messageRoutes } from './routes/messages.routes.js';
+import { webhookRoutes, type WebhookIntakeDeps } from './routes/webhooks.routes.js';
+import type { SecretBox } from '../../lib/secrets.js';
+import type { WhatsAppGateway } from '../../modules/messaging/index.js';
 
 /** Everything the HTTP app needs; built by the entrypoint (or a test). */
 export interface AppDeps {
@@ -31,6 +36,9 @@ export interface AppDeps {
   trustProxy: boolean;
   publicUrl: string;
   version: string;
+  box: SecretBox;
+  gateway: WhatsAppGateway;
+  webhooks: WebhookIntakeDeps;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -94,5 +102,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   userRoutes(app, reqDeps);
   apiKeyRoutes(app, reqDeps);
   auditRoutes(app, reqDeps);
+  phoneNumberRoutes(app, { ...reqDeps, box: deps.box, gateway: deps.gateway });
+  messageRoutes(app, reqDeps);
+  await webhookRoutes(app, deps.webhooks);
   return app;
 }

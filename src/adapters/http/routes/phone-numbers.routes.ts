@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { notFound } from '../../../lib/errors.js';
+import type { SecretBox } from '../../../lib/secrets.js';
+import type { WhatsAppGateway } from '../../../modules/messaging/index.js';
+import { connectNumber, connectNumberIn, disconnectNumber, getNumber, listNumbers, numberOut, refreshNumberHealth, updateNumber, updateNumberIn } from '../../../modules/numbers/index.js';
+import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
+import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
+
+/** Connected business numbers. Responses never contain tokens, app secrets or verify tokens. */
+export function phoneNumberRoutes(app: FastifyInstance, deps: RequestDeps & { box: SecretBox; gateway: WhatsAppGateway }): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const manage = { permission: 'workspace:manage' as const };
+  const read = { permission: 'workspace:read' as const };
+  const tags = ['phone numbers'];
+  const checkId = (id: string) => {
+    if (!isUuid(id)) throw notFound('phone number', id);
+  };
+  r.post('/api/v1/phone-numbers', { config: manage, schema: { tags, summary: 'Connect a WhatsApp business number', body: connectNumberIn, response: { 201: numberOut } } }, (req, reply) =>
+    runMutation(req, reply, deps, 201, (ctx) => connectNumber(ctx, deps.box, req.body)),
+  );
+  r.get('/api/v1/phone-numbers', { config: read, schema: { tags, summary: 'List connected numbers', querystring: pageQuery, response: { 200: pageOf(numberOut) } } }, (req) =>
+    listNumbers(ctxOf(req, deps), req.query),
+  );
+  r.get('/api/v1/phone-numbers/:id', { config: read, schema: { tags, summary: 'One connected number', params: idParams, response: { 200: numberOut } } }, (req) => {
+    checkId(req.params.id);
+    return getNumber(ctxOf(req, deps), req.params.id);
+  });
+  r.patch(
+    '/api/v1/phone-numbers/:id',
+    { config: manage, schema: { tags, summary: 'Rotate secrets or change tiers', params: idParams, body: updateNumberIn, response: { 200: numberOut } } },
+    (req, reply) => {
+      checkId(req.params.id);
+      return runMutation(req, reply, deps, 200, (ctx) => updateNumber(ctx, deps.box, req.params.id, req.body));
+    },
+  );
+  r.delete('/api/v1/phone-numbers/:id', { config: manage, schema: { tags, summary: 'Disconnect a number', params: idParams, response: { 204: z.null() } } }, async (req, reply) => {
+    checkId(req.params.id);
+    await runMutation(req, reply, deps, 204, (ctx) => disconnectNumber(ctx, req.params.id));
+    return null;
+  });
+  r.post('/api/v1/phone-numbers/:id/refresh', { config: manage, schema: { tags, summary: "Read the number's quality, tier and throughput from the Cloud API", params: idParams, response: { 200: numberOut } } }, (req, reply) => {
+    checkId(req.params.id);
+    return runMutation(req, reply, deps, 200, (ctx) => refreshNumberHealth(ctx, deps.box, deps.gateway, req.params.id));
+  });
+}

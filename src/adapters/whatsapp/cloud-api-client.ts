@@ -1,0 +1,171 @@
+import { AppError } from '../../lib/errors.js';
+import type { NumberCredentials, OutboundMessage, SendRequest, WhatsAppGateway } from '../../modules/messaging/index.js';
+import { metaErrorToAppError } from './error-codes.js';
+
+/** Options for the Cloud API client. */
+export interface CloudApiClientOptions {
+  /** Request timeout; after it a send counts as "may have been received". */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+// Errors raised before any byte reached the server: the request was surely not received.
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+
+function causeCode(err: unknown): string | undefined {
+  for (let e = err as { code?: string; cause?: unknown; name?: string } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
+    if (e.code) return e.code;
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'TIMEOUT';
+  }
+  return undefined;
+}
+
+/**
+ * The Cloud API has no idempotency key, so a failed send must say whether Meta may have acted:
+ * connection errors before sending are safe to retry; a timeout or reset after sending is not.
+ */
+function networkError(err: unknown, isSend: boolean): AppError {
+  const code = causeCode(err) ?? 'UNKNOWN';
+  if (NOT_SENT.has(code) || !isSend) {
+    return new AppError('WHATSAPP_CONNECTION_FAILED', 'could not reach the WhatsApp Cloud API; the request was not sent', { network_code: code }, { retry: 'transient' });
+  }
+  return new AppError('WHATSAPP_SEND_UNCERTAIN', 'no answer from the WhatsApp Cloud API; the message may have been sent', { network_code: code }, { retry: 'uncertain' });
+}
+
+function wireMessage(m: OutboundMessage): Record<string, unknown> {
+  switch (m.type) {
+    case 'text':
+      return { type: 'text', text: { body: m.text, preview_url: m.previewUrl ?? false } };
+    case 'template':
+      return { type: 'template', template: { name: m.name, language: { code: m.language, policy: 'deterministic' }, ...(m.components?.length ? { components: m.components } : {}) } };
+    case 'interactive':
+      return { type: 'interactive', interactive: m.interactive };
+    case 'reaction':
+      return { type: 'reaction', reaction: { message_id: m.messageId, emoji: m.emoji } };
+    case 'location':
+      return { type: 'location', location: { latitude: m.latitude, longitude: m.longitude, name: m.name, address: m.address } };
+    default:
+      return { type: m.type, [m.type]: m.media };
+  }
+}
+
+/** Builds the real Cloud API adapter (graph.facebook.com, or the simulator on loopback). */
+export function createCloudApiClient(opts: CloudApiClientOptions = {}): WhatsAppGateway {
+  const doFetch = opts.fetch ?? fetch;
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+
+  async function call<T>(creds: NumberCredentials, method: string, path: string, body?: unknown, isSend = false, form?: FormData): Promise<T> {
+    const url = `${creds.apiBaseUrl.replace(/\/$/, '')}/${creds.apiVersion}/${path}`;
+    let res: Response;
+    try {
+      res = await doFetch(url, {
+        method,
+        headers: { authorization: `Bearer ${creds.accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'error',
+      });
+    } catch (err) {
+      throw networkError(err, isSend);
+    }
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      throw networkError(err, isSend);
+    }
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      json = undefined;
+    }
+    const graphError = (json as { error?: { code?: unknown } } | undefined)?.error;
+    if (!res.ok || graphError) {
+      if (graphError && typeof graphError.code === 'number') throw metaErrorToAppError(graphError.code, res.status);
+      if (res.status >= 500) {
+        // A 5xx without a Graph error body: the server failed mid-way; for a send, Meta may have accepted it.
+        throw isSend
+          ? new AppError('WHATSAPP_SEND_UNCERTAIN', 'the WhatsApp Cloud API failed after the request; the message may have been sent', { http_status: res.status }, { retry: 'uncertain' })
+          : new AppError('WHATSAPP_TRANSIENT', 'the WhatsApp Cloud API is temporarily unavailable', { http_status: res.status }, { retry: 'transient' });
+      }
+      throw new AppError('WHATSAPP_REQUEST_INVALID', 'the WhatsApp Cloud API rejected the request', { http_status: res.status }, { retry: 'permanent_content' });
+    }
+    if (json === undefined) throw new AppError('WHATSAPP_SEND_UNCERTAIN', 'the WhatsApp Cloud API answered with something that is not JSON', { http_status: res.status }, { retry: isSend ? 'uncertain' : 'transient' });
+    return json as T;
+  }
+
+  return {
+    async sendMessage(creds, req: SendRequest) {
+      const body = {
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to: req.to,
+        biz_opaque_callback_data: req.callbackData,
+        ...(req.replyToWamid ? { context: { message_id: req.replyToWamid } } : {}),
+        ...wireMessage(req.message),
+      };
+      const res = await call<{ contacts?: { wa_id?: string }[]; messages?: { id: string; message_status?: string }[] }>(creds, 'POST', `${creds.phoneNumberId}/messages`, body, true);
+      const msg = res.messages?.[0];
+      if (!msg?.id) throw new AppError('WHATSAPP_SEND_UNCERTAIN', 'the WhatsApp Cloud API accepted the request but returned no message id', undefined, { retry: 'uncertain' });
+      return { wamid: msg.id, waId: res.contacts?.[0]?.wa_id, messageStatus: msg.message_status ?? 'accepted' };
+    },
+    async markRead(creds, wamid, showTyping) {
+      await call(creds, 'POST', `${creds.phoneNumberId}/messages`, {
+        messaging_product: 'whatsapp',
+        status: 'read',
+        message_id: wamid,
+        ...(showTyping ? { typing_indicator: { type: 'text' } } : {}),
+      });
+    },
+    async listTemplates(creds, after) {
+      const qs = new URLSearchParams({ fields: 'id,name,status,category,language,components,parameter_format,quality_score', limit: '100', ...(after ? { after } : {}) });
+      const res = await call<{ data: Record<string, unknown>[]; paging?: { cursors?: { after?: string }; next?: string } }>(creds, 'GET', `${creds.wabaId}/message_templates?${qs}`);
+      return {
+        data: res.data.map((t) => ({
+          id: String(t.id),
+          name: String(t.name),
+          language: String(t.language),
+          status: String(t.status),
+          category: String(t.category),
+          components: (t.components as unknown[]) ?? [],
+          ...(t.parameter_format ? { parameterFormat: String(t.parameter_format) } : {}),
+          ...(t.quality_score ? { qualityScore: String((t.quality_score as { score?: string }).score ?? t.quality_score) } : {}),
+        })),
+        after: res.paging?.next ? res.paging.cursors?.after : undefined,
+      };
+    },
+    async createTemplate(creds, def) {
+      const res = await call<{ id: string; status: string; category: string }>(creds, 'POST', `${creds.wabaId}/message_templates`, {
+        name: def.name,
+        language: def.language,
+        category: def.category,
+        components: def.components,
+        ...(def.parameterFormat ? { parameter_format: def.parameterFormat } : {}),
+      });
+      return { id: String(res.id), status: res.status, category: res.category };
+    },
+    async deleteTemplate(creds, name, templateId) {
+      const qs = new URLSearchParams({ name, ...(templateId ? { hsm_id: templateId } : {}) });
+      await call(creds, 'DELETE', `${creds.wabaId}/message_templates?${qs}`);
+    },
+    async uploadMedia(creds, file) {
+      const form = new FormData();
+      form.set('messaging_product', 'whatsapp');
+      form.set('type', file.mimeType);
+      form.set('file', new Blob([file.bytes], { type: file.mimeType }), file.filename);
+      const res = await call<{ id: string }>(creds, 'POST', `${creds.phoneNumberId}/media`, undefined, false, form);
+      return { id: String(res.id) };
+    },
+    async getNumberInfo(creds) {
+      const res = await call<Record<string, unknown>>(creds, 'GET', `${creds.phoneNumberId}?fields=display_phone_number,verified_name,quality_rating,throughput,messaging_limit_tier`);
+      return {
+        ...(res.display_phone_number ? { displayNumber: String(res.display_phone_number) } : {}),
+        ...(res.verified_name ? { verifiedName: String(res.verified_name) } : {}),
+        ...(res.quality_rating ? { qualityRating: String(res.quality_rating) } : {}),
+        ...((res.throughput as { level?: string } | undefined)?.level ? { throughputLevel: String((res.throughput as { level: string }).level) } : {}),
+        ...(res.messaging_limit_tier ? { messagingLimitTier: String(res.messaging_limit_tier) } : {}),
+      };
+    },
+  };
+}

@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { AppError } from '../../lib/errors.js';
+import type { InboundMessageEvent, StatusEvent, WebhookEvent } from '../../modules/inbound/index.js';
+
+// Meta adds fields often, so every object is loose: unknown fields pass, known ones are checked.
+const errorItem = z.looseObject({ code: z.number() });
+const envelope = z.looseObject({
+  object: z.literal('whatsapp_business_account'),
+  entry: z.array(
+    z.looseObject({
+      id: z.string(),
+      time: z.number().optional(),
+      changes: z.array(z.looseObject({ field: z.string(), value: z.looseObject({}) })),
+    }),
+  ),
+});
+const metadata = z.looseObject({ phone_number_id: z.string(), display_phone_number: z.string().optional() });
+const messageItem = z.looseObject({
+  from: z.string().optional(),
+  id: z.string(),
+  timestamp: z.union([z.string(), z.number()]),
+  type: z.string(),
+  context: z.looseObject({ id: z.string().optional() }).optional(),
+  referral: z.looseObject({}).optional(),
+  errors: z.array(errorItem).optional(),
+});
+const statusItem = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  timestamp: z.union([z.string(), z.number()]),
+  recipient_id: z.string().optional(),
+  biz_opaque_callback_data: z.string().optional(),
+  errors: z.array(errorItem).optional(),
+  pricing: z.looseObject({}).optional(),
+});
+
+function epoch(ts: string | number | undefined, fallback: Date): Date {
+  const n = Number(ts);
+  return Number.isFinite(n) && n > 0 ? new Date(n * 1000) : fallback;
+}
+
+type Obj = Record<string, unknown>;
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** Extracts the human text and the machine reply id of any inbound message type. */
+function contentOf(m: Obj): { body: string | null; replyId: string | null; newWaId: string | null } {
+  const type = String(m.type);
+  const part = (m[type] ?? {}) as Obj;
+  switch (type) {
+    case 'text':
+      return { body: str(part.body), replyId: null, newWaId: null };
+    case 'button':
+      return { body: str(part.text), replyId: str(part.payload), newWaId: null };
+    case 'interactive': {
+      const kind = String(part.type);
+      const reply = (part[kind] ?? {}) as Obj;
+      return { body: str(reply.title) ?? str(reply.body), replyId: str(reply.id), newWaId: null };
+    }
+    case 'image':
+    case 'video':
+    case 'document':
+      return { body: str(part.caption), replyId: null, newWaId: null };
+    case 'location':
+      return { body: [str(part.name), str(part.address)].filter(Boolean).join(', ') || null, replyId: null, newWaId: null };
+    case 'reaction':
+      return { body: str(part.emoji), replyId: str(part.message_id), newWaId: null };
+    case 'system':
+      return { body: str(part.body), replyId: null, newWaId: str(part.wa_id) ?? str(part.new_wa_id) };
+    default:
+      return { body: null, replyId: null, newWaId: null };
+  }
+}
+
+function parseMessagesChange(value: Obj, receivedAt: Date): WebhookEvent[] {
+  const meta = metadata.safeParse(value.metadata);
+  if (!meta.success) return [{ kind: 'ignored', field: 'messages' }];
+  const phoneNumberId = meta.data.phone_number_id;
+  const names = new Map<string, string>();
+  for (const c of (value.contacts as Obj[] | undefined) ?? []) {
+    const name = (c.profile as Obj | undefined)?.name;
+    if (typeof c.wa_id === 'string' && typeof name === 'string') names.set(c.wa_id, name);
+  }
+  const out: WebhookEvent[] = [];
+  for (const raw of (value.messages as unknown[] | undefined) ?? []) {
+    const m = messageItem.safeParse(raw);
+    if (!m.success || !m.data.from) continue;
+    const content = contentOf(m.data);
+    const ev: InboundMessageEvent = {
+      kind: 'message',
+      phoneNumberId,
+      waId: m.data.from,
+      profileName: names.get(m.data.from),
+      wamid: m.data.id,
+      at: epoch(m.data.timestamp, receivedAt),
+      type: m.data.type,
+      ...content,
+      contextWamid: m.data.context?.id ?? null,
+      referral: m.data.referral ?? null,
+      errorCodes: (m.data.errors ?? []).map((e) => e.code),
+      raw: m.data,
+    };
+    out.push(ev);
+  }
+  for (const raw of (value.statuses as unknown[] | undefined) ?? []) {
+    const s = statusItem.safeParse(raw);
+    if (!s.success) continue;
+    const ev: StatusEvent = {
+      kind: 'status',
+      phoneNumberId,
+      wamid: s.data.id,
+      status: s.data.status,
+      at: epoch(s.data.timestamp, receivedAt),
+      recipientWaId: s.data.recipient_id ?? null,
+      callbackData: s.data.biz_opaque_callback_data ?? null,
+      errorCodes: (s.data.errors ?? []).map((e) => e.code),
+      pricing: s.data.pricing ?? null,
+    };
+    out.push(ev);
+  }
+  const errors = (value.errors as unknown[] | undefined) ?? [];
+  if (errors.length > 0) out.push({ kind: 'system_error', phoneNumberId, errorCodes: errors.map((e) => Number((e as Obj).code)).filter(Number.isFinite) });
+  return out;
+}
+
+function parseChange(wabaId: string, time: Date, field: string, value: Obj): WebhookEvent[] {
+  switch (field) {
+    case 'messages':
+      return parseMessagesChange(value, time);
+    case 'message_template_status_update':
+      return [
+        {
+          kind: 'template_status',
+          wabaId,
+          metaId: String(value.message_template_id ?? ''),
+          name: String(value.message_template_name ?? ''),
+          language: String(value.message_template_language ?? ''),
+          event: String(value.event ?? ''),
+          reason: str(value.reason),
+          category: str(value.message_template_category),
+          at: time,
+        },
+      ];
+    case 'message_template_quality_update':
+      return [{ kind: 'template_quality', wabaId, metaId: String(value.message_template_id ?? ''), quality: String(value.new_quality_score ?? 'UNKNOWN'), at: time }];
+    case 'user_preferences': {
+      const meta = metadata.safeParse(value.metadata);
+      if (!meta.success) return [{ kind: 'ignored', field }];
+      return ((value.user_preferences as Obj[] | undefined) ?? []).map((p) => ({
+        kind: 'user_preference' as const,
+        phoneNumberId: meta.data.phone_number_id,
+        waId: String(p.wa_id ?? ''),
+        category: String(p.category ?? ''),
+        value: String(p.value ?? ''),
+        at: epoch(p.timestamp as number | undefined, time),
+      }));
+    }
+    case 'phone_number_quality_update':
+      return [
+        {
+          kind: 'number_quality',
+          wabaId,
+          displayNumber: String(value.display_phone_number ?? ''),
+          event: String(value.event ?? ''),
+          limitTier: str(value.current_limit) ?? (value.max_daily_conversations_per_business === undefined ? null : String(value.max_daily_conversations_per_business)),
+          at: time,
+        },
+      ];
+    default:
+      return [{ kind: 'ignored', field }];
+  }
+}
+
+/** Parses a verified webhook body into normalised events. A body that is not a WhatsApp webhook is an error. */
+export function parseWebhook(raw: string, receivedAt = new Date()): WebhookEvent[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new AppError('WEBHOOK_PAYLOAD_INVALID', 'webhook body is not JSON');
+  }
+  const env = envelope.safeParse(json);
+  if (!env.success) throw new AppError('WEBHOOK_PAYLOAD_INVALID', 'webhook body is not a whatsapp_business_account event', { issues: env.error.issues.slice(0, 3).map((i) => i.path.join('.')) });
+  return env.data.entry.flatMap((e) => e.changes.flatMap((c) => parseChange(e.id, e.time ? new Date(e.time * 1000) : receivedAt, c.field, c.value as Obj)));
+}
+
+/** The phone-number ids a body mentions (for routing and signature-to-number checks); [] when unparsable. */
+export function phoneNumberIdsOf(raw: string): string[] {
+  try {
+    const env = envelope.parse(JSON.parse(raw));
+    const ids = env.entry.flatMap((e) => e.changes.map((c) => metadata.safeParse((c.value as Obj).metadata)).filter((m) => m.success).map((m) => m.data!.phone_number_id));
+    return [...new Set(ids)];
+  } catch {
+    return [];
+  }
+}
+
+/** WABA ids (entry ids) a body mentions. */
+export function wabaIdsOf(raw: string): string[] {
+  try {
+    return [...new Set(envelope.parse(JSON.parse(raw)).entry.map((e) => e.id))];
+  } catch {
+    return [];
+  }
+}

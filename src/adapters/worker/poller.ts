@@ -1,0 +1,47 @@
+import type { Logger } from 'pino';
+
+/** A started poll loop. */
+export interface Poller {
+  stop(): Promise<void>;
+}
+
+/**
+ * Calls `run` repeatedly: again at once while it finds work (returns > 0), after `idleMs` when
+ * it finds none, and with backoff after errors (database restarts must not crash-loop a worker).
+ */
+export function startPoller(opts: { name: string; idleMs: number; run: () => Promise<number>; log: Logger }): Poller {
+  let stopped = false;
+  let failures = 0;
+  let wake: (() => void) | undefined;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      t.unref();
+      wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+  const loop = (async () => {
+    while (!stopped) {
+      let found = 0;
+      try {
+        found = await opts.run();
+        failures = 0;
+      } catch (err) {
+        failures++;
+        opts.log.warn({ poller: opts.name, failures, err: { message: (err as Error).message } }, 'poll failed; backing off');
+      }
+      if (stopped) break;
+      if (failures > 0) await sleep(Math.min(30_000, 250 * 2 ** failures));
+      else if (found === 0) await sleep(opts.idleMs);
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      wake?.();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import type { Db, Log } from '../context.js';
+import { SYSTEM_ACTOR } from '../context.js';
+import { recordAudit } from '../audit/index.js';
+import { findOrCreateContactByWaId, moveContactNumber } from '../contacts/index.js';
+import { recordInboundMessage, recordStatuses, touchServiceWindow } from '../messaging/index.js';
+import { applyNumberHealth, findNumberByMetaId } from '../numbers/index.js';
+import { applyTemplateQuality, applyTemplateStatus } from '../templates/index.js';
+import type { InboundMessageEvent, StatusEvent, WebhookEvent } from './inbound.events.js';
+
+type NumberRef = { id: string; workspaceId: string } | undefined;
+
+/**
+ * Applies the events of one webhook body inside the caller's transaction. Every step is
+ * idempotent (unique keys on wamid and wamid+status, monotonic updates), so duplicates and
+ * replays end in the same state as one clean delivery.
+ */
+export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Date, log: Log): Promise<void> {
+  const numbers = new Map<string, NumberRef>();
+  const numberOf = async (phoneNumberId: string): Promise<NumberRef> => {
+    if (!numbers.has(phoneNumberId)) numbers.set(phoneNumberId, await findNumberByMetaId(db, phoneNumberId));
+    return numbers.get(phoneNumberId);
+  };
+  const statuses = new Map<string, StatusEvent[]>();
+  for (const ev of events) {
+    switch (ev.kind) {
+      case 'message': {
+        const n = await numberOf(ev.phoneNumberId);
+        if (n) await applyInboundMessage(db, n, ev, now);
+        else log.warn({ phoneNumberId: ev.phoneNumberId }, 'inbound message for a number that is not connected; ignored');
+        break;
+      }
+      case 'status': {
+        const n = await numberOf(ev.phoneNumberId);
+        if (!n) break;
+        const list = statuses.get(n.workspaceId) ?? [];
+        list.push(ev);
+        statuses.set(n.workspaceId, list);
+        break;
+      }
+      case 'template_status':
+        await applyTemplateStatus(db, ev);
+        break;
+      case 'template_quality':
+        await applyTemplateQuality(db, ev);
+        break;
+      case 'number_quality':
+        await applyNumberHealth(db, { wabaId: ev.wabaId, ...(ev.displayNumber ? { displayNumber: ev.displayNumber } : {}) }, { ...(ev.limitTier ? { limitTier: ev.limitTier } : {}), now: ev.at });
+        break;
+      case 'user_preference': {
+        const n = await numberOf(ev.phoneNumberId);
+        if (!n || !ev.waId) break;
+        const contact = await findOrCreateContactByWaId(db, n.workspaceId, ev.waId, undefined, now);
+        await recordAudit(
+          { db, workspaceId: n.workspaceId, actor: SYSTEM_ACTOR, now, log },
+          { action: `contact.whatsapp_marketing_${ev.value === 'stop' ? 'stopped' : 'resumed'}`, targetType: 'contact', targetId: contact.id, details: { category: ev.category, at: ev.at.toISOString() } },
+        );
+        break;
+      }
+      case 'system_error':
+        log.warn({ phoneNumberId: ev.phoneNumberId, errorCodes: ev.errorCodes }, 'WhatsApp reported an account-level error');
+        break;
+      case 'ignored':
+        break;
+    }
+  }
+  for (const [workspaceId, list] of statuses) {
+    await recordStatuses(
+      db,
+      workspaceId,
+      list.map((s) => ({ wamid: s.wamid, status: s.status, occurredAt: s.at, recipientWaId: s.recipientWaId, errorCode: s.errorCodes[0] ?? null, callbackData: s.callbackData, pricing: s.pricing })),
+    );
+  }
+}
+
+async function applyInboundMessage(db: Db, n: { id: string; workspaceId: string }, ev: InboundMessageEvent, now: Date): Promise<void> {
+  if (ev.type === 'system' && ev.newWaId) {
+    await moveContactNumber(db, n.workspaceId, ev.waId, ev.newWaId, now);
+    return;
+  }
+  const contact = await findOrCreateContactByWaId(db, n.workspaceId, ev.waId, ev.profileName, now);
+  const isNew = await recordInboundMessage(db, {
+    workspaceId: n.workspaceId,
+    numberId: n.id,
+    contactId: contact.id,
+    waId: ev.waId,
+    wamid: ev.wamid,
+    type: ev.type,
+    body: ev.body,
+    payload: { ...(ev.replyId ? { reply_id: ev.replyId } : {}), ...(ev.referral ? { referral: ev.referral } : {}), ...(ev.errorCodes.length ? { error_codes: ev.errorCodes } : {}), raw: ev.raw },
+    contextWamid: ev.contextWamid,
+    sentAt: ev.at,
+  });
+  // Every message the user sends (re)opens the 24 h customer-service window; reactions and
+  // unsupported types count too, as Meta counts any user message.
+  if (isNew) await touchServiceWindow(db, { workspaceId: n.workspaceId, numberId: n.id, waId: ev.waId, at: ev.at });
+}

@@ -1,0 +1,71 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Log } from '../context.js';
+import { queryRowsOf } from '../sql.js';
+import { webhookEvents } from './inbound.tables.js';
+import type { WebhookParser } from './inbound.events.js';
+import { applyWebhookEvents } from './apply-events.js';
+
+/** A verified webhook body waiting to be stored. */
+export interface RawWebhook {
+  raw: string;
+  receivedAt: Date;
+  phoneNumberId: string | null;
+}
+
+/** Stores a batch of verified bodies in one statement (the group commit's flush). */
+export async function storeWebhooks(db: Db, batch: RawWebhook[]): Promise<void> {
+  if (batch.length === 0) return;
+  await db.insert(webhookEvents).values(batch.map((b) => ({ raw: b.raw, receivedAt: b.receivedAt, phoneNumberId: b.phoneNumberId })));
+}
+
+// A body that keeps failing (a bug, not a transient fault) stops being retried after this many tries.
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Claims up to `limit` pending bodies with a lease and processes them. Several workers can run
+ * this at once: `FOR UPDATE SKIP LOCKED` hands each body to one of them, and an expired lease
+ * (crashed worker) makes it claimable again. Processing is idempotent, so a replay is harmless.
+ */
+export async function processPendingWebhooks(deps: { db: Db; parse: WebhookParser; log: Log; now: Date }, limit = 200, leaseMs = 60_000): Promise<number> {
+  const { db, now } = deps;
+  const claimed = await queryRowsOf<{ id: number; raw: string; received_at: string; attempts: number }>(
+    db,
+    sql`update webhook_events set locked_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz, attempts = attempts + 1
+        where id in (select id from webhook_events
+                     where status = 'pending' and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)
+                     order by id limit ${limit} for update skip locked)
+        returning id, raw, received_at, attempts`,
+  );
+  if (claimed.length === 0) return 0;
+  claimed.sort((a, b) => a.id - b.id);
+  const done: number[] = [];
+  for (const row of claimed) {
+    try {
+      const events = deps.parse(row.raw);
+      await db.transaction(async (tx) => {
+        await applyWebhookEvents(tx, events, now, deps.log);
+        await tx.update(webhookEvents).set({ status: 'processed', processedAt: now, lockedUntil: null, lastError: null }).where(eq(webhookEvents.id, row.id));
+      });
+      done.push(row.id);
+    } catch (err) {
+      const message = (err as Error).message.slice(0, 500);
+      deps.log.warn({ webhookEventId: row.id, attempts: row.attempts, err: { message } }, 'webhook processing failed');
+      await db
+        .update(webhookEvents)
+        .set({ lastError: message, lockedUntil: new Date(now.getTime() + Math.min(60_000 * 2 ** row.attempts, 3_600_000)), ...(row.attempts >= MAX_ATTEMPTS ? { status: 'failed' } : {}) })
+        .where(eq(webhookEvents.id, row.id));
+    }
+  }
+  return claimed.length;
+}
+
+/** Marks stored bodies pending again so they are processed anew (replay after a fix). */
+export async function replayWebhooks(db: Db, ids: number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await db
+    .update(webhookEvents)
+    .set({ status: 'pending', lockedUntil: null, attempts: 0 })
+    .where(and(inArray(webhookEvents.id, ids)))
+    .returning({ id: webhookEvents.id });
+  return rows.length;
+}

@@ -1,0 +1,172 @@
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import type { Ctx, Db } from '../context.js';
+import { displayStatus, isWindowOpen, rankOf, SERVICE_WINDOW_MS } from './messaging.rules.js';
+import { messages, messageStatusEvents, serviceWindows } from './messaging.tables.js';
+
+/** An inbound message, normalised. */
+export interface InboundMessageRecord {
+  workspaceId: string;
+  numberId: string;
+  contactId: string;
+  waId: string;
+  wamid: string;
+  type: string;
+  body: string | null;
+  payload: Record<string, unknown>;
+  contextWamid: string | null;
+  sentAt: Date;
+}
+
+/** Logs an inbound message once (duplicates by wamid are ignored); returns whether it was new. */
+export async function recordInboundMessage(db: Db, m: InboundMessageRecord): Promise<boolean> {
+  const rows = await db
+    .insert(messages)
+    .values({ ...m, direction: 'in', statusRank: 0 })
+    .onConflictDoNothing()
+    .returning({ id: messages.id });
+  return rows.length > 0;
+}
+
+/** Moves the service window forward (never back: webhooks arrive out of order). */
+export async function touchServiceWindow(db: Db, w: { workspaceId: string; numberId: string; waId: string; at: Date }): Promise<void> {
+  await db
+    .insert(serviceWindows)
+    .values({ workspaceId: w.workspaceId, numberId: w.numberId, waId: w.waId, lastInboundAt: w.at })
+    .onConflictDoUpdate({
+      target: [serviceWindows.numberId, serviceWindows.waId],
+      set: { lastInboundAt: sql`greatest(${serviceWindows.lastInboundAt}, excluded.last_inbound_at)` },
+    });
+}
+
+/** A status webhook entry, normalised. */
+export interface StatusRecord {
+  wamid: string;
+  status: string;
+  occurredAt: Date;
+  recipientWaId: string | null;
+  errorCode: number | null;
+  callbackData: string | null;
+  pricing: Record<string, unknown> | null;
+}
+
+/**
+ * Stores status events (duplicates collapse on wamid + status) and applies new ones to the
+ * message log: rank only rises, the first failure is kept, and every raw event stays.
+ * Safe in any order and under replays.
+ */
+export async function recordStatuses(db: Db, workspaceId: string, statuses: StatusRecord[]): Promise<number> {
+  if (statuses.length === 0) return 0;
+  const inserted = await db
+    .insert(messageStatusEvents)
+    .values(statuses.map((s) => ({ workspaceId, ...s })))
+    .onConflictDoNothing()
+    .returning({ wamid: messageStatusEvents.wamid });
+  const wamids = [...new Set(inserted.map((r) => r.wamid))];
+  if (wamids.length > 0) await reconcileMessageStatus(db, workspaceId, wamids);
+  return inserted.length;
+}
+
+/**
+ * Recomputes messages' delivery state from all their stored status events. Called after new
+ * events and after an outbound message is logged (its statuses may have arrived first).
+ */
+export async function reconcileMessageStatus(db: Db, workspaceId: string, wamids: string[]): Promise<void> {
+  const rankCase = sql`case e.status when 'sent' then 2 when 'delivered' then 3 when 'read' then 4 when 'played' then 4 else 0 end`;
+  await db.execute(sql`
+    update messages m set
+      status_rank = greatest(m.status_rank, agg.max_rank),
+      status_at = greatest(m.status_at, agg.last_at),
+      error_code = coalesce(m.error_code, agg.error_code),
+      failed_at = coalesce(m.failed_at, agg.failed_at),
+      pricing_category = coalesce(agg.pricing_category, m.pricing_category)
+    from (
+      select e.wamid,
+             max(${rankCase})::smallint as max_rank,
+             max(e.occurred_at) as last_at,
+             (array_agg(e.error_code order by e.occurred_at) filter (where e.status = 'failed'))[1] as error_code,
+             min(e.occurred_at) filter (where e.status = 'failed') as failed_at,
+             max(e.pricing->>'category') as pricing_category
+      from message_status_events e
+      where e.workspace_id = ${workspaceId} and e.wamid in (${sql.join(wamids.map((w) => sql`${w}`), sql`, `)})
+      group by e.wamid
+    ) agg
+    where m.workspace_id = ${workspaceId} and m.wamid = agg.wamid`);
+}
+
+/** An outbound message as the send path logs it. */
+export interface OutboundMessageRecord {
+  workspaceId: string;
+  numberId: string;
+  contactId: string | null;
+  waId: string;
+  type: string;
+  body: string | null;
+  payload: Record<string, unknown>;
+  wamid: string | null;
+  callbackData: string;
+  sentAt: Date;
+}
+
+/** Logs an outbound message (accepted by the Cloud API) and applies statuses that arrived first. */
+export async function recordOutboundMessage(db: Db, m: OutboundMessageRecord): Promise<string> {
+  const [row] = await db
+    .insert(messages)
+    .values({ ...m, direction: 'out', statusRank: m.wamid ? 1 : 0, contextWamid: null })
+    .returning({ id: messages.id });
+  if (m.wamid) await reconcileMessageStatus(db, m.workspaceId, [m.wamid]);
+  return row!.id;
+}
+
+/** A message as the API shows it. */
+export interface MessageOut {
+  id: string;
+  direction: 'in' | 'out';
+  type: string;
+  text: string | null;
+  wamid: string | null;
+  status: string;
+  error_code: number | null;
+  created_at: string;
+}
+
+/** The contact's message log, newest first. */
+export async function listContactMessages(ctx: Ctx, contactId: string, q: { limit: number; cursor?: string }): Promise<Page<MessageOut>> {
+  const after = decodeCursor<{ t: string; id: string }>(q.cursor, ['t', 'id']);
+  const rows = await ctx.db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.workspaceId, ctx.workspaceId),
+        eq(messages.contactId, contactId),
+        after ? or(lt(messages.sentAt, new Date(after.t)), and(eq(messages.sentAt, new Date(after.t)), lt(messages.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(messages.sentAt), desc(messages.id))
+    .limit(q.limit + 1);
+  return toPage(
+    rows,
+    q.limit,
+    (r) => ({
+      id: r.id,
+      direction: r.direction as 'in' | 'out',
+      type: r.type,
+      text: r.body,
+      wamid: r.wamid,
+      status: displayStatus(r.direction as 'in' | 'out', r.statusRank, r.errorCode),
+      error_code: r.errorCode,
+      created_at: r.sentAt.toISOString(),
+    }),
+    (r) => ({ t: r.sentAt.toISOString(), id: r.id }),
+  );
+}
+
+/** Whether the 24 h window is open for a user on a number, and until when. */
+export async function getServiceWindow(db: Db, numberId: string, waId: string, now: Date): Promise<{ open: boolean; closesAt: Date | null }> {
+  const [row] = await db.select().from(serviceWindows).where(and(eq(serviceWindows.numberId, numberId), eq(serviceWindows.waId, waId)));
+  const last = row?.lastInboundAt;
+  return { open: isWindowOpen(last, now), closesAt: last ? new Date(last.getTime() + SERVICE_WINDOW_MS) : null };
+}
+
+export { rankOf };

@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { workspaces } from '../workspaces/workspaces.tables.js';
+import { contacts } from '../contacts/contacts.tables.js';
+import { phoneNumbers } from '../numbers/numbers.tables.js';
+
+/** The message log: every inbound and outbound WhatsApp message, per contact. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    numberId: uuid('number_id').references(() => phoneNumbers.id, { onDelete: 'set null' }),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
+    waId: text('wa_id').notNull(),
+    direction: text('direction').notNull(),
+    type: text('type').notNull(),
+    body: text('body'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    wamid: text('wamid'),
+    contextWamid: text('context_wamid'),
+    // Outbound delivery progress only ever moves up: 0 pending, 1 accepted, 2 sent, 3 delivered, 4 read.
+    statusRank: smallint('status_rank').notNull().default(0),
+    errorCode: integer('error_code'),
+    failedAt: timestamp('failed_at', { withTimezone: true }),
+    callbackData: text('callback_data'),
+    pricingCategory: text('pricing_category'),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+    statusAt: timestamp('status_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('messages_workspace_wamid_uq').on(t.workspaceId, t.wamid),
+    index('messages_contact_idx').on(t.workspaceId, t.contactId, t.sentAt),
+    index('messages_callback_idx').on(t.callbackData),
+    check('messages_direction_check', sql`${t.direction} IN ('in', 'out')`),
+  ],
+);
+
+/** Every status webhook as received (duplicates collapse on wamid + status). */
+export const messageStatusEvents = pgTable(
+  'message_status_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    wamid: text('wamid').notNull(),
+    status: text('status').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    recipientWaId: text('recipient_wa_id'),
+    errorCode: integer('error_code'),
+    callbackData: text('callback_data'),
+    pricing: jsonb('pricing'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('message_status_events_uq').on(t.workspaceId, t.wamid, t.status), index('message_status_events_callback_idx').on(t.callbackData)],
+);
+
+/** The 24-hour customer-service window per business number and WhatsApp user, from inbound messages. */
+export const serviceWindows = pgTable(
+  'service_windows',
+  {
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    numberId: uuid('number_id').notNull().references(() => phoneNumbers.id, { onDelete: 'cascade' }),
+    waId: text('wa_id').notNull(),
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.numberId, t.waId] })],
+);

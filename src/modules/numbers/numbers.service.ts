@@ -1,0 +1,190 @@
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { AppError, notFound } from '../../lib/errors.js';
+import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import type { SecretBox } from '../../lib/secrets.js';
+import { recordAudit } from '../audit/index.js';
+import type { Ctx, Db } from '../context.js';
+import type { NumberCredentials, WhatsAppGateway } from '../messaging/index.js';
+import { normaliseLimitTier, throughputOfLevel, type MessagingLimitTier, type QualityRating } from './numbers.rules.js';
+import { connectNumberIn, updateNumberIn, type NumberOut } from './numbers.schemas.js';
+import { phoneNumbers } from './numbers.tables.js';
+
+type NumberRow = typeof phoneNumbers.$inferSelect;
+
+function toNumberOut(r: NumberRow): NumberOut {
+  return {
+    id: r.id,
+    phone_number_id: r.phoneNumberId,
+    waba_id: r.wabaId,
+    display_number: r.displayNumber,
+    verified_name: r.verifiedName,
+    throughput_mps: r.throughputMps,
+    messaging_limit_tier: r.messagingLimitTier as MessagingLimitTier,
+    quality_rating: r.qualityRating as QualityRating,
+    is_sandbox: r.isSandbox,
+    api_base_url: r.apiBaseUrl,
+    api_version: r.apiVersion,
+    health_checked_at: r.healthCheckedAt?.toISOString() ?? null,
+    created_at: r.createdAt.toISOString(),
+    updated_at: r.updatedAt.toISOString(),
+  };
+}
+
+/** Connects a business number; its token, app secret and verify token are stored sealed. */
+export async function connectNumber(ctx: Ctx, box: SecretBox, input: unknown, opts: { isSandbox?: boolean } = {}): Promise<NumberOut> {
+  const d = connectNumberIn.parse(input);
+  const [row] = await ctx.db
+    .insert(phoneNumbers)
+    .values({
+      workspaceId: ctx.workspaceId,
+      phoneNumberId: d.phone_number_id,
+      wabaId: d.waba_id,
+      displayNumber: d.display_number,
+      accessTokenSealed: box.seal(d.access_token),
+      appSecretSealed: box.seal(d.app_secret),
+      verifyTokenSealed: box.seal(d.verify_token),
+      apiBaseUrl: d.api_base_url,
+      apiVersion: d.api_version,
+      throughputMps: d.throughput_mps,
+      messagingLimitTier: d.messaging_limit_tier,
+      isSandbox: opts.isSandbox ?? false,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    })
+    .onConflictDoNothing({ target: phoneNumbers.phoneNumberId })
+    .returning();
+  // Phone-number ids are global at Meta; a clash is reported without saying which workspace has it.
+  if (!row) throw new AppError('PHONE_NUMBER_TAKEN', 'this phone number id is already connected', { field: 'phone_number_id' });
+  await recordAudit(ctx, { action: 'phone_number.connected', targetType: 'phone_number', targetId: row.id, details: { display_number: d.display_number } });
+  return toNumberOut(row);
+}
+
+/** Lists the workspace's numbers. */
+export async function listNumbers(ctx: Ctx, q: { limit: number; cursor?: string }): Promise<Page<NumberOut>> {
+  const after = decodeCursor<{ id: string }>(q.cursor, ['id']);
+  const rows = await ctx.db
+    .select()
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.workspaceId, ctx.workspaceId), after ? gt(phoneNumbers.id, after.id) : undefined))
+    .orderBy(asc(phoneNumbers.id))
+    .limit(q.limit + 1);
+  return toPage(rows, q.limit, toNumberOut, (r) => ({ id: r.id }));
+}
+
+async function loadNumber(ctx: Ctx, id: string): Promise<NumberRow> {
+  const [row] = await ctx.db.select().from(phoneNumbers).where(and(eq(phoneNumbers.id, id), eq(phoneNumbers.workspaceId, ctx.workspaceId)));
+  if (!row) throw notFound('phone number', id);
+  return row;
+}
+
+/** One number of the workspace. */
+export async function getNumber(ctx: Ctx, id: string): Promise<NumberOut> {
+  return toNumberOut(await loadNumber(ctx, id));
+}
+
+/** Rotates secrets or corrects settings. */
+export async function updateNumber(ctx: Ctx, box: SecretBox, id: string, input: unknown): Promise<NumberOut> {
+  const d = updateNumberIn.parse(input);
+  await loadNumber(ctx, id);
+  const [row] = await ctx.db
+    .update(phoneNumbers)
+    .set({
+      ...(d.waba_id ? { wabaId: d.waba_id } : {}),
+      ...(d.display_number ? { displayNumber: d.display_number } : {}),
+      ...(d.access_token ? { accessTokenSealed: box.seal(d.access_token) } : {}),
+      ...(d.app_secret ? { appSecretSealed: box.seal(d.app_secret) } : {}),
+      ...(d.verify_token ? { verifyTokenSealed: box.seal(d.verify_token) } : {}),
+      ...(d.api_base_url ? { apiBaseUrl: d.api_base_url } : {}),
+      ...(d.api_version ? { apiVersion: d.api_version } : {}),
+      ...(d.throughput_mps ? { throughputMps: d.throughput_mps } : {}),
+      ...(d.messaging_limit_tier ? { messagingLimitTier: d.messaging_limit_tier } : {}),
+      updatedAt: ctx.now,
+    })
+    .where(and(eq(phoneNumbers.id, id), eq(phoneNumbers.workspaceId, ctx.workspaceId)))
+    .returning();
+  const secretsRotated = ['access_token', 'app_secret', 'verify_token'].filter((k) => k in d);
+  await recordAudit(ctx, { action: 'phone_number.updated', targetType: 'phone_number', targetId: id, details: { fields: Object.keys(d).filter((k) => !secretsRotated.includes(k)), secrets_rotated: secretsRotated } });
+  return toNumberOut(row!);
+}
+
+/** Disconnects a number. */
+export async function disconnectNumber(ctx: Ctx, id: string): Promise<void> {
+  const row = await loadNumber(ctx, id);
+  await ctx.db.delete(phoneNumbers).where(and(eq(phoneNumbers.id, id), eq(phoneNumbers.workspaceId, ctx.workspaceId)));
+  await recordAudit(ctx, { action: 'phone_number.disconnected', targetType: 'phone_number', targetId: id, details: { display_number: row.displayNumber } });
+}
+
+/** Decrypted credentials for sending as a number of the workspace. */
+export async function credentialsFor(ctx: Ctx, box: SecretBox, id: string): Promise<NumberCredentials & { throughputMps: number }> {
+  const r = await loadNumber(ctx, id);
+  return { phoneNumberId: r.phoneNumberId, wabaId: r.wabaId, accessToken: box.open(r.accessTokenSealed), apiBaseUrl: r.apiBaseUrl, apiVersion: r.apiVersion, throughputMps: r.throughputMps };
+}
+
+/** What webhook intake needs to check signatures and route events (all workspaces). */
+export interface IntakeNumber {
+  id: string;
+  workspaceId: string;
+  phoneNumberId: string;
+  wabaId: string;
+  appSecret: string;
+  verifyToken: string;
+}
+
+/** Every connected number with its decrypted app secret and verify token. */
+export async function listIntakeNumbers(db: Db, box: SecretBox): Promise<IntakeNumber[]> {
+  const rows = await db
+    .select({ id: phoneNumbers.id, workspaceId: phoneNumbers.workspaceId, phoneNumberId: phoneNumbers.phoneNumberId, wabaId: phoneNumbers.wabaId, app: phoneNumbers.appSecretSealed, verify: phoneNumbers.verifyTokenSealed })
+    .from(phoneNumbers);
+  return rows.map((r) => ({ id: r.id, workspaceId: r.workspaceId, phoneNumberId: r.phoneNumberId, wabaId: r.wabaId, appSecret: box.open(r.app), verifyToken: box.open(r.verify) }));
+}
+
+/** Applies a `phone_number_quality_update` (or a health read) to a number. */
+export async function applyNumberHealth(
+  db: Db,
+  where: { phoneNumberId?: string; wabaId?: string; displayNumber?: string },
+  health: { qualityRating?: string; limitTier?: string | number; throughputLevel?: string; verifiedName?: string; now: Date },
+): Promise<number> {
+  const tier = normaliseLimitTier(health.limitTier);
+  const mps = throughputOfLevel(health.throughputLevel);
+  const quality = health.qualityRating && ['GREEN', 'YELLOW', 'RED', 'UNKNOWN'].includes(health.qualityRating) ? health.qualityRating : undefined;
+  const conds = [
+    where.phoneNumberId ? eq(phoneNumbers.phoneNumberId, where.phoneNumberId) : undefined,
+    where.wabaId ? eq(phoneNumbers.wabaId, where.wabaId) : undefined,
+    where.displayNumber ? eq(phoneNumbers.displayNumber, where.displayNumber) : undefined,
+  ].filter((c) => c !== undefined);
+  if (conds.length === 0) return 0;
+  const rows = await db
+    .update(phoneNumbers)
+    .set({
+      ...(tier ? { messagingLimitTier: tier } : {}),
+      ...(mps ? { throughputMps: mps } : {}),
+      ...(quality ? { qualityRating: quality } : {}),
+      ...(health.verifiedName ? { verifiedName: health.verifiedName } : {}),
+      healthCheckedAt: health.now,
+      updatedAt: health.now,
+    })
+    .where(and(...conds))
+    .returning({ id: phoneNumbers.id });
+  return rows.length;
+}
+
+/** Reads the number's health from the Cloud API and stores it. */
+export async function refreshNumberHealth(ctx: Ctx, box: SecretBox, gateway: WhatsAppGateway, id: string): Promise<NumberOut> {
+  const creds = await credentialsFor(ctx, box, id);
+  const info = await gateway.getNumberInfo(creds);
+  await applyNumberHealth(ctx.db, { phoneNumberId: creds.phoneNumberId }, {
+    ...(info.qualityRating ? { qualityRating: info.qualityRating } : {}),
+    ...(info.messagingLimitTier ? { limitTier: info.messagingLimitTier } : {}),
+    ...(info.throughputLevel ? { throughputLevel: info.throughputLevel } : {}),
+    ...(info.verifiedName ? { verifiedName: info.verifiedName } : {}),
+    now: ctx.now,
+  });
+  await recordAudit(ctx, { action: 'phone_number.health_refreshed', targetType: 'phone_number', targetId: id, details: { quality_rating: info.qualityRating ?? null } });
+  return getNumber(ctx, id);
+}
+
+/** The connected number with this Meta phone-number id, in any workspace (webhook routing). */
+export async function findNumberByMetaId(db: Db, phoneNumberId: string): Promise<{ id: string; workspaceId: string } | undefined> {
+  const [row] = await db.select({ id: phoneNumbers.id, workspaceId: phoneNumbers.workspaceId }).from(phoneNumbers).where(eq(phoneNumbers.phoneNumberId, phoneNumberId));
+  return row;
+}

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../src/adapters/db/database.js';
+import { createTestApp, type TestApp } from './helpers/app.js';
+import { messagesEnvelope, metaJson, sign, textMessage } from './helpers/webhooks.js';
+
+let t: TestApp;
+const A = { phoneNumberId: '1065403522', wabaId: '1022901293', secret: 'app-secret-a', verify: 'verify-token-a' };
+const B = { phoneNumberId: '2065403522', wabaId: '2022901293', secret: 'app-secret-b', verify: 'verify-token-b' };
+
+async function connect(key: string, n: typeof A) {
+  const res = await t.call(key, {
+    method: 'POST',
+    url: '/api/v1/phone-numbers',
+    payload: { phone_number_id: n.phoneNumberId, waba_id: n.wabaId, display_number: '+1 555 010 0000', access_token: `EAAG-${n.secret}`, app_secret: n.secret, verify_token: n.verify, api_base_url: 'http://127.0.0.1:9' },
+  });
+  expect(res.statusCode).toBe(201);
+  return res.json();
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  await connect((await t.tenant('wa-a')).key, A);
+  await connect((await t.tenant('wa-b')).key, B);
+});
+afterAll(() => t.close());
+
+const stored = async () => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from webhook_events`))[0]!.n;
+
+function post(body: string, signature?: string) {
+  return t.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, payload: body });
+}
+
+describe('webhook verification handshake', () => {
+  it('echoes the challenge only for a connected number’s verify token', async () => {
+    const ok = await t.app.inject({ method: 'GET', url: `/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${A.verify}` });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toBe('1158201444');
+    const wrong = await t.app.inject({ method: 'GET', url: '/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope' });
+    expect(wrong.statusCode).toBe(403);
+    const mode = await t.app.inject({ method: 'GET', url: `/webhooks/whatsapp?hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=${A.verify}` });
+    expect(mode.statusCode).toBe(403);
+  });
+});
+
+describe('signed event intake', () => {
+  const body = metaJson(messagesEnvelope(A, textMessage('16505551234', 'wamid.in-1', 'Olá! Preço/frete? 👍 @loja', 1750000000, 'José')));
+
+  it('stores a correctly signed body, verified over the exact (Meta-escaped) bytes', async () => {
+    expect(body).toContain('\\u00e1');
+    expect(body).toContain('\\/');
+    const before = await stored();
+    const res = await post(body, sign(body, A.secret));
+    expect(res.statusCode).toBe(200);
+    expect(await stored()).toBe(before + 1);
+    const [row] = await queryRows<{ raw: string; phone_number_id: string }>(t.db, sql`select raw, phone_number_id from webhook_events order by id desc limit 1`);
+    expect(row!.raw).toBe(body);
+    expect(row!.phone_number_id).toBe(A.phoneNumberId);
+  });
+
+  it('rejects missing, wrong, tampered and re-serialised signatures with 401 and stores nothing', async () => {
+    const before = await stored();
+    const reserialised = JSON.stringify(JSON.parse(body));
+    const cases = [
+      post(body),
+      post(body, sign(body, 'not-the-secret')),
+      post(body.replace('wamid.in-1', 'wamid.in-X'), sign(body, A.secret)),
+      post(reserialised, sign(body, A.secret)),
+      post(body, 'sha1=abc'),
+      post(body, sign(body, A.secret).toUpperCase().replace('SHA256=', 'sha256=').slice(0, 20)),
+    ];
+    for (const res of await Promise.all(cases)) {
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('WEBHOOK_SIGNATURE_INVALID');
+    }
+    expect(await stored()).toBe(before);
+  });
+
+  it("does not let one tenant's app secret sign events for another tenant's number", async () => {
+    const before = await stored();
+    const forged = metaJson(messagesEnvelope(B, textMessage('16505551234', 'wamid.forged', 'STOP', 1750000000)));
+    const res = await post(forged, sign(forged, A.secret));
+    expect(res.statusCode).toBe(401);
+    expect(await stored()).toBe(before);
+  });
+
+  it('acknowledges many concurrent deliveries, each stored before its 200 (group commit)', async () => {
+    const before = await stored();
+    const bodies = Array.from({ length: 120 }, (_, i) => metaJson(messagesEnvelope(A, textMessage('16505551234', `wamid.burst-${i}`, `hi ${i}`, 1750000000 + i))));
+    const results = await Promise.all(bodies.map((b) => post(b, sign(b, A.secret))));
+    expect(results.every((r) => r.statusCode === 200)).toBe(true);
+    expect(await stored()).toBe(before + 120);
+  });
+});
