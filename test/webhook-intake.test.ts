@@ -92,3 +92,26 @@ describe('signed event intake', () => {
     expect(await stored()).toBe(before + 120);
   });
 });
+
+describe('when the database is down', () => {
+  it('answers 5xx (so Meta retries) and never a 200 without storing', async () => {
+    const down = await createTestApp();
+    const k = await down.tenant('down');
+    const res = await down.call(k.key, {
+      method: 'POST',
+      url: '/api/v1/phone-numbers',
+      payload: { phone_number_id: '4065403522', waba_id: '4022901293', display_number: '+1 555 010 0004', access_token: 'EAAG-token-d', app_secret: 'app-secret-d', verify_token: 'verify-token-d', api_base_url: 'http://127.0.0.1:9' },
+    });
+    expect(res.statusCode).toBe(201);
+    const body = metaJson(messagesEnvelope({ phoneNumberId: '4065403522', wabaId: '4022901293' }, textMessage('16505551234', 'wamid.down', 'hi', 1750000000)));
+    const warm = await down.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, 'app-secret-d') }, payload: body });
+    expect(warm.statusCode).toBe(200);
+    await down.testDb.database.close();
+    const during = await down.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, 'app-secret-d') }, payload: body });
+    expect(during.statusCode).toBeGreaterThanOrEqual(500);
+    expect(during.json().error.code).toBe('DATABASE_UNAVAILABLE');
+    expect((await down.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+    await down.app.close();
+    await down.testDb.close().catch(() => undefined);
+  });
+});

@@ -78,7 +78,7 @@ const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 
 export function isDatabaseDown(err: unknown): boolean {
   for (let e = err as { code?: string; message?: string; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
     if (e.code && DOWN_CODES.has(e.code)) return true;
-    if (typeof e.message === 'string' && /Connection terminated|connection timeout|PGlite is closed/i.test(e.message)) return true;
+    if (typeof e.message === 'string' && /Connection terminated|connection timeout|PGlite is closed|pool after calling end/i.test(e.message)) return true;
   }
   return false;
 }
