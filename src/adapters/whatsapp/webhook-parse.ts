@@ -183,22 +183,24 @@ export function parseWebhook(raw: string, receivedAt = new Date()): WebhookEvent
   return env.data.entry.flatMap((e) => e.changes.flatMap((c) => parseChange(e.id, e.time ? new Date(e.time * 1000) : receivedAt, c.field, c.value as Obj)));
 }
 
-/** The phone-number ids a body mentions (for routing and signature-to-number checks); [] when unparsable. */
-export function phoneNumberIdsOf(raw: string): string[] {
+/**
+ * The phone-number ids and WABA ids a body mentions, read with one plain JSON.parse (this runs on
+ * every webhook request before the ack, so it avoids schema validation); empty when unparsable.
+ */
+export function routingIdsOf(raw: string): { phoneNumberIds: string[]; wabaIds: string[] } {
+  const phoneNumberIds = new Set<string>();
+  const wabaIds = new Set<string>();
   try {
-    const env = envelope.parse(JSON.parse(raw));
-    const ids = env.entry.flatMap((e) => e.changes.map((c) => metadata.safeParse((c.value as Obj).metadata)).filter((m) => m.success).map((m) => m.data!.phone_number_id));
-    return [...new Set(ids)];
+    const env = JSON.parse(raw) as { entry?: { id?: unknown; changes?: { value?: { metadata?: { phone_number_id?: unknown } } }[] }[] };
+    for (const e of Array.isArray(env.entry) ? env.entry : []) {
+      if (typeof e?.id === 'string') wabaIds.add(e.id);
+      for (const c of Array.isArray(e?.changes) ? e.changes : []) {
+        const id = c?.value?.metadata?.phone_number_id;
+        if (typeof id === 'string') phoneNumberIds.add(id);
+      }
+    }
   } catch {
-    return [];
+    // not JSON: no ids; processing will record the body as unparsable
   }
-}
-
-/** WABA ids (entry ids) a body mentions. */
-export function wabaIdsOf(raw: string): string[] {
-  try {
-    return [...new Set(envelope.parse(JSON.parse(raw)).entry.map((e) => e.id))];
-  } catch {
-    return [];
-  }
+  return { phoneNumberIds: [...phoneNumberIds], wabaIds: [...wabaIds] };
 }

@@ -8,8 +8,17 @@ export interface Poller {
 /**
  * Calls `run` repeatedly: again at once while it finds work (returns > 0), after `idleMs` when
  * it finds none, and with backoff after errors (database restarts must not crash-loop a worker).
+ * `yieldRatio` leaves the database to other work between busy runs: on PGlite the worker shares
+ * one connection (and one thread) with webhook intake, whose acks must stay fast.
  */
-export function startPoller(opts: { name: string; idleMs: number; run: () => Promise<number>; log: Logger }): Poller {
+export function startPoller(opts: {
+  name: string;
+  idleMs: number;
+  run: () => Promise<number>;
+  log: Logger;
+  /** After a run that found work, pause for this multiple of its duration (0: go on at once). */
+  yieldRatio?: number;
+}): Poller {
   let stopped = false;
   let failures = 0;
   let wake: (() => void) | undefined;
@@ -25,6 +34,7 @@ export function startPoller(opts: { name: string; idleMs: number; run: () => Pro
   const loop = (async () => {
     while (!stopped) {
       let found = 0;
+      const started = performance.now();
       try {
         found = await opts.run();
         failures = 0;
@@ -35,6 +45,7 @@ export function startPoller(opts: { name: string; idleMs: number; run: () => Pro
       if (stopped) break;
       if (failures > 0) await sleep(Math.min(30_000, 250 * 2 ** failures));
       else if (found === 0) await sleep(opts.idleMs);
+      else if (opts.yieldRatio) await sleep((performance.now() - started) * opts.yieldRatio);
     }
   })();
   return {

@@ -3,7 +3,7 @@ import { SYSTEM_ACTOR } from '../context.js';
 import { recordAudit } from '../audit/index.js';
 import { findOrCreateContactByWaId, moveContactNumber } from '../contacts/index.js';
 import { recordInboundMessage, recordStatuses, touchServiceWindow } from '../messaging/index.js';
-import { applyNumberHealth, findNumberByMetaId } from '../numbers/index.js';
+import { applyNumberHealth, findNumbersByMetaIds } from '../numbers/index.js';
 import { applyTemplateQuality, applyTemplateStatus } from '../templates/index.js';
 import type { InboundMessageEvent, StatusEvent, WebhookEvent } from './inbound.events.js';
 
@@ -15,11 +15,9 @@ type NumberRef = { id: string; workspaceId: string } | undefined;
  * replays end in the same state as one clean delivery.
  */
 export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Date, log: Log): Promise<void> {
-  const numbers = new Map<string, NumberRef>();
-  const numberOf = async (phoneNumberId: string): Promise<NumberRef> => {
-    if (!numbers.has(phoneNumberId)) numbers.set(phoneNumberId, await findNumberByMetaId(db, phoneNumberId));
-    return numbers.get(phoneNumberId);
-  };
+  const ids = [...new Set(events.flatMap((e) => ('phoneNumberId' in e ? [e.phoneNumberId] : [])))];
+  const numbers = new Map<string, NumberRef>((await findNumbersByMetaIds(db, ids)).map((n) => [n.phoneNumberId, n]));
+  const numberOf = async (phoneNumberId: string): Promise<NumberRef> => numbers.get(phoneNumberId);
   const statuses = new Map<string, StatusEvent[]>();
   for (const ev of events) {
     switch (ev.kind) {

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Log } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { webhookEvents } from './inbound.tables.js';
-import type { WebhookParser } from './inbound.events.js';
+import type { WebhookEvent, WebhookParser } from './inbound.events.js';
 import { applyWebhookEvents } from './apply-events.js';
 
 /** A verified webhook body waiting to be stored. */
@@ -26,7 +26,7 @@ const MAX_ATTEMPTS = 8;
  * this at once: `FOR UPDATE SKIP LOCKED` hands each body to one of them, and an expired lease
  * (crashed worker) makes it claimable again. Processing is idempotent, so a replay is harmless.
  */
-export async function processPendingWebhooks(deps: { db: Db; parse: WebhookParser; log: Log; now: Date }, limit = 200, leaseMs = 60_000): Promise<number> {
+export async function processPendingWebhooks(deps: { db: Db; parse: WebhookParser; log: Log; now: Date }, limit = 500, leaseMs = 60_000): Promise<number> {
   const { db, now } = deps;
   const claimed = await queryRowsOf<{ id: number; raw: string; received_at: string; attempts: number }>(
     db,
@@ -38,25 +38,46 @@ export async function processPendingWebhooks(deps: { db: Db; parse: WebhookParse
   );
   if (claimed.length === 0) return 0;
   claimed.sort((a, b) => a.id - b.id);
-  const done: number[] = [];
+  const parsed: { id: number; attempts: number; events: WebhookEvent[] }[] = [];
   for (const row of claimed) {
     try {
-      const events = deps.parse(row.raw);
-      await db.transaction(async (tx) => {
-        await applyWebhookEvents(tx, events, now, deps.log);
-        await tx.update(webhookEvents).set({ status: 'processed', processedAt: now, lockedUntil: null, lastError: null }).where(eq(webhookEvents.id, row.id));
-      });
-      done.push(row.id);
+      parsed.push({ id: row.id, attempts: row.attempts, events: deps.parse(row.raw) });
     } catch (err) {
-      const message = (err as Error).message.slice(0, 500);
-      deps.log.warn({ webhookEventId: row.id, attempts: row.attempts, err: { message } }, 'webhook processing failed');
-      await db
-        .update(webhookEvents)
-        .set({ lastError: message, lockedUntil: new Date(now.getTime() + Math.min(60_000 * 2 ** row.attempts, 3_600_000)), ...(row.attempts >= MAX_ATTEMPTS ? { status: 'failed' } : {}) })
-        .where(eq(webhookEvents.id, row.id));
+      await markFailedAttempt(db, row.id, row.attempts, err, now, deps.log);
+    }
+  }
+  // The whole batch in one transaction keeps PGlite's single connection free for intake most of
+  // the time (statuses are applied set-based); if it fails, rows are retried one by one so a
+  // single poisonous body cannot hold back the others.
+  try {
+    await applyRows(db, parsed, now, deps.log);
+  } catch {
+    for (const row of parsed) {
+      try {
+        await applyRows(db, [row], now, deps.log);
+      } catch (err) {
+        await markFailedAttempt(db, row.id, row.attempts, err, now, deps.log);
+      }
     }
   }
   return claimed.length;
+}
+
+async function applyRows(db: Db, rows: { id: number; events: WebhookEvent[] }[], now: Date, log: Log): Promise<void> {
+  if (rows.length === 0) return;
+  await db.transaction(async (tx) => {
+    await applyWebhookEvents(tx, rows.flatMap((r) => r.events), now, log);
+    await tx.update(webhookEvents).set({ status: 'processed', processedAt: now, lockedUntil: null, lastError: null }).where(inArray(webhookEvents.id, rows.map((r) => r.id)));
+  });
+}
+
+async function markFailedAttempt(db: Db, id: number, attempts: number, err: unknown, now: Date, log: Log): Promise<void> {
+  const message = (err as Error).message.slice(0, 500);
+  log.warn({ webhookEventId: id, attempts, err: { message } }, 'webhook processing failed');
+  await db
+    .update(webhookEvents)
+    .set({ lastError: message, lockedUntil: new Date(now.getTime() + Math.min(60_000 * 2 ** attempts, 3_600_000)), ...(attempts >= MAX_ATTEMPTS ? { status: 'failed' } : {}) })
+    .where(eq(webhookEvents.id, id));
 }
 
 /** Marks stored bodies pending again so they are processed anew (replay after a fix). */

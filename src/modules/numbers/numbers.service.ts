@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { SecretBox } from '../../lib/secrets.js';
@@ -183,8 +183,11 @@ export async function refreshNumberHealth(ctx: Ctx, box: SecretBox, gateway: Wha
   return getNumber(ctx, id);
 }
 
-/** The connected number with this Meta phone-number id, in any workspace (webhook routing). */
-export async function findNumberByMetaId(db: Db, phoneNumberId: string): Promise<{ id: string; workspaceId: string } | undefined> {
-  const [row] = await db.select({ id: phoneNumbers.id, workspaceId: phoneNumbers.workspaceId }).from(phoneNumbers).where(eq(phoneNumbers.phoneNumberId, phoneNumberId));
-  return row;
+/** Connected numbers with these Meta phone-number ids, in any workspace (webhook routing). */
+export async function findNumbersByMetaIds(db: Db, phoneNumberIds: string[]): Promise<{ id: string; workspaceId: string; phoneNumberId: string }[]> {
+  if (phoneNumberIds.length === 0) return [];
+  return db
+    .select({ id: phoneNumbers.id, workspaceId: phoneNumbers.workspaceId, phoneNumberId: phoneNumbers.phoneNumberId })
+    .from(phoneNumbers)
+    .where(inArray(phoneNumbers.phoneNumberId, phoneNumberIds));
 }

@@ -6,7 +6,7 @@ import type { RawWebhook } from '../../../modules/inbound/index.js';
 import type { GroupCommitter } from '../../db/group-commit.js';
 import type { IntakeSecrets } from '../../whatsapp/intake-secrets.js';
 import { matchSignature } from '../../whatsapp/signature.js';
-import { phoneNumberIdsOf, wabaIdsOf } from '../../whatsapp/webhook-parse.js';
+import { routingIdsOf } from '../../whatsapp/webhook-parse.js';
 
 /** What webhook intake needs. */
 export interface WebhookIntakeDeps {
@@ -23,17 +23,16 @@ const WEBHOOK_BODY_LIMIT = 4 * 1024 * 1024;
  * mentions belongs to an app whose secret signed it, so one tenant's Meta app cannot inject
  * events for another tenant's number.
  */
-function authorise(raw: Buffer, header: string | undefined, numbers: IntakeNumber[]): boolean {
+function authorise(raw: Buffer, header: string | undefined, numbers: IntakeNumber[], ids: { phoneNumberIds: string[]; wabaIds: string[] }): boolean {
   const secrets = [...new Set(numbers.map((n) => n.appSecret))];
   const verified = new Set<string>();
   // Check each distinct secret; matchSignature compares in constant time.
   for (const s of secrets) if (matchSignature(raw, header, [s]) === 0) verified.add(s);
   if (verified.size === 0) return false;
-  const text = raw.toString('utf8');
   const ok = (n: IntakeNumber | undefined) => n === undefined || verified.has(n.appSecret);
   return (
-    phoneNumberIdsOf(text).every((id) => ok(numbers.find((n) => n.phoneNumberId === id))) &&
-    wabaIdsOf(text).every((id) => numbers.filter((n) => n.wabaId === id).every((n) => verified.has(n.appSecret)))
+    ids.phoneNumberIds.every((id) => ok(numbers.find((n) => n.phoneNumberId === id))) &&
+    ids.wabaIds.every((id) => numbers.filter((n) => n.wabaId === id).every((n) => verified.has(n.appSecret)))
   );
 }
 
@@ -59,18 +58,19 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookIntakeDep
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const header = req.headers['x-hub-signature-256'];
       const sig = typeof header === 'string' ? header : undefined;
+      const text = raw.toString('utf8');
+      const ids = routingIdsOf(text);
       let numbers = await deps.secrets.get();
-      if (!authorise(raw, sig, numbers)) {
+      if (!authorise(raw, sig, numbers, ids)) {
         numbers = await deps.secrets.refresh();
-        if (!authorise(raw, sig, numbers)) {
+        if (!authorise(raw, sig, numbers, ids)) {
           req.log.warn({ hasSignature: Boolean(sig), bytes: raw.length }, 'webhook rejected: signature does not verify');
           throw new AppError('WEBHOOK_SIGNATURE_INVALID', 'X-Hub-Signature-256 is missing or does not match the app secret');
         }
       }
-      const text = raw.toString('utf8');
       // Durable before ack: the 200 is sent only after the group commit wrote this body; if the
       // database is down the write fails and Meta gets a 5xx, so it retries later.
-      await deps.committer.add({ raw: text, receivedAt: deps.clock.now(), phoneNumberId: phoneNumberIdsOf(text)[0] ?? null });
+      await deps.committer.add({ raw: text, receivedAt: deps.clock.now(), phoneNumberId: ids.phoneNumberIds[0] ?? null });
       return reply.code(200).type('text/plain').send('EVENT_RECEIVED');
     });
   });
