@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCloudApiClient } from '../src/adapters/whatsapp/cloud-api-client.js';
 import { AppError } from '../src/lib/errors.js';
@@ -9,7 +9,7 @@ import type { NumberCredentials } from '../src/modules/messaging/index.js';
 // adapter classifies what the Cloud API (or the network) does.
 let server: Server;
 let base: string;
-let next: (req: IncomingMessage, body: string, res: import('node:http').ServerResponse) => void = () => undefined;
+let next: (req: IncomingMessage, body: string, res: ServerResponse) => void = () => undefined;
 const seen: { url: string; body: string; auth: string | undefined }[] = [];
 
 beforeAll(async () => {
@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 const creds = (): NumberCredentials => ({ phoneNumberId: '1065403522', wabaId: '1022901293', accessToken: 'EAAG-secret', apiBaseUrl: base, apiVersion: 'v23.0' });
-const json = (status: number, value: unknown) => (_req: IncomingMessage, _b: string, res: import('node:http').ServerResponse) => {
+const json = (status: number, value: unknown) => (_req: IncomingMessage, _b: string, res: ServerResponse) => {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(value));
 };
