@@ -96,6 +96,42 @@ describe.skipIf(onPostgres)('embedded mode (PGlite in a data directory)', { time
     expect(await again.stop()).toBe(0);
   });
 
+  it('runs in sandbox mode out of the box: the simulator answers for a sandbox number and its webhooks reach Greenlist', async () => {
+    const dir = await tempDir();
+    const env = { GREENLIST_DATA_DIR: dir, GREENLIST_PORT: '0' };
+    const server = spawnGreenlist(['start'], env);
+    running.push(server);
+    const url = await server.ready();
+    const sim = /"sandbox":"(http:\/\/[^"]+)"/.exec(server.output())?.[1];
+    expect(sim).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const key = lastLine((await runGreenlist(['apikey', 'create'], env)).stdout);
+    const numbers = (await (await fetch(`${url}/api/v1/phone-numbers`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: Record<string, unknown>[] };
+    expect(numbers.data).toHaveLength(1);
+    expect(numbers.data[0]).toMatchObject({ is_sandbox: true, api_base_url: sim });
+    expect(JSON.stringify(numbers.data)).not.toMatch(/sandbox-|access_token|app_secret|verify_token/);
+    // The simulator's GET handshake and a signed inbound webhook both succeed against the app.
+    const verify = (await (await fetch(`${sim}/_sim/webhooks/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { ok: boolean };
+    expect(verify.ok).toBe(true);
+    const inbound = await fetch(`${sim}/_sim/inbound`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: '+14155550123', text: 'Hi there' }) });
+    expect(inbound.status).toBeLessThan(300);
+    let delivered = false;
+    for (let i = 0; i < 100 && !delivered; i++) {
+      const log = (await (await fetch(`${sim}/_sim/webhooks?state=delivered&body=false`)).json()) as { data: { events: string[] }[] };
+      delivered = log.data.some((d) => d.events.some((e) => e.startsWith('messages:inbound')));
+      if (!delivered) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(delivered).toBe(true);
+    expect(await server.stop()).toBe(0);
+
+    // A restart keeps the same sandbox number (no duplicates).
+    const again = spawnGreenlist(['start'], env);
+    running.push(again);
+    const url2 = await again.ready();
+    const after = (await (await fetch(`${url2}/api/v1/phone-numbers`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { id: string }[] };
+    expect(after.data.map((n) => n.id)).toEqual(numbers.data.map((n) => n.id));
+    expect(await again.stop()).toBe(0);
+  });
+
   it('refuses the scale-out roles without PostgreSQL, with a clear message', async () => {
     const res = await runGreenlist(['api'], { GREENLIST_DATA_DIR: await tempDir() });
     expect(res.code).toBe(1);

@@ -32,6 +32,7 @@ export const configSchema = z.object({
   GREENLIST_RATE_LIMIT_PER_KEY: positiveInt(6000),
   GREENLIST_RATE_LIMIT_PER_IP: positiveInt(600),
   GREENLIST_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  GREENLIST_SANDBOX: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
 });
 
 /** Validated configuration, in the shape the rest of the code uses. */
@@ -49,4 +50,6 @@ export interface Config {
   rateLimitPerKeyPerMinute: number;
   rateLimitPerIpPerMinute: number;
   trustProxy: boolean;
+  /** auto: run the bundled Cloud API simulator when no real number is connected. */
+  sandbox: 'auto' | 'on' | 'off';
 }

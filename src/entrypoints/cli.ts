@@ -107,6 +107,43 @@ program
     process.stdout.write('migrations are up to date\n');
   });
 
+program
+  .command('simulator')
+  .description('run the WhatsApp Cloud API simulator alone (no database), e.g. for another Greenlist or your own tests')
+  .option('--port <port>', 'port (default: GREENLIST_SIMULATOR_PORT, 8081)')
+  .option('--host <host>', 'interface to listen on', '127.0.0.1')
+  .option('--webhook-url <url>', 'where to POST signed webhooks, e.g. http://127.0.0.1:8080/webhooks/whatsapp')
+  .option('--app-secret <secret>', 'app secret that signs webhooks', 'sim-app-secret')
+  .option('--verify-token <token>', 'verify token of the GET handshake', 'sim-verify-token')
+  .option('--access-token <token>', 'bearer token the simulated number accepts', 'sim-access-token')
+  .option('--seed <seed>', 'seed of the virtual population', 'greenlist')
+  .action(async (opts: { port?: string; host: string; webhookUrl?: string; appSecret: string; verifyToken: string; accessToken: string; seed: string }) => {
+    const config = configOrExit();
+    const { createSimulator, DEFAULT_NUMBER } = await import('../simulator/index.js');
+    const log = createLogger({ level: config.logLevel });
+    const sim = createSimulator({
+      seed: opts.seed,
+      appSecret: opts.appSecret,
+      verifyToken: opts.verifyToken,
+      phoneNumbers: [{ phoneNumberId: DEFAULT_NUMBER.phoneNumberId, accessToken: opts.accessToken }],
+      ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),
+      logger: log,
+    });
+    const url = await sim.listen(opts.port ? Number(opts.port) : config.simulatorPort, opts.host).catch(fail);
+    process.stdout.write(
+      [
+        `WhatsApp Cloud API simulator listening on ${url}`,
+        `  phone_number_id ${DEFAULT_NUMBER.phoneNumberId}, waba_id ${DEFAULT_NUMBER.wabaId}, access token ${opts.accessToken}`,
+        `  webhooks → ${opts.webhookUrl ?? '(none; set --webhook-url)'} signed with the app secret you passed`,
+        `  control plane: ${url}/_sim (inbound, sent, config, webhooks)`,
+        '',
+      ].join('\n'),
+    );
+    const stop = () => void sim.close().then(() => process.exit(0));
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
 const apikey = program.command('apikey').description('manage API keys');
 apikey
   .command('create')

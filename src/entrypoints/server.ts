@@ -9,6 +9,7 @@ import { ADMIN_COMMANDS } from './admin-commands.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { allSweeps } from './sweeps.js';
 import { wire } from './wiring.js';
+import { isSandboxWanted, startSandbox, type Sandbox } from './sandbox.js';
 import { startPoller, type Poller } from '../adapters/worker/poller.js';
 import { processPendingWebhooks } from '../modules/inbound/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
@@ -20,6 +21,8 @@ export type Role = 'start' | 'api' | 'worker';
 export interface RunningServer {
   runtime: Runtime;
   app: FastifyInstance | undefined;
+  /** Set in sandbox mode. */
+  sandboxUrl: string | undefined;
   url: string | undefined;
   stop(): Promise<void>;
 }
@@ -36,6 +39,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let url: string | undefined;
   const wiring = wire(database.db, runtime.masterKey, log, clock);
   let webhookPoller: Poller | undefined;
+  let sandbox: Sandbox | undefined;
   try {
     if (role !== 'worker') {
       app = await buildApp({
@@ -54,6 +58,8 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         version: VERSION,
       });
       url = await app.listen({ host: config.host, port: config.port });
+      // The simulator calls this process's webhook URL, so it starts once the app listens.
+      if (role === 'start' && (await isSandboxWanted(runtime, config.sandbox))) sandbox = await startSandbox(runtime, wiring, url, log);
     }
     if (role !== 'api') {
       worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps() });
@@ -65,21 +71,24 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
       await runtime.lock.update({ controlPort: control.port, controlToken: control.token });
     }
   } catch (err) {
+    await sandbox?.close();
     await app?.close();
     await webhookPoller?.stop();
     await worker?.stop();
     await runtime.close();
     throw err;
   }
-  log.info({ role, url, database: database.kind, version: VERSION }, `Greenlist ${role} ready${url ? ` on ${url}` : ''}`);
+  log.info({ role, url, database: database.kind, version: VERSION, sandbox: sandbox?.url ?? null }, `Greenlist ${role} ready${url ? ` on ${url}` : ''}`);
   let stopping: Promise<void> | undefined;
   return {
     runtime,
     app,
     url,
+    sandboxUrl: sandbox?.url,
     // In-flight HTTP requests finish, the worker's current sweep finishes, then the database closes.
     stop: () =>
       (stopping ??= (async () => {
+        await sandbox?.close();
         await app?.close();
         await wiring.webhooks.committer.close();
         await webhookPoller?.stop();

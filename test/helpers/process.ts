@@ -15,7 +15,7 @@ export interface GreenlistProcess {
 
 /** Environment for a child: only what the test sets, plus PATH/HOME (no inherited GREENLIST_*). */
 export function childEnv(env: Record<string, string>): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', GREENLIST_LOG_LEVEL: 'info', ...env };
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', GREENLIST_LOG_LEVEL: 'info', GREENLIST_SIMULATOR_PORT: '0', ...env };
 }
 
 /** Spawns `greenlist <args>`. */

@@ -191,3 +191,23 @@ export async function findNumbersByMetaIds(db: Db, phoneNumberIds: string[]): Pr
     .from(phoneNumbers)
     .where(inArray(phoneNumbers.phoneNumberId, phoneNumberIds));
 }
+
+/** True when any workspace has a real (not sandbox) number connected. */
+export async function hasRealNumbers(db: Db): Promise<boolean> {
+  const [row] = await db.select({ id: phoneNumbers.id }).from(phoneNumbers).where(eq(phoneNumbers.isSandbox, false)).limit(1);
+  return row !== undefined;
+}
+
+/** The workspace's sandbox number, if it has one. */
+export async function findSandboxNumber(ctx: Ctx): Promise<NumberOut | undefined> {
+  const [row] = await ctx.db.select().from(phoneNumbers).where(and(eq(phoneNumbers.workspaceId, ctx.workspaceId), eq(phoneNumbers.isSandbox, true))).limit(1);
+  return row ? toNumberOut(row) : undefined;
+}
+
+/** Points a sandbox number at the simulator's current address (its port can change between runs). */
+export async function setSandboxApiBase(ctx: Ctx, id: string, apiBaseUrl: string): Promise<void> {
+  await ctx.db
+    .update(phoneNumbers)
+    .set({ apiBaseUrl, updatedAt: ctx.now })
+    .where(and(eq(phoneNumbers.id, id), eq(phoneNumbers.workspaceId, ctx.workspaceId), eq(phoneNumbers.isSandbox, true)));
+}
