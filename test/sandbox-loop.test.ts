@@ -119,3 +119,34 @@ describe('sandbox loop through the simulator', () => {
     expect(ok.wamid).toMatch(/^wamid\./);
   });
 });
+
+describe('account operations through the simulator', () => {
+  it('reads the number health into the number (quality, tier, verified name)', async () => {
+    const res = await t.call(tenant.key, { method: 'POST', url: `/api/v1/phone-numbers/${numberId}/refresh` });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ quality_rating: 'GREEN', messaging_limit_tier: 'TIER_UNLIMITED', health_checked_at: expect.any(String) });
+  });
+
+  it('uploads media and sends it by id; creates, lists and deletes templates', async () => {
+    const creds = await credentialsFor(tenant.ctx, t.wiring.box, numberId);
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4a00000000049454e44ae426082', 'hex');
+    const media = await t.wiring.gateway.uploadMedia(creds, { bytes: png, mimeType: 'image/png', filename: 'dot.png' });
+    expect(media.id).toMatch(/^\d+$/);
+    sim.inbound({ from: '+14155550110', text: 'send me the picture' });
+    await settle();
+    const sent = await t.wiring.gateway.sendMessage(creds, { to: '+14155550110', message: { type: 'image', media: { id: media.id, caption: 'Here it is' } }, callbackData: 'img' });
+    expect(sim.sent('+14155550110').at(-1)).toMatchObject({ wamid: sent.wamid });
+
+    const created = await t.wiring.gateway.createTemplate(creds, {
+      name: 'order_ready',
+      language: 'en_US',
+      category: 'UTILITY',
+      components: [{ type: 'BODY', text: 'Hi {{1}}, your order is ready.', example: { body_text: [['Ana']] } }],
+    });
+    expect(created.status).toMatch(/PENDING|APPROVED/);
+    const names = (await t.wiring.gateway.listTemplates(creds)).data.map((x) => x.name);
+    expect(names).toEqual(expect.arrayContaining(['hello_world', 'order_ready']));
+    await t.wiring.gateway.deleteTemplate(creds, 'order_ready');
+    expect((await t.wiring.gateway.listTemplates(creds)).data.map((x) => x.name)).not.toContain('order_ready');
+  });
+});
