@@ -87,6 +87,6 @@ export function graphError(res: LightMyRequestResponse): { message: string; type
 }
 
 /** Retries an assertion until it passes (webhooks arrive asynchronously); generous for busy CI machines. */
-export function eventually(assertion: () => void): Promise<void> {
+export function eventually(assertion: () => void | Promise<void>): Promise<void> {
   return vi.waitFor(assertion, { timeout: 10_000, interval: 5 });
 }
