@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/adapters/db/database.js';
 import { parseWebhook } from '../src/adapters/whatsapp/webhook-parse.js';
-import { processPendingWebhooks } from '../src/modules/inbound/index.js';
+import { processPendingWebhooks, purgeProcessedWebhooks } from '../src/modules/inbound/index.js';
 import { getServiceWindow, recordOutboundMessage } from '../src/modules/messaging/index.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
@@ -183,5 +183,19 @@ describe('account and template events', () => {
     expect(row!.status).toBe('pending');
     expect(row!.last_error).toMatch(/not a whatsapp_business_account/);
     expect(row!.attempts).toBe(1);
+  });
+});
+
+describe('retention', () => {
+  it('purges processed bodies after 14 days, keeps pending and failed ones, and is idempotent', async () => {
+    const total = async (status: string) => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from webhook_events where status = ${status}`))[0]!.n;
+    const processed = await total('processed');
+    const pending = await total('pending');
+    expect(processed).toBeGreaterThan(0);
+    expect(await purgeProcessedWebhooks(t.db, new Date())).toBe(0);
+    const later = new Date(Date.now() + 15 * 24 * 3600_000);
+    expect(await purgeProcessedWebhooks(t.db, later)).toBe(processed);
+    expect(await purgeProcessedWebhooks(t.db, later)).toBe(0);
+    expect(await total('pending')).toBe(pending);
   });
 });

@@ -90,3 +90,21 @@ export async function replayWebhooks(db: Db, ids: number[]): Promise<number> {
     .returning({ id: webhookEvents.id });
   return rows.length;
 }
+
+/** How long processed webhook bodies are kept (they carry message text and phone numbers). */
+export const PROCESSED_WEBHOOK_RETENTION_MS = 14 * 24 * 60 * 60 * 1000;
+
+/**
+ * Deletes processed bodies past retention, at most `limit` per call so a sweep never holds
+ * PGlite's single connection for long. Pending and failed bodies are kept for inspection/replay.
+ */
+export async function purgeProcessedWebhooks(db: Db, now: Date, limit = 10_000): Promise<number> {
+  const cutoff = new Date(now.getTime() - PROCESSED_WEBHOOK_RETENTION_MS).toISOString();
+  const rows = await queryRowsOf<{ id: number }>(
+    db,
+    sql`delete from webhook_events where id in (
+          select id from webhook_events where status = 'processed' and processed_at < ${cutoff}::timestamptz order by id limit ${limit})
+        returning id`,
+  );
+  return rows.length;
+}
