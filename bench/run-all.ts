@@ -1,0 +1,23 @@
+// Runs every benchmark in turn and prints one summary. Run: npm run bench
+// (set DATABASE_URL to include PostgreSQL; each bench uses a throwaway database on that server).
+import { printChecks, printMachine, type Check } from './lib.js';
+import { runHttpBench } from './http.js';
+import { runStartupBench } from './startup.js';
+import { runWebhookBench } from './webhooks.js';
+
+printMachine();
+const all: Check[] = [];
+try {
+  all.push(...(await runStartupBench({ printMachine: false })));
+  all.push(...(await runHttpBench({ printMachine: false })));
+  all.push(...(await runWebhookBench({ printMachine: false })));
+} catch (err) {
+  console.error(err);
+  process.exitCode = 1;
+}
+
+console.log('\n================ Summary ================');
+printMachine('at end');
+printChecks('All figures', all);
+const missed = all.filter((c) => c.met === false);
+console.log(missed.length === 0 ? '\nEvery target met.' : `\n${missed.length} target(s) missed: ${missed.map((c) => c.name).join('; ')}`);
