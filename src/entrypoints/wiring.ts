@@ -1,4 +1,5 @@
 import { createSecretBox, type SecretBox } from '../lib/secrets.js';
+import { safeErrorMessage } from '../lib/redact.js';
 import type { Logger } from 'pino';
 import type { Db } from '../modules/context.js';
 import type { WhatsAppGateway } from '../modules/messaging/index.js';
@@ -23,7 +24,7 @@ export function wire(db: Db, masterKey: Buffer, log: Logger, clock: { now(): Dat
       try {
         await storeWebhooks(db, items);
       } catch (err) {
-        log.error({ err: { message: (err as Error).message }, count: items.length }, 'could not store webhook batch; answering 5xx so Meta retries');
+        log.error({ err: { message: safeErrorMessage(err) }, count: items.length }, 'could not store webhook batch; answering 5xx so Meta retries');
         throw err;
       }
     },

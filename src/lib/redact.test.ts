@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { createLogger } from './logger.js';
-import { maskPhones } from './redact.js';
+import { maskPhones, safeErrorMessage } from './redact.js';
 
 describe('maskPhones', () => {
   it('keeps only the first and last two digits of phone-like runs', () => {
@@ -23,5 +23,17 @@ describe('logger', () => {
       expect(out).not.toContain(secret);
     }
     expect(out).toContain('[redacted]');
+  });
+});
+
+describe('safeErrorMessage', () => {
+  it('drops query parameters and masks phone numbers from database errors', () => {
+    const err = new Error('Failed query: insert into webhook_events (raw) values ($1)\nparams: {"from":"16505551234","text":"my secret"}', { cause: new Error('malformed array literal') });
+    const msg = safeErrorMessage(err);
+    expect(msg).toContain('Failed query: insert into webhook_events');
+    expect(msg).toContain('malformed array literal');
+    expect(msg).not.toContain('my secret');
+    expect(msg).not.toContain('16505551234');
+    expect(safeErrorMessage(new Error('call +14155550123 failed'))).not.toContain('4155550123');
   });
 });

@@ -38,3 +38,14 @@ export const REDACT_PATHS = [
   '*.wa_id',
   '*.masterKey',
 ];
+
+/**
+ * An error's message fit for logs and stored diagnostics: query parameters (which can carry
+ * message bodies and phone numbers) cut off, phone-like digits masked, length bounded.
+ */
+export function safeErrorMessage(err: unknown): string {
+  const raw = err instanceof Error ? err.message : String(err);
+  const cause = err instanceof Error && err.cause instanceof Error ? ` (cause: ${err.cause.message})` : '';
+  const cut = (text: string) => text.split(/\nparams:/)[0]!;
+  return maskPhones(cut(raw) + cut(cause)).slice(0, 500);
+}

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { safeErrorMessage } from '../../lib/redact.js';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -48,7 +49,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 function openPostgres(url: string, poolSize: number, log?: Logger): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'greenlist', connectionTimeoutMillis: 5000 });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
-  pool.on('error', (err) => log?.warn({ err: { message: err.message } }, 'idle database connection lost'));
+  pool.on('error', (err) => log?.warn({ err: { message: safeErrorMessage(err) } }, 'idle database connection lost'));
   const db = drizzlePg(pool) as unknown as Db;
   let closed = false;
   return {

@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { userRoutes } from './routes/users.routes.js';
 import { workspaceRoutes } from './routes/workspace.routes.js';
 import { phoneNumberRoutes } from './routes/phone-numbers.routes.js';
+import { uiRoutes } from './routes/ui.routes.js';
 import { messageRoutes } from './routes/messages.routes.js';
 import { webhookRoutes, type WebhookIntakeDeps } from './routes/webhooks.routes.js';
 import type { SecretBox } from '../../lib/secrets.js';
@@ -105,5 +106,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   phoneNumberRoutes(app, { ...reqDeps, box: deps.box, gateway: deps.gateway });
   messageRoutes(app, reqDeps);
   await webhookRoutes(app, deps.webhooks);
+  await uiRoutes(app);
   return app;
 }

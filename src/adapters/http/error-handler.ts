@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import { AppError } from '../../lib/errors.js';
 import { ERROR_STATUS } from './error-status.js';
 import { isDatabaseDown } from '../db/database.js';
+import { safeErrorMessage } from '../../lib/redact.js';
 
 /** A field-level validation problem, as shown in `details.fields`. */
 interface FieldProblem {
@@ -75,8 +76,8 @@ export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const appErr = toAppError(err);
-    if (appErr.code === 'INTERNAL') req.log.error({ err }, 'unhandled error');
-    else if (appErr.code === 'DATABASE_UNAVAILABLE') req.log.warn({ err: { message: (err as Error).message } }, 'database unavailable');
+    if (appErr.code === 'INTERNAL') req.log.error({ err: { type: (err as Error)?.name, message: safeErrorMessage(err), stack: (err as Error)?.stack?.split('\n').slice(1, 6).join('\n') } }, 'unhandled error');
+    else if (appErr.code === 'DATABASE_UNAVAILABLE') req.log.warn({ err: { message: safeErrorMessage(err) } }, 'database unavailable');
     return sendError(reply, appErr);
   });
   app.setNotFoundHandler((req, reply) =>

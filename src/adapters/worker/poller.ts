@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { safeErrorMessage } from '../../lib/redact.js';
 
 /** A started poll loop. */
 export interface Poller {
@@ -40,7 +41,7 @@ export function startPoller(opts: {
         failures = 0;
       } catch (err) {
         failures++;
-        opts.log.warn({ poller: opts.name, failures, err: { message: (err as Error).message } }, 'poll failed; backing off');
+        opts.log.warn({ poller: opts.name, failures, err: { message: safeErrorMessage(err) } }, 'poll failed; backing off');
       }
       if (stopped) break;
       if (failures > 0) await sleep(Math.min(30_000, 250 * 2 ** failures));

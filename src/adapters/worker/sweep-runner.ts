@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { safeErrorMessage } from '../../lib/redact.js';
 import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import type { Db } from '../../modules/context.js';
@@ -38,7 +39,7 @@ export function startSweepRunner(deps: { db: Db; log: Logger; clock: Clock; swee
         if (Object.values(counts).some((n) => n > 0)) deps.log.info({ sweep: s.name, ...counts }, 'sweep changed rows');
       });
     } catch (err) {
-      deps.log.warn({ sweep: s.name, err: { message: (err as Error).message } }, 'sweep failed; will retry next tick');
+      deps.log.warn({ sweep: s.name, err: { message: safeErrorMessage(err) } }, 'sweep failed; will retry next tick');
     }
   }
 

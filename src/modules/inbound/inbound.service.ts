@@ -1,5 +1,6 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, param, sql } from 'drizzle-orm';
 import type { Db, Log } from '../context.js';
+import { safeErrorMessage } from '../../lib/redact.js';
 import { queryRowsOf } from '../sql.js';
 import { webhookEvents } from './inbound.tables.js';
 import type { WebhookEvent, WebhookParser } from './inbound.events.js';
@@ -15,7 +16,10 @@ export interface RawWebhook {
 /** Stores a batch of verified bodies in one statement (the group commit's flush). */
 export async function storeWebhooks(db: Db, batch: RawWebhook[]): Promise<void> {
   if (batch.length === 0) return;
-  await db.insert(webhookEvents).values(batch.map((b) => ({ raw: b.raw, receivedAt: b.receivedAt, phoneNumberId: b.phoneNumberId })));
+  // Three array parameters instead of 3 × N placeholders: cheaper to build, send and plan.
+  await db.execute(sql`
+    insert into webhook_events (raw, received_at, phone_number_id)
+    select * from unnest(${param(batch.map((b) => b.raw))}::text[], ${param(batch.map((b) => b.receivedAt.toISOString()))}::timestamptz[], ${param(batch.map((b) => b.phoneNumberId))}::text[])`);
 }
 
 // A body that keeps failing (a bug, not a transient fault) stops being retried after this many tries.
@@ -72,7 +76,7 @@ async function applyRows(db: Db, rows: { id: number; events: WebhookEvent[] }[],
 }
 
 async function markFailedAttempt(db: Db, id: number, attempts: number, err: unknown, now: Date, log: Log): Promise<void> {
-  const message = (err as Error).message.slice(0, 500);
+  const message = safeErrorMessage(err);
   log.warn({ webhookEventId: id, attempts, err: { message } }, 'webhook processing failed');
   await db
     .update(webhookEvents)

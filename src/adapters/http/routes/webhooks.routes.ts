@@ -54,7 +54,8 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookIntakeDep
       return reply.type('text/plain').send(q['hub.challenge']);
     });
 
-    scope.post('/webhooks/whatsapp', { config: { public: true, rateLimit: false }, bodyLimit: WEBHOOK_BODY_LIMIT, schema: { hide: true } }, async (req, reply) => {
+    // Thousands of deliveries a second: per-request info logs would cost more than the work itself.
+    scope.post('/webhooks/whatsapp', { config: { public: true, rateLimit: false }, logLevel: 'warn', bodyLimit: WEBHOOK_BODY_LIMIT, schema: { hide: true } }, async (req, reply) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const header = req.headers['x-hub-signature-256'];
       const sig = typeof header === 'string' ? header : undefined;
