@@ -120,6 +120,60 @@ describe('sandbox loop through the simulator', () => {
   });
 });
 
+describe('one-to-one replies through the API', () => {
+  async function contactIdOf(phone: string): Promise<string> {
+    const res = await t.call(tenant.key, { method: 'GET', url: `/api/v1/contacts?phone=${encodeURIComponent(phone)}` });
+    expect(res.statusCode).toBe(200);
+    return res.json().data[0].id;
+  }
+
+  it('replies inside the window, idempotently, and the reply is tracked to read', async () => {
+    sim.inbound({ from: '+14155550120', text: 'Is the blue one in stock?' });
+    await settle();
+    const id = await contactIdOf('+14155550120');
+    const opts = { method: 'POST' as const, url: `/api/v1/contacts/${id}/messages`, payload: { type: 'buttons', text: 'Yes! Reserve it?', buttons: [{ id: 'yes', title: 'Reserve' }, { id: 'no', title: 'No thanks' }] }, headers: { 'idempotency-key': 'reply-blue-1' } };
+    const first = await t.call(tenant.key, opts);
+    expect(first.statusCode).toBe(201);
+    expect(first.json()).toMatchObject({ direction: 'out', type: 'interactive', status: 'accepted', wamid: expect.stringMatching(/^wamid\./) });
+    const again = await t.call(tenant.key, opts);
+    expect(again.json().id).toBe(first.json().id);
+    expect(sim.sent('+14155550120')).toHaveLength(1);
+    await settle();
+    const log = (await t.call(tenant.key, { method: 'GET', url: `/api/v1/contacts/${id}/messages` })).json().data;
+    expect(log[0]).toMatchObject({ id: first.json().id, status: 'read' });
+  });
+
+  it('refuses a free-form message to someone whose window is closed or who never wrote', async () => {
+    const { findOrCreateContactByWaId } = await import('../src/modules/contacts/index.js');
+    const never = await findOrCreateContactByWaId(t.db, tenant.workspaceId, '14155550121', undefined, new Date());
+    await t.db.execute(sql`update contacts set wa_id = null where id = ${never.id}`);
+    const res = await t.call(tenant.key, { method: 'POST', url: `/api/v1/contacts/${never.id}/messages`, payload: { type: 'text', text: 'Hi' } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('WINDOW_CLOSED');
+    sim.inbound({ from: '+14155550122', text: 'old message' });
+    await settle();
+    await t.db.execute(sql`update service_windows set last_inbound_at = now() - interval '25 hours' where wa_id = '14155550122'`);
+    const closed = await t.call(tenant.key, { method: 'POST', url: `/api/v1/contacts/${await contactIdOf('+14155550122')}/messages`, payload: { type: 'text', text: 'Hi' } });
+    expect(closed.statusCode).toBe(422);
+    expect(closed.json().error.code).toBe('WINDOW_CLOSED');
+    expect(sim.sent('+14155550122')).toHaveLength(0);
+  });
+
+  it('never re-sends when the answer is lost: the message stays pending and its status webhook settles it', async () => {
+    sim.inbound({ from: '+14155550123', text: 'hello?' });
+    await settle();
+    const id = await contactIdOf('+14155550123');
+    sim.configure({ faults: [{ hang: 'reset', acceptFirst: true, remaining: 1, endpoint: 'messages' }] });
+    const res = await t.call(tenant.key, { method: 'POST', url: `/api/v1/contacts/${id}/messages`, payload: { type: 'text', text: 'Here to help' } });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ status: 'pending', wamid: null });
+    await settle();
+    expect(sim.sent('+14155550123')).toHaveLength(1);
+    const log = (await t.call(tenant.key, { method: 'GET', url: `/api/v1/contacts/${id}/messages` })).json().data;
+    expect(log[0]).toMatchObject({ id: res.json().id, status: 'read', wamid: sim.sent('+14155550123')[0]!.wamid });
+  });
+});
+
 describe('account operations through the simulator', () => {
   it('reads the number health into the number (quality, tier, verified name)', async () => {
     const res = await t.call(tenant.key, { method: 'POST', url: `/api/v1/phone-numbers/${numberId}/refresh` });

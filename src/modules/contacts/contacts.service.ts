@@ -52,3 +52,37 @@ export async function assertContact(ctx: Ctx, id: string): Promise<void> {
   const [row] = await ctx.db.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId)));
   if (!row) throw notFound('contact', id);
 }
+
+/** A contact as the API shows it (the contacts work extends this). */
+export interface ContactOut {
+  id: string;
+  phone: string;
+  wa_id: string | null;
+  name: string | null;
+  profile_name: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function toContactOut(r: typeof contacts.$inferSelect): ContactOut {
+  return { id: r.id, phone: r.phone, wa_id: r.waId, name: r.name, profile_name: r.profileName, created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString() };
+}
+
+/** One contact of the workspace. */
+export async function getContact(ctx: Ctx, id: string): Promise<ContactOut> {
+  const [row] = await ctx.db.select().from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId)));
+  if (!row) throw notFound('contact', id);
+  return toContactOut(row);
+}
+
+/** Looks a contact up by E.164 phone (or by the WhatsApp id behind it). */
+export async function findContactByPhone(ctx: Ctx, phone: string): Promise<ContactOut | undefined> {
+  const digits = phone.replace(/^\+/, '');
+  const [row] = await ctx.db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, ctx.workspaceId), or(eq(contacts.phone, phone), eq(contacts.waId, digits))))
+    .orderBy(sql`(${contacts.phone} = ${phone}) desc`)
+    .limit(1);
+  return row ? toContactOut(row) : undefined;
+}

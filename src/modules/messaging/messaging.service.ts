@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, or, param, sql } from 'drizzle-orm';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { Ctx, Db } from '../context.js';
 import { displayStatus, isWindowOpen, rankOf, SERVICE_WINDOW_MS } from './messaging.rules.js';
@@ -63,6 +63,14 @@ export async function recordStatuses(db: Db, workspaceId: string, statuses: Stat
     .onConflictDoNothing()
     .returning({ wamid: messageStatusEvents.wamid });
   const wamids = [...new Set(inserted.map((r) => r.wamid))];
+  // A send whose HTTP answer was lost has no wamid yet; its callback data identifies it.
+  const withCallback = statuses.filter((s) => s.callbackData);
+  if (withCallback.length > 0) {
+    await db.execute(sql`
+      update messages m set wamid = x.wamid
+      from (select * from unnest(${param(withCallback.map((s) => s.callbackData))}::text[], ${param(withCallback.map((s) => s.wamid))}::text[]) as t(callback_data, wamid)) x
+      where m.workspace_id = ${workspaceId} and m.wamid is null and m.direction = 'out' and m.callback_data = x.callback_data`);
+  }
   if (wamids.length > 0) await reconcileMessageStatus(db, workspaceId, wamids);
   return inserted.length;
 }
