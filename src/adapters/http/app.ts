@@ -21,6 +21,7 @@ import { workspaceRoutes } from './routes/workspace.routes.js';
 import { phoneNumberRoutes } from './routes/phone-numbers.routes.js';
 import { uiRoutes } from './routes/ui.routes.js';
 import { messageRoutes } from './routes/messages.routes.js';
+import { contactRoutes } from './routes/contacts.routes.js';
 import { webhookRoutes, type WebhookIntakeDeps } from './routes/webhooks.routes.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import type { WhatsAppGateway } from '../../modules/messaging/index.js';
@@ -104,7 +105,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   apiKeyRoutes(app, reqDeps);
   auditRoutes(app, reqDeps);
   phoneNumberRoutes(app, { ...reqDeps, box: deps.box, gateway: deps.gateway });
-  messageRoutes(app, reqDeps);
+  messageRoutes(app, { ...reqDeps, box: deps.box, gateway: deps.gateway });
+  contactRoutes(app, reqDeps);
   await webhookRoutes(app, deps.webhooks);
   await uiRoutes(app);
   return app;
