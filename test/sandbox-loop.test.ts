@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/adapters/db/database.js';
 import { parseWebhook } from '../src/adapters/whatsapp/webhook-parse.js';
@@ -171,6 +171,25 @@ describe('one-to-one replies through the API', () => {
     expect(sim.sent('+14155550123')).toHaveLength(1);
     const log = (await t.call(tenant.key, { method: 'GET', url: `/api/v1/contacts/${id}/messages` })).json().data;
     expect(log[0]).toMatchObject({ id: res.json().id, status: 'read', wamid: sim.sent('+14155550123')[0]!.wamid });
+  });
+});
+
+describe('when storing webhooks fails', () => {
+  it('answers 5xx, the simulator retries, and the event is processed exactly once', async () => {
+    sim.configure({ webhooks: { retryBaseMs: 2_000 } });
+    await t.db.execute(sql`alter table webhook_events rename to webhook_events_away`);
+    sim.inbound({ from: '+14155550130', text: 'are you there?' });
+    await vi.waitFor(() => {
+      const failing = sim.webhookLog().filter((d) => d.body.includes('14155550130'));
+      expect(failing.length).toBe(1);
+      expect(failing[0]!.attempts[0]!.status).toBeGreaterThanOrEqual(500);
+    });
+    await t.db.execute(sql`alter table webhook_events_away rename to webhook_events`);
+    await settle();
+    const delivered = sim.webhookLog().filter((d) => d.body.includes('14155550130'));
+    expect(delivered[0]!.state).toBe('delivered');
+    const rows = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from messages where wa_id = '14155550130'`);
+    expect(rows[0]!.n).toBe(1);
   });
 });
 

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/adapters/db/database.js';
+import { Writable } from 'node:stream';
+import { createLogger } from '../src/lib/logger.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { messagesEnvelope, metaJson, sign, textMessage } from './helpers/webhooks.js';
 
@@ -113,5 +115,33 @@ describe('when the database is down', () => {
     expect((await down.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
     await down.app.close();
     await down.testDb.close().catch(() => undefined);
+  });
+});
+
+describe('logs of a failed store', () => {
+  it('carry neither the body nor the phone numbers in it', async () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', destination: new Writable({ write: (c, _e, cb) => void (lines.push(String(c)), cb()) }) });
+    const app = await createTestApp({ log });
+    try {
+      const k = await app.tenant('logs');
+      await app.call(k.key, {
+        method: 'POST',
+        url: '/api/v1/phone-numbers',
+        payload: { phone_number_id: '7065403522', waba_id: '7022901293', display_number: '+1 555 010 0007', access_token: 'EAAG-token-l', app_secret: 'app-secret-l', verify_token: 'verify-token-l', api_base_url: 'http://127.0.0.1:9' },
+      });
+      await app.db.execute(sql`alter table webhook_events rename to webhook_events_away`);
+      const body = metaJson(messagesEnvelope({ phoneNumberId: '7065403522', wabaId: '7022901293' }, textMessage('16505559876', 'wamid.log', 'my private text', 1750000000)));
+      const res = await app.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, 'app-secret-l') }, payload: body });
+      expect(res.statusCode).toBeGreaterThanOrEqual(500);
+      const out = lines.join('\n');
+      expect(out).toContain('webhook_events');
+      expect(out).not.toContain('6505559876');
+      expect(out).not.toContain('my private text');
+      expect(out).not.toContain('app-secret-l');
+      await app.db.execute(sql`alter table webhook_events_away rename to webhook_events`);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -76,7 +76,7 @@ export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const appErr = toAppError(err);
-    if (appErr.code === 'INTERNAL') req.log.error({ err: { type: (err as Error)?.name, message: safeErrorMessage(err), stack: (err as Error)?.stack?.split('\n').slice(1, 6).join('\n') } }, 'unhandled error');
+    if (appErr.code === 'INTERNAL') req.log.error({ err: { type: (err as Error)?.name, message: safeErrorMessage(err), stack: (err as Error)?.stack?.split('\n').filter((l) => l.startsWith('    at ')).slice(0, 5).join('\n') } }, 'unhandled error');
     else if (appErr.code === 'DATABASE_UNAVAILABLE') req.log.warn({ err: { message: safeErrorMessage(err) } }, 'database unavailable');
     return sendError(reply, appErr);
   });
