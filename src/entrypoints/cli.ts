@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { AppError } from '../lib/errors.js';
 import { createLogger, silentLogger } from '../lib/logger.js';
+import { safeErrorMessage } from '../lib/redact.js';
 import { readLiveLock } from '../adapters/db/data-dir-lock.js';
 import { sendControlCommand } from '../adapters/control/control-channel.js';
 import { runMigrations } from '../adapters/db/migrate.js';
@@ -39,13 +40,23 @@ async function serve(role: Role): Promise<void> {
     fail(new AppError('VALIDATION_FAILED', `"greenlist ${role}" runs one role against a shared PostgreSQL; set DATABASE_URL, or run "greenlist start" for the embedded database`));
   }
   const log = createLogger({ level: config.logLevel });
-  const server = await startServer(config, log, role).catch(fail);
+  // Signals are handled from the first moment: one that arrives while starting (the app may
+  // already answer /readyz) waits for start-up to finish and then shuts down cleanly, so PGlite
+  // is always closed and the lock released.
+  const running: { server?: Awaited<ReturnType<typeof startServer>> } = {};
+  let pendingSignal: string | undefined;
   let signals = 0;
   const shutdown = (signal: string) => {
     signals++;
     if (signals > 1) {
       log.warn('second signal: exiting without waiting');
       process.exit(130);
+    }
+    const server = running.server;
+    if (!server) {
+      pendingSignal = signal;
+      log.info({ signal }, 'signal during start-up: stopping once started');
+      return;
     }
     log.info({ signal }, 'shutting down: finishing in-flight requests');
     server.stop().then(
@@ -54,13 +65,18 @@ async function serve(role: Role): Promise<void> {
         process.exit(0);
       },
       (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
+        log.error({ err: { message: safeErrorMessage(err) } }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  running.server = await startServer(config, log, role).catch(fail);
+  if (pendingSignal) {
+    signals = 0;
+    shutdown(pendingSignal);
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import { ADMIN_COMMANDS } from './admin-commands.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { allSweeps } from './sweeps.js';
 import { wire } from './wiring.js';
+import { useApiKeyCache } from '../modules/workspaces/index.js';
 import { isSandboxWanted, startSandbox, type Sandbox } from './sandbox.js';
 import { startPoller, type Poller } from '../adapters/worker/poller.js';
 import { processPendingWebhooks } from '../modules/inbound/index.js';
@@ -38,6 +39,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let control: ControlServer | undefined;
   let url: string | undefined;
   const wiring = wire(database.db, runtime.masterKey, log, clock);
+  useApiKeyCache(database.kind === 'pglite');
   let webhookPoller: Poller | undefined;
   let sandbox: Sandbox | undefined;
   try {
@@ -63,7 +65,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     }
     if (role !== 'api') {
       worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps() });
-      webhookPoller = startPoller({ name: 'webhooks', idleMs: 100, log, yieldRatio: database.kind === 'pglite' ? 1 : 0, run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now() }) });
+      webhookPoller = startPoller({ name: 'webhooks', idleMs: 200, log, yieldRatio: database.kind === 'pglite' ? 1 : 0, run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now() }) });
     }
     if (runtime.lock) {
       const handlers = Object.fromEntries(Object.entries(ADMIN_COMMANDS).map(([name, cmd]) => [name, (args: Record<string, unknown>) => cmd(runtime, args)]));

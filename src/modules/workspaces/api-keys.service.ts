@@ -76,6 +76,7 @@ export async function getApiKey(ctx: Ctx, id: string): Promise<ApiKeyOut> {
 
 /** Revokes a key; it fails authentication on the very next request, in every process. */
 export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKeyOut> {
+  forgetCachedKeys();
   const [row] = await ctx.db
     .update(apiKeys)
     .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, ${ctx.now.toISOString()}::timestamptz)` })
@@ -98,15 +99,42 @@ export interface KeyPrincipal {
 const LAST_USED_RESOLUTION_MS = 60_000;
 const lastUsedWritten = new Map<string, number>();
 
-/** Resolves a presented API key; undefined when unknown or revoked. Never cached, so revocation is immediate. */
+// With the embedded database exactly one process owns the data (the data-dir lock; CLI commands
+// go through that process), so every revocation happens here and clears this cache: it can never
+// serve a revoked key. With PostgreSQL several processes share the data, so the cache stays off
+// and every request asks the database.
+const keyCache = { enabled: false, generation: 0, entries: new Map<string, { id: string; workspaceId: string; role: string }>() };
+
+/** Turns the in-process key cache on (embedded single-process mode only) or off. */
+export function useApiKeyCache(enabled: boolean): void {
+  keyCache.enabled = enabled;
+  forgetCachedKeys();
+}
+
+function forgetCachedKeys(): void {
+  keyCache.generation++;
+  keyCache.entries.clear();
+}
+
+/** Resolves a presented API key; undefined when unknown or revoked. Revocation takes effect on the next request. */
 export async function authenticateApiKey(db: Db, key: string, now: Date): Promise<KeyPrincipal | undefined> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return undefined;
-  const [row] = await db
-    .select({ id: apiKeys.id, workspaceId: apiKeys.workspaceId, role: apiKeys.role })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, sha256Hex(key)), isNull(apiKeys.revokedAt)))
-    .limit(1);
-  if (!row) return undefined;
+  const hash = sha256Hex(key);
+  let row = keyCache.enabled ? keyCache.entries.get(hash) : undefined;
+  if (!row) {
+    const generation = keyCache.generation;
+    [row] = await db
+      .select({ id: apiKeys.id, workspaceId: apiKeys.workspaceId, role: apiKeys.role })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
+      .limit(1);
+    if (!row) return undefined;
+    // A revocation that happened while this lookup ran must win over the lookup's answer.
+    if (keyCache.enabled && generation === keyCache.generation) {
+      if (keyCache.entries.size > 10_000) keyCache.entries.clear();
+      keyCache.entries.set(hash, row);
+    }
+  }
   const last = lastUsedWritten.get(row.id) ?? 0;
   if (now.getTime() - last >= LAST_USED_RESOLUTION_MS) {
     lastUsedWritten.set(row.id, now.getTime());
