@@ -17,6 +17,19 @@ export default tseslint.config(
     },
   },
   {
+    // The admin UI runs in the browser and reaches the server only through the public API.
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/**', '../**'], message: 'The admin UI uses only the public API; it must not import server code.' }] }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use a string-literal union, not a TS enum (design.md §4).' },
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render text through React (it escapes); never inject HTML.' },
+      ],
+    },
+  },
+  {
     files: ['src/modules/**/*.ts'],
     rules: {
       'no-restricted-imports': [

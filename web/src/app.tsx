@@ -1,0 +1,18 @@
+import { useEffect, useState } from 'react';
+import { getMe, setSessionEndedHandler, type Me } from './api-client';
+import { DashboardPage } from './dashboard-page';
+import { LoginPage } from './login-page';
+
+/** Root: asks the API who is signed in, then shows the login page or the dashboard. */
+export function App() {
+  // undefined while asking; null when there is no session.
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  useEffect(() => {
+    getMe().then(setMe, () => setMe(null));
+    setSessionEndedHandler(() => setMe(null));
+    return () => setSessionEndedHandler(undefined);
+  }, []);
+  if (me === undefined) return <p className="page-loading">Loading…</p>;
+  if (me === null) return <LoginPage onLoggedIn={setMe} />;
+  return <DashboardPage me={me} onLoggedOut={() => setMe(null)} />;
+}

@@ -1,0 +1,61 @@
+import { useState } from 'react';
+import { getWorkspace, logOut, type Me } from './api-client';
+import { ApiKeysSection } from './api-keys-section';
+import { AuditLogSection } from './audit-log-section';
+import { PhoneNumbersSection } from './phone-numbers-section';
+import { useResource } from './use-resource';
+
+const SECTIONS = [
+  { id: 'phone-numbers', label: 'Phone numbers' },
+  { id: 'api-keys', label: 'API keys' },
+  { id: 'audit-log', label: 'Audit log' },
+] as const;
+type SectionId = (typeof SECTIONS)[number]['id'];
+
+/** The signed-in shell: workspace name, logout, and the Phone numbers / API keys / Audit log sections. */
+export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
+  const workspace = useResource(getWorkspace);
+  const [section, setSection] = useState<SectionId>('phone-numbers');
+  const [logoutError, setLogoutError] = useState<string>();
+
+  async function logout() {
+    try {
+      await logOut();
+      onLoggedOut();
+    } catch (err) {
+      setLogoutError(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">Greenlist</span>
+        <span className="workspace-name" data-testid="workspace-name">
+          {workspace.data?.name ?? workspace.error ?? '…'}
+        </span>
+        <span className="muted role">{me.actor.role}</span>
+        <button type="button" className="secondary" onClick={logout}>
+          Log out
+        </button>
+      </header>
+      {logoutError && (
+        <p className="error" role="alert">
+          {logoutError}
+        </p>
+      )}
+      <nav className="tabs" aria-label="Sections">
+        {SECTIONS.map((s) => (
+          <button key={s.id} type="button" className="tab" aria-current={section === s.id ? 'page' : undefined} onClick={() => setSection(s.id)}>
+            {s.label}
+          </button>
+        ))}
+      </nav>
+      <main className="content">
+        {section === 'phone-numbers' && <PhoneNumbersSection />}
+        {section === 'api-keys' && <ApiKeysSection />}
+        {section === 'audit-log' && <AuditLogSection />}
+      </main>
+    </div>
+  );
+}
