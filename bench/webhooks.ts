@@ -4,7 +4,7 @@
 // durably (group commit) before the answer; afterwards the stored rows are counted to prove it.
 // PGlite always; PostgreSQL too when DATABASE_URL is set.
 // Run: node --import tsx bench/webhooks.ts
-import { createHmac } from 'node:crypto';
+import { signSha256, toMetaJson as metaJson } from '../src/simulator/index.js';
 import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
@@ -30,13 +30,6 @@ const DURATION_S = 15;
 const SECRET = 'bench-app-secret';
 const NUMBER = { phone_number_id: '1065403522', waba_id: '1022901293' };
 const TARGETS = { PGlite: 3_000, PostgreSQL: 5_000 };
-
-/** Meta-style serialisation: non-ASCII escaped, "/" escaped. */
-function metaJson(v: unknown): string {
-  return JSON.stringify(v)
-    .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/\//g, '\\/');
-}
 
 /** Pre-built signed bodies: sent/delivered/read for many messages (about 600 bytes each, like Meta's). */
 function bodies(n: number): { body: string; signature: string }[] {
@@ -69,7 +62,7 @@ function bodies(n: number): { body: string; signature: string }[] {
         },
       ],
     });
-    return { body, signature: `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` };
+    return { body, signature: signSha256(body, SECRET) };
   });
 }
 

@@ -1,16 +1,10 @@
-import { createHmac } from 'node:crypto';
+import { signSha256, toMetaJson } from '../../src/simulator/index.js';
 
-/** Serialises like Meta does: non-ASCII as lowercase \uXXXX and "/" escaped, so bytes differ from JSON.stringify. */
-export function metaJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    .replace(/\//g, '\\/');
-}
+/** Serialises like Meta does (non-ASCII as \\uXXXX, "/" escaped), so bytes differ from JSON.stringify. */
+export const metaJson = (value: unknown): string => toMetaJson(value);
 
 /** X-Hub-Signature-256 for `body`. */
-export function sign(body: string, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
+export const sign = (body: string, secret: string): string => signSha256(body, secret);
 
 /** A `messages` change envelope for one business number. */
 export function messagesEnvelope(n: { phoneNumberId: string; wabaId: string; display?: string }, value: Record<string, unknown>): unknown {
