@@ -9,7 +9,7 @@ import { ADMIN_COMMANDS } from './admin-commands.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { allSweeps } from './sweeps.js';
 import { wire } from './wiring.js';
-import { useApiKeyCache } from '../modules/workspaces/index.js';
+import { useSingleOwnerCaches } from '../modules/workspaces/index.js';
 import { isSandboxWanted, startSandbox, type Sandbox } from './sandbox.js';
 import { startPoller, type Poller } from '../adapters/worker/poller.js';
 import { processPendingWebhooks } from '../modules/inbound/index.js';
@@ -39,7 +39,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let control: ControlServer | undefined;
   let url: string | undefined;
   const wiring = wire(database.db, runtime.masterKey, log, clock);
-  useApiKeyCache(database.kind === 'pglite');
+  useSingleOwnerCaches(database.kind === 'pglite');
   let webhookPoller: Poller | undefined;
   let sandbox: Sandbox | undefined;
   try {

@@ -3,7 +3,7 @@ import { buildApp } from '../../src/adapters/http/app.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import type { Clock } from '../../src/lib/clock.js';
 import type { Ctx, Db } from '../../src/modules/context.js';
-import { createApiKey, createWorkspace, useApiKeyCache, type Role } from '../../src/modules/workspaces/index.js';
+import { createApiKey, createWorkspace, useSingleOwnerCaches, type Role } from '../../src/modules/workspaces/index.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import type { Logger } from 'pino';
 import { wire, type Wiring } from '../../src/entrypoints/wiring.js';
@@ -39,7 +39,7 @@ export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPe
   const clock = { now: () => new Date() };
   const wiring = wire(db, TEST_MASTER_KEY, log, clock);
   // As in production: the key cache is on only for the embedded database.
-  useApiKeyCache(testDb.database.kind === 'pglite');
+  useSingleOwnerCaches(testDb.database.kind === 'pglite');
   const app = await buildApp({
     ...wiring,
     db,

@@ -7,6 +7,7 @@ import type { Actor, Ctx, Db } from '../context.js';
 import { API_KEY_PREFIX, canAssignRole, type Role } from './workspaces.rules.js';
 import { createApiKeyIn, type ApiKeyOut } from './workspaces.schemas.js';
 import { apiKeys } from './workspaces.tables.js';
+import { useWorkspaceCache } from './workspaces.service.js';
 
 type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -106,7 +107,7 @@ const lastUsedWritten = new Map<string, number>();
 const keyCache = { enabled: false, generation: 0, entries: new Map<string, { id: string; workspaceId: string; role: string }>() };
 
 /** Turns the in-process key cache on (embedded single-process mode only) or off. */
-export function useApiKeyCache(enabled: boolean): void {
+function useApiKeyCache(enabled: boolean): void {
   keyCache.enabled = enabled;
   forgetCachedKeys();
 }
@@ -144,4 +145,13 @@ export async function authenticateApiKey(db: Db, key: string, now: Date): Promis
       .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, now))));
   }
   return { workspaceId: row.workspaceId, actor: { type: 'api_key', id: row.id, role: row.role as Role } };
+}
+
+/**
+ * Turns the in-process caches (API keys, workspaces) on for the embedded database, where one
+ * process owns the data, and off for PostgreSQL, where several processes share it.
+ */
+export function useSingleOwnerCaches(enabled: boolean): void {
+  useApiKeyCache(enabled);
+  useWorkspaceCache(enabled);
 }

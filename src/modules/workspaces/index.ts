@@ -1,6 +1,6 @@
 // The workspaces module: tenants, users and roles, API keys, login sessions.
 export { createWorkspace, ensureDefaultWorkspace, findWorkspaceBySlug, getWorkspace, updateWorkspace, countWorkspaces } from './workspaces.service.js';
-export { createApiKey, listApiKeys, getApiKey, revokeApiKey, authenticateApiKey, useApiKeyCache } from './api-keys.service.js';
+export { createApiKey, listApiKeys, getApiKey, revokeApiKey, authenticateApiKey, useSingleOwnerCaches } from './api-keys.service.js';
 export type { KeyPrincipal } from './api-keys.service.js';
 export { prepareCreateUser, prepareUpdateUser, createUser, listUsers, getUser, updateUser, deleteUser } from './users.service.js';
 export { logIn, logOut, authenticateSession, purgeOldSessions, SESSION_TTL_MS } from './sessions.service.js';

@@ -63,17 +63,37 @@ export async function ensureDefaultWorkspace(db: Db, env: { now: Date; log: Log 
   }
 }
 
+// Same reasoning as the API-key cache: only with the single-owner embedded database, where every
+// change to a workspace happens in this process and clears the entry.
+const workspaceCache = { enabled: false, generation: 0, entries: new Map<string, WorkspaceOut>() };
+
+/** Turns the in-process workspace cache on (embedded single-process mode only) or off. */
+export function useWorkspaceCache(enabled: boolean): void {
+  workspaceCache.enabled = enabled;
+  workspaceCache.generation++;
+  workspaceCache.entries.clear();
+}
+
 /** The caller's workspace. */
 export async function getWorkspace(ctx: Ctx): Promise<WorkspaceOut> {
+  const cached = workspaceCache.enabled ? workspaceCache.entries.get(ctx.workspaceId) : undefined;
+  if (cached) return cached;
+  const generation = workspaceCache.generation;
   const [row] = await ctx.db.select().from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
   if (!row) throw notFound('workspace');
-  return toWorkspaceOut(row);
+  const out = toWorkspaceOut(row);
+  if (workspaceCache.enabled && generation === workspaceCache.generation) workspaceCache.entries.set(ctx.workspaceId, out);
+  return out;
 }
 
 /** Renames the workspace or merges keys into its settings (a key set to null is removed). */
 export async function updateWorkspace(ctx: Ctx, input: unknown): Promise<WorkspaceOut> {
   const data = updateWorkspaceIn.parse(input);
-  const current = await getWorkspace(ctx);
+  workspaceCache.generation++;
+  workspaceCache.entries.delete(ctx.workspaceId);
+  const [currentRow] = await ctx.db.select().from(workspaces).where(eq(workspaces.id, ctx.workspaceId));
+  if (!currentRow) throw notFound('workspace');
+  const current = toWorkspaceOut(currentRow);
   const settings = { ...current.settings };
   for (const [k, v] of Object.entries(data.settings ?? {})) {
     if (v === null) delete settings[k];
@@ -90,6 +110,9 @@ export async function updateWorkspace(ctx: Ctx, input: unknown): Promise<Workspa
     targetId: ctx.workspaceId,
     details: { fields: Object.keys(data), settings_keys: Object.keys(data.settings ?? {}) },
   });
+  // Cleared again after the write: a read that raced the update must not keep the old row.
+  workspaceCache.generation++;
+  workspaceCache.entries.delete(ctx.workspaceId);
   return toWorkspaceOut(row!);
 }
 
