@@ -65,7 +65,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     }
     if (role !== 'api') {
       worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps() });
-      webhookPoller = startPoller({ name: 'webhooks', idleMs: 200, log, yieldRatio: database.kind === 'pglite' ? 1 : 0, run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now() }) });
+      webhookPoller = startPoller({ name: 'webhooks', idleMs: 200, log, yieldRatio: database.kind === 'pglite' || role === 'start' ? 1 : 0, run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now() }) });
     }
     if (runtime.lock) {
       const handlers = Object.fromEntries(Object.entries(ADMIN_COMMANDS).map(([name, cmd]) => [name, (args: Record<string, unknown>) => cmd(runtime, args)]));
