@@ -4,6 +4,7 @@ import { printChecks, printMachine, type Check } from './lib.js';
 import { runHttpBench } from './http.js';
 import { runStartupBench } from './startup.js';
 import { runWebhookBench } from './webhooks.js';
+import { runSimulatorBench } from './simulator.js';
 
 printMachine();
 const all: Check[] = [];
@@ -11,6 +12,7 @@ try {
   all.push(...(await runStartupBench({ printMachine: false })));
   all.push(...(await runHttpBench({ printMachine: false })));
   all.push(...(await runWebhookBench({ printMachine: false })));
+  all.push(...(await runSimulatorBench({ printMachine: false })));
 } catch (err) {
   console.error(err);
   process.exitCode = 1;
