@@ -97,11 +97,8 @@ function openPostgres(url: string, poolSize: number, log?: Logger): Database {
   };
 }
 
-/** Runs raw SQL and returns its rows (both drivers expose `.rows`). */
-export async function queryRows<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
-  const res = (await db.execute(query)) as unknown as { rows: T[] };
-  return res.rows;
-}
+/** Runs raw SQL and returns its rows (one implementation, shared with the modules). */
+export { queryRowsOf as queryRows } from '../../modules/sql.js';
 
 const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 
