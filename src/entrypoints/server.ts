@@ -42,6 +42,17 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   useSingleOwnerCaches(database.kind === 'pglite');
   let webhookPoller: Poller | undefined;
   let sandbox: Sandbox | undefined;
+  // In-flight HTTP requests finish, queued webhook writes flush, the worker's current batch and
+  // sweep finish, then the database closes. Used for shutdown and for a failed start alike.
+  const stopAll = async () => {
+    await sandbox?.close();
+    await app?.close();
+    await wiring.webhooks.committer.close();
+    await webhookPoller?.stop();
+    await worker?.stop();
+    await control?.close();
+    await runtime.close();
+  };
   try {
     if (role !== 'worker') {
       app = await buildApp({
@@ -73,11 +84,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
       await runtime.lock.update({ controlPort: control.port, controlToken: control.token });
     }
   } catch (err) {
-    await sandbox?.close();
-    await app?.close();
-    await webhookPoller?.stop();
-    await worker?.stop();
-    await runtime.close();
+    await stopAll();
     throw err;
   }
   log.info({ role, url, database: database.kind, version: VERSION, sandbox: sandbox?.url ?? null }, `Greenlist ${role} ready${url ? ` on ${url}` : ''}`);
@@ -87,16 +94,6 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     app,
     url,
     sandboxUrl: sandbox?.url,
-    // In-flight HTTP requests finish, the worker's current sweep finishes, then the database closes.
-    stop: () =>
-      (stopping ??= (async () => {
-        await sandbox?.close();
-        await app?.close();
-        await wiring.webhooks.committer.close();
-        await webhookPoller?.stop();
-        await worker?.stop();
-        await control?.close();
-        await runtime.close();
-      })()),
+    stop: () => (stopping ??= stopAll()),
   };
 }

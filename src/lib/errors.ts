@@ -6,7 +6,6 @@ export type ErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'NOT_FOUND'
   | 'ROUTE_NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
   | 'AUTH_REQUIRED'
   | 'AUTH_INVALID'
   | 'AUTH_LOGIN_FAILED'

@@ -1,8 +1,15 @@
-import type { SQL } from 'drizzle-orm';
+import { and, eq, lt, or, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from './context.js';
 
 /** Runs raw SQL and returns its rows (PGlite and node-postgres both expose `.rows`). */
 export async function queryRowsOf<T>(db: Db, query: SQL): Promise<T[]> {
   const res = (await db.execute(query)) as unknown as { rows: T[] };
   return res.rows;
+}
+
+/** Keyset condition "strictly after this (time, id) position in newest-first order"; none without a cursor. */
+export function olderThan(timeCol: AnyColumn, idCol: AnyColumn, after: { t: string; id: string } | undefined): SQL | undefined {
+  if (!after) return undefined;
+  const t = new Date(after.t);
+  return or(lt(timeCol, t), and(eq(timeCol, t), lt(idCol, after.id)));
 }

@@ -1,23 +1,16 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Checks `X-Hub-Signature-256` against the exact raw bytes (re-serialised JSON would differ:
- * Meta escapes non-ASCII and "/"), in constant time. Returns the index of the matching secret,
- * or -1. A missing or malformed header never matches (fail closed).
+ * The secrets whose HMAC-SHA256 of the exact raw bytes matches `X-Hub-Signature-256`
+ * (re-serialised JSON would differ: Meta escapes non-ASCII and "/"). Every secret is checked in
+ * constant time, with no early exit; a missing or malformed header matches none (fail closed).
  */
-export function matchSignature(raw: Buffer, header: string | undefined, secrets: readonly string[]): number {
-  if (!header || !/^sha256=[0-9a-f]{64}$/i.test(header)) return -1;
+export function verifyingSecrets(raw: Buffer, header: string | undefined, secrets: Iterable<string>): Set<string> {
+  const matched = new Set<string>();
+  if (!header || !/^sha256=[0-9a-f]{64}$/i.test(header)) return matched;
   const given = Buffer.from(header.slice(7).toLowerCase(), 'hex');
-  let found = -1;
-  for (let i = 0; i < secrets.length; i++) {
-    const expected = createHmac('sha256', secrets[i]!).update(raw).digest();
-    // Check every secret (no early exit) so timing does not reveal which one matched.
-    if (timingSafeEqual(expected, given) && found === -1) found = i;
+  for (const secret of new Set(secrets)) {
+    if (timingSafeEqual(createHmac('sha256', secret).update(raw).digest(), given)) matched.add(secret);
   }
-  return found;
-}
-
-/** Computes the header value for `raw` (used by tests and the simulator's clients). */
-export function signBody(raw: Buffer | string, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+  return matched;
 }

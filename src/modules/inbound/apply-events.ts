@@ -17,18 +17,18 @@ type NumberRef = { id: string; workspaceId: string } | undefined;
 export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Date, log: Log): Promise<void> {
   const ids = [...new Set(events.flatMap((e) => ('phoneNumberId' in e ? [e.phoneNumberId] : [])))];
   const numbers = new Map<string, NumberRef>((await findNumbersByMetaIds(db, ids)).map((n) => [n.phoneNumberId, n]));
-  const numberOf = async (phoneNumberId: string): Promise<NumberRef> => numbers.get(phoneNumberId);
+  const numberOf = (phoneNumberId: string): NumberRef => numbers.get(phoneNumberId);
   const statuses = new Map<string, StatusEvent[]>();
   for (const ev of events) {
     switch (ev.kind) {
       case 'message': {
-        const n = await numberOf(ev.phoneNumberId);
+        const n = numberOf(ev.phoneNumberId);
         if (n) await applyInboundMessage(db, n, ev, now);
         else log.warn({ phoneNumberId: ev.phoneNumberId }, 'inbound message for a number that is not connected; ignored');
         break;
       }
       case 'status': {
-        const n = await numberOf(ev.phoneNumberId);
+        const n = numberOf(ev.phoneNumberId);
         if (!n) break;
         const list = statuses.get(n.workspaceId) ?? [];
         list.push(ev);
@@ -45,7 +45,7 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
         await applyNumberHealth(db, { wabaId: ev.wabaId, ...(ev.displayNumber ? { displayNumber: ev.displayNumber } : {}) }, { ...(ev.limitTier ? { limitTier: ev.limitTier } : {}), now: ev.at });
         break;
       case 'user_preference': {
-        const n = await numberOf(ev.phoneNumberId);
+        const n = numberOf(ev.phoneNumberId);
         if (!n || !ev.waId) break;
         const contact = await findOrCreateContactByWaId(db, n.workspaceId, ev.waId, undefined, now);
         await recordAudit(

@@ -7,8 +7,8 @@ import type { Ctx, Db } from '../context.js';
 import { credentialsFor } from '../numbers/index.js';
 import { conversationMessageIn, type ConversationMessageIn } from './conversation.schemas.js';
 import type { OutboundMessage, WhatsAppGateway } from './messaging.gateway.js';
-import { reconcileMessageStatus, type MessageOut } from './messaging.service.js';
-import { isWindowOpen, SERVICE_WINDOW_MS, displayStatus } from './messaging.rules.js';
+import { reconcileMessageStatus, toMessageOut, type MessageOut } from './messaging.service.js';
+import { isWindowOpen, SERVICE_WINDOW_MS } from './messaging.rules.js';
 import { messages, serviceWindows } from './messaging.tables.js';
 
 function toOutbound(m: ConversationMessageIn): OutboundMessage {
@@ -63,9 +63,6 @@ export async function prepareConversationSend(ctx: Ctx, contactId: string, input
   return { messageId, numberId: win.numberId, to: `+${contact.wa_id}`, message, out: toMessageOut(row!) };
 }
 
-function toMessageOut(r: typeof messages.$inferSelect): MessageOut {
-  return { id: r.id, direction: 'out', type: r.type, text: r.body, wamid: r.wamid, status: displayStatus('out', r.statusRank, r.errorCode), error_code: r.errorCode, created_at: r.sentAt.toISOString() };
-}
 
 /**
  * Calls the Cloud API for a prepared send, outside any transaction, and records the outcome.

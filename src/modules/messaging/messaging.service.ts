@@ -1,7 +1,8 @@
-import { and, desc, eq, lt, or, param, sql } from 'drizzle-orm';
+import { and, desc, eq, param, sql } from 'drizzle-orm';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { olderThan } from '../sql.js';
 import type { Ctx, Db } from '../context.js';
-import { displayStatus, isWindowOpen, rankOf, SERVICE_WINDOW_MS } from './messaging.rules.js';
+import { displayStatus, isWindowOpen, SERVICE_WINDOW_MS } from './messaging.rules.js';
 import { messages, messageStatusEvents, serviceWindows } from './messaging.tables.js';
 
 /** An inbound message, normalised. */
@@ -138,6 +139,12 @@ export interface MessageOut {
   created_at: string;
 }
 
+/** Maps a message row to the API shape. */
+export function toMessageOut(r: typeof messages.$inferSelect): MessageOut {
+  const direction = r.direction as 'in' | 'out';
+  return { id: r.id, direction, type: r.type, text: r.body, wamid: r.wamid, status: displayStatus(direction, r.statusRank, r.errorCode), error_code: r.errorCode, created_at: r.sentAt.toISOString() };
+}
+
 /** The contact's message log, newest first. */
 export async function listContactMessages(ctx: Ctx, contactId: string, q: { limit: number; cursor?: string }): Promise<Page<MessageOut>> {
   const after = decodeCursor<{ t: string; id: string }>(q.cursor, ['t', 'id']);
@@ -148,26 +155,12 @@ export async function listContactMessages(ctx: Ctx, contactId: string, q: { limi
       and(
         eq(messages.workspaceId, ctx.workspaceId),
         eq(messages.contactId, contactId),
-        after ? or(lt(messages.sentAt, new Date(after.t)), and(eq(messages.sentAt, new Date(after.t)), lt(messages.id, after.id))) : undefined,
+        olderThan(messages.sentAt, messages.id, after),
       ),
     )
     .orderBy(desc(messages.sentAt), desc(messages.id))
     .limit(q.limit + 1);
-  return toPage(
-    rows,
-    q.limit,
-    (r) => ({
-      id: r.id,
-      direction: r.direction as 'in' | 'out',
-      type: r.type,
-      text: r.body,
-      wamid: r.wamid,
-      status: displayStatus(r.direction as 'in' | 'out', r.statusRank, r.errorCode),
-      error_code: r.errorCode,
-      created_at: r.sentAt.toISOString(),
-    }),
-    (r) => ({ t: r.sentAt.toISOString(), id: r.id }),
-  );
+  return toPage(rows, q.limit, toMessageOut, (r) => ({ t: r.sentAt.toISOString(), id: r.id }));
 }
 
 /** Whether the 24 h window is open for a user on a number, and until when. */
@@ -177,4 +170,3 @@ export async function getServiceWindow(db: Db, numberId: string, waId: string, n
   return { open: isWindowOpen(last, now), closesAt: last ? new Date(last.getTime() + SERVICE_WINDOW_MS) : null };
 }
 
-export { rankOf };

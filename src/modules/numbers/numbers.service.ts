@@ -5,7 +5,7 @@ import type { SecretBox } from '../../lib/secrets.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx, Db } from '../context.js';
 import type { NumberCredentials, WhatsAppGateway } from '../messaging/index.js';
-import { normaliseLimitTier, throughputOfLevel, type MessagingLimitTier, type QualityRating } from './numbers.rules.js';
+import { normaliseLimitTier, QUALITY_RATINGS, throughputOfLevel, type MessagingLimitTier, type QualityRating } from './numbers.rules.js';
 import { connectNumberIn, updateNumberIn, type NumberOut } from './numbers.schemas.js';
 import { phoneNumbers } from './numbers.tables.js';
 
@@ -146,7 +146,7 @@ export async function applyNumberHealth(
 ): Promise<number> {
   const tier = normaliseLimitTier(health.limitTier);
   const mps = throughputOfLevel(health.throughputLevel);
-  const quality = health.qualityRating && ['GREEN', 'YELLOW', 'RED', 'UNKNOWN'].includes(health.qualityRating) ? health.qualityRating : undefined;
+  const quality = health.qualityRating && (QUALITY_RATINGS as readonly string[]).includes(health.qualityRating) ? health.qualityRating : undefined;
   const conds = [
     where.phoneNumberId ? eq(phoneNumbers.phoneNumberId, where.phoneNumberId) : undefined,
     where.wabaId ? eq(phoneNumbers.wabaId, where.wabaId) : undefined,

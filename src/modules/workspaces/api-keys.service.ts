@@ -3,6 +3,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { randomToken, sha256Hex } from '../../lib/secrets.js';
 import { recordAudit } from '../audit/index.js';
+import { olderThan } from '../sql.js';
 import type { Actor, Ctx, Db } from '../context.js';
 import { API_KEY_PREFIX, canAssignRole, type Role } from './workspaces.rules.js';
 import { createApiKeyIn, type ApiKeyOut } from './workspaces.schemas.js';
@@ -58,9 +59,7 @@ export async function listApiKeys(ctx: Ctx, q: { limit: number; cursor?: string 
     .where(
       and(
         eq(apiKeys.workspaceId, ctx.workspaceId),
-        after
-          ? or(lt(apiKeys.createdAt, new Date(after.t)), and(eq(apiKeys.createdAt, new Date(after.t)), lt(apiKeys.id, after.id)))
-          : undefined,
+        olderThan(apiKeys.createdAt, apiKeys.id, after),
       ),
     )
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))

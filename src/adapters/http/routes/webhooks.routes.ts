@@ -5,7 +5,7 @@ import type { IntakeNumber } from '../../../modules/numbers/index.js';
 import type { RawWebhook } from '../../../modules/inbound/index.js';
 import type { GroupCommitter } from '../../db/group-commit.js';
 import type { IntakeSecrets } from '../../whatsapp/intake-secrets.js';
-import { matchSignature } from '../../whatsapp/signature.js';
+import { verifyingSecrets } from '../../whatsapp/signature.js';
 import { routingIdsOf } from '../../whatsapp/webhook-parse.js';
 
 /** What webhook intake needs. */
@@ -24,10 +24,7 @@ const WEBHOOK_BODY_LIMIT = 4 * 1024 * 1024;
  * events for another tenant's number.
  */
 function authorise(raw: Buffer, header: string | undefined, numbers: IntakeNumber[], ids: { phoneNumberIds: string[]; wabaIds: string[] }): boolean {
-  const secrets = [...new Set(numbers.map((n) => n.appSecret))];
-  const verified = new Set<string>();
-  // Check each distinct secret; matchSignature compares in constant time.
-  for (const s of secrets) if (matchSignature(raw, header, [s]) === 0) verified.add(s);
+  const verified = verifyingSecrets(raw, header, numbers.map((n) => n.appSecret));
   if (verified.size === 0) return false;
   const ok = (n: IntakeNumber | undefined) => n === undefined || verified.has(n.appSecret);
   return (
