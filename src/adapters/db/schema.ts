@@ -7,3 +7,6 @@ export * from '../../modules/contacts/contacts.tables.js';
 export * from '../../modules/messaging/messaging.tables.js';
 export * from '../../modules/templates/templates.tables.js';
 export * from '../../modules/inbound/inbound.tables.js';
+export * from '../../modules/consent/consent.tables.js';
+export * from '../../modules/optin/optin.tables.js';
+export * from '../../modules/imports/imports.tables.js';

@@ -1,9 +1,11 @@
-import { index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspaces/workspaces.tables.js';
 
 /**
  * People on the list. `phone` is E.164; `wa_id` is what WhatsApp reports for that person and may
  * differ from the dialled number (Brazil's ninth digit, Mexico's 521), so inbound traffic keys on it.
+ * Consent is not a column here: it lives in the consent ledger and its derived state.
  */
 export const contacts = pgTable(
   'contacts',
@@ -14,8 +16,42 @@ export const contacts = pgTable(
     waId: text('wa_id'),
     name: text('name'),
     profileName: text('profile_name'),
+    country: text('country'),
+    timezone: text('timezone'),
+    // 'explicit' when someone set it, 'number' when inferred from the number's region, 'country' when only the country told it.
+    timezoneSource: text('timezone_source'),
+    language: text('language'),
+    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    notes: text('notes'),
+    lifecycleStage: text('lifecycle_stage').notNull().default('new'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('contacts_workspace_phone_uq').on(t.workspaceId, t.phone), index('contacts_workspace_wa_id_idx').on(t.workspaceId, t.waId)],
+  (t) => [
+    uniqueIndex('contacts_workspace_phone_uq').on(t.workspaceId, t.phone),
+    index('contacts_workspace_wa_id_idx').on(t.workspaceId, t.waId),
+    index('contacts_workspace_created_idx').on(t.workspaceId, t.createdAt, t.id),
+    // Built at schema creation (not after a big import): segment filters on tags and attributes use them.
+    index('contacts_tags_gin').using('gin', t.tags),
+    index('contacts_attributes_gin').using('gin', sql`${t.attributes} jsonb_path_ops`),
+  ],
+);
+
+/** The custom attributes a workspace defines for its contacts, with the type every write is checked against. */
+export const attributeDefinitions = pgTable(
+  'attribute_definitions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    label: text('label'),
+    type: text('type').notNull(),
+    enumValues: text('enum_values').array(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('attribute_definitions_key_uq').on(t.workspaceId, t.key),
+    check('attribute_definitions_type_check', sql`${t.type} IN ('string', 'number', 'boolean', 'date', 'enum')`),
+  ],
 );

@@ -6,3 +6,5 @@ export { displayStatus, isWindowOpen, rankOf, STATUS_RANK, SERVICE_WINDOW_MS } f
 export { prepareConversationSend, deliverConversationSend } from './conversation.service.js';
 export type { PreparedSend } from './conversation.service.js';
 export { conversationMessageIn } from './conversation.schemas.js';
+export { enqueueAutomated, sendQueuedAutomated } from './outbox.service.js';
+export type { AutomatedMessage } from './outbox.service.js';

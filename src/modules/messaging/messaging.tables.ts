@@ -66,3 +66,34 @@ export const serviceWindows = pgTable(
   },
   (t) => [primaryKey({ columns: [t.numberId, t.waId] })],
 );
+
+/**
+ * Automated messages (opt-out confirmations, welcomes, opt-in confirmations) waiting to be sent.
+ * `dedupe_key` makes each one happen once however often the triggering webhook is replayed; a
+ * worker claims batches with SKIP LOCKED and a lease, so several processes can share the queue.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    numberId: uuid('number_id').references(() => phoneNumbers.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    // An OutboundMessage, or { template } to send when the 24 h window is closed.
+    message: jsonb('message').$type<Record<string, unknown>>().notNull(),
+    status: text('status').notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    messageId: uuid('message_id'),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('outbox_dedupe_uq').on(t.workspaceId, t.dedupeKey),
+    index('outbox_pending_idx').on(t.status, t.createdAt),
+    check('outbox_status_check', sql`${t.status} IN ('queued', 'done', 'skipped', 'failed')`),
+  ],
+);

