@@ -23,6 +23,10 @@ import { uiRoutes } from './routes/ui.routes.js';
 import { messageRoutes } from './routes/messages.routes.js';
 import { contactRoutes } from './routes/contacts.routes.js';
 import { webhookRoutes, type WebhookIntakeDeps } from './routes/webhooks.routes.js';
+import { topicRoutes } from './routes/topics.routes.js';
+import { importRoutes } from './routes/imports.routes.js';
+import { optinRoutes } from './routes/optin.routes.js';
+import { joinRoutes } from './routes/join.routes.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import type { WhatsAppGateway } from '../../modules/messaging/index.js';
 
@@ -112,7 +116,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   auditRoutes(app, reqDeps);
   phoneNumberRoutes(app, { ...reqDeps, box: deps.box, gateway: deps.gateway });
   messageRoutes(app, { ...reqDeps, box: deps.box, gateway: deps.gateway });
-  contactRoutes(app, reqDeps);
+  const featureDeps = { ...reqDeps, box: deps.box, gateway: deps.gateway, publicUrl: deps.publicUrl, log: deps.log };
+  contactRoutes(app, featureDeps);
+  topicRoutes(app, featureDeps);
+  importRoutes(app, featureDeps);
+  optinRoutes(app, featureDeps);
+  await joinRoutes(app, featureDeps);
   await webhookRoutes(app, deps.webhooks);
   await uiRoutes(app);
   return app;

@@ -72,3 +72,11 @@ export async function runMutation<T>(
   reply.code(outcome.status);
   return outcome.body;
 }
+
+/** What feature routes that talk to WhatsApp or build public links need besides the database. */
+export interface FeatureDeps extends RequestDeps {
+  box: import('../../lib/secrets.js').SecretBox;
+  gateway: import('../../modules/messaging/index.js').WhatsAppGateway;
+  publicUrl: string;
+  log: import('pino').Logger;
+}
