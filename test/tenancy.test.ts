@@ -16,7 +16,11 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/phone-numbers/{id}': { id: () => ids.number!, bodies: { patch: { display_number: '+1 555 000 9999' } } },
   '/api/v1/phone-numbers/{id}/refresh': { id: () => ids.number!, bodies: {}, read: (id) => `/api/v1/phone-numbers/${id}` },
   '/api/v1/contacts/{id}/messages': { id: () => ids.contact!, bodies: { post: { type: 'text', text: 'taken over' } } },
-  '/api/v1/contacts/{id}': { id: () => ids.contact!, bodies: {} },
+  '/api/v1/contacts/{id}': { id: () => ids.contact!, bodies: { patch: { name: 'taken over' } } },
+  '/api/v1/contacts/{id}/erase': { id: () => ids.contact!, bodies: {}, read: (id) => `/api/v1/contacts/${id}` },
+  '/api/v1/contacts/{id}/export': { id: () => ids.contact!, bodies: {}, read: (id) => `/api/v1/contacts/${id}` },
+  '/api/v1/contacts/{id}/consent': { id: () => ids.contact!, bodies: { post: { topic: 'offers', action: 'withdraw', source: 'api' } } },
+  '/api/v1/topics/{id}': { id: () => ids.topic!, bodies: { patch: { name: 'taken over' } } },
 };
 
 beforeAll(async () => {
@@ -33,6 +37,8 @@ beforeAll(async () => {
     })
   ).json().id;
   ids.contact = (await findOrCreateContactByWaId(t.db, a.workspaceId, '16505550101', 'Ann', new Date())).id;
+  ids.topic = (await t.call(a.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } })).json().id;
+  await t.call(b.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } });
 });
 afterAll(() => t.close());
 

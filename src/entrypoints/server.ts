@@ -13,6 +13,7 @@ import { useSingleOwnerCaches } from '../modules/workspaces/index.js';
 import { isSandboxWanted, startSandbox, type Sandbox } from './sandbox.js';
 import { startPoller, type Poller } from '../adapters/worker/poller.js';
 import { processPendingWebhooks } from '../modules/inbound/index.js';
+import { sendQueuedAutomated } from '../modules/messaging/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
 
 /** Which parts a process runs. */
@@ -41,6 +42,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   const wiring = wire(database.db, runtime.masterKey, log, clock);
   useSingleOwnerCaches(database.kind === 'pglite');
   let webhookPoller: Poller | undefined;
+  let outboxPoller: Poller | undefined;
   let sandbox: Sandbox | undefined;
   // In-flight HTTP requests finish, queued webhook writes flush, the worker's current batch and
   // sweep finish, then the database closes. Used for shutdown and for a failed start alike.
@@ -49,6 +51,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     await app?.close();
     await wiring.webhooks.committer.close();
     await webhookPoller?.stop();
+    await outboxPoller?.stop();
     await worker?.stop();
     await control?.close();
     await runtime.close();
@@ -77,6 +80,8 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     if (role !== 'api') {
       worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps() });
       webhookPoller = startPoller({ name: 'webhooks', idleMs: 200, log, yieldRatio: database.kind === 'pglite' || role === 'start' ? 1 : 0, run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now() }) });
+      // Opt-out confirmations, welcomes and opt-in confirmations.
+      outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: 1, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now() }) });
     }
     if (runtime.lock) {
       const handlers = Object.fromEntries(Object.entries(ADMIN_COMMANDS).map(([name, cmd]) => [name, (args: Record<string, unknown>) => cmd(runtime, args)]));

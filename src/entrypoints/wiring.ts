@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../modules/context.js';
 import type { WhatsAppGateway } from '../modules/messaging/index.js';
 import { storeWebhooks, type RawWebhook } from '../modules/inbound/index.js';
+import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
 import { createCloudApiClient } from '../adapters/whatsapp/cloud-api-client.js';
 import { createIntakeSecrets } from '../adapters/whatsapp/intake-secrets.js';
 import { createGroupCommitter, type GroupCommitter } from '../adapters/db/group-commit.js';
@@ -22,7 +23,7 @@ export function wire(db: Db, masterKey: Buffer, log: Logger, clock: { now(): Dat
   const committer = createGroupCommitter<RawWebhook>({
     flush: async (items) => {
       try {
-        await storeWebhooks(db, items);
+        await storeWebhooks(db, items, { parse: parseWebhook, log, now: clock.now() });
       } catch (err) {
         log.error({ err: { message: safeErrorMessage(err) }, count: items.length }, 'could not store webhook batch; answering 5xx so Meta retries');
         throw err;

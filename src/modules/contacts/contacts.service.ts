@@ -2,6 +2,8 @@ import { and, eq, or, sql } from 'drizzle-orm';
 import { notFound } from '../../lib/errors.js';
 import type { Ctx, Db } from '../context.js';
 import { contacts } from './contacts.tables.js';
+import type { ContactOut } from './contacts.schemas.js';
+import { geoOfWaId } from './contacts.geo.js';
 
 /** The identity fields of a contact. */
 export interface ContactRef {
@@ -30,7 +32,7 @@ export async function findOrCreateContactByWaId(db: Db, workspaceId: string, waI
   }
   const [row] = await db
     .insert(contacts)
-    .values({ workspaceId, phone, waId, profileName: profileName ?? null, createdAt: now, updatedAt: now })
+    .values({ workspaceId, phone, waId, profileName: profileName ?? null, ...geoOfWaId(waId), createdAt: now, updatedAt: now })
     .onConflictDoUpdate({ target: [contacts.workspaceId, contacts.phone], set: { waId, updatedAt: now } })
     .returning({ id: contacts.id, phone: contacts.phone, waId: contacts.waId });
   return row!;
@@ -41,7 +43,7 @@ export async function moveContactNumber(db: Db, workspaceId: string, oldWaId: st
   const [target] = await db.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.phone, `+${newWaId}`)));
   const [row] = await db
     .update(contacts)
-    .set({ waId: newWaId, ...(target ? {} : { phone: `+${newWaId}` }), updatedAt: now })
+    .set({ waId: newWaId, ...(target ? {} : { phone: `+${newWaId}`, ...geoOfWaId(newWaId) }), updatedAt: now })
     .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.waId, oldWaId)))
     .returning({ id: contacts.id });
   return row?.id;
@@ -53,19 +55,25 @@ export async function assertContact(ctx: Ctx, id: string): Promise<void> {
   if (!row) throw notFound('contact', id);
 }
 
-/** A contact as the API shows it (the contacts work extends this). */
-export interface ContactOut {
-  id: string;
-  phone: string;
-  wa_id: string | null;
-  name: string | null;
-  profile_name: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-function toContactOut(r: typeof contacts.$inferSelect): ContactOut {
-  return { id: r.id, phone: r.phone, wa_id: r.waId, name: r.name, profile_name: r.profileName, created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString() };
+/** Maps a contact row to the API shape. */
+export function toContactOut(r: typeof contacts.$inferSelect): ContactOut {
+  return {
+    id: r.id,
+    phone: r.phone,
+    wa_id: r.waId,
+    name: r.name,
+    profile_name: r.profileName,
+    country: r.country,
+    timezone: r.timezone,
+    timezone_source: r.timezoneSource,
+    language: r.language,
+    attributes: r.attributes,
+    tags: r.tags,
+    notes: r.notes,
+    lifecycle_stage: r.lifecycleStage,
+    created_at: r.createdAt.toISOString(),
+    updated_at: r.updatedAt.toISOString(),
+  };
 }
 
 /** One contact of the workspace. */

@@ -1,3 +1,7 @@
-// The contacts module: people on the list (extended by the contacts & consent work).
-export { findOrCreateContactByWaId, moveContactNumber, assertContact, getContact, findContactByPhone } from './contacts.service.js';
-export type { ContactRef, ContactOut } from './contacts.service.js';
+// The contacts module: people on the list, their attributes and tags.
+export { findOrCreateContactByWaId, moveContactNumber, assertContact, getContact, findContactByPhone, toContactOut } from './contacts.service.js';
+export type { ContactRef } from './contacts.service.js';
+export { createContact, updateContact, listContacts, bulkTag, filterConditions } from './contacts.crud.js';
+export { defineAttribute, listAttributes, validateAttributes, coerceAttribute } from './attributes.service.js';
+export { geoOfWaId } from './contacts.geo.js';
+export * from './contacts.schemas.js';

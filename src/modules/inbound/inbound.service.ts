@@ -5,6 +5,7 @@ import { queryRowsOf } from '../sql.js';
 import { webhookEvents } from './inbound.tables.js';
 import type { WebhookEvent, WebhookParser } from './inbound.events.js';
 import { applyWebhookEvents } from './apply-events.js';
+import { applyOptOutSignals, mayCarryOptOut } from './opt-out.js';
 
 /** A verified webhook body waiting to be stored. */
 export interface RawWebhook {
@@ -13,9 +14,33 @@ export interface RawWebhook {
   phoneNumberId: string | null;
 }
 
-/** Stores a batch of verified bodies in one statement (the group commit's flush). */
-export async function storeWebhooks(db: Db, batch: RawWebhook[]): Promise<void> {
+/**
+ * The group commit's flush: stores a batch of verified bodies in one statement and, in the same
+ * transaction, commits any opt-out they carry (INV-OPTOUT-FAST), so a STOP is durable before Meta
+ * gets its 200. The opt-out step runs in a savepoint: if it fails, the bodies are still stored
+ * and processing applies the opt-out moments later (the same dedupe keys make that idempotent).
+ */
+export async function storeWebhooks(db: Db, batch: RawWebhook[], optOuts?: { parse: WebhookParser; log: Log; now: Date }): Promise<void> {
   if (batch.length === 0) return;
+  if (!optOuts || !batch.some((b) => mayCarryOptOut(b.raw))) return insertRaw(db, batch);
+  await db.transaction(async (tx) => {
+    await insertRaw(tx, batch);
+    const events = batch.filter((b) => mayCarryOptOut(b.raw)).flatMap((b) => {
+      try {
+        return optOuts.parse(b.raw);
+      } catch {
+        return [];
+      }
+    });
+    try {
+      await tx.transaction((sp) => applyOptOutSignals(sp, events, optOuts.now, optOuts.log, { includeStart: false }));
+    } catch (err) {
+      optOuts.log.error({ err: { message: safeErrorMessage(err) } }, 'opt-out at intake failed; processing will apply it');
+    }
+  });
+}
+
+async function insertRaw(db: Db, batch: RawWebhook[]): Promise<void> {
   // Three array parameters instead of 3 × N placeholders: cheaper to build, send and plan.
   await db.execute(sql`
     insert into webhook_events (raw, received_at, phone_number_id)

@@ -2,6 +2,7 @@
 export type * from './messaging.gateway.js';
 export { recordInboundMessage, touchServiceWindow, recordStatuses, reconcileMessageStatus, recordOutboundMessage, listContactMessages, getServiceWindow } from './messaging.service.js';
 export type { InboundMessageRecord, StatusRecord, OutboundMessageRecord, MessageOut } from './messaging.service.js';
+export { toMessageOut } from './messaging.service.js';
 export { displayStatus, isWindowOpen, rankOf, STATUS_RANK, SERVICE_WINDOW_MS } from './messaging.rules.js';
 export { prepareConversationSend, deliverConversationSend } from './conversation.service.js';
 export type { PreparedSend } from './conversation.service.js';

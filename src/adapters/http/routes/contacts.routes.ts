@@ -2,38 +2,95 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, notFound } from '../../../lib/errors.js';
-import { findContactByPhone, getContact } from '../../../modules/contacts/index.js';
-import { ctxOf, type RequestDeps } from '../request-context.js';
-import { idParams, isUuid } from '../schemas.js';
+import {
+  attributeDefinitionIn,
+  attributeDefinitionOut,
+  bulkTag,
+  bulkTagIn,
+  contactFilter,
+  contactOut,
+  createContact,
+  createContactIn,
+  defineAttribute,
+  findContactByPhone,
+  getContact,
+  listAttributes,
+  listContacts,
+  updateContact,
+  updateContactIn,
+} from '../../../modules/contacts/index.js';
+import { consentEventIn, consentEventOut, consentViewOut, getContactConsent, recordContactConsent } from '../../../modules/consent/index.js';
+import { eraseContact, exportContact } from '../../../modules/privacy/index.js';
+import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
+import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
 
-const contactOut = z.object({
-  id: z.string(),
-  phone: z.string(),
-  wa_id: z.string().nullable(),
-  name: z.string().nullable(),
-  profile_name: z.string().nullable(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-
-/** Reading contacts (creation, search and consent arrive with the contacts & consent work). */
+/** Contacts: create, read, update, erase, search, bulk tag, attributes, consent and data-subject export. */
 export function contactRoutes(app: FastifyInstance, deps: RequestDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const config = { permission: 'contacts:read' as const };
+  const read = { permission: 'contacts:read' as const };
+  const write = { permission: 'contacts:write' as const };
   const tags = ['contacts'];
+  const checkId = (id: string) => {
+    if (!isUuid(id)) throw notFound('contact', id);
+  };
+
+  r.post('/api/v1/contacts', { config: write, schema: { tags, summary: 'Create a contact (no consent: record it with POST /contacts/{id}/consent)', body: createContactIn, response: { 201: contactOut } } }, (req, reply) =>
+    runMutation(req, reply, deps, 201, (ctx) => createContact(ctx, req.body)),
+  );
   r.get(
     '/api/v1/contacts',
-    { config, schema: { tags, summary: 'Look a contact up by phone number (E.164)', querystring: z.object({ phone: z.string() }), response: { 200: z.object({ data: z.array(contactOut), next_cursor: z.null() }) } } },
+    { config: read, schema: { tags, summary: 'List and search contacts, or look one up by E.164 phone', querystring: pageQuery.extend(contactFilter.shape).extend({ phone: z.string().max(40).optional() }), response: { 200: pageOf(contactOut) } } },
     async (req) => {
-      if (!/^\+[1-9]\d{6,14}$/.test(req.query.phone)) {
-        throw new AppError('PHONE_INVALID', 'phone must be in E.164 form, e.g. +14155550123 (URL-encode the + as %2B)', { field: 'phone' });
+      const { phone, ...rest } = req.query;
+      if (phone !== undefined) {
+        if (!/^\+[1-9]\d{6,14}$/.test(phone)) throw new AppError('PHONE_INVALID', 'phone must be in E.164 form, e.g. +14155550123 (URL-encode the + as %2B)', { field: 'phone' });
+        const found = await findContactByPhone(ctxOf(req, deps), phone);
+        return { data: found ? [found] : [], next_cursor: null };
       }
-      const found = await findContactByPhone(ctxOf(req, deps), req.query.phone);
-      return { data: found ? [found] : [], next_cursor: null };
+      return listContacts(ctxOf(req, deps), rest);
     },
   );
-  r.get('/api/v1/contacts/:id', { config, schema: { tags, summary: 'One contact', params: idParams, response: { 200: contactOut } } }, (req) => {
-    if (!isUuid(req.params.id)) throw notFound('contact', req.params.id);
+  r.post('/api/v1/contacts/bulk-tag', { config: write, schema: { tags, summary: 'Add and remove tags on many contacts', body: bulkTagIn, response: { 200: z.object({ updated: z.number() }) } } }, (req, reply) =>
+    runMutation(req, reply, deps, 200, (ctx) => bulkTag(ctx, req.body)),
+  );
+  r.get('/api/v1/contacts/:id', { config: read, schema: { tags, summary: 'One contact', params: idParams, response: { 200: contactOut } } }, (req) => {
+    checkId(req.params.id);
     return getContact(ctxOf(req, deps), req.params.id);
+  });
+  r.patch('/api/v1/contacts/:id', { config: write, schema: { tags, summary: 'Change a contact (attributes merge; null removes one)', params: idParams, body: updateContactIn, response: { 200: contactOut } } }, (req, reply) => {
+    checkId(req.params.id);
+    return runMutation(req, reply, deps, 200, (ctx) => updateContact(ctx, req.params.id, req.body));
+  });
+  const erase = { config: write, schema: { tags, summary: 'Erase a contact: personal data deleted, consent proof tombstoned, number kept only as a suppression hash', params: idParams, response: { 200: z.object({ erased: z.literal(true) }) } } };
+  r.delete('/api/v1/contacts/:id', erase, (req, reply) => {
+    checkId(req.params.id);
+    return runMutation(req, reply, deps, 200, (ctx) => eraseContact(ctx, req.params.id));
+  });
+  r.post('/api/v1/contacts/:id/erase', erase, (req, reply) => {
+    checkId(req.params.id);
+    return runMutation(req, reply, deps, 200, (ctx) => eraseContact(ctx, req.params.id));
+  });
+  r.get('/api/v1/contacts/:id/export', { config: read, schema: { tags, summary: 'Everything held about the contact (access / portability), as JSON', params: idParams } }, (req, reply) => {
+    checkId(req.params.id);
+    return runMutation(req, reply, deps, 200, (ctx) => exportContact(ctx, req.params.id));
+  });
+  r.get('/api/v1/contacts/:id/consent', { config: read, schema: { tags: ['consent'], summary: 'Proof of consent: state per topic and every ledger event with its evidence', params: idParams, response: { 200: consentViewOut } } }, (req) => {
+    checkId(req.params.id);
+    return getContactConsent(ctxOf(req, deps), req.params.id);
+  });
+  r.post(
+    '/api/v1/contacts/:id/consent',
+    { config: write, schema: { tags: ['consent'], summary: 'Record a consent grant or withdrawal with its evidence', params: idParams, body: consentEventIn, response: { 201: consentEventOut } } },
+    (req, reply) => {
+      checkId(req.params.id);
+      return runMutation(req, reply, deps, 201, (ctx) => recordContactConsent(ctx, req.params.id, req.body));
+    },
+  );
+  r.post('/api/v1/attributes', { config: write, schema: { tags, summary: 'Define a custom contact attribute and its type', body: attributeDefinitionIn, response: { 201: attributeDefinitionOut } } }, (req, reply) =>
+    runMutation(req, reply, deps, 201, (ctx) => defineAttribute(ctx, req.body)),
+  );
+  r.get('/api/v1/attributes', { config: read, schema: { tags, summary: 'Custom attribute definitions', response: { 200: z.object({ data: z.array(attributeDefinitionOut), next_cursor: z.null() }) } } }, async (req) => {
+    const ctx = ctxOf(req, deps);
+    return { data: await listAttributes(ctx.db, ctx.workspaceId), next_cursor: null };
   });
 }

@@ -1,0 +1,234 @@
+import { and, eq, gt, sql } from 'drizzle-orm';
+import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
+import { findOrCreateContactByWaId } from '../contacts/index.js';
+import {
+  addSuppressions,
+  appendConsentEvents,
+  isStopButton,
+  keywordSets,
+  listTopics,
+  matchKeyword,
+  normalizeKeyword,
+  phoneHasher,
+  removeSuppression,
+  type ConsentEventInput,
+  type ConsentSource,
+  type KeywordIntent,
+  type KeywordSettings,
+  type TopicOut,
+} from '../consent/index.js';
+import { enqueueAutomated } from '../messaging/index.js';
+import { findNumbersByMetaIds } from '../numbers/index.js';
+import { getWorkspace } from '../workspaces/index.js';
+import { optOutNotes } from '../consent/consent.tables.js';
+import type { InboundMessageEvent, WebhookEvent } from './inbound.events.js';
+import { confirmationText, type OptOutSettings } from './opt-out.messages.js';
+
+/** A consent change a webhook asks for: who, what scope, and the proof. */
+interface Signal {
+  phoneNumberId: string;
+  waId: string;
+  source: ConsentSource;
+  /** 'all' (plain STOP), 'marketing' (Stop promotions, user_preferences, 131050), a topic word, or START. */
+  scope: { kind: 'all' } | { kind: 'marketing' } | { kind: 'topic'; word: string } | { kind: 'start'; word: string | null };
+  /** Stable id of the triggering event (wamid, or a synthetic one) so replays record nothing new. */
+  eventKey: string;
+  wamid: string | null;
+  text: string | null;
+  keyword: string | null;
+  at: Date;
+  /** The person wrote this (STOP text or button): they get a short confirmation. */
+  confirm: boolean;
+  profileName: string | undefined;
+}
+
+/** Cheap test on a raw body: can it carry an opt-out at all? Most bodies are statuses and skip the parse. */
+export function mayCarryOptOut(raw: string): boolean {
+  return raw.includes('"messages"') || raw.includes('user_preferences') || raw.includes('131050');
+}
+
+interface WorkspaceRules {
+  sets: ReturnType<typeof keywordSets>;
+  settings: OptOutSettings;
+  name: string;
+  topics: TopicOut[];
+}
+
+async function rulesFor(db: Db, workspaceId: string, cache: Map<string, WorkspaceRules>, log: Log): Promise<WorkspaceRules> {
+  const hit = cache.get(workspaceId);
+  if (hit) return hit;
+  const ws = await getWorkspace({ db, workspaceId, actor: SYSTEM_ACTOR, now: new Date(), log });
+  const settings = ((ws.settings as { opt_out?: OptOutSettings }).opt_out ?? {}) as OptOutSettings & KeywordSettings;
+  const rules = { sets: keywordSets(settings), settings, name: ws.name, topics: await listTopics(db, workspaceId) };
+  cache.set(workspaceId, rules);
+  return rules;
+}
+
+function messageSignal(ev: InboundMessageEvent, intent: KeywordIntent | undefined): Signal | undefined {
+  const base = { phoneNumberId: ev.phoneNumberId, waId: ev.waId, eventKey: ev.wamid, wamid: ev.wamid, text: ev.body, at: ev.at, profileName: ev.profileName };
+  if (ev.type === 'button' || ev.type === 'interactive') {
+    if (isStopButton(ev.body, ev.replyId)) return { ...base, source: 'stop_button', scope: { kind: 'marketing' }, keyword: null, confirm: true };
+  }
+  if (!intent || intent.kind === 'review') return undefined;
+  if (intent.kind === 'start') return { ...base, source: 'inbound_message', scope: { kind: 'start', word: intent.topic }, keyword: intent.keyword, confirm: true };
+  return { ...base, source: 'stop_keyword', scope: intent.topic ? { kind: 'topic', word: intent.topic } : { kind: 'all' }, keyword: intent.keyword, confirm: true };
+}
+
+/**
+ * Finds opt-outs (and, when `includeStart`, START re-subscriptions) in webhook events and applies
+ * them: ledger events, derived state, suppression and a one-time confirmation, all in the caller's
+ * transaction. Webhook intake calls it in the transaction that stores the raw bodies, so a STOP is
+ * committed before Meta gets its 200; processing calls it again and, thanks to dedupe keys on
+ * every write, the replay changes nothing.
+ */
+export async function applyOptOutSignals(db: Db, events: WebhookEvent[], now: Date, log: Log, opts: { includeStart: boolean }): Promise<number> {
+  const ids = [...new Set(events.flatMap((e) => ('phoneNumberId' in e ? [e.phoneNumberId] : [])))];
+  if (ids.length === 0) return 0;
+  const numbers = new Map((await findNumbersByMetaIds(db, ids)).map((n) => [n.phoneNumberId, n]));
+  const rulesCache = new Map<string, WorkspaceRules>();
+  let applied = 0;
+  for (const ev of events) {
+    const n = 'phoneNumberId' in ev ? numbers.get(ev.phoneNumberId) : undefined;
+    if (!n) continue;
+    let signal: Signal | undefined;
+    if (ev.kind === 'message' && (ev.type === 'text' || ev.type === 'button' || ev.type === 'interactive')) {
+      const rules = await rulesFor(db, n.workspaceId, rulesCache, log);
+      const intent = ev.type === 'text' ? matchKeyword(ev.body, rules.sets) : undefined;
+      if (intent?.kind === 'review') await noteForReview(db, n.workspaceId, ev, now, log);
+      signal = messageSignal(ev, intent);
+    } else if (ev.kind === 'user_preference' && ev.value === 'stop' && ev.waId) {
+      signal = { phoneNumberId: ev.phoneNumberId, waId: ev.waId, source: 'user_preferences', scope: { kind: 'marketing' }, eventKey: `${ev.waId}:${ev.at.getTime()}`, wamid: null, text: null, keyword: null, at: ev.at, confirm: false, profileName: undefined };
+    } else if (ev.kind === 'status' && ev.status === 'failed' && ev.errorCodes.includes(131050) && ev.recipientWaId) {
+      signal = { phoneNumberId: ev.phoneNumberId, waId: ev.recipientWaId, source: 'delivery_failure', scope: { kind: 'marketing' }, eventKey: ev.wamid, wamid: ev.wamid, text: null, keyword: null, at: ev.at, confirm: false, profileName: undefined };
+    }
+    if (!signal || (signal.scope.kind === 'start' && !opts.includeStart)) continue;
+    const rules = await rulesFor(db, n.workspaceId, rulesCache, log);
+    if (await applySignal(db, { workspaceId: n.workspaceId, numberId: n.id }, rules, signal, now, log)) applied++;
+  }
+  return applied;
+}
+
+async function applySignal(db: Db, n: { workspaceId: string; numberId: string }, rules: WorkspaceRules, s: Signal, now: Date, log: Log): Promise<boolean> {
+  const contact = await findOrCreateContactByWaId(db, n.workspaceId, s.waId, s.profileName, now);
+  const hash = (await phoneHasher(db, n.workspaceId))(contact.phone);
+  const evidence = { ...(s.wamid ? { wamid: s.wamid } : {}), ...(s.text !== null ? { text: s.text } : {}), ...(s.keyword ? { keyword: s.keyword } : {}), channel: 'whatsapp' };
+  const event = (topicId: string | null, action: 'grant' | 'withdraw'): ConsentEventInput => ({
+    contactId: contact.id,
+    phoneHash: hash,
+    topicId,
+    action,
+    source: s.source,
+    evidence,
+    occurredAt: s.at,
+    dedupeKey: `${s.source}:${s.eventKey}:${topicId ?? '*'}`,
+  });
+  let topicIds: (string | null)[];
+  let confirmKind: 'stop_all' | 'stop_topic' | 'start';
+  let topicNames: string[] = [];
+  switch (s.scope.kind) {
+    case 'all':
+      topicIds = [null];
+      confirmKind = 'stop_all';
+      break;
+    case 'marketing':
+      topicIds = rules.topics.filter((t) => t.category === 'marketing').map((t) => t.id);
+      topicNames = rules.topics.filter((t) => t.category === 'marketing').map((t) => t.name);
+      confirmKind = 'stop_topic';
+      break;
+    case 'topic': {
+      const topic = findTopic(rules.topics, s.scope.word);
+      if (!topic) {
+        // "stop the delivery please" is not "STOP offers": a person reviews it instead of a guess either way.
+        await db.insert(optOutNotes).values({ workspaceId: n.workspaceId, contactId: contact.id, kind: 'review', text: s.text, wamid: s.wamid, createdAt: now }).onConflictDoNothing();
+        return false;
+      }
+      topicIds = [topic.id];
+      topicNames = [topic.name];
+      confirmKind = 'stop_topic';
+      break;
+    }
+    case 'start': {
+      const word = s.scope.word;
+      const topic = word ? findTopic(rules.topics, word) : undefined;
+      if (word && !topic) return false;
+      // A plain START re-subscribes what the person had stopped; nothing else is assumed.
+      topicIds = topic ? [topic.id] : await withdrawnTopicIds(db, n.workspaceId, contact.id);
+      topicNames = rules.topics.filter((t) => topicIds.includes(t.id)).map((t) => t.name);
+      confirmKind = 'start';
+      break;
+    }
+  }
+  const action = s.scope.kind === 'start' ? 'grant' : 'withdraw';
+  const before = await statusesOf(db, n.workspaceId, contact.id);
+  const res = topicIds.length > 0 ? await appendConsentEvents(db, n.workspaceId, SYSTEM_ACTOR, topicIds.map((id) => event(id, action)), now) : { recorded: [], blocked: [] };
+  let changed = res.recorded.length > 0 && changedState(before, topicIds, action);
+  if (s.scope.kind === 'all') {
+    const added = await addSuppressions(db, n.workspaceId, [hash], 'opted_out', s.source, now);
+    changed = changed || added.length > 0;
+  }
+  if (s.scope.kind === 'start' && res.recorded.length > 0) {
+    changed = (await removeSuppression(db, n.workspaceId, hash)) || changed;
+  }
+  if (res.recorded.length === 0 && !changed) return false;
+  log.info({ workspaceId: n.workspaceId, contactId: contact.id, source: s.source, scope: s.scope.kind }, s.scope.kind === 'start' ? 'consent re-granted by the person' : 'opt-out committed');
+  if (s.confirm && changed) {
+    await enqueueAutomated(
+      db,
+      [{ workspaceId: n.workspaceId, numberId: n.numberId, contactId: contact.id, waId: contact.waId ?? s.waId, kind: `${confirmKind}_confirmation`, dedupeKey: `confirm:${s.eventKey}`, message: { type: 'text', text: confirmationText(confirmKind, { business: rules.name, topics: topicNames, keyword: s.keyword, settings: rules.settings }) } }],
+      now,
+    );
+  }
+  return true;
+}
+
+/** Keeps a message that mentions a STOP word but is not a clear opt-out, for a person to review. */
+async function noteForReview(db: Db, workspaceId: string, ev: InboundMessageEvent, now: Date, log: Log): Promise<void> {
+  const contact = await findOrCreateContactByWaId(db, workspaceId, ev.waId, ev.profileName, now);
+  await db.insert(optOutNotes).values({ workspaceId, contactId: contact.id, kind: 'review', text: ev.body, wamid: ev.wamid, createdAt: now }).onConflictDoNothing();
+  log.info({ workspaceId, contactId: contact.id }, 'message mentions an opt-out word; kept for review');
+}
+
+function findTopic(topics: TopicOut[], word: string): TopicOut | undefined {
+  const w = normalizeKeyword(word);
+  return topics.find((t) => normalizeKeyword(t.key) === w || normalizeKeyword(t.name) === w);
+}
+
+async function statusesOf(db: Db, workspaceId: string, contactId: string): Promise<Map<string, string>> {
+  const rows = (await db.execute(sql`select topic_id, status from consent_state where workspace_id = ${workspaceId} and contact_id = ${contactId}`)) as unknown as { rows: { topic_id: string; status: string }[] };
+  return new Map(rows.rows.map((r) => [r.topic_id, r.status]));
+}
+
+function changedState(before: Map<string, string>, topicIds: (string | null)[], action: 'grant' | 'withdraw'): boolean {
+  const target = action === 'grant' ? 'granted' : 'withdrawn';
+  if (topicIds.includes(null)) return before.size === 0 || [...before.values()].some((s) => s !== target);
+  return topicIds.some((id) => before.get(id!) !== target);
+}
+
+async function withdrawnTopicIds(db: Db, workspaceId: string, contactId: string): Promise<string[]> {
+  const rows = (await db.execute(sql`select topic_id from consent_state where workspace_id = ${workspaceId} and contact_id = ${contactId} and status = 'withdrawn'`)) as unknown as { rows: { topic_id: string }[] };
+  return rows.rows.map((r) => r.topic_id);
+}
+
+/** Keeps "why are you leaving?" answers: the first non-keyword message within a day of a full opt-out. */
+export async function captureOptOutReason(db: Db, m: { workspaceId: string; contactId: string; wamid: string; text: string | null; at: Date }): Promise<boolean> {
+  if (!m.text) return false;
+  const since = new Date(m.at.getTime() - 24 * 3600_000);
+  const recent = (await db.execute(
+    sql`select 1 from consent_events where workspace_id = ${m.workspaceId} and contact_id = ${m.contactId} and action = 'withdraw' and topic_id is null and occurred_at > ${since.toISOString()}::timestamptz limit 1`,
+  )) as unknown as { rows: unknown[] };
+  if (recent.rows.length === 0) return false;
+  const [already] = await db.select({ id: optOutNotes.id }).from(optOutNotes).where(and(eq(optOutNotes.workspaceId, m.workspaceId), eq(optOutNotes.contactId, m.contactId), eq(optOutNotes.kind, 'reason'), gt(optOutNotes.createdAt, since))).limit(1);
+  if (already) return false;
+  await db.insert(optOutNotes).values({ workspaceId: m.workspaceId, contactId: m.contactId, kind: 'reason', text: m.text.slice(0, 2000), wamid: m.wamid, createdAt: m.at }).onConflictDoNothing();
+  return true;
+}
+
+/** Whether the workspace asks "why are you leaving?" after a full opt-out. */
+export async function wantsOptOutReasons(db: Db, workspaceId: string, log: Log): Promise<boolean> {
+  return (await rulesFor(db, workspaceId, new Map(), log)).settings.ask_reason === true;
+}
+
+/** Whether a text is a STOP or START keyword (or mentions one) for the workspace. */
+export async function isKeyword(db: Db, workspaceId: string, text: string | null, log: Log): Promise<boolean> {
+  return matchKeyword(text, (await rulesFor(db, workspaceId, new Map(), log)).sets) !== undefined;
+}

@@ -1,0 +1,65 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { notFound } from '../../lib/errors.js';
+import { recordAudit } from '../audit/index.js';
+import { addSuppressions, getContactConsent, phoneHasher, type ConsentViewOut } from '../consent/index.js';
+import { optOutNotes } from '../consent/consent.tables.js';
+import { contacts } from '../contacts/contacts.tables.js';
+import { toContactOut, type ContactOut } from '../contacts/index.js';
+import type { Ctx } from '../context.js';
+import { messages } from '../messaging/messaging.tables.js';
+import { toMessageOut, type MessageOut } from '../messaging/index.js';
+
+/** Everything Greenlist holds about one contact (GDPR Art. 15/20, CCPA access): machine-readable. */
+export interface ContactExport {
+  exported_at: string;
+  contact: ContactOut;
+  consent: ConsentViewOut;
+  messages: MessageOut[];
+  opt_out_notes: { kind: string; text: string | null; created_at: string }[];
+}
+
+/** Builds the access/portability export for a contact. */
+export async function exportContact(ctx: Ctx, id: string): Promise<ContactExport> {
+  const [row] = await ctx.db.select().from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId)));
+  if (!row) throw notFound('contact', id);
+  const consent = await getContactConsent(ctx, id);
+  const log = await ctx.db.select().from(messages).where(and(eq(messages.workspaceId, ctx.workspaceId), eq(messages.contactId, id))).orderBy(asc(messages.sentAt), asc(messages.id));
+  const notes = await ctx.db.select().from(optOutNotes).where(and(eq(optOutNotes.workspaceId, ctx.workspaceId), eq(optOutNotes.contactId, id))).orderBy(asc(optOutNotes.createdAt));
+  await recordAudit(ctx, { action: 'contact.exported', targetType: 'contact', targetId: id });
+  return {
+    exported_at: ctx.now.toISOString(),
+    contact: toContactOut(row),
+    consent,
+    messages: log.map(toMessageOut),
+    opt_out_notes: notes.map((n) => ({ kind: n.kind, text: n.text, created_at: n.createdAt.toISOString() })),
+  };
+}
+
+/**
+ * Erases a contact (GDPR Art. 17, CCPA deletion): the contact, its messages, statuses, windows,
+ * stored webhook bodies and notes are deleted; consent events become tombstones (no contact, no
+ * evidence, only action, source, time and the text hash: proof that consent existed, naming nobody);
+ * the number's suppression hash is kept so no import or API call can bring the person back.
+ * Runs in the caller's transaction, which is the only place the ledger may be rewritten.
+ */
+export async function eraseContact(ctx: Ctx, id: string): Promise<{ erased: true }> {
+  const [row] = await ctx.db.select().from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId)));
+  if (!row) throw notFound('contact', id);
+  const hash = (await phoneHasher(ctx.db, ctx.workspaceId))(row.phone);
+  await addSuppressions(ctx.db, ctx.workspaceId, [hash], 'erased', 'erasure', ctx.now);
+  await ctx.db.execute(sql`select set_config('greenlist.allow_consent_rewrite', 'on', true)`);
+  await ctx.db.execute(sql`update consent_events set evidence = '{"erased": true}'::jsonb, contact_id = null, actor_id = null where workspace_id = ${ctx.workspaceId} and contact_id = ${id}`);
+  await ctx.db.execute(sql`select set_config('greenlist.allow_consent_rewrite', 'off', true)`);
+  const waIds = [...new Set([row.waId, row.phone.slice(1)].filter((w): w is string => !!w))];
+  for (const waId of waIds) {
+    await ctx.db.execute(sql`delete from service_windows where workspace_id = ${ctx.workspaceId} and wa_id = ${waId}`);
+    await ctx.db.execute(sql`delete from message_status_events where workspace_id = ${ctx.workspaceId} and recipient_wa_id = ${waId}`);
+    // Raw bodies carry the number as "wa_id"/"from"/"recipient_id"; matching the quoted digits finds them.
+    await ctx.db.execute(sql`delete from webhook_events where raw like ${`%"${waId}"%`}
+                             and phone_number_id in (select phone_number_id from phone_numbers where workspace_id = ${ctx.workspaceId})`);
+  }
+  await ctx.db.execute(sql`delete from optin_submissions where workspace_id = ${ctx.workspaceId} and phone = ${row.phone}`);
+  await ctx.db.delete(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId)));
+  await recordAudit(ctx, { action: 'contact.erased', targetType: 'contact', targetId: id });
+  return { erased: true };
+}
