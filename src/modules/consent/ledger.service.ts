@@ -88,6 +88,9 @@ export async function appendConsentEvents(db: Db, workspaceId: string, actor: Pi
 /**
  * Folds new events into `consent_state`. The latest event wins per contact and topic (by when it
  * happened, then by ledger order), so events recorded out of order still leave the right state.
+ * Times compare to the second: WhatsApp stamps messages in whole seconds, so a STOP sent in the
+ * same second as an API grant was recorded at 10:00:01.000 against 10:00:01.400; within a second
+ * the ledger order (what Greenlist saw last) decides.
  */
 async function deriveState(db: Db, workspaceId: string, events: RecordedConsentEvent[]): Promise<void> {
   if (events.length === 0) return;
@@ -100,8 +103,8 @@ async function deriveState(db: Db, workspaceId: string, events: RecordedConsentE
                 ${col((e) => e.source)}::text[], ${col((e) => e.occurredAt.toISOString())}::timestamptz[])
          as e(id, contact_id, topic_id, action, source, occurred_at)
     join topics t on t.workspace_id = ${workspaceId} and (e.topic_id is null or t.id = e.topic_id)
-    order by e.contact_id, t.id, e.occurred_at desc, e.id desc
+    order by e.contact_id, t.id, date_trunc('second', e.occurred_at) desc, e.id desc
     on conflict (contact_id, topic_id) do update
       set status = excluded.status, source = excluded.source, since = excluded.since, event_id = excluded.event_id
-      where (consent_state.since, consent_state.event_id) <= (excluded.since, excluded.event_id)`);
+      where (date_trunc('second', consent_state.since), consent_state.event_id) <= (date_trunc('second', excluded.since), excluded.event_id)`);
 }
