@@ -5,6 +5,7 @@ import { runHttpBench } from './http.js';
 import { runStartupBench } from './startup.js';
 import { runWebhookBench } from './webhooks.js';
 import { runSimulatorBench } from './simulator.js';
+import { runStopLatencyBench } from './stop-latency.js';
 
 printMachine();
 const all: Check[] = [];
@@ -13,6 +14,7 @@ try {
   all.push(...(await runHttpBench({ printMachine: false })));
   all.push(...(await runWebhookBench({ printMachine: false })));
   all.push(...(await runSimulatorBench({ printMachine: false })));
+  all.push(...(await runStopLatencyBench({ printMachine: false })));
 } catch (err) {
   console.error(err);
   process.exitCode = 1;

@@ -27,8 +27,10 @@ import {
 
 const CONNECTIONS = 200;
 const DURATION_S = 15;
-const SECRET = 'bench-app-secret';
-const NUMBER = { phone_number_id: '1065403522', waba_id: '1022901293' };
+/** The app secret bench webhooks are signed with. */
+export const SECRET = 'bench-app-secret';
+/** The business number bench webhooks are addressed to. */
+export const NUMBER = { phone_number_id: '1065403522', waba_id: '1022901293' };
 const TARGETS = { PGlite: 3_000, PostgreSQL: 5_000 };
 
 /** Pre-built signed bodies: sent/delivered/read for many messages (about 600 bytes each, like Meta's). */
@@ -66,7 +68,8 @@ function bodies(n: number): { body: string; signature: string }[] {
   });
 }
 
-async function connectNumber(base: string, key: string): Promise<void> {
+/** Connects the bench number to the default workspace of a running Greenlist. */
+export async function connectNumber(base: string, key: string): Promise<void> {
   const res = await fetch(`${base}/api/v1/phone-numbers`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -75,12 +78,13 @@ async function connectNumber(base: string, key: string): Promise<void> {
   if (res.status !== 201) throw new Error(`connect number failed: ${res.status} ${await res.text()}`);
 }
 
-async function blast(base: string, duration = DURATION_S): Promise<Result> {
+/** Posts signed status webhooks from many concurrent senders for `duration` seconds. */
+export async function blast(base: string, duration = DURATION_S, connections = CONNECTIONS): Promise<Result> {
   const pool = bodies(30_000);
   let i = 0;
   return autocannon({
     url: `${base}/webhooks/whatsapp`,
-    connections: CONNECTIONS,
+    connections,
     duration,
     requests: [
       {
