@@ -21,6 +21,11 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/contacts/{id}/export': { id: () => ids.contact!, bodies: {}, read: (id) => `/api/v1/contacts/${id}` },
   '/api/v1/contacts/{id}/consent': { id: () => ids.contact!, bodies: { post: { topic: 'offers', action: 'withdraw', source: 'api' } } },
   '/api/v1/topics/{id}': { id: () => ids.topic!, bodies: { patch: { name: 'taken over' } } },
+  '/api/v1/optin-sources/{id}': { id: () => ids.optinSource!, bodies: { patch: { name: 'taken over', status: 'archived' } } },
+  '/api/v1/optin-sources/{id}/publish': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
+  '/api/v1/optin-sources/{id}/link': { id: () => ids.optinSource!, bodies: {} },
+  '/api/v1/optin-sources/{id}/qr.png': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
+  '/api/v1/optin-sources/{id}/qr.svg': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
 };
 
 beforeAll(async () => {
@@ -39,6 +44,7 @@ beforeAll(async () => {
   ids.contact = (await findOrCreateContactByWaId(t.db, a.workspaceId, '16505550101', 'Ann', new Date())).id;
   ids.topic = (await t.call(a.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } })).json().id;
   await t.call(b.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } });
+  ids.optinSource = (await t.call(a.key, { method: 'POST', url: '/api/v1/optin-sources', payload: { kind: 'store', name: 'A store', keyword: 'join a', topics: ['offers'], consent_text: 'Yes, offers.' } })).json().id;
 });
 afterAll(() => t.close());
 

@@ -1,3 +1,9 @@
 // The opt-in module: sources (hosted forms, click-to-chat links, QR codes), double opt-in and welcomes.
 export { applyOptinKeyword } from './optin-keyword.service.js';
 export type { InboundKeywordContext } from './optin-keyword.service.js';
+export { createOptinSource, listOptinSources, getOptinSource, updateOptinSource, publishOptinSource, optinLinkOf } from './optin-sources.service.js';
+export { renderQr } from './optin-qr.js';
+export type { QrFormat } from './optin-qr.js';
+export { missingFormFields, waMeLink, waDigits, slugify, pageVersionOf, signFormToken, checkFormToken, welcomeTextOf, confirmationPayload, submissionIdOfPayload, FORM_MIN_FILL_MS, FORM_TOKEN_MAX_AGE_MS, FORM_SLUG_PATTERN, STOP_INSTRUCTION } from './optin.rules.js';
+export type { FormFacts, PageStatements, FormTokenCheck, WelcomeFacts } from './optin.rules.js';
+export * from './optin.schemas.js';

@@ -1,0 +1,63 @@
+// Reads the opt-in code shares: a source's topics, its business number and the business name.
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { AppError } from '../../lib/errors.js';
+import { topics } from '../consent/consent.tables.js';
+import type { Db } from '../context.js';
+import { phoneNumbers } from '../numbers/numbers.tables.js';
+import { workspaces } from '../workspaces/workspaces.tables.js';
+import type { PageData } from './optin.schemas.js';
+import type { optinSources } from './optin.tables.js';
+import { waDigits } from './optin.rules.js';
+
+/** An opt-in source row. */
+export type SourceRow = typeof optinSources.$inferSelect;
+
+/** A topic as the opt-in statements name it. */
+export interface SourceTopic {
+  id: string;
+  key: string;
+  name: string;
+  frequency: string | null;
+}
+
+/** The topics of a source, in the source's order (topics deleted since are left out). */
+export async function topicsOfSource(db: Db, row: Pick<SourceRow, 'workspaceId' | 'topicIds'>): Promise<SourceTopic[]> {
+  if (row.topicIds.length === 0) return [];
+  const found = await db
+    .select({ id: topics.id, key: topics.key, name: topics.name, frequency: topics.frequency })
+    .from(topics)
+    .where(and(eq(topics.workspaceId, row.workspaceId), inArray(topics.id, row.topicIds)));
+  const byId = new Map(found.map((t) => [t.id, t]));
+  return row.topicIds.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+}
+
+/** The business number a source's link opens: its own, else the workspace's first connected number. */
+export async function numberOfSource(db: Db, row: Pick<SourceRow, 'workspaceId' | 'numberId'>): Promise<{ id: string; digits: string; verifiedName: string | null } | undefined> {
+  const [n] = await db
+    .select({ id: phoneNumbers.id, display: phoneNumbers.displayNumber, verifiedName: phoneNumbers.verifiedName })
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.workspaceId, row.workspaceId), row.numberId ? eq(phoneNumbers.id, row.numberId) : undefined))
+    .orderBy(asc(phoneNumbers.createdAt), asc(phoneNumbers.id))
+    .limit(1);
+  return n ? { id: n.id, digits: waDigits(n.display), verifiedName: n.verifiedName } : undefined;
+}
+
+/** Like `numberOfSource`, but a source without any number is a 422 telling how to fix it. */
+export async function requireNumberOfSource(db: Db, row: Pick<SourceRow, 'workspaceId' | 'numberId'>): Promise<{ id: string; digits: string; verifiedName: string | null }> {
+  const n = await numberOfSource(db, row);
+  if (!n || n.digits.length < 7) {
+    throw new AppError('VALIDATION_FAILED', 'number_id: connect a WhatsApp business number first (POST /api/v1/phone-numbers), or set number_id on the source', {
+      fields: [{ field: 'number_id', message: 'no business number to link to' }],
+    });
+  }
+  return n;
+}
+
+/** The business name people see: the form's, else the number's verified name, else the workspace's name. */
+export async function businessNameOf(db: Db, row: Pick<SourceRow, 'workspaceId' | 'page'>, verifiedName: string | null = null): Promise<string> {
+  const fromPage = (row.page as PageData | null)?.business_name;
+  if (fromPage) return fromPage;
+  if (verifiedName) return verifiedName;
+  const [ws] = await db.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, row.workspaceId));
+  return ws?.name ?? 'us';
+}
