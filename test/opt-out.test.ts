@@ -172,4 +172,42 @@ describe('STOP over WhatsApp', () => {
     expect(stopStatus).toBe(200);
     expect(await states(id)).toMatchObject({ offers: 'withdrawn', orders: 'withdrawn', suppressed: 'true' });
   });
+
+  it('a reviewer can read a kept message as an opt-out', async () => {
+    const id = await subscriber('+14155550370');
+    sim.inbound({ from: '+14155550370', text: 'stop sending me this' });
+    await processAll();
+    const notes = (await t.call(tenant.key, { method: 'GET', url: '/api/v1/opt-out/notes?kind=review&open=true' })).json().data as { id: number; contact_id: string }[];
+    const note = notes.find((n) => n.contact_id === id)!;
+    const res = await t.call(tenant.key, { method: 'POST', url: `/api/v1/opt-out/notes/${note.id}/resolve`, payload: { action: 'opt_out' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().reviewed_at).toBeTruthy();
+    expect(await states(id)).toEqual({ offers: 'withdrawn', news: 'withdrawn', orders: 'withdrawn', suppressed: 'true' });
+    expect((await t.call(tenant.key, { method: 'POST', url: `/api/v1/opt-out/notes/${note.id}/resolve`, payload: { action: 'dismiss' } })).statusCode).toBe(409);
+  });
+
+  it('uses the workspace keyword settings: added words opt out, disabled built-ins do not', async () => {
+    const patch = await t.call(tenant.key, { method: 'PATCH', url: '/api/v1/workspace', payload: { settings: { opt_out: { stop_keywords: ['Tschüss'], disabled_stop_keywords: ['end'], ask_reason: true } } } });
+    expect(patch.statusCode).toBe(200);
+    const bad = await t.call(tenant.key, { method: 'PATCH', url: '/api/v1/workspace', payload: { settings: { opt_out: { stop_words: ['x'] } } } });
+    expect(bad.statusCode).toBe(422);
+    const kw = (await t.call(tenant.key, { method: 'GET', url: '/api/v1/opt-out/keywords' })).json();
+    expect(kw.stop).toContain('tschuss');
+    expect(kw.stop).not.toContain('end');
+    expect(kw.stop).toContain('stop');
+    const a = await subscriber('+14155550380');
+    const b = await subscriber('+14155550381');
+    sim.inbound({ from: '+14155550380', text: 'TSCHÜSS!' });
+    sim.inbound({ from: '+14155550381', text: 'End' });
+    await processAll();
+    expect(await states(a)).toMatchObject({ offers: 'withdrawn', suppressed: 'true' });
+    expect(await states(b)).toMatchObject({ offers: 'granted', suppressed: 'false' });
+    expect(sentTexts('+14155550380')[0]).toContain('why you are leaving');
+    // The answer to "why are you leaving?" is kept.
+    sim.inbound({ from: '+14155550380', text: 'Too many messages' });
+    await processAll();
+    const reasons = (await t.call(tenant.key, { method: 'GET', url: '/api/v1/opt-out/notes?kind=reason' })).json().data as { contact_id: string; text: string }[];
+    expect(reasons.filter((r) => r.contact_id === a).map((r) => r.text)).toEqual(['Too many messages']);
+    await t.call(tenant.key, { method: 'PATCH', url: '/api/v1/workspace', payload: { settings: { opt_out: null } } });
+  });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { findOrCreateContactByWaId } from '../src/modules/contacts/index.js';
+import { optOutNotes } from '../src/modules/consent/consent.tables.js';
 
 let t: TestApp;
 let a: { workspaceId: string; key: string };
@@ -20,6 +21,7 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/contacts/{id}/erase': { id: () => ids.contact!, bodies: {}, read: (id) => `/api/v1/contacts/${id}` },
   '/api/v1/contacts/{id}/export': { id: () => ids.contact!, bodies: {}, read: (id) => `/api/v1/contacts/${id}` },
   '/api/v1/contacts/{id}/consent': { id: () => ids.contact!, bodies: { post: { topic: 'offers', action: 'withdraw', source: 'api' } } },
+  '/api/v1/opt-out/notes/{id}/resolve': { id: () => ids.note!, bodies: { post: { action: 'opt_out' } }, read: () => '/api/v1/opt-out/notes' },
   '/api/v1/topics/{id}': { id: () => ids.topic!, bodies: { patch: { name: 'taken over' } } },
   '/api/v1/optin-sources/{id}': { id: () => ids.optinSource!, bodies: { patch: { name: 'taken over', status: 'archived' } } },
   '/api/v1/optin-sources/{id}/publish': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
@@ -44,6 +46,8 @@ beforeAll(async () => {
   ids.contact = (await findOrCreateContactByWaId(t.db, a.workspaceId, '16505550101', 'Ann', new Date())).id;
   ids.topic = (await t.call(a.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } })).json().id;
   await t.call(b.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } });
+  const [note] = await t.db.insert(optOutNotes).values({ workspaceId: a.workspaceId, contactId: ids.contact, kind: 'review', text: 'please stop', wamid: 'wamid.review-a' }).returning();
+  ids.note = String(note!.id);
   ids.optinSource = (await t.call(a.key, { method: 'POST', url: '/api/v1/optin-sources', payload: { kind: 'store', name: 'A store', keyword: 'join a', topics: ['offers'], consent_text: 'Yes, offers.' } })).json().id;
 });
 afterAll(() => t.close());

@@ -24,6 +24,7 @@ import { messageRoutes } from './routes/messages.routes.js';
 import { contactRoutes } from './routes/contacts.routes.js';
 import { webhookRoutes, type WebhookIntakeDeps } from './routes/webhooks.routes.js';
 import { topicRoutes } from './routes/topics.routes.js';
+import { optOutRoutes } from './routes/opt-out.routes.js';
 import { importRoutes } from './routes/imports.routes.js';
 import { optinRoutes } from './routes/optin.routes.js';
 import { joinRoutes } from './routes/join.routes.js';
@@ -119,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const featureDeps = { ...reqDeps, box: deps.box, gateway: deps.gateway, publicUrl: deps.publicUrl, log: deps.log };
   contactRoutes(app, featureDeps);
   topicRoutes(app, featureDeps);
+  optOutRoutes(app, featureDeps);
   importRoutes(app, featureDeps);
   optinRoutes(app, featureDeps);
   await joinRoutes(app, featureDeps);

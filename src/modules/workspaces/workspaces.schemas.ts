@@ -20,10 +20,34 @@ export const createWorkspaceIn = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(200),
 });
 
+const keywordList = z.array(z.string().trim().min(1).max(40)).max(200);
+
+/**
+ * Known workspace settings are checked; other keys pass through (future features add their own).
+ * A key set to null is removed.
+ */
+export const workspaceSettingsIn = z
+  .object({
+    default_country: z.string().regex(/^[A-Z]{2}$/, 'use an ISO 3166 alpha-2 code such as "GB"').nullable().optional().describe('country for phone numbers written without +country code'),
+    opt_out: z
+      .strictObject({
+        stop_keywords: keywordList.optional().describe('extra STOP words'),
+        disabled_stop_keywords: keywordList.optional().describe('built-in STOP words to ignore (STOP itself always works)'),
+        start_keywords: keywordList.optional(),
+        disabled_start_keywords: keywordList.optional(),
+        confirmation_text: z.string().min(1).max(1024).optional().describe('sent once after a full STOP; {business} is replaced'),
+        start_confirmation_text: z.string().min(1).max(1024).optional(),
+        ask_reason: z.boolean().optional().describe('ask "why are you leaving?" and keep the answer'),
+      })
+      .nullable()
+      .optional(),
+  })
+  .catchall(z.unknown());
+
 /** Changing a workspace's name or business settings. */
 export const updateWorkspaceIn = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(200).optional(),
-  settings: z.record(z.string(), z.unknown()).optional(),
+  settings: workspaceSettingsIn.optional(),
 });
 
 /** API key as listed (never the key itself). */

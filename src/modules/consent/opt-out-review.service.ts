@@ -1,0 +1,61 @@
+import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+import { AppError, notFound } from '../../lib/errors.js';
+import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { recordAudit } from '../audit/index.js';
+import { contacts } from '../contacts/contacts.tables.js';
+import type { Ctx } from '../context.js';
+import { optOutNotes } from './consent.tables.js';
+import { appendConsentEvents } from './ledger.service.js';
+import { addSuppressions, phoneHasher } from './suppression.service.js';
+
+/** A message kept for review, or an opt-out reason. */
+export interface OptOutNoteOut {
+  id: number;
+  kind: string;
+  contact_id: string | null;
+  text: string | null;
+  wamid: string | null;
+  created_at: string;
+  reviewed_at: string | null;
+}
+
+function toOut(r: typeof optOutNotes.$inferSelect): OptOutNoteOut {
+  return { id: r.id, kind: r.kind, contact_id: r.contactId, text: r.text, wamid: r.wamid, created_at: r.createdAt.toISOString(), reviewed_at: r.reviewedAt?.toISOString() ?? null };
+}
+
+/** Messages that mention a STOP word without being a clear opt-out ("review"), and opt-out reasons ("reason"), newest first. */
+export async function listOptOutNotes(ctx: Ctx, q: { kind?: 'review' | 'reason'; open?: boolean; limit: number; cursor?: string }): Promise<Page<OptOutNoteOut>> {
+  const after = decodeCursor<{ id: number }>(q.cursor, ['id']);
+  const rows = await ctx.db
+    .select()
+    .from(optOutNotes)
+    .where(and(eq(optOutNotes.workspaceId, ctx.workspaceId), q.kind ? eq(optOutNotes.kind, q.kind) : undefined, q.open ? isNull(optOutNotes.reviewedAt) : undefined, after ? lt(optOutNotes.id, after.id) : undefined))
+    .orderBy(desc(optOutNotes.id))
+    .limit(q.limit + 1);
+  return toPage(rows, q.limit, toOut, (r) => ({ id: r.id }));
+}
+
+/**
+ * Settles a message kept for review: `opt_out` withdraws every topic and suppresses the number
+ * (the reviewer read it as a STOP), `dismiss` leaves consent as it is. Either way it is marked reviewed.
+ */
+export async function resolveOptOutNote(ctx: Ctx, id: number, action: 'opt_out' | 'dismiss'): Promise<OptOutNoteOut> {
+  const [note] = await ctx.db.select().from(optOutNotes).where(and(eq(optOutNotes.id, id), eq(optOutNotes.workspaceId, ctx.workspaceId), eq(optOutNotes.kind, 'review')));
+  if (!note) throw notFound('review item', String(id));
+  if (note.reviewedAt) throw new AppError('CONFLICT', 'this message was already reviewed', { reviewed_at: note.reviewedAt.toISOString() });
+  if (action === 'opt_out' && note.contactId) {
+    const [c] = await ctx.db.select({ phone: contacts.phone }).from(contacts).where(eq(contacts.id, note.contactId));
+    const hash = (await phoneHasher(ctx.db, ctx.workspaceId))(c!.phone);
+    await appendConsentEvents(
+      ctx.db,
+      ctx.workspaceId,
+      ctx.actor,
+      [{ contactId: note.contactId, phoneHash: hash, topicId: null, action: 'withdraw', source: 'agent', evidence: { note: 'reviewed message read as an opt-out', text: note.text ?? '', ...(note.wamid ? { wamid: note.wamid } : {}) }, occurredAt: note.createdAt, dedupeKey: `review:${note.id}` }],
+      ctx.now,
+    );
+    await addSuppressions(ctx.db, ctx.workspaceId, [hash], 'opted_out', 'agent', ctx.now);
+  }
+  const [row] = await ctx.db.update(optOutNotes).set({ reviewedAt: ctx.now }).where(eq(optOutNotes.id, note.id)).returning();
+  await recordAudit(ctx, { action: `opt_out_review.${action}`, targetType: 'contact', targetId: note.contactId, details: { note_id: note.id } });
+  return toOut(row!);
+}
