@@ -88,6 +88,12 @@ describe('welcome text', () => {
     expect(text).toBe("Thanks for joining Bloom on WhatsApp! You'll get Offers (about 2 a week) and New arrivals.\n\nReply STOP to unsubscribe at any time.");
   });
 
+  it('adds the overall frequency only when a topic does not promise its own', () => {
+    const base = { businessName: 'Bloom', customText: null, incentive: null, frequency: 'about 3 a week' };
+    expect(welcomeTextOf({ ...base, topics })).toContain("You'll get Offers (about 2 a week) and New arrivals, about 3 a week.");
+    expect(welcomeTextOf({ ...base, topics: [topics[0]!] })).toContain("You'll get Offers (about 2 a week).");
+  });
+
   it('adds the incentive and the STOP instruction to a custom text that lacks them', () => {
     const text = welcomeTextOf({ businessName: 'Bloom', topics, frequency: null, customText: 'Welcome to the Bloom club!', incentive: 'BLOOM10' });
     expect(text).toBe('Welcome to the Bloom club!\n\nYour welcome gift: BLOOM10\n\nReply STOP to unsubscribe at any time.');

@@ -128,7 +128,9 @@ export function welcomeTextOf(f: WelcomeFacts): string {
   } else {
     const what = f.topics.map((t) => (t.frequency ? `${t.name} (${t.frequency})` : t.name));
     const list = what.length <= 1 ? (what[0] ?? 'our messages') : `${what.slice(0, -1).join(', ')} and ${what.at(-1)}`;
-    parts.push(`Thanks for joining ${f.businessName} on WhatsApp! You'll get ${list}${f.frequency ? `, ${f.frequency}` : ''}.`);
+    // The overall frequency only when some topic does not promise its own (never said twice).
+    const overall = f.frequency && (f.topics.length === 0 || f.topics.some((t) => !t.frequency)) ? `, ${f.frequency}` : '';
+    parts.push(`Thanks for joining ${f.businessName} on WhatsApp! You'll get ${list}${overall}.`);
   }
   if (f.incentive && !parts[0]!.includes(f.incentive)) parts.push(`Your welcome gift: ${f.incentive}`);
   // Only the keyword in capitals counts: "don't stop shopping" must not pass for the instruction.
