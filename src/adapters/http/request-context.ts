@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { SecretBox } from '../../lib/secrets.js';
+import type { WhatsAppGateway } from '../../modules/messaging/index.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../lib/errors.js';
 import type { Clock } from '../../lib/clock.js';
@@ -75,8 +78,8 @@ export async function runMutation<T>(
 
 /** What feature routes that talk to WhatsApp or build public links need besides the database. */
 export interface FeatureDeps extends RequestDeps {
-  box: import('../../lib/secrets.js').SecretBox;
-  gateway: import('../../modules/messaging/index.js').WhatsAppGateway;
+  box: SecretBox;
+  gateway: WhatsAppGateway;
   publicUrl: string;
-  log: import('pino').Logger;
+  log: Logger;
 }
