@@ -146,8 +146,8 @@ describe('opt-in sources API', () => {
     expect(a.statusCode).toBe(201);
     const b = await t.tenant('optin-src-c');
     const clash = await post(source({ kind: 'form', keyword: 'slug two', topics: [], slug: 'bloom-spring' }), b.key);
-    expect(clash.statusCode).toBe(422);
-    expect(clash.json().error.details.fields[0]).toMatchObject({ field: 'slug' });
+    expect(clash.statusCode).toBe(409);
+    expect(clash.json().error).toMatchObject({ code: 'FORM_SLUG_TAKEN', details: { field: 'slug' } });
     expect((await post(source({ kind: 'form', keyword: 'slug three', slug: 'Bad Slug' }))).statusCode).toBe(422);
   });
 

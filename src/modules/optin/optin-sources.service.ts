@@ -68,7 +68,7 @@ async function claimSlug(db: Db, slug: string, exceptId: string | null): Promise
     .select({ id: optinSources.id })
     .from(optinSources)
     .where(and(eq(optinSources.slug, slug), exceptId ? ne(optinSources.id, exceptId) : undefined));
-  if (taken) throw new AppError('VALIDATION_FAILED', `slug: "${slug}" is already used by a form; choose another`, field('slug', 'already in use'));
+  if (taken) throw new AppError('FORM_SLUG_TAKEN', `slug: "${slug}" is already used by a form (slugs are public URLs, unique across workspaces); choose another`, { field: 'slug' });
   return slug;
 }
 
