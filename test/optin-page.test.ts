@@ -25,6 +25,7 @@ beforeAll(async () => {
   t = await createTestApp();
   const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
   tenant = await t.tenant('optin-page');
+  expect((await t.call(tenant.key, { method: 'POST', url: '/api/v1/attributes', payload: { key: 'coupon', type: 'string' } })).statusCode).toBe(201);
   sim = createSimulator({ seed: 'optin', phoneNumbers: [NUMBER], appSecret: 'optin-app-secret', verifyToken: 'optin-verify-token', webhookUrl: `${appUrl}/webhooks/whatsapp`, timeScale: 0.01, knobs: QUIET_KNOBS });
   sim.addTemplate({
     name: 'optin_confirm',

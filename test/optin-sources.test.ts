@@ -13,6 +13,7 @@ const FORM_PAGE = { business_name: 'Bloom Flowers', frequency: 'about 2 messages
 beforeAll(async () => {
   t = await createTestApp();
   tenant = await t.tenant('optin-src');
+  expect((await t.call(tenant.key, { method: 'POST', url: '/api/v1/attributes', payload: { key: 'coupon', type: 'string' } })).statusCode).toBe(201);
   const res = await t.call(tenant.key, {
     method: 'POST',
     url: '/api/v1/phone-numbers',
@@ -139,6 +140,12 @@ describe('opt-in sources API', () => {
 
     const audit = await queryRows<{ action: string }>(t.db, sql`select action from audit_log where target_id = ${form.id} order by id`);
     expect(audit.map((a) => a.action)).toEqual(['optin_source.created', 'optin_source.updated', 'optin_source.updated', 'optin_source.published', 'optin_source.updated']);
+  });
+
+  it('refuses an incentive attribute that is not defined', async () => {
+    const res = await post(source({ keyword: 'no-such-attr', welcome: { incentive: 'X1', incentive_attribute: 'voucher' } }));
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error).toMatchObject({ code: 'ATTRIBUTE_INVALID', details: { field: 'attributes.voucher' } });
   });
 
   it('keeps form slugs unique across workspaces', async () => {

@@ -5,6 +5,7 @@ import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/index.js';
 import { keywordSets, listTopics, matchKeyword, normalizeKeyword, topicsByKeys, type KeywordSettings } from '../consent/index.js';
 import type { Ctx, Db } from '../context.js';
+import { validateAttributes } from '../contacts/index.js';
 import { phoneNumbers } from '../numbers/numbers.tables.js';
 import { workspaces } from '../workspaces/workspaces.tables.js';
 import { numberOfSource, requireNumberOfSource, topicsOfSource, type SourceRow } from './optin-lookup.js';
@@ -97,12 +98,19 @@ async function assertActivatable(db: Db, row: SourceRow): Promise<void> {
   }
 }
 
+/** The incentive is stored in a contact attribute on opt-in, so that attribute must exist and accept it. */
+async function checkIncentiveAttribute(ctx: Ctx, welcome: { incentive?: string | undefined; incentive_attribute?: string | undefined } | undefined): Promise<void> {
+  if (!welcome?.incentive_attribute) return;
+  await validateAttributes(ctx.db, ctx.workspaceId, { [welcome.incentive_attribute]: welcome.incentive ?? '' });
+}
+
 /** Creates an opt-in source. Forms start as drafts (publish them); links and QR codes are active at once. */
 export async function createOptinSource(ctx: Ctx, input: unknown): Promise<SourceOut> {
   const d = createSourceIn.parse(input);
   if (d.kind !== 'form' && (d.page !== undefined || d.slug !== undefined)) {
     throw new AppError('VALIDATION_FAILED', `${d.page !== undefined ? 'page' : 'slug'}: only forms have a hosted page`, field(d.page !== undefined ? 'page' : 'slug', 'only for kind "form"'));
   }
+  await checkIncentiveAttribute(ctx, d.welcome);
   await lockSourceWrites(ctx.db);
   const keyword = await claimKeyword(ctx.db, ctx.workspaceId, d.keyword, null);
   const topicIds = await topicIdsOf(ctx.db, ctx.workspaceId, d.topics);
@@ -151,6 +159,7 @@ export async function listOptinSources(ctx: Ctx, q: { limit: number; cursor?: st
 /** Changes a source. A change to an active form must leave it complete (it is live at /join/<slug>). */
 export async function updateOptinSource(ctx: Ctx, id: string, input: unknown): Promise<SourceOut> {
   const d = updateSourceIn.parse(input);
+  await checkIncentiveAttribute(ctx, d.welcome ?? undefined);
   await lockSourceWrites(ctx.db);
   const row = await loadSource(ctx, id);
   if (row.kind !== 'form' && ((d.page !== undefined && d.page !== null) || d.slug !== undefined)) {
