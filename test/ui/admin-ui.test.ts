@@ -101,6 +101,8 @@ describe('admin UI in a real browser', () => {
   it('logs in and shows the workspace name as text', async () => {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
+    // The name shows "…" until GET /workspace answers: wait for the answer, then compare exactly.
+    await page.locator('[data-testid=workspace-name]', { hasText: 'Shop' }).waitFor();
     expect(await textOf('[data-testid=workspace-name]')).toBe(WORKSPACE_NAME);
     expect(await page.locator('header b').count()).toBe(0);
     sessionCookie = (await context.cookies(base)).find((c) => c.name === 'greenlist_session')!.value;
@@ -108,6 +110,7 @@ describe('admin UI in a real browser', () => {
   });
 
   it('lists phone numbers with the sandbox badge, quality and tier', async () => {
+    await page.getByRole('button', { name: 'Phone numbers' }).click();
     const sandboxRow = page.locator('tr', { hasText: '+1 555 010 0099' });
     await sandboxRow.waitFor();
     expect(await sandboxRow.locator('.badge.sandbox').textContent()).toBe('sandbox');

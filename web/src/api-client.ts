@@ -49,6 +49,78 @@ export interface Page<T> {
   data: T[];
   next_cursor: string | null;
 }
+/** A contact. `phone` is personal data: show it to the signed-in user, never log it. */
+export interface Contact {
+  id: string;
+  phone: string;
+  wa_id: string | null;
+  name: string | null;
+  profile_name: string | null;
+  country: string | null;
+  timezone: string | null;
+  timezone_source: string | null;
+  language: string | null;
+  attributes: Record<string, unknown>;
+  tags: string[];
+  notes: string | null;
+  lifecycle_stage: string;
+  created_at: string;
+  updated_at: string;
+}
+export const CONSENT_STATUSES = ['granted', 'withdrawn', 'none'] as const;
+export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
+/** Filters of the contact list; `topic` and `consent` only apply together. */
+export interface ContactFilter {
+  q?: string;
+  topic?: string;
+  consent?: ConsentStatus;
+}
+export interface Topic {
+  id: string;
+  key: string;
+  name: string;
+  category: 'marketing' | 'utility';
+  description: string | null;
+  frequency: string | null;
+  created_at: string;
+}
+export interface ConsentTopicState {
+  topic: string;
+  category: string;
+  status: ConsentStatus;
+  since: string | null;
+  source: string | null;
+}
+/** One consent-ledger event with the evidence recorded for it (the proof of consent). */
+export interface ConsentEvent {
+  id: number;
+  contact_id: string | null;
+  topic: string | null;
+  action: 'grant' | 'withdraw';
+  source: string;
+  evidence: Record<string, unknown>;
+  text_hash: string | null;
+  actor: { type: string; id: string | null };
+  occurred_at: string;
+  recorded_at: string;
+}
+export interface ConsentView {
+  contact_id: string;
+  suppressed: boolean;
+  state: ConsentTopicState[];
+  events: ConsentEvent[];
+}
+/** A message kept for review because it mentions a STOP word without being a clear opt-out. */
+export interface OptOutNote {
+  id: number;
+  kind: string;
+  contact_id: string | null;
+  text: string | null;
+  wamid: string | null;
+  created_at: string;
+  reviewed_at: string | null;
+}
+export type ReviewAction = 'opt_out' | 'dismiss';
 
 /** An error answer from the API: its HTTP status, error code and human message. */
 export class ApiError extends Error {
@@ -107,3 +179,25 @@ export const createApiKey = (input: { name: string; role: Role }) => apiRequest<
 export const revokeApiKey = (id: string) => apiRequest<ApiKey>('DELETE', `/api-keys/${encodeURIComponent(id)}`);
 /** The latest audit entries, newest first. */
 export const listAuditLog = (limit = 50) => apiRequest<Page<AuditEntry>>('GET', `/audit-log?limit=${limit}`);
+
+/** Builds `?a=1&b=2` from the defined, non-empty values. */
+function query(params: Record<string, string | number | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** One page of contacts matching `filter` (name or phone prefix, consent to a topic), newest first. */
+export const listContacts = (filter: ContactFilter, cursor?: string, limit = 50) =>
+  apiRequest<Page<Contact>>('GET', `/contacts${query({ q: filter.q, topic: filter.topic, consent: filter.topic ? filter.consent : undefined, limit, cursor })}`);
+/** One contact. */
+export const getContact = (id: string) => apiRequest<Contact>('GET', `/contacts/${encodeURIComponent(id)}`);
+/** Consent per topic, suppression, and every ledger event with its evidence. */
+export const getContactConsent = (id: string) => apiRequest<ConsentView>('GET', `/contacts/${encodeURIComponent(id)}/consent`);
+/** All topics of the workspace. */
+export const listTopics = () => apiRequest<{ data: Topic[] }>('GET', '/topics');
+/** One page of open review items (messages that only mention a STOP word), newest first. */
+export const listOpenReviews = (cursor?: string, limit = 50) => apiRequest<Page<OptOutNote>>('GET', `/opt-out/notes${query({ kind: 'review', open: 'true', limit, cursor })}`);
+/** Settles a review item: `opt_out` withdraws every topic and suppresses the number; `dismiss` changes nothing. */
+export const resolveReview = (id: number, action: ReviewAction) => apiRequest<OptOutNote>('POST', `/opt-out/notes/${encodeURIComponent(String(id))}/resolve`, { action });

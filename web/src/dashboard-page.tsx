@@ -2,20 +2,26 @@ import { useState } from 'react';
 import { getWorkspace, logOut, type Me } from './api-client';
 import { ApiKeysSection } from './api-keys-section';
 import { AuditLogSection } from './audit-log-section';
+import { ContactsSection } from './contacts-section';
+import { OptOutReviewSection } from './opt-out-review-section';
 import { PhoneNumbersSection } from './phone-numbers-section';
+import { TopicsSection } from './topics-section';
 import { useResource } from './use-resource';
 
 const SECTIONS = [
+  { id: 'contacts', label: 'Contacts' },
+  { id: 'topics', label: 'Topics' },
+  { id: 'opt-out-review', label: 'Opt-out review' },
   { id: 'phone-numbers', label: 'Phone numbers' },
   { id: 'api-keys', label: 'API keys' },
   { id: 'audit-log', label: 'Audit log' },
 ] as const;
 type SectionId = (typeof SECTIONS)[number]['id'];
 
-/** The signed-in shell: workspace name, logout, and the Phone numbers / API keys / Audit log sections. */
+/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Phone numbers / API keys / Audit log sections. */
 export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
   const workspace = useResource(getWorkspace);
-  const [section, setSection] = useState<SectionId>('phone-numbers');
+  const [section, setSection] = useState<SectionId>('contacts');
   const [logoutError, setLogoutError] = useState<string>();
 
   async function logout() {
@@ -52,6 +58,9 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         ))}
       </nav>
       <main className="content">
+        {section === 'contacts' && <ContactsSection />}
+        {section === 'topics' && <TopicsSection />}
+        {section === 'opt-out-review' && <OptOutReviewSection />}
         {section === 'phone-numbers' && <PhoneNumbersSection />}
         {section === 'api-keys' && <ApiKeysSection />}
         {section === 'audit-log' && <AuditLogSection />}

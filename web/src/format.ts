@@ -11,3 +11,15 @@ export function formatTier(tier: string): string {
   const m = /^TIER_(.+)$/.exec(tier);
   return m ? `${m[1]} / 24 h` : tier;
 }
+
+/** Any JSON value as plain text: strings as they are, a dash for null or absent, everything else as JSON. */
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+/** Who recorded something: the actor type, plus the first 8 characters of its id when there is one. */
+export function formatActor(actor: { type: string; id: string | null }): string {
+  return actor.id ? `${actor.type} ${actor.id.slice(0, 8)}` : actor.type;
+}
