@@ -28,6 +28,7 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/optin-sources/{id}/link': { id: () => ids.optinSource!, bodies: {} },
   '/api/v1/optin-sources/{id}/qr.png': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
   '/api/v1/optin-sources/{id}/qr.svg': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
+  '/api/v1/imports/{id}': { id: () => ids.import!, bodies: {} },
 };
 
 beforeAll(async () => {
@@ -49,6 +50,8 @@ beforeAll(async () => {
   const [note] = await t.db.insert(optOutNotes).values({ workspaceId: a.workspaceId, contactId: ids.contact, kind: 'review', text: 'please stop', wamid: 'wamid.review-a' }).returning();
   ids.note = String(note!.id);
   ids.optinSource = (await t.call(a.key, { method: 'POST', url: '/api/v1/optin-sources', payload: { kind: 'store', name: 'A store', keyword: 'join a', topics: ['offers'], consent_text: 'Yes, offers.' } })).json().id;
+  ids.import = (await t.call(a.key, { method: 'POST', url: '/api/v1/imports', payload: { csv: 'phone\n+16505550102\n', mapping: { phone: 'phone' }, dry_run: true } })).json().id;
+  for (let i = 0; i < 200 && (await t.call(a.key, { method: 'GET', url: `/api/v1/imports/${ids.import}` })).json().status !== 'completed'; i++) await new Promise((r) => setTimeout(r, 25));
 });
 afterAll(() => t.close());
 

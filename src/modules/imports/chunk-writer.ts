@@ -1,0 +1,140 @@
+// Writes one chunk set-based: one upsert statement for the contacts, one append for their consent.
+import { param, sql } from 'drizzle-orm';
+import { appendConsentEvents, suppressedAmong, type ConsentEventInput } from '../consent/index.js';
+import type { Actor, Db } from '../context.js';
+import { queryRowsOf } from '../sql.js';
+import type { ChunkRow, ContactChunk } from './chunker.js';
+import type { Attestation } from './imports.schemas.js';
+
+/** What writing (or previewing) a chunk did. */
+export interface ChunkOutcome {
+  created: number;
+  updated: number;
+  consentGranted: number;
+  /** Rows whose grant was refused because the number opted out (suppressed, or withdrew the topic). */
+  optedOut: number;
+}
+
+// Tags travel as one text per row joined by the ASCII unit separator (tags never contain control
+// characters), so the statement needs no two-dimensional array parameter.
+const TAG_SEP = '\u001f';
+
+/**
+ * Upserts the chunk's contacts in one statement and returns each row's id with what happened.
+ * A conflict where nothing would change is not written at all (the WHERE of DO UPDATE), so a
+ * re-run of the same file leaves rows untouched; their ids are then looked up only for rows that
+ * carry consent.
+ */
+async function upsertContacts(tx: Db, workspaceId: string, rows: ChunkRow[], now: Date): Promise<Map<string, { id: string; outcome: 'created' | 'updated' | 'same' }>> {
+  const col = <T>(f: (r: ChunkRow) => T) => param(rows.map(f));
+  const at = now.toISOString();
+  const written = await queryRowsOf<{ id: string; phone: string; inserted: boolean }>(
+    tx,
+    sql`insert into contacts as c (workspace_id, phone, name, country, timezone, timezone_source, language, attributes, tags, created_at, updated_at)
+        select ${workspaceId}::uuid, r.phone, r.name, r.country, r.timezone, r.tz_source, r.language, r.attributes, string_to_array(r.tags, ${TAG_SEP}), ${at}::timestamptz, ${at}::timestamptz
+        from unnest(${col((r) => r.phone)}::text[], ${col((r) => r.name)}::text[], ${col((r) => r.country)}::text[], ${col((r) => r.timezone)}::text[],
+                    ${col((r) => r.tzSource)}::text[], ${col((r) => r.language)}::text[], ${col((r) => (r.attributes ? JSON.stringify(r.attributes) : '{}'))}::jsonb[],
+                    ${col((r) => r.tags.join(TAG_SEP))}::text[])
+          as r(phone, name, country, timezone, tz_source, language, attributes, tags)
+        on conflict (workspace_id, phone) do update set
+          name = coalesce(excluded.name, c.name),
+          country = coalesce(c.country, excluded.country),
+          timezone = case when excluded.timezone is not null and (excluded.timezone_source = 'explicit' or c.timezone is null) then excluded.timezone else c.timezone end,
+          timezone_source = case when excluded.timezone is not null and (excluded.timezone_source = 'explicit' or c.timezone is null) then excluded.timezone_source else c.timezone_source end,
+          language = coalesce(excluded.language, c.language),
+          attributes = c.attributes || excluded.attributes,
+          tags = c.tags || array(select t from unnest(excluded.tags) t where t <> all(c.tags)),
+          updated_at = excluded.updated_at
+        where (excluded.name is not null and excluded.name is distinct from c.name)
+           or (c.country is null and excluded.country is not null)
+           or (excluded.timezone is not null and (excluded.timezone_source = 'explicit' or c.timezone is null)
+               and (excluded.timezone is distinct from c.timezone or excluded.timezone_source is distinct from c.timezone_source))
+           or (excluded.language is not null and excluded.language is distinct from c.language)
+           or not (c.attributes @> excluded.attributes)
+           or not (c.tags @> excluded.tags)
+        returning c.id, c.phone, (xmax = 0) as inserted`,
+  );
+  const ids = new Map<string, { id: string; outcome: 'created' | 'updated' | 'same' }>(written.map((r) => [r.phone, { id: r.id, outcome: r.inserted ? 'created' : 'updated' }]));
+  const unchanged = rows.filter((r) => r.grant !== null && !ids.has(r.phone)).map((r) => r.phone);
+  if (unchanged.length > 0) {
+    const found = await queryRowsOf<{ id: string; phone: string }>(tx, sql`select id, phone from contacts where workspace_id = ${workspaceId}::uuid and phone = any(${param(unchanged)}::text[])`);
+    for (const r of found) ids.set(r.phone, { id: r.id, outcome: 'same' });
+  }
+  return ids;
+}
+
+/** The ledger events for the chunk's grants (one per row and topic). */
+function grantEvents(rows: ChunkRow[], ids: Map<string, { id: string }>, importId: string, att: Attestation): ConsentEventInput[] {
+  const events: ConsentEventInput[] = [];
+  for (const r of rows) {
+    const g = r.grant;
+    const contact = ids.get(r.phone);
+    if (!g || !contact) continue;
+    const evidence = { text: att.text, import_id: importId, attested_by: att.attested_by, collected_where: g.collectedWhere, collected_at: g.occurredAt, row: r.line };
+    r.topicIds.forEach((topicId, i) => {
+      events.push({ contactId: contact.id, phoneHash: g.phoneHash, topicId, action: 'grant', source: 'import', evidence, occurredAt: new Date(g.occurredAt), dedupeKey: g.dedupeKeys[i]! });
+    });
+  }
+  return events;
+}
+
+/**
+ * Writes a chunk in the caller's transaction. Grants go through the consent ledger, which refuses
+ * them for suppressed numbers and withdrawn topics: an import never re-subscribes anyone who
+ * opted out (only the person can), even when their contact was erased and is created anew.
+ */
+export async function writeChunk(tx: Db, workspaceId: string, actor: Pick<Actor, 'type' | 'id'>, importId: string, chunk: ContactChunk, att: Attestation | null, now: Date): Promise<ChunkOutcome> {
+  const out: ChunkOutcome = { created: 0, updated: 0, consentGranted: 0, optedOut: 0 };
+  if (chunk.rows.length === 0) return out;
+  const ids = await upsertContacts(tx, workspaceId, chunk.rows, now);
+  for (const r of chunk.rows) {
+    const o = ids.get(r.phone)?.outcome;
+    if (r.repeat) continue;
+    if (o === 'created') out.created++;
+    else if (o === 'updated') out.updated++;
+  }
+  if (att) {
+    const res = await appendConsentEvents(tx, workspaceId, actor, grantEvents(chunk.rows, ids, importId, att), now);
+    out.consentGranted = res.recorded.length;
+    out.optedOut = new Set(res.blocked.map((e) => e.contactId)).size;
+  }
+  return out;
+}
+
+/** What writing the chunk would do, without writing: the dry run. */
+export async function previewChunk(db: Db, workspaceId: string, chunk: ContactChunk): Promise<ChunkOutcome> {
+  const out: ChunkOutcome = { created: 0, updated: 0, consentGranted: 0, optedOut: 0 };
+  if (chunk.rows.length === 0) return out;
+  const existing = await queryRowsOf<{ id: string; phone: string }>(
+    db,
+    sql`select id, phone from contacts where workspace_id = ${workspaceId}::uuid and phone = any(${param(chunk.rows.map((r) => r.phone))}::text[])`,
+  );
+  const idOf = new Map(existing.map((r) => [r.phone, r.id]));
+  for (const r of chunk.rows) {
+    if (r.repeat) continue;
+    if (idOf.has(r.phone)) out.updated++;
+    else out.created++;
+  }
+  const granted = chunk.rows.filter((r) => r.grant !== null);
+  if (granted.length === 0) return out;
+  const suppressed = await suppressedAmong(db, workspaceId, granted.map((r) => r.grant!.phoneHash));
+  const withdrawn = await queryRowsOf<{ contact_id: string; topic_id: string }>(
+    db,
+    sql`select contact_id, topic_id from consent_state where workspace_id = ${workspaceId}::uuid and status = 'withdrawn'
+        and contact_id = any(${param([...idOf.values()])}::uuid[])`,
+  );
+  const withdrawnPairs = new Set(withdrawn.map((w) => `${w.contact_id}/${w.topic_id}`));
+  const keys = granted.flatMap((r) => r.grant!.dedupeKeys);
+  const recorded = await queryRowsOf<{ dedupe_key: string }>(
+    db,
+    sql`select dedupe_key from consent_events where workspace_id = ${workspaceId}::uuid and dedupe_key = any(${param(keys)}::text[])`,
+  );
+  const done = new Set(recorded.map((r) => r.dedupe_key));
+  for (const r of granted) {
+    const id = idOf.get(r.phone);
+    const blocked = r.topicIds.map((t) => suppressed.has(r.grant!.phoneHash) || (id !== undefined && withdrawnPairs.has(`${id}/${t}`)));
+    if (blocked.some(Boolean)) out.optedOut++;
+    out.consentGranted += r.grant!.dedupeKeys.filter((k, i) => !blocked[i] && !done.has(k)).length;
+  }
+  return out;
+}

@@ -1,0 +1,162 @@
+// Runs one import end to end: chunks in, one transaction per chunk (contacts, consent and the
+// progress row commit together), progress out.
+import { createReadStream } from 'node:fs';
+import { and, eq } from 'drizzle-orm';
+import { AppError } from '../../lib/errors.js';
+import { recordAudit } from '../audit/index.js';
+import type { Actor, Db, Log } from '../context.js';
+import { previewChunk, writeChunk, type ChunkOutcome } from './chunk-writer.js';
+import type { ContactChunk } from './chunker.js';
+import type { CsvEncoding } from './encoding.js';
+import type { ImportOut, RowError } from './imports.schemas.js';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_MAX_BYTES, MAX_CHUNK_SIZE, MAX_KEPT_ERRORS, getImport, type PreparedImport } from './imports.service.js';
+import { imports } from './imports.tables.js';
+import { contactChunks, type PipelineState } from './row-pipeline.js';
+import { workerChunks } from './worker-chunks.js';
+
+/** What running an import needs. */
+export interface ImportDeps {
+  db: Db;
+  log: Log;
+  clock: { now(): Date };
+}
+
+/** Where the CSV comes from: a file (parsed in a worker thread when large) or any byte stream. */
+export type ImportSource = { path: string; bytes?: number } | { stream: AsyncIterable<Buffer | string>; bytes?: number };
+
+/** Counters as an import advances. */
+export interface ImportProgress {
+  rowsRead: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  errorCount: number;
+  consentGranted: number;
+  optedOut: number;
+  duplicates: number;
+  bytesRead: number;
+  bytesTotal: number | null;
+}
+
+/** Per-run settings. */
+export interface RunOptions {
+  chunkSize?: number;
+  maxBytes?: number;
+  /** Known from inspectCsvFile; detected from the first bytes otherwise. */
+  encoding?: CsvEncoding;
+  /** Parse in a worker thread: true, false, or 'auto' (files of 2 MB and more). */
+  useWorker?: boolean | 'auto';
+  signal?: AbortSignal;
+  onProgress?: (p: ImportProgress) => void;
+}
+
+/** Files from this size are parsed in a worker thread (starting one costs about half a second). */
+export const WORKER_MIN_BYTES = 2 * 1024 * 1024;
+const HEARTBEAT_MS = 30_000;
+
+/** The identity of an import to run. */
+export interface ImportJob {
+  importId: string;
+  workspaceId: string;
+  actor: Actor;
+  prepared: PreparedImport;
+}
+
+function chunksOf(source: ImportSource, job: ImportJob, opts: RunOptions, state: PipelineState): AsyncIterable<ContactChunk> {
+  const chunkSize = Math.min(Math.max(opts.chunkSize ?? DEFAULT_CHUNK_SIZE, 1), MAX_CHUNK_SIZE);
+  const cfg = { ...job.prepared.cfg, chunkSize, maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES, ...(opts.encoding ? { encoding: opts.encoding } : {}) };
+  if ('path' in source) {
+    const big = (source.bytes ?? WORKER_MIN_BYTES) >= WORKER_MIN_BYTES;
+    if (opts.useWorker === true || ((opts.useWorker ?? 'auto') === 'auto' && big)) return workerChunks(source.path, cfg, state);
+    return contactChunks(createReadStream(source.path, { highWaterMark: 256 * 1024 }), cfg, state);
+  }
+  return contactChunks(source.stream, cfg, state);
+}
+
+function add(p: ImportProgress, chunk: ContactChunk, o: ChunkOutcome, bytesRead: number): ImportProgress {
+  return {
+    ...p,
+    rowsRead: p.rowsRead + chunk.rowsRead,
+    created: p.created + o.created,
+    updated: p.updated + o.updated,
+    skipped: p.skipped + chunk.errors.length + o.optedOut,
+    errorCount: p.errorCount + chunk.errors.length,
+    consentGranted: p.consentGranted + o.consentGranted,
+    optedOut: p.optedOut + o.optedOut,
+    duplicates: p.duplicates + chunk.duplicates,
+    bytesRead,
+  };
+}
+
+async function saveProgress(db: Db, id: string, p: ImportProgress, errors: RowError[] | undefined, now: Date): Promise<void> {
+  const rows = await db
+    .update(imports)
+    .set({ rowsTotal: p.rowsRead, created: p.created, updated: p.updated, skipped: p.skipped, consentGranted: p.consentGranted, errorCount: p.errorCount, ...(errors ? { errors } : {}), heartbeatAt: now })
+    .where(and(eq(imports.id, id), eq(imports.status, 'running')))
+    .returning({ id: imports.id });
+  if (rows.length === 0) throw new AppError('CONFLICT', 'the import was marked failed while it ran (no heartbeat for two minutes); run the same file again');
+}
+
+/**
+ * Runs a prepared import to its end and returns it as stored (completed or failed; only a
+ * database that cannot even record the failure makes this throw). Each chunk commits on its own,
+ * so a crash loses nothing: the same file run again skips what is already there.
+ */
+export async function runImport(deps: ImportDeps, job: ImportJob, source: ImportSource, opts: RunOptions = {}): Promise<ImportOut> {
+  const { db } = deps;
+  const ctx = () => ({ db, workspaceId: job.workspaceId, actor: job.actor, now: deps.clock.now(), log: deps.log });
+  const started = await db
+    .update(imports)
+    .set({ status: 'running', startedAt: deps.clock.now(), heartbeatAt: deps.clock.now() })
+    .where(and(eq(imports.id, job.importId), eq(imports.status, 'queued')))
+    .returning({ id: imports.id });
+  if (started.length === 0) throw new AppError('CONFLICT', 'this import is not queued (it already ran or failed)');
+  const state: PipelineState = { bytesRead: 0 };
+  let p: ImportProgress = { rowsRead: 0, created: 0, updated: 0, skipped: 0, errorCount: 0, consentGranted: 0, optedOut: 0, duplicates: 0, bytesRead: 0, bytesTotal: source.bytes ?? null };
+  const kept: RowError[] = [];
+  const heartbeat = setInterval(() => {
+    db.update(imports).set({ heartbeatAt: deps.clock.now() }).where(and(eq(imports.id, job.importId), eq(imports.status, 'running'))).catch(() => {});
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  try {
+    for await (const chunk of chunksOf(source, job, opts, state)) {
+      if (opts.signal?.aborted) throw new AppError('CONFLICT', 'the import was stopped because the server shut down; run the same file again: nothing already imported is created twice');
+      const fresh = kept.length < MAX_KEPT_ERRORS ? chunk.errors.slice(0, MAX_KEPT_ERRORS - kept.length) : [];
+      kept.push(...fresh);
+      const errors = fresh.length > 0 ? kept : undefined;
+      const now = deps.clock.now();
+      if (job.prepared.dryRun) {
+        p = add(p, chunk, await previewChunk(db, job.workspaceId, chunk), chunk.bytesRead);
+        await saveProgress(db, job.importId, p, errors, now);
+      } else {
+        p = await db.transaction(async (tx) => {
+          const next = add(p, chunk, await writeChunk(tx, job.workspaceId, job.actor, job.importId, chunk, job.prepared.attestation, now), chunk.bytesRead);
+          await saveProgress(tx, job.importId, next, errors, now);
+          return next;
+        });
+      }
+      opts.onProgress?.(p);
+      // PGlite runs on this thread: let webhook intake and other requests in between chunks.
+      await new Promise((r) => setImmediate(r));
+    }
+    p = { ...p, bytesRead: state.bytesRead };
+    await finish(db, job, { status: 'completed', encoding: state.encoding ?? null, failure: null }, deps.clock.now());
+    await recordAudit(ctx(), { action: 'import.completed', targetType: 'import', targetId: job.importId, details: { rows: p.rowsRead, created: p.created, updated: p.updated, skipped: p.skipped, consent_granted: p.consentGranted, dry_run: job.prepared.dryRun } });
+  } catch (err) {
+    const failure = err instanceof AppError ? `${err.code}: ${err.message}` : 'INTERNAL: the import failed unexpectedly; the error was logged. Run the same file again: nothing already imported is created twice';
+    if (!(err instanceof AppError)) deps.log.error({ importId: job.importId, err: { message: err instanceof Error ? err.message : String(err) } }, 'import failed');
+    await finish(db, job, { status: 'failed', encoding: state.encoding ?? null, failure }, deps.clock.now());
+    await recordAudit(ctx(), { action: 'import.failed', targetType: 'import', targetId: job.importId, details: { rows: p.rowsRead, failure: failure.slice(0, 300) } });
+  } finally {
+    clearInterval(heartbeat);
+    opts.onProgress?.(p);
+  }
+  return getImport(ctx(), job.importId);
+}
+
+async function finish(db: Db, job: ImportJob, end: { status: 'completed' | 'failed'; encoding: string | null; failure: string | null }, now: Date): Promise<void> {
+  await db
+    .update(imports)
+    .set({ status: end.status, failure: end.failure, finishedAt: now, heartbeatAt: now, ...(end.encoding ? { encoding: end.encoding } : {}) })
+    .where(and(eq(imports.id, job.importId), eq(imports.status, 'running')));
+}

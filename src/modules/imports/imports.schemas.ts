@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+const column = z.string().trim().min(1, 'name a CSV column (its header)').max(200);
+const topicKey = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,47}$/, 'a topic key such as "offers"');
+const separator = z.string().min(1).max(5);
+
+/** Which CSV column feeds which contact field. Columns are named by their header text. */
+export const importMappingIn = z.strictObject({
+  phone: column.describe('column holding the phone number (required)'),
+  delimiter: z.enum([',', ';', '\t', '|']).optional().describe('field separator; guessed from the header line when absent'),
+  default_country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'an ISO 3166 alpha-2 code such as "GB"')
+    .transform((s) => s.toUpperCase())
+    .optional()
+    .describe('country of numbers written in national format (without +country code)'),
+  country: column.optional().describe('column with a per-row ISO country code for national numbers'),
+  name: column.optional(),
+  language: column.optional(),
+  timezone: column.optional().describe('column with an IANA zone; otherwise it is inferred from the number'),
+  attributes: z.record(z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, 'an attribute key'), column).optional().describe('attribute key → column'),
+  tags: column.optional().describe('column with tags separated by tags_separator'),
+  tags_separator: separator.default(';'),
+  topics: z
+    .strictObject({
+      column: column.optional().describe('column with topic keys separated by `separator`'),
+      keys: z.array(topicKey).min(1).max(50).optional().describe('topic keys granted on every row'),
+      separator: separator.default(';'),
+    })
+    .refine((t) => t.column !== undefined || t.keys !== undefined, 'give topics.column, topics.keys or both')
+    .optional()
+    .describe('what each row consented to; needs an attestation'),
+  consent_date: column.optional().describe('column with when the person agreed (ISO date or date-time); rows with it empty get no grant'),
+  consent_source: column.optional().describe('column with where consent was collected; rows with it empty get no grant'),
+});
+/** A validated mapping. */
+export type ImportMapping = z.infer<typeof importMappingIn>;
+
+/**
+ * Who vouches for the consent in the file. Stored with every grant as evidence (GDPR Art. 7(1):
+ * the controller must be able to show consent); fields are all required when consent is imported.
+ */
+export const attestationIn = z.strictObject({
+  attested_by: z.string().trim().max(200).optional().describe('the person or team vouching for the consent'),
+  collected_where: z.string().trim().max(500).optional().describe('where consent was collected, e.g. "checkout form on shop.example"'),
+  collected_at: z.string().trim().max(40).optional().describe('when consent was collected (ISO date or date-time)'),
+  text: z.string().max(5000).optional().describe('the exact consent wording people saw'),
+});
+/** An attestation as given (fields may be missing; checked when the mapping imports consent). */
+export type AttestationIn = z.infer<typeof attestationIn>;
+/** A complete attestation. */
+export type Attestation = Required<AttestationIn>;
+
+/** One per-row problem: the CSV line, an error code and what to fix. */
+export const rowErrorOut = z.object({ row: z.number(), code: z.string(), message: z.string() });
+/** A per-row problem. */
+export type RowError = z.infer<typeof rowErrorOut>;
+
+/** An import as the API shows it. */
+export const importOut = z.object({
+  id: z.string(),
+  status: z.enum(['queued', 'running', 'completed', 'failed']),
+  dry_run: z.boolean(),
+  filename: z.string().nullable(),
+  file_sha256: z.string().nullable(),
+  encoding: z.string().nullable(),
+  mapping: z.record(z.string(), z.unknown()),
+  rows_total: z.number(),
+  created: z.number(),
+  updated: z.number(),
+  skipped: z.number(),
+  skipped_reasons: z.object({ invalid: z.number(), opted_out: z.number() }),
+  consent_granted: z.number(),
+  error_count: z.number(),
+  errors: z.array(rowErrorOut),
+  failure: z.string().nullable(),
+  progress: z.object({ bytes_read: z.number(), bytes_total: z.number().nullable() }).nullable(),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+});
+/** An import as the API shows it. */
+export type ImportOut = z.infer<typeof importOut>;
+
+/** What POST /api/v1/imports answers (processing continues in the background). */
+export const importAccepted = z.object({ id: z.string(), status: z.enum(['queued', 'running', 'completed', 'failed']) });
+
+/** The small-file JSON form of an import request. */
+export const importJsonIn = z.strictObject({
+  csv: z.string().min(1, 'the CSV text is empty'),
+  mapping: importMappingIn,
+  attestation: attestationIn.optional(),
+  dry_run: z.boolean().default(false),
+  filename: z.string().max(255).optional(),
+});
+
+/** What a suppression-list import did. */
+export const suppressionImportOut = z.object({
+  rows_total: z.number(),
+  added: z.number(),
+  already_present: z.number(),
+  error_count: z.number(),
+  errors: z.array(rowErrorOut),
+});
+/** What a suppression-list import did. */
+export type SuppressionImportOut = z.infer<typeof suppressionImportOut>;

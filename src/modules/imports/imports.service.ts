@@ -1,0 +1,182 @@
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { AppError, notFound } from '../../lib/errors.js';
+import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { recordAudit } from '../audit/index.js';
+import { consentTextHash, listTopics, suppressionKeyFor, topicsByKeys } from '../consent/index.js';
+import type { Ctx, Db } from '../context.js';
+import { loadAttributeDefs } from './attributes.js';
+import type { CsvEncoding } from './encoding.js';
+import { attestationIn, importMappingIn, type Attestation, type ImportMapping, type ImportOut } from './imports.schemas.js';
+import { assertAttributeKeys, parseConsentDate, planColumns } from './imports.rules.js';
+import { imports } from './imports.tables.js';
+import type { PipelineConfig } from './row-pipeline.js';
+
+/** Default write chunk (rows per transaction); at most MAX_CHUNK_SIZE. */
+export const DEFAULT_CHUNK_SIZE = 5_000;
+/** The largest chunk: bigger ones hold PGlite's single connection too long (performance.md T1). */
+export const MAX_CHUNK_SIZE = 10_000;
+/** Default upload limit. */
+export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+/** How many row errors an import keeps (all are counted). */
+export const MAX_KEPT_ERRORS = 1_000;
+
+/** An import checked and resolved before any row is read. */
+export interface PreparedImport {
+  mapping: ImportMapping;
+  attestation: Attestation | null;
+  dryRun: boolean;
+  /** The pipeline configuration, without per-run settings (chunk size, limits, encoding). */
+  cfg: Omit<PipelineConfig, 'chunkSize' | 'maxBytes' | 'encoding'>;
+}
+
+function invalid(prefix: string, err: { issues: { path: PropertyKey[]; message: string }[] }): AppError {
+  const fields = err.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].join('.'), message: i.message }));
+  return new AppError('VALIDATION_FAILED', `${fields[0]!.field}: ${fields[0]!.message}`, { fields });
+}
+
+/** The attestation, complete, or IMPORT_ATTESTATION_MISSING naming every missing field. */
+function completeAttestation(raw: unknown): Attestation {
+  const parsed = attestationIn.safeParse(raw ?? {});
+  if (!parsed.success) throw invalid('attestation', parsed.error);
+  const a = parsed.data;
+  const missing = (['attested_by', 'collected_where', 'collected_at', 'text'] as const).filter((k) => !a[k] || a[k].trim() === '');
+  if (missing.length > 0) {
+    throw new AppError(
+      'IMPORT_ATTESTATION_MISSING',
+      `importing consent needs an attestation: who vouches for it, where and when it was collected, and the exact text people agreed to; missing ${missing.map((m) => `attestation.${m}`).join(', ')}`,
+      { missing: missing.map((m) => `attestation.${m}`) },
+    );
+  }
+  const at = parseConsentDate(a.collected_at!);
+  if (!at) throw new AppError('VALIDATION_FAILED', 'attestation.collected_at must be a date such as 2025-03-31 or 2025-03-31T14:05:00Z', { fields: [{ field: 'attestation.collected_at', message: 'not a date' }] });
+  return { attested_by: a.attested_by!, collected_where: a.collected_where!, collected_at: at, text: a.text! };
+}
+
+/**
+ * Validates the mapping and attestation and resolves topics, attribute definitions and the
+ * suppression key, all before the file is read. Consent is imported only with a complete
+ * attestation (GDPR Art. 7(1)): without one the request is refused, not silently downgraded.
+ */
+export async function prepareImport(db: Db, workspaceId: string, input: { mapping: unknown; attestation?: unknown; dryRun?: boolean }, now: Date): Promise<PreparedImport> {
+  const parsed = importMappingIn.safeParse(input.mapping ?? {});
+  if (!parsed.success) throw invalid('mapping', parsed.error);
+  const mapping = parsed.data;
+  if (!mapping.topics && (mapping.consent_date || mapping.consent_source)) {
+    throw new AppError('VALIDATION_FAILED', 'mapping.consent_date and mapping.consent_source need mapping.topics (what people consented to)', { fields: [{ field: 'mapping.topics', message: 'required with consent columns' }] });
+  }
+  const attestation = mapping.topics ? completeAttestation(input.attestation) : null;
+  const topics = (await listTopics(db, workspaceId)).map((t) => ({ id: t.id, key: t.key }));
+  const fixed = mapping.topics?.keys ? await topicsByKeys(db, workspaceId, mapping.topics.keys, 'mapping.topics.keys') : [];
+  const attributeDefs = await loadAttributeDefs(db, workspaceId);
+  // Checked here too so an undefined attribute is a 422 before the upload is read.
+  assertAttributeKeys(mapping, attributeDefs);
+  const grants = attestation
+    ? { suppressionKeyHex: (await suppressionKeyFor(db, workspaceId)).toString('hex'), textHash: consentTextHash(attestation.text), collectedAt: attestation.collected_at, collectedWhere: attestation.collected_where }
+    : null;
+  return { mapping, attestation, dryRun: input.dryRun ?? false, cfg: { mapping, attributeDefs, topics, fixedTopicIds: fixed.map((t) => t.id), grants, nowMs: now.getTime() } };
+}
+
+/** Checks the header of a file against the mapping (IMPORT_CSV_INVALID naming a missing column). */
+export function checkHeader(prepared: PreparedImport, header: string[]): void {
+  planColumns(header, prepared.mapping, prepared.cfg.attributeDefs, prepared.cfg.topics, prepared.cfg.fixedTopicIds);
+}
+
+/** Records a new import (queued) with its audit entry; returns its id. */
+export async function createImport(ctx: Ctx, prepared: PreparedImport, file: { filename?: string | null; sha256?: string | null; encoding?: CsvEncoding | null; bytes?: number | null }): Promise<string> {
+  const [row] = await ctx.db
+    .insert(imports)
+    .values({
+      workspaceId: ctx.workspaceId,
+      status: 'queued',
+      dryRun: prepared.dryRun,
+      filename: file.filename ?? null,
+      fileSha256: file.sha256 ?? null,
+      encoding: file.encoding ?? null,
+      mapping: prepared.mapping as unknown as Record<string, unknown>,
+      attestation: prepared.attestation as unknown as Record<string, unknown> | null,
+      createdBy: ctx.actor.id ? `${ctx.actor.type}:${ctx.actor.id}` : ctx.actor.type,
+      heartbeatAt: ctx.now,
+      createdAt: ctx.now,
+    })
+    .returning({ id: imports.id });
+  await recordAudit(ctx, {
+    action: 'import.created',
+    targetType: 'import',
+    targetId: row!.id,
+    details: { filename: file.filename ?? null, bytes: file.bytes ?? null, sha256: file.sha256 ?? null, dry_run: prepared.dryRun, consent: prepared.attestation !== null, attested_by: prepared.attestation?.attested_by ?? null },
+  });
+  return row!.id;
+}
+
+/** Live progress of an import running in this process (bytes are not stored). */
+export interface LiveProgress {
+  bytesRead: number;
+  bytesTotal: number | null;
+}
+
+/** Maps an imports row to the API shape. */
+export function toImportOut(r: typeof imports.$inferSelect, live?: LiveProgress): ImportOut {
+  return {
+    id: r.id,
+    status: r.status as ImportOut['status'],
+    dry_run: r.dryRun,
+    filename: r.filename,
+    file_sha256: r.fileSha256,
+    encoding: r.encoding,
+    mapping: r.mapping,
+    rows_total: r.rowsTotal,
+    created: r.created,
+    updated: r.updated,
+    skipped: r.skipped,
+    skipped_reasons: { invalid: r.errorCount, opted_out: Math.max(0, r.skipped - r.errorCount) },
+    consent_granted: r.consentGranted,
+    error_count: r.errorCount,
+    errors: (r.errors as ImportOut['errors']) ?? [],
+    failure: r.failure,
+    progress: live ? { bytes_read: live.bytesRead, bytes_total: live.bytesTotal } : null,
+    created_at: r.createdAt.toISOString(),
+    started_at: r.startedAt?.toISOString() ?? null,
+    finished_at: r.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** One import of the workspace (404 for another workspace's). */
+export async function getImport(ctx: Ctx, id: string, live?: LiveProgress): Promise<ImportOut> {
+  const [row] = await ctx.db.select().from(imports).where(and(eq(imports.id, id), eq(imports.workspaceId, ctx.workspaceId)));
+  if (!row) throw notFound('import', id);
+  return toImportOut(row, live);
+}
+
+/** The workspace's imports, newest first (without their row errors; fetch one for those). */
+export async function listImports(ctx: Ctx, q: { limit: number; cursor?: string }): Promise<Page<ImportOut>> {
+  const after = decodeCursor<{ t: string; id: string }>(q.cursor, ['t', 'id']);
+  const t = after ? new Date(after.t) : undefined;
+  const rows = await ctx.db
+    .select()
+    .from(imports)
+    .where(and(eq(imports.workspaceId, ctx.workspaceId), t && after ? or(lt(imports.createdAt, t), and(eq(imports.createdAt, t), lt(imports.id, after.id))) : undefined))
+    .orderBy(desc(imports.createdAt), desc(imports.id))
+    .limit(q.limit + 1);
+  return toPage(rows, q.limit, (r) => ({ ...toImportOut(r), errors: [] }), (r) => ({ t: r.createdAt.toISOString(), id: r.id }));
+}
+
+/** How long an import may go without a heartbeat before it is considered dead. */
+export const STALE_IMPORT_MS = 2 * 60_000;
+
+/**
+ * Fails imports whose process died (no heartbeat for two minutes). Nothing is lost by that:
+ * chunks commit one by one, and running the same file again creates nothing twice.
+ */
+export async function failStaleImports(db: Db, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - STALE_IMPORT_MS);
+  const rows = await db
+    .update(imports)
+    .set({
+      status: 'failed',
+      failure: 'the import stopped (its process ended before it finished); run the same file again: rows already imported are not created twice and no consent is recorded twice',
+      finishedAt: now,
+    })
+    .where(and(inArray(imports.status, ['queued', 'running']), lt(sql`coalesce(${imports.heartbeatAt}, ${imports.createdAt})`, cutoff)))
+    .returning({ id: imports.id });
+  return rows.length;
+}
