@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../src/adapters/db/database.js';
 import { runMigrations } from '../src/adapters/db/migrate.js';
 import { withDatabase, withDbName } from './helpers/pg-admin.js';
+import { ensureWebBuilt } from './ui/web-build.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,6 +20,9 @@ declare module 'vitest' {
  * TEMPLATE on PostgreSQL, loadDataDir on PGlite) instead of migrating from scratch.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Built once here, before any file runs: two UI test files building at once could empty
+  // web/dist under each other's pages.
+  await ensureWebBuilt();
   const runId = `${Date.now().toString(36)}${process.pid}`;
   project.provide('runId', runId);
   const url = process.env.DATABASE_URL;

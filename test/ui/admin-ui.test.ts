@@ -1,14 +1,13 @@
 // The admin UI in a real browser (Debian's chromium driven by playwright-core) against the real
 // app on loopback: login, workspace shell, phone numbers, API keys, audit log, logout, escaping, CSP.
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNumber } from '../../src/modules/numbers/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { ensureWebBuilt } from './web-build.js';
+import { launchChromium } from './browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const EMAIL = 'owner@acme.example';
 const PASSWORD = 'a long enough passphrase';
 const WORKSPACE_NAME = 'Acme <b>Shop</b>';
@@ -25,15 +24,6 @@ let sessionCookie: string;
 const dialogs: string[] = [];
 const pageErrors: string[] = [];
 const cspViolations: string[] = [];
-
-/** Launches chromium or fails with the fix; a missing browser must fail the suite, never skip it. */
-async function launchChromium(): Promise<Browser> {
-  try {
-    return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
-  } catch (err) {
-    throw new Error(`could not launch Chromium at ${CHROMIUM} (install it with: apt-get update && apt-get install -y chromium): ${(err as Error).message}`);
-  }
-}
 
 /** GET /api/v1/auth/me from Node with the given headers. */
 function whoAmI(headers: Record<string, string>): Promise<Response> {

@@ -2,14 +2,13 @@
 // by playwright-core) against the real app on loopback: search, paging, the consent filter, the
 // proof-of-consent detail (evidence shown as text), topics, and resolving a review item as an opt-out.
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { optOutNotes } from '../../src/modules/consent/consent.tables.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { ensureWebBuilt } from './web-build.js';
+import { launchChromium } from './browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const EMAIL = 'owner@shop.example';
 const PASSWORD = 'a long enough passphrase';
 const UI_TIMEOUT = 10_000;
@@ -31,15 +30,6 @@ const dialogs: string[] = [];
 const pageErrors: string[] = [];
 const cspViolations: string[] = [];
 const consoleLines: string[] = [];
-
-/** Launches chromium or fails with the fix; a missing browser must fail the suite, never skip it. */
-async function launchChromium(): Promise<Browser> {
-  try {
-    return await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
-  } catch (err) {
-    throw new Error(`could not launch Chromium at ${CHROMIUM} (install it with: apt-get update && apt-get install -y chromium): ${(err as Error).message}`);
-  }
-}
 
 const rows = () => page.locator('[data-testid=contact-row]');
 const detail = () => page.locator('[data-testid=contact-detail]');
