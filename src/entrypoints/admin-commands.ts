@@ -2,6 +2,7 @@ import { AppError } from '../lib/errors.js';
 import { randomToken } from '../lib/secrets.js';
 import type { Ctx } from '../modules/context.js';
 import { createApiKey, createUser, createWorkspace, findWorkspaceBySlug, prepareCreateUser } from '../modules/workspaces/index.js';
+import { getImport, importRunnerFor, startImport } from '../modules/imports/index.js';
 import type { Runtime } from './runtime.js';
 
 /** Operator commands that need the database; run locally or by the process that owns PGlite. */
@@ -34,5 +35,23 @@ export const ADMIN_COMMANDS: Record<string, AdminCommand> = {
       actor: { type: 'cli', id: null, role: 'owner' },
     });
     return { id: ws.id, slug: ws.slug, name: ws.name };
+  },
+  // Run by the process that owns the database; the CLI polls import.status for its progress bar.
+  'import.start': async (rt, args) => {
+    const ctx = await cliCtx(rt, args.workspace);
+    const runner = importRunnerFor({ db: rt.database.db, log: rt.log, clock: rt.clock });
+    return startImport(ctx, runner, {
+      path: String(args.path),
+      filename: typeof args.filename === 'string' ? args.filename : undefined,
+      mapping: args.mapping,
+      attestation: args.attestation,
+      dryRun: args.dry_run === true,
+      ...(typeof args.chunkSize === 'number' ? { chunkSize: args.chunkSize } : {}),
+    });
+  },
+  'import.status': async (rt, args) => {
+    const ctx = await cliCtx(rt, args.workspace);
+    const runner = importRunnerFor({ db: rt.database.db, log: rt.log, clock: rt.clock });
+    return getImport(ctx, String(args.id), runner.progress(String(args.id)));
   },
 };

@@ -8,6 +8,7 @@ import { sendControlCommand } from '../adapters/control/control-channel.js';
 import { runMigrations } from '../adapters/db/migrate.js';
 import { isDatabaseDown } from '../adapters/db/database.js';
 import { ADMIN_COMMANDS } from './admin-commands.js';
+import { importCommand } from './import-command.js';
 import { openRuntime } from './runtime.js';
 import { startServer, type Role } from './server.js';
 
@@ -203,5 +204,7 @@ workspace
     const res = await runAdmin('workspace.create', opts).catch(fail);
     process.stdout.write(`Created workspace ${String(res.slug)} (${String(res.id)})\n`);
   });
+
+program.addCommand(importCommand(configOrExit, fail));
 
 await program.parseAsync(process.argv);
