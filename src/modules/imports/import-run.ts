@@ -12,6 +12,7 @@ import type { ImportOut, RowError } from './imports.schemas.js';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_MAX_BYTES, MAX_CHUNK_SIZE, MAX_KEPT_ERRORS, getImport, type PreparedImport } from './imports.service.js';
 import { imports } from './imports.tables.js';
 import { contactChunks, type PipelineState } from './row-pipeline.js';
+import { DEFAULT_TX_BUDGET_MS, splitChunk, TransactionSizer } from './tx-sizer.js';
 import { workerChunks } from './worker-chunks.js';
 
 /** What running an import needs. */
@@ -48,6 +49,8 @@ export interface RunOptions {
   useWorker?: boolean | 'auto';
   signal?: AbortSignal;
   onProgress?: (p: ImportProgress) => void;
+  /** Time budget of one write transaction (default 100 ms); see TransactionSizer. */
+  txBudgetMs?: number;
 }
 
 /** Files from this size are parsed in a worker thread (starting one costs about half a second). */
@@ -62,8 +65,12 @@ export interface ImportJob {
   prepared: PreparedImport;
 }
 
+function chunkSizeOf(opts: RunOptions): number {
+  return Math.min(Math.max(opts.chunkSize ?? DEFAULT_CHUNK_SIZE, 1), MAX_CHUNK_SIZE);
+}
+
 function chunksOf(source: ImportSource, job: ImportJob, opts: RunOptions, state: PipelineState): AsyncIterable<ContactChunk> {
-  const chunkSize = Math.min(Math.max(opts.chunkSize ?? DEFAULT_CHUNK_SIZE, 1), MAX_CHUNK_SIZE);
+  const chunkSize = chunkSizeOf(opts);
   const cfg = { ...job.prepared.cfg, chunkSize, maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES, ...(opts.encoding ? { encoding: opts.encoding } : {}) };
   if ('path' in source) {
     const big = (source.bytes ?? WORKER_MIN_BYTES) >= WORKER_MIN_BYTES;
@@ -97,6 +104,24 @@ async function saveProgress(db: Db, id: string, p: ImportProgress, errors: RowEr
   if (rows.length === 0) throw new AppError('CONFLICT', 'the import was marked failed while it ran (no heartbeat for two minutes); run the same file again');
 }
 
+/** Writes (or, in a dry run, previews) one part and its progress; returns the new counters. */
+async function applyPart(deps: ImportDeps, job: ImportJob, part: ContactChunk, p: ImportProgress, kept: RowError[]): Promise<ImportProgress> {
+  const fresh = kept.length < MAX_KEPT_ERRORS ? part.errors.slice(0, MAX_KEPT_ERRORS - kept.length) : [];
+  kept.push(...fresh);
+  const errors = fresh.length > 0 ? kept : undefined;
+  const now = deps.clock.now();
+  if (job.prepared.dryRun) {
+    const next = add(p, part, await previewChunk(deps.db, job.workspaceId, part), part.bytesRead);
+    await saveProgress(deps.db, job.importId, next, errors, now);
+    return next;
+  }
+  return deps.db.transaction(async (tx) => {
+    const next = add(p, part, await writeChunk(tx, job.workspaceId, job.actor, job.importId, part, job.prepared.attestation, now), part.bytesRead);
+    await saveProgress(tx, job.importId, next, errors, now);
+    return next;
+  });
+}
+
 /**
  * Runs a prepared import to its end and returns it as stored (completed or failed; only a
  * database that cannot even record the failure makes this throw). Each chunk commits on its own,
@@ -119,25 +144,17 @@ export async function runImport(deps: ImportDeps, job: ImportJob, source: Import
   }, HEARTBEAT_MS);
   heartbeat.unref();
   try {
+    const sizer = new TransactionSizer(opts.txBudgetMs ?? DEFAULT_TX_BUDGET_MS, chunkSizeOf(opts));
     for await (const chunk of chunksOf(source, job, opts, state)) {
-      if (opts.signal?.aborted) throw new AppError('CONFLICT', 'the import was stopped because the server shut down; run the same file again: nothing already imported is created twice');
-      const fresh = kept.length < MAX_KEPT_ERRORS ? chunk.errors.slice(0, MAX_KEPT_ERRORS - kept.length) : [];
-      kept.push(...fresh);
-      const errors = fresh.length > 0 ? kept : undefined;
-      const now = deps.clock.now();
-      if (job.prepared.dryRun) {
-        p = add(p, chunk, await previewChunk(db, job.workspaceId, chunk), chunk.bytesRead);
-        await saveProgress(db, job.importId, p, errors, now);
-      } else {
-        p = await db.transaction(async (tx) => {
-          const next = add(p, chunk, await writeChunk(tx, job.workspaceId, job.actor, job.importId, chunk, job.prepared.attestation, now), chunk.bytesRead);
-          await saveProgress(tx, job.importId, next, errors, now);
-          return next;
-        });
+      for (const part of splitChunk(chunk, () => sizer.size)) {
+        if (opts.signal?.aborted) throw new AppError('CONFLICT', 'the import was stopped because the server shut down; run the same file again: nothing already imported is created twice');
+        const t0 = performance.now();
+        p = await applyPart(deps, job, part, p, kept);
+        sizer.record(part.rows.length, performance.now() - t0);
+        opts.onProgress?.(p);
+        // PGlite runs on this thread: let webhook intake and other requests in between transactions.
+        await new Promise((r) => setImmediate(r));
       }
-      opts.onProgress?.(p);
-      // PGlite runs on this thread: let webhook intake and other requests in between chunks.
-      await new Promise((r) => setImmediate(r));
     }
     p = { ...p, bytesRead: state.bytesRead };
     await finish(db, job, { status: 'completed', encoding: state.encoding ?? null, failure: null }, deps.clock.now());

@@ -1,0 +1,38 @@
+// How many rows one write transaction takes. PGlite runs in the app's thread and holds its single
+// connection for a whole transaction, so a long one stalls every webhook ack behind it (Meta wants
+// them under 250 ms). Transactions are therefore sized to a time budget, measured as they run:
+// about 100 ms on an idle machine is 2,000-2,500 contacts; under load it shrinks by itself.
+import type { ContactChunk } from './chunker.js';
+
+/** The default time budget of one write transaction. */
+export const DEFAULT_TX_BUDGET_MS = 100;
+const MIN_ROWS = 100;
+
+/** Adapts the rows per transaction to a time budget from the measured time per row. */
+export class TransactionSizer {
+  size: number;
+
+  constructor(
+    private readonly budgetMs: number,
+    private readonly maxRows: number,
+  ) {
+    this.size = Math.min(1_000, maxRows);
+  }
+
+  /** Takes the duration of a transaction of `rows` rows into account (smoothed). */
+  record(rows: number, ms: number): void {
+    if (rows < MIN_ROWS) return;
+    const target = this.budgetMs / Math.max(ms / rows, 0.001);
+    this.size = Math.round(Math.min(this.maxRows, Math.max(MIN_ROWS, (this.size + target) / 2)));
+  }
+}
+
+/** Splits a chunk into parts of `size()` rows; the first part carries the chunk's errors and counts. */
+export function* splitChunk(chunk: ContactChunk, size: () => number): Generator<ContactChunk> {
+  let i = 0;
+  do {
+    const n = size();
+    yield i === 0 ? { ...chunk, rows: chunk.rows.slice(0, n) } : { rows: chunk.rows.slice(i, i + n), errors: [], rowsRead: 0, duplicates: 0, bytesRead: chunk.bytesRead };
+    i += n;
+  } while (i < chunk.rows.length);
+}
