@@ -316,3 +316,16 @@ describe('CSV import: large files', () => {
     expect(out.failure).toMatch(/^BODY_TOO_LARGE/);
   });
 });
+
+describe('CSV import: workspace defaults', () => {
+  it("reads national numbers with the workspace's default country when the mapping names none", async () => {
+    const c = await t.tenant('imports-gb');
+    const patched = await t.call(c.key, { method: 'PATCH', url: '/api/v1/workspace', payload: { settings: { default_country: 'GB' } } });
+    expect(patched.statusCode).toBe(200);
+    const q = new URLSearchParams({ mapping: JSON.stringify({ phone: 'phone' }) });
+    const res = await t.call(c.key, { method: 'POST', url: `/api/v1/imports?${q}`, headers: { 'content-type': 'text/csv' }, payload: 'phone\n07400 300100\n' });
+    const out = await waitFor(c.key, res.json().id);
+    expect(out).toMatchObject({ status: 'completed', created: 1, error_count: 0 });
+    expect(await contactByPhone(c.workspaceId, '+447400300100')).toBeDefined();
+  });
+});

@@ -49,7 +49,7 @@ export interface RunOptions {
   useWorker?: boolean | 'auto';
   signal?: AbortSignal;
   onProgress?: (p: ImportProgress) => void;
-  /** Time budget of one write transaction (default 100 ms); see TransactionSizer. */
+  /** Time budget of one write transaction (default 75 ms); see TransactionSizer. */
   txBudgetMs?: number;
 }
 

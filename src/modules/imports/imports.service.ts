@@ -9,6 +9,7 @@ import type { CsvEncoding } from './encoding.js';
 import { attestationIn, importMappingIn, type Attestation, type ImportMapping, type ImportOut } from './imports.schemas.js';
 import { assertAttributeKeys, parseConsentDate, planColumns } from './imports.rules.js';
 import { imports } from './imports.tables.js';
+import { workspaces } from '../workspaces/workspaces.tables.js';
 import type { PipelineConfig } from './row-pipeline.js';
 
 /** Default write chunk (rows per transaction); at most MAX_CHUNK_SIZE. */
@@ -32,6 +33,12 @@ export interface PreparedImport {
 function invalid(prefix: string, err: { issues: { path: PropertyKey[]; message: string }[] }): AppError {
   const fields = err.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].join('.'), message: i.message }));
   return new AppError('VALIDATION_FAILED', `${fields[0]!.field}: ${fields[0]!.message}`, { fields });
+}
+
+async function workspaceCountry(db: Db, workspaceId: string): Promise<string | undefined> {
+  const [ws] = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, workspaceId));
+  const c = (ws?.settings as { default_country?: unknown } | undefined)?.default_country;
+  return typeof c === 'string' ? c : undefined;
 }
 
 /** The attestation, complete, or IMPORT_ATTESTATION_MISSING naming every missing field. */
@@ -60,7 +67,8 @@ function completeAttestation(raw: unknown): Attestation {
 export async function prepareImport(db: Db, workspaceId: string, input: { mapping: unknown; attestation?: unknown; dryRun?: boolean }, now: Date): Promise<PreparedImport> {
   const parsed = importMappingIn.safeParse(input.mapping ?? {});
   if (!parsed.success) throw invalid('mapping', parsed.error);
-  const mapping = parsed.data;
+  // National numbers fall back to the workspace's default country (settings.default_country).
+  const mapping = { ...parsed.data, default_country: parsed.data.default_country ?? (await workspaceCountry(db, workspaceId)) };
   if (!mapping.topics && (mapping.consent_date || mapping.consent_source)) {
     throw new AppError('VALIDATION_FAILED', 'mapping.consent_date and mapping.consent_source need mapping.topics (what people consented to)', { fields: [{ field: 'mapping.topics', message: 'required with consent columns' }] });
   }

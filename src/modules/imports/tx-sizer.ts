@@ -1,11 +1,11 @@
 // How many rows one write transaction takes. PGlite runs in the app's thread and holds its single
 // connection for a whole transaction, so a long one stalls every webhook ack behind it (Meta wants
 // them under 250 ms). Transactions are therefore sized to a time budget, measured as they run:
-// about 100 ms on an idle machine is 2,000-2,500 contacts; under load it shrinks by itself.
+// 75 ms is about 1,500-2,000 contacts on an idle machine; under load it shrinks by itself.
 import type { ContactChunk } from './chunker.js';
 
 /** The default time budget of one write transaction. */
-export const DEFAULT_TX_BUDGET_MS = 100;
+export const DEFAULT_TX_BUDGET_MS = 75;
 const MIN_ROWS = 100;
 
 /** Adapts the rows per transaction to a time budget from the measured time per row. */
