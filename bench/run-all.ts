@@ -6,6 +6,7 @@ import { runStartupBench } from './startup.js';
 import { runWebhookBench } from './webhooks.js';
 import { runSimulatorBench } from './simulator.js';
 import { runStopLatencyBench } from './stop-latency.js';
+import { runImportBench } from './import.js';
 
 printMachine();
 const all: Check[] = [];
@@ -15,6 +16,7 @@ try {
   all.push(...(await runWebhookBench({ printMachine: false })));
   all.push(...(await runSimulatorBench({ printMachine: false })));
   all.push(...(await runStopLatencyBench({ printMachine: false })));
+  all.push(...(await runImportBench({ printMachine: false })));
 } catch (err) {
   console.error(err);
   process.exitCode = 1;
