@@ -16,9 +16,9 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import autocannon, { type Options, type Result } from 'autocannon';
 import pg from 'pg';
-import { signSha256, toMetaJson } from '../src/simulator/index.js';
 import { freePort, isMain, ms, printChecks, printMachine, printTable, randomMasterKey, s, spawnGreenlist, createApiKey, stopCleanly, tempDataDir, tempPgDatabase, waitReady, type Check } from './lib.js';
 import { param, sql } from 'drizzle-orm';
+import { bodies, NUMBER, SECRET } from './webhooks.js';
 import { openDatabase } from '../src/adapters/db/database.js';
 import { runMigrations } from '../src/adapters/db/migrate.js';
 import { silentLogger } from '../src/lib/logger.js';
@@ -27,8 +27,6 @@ import { ensureDefaultWorkspace, findWorkspaceBySlug } from '../src/modules/work
 const ROWS = Number(process.env.IMPORT_BENCH_ROWS ?? 1_000_000);
 const CHUNK = process.env.IMPORT_BENCH_CHUNK ?? '';
 const TARGETS = { PGlite: 20_000, PostgreSQL: 50_000 };
-const SECRET = 'bench-app-secret';
-const NUMBER = { phone_number_id: '1065403522', waba_id: '1022901293' };
 const WEBHOOK_RATE = 300;
 
 const CITIES = ['London', 'Leeds', 'Paris', 'Lyon', 'Berlin', 'München', 'São Paulo', 'New York', 'Zürich', 'Kraków', 'Lisbon', 'Madrid'];
@@ -104,28 +102,6 @@ function peakRss(pid: number): { stop(): number } {
   };
 }
 
-function webhookBody(i: number): { body: string; signature: string } {
-  const body = toMetaJson({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: NUMBER.waba_id,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550100000', phone_number_id: NUMBER.phone_number_id },
-              statuses: [{ id: `wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJCOTY3NDc0NDFDRUI3NTA0Q0${Math.floor(i / 3)}`, status: ['sent', 'delivered', 'read'][i % 3], timestamp: String(1750857384 + i), recipient_id: '16505551234' }],
-            },
-          },
-        ],
-      },
-    ],
-  });
-  return { body, signature: signSha256(body, SECRET) };
-}
-
 async function api(base: string, key: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(`${base}${path}`, { method: body ? 'POST' : 'GET', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
   if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -166,7 +142,7 @@ async function runOne(db: keyof typeof TARGETS, env: Record<string, string>, fil
     let webhooks: Promise<Result> | undefined;
     if (withWebhooks) {
       await api(base, key, '/api/v1/phone-numbers', { ...NUMBER, display_number: '+1 555 010 0000', access_token: 'EAAG-bench', app_secret: SECRET, verify_token: 'bench-verify', api_base_url: 'http://127.0.0.1:9' });
-      const pool = Array.from({ length: 3_000 }, (_, i) => webhookBody(i));
+      const pool = bodies(3_000);
       let i = 0;
       // A steady 300 webhooks/s (the 80 msg/s tier: 3 statuses per message plus inbound), not a flood.
       const load: Options & { overallRate: number } = {

@@ -34,7 +34,7 @@ export const NUMBER = { phone_number_id: '1065403522', waba_id: '1022901293' };
 const TARGETS = { PGlite: 3_000, PostgreSQL: 5_000 };
 
 /** Pre-built signed bodies: sent/delivered/read for many messages (about 600 bytes each, like Meta's). */
-function bodies(n: number): { body: string; signature: string }[] {
+export function bodies(n: number): { body: string; signature: string }[] {
   const statuses = ['sent', 'delivered', 'read'];
   return Array.from({ length: n }, (_, i) => {
     const body = metaJson({
