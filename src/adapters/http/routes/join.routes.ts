@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { getCountries, getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { findPublishedForm, FORM_SLUG_PATTERN, issueFormToken, submitOptinForm, waMeLink, type HostedForm } from '../../../modules/optin/index.js';
 import { toAppError } from '../error-handler.js';
 import { ERROR_STATUS } from '../error-status.js';
 import type { FeatureDeps } from '../request-context.js';
+import { countriesWithCallingCodes, countryOfNumber as countryOfE164 } from '../../../lib/phone/index.js';
 
 // A phone number, a country code, a token and the honeypot: a few hundred bytes at most.
 const FORM_BODY_LIMIT = 4096;
@@ -83,8 +83,7 @@ async function formOf(deps: FeatureDeps, req: FastifyRequest): Promise<HostedFor
  * Sandbox and test numbers are not "valid", so the calling code's main country stands in.
  */
 function countryOfNumber(digits: string): string {
-  const parsed = parsePhoneNumberFromString(`+${digits}`);
-  return parsed?.country ?? parsed?.getPossibleCountries()[0] ?? '';
+  return countryOfE164(digits);
 }
 
 function pageUrl(deps: FeatureDeps, form: HostedForm): string {
@@ -109,8 +108,8 @@ let countryList: { code: string; label: string }[] | undefined;
 function countries(): { code: string; label: string }[] {
   if (!countryList) {
     const names = new Intl.DisplayNames(['en'], { type: 'region' });
-    countryList = getCountries()
-      .map((code) => ({ code: code as string, label: `${names.of(code) ?? code} (+${getCountryCallingCode(code)})` }))
+    countryList = countriesWithCallingCodes()
+      .map(({ code, callingCode }) => ({ code: code as string, label: `${names.of(code) ?? code} (+${callingCode})` }))
       .sort((a, b) => a.label.localeCompare(b.label, 'en'));
   }
   return countryList;
