@@ -45,10 +45,10 @@ export async function recordContactConsent(ctx: Ctx, contactId: string, input: u
       throw new AppError('CONSENT_EVIDENCE_MISSING', `a ${data.source} grant needs ${missing.join(', ')}: consent without proof is not recorded`, { missing });
     }
   }
-  const topicIds = data.topic === '*' ? [null] : (await topicsByKeys(ctx.db, ctx.workspaceId, [data.topic])).map((t) => t.id);
   if (data.topic === '*' && data.action === 'grant') {
     throw new AppError('VALIDATION_FAILED', 'topic: a grant names one topic; people agree to specific topics, not to everything', { fields: [{ field: 'topic', message: 'name a topic key' }] });
   }
+  const topicIds = data.topic === '*' ? [null] : (await topicsByKeys(ctx.db, ctx.workspaceId, [data.topic])).map((t) => t.id);
   const hash = (await phoneHasher(ctx.db, ctx.workspaceId))(contact.phone);
   const occurredAt = data.occurred_at ? new Date(data.occurred_at) : ctx.now;
   if (occurredAt.getTime() > ctx.now.getTime() + 5 * 60_000) {
@@ -69,7 +69,7 @@ export async function recordContactConsent(ctx: Ctx, contactId: string, input: u
   const event = res.recorded[0]!;
   await recordAudit(ctx, { action: `consent.${data.action === 'grant' ? 'granted' : 'withdrawn'}`, targetType: 'contact', targetId: contactId, details: { topic: data.topic, source: data.source, event_id: event.id } });
   const [row] = await ctx.db.select().from(consentEvents).where(eq(consentEvents.id, event.id));
-  return toEventOut(row!, new Map((await listTopics(ctx.db, ctx.workspaceId)).map((t) => [t.id, t.key])));
+  return toEventOut(row!, new Map(topicIds.flatMap((id) => (id ? [[id, data.topic]] : []))));
 }
 
 /** The proof-of-consent view: state per topic and every ledger event with its evidence. */

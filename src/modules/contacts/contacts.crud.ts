@@ -5,16 +5,14 @@ import { isTimeZone, parsePhone } from '../../lib/phone/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx } from '../context.js';
 import { olderThan } from '../sql.js';
-import { getWorkspace } from '../workspaces/index.js';
+import { getWorkspaceSettings } from '../workspaces/index.js';
 import { validateAttributes } from './attributes.service.js';
 import { bulkTagIn, contactFilter, createContactIn, updateContactIn, type ContactFilter, type ContactOut } from './contacts.schemas.js';
 import { toContactOut } from './contacts.service.js';
 import { contacts } from './contacts.tables.js';
 
 async function defaultCountry(ctx: Ctx): Promise<string | undefined> {
-  const ws = await getWorkspace(ctx);
-  const c = (ws.settings as { default_country?: unknown }).default_country;
-  return typeof c === 'string' ? c : undefined;
+  return (await getWorkspaceSettings(ctx.db, ctx.workspaceId)).default_country ?? undefined;
 }
 
 function checkZone(zone: string | null | undefined): void {

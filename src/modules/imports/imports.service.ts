@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { olderThan } from '../sql.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/index.js';
@@ -9,7 +10,7 @@ import type { CsvEncoding } from './encoding.js';
 import { attestationIn, importMappingIn, type Attestation, type ImportMapping, type ImportOut } from './imports.schemas.js';
 import { assertAttributeKeys, parseConsentDate, planColumns } from './imports.rules.js';
 import { imports } from './imports.tables.js';
-import { workspaces } from '../workspaces/workspaces.tables.js';
+import { getWorkspaceSettings } from '../workspaces/index.js';
 import type { PipelineConfig } from './row-pipeline.js';
 
 /** Default write chunk (rows per transaction); at most MAX_CHUNK_SIZE. */
@@ -36,9 +37,7 @@ function invalid(prefix: string, err: { issues: { path: PropertyKey[]; message: 
 }
 
 async function workspaceCountry(db: Db, workspaceId: string): Promise<string | undefined> {
-  const [ws] = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, workspaceId));
-  const c = (ws?.settings as { default_country?: unknown } | undefined)?.default_country;
-  return typeof c === 'string' ? c : undefined;
+  return (await getWorkspaceSettings(db, workspaceId)).default_country ?? undefined;
 }
 
 /** The attestation, complete, or IMPORT_ATTESTATION_MISSING naming every missing field. */
@@ -158,11 +157,10 @@ export async function getImport(ctx: Ctx, id: string, live?: LiveProgress): Prom
 /** The workspace's imports, newest first (without their row errors; fetch one for those). */
 export async function listImports(ctx: Ctx, q: { limit: number; cursor?: string }): Promise<Page<ImportOut>> {
   const after = decodeCursor<{ t: string; id: string }>(q.cursor, ['t', 'id']);
-  const t = after ? new Date(after.t) : undefined;
   const rows = await ctx.db
     .select()
     .from(imports)
-    .where(and(eq(imports.workspaceId, ctx.workspaceId), t && after ? or(lt(imports.createdAt, t), and(eq(imports.createdAt, t), lt(imports.id, after.id))) : undefined))
+    .where(and(eq(imports.workspaceId, ctx.workspaceId), olderThan(imports.createdAt, imports.id, after)))
     .orderBy(desc(imports.createdAt), desc(imports.id))
     .limit(q.limit + 1);
   return toPage(rows, q.limit, (r) => ({ ...toImportOut(r), errors: [] }), (r) => ({ t: r.createdAt.toISOString(), id: r.id }));

@@ -7,7 +7,7 @@ import { applyNumberHealth, findNumbersByMetaIds } from '../numbers/index.js';
 import { applyTemplateQuality, applyTemplateStatus } from '../templates/index.js';
 import { applyOptinKeyword } from '../optin/index.js';
 import type { InboundMessageEvent, StatusEvent, WebhookEvent } from './inbound.events.js';
-import { applyOptOutSignals, captureOptOutReason, isKeyword, wantsOptOutReasons } from './opt-out.js';
+import { applyOptOutSignals, captureReasonIfAsked, optOutRules, type OptOutRules } from './opt-out.js';
 
 type NumberRef = { id: string; workspaceId: string } | undefined;
 
@@ -23,12 +23,13 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
   const statuses = new Map<string, StatusEvent[]>();
   // Usually already committed at intake; applying again is a no-op thanks to dedupe keys, and
   // covers a failed intake step. START is only handled here: it is never urgent.
-  await applyOptOutSignals(db, events, now, log, { includeStart: true });
+  const rules = optOutRules(db);
+  await applyOptOutSignals(db, events, now, log, { includeStart: true, numbers, rules });
   for (const ev of events) {
     switch (ev.kind) {
       case 'message': {
         const n = numberOf(ev.phoneNumberId);
-        if (n) await applyInboundMessage(db, n, ev, now, log);
+        if (n) await applyInboundMessage(db, n, ev, now, rules);
         else log.warn({ phoneNumberId: ev.phoneNumberId }, 'inbound message for a number that is not connected; ignored');
         break;
       }
@@ -75,7 +76,7 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
   }
 }
 
-async function applyInboundMessage(db: Db, n: { id: string; workspaceId: string }, ev: InboundMessageEvent, now: Date, log: Log): Promise<void> {
+async function applyInboundMessage(db: Db, n: { id: string; workspaceId: string }, ev: InboundMessageEvent, now: Date, rules: OptOutRules): Promise<void> {
   if (ev.type === 'system' && ev.newWaId) {
     await moveContactNumber(db, n.workspaceId, ev.waId, ev.newWaId, now);
     return;
@@ -100,7 +101,5 @@ async function applyInboundMessage(db: Db, n: { id: string; workspaceId: string 
   if (ev.type !== 'text' && ev.type !== 'button' && ev.type !== 'interactive') return;
   const keywordCtx = { workspaceId: n.workspaceId, numberId: n.id, contactId: contact.id, waId: ev.waId, wamid: ev.wamid, text: ev.body, replyId: ev.replyId, at: ev.at, now };
   if (await applyOptinKeyword(db, keywordCtx)) return;
-  if (ev.type === 'text' && (await wantsOptOutReasons(db, n.workspaceId, log)) && !(await isKeyword(db, n.workspaceId, ev.body, log))) {
-    await captureOptOutReason(db, { workspaceId: n.workspaceId, contactId: contact.id, wamid: ev.wamid, text: ev.body, at: ev.at });
-  }
+  if (ev.type === 'text') await captureReasonIfAsked(db, rules, { workspaceId: n.workspaceId, contactId: contact.id, wamid: ev.wamid, text: ev.body, at: ev.at });
 }

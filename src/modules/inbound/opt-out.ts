@@ -1,5 +1,6 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
+import { queryRowsOf } from '../sql.js';
 import { findOrCreateContactByWaId } from '../contacts/index.js';
 import {
   addSuppressions,
@@ -54,15 +55,28 @@ interface WorkspaceRules {
   topics: TopicOut[];
 }
 
-async function rulesFor(db: Db, workspaceId: string, cache: Map<string, WorkspaceRules>, log: Log): Promise<WorkspaceRules> {
-  const hit = cache.get(workspaceId);
-  if (hit) return hit;
-  const ws = await getWorkspace({ db, workspaceId, actor: SYSTEM_ACTOR, now: new Date(), log });
-  const settings = ((ws.settings as { opt_out?: OptOutSettings }).opt_out ?? {}) as OptOutSettings & KeywordSettings;
-  const rules = { sets: keywordSets(settings), settings, name: ws.name, topics: await listTopics(db, workspaceId) };
-  cache.set(workspaceId, rules);
-  return rules;
+/** A workspace's opt-out rules (keywords, settings, topics), loaded once per webhook batch. */
+export type OptOutRules = (workspaceId: string) => Promise<WorkspaceRules>;
+
+/** Rules for one batch: each workspace's settings and topics are read once, however many messages it has. */
+export function optOutRules(db: Db): OptOutRules {
+  const cache = new Map<string, Promise<WorkspaceRules>>();
+  return (workspaceId) => {
+    let hit = cache.get(workspaceId);
+    if (!hit) {
+      hit = (async () => {
+        const ws = await getWorkspace({ db, workspaceId });
+        const settings = ((ws.settings as { opt_out?: OptOutSettings & KeywordSettings }).opt_out ?? {}) as OptOutSettings & KeywordSettings;
+        return { sets: keywordSets(settings), settings, name: ws.name, topics: await listTopics(db, workspaceId) };
+      })();
+      cache.set(workspaceId, hit);
+    }
+    return hit;
+  };
 }
+
+/** Business numbers by Meta phone-number id, as webhook processing already has them. */
+export type NumbersByMetaId = Map<string, { id: string; workspaceId: string } | undefined>;
 
 function messageSignal(ev: InboundMessageEvent, intent: KeywordIntent | undefined): Signal | undefined {
   const base = { phoneNumberId: ev.phoneNumberId, waId: ev.waId, eventKey: ev.wamid, wamid: ev.wamid, text: ev.body, at: ev.at, profileName: ev.profileName };
@@ -81,18 +95,18 @@ function messageSignal(ev: InboundMessageEvent, intent: KeywordIntent | undefine
  * committed before Meta gets its 200; processing calls it again and, thanks to dedupe keys on
  * every write, the replay changes nothing.
  */
-export async function applyOptOutSignals(db: Db, events: WebhookEvent[], now: Date, log: Log, opts: { includeStart: boolean }): Promise<number> {
+export async function applyOptOutSignals(db: Db, events: WebhookEvent[], now: Date, log: Log, opts: { includeStart: boolean; numbers?: NumbersByMetaId; rules?: OptOutRules }): Promise<number> {
   const ids = [...new Set(events.flatMap((e) => ('phoneNumberId' in e ? [e.phoneNumberId] : [])))];
   if (ids.length === 0) return 0;
-  const numbers = new Map((await findNumbersByMetaIds(db, ids)).map((n) => [n.phoneNumberId, n]));
-  const rulesCache = new Map<string, WorkspaceRules>();
+  const numbers: NumbersByMetaId = opts.numbers ?? new Map((await findNumbersByMetaIds(db, ids)).map((n) => [n.phoneNumberId, n]));
+  const rulesFor = opts.rules ?? optOutRules(db);
   let applied = 0;
   for (const ev of events) {
     const n = 'phoneNumberId' in ev ? numbers.get(ev.phoneNumberId) : undefined;
     if (!n) continue;
     let signal: Signal | undefined;
     if (ev.kind === 'message' && (ev.type === 'text' || ev.type === 'button' || ev.type === 'interactive')) {
-      const rules = await rulesFor(db, n.workspaceId, rulesCache, log);
+      const rules = await rulesFor(n.workspaceId);
       const intent = ev.type === 'text' ? matchKeyword(ev.body, rules.sets) : undefined;
       if (intent?.kind === 'review') await noteForReview(db, n.workspaceId, ev, now, log);
       signal = messageSignal(ev, intent);
@@ -102,7 +116,7 @@ export async function applyOptOutSignals(db: Db, events: WebhookEvent[], now: Da
       signal = { phoneNumberId: ev.phoneNumberId, waId: ev.recipientWaId, source: 'delivery_failure', scope: { kind: 'marketing' }, eventKey: ev.wamid, wamid: ev.wamid, text: null, keyword: null, at: ev.at, confirm: false, profileName: undefined };
     }
     if (!signal || (signal.scope.kind === 'start' && !opts.includeStart)) continue;
-    const rules = await rulesFor(db, n.workspaceId, rulesCache, log);
+    const rules = await rulesFor(n.workspaceId);
     if (await applySignal(db, { workspaceId: n.workspaceId, numberId: n.id }, rules, signal, now, log)) applied++;
   }
   return applied;
@@ -122,6 +136,7 @@ async function applySignal(db: Db, n: { workspaceId: string; numberId: string },
     occurredAt: s.at,
     dedupeKey: `${s.source}:${s.eventKey}:${topicId ?? '*'}`,
   });
+  const before = await statusesOf(db, n.workspaceId, contact.id);
   let topicIds: (string | null)[];
   let confirmKind: 'stop_all' | 'stop_topic' | 'start';
   let topicNames: string[] = [];
@@ -152,14 +167,13 @@ async function applySignal(db: Db, n: { workspaceId: string; numberId: string },
       const topic = word ? findTopic(rules.topics, word) : undefined;
       if (word && !topic) return false;
       // A plain START re-subscribes what the person had stopped; nothing else is assumed.
-      topicIds = topic ? [topic.id] : await withdrawnTopicIds(db, n.workspaceId, contact.id);
+      topicIds = topic ? [topic.id] : withdrawnTopicIds(before);
       topicNames = rules.topics.filter((t) => topicIds.includes(t.id)).map((t) => t.name);
       confirmKind = 'start';
       break;
     }
   }
   const action = s.scope.kind === 'start' ? 'grant' : 'withdraw';
-  const before = await statusesOf(db, n.workspaceId, contact.id);
   const res = topicIds.length > 0 ? await appendConsentEvents(db, n.workspaceId, SYSTEM_ACTOR, topicIds.map((id) => event(id, action)), now) : { recorded: [], blocked: [] };
   let changed = res.recorded.length > 0 && changedState(before, topicIds, action);
   if (s.scope.kind === 'all') {
@@ -194,8 +208,8 @@ function findTopic(topics: TopicOut[], word: string): TopicOut | undefined {
 }
 
 async function statusesOf(db: Db, workspaceId: string, contactId: string): Promise<Map<string, string>> {
-  const rows = (await db.execute(sql`select topic_id, status from consent_state where workspace_id = ${workspaceId} and contact_id = ${contactId}`)) as unknown as { rows: { topic_id: string; status: string }[] };
-  return new Map(rows.rows.map((r) => [r.topic_id, r.status]));
+  const rows = await queryRowsOf<{ topic_id: string; status: string }>(db, sql`select topic_id, status from consent_state where workspace_id = ${workspaceId} and contact_id = ${contactId}`);
+  return new Map(rows.map((r) => [r.topic_id, r.status]));
 }
 
 function changedState(before: Map<string, string>, topicIds: (string | null)[], action: 'grant' | 'withdraw'): boolean {
@@ -204,31 +218,31 @@ function changedState(before: Map<string, string>, topicIds: (string | null)[], 
   return topicIds.some((id) => before.get(id!) !== target);
 }
 
-async function withdrawnTopicIds(db: Db, workspaceId: string, contactId: string): Promise<string[]> {
-  const rows = (await db.execute(sql`select topic_id from consent_state where workspace_id = ${workspaceId} and contact_id = ${contactId} and status = 'withdrawn'`)) as unknown as { rows: { topic_id: string }[] };
-  return rows.rows.map((r) => r.topic_id);
+function withdrawnTopicIds(statuses: Map<string, string>): string[] {
+  return [...statuses].filter(([, status]) => status === 'withdrawn').map(([topicId]) => topicId);
 }
 
 /** Keeps "why are you leaving?" answers: the first non-keyword message within a day of a full opt-out. */
-export async function captureOptOutReason(db: Db, m: { workspaceId: string; contactId: string; wamid: string; text: string | null; at: Date }): Promise<boolean> {
+async function captureOptOutReason(db: Db, m: { workspaceId: string; contactId: string; wamid: string; text: string | null; at: Date }): Promise<boolean> {
   if (!m.text) return false;
   const since = new Date(m.at.getTime() - 24 * 3600_000);
-  const recent = (await db.execute(
+  const recent = await queryRowsOf(
+    db,
     sql`select 1 from consent_events where workspace_id = ${m.workspaceId} and contact_id = ${m.contactId} and action = 'withdraw' and topic_id is null and occurred_at > ${since.toISOString()}::timestamptz limit 1`,
-  )) as unknown as { rows: unknown[] };
-  if (recent.rows.length === 0) return false;
+  );
+  if (recent.length === 0) return false;
   const [already] = await db.select({ id: optOutNotes.id }).from(optOutNotes).where(and(eq(optOutNotes.workspaceId, m.workspaceId), eq(optOutNotes.contactId, m.contactId), eq(optOutNotes.kind, 'reason'), gt(optOutNotes.createdAt, since))).limit(1);
   if (already) return false;
   await db.insert(optOutNotes).values({ workspaceId: m.workspaceId, contactId: m.contactId, kind: 'reason', text: m.text.slice(0, 2000), wamid: m.wamid, createdAt: m.at }).onConflictDoNothing();
   return true;
 }
 
-/** Whether the workspace asks "why are you leaving?" after a full opt-out. */
-export async function wantsOptOutReasons(db: Db, workspaceId: string, log: Log): Promise<boolean> {
-  return (await rulesFor(db, workspaceId, new Map(), log)).settings.ask_reason === true;
-}
-
-/** Whether a text is a STOP or START keyword (or mentions one) for the workspace. */
-export async function isKeyword(db: Db, workspaceId: string, text: string | null, log: Log): Promise<boolean> {
-  return matchKeyword(text, (await rulesFor(db, workspaceId, new Map(), log)).sets) !== undefined;
+/**
+ * Keeps the answer to "why are you leaving?" when the workspace asks it: a plain message (not a
+ * keyword) within a day of a full opt-out.
+ */
+export async function captureReasonIfAsked(db: Db, rules: OptOutRules, m: { workspaceId: string; contactId: string; wamid: string; text: string | null; at: Date }): Promise<boolean> {
+  const r = await rules(m.workspaceId);
+  if (r.settings.ask_reason !== true || matchKeyword(m.text, r.sets) !== undefined) return false;
+  return captureOptOutReason(db, m);
 }

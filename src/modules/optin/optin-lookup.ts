@@ -4,7 +4,7 @@ import { AppError } from '../../lib/errors.js';
 import { topics } from '../consent/consent.tables.js';
 import type { Db } from '../context.js';
 import { phoneNumbers } from '../numbers/numbers.tables.js';
-import { workspaces } from '../workspaces/workspaces.tables.js';
+import { getWorkspace } from '../workspaces/index.js';
 import type { PageData } from './optin.schemas.js';
 import type { optinSources } from './optin.tables.js';
 import { waDigits } from './optin.rules.js';
@@ -58,6 +58,5 @@ export async function businessNameOf(db: Db, row: Pick<SourceRow, 'workspaceId' 
   const fromPage = (row.page as PageData | null)?.business_name;
   if (fromPage) return fromPage;
   if (verifiedName) return verifiedName;
-  const [ws] = await db.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, row.workspaceId));
-  return ws?.name ?? 'us';
+  return (await getWorkspace({ db, workspaceId: row.workspaceId })).name;
 }

@@ -3,11 +3,11 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/index.js';
-import { keywordSets, listTopics, matchKeyword, normalizeKeyword, topicsByKeys, type KeywordSettings } from '../consent/index.js';
+import { keywordSets, listTopics, matchKeyword, normalizeKeyword, topicsByKeys } from '../consent/index.js';
 import type { Ctx, Db } from '../context.js';
 import { validateAttributes } from '../contacts/index.js';
 import { phoneNumbers } from '../numbers/numbers.tables.js';
-import { workspaces } from '../workspaces/workspaces.tables.js';
+import { getWorkspaceSettings } from '../workspaces/index.js';
 import { numberOfSource, requireNumberOfSource, topicsOfSource, type SourceRow } from './optin-lookup.js';
 import { missingFormFields, slugify, waMeLink } from './optin.rules.js';
 import { createSourceIn, updateSourceIn, type LinkOut, type OptinKind, type OptinStatus, type PageData, type SourceOut } from './optin.schemas.js';
@@ -52,8 +52,7 @@ async function lockSourceWrites(db: Db): Promise<void> {
 async function claimKeyword(db: Db, workspaceId: string, raw: string, exceptId: string | null): Promise<string> {
   const keyword = normalizeKeyword(raw);
   if (!keyword) throw new AppError('VALIDATION_FAILED', 'keyword: use letters or digits (punctuation and emoji are ignored when matching)', field('keyword', 'empty once normalised'));
-  const [ws] = await db.select({ settings: workspaces.settings }).from(workspaces).where(eq(workspaces.id, workspaceId));
-  const own = (ws?.settings as { opt_out?: KeywordSettings } | undefined)?.opt_out;
+  const own = (await getWorkspaceSettings(db, workspaceId)).opt_out ?? undefined;
   const clash = matchKeyword(keyword, keywordSets(undefined)) ?? matchKeyword(keyword, keywordSets(own));
   if (clash) throw new AppError('KEYWORD_TAKEN', `keyword "${keyword}" is an opt-out or opt-in word ("${clash.keyword}"); choose another`, { field: 'keyword', keyword });
   const [taken] = await db

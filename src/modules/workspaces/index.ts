@@ -1,5 +1,5 @@
 // The workspaces module: tenants, users and roles, API keys, login sessions.
-export { createWorkspace, ensureDefaultWorkspace, findWorkspaceBySlug, getWorkspace, updateWorkspace, countWorkspaces } from './workspaces.service.js';
+export { createWorkspace, ensureDefaultWorkspace, findWorkspaceBySlug, getWorkspace, getWorkspaceSettings, updateWorkspace, countWorkspaces } from './workspaces.service.js';
 export { createApiKey, listApiKeys, getApiKey, revokeApiKey, authenticateApiKey, useSingleOwnerCaches } from './api-keys.service.js';
 export type { KeyPrincipal } from './api-keys.service.js';
 export { prepareCreateUser, prepareUpdateUser, createUser, listUsers, getUser, updateUser, deleteUser } from './users.service.js';

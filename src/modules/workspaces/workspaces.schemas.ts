@@ -44,6 +44,9 @@ export const workspaceSettingsIn = z
   })
   .catchall(z.unknown());
 
+/** Workspace settings as stored (known keys typed). */
+export type WorkspaceSettings = z.infer<typeof workspaceSettingsIn>;
+
 /** Changing a workspace's name or business settings. */
 export const updateWorkspaceIn = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(200).optional(),

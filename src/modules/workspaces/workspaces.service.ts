@@ -3,7 +3,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { SYSTEM_ACTOR, type Ctx, type Db, type Log } from '../context.js';
 import { workspaces } from './workspaces.tables.js';
-import { createWorkspaceIn, updateWorkspaceIn, type WorkspaceOut } from './workspaces.schemas.js';
+import { createWorkspaceIn, updateWorkspaceIn, type WorkspaceOut, type WorkspaceSettings } from './workspaces.schemas.js';
 
 type WorkspaceRow = typeof workspaces.$inferSelect;
 
@@ -75,7 +75,7 @@ export function useWorkspaceCache(enabled: boolean): void {
 }
 
 /** The caller's workspace. */
-export async function getWorkspace(ctx: Ctx): Promise<WorkspaceOut> {
+export async function getWorkspace(ctx: Pick<Ctx, 'db' | 'workspaceId'>): Promise<WorkspaceOut> {
   const cached = workspaceCache.enabled ? workspaceCache.entries.get(ctx.workspaceId) : undefined;
   if (cached) return cached;
   const generation = workspaceCache.generation;
@@ -84,6 +84,11 @@ export async function getWorkspace(ctx: Ctx): Promise<WorkspaceOut> {
   const out = toWorkspaceOut(row);
   if (workspaceCache.enabled && generation === workspaceCache.generation) workspaceCache.entries.set(ctx.workspaceId, out);
   return out;
+}
+
+/** A workspace's settings, typed where known (`default_country`, `opt_out`); cached like the workspace. */
+export async function getWorkspaceSettings(db: Db, workspaceId: string): Promise<WorkspaceSettings> {
+  return (await getWorkspace({ db, workspaceId })).settings as WorkspaceSettings;
 }
 
 /** Renames the workspace or merges keys into its settings (a key set to null is removed). */

@@ -140,11 +140,7 @@ export function importRoutes(app: FastifyInstance, deps: FeatureDeps): void {
     r.get('/api/v1/contacts/export.csv', { config: read, schema: { tags, summary: 'Export contacts with their consent state as CSV (formula-neutralised)', produces: ['text/csv'] } }, async (req, reply) => {
       const ctx = ctxOf(req, deps);
       await recordAudit(ctx, { action: 'contacts.exported', targetType: 'contact_list', details: { format: 'csv' } });
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="contacts.csv"')
-        .header('cache-control', 'no-store')
-        .send(Readable.from(exportContactsCsv(deps.db, ctx.workspaceId)));
+      return sendCsvDownload(reply, 'contacts.csv', exportContactsCsv(deps.db, ctx.workspaceId));
     });
 
     r.post(
@@ -175,11 +171,12 @@ export function importRoutes(app: FastifyInstance, deps: FeatureDeps): void {
     r.get('/api/v1/suppressions/export.csv', { config: read, schema: { tags, summary: 'Export the suppression list as CSV (hashes only: numbers are not stored)', produces: ['text/csv'] } }, async (req, reply) => {
       const ctx = ctxOf(req, deps);
       await recordAudit(ctx, { action: 'suppressions.exported', targetType: 'suppression_list', details: { format: 'csv' } });
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="suppressions.csv"')
-        .header('cache-control', 'no-store')
-        .send(Readable.from(exportSuppressionsCsv(deps.db, ctx.workspaceId)));
+      return sendCsvDownload(reply, 'suppressions.csv', exportSuppressionsCsv(deps.db, ctx.workspaceId));
     });
   });
+}
+
+/** Streams CSV lines as a download that no cache keeps (exports carry personal data). */
+function sendCsvDownload(reply: FastifyReply, filename: string, lines: AsyncIterable<string>): FastifyReply {
+  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).header('cache-control', 'no-store').send(Readable.from(lines));
 }
