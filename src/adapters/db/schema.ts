@@ -10,3 +10,6 @@ export * from '../../modules/inbound/inbound.tables.js';
 export * from '../../modules/consent/consent.tables.js';
 export * from '../../modules/optin/optin.tables.js';
 export * from '../../modules/imports/imports.tables.js';
+export * from '../../modules/engagement/engagement.tables.js';
+export * from '../../modules/segments/segments.tables.js';
+export * from '../../modules/lifecycle/lifecycle.tables.js';

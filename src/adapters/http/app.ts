@@ -23,6 +23,7 @@ import { uiRoutes } from './routes/ui.routes.js';
 import { messageRoutes } from './routes/messages.routes.js';
 import { contactRoutes } from './routes/contacts.routes.js';
 import { webhookRoutes, type WebhookIntakeDeps } from './routes/webhooks.routes.js';
+import { segmentRoutes } from './routes/segments.routes.js';
 import { topicRoutes } from './routes/topics.routes.js';
 import { optOutRoutes } from './routes/opt-out.routes.js';
 import { importRoutes } from './routes/imports.routes.js';
@@ -120,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const featureDeps = { ...reqDeps, box: deps.box, gateway: deps.gateway, publicUrl: deps.publicUrl, log: deps.log };
   contactRoutes(app, featureDeps);
   topicRoutes(app, featureDeps);
+  segmentRoutes(app, featureDeps);
   optOutRoutes(app, featureDeps);
   importRoutes(app, featureDeps);
   optinRoutes(app, featureDeps);

@@ -25,6 +25,9 @@ export const contacts = pgTable(
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     notes: text('notes'),
     lifecycleStage: text('lifecycle_stage').notNull().default('new'),
+    lifecycleChangedAt: timestamp('lifecycle_changed_at', { withTimezone: true }),
+    // Set by list hygiene when WhatsApp keeps saying the number is not on WhatsApp (131026); such contacts are never targeted.
+    unreachableAt: timestamp('unreachable_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -35,6 +38,13 @@ export const contacts = pgTable(
     // Built at schema creation (not after a big import): segment filters on tags and attributes use them.
     index('contacts_tags_gin').using('gin', t.tags),
     index('contacts_attributes_gin').using('gin', sql`${t.attributes} jsonb_path_ops`),
+    // Segment conditions on country and stage are common and selective enough to index.
+    index('contacts_workspace_country_idx').on(t.workspaceId, t.country),
+    index('contacts_workspace_stage_idx').on(t.workspaceId, t.lifecycleStage),
+    check(
+      'contacts_lifecycle_stage_check',
+      sql`${t.lifecycleStage} IN ('new', 'onboarding', 'active', 'loyal', 'at_risk', 'dormant', 'reactivating', 'churned', 'archived')`,
+    ),
   ],
 );
 

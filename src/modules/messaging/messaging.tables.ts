@@ -24,6 +24,8 @@ export const messages = pgTable(
     errorCode: integer('error_code'),
     failedAt: timestamp('failed_at', { withTimezone: true }),
     callbackData: text('callback_data'),
+    // The broadcast this outbound message belongs to, if any (segments ask "read broadcast X").
+    broadcastId: uuid('broadcast_id'),
     pricingCategory: text('pricing_category'),
     sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
     statusAt: timestamp('status_at', { withTimezone: true }),
@@ -33,6 +35,7 @@ export const messages = pgTable(
     uniqueIndex('messages_workspace_wamid_uq').on(t.workspaceId, t.wamid),
     index('messages_contact_idx').on(t.workspaceId, t.contactId, t.sentAt),
     index('messages_callback_idx').on(t.callbackData),
+    index('messages_broadcast_idx').on(t.workspaceId, t.broadcastId, t.contactId).where(sql`${t.broadcastId} IS NOT NULL`),
     check('messages_direction_check', sql`${t.direction} IN ('in', 'out')`),
   ],
 );

@@ -22,6 +22,18 @@ export const createWorkspaceIn = z.strictObject({
 
 const keywordList = z.array(z.string().trim().min(1).max(40)).max(200);
 
+const days = z.int().min(1).max(3650);
+
+/** True for IANA zone names the runtime's ICU data knows. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Known workspace settings are checked; other keys pass through (future features add their own).
  * A key set to null is removed.
@@ -38,6 +50,31 @@ export const workspaceSettingsIn = z
         confirmation_text: z.string().min(1).max(1024).optional().describe('sent once after a full STOP; {business} is replaced'),
         start_confirmation_text: z.string().min(1).max(1024).optional(),
         ask_reason: z.boolean().optional().describe('ask "why are you leaving?" and keep the answer'),
+      })
+      .nullable()
+      .optional(),
+    timezone: z
+      .string()
+      .refine(isTimeZone, 'use an IANA time zone name such as "Europe/London"')
+      .optional()
+      .describe('the business time zone: segment day arithmetic ("in the last 7 days") and reports use it'),
+    lifecycle: z
+      .strictObject({
+        onboarding_days: days.optional().describe('a new subscriber is onboarding this long (default 14)'),
+        active_days: days.optional().describe('engaged within this many days counts as active (default 30)'),
+        dormant_days: days.optional().describe('nothing read, replied, clicked or bought for this long: dormant (default 60)'),
+        reactivating_days: days.optional().describe('how long someone back from dormant stays "reactivating" (default 14)'),
+        loyal_min_purchases: z.int().min(1).max(10_000).optional().describe('purchases that make an active contact loyal (default 3)'),
+        loyal_min_replies_90d: z.int().min(1).max(10_000).optional().describe('replies in 90 days that make an active contact loyal (default 5)'),
+        auto_archive: z.boolean().optional().describe('archive dormant contacts who ignored a win-back message (default false)'),
+        archive_after_days: days.optional().describe('days after the win-back message before archiving (default 30)'),
+      })
+      .nullable()
+      .optional(),
+    hygiene: z
+      .strictObject({
+        unreachable_after_failures: z.int().min(1).max(100).optional().describe('consecutive "not on WhatsApp" (131026) failures that mark a number unreachable (default 2)'),
+        purge_opted_out_after_days: days.nullable().optional().describe('erase personal data of contacts opted out of everything this long ago; null keeps them (default null)'),
       })
       .nullable()
       .optional(),

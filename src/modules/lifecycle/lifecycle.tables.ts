@@ -1,0 +1,40 @@
+import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { workspaces } from '../workspaces/workspaces.tables.js';
+import { contacts } from '../contacts/contacts.tables.js';
+
+/** Every lifecycle stage change, with the rule that caused it. */
+export const lifecycleTransitions = pgTable(
+  'lifecycle_transitions',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    fromStage: text('from_stage').notNull(),
+    toStage: text('to_stage').notNull(),
+    reason: text('reason').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('lifecycle_transitions_contact_idx').on(t.contactId, t.id), index('lifecycle_transitions_ws_idx').on(t.workspaceId, t.occurredAt)],
+);
+
+/**
+ * Bulk maintenance runs (lifecycle evaluation, list hygiene): what each changed. A run holds a
+ * lease (`lease_until`, renewed per chunk) so only one process works on a workspace at a time,
+ * across short transactions, and a crashed run's lease simply expires.
+ */
+export const maintenanceRuns = pgTable(
+  'maintenance_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    status: text('status').notNull(),
+    counts: jsonb('counts').$type<Record<string, number>>().notNull().default({}),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('maintenance_runs_ws_idx').on(t.workspaceId, t.kind, t.startedAt)],
+);

@@ -1,0 +1,8 @@
+// The segments module: the rule language, its compiler, saved segments and static lists.
+export { countSegment, previewSegment, pageSegment, segmentAudience, createSegment, listSegments, getSegment, updateSegment, deleteSegment, listSegmentContacts, countSavedSegment, addSegmentMembers, removeSegmentMembers } from './segments.service.js';
+export { resolveAudience, countAudience, pageAudience } from './audience.service.js';
+export type { Audience } from './audience.service.js';
+export { parseSegmentRules, LIFECYCLE_STAGES, SEGMENT_FIELDS } from './segments.rules.js';
+export type { LifecycleStage, SegmentNode, RulesCatalog } from './segments.rules.js';
+export { todayIn, addDays, localMidnight, anniversaryKeys } from './segment-dates.js';
+export * from './segments.schemas.js';

@@ -1,0 +1,292 @@
+// Compiles a validated segment tree to a parameterised SQL predicate over `contacts c` (and, when a
+// condition needs it, `contact_engagement e` left-joined on the contact). Pure: no I/O. Every value
+// the client sent is a bind parameter; only names from the language's own tables become SQL text.
+import { param, sql, type SQL } from 'drizzle-orm';
+import { addDays, anniversaryKeys, localMidnight, todayIn } from './segment-dates.js';
+import { rulesError, type CondValue, type SegmentNode, type ValueType } from './segments.rules.js';
+
+/** What compiling needs besides the tree: who, when, where, and the resolved references. */
+export interface CompileEnv {
+  workspaceId: string;
+  zone: string;
+  now: Date;
+  topicIds: Map<string, string>;
+  /** Saved segments referenced by the tree (and by theirs), already parsed. */
+  segments: Map<string, { kind: 'dynamic' | 'static'; node: SegmentNode | null }>;
+}
+
+/** The predicate and whether it reads the engagement row. */
+export interface CompiledRules {
+  where: SQL;
+  usesEngagement: boolean;
+}
+
+/** Compiles a tree; `{ all: [] }`-free input is guaranteed by the parser. */
+export function compileSegmentRules(node: SegmentNode, env: CompileEnv): CompiledRules {
+  const state = { usesEngagement: false };
+  const where = compileNode(node, { ...env, today: todayIn(env.zone, env.now) }, state, []);
+  return { where, usesEngagement: state.usesEngagement };
+}
+
+type Env = CompileEnv & { today: string };
+type State = { usesEngagement: boolean };
+
+function compileNode(node: SegmentNode, env: Env, state: State, stack: string[]): SQL {
+  switch (node.kind) {
+    case 'all':
+    case 'any':
+      return sql`(${sql.join(
+        node.children.map((c) => compileNode(c, env, state, stack)),
+        node.kind === 'all' ? sql` and ` : sql` or `,
+      )})`;
+    case 'not':
+      // coalesce: a NULL inside must not make the complement NULL too (exact complement).
+      return sql`(not coalesce(${compileNode(node.child, env, state, stack)}, false))`;
+    case 'field':
+      return compileField(node.field, node.type, node.op, node.value, env, state);
+    case 'attribute':
+      return compileAttribute(node.key, node.type, node.op, node.value, env);
+    case 'consent':
+      return compileConsent(node, env);
+    case 'event':
+      return compileEvent(node, env);
+    case 'broadcast':
+      return compileBroadcast(node, env);
+    case 'segment':
+      return compileSegmentRef(node, env, state, stack);
+  }
+}
+
+const CONTACT_COLUMNS: Record<string, SQL> = {
+  name: sql`c.name`,
+  phone: sql`c.phone`,
+  country: sql`c.country`,
+  timezone: sql`c.timezone`,
+  language: sql`c.language`,
+  lifecycle_stage: sql`c.lifecycle_stage`,
+  tags: sql`c.tags`,
+  created_at: sql`c.created_at`,
+  lifecycle_changed_at: sql`c.lifecycle_changed_at`,
+};
+
+const ENGAGEMENT_COLUMNS: Record<string, SQL> = {
+  last_inbound_at: sql`e.last_inbound_at`,
+  last_read_at: sql`e.last_read_at`,
+  last_click_at: sql`e.last_click_at`,
+  last_sent_at: sql`e.last_sent_at`,
+  last_delivered_at: sql`e.last_delivered_at`,
+  first_purchase_at: sql`e.first_purchase_at`,
+  last_purchase_at: sql`e.last_purchase_at`,
+  last_engaged_at: sql`e.last_engaged_at`,
+  // A contact without an engagement row has received, read and bought nothing: 0, not unknown.
+  received_30d: sql`coalesce(e.received_30d, 0)`,
+  read_30d: sql`coalesce(e.read_30d, 0)`,
+  replied_30d: sql`coalesce(e.replied_30d, 0)`,
+  received_90d: sql`coalesce(e.received_90d, 0)`,
+  read_90d: sql`coalesce(e.read_90d, 0)`,
+  replied_90d: sql`coalesce(e.replied_90d, 0)`,
+  purchases_count: sql`coalesce(e.purchases_count, 0)`,
+  purchases_total: sql`coalesce(e.purchases_total, 0)`,
+  read_rate_90d: sql`(case when e.received_90d > 0 then e.read_90d::numeric / e.received_90d end)`,
+  reply_rate_90d: sql`(case when e.received_90d > 0 then e.replied_90d::numeric / e.received_90d end)`,
+};
+
+function compileField(field: string, type: ValueType, op: string, value: CondValue, env: Env, state: State): SQL {
+  if (field === 'unreachable') {
+    const col = sql`(c.unreachable_at is not null)`;
+    if (op === 'exists') return sql`true`;
+    if (op === 'not_exists') return sql`false`;
+    return op === 'eq' ? sql`${col} = ${value as boolean}` : sql`${col} <> ${value as boolean}`;
+  }
+  if (field.startsWith('engagement.')) {
+    state.usesEngagement = true;
+    return compileScalar(ENGAGEMENT_COLUMNS[field.slice('engagement.'.length)]!, type, op, value, env);
+  }
+  const col = CONTACT_COLUMNS[field]!;
+  if (type === 'tags') return compileTags(col, op, value);
+  return compileScalar(col, type, op, value, env);
+}
+
+function compileTags(col: SQL, op: string, value: CondValue): SQL {
+  switch (op) {
+    case 'contains':
+      return sql`${col} @> array[${value as string}]::text[]`;
+    case 'not_contains':
+      return sql`not (${col} @> array[${value as string}]::text[])`;
+    case 'contains_any':
+      return sql`${col} && ${param(value as string[])}::text[]`;
+    case 'contains_all':
+      return sql`${col} @> ${param(value as string[])}::text[]`;
+    case 'exists':
+      return sql`cardinality(${col}) > 0`;
+    default:
+      return sql`cardinality(${col}) = 0`;
+  }
+}
+
+const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+
+/** A scalar column (text, number, boolean, timestamp) against an operator. */
+function compileScalar(col: SQL, type: ValueType, op: string, value: CondValue, env: Env): SQL {
+  if (op === 'exists') return sql`(${col} is not null)`;
+  if (op === 'not_exists') return sql`(${col} is null)`;
+  if (type === 'timestamp') return compileTimestamp(col, op, value, env);
+  const cast = type === 'number' ? sql`::numeric` : type === 'boolean' ? sql`::boolean` : sql`::text`;
+  const arrCast = type === 'number' ? sql`::numeric[]` : sql`::text[]`;
+  switch (op) {
+    case 'eq':
+      return sql`${col} = ${value}${cast}`;
+    case 'neq':
+      return sql`${col} is distinct from ${value}${cast}`;
+    case 'in':
+      return sql`${col} = any(${param(value)}${arrCast})`;
+    case 'not_in':
+      return sql`(${col} is null or ${col} <> all(${param(value)}${arrCast}))`;
+    case 'contains':
+      return sql`${col} ilike ${`%${escapeLike(value as string)}%`}`;
+    case 'starts_with':
+      return sql`${col} ilike ${`${escapeLike(value as string)}%`}`;
+    case 'gt':
+      return sql`${col} > ${value}::numeric`;
+    case 'gte':
+      return sql`${col} >= ${value}::numeric`;
+    case 'lt':
+      return sql`${col} < ${value}::numeric`;
+    case 'lte':
+      return sql`${col} <= ${value}::numeric`;
+    case 'between': {
+      const [lo, hi] = value as [number, number];
+      return sql`${col} between ${lo}::numeric and ${hi}::numeric`;
+    }
+  }
+  throw rulesError('rules', `operator ${op} is not supported here`);
+}
+
+/** The instant a date (local midnight) or timestamp value stands for. */
+function instantOf(v: string, env: Env): Date {
+  return v.length === 10 ? localMidnight(v, env.zone) : new Date(v);
+}
+
+function compileTimestamp(col: SQL, op: string, value: CondValue, env: Env): SQL {
+  const ts = (d: Date): SQL => sql`${d.toISOString()}::timestamptz`;
+  switch (op) {
+    case 'before':
+      return sql`${col} < ${ts(instantOf(value as string, env))}`;
+    case 'after': {
+      const v = value as string;
+      // "after 2026-03-01" means from the next local day on; after a timestamp means later than it.
+      return v.length === 10 ? sql`${col} >= ${ts(localMidnight(addDays(v, 1), env.zone))}` : sql`${col} > ${ts(new Date(v))}`;
+    }
+    case 'between': {
+      const [lo, hi] = value as [string, string];
+      const end = hi.length === 10 ? sql`${col} < ${ts(localMidnight(addDays(hi, 1), env.zone))}` : sql`${col} <= ${ts(new Date(hi))}`;
+      return sql`(${col} >= ${ts(instantOf(lo, env))} and ${end})`;
+    }
+    case 'in_last_days':
+      return sql`${col} >= ${ts(localMidnight(addDays(env.today, 1 - (value as number)), env.zone))}`;
+    case 'not_in_last_days':
+      return sql`(${col} is null or ${col} < ${ts(localMidnight(addDays(env.today, 1 - (value as number)), env.zone))})`;
+    case 'in_next_days':
+      return sql`(${col} >= ${ts(env.now)} and ${col} < ${ts(localMidnight(addDays(env.today, value as number), env.zone))})`;
+    case 'anniversary_within_days':
+      return sql`to_char(${col} at time zone ${env.zone}, 'MM-DD') = any(${param(anniversaryKeys(env.today, value as number))}::text[])`;
+  }
+  throw rulesError('rules', `operator ${op} is not supported for timestamps`);
+}
+
+/** Custom attributes: equality through the GIN index (`@>`), everything else on the typed value. */
+function compileAttribute(key: string, type: ValueType, op: string, value: CondValue, env: Env): SQL {
+  const contains = (v: unknown): SQL => sql`c.attributes @> ${JSON.stringify({ [key]: v })}::jsonb`;
+  const raw = sql`(c.attributes ->> ${key})`;
+  if (op === 'exists') return sql`(c.attributes -> ${key}) is not null and jsonb_typeof(c.attributes -> ${key}) <> 'null'`;
+  if (op === 'not_exists') return sql`((c.attributes -> ${key}) is null or jsonb_typeof(c.attributes -> ${key}) = 'null')`;
+  if (type === 'text' || type === 'number' || type === 'boolean') {
+    if (op === 'eq') return contains(value);
+    if (op === 'neq') return sql`not (${contains(value)})`;
+    if (op === 'in') return sql`(${sql.join((value as unknown[]).map(contains), sql` or `)})`;
+    if (op === 'not_in') return sql`not (${sql.join((value as unknown[]).map(contains), sql` or `)})`;
+  }
+  if (type === 'text') return compileScalar(raw, 'text', op, value, env);
+  if (type === 'number') {
+    // Values are type-checked on write; the guard keeps one odd legacy value from failing the query.
+    const num = sql`(case when jsonb_typeof(c.attributes -> ${key}) = 'number' then (c.attributes ->> ${key})::numeric end)`;
+    return compileScalar(num, 'number', op, value, env);
+  }
+  if (type === 'date') return compileDateAttribute(raw, op, value, env);
+  throw rulesError('rules', `operator ${op} is not supported for ${type} attributes`);
+}
+
+/** Date attributes are 'YYYY-MM-DD' strings, so calendar comparisons are string comparisons. */
+function compileDateAttribute(raw: SQL, op: string, value: CondValue, env: Env): SQL {
+  const d = (v: string): SQL => sql`${v.slice(0, 10)}::text`;
+  switch (op) {
+    case 'before':
+      return sql`${raw} < ${d(value as string)}`;
+    case 'after':
+      return sql`${raw} > ${d(value as string)}`;
+    case 'between': {
+      const [lo, hi] = value as [string, string];
+      return sql`${raw} between ${d(lo)} and ${d(hi)}`;
+    }
+    case 'in_last_days':
+      return sql`${raw} between ${addDays(env.today, 1 - (value as number))}::text and ${env.today}::text`;
+    case 'not_in_last_days':
+      return sql`(${raw} is null or ${raw} < ${addDays(env.today, 1 - (value as number))}::text or ${raw} > ${env.today}::text)`;
+    case 'in_next_days':
+      return sql`${raw} between ${env.today}::text and ${addDays(env.today, (value as number) - 1)}::text`;
+    case 'anniversary_within_days':
+      return sql`substr(${raw}, 6, 5) = any(${param(anniversaryKeys(env.today, value as number))}::text[])`;
+  }
+  throw rulesError('rules', `operator ${op} is not supported for dates`);
+}
+
+function compileConsent(node: Extract<SegmentNode, { kind: 'consent' }>, env: Env): SQL {
+  const topicId = env.topicIds.get(node.topic);
+  if (!topicId) throw rulesError(`${node.path}.consent.topic`, `${JSON.stringify(node.topic)} is not a topic key of this workspace`);
+  if (node.status === 'none') return sql`not exists (select 1 from consent_state s where s.contact_id = c.id and s.topic_id = ${topicId})`;
+  const extra: SQL[] = [];
+  if (node.sources) extra.push(sql`and s.source = any(${param(node.sources)}::text[])`);
+  if (node.inLastDays !== null) extra.push(sql`and s.since >= ${localMidnight(addDays(env.today, 1 - node.inLastDays), env.zone).toISOString()}::timestamptz`);
+  return sql`c.id in (select s.contact_id from consent_state s where s.workspace_id = ${env.workspaceId} and s.topic_id = ${topicId} and s.status = ${node.status} ${sql.join(extra, sql` `)})`;
+}
+
+function compileEvent(node: Extract<SegmentNode, { kind: 'event' }>, env: Env): SQL {
+  const conds: SQL[] = [sql`ev.workspace_id = ${env.workspaceId}`, sql`ev.type = ${node.type}`];
+  if (node.product) conds.push(sql`ev.products @> array[${node.product}]::text[]`);
+  if (node.properties) conds.push(sql`ev.properties @> ${JSON.stringify(node.properties)}::jsonb`);
+  if (node.withinDays !== null) conds.push(sql`ev.occurred_at >= ${localMidnight(addDays(env.today, 1 - node.withinDays), env.zone).toISOString()}::timestamptz`);
+  const having: SQL[] = [];
+  if (node.minCount > 1) having.push(sql`count(*) >= ${node.minCount}`);
+  if (node.maxCount !== null) having.push(sql`count(*) <= ${node.maxCount}`);
+  if (node.minAmount !== null) having.push(sql`coalesce(sum(ev.amount), 0) >= ${node.minAmount}::numeric`);
+  const where = sql.join(conds, sql` and `);
+  if (having.length === 0) return sql`c.id in (select ev.contact_id from contact_events ev where ${where})`;
+  return sql`c.id in (select ev.contact_id from contact_events ev where ${where} group by ev.contact_id having ${sql.join(having, sql` and `)})`;
+}
+
+function compileBroadcast(node: Extract<SegmentNode, { kind: 'broadcast' }>, env: Env): SQL {
+  const base = sql`m.workspace_id = ${env.workspaceId} and m.broadcast_id = ${node.id}::uuid and m.direction = 'out'`;
+  switch (node.interaction) {
+    case 'sent':
+      return sql`c.id in (select m.contact_id from messages m where ${base})`;
+    case 'received':
+      return sql`c.id in (select m.contact_id from messages m where ${base} and m.status_rank >= 3)`;
+    case 'read':
+      return sql`c.id in (select m.contact_id from messages m where ${base} and m.status_rank >= 4)`;
+    case 'not_read':
+      return sql`c.id in (select m.contact_id from messages m where ${base} group by m.contact_id having max(m.status_rank) < 4)`;
+    case 'replied':
+      // A reply is any inbound message from the person within 72 hours of the broadcast message.
+      return sql`c.id in (select m.contact_id from messages m join messages r on r.workspace_id = m.workspace_id and r.contact_id = m.contact_id
+        and r.direction = 'in' and r.sent_at > m.sent_at and r.sent_at <= m.sent_at + interval '72 hours' where ${base})`;
+  }
+}
+
+function compileSegmentRef(node: Extract<SegmentNode, { kind: 'segment' }>, env: Env, state: State, stack: string[]): SQL {
+  if (stack.includes(node.id)) throw rulesError(`${node.path}.segment`, 'segments refer to each other in a loop');
+  const seg = env.segments.get(node.id);
+  if (!seg) throw rulesError(`${node.path}.segment`, 'no saved segment or list with this id');
+  if (seg.kind === 'static') return sql`c.id in (select sm.contact_id from segment_members sm where sm.segment_id = ${node.id}::uuid)`;
+  if (stack.length >= 3) throw rulesError(`${node.path}.segment`, 'segments nest more than 3 levels deep');
+  return compileNode(seg.node!, env, state, [...stack, node.id]);
+}
