@@ -78,7 +78,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
       if (role === 'start' && (await isSandboxWanted(runtime, config.sandbox))) sandbox = await startSandbox(runtime, wiring, url, log);
     }
     if (role !== 'api') {
-      worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps() });
+      worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps(log) });
       webhookPoller = startPoller({ name: 'webhooks', idleMs: 200, log, yieldRatio: database.kind === 'pglite' || role === 'start' ? 1 : 0, run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now() }) });
       // Opt-out confirmations, welcomes and opt-in confirmations.
       outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: 1, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now() }) });

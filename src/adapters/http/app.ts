@@ -24,6 +24,8 @@ import { messageRoutes } from './routes/messages.routes.js';
 import { contactRoutes } from './routes/contacts.routes.js';
 import { webhookRoutes, type WebhookIntakeDeps } from './routes/webhooks.routes.js';
 import { segmentRoutes } from './routes/segments.routes.js';
+import { eventRoutes } from './routes/events.routes.js';
+import { lifecycleRoutes } from './routes/lifecycle.routes.js';
 import { topicRoutes } from './routes/topics.routes.js';
 import { optOutRoutes } from './routes/opt-out.routes.js';
 import { importRoutes } from './routes/imports.routes.js';
@@ -122,6 +124,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   contactRoutes(app, featureDeps);
   topicRoutes(app, featureDeps);
   segmentRoutes(app, featureDeps);
+  eventRoutes(app, featureDeps);
+  lifecycleRoutes(app, featureDeps);
   optOutRoutes(app, featureDeps);
   importRoutes(app, featureDeps);
   optinRoutes(app, featureDeps);

@@ -11,6 +11,11 @@ export interface Sweep {
   everyMs: number;
   /** Runs inside a transaction that holds the sweep's advisory lock; returns counts to log. */
   run(db: Db, now: Date): Promise<Record<string, number>>;
+  /**
+   * Long sweeps (bulk runs over a million contacts) manage their own short transactions and
+   * their own exclusivity (a lease row); the runner then calls them outside any transaction.
+   */
+  standalone?: boolean;
 }
 
 /** A started runner. */
@@ -32,6 +37,11 @@ export function startSweepRunner(deps: { db: Db; log: Logger; clock: Clock; swee
 
   async function runOne(s: Sweep): Promise<void> {
     try {
+      if (s.standalone) {
+        const counts = await s.run(deps.db, deps.clock.now());
+        if (Object.values(counts).some((n) => n > 0)) deps.log.info({ sweep: s.name, ...counts }, 'sweep changed rows');
+        return;
+      }
       await deps.db.transaction(async (tx) => {
         const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext(${`greenlist.sweep.${s.name}`})) as ok`);
         if (!lock?.ok) return;

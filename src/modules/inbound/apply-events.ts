@@ -1,3 +1,4 @@
+import { param, sql } from 'drizzle-orm';
 import type { Db, Log } from '../context.js';
 import { SYSTEM_ACTOR } from '../context.js';
 import { recordAudit } from '../audit/index.js';
@@ -6,6 +7,9 @@ import { recordInboundMessage, recordStatuses, touchServiceWindow } from '../mes
 import { applyNumberHealth, findNumbersByMetaIds } from '../numbers/index.js';
 import { applyTemplateQuality, applyTemplateStatus } from '../templates/index.js';
 import { applyOptinKeyword } from '../optin/index.js';
+import { noteInboundEngagement, noteStatusEngagement } from '../engagement/index.js';
+import { evaluateLifecycleFor } from '../lifecycle/index.js';
+import { queryRowsOf } from '../sql.js';
 import type { InboundMessageEvent, StatusEvent, WebhookEvent } from './inbound.events.js';
 import { applyOptOutSignals, captureReasonIfAsked, optOutRules, type OptOutRules } from './opt-out.js';
 
@@ -25,12 +29,19 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
   // covers a failed intake step. START is only handled here: it is never urgent.
   const rules = optOutRules(db);
   await applyOptOutSignals(db, events, now, log, { includeStart: true, numbers, rules });
+  // People whose lifecycle stage may change right now: they wrote, opted out, or stopped marketing.
+  const touched = new Map<string, Set<string>>();
+  const touch = (workspaceId: string, waId: string): void => void (touched.get(workspaceId) ?? touched.set(workspaceId, new Set()).get(workspaceId)!).add(waId);
+  const inbound = new Map<string, { contactId: string; at: Date }[]>();
   for (const ev of events) {
     switch (ev.kind) {
       case 'message': {
         const n = numberOf(ev.phoneNumberId);
-        if (n) await applyInboundMessage(db, n, ev, now, rules);
-        else log.warn({ phoneNumberId: ev.phoneNumberId }, 'inbound message for a number that is not connected; ignored');
+        if (n) {
+          const fresh = await applyInboundMessage(db, n, ev, now, rules);
+          if (fresh) (inbound.get(n.workspaceId) ?? inbound.set(n.workspaceId, []).get(n.workspaceId)!).push({ contactId: fresh, at: ev.at });
+          touch(n.workspaceId, ev.waId);
+        } else log.warn({ phoneNumberId: ev.phoneNumberId }, 'inbound message for a number that is not connected; ignored');
         break;
       }
       case 'status': {
@@ -39,6 +50,7 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
         const list = statuses.get(n.workspaceId) ?? [];
         list.push(ev);
         statuses.set(n.workspaceId, list);
+        if (ev.status === 'failed' && ev.errorCodes.includes(131050) && ev.recipientWaId) touch(n.workspaceId, ev.recipientWaId);
         break;
       }
       case 'template_status':
@@ -54,6 +66,7 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
         const n = numberOf(ev.phoneNumberId);
         if (!n || !ev.waId) break;
         const contact = await findOrCreateContactByWaId(db, n.workspaceId, ev.waId, undefined, now);
+        touch(n.workspaceId, ev.waId);
         await recordAudit(
           { db, workspaceId: n.workspaceId, actor: SYSTEM_ACTOR, now, log },
           { action: `contact.whatsapp_marketing_${ev.value === 'stop' ? 'stopped' : 'resumed'}`, targetType: 'contact', targetId: contact.id, details: { category: ev.category, at: ev.at.toISOString() } },
@@ -68,18 +81,25 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
     }
   }
   for (const [workspaceId, list] of statuses) {
-    await recordStatuses(
+    const fresh = await recordStatuses(
       db,
       workspaceId,
       list.map((s) => ({ wamid: s.wamid, status: s.status, occurredAt: s.at, recipientWaId: s.recipientWaId, errorCode: s.errorCodes[0] ?? null, callbackData: s.callbackData, pricing: s.pricing })),
     );
+    await noteStatusEngagement(db, workspaceId, fresh, now);
+  }
+  for (const [workspaceId, items] of inbound) await noteInboundEngagement(db, workspaceId, items, now);
+  for (const [workspaceId, waIds] of touched) {
+    const rows = await queryRowsOf<{ id: string }>(db, sql`select id from contacts where workspace_id = ${workspaceId} and wa_id = any(${param([...waIds])}::text[])`);
+    await evaluateLifecycleFor(db, workspaceId, rows.map((r) => r.id), now);
   }
 }
 
-async function applyInboundMessage(db: Db, n: { id: string; workspaceId: string }, ev: InboundMessageEvent, now: Date, rules: OptOutRules): Promise<void> {
+/** Applies one inbound message; returns the contact's id when the message was new (not a replay). */
+async function applyInboundMessage(db: Db, n: { id: string; workspaceId: string }, ev: InboundMessageEvent, now: Date, rules: OptOutRules): Promise<string | null> {
   if (ev.type === 'system' && ev.newWaId) {
     await moveContactNumber(db, n.workspaceId, ev.waId, ev.newWaId, now);
-    return;
+    return null;
   }
   const contact = await findOrCreateContactByWaId(db, n.workspaceId, ev.waId, ev.profileName, now);
   const isNew = await recordInboundMessage(db, {
@@ -96,10 +116,11 @@ async function applyInboundMessage(db: Db, n: { id: string; workspaceId: string 
   });
   // Every message the user sends (re)opens the 24 h customer-service window; reactions and
   // unsupported types count too, as Meta counts any user message.
-  if (!isNew) return;
+  if (!isNew) return null;
   await touchServiceWindow(db, { workspaceId: n.workspaceId, numberId: n.id, waId: ev.waId, at: ev.at });
-  if (ev.type !== 'text' && ev.type !== 'button' && ev.type !== 'interactive') return;
+  if (ev.type !== 'text' && ev.type !== 'button' && ev.type !== 'interactive') return contact.id;
   const keywordCtx = { workspaceId: n.workspaceId, numberId: n.id, contactId: contact.id, waId: ev.waId, wamid: ev.wamid, text: ev.body, replyId: ev.replyId, at: ev.at, now };
-  if (await applyOptinKeyword(db, keywordCtx)) return;
+  if (await applyOptinKeyword(db, keywordCtx)) return contact.id;
   if (ev.type === 'text') await captureReasonIfAsked(db, rules, { workspaceId: n.workspaceId, contactId: contact.id, wamid: ev.wamid, text: ev.body, at: ev.at });
+  return contact.id;
 }

@@ -54,15 +54,15 @@ export interface StatusRecord {
 /**
  * Stores status events (duplicates collapse on wamid + status) and applies new ones to the
  * message log: rank only rises, the first failure is kept, and every raw event stays.
- * Safe in any order and under replays.
+ * Safe in any order and under replays. Returns the events that were new.
  */
-export async function recordStatuses(db: Db, workspaceId: string, statuses: StatusRecord[]): Promise<number> {
-  if (statuses.length === 0) return 0;
+export async function recordStatuses(db: Db, workspaceId: string, statuses: StatusRecord[]): Promise<NewStatusEvent[]> {
+  if (statuses.length === 0) return [];
   const inserted = await db
     .insert(messageStatusEvents)
     .values(statuses.map((s) => ({ workspaceId, ...s })))
     .onConflictDoNothing()
-    .returning({ wamid: messageStatusEvents.wamid });
+    .returning({ wamid: messageStatusEvents.wamid, status: messageStatusEvents.status, occurredAt: messageStatusEvents.occurredAt, errorCode: messageStatusEvents.errorCode });
   const wamids = [...new Set(inserted.map((r) => r.wamid))];
   // A send whose HTTP answer was lost has no wamid yet; its callback data identifies it.
   const withCallback = statuses.filter((s) => s.callbackData);
@@ -73,7 +73,15 @@ export async function recordStatuses(db: Db, workspaceId: string, statuses: Stat
       where m.workspace_id = ${workspaceId} and m.wamid is null and m.direction = 'out' and m.callback_data = x.callback_data`);
   }
   if (wamids.length > 0) await reconcileMessageStatus(db, workspaceId, wamids);
-  return inserted.length;
+  return inserted;
+}
+
+/** A status event stored for the first time (replays return nothing). */
+export interface NewStatusEvent {
+  wamid: string;
+  status: string;
+  occurredAt: Date;
+  errorCode: number | null;
 }
 
 /**

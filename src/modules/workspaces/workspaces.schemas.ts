@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../../lib/phone/index.js';
 import { ROLES, SLUG_PATTERN } from './workspaces.rules.js';
 
 /** Role field shared by users and API keys. */
@@ -23,16 +24,6 @@ export const createWorkspaceIn = z.strictObject({
 const keywordList = z.array(z.string().trim().min(1).max(40)).max(200);
 
 const days = z.int().min(1).max(3650);
-
-/** True for IANA zone names the runtime's ICU data knows. */
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Known workspace settings are checked; other keys pass through (future features add their own).

@@ -19,6 +19,7 @@ import {
   updateContact,
   updateContactIn,
 } from '../../../modules/contacts/index.js';
+import { evaluateLifecycleFor } from '../../../modules/lifecycle/index.js';
 import { consentEventIn, consentEventOut, consentViewOut, getContactConsent, recordContactConsent } from '../../../modules/consent/index.js';
 import { eraseContact, exportContact } from '../../../modules/privacy/index.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
@@ -83,7 +84,12 @@ export function contactRoutes(app: FastifyInstance, deps: RequestDeps): void {
     { config: write, schema: { tags: ['consent'], summary: 'Record a consent grant or withdrawal with its evidence', params: idParams, body: consentEventIn, response: { 201: consentEventOut } } },
     (req, reply) => {
       checkId(req.params.id);
-      return runMutation(req, reply, deps, 201, (ctx) => recordContactConsent(ctx, req.params.id, req.body));
+      return runMutation(req, reply, deps, 201, async (ctx) => {
+        const event = await recordContactConsent(ctx, req.params.id, req.body);
+        // Subscribing starts onboarding; withdrawing the last topic churns the contact: now, not at the next run.
+        await evaluateLifecycleFor(ctx.db, ctx.workspaceId, [req.params.id], ctx.now);
+        return event;
+      });
     },
   );
   r.post('/api/v1/attributes', { config: write, schema: { tags, summary: 'Define a custom contact attribute and its type', body: attributeDefinitionIn, response: { 201: attributeDefinitionOut } } }, (req, reply) =>

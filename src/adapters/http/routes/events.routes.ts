@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { notFound } from '../../../lib/errors.js';
+import { contactEventOut, engagementOut, getContactEngagement, listContactEvents, recordEvents, recordEventsIn, recordEventsOut } from '../../../modules/engagement/index.js';
+import { evaluateLifecycleFor, getContactLifecycle } from '../../../modules/lifecycle/index.js';
+import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
+import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
+
+const checkId = (id: string): void => {
+  if (!isUuid(id)) throw notFound('contact', id);
+};
+
+const lifecycleOut = z.object({
+  stage: z.string(),
+  changed_at: z.string().nullable(),
+  transitions: z.array(z.object({ from: z.string(), to: z.string(), reason: z.string(), at: z.string() })),
+});
+
+/** Customer events in, and what Greenlist knows about a contact's engagement and lifecycle. */
+export function eventRoutes(app: FastifyInstance, deps: RequestDeps): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const read = { permission: 'contacts:read' as const };
+  const write = { permission: 'contacts:write' as const };
+  r.post(
+    '/api/v1/events',
+    { config: write, schema: { tags: ['events'], summary: 'Record customer events (one, or { events: [...] } up to 1,000); resends with the same idempotency_key count once', body: recordEventsIn, response: { 200: recordEventsOut } } },
+    (req, reply) =>
+      runMutation(req, reply, deps, 200, async (ctx) => {
+        const { contactIds, ...out } = await recordEvents(ctx, req.body);
+        // A purchase can make someone active or loyal now, not at the next bulk run.
+        await evaluateLifecycleFor(ctx.db, ctx.workspaceId, contactIds, ctx.now);
+        return out;
+      }),
+  );
+  r.get('/api/v1/contacts/:id/events', { config: read, schema: { tags: ['events'], summary: "A contact's customer events, newest first", params: idParams, querystring: pageQuery, response: { 200: pageOf(contactEventOut) } } }, (req) => {
+    checkId(req.params.id);
+    return listContactEvents(ctxOf(req, deps), req.params.id, { limit: req.query.limit, cursor: req.query.cursor });
+  });
+  r.get('/api/v1/contacts/:id/engagement', { config: read, schema: { tags: ['events'], summary: 'Engagement: last inbound, read, click, purchase; 30/90-day counts and rates', params: idParams, response: { 200: engagementOut } } }, (req) => {
+    checkId(req.params.id);
+    return getContactEngagement(ctxOf(req, deps), req.params.id);
+  });
+  r.get('/api/v1/contacts/:id/lifecycle', { config: read, schema: { tags: ['lifecycle'], summary: 'Lifecycle stage and every transition with its reason', params: idParams, response: { 200: lifecycleOut } } }, (req) => {
+    checkId(req.params.id);
+    return getContactLifecycle(ctxOf(req, deps), req.params.id);
+  });
+}

@@ -1,0 +1,126 @@
+import { and, desc, eq, param, sql, type SQL } from 'drizzle-orm';
+import { notFound } from '../../lib/errors.js';
+import type { Ctx, Db } from '../context.js';
+import { contacts } from '../contacts/contacts.tables.js';
+import { idRangeSql, type IdRange } from '../engagement/index.js';
+import { getWorkspaceSettings } from '../workspaces/index.js';
+import { queryRowsOf } from '../sql.js';
+import { lifecycleThresholds, type LifecycleThresholds } from './lifecycle.rules.js';
+import { lifecycleTransitions } from './lifecycle.tables.js';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The stage rules, as one CASE over the contact, its engagement row and its consent summary.
+ * Order matters: being unreachable or opted out of everything ends the relationship (churned);
+ * an archived contact stays archived until it engages again; a fresh subscriber is onboarding;
+ * then engagement recency decides between active/loyal/reactivating, at risk and dormant.
+ * Returns text[2]: the stage and the reason recorded with a transition.
+ */
+function stageCase(t: LifecycleThresholds, now: Date): SQL {
+  const ago = (days: number): SQL => sql`${new Date(now.getTime() - days * DAY_MS).toISOString()}::timestamptz`;
+  const day = (col: SQL): SQL => sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD')`;
+  const engagedRecently = sql`e.last_engaged_at >= ${ago(t.activeDays)}`;
+  return sql`case
+    when k.unreachable_at is not null then array['churned', 'number is not on WhatsApp (marked unreachable)']
+    when coalesce(cs.any_withdrawn, false) and not coalesce(cs.any_granted, false) then array['churned', 'opted out of every topic']
+    when k.old = 'archived' and (e.last_engaged_at is null or e.last_engaged_at <= k.changed_at) then array['archived', 'archived; no engagement since']
+    when ${t.autoArchive} and k.old = 'dormant' and e.last_sent_at > k.changed_at and e.last_sent_at <= ${ago(t.archiveAfterDays)}
+         and (e.last_engaged_at is null or e.last_engaged_at < e.last_sent_at)
+      then array['archived', 'stayed dormant through the win-back message of ' || ${day(sql`e.last_sent_at`)}]
+    when cs.joined_at >= ${ago(t.onboardingDays)} and k.old in ('new', 'onboarding', 'churned')
+      then array['onboarding', 'subscribed on ' || ${day(sql`cs.joined_at`)}]
+    when ${engagedRecently} and k.old in ('dormant', 'archived')
+      then array['reactivating', 'engaged again on ' || ${day(sql`e.last_engaged_at`)} || ' after being ' || k.old]
+    when ${engagedRecently} and k.old = 'reactivating' and k.changed_at >= ${ago(t.reactivatingDays)}
+      then array['reactivating', 'back since ' || ${day(sql`k.changed_at`)}]
+    when ${engagedRecently} and (e.purchases_count >= ${t.loyalMinPurchases} or e.replied_90d >= ${t.loyalMinReplies90d})
+      then array['loyal', e.purchases_count || ' purchases, ' || e.replied_90d || ' replies in 90 days']
+    when ${engagedRecently} then array['active', 'last engaged on ' || ${day(sql`e.last_engaged_at`)}]
+    when not coalesce(cs.any_granted, false) and e.last_engaged_at is null then array['new', 'no consent and no engagement yet']
+    when coalesce(e.last_engaged_at, cs.joined_at, k.created_at) >= ${ago(t.dormantDays)}
+      then array['at_risk', case when e.last_engaged_at is null then 'no engagement since joining on ' || ${day(sql`coalesce(cs.joined_at, k.created_at)`)}
+                                 else 'last engaged on ' || ${day(sql`e.last_engaged_at`)} end || ' (quiet for more than ${sql.raw(String(t.activeDays))} days)']
+    else array['dormant', case when e.last_engaged_at is null then 'never engaged since joining on ' || ${day(sql`coalesce(cs.joined_at, k.created_at)`)}
+                               else 'nothing read, replied or bought since ' || ${day(sql`e.last_engaged_at`)} end || ' (dormant after ${sql.raw(String(t.dormantDays))} days)']
+  end`;
+}
+
+/**
+ * Re-evaluates the stage of the selected contacts in one statement: computes each stage, moves
+ * the ones that changed and records every transition with its reason. `selection` is a
+ * condition on `c` (an id range for bulk runs, an id list for immediate re-evaluation).
+ */
+async function evaluateSelection(db: Db, workspaceId: string, selection: SQL, t: LifecycleThresholds, now: Date): Promise<{ evaluated: number; changed: number; byStage: Record<string, number> }> {
+  const rows = await queryRowsOf<{ to_stage: string | null; n: number }>(
+    db,
+    sql`
+    with k as (
+      select c.id, c.lifecycle_stage as old, coalesce(c.lifecycle_changed_at, c.created_at) as changed_at, c.unreachable_at, c.created_at
+      from contacts c where c.workspace_id = ${workspaceId} and ${selection}
+    ),
+    cs as (
+      select s.contact_id, bool_or(s.status = 'granted') as any_granted, bool_or(s.status = 'withdrawn') as any_withdrawn,
+             min(s.since) filter (where s.status = 'granted') as joined_at
+      from consent_state s where s.workspace_id = ${workspaceId} and s.contact_id in (select id from k) group by s.contact_id
+    ),
+    x as (
+      select k.id, k.old, ${stageCase(t, now)} as verdict
+      from k left join contact_engagement e on e.contact_id = k.id left join cs on cs.contact_id = k.id
+    ),
+    moved as (
+      update contacts c set lifecycle_stage = x.verdict[1], lifecycle_changed_at = ${now.toISOString()}::timestamptz
+      from x where c.id = x.id and x.verdict[1] <> x.old
+      returning c.id, x.old, x.verdict
+    ),
+    logged as (
+      insert into lifecycle_transitions (workspace_id, contact_id, from_stage, to_stage, reason, occurred_at)
+      select ${workspaceId}::uuid, id, old, verdict[1], verdict[2], ${now.toISOString()}::timestamptz from moved
+      returning to_stage
+    )
+    select to_stage, count(*)::int as n from logged group by to_stage
+    union all select null, count(*)::int from k`,
+  );
+  const byStage: Record<string, number> = {};
+  let evaluated = 0;
+  for (const r of rows) {
+    if (r.to_stage === null) evaluated = r.n;
+    else byStage[r.to_stage] = r.n;
+  }
+  return { evaluated, changed: Object.values(byStage).reduce((a, b) => a + b, 0), byStage };
+}
+
+/**
+ * Re-evaluates a few contacts now, inside the caller's transaction: after an inbound message,
+ * a purchase or an opt-out, the stage should not wait for the next bulk run.
+ */
+export async function evaluateLifecycleFor(db: Db, workspaceId: string, contactIds: string[], now: Date): Promise<number> {
+  if (contactIds.length === 0) return 0;
+  const t = lifecycleThresholds(await getWorkspaceSettings(db, workspaceId));
+  return (await evaluateSelection(db, workspaceId, sql`c.id = any(${param(contactIds)}::uuid[])`, t, now)).changed;
+}
+
+/** Re-evaluates one chunk of a bulk run (contacts with ids in `range`). */
+export async function evaluateLifecycleChunk(db: Db, workspaceId: string, range: IdRange, t: LifecycleThresholds, now: Date): Promise<{ evaluated: number; changed: number; byStage: Record<string, number> }> {
+  return evaluateSelection(db, workspaceId, idRangeSql(sql`c.id`, range), t, now);
+}
+
+/** A contact's current stage and its transitions, newest first. */
+export async function getContactLifecycle(ctx: Ctx, contactId: string): Promise<{ stage: string; changed_at: string | null; transitions: { from: string; to: string; reason: string; at: string }[] }> {
+  const [c] = await ctx.db
+    .select({ stage: contacts.lifecycleStage, changedAt: contacts.lifecycleChangedAt })
+    .from(contacts)
+    .where(and(eq(contacts.id, contactId), eq(contacts.workspaceId, ctx.workspaceId)));
+  if (!c) throw notFound('contact', contactId);
+  const rows = await ctx.db
+    .select()
+    .from(lifecycleTransitions)
+    .where(and(eq(lifecycleTransitions.contactId, contactId), eq(lifecycleTransitions.workspaceId, ctx.workspaceId)))
+    .orderBy(desc(lifecycleTransitions.id))
+    .limit(200);
+  return {
+    stage: c.stage,
+    changed_at: c.changedAt ? c.changedAt.toISOString() : null,
+    transitions: rows.map((r) => ({ from: r.fromStage, to: r.toStage, reason: r.reason, at: r.occurredAt.toISOString() })),
+  };
+}

@@ -1,0 +1,140 @@
+import { param, sql } from 'drizzle-orm';
+import { safeErrorMessage } from '../../lib/redact.js';
+import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
+import { recordAudit } from '../audit/index.js';
+import { recountEngagementWindows } from '../engagement/index.js';
+import { eraseContact } from '../privacy/index.js';
+import { getWorkspaceSettings } from '../workspaces/index.js';
+import { queryRowsOf } from '../sql.js';
+import { evaluateLifecycleChunk, evaluateLifecycleFor } from './lifecycle.service.js';
+import { hygieneThresholds, lifecycleThresholds } from './lifecycle.rules.js';
+import { closeMaintenanceRun, openMaintenanceRun, renewMaintenanceRun, runningError, type MaintenanceKind } from './maintenance.service.js';
+
+const DAY_MS = 86_400_000;
+
+/** Options for a bulk run: an already-opened run, and the time budget per transaction. */
+export interface RunOptions {
+  runId?: string;
+  /** Each chunk's transaction aims at this many ms: on PGlite a transaction holds the only connection, so webhook acks wait for it. */
+  chunkTargetMs?: number;
+}
+
+/** Opens a run now or says one is going (used by the API to answer 202 with the run's id). */
+export async function openRun(db: Db, workspaceId: string, kind: MaintenanceKind, now: Date): Promise<string> {
+  const id = await openMaintenanceRun(db, workspaceId, kind, now);
+  if (!id) throw runningError(kind);
+  return id;
+}
+
+async function withRun(db: Db, workspaceId: string, kind: MaintenanceKind, now: Date, log: Log, runId: string | undefined, body: (id: string, counts: Record<string, number>) => Promise<void>): Promise<Record<string, number>> {
+  const id = runId ?? (await openRun(db, workspaceId, kind, now));
+  const counts: Record<string, number> = {};
+  try {
+    await body(id, counts);
+    await closeMaintenanceRun(db, id, 'succeeded', counts, new Date());
+    await recordAudit({ db, workspaceId, actor: SYSTEM_ACTOR, now, log }, { action: `${kind}.run_finished`, targetType: 'maintenance_run', targetId: id, details: counts });
+    return counts;
+  } catch (err) {
+    log.warn({ kind, workspaceId, err: { message: safeErrorMessage(err) } }, 'maintenance run failed');
+    await closeMaintenanceRun(db, id, 'failed', counts, new Date()).catch(() => undefined);
+    throw err;
+  }
+}
+
+const add = (counts: Record<string, number>, key: string, n: number): void => {
+  if (n !== 0) counts[key] = (counts[key] ?? 0) + n;
+};
+
+/**
+ * Re-evaluates every contact of the workspace: recounts the engagement windows from the message
+ * log, then recomputes each stage and records transitions. Works in id-ordered chunks, each its
+ * own short transaction sized to a time budget, so webhooks keep flowing; the run's lease is
+ * renewed per chunk so only one process evaluates a workspace at a time.
+ */
+export async function runLifecycle(db: Db, workspaceId: string, now: Date, log: Log, opts: RunOptions = {}): Promise<Record<string, number>> {
+  const target = opts.chunkTargetMs ?? 100;
+  return withRun(db, workspaceId, 'lifecycle', now, log, opts.runId, async (id, counts) => {
+    const t = lifecycleThresholds(await getWorkspaceSettings(db, workspaceId));
+    let lo: string | null = null;
+    let size = 2000;
+    for (;;) {
+      const started = performance.now();
+      const done = await db.transaction(async (tx) => {
+        const [edge] = await queryRowsOf<{ id: string }>(
+          tx,
+          sql`select id from contacts where workspace_id = ${workspaceId} ${lo ? sql`and id > ${lo}::uuid` : sql``} order by id offset ${size - 1} limit 1`,
+        );
+        const range = { lo, hi: edge?.id ?? null };
+        add(counts, 'windows_recounted', await recountEngagementWindows(tx, workspaceId, range, now));
+        const r = await evaluateLifecycleChunk(tx, workspaceId, range, t, now);
+        add(counts, 'evaluated', r.evaluated);
+        add(counts, 'changed', r.changed);
+        for (const [stage, n] of Object.entries(r.byStage)) add(counts, `to_${stage}`, n);
+        await renewMaintenanceRun(tx, id, counts, new Date());
+        lo = edge?.id ?? null;
+        return !edge;
+      });
+      if (done) break;
+      const ms = performance.now() - started;
+      size = Math.max(200, Math.min(50_000, Math.round(size * Math.min(2, target / Math.max(ms, 1)))));
+    }
+  });
+}
+
+/**
+ * List hygiene: retires numbers WhatsApp keeps rejecting as not on WhatsApp (131026), archives
+ * dormant contacts who ignored a win-back message (when the workspace enables it), and erases the
+ * personal data of contacts opted out of everything longer than the retention period (their
+ * suppression entry stays). Idempotent: a second run changes nothing and reports zeros.
+ */
+export async function runHygiene(db: Db, workspaceId: string, now: Date, log: Log, opts: RunOptions = {}): Promise<Record<string, number>> {
+  return withRun(db, workspaceId, 'hygiene', now, log, opts.runId, async (id, counts) => {
+    const settings = await getWorkspaceSettings(db, workspaceId);
+    const h = hygieneThresholds(settings);
+    const l = lifecycleThresholds(settings);
+    await db.transaction(async (tx) => {
+      const marked = await queryRowsOf<{ id: string }>(
+        tx,
+        sql`update contacts c set unreachable_at = ${now.toISOString()}::timestamptz from contact_engagement e
+            where e.contact_id = c.id and c.workspace_id = ${workspaceId} and c.unreachable_at is null and e.undeliverable_streak >= ${h.unreachableAfterFailures}
+            returning c.id`,
+      );
+      add(counts, 'marked_unreachable', marked.length);
+      await evaluateLifecycleFor(tx, workspaceId, marked.map((m) => m.id), now);
+      if (l.autoArchive) {
+        const due = await queryRowsOf<{ id: string }>(
+          tx,
+          sql`select c.id from contacts c join contact_engagement e on e.contact_id = c.id
+              where c.workspace_id = ${workspaceId} and c.lifecycle_stage = 'dormant' and e.last_sent_at > coalesce(c.lifecycle_changed_at, c.created_at)
+                and e.last_sent_at <= ${new Date(now.getTime() - l.archiveAfterDays * DAY_MS).toISOString()}::timestamptz
+                and (e.last_engaged_at is null or e.last_engaged_at < e.last_sent_at)`,
+        );
+        await evaluateLifecycleFor(tx, workspaceId, due.map((d) => d.id), now);
+        const [archived] = await queryRowsOf<{ n: number }>(tx, sql`select count(*)::int as n from contacts where id = any(${param(due.map((d) => d.id))}::uuid[]) and lifecycle_stage = 'archived'`);
+        add(counts, 'archived', archived?.n ?? 0);
+      }
+      await renewMaintenanceRun(tx, id, counts, new Date());
+    });
+    if (h.purgeOptedOutAfterDays !== null) add(counts, 'purged', await purgeOptedOut(db, workspaceId, now, h.purgeOptedOutAfterDays, log, id, counts));
+  });
+}
+
+/** Erases contacts opted out of every topic for longer than the retention period, 200 per transaction. */
+async function purgeOptedOut(db: Db, workspaceId: string, now: Date, days: number, log: Log, runId: string, counts: Record<string, number>): Promise<number> {
+  const cutoff = new Date(now.getTime() - days * DAY_MS).toISOString();
+  let purged = 0;
+  for (;;) {
+    const batch = await queryRowsOf<{ id: string }>(
+      db,
+      sql`select s.contact_id as id from consent_state s where s.workspace_id = ${workspaceId}
+          group by s.contact_id having bool_and(s.status = 'withdrawn') and max(s.since) < ${cutoff}::timestamptz limit 200`,
+    );
+    if (batch.length === 0) return purged;
+    await db.transaction(async (tx) => {
+      const ctx = { db: tx, workspaceId, actor: SYSTEM_ACTOR, now, log };
+      for (const c of batch) await eraseContact(ctx, c.id);
+      await renewMaintenanceRun(tx, runId, { ...counts, purged: purged + batch.length }, new Date());
+    });
+    purged += batch.length;
+  }
+}
