@@ -29,6 +29,16 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/optin-sources/{id}/qr.png': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
   '/api/v1/optin-sources/{id}/qr.svg': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
   '/api/v1/imports/{id}': { id: () => ids.import!, bodies: {} },
+  '/api/v1/segments/{id}': { id: () => ids.segment!, bodies: { patch: { name: 'taken over' } } },
+  '/api/v1/segments/{id}/count': { id: () => ids.segment!, bodies: {}, read: (id) => `/api/v1/segments/${id}` },
+  '/api/v1/segments/{id}/contacts': { id: () => ids.segment!, bodies: {}, read: (id) => `/api/v1/segments/${id}` },
+  '/api/v1/segments/{id}/members': { id: () => ids.list!, bodies: { post: { contact_ids: ['00000000-0000-4000-8000-000000000000'] } }, read: (id) => `/api/v1/segments/${id}` },
+  '/api/v1/segments/{id}/members/remove': { id: () => ids.list!, bodies: { post: { contact_ids: ['00000000-0000-4000-8000-000000000000'] } }, read: (id) => `/api/v1/segments/${id}` },
+  '/api/v1/contacts/{id}/events': { id: () => ids.contact!, bodies: {} },
+  '/api/v1/contacts/{id}/engagement': { id: () => ids.contact!, bodies: {} },
+  '/api/v1/contacts/{id}/lifecycle': { id: () => ids.contact!, bodies: {} },
+  '/api/v1/lifecycle/runs/{id}': { id: () => ids.lifecycleRun!, bodies: {} },
+  '/api/v1/hygiene/runs/{id}': { id: () => ids.hygieneRun!, bodies: {} },
 };
 
 beforeAll(async () => {
@@ -50,6 +60,10 @@ beforeAll(async () => {
   const [note] = await t.db.insert(optOutNotes).values({ workspaceId: a.workspaceId, contactId: ids.contact, kind: 'review', text: 'please stop', wamid: 'wamid.review-a' }).returning();
   ids.note = String(note!.id);
   ids.optinSource = (await t.call(a.key, { method: 'POST', url: '/api/v1/optin-sources', payload: { kind: 'store', name: 'A store', keyword: 'join a', topics: ['offers'], consent_text: 'Yes, offers.' } })).json().id;
+  ids.segment = (await t.call(a.key, { method: 'POST', url: '/api/v1/segments', payload: { name: 'A segment', rules: { field: 'country', op: 'eq', value: 'US' } } })).json().id;
+  ids.list = (await t.call(a.key, { method: 'POST', url: '/api/v1/segments', payload: { name: 'A list' } })).json().id;
+  ids.lifecycleRun = (await t.call(a.key, { method: 'POST', url: '/api/v1/lifecycle/runs' })).json().id;
+  ids.hygieneRun = (await t.call(a.key, { method: 'POST', url: '/api/v1/hygiene/runs' })).json().id;
   ids.import = (await t.call(a.key, { method: 'POST', url: '/api/v1/imports', payload: { csv: 'phone\n+16505550102\n', mapping: { phone: 'phone' }, dry_run: true } })).json().id;
   for (let i = 0; i < 200 && (await t.call(a.key, { method: 'GET', url: `/api/v1/imports/${ids.import}` })).json().status !== 'completed'; i++) await new Promise((r) => setTimeout(r, 25));
 });
