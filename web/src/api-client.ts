@@ -122,12 +122,39 @@ export interface OptOutNote {
 }
 export type ReviewAction = 'opt_out' | 'dismiss';
 
-/** An error answer from the API: its HTTP status, error code and human message. */
+/** A custom contact attribute and its type (segment rules compare attributes by this type). */
+export interface AttributeDefinition {
+  id: string;
+  key: string;
+  label: string | null;
+  type: 'string' | 'number' | 'boolean' | 'date' | 'enum';
+  enum_values: string[] | null;
+  created_at: string;
+}
+/** A saved segment: `dynamic` ones are rules evaluated when used, `static` ones are lists of members. */
+export interface Segment {
+  id: string;
+  name: string;
+  description: string | null;
+  kind: 'dynamic' | 'static';
+  rules: Record<string, unknown> | null;
+  member_count: number | null;
+  created_at: string;
+  updated_at: string;
+}
+/** The live count and a sample of the contacts that match some rules. */
+export interface SegmentPreview {
+  count: number;
+  sample: Contact[];
+}
+
+/** An error answer from the API: its HTTP status, error code, human message and the `details` the server gave. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -154,9 +181,9 @@ export async function apiRequest<T>(method: 'GET' | 'POST' | 'DELETE', path: str
   if (res.status === 204) return undefined as T;
   const payload: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    const err = (payload as { error?: { code?: string; message?: string } } | null)?.error;
+    const err = (payload as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
     if (res.status === 401 && path !== '/auth/login' && path !== '/auth/me') onSessionEnded?.();
-    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? `the request failed with status ${res.status}`);
+    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? `the request failed with status ${res.status}`, err?.details ?? {});
   }
   return payload as T;
 }
@@ -201,3 +228,18 @@ export const listTopics = () => apiRequest<{ data: Topic[] }>('GET', '/topics');
 export const listOpenReviews = (cursor?: string, limit = 50) => apiRequest<Page<OptOutNote>>('GET', `/opt-out/notes${query({ kind: 'review', open: 'true', limit, cursor })}`);
 /** Settles a review item: `opt_out` withdraws every topic and suppresses the number; `dismiss` changes nothing. */
 export const resolveReview = (id: number, action: ReviewAction) => apiRequest<OptOutNote>('POST', `/opt-out/notes/${encodeURIComponent(String(id))}/resolve`, { action });
+/** Custom attribute definitions of the workspace. */
+export const listAttributes = () => apiRequest<{ data: AttributeDefinition[] }>('GET', '/attributes');
+/** All saved segments and static lists, by name. */
+export const listSegments = () => apiRequest<{ data: Segment[] }>('GET', '/segments');
+/** Counts and samples the contacts matching `rules` without saving anything; bad rules are a 422 naming the node. */
+export const previewSegment = (rules: unknown, sampleSize = 10) => apiRequest<SegmentPreview>('POST', '/segments/preview', { rules, sample_size: sampleSize });
+/** Saves a dynamic segment (with rules) or creates an empty static list (without). */
+export const createSegment = (input: { name: string; description?: string; rules?: unknown }) => apiRequest<Segment>('POST', '/segments', input);
+/** Deletes a segment; a 409 SEGMENT_IN_USE when other segments' rules refer to it. */
+export const deleteSegment = (id: string) => apiRequest<{ deleted: true }>('DELETE', `/segments/${encodeURIComponent(id)}`);
+/** How many contacts a saved segment holds now. */
+export const countSegment = (id: string) => apiRequest<{ count: number }>('GET', `/segments/${encodeURIComponent(id)}/count`);
+/** One page of the contacts in a saved segment now. */
+export const listSegmentContacts = (id: string, cursor?: string, limit = 50) =>
+  apiRequest<Page<Contact>>('GET', `/segments/${encodeURIComponent(id)}/contacts${query({ limit, cursor })}`);

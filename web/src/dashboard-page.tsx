@@ -5,6 +5,7 @@ import { AuditLogSection } from './audit-log-section';
 import { ContactsSection } from './contacts-section';
 import { OptOutReviewSection } from './opt-out-review-section';
 import { PhoneNumbersSection } from './phone-numbers-section';
+import { SegmentsSection } from './segments-section';
 import { TopicsSection } from './topics-section';
 import { useResource } from './use-resource';
 
@@ -12,13 +13,14 @@ const SECTIONS = [
   { id: 'contacts', label: 'Contacts' },
   { id: 'topics', label: 'Topics' },
   { id: 'opt-out-review', label: 'Opt-out review' },
+  { id: 'segments', label: 'Segments' },
   { id: 'phone-numbers', label: 'Phone numbers' },
   { id: 'api-keys', label: 'API keys' },
   { id: 'audit-log', label: 'Audit log' },
 ] as const;
 type SectionId = (typeof SECTIONS)[number]['id'];
 
-/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Phone numbers / API keys / Audit log sections. */
+/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Segments / Phone numbers / API keys / Audit log sections. */
 export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
   const workspace = useResource(getWorkspace);
   const [section, setSection] = useState<SectionId>('contacts');
@@ -61,6 +63,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         {section === 'contacts' && <ContactsSection />}
         {section === 'topics' && <TopicsSection />}
         {section === 'opt-out-review' && <OptOutReviewSection />}
+        {section === 'segments' && <SegmentsSection />}
         {section === 'phone-numbers' && <PhoneNumbersSection />}
         {section === 'api-keys' && <ApiKeysSection />}
         {section === 'audit-log' && <AuditLogSection />}
