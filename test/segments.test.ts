@@ -186,6 +186,7 @@ describe('segment API', () => {
     [{ event: { type: 'purchase', min_count: 0 } }, 'rules.event.min_count', 'at least 1'],
     [{ segment: '00000000-0000-4000-8000-000000000000' }, 'rules.segment', 'no saved segment'],
     [{ sql: 'select 1' }, 'rules', 'unknown node'],
+    [[{ field: 'country', op: 'eq', value: 'GB' }], 'rules', 'must be an object'],
   ])('rejects %j pointing at %s', async (rules, path, problem) => {
     const res = await t.call(key, { method: 'POST', url: '/api/v1/segments/preview', payload: { rules } });
     expect(res.statusCode).toBe(422);

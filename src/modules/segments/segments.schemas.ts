@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { contactOut } from '../contacts/index.js';
 
 // Rules are validated by the segment parser (it names the offending node); zod only sees JSON.
-const rules = z.record(z.string(), z.unknown()).describe('a rule tree; see docs/design.md §15 for the language');
+const rules = z.unknown().refine((v) => v !== undefined, 'rules are required').describe('a rule tree; see docs/design.md §15 for the language');
 
 /** Counting and sampling an audience while editing it. */
 export const previewSegmentIn = z.strictObject({

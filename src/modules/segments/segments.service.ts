@@ -71,7 +71,7 @@ export async function createSegment(ctx: Ctx, input: unknown): Promise<SegmentOu
       name: data.name,
       description: data.description ?? null,
       kind: data.rules ? 'dynamic' : 'static',
-      rules: data.rules ?? null,
+      rules: (data.rules as Record<string, unknown> | undefined) ?? null,
       createdAt: ctx.now,
       updatedAt: ctx.now,
     })
@@ -111,7 +111,7 @@ export async function updateSegment(ctx: Ctx, id: string, input: unknown): Promi
       .set({
         ...(data.name !== undefined ? { name: data.name } : {}),
         ...(data.description !== undefined ? { description: data.description } : {}),
-        ...(data.rules ? { rules: data.rules } : {}),
+        ...(data.rules ? { rules: data.rules as Record<string, unknown> } : {}),
         updatedAt: ctx.now,
       })
       .where(and(eq(segments.id, id), eq(segments.workspaceId, ctx.workspaceId)))
