@@ -76,6 +76,25 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+describe('CSV import into a static list', () => {
+  it('adds every imported contact to the list, once, and refuses a dynamic segment or another workspace\'s list', async () => {
+    const list = (await t.call(a.key, { method: 'POST', url: '/api/v1/segments', payload: { name: 'Trade fair 2026' } })).json();
+    const csv = 'phone,name\n+447400555001,A\n+447400555002,B\nnot a phone,C\n';
+    const done = await importCsv(a.key, csv, { phone: 'phone', name: 'name', list: list.id });
+    expect(done).toMatchObject({ status: 'completed', created: 2 });
+    expect((await t.call(a.key, { method: 'GET', url: `/api/v1/segments/${list.id}` })).json().member_count).toBe(2);
+    await importCsv(a.key, csv, { phone: 'phone', name: 'name', list: list.id });
+    expect((await t.call(a.key, { method: 'GET', url: `/api/v1/segments/${list.id}` })).json().member_count).toBe(2);
+    const dynamic = (await t.call(a.key, { method: 'POST', url: '/api/v1/segments', payload: { name: 'Dyn', rules: { field: 'tags', op: 'exists' } } })).json();
+    const q = (m: object) => `/api/v1/imports?${new URLSearchParams({ mapping: JSON.stringify(m) })}`;
+    const refused = await t.call(a.key, { method: 'POST', url: q({ phone: 'phone', list: dynamic.id }), headers: { 'content-type': 'text/csv' }, payload: csv });
+    expect(refused.json().error).toMatchObject({ code: 'SEGMENT_NOT_STATIC', details: { field: 'mapping.list' } });
+    const other = await t.tenant('imports-list-b');
+    const foreign = await t.call(other.key, { method: 'POST', url: q({ phone: 'phone', list: list.id }), headers: { 'content-type': 'text/csv' }, payload: csv });
+    expect(foreign.statusCode).toBe(404);
+  });
+});
+
 describe('CSV import: rows', () => {
   it('imports good rows and reports bad ones with their line numbers', async () => {
     const csv = [

@@ -16,6 +16,7 @@ import { openRuntime } from './runtime.js';
 export interface ImportCommandOptions {
   workspace: string;
   mapping?: string;
+  list?: string;
   phoneColumn: string;
   nameColumn?: string;
   languageColumn?: string;
@@ -72,6 +73,7 @@ export function mappingFromOptions(o: ImportCommandOptions): Record<string, unkn
     ['topics', topics],
     ['consent_date', o.consentDateColumn],
     ['consent_source', o.consentSourceColumn],
+    ['list', o.list],
   ];
   return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
 }
@@ -186,6 +188,7 @@ export function importCommand(config: () => Config, fail: (err: unknown) => neve
     .option('--consent-text <text>', 'the exact consent wording people agreed to')
     .option('--consent-text-file <path>', 'read the consent wording from a file')
     .option('--chunk-size <rows>', 'rows per transaction (at most 10000)')
+    .option('--list <id>', 'a static list (segment id) every imported contact joins')
     .option('--dry-run', 'check every row and report what would change, writing nothing')
     .action(async (file: string, opts: ImportCommandOptions) => {
       process.exitCode = await runImportCommand(config(), file, opts).catch(fail);

@@ -83,10 +83,16 @@ function grantEvents(rows: ChunkRow[], ids: Map<string, { id: string }>, importI
  * them for suppressed numbers and withdrawn topics: an import never re-subscribes anyone who
  * opted out (only the person can), even when their contact was erased and is created anew.
  */
-export async function writeChunk(tx: Db, workspaceId: string, actor: Pick<Actor, 'type' | 'id'>, importId: string, chunk: ContactChunk, att: Attestation | null, now: Date): Promise<ChunkOutcome> {
+export async function writeChunk(tx: Db, workspaceId: string, actor: Pick<Actor, 'type' | 'id'>, importId: string, chunk: ContactChunk, att: Attestation | null, now: Date, listId?: string): Promise<ChunkOutcome> {
   const out: ChunkOutcome = { created: 0, updated: 0, consentGranted: 0, optedOut: 0 };
   if (chunk.rows.length === 0) return out;
   const ids = await upsertContacts(tx, workspaceId, chunk.rows, now);
+  if (listId) {
+    await tx.execute(sql`insert into segment_members (segment_id, contact_id, workspace_id, added_at)
+      select ${listId}::uuid, c.id, ${workspaceId}::uuid, ${now.toISOString()}::timestamptz from contacts c
+      where c.workspace_id = ${workspaceId}::uuid and c.phone = any(${param(chunk.rows.map((r) => r.phone))}::text[])
+      on conflict do nothing`);
+  }
   for (const r of chunk.rows) {
     const o = ids.get(r.phone)?.outcome;
     if (r.repeat) continue;

@@ -116,7 +116,7 @@ async function applyPart(deps: ImportDeps, job: ImportJob, part: ContactChunk, p
     return next;
   }
   return deps.db.transaction(async (tx) => {
-    const next = add(p, part, await writeChunk(tx, job.workspaceId, job.actor, job.importId, part, job.prepared.attestation, now), part.bytesRead);
+    const next = add(p, part, await writeChunk(tx, job.workspaceId, job.actor, job.importId, part, job.prepared.attestation, now, job.prepared.mapping.list), part.bytesRead);
     await saveProgress(tx, job.importId, next, errors, now);
     return next;
   });

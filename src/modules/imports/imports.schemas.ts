@@ -32,6 +32,7 @@ export const importMappingIn = z.strictObject({
     .describe('what each row consented to; needs an attestation'),
   consent_date: column.optional().describe('column with when the person agreed (ISO date or date-time); rows with it empty get no grant'),
   consent_source: column.optional().describe('column with where consent was collected; rows with it empty get no grant'),
+  list: z.uuid('the id of a static list (POST /api/v1/segments with a name and no rules)').optional().describe('a static list every imported contact joins'),
 });
 /** A validated mapping. */
 export type ImportMapping = z.infer<typeof importMappingIn>;

@@ -10,6 +10,7 @@ import type { CsvEncoding } from './encoding.js';
 import { attestationIn, importMappingIn, type Attestation, type ImportMapping, type ImportOut } from './imports.schemas.js';
 import { assertAttributeKeys, parseConsentDate, planColumns } from './imports.rules.js';
 import { imports } from './imports.tables.js';
+import { segments } from '../segments/segments.tables.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import type { PipelineConfig } from './row-pipeline.js';
 
@@ -58,6 +59,16 @@ function completeAttestation(raw: unknown): Attestation {
   return { attested_by: a.attested_by!, collected_where: a.collected_where!, collected_at: at, text: a.text! };
 }
 
+/** The list an import fills must be a static list of this workspace (checked before the file is read). */
+async function assertStaticList(db: Db, workspaceId: string, id: string): Promise<void> {
+  const [row] = await db
+    .select({ kind: segments.kind })
+    .from(segments)
+    .where(and(eq(segments.id, id), eq(segments.workspaceId, workspaceId)));
+  if (!row) throw new AppError('NOT_FOUND', 'mapping.list: no list with this id in the workspace', { field: 'mapping.list', id });
+  if (row.kind !== 'static') throw new AppError('SEGMENT_NOT_STATIC', 'mapping.list must be a static list; a dynamic segment picks its members by its rules', { field: 'mapping.list' });
+}
+
 /**
  * Validates the mapping and attestation and resolves topics, attribute definitions and the
  * suppression key, all before the file is read. Consent is imported only with a complete
@@ -74,6 +85,7 @@ export async function prepareImport(db: Db, workspaceId: string, input: { mappin
   const attestation = mapping.topics ? completeAttestation(input.attestation) : null;
   const topics = (await listTopics(db, workspaceId)).map((t) => ({ id: t.id, key: t.key }));
   const fixed = mapping.topics?.keys ? await topicsByKeys(db, workspaceId, mapping.topics.keys, 'mapping.topics.keys') : [];
+  if (mapping.list) await assertStaticList(db, workspaceId, mapping.list);
   const attributeDefs = await loadAttributeDefs(db, workspaceId);
   // Checked here too so an undefined attribute is a 422 before the upload is read.
   assertAttributeKeys(mapping, attributeDefs);
