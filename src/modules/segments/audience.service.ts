@@ -5,16 +5,15 @@ import type { Ctx, Db } from '../context.js';
 import { attributeDefinitions, contacts } from '../contacts/contacts.tables.js';
 import { toContactOut, type ContactOut } from '../contacts/index.js';
 import { topics } from '../consent/consent.tables.js';
-import { contactEngagement } from '../engagement/engagement.tables.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { queryRowsOf } from '../sql.js';
-import { compileSegmentRules, type CompileEnv, type CompiledRules } from './segment-sql.js';
+import { compileSegmentRules, idSetOf, type CompileEnv, type CompiledRules } from './segment-sql.js';
 import { parseSegmentRules, referencedSegments, RULE_LIMITS, rulesError, type AttributeType, type RulesCatalog, type SegmentNode } from './segments.rules.js';
 import { segments } from './segments.tables.js';
 
-/** What an audience query needs: the compiled predicate plus how to read contacts for it. */
+/** What an audience query needs: the compiled predicate over `contacts c` and the FROM it applies to. */
 export interface Audience extends CompiledRules {
-  /** `contacts c` with the engagement row joined when the rules read it. */
+  /** `contacts c`. */
   from: SQL;
 }
 
@@ -64,13 +63,19 @@ export async function resolveAudience(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now
     topicIds: catalog.topicIds,
     segments: saved,
   });
-  const from = compiled.usesEngagement ? sql`contacts c left join contact_engagement e on e.contact_id = c.id` : sql`contacts c`;
-  return { ...compiled, from };
+  return { ...compiled, from: sql`contacts c` };
 }
 
 /** How many contacts of the workspace match the rules right now. */
 export async function countAudience(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>, audience: Audience): Promise<number> {
-  const [row] = await queryRowsOf<{ n: number }>(ctx.db, sql`select count(*)::int as n from ${audience.from} where c.workspace_id = ${ctx.workspaceId} and ${audience.where}`);
+  // A rule that is one set condition (consent, list, events, a broadcast) is counted from that
+  // set's own index: its rows all belong to contacts of this workspace (foreign keys), so the
+  // count is exact without reading a million contact rows.
+  const ids = idSetOf(audience.where);
+  const query = ids
+    ? sql`select count(*)::int as n from (${ids}) x`
+    : sql`select count(*)::int as n from ${audience.from} where c.workspace_id = ${ctx.workspaceId} and ${audience.where}`;
+  const [row] = await queryRowsOf<{ n: number }>(ctx.db, query);
   return row?.n ?? 0;
 }
 
@@ -78,11 +83,10 @@ export async function countAudience(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>
 export async function pageAudience(ctx: Pick<Ctx, 'db' | 'workspaceId'>, audience: Audience, opts: { limit: number; cursor?: string | undefined }): Promise<Page<ContactOut>> {
   const after = decodeCursor<{ id: string }>(opts.cursor, ['id']);
   const c = alias(contacts, 'c');
-  const e = alias(contactEngagement, 'e');
   const conds = [eq(c.workspaceId, ctx.workspaceId), audience.where, ...(after ? [sql`c.id > ${after.id}::uuid`] : [])];
-  const base = ctx.db.select({ contact: c }).from(c);
-  const joined = audience.usesEngagement ? base.leftJoin(e, eq(e.contactId, c.id)) : base;
-  const rows = await joined
+  const rows = await ctx.db
+    .select({ contact: c })
+    .from(c)
     .where(and(...conds))
     .orderBy(c.id)
     .limit(opts.limit + 1);
@@ -98,10 +102,9 @@ export async function pageAudience(ctx: Pick<Ctx, 'db' | 'workspaceId'>, audienc
 export async function sampleAudience(ctx: Pick<Ctx, 'db' | 'workspaceId'>, audience: Audience, size: number): Promise<ContactOut[]> {
   if (size === 0) return [];
   const c = alias(contacts, 'c');
-  const e = alias(contactEngagement, 'e');
-  const base = ctx.db.select({ contact: c }).from(c);
-  const joined = audience.usesEngagement ? base.leftJoin(e, eq(e.contactId, c.id)) : base;
-  const rows = await joined
+  const rows = await ctx.db
+    .select({ contact: c })
+    .from(c)
     .where(and(eq(c.workspaceId, ctx.workspaceId), audience.where))
     .orderBy(sql`c.created_at desc, c.id desc`)
     .limit(size);

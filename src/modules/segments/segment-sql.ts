@@ -1,6 +1,6 @@
-// Compiles a validated segment tree to a parameterised SQL predicate over `contacts c` (and, when a
-// condition needs it, `contact_engagement e` left-joined on the contact). Pure: no I/O. Every value
-// the client sent is a bind parameter; only names from the language's own tables become SQL text.
+// Compiles a validated segment tree to a parameterised SQL predicate over `contacts c`; conditions
+// on other tables are EXISTS subqueries on the contact's id. Pure: no I/O. Every value the client
+// sent is a bind parameter; only names from the language's own tables become SQL text.
 import { param, sql, type SQL } from 'drizzle-orm';
 import { addDays, anniversaryKeys, localMidnight, todayIn } from './segment-dates.js';
 import { rulesError, type CondValue, type SegmentNode, type ValueType } from './segments.rules.js';
@@ -15,35 +15,42 @@ export interface CompileEnv {
   segments: Map<string, { kind: 'dynamic' | 'static'; node: SegmentNode | null }>;
 }
 
-/** The predicate and whether it reads the engagement row. */
+/** The predicate over `contacts c`. */
 export interface CompiledRules {
   where: SQL;
-  usesEngagement: boolean;
 }
 
 /** Compiles a tree; `{ all: [] }`-free input is guaranteed by the parser. */
 export function compileSegmentRules(node: SegmentNode, env: CompileEnv): CompiledRules {
-  const state = { usesEngagement: false };
-  const where = compileNode(node, { ...env, today: todayIn(env.zone, env.now) }, state, []);
-  return { where, usesEngagement: state.usesEngagement };
+  return { where: compileNode(node, { ...env, today: todayIn(env.zone, env.now) }, []) };
 }
 
 type Env = CompileEnv & { today: string };
-type State = { usesEngagement: boolean };
 
-function compileNode(node: SegmentNode, env: Env, state: State, stack: string[]): SQL {
+// Predicates known never to be NULL. `not` over them is a plain NOT, which lets PostgreSQL plan
+// NOT EXISTS as an anti-join; anything else is wrapped in coalesce so NOT stays an exact complement.
+const NEVER_NULL = new WeakSet<SQL>();
+const nn = (q: SQL): SQL => {
+  NEVER_NULL.add(q);
+  return q;
+};
+
+function compileNode(node: SegmentNode, env: Env, stack: string[]): SQL {
   switch (node.kind) {
     case 'all':
-    case 'any':
-      return sql`(${sql.join(
-        node.children.map((c) => compileNode(c, env, state, stack)),
-        node.kind === 'all' ? sql` and ` : sql` or `,
-      )})`;
-    case 'not':
+    case 'any': {
+      const parts = node.children.map((c) => compileNode(c, env, stack));
+      if (parts.length === 1) return parts[0]!;
+      const joined = sql`(${sql.join(parts, node.kind === 'all' ? sql` and ` : sql` or `)})`;
+      return parts.every((p) => NEVER_NULL.has(p)) ? nn(joined) : joined;
+    }
+    case 'not': {
+      const inner = compileNode(node.child, env, stack);
       // coalesce: a NULL inside must not make the complement NULL too (exact complement).
-      return sql`(not coalesce(${compileNode(node.child, env, state, stack)}, false))`;
+      return nn(NEVER_NULL.has(inner) ? sql`(not ${inner})` : sql`(not coalesce(${inner}, false))`);
+    }
     case 'field':
-      return compileField(node.field, node.type, node.op, node.value, env, state);
+      return compileField(node.field, node.type, node.op, node.value, env);
     case 'attribute':
       return compileAttribute(node.key, node.type, node.op, node.value, env);
     case 'consent':
@@ -53,7 +60,7 @@ function compileNode(node: SegmentNode, env: Env, state: State, stack: string[])
     case 'broadcast':
       return compileBroadcast(node, env);
     case 'segment':
-      return compileSegmentRef(node, env, state, stack);
+      return compileSegmentRef(node, env, stack);
   }
 }
 
@@ -69,29 +76,61 @@ const CONTACT_COLUMNS: Record<string, SQL> = {
   lifecycle_changed_at: sql`c.lifecycle_changed_at`,
 };
 
-const ENGAGEMENT_COLUMNS: Record<string, SQL> = {
-  last_inbound_at: sql`e.last_inbound_at`,
-  last_read_at: sql`e.last_read_at`,
-  last_click_at: sql`e.last_click_at`,
-  last_sent_at: sql`e.last_sent_at`,
-  last_delivered_at: sql`e.last_delivered_at`,
-  first_purchase_at: sql`e.first_purchase_at`,
-  last_purchase_at: sql`e.last_purchase_at`,
-  last_engaged_at: sql`e.last_engaged_at`,
-  // A contact without an engagement row has received, read and bought nothing: 0, not unknown.
-  received_30d: sql`coalesce(e.received_30d, 0)`,
-  read_30d: sql`coalesce(e.read_30d, 0)`,
-  replied_30d: sql`coalesce(e.replied_30d, 0)`,
-  received_90d: sql`coalesce(e.received_90d, 0)`,
-  read_90d: sql`coalesce(e.read_90d, 0)`,
-  replied_90d: sql`coalesce(e.replied_90d, 0)`,
-  purchases_count: sql`coalesce(e.purchases_count, 0)`,
-  purchases_total: sql`coalesce(e.purchases_total, 0)`,
-  read_rate_90d: sql`(case when e.received_90d > 0 then e.read_90d::numeric / e.received_90d end)`,
-  reply_rate_90d: sql`(case when e.received_90d > 0 then e.replied_90d::numeric / e.received_90d end)`,
+// Engagement lives in its own table, one row per contact that has any. Counts are never NULL in
+// a row (a contact without a row has 0); rates are NULL until something was received.
+const ENGAGEMENT_COLUMNS: Record<string, { col: SQL; missing: number | null }> = {
+  last_inbound_at: { col: sql`e.last_inbound_at`, missing: null },
+  last_read_at: { col: sql`e.last_read_at`, missing: null },
+  last_click_at: { col: sql`e.last_click_at`, missing: null },
+  last_sent_at: { col: sql`e.last_sent_at`, missing: null },
+  last_delivered_at: { col: sql`e.last_delivered_at`, missing: null },
+  first_purchase_at: { col: sql`e.first_purchase_at`, missing: null },
+  last_purchase_at: { col: sql`e.last_purchase_at`, missing: null },
+  last_engaged_at: { col: sql`e.last_engaged_at`, missing: null },
+  received_30d: { col: sql`e.received_30d`, missing: 0 },
+  read_30d: { col: sql`e.read_30d`, missing: 0 },
+  replied_30d: { col: sql`e.replied_30d`, missing: 0 },
+  received_90d: { col: sql`e.received_90d`, missing: 0 },
+  read_90d: { col: sql`e.read_90d`, missing: 0 },
+  replied_90d: { col: sql`e.replied_90d`, missing: 0 },
+  purchases_count: { col: sql`e.purchases_count`, missing: 0 },
+  purchases_total: { col: sql`e.purchases_total`, missing: 0 },
+  read_rate_90d: { col: sql`(case when e.received_90d > 0 then e.read_90d::numeric / e.received_90d end)`, missing: null },
+  reply_rate_90d: { col: sql`(case when e.received_90d > 0 then e.replied_90d::numeric / e.received_90d end)`, missing: null },
 };
 
-function compileField(field: string, type: ValueType, op: string, value: CondValue, env: Env, state: State): SQL {
+/**
+ * Whether a scalar condition holds for a contact without an engagement row (its value is
+ * `missing`: NULL for times and rates, 0 for counts). Mirrors compileScalar's NULL rules.
+ */
+export function holdsForMissing(missing: number | null, type: ValueType, op: string, value: CondValue): boolean {
+  if (op === 'exists') return missing !== null;
+  if (op === 'not_exists') return missing === null;
+  if (op === 'neq') return missing === null || missing !== value;
+  if (op === 'not_in') return missing === null || !(value as number[]).includes(missing);
+  if (op === 'not_in_last_days') return missing === null;
+  if (missing === null || type !== 'number') return false;
+  const v = value as number;
+  switch (op) {
+    case 'eq':
+      return missing === v;
+    case 'in':
+      return (value as number[]).includes(missing);
+    case 'gt':
+      return missing > v;
+    case 'gte':
+      return missing >= v;
+    case 'lt':
+      return missing < v;
+    case 'lte':
+      return missing <= v;
+    case 'between':
+      return missing >= (value as number[])[0]! && missing <= (value as number[])[1]!;
+  }
+  return false;
+}
+
+function compileField(field: string, type: ValueType, op: string, value: CondValue, env: Env): SQL {
   if (field === 'unreachable') {
     const col = sql`(c.unreachable_at is not null)`;
     if (op === 'exists') return sql`true`;
@@ -99,15 +138,35 @@ function compileField(field: string, type: ValueType, op: string, value: CondVal
     return op === 'eq' ? sql`${col} = ${value as boolean}` : sql`${col} <> ${value as boolean}`;
   }
   if (field.startsWith('engagement.')) {
-    state.usesEngagement = true;
-    return compileScalar(ENGAGEMENT_COLUMNS[field.slice('engagement.'.length)]!, type, op, value, env);
+    return compileEngagement(ENGAGEMENT_COLUMNS[field.slice('engagement.'.length)]!, type, op, value, env);
   }
   const col = CONTACT_COLUMNS[field]!;
   if (type === 'tags') return compileTags(col, op, value);
   return compileScalar(col, type, op, value, env);
 }
 
+/**
+ * An engagement condition as a set: EXISTS a row satisfying it, or, when the condition also holds
+ * for contacts without a row ("not read in 60 days" includes "never"), NOT EXISTS a row that fails
+ * it. Either way PostgreSQL plans a semi- or anti-join on the primary key instead of joining every
+ * contact to its engagement row.
+ */
+function compileEngagement(c: { col: SQL; missing: number | null }, type: ValueType, op: string, value: CondValue, env: Env): SQL {
+  const cond = compileScalar(c.col, type, op, value, env);
+  if (holdsForMissing(c.missing, type, op, value)) {
+    return nn(sql`not exists (select 1 from contact_engagement e where e.contact_id = c.id and not coalesce(${cond}, false))`);
+  }
+  return setPredicate({
+    ids: sql`select e.contact_id from contact_engagement e where e.workspace_id = ${env.workspaceId} and ${cond}`,
+    exists: sql`exists (select 1 from contact_engagement e where e.contact_id = c.id and ${cond})`,
+  });
+}
+
 function compileTags(col: SQL, op: string, value: CondValue): SQL {
+  return nn(tagPredicate(col, op, value));
+}
+
+function tagPredicate(col: SQL, op: string, value: CondValue): SQL {
   switch (op) {
     case 'contains':
       return sql`${col} @> array[${value as string}]::text[]`;
@@ -128,8 +187,8 @@ const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 /** A scalar column (text, number, boolean, timestamp) against an operator. */
 function compileScalar(col: SQL, type: ValueType, op: string, value: CondValue, env: Env): SQL {
-  if (op === 'exists') return sql`(${col} is not null)`;
-  if (op === 'not_exists') return sql`(${col} is null)`;
+  if (op === 'exists') return nn(sql`(${col} is not null)`);
+  if (op === 'not_exists') return nn(sql`(${col} is null)`);
   if (type === 'timestamp') return compileTimestamp(col, op, value, env);
   const cast = type === 'number' ? sql`::numeric` : type === 'boolean' ? sql`::boolean` : sql`::text`;
   const arrCast = type === 'number' ? sql`::numeric[]` : sql`::text[]`;
@@ -196,15 +255,15 @@ function compileTimestamp(col: SQL, op: string, value: CondValue, env: Env): SQL
 
 /** Custom attributes: equality through the GIN index (`@>`), everything else on the typed value. */
 function compileAttribute(key: string, type: ValueType, op: string, value: CondValue, env: Env): SQL {
-  const contains = (v: unknown): SQL => sql`c.attributes @> ${JSON.stringify({ [key]: v })}::jsonb`;
+  const contains = (v: unknown): SQL => nn(sql`c.attributes @> ${JSON.stringify({ [key]: v })}::jsonb`);
   const raw = sql`(c.attributes ->> ${key})`;
   if (op === 'exists') return sql`(c.attributes -> ${key}) is not null and jsonb_typeof(c.attributes -> ${key}) <> 'null'`;
   if (op === 'not_exists') return sql`((c.attributes -> ${key}) is null or jsonb_typeof(c.attributes -> ${key}) = 'null')`;
   if (type === 'text' || type === 'number' || type === 'boolean') {
     if (op === 'eq') return contains(value);
-    if (op === 'neq') return sql`not (${contains(value)})`;
-    if (op === 'in') return sql`(${sql.join((value as unknown[]).map(contains), sql` or `)})`;
-    if (op === 'not_in') return sql`not (${sql.join((value as unknown[]).map(contains), sql` or `)})`;
+    if (op === 'neq') return nn(sql`not (${contains(value)})`);
+    if (op === 'in') return nn(sql`(${sql.join((value as unknown[]).map(contains), sql` or `)})`);
+    if (op === 'not_in') return nn(sql`not (${sql.join((value as unknown[]).map(contains), sql` or `)})`);
   }
   if (type === 'text') return compileScalar(raw, 'text', op, value, env);
   if (type === 'number') {
@@ -240,14 +299,40 @@ function compileDateAttribute(raw: SQL, op: string, value: CondValue, env: Env):
   throw rulesError('rules', `operator ${op} is not supported for dates`);
 }
 
+/**
+ * Conditions on other tables ("has granted consent", "bought X twice", "read broadcast B",
+ * "is on list L") are sets of contact ids. Each compiles to EXISTS against its table: a semi-join
+ * when it is true, an anti-join under NOT. `setOf` gives the same set as a query of contact ids,
+ * which lets a rule that is only this condition be counted from its index alone.
+ */
+interface IdSet {
+  /** `select <contact id> from … where …` (one row per contact, or `distinct` when needed). */
+  ids: SQL;
+  /** The EXISTS predicate on `c`. */
+  exists: SQL;
+}
+
+const setOfNode = new WeakMap<SQL, IdSet>();
+function setPredicate(set: IdSet): SQL {
+  const q = nn(set.exists);
+  setOfNode.set(q, set);
+  return q;
+}
+
+/** When a compiled rule is a single set condition, the query listing its contact ids. */
+export function idSetOf(where: SQL): SQL | undefined {
+  return setOfNode.get(where)?.ids;
+}
+
 function compileConsent(node: Extract<SegmentNode, { kind: 'consent' }>, env: Env): SQL {
   const topicId = env.topicIds.get(node.topic);
   if (!topicId) throw rulesError(`${node.path}.consent.topic`, `${JSON.stringify(node.topic)} is not a topic key of this workspace`);
-  if (node.status === 'none') return sql`not exists (select 1 from consent_state s where s.contact_id = c.id and s.topic_id = ${topicId})`;
-  const extra: SQL[] = [];
-  if (node.sources) extra.push(sql`and s.source = any(${param(node.sources)}::text[])`);
-  if (node.inLastDays !== null) extra.push(sql`and s.since >= ${localMidnight(addDays(env.today, 1 - node.inLastDays), env.zone).toISOString()}::timestamptz`);
-  return sql`c.id in (select s.contact_id from consent_state s where s.workspace_id = ${env.workspaceId} and s.topic_id = ${topicId} and s.status = ${node.status} ${sql.join(extra, sql` `)})`;
+  if (node.status === 'none') return nn(sql`not exists (select 1 from consent_state s where s.contact_id = c.id and s.topic_id = ${topicId})`);
+  const conds: SQL[] = [sql`s.workspace_id = ${env.workspaceId}`, sql`s.topic_id = ${topicId}`, sql`s.status = ${node.status}`];
+  if (node.sources) conds.push(sql`s.source = any(${param(node.sources)}::text[])`);
+  if (node.inLastDays !== null) conds.push(sql`s.since >= ${localMidnight(addDays(env.today, 1 - node.inLastDays), env.zone).toISOString()}::timestamptz`);
+  const where = sql.join(conds, sql` and `);
+  return setPredicate({ ids: sql`select s.contact_id from consent_state s where ${where}`, exists: sql`exists (select 1 from consent_state s where s.contact_id = c.id and ${where})` });
 }
 
 function compileEvent(node: Extract<SegmentNode, { kind: 'event' }>, env: Env): SQL {
@@ -260,33 +345,49 @@ function compileEvent(node: Extract<SegmentNode, { kind: 'event' }>, env: Env): 
   if (node.maxCount !== null) having.push(sql`count(*) <= ${node.maxCount}`);
   if (node.minAmount !== null) having.push(sql`coalesce(sum(ev.amount), 0) >= ${node.minAmount}::numeric`);
   const where = sql.join(conds, sql` and `);
-  if (having.length === 0) return sql`c.id in (select ev.contact_id from contact_events ev where ${where})`;
-  return sql`c.id in (select ev.contact_id from contact_events ev where ${where} group by ev.contact_id having ${sql.join(having, sql` and `)})`;
+  if (having.length === 0) {
+    return setPredicate({ ids: sql`select distinct ev.contact_id from contact_events ev where ${where}`, exists: sql`exists (select 1 from contact_events ev where ev.contact_id = c.id and ${where})` });
+  }
+  // Aggregated once for the workspace, then joined: a per-contact correlated aggregate would run a million times.
+  const grouped = sql`select ev.contact_id from contact_events ev where ${where} group by ev.contact_id having ${sql.join(having, sql` and `)}`;
+  return setPredicate({ ids: grouped, exists: sql`exists (select 1 from (${grouped}) g where g.contact_id = c.id)` });
 }
 
 function compileBroadcast(node: Extract<SegmentNode, { kind: 'broadcast' }>, env: Env): SQL {
-  const base = sql`m.workspace_id = ${env.workspaceId} and m.broadcast_id = ${node.id}::uuid and m.direction = 'out'`;
+  const base = sql`m.workspace_id = ${env.workspaceId} and m.broadcast_id = ${node.id}::uuid and m.direction = 'out' and m.contact_id is not null`;
+  let ids: SQL;
   switch (node.interaction) {
     case 'sent':
-      return sql`c.id in (select m.contact_id from messages m where ${base})`;
+      ids = sql`select distinct m.contact_id from messages m where ${base}`;
+      break;
     case 'received':
-      return sql`c.id in (select m.contact_id from messages m where ${base} and m.status_rank >= 3)`;
+      ids = sql`select distinct m.contact_id from messages m where ${base} and m.status_rank >= 3`;
+      break;
     case 'read':
-      return sql`c.id in (select m.contact_id from messages m where ${base} and m.status_rank >= 4)`;
+      ids = sql`select distinct m.contact_id from messages m where ${base} and m.status_rank >= 4`;
+      break;
     case 'not_read':
-      return sql`c.id in (select m.contact_id from messages m where ${base} group by m.contact_id having max(m.status_rank) < 4)`;
+      ids = sql`select m.contact_id from messages m where ${base} group by m.contact_id having max(m.status_rank) < 4`;
+      break;
     case 'replied':
       // A reply is any inbound message from the person within 72 hours of the broadcast message.
-      return sql`c.id in (select m.contact_id from messages m join messages r on r.workspace_id = m.workspace_id and r.contact_id = m.contact_id
-        and r.direction = 'in' and r.sent_at > m.sent_at and r.sent_at <= m.sent_at + interval '72 hours' where ${base})`;
+      ids = sql`select distinct m.contact_id from messages m where ${base} and exists (select 1 from messages r where r.workspace_id = m.workspace_id
+        and r.contact_id = m.contact_id and r.direction = 'in' and r.sent_at > m.sent_at and r.sent_at <= m.sent_at + interval '72 hours')`;
+      break;
   }
+  return setPredicate({ ids, exists: sql`exists (select 1 from (${ids}) b where b.contact_id = c.id)` });
 }
 
-function compileSegmentRef(node: Extract<SegmentNode, { kind: 'segment' }>, env: Env, state: State, stack: string[]): SQL {
+function compileSegmentRef(node: Extract<SegmentNode, { kind: 'segment' }>, env: Env, stack: string[]): SQL {
   if (stack.includes(node.id)) throw rulesError(`${node.path}.segment`, 'segments refer to each other in a loop');
   const seg = env.segments.get(node.id);
   if (!seg) throw rulesError(`${node.path}.segment`, 'no saved segment or list with this id');
-  if (seg.kind === 'static') return sql`c.id in (select sm.contact_id from segment_members sm where sm.segment_id = ${node.id}::uuid)`;
+  if (seg.kind === 'static') {
+    return setPredicate({
+      ids: sql`select sm.contact_id from segment_members sm where sm.segment_id = ${node.id}::uuid and sm.workspace_id = ${env.workspaceId}`,
+      exists: sql`exists (select 1 from segment_members sm where sm.segment_id = ${node.id}::uuid and sm.contact_id = c.id)`,
+    });
+  }
   if (stack.length >= 3) throw rulesError(`${node.path}.segment`, 'segments nest more than 3 levels deep');
-  return compileNode(seg.node!, env, state, [...stack, node.id]);
+  return compileNode(seg.node!, env, [...stack, node.id]);
 }
