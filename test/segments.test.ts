@@ -126,6 +126,8 @@ const TABLE: [string, unknown, string[]][] = [
   ['purchases folded from events', { field: 'engagement.purchases_count', op: 'gte', value: 2 }, ['ann']],
   ['purchase total', { field: 'engagement.purchases_total', op: 'gt', value: 100 }, ['dan']],
   ['last purchase in the last 7 days', { field: 'engagement.last_purchase_at', op: 'in_last_days', value: 7 }, ['ann', 'dan']],
+  ['two engagement conditions read one row', { all: [{ field: 'engagement.read_30d', op: 'gte', value: 1 }, { field: 'engagement.received_90d', op: 'gte', value: 10 }] }, ['ann']],
+  ['engagement set and an includes-missing condition', { all: [{ field: 'engagement.read_90d', op: 'lt', value: 5 }, { field: 'engagement.last_read_at', op: 'not_in_last_days', value: 30 }] }, ['bob', 'cat', 'dan', 'eve']],
   ['engagement exists', { field: 'engagement.last_engaged_at', op: 'exists' }, ['ann', 'bob', 'dan', 'eve']],
   ['unreachable', { field: 'unreachable', op: 'eq', value: false }, ALL],
   ['consent granted', { consent: { topic: 'offers' } }, ['ann', 'dan']],

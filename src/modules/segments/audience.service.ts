@@ -66,6 +66,17 @@ export async function resolveAudience(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now
   return { ...compiled, from: sql`contacts c` };
 }
 
+/**
+ * Runs audience queries with more sort/hash memory than PostgreSQL's 4 MB default: grouping a
+ * year of purchases by contact or hashing half a million ids otherwise spills to disk.
+ */
+async function withQueryMemory<T>(db: Db, run: (db: Db) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    return run(tx);
+  });
+}
+
 /** How many contacts of the workspace match the rules right now. */
 export async function countAudience(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>, audience: Audience): Promise<number> {
   // A rule that is one set condition (consent, list, events, a broadcast) is counted from that
@@ -75,7 +86,7 @@ export async function countAudience(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>
   const query = ids
     ? sql`select count(*)::int as n from (${ids}) x`
     : sql`select count(*)::int as n from ${audience.from} where c.workspace_id = ${ctx.workspaceId} and ${audience.where}`;
-  const [row] = await queryRowsOf<{ n: number }>(ctx.db, query);
+  const [row] = await withQueryMemory(ctx.db, (db) => queryRowsOf<{ n: number }>(db, query));
   return row?.n ?? 0;
 }
 

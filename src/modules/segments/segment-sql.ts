@@ -39,7 +39,8 @@ function compileNode(node: SegmentNode, env: Env, stack: string[]): SQL {
   switch (node.kind) {
     case 'all':
     case 'any': {
-      const parts = node.children.map((c) => compileNode(c, env, stack));
+      let parts = node.children.map((c) => compileNode(c, env, stack));
+      if (node.kind === 'all') parts = mergeEngagementSets(parts, env);
       if (parts.length === 1) return parts[0]!;
       const joined = sql`(${sql.join(parts, node.kind === 'all' ? sql` and ` : sql` or `)})`;
       return parts.every((p) => NEVER_NULL.has(p)) ? nn(joined) : joined;
@@ -156,10 +157,26 @@ function compileEngagement(c: { col: SQL; missing: number | null }, type: ValueT
   if (holdsForMissing(c.missing, type, op, value)) {
     return nn(sql`not exists (select 1 from contact_engagement e where e.contact_id = c.id and not coalesce(${cond}, false))`);
   }
-  return setPredicate({
+  return engagementSet(cond, env);
+}
+
+// Positive engagement conditions, remembered so that several under one `all` read the row once.
+const engagementCondOf = new WeakMap<SQL, SQL>();
+
+function engagementSet(cond: SQL, env: Env): SQL {
+  const q = setPredicate({
     ids: sql`select e.contact_id from contact_engagement e where e.workspace_id = ${env.workspaceId} and ${cond}`,
     exists: sql`exists (select 1 from contact_engagement e where e.contact_id = c.id and ${cond})`,
   });
+  engagementCondOf.set(q, cond);
+  return q;
+}
+
+/** "read rate ≥ 0.5 and received ≥ 3" is one lookup of one engagement row, not two semi-joins. */
+function mergeEngagementSets(parts: SQL[], env: Env): SQL[] {
+  const conds = parts.flatMap((p) => engagementCondOf.get(p) ?? []);
+  if (conds.length < 2) return parts;
+  return [engagementSet(sql`(${sql.join(conds, sql` and `)})`, env), ...parts.filter((p) => !engagementCondOf.has(p))];
 }
 
 function compileTags(col: SQL, op: string, value: CondValue): SQL {
