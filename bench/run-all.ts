@@ -7,6 +7,8 @@ import { runWebhookBench } from './webhooks.js';
 import { runSimulatorBench } from './simulator.js';
 import { runStopLatencyBench } from './stop-latency.js';
 import { runImportBench } from './import.js';
+import { runSegmentBench } from './segments.js';
+import { runLifecycleBench } from './lifecycle.js';
 
 printMachine();
 const all: Check[] = [];
@@ -17,6 +19,9 @@ try {
   all.push(...(await runSimulatorBench({ printMachine: false })));
   all.push(...(await runStopLatencyBench({ printMachine: false })));
   all.push(...(await runImportBench({ printMachine: false })));
+  // Both use a seeded 1,000,000-contact workspace, cached between runs (see bench/seed-contacts.ts).
+  all.push(...(await runSegmentBench({ printMachine: false, explain: 0 })));
+  all.push(...(await runLifecycleBench({ printMachine: false })));
 } catch (err) {
   console.error(err);
   process.exitCode = 1;
