@@ -108,25 +108,24 @@ export async function recountEngagementWindows(db: Db, workspaceId: string, rang
     db,
     sql`
     with k as (select c.id from contacts c where c.workspace_id = ${workspaceId} and ${idRangeSql(sql`c.id`, range)}),
-    w as (
-      select m.contact_id,
-        count(*) filter (where m.direction = 'out' and m.status_rank >= 3 and m.sent_at >= ${since30}::timestamptz)::int as received_30d,
-        count(*) filter (where m.direction = 'out' and m.status_rank >= 4 and m.sent_at >= ${since30}::timestamptz)::int as read_30d,
-        count(*) filter (where m.direction = 'in' and m.sent_at >= ${since30}::timestamptz)::int as replied_30d,
-        count(*) filter (where m.direction = 'out' and m.status_rank >= 3)::int as received_90d,
-        count(*) filter (where m.direction = 'out' and m.status_rank >= 4)::int as read_90d,
-        count(*) filter (where m.direction = 'in')::int as replied_90d
-      -- The same id range on messages lets the (workspace_id, contact_id, sent_at) index do the work.
-      from messages m
-      where m.workspace_id = ${workspaceId} and ${idRangeSql(sql`m.contact_id`, range)} and m.sent_at >= ${since90}::timestamptz
-      group by m.contact_id
-    ),
     up as (
+      -- LATERAL: one index range per contact on (workspace_id, contact_id, sent_at). A grouped
+      -- subquery joined afterwards was re-run per contact when the chunk was misestimated as one row.
       insert into contact_engagement as ce (contact_id, workspace_id, received_30d, read_30d, replied_30d, received_90d, read_90d, replied_90d, windows_at, updated_at)
-      select k.id, ${workspaceId}::uuid, coalesce(w.received_30d, 0), coalesce(w.read_30d, 0), coalesce(w.replied_30d, 0), coalesce(w.received_90d, 0), coalesce(w.read_90d, 0), coalesce(w.replied_90d, 0),
-        ${iso(now)}::timestamptz, ${iso(now)}::timestamptz
-      from k left join w on w.contact_id = k.id left join contact_engagement e0 on e0.contact_id = k.id
-      where w.contact_id is not null or e0.contact_id is not null
+      select k.id, ${workspaceId}::uuid, w.received_30d, w.read_30d, w.replied_30d, w.received_90d, w.read_90d, w.replied_90d, ${iso(now)}::timestamptz, ${iso(now)}::timestamptz
+      from k
+      left join contact_engagement e0 on e0.contact_id = k.id
+      cross join lateral (
+        select count(*)::int as n,
+          count(*) filter (where m.direction = 'out' and m.status_rank >= 3 and m.sent_at >= ${since30}::timestamptz)::int as received_30d,
+          count(*) filter (where m.direction = 'out' and m.status_rank >= 4 and m.sent_at >= ${since30}::timestamptz)::int as read_30d,
+          count(*) filter (where m.direction = 'in' and m.sent_at >= ${since30}::timestamptz)::int as replied_30d,
+          count(*) filter (where m.direction = 'out' and m.status_rank >= 3)::int as received_90d,
+          count(*) filter (where m.direction = 'out' and m.status_rank >= 4)::int as read_90d,
+          count(*) filter (where m.direction = 'in')::int as replied_90d
+        from messages m where m.workspace_id = ${workspaceId} and m.contact_id = k.id and m.sent_at >= ${since90}::timestamptz
+      ) w
+      where w.n > 0 or e0.contact_id is not null
       on conflict (contact_id) do update set
         received_30d = excluded.received_30d, read_30d = excluded.read_30d, replied_30d = excluded.replied_30d,
         received_90d = excluded.received_90d, read_90d = excluded.read_90d, replied_90d = excluded.replied_90d,
