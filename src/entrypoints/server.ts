@@ -8,6 +8,7 @@ import { startSweepRunner, type SweepRunner } from '../adapters/worker/sweep-run
 import { ADMIN_COMMANDS } from './admin-commands.js';
 import { openRuntime, type Runtime } from './runtime.js';
 import { allSweeps } from './sweeps.js';
+import { bulkPacingFor } from '../modules/lifecycle/index.js';
 import { wire } from './wiring.js';
 import { useSingleOwnerCaches } from '../modules/workspaces/index.js';
 import { isSandboxWanted, startSandbox, type Sandbox } from './sandbox.js';
@@ -72,13 +73,14 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         trustProxy: config.trustProxy,
         publicUrl: config.publicUrl,
         version: VERSION,
+        bulkPacing: bulkPacingFor(database.kind),
       });
       url = await app.listen({ host: config.host, port: config.port });
       // The simulator calls this process's webhook URL, so it starts once the app listens.
       if (role === 'start' && (await isSandboxWanted(runtime, config.sandbox))) sandbox = await startSandbox(runtime, wiring, url, log);
     }
     if (role !== 'api') {
-      worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps(log) });
+      worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps(log, bulkPacingFor(database.kind)) });
       webhookPoller = startPoller({ name: 'webhooks', idleMs: 200, log, yieldRatio: database.kind === 'pglite' || role === 'start' ? 1 : 0, run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now() }) });
       // Opt-out confirmations, welcomes and opt-in confirmations.
       outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: 1, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now() }) });

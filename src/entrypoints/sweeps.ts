@@ -3,7 +3,7 @@ import { purgeIdempotencyKeys } from '../modules/idempotency/index.js';
 import { purgeOldSessions } from '../modules/workspaces/index.js';
 import { purgeProcessedWebhooks } from '../modules/inbound/index.js';
 import { failStaleImports } from '../modules/imports/index.js';
-import { runHygiene, runLifecycle, workspacesDueFor, type MaintenanceKind } from '../modules/lifecycle/index.js';
+import { runHygiene, runLifecycle, workspacesDueFor, type BulkPacing, type MaintenanceKind } from '../modules/lifecycle/index.js';
 import { isAppError } from '../lib/errors.js';
 import type { Db } from '../modules/context.js';
 import type { Logger } from 'pino';
@@ -12,13 +12,13 @@ import type { Logger } from 'pino';
  * Runs a bulk job for every workspace that is due. A workspace another process is already
  * working on (its lease is live) is skipped, not waited for.
  */
-function bulkSweep(kind: MaintenanceKind, everyMs: number, log: Logger): (db: Db, now: Date) => Promise<Record<string, number>> {
+function bulkSweep(kind: MaintenanceKind, everyMs: number, log: Logger, pacing: BulkPacing): (db: Db, now: Date) => Promise<Record<string, number>> {
   const run = kind === 'lifecycle' ? runLifecycle : runHygiene;
   return async (db, now) => {
     const totals: Record<string, number> = {};
     for (const workspaceId of await workspacesDueFor(db, kind, everyMs, now)) {
       try {
-        const counts = await run(db, workspaceId, now, log);
+        const counts = await run(db, workspaceId, now, log, pacing);
         for (const [k, n] of Object.entries(counts)) totals[k] = (totals[k] ?? 0) + n;
       } catch (err) {
         if (!isAppError(err, 'MAINTENANCE_RUNNING')) throw err;
@@ -29,11 +29,11 @@ function bulkSweep(kind: MaintenanceKind, everyMs: number, log: Logger): (db: Db
 }
 
 /** Every periodic job the worker role runs. */
-export function allSweeps(log: Logger): Sweep[] {
+export function allSweeps(log: Logger, pacing: BulkPacing = {}): Sweep[] {
   return [
     // Stages are day-based, so hourly keeps them current; events that matter re-evaluate at once.
-    { name: 'lifecycle.evaluate', everyMs: 5 * 60_000, standalone: true, run: bulkSweep('lifecycle', 60 * 60_000, log) },
-    { name: 'hygiene.run', everyMs: 30 * 60_000, standalone: true, run: bulkSweep('hygiene', 6 * 60 * 60_000, log) },
+    { name: 'lifecycle.evaluate', everyMs: 5 * 60_000, standalone: true, run: bulkSweep('lifecycle', 60 * 60_000, log, pacing) },
+    { name: 'hygiene.run', everyMs: 30 * 60_000, standalone: true, run: bulkSweep('hygiene', 6 * 60 * 60_000, log, pacing) },
     { name: 'idempotency-keys.purge', everyMs: 10 * 60_000, run: async (db, now) => ({ purged: await purgeIdempotencyKeys(db, now) }) },
     { name: 'sessions.purge', everyMs: 30 * 60_000, run: async (db, now) => ({ purged: await purgeOldSessions(db, now) }) },
     { name: 'webhook-events.purge', everyMs: 15 * 60_000, run: async (db, now) => ({ purged: await purgeProcessedWebhooks(db, now) }) },

@@ -26,6 +26,7 @@ import { webhookRoutes, type WebhookIntakeDeps } from './routes/webhooks.routes.
 import { segmentRoutes } from './routes/segments.routes.js';
 import { eventRoutes } from './routes/events.routes.js';
 import { lifecycleRoutes } from './routes/lifecycle.routes.js';
+import type { BulkPacing } from '../../modules/lifecycle/index.js';
 import { topicRoutes } from './routes/topics.routes.js';
 import { optOutRoutes } from './routes/opt-out.routes.js';
 import { importRoutes } from './routes/imports.routes.js';
@@ -49,6 +50,8 @@ export interface AppDeps {
   box: SecretBox;
   gateway: WhatsAppGateway;
   webhooks: WebhookIntakeDeps;
+  /** How lifecycle and hygiene runs started over the API share the database (engine-dependent). */
+  bulkPacing?: BulkPacing;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -125,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   topicRoutes(app, featureDeps);
   segmentRoutes(app, featureDeps);
   eventRoutes(app, featureDeps);
-  lifecycleRoutes(app, featureDeps);
+  lifecycleRoutes(app, { ...featureDeps, pacing: deps.bulkPacing ?? {} });
   optOutRoutes(app, featureDeps);
   importRoutes(app, featureDeps);
   optinRoutes(app, featureDeps);

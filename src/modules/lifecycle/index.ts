@@ -1,7 +1,7 @@
 // The lifecycle module: stages from engagement and consent, their transitions, bulk runs and list hygiene.
 export { evaluateLifecycleFor, evaluateLifecycleChunk, getContactLifecycle } from './lifecycle.service.js';
-export { runLifecycle, runHygiene, openRun } from './runs.service.js';
-export type { RunOptions } from './runs.service.js';
+export { runLifecycle, runHygiene, openRun, bulkPacingFor } from './runs.service.js';
+export type { RunOptions, BulkPacing } from './runs.service.js';
 export { getMaintenanceRun, listMaintenanceRuns, workspacesDueFor } from './maintenance.service.js';
 export type { MaintenanceKind, MaintenanceRunOut } from './maintenance.service.js';
 export { lifecycleThresholds, hygieneThresholds, DEFAULT_LIFECYCLE } from './lifecycle.rules.js';

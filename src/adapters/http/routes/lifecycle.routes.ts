@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '../../../lib/errors.js';
-import { getMaintenanceRun, listMaintenanceRuns, openRun, runHygiene, runLifecycle, type MaintenanceKind } from '../../../modules/lifecycle/index.js';
+import { getMaintenanceRun, listMaintenanceRuns, openRun, runHygiene, runLifecycle, type BulkPacing, type MaintenanceKind } from '../../../modules/lifecycle/index.js';
 import { ctxOf, type RequestDeps } from '../request-context.js';
 import { idParams, isUuid } from '../schemas.js';
 
@@ -20,7 +20,7 @@ const runOut = z.object({
  * Starting and following bulk runs: lifecycle evaluation and list hygiene. A run answers 202 with
  * its id and continues in this process; its lease keeps other processes from starting another.
  */
-export function lifecycleRoutes(app: FastifyInstance, deps: RequestDeps & { log: Logger }): void {
+export function lifecycleRoutes(app: FastifyInstance, deps: RequestDeps & { log: Logger; pacing: BulkPacing }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const inflight = new Set<Promise<unknown>>();
   app.addHook('onClose', async () => {
@@ -35,7 +35,7 @@ export function lifecycleRoutes(app: FastifyInstance, deps: RequestDeps & { log:
     r.post(`/api/v1/${kind}/runs`, { config: { permission: 'contacts:write' as const }, schema: { tags, summary, response: { 202: runOut } } }, async (req, reply) => {
       const ctx = ctxOf(req, deps);
       const id = await openRun(deps.db, ctx.workspaceId, kind, ctx.now);
-      const job = run(deps.db, ctx.workspaceId, ctx.now, deps.log, { runId: id })
+      const job = run(deps.db, ctx.workspaceId, ctx.now, deps.log, { ...deps.pacing, runId: id })
         .catch(() => undefined)
         .finally(() => inflight.delete(job));
       inflight.add(job);
