@@ -1,8 +1,7 @@
 import { and, desc, eq, lt, param, sql, type SQL } from 'drizzle-orm';
-import { notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { Ctx, Db } from '../context.js';
-import { contacts } from '../contacts/contacts.tables.js';
+import { assertContact } from '../contacts/index.js';
 import { queryRowsOf } from '../sql.js';
 import { contactEngagement, contactEvents } from './engagement.tables.js';
 import type { ContactEventOut, EngagementOut } from './events.schemas.js';
@@ -143,11 +142,7 @@ const ts = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
 /** A contact's engagement (zeros when nothing has happened yet). */
 export async function getContactEngagement(ctx: Ctx, contactId: string): Promise<EngagementOut> {
-  const [c] = await ctx.db
-    .select({ id: contacts.id })
-    .from(contacts)
-    .where(and(eq(contacts.id, contactId), eq(contacts.workspaceId, ctx.workspaceId)));
-  if (!c) throw notFound('contact', contactId);
+  await assertContact(ctx, contactId);
   const [e] = await ctx.db.select().from(contactEngagement).where(eq(contactEngagement.contactId, contactId));
   const rate = (n: number, d: number): number | null => (d > 0 ? Math.round((n / d) * 1000) / 1000 : null);
   return {
@@ -176,11 +171,7 @@ export async function getContactEngagement(ctx: Ctx, contactId: string): Promise
 
 /** A contact's customer events, newest first, in pages. */
 export async function listContactEvents(ctx: Ctx, contactId: string, opts: { limit: number; cursor?: string | undefined }): Promise<Page<ContactEventOut>> {
-  const [c] = await ctx.db
-    .select({ id: contacts.id })
-    .from(contacts)
-    .where(and(eq(contacts.id, contactId), eq(contacts.workspaceId, ctx.workspaceId)));
-  if (!c) throw notFound('contact', contactId);
+  await assertContact(ctx, contactId);
   const after = decodeCursor<{ id: number }>(opts.cursor, ['id']);
   const rows = await ctx.db
     .select()
