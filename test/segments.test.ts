@@ -162,6 +162,7 @@ describe('segment rules against a truth table', () => {
     expect(await countSegment(ctx, rules)).toBe(expected.length);
     // `not` is the exact complement, whatever NULLs the condition meets.
     expect(await who({ not: rules })).toEqual(ALL.filter((n) => !expected.includes(n)));
+    expect(await countSegment(ctx, { not: rules })).toBe(ALL.length - expected.length);
   });
 });
 

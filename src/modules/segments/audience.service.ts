@@ -7,7 +7,7 @@ import { toContactOut, type ContactOut } from '../contacts/index.js';
 import { topics } from '../consent/consent.tables.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { queryRowsOf } from '../sql.js';
-import { compileSegmentRules, idSetOf, type CompileEnv, type CompiledRules } from './segment-sql.js';
+import { compileSegmentRules, complementSetOf, idSetOf, type CompileEnv, type CompiledRules } from './segment-sql.js';
 import { parseSegmentRules, referencedSegments, RULE_LIMITS, rulesError, type AttributeType, type RulesCatalog, type SegmentNode } from './segments.rules.js';
 import { segments } from './segments.tables.js';
 
@@ -83,9 +83,12 @@ export async function countAudience(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>
   // set's own index: its rows all belong to contacts of this workspace (foreign keys), so the
   // count is exact without reading a million contact rows.
   const ids = idSetOf(audience.where);
+  const outside = complementSetOf(audience.where);
   const query = ids
     ? sql`select count(*)::int as n from (${ids}) x`
-    : sql`select count(*)::int as n from ${audience.from} where c.workspace_id = ${ctx.workspaceId} and ${audience.where}`;
+    : outside
+      ? sql`select ((select count(*) from contacts where workspace_id = ${ctx.workspaceId}) - (select count(*) from (${outside}) x))::int as n`
+      : sql`select count(*)::int as n from ${audience.from} where c.workspace_id = ${ctx.workspaceId} and ${audience.where}`;
   const [row] = await withQueryMemory(ctx.db, (db) => queryRowsOf<{ n: number }>(db, query));
   return row?.n ?? 0;
 }

@@ -48,7 +48,10 @@ function compileNode(node: SegmentNode, env: Env, stack: string[]): SQL {
     case 'not': {
       const inner = compileNode(node.child, env, stack);
       // coalesce: a NULL inside must not make the complement NULL too (exact complement).
-      return nn(NEVER_NULL.has(inner) ? sql`(not ${inner})` : sql`(not coalesce(${inner}, false))`);
+      const negated = nn(NEVER_NULL.has(inner) ? sql`(not ${inner})` : sql`(not coalesce(${inner}, false))`);
+      const set = setOfNode.get(inner);
+      if (set) complementOfNode.set(negated, set);
+      return negated;
     }
     case 'field':
       return compileField(node.field, node.type, node.op, node.value, env);
@@ -155,7 +158,10 @@ function compileField(field: string, type: ValueType, op: string, value: CondVal
 function compileEngagement(c: { col: SQL; missing: number | null }, type: ValueType, op: string, value: CondValue, env: Env): SQL {
   const cond = compileScalar(c.col, type, op, value, env);
   if (holdsForMissing(c.missing, type, op, value)) {
-    return nn(sql`not exists (select 1 from contact_engagement e where e.contact_id = c.id and not coalesce(${cond}, false))`);
+    return complementPredicate(
+      sql`not exists (select 1 from contact_engagement e where e.contact_id = c.id and not coalesce(${cond}, false))`,
+      sql`select e.contact_id from contact_engagement e where e.workspace_id = ${env.workspaceId} and not coalesce(${cond}, false)`,
+    );
   }
   return engagementSet(cond, env);
 }
@@ -341,10 +347,28 @@ export function idSetOf(where: SQL): SQL | undefined {
   return setOfNode.get(where)?.ids;
 }
 
+// "Not in set S": counted as all contacts minus |S|, two index-only counts instead of an anti-join over every contact.
+const complementOfNode = new WeakMap<SQL, IdSet>();
+function complementPredicate(notExists: SQL, ids: SQL): SQL {
+  const q = nn(notExists);
+  complementOfNode.set(q, { ids, exists: notExists });
+  return q;
+}
+
+/** When a compiled rule is "not in one set", the query listing the ids of that set. */
+export function complementSetOf(where: SQL): SQL | undefined {
+  return complementOfNode.get(where)?.ids;
+}
+
 function compileConsent(node: Extract<SegmentNode, { kind: 'consent' }>, env: Env): SQL {
   const topicId = env.topicIds.get(node.topic);
   if (!topicId) throw rulesError(`${node.path}.consent.topic`, `${JSON.stringify(node.topic)} is not a topic key of this workspace`);
-  if (node.status === 'none') return nn(sql`not exists (select 1 from consent_state s where s.contact_id = c.id and s.topic_id = ${topicId})`);
+  if (node.status === 'none') {
+    return complementPredicate(
+      sql`not exists (select 1 from consent_state s where s.contact_id = c.id and s.topic_id = ${topicId})`,
+      sql`select s.contact_id from consent_state s where s.workspace_id = ${env.workspaceId} and s.topic_id = ${topicId}`,
+    );
+  }
   const conds: SQL[] = [sql`s.workspace_id = ${env.workspaceId}`, sql`s.topic_id = ${topicId}`, sql`s.status = ${node.status}`];
   if (node.sources) conds.push(sql`s.source = any(${param(node.sources)}::text[])`);
   if (node.inLastDays !== null) conds.push(sql`s.since >= ${localMidnight(addDays(env.today, 1 - node.inLastDays), env.zone).toISOString()}::timestamptz`);
