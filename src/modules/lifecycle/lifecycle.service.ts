@@ -73,8 +73,10 @@ async function evaluateSelection(db: Db, workspaceId: string, selection: SQL, t:
       ) cs on true
     ),
     moved as (
+      -- The selection again on c keeps the update on the primary key: without it PostgreSQL 18
+      -- (PGlite) switched to a sequential scan of all contacts once a chunk passed ~300 rows.
       update contacts c set lifecycle_stage = x.verdict[1], lifecycle_changed_at = ${now.toISOString()}::timestamptz
-      from x where c.id = x.id and x.verdict[1] <> x.old
+      from x where c.id = x.id and c.workspace_id = ${workspaceId} and ${selection} and x.verdict[1] <> x.old
       returning c.id, x.old, x.verdict
     ),
     logged as (

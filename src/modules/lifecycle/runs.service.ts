@@ -72,7 +72,8 @@ export async function runLifecycle(db: Db, workspaceId: string, now: Date, log: 
   return withRun(db, workspaceId, 'lifecycle', now, log, opts.runId, async (id, counts) => {
     const t = lifecycleThresholds(await getWorkspaceSettings(db, workspaceId));
     let lo: string | null = null;
-    let size = 2000;
+    // Start small (about 10 contacts per ms of budget) and let the measured time size the chunks.
+    let size = Math.max(200, Math.round(target * 10));
     for (;;) {
       const started = performance.now();
       const done = await db.transaction(async (tx) => {
@@ -95,7 +96,7 @@ export async function runLifecycle(db: Db, workspaceId: string, now: Date, log: 
       if (done) break;
       const ms = performance.now() - started;
       if (opts.yieldRatio) await sleep(ms * opts.yieldRatio);
-      size = Math.max(200, Math.min(50_000, Math.round(size * Math.min(2, target / Math.max(ms, 1)))));
+      size = Math.max(100, Math.min(50_000, Math.round(size * Math.min(1.5, target / Math.max(ms, 1)))));
     }
   });
 }
