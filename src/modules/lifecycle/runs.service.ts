@@ -79,11 +79,13 @@ export async function runLifecycle(db: Db, workspaceId: string, now: Date, log: 
       const done = await db.transaction(async (tx) => {
         // JIT compilation costs more than these short statements save (20-35 ms each when it kicks in).
         await tx.execute(sql`set local jit = off`);
-        const [edge] = await queryRowsOf<{ id: string }>(
+        const chunk = await queryRowsOf<{ id: string }>(
           tx,
-          sql`select id from contacts where workspace_id = ${workspaceId} ${lo ? sql`and id > ${lo}::uuid` : sql``} order by id offset ${size - 1} limit 1`,
+          sql`select id from contacts where workspace_id = ${workspaceId} ${lo ? sql`and id > ${lo}::uuid` : sql``} order by id limit ${size}`,
         );
-        const range = { lo, hi: edge?.id ?? null };
+        const ids = chunk.map((c) => c.id);
+        const range = { lo: null, hi: null, ids };
+        const edge = ids.length === size ? { id: ids[ids.length - 1]! } : undefined;
         add(counts, 'windows_recounted', await recountEngagementWindows(tx, workspaceId, range, now));
         const r = await evaluateLifecycleChunk(tx, workspaceId, range, t, now);
         add(counts, 'evaluated', r.evaluated);
