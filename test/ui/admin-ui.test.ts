@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNumber } from '../../src/modules/numbers/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { ensureWebBuilt } from './web-build.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, watchPage } from './browser.js';
 
 const EMAIL = 'owner@acme.example';
 const PASSWORD = 'a long enough passphrase';
@@ -56,14 +56,7 @@ beforeAll(async () => {
   context = await browser.newContext();
   page = await context.newPage();
   page.setDefaultTimeout(UI_TIMEOUT);
-  page.on('dialog', (d) => {
-    dialogs.push(`${d.type()}: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (/content security policy/i.test(m.text())) cspViolations.push(m.text());
-  });
+  watchPage(page, { dialogs, pageErrors, cspViolations });
 }, 120_000);
 
 afterAll(async () => {

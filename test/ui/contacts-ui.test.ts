@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { optOutNotes } from '../../src/modules/consent/consent.tables.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { ensureWebBuilt } from './web-build.js';
-import { launchChromium } from './browser.js';
+import { launchChromium, watchPage } from './browser.js';
 
 const EMAIL = 'owner@shop.example';
 const PASSWORD = 'a long enough passphrase';
@@ -81,15 +81,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await (await browser.newContext()).newPage();
   page.setDefaultTimeout(UI_TIMEOUT);
-  page.on('dialog', (d) => {
-    dialogs.push(`${d.type()}: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    consoleLines.push(m.text());
-    if (/content security policy/i.test(m.text())) cspViolations.push(m.text());
-  });
+  watchPage(page, { dialogs, pageErrors, consoleLines, cspViolations });
 }, 120_000);
 
 afterAll(async () => {

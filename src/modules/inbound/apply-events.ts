@@ -30,8 +30,9 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
   const rules = optOutRules(db);
   await applyOptOutSignals(db, events, now, log, { includeStart: true, numbers, rules });
   // People whose lifecycle stage may change right now: they wrote, opted out, or stopped marketing.
-  const touched = new Map<string, Set<string>>();
-  const touch = (workspaceId: string, waId: string): void => void (touched.get(workspaceId) ?? touched.set(workspaceId, new Set()).get(workspaceId)!).add(waId);
+  // Contacts already found while applying are kept by id; only 131050 statuses name just a wa_id.
+  const touched = new Map<string, { ids: Set<string>; waIds: Set<string> }>();
+  const entry = (workspaceId: string) => touched.get(workspaceId) ?? touched.set(workspaceId, { ids: new Set(), waIds: new Set() }).get(workspaceId)!;
   const inbound = new Map<string, { contactId: string; at: Date }[]>();
   for (const ev of events) {
     switch (ev.kind) {
@@ -39,8 +40,10 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
         const n = numberOf(ev.phoneNumberId);
         if (n) {
           const fresh = await applyInboundMessage(db, n, ev, now, rules);
-          if (fresh) (inbound.get(n.workspaceId) ?? inbound.set(n.workspaceId, []).get(n.workspaceId)!).push({ contactId: fresh, at: ev.at });
-          touch(n.workspaceId, ev.waId);
+          if (fresh) {
+            (inbound.get(n.workspaceId) ?? inbound.set(n.workspaceId, []).get(n.workspaceId)!).push({ contactId: fresh, at: ev.at });
+            entry(n.workspaceId).ids.add(fresh);
+          }
         } else log.warn({ phoneNumberId: ev.phoneNumberId }, 'inbound message for a number that is not connected; ignored');
         break;
       }
@@ -50,7 +53,7 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
         const list = statuses.get(n.workspaceId) ?? [];
         list.push(ev);
         statuses.set(n.workspaceId, list);
-        if (ev.status === 'failed' && ev.errorCodes.includes(131050) && ev.recipientWaId) touch(n.workspaceId, ev.recipientWaId);
+        if (ev.status === 'failed' && ev.errorCodes.includes(131050) && ev.recipientWaId) entry(n.workspaceId).waIds.add(ev.recipientWaId);
         break;
       }
       case 'template_status':
@@ -66,7 +69,7 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
         const n = numberOf(ev.phoneNumberId);
         if (!n || !ev.waId) break;
         const contact = await findOrCreateContactByWaId(db, n.workspaceId, ev.waId, undefined, now);
-        touch(n.workspaceId, ev.waId);
+        entry(n.workspaceId).ids.add(contact.id);
         await recordAudit(
           { db, workspaceId: n.workspaceId, actor: SYSTEM_ACTOR, now, log },
           { action: `contact.whatsapp_marketing_${ev.value === 'stop' ? 'stopped' : 'resumed'}`, targetType: 'contact', targetId: contact.id, details: { category: ev.category, at: ev.at.toISOString() } },
@@ -89,9 +92,12 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
     await noteStatusEngagement(db, workspaceId, fresh, now);
   }
   for (const [workspaceId, items] of inbound) await noteInboundEngagement(db, workspaceId, items, now);
-  for (const [workspaceId, waIds] of touched) {
-    const rows = await queryRowsOf<{ id: string }>(db, sql`select id from contacts where workspace_id = ${workspaceId} and wa_id = any(${param([...waIds])}::text[])`);
-    await evaluateLifecycleFor(db, workspaceId, rows.map((r) => r.id), now);
+  for (const [workspaceId, { ids, waIds }] of touched) {
+    if (waIds.size > 0) {
+      const rows = await queryRowsOf<{ id: string }>(db, sql`select id from contacts where workspace_id = ${workspaceId} and wa_id = any(${param([...waIds])}::text[])`);
+      for (const r of rows) ids.add(r.id);
+    }
+    await evaluateLifecycleFor(db, workspaceId, [...ids], now);
   }
 }
 
