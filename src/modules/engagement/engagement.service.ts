@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, param, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, param, sql } from 'drizzle-orm';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { Ctx, Db } from '../context.js';
 import { assertContact } from '../contacts/index.js';
@@ -81,36 +81,20 @@ export async function noteStatusEngagement(db: Db, workspaceId: string, statuses
       updated_at = excluded.updated_at`);
 }
 
-/** A chunk of contacts: their ids (preferred: the planner then knows how many) or an id range `lo < id <= hi`. */
-export interface IdRange {
-  lo: string | null;
-  hi: string | null;
-  ids?: string[];
-}
-
-/** The SQL condition for a chunk on a column. */
-export function idRangeSql(col: SQL, r: IdRange): SQL {
-  // An explicit id list: PostgreSQL cannot estimate a uuid range and guessed one row, then chose
-  // nested loops that compared every row with every other (25 M comparisons per 5,000-row chunk).
-  if (r.ids) return sql`${col} = any(${param(r.ids)}::uuid[])`;
-  const parts = [sql`true`];
-  if (r.lo) parts.push(sql`${col} > ${r.lo}::uuid`);
-  if (r.hi) parts.push(sql`${col} <= ${r.hi}::uuid`);
-  return sql.join(parts, sql` and `);
-}
-
 /**
- * Recounts the 30- and 90-day windows from the message log for the contacts in `range` (one
+ * Recounts the 30- and 90-day windows from the message log for the given contacts (one
  * chunk of a bulk run), so counts that aged out of a window drop. Rows whose counts did not
  * change are not rewritten.
  */
-export async function recountEngagementWindows(db: Db, workspaceId: string, range: IdRange, now: Date): Promise<number> {
+export async function recountEngagementWindows(db: Db, workspaceId: string, contactIds: string[], now: Date): Promise<number> {
   const since30 = iso(new Date(now.getTime() - 30 * DAY_MS));
   const since90 = iso(new Date(now.getTime() - 90 * DAY_MS));
   const rows = await queryRowsOf<{ n: number }>(
     db,
     sql`
-    with k as (select c.id from contacts c where c.workspace_id = ${workspaceId} and ${idRangeSql(sql`c.id`, range)}),
+    -- Chunks are explicit id lists: PostgreSQL cannot estimate a uuid range (it guessed one row and
+    -- chose nested loops that compared every row of a chunk with every other).
+    with k as (select c.id from contacts c where c.workspace_id = ${workspaceId} and c.id = any(${param(contactIds)}::uuid[])),
     up as (
       -- LATERAL: one index range per contact on (workspace_id, contact_id, sent_at). A grouped
       -- subquery joined afterwards was re-run per contact when the chunk was misestimated as one row.

@@ -2,7 +2,6 @@ import { and, desc, eq, param, sql, type SQL } from 'drizzle-orm';
 import { notFound } from '../../lib/errors.js';
 import type { Ctx, Db } from '../context.js';
 import { contacts } from '../contacts/contacts.tables.js';
-import { idRangeSql, type IdRange } from '../engagement/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { queryRowsOf } from '../sql.js';
 import { lifecycleThresholds, type LifecycleThresholds } from './lifecycle.rules.js';
@@ -106,9 +105,9 @@ export async function evaluateLifecycleFor(db: Db, workspaceId: string, contactI
   return (await evaluateSelection(db, workspaceId, sql`c.id = any(${param(contactIds)}::uuid[])`, t, now)).changed;
 }
 
-/** Re-evaluates one chunk of a bulk run (contacts with ids in `range`). */
-export async function evaluateLifecycleChunk(db: Db, workspaceId: string, range: IdRange, t: LifecycleThresholds, now: Date): Promise<{ evaluated: number; changed: number; byStage: Record<string, number> }> {
-  return evaluateSelection(db, workspaceId, idRangeSql(sql`c.id`, range), t, now);
+/** Re-evaluates one chunk of a bulk run (an explicit list of contact ids). */
+export async function evaluateLifecycleChunk(db: Db, workspaceId: string, contactIds: string[], t: LifecycleThresholds, now: Date): Promise<{ evaluated: number; changed: number; byStage: Record<string, number> }> {
+  return evaluateSelection(db, workspaceId, sql`c.id = any(${param(contactIds)}::uuid[])`, t, now);
 }
 
 /** A contact's current stage and its transitions, newest first. */

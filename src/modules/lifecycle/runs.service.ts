@@ -84,10 +84,9 @@ export async function runLifecycle(db: Db, workspaceId: string, now: Date, log: 
           sql`select id from contacts where workspace_id = ${workspaceId} ${lo ? sql`and id > ${lo}::uuid` : sql``} order by id limit ${size}`,
         );
         const ids = chunk.map((c) => c.id);
-        const range = { lo: null, hi: null, ids };
         const edge = ids.length === size ? { id: ids[ids.length - 1]! } : undefined;
-        add(counts, 'windows_recounted', await recountEngagementWindows(tx, workspaceId, range, now));
-        const r = await evaluateLifecycleChunk(tx, workspaceId, range, t, now);
+        add(counts, 'windows_recounted', await recountEngagementWindows(tx, workspaceId, ids, now));
+        const r = await evaluateLifecycleChunk(tx, workspaceId, ids, t, now);
         add(counts, 'evaluated', r.evaluated);
         add(counts, 'changed', r.changed);
         for (const [stage, n] of Object.entries(r.byStage)) add(counts, `to_${stage}`, n);
