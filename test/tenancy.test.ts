@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { findOrCreateContactByWaId } from '../src/modules/contacts/index.js';
 import { optOutNotes } from '../src/modules/consent/consent.tables.js';
+import { templates } from '../src/modules/templates/templates.tables.js';
 
 let t: TestApp;
 let a: { workspaceId: string; key: string };
@@ -39,6 +40,8 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/contacts/{id}/lifecycle': { id: () => ids.contact!, bodies: {} },
   '/api/v1/lifecycle/runs/{id}': { id: () => ids.lifecycleRun!, bodies: {} },
   '/api/v1/hygiene/runs/{id}': { id: () => ids.hygieneRun!, bodies: {} },
+  '/api/v1/templates/{id}': { id: () => ids.template!, bodies: {} },
+  '/api/v1/templates/{id}/preview': { id: () => ids.template!, bodies: { post: { variables: { 'body.1': { value: 'x' } } } }, read: (id) => `/api/v1/templates/${id}` },
 };
 
 beforeAll(async () => {
@@ -62,6 +65,8 @@ beforeAll(async () => {
   ids.optinSource = (await t.call(a.key, { method: 'POST', url: '/api/v1/optin-sources', payload: { kind: 'store', name: 'A store', keyword: 'join a', topics: ['offers'], consent_text: 'Yes, offers.' } })).json().id;
   ids.segment = (await t.call(a.key, { method: 'POST', url: '/api/v1/segments', payload: { name: 'A segment', rules: { field: 'country', op: 'eq', value: 'US' } } })).json().id;
   ids.list = (await t.call(a.key, { method: 'POST', url: '/api/v1/segments', payload: { name: 'A list' } })).json().id;
+  const [template] = await t.db.insert(templates).values({ workspaceId: a.workspaceId, wabaId: '1022901293', metaId: '9001', name: 'order_update', language: 'en_US', category: 'UTILITY', status: 'APPROVED', components: [{ type: 'BODY', text: 'Order {{1}} shipped.', example: { body_text: [['A1']] } }] }).returning();
+  ids.template = template!.id;
   ids.lifecycleRun = (await t.call(a.key, { method: 'POST', url: '/api/v1/lifecycle/runs' })).json().id;
   ids.hygieneRun = (await t.call(a.key, { method: 'POST', url: '/api/v1/hygiene/runs' })).json().id;
   ids.import = (await t.call(a.key, { method: 'POST', url: '/api/v1/imports', payload: { csv: 'phone\n+16505550102\n', mapping: { phone: 'phone' }, dry_run: true } })).json().id;

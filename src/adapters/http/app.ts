@@ -32,6 +32,7 @@ import { optOutRoutes } from './routes/opt-out.routes.js';
 import { importRoutes } from './routes/imports.routes.js';
 import { optinRoutes } from './routes/optin.routes.js';
 import { joinRoutes } from './routes/join.routes.js';
+import { templateRoutes } from './routes/templates.routes.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import type { WhatsAppGateway } from '../../modules/messaging/index.js';
 
@@ -132,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   optOutRoutes(app, featureDeps);
   importRoutes(app, featureDeps);
   optinRoutes(app, featureDeps);
+  templateRoutes(app, featureDeps);
   await joinRoutes(app, featureDeps);
   await webhookRoutes(app, deps.webhooks);
   await uiRoutes(app);

@@ -1,3 +1,9 @@
-// The templates module: WhatsApp message templates and their approval state.
-export { applyTemplateStatus, applyTemplateQuality } from './templates.service.js';
-export type { TemplateStatusChange } from './templates.service.js';
+// The templates module: WhatsApp message templates, their approval state, lint and rendering.
+export { applyTemplateStatus, applyTemplateQuality, templateDefOf, toTemplateOut, listTemplates, getTemplate, loadTemplate, findSendableTemplate, assertVariableMap, previewTemplate } from './templates.service.js';
+export type { TemplateStatusChange, TemplateRow } from './templates.service.js';
+export { syncTemplates, createTemplate, deleteTemplate } from './templates.sync.js';
+export type { TemplateDeps } from './templates.sync.js';
+export { templateParams, checkVariableMap, renderTemplate, compileTemplate, lintTemplate, exampleValues, variablesOf, cleanParamText, VARIABLE_FIELDS } from './templates.rules.js';
+export type { TemplateDef, TemplateParam, VariableSource, VariableMap, RenderContact, RenderResult, LintIssue } from './templates.rules.js';
+export { mentionsOptOut } from './templates.lint.js';
+export * from './templates.schemas.js';

@@ -32,6 +32,12 @@ const days = z.int().min(1).max(3650);
 export const workspaceSettingsIn = z
   .object({
     default_country: z.string().regex(/^[A-Z]{2}$/, 'use an ISO 3166 alpha-2 code such as "GB"').nullable().optional().describe('country for phone numbers written without +country code'),
+    templates: z
+      .strictObject({
+        block_marketing_without_opt_out: z.boolean().optional().describe('refuse to submit MARKETING templates without a way out (a STOP footer or a "Stop promotions" button) instead of warning (default false)'),
+      })
+      .nullable()
+      .optional(),
     opt_out: z
       .strictObject({
         stop_keywords: keywordList.optional().describe('extra STOP words'),
