@@ -15,7 +15,7 @@ export type TemplateDefIn = z.infer<typeof templateDefIn>;
 
 /** Submitting a new template to Meta for review. */
 export const createTemplateIn = templateDefIn.extend({
-  number_id: z.string().max(64).optional().describe("a connected number whose WABA gets the template; optional when the workspace's numbers share one WABA"),
+  number_id: z.uuid('must be the id of a connected number (GET /api/v1/phone-numbers)').optional().describe("a connected number whose WABA gets the template; optional when the workspace's numbers share one WABA"),
 });
 export type CreateTemplateIn = z.infer<typeof createTemplateIn>;
 
@@ -57,7 +57,7 @@ export const listTemplatesQuery = z.object({
 export type ListTemplatesQuery = z.infer<typeof listTemplatesQuery>;
 
 /** Pulling templates from Meta, for one number's WABA or all of the workspace's. */
-export const syncTemplatesIn = z.strictObject({ number_id: z.string().max(64).optional() }).optional();
+export const syncTemplatesIn = z.strictObject({ number_id: z.uuid('must be the id of a connected number (GET /api/v1/phone-numbers)').optional() }).nullish();
 
 /** What a sync changed. */
 export const syncTemplatesOut = z.object({ wabas: z.number().int(), created: z.number().int(), updated: z.number().int(), removed: z.number().int() });
@@ -67,7 +67,7 @@ const source = z.record(z.string(), z.unknown()).describe('{"field": "first_name
 /** Rendering a template for a contact, sample values, or Meta's example values. */
 export const previewTemplateIn = z.strictObject({
   variables: z.record(z.string(), source).default({}).describe('parameter key (body.1, header.1, button.0, header.media) → source'),
-  contact_id: z.string().max(64).optional(),
+  contact_id: z.uuid('must be a contact id').optional(),
   sample: z
     .strictObject({
       name: z.string().max(200).nullable().optional(),
