@@ -41,6 +41,14 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/lifecycle/runs/{id}': { id: () => ids.lifecycleRun!, bodies: {} },
   '/api/v1/hygiene/runs/{id}': { id: () => ids.hygieneRun!, bodies: {} },
   '/api/v1/templates/{id}': { id: () => ids.template!, bodies: {} },
+  '/api/v1/broadcasts/{id}': { id: () => ids.broadcast!, bodies: { patch: { name: 'taken over' } } },
+  '/api/v1/broadcasts/{id}/estimate': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
+  '/api/v1/broadcasts/{id}/test': { id: () => ids.broadcast!, bodies: { post: { to: ['+447700900123'] } }, read: (id) => `/api/v1/broadcasts/${id}` },
+  '/api/v1/broadcasts/{id}/start': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
+  '/api/v1/broadcasts/{id}/pause': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
+  '/api/v1/broadcasts/{id}/resume': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
+  '/api/v1/broadcasts/{id}/cancel': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
+  '/api/v1/broadcasts/{id}/recipients': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
   '/api/v1/templates/{id}/preview': { id: () => ids.template!, bodies: { post: { variables: { 'body.1': { value: 'x' } } } }, read: (id) => `/api/v1/templates/${id}` },
 };
 
@@ -67,6 +75,9 @@ beforeAll(async () => {
   ids.list = (await t.call(a.key, { method: 'POST', url: '/api/v1/segments', payload: { name: 'A list' } })).json().id;
   const [template] = await t.db.insert(templates).values({ workspaceId: a.workspaceId, wabaId: '1022901293', metaId: '9001', name: 'order_update', language: 'en_US', category: 'UTILITY', status: 'APPROVED', components: [{ type: 'BODY', text: 'Order {{1}} shipped.', example: { body_text: [['A1']] } }] }).returning();
   ids.template = template!.id;
+  const broadcast = await t.call(a.key, { method: 'POST', url: '/api/v1/broadcasts', payload: { name: 'A broadcast', audience: { segment_id: ids.segment, topic: 'offers' }, template: { name: 'order_update', language: 'en_US', variables: { 'body.1': { value: 'A1' } } } } });
+  expect(broadcast.statusCode, broadcast.body).toBe(201);
+  ids.broadcast = broadcast.json().id;
   ids.lifecycleRun = (await t.call(a.key, { method: 'POST', url: '/api/v1/lifecycle/runs' })).json().id;
   ids.hygieneRun = (await t.call(a.key, { method: 'POST', url: '/api/v1/hygiene/runs' })).json().id;
   ids.import = (await t.call(a.key, { method: 'POST', url: '/api/v1/imports', payload: { csv: 'phone\n+16505550102\n', mapping: { phone: 'phone' }, dry_run: true } })).json().id;

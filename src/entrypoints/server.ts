@@ -15,6 +15,7 @@ import { isSandboxWanted, startSandbox, type Sandbox } from './sandbox.js';
 import { startPoller, type Poller } from '../adapters/worker/poller.js';
 import { processPendingWebhooks } from '../modules/inbound/index.js';
 import { sendQueuedAutomated } from '../modules/messaging/index.js';
+import { startBroadcastDispatcher, type Dispatcher } from '../modules/broadcasts/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
 
 /** Which parts a process runs. */
@@ -44,6 +45,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   useSingleOwnerCaches(database.kind === 'pglite');
   let webhookPoller: Poller | undefined;
   let outboxPoller: Poller | undefined;
+  let dispatcher: Dispatcher | undefined;
   let sandbox: Sandbox | undefined;
   // In-flight HTTP requests finish, queued webhook writes flush, the worker's current batch and
   // sweep finish, then the database closes. Used for shutdown and for a failed start alike.
@@ -53,6 +55,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     await wiring.webhooks.committer.close();
     await webhookPoller?.stop();
     await outboxPoller?.stop();
+    await dispatcher?.stop();
     await worker?.stop();
     await control?.close();
     await runtime.close();
@@ -63,6 +66,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         box: wiring.box,
         gateway: wiring.gateway,
         webhooks: wiring.webhooks,
+        linkSign: wiring.linkSign,
         db: database.db,
         ping: database.ping,
         clock,
@@ -83,6 +87,8 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
       worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps(log, bulkPacingFor(database.kind)) });
       webhookPoller = startPoller({ name: 'webhooks', idleMs: 200, log, yieldRatio: database.kind === 'pglite' || role === 'start' ? 1 : 0, run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now() }) });
       // Opt-out confirmations, welcomes and opt-in confirmations.
+      // Broadcasts: claims, paced sends and outcomes, shared with any other worker through the database.
+      dispatcher = startBroadcastDispatcher({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, clock, publicUrl: config.publicUrl, masterKey: runtime.masterKey });
       outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: 1, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now() }) });
     }
     if (runtime.lock) {

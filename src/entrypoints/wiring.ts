@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../modules/context.js';
 import type { WhatsAppGateway } from '../modules/messaging/index.js';
 import { storeWebhooks, type RawWebhook } from '../modules/inbound/index.js';
+import { linkSigner } from '../modules/broadcasts/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
 import { createCloudApiClient } from '../adapters/whatsapp/cloud-api-client.js';
 import { createIntakeSecrets } from '../adapters/whatsapp/intake-secrets.js';
@@ -15,6 +16,8 @@ export interface Wiring {
   box: SecretBox;
   gateway: WhatsAppGateway;
   webhooks: WebhookIntakeDeps & { committer: GroupCommitter<RawWebhook> };
+  /** Signs tracked-link tokens; every process derives the same key from the master key. */
+  linkSign: (payload: string) => string;
 }
 
 /** Builds the secret box, the Cloud API client and the webhook intake (group commit). */
@@ -30,5 +33,5 @@ export function wire(db: Db, masterKey: Buffer, log: Logger, clock: { now(): Dat
       }
     },
   });
-  return { box, gateway: createCloudApiClient(), webhooks: { secrets: createIntakeSecrets(db, box), committer, clock } };
+  return { box, gateway: createCloudApiClient(), webhooks: { secrets: createIntakeSecrets(db, box), committer, clock }, linkSign: linkSigner(masterKey) };
 }

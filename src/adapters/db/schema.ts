@@ -13,3 +13,4 @@ export * from '../../modules/imports/imports.tables.js';
 export * from '../../modules/engagement/engagement.tables.js';
 export * from '../../modules/segments/segments.tables.js';
 export * from '../../modules/lifecycle/lifecycle.tables.js';
+export * from '../../modules/broadcasts/broadcasts.tables.js';

@@ -26,6 +26,7 @@ import { webhookRoutes, type WebhookIntakeDeps } from './routes/webhooks.routes.
 import { segmentRoutes } from './routes/segments.routes.js';
 import { eventRoutes } from './routes/events.routes.js';
 import { lifecycleRoutes } from './routes/lifecycle.routes.js';
+import { broadcastRoutes, linkRoutes } from './routes/broadcasts.routes.js';
 import type { BulkPacing } from '../../modules/lifecycle/index.js';
 import { topicRoutes } from './routes/topics.routes.js';
 import { optOutRoutes } from './routes/opt-out.routes.js';
@@ -51,6 +52,8 @@ export interface AppDeps {
   box: SecretBox;
   gateway: WhatsAppGateway;
   webhooks: WebhookIntakeDeps;
+  /** Signs tracked-link tokens (from the master key). */
+  linkSign: (payload: string) => string;
   /** How lifecycle and hygiene runs started over the API share the database (engine-dependent). */
   bulkPacing?: BulkPacing;
 }
@@ -134,6 +137,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   importRoutes(app, featureDeps);
   optinRoutes(app, featureDeps);
   templateRoutes(app, featureDeps);
+  broadcastRoutes(app, featureDeps);
+  linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   await joinRoutes(app, featureDeps);
   await webhookRoutes(app, deps.webhooks);
   await uiRoutes(app);

@@ -9,6 +9,7 @@ import { applyTemplateQuality, applyTemplateStatus } from '../templates/index.js
 import { applyOptinKeyword } from '../optin/index.js';
 import { noteInboundEngagement, noteStatusEngagement } from '../engagement/index.js';
 import { evaluateLifecycleFor } from '../lifecycle/index.js';
+import { noteBroadcastReplies, syncRecipientDelivery } from '../broadcasts/index.js';
 import { queryRowsOf } from '../sql.js';
 import type { InboundMessageEvent, StatusEvent, WebhookEvent } from './inbound.events.js';
 import { applyOptOutSignals, captureReasonIfAsked, optOutRules, type OptOutRules } from './opt-out.js';
@@ -90,8 +91,12 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
       list.map((s) => ({ wamid: s.wamid, status: s.status, occurredAt: s.at, recipientWaId: s.recipientWaId, errorCode: s.errorCodes[0] ?? null, callbackData: s.callbackData, pricing: s.pricing })),
     );
     await noteStatusEngagement(db, workspaceId, fresh, now);
+    await syncRecipientDelivery(db, workspaceId, [...new Set(fresh.map((f) => f.wamid))]);
   }
-  for (const [workspaceId, items] of inbound) await noteInboundEngagement(db, workspaceId, items, now);
+  for (const [workspaceId, items] of inbound) {
+    await noteInboundEngagement(db, workspaceId, items, now);
+    await noteBroadcastReplies(db, workspaceId, items);
+  }
   for (const [workspaceId, { ids, waIds }] of touched) {
     if (waIds.size > 0) {
       const rows = await queryRowsOf<{ id: string }>(db, sql`select id from contacts where workspace_id = ${workspaceId} and wa_id = any(${param([...waIds])}::text[])`);

@@ -19,6 +19,7 @@ import {
   type TopicOut,
 } from '../consent/index.js';
 import { enqueueAutomated } from '../messaging/index.js';
+import { noteBroadcastOptOut } from '../broadcasts/index.js';
 import { findNumbersByMetaIds } from '../numbers/index.js';
 import { getWorkspace } from '../workspaces/index.js';
 import { optOutNotes } from '../consent/consent.tables.js';
@@ -184,6 +185,8 @@ async function applySignal(db: Db, n: { workspaceId: string; numberId: string },
     changed = (await removeSuppression(db, n.workspaceId, hash)) || changed;
   }
   if (res.recorded.length === 0 && !changed) return false;
+  // Credited to the broadcasts the person got shortly before (a broadcast's opt-out rate drives auto-pause).
+  if (action === 'withdraw') await noteBroadcastOptOut(db, n.workspaceId, contact.id, s.at);
   log.info({ workspaceId: n.workspaceId, contactId: contact.id, source: s.source, scope: s.scope.kind }, s.scope.kind === 'start' ? 'consent re-granted by the person' : 'opt-out committed');
   if (s.confirm && changed) {
     await enqueueAutomated(

@@ -35,6 +35,8 @@ export const messages = pgTable(
     uniqueIndex('messages_workspace_wamid_uq').on(t.workspaceId, t.wamid),
     index('messages_contact_idx').on(t.workspaceId, t.contactId, t.sentAt),
     index('messages_callback_idx').on(t.callbackData),
+    // The messaging-limit tier counts unique business-initiated recipients per number over 24 h.
+    index('messages_number_out_idx').on(t.numberId, t.sentAt).where(sql`${t.direction} = 'out'`),
     index('messages_broadcast_idx').on(t.workspaceId, t.broadcastId, t.contactId).where(sql`${t.broadcastId} IS NOT NULL`),
     check('messages_direction_check', sql`${t.direction} IN ('in', 'out')`),
   ],

@@ -24,6 +24,7 @@ export const createWorkspaceIn = z.strictObject({
 const keywordList = z.array(z.string().trim().min(1).max(40)).max(200);
 
 const days = z.int().min(1).max(3650);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour "HH:MM", e.g. "21:00"');
 
 /**
  * Known workspace settings are checked; other keys pass through (future features add their own).
@@ -75,6 +76,45 @@ export const workspaceSettingsIn = z
       })
       .nullable()
       .optional(),
+    broadcasts: z
+      .strictObject({
+        pacing_ratio: z.number().min(0.05).max(1).optional().describe("share of the number's throughput tier broadcasts use; the rest is left for replies (default 0.9)"),
+        quiet_hours: z
+          .strictObject({ start: hhmm, end: hhmm })
+          .nullable()
+          .optional()
+          .describe('no marketing between these recipient-local times; sends are deferred, not dropped (default 21:00–08:00; null disables)'),
+        frequency_cap: z
+          .strictObject({ max: z.int().min(1).max(100), days: z.int().min(1).max(90) })
+          .nullable()
+          .optional()
+          .describe('at most `max` marketing messages per contact per `days` across broadcasts (default 2 per 7; null disables)'),
+        auto_pause: z
+          .strictObject({
+            min_sent: z.int().min(1).max(1_000_000).optional(),
+            failure_rate: z.number().min(0).max(1).optional(),
+            opt_out_rate: z.number().min(0).max(1).optional(),
+            on_quality: z.array(z.enum(['GREEN', 'YELLOW', 'RED', 'UNKNOWN'])).optional(),
+          })
+          .optional()
+          .describe('pause a broadcast when failures or opt-outs cross these rates (after min_sent) or the number quality drops'),
+        uncertain: z
+          .strictObject({ policy: z.enum(['never_resend', 'resend_after_window']).optional(), window_seconds: z.int().min(5).max(7 * 86_400).optional() })
+          .optional()
+          .describe('a send that may have reached Meta waits this long for a status webhook; then it is failed (never_resend, default) or sent once more'),
+        max_attempts: z.int().min(1).max(20).optional().describe('tries per recipient for transient errors (default 8)'),
+        test_numbers: z.array(z.string().regex(/^\+[1-9]\d{6,14}$/, 'use E.164, e.g. "+447700900123"')).max(20).optional().describe('internal numbers that receive test sends'),
+      })
+      .nullable()
+      .optional(),
+    rate_card: z
+      .strictObject({
+        currency: z.string().regex(/^[A-Z]{3}$/, 'use an ISO 4217 code such as "USD"'),
+        rates: z.record(z.string().regex(/^([A-Z]{2}|\*)$/, 'use an ISO country code or "*"'), z.strictObject({ marketing: z.number().min(0).optional(), utility: z.number().min(0).optional(), authentication: z.number().min(0).optional() })),
+      })
+      .nullable()
+      .optional()
+      .describe('price per delivered template by country and category, for broadcast cost estimates'),
   })
   .catchall(z.unknown());
 

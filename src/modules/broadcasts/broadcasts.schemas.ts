@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { isTimeZone } from '../../lib/phone/index.js';
+
+const audiencePart = z.union([
+  z.strictObject({ segment_id: z.uuid('use the id of a saved segment') }),
+  z.strictObject({ rules: z.record(z.string(), z.unknown()) }),
+]);
+
+const variableSource = z.union([
+  z.strictObject({ field: z.enum(['name', 'first_name', 'profile_name', 'phone', 'country', 'language']), fallback: z.string().max(1024).optional() }),
+  z.strictObject({ attribute: z.string().min(1).max(64), fallback: z.string().max(1024).optional() }),
+  z.strictObject({ value: z.string().min(1).max(1024) }),
+  z.strictObject({ tracked_link: z.int().min(0).max(9).describe('index into `links`: the recipient gets a Greenlist redirect that records the click') }),
+]);
+
+/** When a broadcast goes out. */
+export const scheduleIn = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('now') }),
+  z.strictObject({ type: z.literal('at'), at: z.iso.datetime({ offset: true, message: 'use an ISO 8601 time with offset, e.g. "2026-12-01T09:00:00Z"' }) }),
+  z.strictObject({
+    type: z.literal('local'),
+    date: z.iso.date('use "YYYY-MM-DD"'),
+    time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour "HH:MM", e.g. "10:00"'),
+    fallback_timezone: z.string().refine(isTimeZone, 'use an IANA time zone name').optional().describe('for contacts without a time zone (default: the workspace time zone)'),
+  }),
+]);
+
+/** Creating a broadcast (a draft). */
+export const createBroadcastIn = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  number_id: z.uuid().optional().describe('the business number to send from (default: the only connected one)'),
+  audience: z.strictObject({
+    segment_id: z.uuid().optional(),
+    rules: z.record(z.string(), z.unknown()).optional(),
+    topic: z.string().min(1).describe('key of the topic recipients must have granted consent for'),
+    exclude: z.array(audiencePart).max(10).optional().describe('segments or rules whose contacts are left out'),
+  }),
+  template: z.strictObject({
+    name: z.string().min(1).max(512),
+    language: z.string().min(2).max(15),
+    variables: z.record(z.string(), variableSource).optional(),
+  }),
+  links: z.array(z.url({ protocol: /^https?$/, message: 'use an http(s) URL' }).max(2000)).max(10).optional(),
+  schedule: scheduleIn.optional(),
+});
+export type CreateBroadcastIn = z.infer<typeof createBroadcastIn>;
+
+/** Changing a draft. */
+export const updateBroadcastIn = createBroadcastIn.partial();
+
+/** A test send to internal numbers. */
+export const testSendIn = z.strictObject({
+  to: z.array(z.string().regex(/^\+[1-9]\d{6,14}$/, 'use E.164, e.g. "+447700900123"')).min(1).max(5).optional().describe('default: the workspace setting broadcasts.test_numbers'),
+  contact_id: z.uuid().optional().describe('render the variables with this contact (default: sample values)'),
+});
+
+/** Per-state counts of a broadcast. */
+export const countsOut = z.object({
+  planned: z.number(),
+  skipped: z.number(),
+  queued: z.number(),
+  sending: z.number(),
+  sent: z.number(),
+  delivered: z.number(),
+  read: z.number(),
+  replied: z.number(),
+  clicked: z.number(),
+  failed: z.number(),
+  opted_out: z.number(),
+  cancelled: z.number(),
+  uncertain: z.number(),
+});
+
+/** A broadcast as the API shows it. */
+export const broadcastOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.string(),
+  number_id: z.string().nullable(),
+  topic: z.string().nullable(),
+  audience: z.record(z.string(), z.unknown()),
+  template: z.object({ id: z.string().nullable(), name: z.string(), language: z.string(), category: z.string(), variables: z.record(z.string(), z.unknown()) }),
+  links: z.array(z.string()),
+  schedule: z.record(z.string(), z.unknown()),
+  start_at: z.string().nullable(),
+  pause_reason: z.string().nullable(),
+  pause_code: z.string().nullable(),
+  plan: z.record(z.string(), z.unknown()),
+  counts: countsOut,
+  skipped_by_reason: z.record(z.string(), z.number()),
+  failed_by_code: z.record(z.string(), z.number()),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type BroadcastOut = z.infer<typeof broadcastOut>;
+
+/** One recipient's state and reason. */
+export const recipientOut = z.object({
+  contact_id: z.string(),
+  phone: z.string().nullable(),
+  state: z.string(),
+  status: z.string().describe('queued, sending, skipped, sent, delivered, read, failed, uncertain or cancelled'),
+  reason: z.string().nullable(),
+  error_code: z.number().nullable(),
+  attempts: z.number(),
+  not_before: z.string(),
+  wamid: z.string().nullable(),
+  sent_at: z.string().nullable(),
+  replied_at: z.string().nullable(),
+  clicked_at: z.string().nullable(),
+  opted_out_at: z.string().nullable(),
+});

@@ -1,0 +1,260 @@
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { AppError } from '../../lib/errors.js';
+import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import type { Ctx } from '../context.js';
+import { recordAudit } from '../audit/index.js';
+import { topicsByKeys } from '../consent/index.js';
+import { phoneNumbers } from '../numbers/numbers.tables.js';
+import { topics } from '../consent/consent.tables.js';
+import { templates } from '../templates/templates.tables.js';
+import { checkVariableMap, findSendableTemplate, templateDefOf, type VariableMap } from '../templates/index.js';
+import { getWorkspaceSettings } from '../workspaces/index.js';
+import { policyFrom, type BroadcastStatus } from './broadcasts.rules.js';
+import { createBroadcastIn, updateBroadcastIn, type BroadcastOut, type CreateBroadcastIn } from './broadcasts.schemas.js';
+import { broadcasts } from './broadcasts.tables.js';
+import { audiencePredicate, fallbackZoneOf, planBroadcast, snapshotRecipients } from './plan.service.js';
+import { broadcastCounts } from './progress.service.js';
+
+import { loadBroadcast, type BroadcastRow } from './broadcast-row.js';
+
+/** Template variables with tracked links replaced by a placeholder value, for checking against the template. */
+function checkableVariables(vars: Record<string, unknown>): VariableMap {
+  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v && typeof v === 'object' && 'tracked_link' in v ? { value: 'https://example.com/r/x' } : v])) as VariableMap;
+}
+
+/** Checks the parts of a broadcast that refer to other objects; returns the resolved ids. */
+async function resolveRefs(ctx: Ctx, data: CreateBroadcastIn): Promise<{ numberId: string; topicId: string; templateId: string; category: string }> {
+  const [topic] = await topicsByKeys(ctx.db, ctx.workspaceId, [data.audience.topic], 'audience.topic').catch((err: unknown) => {
+    if (err instanceof AppError) throw new AppError('BROADCAST_TOPIC_UNKNOWN', `audience.topic: no topic with key "${data.audience.topic}"; create it first (POST /api/v1/topics)`, { field: 'audience.topic' });
+    throw err;
+  });
+  const numbers = await ctx.db.select({ id: phoneNumbers.id, wabaId: phoneNumbers.wabaId }).from(phoneNumbers).where(eq(phoneNumbers.workspaceId, ctx.workspaceId));
+  const number = data.number_id ? numbers.find((n) => n.id === data.number_id) : numbers.length === 1 ? numbers[0] : undefined;
+  if (!number) {
+    throw new AppError('VALIDATION_FAILED', data.number_id ? 'number_id: no such business number in this workspace' : 'number_id: this workspace has several (or no) business numbers; say which one sends', {
+      fields: [{ field: 'number_id', message: 'pick a connected number (GET /api/v1/phone-numbers)' }],
+    });
+  }
+  const [tpl] = await ctx.db
+    .select()
+    .from(templates)
+    .where(and(eq(templates.workspaceId, ctx.workspaceId), eq(templates.wabaId, number.wabaId), eq(templates.name, data.template.name), eq(templates.language, data.template.language)));
+  if (!tpl) throw new AppError('TEMPLATE_NOT_FOUND', `template.name: no template "${data.template.name}" in ${data.template.language} on this number's account; sync or create it first`, { field: 'template.name' });
+  // Why: Meta's policy and INV-CONSENT: a marketing template needs marketing consent, never a utility opt-in.
+  if (tpl.category === 'MARKETING' && topic!.category !== 'marketing') {
+    throw new AppError('BROADCAST_TOPIC_MISMATCH', `audience.topic: "${topic!.key}" is a ${topic!.category} topic; a MARKETING template may only go to people who agreed to marketing`, { field: 'audience.topic' });
+  }
+  if (data.audience.segment_id === undefined && data.audience.rules === undefined) throw new AppError('BROADCAST_AUDIENCE_INVALID', 'audience needs segment_id or rules', { field: 'audience' });
+  const problems = checkVariableMap(templateDefOf(tpl), checkableVariables(data.template.variables ?? {}));
+  for (const [k, v] of Object.entries(data.template.variables ?? {})) {
+    if ('tracked_link' in v && (data.links ?? [])[v.tracked_link] === undefined) problems.push({ path: `template.variables["${k}"]`, problem: `tracked_link ${v.tracked_link} is not in links` });
+  }
+  if (problems.length > 0) throw new AppError('BROADCAST_VARIABLES_INVALID', `template.variables: ${problems[0]!.path}: ${problems[0]!.problem}`, { problems });
+  await audiencePredicate(ctx, data.audience);
+  return { numberId: number.id, topicId: topic!.id, templateId: tpl.id, category: tpl.category };
+}
+
+/** Creates a draft broadcast after checking its topic, number, template, variables and audience rules. */
+export async function createBroadcast(ctx: Ctx, input: unknown): Promise<BroadcastOut> {
+  const data = createBroadcastIn.parse(input);
+  const refs = await resolveRefs(ctx, data);
+  const schedule = data.schedule ?? { type: 'now' as const };
+  const [row] = await ctx.db
+    .insert(broadcasts)
+    .values({
+      workspaceId: ctx.workspaceId,
+      name: data.name,
+      numberId: refs.numberId,
+      topicId: refs.topicId,
+      audience: { ...(data.audience.segment_id ? { segment_id: data.audience.segment_id } : { rules: data.audience.rules }), exclude: data.audience.exclude ?? [] },
+      templateId: refs.templateId,
+      templateName: data.template.name,
+      templateLanguage: data.template.language,
+      templateCategory: refs.category,
+      variables: data.template.variables ?? {},
+      links: data.links ?? [],
+      schedule,
+      createdBy: ctx.actor.id,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    })
+    .returning();
+  await recordAudit(ctx, { action: 'broadcast.created', targetType: 'broadcast', targetId: row!.id, details: { template: data.template.name, topic: data.audience.topic } });
+  return toBroadcastOut(ctx, row!);
+}
+
+/** Changes a draft (anything but its status). */
+export async function updateBroadcast(ctx: Ctx, id: string, input: unknown): Promise<BroadcastOut> {
+  const patch = updateBroadcastIn.parse(input);
+  const cur = await loadBroadcast(ctx, id, true);
+  if (cur.status !== 'draft') throw stateError(cur, 'change');
+  const topicKey = (await ctx.db.select({ key: topics.key }).from(topics).where(eq(topics.id, cur.topicId!)))[0]?.key ?? '';
+  const merged: CreateBroadcastIn = {
+    name: patch.name ?? cur.name,
+    number_id: patch.number_id ?? cur.numberId ?? undefined,
+    audience: patch.audience ?? { ...(cur.audience as { segment_id?: string; rules?: Record<string, unknown>; exclude?: [] }), topic: topicKey },
+    template: patch.template ?? { name: cur.templateName, language: cur.templateLanguage, variables: cur.variables as CreateBroadcastIn['template']['variables'] },
+    links: patch.links ?? cur.links,
+    schedule: (patch.schedule ?? cur.schedule) as CreateBroadcastIn['schedule'],
+  };
+  const data = createBroadcastIn.parse(merged);
+  const refs = await resolveRefs(ctx, data);
+  const [row] = await ctx.db
+    .update(broadcasts)
+    .set({
+      name: data.name,
+      numberId: refs.numberId,
+      topicId: refs.topicId,
+      audience: { ...(data.audience.segment_id ? { segment_id: data.audience.segment_id } : { rules: data.audience.rules }), exclude: data.audience.exclude ?? [] },
+      templateId: refs.templateId,
+      templateName: data.template.name,
+      templateLanguage: data.template.language,
+      templateCategory: refs.category,
+      variables: data.template.variables ?? {},
+      links: data.links ?? [],
+      schedule: data.schedule ?? { type: 'now' },
+      updatedAt: ctx.now,
+    })
+    .where(eq(broadcasts.id, id))
+    .returning();
+  await recordAudit(ctx, { action: 'broadcast.updated', targetType: 'broadcast', targetId: id, details: { fields: Object.keys(patch) } });
+  return toBroadcastOut(ctx, row!);
+}
+
+function stateError(b: BroadcastRow, action: string): AppError {
+  return new AppError('BROADCAST_STATE_INVALID', `cannot ${action} a broadcast that is ${b.status}`, { status: b.status });
+}
+
+/** The audience plan now: every exclusion by reason, sendable count, cost, messaging-limit spill. */
+export async function estimateBroadcast(ctx: Ctx, id: string): Promise<Record<string, unknown>> {
+  const b = await loadBroadcast(ctx, id);
+  return planBroadcast(ctx.db, ctx.workspaceId, b, ctx.now);
+}
+
+/**
+ * Starts a draft: checks the template is approved, freezes the workspace's policies, and either
+ * snapshots the recipients now (schedule now / local time) or waits for its start time.
+ */
+export async function startBroadcast(ctx: Ctx, id: string): Promise<BroadcastOut> {
+  const b = await loadBroadcast(ctx, id, true);
+  if (b.status !== 'draft') throw stateError(b, 'start');
+  await findSendableTemplate(ctx, { name: b.templateName, language: b.templateLanguage, ...(b.numberId ? { numberId: b.numberId } : {}) });
+  if (!b.numberId) throw new AppError('VALIDATION_FAILED', 'number_id: the business number of this broadcast was disconnected', { fields: [{ field: 'number_id', message: 'pick a connected number' }] });
+  const settings = (await getWorkspaceSettings(ctx.db, ctx.workspaceId)) as Record<string, unknown>;
+  const policy = policyFrom(settings.broadcasts as Record<string, unknown> | undefined);
+  const s = b.schedule as { type: string; at?: string };
+  if (s.type === 'at') {
+    const at = new Date(s.at!);
+    if (at.getTime() < ctx.now.getTime() - 60_000) throw new AppError('BROADCAST_SCHEDULE_INVALID', 'schedule.at is in the past; pick a later time or send now', { field: 'schedule.at' });
+    const [row] = await ctx.db.update(broadcasts).set({ status: 'scheduled', startAt: at, policy: policy as unknown as Record<string, unknown>, updatedAt: ctx.now }).where(eq(broadcasts.id, id)).returning();
+    await recordAudit(ctx, { action: 'broadcast.scheduled', targetType: 'broadcast', targetId: id, details: { at: s.at } });
+    return toBroadcastOut(ctx, row!);
+  }
+  const started = await beginSending(ctx, { ...b, policy: policy as unknown as Record<string, unknown>, startAt: ctx.now });
+  await recordAudit(ctx, { action: 'broadcast.started', targetType: 'broadcast', targetId: id, details: { planned: (started.plan as { planned?: number }).planned ?? 0 } });
+  return toBroadcastOut(ctx, started);
+}
+
+/** Snapshots recipients and moves a broadcast to `sending` (callers hold its row lock). */
+export async function beginSending(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>, b: BroadcastRow): Promise<BroadcastRow> {
+  const zone = await fallbackZoneOf(ctx.db, ctx.workspaceId, b.schedule);
+  const planned = await snapshotRecipients(ctx.db, b, ctx.now, zone);
+  const [row] = await ctx.db
+    .update(broadcasts)
+    .set({ status: 'sending', policy: b.policy, startAt: b.startAt, startedAt: ctx.now, plan: { ...b.plan, planned, fallback_timezone: zone }, updatedAt: ctx.now })
+    .where(eq(broadcasts.id, b.id))
+    .returning();
+  return row!;
+}
+
+const TRANSITIONS: Record<'pause' | 'resume' | 'cancel', { from: BroadcastStatus[] }> = {
+  pause: { from: ['sending', 'scheduled'] },
+  resume: { from: ['paused'] },
+  cancel: { from: ['draft', 'scheduled', 'sending', 'paused'] },
+};
+
+/** Pause, resume or cancel. Cancelling withdraws every recipient not yet sent; requests in flight settle on their own. */
+export async function changeBroadcastStatus(ctx: Ctx, id: string, action: 'pause' | 'resume' | 'cancel'): Promise<BroadcastOut> {
+  const b = await loadBroadcast(ctx, id, true);
+  if (!TRANSITIONS[action].from.includes(b.status as BroadcastStatus)) throw stateError(b, action);
+  let status: BroadcastStatus = action === 'pause' ? 'paused' : action === 'cancel' ? 'cancelled' : b.startedAt ? 'sending' : 'scheduled';
+  if (action === 'resume' && !b.startedAt && !b.startAt) status = 'draft';
+  const [row] = await ctx.db
+    .update(broadcasts)
+    .set({
+      status,
+      pauseReason: action === 'pause' ? 'paused by a person' : null,
+      pauseCode: action === 'pause' ? 'MANUAL' : null,
+      ...(action === 'cancel' ? { finishedAt: ctx.now } : {}),
+      updatedAt: ctx.now,
+    })
+    .where(eq(broadcasts.id, id))
+    .returning();
+  if (action === 'cancel') {
+    await ctx.db.execute(sql`update broadcast_recipients set state = 'cancelled', reason = 'broadcast cancelled', locked_until = null, updated_at = ${ctx.now.toISOString()}::timestamptz
+                             where broadcast_id = ${id} and state in ('queued', 'claimed')`);
+  }
+  await recordAudit(ctx, { action: `broadcast.${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'cancelled'}`, targetType: 'broadcast', targetId: id });
+  return toBroadcastOut(ctx, row!);
+}
+
+/** Deletes a draft (started broadcasts are history: cancel them instead). */
+export async function deleteBroadcast(ctx: Ctx, id: string): Promise<void> {
+  const b = await loadBroadcast(ctx, id, true);
+  if (b.status !== 'draft') throw stateError(b, 'delete');
+  await ctx.db.delete(broadcasts).where(eq(broadcasts.id, id));
+  await recordAudit(ctx, { action: 'broadcast.deleted', targetType: 'broadcast', targetId: id });
+}
+
+/** One broadcast with live counts. */
+export async function getBroadcast(ctx: Ctx, id: string): Promise<BroadcastOut> {
+  return toBroadcastOut(ctx, await loadBroadcast(ctx, id));
+}
+
+/** The workspace's broadcasts, newest first. */
+export async function listBroadcasts(ctx: Ctx, q: { limit: number; cursor?: string; status?: string }): Promise<Page<BroadcastOut>> {
+  const after = decodeCursor<{ t: string; id: string }>(q.cursor, ['t', 'id']);
+  const rows = await ctx.db
+    .select()
+    .from(broadcasts)
+    .where(
+      and(
+        eq(broadcasts.workspaceId, ctx.workspaceId),
+        q.status ? eq(broadcasts.status, q.status) : undefined,
+        after ? or(lt(broadcasts.createdAt, new Date(after.t)), and(eq(broadcasts.createdAt, new Date(after.t)), lt(broadcasts.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(broadcasts.createdAt), desc(broadcasts.id))
+    .limit(q.limit + 1);
+  const outs = await Promise.all(rows.slice(0, q.limit).map((r) => toBroadcastOut(ctx, r)));
+  const page = toPage(rows, q.limit, (r) => r, (r) => ({ t: r.createdAt.toISOString(), id: r.id }));
+  return { data: outs, next_cursor: page.next_cursor };
+}
+
+/** The API shape, with counts from the recipient rows. */
+export async function toBroadcastOut(ctx: Pick<Ctx, 'db'>, r: BroadcastRow): Promise<BroadcastOut> {
+  const [topic] = r.topicId ? await ctx.db.select({ key: topics.key }).from(topics).where(eq(topics.id, r.topicId)) : [];
+  const progress = await broadcastCounts(ctx.db, r.id);
+  return {
+    id: r.id,
+    name: r.name,
+    status: r.status,
+    number_id: r.numberId,
+    topic: topic?.key ?? null,
+    audience: r.audience,
+    template: { id: r.templateId, name: r.templateName, language: r.templateLanguage, category: r.templateCategory, variables: r.variables },
+    links: r.links,
+    schedule: r.schedule,
+    start_at: r.startAt?.toISOString() ?? null,
+    pause_reason: r.pauseReason,
+    pause_code: r.pauseCode,
+    plan: r.plan,
+    counts: progress.counts,
+    skipped_by_reason: progress.skippedByReason,
+    failed_by_code: progress.failedByCode,
+    started_at: r.startedAt?.toISOString() ?? null,
+    finished_at: r.finishedAt?.toISOString() ?? null,
+    created_at: r.createdAt.toISOString(),
+    updated_at: r.updatedAt.toISOString(),
+  };
+}

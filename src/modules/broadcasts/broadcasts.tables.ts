@@ -1,0 +1,116 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { workspaces } from '../workspaces/workspaces.tables.js';
+import { contacts } from '../contacts/contacts.tables.js';
+import { phoneNumbers } from '../numbers/numbers.tables.js';
+import { topics } from '../consent/consent.tables.js';
+import { templates } from '../templates/templates.tables.js';
+import { BROADCAST_STATUSES, RECIPIENT_STATES } from './broadcasts.rules.js';
+
+const inList = (col: string, values: readonly string[]) => sql.raw(`${col} IN (${values.map((v) => `'${v}'`).join(', ')})`);
+
+/**
+ * Template broadcasts: an audience (segment or rules, minus exclusions) for one topic, a template
+ * with its variable mapping, a schedule and the policies in force when it started.
+ */
+export const broadcasts = pgTable(
+  'broadcasts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    status: text('status').notNull().default('draft'),
+    numberId: uuid('number_id').references(() => phoneNumbers.id, { onDelete: 'set null' }),
+    topicId: uuid('topic_id').references(() => topics.id, { onDelete: 'set null' }),
+    // { segment_id } or { rules }, plus `exclude: [{ segment_id } | { rules }]`.
+    audience: jsonb('audience').$type<Record<string, unknown>>().notNull(),
+    templateId: uuid('template_id').references(() => templates.id, { onDelete: 'set null' }),
+    templateName: text('template_name').notNull(),
+    templateLanguage: text('template_language').notNull(),
+    templateCategory: text('template_category').notNull(),
+    variables: jsonb('variables').$type<Record<string, unknown>>().notNull().default({}),
+    // Tracked links: a variable `{ tracked_link: n }` renders links[n] through /r/<token>.
+    links: jsonb('links').$type<string[]>().notNull().default([]),
+    // { type: 'now' } | { type: 'at', at } | { type: 'local', date, time }
+    schedule: jsonb('schedule').$type<Record<string, unknown>>().notNull(),
+    // When a scheduled broadcast starts (snapshot); null for drafts and 'now'.
+    startAt: timestamp('start_at', { withTimezone: true }),
+    // Quiet hours, frequency cap, pacing, auto-pause and uncertain-send policy as they were at start.
+    policy: jsonb('policy').$type<Record<string, unknown>>().notNull().default({}),
+    // Exclusions by reason counted when the recipients were snapshotted.
+    plan: jsonb('plan').$type<Record<string, unknown>>().notNull().default({}),
+    pauseReason: text('pause_reason'),
+    pauseCode: text('pause_code'),
+    createdBy: text('created_by'),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('broadcasts_workspace_idx').on(t.workspaceId, t.createdAt),
+    index('broadcasts_active_idx').on(t.status, t.startAt).where(sql`${t.status} IN ('scheduled', 'sending')`),
+    check('broadcasts_status_check', inList('status', BROADCAST_STATUSES)),
+  ],
+);
+
+/**
+ * One row per recipient of a started broadcast, snapshotted with one INSERT … SELECT. Workers
+ * claim due rows with SKIP LOCKED and a lease. `sending` is written just before the request
+ * leaves, so a crash tells "never posted" (claimed) from "may have reached Meta" (sending).
+ */
+export const broadcastRecipients = pgTable(
+  'broadcast_recipients',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    broadcastId: uuid('broadcast_id').notNull().references(() => broadcasts.id, { onDelete: 'cascade' }),
+    // No foreign key: the broadcast's cascades cover it, and a 1M-row snapshot skips a million checks.
+    workspaceId: uuid('workspace_id').notNull(),
+    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    state: text('state').notNull().default('queued'),
+    reason: text('reason'),
+    errorCode: integer('error_code'),
+    notBefore: timestamp('not_before', { withTimezone: true }).notNull(),
+    attempts: smallint('attempts').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    isMarketing: boolean('is_marketing').notNull(),
+    // The zone quiet hours and local-time schedules use (the contact's, else the fallback), checked against PostgreSQL's zone list at snapshot.
+    timezone: text('timezone').notNull(),
+    messageId: uuid('message_id'),
+    wamid: text('wamid'),
+    // 2 sent, 3 delivered, 4 read: follows the message's status webhooks, never down.
+    deliveryRank: smallint('delivery_rank').notNull().default(0),
+    uncertainSince: timestamp('uncertain_since', { withTimezone: true }),
+    // Set when an uncertain send was queued again under the resend policy (at most once).
+    resentAt: timestamp('resent_at', { withTimezone: true }),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    repliedAt: timestamp('replied_at', { withTimezone: true }),
+    clickedAt: timestamp('clicked_at', { withTimezone: true }),
+    optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('broadcast_recipients_uq').on(t.broadcastId, t.contactId),
+    index('broadcast_recipients_due_idx').on(t.broadcastId, t.notBefore).where(sql`${t.state} = 'queued'`),
+    index('broadcast_recipients_leased_idx').on(t.lockedUntil).where(sql`${t.state} IN ('claimed', 'sending', 'uncertain')`),
+    // Frequency caps, reply and opt-out attribution look up a contact's recent broadcast sends.
+    index('broadcast_recipients_contact_sent_idx').on(t.workspaceId, t.contactId, t.sentAt).where(sql`${t.sentAt} IS NOT NULL`),
+    check('broadcast_recipients_state_check', inList('state', RECIPIENT_STATES)),
+  ],
+);
+
+/**
+ * The send budget of a business number, shared by every worker through this row: a virtual
+ * schedule (GCRA). A claim reserves slots from `next_slot_at` on, `1 / rate` apart, so all workers
+ * together never exceed the rate; 130429 pushes `backoff_until` out for everyone.
+ */
+export const numberPacing = pgTable('number_pacing', {
+  numberId: uuid('number_id')
+    .primaryKey()
+    .references(() => phoneNumbers.id, { onDelete: 'cascade' }),
+  workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+  nextSlotAt: timestamp('next_slot_at', { withTimezone: true }).notNull(),
+  backoffUntil: timestamp('backoff_until', { withTimezone: true }),
+  backoffLevel: integer('backoff_level').notNull().default(0),
+  ratePerSecond: doublePrecision('rate_per_second').notNull(),
+});

@@ -1,0 +1,232 @@
+import { param, sql } from 'drizzle-orm';
+import type { Db } from '../context.js';
+import type { OutboundMessage } from '../messaging/index.js';
+import { queryRowsOf } from '../sql.js';
+import { isQuietAt, minutesOf, slotsToReserve, tierLimitOf, type BroadcastPolicy } from './broadcasts.rules.js';
+
+/** What a worker needs to know about a running broadcast to claim and render its recipients. */
+export interface ActiveBroadcast {
+  id: string;
+  workspaceId: string;
+  numberId: string;
+  topicId: string;
+  isMarketing: boolean;
+  policy: BroadcastPolicy;
+  /** Renders one recipient's message, or says why it cannot be sent. */
+  render(contact: ClaimContact, recipientId: number): { ok: true; message: Extract<OutboundMessage, { type: 'template' }>; text: string } | { ok: false; reason: string };
+  /** HMAC of an E.164 number under the workspace's suppression key. */
+  hashPhone(e164: string): string;
+}
+
+/** The contact fields a claim reads for rendering. */
+export interface ClaimContact {
+  name: string | null;
+  profile_name: string | null;
+  phone: string;
+  country: string | null;
+  language: string | null;
+  attributes: Record<string, unknown>;
+}
+
+/** A recipient this worker will send to at `slotAt` (ms on the database clock). */
+export interface ClaimedSend {
+  recipientId: number;
+  broadcastId: string;
+  workspaceId: string;
+  numberId: string;
+  topicId: string;
+  contactId: string;
+  to: string;
+  waId: string;
+  phoneHash: string;
+  callbackData: string;
+  message: Extract<OutboundMessage, { type: 'template' }>;
+  text: string;
+  slotAt: number;
+}
+
+interface Candidate extends ClaimContact {
+  id: number;
+  contact_id: string;
+  attempts: number;
+  wa_id: string | null;
+  unreachable: boolean;
+  consent: string | null;
+  last_sent_at: string | null;
+  recent: string[] | null;
+  local_minutes: string | null;
+  quiet_end_today: string | null;
+  quiet_end_tomorrow: string | null;
+}
+
+/** Minimum gap between two messages to one person (Meta's pair rate is about one per 6 s). */
+export const PAIR_GAP_MS = 6_000;
+
+type Transition = { id: number; state: string; reason: string | null; notBefore: Date | null; lockedUntil: Date | null; inc: number };
+
+/**
+ * Claims the next recipients of one business number, in one transaction that holds the number's
+ * pacing row: reserves send slots on the shared schedule (so all workers together stay under the
+ * rate), respects the messaging-limit tier, and evaluates each candidate: no consent or
+ * unreachable → skipped; suppressed → skipped; a missing variable → skipped with the reason;
+ * messaged in the last 6 s, in quiet hours or at the frequency cap → deferred (not dropped).
+ */
+export async function claimForNumber(
+  db: Db,
+  numberId: string,
+  list: ActiveBroadcast[],
+  opts: { now: Date; ratePerSecond: number; tier: string; horizonMs: number; maxBatch: number; leaseMs: number },
+): Promise<{ sends: ClaimedSend[]; dbNowMs: number; skipped: number; deferred: number; backoffUntil: number | null }> {
+  const nowIso = opts.now.toISOString();
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`insert into number_pacing (number_id, workspace_id, next_slot_at, rate_per_second)
+                         values (${numberId}, ${list[0]!.workspaceId}, clock_timestamp(), ${opts.ratePerSecond}) on conflict do nothing`);
+    const [p] = await queryRowsOf<{ next_ms: string; now_ms: string; backoff_ms: string | null }>(
+      tx,
+      sql`select extract(epoch from next_slot_at) * 1000 as next_ms, extract(epoch from clock_timestamp()) * 1000 as now_ms,
+                 extract(epoch from backoff_until) * 1000 as backoff_ms
+          from number_pacing where number_id = ${numberId} for update`,
+    );
+    const dbNow = Number(p!.now_ms);
+    const backoff = p!.backoff_ms === null ? null : Number(p!.backoff_ms);
+    if (backoff !== null && backoff > dbNow) return { sends: [], dbNowMs: dbNow, skipped: 0, deferred: 0, backoffUntil: backoff };
+    let room = slotsToReserve(dbNow, Number(p!.next_ms), opts.ratePerSecond, opts.horizonMs, opts.maxBatch);
+    const limit = tierLimitOf(opts.tier);
+    if (limit !== null && room > 0) {
+      // Why: the messaging-limit tier caps unique business-initiated recipients per rolling 24 h; the rest waits for the window to roll.
+      const [u] = await queryRowsOf<{ n: string }>(
+        tx,
+        sql`select count(distinct wa_id) as n from messages where number_id = ${numberId} and direction = 'out' and sent_at > ${nowIso}::timestamptz - interval '24 hours'`,
+      );
+      room = Math.min(room, Math.max(0, limit - Number(u!.n)));
+    }
+    const sends: ClaimedSend[] = [];
+    let skipped = 0;
+    let deferred = 0;
+    const start = Math.max(dbNow, Number(p!.next_ms));
+    for (const b of list) {
+      if (room - sends.length <= 0) break;
+      const want = room - sends.length;
+      // node-postgres returns bigint as text; ids are compared as numbers everywhere else.
+      const rows = (await candidatesOf(tx, b, nowIso, want)).map((c) => ({ ...c, id: Number(c.id), attempts: Number(c.attempts) }));
+      const transitions: Transition[] = [];
+      const ok: { c: Candidate; rendered: { message: ClaimedSend['message']; text: string }; hash: string }[] = [];
+      for (const c of rows) {
+        const verdict = evaluate(c, b, opts.now);
+        if (verdict.kind === 'skip') transitions.push({ id: c.id, state: 'skipped', reason: verdict.reason, notBefore: null, lockedUntil: null, inc: 0 });
+        else if (verdict.kind === 'defer') transitions.push({ id: c.id, state: 'queued', reason: verdict.reason, notBefore: verdict.until, lockedUntil: null, inc: 0 });
+        else {
+          const rendered = b.render(c, c.id);
+          if (!rendered.ok) transitions.push({ id: c.id, state: 'skipped', reason: rendered.reason, notBefore: null, lockedUntil: null, inc: 0 });
+          else ok.push({ c, rendered, hash: b.hashPhone(c.phone) });
+        }
+      }
+      const suppressed = await suppressedHashes(tx, b.workspaceId, ok.map((o) => o.hash));
+      const lease = new Date(opts.now.getTime() + opts.leaseMs);
+      for (const o of ok) {
+        if (suppressed.has(o.hash)) {
+          transitions.push({ id: o.c.id, state: 'skipped', reason: 'suppressed', notBefore: null, lockedUntil: null, inc: 0 });
+          continue;
+        }
+        transitions.push({ id: o.c.id, state: 'claimed', reason: null, notBefore: null, lockedUntil: lease, inc: 1 });
+        const attempts = o.c.attempts + 1;
+        sends.push({
+          recipientId: o.c.id,
+          broadcastId: b.id,
+          workspaceId: b.workspaceId,
+          numberId,
+          topicId: b.topicId,
+          contactId: o.c.contact_id,
+          to: o.c.phone,
+          waId: o.c.wa_id ?? o.c.phone.slice(1),
+          phoneHash: o.hash,
+          callbackData: `b:${o.c.id}:${attempts}`,
+          message: o.rendered.message,
+          text: o.rendered.text,
+          slotAt: start + (sends.length * 1000) / opts.ratePerSecond,
+        });
+      }
+      skipped += transitions.filter((t) => t.state === 'skipped').length;
+      deferred += transitions.filter((t) => t.state === 'queued').length;
+      await applyTransitions(tx, transitions, opts.now);
+    }
+    if (sends.length > 0) {
+      await tx.execute(sql`update number_pacing set next_slot_at = to_timestamp(${(start + (sends.length * 1000) / opts.ratePerSecond) / 1000}), rate_per_second = ${opts.ratePerSecond}
+                           where number_id = ${numberId}`);
+    }
+    return { sends, dbNowMs: dbNow, skipped, deferred, backoffUntil: null };
+  });
+}
+
+async function candidatesOf(db: Db, b: ActiveBroadcast, nowIso: string, limit: number): Promise<Candidate[]> {
+  const cap = b.isMarketing ? b.policy.frequencyCap : null;
+  const quiet = b.isMarketing ? b.policy.quietHours : null;
+  const local = sql`(${nowIso}::timestamptz at time zone r.timezone)`;
+  return queryRowsOf<Candidate>(
+    db,
+    sql`select r.id, r.contact_id, r.attempts, c.phone, c.wa_id, c.name, c.profile_name, c.country, c.language, c.attributes,
+          c.unreachable_at is not null as unreachable, cs.status as consent,
+          greatest(
+            (select max(m.sent_at) from messages m where m.workspace_id = r.workspace_id and m.contact_id = r.contact_id and m.direction = 'out'),
+            (select max(r2.sent_at) from broadcast_recipients r2 where r2.workspace_id = r.workspace_id and r2.contact_id = r.contact_id and r2.sent_at is not null and r2.id <> r.id)
+          ) as last_sent_at,
+          ${
+            cap
+              ? sql`(select array_agg(r3.sent_at order by r3.sent_at) from broadcast_recipients r3 where r3.workspace_id = r.workspace_id and r3.contact_id = r.contact_id and r3.is_marketing
+                    and r3.sent_at > ${nowIso}::timestamptz - make_interval(days => ${cap.days}) and r3.state in ('sending', 'uncertain', 'accepted') and r3.id <> r.id)`
+              : sql`null`
+          } as recent,
+          ${quiet ? sql`extract(hour from ${local}) * 60 + extract(minute from ${local})` : sql`null`} as local_minutes,
+          ${quiet ? sql`((date_trunc('day', ${local}) + ${quiet.end}::interval) at time zone r.timezone)` : sql`null`} as quiet_end_today,
+          ${quiet ? sql`((date_trunc('day', ${local}) + interval '1 day' + ${quiet.end}::interval) at time zone r.timezone)` : sql`null`} as quiet_end_tomorrow
+        from broadcast_recipients r
+        join contacts c on c.id = r.contact_id
+        left join consent_state cs on cs.contact_id = r.contact_id and cs.topic_id = ${b.topicId}
+        where r.broadcast_id = ${b.id} and r.state = 'queued' and r.not_before <= ${nowIso}::timestamptz
+        order by r.not_before, r.id
+        limit ${limit}
+        for update of r skip locked`,
+  );
+}
+
+type Verdict = { kind: 'send' } | { kind: 'skip'; reason: string } | { kind: 'defer'; until: Date; reason: string };
+
+/** The send-time rules for one candidate (consent first: INV-CONSENT). */
+function evaluate(c: Candidate, b: ActiveBroadcast, now: Date): Verdict {
+  if (c.consent !== 'granted') return { kind: 'skip', reason: c.consent === 'withdrawn' ? 'consent_withdrawn' : 'no_consent' };
+  if (c.unreachable) return { kind: 'skip', reason: 'unreachable' };
+  if (c.last_sent_at) {
+    const next = new Date(c.last_sent_at).getTime() + PAIR_GAP_MS;
+    if (next > now.getTime()) return { kind: 'defer', until: new Date(next), reason: 'deferred: messaged in the last 6 s' };
+  }
+  const quiet = b.isMarketing ? b.policy.quietHours : null;
+  if (quiet && c.local_minutes !== null && isQuietAt(Number(c.local_minutes), quiet)) {
+    const until = Number(c.local_minutes) >= minutesOf(quiet.end) ? c.quiet_end_tomorrow! : c.quiet_end_today!;
+    return { kind: 'defer', until: new Date(until), reason: 'deferred: quiet hours' };
+  }
+  const cap = b.isMarketing ? b.policy.frequencyCap : null;
+  if (cap && c.recent && c.recent.length >= cap.max) {
+    // The oldest send in the window has to leave it before one more fits.
+    const oldest = new Date(c.recent[c.recent.length - cap.max]!).getTime();
+    return { kind: 'defer', until: new Date(oldest + cap.days * 86_400_000), reason: 'deferred: frequency cap' };
+  }
+  return { kind: 'send' };
+}
+
+async function suppressedHashes(db: Db, workspaceId: string, hashes: string[]): Promise<Set<string>> {
+  if (hashes.length === 0) return new Set();
+  const rows = await queryRowsOf<{ h: string }>(db, sql`select phone_hash as h from suppressions where workspace_id = ${workspaceId} and phone_hash = any(${param(hashes)}::text[])`);
+  return new Set(rows.map((r) => r.h));
+}
+
+/** Applies many recipient state changes in one statement. */
+export async function applyTransitions(db: Db, rows: Transition[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(sql`
+    update broadcast_recipients r set state = x.state, reason = x.reason, not_before = coalesce(x.nb, r.not_before), locked_until = x.lu,
+      attempts = r.attempts + x.inc, updated_at = ${now.toISOString()}::timestamptz
+    from unnest(${param(rows.map((t) => t.id))}::bigint[], ${param(rows.map((t) => t.state))}::text[], ${param(rows.map((t) => t.reason))}::text[],
+                ${param(rows.map((t) => t.notBefore?.toISOString() ?? null))}::timestamptz[], ${param(rows.map((t) => t.lockedUntil?.toISOString() ?? null))}::timestamptz[],
+                ${param(rows.map((t) => t.inc))}::int[]) as x(id, state, reason, nb, lu, inc)
+    where r.id = x.id`);
+}

@@ -1,0 +1,252 @@
+import { eq, sql } from 'drizzle-orm';
+import { safeErrorMessage } from '../../lib/redact.js';
+import type { SecretBox } from '../../lib/secrets.js';
+import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
+import { phoneHasher } from '../consent/index.js';
+import type { NumberCredentials, WhatsAppGateway } from '../messaging/index.js';
+import { credentialsFor } from '../numbers/index.js';
+import { phoneNumbers } from '../numbers/numbers.tables.js';
+import { compileTemplate, templateDefOf, type TemplateRow, type VariableMap } from '../templates/index.js';
+import { templates } from '../templates/templates.tables.js';
+import { policyFrom, type BroadcastPolicy } from './broadcasts.rules.js';
+import { broadcasts } from './broadcasts.tables.js';
+import { claimForNumber, type ActiveBroadcast, type ClaimedSend } from './claim.service.js';
+import { settleExpiredRows, startDueBroadcasts, superviseBroadcasts } from './reconcile.service.js';
+import { markSending, recordOutcomes, releaseClaims, type SendOutcome } from './send.service.js';
+import { linkSigner, linkToken } from './tracking.service.js';
+
+/** What the dispatcher needs from the composition root. */
+export interface DispatcherDeps {
+  db: Db;
+  box: SecretBox;
+  gateway: WhatsAppGateway;
+  log: Log;
+  clock: { now(): Date };
+  /** Base of tracked links (`<publicUrl>/r/<token>`). */
+  publicUrl: string;
+  masterKey: Buffer;
+  /** How far ahead a worker books send slots (default 400 ms). */
+  horizonMs?: number;
+  /** Most recipients per claim (default 500). */
+  maxBatch?: number;
+  /** Requests in flight at most (default 2,000; Little's law: rate × latency). */
+  maxInFlight?: number;
+  /** How long a claimed or in-flight row stays with this worker before others may settle it (default 30 s). */
+  leaseMs?: number;
+  /** How often active broadcasts, leases and schedules are looked at (default 1 s). */
+  houseKeepingMs?: number;
+}
+
+/** A running dispatcher. */
+export interface Dispatcher {
+  stop(): Promise<void>;
+  /** Counters for benchmarks and tests. */
+  stats(): { sent: number; failed: number; inFlight: number; queued: number; claims: number };
+}
+
+interface NumberState {
+  id: string;
+  ratePerSecond: number;
+  tier: string;
+  creds: NumberCredentials;
+  list: ActiveBroadcast[];
+}
+
+/**
+ * The broadcast send engine of one worker process. Any number of them may run against one
+ * database: each claims slots and recipients through the database (SKIP LOCKED, leases, the shared
+ * per-number schedule), marks rows `sending` right before posting (the send-time consent check),
+ * posts each request at its slot, and records outcomes in batches. Memory is bounded by the slot
+ * horizon and the in-flight cap, whatever the audience size.
+ */
+export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
+  const horizonMs = deps.horizonMs ?? 400;
+  const maxBatch = deps.maxBatch ?? 500;
+  const maxInFlight = deps.maxInFlight ?? 2_000;
+  const leaseMs = deps.leaseMs ?? 30_000;
+  const houseKeepingMs = deps.houseKeepingMs ?? 1_000;
+  const sign = linkSigner(deps.masterKey);
+  let stopped = false;
+  let numbers = new Map<string, NumberState>();
+  const policies = new Map<string, BroadcastPolicy>();
+  // Claimed sends waiting for their slot, with the slot on this process's clock.
+  const queue: (ClaimedSend & { localSlot: number })[] = [];
+  const outcomes: SendOutcome[] = [];
+  const inflight = new Set<Promise<void>>();
+  const counters = { sent: 0, failed: 0, claims: 0 };
+  const credsCache = new Map<string, { creds: NumberCredentials; at: number }>();
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)).unref?.());
+
+  async function refreshActive(): Promise<void> {
+    const rows = await deps.db
+      .select({ b: broadcasts, mps: phoneNumbers.throughputMps, tier: phoneNumbers.messagingLimitTier, t: templates })
+      .from(broadcasts)
+      .innerJoin(phoneNumbers, eq(phoneNumbers.id, broadcasts.numberId))
+      .innerJoin(templates, eq(templates.id, broadcasts.templateId))
+      .where(eq(broadcasts.status, 'sending'));
+    const next = new Map<string, NumberState>();
+    for (const { b, mps, tier, t } of rows) {
+      const policy = { ...policyFrom(undefined), ...(b.policy as Partial<BroadcastPolicy>) };
+      policies.set(b.id, policy);
+      let n = next.get(b.numberId!);
+      if (!n) {
+        const cached = credsCache.get(b.numberId!);
+        const creds = cached && Date.now() - cached.at < 30_000 ? cached.creds : await credentialsFor({ db: deps.db, workspaceId: b.workspaceId, actor: SYSTEM_ACTOR, now: deps.clock.now(), log: deps.log }, deps.box, b.numberId!);
+        credsCache.set(b.numberId!, { creds, at: cached && Date.now() - cached.at < 30_000 ? cached.at : Date.now() });
+        n = { id: b.numberId!, ratePerSecond: Math.max(0.1, mps * policy.pacingRatio), tier, creds, list: [] };
+        next.set(b.numberId!, n);
+      }
+      n.list.push(await activeOf(b, t as TemplateRow, policy));
+    }
+    numbers = next;
+  }
+
+  async function activeOf(b: typeof broadcasts.$inferSelect, t: TemplateRow, policy: BroadcastPolicy): Promise<ActiveBroadcast> {
+    // Tracked links render through a per-recipient attribute so the template compiles once.
+    const vars = Object.fromEntries(Object.entries(b.variables).map(([k, v]) => [k, v && typeof v === 'object' && 'tracked_link' in v ? { attribute: `__gl_link_${(v as { tracked_link: number }).tracked_link}` } : v])) as VariableMap;
+    const linkIdx = Object.values(b.variables).flatMap((v) => (v && typeof v === 'object' && 'tracked_link' in v ? [(v as { tracked_link: number }).tracked_link] : []));
+    const render = compileTemplate(templateDefOf(t), vars);
+    const hashPhone = await phoneHasher(deps.db, b.workspaceId);
+    const base = deps.publicUrl.replace(/\/$/, '');
+    return {
+      id: b.id,
+      workspaceId: b.workspaceId,
+      numberId: b.numberId!,
+      topicId: b.topicId!,
+      isMarketing: b.templateCategory === 'MARKETING',
+      policy,
+      hashPhone,
+      render: (c, recipientId) => {
+        const links = linkIdx.length ? Object.fromEntries(linkIdx.map((i) => [`__gl_link_${i}`, `${base}/r/${linkToken(sign, recipientId, i)}`])) : {};
+        const r = render(linkIdx.length ? { ...c, attributes: { ...c.attributes, ...links } } : c);
+        return r.ok ? { ok: true, message: r.message, text: r.text } : { ok: false, reason: r.reason };
+      },
+    };
+  }
+
+  async function claimLane(): Promise<void> {
+    while (!stopped) {
+      let claimed = 0;
+      for (const n of numbers.values()) {
+        if (stopped) break;
+        const pending = queue.filter((q) => q.numberId === n.id);
+        const tail = pending.length ? pending[pending.length - 1]!.localSlot : 0;
+        if (tail > Date.now() + horizonMs / 2 || inflight.size >= maxInFlight) continue;
+        try {
+          const res = await claimForNumber(deps.db, n.id, n.list, { now: deps.clock.now(), ratePerSecond: n.ratePerSecond, tier: n.tier, horizonMs, maxBatch, leaseMs });
+          counters.claims++;
+          const offset = res.dbNowMs - Date.now();
+          for (const s of res.sends) queue.push({ ...s, localSlot: s.slotAt - offset });
+          queue.sort((a, b) => a.localSlot - b.localSlot);
+          claimed += res.sends.length + res.skipped + res.deferred;
+        } catch (err) {
+          deps.log.warn({ numberId: n.id, err: { message: safeErrorMessage(err) } }, 'broadcast claim failed; retrying');
+          await sleep(500);
+        }
+      }
+      await sleep(claimed > 0 ? 5 : 25);
+    }
+  }
+
+  async function dispatchLane(): Promise<void> {
+    while (!stopped || queue.length > 0) {
+      if (stopped) {
+        // Never posted: hand the rows back at once instead of waiting for their lease.
+        const rest = queue.splice(0);
+        await releaseClaims(deps.db, rest.map((q) => q.recipientId)).catch(() => undefined);
+        break;
+      }
+      const now = Date.now();
+      const first = queue[0];
+      if (!first || first.localSlot > now + 20) {
+        await sleep(first ? Math.min(first.localSlot - now - 15, 10) : 10);
+        continue;
+      }
+      let k = 0;
+      while (k < queue.length && queue[k]!.localSlot <= now + 20) k++;
+      const due = queue.splice(0, k);
+      let ok: Set<number>;
+      try {
+        ok = await markSending(deps.db, due, deps.clock.now(), leaseMs);
+      } catch (err) {
+        deps.log.warn({ err: { message: safeErrorMessage(err) } }, 'could not mark sends; their leases will return them');
+        await sleep(200);
+        continue;
+      }
+      for (const s of due) {
+        if (!ok.has(s.recipientId)) continue;
+        const creds = numbers.get(s.numberId)?.creds ?? credsCache.get(s.numberId)?.creds;
+        if (!creds) continue;
+        const delay = s.localSlot - Date.now();
+        const p = (async () => {
+          if (delay > 0) await sleep(delay);
+          try {
+            const res = await deps.gateway.sendMessage(creds, { to: s.to, message: s.message, callbackData: s.callbackData });
+            outcomes.push({ send: s, ok: true, wamid: res.wamid });
+            counters.sent++;
+          } catch (error) {
+            outcomes.push({ send: s, ok: false, error });
+            counters.failed++;
+          }
+        })();
+        inflight.add(p);
+        void p.finally(() => inflight.delete(p));
+      }
+    }
+  }
+
+  async function flush(): Promise<void> {
+    if (outcomes.length === 0) return;
+    const batch = outcomes.splice(0);
+    try {
+      await recordOutcomes(deps.db, batch, policies, deps.clock.now());
+    } catch (err) {
+      // Rows stay `sending`; their lease expires and the status webhooks settle them (never a blind re-post).
+      deps.log.error({ err: { message: safeErrorMessage(err) }, count: batch.length }, 'could not record send outcomes');
+    }
+  }
+
+  async function flushLane(): Promise<void> {
+    while (!stopped || inflight.size > 0 || outcomes.length > 0) {
+      await sleep(outcomes.length >= 200 ? 0 : 25);
+      await flush();
+      if (stopped && inflight.size > 0) await Promise.allSettled([...inflight]);
+    }
+    await flush();
+  }
+
+  async function houseLane(): Promise<void> {
+    let ticks = 0;
+    while (!stopped) {
+      try {
+        const now = deps.clock.now();
+        await startDueBroadcasts(deps.db, now, deps.log);
+        await settleExpiredRows(deps.db, now);
+        await superviseBroadcasts(deps.db, now, deps.log, { checkHealth: ticks % 5 === 0 });
+        await refreshActive();
+      } catch (err) {
+        deps.log.warn({ err: { message: safeErrorMessage(err) } }, 'broadcast housekeeping failed; retrying');
+      }
+      ticks++;
+      await sleep(houseKeepingMs);
+    }
+  }
+
+  const lanes = (async () => {
+    await refreshActive().catch((err: unknown) => deps.log.warn({ err: { message: safeErrorMessage(err) } }, 'could not load active broadcasts'));
+    await Promise.all([claimLane(), dispatchLane(), flushLane(), houseLane()]);
+  })();
+
+  return {
+    async stop() {
+      stopped = true;
+      await lanes;
+    },
+    stats: () => ({ ...counters, inFlight: inflight.size, queued: queue.length }),
+  };
+}
+
+/** Resets a number's shared send schedule (tests and benchmarks start from a clean slate). */
+export async function resetNumberPacing(db: Db, numberId: string): Promise<void> {
+  await db.execute(sql`delete from number_pacing where number_id = ${numberId}`);
+}

@@ -1,0 +1,172 @@
+import { param, sql, type SQL } from 'drizzle-orm';
+import { AppError } from '../../lib/errors.js';
+import type { Ctx, Db } from '../context.js';
+import { phoneHasher } from '../consent/index.js';
+import { resolveAudience } from '../segments/index.js';
+import { getWorkspaceSettings } from '../workspaces/index.js';
+import { queryRowsOf } from '../sql.js';
+import { DEFAULT_RATE_CARD, estimateCost, policyFrom, tierLimitOf, type RateCard } from './broadcasts.rules.js';
+import type { broadcasts } from './broadcasts.tables.js';
+
+type BroadcastRow = typeof broadcasts.$inferSelect;
+
+type AudiencePart = { segment_id?: string; rules?: Record<string, unknown> };
+
+/** The audience of a broadcast as one predicate over `contacts c`: included, minus every exclusion. */
+export async function audiencePredicate(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>, audience: Record<string, unknown>): Promise<SQL> {
+  const a = audience as AudiencePart & { exclude?: AudiencePart[] };
+  const include = await partPredicate(ctx, a, 'audience');
+  const parts = [include];
+  for (const [i, ex] of (a.exclude ?? []).entries()) parts.push(sql`not coalesce((${await partPredicate(ctx, ex, `audience.exclude[${i}]`)}), false)`);
+  return sql.join(parts, sql` and `);
+}
+
+async function partPredicate(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>, part: AudiencePart, path: string): Promise<SQL> {
+  if ((part.segment_id === undefined) === (part.rules === undefined)) {
+    throw new AppError('BROADCAST_AUDIENCE_INVALID', `${path} needs exactly one of segment_id or rules`, { field: path });
+  }
+  const rules = part.segment_id !== undefined ? { segment: part.segment_id } : part.rules;
+  return (await resolveAudience(ctx, rules)).where;
+}
+
+/** Counts of the audience by the reason each contact will or will not be messaged. */
+export interface AudienceBreakdown {
+  matched: number;
+  excluded: number;
+  no_consent: number;
+  consent_withdrawn: number;
+  unreachable: number;
+  eligible: number;
+}
+
+/** One pass over the audience counting every exclusion reason (the plan shown before sending). */
+export async function breakdownAudience(db: Db, workspaceId: string, b: BroadcastRow, now: Date): Promise<AudienceBreakdown & { by_country: Record<string, number> }> {
+  const ctx = { db, workspaceId, now };
+  const a = b.audience as AudiencePart & { exclude?: AudiencePart[] };
+  const include = await partPredicate(ctx, a, 'audience');
+  const excluded = a.exclude?.length ? sql`not (${await audiencePredicate(ctx, { ...a })})` : sql`false`;
+  const [row] = await queryRowsOf<Record<keyof AudienceBreakdown, string>>(
+    db,
+    sql`select count(*) as matched,
+          count(*) filter (where x) as excluded,
+          count(*) filter (where not x and cs.status is null) as no_consent,
+          count(*) filter (where not x and cs.status = 'withdrawn') as consent_withdrawn,
+          count(*) filter (where not x and cs.status = 'granted' and c.unreachable_at is not null) as unreachable,
+          count(*) filter (where not x and cs.status = 'granted' and c.unreachable_at is null) as eligible
+        from (select c.*, coalesce((${excluded}), false) as x from contacts c where c.workspace_id = ${workspaceId} and (${include})) c
+        left join consent_state cs on cs.contact_id = c.id and cs.topic_id = ${b.topicId}`,
+  );
+  const countries = await queryRowsOf<{ country: string | null; n: string }>(
+    db,
+    sql`select c.country, count(*) as n from contacts c
+        join consent_state cs on cs.contact_id = c.id and cs.topic_id = ${b.topicId} and cs.status = 'granted'
+        where c.workspace_id = ${workspaceId} and c.unreachable_at is null and (${await audiencePredicate(ctx, b.audience)})
+        group by c.country`,
+  );
+  const out = Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, Number(v)])) as unknown as AudienceBreakdown;
+  return { ...out, by_country: Object.fromEntries(countries.map((c) => [c.country ?? '*', Number(c.n)])) };
+}
+
+/** Eligible contacts whose number is on the suppression list (hashed in pages: the key lives in the app, not SQL). */
+async function countSuppressed(db: Db, workspaceId: string, b: BroadcastRow, now: Date): Promise<number> {
+  const [{ n } = { n: '0' }] = await queryRowsOf<{ n: string }>(db, sql`select count(*) as n from suppressions where workspace_id = ${workspaceId}`);
+  if (Number(n) === 0) return 0;
+  const hash = await phoneHasher(db, workspaceId);
+  const where = await audiencePredicate({ db, workspaceId, now }, b.audience);
+  let after = '00000000-0000-0000-0000-000000000000';
+  let total = 0;
+  for (;;) {
+    const page = await queryRowsOf<{ id: string; phone: string }>(
+      db,
+      sql`select c.id, c.phone from contacts c join consent_state cs on cs.contact_id = c.id and cs.topic_id = ${b.topicId} and cs.status = 'granted'
+          where c.workspace_id = ${workspaceId} and c.unreachable_at is null and c.id > ${after} and (${where}) order by c.id limit 10000`,
+    );
+    if (page.length === 0) break;
+    const [{ hits } = { hits: '0' }] = await queryRowsOf<{ hits: string }>(
+      db,
+      sql`select count(*) as hits from suppressions where workspace_id = ${workspaceId} and phone_hash = any(${param(page.map((p) => hash(p.phone)))}::text[])`,
+    );
+    total += Number(hits);
+    after = page[page.length - 1]!.id;
+  }
+  return total;
+}
+
+/** The plan shown before sending: every exclusion by reason, cost, the messaging-limit spill and caps. */
+export async function planBroadcast(db: Db, workspaceId: string, b: BroadcastRow, now: Date): Promise<Record<string, unknown>> {
+  const settings = (await getWorkspaceSettings(db, workspaceId)) as Record<string, unknown>;
+  const policy = policyFrom(settings.broadcasts as Record<string, unknown> | undefined);
+  const breakdown = await breakdownAudience(db, workspaceId, b, now);
+  const suppressed = await countSuppressed(db, workspaceId, b, now);
+  const marketing = b.templateCategory === 'MARKETING';
+  let frequencyCapped = 0;
+  if (marketing && policy.frequencyCap) {
+    const where = await audiencePredicate({ db, workspaceId, now }, b.audience);
+    const [r] = await queryRowsOf<{ n: string }>(
+      db,
+      sql`select count(*) as n from (
+            select contact_id from broadcast_recipients where workspace_id = ${workspaceId} and is_marketing and sent_at > ${now.toISOString()}::timestamptz - make_interval(days => ${policy.frequencyCap.days})
+              and state in ('sending', 'uncertain', 'accepted') group by contact_id having count(*) >= ${policy.frequencyCap.max}) capped
+          join contacts c on c.id = capped.contact_id where c.workspace_id = ${workspaceId} and (${where})`,
+    );
+    frequencyCapped = Number(r?.n ?? 0);
+  }
+  const tier = await queryRowsOf<{ tier: string; used: string }>(
+    db,
+    sql`select n.messaging_limit_tier as tier,
+          (select count(distinct m.wa_id) from messages m where m.number_id = n.id and m.direction = 'out' and m.sent_at > ${now.toISOString()}::timestamptz - interval '24 hours') as used
+        from phone_numbers n where n.id = ${b.numberId} and n.workspace_id = ${workspaceId}`,
+  );
+  const limit = tier[0] ? tierLimitOf(tier[0].tier) : null;
+  const used = Number(tier[0]?.used ?? 0);
+  const sendable = Math.max(0, breakdown.eligible - suppressed);
+  const card = (settings.rate_card as RateCard | undefined) ?? DEFAULT_RATE_CARD;
+  return {
+    ...breakdown,
+    suppressed,
+    sendable,
+    frequency_capped: frequencyCapped,
+    messaging_limit: { tier: tier[0]?.tier ?? null, limit, used_24h: used, available_now: limit === null ? null : Math.max(0, limit - used), spill: limit === null ? 0 : Math.max(0, sendable - Math.max(0, limit - used)) },
+    quiet_hours: marketing ? policy.quietHours : null,
+    cost: estimateCost(breakdown.by_country, b.templateCategory, card),
+  };
+}
+
+/**
+ * Snapshots the recipients with one INSERT … SELECT: contacts in the audience, minus exclusions,
+ * with granted consent for the topic and not unreachable. Consent and suppression are checked
+ * again when each message is sent; this only fixes who is in the broadcast. Local-time schedules
+ * set each row's `not_before` from the recipient's zone (in a spring-forward gap PostgreSQL moves
+ * the time forward by the gap; in a fall-back overlap it takes the later instant).
+ */
+export async function snapshotRecipients(db: Db, b: BroadcastRow, now: Date, fallbackZone: string): Promise<number> {
+  const ctx = { db, workspaceId: b.workspaceId, now };
+  const where = await audiencePredicate(ctx, b.audience);
+  const s = b.schedule as { type: string; at?: string; date?: string; time?: string };
+  const zone = sql`coalesce(z.name, ${fallbackZone})`;
+  const notBefore =
+    s.type === 'local'
+      ? sql`greatest(${now.toISOString()}::timestamptz, ((${s.date}::date + ${s.time}::time) at time zone ${zone}))`
+      : sql`${(b.startAt ?? now).toISOString()}::timestamptz`;
+  const rows = await queryRowsOf<{ n: string }>(
+    db,
+    sql`with z as materialized (select name from pg_timezone_names), ins as (
+          insert into broadcast_recipients (broadcast_id, workspace_id, contact_id, state, not_before, is_marketing, timezone)
+          select ${b.id}, ${b.workspaceId}, c.id, 'queued', ${notBefore}, ${b.templateCategory === 'MARKETING'}, ${zone}
+          from contacts c
+          join consent_state cs on cs.contact_id = c.id and cs.topic_id = ${b.topicId} and cs.status = 'granted'
+          left join z on z.name = c.timezone
+          where c.workspace_id = ${b.workspaceId} and c.unreachable_at is null and (${where})
+          on conflict do nothing returning 1)
+        select count(*) as n from ins`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** The zone for contacts without one: the schedule's fallback, else the workspace zone, else UTC (only names PostgreSQL knows). */
+export async function fallbackZoneOf(db: Db, workspaceId: string, schedule: Record<string, unknown>): Promise<string> {
+  const settings = (await getWorkspaceSettings(db, workspaceId)) as Record<string, unknown>;
+  const wanted = (schedule.fallback_timezone as string | undefined) ?? (settings.timezone as string | undefined) ?? 'UTC';
+  const [r] = await queryRowsOf<{ ok: boolean }>(db, sql`select exists (select 1 from pg_timezone_names where name = ${wanted}) as ok`);
+  return r?.ok ? wanted : 'UTC';
+}

@@ -1,0 +1,158 @@
+import { param, sql } from 'drizzle-orm';
+import { isAppError } from '../../lib/errors.js';
+import type { Db } from '../context.js';
+import { reconcileMessageStatus } from '../messaging/index.js';
+import { queryRowsOf } from '../sql.js';
+import { failureActionOf, pairRateDelayMs, retryDelayMs, type BroadcastPolicy } from './broadcasts.rules.js';
+import type { ClaimedSend } from './claim.service.js';
+import { syncRecipientDelivery } from './tracking.service.js';
+
+/**
+ * The send-time check (INV-CONSENT), written just before the requests leave: claimed rows become
+ * `sending` only if their broadcast still runs, consent for the topic is still granted and the
+ * number is not suppressed. Returns the ids that may be posted; the others go back to the queue,
+ * where the next claim skips them with the precise reason (or keeps them while paused).
+ */
+export async function markSending(db: Db, sends: ClaimedSend[], now: Date, leaseMs: number): Promise<Set<number>> {
+  if (sends.length === 0) return new Set();
+  const ids = sends.map((s) => s.recipientId);
+  const rows = await queryRowsOf<{ id: number }>(
+    db,
+    sql`update broadcast_recipients r set state = 'sending', sent_at = ${now.toISOString()}::timestamptz, locked_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz,
+          updated_at = ${now.toISOString()}::timestamptz
+        from unnest(${param(ids)}::bigint[], ${param(sends.map((s) => s.phoneHash))}::text[], ${param(sends.map((s) => s.topicId))}::uuid[]) as x(id, h, topic_id)
+        where r.id = x.id and r.state = 'claimed'
+          and exists (select 1 from broadcasts b where b.id = r.broadcast_id and b.status = 'sending')
+          and exists (select 1 from consent_state cs where cs.contact_id = r.contact_id and cs.topic_id = x.topic_id and cs.status = 'granted')
+          and not exists (select 1 from suppressions s where s.workspace_id = r.workspace_id and s.phone_hash = x.h)
+        returning r.id`,
+  );
+  const ok = new Set(rows.map((r) => Number(r.id)));
+  const rest = ids.filter((id) => !ok.has(id));
+  if (rest.length > 0) await releaseClaims(db, rest);
+  return ok;
+}
+
+/** Puts claimed (never posted) rows back in the queue. */
+export async function releaseClaims(db: Db, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.execute(sql`update broadcast_recipients set state = 'queued', locked_until = null where id = any(${param(ids)}::bigint[]) and state = 'claimed'`);
+}
+
+/** The outcome of one request. */
+export type SendOutcome = { send: ClaimedSend; ok: true; wamid: string } | { send: ClaimedSend; ok: false; error: unknown };
+
+interface Row {
+  id: number;
+  state: string;
+  reason: string | null;
+  code: number | null;
+  nb: string | null;
+  wamid: string | null;
+  msg: string | null;
+  clearSent: boolean;
+  /** For uncertain rows: how long to wait for a status webhook before the policy decides. */
+  windowS: number;
+}
+
+/**
+ * Records a batch of outcomes in one transaction: accepted sends are logged as messages (with the
+ * broadcast id and callback data); uncertain ones are logged without a wamid and wait for their
+ * status webhook (never re-posted blindly); transient errors return to the queue with jittered
+ * backoff (130429 also slows the whole number for every worker); 131056 delays only that person;
+ * template and account errors pause the broadcast with the reason; other errors fail the row.
+ */
+export async function recordOutcomes(db: Db, outcomes: SendOutcome[], policies: Map<string, BroadcastPolicy>, now: Date): Promise<{ paused: string[] }> {
+  if (outcomes.length === 0) return { paused: [] };
+  const rows: Row[] = [];
+  const logged: { o: ClaimedSend; messageId: string; wamid: string | null }[] = [];
+  const throttled = new Set<string>();
+  const healthy = new Set<string>();
+  const pauses = new Map<string, { code: string; reason: string }>();
+  for (const o of outcomes) {
+    const s = o.send;
+    if (o.ok) {
+      const messageId = crypto.randomUUID();
+      logged.push({ o: s, messageId, wamid: o.wamid });
+      rows.push({ id: s.recipientId, state: 'accepted', reason: null, code: null, nb: null, wamid: o.wamid, msg: messageId, clearSent: false, windowS: 0 });
+      healthy.add(s.numberId);
+      continue;
+    }
+    const err = o.error;
+    const retry = isAppError(err) ? err.retry : 'transient';
+    const metaCode = isAppError(err) && typeof err.details?.meta_code === 'number' ? err.details.meta_code : undefined;
+    const code = isAppError(err) ? err.code : 'WHATSAPP_CONNECTION_FAILED';
+    const action = failureActionOf(retry, metaCode, code);
+    const attempts = Number(s.callbackData.split(':')[2]);
+    const maxAttempts = policies.get(s.broadcastId)?.maxAttempts ?? 8;
+    switch (action.kind) {
+      case 'uncertain': {
+        const messageId = crypto.randomUUID();
+        logged.push({ o: s, messageId, wamid: null });
+        rows.push({ id: s.recipientId, state: 'uncertain', reason: 'outcome unknown; waiting for the status webhook', code: metaCode ?? null, nb: null, wamid: null, msg: messageId, clearSent: false, windowS: policies.get(s.broadcastId)?.uncertain.windowSeconds ?? 900 });
+        break;
+      }
+      case 'retry':
+        if (action.throttleNumber) throttled.add(s.numberId);
+        if (attempts >= maxAttempts) rows.push({ id: s.recipientId, state: 'failed', reason: `gave up after ${attempts} attempts: ${code}`, code: metaCode ?? null, nb: null, wamid: null, msg: null, clearSent: false, windowS: 0 });
+        else rows.push({ id: s.recipientId, state: 'queued', reason: `retrying: ${code}`, code: null, nb: new Date(now.getTime() + retryDelayMs(attempts)).toISOString(), wamid: null, msg: null, clearSent: true, windowS: 0 });
+        break;
+      case 'pair_delay':
+        rows.push({ id: s.recipientId, state: 'queued', reason: 'deferred: pair rate limit (131056)', code: null, nb: new Date(now.getTime() + pairRateDelayMs(attempts - 1)).toISOString(), wamid: null, msg: null, clearSent: true, windowS: 0 });
+        break;
+      case 'pause_broadcast':
+        pauses.set(s.broadcastId, { code: action.code, reason: action.reason });
+        rows.push({ id: s.recipientId, state: 'queued', reason: action.reason, code: metaCode ?? null, nb: null, wamid: null, msg: null, clearSent: true, windowS: 0 });
+        break;
+      case 'fail':
+        rows.push({ id: s.recipientId, state: 'failed', reason: action.reason, code: metaCode ?? null, nb: null, wamid: null, msg: null, clearSent: false, windowS: 0 });
+        break;
+    }
+  }
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`
+      update broadcast_recipients r set state = x.state, reason = x.reason, error_code = coalesce(x.code, r.error_code), not_before = coalesce(x.nb, r.not_before),
+        wamid = coalesce(x.wamid, r.wamid), message_id = coalesce(x.msg, r.message_id),
+        uncertain_since = case when x.state = 'uncertain' then ${now.toISOString()}::timestamptz else r.uncertain_since end,
+        locked_until = case when x.state = 'uncertain' then ${now.toISOString()}::timestamptz + make_interval(secs => x.window_s) end,
+        sent_at = case when x.clear_sent then null else r.sent_at end, updated_at = ${now.toISOString()}::timestamptz
+      from unnest(${param(rows.map((r) => r.id))}::bigint[], ${param(rows.map((r) => r.state))}::text[], ${param(rows.map((r) => r.reason))}::text[],
+                  ${param(rows.map((r) => r.code))}::int[], ${param(rows.map((r) => r.nb))}::timestamptz[], ${param(rows.map((r) => r.wamid))}::text[],
+                  ${param(rows.map((r) => r.msg))}::uuid[], ${param(rows.map((r) => r.clearSent))}::bool[],
+                  ${param(rows.map((r) => r.windowS))}::int[]) as x(id, state, reason, code, nb, wamid, msg, clear_sent, window_s)
+      where r.id = x.id and r.state = 'sending'`);
+    if (logged.length > 0) await logMessages(tx, logged, now);
+    for (const [id, p] of pauses) {
+      await tx.execute(sql`update broadcasts set status = 'paused', pause_code = ${p.code}, pause_reason = ${p.reason}, updated_at = ${now.toISOString()}::timestamptz where id = ${id} and status = 'sending'`);
+    }
+    for (const numberId of throttled) {
+      // Why: 130429 means every worker is too fast for this number; all of them wait (0.5 s doubling to 60 s, with jitter).
+      await tx.execute(sql`update number_pacing set backoff_level = backoff_level + 1,
+                             backoff_until = clock_timestamp() + make_interval(secs => least(60.0, 0.5 * power(2, least(backoff_level, 7))) * (0.75 + random() * 0.25))
+                           where number_id = ${numberId} and (backoff_until is null or backoff_until < clock_timestamp())`);
+    }
+    const recovered = [...healthy].filter((n) => !throttled.has(n));
+    if (recovered.length > 0) await tx.execute(sql`update number_pacing set backoff_level = 0 where number_id = any(${param(recovered)}::uuid[]) and backoff_level > 0`);
+  });
+  return { paused: [...pauses.keys()] };
+}
+
+/** Logs broadcast sends in the message log (set-based), then applies statuses that arrived first. */
+async function logMessages(db: Db, items: { o: ClaimedSend; messageId: string; wamid: string | null }[], now: Date): Promise<void> {
+  await db.execute(sql`
+    insert into messages (id, workspace_id, number_id, contact_id, wa_id, direction, type, body, payload, wamid, callback_data, broadcast_id, status_rank, sent_at, created_at)
+    select x.id, x.ws, x.num, x.contact, x.wa_id, 'out', 'template', x.body, x.payload, x.wamid, x.cb, x.bc, case when x.wamid is null then 0 else 1 end,
+           ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+    from unnest(${param(items.map((i) => i.messageId))}::uuid[], ${param(items.map((i) => i.o.workspaceId))}::uuid[], ${param(items.map((i) => i.o.numberId))}::uuid[],
+                ${param(items.map((i) => i.o.contactId))}::uuid[], ${param(items.map((i) => i.o.waId))}::text[], ${param(items.map((i) => i.o.text))}::text[],
+                ${param(items.map((i) => JSON.stringify({ message: i.o.message, broadcast: true })))}::jsonb[], ${param(items.map((i) => i.wamid))}::text[],
+                ${param(items.map((i) => i.o.callbackData))}::text[], ${param(items.map((i) => i.o.broadcastId))}::uuid[])
+         as x(id, ws, num, contact, wa_id, body, payload, wamid, cb, bc)
+    on conflict do nothing`);
+  const byWs = new Map<string, string[]>();
+  for (const i of items) if (i.wamid) (byWs.get(i.o.workspaceId) ?? byWs.set(i.o.workspaceId, []).get(i.o.workspaceId)!).push(i.wamid);
+  for (const [ws, wamids] of byWs) {
+    await reconcileMessageStatus(db, ws, wamids);
+    await syncRecipientDelivery(db, ws, wamids);
+  }
+}
