@@ -46,4 +46,45 @@ describe('broadcasts end to end', () => {
     expect(recips.body.data).toHaveLength(5);
     expect(recips.body.data[0]).toMatchObject({ status: 'read', state: 'accepted' });
   });
+
+  it('lets segments ask who got, read, clicked, replied to or opted out after a broadcast', async () => {
+    const people = await h.seedContacts(6, { tag: 'seg-check' });
+    const created = await h.api('POST', '/api/v1/broadcasts', {
+      name: 'Sale with a link',
+      audience: { rules: { field: 'tags', op: 'contains', value: 'seg-check' }, topic: 'offers' },
+      template: { name: 'weekly_offers', language: 'en_US', variables: { 'body.1': { field: 'first_name' }, 'body.2': { tracked_link: 0 } } },
+      links: ['https://shop.example/sale'],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    expect((await h.api('POST', `/api/v1/broadcasts/${id}/start`)).status).toBe(200);
+    await h.waitFor(async () => (await h.api('GET', `/api/v1/broadcasts/${id}`)).body.counts.read === 6, 20_000, 'reads');
+    // The first recipient clicks its tracked link; the second replies; the third sends STOP.
+    const first = h.sim.sent(people[0]!.phone).find((m) => m.template?.name === 'weekly_offers')!;
+    const link = JSON.stringify(first.request).match(/https?:\/\/127\.0\.0\.1:\d+\/r\/[A-Za-z0-9._-]+/)![0];
+    const click = await h.t.app.inject({ method: 'GET', url: new URL(link).pathname });
+    expect(click.statusCode).toBe(302);
+    expect(click.headers.location).toBe('https://shop.example/sale');
+    expect((await h.t.app.inject({ method: 'GET', url: new URL(link).pathname.slice(0, -2) + 'xx' })).statusCode).toBe(404);
+    h.sim.inbound({ from: people[1]!.phone, text: 'Is the sale on in store too?' });
+    h.sim.inbound({ from: people[2]!.phone, text: 'STOP' });
+    await h.waitFor(async () => {
+      const c = (await h.api('GET', `/api/v1/broadcasts/${id}`)).body.counts;
+      return c.clicked === 1 && c.replied === 2 && c.opted_out === 1;
+    }, 20_000, 'click, replies and opt-out to be credited');
+    const count = async (interaction: string, negate = false) => {
+      const cond = { broadcast: { id, interaction } };
+      const res = await h.api('POST', '/api/v1/segments/preview', { rules: { all: [{ field: 'tags', op: 'contains', value: 'seg-check' }, negate ? { not: cond } : cond] } });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.count as number;
+    };
+    expect(await count('sent')).toBe(6);
+    expect(await count('read')).toBe(6);
+    expect(await count('not_read')).toBe(0);
+    expect(await count('clicked')).toBe(1);
+    expect(await count('clicked', true)).toBe(5);
+    expect(await count('opted_out')).toBe(1);
+    // The STOP message itself is an inbound message within 72 h, so it counts as a reply too.
+    expect(await count('replied')).toBe(2);
+  });
 });

@@ -29,14 +29,14 @@ export async function syncRecipientDelivery(db: Db, workspaceId: string, wamids:
   return rows.length;
 }
 
-/** Credits inbound messages as replies to the broadcasts each contact got in the 72 h before. */
+/** Credits inbound messages as replies to the broadcasts each contact got in the 72 h before (WhatsApp times are whole seconds). */
 export async function noteBroadcastReplies(db: Db, workspaceId: string, items: { contactId: string; at: Date }[]): Promise<void> {
   if (items.length === 0) return;
   await db.execute(sql`
     update broadcast_recipients r set replied_at = x.at
     from (select contact_id, min(at) as at from unnest(${param(items.map((i) => i.contactId))}::uuid[], ${param(items.map((i) => i.at.toISOString()))}::timestamptz[]) as t(contact_id, at) group by contact_id) x
     where r.workspace_id = ${workspaceId} and r.contact_id = x.contact_id and r.sent_at is not null and r.replied_at is null
-      and r.state in ('accepted', 'uncertain') and r.sent_at <= x.at and r.sent_at > x.at - make_interval(hours => ${ATTRIBUTION_WINDOW_HOURS})`);
+      and r.state in ('accepted', 'uncertain') and date_trunc('second', r.sent_at) <= x.at and r.sent_at > x.at - make_interval(hours => ${ATTRIBUTION_WINDOW_HOURS})`);
 }
 
 /** Marks the broadcasts a contact got in the 72 h before an opt-out as followed by that opt-out. */
@@ -44,7 +44,7 @@ export async function noteBroadcastOptOut(db: Db, workspaceId: string, contactId
   await db.execute(sql`
     update broadcast_recipients set opted_out_at = ${at.toISOString()}::timestamptz
     where workspace_id = ${workspaceId} and contact_id = ${contactId} and sent_at is not null and opted_out_at is null
-      and sent_at <= ${at.toISOString()}::timestamptz and sent_at > ${at.toISOString()}::timestamptz - make_interval(hours => ${ATTRIBUTION_WINDOW_HOURS})`);
+      and date_trunc('second', sent_at) <= ${at.toISOString()}::timestamptz and sent_at > ${at.toISOString()}::timestamptz - make_interval(hours => ${ATTRIBUTION_WINDOW_HOURS})`);
 }
 
 /** Signs tracked-link tokens; derived from the master key so every process agrees without storing tokens. */
@@ -80,7 +80,7 @@ export async function recordLinkClick(db: Db, sign: (payload: string) => string,
     db,
     sql`update broadcast_recipients r set clicked_at = coalesce(r.clicked_at, ${now.toISOString()}::timestamptz)
         from broadcasts b where r.id = ${parsed.recipientId} and b.id = r.broadcast_id
-        returning b.links ->> ${parsed.index} as url, r.workspace_id, r.contact_id`,
+        returning b.links ->> ${parsed.index}::int as url, r.workspace_id, r.contact_id`,
   );
   if (!row?.url) return null;
   await db.execute(sql`

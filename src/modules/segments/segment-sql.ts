@@ -412,8 +412,17 @@ function compileBroadcast(node: Extract<SegmentNode, { kind: 'broadcast' }>, env
       break;
     case 'replied':
       // A reply is any inbound message from the person within 72 hours of the broadcast message.
+      // WhatsApp timestamps are whole seconds, so a reply in the same second as the send counts.
       ids = sql`select distinct m.contact_id from messages m where ${base} and exists (select 1 from messages r where r.workspace_id = m.workspace_id
-        and r.contact_id = m.contact_id and r.direction = 'in' and r.sent_at > m.sent_at and r.sent_at <= m.sent_at + interval '72 hours')`;
+        and r.contact_id = m.contact_id and r.direction = 'in' and r.sent_at >= date_trunc('second', m.sent_at) and r.sent_at <= m.sent_at + interval '72 hours')`;
+      break;
+    case 'clicked':
+      // Tracked links record the first click on the broadcast's recipient row.
+      ids = sql`select br.contact_id from broadcast_recipients br where br.broadcast_id = ${node.id}::uuid and br.workspace_id = ${env.workspaceId} and br.clicked_at is not null`;
+      break;
+    case 'opted_out':
+      // An opt-out within 72 hours after the broadcast message is credited to it.
+      ids = sql`select br.contact_id from broadcast_recipients br where br.broadcast_id = ${node.id}::uuid and br.workspace_id = ${env.workspaceId} and br.opted_out_at is not null`;
       break;
   }
   return setPredicate({ ids, exists: sql`exists (select 1 from (${ids}) b where b.contact_id = c.id)` });

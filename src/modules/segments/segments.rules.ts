@@ -51,7 +51,7 @@ const OPS: Record<ValueType, readonly string[]> = {
   timestamp: ['before', 'after', 'between', 'in_last_days', 'not_in_last_days', 'in_next_days', 'anniversary_within_days', 'exists', 'not_exists'],
 };
 
-export const BROADCAST_INTERACTIONS = ['sent', 'received', 'read', 'replied', 'not_read'] as const;
+export const BROADCAST_INTERACTIONS = ['sent', 'received', 'read', 'replied', 'not_read', 'clicked', 'opted_out'] as const;
 export type BroadcastInteraction = (typeof BROADCAST_INTERACTIONS)[number];
 export const CONSENT_STATUSES = ['granted', 'withdrawn', 'none'] as const;
 
