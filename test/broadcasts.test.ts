@@ -45,6 +45,11 @@ describe('broadcasts end to end', () => {
     const recips = await h.api('GET', `/api/v1/broadcasts/${id}/recipients?state=read&limit=5`);
     expect(recips.body.data).toHaveLength(5);
     expect(recips.body.data[0]).toMatchObject({ status: 'read', state: 'accepted' });
+    // Access requests show which broadcasts reached the person; erasure removes the recipient row.
+    const exported = await h.api('GET', `/api/v1/contacts/${granted[0]!.id}/export`);
+    expect(exported.body.broadcasts).toEqual([expect.objectContaining({ id, state: 'accepted', reason: null })]);
+    expect((await h.api('POST', `/api/v1/contacts/${granted[0]!.id}/erase`)).status).toBe(200);
+    expect((await h.api('GET', `/api/v1/broadcasts/${id}`)).body.counts.planned).toBe(29);
   });
 
   it('lets segments ask who got, read, clicked, replied to or opted out after a broadcast', async () => {

@@ -81,16 +81,18 @@ export async function claimForNumber(
   return db.transaction(async (tx) => {
     await tx.execute(sql`insert into number_pacing (number_id, workspace_id, next_slot_at, rate_per_second)
                          values (${numberId}, ${list[0]!.workspaceId}, clock_timestamp(), ${opts.ratePerSecond}) on conflict do nothing`);
-    const [p] = await queryRowsOf<{ next_ms: string; now_ms: string; backoff_ms: string | null }>(
+    const [p] = await queryRowsOf<{ next_ms: string; now_ms: string; backoff_ms: string | null; backoff_level: number }>(
       tx,
       sql`select extract(epoch from next_slot_at) * 1000 as next_ms, extract(epoch from clock_timestamp()) * 1000 as now_ms,
-                 extract(epoch from backoff_until) * 1000 as backoff_ms
+                 extract(epoch from backoff_until) * 1000 as backoff_ms, backoff_level
           from number_pacing where number_id = ${numberId} for update`,
     );
     const dbNow = Number(p!.now_ms);
     const backoff = p!.backoff_ms === null ? null : Number(p!.backoff_ms);
     if (backoff !== null && backoff > dbNow) return { sends: [], dbNowMs: dbNow, skipped: 0, deferred: 0, backoffUntil: backoff };
     let room = slotsToReserve(dbNow, Number(p!.next_ms), opts.ratePerSecond, opts.horizonMs, opts.maxBatch);
+    // After a 130429 the number is probed with one message at a time until a send succeeds again.
+    if (Number(p!.backoff_level) > 0) room = Math.min(room, 1);
     const limit = tierLimitOf(opts.tier);
     if (limit !== null && room > 0) {
       // Why: the messaging-limit tier caps unique business-initiated recipients per rolling 24 h; the rest waits for the window to roll.

@@ -199,7 +199,15 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
     if (outcomes.length === 0) return;
     const batch = outcomes.splice(0);
     try {
-      await recordOutcomes(deps.db, batch, policies, deps.clock.now());
+      const { paused, throttled } = await recordOutcomes(deps.db, batch, policies, deps.clock.now());
+      // Sends already booked for a throttled number or a paused broadcast go back unsent.
+      if (throttled.length > 0 || paused.length > 0) {
+        const drop = new Set([...throttled, ...paused]);
+        const kept = queue.filter((q) => !drop.has(q.numberId) && !drop.has(q.broadcastId));
+        const dropped = queue.filter((q) => drop.has(q.numberId) || drop.has(q.broadcastId));
+        queue.splice(0, queue.length, ...kept);
+        await releaseClaims(deps.db, dropped.map((q) => q.recipientId));
+      }
     } catch (err) {
       // Rows stay `sending`; their lease expires and the status webhooks settle them (never a blind re-post).
       deps.log.error({ err: { message: safeErrorMessage(err) }, count: batch.length }, 'could not record send outcomes');

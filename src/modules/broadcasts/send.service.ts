@@ -62,8 +62,8 @@ interface Row {
  * backoff (130429 also slows the whole number for every worker); 131056 delays only that person;
  * template and account errors pause the broadcast with the reason; other errors fail the row.
  */
-export async function recordOutcomes(db: Db, outcomes: SendOutcome[], policies: Map<string, BroadcastPolicy>, now: Date): Promise<{ paused: string[] }> {
-  if (outcomes.length === 0) return { paused: [] };
+export async function recordOutcomes(db: Db, outcomes: SendOutcome[], policies: Map<string, BroadcastPolicy>, now: Date): Promise<{ paused: string[]; throttled: string[] }> {
+  if (outcomes.length === 0) return { paused: [], throttled: [] };
   const rows: Row[] = [];
   const logged: { o: ClaimedSend; messageId: string; wamid: string | null }[] = [];
   const throttled = new Set<string>();
@@ -134,7 +134,7 @@ export async function recordOutcomes(db: Db, outcomes: SendOutcome[], policies: 
     const recovered = [...healthy].filter((n) => !throttled.has(n));
     if (recovered.length > 0) await tx.execute(sql`update number_pacing set backoff_level = 0 where number_id = any(${param(recovered)}::uuid[]) and backoff_level > 0`);
   });
-  return { paused: [...pauses.keys()] };
+  return { paused: [...pauses.keys()], throttled: [...throttled] };
 }
 
 /** Logs broadcast sends in the message log (set-based), then applies statuses that arrived first. */

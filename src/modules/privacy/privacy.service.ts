@@ -10,6 +10,7 @@ import { messages } from '../messaging/messaging.tables.js';
 import { contactEngagement, contactEvents } from '../engagement/engagement.tables.js';
 import { lifecycleTransitions } from '../lifecycle/lifecycle.tables.js';
 import { segmentMembers, segments } from '../segments/segments.tables.js';
+import { broadcastRecipients, broadcasts } from '../broadcasts/broadcasts.tables.js';
 import { toMessageOut, type MessageOut } from '../messaging/index.js';
 
 /** Everything Greenlist holds about one contact (GDPR Art. 15/20, CCPA access): machine-readable. */
@@ -23,6 +24,7 @@ export interface ContactExport {
   engagement: Record<string, unknown> | null;
   lifecycle: { stage: string; transitions: { from: string; to: string; reason: string; at: string }[] };
   lists: { id: string; name: string; added_at: string }[];
+  broadcasts: { id: string; name: string; state: string; reason: string | null; sent_at: string | null; replied_at: string | null; clicked_at: string | null; opted_out_at: string | null }[];
 }
 
 /** Builds the access/portability export for a contact. */
@@ -40,6 +42,12 @@ export async function exportContact(ctx: Ctx, id: string): Promise<ContactExport
     .from(segmentMembers)
     .innerJoin(segments, eq(segments.id, segmentMembers.segmentId))
     .where(and(eq(segmentMembers.workspaceId, ctx.workspaceId), eq(segmentMembers.contactId, id)));
+  const received = await ctx.db
+    .select({ id: broadcasts.id, name: broadcasts.name, r: broadcastRecipients })
+    .from(broadcastRecipients)
+    .innerJoin(broadcasts, eq(broadcasts.id, broadcastRecipients.broadcastId))
+    .where(and(eq(broadcastRecipients.workspaceId, ctx.workspaceId), eq(broadcastRecipients.contactId, id)))
+    .orderBy(asc(broadcastRecipients.id));
   await recordAudit(ctx, { action: 'contact.exported', targetType: 'contact', targetId: id });
   return {
     exported_at: ctx.now.toISOString(),
@@ -51,6 +59,16 @@ export async function exportContact(ctx: Ctx, id: string): Promise<ContactExport
     engagement: engagement ? Object.fromEntries(Object.entries(engagement).filter(([k]) => k !== 'workspaceId' && k !== 'contactId')) : null,
     lifecycle: { stage: row.lifecycleStage, transitions: transitions.map((x) => ({ from: x.fromStage, to: x.toStage, reason: x.reason, at: x.occurredAt.toISOString() })) },
     lists: lists.map((l) => ({ id: l.id, name: l.name, added_at: l.addedAt.toISOString() })),
+    broadcasts: received.map(({ id: bid, name, r }) => ({
+      id: bid,
+      name,
+      state: r.state,
+      reason: r.reason,
+      sent_at: r.sentAt?.toISOString() ?? null,
+      replied_at: r.repliedAt?.toISOString() ?? null,
+      clicked_at: r.clickedAt?.toISOString() ?? null,
+      opted_out_at: r.optedOutAt?.toISOString() ?? null,
+    })),
   };
 }
 
