@@ -15,6 +15,12 @@ import { settleExpiredRows, startDueBroadcasts, superviseBroadcasts } from './re
 import { markSending, recordOutcomes, releaseClaims, type SendOutcome } from './send.service.js';
 import { linkSigner, linkToken } from './tracking.service.js';
 
+// Rows are marked `sending` in groups covering this much of the schedule: fewer statements (PGlite
+// shares one connection with webhook intake) against a smaller window of "may have been sent" after a crash.
+const MARK_AHEAD_MS = 50;
+// Outcomes are recorded in batches at most this often (or at once past 200).
+const FLUSH_EVERY_MS = 100;
+
 /** What the dispatcher needs from the composition root. */
 export interface DispatcherDeps {
   db: Db;
@@ -158,12 +164,12 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       const now = Date.now();
       const first = queue[0];
-      if (!first || first.localSlot > now + 20) {
-        await sleep(first ? Math.min(first.localSlot - now - 15, 10) : 10);
+      if (!first || first.localSlot > now + MARK_AHEAD_MS) {
+        await sleep(first ? Math.min(first.localSlot - now - MARK_AHEAD_MS, 10) : 10);
         continue;
       }
       let k = 0;
-      while (k < queue.length && queue[k]!.localSlot <= now + 20) k++;
+      while (k < queue.length && queue[k]!.localSlot <= now + MARK_AHEAD_MS) k++;
       const due = queue.splice(0, k);
       let ok: Set<number>;
       try {
@@ -216,7 +222,7 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function flushLane(): Promise<void> {
     while (!stopped || inflight.size > 0 || outcomes.length > 0) {
-      await sleep(outcomes.length >= 200 ? 0 : 25);
+      await sleep(outcomes.length >= 200 ? 0 : FLUSH_EVERY_MS);
       await flush();
       if (stopped && inflight.size > 0) await Promise.allSettled([...inflight]);
     }
