@@ -9,8 +9,33 @@ import { loadBroadcast } from './broadcast-row.js';
 
 type Counts = BroadcastOut['counts'];
 
+type Progress = { counts: Counts; skippedByReason: Record<string, number>; failedByCode: Record<string, number> };
+
+// Counting a million-row broadcast takes a while; its result is reused for five times as long as
+// it took (at most 5 s), so a progress page polling every 2 s cannot keep the database busy.
+// Small broadcasts (well under 200 ms) stay live. Per process: counts are display, not correctness.
+const countCache = new Map<string, { until: number; value: Progress }>();
+
 /** Live per-state counts of one broadcast (one grouped scan of its recipient rows). */
-export async function broadcastCounts(db: Db, broadcastId: string): Promise<{ counts: Counts; skippedByReason: Record<string, number>; failedByCode: Record<string, number> }> {
+export async function broadcastCounts(db: Db, broadcastId: string): Promise<Progress> {
+  const cached = countCache.get(broadcastId);
+  if (cached && cached.until > Date.now()) return cached.value;
+  const started = Date.now();
+  const value = await countRows(db, broadcastId);
+  const took = Date.now() - started;
+  if (took >= 200) {
+    if (countCache.size > 1000) countCache.clear();
+    countCache.set(broadcastId, { until: Date.now() + Math.min(5_000, took * 5), value });
+  }
+  return value;
+}
+
+/** Drops a cached count (after a status change, so the answer shows it). */
+export function forgetCounts(broadcastId: string): void {
+  countCache.delete(broadcastId);
+}
+
+async function countRows(db: Db, broadcastId: string): Promise<Progress> {
   const rows = await queryRowsOf<{ state: string; rank: number; reason: string | null; code: number | null; n: string; replied: string; clicked: string; opted_out: string }>(
     db,
     sql`select state, delivery_rank as rank,
