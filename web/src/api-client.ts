@@ -168,7 +168,7 @@ export function setSessionEndedHandler(handler: (() => void) | undefined): void 
 }
 
 /** Calls the API with the session cookie; every write carries the CSRF header the server requires. */
-export async function apiRequest<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function apiRequest<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET') headers['x-greenlist-csrf'] = '1';
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -208,7 +208,7 @@ export const revokeApiKey = (id: string) => apiRequest<ApiKey>('DELETE', `/api-k
 export const listAuditLog = (limit = 50) => apiRequest<Page<AuditEntry>>('GET', `/audit-log?limit=${limit}`);
 
 /** Builds `?a=1&b=2` from the defined, non-empty values. */
-function query(params: Record<string, string | number | undefined>): string {
+export function query(params: Record<string, string | number | undefined>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
   const s = q.toString();

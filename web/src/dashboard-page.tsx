@@ -2,10 +2,12 @@ import { useState } from 'react';
 import { getWorkspace, logOut, type Me } from './api-client';
 import { ApiKeysSection } from './api-keys-section';
 import { AuditLogSection } from './audit-log-section';
+import { BroadcastsSection } from './broadcasts-section';
 import { ContactsSection } from './contacts-section';
 import { OptOutReviewSection } from './opt-out-review-section';
 import { PhoneNumbersSection } from './phone-numbers-section';
 import { SegmentsSection } from './segments-section';
+import { TemplatesSection } from './templates-section';
 import { TopicsSection } from './topics-section';
 import { useResource } from './use-resource';
 
@@ -14,13 +16,15 @@ const SECTIONS = [
   { id: 'topics', label: 'Topics' },
   { id: 'opt-out-review', label: 'Opt-out review' },
   { id: 'segments', label: 'Segments' },
+  { id: 'broadcasts', label: 'Broadcasts' },
+  { id: 'templates', label: 'Templates' },
   { id: 'phone-numbers', label: 'Phone numbers' },
   { id: 'api-keys', label: 'API keys' },
   { id: 'audit-log', label: 'Audit log' },
 ] as const;
 type SectionId = (typeof SECTIONS)[number]['id'];
 
-/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Segments / Phone numbers / API keys / Audit log sections. */
+/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Segments / Broadcasts / Templates / Phone numbers / API keys / Audit log sections. */
 export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
   const workspace = useResource(getWorkspace);
   const [section, setSection] = useState<SectionId>('contacts');
@@ -64,6 +68,8 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         {section === 'topics' && <TopicsSection />}
         {section === 'opt-out-review' && <OptOutReviewSection />}
         {section === 'segments' && <SegmentsSection />}
+        {section === 'broadcasts' && <BroadcastsSection />}
+        {section === 'templates' && <TemplatesSection />}
         {section === 'phone-numbers' && <PhoneNumbersSection />}
         {section === 'api-keys' && <ApiKeysSection />}
         {section === 'audit-log' && <AuditLogSection />}

@@ -1,0 +1,46 @@
+import { formatCount } from './broadcast-format';
+import type { Broadcast, BroadcastCounts } from './broadcasts-api';
+
+const COUNTS: { key: keyof BroadcastCounts; label: string }[] = [
+  { key: 'planned', label: 'Planned' },
+  { key: 'queued', label: 'Waiting' },
+  { key: 'sending', label: 'Sending' },
+  { key: 'sent', label: 'Sent' },
+  { key: 'delivered', label: 'Delivered' },
+  { key: 'read', label: 'Read' },
+  { key: 'replied', label: 'Replied' },
+  { key: 'clicked', label: 'Clicked' },
+  { key: 'opted_out', label: 'Opted out' },
+  { key: 'skipped', label: 'Skipped' },
+  { key: 'failed', label: 'Failed' },
+  { key: 'uncertain', label: 'Uncertain' },
+  { key: 'cancelled', label: 'Cancelled' },
+];
+
+/** Every count of a broadcast, then the skipped ones by reason and the failed ones by error code. */
+export function BroadcastCountsView({ broadcast: b }: { broadcast: Broadcast }) {
+  const skipped = Object.entries(b.skipped_by_reason);
+  const failed = Object.entries(b.failed_by_code);
+  return (
+    <>
+      <dl className="counts" aria-label="Counts">
+        {COUNTS.map((c) => (
+          <div key={c.key} className={b.counts[c.key] === 0 ? 'zero' : undefined}>
+            <dt>{c.label}</dt>
+            <dd data-testid={`count-${c.key}`}>{formatCount(b.counts[c.key])}</dd>
+          </div>
+        ))}
+      </dl>
+      {skipped.length > 0 && (
+        <p className="small" data-testid="skipped-by-reason">
+          <strong>Skipped:</strong> {skipped.map(([reason, n]) => `${reason} (${formatCount(n)})`).join(', ')}
+        </p>
+      )}
+      {failed.length > 0 && (
+        <p className="small" data-testid="failed-by-code">
+          <strong>Failed:</strong> {failed.map(([code, n]) => `error ${code === '0' ? 'unknown' : code} (${formatCount(n)})`).join(', ')}
+        </p>
+      )}
+    </>
+  );
+}

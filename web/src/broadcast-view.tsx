@@ -1,0 +1,74 @@
+import { useEffect, useRef } from 'react';
+import type { Segment } from './api-client';
+import { BroadcastDraftPanel } from './broadcast-draft-panel';
+import { statusLabel } from './broadcast-format';
+import { BroadcastProgress } from './broadcast-progress';
+import { BroadcastSummary } from './broadcast-summary';
+import type { Broadcast } from './broadcasts-api';
+import { useBroadcast } from './use-broadcast';
+
+/** One broadcast, kept live: a draft's steps before it starts, its progress after. `onChanged` hears each new status. */
+export function BroadcastView({
+  id,
+  initial,
+  segments,
+  onChanged,
+  onDeleted,
+  onClose,
+}: {
+  id: string;
+  initial?: Broadcast;
+  segments: Segment[];
+  onChanged: (b: Broadcast) => void;
+  onDeleted: (b: Broadcast) => void;
+  onClose: () => void;
+}) {
+  const live = useBroadcast(id, initial);
+  const b = live.data;
+  const status = b?.status;
+  const seen = useRef(status);
+  useEffect(() => {
+    // Tell the list only when the status moves, not on every poll.
+    if (b && seen.current !== status) onChanged(b);
+    seen.current = status;
+  }, [status]);
+
+  return (
+    <section className="card detail" aria-labelledby="broadcast-title" data-testid="broadcast-view">
+      <div className="section-head">
+        <h3 id="broadcast-title">
+          {b?.name ?? 'Broadcast'}{' '}
+          {b && (
+            <span className={`badge bstatus-${b.status}`} data-testid="broadcast-status">
+              {statusLabel(b.status)}
+            </span>
+          )}
+        </h3>
+        <span className="row">
+          <button type="button" className="secondary" onClick={live.reload}>
+            Refresh
+          </button>
+          <button type="button" className="secondary" onClick={onClose} aria-label="Close the broadcast">
+            Close
+          </button>
+        </span>
+      </div>
+      {live.error && (
+        <p className="error" role="alert">
+          {live.error}
+        </p>
+      )}
+      {!b && !live.error && <p className="muted">Loading…</p>}
+      {b && b.status === 'draft' && <BroadcastDraftPanel key={b.updated_at} broadcast={b} segments={segments} onStarted={live.replace} onDeleted={onDeleted} />}
+      {b && b.status !== 'draft' && (
+        <>
+          <details className="summary-details">
+            <summary>What it sends, to whom and when</summary>
+            <BroadcastSummary broadcast={b} segments={segments} />
+          </details>
+          <BroadcastProgress broadcast={b} onChanged={live.replace} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,85 @@
+import { useState } from 'react';
+import { listSegments } from './api-client';
+import { BroadcastComposer } from './broadcast-composer';
+import { BroadcastView } from './broadcast-view';
+import { listBroadcasts, type Broadcast } from './broadcasts-api';
+import { BroadcastsTable } from './broadcasts-table';
+import { usePagedList } from './use-paged-list';
+import { useResource } from './use-resource';
+
+/** Broadcasts: the list with status and progress, a composer for a new one, and one opened (draft steps or live progress). */
+export function BroadcastsSection() {
+  const list = usePagedList((cursor) => listBroadcasts(cursor));
+  const segments = useResource(listSegments);
+  const [composing, setComposing] = useState(false);
+  const [open, setOpen] = useState<Broadcast>();
+  const [done, setDone] = useState<string>();
+
+  function created(b: Broadcast) {
+    setComposing(false);
+    setOpen(b);
+    setDone(`Saved the draft “${b.name}”. Check the audience, then start it.`);
+    list.reload();
+  }
+
+  function changed() {
+    setDone(undefined);
+    list.reload();
+  }
+
+  function deleted(b: Broadcast) {
+    setOpen(undefined);
+    setDone(`Deleted the draft “${b.name}”.`);
+    list.reload();
+  }
+
+  function compose() {
+    setDone(undefined);
+    setOpen(undefined);
+    setComposing(true);
+  }
+
+  function openOne(b: Broadcast) {
+    setComposing(false);
+    setDone(undefined);
+    setOpen(b);
+  }
+
+  return (
+    <section aria-labelledby="broadcasts-title">
+      <div className="section-head">
+        <h2 id="broadcasts-title">Broadcasts</h2>
+        <span className="row">
+          {!composing && (
+            <button type="button" onClick={compose}>
+              New broadcast
+            </button>
+          )}
+          <button type="button" className="secondary" onClick={list.reload}>
+            Refresh
+          </button>
+        </span>
+      </div>
+      <p className="muted">A broadcast sends an approved template to the contacts of a segment who agreed to its topic. Check the audience before you start.</p>
+      {(list.error ?? segments.error) && (
+        <p className="error" role="alert">
+          {list.error ?? segments.error}
+        </p>
+      )}
+      <p className="status-line" role="status">
+        {done}
+      </p>
+      {composing && <BroadcastComposer onCreated={created} onCancel={() => setComposing(false)} />}
+      {open && (
+        <BroadcastView key={open.id} id={open.id} initial={open} segments={segments.data?.data ?? []} onChanged={changed} onDeleted={deleted} onClose={() => setOpen(undefined)} />
+      )}
+      {list.loaded && list.rows.length === 0 && !list.error && <p className="muted">No broadcasts yet.</p>}
+      {list.rows.length > 0 && <BroadcastsTable rows={list.rows} openId={open?.id} onOpen={openOne} />}
+      {list.hasMore && (
+        <button type="button" className="secondary" onClick={list.loadMore} disabled={list.loading}>
+          Load more
+        </button>
+      )}
+    </section>
+  );
+}

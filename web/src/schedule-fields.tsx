@@ -1,0 +1,47 @@
+import type { ScheduleDraft } from './broadcast-schedule';
+
+const CHOICES: { type: ScheduleDraft['type']; label: string }[] = [
+  { type: 'now', label: 'Now, when started' },
+  { type: 'at', label: 'At a set time' },
+  { type: 'local', label: "At a local time in each recipient's zone" },
+];
+
+/** When the broadcast goes out: now, at a time, or at a wall-clock time in each recipient's zone. */
+export function ScheduleFields({ draft, onChange }: { draft: ScheduleDraft; onChange: (d: ScheduleDraft) => void }) {
+  const set = (patch: Partial<ScheduleDraft>) => onChange({ ...draft, ...patch });
+  return (
+    <fieldset className="builder">
+      <legend>When</legend>
+      <div className="row" role="radiogroup" aria-label="When">
+        {CHOICES.map((c) => (
+          <label key={c.type} className="choice">
+            <input type="radio" name="schedule" checked={draft.type === c.type} onChange={() => set({ type: c.type })} />
+            {c.label}
+          </label>
+        ))}
+      </div>
+      {draft.type === 'at' && (
+        <div className="field">
+          <label htmlFor="schedule-at">Send at (your time)</label>
+          <input id="schedule-at" type="datetime-local" value={draft.at} onChange={(e) => set({ at: e.target.value })} />
+        </div>
+      )}
+      {draft.type === 'local' && (
+        <div className="row">
+          <div className="field">
+            <label htmlFor="schedule-date">Date</label>
+            <input id="schedule-date" type="date" value={draft.date} onChange={(e) => set({ date: e.target.value })} />
+          </div>
+          <div className="field">
+            <label htmlFor="schedule-time">Local time</label>
+            <input id="schedule-time" type="time" value={draft.time} onChange={(e) => set({ time: e.target.value })} />
+          </div>
+          <div className="field">
+            <label htmlFor="schedule-zone">Zone when a contact has none</label>
+            <input id="schedule-zone" value={draft.fallbackZone} onChange={(e) => set({ fallbackZone: e.target.value })} placeholder="workspace time zone" maxLength={64} />
+          </div>
+        </div>
+      )}
+    </fieldset>
+  );
+}
