@@ -92,7 +92,8 @@ export async function claimForNumber(
     if (backoff !== null && backoff > dbNow) return { sends: [], dbNowMs: dbNow, skipped: 0, deferred: 0, backoffUntil: backoff };
     let room = slotsToReserve(dbNow, Number(p!.next_ms), opts.ratePerSecond, opts.horizonMs, opts.maxBatch);
     // After a 130429 the number is probed with one message at a time until a send succeeds again.
-    if (Number(p!.backoff_level) > 0) room = Math.min(room, 1);
+    const probing = Number(p!.backoff_level) > 0;
+    if (probing) room = Math.min(room, 1);
     const limit = tierLimitOf(opts.tier);
     if (limit !== null && room > 0) {
       // Why: the messaging-limit tier caps unique business-initiated recipients per rolling 24 h; the rest waits for the window to roll.
@@ -153,7 +154,9 @@ export async function claimForNumber(
       await applyTransitions(tx, transitions, opts.now);
     }
     if (sends.length > 0) {
-      await tx.execute(sql`update number_pacing set next_slot_at = to_timestamp(${(start + (sends.length * 1000) / opts.ratePerSecond) / 1000}), rate_per_second = ${opts.ratePerSecond}
+      // Why (R6): a probe books the whole next second, so until its outcome is known no worker posts for this number again: ≤ 1 request/s in a 130429 storm.
+      const next = start + (probing ? Math.max(1000, 1000 / opts.ratePerSecond) : (sends.length * 1000) / opts.ratePerSecond);
+      await tx.execute(sql`update number_pacing set next_slot_at = to_timestamp(${next / 1000}), rate_per_second = ${opts.ratePerSecond}
                            where number_id = ${numberId}`);
     }
     return { sends, dbNowMs: dbNow, skipped, deferred, backoffUntil: null };
@@ -164,6 +167,10 @@ async function candidatesOf(db: Db, b: ActiveBroadcast, nowIso: string, limit: n
   const cap = b.isMarketing ? b.policy.frequencyCap : null;
   const quiet = b.isMarketing ? b.policy.quietHours : null;
   const local = sql`(${nowIso}::timestamptz at time zone r.timezone)`;
+  // Why `order by r.not_before` alone: it is the order of broadcast_recipients_due_idx, so the scan stops
+  // after `limit` rows. With `r.id` added, all rows of a snapshot (one not_before) were joined and sorted
+  // on every claim: 29 s per claim at 600 k recipients (bench/broadcast-snapshot.ts). Ties come in index
+  // order (heap order, which is insertion order for a snapshot).
   return queryRowsOf<Candidate>(
     db,
     sql`select r.id, r.contact_id, r.attempts, c.phone, c.wa_id, c.name, c.profile_name, c.country, c.language, c.attributes,
@@ -185,7 +192,7 @@ async function candidatesOf(db: Db, b: ActiveBroadcast, nowIso: string, limit: n
         join contacts c on c.id = r.contact_id
         left join consent_state cs on cs.contact_id = r.contact_id and cs.topic_id = ${b.topicId}
         where r.broadcast_id = ${b.id} and r.state = 'queued' and r.not_before <= ${nowIso}::timestamptz
-        order by r.not_before, r.id
+        order by r.not_before
         limit ${limit}
         for update of r skip locked`,
   );

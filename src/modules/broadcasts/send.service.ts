@@ -132,7 +132,8 @@ export async function recordOutcomes(db: Db, outcomes: SendOutcome[], policies: 
                            where number_id = ${numberId} and (backoff_until is null or backoff_until < clock_timestamp())`);
     }
     const recovered = [...healthy].filter((n) => !throttled.has(n));
-    if (recovered.length > 0) await tx.execute(sql`update number_pacing set backoff_level = 0 where number_id = any(${param(recovered)}::uuid[]) and backoff_level > 0`);
+    // A probe went through: full speed again at once (the probe had booked the next second).
+    if (recovered.length > 0) await tx.execute(sql`update number_pacing set backoff_level = 0, next_slot_at = least(next_slot_at, clock_timestamp()) where number_id = any(${param(recovered)}::uuid[]) and backoff_level > 0`);
   });
   return { paused: [...pauses.keys()], throttled: [...throttled] };
 }
