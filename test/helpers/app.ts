@@ -32,12 +32,13 @@ export interface TestApp {
 }
 
 /** Builds the real app (real routes, real database) for `inject()` tests. */
-export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPerMinute?: number; rateLimitPerIpPerMinute?: number } = {}): Promise<TestApp> {
+export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPerMinute?: number; rateLimitPerIpPerMinute?: number; clock?: Clock } = {}): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const db = testDb.database.db;
   const log = overrides.log ?? silentLogger();
-  const clock = { now: () => new Date() };
-  const wiring = wire(db, TEST_MASTER_KEY, log, clock);
+  // The API's business clock (each request's ctx.now); scheduling tests pass a testClock. Webhook intake keeps the wall clock.
+  const clock = overrides.clock ?? { now: () => new Date() };
+  const wiring = wire(db, TEST_MASTER_KEY, log, { now: () => new Date() });
   // As in production: the key cache is on only for the embedded database.
   useSingleOwnerCaches(testDb.database.kind === 'pglite');
   const app = await buildApp({

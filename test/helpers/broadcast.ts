@@ -9,7 +9,8 @@ import { appendConsentEvents } from '../../src/modules/consent/index.js';
 import { startBroadcastDispatcher, type Dispatcher, type DispatcherDeps } from '../../src/modules/broadcasts/index.js';
 import { processPendingWebhooks } from '../../src/modules/inbound/index.js';
 import { syncTemplates } from '../../src/modules/templates/index.js';
-import { createSimulator, QUIET_KNOBS, type Simulator, type TemplateSeed } from '../../src/simulator/index.js';
+import { createSimulator, QUIET_KNOBS, type DeepPartial, type SimKnobs, type Simulator, type TemplateSeed } from '../../src/simulator/index.js';
+import type { Clock } from '../../src/lib/clock.js';
 import { startPoller, type Poller } from '../../src/adapters/worker/poller.js';
 import { createTestApp, TEST_MASTER_KEY, type TestApp } from './app.js';
 
@@ -42,8 +43,8 @@ export interface BroadcastHarness {
   /** Topic keys: `offers` (marketing) and `updates` (utility). */
   topics: { offers: string; updates: string };
   /** Inserts `n` contacts (+234803…, Africa/Lagos unless told) with the given consent on `offers`; returns their ids and phones in order. */
-  seedContacts(n: number, opts?: { consent?: 'granted' | 'withdrawn' | 'none'; timezone?: string | null; from?: number; topic?: string; tag?: string }): Promise<{ id: string; phone: string }[]>;
-  /** Starts a dispatcher (fast housekeeping) for this app's database. */
+  seedContacts(n: number, opts?: { consent?: 'granted' | 'withdrawn' | 'none'; timezone?: string | null; from?: number; topic?: string; tag?: string; country?: string }): Promise<{ id: string; phone: string }[]>;
+  /** Starts a dispatcher (fast housekeeping) for this app's database; its clock is the harness clock unless overridden. */
   dispatcher(overrides?: Partial<DispatcherDeps>): Dispatcher;
   /** Calls the API with the tenant's key. */
   api(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -54,19 +55,46 @@ export interface BroadcastHarness {
 
 const NUMBER = { phoneNumberId: '7065403522', wabaId: '7022901293', accessToken: 'sim-token-broadcast-01' };
 
+/** Options of the harness; all optional (defaults: QUIET_KNOBS, 80 mps, TIER_250, the wall clock, default settings). */
+export interface BroadcastHarnessOptions {
+  seed?: string;
+  templates?: TemplateSeed[];
+  /** Throughput of the number, both at the simulator and as connected. */
+  mps?: number;
+  /** Messaging-limit tier the number is connected with (the API default is TIER_250). */
+  tier?: 'TIER_250' | 'TIER_2K' | 'TIER_10K' | 'TIER_100K' | 'TIER_UNLIMITED';
+  /** Simulator knobs deep-merged over QUIET_KNOBS. */
+  knobs?: DeepPartial<SimKnobs>;
+  /** The business clock of the API (request ctx.now) and of dispatchers (e.g. testClock()). */
+  clock?: Clock;
+  /** Workspace settings applied before anything else (PATCH /api/v1/workspace). */
+  settings?: Record<string, unknown>;
+}
+
+/** Knobs one level deep: `patch`'s objects are merged into `base`'s (lists and values replace). */
+function mergeOver(base: DeepPartial<SimKnobs>, patch: DeepPartial<SimKnobs>): DeepPartial<SimKnobs> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    const b = out[k];
+    out[k] = b && v && typeof b === 'object' && typeof v === 'object' && !Array.isArray(v) ? { ...b, ...v } : v;
+  }
+  return out as DeepPartial<SimKnobs>;
+}
+
 /** Builds the harness; the webhook processor runs in the background like a worker's. */
-export async function createBroadcastHarness(opts: { seed?: string; templates?: TemplateSeed[]; mps?: number } = {}): Promise<BroadcastHarness> {
-  const t = await createTestApp();
+export async function createBroadcastHarness(opts: BroadcastHarnessOptions = {}): Promise<BroadcastHarness> {
+  const clock = opts.clock ?? { now: () => new Date() };
+  const t = await createTestApp(opts.clock ? { clock: opts.clock } : {});
   const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
   const tenant = await t.tenant(`bc-${Math.random().toString(36).slice(2, 8)}`);
   const sim = createSimulator({
     seed: opts.seed ?? 'broadcasts',
-    phoneNumbers: [{ ...NUMBER, ...(opts.mps ? { mps: opts.mps } : {}) }],
+    phoneNumbers: [{ ...NUMBER, ...(opts.mps ? { mps: opts.mps } : {}), ...(opts.tier ? { messagingLimitTier: opts.tier } : {}) }],
     appSecret: 'bc-app-secret',
     verifyToken: 'bc-verify-token',
     webhookUrl: `${appUrl}/webhooks/whatsapp`,
     timeScale: 0.01,
-    knobs: QUIET_KNOBS,
+    knobs: opts.knobs ? mergeOver(QUIET_KNOBS, opts.knobs) : QUIET_KNOBS,
     templates: opts.templates ?? [OFFERS_TEMPLATE, UPDATE_TEMPLATE],
   });
   const simUrl = await sim.listen(0);
@@ -83,9 +111,14 @@ export async function createBroadcastHarness(opts: { seed?: string; templates?: 
     verify_token: 'bc-verify-token',
     api_base_url: simUrl,
     ...(opts.mps ? { throughput_mps: opts.mps } : {}),
+    ...(opts.tier ? { messaging_limit_tier: opts.tier } : {}),
   });
   expect(num.status, JSON.stringify(num.body)).toBe(201);
   const numberId = num.body.id as string;
+  if (opts.settings) {
+    const s = await call('PATCH', '/api/v1/workspace', { settings: opts.settings });
+    expect(s.status, JSON.stringify(s.body)).toBe(200);
+  }
   for (const [key, category] of [['offers', 'marketing'], ['updates', 'utility']] as const) {
     const r = await call('POST', '/api/v1/topics', { key, name: key, category });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -108,7 +141,7 @@ export async function createBroadcastHarness(opts: { seed?: string; templates?: 
       const rows = await queryRows<{ id: string; phone: string }>(
         t.db,
         sql`insert into contacts (workspace_id, phone, wa_id, name, country, timezone, tags)
-            select ${tenant.workspaceId}, '+234803' || lpad(i::text, 7, '0'), '234803' || lpad(i::text, 7, '0'), 'Person ' || i, 'NG', ${o.timezone === undefined ? 'Africa/Lagos' : o.timezone},
+            select ${tenant.workspaceId}, '+234803' || lpad(i::text, 7, '0'), '234803' || lpad(i::text, 7, '0'), 'Person ' || i, ${o.country ?? 'NG'}, ${o.timezone === undefined ? 'Africa/Lagos' : o.timezone},
                    ${o.tag ? sql`array[${o.tag}]::text[]` : sql`'{}'::text[]`}
             from generate_series(${from}::int, ${from + n - 1}::int) as i
             returning id, phone`,
@@ -125,7 +158,7 @@ export async function createBroadcastHarness(opts: { seed?: string; templates?: 
       return rows;
     },
     dispatcher(overrides = {}) {
-      const d = startBroadcastDispatcher({ db: t.db, box: t.wiring.box, gateway: t.wiring.gateway, log: process.env.BROADCAST_DEBUG ? (pino({ level: 'debug' }) as never) : silentLogger(), clock: { now: () => new Date() }, publicUrl: appUrl, masterKey: TEST_MASTER_KEY, houseKeepingMs: 100, ...overrides });
+      const d = startBroadcastDispatcher({ db: t.db, box: t.wiring.box, gateway: t.wiring.gateway, log: process.env.BROADCAST_DEBUG ? (pino({ level: 'debug' }) as never) : silentLogger(), clock, publicUrl: appUrl, masterKey: TEST_MASTER_KEY, houseKeepingMs: 100, ...overrides });
       dispatchers.push(d);
       return d;
     },
