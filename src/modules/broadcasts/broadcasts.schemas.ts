@@ -112,3 +112,20 @@ export const recipientOut = z.object({
   clicked_at: z.string().nullable(),
   opted_out_at: z.string().nullable(),
 });
+
+/** The plan shown before sending (`POST /broadcasts/:id/estimate`). */
+export const planOut = z.object({
+  matched: z.number().describe('contacts the audience rules match'),
+  excluded: z.number().describe('left out by an exclusion'),
+  no_consent: z.number().describe('never agreed to the topic'),
+  consent_withdrawn: z.number(),
+  unreachable: z.number().describe('numbers WhatsApp keeps rejecting (list hygiene)'),
+  eligible: z.number(),
+  suppressed: z.number().describe('eligible, but on the suppression list: skipped at send time'),
+  sendable: z.number(),
+  frequency_capped: z.number().describe('at the marketing frequency cap now: deferred, not dropped'),
+  by_country: z.record(z.string(), z.number()),
+  messaging_limit: z.object({ tier: z.string().nullable(), limit: z.number().nullable(), used_24h: z.number(), available_now: z.number().nullable(), spill: z.number() }),
+  quiet_hours: z.object({ start: z.string(), end: z.string() }).nullable(),
+  cost: z.object({ currency: z.string(), total: z.number(), by_country: z.record(z.string(), z.object({ recipients: z.number(), rate: z.number(), cost: z.number() })) }),
+});

@@ -126,7 +126,7 @@ function stateError(b: BroadcastRow, action: string): AppError {
 }
 
 /** The audience plan now: every exclusion by reason, sendable count, cost, messaging-limit spill. */
-export async function estimateBroadcast(ctx: Ctx, id: string): Promise<Record<string, unknown>> {
+export async function estimateBroadcast(ctx: Ctx, id: string): Promise<Awaited<ReturnType<typeof planBroadcast>>> {
   const b = await loadBroadcast(ctx, id);
   return planBroadcast(ctx.db, ctx.workspaceId, b, ctx.now);
 }
