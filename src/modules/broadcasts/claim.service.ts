@@ -53,7 +53,8 @@ interface Candidate extends ClaimContact {
   unreachable: boolean;
   consent: string | null;
   last_sent_at: string | null;
-  recent: string[] | null;
+  /** Epoch ms of the cap.max-th most recent marketing send in the cap's window (null: under the cap). */
+  cap_from_ms: string | number | null;
   local_minutes: string | null;
   quiet_end_today: string | null;
   quiet_end_tomorrow: string | null;
@@ -181,10 +182,11 @@ async function candidatesOf(db: Db, b: ActiveBroadcast, nowIso: string, limit: n
           ) as last_sent_at,
           ${
             cap
-              ? sql`(select array_agg(r3.sent_at order by r3.sent_at) from broadcast_recipients r3 where r3.workspace_id = r.workspace_id and r3.contact_id = r.contact_id and r3.is_marketing
+              ? // A number, not a timestamptz[]: PGlite returns arrays of timestamps as unparsed text.
+                sql`(select extract(epoch from (array_agg(r3.sent_at order by r3.sent_at desc))[${cap.max}]) * 1000 from broadcast_recipients r3 where r3.workspace_id = r.workspace_id and r3.contact_id = r.contact_id and r3.is_marketing
                     and r3.sent_at > ${nowIso}::timestamptz - make_interval(days => ${cap.days}) and r3.state in ('sending', 'uncertain', 'accepted') and r3.id <> r.id)`
               : sql`null`
-          } as recent,
+          } as cap_from_ms,
           ${quiet ? sql`extract(hour from ${local}) * 60 + extract(minute from ${local})` : sql`null`} as local_minutes,
           ${quiet ? sql`((date_trunc('day', ${local}) + ${quiet.end}::interval) at time zone r.timezone)` : sql`null`} as quiet_end_today,
           ${quiet ? sql`((date_trunc('day', ${local}) + interval '1 day' + ${quiet.end}::interval) at time zone r.timezone)` : sql`null`} as quiet_end_tomorrow
@@ -214,10 +216,9 @@ function evaluate(c: Candidate, b: ActiveBroadcast, now: Date): Verdict {
     return { kind: 'defer', until: new Date(until), reason: 'deferred: quiet hours' };
   }
   const cap = b.isMarketing ? b.policy.frequencyCap : null;
-  if (cap && c.recent && c.recent.length >= cap.max) {
-    // The oldest send in the window has to leave it before one more fits.
-    const oldest = new Date(c.recent[c.recent.length - cap.max]!).getTime();
-    return { kind: 'defer', until: new Date(oldest + cap.days * 86_400_000), reason: 'deferred: frequency cap' };
+  if (cap && c.cap_from_ms !== null) {
+    // At the cap: the oldest send that counts has to leave the window before one more fits.
+    return { kind: 'defer', until: new Date(Number(c.cap_from_ms) + cap.days * 86_400_000), reason: 'deferred: frequency cap' };
   }
   return { kind: 'send' };
 }
