@@ -98,9 +98,11 @@ export async function claimForNumber(
     const limit = tierLimitOf(opts.tier);
     if (limit !== null && room > 0) {
       // Why: the messaging-limit tier caps unique business-initiated recipients per rolling 24 h; the rest waits for the window to roll.
+      // Sends claimed or in flight are not in the message log yet, so they count too (this transaction holds the number's row: no other claim races it).
       const [u] = await queryRowsOf<{ n: string }>(
         tx,
-        sql`select count(distinct wa_id) as n from messages where number_id = ${numberId} and direction = 'out' and sent_at > ${nowIso}::timestamptz - interval '24 hours'`,
+        sql`select (select count(distinct wa_id) from messages where number_id = ${numberId} and direction = 'out' and sent_at > ${nowIso}::timestamptz - interval '24 hours')
+                 + (select count(*) from broadcast_recipients r join broadcasts b on b.id = r.broadcast_id where b.number_id = ${numberId} and r.state in ('claimed', 'sending')) as n`,
       );
       room = Math.min(room, Math.max(0, limit - Number(u!.n)));
     }
