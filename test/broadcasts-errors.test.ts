@@ -260,7 +260,9 @@ describe('broadcast error handling', () => {
     const id = await startBroadcast('e-storm');
     try {
       await waitStatus(id, 'completed', STORM_MS + 75_000);
-      await h.waitFor(async () => (await get(id)).counts.delivered === 20, 10_000, 'deliveries');
+      await h.waitFor(async () => (await get(id)).counts.delivered === 20, 20_000, 'deliveries').catch(async (err: unknown) => {
+        throw new Error(`${String(err)}: ${JSON.stringify((await get(id)).counts)}`);
+      });
     } finally {
       sampling = false;
       await sampler;

@@ -213,7 +213,7 @@ describe('local time, quiet hours and schedules', () => {
 
   it('a broadcast scheduled at a time starts exactly once at that time, with two dispatchers running', async () => {
     setClock('2026-11-20T09:00:00Z');
-    h.dispatcher(); // a second worker
+    const second = h.dispatcher(); // a second worker
     const people = await h.seedContacts(5, { tag: 's-at' });
     const id = await draft('s-at', { type: 'at', at: '2026-11-20T09:30:00Z' });
     const scheduled = await start(id);
@@ -229,6 +229,7 @@ describe('local time, quiet hours and schedules', () => {
     for (const p of people) expect(sentCount(p.phone, 'weekly_offers')).toBe(1);
     // Starting a scheduled broadcast again by hand is refused.
     expect((await h.api('POST', `/api/v1/broadcasts/${id}/start`)).status).toBe(409);
+    await second.stop();
   });
 
   it('frequency cap: a third marketing broadcast within 7 days is deferred (not dropped); utility is not capped', async () => {
@@ -264,7 +265,7 @@ describe('local time, quiet hours and schedules', () => {
     setClock('2026-12-08T12:00:01Z');
     await allSent(people, 'weekly_offers', 3);
     await h.waitFor(async () => (await get(third)).status === 'completed', 10_000, 'completion');
-  });
+  }, 60_000);
 
   it('messaging-limit tier: TIER_250 sends to 250 unique recipients in 24 h and the rest wait for the window to roll', async () => {
     setClock('2026-12-20T12:00:00Z'); // more than 24 h after every earlier send in this file
@@ -276,7 +277,7 @@ describe('local time, quiet hours and schedules', () => {
     expect(plan.messaging_limit).toEqual({ tier: 'TIER_250', limit: 250, used_24h: 0, available_now: 250, spill: 10 });
     await start(id);
     const count = () => people.filter((p) => sentCount(p.phone, 'service_update') > 0).length;
-    await h.waitFor(async () => count() >= 250, 30_000, '250 sends');
+    await h.waitFor(async () => count() >= 250, 45_000, '250 sends');
     await settle();
     await settle();
     expect(count()).toBe(250);
@@ -288,5 +289,5 @@ describe('local time, quiet hours and schedules', () => {
     await h.waitFor(async () => count() === 260, 20_000, 'the rest');
     await h.waitFor(async () => (await get(id)).status === 'completed', 10_000, 'completion');
     for (const p of people) expect(sentCount(p.phone, 'service_update')).toBe(1);
-  }, 60_000);
+  }, 90_000);
 });
