@@ -9,6 +9,8 @@ import { runStopLatencyBench } from './stop-latency.js';
 import { runImportBench } from './import.js';
 import { runSegmentBench } from './segments.js';
 import { runLifecycleBench } from './lifecycle.js';
+import { runBroadcastDispatchBench } from './broadcast-dispatch.js';
+import { runBroadcastSnapshotBench } from './broadcast-snapshot.js';
 
 printMachine();
 const all: Check[] = [];
@@ -22,6 +24,10 @@ try {
   // Both use a seeded 1,000,000-contact workspace, cached between runs (see bench/seed-contacts.ts).
   all.push(...(await runSegmentBench({ printMachine: false, explain: 0 })));
   all.push(...(await runLifecycleBench({ printMachine: false })));
+  // Whole broadcasts against the simulator at the 80 and 1,000 msg/s tiers (fresh databases).
+  all.push(...(await runBroadcastDispatchBench({ printMachine: false })));
+  // Starting a broadcast to the seeded 1,000,000 contacts, then a worker claiming from it.
+  all.push(...(await runBroadcastSnapshotBench({ printMachine: false })));
 } catch (err) {
   console.error(err);
   process.exitCode = 1;
