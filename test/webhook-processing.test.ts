@@ -173,6 +173,11 @@ describe('account and template events', () => {
     expect(audit).toHaveLength(1);
     const num = (await t.call(tenant.key, { method: 'GET', url: `/api/v1/phone-numbers/${numberUuid}` })).json();
     expect(num.messaging_limit_tier).toBe('TIER_10K');
+    // Meta writes the display number as digits; a FLAGGED number's quality is low (broadcasts pause on it).
+    await deliver({ display_phone_number: '15550100001', event: 'FLAGGED', current_limit: 'TIER_10K' }, 'phone_number_quality_update');
+    await drain();
+    const flagged = (await t.call(tenant.key, { method: 'GET', url: `/api/v1/phone-numbers/${numberUuid}` })).json();
+    expect(flagged.quality_rating).toBe('RED');
   });
 
   it('keeps a body that cannot be parsed for inspection instead of losing it', async () => {

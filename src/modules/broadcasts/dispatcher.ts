@@ -72,6 +72,8 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
   const leaseMs = deps.leaseMs ?? 30_000;
   const houseKeepingMs = deps.houseKeepingMs ?? 1_000;
   const sign = linkSigner(deps.masterKey);
+  // Uncertain sends are not given up before a whole window has passed with this process up (see settleExpiredRows).
+  const upSince = deps.clock.now();
   let stopped = false;
   let numbers = new Map<string, NumberState>();
   const policies = new Map<string, BroadcastPolicy>();
@@ -159,7 +161,7 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
       if (stopped) {
         // Never posted: hand the rows back at once instead of waiting for their lease.
         const rest = queue.splice(0);
-        await releaseClaims(deps.db, rest.map((q) => q.recipientId)).catch(() => undefined);
+        await releaseClaims(deps.db, rest).catch(() => undefined);
         break;
       }
       const now = Date.now();
@@ -212,7 +214,7 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
         const kept = queue.filter((q) => !drop.has(q.numberId) && !drop.has(q.broadcastId));
         const dropped = queue.filter((q) => drop.has(q.numberId) || drop.has(q.broadcastId));
         queue.splice(0, queue.length, ...kept);
-        await releaseClaims(deps.db, dropped.map((q) => q.recipientId));
+        await releaseClaims(deps.db, dropped);
       }
     } catch (err) {
       // Rows stay `sending`; their lease expires and the status webhooks settle them (never a blind re-post).
@@ -235,7 +237,7 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
       try {
         const now = deps.clock.now();
         await startDueBroadcasts(deps.db, now, deps.log);
-        await settleExpiredRows(deps.db, now);
+        await settleExpiredRows(deps.db, now, { upSince });
         await superviseBroadcasts(deps.db, now, deps.log, { checkHealth: ticks % 5 === 0 });
         await refreshActive();
       } catch (err) {

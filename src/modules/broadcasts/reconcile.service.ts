@@ -37,10 +37,13 @@ export async function startDueBroadcasts(db: Db, now: Date, log: Log): Promise<n
  * Settles rows whose worker went away: claims never posted go back to the queue; rows that were
  * `sending` may have reached Meta, so they become `uncertain` and wait (until their deadline) for a
  * status webhook with their callback data. Uncertain rows with such a status are accepted;
- * past the deadline they are failed (`never_resend`) or queued once more (`resend_after_window`).
+ * past the deadline, once webhook processing has caught up with it and the window has also passed
+ * since `upSince` (when this process, and with PGlite its webhook intake, started), they are
+ * failed (`never_resend`) or queued once more (`resend_after_window`).
  */
-export async function settleExpiredRows(db: Db, now: Date): Promise<{ requeued: number; uncertain: number; resolved: number; expired: number }> {
+export async function settleExpiredRows(db: Db, now: Date, opts: { upSince?: Date } = {}): Promise<{ requeued: number; uncertain: number; resolved: number; expired: number }> {
   const nowIso = now.toISOString();
+  const upSinceIso = (opts.upSince ?? new Date(0)).toISOString();
   const requeued = await queryRowsOf<{ id: number }>(
     db,
     sql`update broadcast_recipients set state = 'queued', locked_until = null where state = 'claimed' and locked_until < ${nowIso}::timestamptz returning id`,
@@ -52,6 +55,13 @@ export async function settleExpiredRows(db: Db, now: Date): Promise<{ requeued: 
         from broadcasts b where b.id = r.broadcast_id and r.state = 'sending' and r.locked_until < ${nowIso}::timestamptz returning r.id`,
   );
   const resolved = await resolveUncertain(db, now);
+  // Why (INV-ONCE): "no status within the window" holds only for a window of healthy webhook intake.
+  // (1) Every body received before the deadline must have been processed: a crashed worker's claimed
+  // batch stays locked for its lease (60 s), longer than a short window, and resending then
+  // duplicates every send whose status sat in it. Bodies that already failed (last_error) do not
+  // hold expiry up. (2) The window also runs from this process's start (`upSince`): with the
+  // embedded database the intake died with the process, and statuses sent meanwhile are only being
+  // redelivered now. A status applied after resolveUncertain ran leaves its row for the next pass.
   const expired = await queryRowsOf<{ id: number }>(
     db,
     sql`update broadcast_recipients r set
@@ -62,7 +72,11 @@ export async function settleExpiredRows(db: Db, now: Date): Promise<{ requeued: 
           resent_at = case when b.policy -> 'uncertain' ->> 'policy' = 'resend_after_window' and r.resent_at is null then ${nowIso}::timestamptz else r.resent_at end,
           sent_at = case when b.policy -> 'uncertain' ->> 'policy' = 'resend_after_window' and r.resent_at is null then null else r.sent_at end,
           not_before = ${nowIso}::timestamptz, locked_until = null, updated_at = ${nowIso}::timestamptz
-        from broadcasts b where b.id = r.broadcast_id and r.state = 'uncertain' and r.locked_until < ${nowIso}::timestamptz returning r.id`,
+        from broadcasts b where b.id = r.broadcast_id and r.state = 'uncertain' and r.locked_until < ${nowIso}::timestamptz
+          and r.locked_until < coalesce((select min(w.received_at) from webhook_events w where w.status = 'pending' and w.last_error is null), 'infinity'::timestamptz)
+          and ${upSinceIso}::timestamptz + make_interval(secs => coalesce((b.policy -> 'uncertain' ->> 'windowSeconds')::int, 900)) < ${nowIso}::timestamptz
+          and not exists (select 1 from message_status_events e where e.workspace_id = r.workspace_id and e.callback_data = 'b:' || r.id || ':' || r.attempts)
+        returning r.id`,
   );
   return { requeued: requeued.length, uncertain: uncertain.length, resolved, expired: expired.length };
 }

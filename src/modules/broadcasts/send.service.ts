@@ -9,8 +9,9 @@ import { syncRecipientDelivery } from './tracking.service.js';
 
 /**
  * The send-time check (INV-CONSENT), written just before the requests leave: claimed rows become
- * `sending` only if their broadcast still runs, consent for the topic is still granted and the
- * number is not suppressed. Returns the ids that may be posted; the others go back to the queue,
+ * `sending` only if this claim still holds them (same attempt: a worker that stalled past its
+ * lease cannot post a row another worker has claimed since; INV-ONCE), their broadcast still runs,
+ * consent for the topic is still granted and the number is not suppressed. Returns the ids that may be posted; the others go back to the queue,
  * where the next claim skips them with the precise reason (or keeps them while paused).
  */
 export async function markSending(db: Db, sends: ClaimedSend[], now: Date, leaseMs: number): Promise<Set<number>> {
@@ -20,23 +21,31 @@ export async function markSending(db: Db, sends: ClaimedSend[], now: Date, lease
     db,
     sql`update broadcast_recipients r set state = 'sending', sent_at = ${now.toISOString()}::timestamptz, locked_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz,
           updated_at = ${now.toISOString()}::timestamptz
-        from unnest(${param(ids)}::bigint[], ${param(sends.map((s) => s.phoneHash))}::text[], ${param(sends.map((s) => s.topicId))}::uuid[]) as x(id, h, topic_id)
-        where r.id = x.id and r.state = 'claimed'
+        from unnest(${param(ids)}::bigint[], ${param(sends.map((s) => s.phoneHash))}::text[], ${param(sends.map((s) => s.topicId))}::uuid[],
+                    ${param(sends.map((s) => attemptOf(s)))}::int[]) as x(id, h, topic_id, attempt)
+        where r.id = x.id and r.state = 'claimed' and r.attempts = x.attempt
           and exists (select 1 from broadcasts b where b.id = r.broadcast_id and b.status = 'sending')
           and exists (select 1 from consent_state cs where cs.contact_id = r.contact_id and cs.topic_id = x.topic_id and cs.status = 'granted')
           and not exists (select 1 from suppressions s where s.workspace_id = r.workspace_id and s.phone_hash = x.h)
         returning r.id`,
   );
   const ok = new Set(rows.map((r) => Number(r.id)));
-  const rest = ids.filter((id) => !ok.has(id));
+  const rest = sends.filter((s) => !ok.has(s.recipientId));
   if (rest.length > 0) await releaseClaims(db, rest);
   return ok;
 }
 
+/** The attempt a claim made (its callback data ends with it). */
+function attemptOf(s: ClaimedSend): number {
+  return Number(s.callbackData.split(':')[2]);
+}
+
 /** Puts claimed (never posted) rows back in the queue. */
-export async function releaseClaims(db: Db, ids: number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await db.execute(sql`update broadcast_recipients set state = 'queued', locked_until = null where id = any(${param(ids)}::bigint[]) and state = 'claimed'`);
+export async function releaseClaims(db: Db, sends: ClaimedSend[]): Promise<void> {
+  if (sends.length === 0) return;
+  await db.execute(sql`update broadcast_recipients r set state = 'queued', locked_until = null
+                       from unnest(${param(sends.map((s) => s.recipientId))}::bigint[], ${param(sends.map((s) => attemptOf(s)))}::int[]) as x(id, attempt)
+                       where r.id = x.id and r.state = 'claimed' and r.attempts = x.attempt`);
 }
 
 /** The outcome of one request. */
@@ -83,7 +92,7 @@ export async function recordOutcomes(db: Db, outcomes: SendOutcome[], policies: 
     const metaCode = isAppError(err) && typeof err.details?.meta_code === 'number' ? err.details.meta_code : undefined;
     const code = isAppError(err) ? err.code : 'WHATSAPP_CONNECTION_FAILED';
     const action = failureActionOf(retry, metaCode, code);
-    const attempts = Number(s.callbackData.split(':')[2]);
+    const attempts = attemptOf(s);
     const maxAttempts = policies.get(s.broadcastId)?.maxAttempts ?? 8;
     switch (action.kind) {
       case 'uncertain': {

@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from '../context.js';
 import { recordAudit } from '../audit/index.js';
 import { findOrCreateContactByWaId, moveContactNumber } from '../contacts/index.js';
 import { recordInboundMessage, recordStatuses, touchServiceWindow } from '../messaging/index.js';
-import { applyNumberHealth, findNumbersByMetaIds } from '../numbers/index.js';
+import { applyNumberHealth, findNumbersByMetaIds, qualityOfEvent } from '../numbers/index.js';
 import { applyTemplateQuality, applyTemplateStatus } from '../templates/index.js';
 import { applyOptinKeyword } from '../optin/index.js';
 import { noteInboundEngagement, noteStatusEngagement } from '../engagement/index.js';
@@ -64,7 +64,11 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
         await applyTemplateQuality(db, ev);
         break;
       case 'number_quality':
-        await applyNumberHealth(db, { wabaId: ev.wabaId, ...(ev.displayNumber ? { displayNumber: ev.displayNumber } : {}) }, { ...(ev.limitTier ? { limitTier: ev.limitTier } : {}), now: ev.at });
+        await applyNumberHealth(
+          db,
+          { wabaId: ev.wabaId, ...(ev.displayNumber ? { displayNumber: ev.displayNumber } : {}) },
+          { ...(ev.limitTier ? { limitTier: ev.limitTier } : {}), ...(qualityOfEvent(ev.event) ? { qualityRating: qualityOfEvent(ev.event) } : {}), now: ev.at },
+        );
         break;
       case 'user_preference': {
         const n = numberOf(ev.phoneNumberId);

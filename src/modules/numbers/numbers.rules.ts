@@ -34,3 +34,14 @@ export function throughputOfLevel(level: string | undefined): ThroughputTier | u
   if (level === 'COEXISTENCE' || level === 'NOT_APPLICABLE') return 20;
   return undefined;
 }
+
+/**
+ * The quality a `phone_number_quality_update` event implies. Why: Meta flags a number whose
+ * quality fell to low (FLAGGED) and unflags it once it recovers; broadcasts auto-pause on the
+ * stored rating, so the webhook must move it, not only a manual refresh.
+ */
+export function qualityOfEvent(event: string): QualityRating | undefined {
+  if (event === 'FLAGGED') return 'RED';
+  if (event === 'UNFLAGGED') return 'YELLOW';
+  return undefined;
+}

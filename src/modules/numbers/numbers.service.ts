@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { SecretBox } from '../../lib/secrets.js';
@@ -150,7 +150,8 @@ export async function applyNumberHealth(
   const conds = [
     where.phoneNumberId ? eq(phoneNumbers.phoneNumberId, where.phoneNumberId) : undefined,
     where.wabaId ? eq(phoneNumbers.wabaId, where.wabaId) : undefined,
-    where.displayNumber ? eq(phoneNumbers.displayNumber, where.displayNumber) : undefined,
+    // Meta writes the display number as digits ("15550100000"); people type it with spaces and a plus.
+    where.displayNumber ? sql`regexp_replace(${phoneNumbers.displayNumber}, '[^0-9]', '', 'g') = ${where.displayNumber.replace(/\D/g, '')}` : undefined,
   ].filter((c) => c !== undefined);
   if (conds.length === 0) return 0;
   const rows = await db
