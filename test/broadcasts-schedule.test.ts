@@ -277,7 +277,7 @@ describe('local time, quiet hours and schedules', () => {
     expect(plan.messaging_limit).toEqual({ tier: 'TIER_250', limit: 250, used_24h: 0, available_now: 250, spill: 10 });
     await start(id);
     const count = () => people.filter((p) => sentCount(p.phone, 'service_update') > 0).length;
-    await h.waitFor(async () => count() >= 250, 45_000, '250 sends');
+    await h.waitFor(async () => count() >= 250, 120_000, '250 sends');
     await settle();
     await settle();
     expect(count()).toBe(250);
@@ -289,5 +289,5 @@ describe('local time, quiet hours and schedules', () => {
     await h.waitFor(async () => count() === 260, 20_000, 'the rest');
     await h.waitFor(async () => (await get(id)).status === 'completed', 10_000, 'completion');
     for (const p of people) expect(sentCount(p.phone, 'service_update')).toBe(1);
-  }, 90_000);
+  }, 200_000);
 });

@@ -96,6 +96,8 @@ export async function eraseContact(ctx: Ctx, id: string): Promise<{ erased: true
                              and phone_number_id in (select phone_number_id from phone_numbers where workspace_id = ${ctx.workspaceId})`);
   }
   await ctx.db.execute(sql`delete from optin_submissions where workspace_id = ${ctx.workspaceId} and phone = ${row.phone}`);
+  // Broadcast recipient rows carry no foreign key (a million-row snapshot would check one per row), so they go here.
+  await ctx.db.execute(sql`delete from broadcast_recipients where workspace_id = ${ctx.workspaceId} and contact_id = ${id}`);
   await ctx.db.delete(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId)));
   await recordAudit(ctx, { action: 'contact.erased', targetType: 'contact', targetId: id });
   return { erased: true };
