@@ -89,7 +89,7 @@ describe('broadcast error handling', () => {
     ]);
     const d = h.dispatcher();
     const id = await startBroadcast('e-perm');
-    await h.waitFor(async () => (await get(id)).counts.failed === 3 && (await get(id)).status === 'completed', 15_000, 'three failures');
+    await h.waitFor(async () => (await get(id)).counts.failed === 3 && (await get(id)).status === 'completed', 45_000, 'three failures');
     await sleep(1_500); // a retry, if there were one, would have happened by now
     await d.stop();
     const r = await rows(id);
