@@ -54,26 +54,32 @@ async function resolveRefs(ctx: Ctx, data: CreateBroadcastIn): Promise<{ numberI
   return { numberId: number.id, topicId: topic!.id, templateId: tpl.id, category: tpl.category };
 }
 
+/** The stored columns of a checked draft (shared by create and update). */
+function draftColumns(data: CreateBroadcastIn, refs: Awaited<ReturnType<typeof resolveRefs>>) {
+  return {
+    name: data.name,
+    numberId: refs.numberId,
+    topicId: refs.topicId,
+    audience: { ...(data.audience.segment_id ? { segment_id: data.audience.segment_id } : { rules: data.audience.rules }), exclude: data.audience.exclude ?? [] },
+    templateId: refs.templateId,
+    templateName: data.template.name,
+    templateLanguage: data.template.language,
+    templateCategory: refs.category,
+    variables: data.template.variables ?? {},
+    links: data.links ?? [],
+    schedule: data.schedule ?? { type: 'now' },
+  };
+}
+
 /** Creates a draft broadcast after checking its topic, number, template, variables and audience rules. */
 export async function createBroadcast(ctx: Ctx, input: unknown): Promise<BroadcastOut> {
   const data = createBroadcastIn.parse(input);
   const refs = await resolveRefs(ctx, data);
-  const schedule = data.schedule ?? { type: 'now' as const };
   const [row] = await ctx.db
     .insert(broadcasts)
     .values({
       workspaceId: ctx.workspaceId,
-      name: data.name,
-      numberId: refs.numberId,
-      topicId: refs.topicId,
-      audience: { ...(data.audience.segment_id ? { segment_id: data.audience.segment_id } : { rules: data.audience.rules }), exclude: data.audience.exclude ?? [] },
-      templateId: refs.templateId,
-      templateName: data.template.name,
-      templateLanguage: data.template.language,
-      templateCategory: refs.category,
-      variables: data.template.variables ?? {},
-      links: data.links ?? [],
-      schedule,
+      ...draftColumns(data, refs),
       createdBy: ctx.actor.id,
       createdAt: ctx.now,
       updatedAt: ctx.now,
@@ -102,17 +108,7 @@ export async function updateBroadcast(ctx: Ctx, id: string, input: unknown): Pro
   const [row] = await ctx.db
     .update(broadcasts)
     .set({
-      name: data.name,
-      numberId: refs.numberId,
-      topicId: refs.topicId,
-      audience: { ...(data.audience.segment_id ? { segment_id: data.audience.segment_id } : { rules: data.audience.rules }), exclude: data.audience.exclude ?? [] },
-      templateId: refs.templateId,
-      templateName: data.template.name,
-      templateLanguage: data.template.language,
-      templateCategory: refs.category,
-      variables: data.template.variables ?? {},
-      links: data.links ?? [],
-      schedule: data.schedule ?? { type: 'now' },
+      ...draftColumns(data, refs),
       updatedAt: ctx.now,
     })
     .where(eq(broadcasts.id, id))
