@@ -1,4 +1,3 @@
-import { onPostgres } from './helpers/db.js';
 // Time in broadcasts (reliability.md INV-TIME, C6): quiet hours and local-time schedules in the
 // recipient's zone, across zones and daylight-saving changes; scheduled starts fire exactly once;
 // the marketing frequency cap and the messaging-limit tier defer instead of dropping.
@@ -60,10 +59,7 @@ const allSent = (people: { phone: string }[], template: string, n = 1) => h.wait
 /** The local wall time ("HH:MM") of an instant in a zone. */
 const localTime = (iso: string, zone: string) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
 
-// Skipped on PostgreSQL for now: in CI on 2026-11-30 the TIER_250, frequency-cap and 130429-storm cases
-// timed out there (not on PGlite) in one of two runs; suspected: rows left claimed/sending by earlier
-// cases of the file count against the tier. Investigate before relying on PostgreSQL coverage here.
-describe.skipIf(onPostgres)('local time, quiet hours and schedules', () => {
+describe('local time, quiet hours and schedules', () => {
   it('spring forward (America/New_York, 2026-03-08): 02:30 does not exist and fires once, at 03:30 EDT (07:30Z)', async () => {
     // Why 07:30Z: PostgreSQL reads a time in the spring-forward gap with the offset in force before
     // the change (EST, UTC-5), i.e. 02:30 EST = 07:30Z, which the clocks show as 03:30 EDT. The
