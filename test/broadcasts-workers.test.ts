@@ -107,11 +107,12 @@ describe.skipIf(!onPostgres)('two workers send one broadcast (PostgreSQL)', () =
     const rejected = (await stats()).rejected_by_code;
     expect(rejected['130429'] ?? 0).toBe(0);
     expect(rejected['131056'] ?? 0).toBe(0);
-    // Busiest 1 s window: the shared schedule keeps the mean at the rate, but late timers can post a
-    // few hundred ms of slots together (a known pacing gap, measured in bench/broadcast-dispatch.ts;
-    // CI saw 1,159 at a 1,000 tier). The simulator's one-second bucket absorbed it (no 130429 above).
+    // Busiest 1 s window: each request leaves within 100 ms of its slot on the shared schedule or not
+    // at all (dispatcher LATE_MS), so posts of both workers stay ≤ 900 × 1.1 = 990 in any second. The
+    // simulator stamps arrivals in this process, which also runs the webhook intake: a stall here
+    // groups arrivals, hence the margin (before the bound, CI saw 1,305).
     const peak = peakRate(all);
-    expect(peak).toBeLessThanOrEqual(MPS * 1.3);
+    expect(peak).toBeLessThanOrEqual(MPS * 1.2);
     const rows = await allRecipients(api, id);
     expect(rows.filter((r) => r.state !== 'accepted')).toEqual([]);
     const span = (Math.max(...all.map((m) => m.acceptedAt)) - Math.min(...all.map((m) => m.acceptedAt))) / 1000;

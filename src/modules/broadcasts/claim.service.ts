@@ -77,7 +77,7 @@ export async function claimForNumber(
   numberId: string,
   list: ActiveBroadcast[],
   opts: { now: Date; ratePerSecond: number; tier: string; horizonMs: number; maxBatch: number; leaseMs: number },
-): Promise<{ sends: ClaimedSend[]; dbNowMs: number; skipped: number; deferred: number; backoffUntil: number | null }> {
+): Promise<{ sends: ClaimedSend[]; dbNowMs: number; localAtDbNowMs: number; skipped: number; deferred: number; backoffUntil: number | null }> {
   const nowIso = opts.now.toISOString();
   return db.transaction(async (tx) => {
     await tx.execute(sql`insert into number_pacing (number_id, workspace_id, next_slot_at, rate_per_second)
@@ -88,9 +88,11 @@ export async function claimForNumber(
                  extract(epoch from backoff_until) * 1000 as backoff_ms, backoff_level
           from number_pacing where number_id = ${numberId} for update`,
     );
+    // This process's clock right after the database read its own: dbNow − localAt is a lower bound of the clock offset.
+    const localAt = Date.now();
     const dbNow = Number(p!.now_ms);
     const backoff = p!.backoff_ms === null ? null : Number(p!.backoff_ms);
-    if (backoff !== null && backoff > dbNow) return { sends: [], dbNowMs: dbNow, skipped: 0, deferred: 0, backoffUntil: backoff };
+    if (backoff !== null && backoff > dbNow) return { sends: [], dbNowMs: dbNow, localAtDbNowMs: localAt, skipped: 0, deferred: 0, backoffUntil: backoff };
     let room = slotsToReserve(dbNow, Number(p!.next_ms), opts.ratePerSecond, opts.horizonMs, opts.maxBatch);
     // After a 130429 the number is probed with one message at a time until a send succeeds again.
     const probing = Number(p!.backoff_level) > 0;
@@ -162,8 +164,25 @@ export async function claimForNumber(
       await tx.execute(sql`update number_pacing set next_slot_at = to_timestamp(${next / 1000}), rate_per_second = ${opts.ratePerSecond}
                            where number_id = ${numberId}`);
     }
-    return { sends, dbNowMs: dbNow, skipped, deferred, backoffUntil: null };
+    return { sends, dbNowMs: dbNow, localAtDbNowMs: localAt, skipped, deferred, backoffUntil: null };
   });
+}
+
+/**
+ * Books `count` fresh slots on a number's shared schedule for sends that missed theirs (this
+ * process stalled), in one short statement. Returns null while the number backs off or probes
+ * after a 130429: such sends go back to the queue instead.
+ */
+export async function rebookSlots(db: Db, numberId: string, count: number, ratePerSecond: number): Promise<{ startMs: number; dbNowMs: number; localAtDbNowMs: number } | null> {
+  const [r] = await queryRowsOf<{ end_ms: string; now_ms: string }>(
+    db,
+    sql`update number_pacing set next_slot_at = greatest(next_slot_at, clock_timestamp() + interval '20 milliseconds') + make_interval(secs => ${count / ratePerSecond})
+        where number_id = ${numberId} and backoff_level = 0 and (backoff_until is null or backoff_until <= clock_timestamp())
+        returning extract(epoch from next_slot_at) * 1000 as end_ms, extract(epoch from clock_timestamp()) * 1000 as now_ms`,
+  );
+  const localAt = Date.now();
+  if (!r) return null;
+  return { startMs: Number(r.end_ms) - (count * 1000) / ratePerSecond, dbNowMs: Number(r.now_ms), localAtDbNowMs: localAt };
 }
 
 async function candidatesOf(db: Db, b: ActiveBroadcast, nowIso: string, limit: number): Promise<Candidate[]> {

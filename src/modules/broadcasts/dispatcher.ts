@@ -10,14 +10,17 @@ import { compileTemplate, templateDefOf, type TemplateRow, type VariableMap } fr
 import { templates } from '../templates/templates.tables.js';
 import { policyFrom, type BroadcastPolicy } from './broadcasts.rules.js';
 import { broadcasts } from './broadcasts.tables.js';
-import { claimForNumber, type ActiveBroadcast, type ClaimedSend } from './claim.service.js';
+import { claimForNumber, rebookSlots, type ActiveBroadcast, type ClaimedSend } from './claim.service.js';
+import { clockOffsetEstimator } from './post-pacer.js';
 import { settleExpiredRows, startDueBroadcasts, superviseBroadcasts } from './reconcile.service.js';
-import { markSending, recordOutcomes, releaseClaims, type SendOutcome } from './send.service.js';
+import { markSending, recordOutcomes, releaseClaims, returnUnsent, type SendOutcome } from './send.service.js';
 import { linkSigner, linkToken } from './tracking.service.js';
 
 // Rows are marked `sending` in groups covering this much of the schedule: fewer statements (PGlite
 // shares one connection with webhook intake) against a smaller window of "may have been sent" after a crash.
 const MARK_AHEAD_MS = 50;
+// A request leaves at most this long after its slot (see post()).
+const LATE_MS = 100;
 // Outcomes are recorded in batches at most this often (or at once past 200).
 const FLUSH_EVERY_MS = 100;
 
@@ -47,8 +50,11 @@ export interface DispatcherDeps {
 export interface Dispatcher {
   stop(): Promise<void>;
   /** Counters for benchmarks and tests. */
-  stats(): { sent: number; failed: number; inFlight: number; queued: number; claims: number };
+  stats(): { sent: number; failed: number; inFlight: number; queued: number; claims: number; rebooked: number; returned: number };
 }
+
+/** A claimed send waiting for its slot, with the slot on this process's clock. */
+type Queued = ClaimedSend & { localSlot: number; rebooked?: boolean };
 
 interface NumberState {
   id: string;
@@ -78,11 +84,16 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
   let numbers = new Map<string, NumberState>();
   const policies = new Map<string, BroadcastPolicy>();
   // Claimed sends waiting for their slot, with the slot on this process's clock.
-  const queue: (ClaimedSend & { localSlot: number })[] = [];
+  const queue: Queued[] = [];
+  // Marked sends whose slot passed before they could leave; and those to hand back unsent.
+  const late: Queued[] = [];
+  const unsent: Queued[] = [];
+  let markMs = 0;
   const outcomes: SendOutcome[] = [];
   const inflight = new Set<Promise<void>>();
-  const counters = { sent: 0, failed: 0, claims: 0 };
+  const counters = { sent: 0, failed: 0, claims: 0, rebooked: 0, returned: 0 };
   const credsCache = new Map<string, { creds: NumberCredentials; at: number }>();
+  const clockOffset = clockOffsetEstimator();
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)).unref?.());
 
   async function refreshActive(): Promise<void> {
@@ -143,7 +154,8 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
         try {
           const res = await claimForNumber(deps.db, n.id, n.list, { now: deps.clock.now(), ratePerSecond: n.ratePerSecond, tier: n.tier, horizonMs, maxBatch, leaseMs });
           counters.claims++;
-          const offset = res.dbNowMs - Date.now();
+          clockOffset.add(res.dbNowMs, res.localAtDbNowMs);
+          const offset = clockOffset.offset();
           for (const s of res.sends) queue.push({ ...s, localSlot: s.slotAt - offset });
           queue.sort((a, b) => a.localSlot - b.localSlot);
           claimed += res.sends.length + res.skipped + res.deferred;
@@ -156,6 +168,57 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   }
 
+  // Why: a request leaves at most LATE_MS after its slot or not at all, so every 1 s window holds at
+  // most rate × (1 + LATE_MS/1000) requests of all workers together. A send whose slot passed while
+  // this process stalled gets one fresh slot on the shared schedule, then goes back to the queue.
+  function post(s: Queued): void {
+    const p = (async () => {
+      const delay = s.localSlot - Date.now();
+      if (delay > 0) await sleep(delay);
+      if (Date.now() - s.localSlot > LATE_MS) {
+        (s.rebooked ? unsent : late).push(s);
+        return;
+      }
+      const creds = numbers.get(s.numberId)?.creds ?? credsCache.get(s.numberId)?.creds;
+      if (!creds) return void unsent.push(s);
+      try {
+        const res = await deps.gateway.sendMessage(creds, { to: s.to, message: s.message, callbackData: s.callbackData });
+        outcomes.push({ send: s, ok: true, wamid: res.wamid });
+        counters.sent++;
+      } catch (error) {
+        outcomes.push({ send: s, ok: false, error });
+        counters.failed++;
+      }
+    })();
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+  }
+
+  /** Late sends get one fresh slot each; those that missed that too (or whose number backs off) return to the queue. */
+  async function rescheduleLate(): Promise<void> {
+    const missed = late.splice(0);
+    const back = unsent.splice(0);
+    counters.rebooked += missed.length;
+    for (const numberId of new Set(missed.map((m) => m.numberId))) {
+      const n = numbers.get(numberId);
+      // Only for broadcasts still running as of the last look (a paused one's sends go back).
+      const running = new Set(n?.list.map((b) => b.id));
+      const mine = missed.filter((m) => m.numberId === numberId && running.has(m.broadcastId));
+      back.push(...missed.filter((m) => m.numberId === numberId && !running.has(m.broadcastId)));
+      if (mine.length === 0) continue;
+      const slots = n && !stopped ? await rebookSlots(deps.db, numberId, mine.length, n.ratePerSecond) : null;
+      if (!slots) {
+        back.push(...mine);
+        continue;
+      }
+      clockOffset.add(slots.dbNowMs, slots.localAtDbNowMs);
+      const offset = clockOffset.offset();
+      mine.forEach((m, i) => post({ ...m, rebooked: true, localSlot: slots.startMs + (i * 1000) / n!.ratePerSecond - offset }));
+    }
+    counters.returned += back.length;
+    await returnUnsent(deps.db, back);
+  }
+
   async function dispatchLane(): Promise<void> {
     while (!stopped || queue.length > 0) {
       if (stopped) {
@@ -164,16 +227,22 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
         await releaseClaims(deps.db, rest).catch(() => undefined);
         break;
       }
+      if (late.length > 0 || unsent.length > 0) {
+        await rescheduleLate().catch((err: unknown) => deps.log.warn({ err: { message: safeErrorMessage(err) } }, 'could not reschedule late sends; their leases will return them'));
+      }
       const now = Date.now();
       const first = queue[0];
-      if (!first || first.localSlot > now + MARK_AHEAD_MS) {
-        await sleep(first ? Math.min(first.localSlot - now - MARK_AHEAD_MS, 10) : 10);
+      // Marked ahead by twice the recent marking time, so a slow database does not make every send late.
+      const ahead = Math.min(horizonMs / 2, Math.max(MARK_AHEAD_MS, 2 * markMs));
+      if (!first || first.localSlot > now + ahead) {
+        await sleep(first ? Math.min(first.localSlot - now - ahead, 10) : 10);
         continue;
       }
       let k = 0;
-      while (k < queue.length && queue[k]!.localSlot <= now + MARK_AHEAD_MS) k++;
+      while (k < queue.length && queue[k]!.localSlot <= now + ahead) k++;
       const due = queue.splice(0, k);
       let ok: Set<number>;
+      const t0 = Date.now();
       try {
         ok = await markSending(deps.db, due, deps.clock.now(), leaseMs);
       } catch (err) {
@@ -181,25 +250,8 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
         await sleep(200);
         continue;
       }
-      for (const s of due) {
-        if (!ok.has(s.recipientId)) continue;
-        const creds = numbers.get(s.numberId)?.creds ?? credsCache.get(s.numberId)?.creds;
-        if (!creds) continue;
-        const delay = s.localSlot - Date.now();
-        const p = (async () => {
-          if (delay > 0) await sleep(delay);
-          try {
-            const res = await deps.gateway.sendMessage(creds, { to: s.to, message: s.message, callbackData: s.callbackData });
-            outcomes.push({ send: s, ok: true, wamid: res.wamid });
-            counters.sent++;
-          } catch (error) {
-            outcomes.push({ send: s, ok: false, error });
-            counters.failed++;
-          }
-        })();
-        inflight.add(p);
-        void p.finally(() => inflight.delete(p));
-      }
+      markMs = 0.8 * markMs + 0.2 * (Date.now() - t0);
+      for (const s of due) if (ok.has(s.recipientId)) post(s);
     }
   }
 
@@ -251,6 +303,8 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
   const lanes = (async () => {
     await refreshActive().catch((err: unknown) => deps.log.warn({ err: { message: safeErrorMessage(err) } }, 'could not load active broadcasts'));
     await Promise.all([claimLane(), dispatchLane(), flushLane(), houseLane()]);
+    // Sends that missed their slot while stopping were never posted.
+    await returnUnsent(deps.db, [...late.splice(0), ...unsent.splice(0)]).catch(() => undefined);
   })();
 
   return {

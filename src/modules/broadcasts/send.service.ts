@@ -48,6 +48,14 @@ export async function releaseClaims(db: Db, sends: ClaimedSend[]): Promise<void>
                        where r.id = x.id and r.state = 'claimed' and r.attempts = x.attempt`);
 }
 
+/** Puts rows marked `sending` that this process never posted (it missed their slot) back in the queue. */
+export async function returnUnsent(db: Db, sends: ClaimedSend[]): Promise<void> {
+  if (sends.length === 0) return;
+  await db.execute(sql`update broadcast_recipients r set state = 'queued', sent_at = null, locked_until = null
+                       from unnest(${param(sends.map((s) => s.recipientId))}::bigint[], ${param(sends.map((s) => attemptOf(s)))}::int[]) as x(id, attempt)
+                       where r.id = x.id and r.state = 'sending' and r.attempts = x.attempt`);
+}
+
 /** The outcome of one request. */
 export type SendOutcome = { send: ClaimedSend; ok: true; wamid: string } | { send: ClaimedSend; ok: false; error: unknown };
 
