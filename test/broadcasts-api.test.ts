@@ -242,7 +242,8 @@ describe('broadcast results', () => {
     await h.api('POST', `/api/v1/broadcasts/${id}/start`);
     for (const p of people.slice(5)) await h.api('POST', `/api/v1/contacts/${p.id}/consent`, { topic: 'offers', action: 'withdraw', source: 'api' });
     const d = h.dispatcher();
-    await h.waitFor(async () => (await get(id)).status === 'completed' && (await get(id)).counts.read === 5, 20_000, 'completion and reads');
+    // Reads arrive ~6 s after acceptance; a webhook the app refused under load comes back on the simulator's retry schedule (CI once saw 3 of 5 at 20 s).
+    await h.waitFor(async () => (await get(id)).status === 'completed' && (await get(id)).counts.read === 5, 60_000, 'completion and reads');
     await d.stop();
 
     const seen: Row[] = [];
@@ -272,7 +273,7 @@ describe('broadcast results', () => {
     expect(bad.status).toBe(422);
     expect(bad.body.error.details.fields[0].field).toBe('state');
     expect((await h.api('GET', `/api/v1/broadcasts/${id}/recipients?cursor=garbage`)).status).toBe(422);
-  });
+  }, 90_000);
 
   it('tracked links: the recipient gets <appUrl>/r/<token>; a click redirects and is recorded; a tampered token is refused', async () => {
     const people = await h.seedContacts(2, { tag: 'a-link' });

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import { buildApp } from '../adapters/http/app.js';
 import { startControlServer, type ControlServer } from '../adapters/control/control-channel.js';
 import { startSweepRunner, type SweepRunner } from '../adapters/worker/sweep-runner.js';
 import { ADMIN_COMMANDS } from './admin-commands.js';
@@ -11,7 +10,7 @@ import { allSweeps } from './sweeps.js';
 import { bulkPacingFor } from '../modules/lifecycle/index.js';
 import { wire } from './wiring.js';
 import { useSingleOwnerCaches } from '../modules/workspaces/index.js';
-import { isSandboxWanted, startSandbox, type Sandbox } from './sandbox.js';
+import type { Sandbox } from './sandbox.js';
 import { startPoller, type Poller } from '../adapters/worker/poller.js';
 import { processPendingWebhooks } from '../modules/inbound/index.js';
 import { sendQueuedAutomated } from '../modules/messaging/index.js';
@@ -62,6 +61,10 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   };
   try {
     if (role !== 'worker') {
+      // Why dynamic imports: the HTTP app (routes, OpenAPI) and the sandbox simulator are ~60 MB of
+      // a process's memory; a `greenlist worker` serves no HTTP (its memory target is 256 MB).
+      const { buildApp } = await import('../adapters/http/app.js');
+      const { isSandboxWanted, startSandbox } = await import('./sandbox.js');
       app = await buildApp({
         box: wiring.box,
         gateway: wiring.gateway,

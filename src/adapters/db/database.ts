@@ -1,7 +1,4 @@
-import { mkdir } from 'node:fs/promises';
 import { safeErrorMessage } from '../../lib/redact.js';
-import { PGlite, types, type Transaction } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
@@ -26,54 +23,10 @@ export type DatabaseTarget =
 /** Opens the database; for PGlite the caller must already hold the data-dir lock. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') return openPostgres(target.url, target.poolSize, target.log);
-  const client =
-    target.kind === 'pglite'
-      ? await (async () => {
-          await mkdir(target.dataDir, { recursive: true });
-          return PGlite.create(`${target.dataDir}/pgdata`);
-        })()
-      : await PGlite.create(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
-  // drizzle-orm/pglite sends these identity parsers with every query, which makes PGlite copy its
-  // whole parser table (~320 entries) per query. Install them once and strip them per call.
-  Object.assign(client.parsers, DRIZZLE_PARSERS);
-  const db = drizzlePglite(stripPerQueryParsers(client)) as unknown as Db;
-  return {
-    kind: 'pglite',
-    db,
-    ping: async () => {
-      await client.query('select 1');
-    },
-    close: async () => {
-      if (!client.closed) await client.close();
-    },
-  };
-}
-
-const keep = (value: string) => value;
-/** The parsers drizzle-orm/pglite passes per query (dates and intervals stay strings; drizzle maps them). */
-const DRIZZLE_PARSERS = { [types.TIMESTAMP]: keep, [types.TIMESTAMPTZ]: keep, [types.INTERVAL]: keep, [types.DATE]: keep, 1231: keep, 1115: keep, 1185: keep, 1187: keep, 1182: keep };
-
-type QueryOpts = { parsers?: unknown } & Record<string, unknown>;
-/** The client (or a transaction) with `parsers` removed from each query's options. */
-function stripPerQueryParsers<T extends object>(target: T): T {
-  return new Proxy(target, {
-    get(t, prop) {
-      if (prop === 'query') {
-        const query = (t as unknown as { query: (q: string, p?: unknown[], o?: QueryOpts) => Promise<unknown> }).query.bind(t);
-        return (q: string, params?: unknown[], opts?: QueryOpts) => {
-          if (!opts?.parsers) return query(q, params, opts);
-          const { parsers: _drop, ...rest } = opts;
-          return query(q, params, rest);
-        };
-      }
-      if (prop === 'transaction') {
-        const transaction = (t as unknown as PGlite).transaction.bind(t);
-        return <R>(fn: (tx: Transaction) => Promise<R>) => transaction((tx) => fn(stripPerQueryParsers(tx)));
-      }
-      const v = Reflect.get(t, prop, t) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-    },
-  });
+  // Why a dynamic import: PGlite (its WASM build) costs ~45 MB of RSS on import, which a worker
+  // on PostgreSQL never needs (the worker's memory target is 256 MB).
+  const { openPglite } = await import('./pglite.js');
+  return openPglite(target);
 }
 
 function openPostgres(url: string, poolSize: number, log?: Logger): Database {

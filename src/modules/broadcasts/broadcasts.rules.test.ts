@@ -3,6 +3,7 @@ import {
   autoPauseReason,
   DEFAULT_POLICY,
   DEFAULT_RATE_CARD,
+  resolveTrackedLinks,
   estimateCost,
   failureActionOf,
   isQuietAt,
@@ -270,5 +271,14 @@ describe('policyFrom', () => {
     p.quietHours!.start = '00:00';
     expect(DEFAULT_POLICY.autoPause.onQuality).toEqual(['RED']);
     expect(DEFAULT_POLICY.quietHours).toEqual({ start: '21:00', end: '08:00' });
+  });
+});
+
+describe('resolveTrackedLinks', () => {
+  it('replaces each tracked link by its source and lists the link indexes, leaving other variables alone', () => {
+    const r = resolveTrackedLinks({ 'body.1': { field: 'first_name' }, 'body.2': { tracked_link: 1 }, 'button.0': { tracked_link: 0 } }, (n) => ({ attribute: `l${n}` }));
+    expect(r.vars).toEqual({ 'body.1': { field: 'first_name' }, 'body.2': { attribute: 'l1' }, 'button.0': { attribute: 'l0' } });
+    expect(r.links).toEqual([1, 0]);
+    expect(resolveTrackedLinks({ 'body.1': { value: 'x' } }, () => null)).toEqual({ vars: { 'body.1': { value: 'x' } }, links: [] });
   });
 });

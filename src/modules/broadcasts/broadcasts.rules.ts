@@ -1,6 +1,24 @@
 // Pure rules of broadcasting: states, policies and their defaults, error handling, auto-pause,
 // pacing arithmetic and cost estimates. No I/O; unit-tested in broadcasts.rules.test.ts.
 
+/**
+ * A broadcast's variable map with each `{ tracked_link: n }` replaced by `source(n)` (a placeholder
+ * value to check the map, a per-recipient attribute for sending, the plain link for a test send),
+ * and the link indexes it used. Generic so this file stays free of template types.
+ */
+export function resolveTrackedLinks<S>(vars: Record<string, unknown>, source: (index: number) => S): { vars: Record<string, unknown>; links: number[] } {
+  const links: number[] = [];
+  const out = Object.fromEntries(
+    Object.entries(vars).map(([k, v]) => {
+      if (!v || typeof v !== 'object' || !('tracked_link' in v)) return [k, v];
+      const n = (v as { tracked_link: number }).tracked_link;
+      links.push(n);
+      return [k, source(n)];
+    }),
+  );
+  return { vars: out, links };
+}
+
 /** Broadcast lifecycle. */
 export const BROADCAST_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled'] as const;
 export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];

@@ -9,7 +9,7 @@ import { topics } from '../consent/consent.tables.js';
 import { templates } from '../templates/templates.tables.js';
 import { checkVariableMap, findSendableTemplate, templateDefOf, type VariableMap } from '../templates/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
-import { policyFrom, type BroadcastStatus } from './broadcasts.rules.js';
+import { policyFrom, resolveTrackedLinks, type BroadcastStatus } from './broadcasts.rules.js';
 import { createBroadcastIn, updateBroadcastIn, type BroadcastOut, type CreateBroadcastIn } from './broadcasts.schemas.js';
 import { broadcasts } from './broadcasts.tables.js';
 import { audiencePredicate, fallbackZoneOf, planBroadcast, snapshotRecipients } from './plan.service.js';
@@ -19,7 +19,7 @@ import { loadBroadcast, type BroadcastRow } from './broadcast-row.js';
 
 /** Template variables with tracked links replaced by a placeholder value, for checking against the template. */
 function checkableVariables(vars: Record<string, unknown>): VariableMap {
-  return Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v && typeof v === 'object' && 'tracked_link' in v ? { value: 'https://example.com/r/x' } : v])) as VariableMap;
+  return resolveTrackedLinks(vars, () => ({ value: 'https://example.com/r/x' })).vars as VariableMap;
 }
 
 /** Checks the parts of a broadcast that refer to other objects; returns the resolved ids. */

@@ -8,7 +8,7 @@ import { credentialsFor } from '../numbers/index.js';
 import { phoneNumbers } from '../numbers/numbers.tables.js';
 import { compileTemplate, templateDefOf, type TemplateRow, type VariableMap } from '../templates/index.js';
 import { templates } from '../templates/templates.tables.js';
-import { policyFrom, type BroadcastPolicy } from './broadcasts.rules.js';
+import { policyFrom, resolveTrackedLinks, type BroadcastPolicy } from './broadcasts.rules.js';
 import { broadcasts } from './broadcasts.tables.js';
 import { claimForNumber, rebookSlots, type ActiveBroadcast, type ClaimedSend } from './claim.service.js';
 import { clockOffsetEstimator } from './post-pacer.js';
@@ -122,9 +122,8 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
 
   async function activeOf(b: typeof broadcasts.$inferSelect, t: TemplateRow, policy: BroadcastPolicy): Promise<ActiveBroadcast> {
     // Tracked links render through a per-recipient attribute so the template compiles once.
-    const vars = Object.fromEntries(Object.entries(b.variables).map(([k, v]) => [k, v && typeof v === 'object' && 'tracked_link' in v ? { attribute: `__gl_link_${(v as { tracked_link: number }).tracked_link}` } : v])) as VariableMap;
-    const linkIdx = Object.values(b.variables).flatMap((v) => (v && typeof v === 'object' && 'tracked_link' in v ? [(v as { tracked_link: number }).tracked_link] : []));
-    const render = compileTemplate(templateDefOf(t), vars);
+    const { vars, links: linkIdx } = resolveTrackedLinks(b.variables, (n) => ({ attribute: `__gl_link_${n}` }));
+    const render = compileTemplate(templateDefOf(t), vars as VariableMap);
     const hashPhone = await phoneHasher(deps.db, b.workspaceId);
     const base = deps.publicUrl.replace(/\/$/, '');
     return {

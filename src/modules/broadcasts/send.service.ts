@@ -152,7 +152,21 @@ export async function recordOutcomes(db: Db, outcomes: SendOutcome[], policies: 
     // A probe went through: full speed again at once (the probe had booked the next second).
     if (recovered.length > 0) await tx.execute(sql`update number_pacing set backoff_level = 0, next_slot_at = least(next_slot_at, clock_timestamp()) where number_id = any(${param(recovered)}::uuid[]) and backoff_level > 0`);
   });
+  // Why again after commit: a status webhook processed while this transaction was open could not see
+  // these messages, nor could this transaction see its events; whichever commits last catches up
+  // (the webhook side does the same, see processPendingWebhooks).
+  await applyLateStatuses(db, logged);
   return { paused: [...pauses.keys()], throttled: [...throttled] };
+}
+
+/** Applies status events already stored for these messages (after the messages are committed). */
+async function applyLateStatuses(db: Db, items: { o: ClaimedSend; wamid: string | null }[]): Promise<void> {
+  const byWs = new Map<string, string[]>();
+  for (const i of items) if (i.wamid) (byWs.get(i.o.workspaceId) ?? byWs.set(i.o.workspaceId, []).get(i.o.workspaceId)!).push(i.wamid);
+  for (const [ws, wamids] of byWs) {
+    await reconcileMessageStatus(db, ws, wamids);
+    await syncRecipientDelivery(db, ws, wamids);
+  }
 }
 
 /** Logs broadcast sends in the message log (set-based), then applies statuses that arrived first. */
@@ -167,10 +181,5 @@ async function logMessages(db: Db, items: { o: ClaimedSend; messageId: string; w
                 ${param(items.map((i) => i.o.callbackData))}::text[], ${param(items.map((i) => i.o.broadcastId))}::uuid[])
          as x(id, ws, num, contact, wa_id, body, payload, wamid, cb, bc)
     on conflict do nothing`);
-  const byWs = new Map<string, string[]>();
-  for (const i of items) if (i.wamid) (byWs.get(i.o.workspaceId) ?? byWs.set(i.o.workspaceId, []).get(i.o.workspaceId)!).push(i.wamid);
-  for (const [ws, wamids] of byWs) {
-    await reconcileMessageStatus(db, ws, wamids);
-    await syncRecipientDelivery(db, ws, wamids);
-  }
+  await applyLateStatuses(db, items);
 }

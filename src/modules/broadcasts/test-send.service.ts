@@ -8,6 +8,7 @@ import { credentialsFor } from '../numbers/index.js';
 import { compileTemplate, exampleValues, findSendableTemplate, templateDefOf, type VariableMap } from '../templates/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { loadBroadcast } from './broadcast-row.js';
+import { resolveTrackedLinks } from './broadcasts.rules.js';
 import { testSendIn } from './broadcasts.schemas.js';
 
 /**
@@ -23,7 +24,7 @@ export async function sendBroadcastTest(ctx: Ctx, deps: { box: SecretBox; gatewa
   if (to.length === 0) throw new AppError('BROADCAST_NO_TEST_NUMBERS', 'to: give the internal numbers to test with, or set workspace settings broadcasts.test_numbers', { field: 'to' });
   const tpl = await findSendableTemplate(ctx, { name: b.templateName, language: b.templateLanguage, ...(b.numberId ? { numberId: b.numberId } : {}) });
   const def = templateDefOf(tpl);
-  const vars = Object.fromEntries(Object.entries(b.variables).map(([k, v]) => [k, v && typeof v === 'object' && 'tracked_link' in v ? { value: b.links[(v as { tracked_link: number }).tracked_link] ?? deps.publicUrl } : v])) as VariableMap;
+  const vars = resolveTrackedLinks(b.variables, (n) => ({ value: b.links[n] ?? deps.publicUrl })).vars as VariableMap;
   const contact = data.contact_id ? await getContact(ctx, data.contact_id) : null;
   // Without a contact, every contact-derived variable shows the template's example value.
   const sample = exampleValues(def);

@@ -3,7 +3,7 @@ import type { Db, Log } from '../context.js';
 import { SYSTEM_ACTOR } from '../context.js';
 import { recordAudit } from '../audit/index.js';
 import { findOrCreateContactByWaId, moveContactNumber } from '../contacts/index.js';
-import { recordInboundMessage, recordStatuses, touchServiceWindow } from '../messaging/index.js';
+import { recordInboundMessage, recordStatuses, touchServiceWindow, type StatusRecord } from '../messaging/index.js';
 import { applyNumberHealth, findNumbersByMetaIds, qualityOfEvent } from '../numbers/index.js';
 import { applyTemplateQuality, applyTemplateStatus } from '../templates/index.js';
 import { applyOptinKeyword } from '../optin/index.js';
@@ -21,7 +21,8 @@ type NumberRef = { id: string; workspaceId: string } | undefined;
  * idempotent (unique keys on wamid and wamid+status, monotonic updates), so duplicates and
  * replays end in the same state as one clean delivery.
  */
-export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Date, log: Log): Promise<void> {
+export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Date, log: Log): Promise<{ unmatched: Map<string, StatusRecord[]> }> {
+  const unmatched = new Map<string, StatusRecord[]>();
   const ids = [...new Set(events.flatMap((e) => ('phoneNumberId' in e ? [e.phoneNumberId] : [])))];
   const numbers = new Map<string, NumberRef>((await findNumbersByMetaIds(db, ids)).map((n) => [n.phoneNumberId, n]));
   const numberOf = (phoneNumberId: string): NumberRef => numbers.get(phoneNumberId);
@@ -89,11 +90,15 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
     }
   }
   for (const [workspaceId, list] of statuses) {
-    const fresh = await recordStatuses(
-      db,
-      workspaceId,
-      list.map((s) => ({ wamid: s.wamid, status: s.status, occurredAt: s.at, recipientWaId: s.recipientWaId, errorCode: s.errorCodes[0] ?? null, callbackData: s.callbackData, pricing: s.pricing })),
-    );
+    const records = list.map((s) => ({ wamid: s.wamid, status: s.status, occurredAt: s.at, recipientWaId: s.recipientWaId, errorCode: s.errorCodes[0] ?? null, callbackData: s.callbackData, pricing: s.pricing }));
+    const fresh = await recordStatuses(db, workspaceId, records);
+    // Statuses whose message is not visible (its send is being logged in a transaction still open): the caller applies them again after commit.
+    const freshWamids = [...new Set(fresh.map((f) => f.wamid))];
+    if (freshWamids.length > 0) {
+      const found = new Set((await queryRowsOf<{ wamid: string }>(db, sql`select wamid from messages where workspace_id = ${workspaceId} and wamid = any(${param(freshWamids)}::text[])`)).map((r) => r.wamid));
+      const missing = records.filter((r) => freshWamids.includes(r.wamid) && !found.has(r.wamid));
+      if (missing.length > 0) unmatched.set(workspaceId, missing);
+    }
     await noteStatusEngagement(db, workspaceId, fresh, now);
     await syncRecipientDelivery(db, workspaceId, [...new Set(fresh.map((f) => f.wamid))]);
   }
@@ -108,6 +113,7 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
     }
     await evaluateLifecycleFor(db, workspaceId, [...ids], now);
   }
+  return { unmatched };
 }
 
 /** Applies one inbound message; returns the contact's id when the message was new (not a replay). */

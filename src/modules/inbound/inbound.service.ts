@@ -5,6 +5,8 @@ import { queryRowsOf } from '../sql.js';
 import { webhookEvents } from './inbound.tables.js';
 import type { WebhookEvent, WebhookParser } from './inbound.events.js';
 import { applyWebhookEvents } from './apply-events.js';
+import { applyStoredStatuses } from '../messaging/index.js';
+import { syncRecipientDelivery } from '../broadcasts/index.js';
 import { applyOptOutSignals, mayCarryOptOut } from './opt-out.js';
 
 /** A verified webhook body waiting to be stored. */
@@ -94,10 +96,18 @@ export async function processPendingWebhooks(deps: { db: Db; parse: WebhookParse
 
 async function applyRows(db: Db, rows: { id: number; events: WebhookEvent[] }[], now: Date, log: Log): Promise<void> {
   if (rows.length === 0) return;
-  await db.transaction(async (tx) => {
-    await applyWebhookEvents(tx, rows.flatMap((r) => r.events), now, log);
+  const { unmatched } = await db.transaction(async (tx) => {
+    const applied = await applyWebhookEvents(tx, rows.flatMap((r) => r.events), now, log);
     await tx.update(webhookEvents).set({ status: 'processed', processedAt: now, lockedUntil: null, lastError: null }).where(inArray(webhookEvents.id, rows.map((r) => r.id)));
+    return applied;
   });
+  // Why again after commit: a send logged in a transaction that was open meanwhile could not be seen
+  // by these statuses, nor could it see them; whichever commits last applies them (the broadcast
+  // engine does the same after logging its sends, see recordOutcomes).
+  for (const [workspaceId, list] of unmatched) {
+    await applyStoredStatuses(db, workspaceId, list);
+    await syncRecipientDelivery(db, workspaceId, [...new Set(list.map((s) => s.wamid))]);
+  }
 }
 
 async function markFailedAttempt(db: Db, id: number, attempts: number, err: unknown, now: Date, log: Log): Promise<void> {

@@ -63,7 +63,16 @@ export async function recordStatuses(db: Db, workspaceId: string, statuses: Stat
     .values(statuses.map((s) => ({ workspaceId, ...s })))
     .onConflictDoNothing()
     .returning({ wamid: messageStatusEvents.wamid, status: messageStatusEvents.status, occurredAt: messageStatusEvents.occurredAt, errorCode: messageStatusEvents.errorCode });
-  const wamids = [...new Set(inserted.map((r) => r.wamid))];
+  await applyStoredStatuses(db, workspaceId, statuses, [...new Set(inserted.map((r) => r.wamid))]);
+  return inserted;
+}
+
+/**
+ * Applies stored status events to the message log: links messages sent without a wamid (their
+ * HTTP answer was lost) by callback data, then recomputes the state of `wamids` (default: all of
+ * `statuses`). Also called after commit for statuses whose message was not visible yet.
+ */
+export async function applyStoredStatuses(db: Db, workspaceId: string, statuses: { wamid: string; callbackData: string | null }[], wamids = [...new Set(statuses.map((s) => s.wamid))]): Promise<void> {
   // A send whose HTTP answer was lost has no wamid yet; its callback data identifies it.
   const withCallback = statuses.filter((s) => s.callbackData);
   if (withCallback.length > 0) {
@@ -73,7 +82,6 @@ export async function recordStatuses(db: Db, workspaceId: string, statuses: Stat
       where m.workspace_id = ${workspaceId} and m.wamid is null and m.direction = 'out' and m.callback_data = x.callback_data`);
   }
   if (wamids.length > 0) await reconcileMessageStatus(db, workspaceId, wamids);
-  return inserted;
 }
 
 /** A status event stored for the first time (replays return nothing). */
