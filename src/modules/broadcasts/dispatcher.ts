@@ -83,6 +83,7 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
   let stopped = false;
   let numbers = new Map<string, NumberState>();
   const policies = new Map<string, BroadcastPolicy>();
+  const actives = new Map<string, { key: string; value: ActiveBroadcast }>();
   // Claimed sends waiting for their slot, with the slot on this process's clock.
   const queue: Queued[] = [];
   // Marked sends whose slot passed before they could leave; and those to hand back unsent.
@@ -115,8 +116,13 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
         n = { id: b.numberId!, ratePerSecond: Math.max(0.1, mps * policy.pacingRatio), tier, creds, list: [] };
         next.set(b.numberId!, n);
       }
-      n.list.push(await activeOf(b, t as TemplateRow, policy));
+      // Compiled once per broadcast and template version, not every second.
+      const key = `${b.id}:${t.updatedAt.getTime()}:${deps.publicUrl}`;
+      let active = actives.get(b.id);
+      if (!active || active.key !== key) actives.set(b.id, (active = { key, value: await activeOf(b, t as TemplateRow, policy) }));
+      n.list.push(active.value);
     }
+    for (const id of actives.keys()) if (!rows.some((r) => r.b.id === id)) actives.delete(id);
     numbers = next;
   }
 

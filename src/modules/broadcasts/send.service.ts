@@ -40,18 +40,22 @@ function attemptOf(s: ClaimedSend): number {
   return Number(s.callbackData.split(':')[2]);
 }
 
-/** Puts claimed (never posted) rows back in the queue. */
+/** Puts claimed (never posted) rows back in the queue; the claim does not count as an attempt. */
 export async function releaseClaims(db: Db, sends: ClaimedSend[]): Promise<void> {
   if (sends.length === 0) return;
-  await db.execute(sql`update broadcast_recipients r set state = 'queued', locked_until = null
+  await db.execute(sql`update broadcast_recipients r set state = 'queued', locked_until = null, attempts = r.attempts - 1
                        from unnest(${param(sends.map((s) => s.recipientId))}::bigint[], ${param(sends.map((s) => attemptOf(s)))}::int[]) as x(id, attempt)
                        where r.id = x.id and r.state = 'claimed' and r.attempts = x.attempt`);
 }
 
-/** Puts rows marked `sending` that this process never posted (it missed their slot) back in the queue. */
+/**
+ * Puts rows marked `sending` that this process never posted (it missed their slot) back in the
+ * queue. The claim is not counted as an attempt (retry limits and `attempts` count requests);
+ * its callback data is never seen by Meta, so the next claim may reuse the number.
+ */
 export async function returnUnsent(db: Db, sends: ClaimedSend[]): Promise<void> {
   if (sends.length === 0) return;
-  await db.execute(sql`update broadcast_recipients r set state = 'queued', sent_at = null, locked_until = null
+  await db.execute(sql`update broadcast_recipients r set state = 'queued', sent_at = null, locked_until = null, attempts = r.attempts - 1
                        from unnest(${param(sends.map((s) => s.recipientId))}::bigint[], ${param(sends.map((s) => attemptOf(s)))}::int[]) as x(id, attempt)
                        where r.id = x.id and r.state = 'sending' and r.attempts = x.attempt`);
 }
