@@ -15,6 +15,7 @@
 // Run: node --import tsx bench/broadcast-dispatch.ts
 //   DISPATCH_BENCH_SETUPS=pg-inproc,pg-1worker,pg-2workers,pglite  (default: all; BENCH_ENGINES applies)
 //   DISPATCH_BENCH_TIERS=80,1000   DISPATCH_BENCH_SCALE=0.2 (fewer recipients, for a quick run)
+//   DISPATCH_BENCH_WORKER_NODE_OPTIONS='--max-old-space-size=128' (NODE_OPTIONS of the worker processes)
 //   DISPATCH_BENCH_SIM=inprocess (default: the simulator in a child process, see broadcast-sim.ts)
 import { loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
@@ -172,7 +173,8 @@ async function runOne(setup: Setup, tier: Tier, pgUrl: string | undefined): Prom
     });
     // Dispatchers first, so the broadcast is picked up by their next housekeeping tick (≤ 1 s).
     if (setup.workers > 0) {
-      const env = { DATABASE_URL: fresh.url!, GREENLIST_MASTER_KEY: masterHex, GREENLIST_PUBLIC_URL: a.url, GREENLIST_LOG_LEVEL: 'info' };
+      const env: Record<string, string> = { DATABASE_URL: fresh.url!, GREENLIST_MASTER_KEY: masterHex, GREENLIST_PUBLIC_URL: a.url, GREENLIST_LOG_LEVEL: 'info' };
+      if (process.env.DISPATCH_BENCH_WORKER_NODE_OPTIONS) env.NODE_OPTIONS = process.env.DISPATCH_BENCH_WORKER_NODE_OPTIONS;
       for (let i = 0; i < setup.workers; i++) children.push(spawnGreenlist(['worker'], env));
       for (const c of children) await c.waitForOutput(/Greenlist worker ready/, 60_000);
     } else {
