@@ -11,7 +11,7 @@ import { templates } from '../templates/templates.tables.js';
 import { policyFrom, resolveTrackedLinks, type BroadcastPolicy } from './broadcasts.rules.js';
 import { broadcasts } from './broadcasts.tables.js';
 import { claimForNumber, rebookSlots, type ActiveBroadcast, type ClaimedSend } from './claim.service.js';
-import { clockOffsetEstimator } from './post-pacer.js';
+import { clockOffsetEstimator } from './clock-offset.js';
 import { settleExpiredRows, startDueBroadcasts, superviseBroadcasts } from './reconcile.service.js';
 import { markSending, recordOutcomes, releaseClaims, returnUnsent, type SendOutcome } from './send.service.js';
 import { linkSigner, linkToken } from './tracking.service.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockOffsetEstimator } from './post-pacer.js';
+import { clockOffsetEstimator } from './clock-offset.js';
 
 describe('clockOffsetEstimator', () => {
   it('keeps the sample closest to the true offset from below (the fastest read), so converted slots are never early', () => {
