@@ -93,14 +93,14 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
     const records = list.map((s) => ({ wamid: s.wamid, status: s.status, occurredAt: s.at, recipientWaId: s.recipientWaId, errorCode: s.errorCodes[0] ?? null, callbackData: s.callbackData, pricing: s.pricing }));
     const fresh = await recordStatuses(db, workspaceId, records);
     // Statuses whose message is not visible (its send is being logged in a transaction still open): the caller applies them again after commit.
-    const freshWamids = [...new Set(fresh.map((f) => f.wamid))];
-    if (freshWamids.length > 0) {
-      const found = new Set((await queryRowsOf<{ wamid: string }>(db, sql`select wamid from messages where workspace_id = ${workspaceId} and wamid = any(${param(freshWamids)}::text[])`)).map((r) => r.wamid));
-      const missing = records.filter((r) => freshWamids.includes(r.wamid) && !found.has(r.wamid));
+    const freshWamids = new Set(fresh.map((f) => f.wamid));
+    if (freshWamids.size > 0) {
+      const found = new Set((await queryRowsOf<{ wamid: string }>(db, sql`select wamid from messages where workspace_id = ${workspaceId} and wamid = any(${param([...freshWamids])}::text[])`)).map((r) => r.wamid));
+      const missing = records.filter((r) => freshWamids.has(r.wamid) && !found.has(r.wamid));
       if (missing.length > 0) unmatched.set(workspaceId, missing);
     }
     await noteStatusEngagement(db, workspaceId, fresh, now);
-    await syncRecipientDelivery(db, workspaceId, [...new Set(fresh.map((f) => f.wamid))]);
+    await syncRecipientDelivery(db, workspaceId, [...freshWamids]);
   }
   for (const [workspaceId, items] of inbound) {
     await noteInboundEngagement(db, workspaceId, items, now);
