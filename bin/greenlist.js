@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../src/entrypoints/cli.ts');
+await import('../src/entrypoints/main.ts');

@@ -161,6 +161,39 @@ describe.skipIf(!onPostgres)('scale-out on PostgreSQL', { timeout: 120_000 }, ()
     }
   });
 
+  it('runs `greenlist worker` in a thread whose heap is capped (GREENLIST_WORKER_HEAP_MB), uncapped on the main thread with 0', async () => {
+    const tdb = await createTestDatabase();
+    try {
+      const env = { DATABASE_URL: tdb.url!, GREENLIST_MASTER_KEY: MASTER_KEY };
+      const readyLine = (out: string) => JSON.parse(out.split('\n').find((l) => l.includes('"msg":"Greenlist worker ready"'))!) as { pid: number; thread: number; heap_limit_mb: number };
+      const capped = spawnGreenlist(['worker'], { ...env, GREENLIST_WORKER_HEAP_MB: '96' });
+      const uncapped = spawnGreenlist(['worker'], { ...env, GREENLIST_WORKER_HEAP_MB: '0' });
+      running.push(capped, uncapped);
+      await Promise.all([capped.ready(), uncapped.ready()]);
+      const c = readyLine(capped.output());
+      const u = readyLine(uncapped.output());
+      // One process (the pid a supervisor signals), the work on a thread; the limit is old space plus the young generation.
+      expect(c.pid).toBe(capped.child.pid);
+      expect(c.thread).toBeGreaterThan(0);
+      expect(c.heap_limit_mb).toBeGreaterThanOrEqual(96);
+      expect(c.heap_limit_mb).toBeLessThan(96 + 64);
+      expect(u.thread).toBe(0);
+      expect(u.heap_limit_mb).toBeGreaterThan(500);
+      // SIGTERM reaches the thread through the main thread: a clean stop, exit 0.
+      expect(await capped.stop('SIGTERM')).toBe(0);
+      expect(capped.output()).toMatch(/"msg":"stopped cleanly"/);
+      expect(await uncapped.stop('SIGTERM')).toBe(0);
+    } finally {
+      await tdb.close();
+    }
+  });
+
+  it('says why a worker cannot start, from its thread, and exits 1', async () => {
+    const res = await runGreenlist(['worker'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', GREENLIST_MASTER_KEY: MASTER_KEY });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/cannot reach the database \(ECONNREFUSED\)/);
+  });
+
   it('refuses to start with a clear message when PostgreSQL cannot be reached', async () => {
     const env = { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', GREENLIST_MASTER_KEY: MASTER_KEY, GREENLIST_PORT: '0' };
     const res = await runGreenlist(['api'], env);

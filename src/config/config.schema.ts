@@ -32,6 +32,7 @@ export const configSchema = z.object({
   GREENLIST_RATE_LIMIT_PER_KEY: positiveInt(6000),
   GREENLIST_RATE_LIMIT_PER_IP: positiveInt(600),
   GREENLIST_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  GREENLIST_WORKER_HEAP_MB: z.coerce.number({ error: 'must be a number of MB' }).int('must be a whole number').min(0, 'must be 0 (no cap) or a size in MB').default(160),
   GREENLIST_SANDBOX: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
 });
 
@@ -50,6 +51,8 @@ export interface Config {
   rateLimitPerKeyPerMinute: number;
   rateLimitPerIpPerMinute: number;
   trustProxy: boolean;
+  /** Heap cap (MB, old generation) of the thread `greenlist worker` runs in; 0 runs it uncapped on the main thread. */
+  workerHeapMb: number;
   /** auto: run the bundled Cloud API simulator when no real number is connected. */
   sandbox: 'auto' | 'on' | 'off';
 }

@@ -38,6 +38,13 @@ describe('loadConfig', () => {
     expect(c.masterKey?.length).toBe(32);
   });
 
+  it('caps the worker heap at 160 MB by default; 0 turns the cap off; anything else is named', () => {
+    expect(loadConfig({}).workerHeapMb).toBe(160);
+    expect(loadConfig({ GREENLIST_WORKER_HEAP_MB: '0' }).workerHeapMb).toBe(0);
+    expect(problemsOf({ GREENLIST_WORKER_HEAP_MB: '-5' })).toEqual(['GREENLIST_WORKER_HEAP_MB: must be 0 (no cap) or a size in MB']);
+    expect(problemsOf({ GREENLIST_WORKER_HEAP_MB: 'lots' }).join()).toMatch(/GREENLIST_WORKER_HEAP_MB: must be a number of MB/);
+  });
+
   it('rejects ports out of range', () => {
     expect(problemsOf({ GREENLIST_PORT: '70000' }).join()).toMatch(/between 0 and 65535/);
   });

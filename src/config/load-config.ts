@@ -80,6 +80,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateLimitPerKeyPerMinute: c.GREENLIST_RATE_LIMIT_PER_KEY,
     rateLimitPerIpPerMinute: c.GREENLIST_RATE_LIMIT_PER_IP,
     trustProxy: c.GREENLIST_TRUST_PROXY === 'true',
+    workerHeapMb: c.GREENLIST_WORKER_HEAP_MB,
     sandbox: c.GREENLIST_SANDBOX,
   };
 }

@@ -1,84 +1,14 @@
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { AppError } from '../lib/errors.js';
 import { createLogger, silentLogger } from '../lib/logger.js';
-import { safeErrorMessage } from '../lib/redact.js';
 import { readLiveLock } from '../adapters/db/data-dir-lock.js';
 import { sendControlCommand } from '../adapters/control/control-channel.js';
 import { runMigrations } from '../adapters/db/migrate.js';
-import { isDatabaseDown } from '../adapters/db/database.js';
 import { ADMIN_COMMANDS } from './admin-commands.js';
 import { importCommand } from './import-command.js';
 import { openRuntime } from './runtime.js';
-import { startServer, type Role } from './server.js';
-
-function configOrExit(): Config {
-  try {
-    return loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
-
-function fail(err: unknown): never {
-  const msg =
-    err instanceof AppError
-      ? `${err.message} (${err.code})`
-      : isDatabaseDown(err)
-        ? `cannot reach the database (${(err as { code?: string }).code ?? (err as Error).message}); check DATABASE_URL and that PostgreSQL is running`
-        : ((err as Error).stack ?? String(err));
-  process.stderr.write(`greenlist: ${msg}\n`);
-  process.exit(1);
-}
-
-async function serve(role: Role): Promise<void> {
-  const config = configOrExit();
-  if (role !== 'start' && !config.databaseUrl) {
-    fail(new AppError('VALIDATION_FAILED', `"greenlist ${role}" runs one role against a shared PostgreSQL; set DATABASE_URL, or run "greenlist start" for the embedded database`));
-  }
-  const log = createLogger({ level: config.logLevel });
-  // Signals are handled from the first moment: one that arrives while starting (the app may
-  // already answer /readyz) waits for start-up to finish and then shuts down cleanly, so PGlite
-  // is always closed and the lock released.
-  const running: { server?: Awaited<ReturnType<typeof startServer>> } = {};
-  let pendingSignal: string | undefined;
-  let signals = 0;
-  const shutdown = (signal: string) => {
-    signals++;
-    if (signals > 1) {
-      log.warn('second signal: exiting without waiting');
-      process.exit(130);
-    }
-    const server = running.server;
-    if (!server) {
-      pendingSignal = signal;
-      log.info({ signal }, 'signal during start-up: stopping once started');
-      return;
-    }
-    log.info({ signal }, 'shutting down: finishing in-flight requests');
-    server.stop().then(
-      () => {
-        log.info('stopped cleanly');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        log.error({ err: { message: safeErrorMessage(err) } }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  running.server = await startServer(config, log, role).catch(fail);
-  if (pendingSignal) {
-    signals = 0;
-    shutdown(pendingSignal);
-  }
-}
+import { configOrExit, fail, serve } from './serve.js';
+import { runWorker } from './worker-thread.js';
 
 /**
  * Runs an admin command. With the embedded database, a running Greenlist owns the data directory,
@@ -107,7 +37,7 @@ program.name('greenlist').description('Consent-first WhatsApp contact lists on t
 
 program.command('start').description('run the API and the worker in one process (embedded PGlite unless DATABASE_URL is set)').action(() => serve('start'));
 program.command('api').description('run only the HTTP API (scale-out, needs DATABASE_URL)').action(() => serve('api'));
-program.command('worker').description('run only the background worker (scale-out, needs DATABASE_URL)').action(() => serve('worker'));
+program.command('worker').description('run only the background worker (scale-out, needs DATABASE_URL)').action(() => runWorker());
 
 program
   .command('migrate')

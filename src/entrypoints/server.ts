@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
+import { threadId } from 'node:worker_threads';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
@@ -103,7 +105,9 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     await stopAll();
     throw err;
   }
-  log.info({ role, url, database: database.kind, version: VERSION, sandbox: sandbox?.url ?? null }, `Greenlist ${role} ready${url ? ` on ${url}` : ''}`);
+  // heap_limit_mb: what this isolate may grow to (a `greenlist worker` runs in a capped thread, see worker-thread.ts).
+  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 1_048_576);
+  log.info({ role, url, database: database.kind, version: VERSION, sandbox: sandbox?.url ?? null, thread: threadId, heap_limit_mb: heapLimitMb }, `Greenlist ${role} ready${url ? ` on ${url}` : ''}`);
   let stopping: Promise<void> | undefined;
   return {
     runtime,

@@ -53,13 +53,4 @@ function openPostgres(url: string, poolSize: number, log?: Logger): Database {
 /** Runs raw SQL and returns its rows (one implementation, shared with the modules). */
 export { queryRowsOf as queryRows } from '../../modules/sql.js';
 
-const DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
-
-/** True when `err` (or its cause) says the database cannot be reached. */
-export function isDatabaseDown(err: unknown): boolean {
-  for (let e = err as { code?: string; message?: string; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
-    if (e.code && DOWN_CODES.has(e.code)) return true;
-    if (typeof e.message === 'string' && /Connection terminated|connection timeout|PGlite is closed|pool after calling end/i.test(e.message)) return true;
-  }
-  return false;
-}
+export { isDatabaseDown } from './db-errors.js';
