@@ -104,7 +104,7 @@ interface Outcome {
   estimateMs: number;
   /** Per dispatcher process: max sampled RSS, VmHWM (children), CPU seconds. */
   workers: { label: string; maxRss: number; peak: number; cpuS: number | undefined }[];
-  /** In-process dispatcher: the busiest 1 s window of requests as they left (before the network and the simulator). */
+  /** The busiest 1 s window of requests as they left (before the network and the simulator): in-process exact; worker processes the sum of each one's peak (100 ms buckets, warm-up included). */
   postedMax1s: number | undefined;
   /** Warnings and errors the dispatcher(s) logged, by message. */
   problems: Record<string, number>;
@@ -238,6 +238,14 @@ async function runOne(setup: Setup, tier: Tier, pgUrl: string | undefined): Prom
     // Status webhooks still to apply a few seconds after the last send (the worker keeping up?).
     await new Promise((r) => setTimeout(r, 5_000));
     const [backlog] = await queryRowsOf<{ n: string }>(fresh.database.db, sql`select count(*) as n from webhook_events where status = 'pending'`).catch(() => [{ n: '-1' }]);
+    // Worker processes report their busiest second at post when they stop (100 ms buckets; with
+    // two workers the sum of both peaks, an upper bound of their busiest second together).
+    let workersPostedMax1s: number | undefined;
+    if (children.length > 0) {
+      for (const c of children) await stopCleanly(c).catch((err: unknown) => console.error(`  worker did not stop cleanly: ${String(err).slice(0, 400)}`));
+      const peaks = children.map((c) => Number(/"peak_1s_posted":(\d+)/.exec(c.output())?.[1] ?? NaN));
+      workersPostedMax1s = peaks.every(Number.isFinite) ? peaks.reduce((x, y) => x + y, 0) : undefined;
+    }
     return {
       setup,
       tier,
@@ -254,13 +262,13 @@ async function runOne(setup: Setup, tier: Tier, pgUrl: string | undefined): Prom
       webhookBacklog: Number(backlog?.n ?? -1),
       completed,
       problems: problemsOf(problemLines),
-      postedMax1s: posted.length ? paceOf(posted.filter((t) => t >= startedAtWall)).max1s : undefined,
+      postedMax1s: posted.length ? paceOf(posted.filter((t) => t >= startedAtWall)).max1s : workersPostedMax1s,
       load,
     };
   } finally {
     await dispatcher?.stop();
     await webhooks?.stop();
-    for (const c of children) await stopCleanly(c).catch((err: unknown) => console.error(`  worker did not stop cleanly: ${String(err).slice(0, 400)}`));
+    for (const c of children) if (c.child.exitCode === null) await stopCleanly(c).catch((err: unknown) => console.error(`  worker did not stop cleanly: ${String(err).slice(0, 400)}`));
     await sim.close();
     await a.close();
     await fresh.cleanup();

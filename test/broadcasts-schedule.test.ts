@@ -260,6 +260,9 @@ describe('local time, quiet hours and schedules', () => {
     const util = await draft(tag, undefined, 'service_update');
     await start(util);
     await allSent(people, 'service_update');
+    // Its outcomes are logged at the business clock's "now": jumping the (frozen) clock before they are would log the
+    // utility sends at 12-08T12:00:01, and the 6 s pair gap would then hold the third broadcast until a 12:00:07 that never comes.
+    await h.waitFor(async () => (await get(util)).status === 'completed', 10_000, 'the utility broadcast to complete');
     expect((await get(third)).counts).toMatchObject({ queued: 3, sent: 0 });
 
     setClock('2026-12-08T12:00:01Z');

@@ -12,6 +12,7 @@ import { policyFrom, resolveTrackedLinks, type BroadcastPolicy } from './broadca
 import { broadcasts } from './broadcasts.tables.js';
 import { claimForNumber, rebookSlots, type ActiveBroadcast, type ClaimedSend } from './claim.service.js';
 import { clockOffsetEstimator } from './clock-offset.js';
+import { postRateMeter } from './post-rate.js';
 import { settleExpiredRows, startDueBroadcasts, superviseBroadcasts } from './reconcile.service.js';
 import { markSending, recordOutcomes, releaseClaims, returnUnsent, type SendOutcome } from './send.service.js';
 import { linkSigner, linkToken } from './tracking.service.js';
@@ -50,7 +51,7 @@ export interface DispatcherDeps {
 export interface Dispatcher {
   stop(): Promise<void>;
   /** Counters for benchmarks and tests. */
-  stats(): { sent: number; failed: number; inFlight: number; queued: number; claims: number; rebooked: number; returned: number };
+  stats(): { sent: number; failed: number; inFlight: number; queued: number; claims: number; rebooked: number; returned: number; peak1sPosted: number };
 }
 
 /** A claimed send waiting for its slot, with the slot on this process's clock. */
@@ -95,6 +96,7 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
   const counters = { sent: 0, failed: 0, claims: 0, rebooked: 0, returned: 0 };
   const credsCache = new Map<string, { creds: NumberCredentials; at: number }>();
   const clockOffset = clockOffsetEstimator();
+  const posted = postRateMeter();
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)).unref?.());
 
   async function refreshActive(): Promise<void> {
@@ -186,6 +188,7 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       const creds = numbers.get(s.numberId)?.creds ?? credsCache.get(s.numberId)?.creds;
       if (!creds) return void unsent.push(s);
+      posted.add();
       try {
         const res = await deps.gateway.sendMessage(creds, { to: s.to, message: s.message, callbackData: s.callbackData });
         outcomes.push({ send: s, ok: true, wamid: res.wamid });
@@ -310,6 +313,7 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
     await Promise.all([claimLane(), dispatchLane(), flushLane(), houseLane()]);
     // Sends that missed their slot while stopping were never posted.
     await returnUnsent(deps.db, [...late.splice(0), ...unsent.splice(0)]).catch(() => undefined);
+    deps.log.info({ sent: counters.sent, failed: counters.failed, rebooked: counters.rebooked, returned: counters.returned, peak_1s_posted: posted.peak() }, 'broadcast dispatcher stopped');
   })();
 
   return {
@@ -317,7 +321,7 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
       stopped = true;
       await lanes;
     },
-    stats: () => ({ ...counters, inFlight: inflight.size, queued: queue.length }),
+    stats: () => ({ ...counters, inFlight: inflight.size, queued: queue.length, peak1sPosted: posted.peak() }),
   };
 }
 
