@@ -1,3 +1,4 @@
+import { isMainThread } from 'node:worker_threads';
 import { pino, type Logger, type DestinationStream } from 'pino';
 import { maskPhones, REDACT_PATHS } from './redact.js';
 
@@ -29,7 +30,9 @@ export function createLogger(opts: LoggerOptions): Logger {
         },
       },
     },
-    opts.destination,
+    // Why synchronous off the main thread: a worker thread's process.exit ends it at once, and pino's
+    // default (buffered) destination would drop the last lines, such as "stopped cleanly".
+    opts.destination ?? (isMainThread ? undefined : pino.destination({ dest: 1, sync: true })),
   );
 }
 
