@@ -6,7 +6,7 @@
 // knows. A thread keeps one process: one pid, one signal, one exit code.
 import { isMainThread } from 'node:worker_threads';
 import { siblingModule, startModuleWorker } from '../lib/module-worker.js';
-import { configOrExit, requireRoleConfig, serve } from './serve.js';
+import { configOrExit, processSignals, requireRoleConfig, serve } from './serve.js';
 
 /** The launch already chose a heap size (NODE_OPTIONS or node's own flags): respect it. */
 function heapChosenAtLaunch(): boolean {
@@ -25,14 +25,12 @@ export async function runWorker(): Promise<void> {
     resourceLimits: { maxOldGenerationSizeMb: config.workerHeapMb, maxYoungGenerationSizeMb: 16 },
   });
   let signals = 0;
-  const forward = (signal: string) => {
+  processSignals((signal) => {
     signals++;
     // A second signal exits without waiting, as on the main thread.
     if (signals > 1) process.exit(130);
     thread.postMessage({ type: 'signal', signal });
-  };
-  process.on('SIGINT', () => forward('SIGINT'));
-  process.on('SIGTERM', () => forward('SIGTERM'));
+  });
   thread.on('error', (err: Error & { code?: string }) => {
     const hint = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? ` (the worker's heap is capped at ${config.workerHeapMb} MB; raise GREENLIST_WORKER_HEAP_MB, or 0 for no cap)` : '';
     process.stderr.write(`greenlist worker: ${err.message}${hint}\n`);
