@@ -2,6 +2,7 @@ import type { SimClock, TimerHandle } from './clock.js';
 import { TIER_LIMITS } from './config.js';
 import { MarketingCap, MovingUniqueSet, PairRateLimiter, throughputBucket, type TokenBucket } from './limits.js';
 import { MediaStore } from './media.js';
+import type { QrCodeRecord } from './qr-routes.js';
 import { createIdFactory, createRng, type IdFactory, type Rng } from './random.js';
 import { SentLog, SimStats, type InboundRecord } from './state.js';
 import { TemplateStore, type TemplateHooks } from './template-store.js';
@@ -56,6 +57,8 @@ export interface SimContext {
   stats: SimStats;
   templates: TemplateStore;
   media: MediaStore;
+  /** Click-to-chat QR codes by code (`message_qrdls`). */
+  qrCodes: Map<string, QrCodeRecord>;
   webhooks: WebhookDispatcher;
   /** Runs `fn` after `delayMs` simulated ms; cancelled by `cancelAll`. */
   schedule(delayMs: number, fn: () => void): void;
@@ -124,6 +127,7 @@ export function createContext(init: ContextInit): SimContext {
     names: new Map(),
     stats: new SimStats(),
     media: new MediaStore(`${init.seed}:media-url-key`, () => ids.objectId()),
+    qrCodes: new Map(),
     schedule(delayMs: number, fn: () => void) {
       const handle: TimerHandle = init.clock.setTimer(() => {
         timers.delete(handle);

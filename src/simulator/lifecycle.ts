@@ -78,6 +78,11 @@ export function playOut(ctx: SimContext, n: NumberState, r: SentMessage, fate: F
     if (ctx.rng.chance(ctx.knobs.chaos.deliveredAfterFailedRate)) ctx.schedule(jittered(ctx, d.deliveredMs, r.wamid, 'delivered'), () => emitStatus(ctx, n, r, 'delivered', fate.pricing));
     return;
   }
+  // Meta sends only `sent` for a reaction: no delivered, no read, and the user does not act on it.
+  if (r.type === 'reaction') {
+    ctx.schedule(jittered(ctx, d.sentMs, r.wamid, 'sent'), () => emitStatus(ctx, n, r, 'sent', fate.pricing));
+    return;
+  }
   const index = (ctx.userMessageCount.get(r.waId) ?? 0) + 1;
   ctx.userMessageCount.set(r.waId, index);
   // Keyed by (user, message number) rather than wamid, so timings survive concurrent senders.

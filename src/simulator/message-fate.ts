@@ -17,6 +17,8 @@ export interface SendFacts {
   type: string;
   templateCategory?: TemplateCategory;
   media?: { id?: string; link?: string };
+  /** Reactions: the wamid reacted to. */
+  reactionTo?: string;
   /** Code forced by an async fault rule. */
   forcedCode?: number;
 }
@@ -60,6 +62,10 @@ export function decideFate(ctx: SimContext, n: NumberState, facts: SendFacts): F
   if (!userProfile(ctx.seed, facts.waId, k.population).onWhatsapp) return fail(131026);
   if (facts.media?.id !== undefined && !ctx.media.get(facts.media.id, now)) return fail(131053, `Media id ${facts.media.id} was not found or has expired.`);
   if (facts.media?.link !== undefined && isBadLink(facts.media.link, k.media.badLinkSubstrings)) return fail(131053, `Unable to download media from ${facts.media.link}.`);
+  if (facts.reactionTo !== undefined) {
+    const problem = reactionTargetProblem(ctx, n, facts.waId, facts.reactionTo, now);
+    if (problem) return fail(131009, problem);
+  }
   const open = isWindowOpen(ctx, n.config.phoneNumberId, facts.waId);
   if (!facts.templateCategory) return k.window.enforce && !open ? fail(131047) : { pricing };
   const marketing = facts.templateCategory === 'MARKETING';
@@ -75,6 +81,21 @@ export function decideFate(ctx: SimContext, n: NumberState, facts: SendFacts): F
   }
   if (marketing && k.marketingCap.perUser > 0) ctx.marketingCap.record(facts.waId, now);
   return { pricing };
+}
+
+const REACTION_MAX_AGE_MS = 30 * DAY;
+
+/**
+ * Why a reaction cannot land, or undefined. Meta: the target must be a message this user sent
+ * the business, at most 30 days old, and not itself a reaction; otherwise the reaction is not
+ * delivered and a failed status with 131009 arrives (the send itself still answers 200).
+ */
+function reactionTargetProblem(ctx: SimContext, n: NumberState, waId: string, messageId: string, now: number): string | undefined {
+  const target = ctx.inbound.get(messageId);
+  if (!target || target.phoneNumberId !== n.config.phoneNumberId || target.from !== waId) return `reaction.message_id ${messageId} does not match any message this user sent to this number.`;
+  if (target.type === 'reaction') return `reaction.message_id ${messageId} is itself a reaction; reactions cannot be reacted to.`;
+  if (now - target.at > REACTION_MAX_AGE_MS) return `reaction.message_id ${messageId} is more than 30 days old.`;
+  return undefined;
 }
 
 function isBadLink(link: string, substrings: readonly string[]): boolean {

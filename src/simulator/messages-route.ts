@@ -77,6 +77,7 @@ function acceptSend(ctx: SimContext, n: NumberState, send: ParsedSend, waId: str
     type: send.type,
     ...(tsend ? { templateCategory: tsend.template.category } : {}),
     ...(send.media ? { media: send.media } : {}),
+    ...(send.reactionTo !== undefined ? { reactionTo: send.reactionTo } : {}),
     ...(fault?.mode === 'async' && fault.code !== undefined ? { forcedCode: fault.code } : {}),
   });
   const play = () =>

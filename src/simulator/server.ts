@@ -9,6 +9,7 @@ import { registerInspectRoutes } from './inspect-routes.js';
 import { MAX_MEDIA_BYTES } from './media.js';
 import { registerMediaRoutes } from './media-routes.js';
 import { registerMessagesRoute, type HungResponses } from './messages-route.js';
+import { registerQrRoutes } from './qr-routes.js';
 import { createIdFactory } from './random.js';
 
 declare module 'fastify' {
@@ -65,6 +66,7 @@ export function buildServer(ctx: SimContext, hung: HungResponses, logger?: Logge
   registerMessagesRoute(app, ctx, hung);
   registerMediaRoutes(app, ctx);
   registerGraphRoutes(app, ctx);
+  registerQrRoutes(app, ctx);
   registerControlRoutes(app, ctx);
   registerInspectRoutes(app, ctx);
   return app;

@@ -26,6 +26,8 @@ export interface ParsedSend {
   interactiveKind?: string;
   options?: ReplyOption[];
   template?: unknown;
+  /** Reactions: the wamid reacted to. */
+  reactionTo?: string;
   /** The body as received (kept for the sent log). */
   raw?: Record<string, unknown>;
 }
@@ -81,7 +83,7 @@ export function parseMessagesRequest(body: unknown): ParsedRequest {
   else if (MEDIA.has(type)) send.media = checkMedia(type, content);
   else if (type === 'interactive') Object.assign(send, checkInteractive(content));
   else if (type === 'location') checkLocation(content);
-  else if (type === 'reaction') checkReaction(content);
+  else if (type === 'reaction') send.reactionTo = checkReaction(content);
   else if (type === 'template') send.template = content;
   return { kind: 'send', send };
 }
@@ -189,10 +191,11 @@ function checkLocation(c: Obj): void {
   }
 }
 
-function checkReaction(c: Obj): void {
+function checkReaction(c: Obj): string {
   if (typeof c.message_id !== 'string' || c.message_id === '') throw missingParam('reaction.message_id');
   if (c.emoji === undefined) throw missingParam('reaction.emoji');
   if (typeof c.emoji !== 'string' || [...c.emoji].length > 10) throw invalidParam('reaction.emoji must be a single emoji (or "" to remove).');
+  return c.message_id;
 }
 
 function checkContacts(c: unknown): void {

@@ -1,5 +1,5 @@
 import { AppError } from '../../lib/errors.js';
-import type { NumberCredentials, OutboundMessage, SendRequest, WhatsAppGateway } from '../../modules/messaging/index.js';
+import type { NumberCredentials, OutboundMessage, RemoteQrCode, SendRequest, WhatsAppGateway } from '../../modules/messaging/index.js';
 import { metaErrorToAppError } from './error-codes.js';
 
 /** Options for the Cloud API client. */
@@ -47,6 +47,15 @@ function wireMessage(m: OutboundMessage): Record<string, unknown> {
     default:
       return { type: m.type, [m.type]: m.media };
   }
+}
+
+function qrOf(q: Record<string, unknown>): RemoteQrCode {
+  return {
+    code: String(q.code),
+    prefilledMessage: String(q.prefilled_message ?? ''),
+    deepLinkUrl: String(q.deep_link_url ?? `https://wa.me/message/${String(q.code)}`),
+    ...(typeof q.qr_image_url === 'string' ? { qrImageUrl: q.qr_image_url } : {}),
+  };
 }
 
 /** Builds the real Cloud API adapter (graph.facebook.com, or the simulator on loopback). */
@@ -166,6 +175,21 @@ export function createCloudApiClient(opts: CloudApiClientOptions = {}): WhatsApp
         ...((res.throughput as { level?: string } | undefined)?.level ? { throughputLevel: String((res.throughput as { level: string }).level) } : {}),
         ...(res.messaging_limit_tier ? { messagingLimitTier: String(res.messaging_limit_tier) } : {}),
       };
+    },
+    async upsertQrCode(creds, q) {
+      const res = await call<Record<string, unknown>>(creds, 'POST', `${creds.phoneNumberId}/message_qrdls`, {
+        prefilled_message: q.prefilledMessage,
+        ...(q.code ? { code: q.code } : {}),
+        ...(q.imageFormat ? { generate_qr_image: q.imageFormat.toUpperCase() } : {}),
+      });
+      return qrOf(res);
+    },
+    async listQrCodes(creds, code) {
+      const res = await call<{ data?: Record<string, unknown>[] }>(creds, 'GET', `${creds.phoneNumberId}/message_qrdls${code ? `/${encodeURIComponent(code)}` : ''}`);
+      return (res.data ?? []).map(qrOf);
+    },
+    async deleteQrCode(creds, code) {
+      await call(creds, 'DELETE', `${creds.phoneNumberId}/message_qrdls/${encodeURIComponent(code)}`);
     },
   };
 }

@@ -91,6 +91,16 @@ export interface NumberInfo {
   messagingLimitTier?: string;
 }
 
+/** A Meta-hosted click-to-chat QR code (`message_qrdls`): scanning opens a chat with `prefilledMessage` typed. */
+export interface RemoteQrCode {
+  code: string;
+  prefilledMessage: string;
+  /** `https://wa.me/message/{code}`: stable for the life of the code. */
+  deepLinkUrl: string;
+  /** A temporary URL of the rendered image, when one was asked for. */
+  qrImageUrl?: string;
+}
+
 /** The operations Greenlist needs from WhatsApp. Failures are AppErrors with a retry class. */
 export interface WhatsAppGateway {
   sendMessage(creds: NumberCredentials, req: SendRequest): Promise<SendResult>;
@@ -100,4 +110,9 @@ export interface WhatsAppGateway {
   deleteTemplate(creds: NumberCredentials, name: string, templateId?: string): Promise<void>;
   uploadMedia(creds: NumberCredentials, file: { bytes: Uint8Array; mimeType: string; filename: string }): Promise<{ id: string }>;
   getNumberInfo(creds: NumberCredentials): Promise<NumberInfo>;
+  /** Creates a QR code, or changes the prefilled message of `code` (the code and link stay). */
+  upsertQrCode(creds: NumberCredentials, q: { prefilledMessage: string; code?: string; imageFormat?: 'png' | 'svg' }): Promise<RemoteQrCode>;
+  /** One QR code, or all of the number's when `code` is absent. */
+  listQrCodes(creds: NumberCredentials, code?: string): Promise<RemoteQrCode[]>;
+  deleteQrCode(creds: NumberCredentials, code: string): Promise<void>;
 }
