@@ -1,6 +1,7 @@
 // Shared helpers for the benchmarks: spawning Greenlist, waiting for readiness, machine info, tables.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -262,6 +263,8 @@ export interface Check {
   value: string;
   target?: string;
   met?: boolean;
+  /** Which way is better, for figures whose target does not say (a raw baseline); bench:compare reads it. */
+  better?: 'higher' | 'lower';
 }
 
 export function verdict(c: Check): string {
@@ -278,6 +281,8 @@ export function printTable(headers: string[], rows: string[][]): void {
 }
 
 export function printChecks(title: string, checks: Check[]): void {
+  // bench:compare runs each bench as a child and reads its checks from this file (one JSON line per check).
+  if (process.env.BENCH_JSON) appendFileSync(process.env.BENCH_JSON, checks.map((c) => JSON.stringify({ title, ...c }) + '\n').join(''));
   console.log(`\n${title}`);
   printTable(
     ['figure', 'value', 'target', 'result'],

@@ -276,6 +276,8 @@ async function seedKey(n: number): Promise<string> {
 }
 
 const SEED_PREFIX = 'greenlist_bench_seed_';
+/** BENCH_KEEP_SEEDS=1: don't drop seeds of the same size made for another schema (bench:compare alternates two). */
+const KEEP_OTHER_SEEDS = process.env.BENCH_KEEP_SEEDS === '1';
 const INFO_PREFIX = 'greenlist-bench-seed ';
 
 const parseInfo = (c: string | null | undefined): SeedInfo | undefined => (c?.startsWith(INFO_PREFIX) ? (JSON.parse(c.slice(INFO_PREFIX.length)) as SeedInfo) : undefined);
@@ -328,7 +330,8 @@ export async function seededPostgresTemplate(baseUrl: string, n: number): Promis
     const dbs = (
       await c.query<{ datname: string; info: string | null }>(`select datname, shobj_description(oid, 'pg_database') as info from pg_database where datname like '${SEED_PREFIX}${n}\\_%'`)
     ).rows;
-    for (const d of dbs.filter((d) => d.datname !== name)) await dropTemplate(c, d.datname); // same size, older schema or seeder
+    // Same size, older schema or seeder. bench:compare (BENCH_KEEP_SEEDS=1) keeps both commits' seeds.
+    if (!KEEP_OTHER_SEEDS) for (const d of dbs.filter((d) => d.datname !== name)) await dropTemplate(c, d.datname);
     return dbs.find((d) => d.datname === name);
   });
   if (existing) {
@@ -357,7 +360,7 @@ export async function seededPostgresTemplate(baseUrl: string, n: number): Promis
 export async function seededPgliteDir(n: number): Promise<{ dir: string; info: SeedInfo; seeded: boolean }> {
   const key = await seedKey(n);
   const dir = join(tmpdir(), `greenlist-bench-seed-${n}-${key}`);
-  for (const d of (await readdir(tmpdir())).filter((d) => d.startsWith(`greenlist-bench-seed-${n}-`) && join(tmpdir(), d) !== dir && !d.includes('-copy-'))) {
+  for (const d of (await readdir(tmpdir())).filter((d) => !KEEP_OTHER_SEEDS && d.startsWith(`greenlist-bench-seed-${n}-`) && join(tmpdir(), d) !== dir && !d.includes('-copy-'))) {
     await rm(join(tmpdir(), d), { recursive: true, force: true }); // same size, older schema or seeder
   }
   if (existsSync(join(dir, 'pgdata'))) {

@@ -10,8 +10,9 @@ import { signSha256, toMetaJson as metaJson } from '../src/simulator/index.js';
 import { createApiKey, freePort, isMain, ms, printChecks, printMachine, printTable, randomMasterKey, spawnGreenlist, stopCleanly, tempDataDir, tempPgDatabase, waitReady, type Check } from './lib.js';
 import { blast, connectNumber, NUMBER, SECRET } from './webhooks.js';
 
-const SUBSCRIBERS = 300;
-const LOAD_SECONDS = 12;
+/** STOP_BENCH_SUBSCRIBERS / STOP_BENCH_SECONDS shorten the run (bench:compare's short form). */
+const SUBSCRIBERS = Number(process.env.STOP_BENCH_SUBSCRIBERS ?? 300);
+const LOAD_SECONDS = Number(process.env.STOP_BENCH_SECONDS ?? 12);
 const TARGET_P99_MS = 1_000;
 
 const phoneOf = (i: number) => `+1415555${String(1000 + i).padStart(4, '0')}`;
