@@ -1,11 +1,13 @@
 // Runs one role of Greenlist (start, api, worker) until a signal stops it; shared by the CLI and
 // the worker thread that `greenlist worker` runs in.
+import { resolve } from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../config/index.js';
 import { AppError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
 import { safeErrorMessage } from '../lib/redact.js';
 import { isDatabaseDown } from '../adapters/db/db-errors.js';
 import type { Role, RunningServer } from './server.js';
+import { startupBanner } from './startup-banner.js';
 
 /** Where SIGINT/SIGTERM come from: the process itself, or the main thread when this runs in a worker thread. */
 export type SignalSource = (handler: (signal: string) => void) => void;
@@ -87,6 +89,8 @@ export async function serve(role: Role, signals: SignalSource = processSignals):
   // Imported here: the main thread of a `greenlist worker` (which only hosts its thread) never loads the server.
   const { startServer } = await import('./server.js');
   running.server = await startServer(config, log, role).catch(fail);
+  const banner = startupBanner({ role, url: running.server.url, sandboxUrl: running.server.sandboxUrl, database: running.server.runtime.database.kind, dataDir: config.databaseUrl ? undefined : resolve(config.dataDir) });
+  if (banner.length > 0) process.stderr.write(`${banner.join('\n')}\n`);
   if (pendingSignal) {
     count = 0;
     shutdown(pendingSignal);
