@@ -52,6 +52,12 @@ export function parsePhone(input: string, defaultCountry?: string, field = 'phon
     throw new AppError('PHONE_INVALID', `${field} is not a phone number${hint}`, { field });
   }
   if (!parsed.isValid()) {
+    // A legacy WhatsApp form (Mexico's +521…, Brazil's mobile without its 9th digit) is the valid number it stands for.
+    const canonical = canonicalPhone(parsed.number);
+    if (canonical !== parsed.number) {
+      const again = phoneLib().parsePhoneNumberFromString(canonical);
+      if (again?.isValid()) return { e164: again.number, country: again.country ?? null, timezone: timezoneOfE164(again.number) };
+    }
     throw new AppError('PHONE_INVALID', `${field} is not a valid number for ${parsed.country ?? `+${parsed.countryCallingCode}`}: check the digits and the country code`, { field });
   }
   const e164 = parsed.number;
@@ -93,6 +99,59 @@ export function countryOfNumber(digits: string): string {
 export function countriesWithCallingCodes(): { code: string; callingCode: string }[] {
   const l = phoneLib();
   return l.getCountries().map((code) => ({ code, callingCode: l.getCountryCallingCode(code) }));
+}
+
+// Countries where WhatsApp's id for a person can differ from the E.164 number (docs/whatsapp-cloud-api.md §7.1).
+// Each rule names the two digit patterns that stand for the same WhatsApp user, and which one is canonical.
+const WHATSAPP_FORMS: { country: string; canonical: RegExp; toLegacy: string; legacy: RegExp; toCanonical: string }[] = [
+  // Brazil: mobiles gained a leading 9 (2012-2016); accounts registered before keep the 8-digit form.
+  { country: 'BR', canonical: /^55(\d{2})9(\d{8})$/, toLegacy: '55$1$2', legacy: /^55(\d{2})(\d{8})$/, toCanonical: '55$19$2' },
+  // Mexico: mobiles dropped the "1" after 52 in 2019; WhatsApp ids often still carry it.
+  { country: 'MX', canonical: /^52(\d{10})$/, toLegacy: '521$1', legacy: /^521(\d{10})$/, toCanonical: '52$1' },
+  // Argentina: mobiles are +54 9 …; the same number is often written (and imported) without the 9.
+  { country: 'AR', canonical: /^549(\d{10})$/, toLegacy: '54$1', legacy: /^54(\d{10})$/, toCanonical: '549$1' },
+];
+
+/**
+ * The one form of a number that stands for its WhatsApp user (E.164 in, E.164 out): Brazil with
+ * the mobile 9th digit, Mexico without the 521 "1", Argentina with the mobile 9; any other number
+ * is itself. Suppression hashes and duplicate checks key on it, so both forms meet.
+ */
+export function canonicalPhone(e164: string): string {
+  const digits = e164.replace(/^\+/, '');
+  for (const f of WHATSAPP_FORMS) {
+    if (f.canonical.test(digits)) return `+${digits}`;
+    if (f.legacy.test(digits)) return `+${digits.replace(f.legacy, f.toCanonical)}`;
+  }
+  return `+${digits}`;
+}
+
+/**
+ * Every form WhatsApp may use for the same user as `e164` (E.164, itself first): for
+ * +5511944445555 also +551144445555, for +525512345678 also +5215512345678. Most numbers have one.
+ */
+export function whatsappEquivalents(e164: string): string[] {
+  const own = `+${e164.replace(/^\+/, '')}`;
+  const canonical = canonicalPhone(own);
+  const digits = canonical.slice(1);
+  const forms = [own, canonical];
+  for (const f of WHATSAPP_FORMS) if (f.canonical.test(digits)) forms.push(`+${digits.replace(f.canonical, f.toLegacy)}`);
+  return [...new Set(forms)];
+}
+
+/**
+ * The same rules as `canonicalPhone`, as SQL (PostgreSQL regular expressions) over a column of
+ * E.164 text: a CASE expression giving the canonical form, or null for numbers that have only
+ * one form. For set-based scans (merging duplicates) without a second copy of the rules.
+ */
+export function canonicalPhoneSqlCase(column: string): string {
+  const arms = WHATSAPP_FORMS.flatMap((f) => {
+    const canon = f.canonical.source.replace('^', '^\\+');
+    const legacy = f.legacy.source.replace('^', '^\\+');
+    const to = `+${f.toCanonical.replace(/\$(\d)/g, '\\$1')}`;
+    return [`when ${column} ~ '${canon}' then ${column}`, `when ${column} ~ '${legacy}' then regexp_replace(${column}, '${legacy}', '${to}')`];
+  });
+  return `case ${arms.join(' ')} end`;
 }
 
 /** A number masked for logs and messages: +1415•••0123. */

@@ -191,7 +191,7 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
       posted.add();
       try {
         const res = await deps.gateway.sendMessage(creds, { to: s.to, message: s.message, callbackData: s.callbackData });
-        outcomes.push({ send: s, ok: true, wamid: res.wamid });
+        outcomes.push({ send: s, ok: true, wamid: res.wamid, waId: res.waId });
         counters.sent++;
       } catch (error) {
         outcomes.push({ send: s, ok: false, error });

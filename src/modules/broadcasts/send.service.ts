@@ -1,6 +1,7 @@
 import { param, sql } from 'drizzle-orm';
 import { isAppError } from '../../lib/errors.js';
 import type { Db } from '../context.js';
+import { bindWaIds } from '../contacts/index.js';
 import { reconcileMessageStatus } from '../messaging/index.js';
 import { queryRowsOf } from '../sql.js';
 import { failureActionOf, pairRateDelayMs, retryDelayMs, type BroadcastPolicy } from './broadcasts.rules.js';
@@ -61,7 +62,8 @@ export async function returnUnsent(db: Db, sends: ClaimedSend[]): Promise<void> 
 }
 
 /** The outcome of one request. */
-export type SendOutcome = { send: ClaimedSend; ok: true; wamid: string } | { send: ClaimedSend; ok: false; error: unknown };
+/** `waId`: the send response's `contacts[].wa_id` (Meta's id for the person, which may differ from the number dialled). */
+export type SendOutcome = { send: ClaimedSend; ok: true; wamid: string; waId?: string | undefined } | { send: ClaimedSend; ok: false; error: unknown };
 
 interface Row {
   id: number;
@@ -143,6 +145,9 @@ export async function recordOutcomes(db: Db, outcomes: SendOutcome[], policies: 
                   ${param(rows.map((r) => r.windowS))}::int[]) as x(id, state, reason, code, nb, wamid, msg, clear_sent, window_s)
       where r.id = x.id and r.state = 'sending'`);
     if (logged.length > 0) await logMessages(tx, logged, now);
+    // Meta's id for the person (+5511944445555 may answer as 551144445555): bound now, so their reply or STOP finds this contact.
+    const rebind = outcomes.flatMap((o) => (o.ok && o.waId && o.waId !== o.send.waId ? [{ ws: o.send.workspaceId, contactId: o.send.contactId, waId: o.waId }] : []));
+    for (const ws of new Set(rebind.map((r) => r.ws))) await bindWaIds(tx, ws, rebind.filter((r) => r.ws === ws));
     for (const [id, p] of pauses) {
       await tx.execute(sql`update broadcasts set status = 'paused', pause_code = ${p.code}, pause_reason = ${p.reason}, updated_at = ${now.toISOString()}::timestamptz where id = ${id} and status = 'sending'`);
     }

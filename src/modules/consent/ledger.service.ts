@@ -108,3 +108,21 @@ async function deriveState(db: Db, workspaceId: string, events: RecordedConsentE
       set status = excluded.status, source = excluded.source, since = excluded.since, event_id = excluded.event_id
       where (date_trunc('second', consent_state.since), consent_state.event_id) <= (date_trunc('second', excluded.since), excluded.event_id)`);
 }
+
+/**
+ * Rebuilds `consent_state` of these contacts from their whole ledger (the same fold as
+ * `deriveState`: latest by second, then ledger order). Used after contacts are merged, when one
+ * contact's ledger gains the other's events.
+ */
+export async function rederiveConsentState(db: Db, workspaceId: string, contactIds: string[]): Promise<void> {
+  if (contactIds.length === 0) return;
+  await db.execute(sql`delete from consent_state where workspace_id = ${workspaceId} and contact_id = any(${param(contactIds)}::uuid[])`);
+  await db.execute(sql`
+    insert into consent_state (workspace_id, contact_id, topic_id, status, source, since, event_id)
+    select distinct on (e.contact_id, t.id) ${workspaceId}::uuid, e.contact_id, t.id,
+           case e.action when 'grant' then 'granted' else 'withdrawn' end, e.source, e.occurred_at, e.id
+    from consent_events e
+    join topics t on t.workspace_id = ${workspaceId} and (e.topic_id is null or t.id = e.topic_id)
+    where e.workspace_id = ${workspaceId} and e.contact_id = any(${param(contactIds)}::uuid[])
+    order by e.contact_id, t.id, date_trunc('second', e.occurred_at) desc, e.id desc`);
+}

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { and, eq, param, sql } from 'drizzle-orm';
+import { canonicalPhone } from '../../lib/phone/index.js';
 import type { Db } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { suppressions, workspaceKeys } from './consent.tables.js';
@@ -21,8 +22,17 @@ export async function suppressionKeyFor(db: Db, workspaceId: string): Promise<Bu
   return key;
 }
 
-/** HMAC-SHA256 of an E.164 number under a workspace key, hex. */
+/**
+ * HMAC-SHA256 of an E.164 number under a workspace key, hex. The number is hashed in its
+ * canonical WhatsApp form (lib/phone `canonicalPhone`), so +551144445555 and +5511944445555 (one
+ * WhatsApp user) share one suppression entry; numbers outside BR/MX/AR hash as they are.
+ */
 export function hashPhoneWith(key: Buffer, e164: string): string {
+  return hashExactPhoneWith(key, canonicalPhone(e164));
+}
+
+/** The hash of the number exactly as written: what entries stored before canonical hashing used (merge repairs them). */
+export function hashExactPhoneWith(key: Buffer, e164: string): string {
   return createHmac('sha256', key).update(e164).digest('hex');
 }
 
@@ -55,4 +65,24 @@ export async function suppressedAmong(db: Db, workspaceId: string, hashes: strin
   if (hashes.length === 0) return new Set();
   const rows = await db.select({ h: suppressions.phoneHash }).from(suppressions).where(and(eq(suppressions.workspaceId, workspaceId), sql`${suppressions.phoneHash} = any(${param(hashes)}::text[])`));
   return new Set(rows.map((r) => r.h));
+}
+
+/**
+ * Copies suppression entries from one hash to another (reason, source and date kept), set-based:
+ * used when a number's hash changes form (contacts merged, legacy non-canonical hashes). Returns
+ * how many entries were added.
+ */
+export async function carrySuppressions(db: Db, workspaceId: string, pairs: { from: string; to: string }[]): Promise<number> {
+  const moves = pairs.filter((p) => p.from !== p.to);
+  if (moves.length === 0) return 0;
+  const rows = await queryRowsOf<{ phone_hash: string }>(
+    db,
+    sql`insert into suppressions (workspace_id, phone_hash, reason, source, created_at)
+        select distinct on (x.t) s.workspace_id, x.t, s.reason, s.source, s.created_at
+        from unnest(${param(moves.map((p) => p.from))}::text[], ${param(moves.map((p) => p.to))}::text[]) as x(f, t)
+        join suppressions s on s.workspace_id = ${workspaceId} and s.phone_hash = x.f
+        order by x.t, s.created_at
+        on conflict do nothing returning phone_hash`,
+  );
+  return rows.length;
 }

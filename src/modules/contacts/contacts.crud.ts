@@ -8,7 +8,7 @@ import { olderThan } from '../sql.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { validateAttributes } from './attributes.service.js';
 import { bulkTagIn, contactFilter, createContactIn, updateContactIn, type ContactFilter, type ContactOut } from './contacts.schemas.js';
-import { toContactOut } from './contacts.service.js';
+import { findEquivalentContacts, toContactOut } from './contacts.service.js';
 import { contacts } from './contacts.tables.js';
 
 async function defaultCountry(ctx: Ctx): Promise<string | undefined> {
@@ -33,6 +33,9 @@ export async function createContact(ctx: Ctx, input: unknown): Promise<ContactOu
   const data = createContactIn.parse(input);
   const phone = parsePhone(data.phone, await defaultCountry(ctx));
   checkZone(data.timezone);
+  // +551144445555 and +5511944445555 are one WhatsApp user (§7.1): a second contact would split their consent.
+  const [twin] = await findEquivalentContacts(ctx.db, ctx.workspaceId, phone.e164);
+  if (twin) throw new AppError('CONTACT_PHONE_TAKEN', `another contact already has this number in its WhatsApp form ${twin.phone}; update that contact instead`, { field: 'phone', contact_id: twin.id });
   const attributes = data.attributes ? stripNulls(await validateAttributes(ctx.db, ctx.workspaceId, data.attributes)) : {};
   const [row] = await ctx.db
     .insert(contacts)
@@ -71,6 +74,8 @@ export async function updateContact(ctx: Ctx, id: string, input: unknown): Promi
   if (data.phone !== undefined) {
     const phone = parsePhone(data.phone, await defaultCountry(ctx));
     if (phone.e164 !== current.phone) {
+      const twin = (await findEquivalentContacts(ctx.db, ctx.workspaceId, phone.e164)).find((c) => c.id !== id);
+      if (twin) throw new AppError('CONTACT_PHONE_TAKEN', `another contact already has this number in its WhatsApp form ${twin.phone}; update that contact instead`, { field: 'phone', contact_id: twin.id });
       Object.assign(set, { phone: phone.e164, country: phone.country, waId: null });
       if (current.timezoneSource !== 'explicit' && data.timezone === undefined) Object.assign(set, { timezone: phone.timezone, timezoneSource: phone.timezone ? 'number' : null });
     }

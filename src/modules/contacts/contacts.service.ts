@@ -1,4 +1,5 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, param, sql } from 'drizzle-orm';
+import { whatsappEquivalents } from '../../lib/phone/index.js';
 import { notFound } from '../../lib/errors.js';
 import type { Ctx, Db } from '../context.js';
 import { contacts } from './contacts.tables.js';
@@ -10,32 +11,75 @@ export interface ContactRef {
   id: string;
   phone: string;
   waId: string | null;
+  /** The contact's language and country, when the lookup read them (they choose a reply's language). */
+  language?: string | null;
+  country?: string | null;
+}
+
+/** A contact found for a WhatsApp id, with the other contacts that are the same WhatsApp user (to merge). */
+export interface ResolvedContact extends ContactRef {
+  /** Contacts with an equivalent number (§7.1) and no other known wa_id, oldest first; usually empty. */
+  duplicates: string[];
 }
 
 /**
  * Finds the contact a WhatsApp user id belongs to, creating it when the person writes first.
+ * The id may be another form of a contact's number (Brazil without the mobile 9th digit, Mexico
+ * 521, Argentina 549: docs/whatsapp-cloud-api.md §7.1), so every equivalent form is looked up;
+ * an exact wa_id, then an exact phone, wins. A contact whose known wa_id is a different WhatsApp
+ * id is a different person and is never matched by equivalence. When several contacts are the
+ * same person the oldest is returned and the others are listed in `duplicates` for the caller to
+ * merge (the merge lives with erasure, in the privacy module, as it rewrites the ledger).
  * Creating a contact records no consent: writing to a business is not agreeing to marketing.
  */
-export async function findOrCreateContactByWaId(db: Db, workspaceId: string, waId: string, profileName: string | undefined, now: Date): Promise<ContactRef> {
+export async function findOrCreateContactByWaId(db: Db, workspaceId: string, waId: string, profileName: string | undefined, now: Date): Promise<ResolvedContact> {
   const phone = `+${waId}`;
-  const [existing] = await db
-    .select({ id: contacts.id, phone: contacts.phone, waId: contacts.waId, profileName: contacts.profileName })
+  const forms = whatsappEquivalents(phone);
+  const found = await db
+    .select({ id: contacts.id, phone: contacts.phone, waId: contacts.waId, profileName: contacts.profileName, language: contacts.language, country: contacts.country })
     .from(contacts)
-    .where(and(eq(contacts.workspaceId, workspaceId), or(eq(contacts.waId, waId), eq(contacts.phone, phone))))
-    .orderBy(sql`(${contacts.waId} = ${waId}) desc nulls last`)
-    .limit(1);
+    .where(
+      and(
+        eq(contacts.workspaceId, workspaceId),
+        or(inArray(contacts.waId, forms.map((f) => f.slice(1))), inArray(contacts.phone, forms)),
+      ),
+    )
+    .orderBy(asc(contacts.createdAt), asc(contacts.id));
+  const exact = found.find((c) => c.waId === waId) ?? found.find((c) => c.phone === phone);
+  // Same person: the exact match, and equivalent contacts whose wa_id is unknown or this one.
+  const same = found.filter((c) => c === exact || c.waId === null || c.waId === waId);
+  const existing = same[0];
   if (existing) {
     if (existing.waId !== waId || (profileName && existing.profileName !== profileName)) {
       await db.update(contacts).set({ waId, ...(profileName ? { profileName } : {}), updatedAt: now }).where(eq(contacts.id, existing.id));
     }
-    return { id: existing.id, phone: existing.phone, waId };
+    return { id: existing.id, phone: existing.phone, waId, language: existing.language, country: existing.country, duplicates: same.filter((c) => c !== existing).map((c) => c.id) };
   }
   const [row] = await db
     .insert(contacts)
     .values({ workspaceId, phone, waId, profileName: profileName ?? null, ...geoOfWaId(waId), createdAt: now, updatedAt: now })
     .onConflictDoUpdate({ target: [contacts.workspaceId, contacts.phone], set: { waId, updatedAt: now } })
-    .returning({ id: contacts.id, phone: contacts.phone, waId: contacts.waId });
-  return row!;
+    .returning({ id: contacts.id, phone: contacts.phone, waId: contacts.waId, language: contacts.language, country: contacts.country });
+  return { ...row!, duplicates: [] };
+}
+
+/**
+ * Binds the wa_id Meta returned for a send (`contacts[].wa_id`) to the contacts it was sent to,
+ * set-based, writing only rows where it differs: later inbound messages from that id then find
+ * the contact directly.
+ */
+export async function bindWaIds(db: Db, workspaceId: string, items: { contactId: string; waId: string }[]): Promise<void> {
+  if (items.length === 0) return;
+  await db.execute(sql`update contacts c set wa_id = x.wa_id
+                       from unnest(${param(items.map((i) => i.contactId))}::uuid[], ${param(items.map((i) => i.waId))}::text[]) as x(id, wa_id)
+                       where c.id = x.id and c.workspace_id = ${workspaceId} and c.wa_id is distinct from x.wa_id`);
+}
+
+/** Contacts of the workspace whose number is another form of `e164` (§7.1), excluding `e164` itself. */
+export async function findEquivalentContacts(db: Db, workspaceId: string, e164: string): Promise<{ id: string; phone: string }[]> {
+  const others = whatsappEquivalents(e164).filter((f) => f !== e164);
+  if (others.length === 0) return [];
+  return db.select({ id: contacts.id, phone: contacts.phone }).from(contacts).where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.phone, others)));
 }
 
 /** Follows a `user_changed_number` system message: the contact keeps its history under the new number. */
@@ -83,14 +127,14 @@ export async function getContact(ctx: Ctx, id: string): Promise<ContactOut> {
   return toContactOut(row);
 }
 
-/** Looks a contact up by E.164 phone (or by the WhatsApp id behind it). */
+/** Looks a contact up by E.164 phone (or by the WhatsApp id behind it, in any of its equivalent forms, §7.1). */
 export async function findContactByPhone(ctx: Ctx, phone: string): Promise<ContactOut | undefined> {
-  const digits = phone.replace(/^\+/, '');
+  const forms = whatsappEquivalents(phone);
   const [row] = await ctx.db
     .select()
     .from(contacts)
-    .where(and(eq(contacts.workspaceId, ctx.workspaceId), or(eq(contacts.phone, phone), eq(contacts.waId, digits))))
-    .orderBy(sql`(${contacts.phone} = ${phone}) desc`)
+    .where(and(eq(contacts.workspaceId, ctx.workspaceId), or(inArray(contacts.phone, forms), inArray(contacts.waId, forms.map((f) => f.slice(1))))))
+    .orderBy(sql`(${contacts.phone} = ${phone}) desc`, asc(contacts.createdAt))
     .limit(1);
   return row ? toContactOut(row) : undefined;
 }

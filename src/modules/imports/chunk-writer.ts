@@ -4,6 +4,7 @@ import { appendConsentEvents, suppressedAmong, type ConsentEventInput } from '..
 import type { Actor, Db } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import type { ChunkRow, ContactChunk } from './chunker.js';
+import { adoptExistingForms } from './equivalent-forms.js';
 import type { Attestation } from './imports.schemas.js';
 
 /** What writing (or previewing) a chunk did. */
@@ -86,6 +87,7 @@ function grantEvents(rows: ChunkRow[], ids: Map<string, { id: string }>, importI
 export async function writeChunk(tx: Db, workspaceId: string, actor: Pick<Actor, 'type' | 'id'>, importId: string, chunk: ContactChunk, att: Attestation | null, now: Date, listId?: string): Promise<ChunkOutcome> {
   const out: ChunkOutcome = { created: 0, updated: 0, consentGranted: 0, optedOut: 0 };
   if (chunk.rows.length === 0) return out;
+  await adoptExistingForms(tx, workspaceId, chunk.rows);
   const ids = await upsertContacts(tx, workspaceId, chunk.rows, now);
   if (listId) {
     await tx.execute(sql`insert into segment_members (segment_id, contact_id, workspace_id, added_at)
@@ -111,6 +113,7 @@ export async function writeChunk(tx: Db, workspaceId: string, actor: Pick<Actor,
 export async function previewChunk(db: Db, workspaceId: string, chunk: ContactChunk): Promise<ChunkOutcome> {
   const out: ChunkOutcome = { created: 0, updated: 0, consentGranted: 0, optedOut: 0 };
   if (chunk.rows.length === 0) return out;
+  await adoptExistingForms(db, workspaceId, chunk.rows);
   const existing = await queryRowsOf<{ id: string; phone: string }>(
     db,
     sql`select id, phone from contacts where workspace_id = ${workspaceId}::uuid and phone = any(${param(chunk.rows.map((r) => r.phone))}::text[])`,

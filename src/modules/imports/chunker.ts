@@ -1,6 +1,7 @@
 // Groups mapped rows into write chunks: one entry per number (duplicates merged), with each row's
 // consent prepared (suppression hash, idempotency keys) so the writer only runs SQL.
 import { createHash } from 'node:crypto';
+import { canonicalPhone } from '../../lib/phone/index.js';
 import { hashPhoneWith } from '../consent/index.js';
 import type { RowError } from './imports.schemas.js';
 import { mergeRows, type MappedRow } from './imports.rules.js';
@@ -76,11 +77,13 @@ export class ChunkBuilder {
       this.errors.push(item);
       return;
     }
-    const earlier = this.rows.get(item.phone);
+    // Keyed by the canonical WhatsApp form: +551144445555 and +5511944445555 are one person (§7.1).
+    const key = canonicalPhone(item.phone);
+    const earlier = this.rows.get(key);
     if (earlier) {
       mergeRows(earlier, item);
       this.duplicates++;
-    } else this.rows.set(item.phone, item);
+    } else this.rows.set(key, item);
   }
 
   /** Records a stretch of the file that could not be read as rows. */
@@ -102,7 +105,7 @@ export class ChunkBuilder {
   take(bytesRead: number): ContactChunk {
     const rows: ChunkRow[] = [];
     for (const mapped of this.rows.values()) {
-      const digits = Number(mapped.phone.slice(1));
+      const digits = Number(canonicalPhone(mapped.phone).slice(1));
       const r = mapped as ChunkRow;
       r.repeat = this.seen.has(digits);
       if (r.repeat) this.duplicates++;

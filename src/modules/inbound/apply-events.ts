@@ -2,7 +2,8 @@ import { param, sql } from 'drizzle-orm';
 import type { Db, Log } from '../context.js';
 import { SYSTEM_ACTOR } from '../context.js';
 import { recordAudit } from '../audit/index.js';
-import { findOrCreateContactByWaId, moveContactNumber } from '../contacts/index.js';
+import { moveContactNumber } from '../contacts/index.js';
+import { resolveInboundContact } from './resolve-contact.js';
 import { recordInboundMessage, recordStatuses, touchServiceWindow, type StatusRecord } from '../messaging/index.js';
 import { applyNumberHealth, findNumbersByMetaIds, qualityOfEvent } from '../numbers/index.js';
 import { applyTemplateQuality, applyTemplateStatus } from '../templates/index.js';
@@ -41,7 +42,7 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
       case 'message': {
         const n = numberOf(ev.phoneNumberId);
         if (n) {
-          const fresh = await applyInboundMessage(db, n, ev, now, rules);
+          const fresh = await applyInboundMessage(db, n, ev, now, rules, log);
           if (fresh) {
             (inbound.get(n.workspaceId) ?? inbound.set(n.workspaceId, []).get(n.workspaceId)!).push({ contactId: fresh, at: ev.at });
             entry(n.workspaceId).ids.add(fresh);
@@ -74,7 +75,7 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
       case 'user_preference': {
         const n = numberOf(ev.phoneNumberId);
         if (!n || !ev.waId) break;
-        const contact = await findOrCreateContactByWaId(db, n.workspaceId, ev.waId, undefined, now);
+        const contact = await resolveInboundContact(db, n.workspaceId, ev.waId, undefined, now, log);
         entry(n.workspaceId).ids.add(contact.id);
         await recordAudit(
           { db, workspaceId: n.workspaceId, actor: SYSTEM_ACTOR, now, log },
@@ -117,12 +118,12 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
 }
 
 /** Applies one inbound message; returns the contact's id when the message was new (not a replay). */
-async function applyInboundMessage(db: Db, n: { id: string; workspaceId: string }, ev: InboundMessageEvent, now: Date, rules: OptOutRules): Promise<string | null> {
+async function applyInboundMessage(db: Db, n: { id: string; workspaceId: string }, ev: InboundMessageEvent, now: Date, rules: OptOutRules, log: Log): Promise<string | null> {
   if (ev.type === 'system' && ev.newWaId) {
     await moveContactNumber(db, n.workspaceId, ev.waId, ev.newWaId, now);
     return null;
   }
-  const contact = await findOrCreateContactByWaId(db, n.workspaceId, ev.waId, ev.profileName, now);
+  const contact = await resolveInboundContact(db, n.workspaceId, ev.waId, ev.profileName, now, log);
   const isNew = await recordInboundMessage(db, {
     workspaceId: n.workspaceId,
     numberId: n.id,

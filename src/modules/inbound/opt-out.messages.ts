@@ -32,14 +32,39 @@ const REASON_QUESTION: Record<string, string> = {
   de: 'Wenn du magst, sag uns in einer Nachricht, warum du gehst.',
 };
 
-function languageOf(keyword: string | null, lists: Record<string, string[]>): string {
-  if (!keyword) return 'en';
-  for (const [lang, words] of Object.entries(lists)) if (words.some((w) => normalizeKeyword(w) === keyword)) return lang;
-  return 'en';
+/** The main language of a country (ISO 3166 alpha-2), from CLDR's likely subtags: BR → pt, MX → es. */
+function languageOfCountry(country: string | null | undefined): string | undefined {
+  if (!country || !/^[A-Za-z]{2}$/.test(country)) return undefined;
+  try {
+    return new Intl.Locale('und', { region: country.toUpperCase() }).maximize().language;
+  } catch {
+    return undefined;
+  }
 }
 
-/** The one short confirmation sent after an opt-out or a START, in the language of the keyword used. */
-export function confirmationText(kind: 'stop_all' | 'stop_topic' | 'start', p: { business: string; topics: string[]; keyword: string | null; settings: OptOutSettings }): string {
+/** What tells the language of a confirmation besides the keyword: the contact's language, then its country. */
+export interface LanguageHints {
+  /** The contact's language (ISO 639-1, possibly with a region: "pt-BR"). */
+  language?: string | null;
+  /** The contact's country (ISO 3166 alpha-2), from the contact or its phone number. */
+  country?: string | null;
+}
+
+/**
+ * The language to answer a keyword in. Many words are in several lists ("parar" is Spanish and
+ * Portuguese, "cancelar" too), so among the lists that hold it the contact's language wins, then
+ * the country's language, then list order. A word in no list (a workspace's own) is answered in
+ * the contact's or the country's language when there is a text for it, else English.
+ */
+function languageOf(keyword: string | null, lists: Record<string, string[]>, hints: LanguageHints): string {
+  const preferred = [hints.language?.toLowerCase().split(/[-_]/)[0], languageOfCountry(hints.country)].filter((l): l is string => !!l);
+  const holding = keyword ? Object.entries(lists).filter(([, words]) => words.some((w) => normalizeKeyword(w) === keyword)).map(([lang]) => lang) : [];
+  if (holding.length > 0) return preferred.find((l) => holding.includes(l)) ?? holding[0]!;
+  return preferred.find((l) => STOP_ALL[l] !== undefined) ?? 'en';
+}
+
+/** The one short confirmation sent after an opt-out or a START, in the language of the keyword used (ties: the contact's language, then country). */
+export function confirmationText(kind: 'stop_all' | 'stop_topic' | 'start', p: { business: string; topics: string[]; keyword: string | null; settings: OptOutSettings; hints?: LanguageHints }): string {
   const fill = (t: string) => t.replaceAll('{business}', p.business).replaceAll('{topics}', p.topics.join(', '));
   if (kind === 'start') {
     if (p.settings.start_confirmation_text) return fill(p.settings.start_confirmation_text);
@@ -50,7 +75,7 @@ export function confirmationText(kind: 'stop_all' | 'stop_topic' | 'start', p: {
     const what = p.topics.length ? p.topics.join(', ') : 'promotional messages';
     return fill(`You won't get ${what} from {business} any more. Reply STOP to unsubscribe from everything, or START to undo.`);
   }
-  const lang = languageOf(p.keyword, DEFAULT_STOP_KEYWORDS);
+  const lang = languageOf(p.keyword, DEFAULT_STOP_KEYWORDS, p.hints ?? {});
   const base = p.settings.confirmation_text ?? STOP_ALL[lang] ?? STOP_ALL.en!;
   const ask = p.settings.ask_reason ? ` ${REASON_QUESTION[lang] ?? REASON_QUESTION.en}` : '';
   return fill(base) + ask;

@@ -1,7 +1,8 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
 import { queryRowsOf } from '../sql.js';
-import { findOrCreateContactByWaId } from '../contacts/index.js';
+import { countryOfNumber } from '../../lib/phone/index.js';
+import { resolveInboundContact } from './resolve-contact.js';
 import {
   addSuppressions,
   appendConsentEvents,
@@ -124,7 +125,7 @@ export async function applyOptOutSignals(db: Db, events: WebhookEvent[], now: Da
 }
 
 async function applySignal(db: Db, n: { workspaceId: string; numberId: string }, rules: WorkspaceRules, s: Signal, now: Date, log: Log): Promise<boolean> {
-  const contact = await findOrCreateContactByWaId(db, n.workspaceId, s.waId, s.profileName, now);
+  const contact = await resolveInboundContact(db, n.workspaceId, s.waId, s.profileName, now, log);
   const hash = (await phoneHasher(db, n.workspaceId))(contact.phone);
   const evidence = { ...(s.wamid ? { wamid: s.wamid } : {}), ...(s.text !== null ? { text: s.text } : {}), ...(s.keyword ? { keyword: s.keyword } : {}), channel: 'whatsapp' };
   const event = (topicId: string | null, action: 'grant' | 'withdraw'): ConsentEventInput => ({
@@ -191,7 +192,7 @@ async function applySignal(db: Db, n: { workspaceId: string; numberId: string },
   if (s.confirm && changed) {
     await enqueueAutomated(
       db,
-      [{ workspaceId: n.workspaceId, numberId: n.numberId, contactId: contact.id, waId: contact.waId ?? s.waId, kind: `${confirmKind}_confirmation`, dedupeKey: `confirm:${s.eventKey}`, message: { type: 'text', text: confirmationText(confirmKind, { business: rules.name, topics: topicNames, keyword: s.keyword, settings: rules.settings }) } }],
+      [{ workspaceId: n.workspaceId, numberId: n.numberId, contactId: contact.id, waId: contact.waId ?? s.waId, kind: `${confirmKind}_confirmation`, dedupeKey: `confirm:${s.eventKey}`, inboundAt: s.at, message: { type: 'text', text: confirmationText(confirmKind, { business: rules.name, topics: topicNames, keyword: s.keyword, settings: rules.settings, hints: { language: contact.language, country: contact.country ?? countryOfNumber(contact.phone) } }) } }],
       now,
     );
   }
@@ -200,7 +201,7 @@ async function applySignal(db: Db, n: { workspaceId: string; numberId: string },
 
 /** Keeps a message that mentions a STOP word but is not a clear opt-out, for a person to review. */
 async function noteForReview(db: Db, workspaceId: string, ev: InboundMessageEvent, now: Date, log: Log): Promise<void> {
-  const contact = await findOrCreateContactByWaId(db, workspaceId, ev.waId, ev.profileName, now);
+  const contact = await resolveInboundContact(db, workspaceId, ev.waId, ev.profileName, now, log);
   await db.insert(optOutNotes).values({ workspaceId, contactId: contact.id, kind: 'review', text: ev.body, wamid: ev.wamid, createdAt: now }).onConflictDoNothing();
   log.info({ workspaceId, contactId: contact.id }, 'message mentions an opt-out word; kept for review');
 }

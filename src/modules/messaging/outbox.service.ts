@@ -3,11 +3,12 @@ import { isAppError } from '../../lib/errors.js';
 import { safeErrorMessage } from '../../lib/redact.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
+import { bindWaIds } from '../contacts/index.js';
 import { credentialsFor } from '../numbers/index.js';
 import { queryRowsOf } from '../sql.js';
 import type { OutboundMessage, WhatsAppGateway } from './messaging.gateway.js';
 import { isWindowOpen } from './messaging.rules.js';
-import { recordOutboundMessage } from './messaging.service.js';
+import { recordOutboundMessage, touchServiceWindow } from './messaging.service.js';
 import { outbox, serviceWindows } from './messaging.tables.js';
 
 /** An automated message to queue. */
@@ -24,6 +25,12 @@ export interface AutomatedMessage {
   message: OutboundMessage;
   /** Sent instead when the window is closed; without it the message is skipped. */
   template?: Extract<OutboundMessage, { type: 'template' }>;
+  /**
+   * When the reply answers a message the person just sent (a STOP, an opt-in keyword): that
+   * message's time. It opened the 24 h window, so the window is recorded here, in the same
+   * transaction, and the sender counts it even before webhook processing records it.
+   */
+  inboundAt?: Date;
 }
 
 /** Queues automated messages in the caller's transaction; returns how many were new. */
@@ -38,12 +45,14 @@ export async function enqueueAutomated(db: Db, items: AutomatedMessage[], now: D
         contactId: m.contactId,
         kind: m.kind,
         dedupeKey: m.dedupeKey,
-        message: { wa_id: m.waId, message: m.message, ...(m.template ? { template: m.template } : {}) },
+        message: { wa_id: m.waId, message: m.message, ...(m.template ? { template: m.template } : {}), ...(m.inboundAt ? { inbound_at: m.inboundAt.toISOString() } : {}) },
         createdAt: now,
       })),
     )
     .onConflictDoNothing()
     .returning({ id: outbox.id });
+  const opened = items.filter((m) => m.inboundAt);
+  for (const m of opened) await touchServiceWindow(db, { workspaceId: m.workspaceId, numberId: m.numberId, waId: m.waId, at: m.inboundAt! });
   return rows.length;
 }
 
@@ -53,7 +62,7 @@ interface Claimed {
   number_id: string | null;
   contact_id: string | null;
   kind: string;
-  message: { wa_id: string; message: OutboundMessage; template?: OutboundMessage };
+  message: { wa_id: string; message: OutboundMessage; template?: OutboundMessage; inbound_at?: string };
   attempts: number;
 }
 
@@ -84,7 +93,10 @@ async function sendOne(deps: { db: Db; box: SecretBox; gateway: WhatsAppGateway;
     db.update(outbox).set({ status, doneAt: now, lockedUntil: null, ...extra }).where(eq(outbox.id, item.id));
   if (!item.number_id) return void (await finish('skipped', { lastError: 'the business number was disconnected' }));
   const [win] = await db.select().from(serviceWindows).where(and(eq(serviceWindows.numberId, item.number_id), eq(serviceWindows.waId, item.message.wa_id)));
-  const open = isWindowOpen(win?.lastInboundAt, now);
+  // The window as recorded, or as opened by the message this reply answers (whichever is later).
+  const causedAt = item.message.inbound_at ? new Date(item.message.inbound_at) : undefined;
+  const lastInbound = win?.lastInboundAt && causedAt ? (win.lastInboundAt > causedAt ? win.lastInboundAt : causedAt) : (win?.lastInboundAt ?? causedAt);
+  const open = isWindowOpen(lastInbound, now);
   const message = open ? item.message.message : item.message.template;
   if (!message) return void (await finish('skipped', { lastError: 'the 24-hour window is closed and no template is configured' }));
   const ctx = { db, workspaceId: item.workspace_id, actor: SYSTEM_ACTOR, now, log: deps.log };
@@ -96,6 +108,7 @@ async function sendOne(deps: { db: Db; box: SecretBox; gateway: WhatsAppGateway;
     await db.transaction(async (tx) => {
       await recordOutboundMessage(tx, { workspaceId: item.workspace_id, numberId: item.number_id!, contactId: item.contact_id, waId: item.message.wa_id, type: message.type, body: bodyOf(message), payload: { message, automated: item.kind }, wamid: res.wamid, callbackData, sentAt: now });
       await tx.update(outbox).set({ status: 'done', doneAt: now, lockedUntil: null, messageId }).where(eq(outbox.id, item.id));
+      if (res.waId && res.waId !== item.message.wa_id && item.contact_id) await bindWaIds(tx, item.workspace_id, [{ contactId: item.contact_id, waId: res.waId }]);
     });
   } catch (err) {
     if (isAppError(err) && err.retry === 'uncertain') {

@@ -152,6 +152,7 @@ async function queueWelcome(db: Db, m: InboundKeywordContext, source: SourceRow,
         // The person just wrote, so the free-form text fits the open 24 h window; the template
         // (if configured) covers a welcome that waited in the queue until the window closed.
         dedupeKey: `welcome:${m.wamid}`,
+        inboundAt: m.at,
         message: { type: 'text', text },
         ...(welcome.template ? { template: { type: 'template' as const, name: welcome.template.name, language: welcome.template.language } } : {}),
       },

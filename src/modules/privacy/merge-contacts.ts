@@ -1,0 +1,145 @@
+// Merging contacts that are one WhatsApp user (+551144445555 and +5511944445555, docs/whatsapp-cloud-api.md §7.1).
+// It lives with erasure: both rewrite a person's rows across modules, and both may touch the ledger.
+import { param, sql } from 'drizzle-orm';
+import { canonicalPhone, canonicalPhoneSqlCase } from '../../lib/phone/index.js';
+import { recordAudit } from '../audit/index.js';
+import { carrySuppressions, hashExactPhoneWith, rederiveConsentState, suppressionKeyFor } from '../consent/index.js';
+import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
+import { queryRowsOf } from '../sql.js';
+
+interface Row {
+  id: string;
+  phone: string;
+  wa_id: string | null;
+}
+
+/**
+ * Merges `dropIds` into `keepId` in the caller's transaction. Nothing of either history is lost:
+ * the consent events of the dropped contacts are re-pointed to the kept one (the ledger stays
+ * append-only; only `contact_id` moves, under the same guard erasure uses) and its consent state
+ * is folded again from the joined ledger, so a STOP recorded on either side withdraws the person.
+ * Messages, notes, events, list memberships and broadcast rows move too; the kept contact fills
+ * its empty fields from the others; a suppression stored under a non-canonical form is carried to
+ * the canonical hash. Then the dropped contacts are deleted and each merge is audited.
+ */
+export async function mergeContacts(db: Db, workspaceId: string, keepId: string, dropIds: string[], now: Date, log: Log): Promise<void> {
+  const drops = dropIds.filter((d) => d !== keepId);
+  if (drops.length === 0) return;
+  const all = [keepId, ...drops];
+  const rows = await queryRowsOf<Row>(db, sql`select id, phone, wa_id from contacts where workspace_id = ${workspaceId} and id = any(${param(all)}::uuid[])`);
+  const keep = rows.find((r) => r.id === keepId);
+  if (!keep) return;
+  const gone = rows.filter((r) => r.id !== keepId).map((r) => r.id);
+  if (gone.length === 0) return;
+  const key = await suppressionKeyFor(db, workspaceId);
+  const to = hashExactPhoneWith(key, canonicalPhone(keep.phone));
+  await carrySuppressions(db, workspaceId, rows.map((r) => ({ from: hashExactPhoneWith(key, r.phone), to })));
+
+  await db.execute(sql`select set_config('greenlist.allow_consent_rewrite', 'on', true)`);
+  await db.execute(sql`update consent_events set contact_id = ${keepId} where workspace_id = ${workspaceId} and contact_id = any(${param(gone)}::uuid[])`);
+  await db.execute(sql`select set_config('greenlist.allow_consent_rewrite', 'off', true)`);
+  await rederiveConsentState(db, workspaceId, [keepId]);
+
+  const ids = param(gone);
+  for (const table of ['messages', 'outbox', 'opt_out_notes', 'optin_submissions', 'contact_events', 'lifecycle_transitions']) {
+    await db.execute(sql`update ${sql.identifier(table)} set contact_id = ${keepId} where workspace_id = ${workspaceId} and contact_id = any(${ids}::uuid[])`);
+  }
+  await db.execute(sql`insert into segment_members (segment_id, contact_id, workspace_id, added_at)
+                       select segment_id, ${keepId}, workspace_id, min(added_at) from segment_members where workspace_id = ${workspaceId} and contact_id = any(${ids}::uuid[])
+                       group by segment_id, workspace_id on conflict do nothing`);
+  // A broadcast that already had both keeps the kept contact's row; otherwise the row moves.
+  await db.execute(sql`update broadcast_recipients r set contact_id = ${keepId} where r.workspace_id = ${workspaceId} and r.contact_id = any(${ids}::uuid[])
+                       and not exists (select 1 from broadcast_recipients k where k.broadcast_id = r.broadcast_id and k.contact_id = ${keepId})`);
+  await db.execute(sql`delete from broadcast_recipients where workspace_id = ${workspaceId} and contact_id = any(${ids}::uuid[])`);
+  await mergeEngagement(db, workspaceId, keepId, gone);
+
+  // The kept contact's own values win; empty ones are filled from the others (oldest first).
+  await db.execute(sql`
+    update contacts c set
+      wa_id = coalesce(c.wa_id, o.wa_id), name = coalesce(c.name, o.name), profile_name = coalesce(c.profile_name, o.profile_name),
+      language = coalesce(c.language, o.language), notes = coalesce(c.notes, o.notes),
+      attributes = o.attributes || c.attributes, tags = c.tags || array(select t from unnest(o.tags) t where t <> all(c.tags)),
+      updated_at = ${now.toISOString()}::timestamptz
+    from (select (array_agg(wa_id order by created_at) filter (where wa_id is not null))[1] as wa_id,
+                 (array_agg(name order by created_at) filter (where name is not null))[1] as name,
+                 (array_agg(profile_name order by created_at) filter (where profile_name is not null))[1] as profile_name,
+                 (array_agg(language order by created_at) filter (where language is not null))[1] as language,
+                 (array_agg(notes order by created_at) filter (where notes is not null))[1] as notes,
+                 coalesce(jsonb_object_agg(k, v) filter (where k is not null), '{}'::jsonb) as attributes,
+                 array(select distinct t from contacts x, unnest(x.tags) t where x.id = any(${ids}::uuid[])) as tags
+          from contacts d left join lateral jsonb_each(d.attributes) as a(k, v) on true
+          where d.id = any(${ids}::uuid[])) o
+    where c.id = ${keepId}`);
+  await db.execute(sql`delete from contacts where workspace_id = ${workspaceId} and id = any(${ids}::uuid[])`);
+  const ctx = { db, workspaceId, actor: SYSTEM_ACTOR, now, log };
+  for (const r of rows.filter((x) => x.id !== keepId)) {
+    await recordAudit(ctx, { action: 'contact.merged', targetType: 'contact', targetId: keepId, details: { merged_contact_id: r.id, reason: 'same WhatsApp user (equivalent number forms)' } });
+  }
+  log.info({ workspaceId, keepId, merged: gone.length }, 'merged contacts that are one WhatsApp user');
+}
+
+/** Engagement: the latest of each timestamp and the sum of purchases; 30/90-day counts are recomputed by the next lifecycle run. */
+async function mergeEngagement(db: Db, workspaceId: string, keepId: string, gone: string[]): Promise<void> {
+  const latest = ['last_inbound_at', 'last_sent_at', 'last_delivered_at', 'last_read_at', 'last_click_at', 'last_purchase_at', 'last_event_at', 'last_engaged_at'];
+  const set = [
+    ...latest.map((c) => `${c} = greatest(e.${c}, excluded.${c})`),
+    'first_purchase_at = least(e.first_purchase_at, excluded.first_purchase_at)',
+    'purchases_count = e.purchases_count + excluded.purchases_count',
+    'purchases_total = e.purchases_total + excluded.purchases_total',
+    'windows_at = null',
+  ].join(', ');
+  await db.execute(sql`
+    insert into contact_engagement as e (contact_id, workspace_id, ${sql.raw(latest.join(', '))}, first_purchase_at, purchases_count, purchases_total, updated_at)
+    select ${keepId}::uuid, ${workspaceId}::uuid, ${sql.raw(latest.map((c) => `max(${c})`).join(', '))}, min(first_purchase_at), coalesce(sum(purchases_count), 0), coalesce(sum(purchases_total), 0), now()
+    from contact_engagement where workspace_id = ${workspaceId} and contact_id = any(${param(gone)}::uuid[])
+    having count(*) > 0
+    on conflict (contact_id) do update set ${sql.raw(set)}`);
+}
+
+/**
+ * Finds contacts of a workspace that are one WhatsApp user (equivalent number forms, §7.1) and
+ * merges each group into its oldest contact. Groups whose contacts carry different known wa_ids
+ * are different WhatsApp users and are left alone. Also carries suppressions stored under a
+ * non-canonical form (before hashes were canonical) to the canonical hash. Returns how many
+ * contacts were merged away. Set-based: one scan of the BR/MX/AR numbers.
+ */
+export async function mergeEquivalentContacts(db: Db, workspaceId: string, now: Date, log: Log): Promise<{ merged: number; suppressionsCarried: number }> {
+  const canonical = sql.raw(canonicalPhoneSqlCase('c.phone'));
+  const rows = await queryRowsOf<{ canonical: string; ids: string[]; phones: string[]; wa_ids: number }>(
+    db,
+    sql`select k.canonical, array_agg(k.id::text order by k.created_at, k.id) as ids, array_agg(k.phone order by k.created_at, k.id) as phones,
+               count(distinct k.wa_id)::int as wa_ids
+        from (select c.id, c.phone, c.wa_id, c.created_at, ${canonical} as canonical from contacts c
+              where c.workspace_id = ${workspaceId} and (c.phone like '+55%' or c.phone like '+52%' or c.phone like '+54%')) k
+        where k.canonical is not null
+        group by k.canonical
+        -- Groups to merge, and lone legacy forms that said STOP (their suppression may sit under the legacy hash).
+        having count(*) > 1 or bool_or(k.phone <> k.canonical and exists (select 1 from consent_events e where e.workspace_id = ${workspaceId}
+                                                                          and e.contact_id = k.id and e.action = 'withdraw' and e.topic_id is null))`,
+  );
+  if (rows.length === 0) return { merged: 0, suppressionsCarried: 0 };
+  // Suppressions stored under a legacy form (before hashes were canonical) move to the canonical hash, in one statement.
+  const key = await suppressionKeyFor(db, workspaceId);
+  const pairs = rows.flatMap((r) => r.phones.filter((p) => p !== r.canonical).map((p) => ({ from: hashExactPhoneWith(key, p), to: hashExactPhoneWith(key, r.canonical) })));
+  const carried = await carrySuppressions(db, workspaceId, pairs);
+  let merged = 0;
+  for (const r of rows) {
+    // Different known wa_ids: WhatsApp says these are different people.
+    if (r.ids.length < 2 || r.wa_ids > 1) continue;
+    // Its own transaction (a savepoint inside one): the ledger guard's setting is transaction-local.
+    await db.transaction((tx) => mergeContacts(tx, workspaceId, r.ids[0]!, r.ids.slice(1), now, log));
+    merged += r.ids.length - 1;
+  }
+  return { merged, suppressionsCarried: carried };
+}
+
+/** `mergeEquivalentContacts` for every workspace (the periodic sweep; also repairs data from before equivalences). */
+export async function mergeEquivalentContactsEverywhere(db: Db, now: Date, log: Log): Promise<{ merged: number; suppressionsCarried: number }> {
+  const total = { merged: 0, suppressionsCarried: 0 };
+  for (const { id } of await queryRowsOf<{ id: string }>(db, sql`select id from workspaces order by id`)) {
+    const r = await mergeEquivalentContacts(db, id, now, log);
+    total.merged += r.merged;
+    total.suppressionsCarried += r.suppressionsCarried;
+  }
+  return total;
+}
