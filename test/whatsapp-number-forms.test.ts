@@ -166,7 +166,6 @@ describe('one WhatsApp user under two number forms (BR 9th digit, MX 521, AR 549
       h.t.db,
       sql`insert into contacts (workspace_id, phone, wa_id, created_at, updated_at) values (${h.tenant.workspaceId}, ${f.whatsapp}, ${digits(f.whatsapp)}, now(), now()) returning id`,
     );
-    const [topic] = await queryRows<{ id: string }>(h.t.db, sql`select id from topics where workspace_id = ${h.tenant.workspaceId} and key = 'offers'`);
     await appendConsentEvents(h.t.db, h.tenant.workspaceId, SYSTEM_ACTOR, [{ contactId: dup!.id, topicId: null, action: 'withdraw', source: 'stop_keyword', evidence: { text: 'PARAR' }, occurredAt: new Date(), dedupeKey: `legacy-stop-${f.whatsapp}` }], new Date());
     const key = await suppressionKeyFor(h.t.db, h.tenant.workspaceId);
     await h.t.db.execute(sql`insert into suppressions (workspace_id, phone_hash, reason, source) values (${h.tenant.workspaceId}, ${hashExactPhoneWith(key, f.whatsapp)}, 'opted_out', 'stop_keyword')`);
