@@ -119,7 +119,7 @@ describe('when the database is down', () => {
 });
 
 describe('logs of a failed store', () => {
-  it('carry neither the body nor the phone numbers in it', async () => {
+  it('carry neither the body, the phone numbers in it, nor the verify token of the handshake', async () => {
     const lines: string[] = [];
     const log = createLogger({ level: 'info', destination: new Writable({ write: (c, _e, cb) => void (lines.push(String(c)), cb()) }) });
     const app = await createTestApp({ log });
@@ -130,6 +130,10 @@ describe('logs of a failed store', () => {
         url: '/api/v1/phone-numbers',
         payload: { phone_number_id: '7065403522', waba_id: '7022901293', display_number: '+1 555 010 0007', access_token: 'EAAG-token-l', app_secret: 'app-secret-l', verify_token: 'verify-token-l', api_base_url: 'http://127.0.0.1:9' },
       });
+      // The handshake's URL carries the verify token in its query string.
+      const hello = await app.app.inject({ method: 'GET', url: '/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=31337&hub.verify_token=verify-token-l' });
+      expect(hello.statusCode).toBe(200);
+      expect(lines.join('\n')).toContain('hub.verify_token=[redacted]');
       await app.db.execute(sql`alter table webhook_events rename to webhook_events_away`);
       const body = metaJson(messagesEnvelope({ phoneNumberId: '7065403522', wabaId: '7022901293' }, textMessage('16505559876', 'wamid.log', 'my private text', 1750000000)));
       const res = await app.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, 'app-secret-l') }, payload: body });
@@ -139,6 +143,7 @@ describe('logs of a failed store', () => {
       expect(out).not.toContain('6505559876');
       expect(out).not.toContain('my private text');
       expect(out).not.toContain('app-secret-l');
+      expect(out).not.toContain('verify-token-l');
       await app.db.execute(sql`alter table webhook_events_away rename to webhook_events`);
     } finally {
       await app.close();

@@ -72,6 +72,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         gateway: wiring.gateway,
         webhooks: wiring.webhooks,
         linkSign: wiring.linkSign,
+        numbersChanged: wiring.numbersChanged,
         db: database.db,
         ping: database.ping,
         clock,

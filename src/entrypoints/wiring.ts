@@ -18,6 +18,29 @@ export interface Wiring {
   webhooks: WebhookIntakeDeps & { committer: GroupCommitter<RawWebhook> };
   /** Signs tracked-link tokens; every process derives the same key from the master key. */
   linkSign: (payload: string) => string;
+  /** Told when a request in this process changed a connected number (other processes poll or use TTLs). */
+  numbersChanged: NumbersChanged;
+}
+
+/** A signal within one process: a connected number was added, changed or removed. */
+export interface NumbersChanged {
+  /** Resolves once every listener has caught up (so a rotation is in force when the PATCH answers). */
+  notify(): Promise<void>;
+  /** Adds a listener; returns its removal. */
+  subscribe(fn: () => void | Promise<void>): () => void;
+}
+
+function numbersChangedSignal(): NumbersChanged {
+  const listeners = new Set<() => void | Promise<void>>();
+  return {
+    notify: async () => {
+      await Promise.all([...listeners].map((fn) => fn()));
+    },
+    subscribe: (fn) => {
+      listeners.add(fn);
+      return () => void listeners.delete(fn);
+    },
+  };
 }
 
 /** Builds the secret box, the Cloud API client and the webhook intake (group commit). */
@@ -33,5 +56,8 @@ export function wire(db: Db, masterKey: Buffer, log: Logger, clock: { now(): Dat
       }
     },
   });
-  return { box, gateway: createCloudApiClient(), webhooks: { secrets: createIntakeSecrets(db, box), committer, clock }, linkSign: linkSigner(masterKey) };
+  const secrets = createIntakeSecrets(db, box);
+  const numbersChanged = numbersChangedSignal();
+  numbersChanged.subscribe(secrets.invalidate);
+  return { box, gateway: createCloudApiClient(), webhooks: { secrets, committer, clock }, linkSign: linkSigner(masterKey), numbersChanged };
 }

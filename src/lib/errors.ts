@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'DATABASE_UNAVAILABLE'
   | 'INTERNAL'
   | 'PHONE_NUMBER_TAKEN'
+  | 'WABA_ID_TAKEN'
   | 'PHONE_INVALID'
   | 'WINDOW_CLOSED'
   | 'NO_PHONE_NUMBER'

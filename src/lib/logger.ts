@@ -1,6 +1,6 @@
 import { isMainThread } from 'node:worker_threads';
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { maskPhones, REDACT_PATHS } from './redact.js';
+import { maskPhones, maskUrlSecrets, REDACT_PATHS } from './redact.js';
 
 export type { Logger } from 'pino';
 
@@ -18,7 +18,7 @@ export function createLogger(opts: LoggerOptions): Logger {
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: {
         req(req: { id?: string; method?: string; url?: string; ip?: string }) {
-          return { id: req.id, method: req.method, url: req.url ? maskPhones(req.url) : req.url, ip: req.ip };
+          return { id: req.id, method: req.method, url: req.url ? maskPhones(maskUrlSecrets(req.url)) : req.url, ip: req.ip };
         },
         err: pino.stdSerializers.err,
       },

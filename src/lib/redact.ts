@@ -10,6 +10,11 @@ export function maskPhones(text: string): string {
   });
 }
 
+/** Hides secret query values in a URL before it is logged: the webhook handshake's `hub.verify_token`. */
+export function maskUrlSecrets(url: string): string {
+  return url.replace(/([?&]hub(?:\.|%2e)verify_token=)[^&#]*/gi, '$1[redacted]');
+}
+
 /** Masks a bearer token or API key to a short recognisable prefix. */
 export function maskToken(token: string): string {
   return token.length <= 8 ? '***' : `${token.slice(0, 6)}…`;

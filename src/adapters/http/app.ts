@@ -54,6 +54,8 @@ export interface AppDeps {
   webhooks: WebhookIntakeDeps;
   /** Signs tracked-link tokens (from the master key). */
   linkSign: (payload: string) => string;
+  /** Told after a request changed a connected number (the intake cache and the sandbox follow at once). */
+  numbersChanged?: { notify(): Promise<void> };
   /** How lifecycle and hygiene runs started over the API share the database (engine-dependent). */
   bulkPacing?: BulkPacing;
 }
@@ -125,7 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   userRoutes(app, reqDeps);
   apiKeyRoutes(app, reqDeps);
   auditRoutes(app, reqDeps);
-  phoneNumberRoutes(app, { ...reqDeps, box: deps.box, gateway: deps.gateway });
+  phoneNumberRoutes(app, { ...reqDeps, box: deps.box, gateway: deps.gateway, ...(deps.numbersChanged ? { numbersChanged: deps.numbersChanged } : {}) });
   messageRoutes(app, { ...reqDeps, box: deps.box, gateway: deps.gateway });
   const featureDeps = { ...reqDeps, box: deps.box, gateway: deps.gateway, publicUrl: deps.publicUrl, log: deps.log };
   contactRoutes(app, featureDeps);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../lib/errors.js';
 import type { InboundMessageEvent, StatusEvent, WebhookEvent } from '../../modules/inbound/index.js';
+import { makeWellFormed, mayHoldUndecodable } from './well-formed.js';
 
 // Meta adds fields often, so every object is loose: unknown fields pass, known ones are checked.
 const errorItem = z.looseObject({ code: z.number() });
@@ -178,29 +179,40 @@ export function parseWebhook(raw: string, receivedAt = new Date()): WebhookEvent
   } catch {
     throw new AppError('WEBHOOK_PAYLOAD_INVALID', 'webhook body is not JSON');
   }
+  // Values the database cannot hold are replaced (U+FFFD) and reported, so the rest of the body is applied.
+  const undecodable = mayHoldUndecodable(raw) ? makeWellFormed(json) : [];
   const env = envelope.safeParse(json);
   if (!env.success) throw new AppError('WEBHOOK_PAYLOAD_INVALID', 'webhook body is not a whatsapp_business_account event', { issues: env.error.issues.slice(0, 3).map((i) => i.path.join('.')) });
-  return env.data.entry.flatMap((e) => e.changes.flatMap((c) => parseChange(e.id, e.time ? new Date(e.time * 1000) : receivedAt, c.field, c.value as Obj)));
+  const events = env.data.entry.flatMap((e) => e.changes.flatMap((c) => parseChange(e.id, e.time ? new Date(e.time * 1000) : receivedAt, c.field, c.value as Obj)));
+  return undecodable.length === 0 ? events : [...events, ...undecodable.map((u) => ({ kind: 'undecodable' as const, ...u }))];
+}
+
+/** One change of a body, as routing sees it: its entry's WABA id and, for number-level fields, the phone-number id. */
+export interface RoutingUnit {
+  wabaId: string;
+  phoneNumberId: string | null;
 }
 
 /**
- * The phone-number ids and WABA ids a body mentions, read with one plain JSON.parse (this runs on
- * every webhook request before the ack, so it avoids schema validation); empty when unparsable.
+ * What a body is about, read with one plain JSON.parse (this runs on every accepted webhook before
+ * the ack, so it avoids schema validation): one unit per change; empty when unparsable.
  */
-export function routingIdsOf(raw: string): { phoneNumberIds: string[]; wabaIds: string[] } {
+export function routingIdsOf(raw: string): { phoneNumberIds: string[]; units: RoutingUnit[] } {
   const phoneNumberIds = new Set<string>();
-  const wabaIds = new Set<string>();
+  const units: RoutingUnit[] = [];
   try {
     const env = JSON.parse(raw) as { entry?: { id?: unknown; changes?: { value?: { metadata?: { phone_number_id?: unknown } } }[] }[] };
     for (const e of Array.isArray(env.entry) ? env.entry : []) {
-      if (typeof e?.id === 'string') wabaIds.add(e.id);
+      const wabaId = typeof e?.id === 'string' ? e.id : '';
       for (const c of Array.isArray(e?.changes) ? e.changes : []) {
         const id = c?.value?.metadata?.phone_number_id;
-        if (typeof id === 'string') phoneNumberIds.add(id);
+        const phoneNumberId = typeof id === 'string' ? id : null;
+        if (phoneNumberId) phoneNumberIds.add(phoneNumberId);
+        units.push({ wabaId, phoneNumberId });
       }
     }
   } catch {
-    // not JSON: no ids; processing will record the body as unparsable
+    // not JSON: no units, so no number can vouch for it
   }
-  return { phoneNumberIds: [...phoneNumberIds], wabaIds: [...wabaIds] };
+  return { phoneNumberIds: [...phoneNumberIds], units };
 }

@@ -87,6 +87,7 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
         log.warn({ phoneNumberId: ev.phoneNumberId, errorCodes: ev.errorCodes }, 'WhatsApp reported an account-level error');
         break;
       case 'ignored':
+      case 'undecodable':
         break;
     }
   }

@@ -43,7 +43,9 @@ export type OtherEvent =
   | { kind: 'template_quality'; wabaId: string; metaId: string; quality: string; at: Date }
   | { kind: 'user_preference'; phoneNumberId: string; waId: string; category: string; value: string; at: Date }
   | { kind: 'number_quality'; wabaId: string; displayNumber: string; event: string; limitTier: string | null; at: Date }
-  | { kind: 'ignored'; field: string };
+  | { kind: 'ignored'; field: string }
+  /** A value the database cannot store (NUL, lone surrogate): replaced by U+FFFD where it was used, and noted on the stored body. */
+  | { kind: 'undecodable'; path: string; reason: string };
 
 /** Any normalised webhook event. */
 export type WebhookEvent = InboundMessageEvent | StatusEvent | OtherEvent;

@@ -49,6 +49,9 @@ async function insertRaw(db: Db, batch: RawWebhook[]): Promise<void> {
     select * from unnest(${param(batch.map((b) => b.raw))}::text[], ${param(batch.map((b) => b.receivedAt.toISOString()))}::timestamptz[], ${param(batch.map((b) => b.phoneNumberId))}::text[])`);
 }
 
+/** How `last_error` of a processed body starts when some of its values were put aside (it is then kept past retention). */
+export const PUT_ASIDE = 'put aside (replaced by U+FFFD): ';
+
 // A body that keeps failing (a bug, not a transient fault) stops being retried after this many tries.
 const MAX_ATTEMPTS = 8;
 
@@ -99,6 +102,13 @@ async function applyRows(db: Db, rows: { id: number; events: WebhookEvent[] }[],
   const { unmatched } = await db.transaction(async (tx) => {
     const applied = await applyWebhookEvents(tx, rows.flatMap((r) => r.events), now, log);
     await tx.update(webhookEvents).set({ status: 'processed', processedAt: now, lockedUntil: null, lastError: null }).where(inArray(webhookEvents.id, rows.map((r) => r.id)));
+    for (const r of rows) {
+      const aside = r.events.flatMap((e) => (e.kind === 'undecodable' ? [`${e.reason} at ${e.path}`] : []));
+      if (aside.length === 0) continue;
+      // The exact body stays in `raw`; the note keeps the row from retention purges (see purgeProcessedWebhooks).
+      log.warn({ webhookEventId: r.id, count: aside.length }, 'webhook values put aside: the database cannot store them as sent');
+      await tx.update(webhookEvents).set({ lastError: `${PUT_ASIDE}${aside.join('; ')}`.slice(0, 2000) }).where(eq(webhookEvents.id, r.id));
+    }
     return applied;
   });
   // Why again after commit: a send logged in a transaction that was open meanwhile could not be seen
@@ -135,14 +145,15 @@ export const PROCESSED_WEBHOOK_RETENTION_MS = 14 * 24 * 60 * 60 * 1000;
 
 /**
  * Deletes processed bodies past retention, at most `limit` per call so a sweep never holds
- * PGlite's single connection for long. Pending and failed bodies are kept for inspection/replay.
+ * PGlite's single connection for long. Pending and failed bodies, and bodies with values put aside, are
+ * kept for inspection/replay.
  */
 export async function purgeProcessedWebhooks(db: Db, now: Date, limit = 10_000): Promise<number> {
   const cutoff = new Date(now.getTime() - PROCESSED_WEBHOOK_RETENTION_MS).toISOString();
   const rows = await queryRowsOf<{ id: number }>(
     db,
     sql`delete from webhook_events where id in (
-          select id from webhook_events where status = 'processed' and processed_at < ${cutoff}::timestamptz order by id limit ${limit})
+          select id from webhook_events where status = 'processed' and processed_at < ${cutoff}::timestamptz and last_error is null order by id limit ${limit})
         returning id`,
   );
   return rows.length;

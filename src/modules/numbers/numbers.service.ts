@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
-import type { SecretBox } from '../../lib/secrets.js';
+import { safeEqual, type SecretBox } from '../../lib/secrets.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx, Db } from '../context.js';
 import type { NumberCredentials, WhatsAppGateway } from '../messaging/index.js';
@@ -30,9 +30,31 @@ function toNumberOut(r: NumberRow): NumberOut {
   };
 }
 
+/**
+ * Refuses a WABA id that another workspace holds unless `appSecret` is the app secret it is held
+ * with there: that proves the same Meta app (Meta signs a WABA's webhooks with its app's secret),
+ * so the WABA keeps identifying one owner and nobody can claim another's id to disturb its
+ * webhooks. Serialised per WABA id so two workspaces cannot race past the check.
+ */
+async function assertWabaFree(ctx: Ctx, box: SecretBox, wabaId: string, appSecret: string): Promise<void> {
+  await ctx.db.execute(sql`select pg_advisory_xact_lock(hashtext(${`greenlist:waba:${wabaId}`}))`);
+  const held = await ctx.db
+    .select({ app: phoneNumbers.appSecretSealed })
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.wabaId, wabaId), ne(phoneNumbers.workspaceId, ctx.workspaceId)));
+  if (held.some((h) => !safeEqual(box.open(h.app), appSecret))) {
+    throw new AppError(
+      'WABA_ID_TAKEN',
+      'waba_id: this WhatsApp Business Account is connected in another workspace with a different app secret; check the id in WhatsApp Manager, or connect it with the app secret of the Meta app it is subscribed to',
+      { field: 'waba_id' },
+    );
+  }
+}
+
 /** Connects a business number; its token, app secret and verify token are stored sealed. */
 export async function connectNumber(ctx: Ctx, box: SecretBox, input: unknown, opts: { isSandbox?: boolean } = {}): Promise<NumberOut> {
   const d = connectNumberIn.parse(input);
+  await assertWabaFree(ctx, box, d.waba_id, d.app_secret);
   const [row] = await ctx.db
     .insert(phoneNumbers)
     .values({
@@ -54,7 +76,7 @@ export async function connectNumber(ctx: Ctx, box: SecretBox, input: unknown, op
     .onConflictDoNothing({ target: phoneNumbers.phoneNumberId })
     .returning();
   // Phone-number ids are global at Meta; a clash is reported without saying which workspace has it.
-  if (!row) throw new AppError('PHONE_NUMBER_TAKEN', 'this phone number id is already connected', { field: 'phone_number_id' });
+  if (!row) throw new AppError('PHONE_NUMBER_TAKEN', 'phone_number_id: this phone number id is already connected (in this or another workspace); disconnect it there first', { field: 'phone_number_id' });
   await recordAudit(ctx, { action: 'phone_number.connected', targetType: 'phone_number', targetId: row.id, details: { display_number: d.display_number } });
   return toNumberOut(row);
 }
@@ -85,7 +107,9 @@ export async function getNumber(ctx: Ctx, id: string): Promise<NumberOut> {
 /** Rotates secrets or corrects settings. */
 export async function updateNumber(ctx: Ctx, box: SecretBox, id: string, input: unknown): Promise<NumberOut> {
   const d = updateNumberIn.parse(input);
-  await loadNumber(ctx, id);
+  const current = await loadNumber(ctx, id);
+  // Rotating only the app secret is allowed (the other holders rotate in turn); moving to a WABA is checked like a connect.
+  if (d.waba_id && d.waba_id !== current.wabaId) await assertWabaFree(ctx, box, d.waba_id, d.app_secret ?? box.open(current.appSecretSealed));
   const [row] = await ctx.db
     .update(phoneNumbers)
     .set({
@@ -118,6 +142,15 @@ export async function disconnectNumber(ctx: Ctx, id: string): Promise<void> {
 export async function credentialsFor(ctx: Ctx, box: SecretBox, id: string): Promise<NumberCredentials & { throughputMps: number }> {
   const r = await loadNumber(ctx, id);
   return { phoneNumberId: r.phoneNumberId, wabaId: r.wabaId, accessToken: box.open(r.accessTokenSealed), apiBaseUrl: r.apiBaseUrl, apiVersion: r.apiVersion, throughputMps: r.throughputMps };
+}
+
+/** A number's current secrets, decrypted (the sandbox hands them to its simulator); undefined once disconnected. */
+export async function numberSecrets(ctx: Ctx, box: SecretBox, id: string): Promise<{ phoneNumberId: string; accessToken: string; appSecret: string; verifyToken: string } | undefined> {
+  const [r] = await ctx.db
+    .select({ phoneNumberId: phoneNumbers.phoneNumberId, token: phoneNumbers.accessTokenSealed, app: phoneNumbers.appSecretSealed, verify: phoneNumbers.verifyTokenSealed })
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.id, id), eq(phoneNumbers.workspaceId, ctx.workspaceId)));
+  return r ? { phoneNumberId: r.phoneNumberId, accessToken: box.open(r.token), appSecret: box.open(r.app), verifyToken: box.open(r.verify) } : undefined;
 }
 
 /** What webhook intake needs to check signatures and route events (all workspaces). */

@@ -9,8 +9,14 @@ import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
 import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
 
 /** Connected business numbers. Responses never contain tokens, app secrets or verify tokens. */
-export function phoneNumberRoutes(app: FastifyInstance, deps: RequestDeps & { box: SecretBox; gateway: WhatsAppGateway }): void {
+export function phoneNumberRoutes(app: FastifyInstance, deps: RequestDeps & { box: SecretBox; gateway: WhatsAppGateway; numbersChanged?: { notify(): Promise<void> } }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  // After the commit: webhook intake and the sandbox simulator pick up new secrets at once.
+  const changed = async <T>(p: Promise<T>): Promise<T> => {
+    const out = await p;
+    await deps.numbersChanged?.notify();
+    return out;
+  };
   const manage = { permission: 'workspace:manage' as const };
   const read = { permission: 'workspace:read' as const };
   const tags = ['phone numbers'];
@@ -18,7 +24,7 @@ export function phoneNumberRoutes(app: FastifyInstance, deps: RequestDeps & { bo
     if (!isUuid(id)) throw notFound('phone number', id);
   };
   r.post('/api/v1/phone-numbers', { config: manage, schema: { tags, summary: 'Connect a WhatsApp business number', body: connectNumberIn, response: { 201: numberOut } } }, (req, reply) =>
-    runMutation(req, reply, deps, 201, (ctx) => connectNumber(ctx, deps.box, req.body)),
+    changed(runMutation(req, reply, deps, 201, (ctx) => connectNumber(ctx, deps.box, req.body))),
   );
   r.get('/api/v1/phone-numbers', { config: read, schema: { tags, summary: 'List connected numbers', querystring: pageQuery, response: { 200: pageOf(numberOut) } } }, (req) =>
     listNumbers(ctxOf(req, deps), req.query),
@@ -32,12 +38,12 @@ export function phoneNumberRoutes(app: FastifyInstance, deps: RequestDeps & { bo
     { config: manage, schema: { tags, summary: 'Rotate secrets or change tiers', params: idParams, body: updateNumberIn, response: { 200: numberOut } } },
     (req, reply) => {
       checkId(req.params.id);
-      return runMutation(req, reply, deps, 200, (ctx) => updateNumber(ctx, deps.box, req.params.id, req.body));
+      return changed(runMutation(req, reply, deps, 200, (ctx) => updateNumber(ctx, deps.box, req.params.id, req.body)));
     },
   );
   r.delete('/api/v1/phone-numbers/:id', { config: manage, schema: { tags, summary: 'Disconnect a number', params: idParams, response: { 204: z.null() } } }, async (req, reply) => {
     checkId(req.params.id);
-    await runMutation(req, reply, deps, 204, (ctx) => disconnectNumber(ctx, req.params.id));
+    await changed(runMutation(req, reply, deps, 204, (ctx) => disconnectNumber(ctx, req.params.id)));
     return null;
   });
   r.post('/api/v1/phone-numbers/:id/refresh', { config: manage, schema: { tags, summary: "Read the number's quality, tier and throughput from the Cloud API", params: idParams, response: { 200: numberOut } } }, (req, reply) => {
