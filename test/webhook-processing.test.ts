@@ -181,8 +181,10 @@ describe('account and template events', () => {
   });
 
   it('keeps a body that cannot be parsed for inspection instead of losing it', async () => {
-    const body = metaJson({ object: 'page', entry: [] });
-    await t.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, N.secret) }, payload: body });
+    // It names the number (a body naming no connected number cannot be verified and gets 401 at intake).
+    const body = metaJson({ object: 'page', entry: [{ id: N.wabaId, changes: [{ field: 'messages', value: { metadata: { phone_number_id: N.phoneNumberId } } }] }] });
+    const res = await t.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, N.secret) }, payload: body });
+    expect(res.statusCode).toBe(200);
     await drain();
     const [row] = await queryRows<{ status: string; last_error: string; attempts: number }>(t.db, sql`select status, last_error, attempts from webhook_events where raw = ${body}`);
     expect(row!.status).toBe('pending');
