@@ -170,9 +170,18 @@ describe('one WhatsApp user under two number forms (BR 9th digit, MX 521, AR 549
     const key = await suppressionKeyFor(h.t.db, h.tenant.workspaceId);
     await h.t.db.execute(sql`insert into suppressions (workspace_id, phone_hash, reason, source) values (${h.tenant.workspaceId}, ${hashExactPhoneWith(key, f.whatsapp)}, 'opted_out', 'stop_keyword')`);
     expect(await consentOf(keep)).toEqual({ offers: 'granted', suppressed: false });
+    // A lone contact under a legacy form whose STOP was hashed as written (before hashes were canonical).
+    const lone = forms('AR', 8);
+    const loneId = await createSubscriber(lone.written, 'lone-AR');
+    await h.t.db.execute(sql`insert into suppressions (workspace_id, phone_hash, reason, source) values (${h.tenant.workspaceId}, ${hashExactPhoneWith(key, lone.written)}, 'opted_out', 'stop_keyword')`);
+    expect(await consentOf(loneId)).toMatchObject({ suppressed: false });
 
     const res = await h.t.db.transaction((tx) => mergeEquivalentContacts(tx, h.tenant.workspaceId, new Date(), silentLogger()));
     expect(res.merged).toBeGreaterThanOrEqual(1);
+    expect(res.suppressionsCarried).toBeGreaterThanOrEqual(2);
+    expect(await consentOf(loneId)).toMatchObject({ suppressed: true });
+    // Once per workspace: the next run finds nothing left to carry.
+    expect(await h.t.db.transaction((tx) => mergeEquivalentContacts(tx, h.tenant.workspaceId, new Date(), silentLogger()))).toEqual({ merged: 0, suppressionsCarried: 0 });
     const all = await contactsOf(f);
     expect(all.map((c) => c.id)).toEqual([keep]);
     expect(all[0]).toMatchObject({ phone: f.written, wa_id: digits(f.whatsapp) });

@@ -118,7 +118,11 @@ const WHATSAPP_FORMS: { country: string; canonical: RegExp; toLegacy: string; le
  * is itself. Suppression hashes and duplicate checks key on it, so both forms meet.
  */
 export function canonicalPhone(e164: string): string {
-  const digits = e164.replace(/^\+/, '');
+  const plus = e164.startsWith('+');
+  // Fast path (hashing a million recipients calls this per row): only +52, +54 and +55 have two forms.
+  const at = plus ? 1 : 0;
+  if (e164.charCodeAt(at) !== 53 || !'245'.includes(e164.charAt(at + 1))) return plus ? e164 : `+${e164}`;
+  const digits = plus ? e164.slice(1) : e164;
   for (const f of WHATSAPP_FORMS) {
     if (f.canonical.test(digits)) return `+${digits}`;
     if (f.legacy.test(digits)) return `+${digits.replace(f.legacy, f.toCanonical)}`;

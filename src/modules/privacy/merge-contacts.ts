@@ -99,38 +99,63 @@ async function mergeEngagement(db: Db, workspaceId: string, keepId: string, gone
 /**
  * Finds contacts of a workspace that are one WhatsApp user (equivalent number forms, §7.1) and
  * merges each group into its oldest contact. Groups whose contacts carry different known wa_ids
- * are different WhatsApp users and are left alone. Also carries suppressions stored under a
- * non-canonical form (before hashes were canonical) to the canonical hash. Returns how many
- * contacts were merged away. Set-based: one scan of the BR/MX/AR numbers.
+ * are different WhatsApp users and are left alone. The first run in a workspace also carries
+ * suppressions stored under a non-canonical form (before hashes were canonical) to the canonical
+ * hash. Returns how many contacts were merged away and entries carried. Set-based: one scan of
+ * the BR/MX/AR numbers.
  */
 export async function mergeEquivalentContacts(db: Db, workspaceId: string, now: Date, log: Log): Promise<{ merged: number; suppressionsCarried: number }> {
+  const suppressionsCarried = await carryLegacySuppressionsOnce(db, workspaceId, now, log);
   const canonical = sql.raw(canonicalPhoneSqlCase('c.phone'));
-  const rows = await queryRowsOf<{ canonical: string; ids: string[]; phones: string[]; wa_ids: number }>(
+  const rows = await queryRowsOf<{ ids: string[]; wa_ids: number }>(
     db,
-    sql`select k.canonical, array_agg(k.id::text order by k.created_at, k.id) as ids, array_agg(k.phone order by k.created_at, k.id) as phones,
-               count(distinct k.wa_id)::int as wa_ids
-        from (select c.id, c.phone, c.wa_id, c.created_at, ${canonical} as canonical from contacts c
+    sql`select array_agg(k.id::text order by k.created_at, k.id) as ids, count(distinct k.wa_id)::int as wa_ids
+        from (select c.id, c.wa_id, c.created_at, ${canonical} as canonical from contacts c
               where c.workspace_id = ${workspaceId} and (c.phone like '+55%' or c.phone like '+52%' or c.phone like '+54%')) k
         where k.canonical is not null
         group by k.canonical
-        -- Groups to merge, and lone legacy forms that said STOP (their suppression may sit under the legacy hash).
-        having count(*) > 1 or bool_or(k.phone <> k.canonical and exists (select 1 from consent_events e where e.workspace_id = ${workspaceId}
-                                                                          and e.contact_id = k.id and e.action = 'withdraw' and e.topic_id is null))`,
+        having count(*) > 1`,
   );
-  if (rows.length === 0) return { merged: 0, suppressionsCarried: 0 };
-  // Suppressions stored under a legacy form (before hashes were canonical) move to the canonical hash, in one statement.
-  const key = await suppressionKeyFor(db, workspaceId);
-  const pairs = rows.flatMap((r) => r.phones.filter((p) => p !== r.canonical).map((p) => ({ from: hashExactPhoneWith(key, p), to: hashExactPhoneWith(key, r.canonical) })));
-  const carried = await carrySuppressions(db, workspaceId, pairs);
   let merged = 0;
   for (const r of rows) {
     // Different known wa_ids: WhatsApp says these are different people.
-    if (r.ids.length < 2 || r.wa_ids > 1) continue;
+    if (r.wa_ids > 1) continue;
     // Its own transaction (a savepoint inside one): the ledger guard's setting is transaction-local.
     await db.transaction((tx) => mergeContacts(tx, workspaceId, r.ids[0]!, r.ids.slice(1), now, log));
     merged += r.ids.length - 1;
   }
-  return { merged, suppressionsCarried: carried };
+  return { merged, suppressionsCarried };
+}
+
+const LEGACY_MARK = { targetType: 'suppression_list', targetId: 'canonical-whatsapp-forms' };
+
+/**
+ * Once per workspace (marked in the audit log): suppression entries of contacts whose number is a
+ * non-canonical form were hashed as written before hashes became canonical; they are copied to
+ * the canonical hash, paged by id. Entries of numbers with no contact (an old suppression CSV)
+ * cannot be recomputed: re-importing that CSV hashes them canonically.
+ */
+async function carryLegacySuppressionsOnce(db: Db, workspaceId: string, now: Date, log: Log): Promise<number> {
+  const done = await queryRowsOf(db, sql`select 1 from audit_log where workspace_id = ${workspaceId} and target_type = ${LEGACY_MARK.targetType} and target_id = ${LEGACY_MARK.targetId} limit 1`);
+  if (done.length > 0) return 0;
+  const key = await suppressionKeyFor(db, workspaceId);
+  const canonical = sql.raw(canonicalPhoneSqlCase('c.phone'));
+  let carried = 0;
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const page = await queryRowsOf<{ id: string; phone: string; canonical: string | null }>(
+      db,
+      sql`select c.id, c.phone, ${canonical} as canonical from contacts c
+          where c.workspace_id = ${workspaceId} and c.id > ${after}::uuid and (c.phone like '+55%' or c.phone like '+52%' or c.phone like '+54%')
+          order by c.id limit 20000`,
+    );
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.id;
+    const pairs = page.filter((r) => r.canonical && r.canonical !== r.phone).map((r) => ({ from: hashExactPhoneWith(key, r.phone), to: hashExactPhoneWith(key, r.canonical!) }));
+    carried += await carrySuppressions(db, workspaceId, pairs);
+  }
+  await recordAudit({ db, workspaceId, actor: SYSTEM_ACTOR, now, log }, { action: 'suppressions.canonicalized', ...LEGACY_MARK, details: { carried } });
+  return carried;
 }
 
 /** `mergeEquivalentContacts` for every workspace (the periodic sweep; also repairs data from before equivalences). */
