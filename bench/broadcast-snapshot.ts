@@ -116,7 +116,7 @@ async function rawInsert(database: Database, draftId: string): Promise<number> {
     .transaction(async (tx) => {
       const [b] = await tx.select().from(broadcasts).where(eq(broadcasts.id, draftId));
       const zone = await fallbackZoneOf(tx, b!.workspaceId, b!.schedule);
-      await tx.execute(sql`create temp table bench_raw (broadcast_id uuid, workspace_id uuid, contact_id uuid, state text, not_before timestamptz, is_marketing boolean, timezone text) on commit drop`);
+      await tx.execute(sql`create temp table bench_raw (broadcast_id uuid, workspace_id uuid, contact_id uuid, state text, reason text, not_before timestamptz, is_marketing boolean, timezone text) on commit drop`);
       const spy = new Proxy(tx, {
         get(t, prop, recv) {
           if (prop !== 'execute') return Reflect.get(t, prop, recv) as unknown;
@@ -124,7 +124,7 @@ async function rawInsert(database: Database, draftId: string): Promise<number> {
             const text = dialect.sqlToQuery(q).sql;
             if (!/insert into broadcast_recipients/i.test(text)) return t.execute(q);
             const t0 = performance.now();
-            await t.execute(sql`with z as materialized (select name from pg_timezone_names) insert into bench_raw (broadcast_id, workspace_id, contact_id, state, not_before, is_marketing, timezone) ${selectPartOf(q)}`);
+            await t.execute(sql`with z as materialized (select name from pg_timezone_names) insert into bench_raw (broadcast_id, workspace_id, contact_id, state, reason, not_before, is_marketing, timezone) ${selectPartOf(q)}`);
             took = performance.now() - t0;
             return { rows: [{ n: '0' }] };
           };

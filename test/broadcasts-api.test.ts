@@ -149,7 +149,7 @@ describe('broadcast plan, test send and transitions', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     // Without a contact, contact fields show the template's example values.
     expect(res.body.text).toContain('Hi Ada, this week: two for one.');
-    expect(res.body.results).toEqual(TEST_NUMBERS.map((to) => ({ to, wamid: expect.stringMatching(/^wamid\./), error: null })));
+    expect(res.body.results).toEqual(TEST_NUMBERS.map((to) => expect.objectContaining({ to, wamid: expect.stringMatching(/^wamid\./), error: null })));
     for (const to of TEST_NUMBERS) {
       const got = h.sim.sent(to);
       expect(got).toHaveLength(1);

@@ -4,6 +4,7 @@ import { purgeOldSessions } from '../modules/workspaces/index.js';
 import { purgeProcessedWebhooks } from '../modules/inbound/index.js';
 import { failStaleImports } from '../modules/imports/index.js';
 import { mergeEquivalentContactsEverywhere } from '../modules/privacy/index.js';
+import { inferMissingZones } from '../modules/contacts/index.js';
 import { runHygiene, runLifecycle, workspacesDueFor, type BulkPacing, type MaintenanceKind } from '../modules/lifecycle/index.js';
 import { isAppError } from '../lib/errors.js';
 import type { Db } from '../modules/context.js';
@@ -41,5 +42,7 @@ export function allSweeps(log: Logger, pacing: BulkPacing = {}): Sweep[] {
     // One WhatsApp user under two number forms (Brazil's 9th digit, MX 521, AR 549) becomes one contact.
     { name: 'contacts.merge-whatsapp-forms', everyMs: 30 * 60_000, run: (db, now) => mergeEquivalentContactsEverywhere(db, now, log) },
     { name: 'imports.fail-stale', everyMs: 60_000, run: async (db, now) => ({ failed: await failStaleImports(db, now) }) },
+    // Contacts stored before their prefix could name a zone (UK mobiles) get it; one scan an hour once done.
+    { name: 'contacts.infer-zones', everyMs: 60 * 60_000, run: async (db) => ({ inferred: await inferMissingZones(db) }) },
   ];
 }

@@ -207,7 +207,7 @@ describe('broadcasts in the admin UI', () => {
       name: 'Weekly offers, week 48',
       status: 'draft',
       topic: 'offers',
-      audience: { rules: { field: 'phone', op: 'exists' }, exclude: [{ segment_id: staffId }] },
+      audience: { all_contacts: true, exclude: [{ segment_id: staffId }] },
       template: { name: 'weekly_offers', language: 'en_US', variables: { 'body.1': { field: 'first_name', fallback: 'there' }, 'body.2': { value: OFFER_TEXT } } },
       schedule: { type: 'now' },
     });
@@ -247,7 +247,8 @@ describe('broadcasts in the admin UI', () => {
     await view().getByRole('button', { name: 'Send test' }).click();
     const result = view().getByTestId('test-send-result');
     await result.waitFor();
-    expect(await result.locator('li').allTextContents()).toEqual([`${TEST_NUMBER}: sent`]);
+    // The final status follows from WhatsApp's status webhooks: accepted first, then delivered (or read).
+    await expect.poll(() => result.locator('li').allTextContents(), { timeout: 20_000 }).toEqual([expect.stringMatching(new RegExp(`^\\${TEST_NUMBER}: (Delivered|Read)$`))]);
     expect(await result.locator('.bubble').textContent()).toMatch(new RegExp(`this week: ${OFFER_TEXT}\\.`));
     await expect.poll(() => offerParams(TEST_NUMBER).length).toBe(1);
     expect(offerParams(TEST_NUMBER)[0]![1]).toBe(OFFER_TEXT);
@@ -261,6 +262,9 @@ describe('broadcasts in the admin UI', () => {
     // No dispatcher runs yet: everyone (the suppressed contact too) waits in the queue.
     await shows(count('planned'), '12');
     await shows(count('queued'), '12');
+    // The 7 matched contacts left out at start are counted apart, by reason.
+    await shows(count('excluded'), '7');
+    await shows(view().getByTestId('excluded-by-reason'), 'Left out at start: left out by an exclusion (1), no consent to the topic (2), consent withdrawn (3), unreachable (not on WhatsApp) (1)');
     await shows(view().getByTestId('progress-text'), '0 of 12 done (0%)');
     await view().getByRole('button', { name: 'Pause' }).click();
     await shows(view().getByTestId('broadcast-status'), 'Paused');
@@ -294,15 +298,24 @@ describe('broadcasts in the admin UI', () => {
     await shot('progress-completed');
   });
 
-  it('lists the recipients with their status, and filters them by state', async () => {
-    await expect.poll(() => recipientRows().count()).toBe(12);
+  it('lists everyone the audience matched with their outcome (why not, for those left out), and filters them by state', async () => {
+    const left = [people.staff, people.unreachable, ...people.withdrawn, ...people.none];
+    await expect.poll(() => recipientRows().count()).toBe(12 + left.length);
     const phones = await recipientRows().locator('td:first-child').allTextContents();
-    expect(phones.sort()).toEqual([...sendable, people.suppressed].map((p) => p.phone).sort());
+    expect(phones.sort()).toEqual([...sendable, people.suppressed, ...left].map((p) => p.phone).sort());
     const suppressedRow = recipientRows().filter({ hasText: people.suppressed.phone });
     expect((await suppressedRow.locator('td').allTextContents()).slice(1, 4)).toEqual(['Skipped', 'suppressed', '0']);
-    const statuses = await recipientRows().filter({ hasNotText: people.suppressed.phone }).locator('td:nth-child(2) .badge:first-child').allTextContents();
-    expect(statuses).toHaveLength(sendable.length);
+    const why = async (p: Person) => (await recipientRows().filter({ hasText: p.phone }).locator('td').allTextContents()).slice(1, 3);
+    expect(await why(people.staff)).toEqual(['Excluded', 'left out by an exclusion']);
+    expect(await why(people.unreachable)).toEqual(['Excluded', 'unreachable (not on WhatsApp)']);
+    expect(await why(people.withdrawn[0]!)).toEqual(['Excluded', 'consent withdrawn']);
+    expect(await why(people.none[0]!)).toEqual(['Excluded', 'no consent to the topic']);
+    const statuses: string[] = [];
+    for (const p of sendable) statuses.push((await recipientRows().filter({ hasText: p.phone }).locator('td:nth-child(2) .badge:first-child').textContent()) ?? '');
     for (const status of statuses) expect(['Sent', 'Delivered', 'Read']).toContain(status);
+
+    await view().getByLabel('Show').selectOption('excluded');
+    await expect.poll(() => recipientRows().count()).toBe(left.length);
 
     await view().getByLabel('Show').selectOption('skipped');
     await expect.poll(() => recipientRows().count()).toBe(1);

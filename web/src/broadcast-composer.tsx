@@ -1,7 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { listAttributes, listSegments, listTopics } from './api-client';
 import { BroadcastAudienceFields, type AudienceDraft } from './broadcast-audience-fields';
-import { ALL_CONTACTS_RULES } from './broadcast-format';
 import { NOW_DRAFT, scheduleOf, type ScheduleDraft } from './broadcast-schedule';
 import { createBroadcast, type Broadcast, type BroadcastInput } from './broadcasts-api';
 import { ComposerPreview } from './composer-preview';
@@ -52,7 +51,7 @@ export function BroadcastComposer({ onCreated, onCancel }: { onCreated: (b: Broa
       input: {
         name: name.trim(),
         audience: {
-          ...(audience.segment ? { segment_id: audience.segment } : { rules: { ...ALL_CONTACTS_RULES } }),
+          ...(audience.segment ? { segment_id: audience.segment } : { all_contacts: true as const }),
           topic: audience.topic,
           ...(audience.exclude ? { exclude: [{ segment_id: audience.exclude }] } : {}),
         },

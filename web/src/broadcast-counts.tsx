@@ -1,4 +1,4 @@
-import { formatCount } from './broadcast-format';
+import { formatCount, reasonLabel } from './broadcast-format';
 import type { Broadcast, BroadcastCounts } from './broadcasts-api';
 
 const COUNTS: { key: keyof BroadcastCounts; label: string }[] = [
@@ -15,10 +15,13 @@ const COUNTS: { key: keyof BroadcastCounts; label: string }[] = [
   { key: 'failed', label: 'Failed' },
   { key: 'uncertain', label: 'Uncertain' },
   { key: 'cancelled', label: 'Cancelled' },
+  { key: 'excluded', label: 'Left out at start' },
 ];
 
-/** Every count of a broadcast, then the skipped ones by reason and the failed ones by error code. */
+/** Every count of a broadcast, then the ones left out at start and skipped by reason, and the failed ones by error code. */
 export function BroadcastCountsView({ broadcast: b }: { broadcast: Broadcast }) {
+  const order = ['excluded', 'no_consent', 'consent_withdrawn', 'unreachable'];
+  const excluded = Object.entries(b.excluded_by_reason ?? {}).sort(([a], [z]) => order.indexOf(a) - order.indexOf(z));
   const skipped = Object.entries(b.skipped_by_reason);
   const failed = Object.entries(b.failed_by_code);
   return (
@@ -31,6 +34,11 @@ export function BroadcastCountsView({ broadcast: b }: { broadcast: Broadcast }) 
           </div>
         ))}
       </dl>
+      {excluded.length > 0 && (
+        <p className="small" data-testid="excluded-by-reason">
+          <strong>Left out at start:</strong> {excluded.map(([reason, n]) => `${reasonLabel(reason)} (${formatCount(n)})`).join(', ')}
+        </p>
+      )}
       {skipped.length > 0 && (
         <p className="small" data-testid="skipped-by-reason">
           <strong>Skipped:</strong> {skipped.map(([reason, n]) => `${reason} (${formatCount(n)})`).join(', ')}

@@ -4,13 +4,26 @@ import type { Broadcast, BroadcastCounts, Schedule } from './broadcasts-api';
 import { formatTime } from './format';
 import type { VariableSource } from './templates-api';
 
-/** Rules that match every contact: the "all contacts" audience (consent to the topic still decides who gets it). */
-export const ALL_CONTACTS_RULES = { field: 'phone', op: 'exists' } as const;
+/** Rules older drafts used for "all contacts" before the API had `all_contacts: true`. */
+const OLD_ALL_CONTACTS_RULES = { field: 'phone', op: 'exists' } as const;
 
-/** True when the audience rules are the "all contacts" ones. */
-export function isAllContacts(rules: Record<string, unknown> | undefined): boolean {
-  return !!rules && rules.field === ALL_CONTACTS_RULES.field && rules.op === ALL_CONTACTS_RULES.op && rules.value === undefined;
+/** True for the "all contacts" audience (consent to the topic still decides who gets it). */
+export function isAllContacts(a: { all_contacts?: true; rules?: Record<string, unknown> }): boolean {
+  if (a.all_contacts) return true;
+  const r = a.rules;
+  return !!r && r.field === OLD_ALL_CONTACTS_RULES.field && r.op === OLD_ALL_CONTACTS_RULES.op && r.value === undefined;
 }
+
+/** Why a matched contact was left out or skipped, in words (the API's reason codes). */
+const REASONS: Record<string, string> = {
+  excluded: 'left out by an exclusion',
+  no_consent: 'no consent to the topic',
+  consent_withdrawn: 'consent withdrawn',
+  unreachable: 'unreachable (not on WhatsApp)',
+};
+
+/** A recipient reason for people: the known codes in words, anything else as the API said it. */
+export const reasonLabel = (reason: string): string => REASONS[reason] ?? reason;
 
 /** Statuses in which a broadcast still changes on its own (the view polls them). */
 export const LIVE_STATUSES: readonly string[] = ['sending', 'scheduled'];
@@ -45,7 +58,7 @@ export function describeSchedule(s: Schedule, startAt?: string | null): string {
 export function describeAudience(b: Pick<Broadcast, 'audience' | 'topic'>, segments: Segment[]): string {
   const name = (id: string) => `segment “${segments.find((s) => s.id === id)?.name ?? id}”`;
   const a = b.audience;
-  const base = a.segment_id ? name(a.segment_id) : isAllContacts(a.rules) ? 'all contacts' : 'contacts matching rules';
+  const base = a.segment_id ? name(a.segment_id) : isAllContacts(a) ? 'all contacts' : 'contacts matching rules';
   const excluded = (a.exclude ?? []).map((p) => ('segment_id' in p ? name(p.segment_id) : 'rules'));
   return `${base} with consent to “${b.topic ?? '?'}”${excluded.length ? `, leaving out ${excluded.join(', ')}` : ''}`;
 }

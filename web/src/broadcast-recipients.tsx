@@ -1,12 +1,15 @@
 import { useState } from 'react';
 import { listRecipients, RECIPIENT_FILTERS, type Recipient, type RecipientFilter } from './broadcasts-api';
 import { formatTime } from './format';
-import { statusLabel } from './broadcast-format';
+import { reasonLabel, statusLabel } from './broadcast-format';
 import { usePagedList } from './use-paged-list';
 
 const PAGE_SIZE = 50;
 
-/** Who the broadcast went to, page by page, with a state filter; `version` changes reload it (new counts). */
+/**
+ * Everyone the audience matched, page by page, with a state filter: who got it, and for the others
+ * why not (left out at start with the reason, skipped, failed with the code). `version` changes reload it.
+ */
 export function BroadcastRecipients({ broadcastId, version }: { broadcastId: string; version: string }) {
   const [filter, setFilter] = useState<RecipientFilter | ''>('');
   const list = usePagedList<Recipient>((cursor) => listRecipients(broadcastId, filter, cursor, PAGE_SIZE), `${broadcastId}|${filter}|${version}`);
@@ -53,7 +56,7 @@ export function BroadcastRecipients({ broadcastId, version }: { broadcastId: str
                   {r.clicked_at && <span className="badge rstatus-clicked">clicked</span>}
                   {r.opted_out_at && <span className="badge rstatus-opted_out">opted out</span>}
                 </td>
-                <td>{r.reason ?? (r.error_code !== null ? `error ${r.error_code}` : '—')}</td>
+                <td>{r.reason ? reasonLabel(r.reason) : r.error_code !== null ? `error ${r.error_code}` : '—'}</td>
                 <td className="num">{r.attempts}</td>
                 <td className="nowrap">{formatTime(r.sent_at)}</td>
               </tr>

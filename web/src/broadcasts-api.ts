@@ -6,7 +6,7 @@ import type { VariableSource } from './templates-api';
 export type BroadcastStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'completed' | 'cancelled';
 
 /** When a broadcast goes out: now, at one instant, or at a wall-clock time in each recipient's zone. */
-export type Schedule = { type: 'now' } | { type: 'at'; at: string } | { type: 'local'; date: string; time: string; fallback_timezone?: string };
+export type Schedule = { type: 'now' } | { type: 'at'; at: string } | { type: 'local'; date: string; time: string; fallback_timezone?: string; send_late?: boolean };
 
 /** One part of an audience: a saved segment or rules. */
 export type AudiencePart = { segment_id: string } | { rules: Record<string, unknown> };
@@ -14,7 +14,7 @@ export type AudiencePart = { segment_id: string } | { rules: Record<string, unkn
 /** A new broadcast (saved as a draft). */
 export interface BroadcastInput {
   name: string;
-  audience: { segment_id?: string; rules?: Record<string, unknown>; topic: string; exclude?: AudiencePart[] };
+  audience: { segment_id?: string; rules?: Record<string, unknown>; all_contacts?: true; topic: string; exclude?: AudiencePart[] };
   template: { name: string; language: string; variables?: Record<string, VariableSource> };
   links?: string[];
   schedule?: Schedule;
@@ -35,6 +35,8 @@ export interface BroadcastCounts {
   opted_out: number;
   cancelled: number;
   uncertain: number;
+  /** Matched by the audience but left out at start (not part of planned). */
+  excluded: number;
 }
 
 /** A broadcast as the API shows it. */
@@ -44,7 +46,7 @@ export interface Broadcast {
   status: BroadcastStatus;
   number_id: string | null;
   topic: string | null;
-  audience: { segment_id?: string; rules?: Record<string, unknown>; exclude?: AudiencePart[] };
+  audience: { segment_id?: string; rules?: Record<string, unknown>; all_contacts?: true; exclude?: AudiencePart[] };
   template: { id: string | null; name: string; language: string; category: string; variables: Record<string, VariableSource> };
   links: string[];
   schedule: Schedule;
@@ -54,6 +56,7 @@ export interface Broadcast {
   plan: Record<string, unknown>;
   counts: BroadcastCounts;
   skipped_by_reason: Record<string, number>;
+  excluded_by_reason: Record<string, number>;
   failed_by_code: Record<string, number>;
   started_at: string | null;
   finished_at: string | null;
@@ -81,7 +84,19 @@ export interface BroadcastEstimate {
 /** What a test send did, per number, and the text it sent. */
 export interface TestSendResult {
   text: string;
-  results: { to: string; wamid: string | null; error: string | null }[];
+  results: TestSend[];
+}
+
+/** One test send and its final status (from WhatsApp's status webhooks): accepted is not yet delivered. */
+export interface TestSend {
+  id: string;
+  to: string;
+  wamid: string | null;
+  status: 'rejected' | 'accepted' | 'sent' | 'delivered' | 'read' | 'failed' | string;
+  error: string | null;
+  error_code: number | null;
+  sent_at: string;
+  updated_at: string | null;
 }
 
 /** One recipient's state. `phone` is personal data: show it, never log it. */
@@ -102,7 +117,7 @@ export interface Recipient {
 }
 
 /** The recipient filters the API takes (`?state=`). */
-export const RECIPIENT_FILTERS = ['queued', 'sending', 'uncertain', 'skipped', 'failed', 'cancelled', 'sent', 'delivered', 'read', 'replied', 'clicked', 'opted_out'] as const;
+export const RECIPIENT_FILTERS = ['queued', 'sending', 'uncertain', 'skipped', 'excluded', 'failed', 'cancelled', 'sent', 'delivered', 'read', 'replied', 'clicked', 'opted_out'] as const;
 export type RecipientFilter = (typeof RECIPIENT_FILTERS)[number];
 
 export type BroadcastAction = 'start' | 'pause' | 'resume' | 'cancel';
@@ -121,6 +136,8 @@ export const deleteBroadcast = (id: string) => apiRequest<{ deleted: true }>('DE
 export const estimateBroadcast = (id: string) => apiRequest<BroadcastEstimate>('POST', `${at(id)}/estimate`);
 /** Sends the message to the team's own numbers (or the workspace's test numbers when `to` is absent). */
 export const testBroadcast = (id: string, to?: string[]) => apiRequest<TestSendResult>('POST', `${at(id)}/test`, to ? { to } : {});
+/** The latest test sends with their final status and error code. */
+export const listTestSends = (id: string) => apiRequest<{ data: TestSend[] }>('GET', `${at(id)}/tests`);
 /** Starts, pauses, resumes or cancels a broadcast. */
 export const changeBroadcast = (id: string, action: BroadcastAction) => apiRequest<Broadcast>('POST', `${at(id)}/${action}`);
 /** One page of recipients, optionally of one state. */

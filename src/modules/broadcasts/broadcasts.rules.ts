@@ -26,9 +26,10 @@ export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
 /**
  * Recipient states. `claimed` rows were never posted (a crashed worker's claims go back to the
  * queue); `sending` rows may have reached Meta, so they are never re-posted blindly; `uncertain`
- * rows wait for a status webhook carrying their callback data.
+ * rows wait for a status webhook carrying their callback data. `excluded` rows were matched by the
+ * audience but left out when the broadcast started (their `reason` says why); they are never sent.
  */
-export const RECIPIENT_STATES = ['queued', 'claimed', 'sending', 'uncertain', 'accepted', 'skipped', 'failed', 'cancelled'] as const;
+export const RECIPIENT_STATES = ['queued', 'claimed', 'sending', 'uncertain', 'accepted', 'skipped', 'failed', 'cancelled', 'excluded'] as const;
 export type RecipientState = (typeof RECIPIENT_STATES)[number];
 
 /** States in which a recipient may still be messaged. */

@@ -22,6 +22,10 @@ export const scheduleIn = z.discriminatedUnion('type', [
     date: z.iso.date('use "YYYY-MM-DD"'),
     time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour "HH:MM", e.g. "10:00"'),
     fallback_timezone: z.string().refine(isTimeZone, 'use an IANA time zone name').optional().describe('for contacts without a time zone (default: the workspace time zone)'),
+    send_late: z
+      .boolean()
+      .optional()
+      .describe('true: recipients whose local date and time has already passed when the broadcast starts get it at once; without it, starting is refused (422 naming schedule.date)'),
   }),
 ]);
 
@@ -32,6 +36,7 @@ export const createBroadcastIn = z.strictObject({
   audience: z.strictObject({
     segment_id: z.uuid().optional(),
     rules: z.record(z.string(), z.unknown()).optional(),
+    all_contacts: z.literal(true, 'use true, or leave it out and give segment_id or rules').optional().describe('every contact of the workspace (consent for the topic is still required)'),
     topic: z.string().min(1).describe('key of the topic recipients must have granted consent for'),
     exclude: z.array(audiencePart).max(10).optional().describe('segments or rules whose contacts are left out'),
   }),
@@ -54,6 +59,19 @@ export const testSendIn = z.strictObject({
   contact_id: z.uuid().optional().describe('render the variables with this contact (default: sample values)'),
 });
 
+/** One test send and its final status. */
+export const testSendOut = z.object({
+  id: z.string(),
+  to: z.string(),
+  wamid: z.string().nullable(),
+  status: z.string().describe('rejected (refused before WhatsApp took it), accepted (no status yet), sent, delivered, read or failed'),
+  error: z.string().nullable().describe('the error code when the send request itself was refused (status rejected)'),
+  error_code: z.number().nullable().describe("Meta's error code of a failure reported by status webhook (e.g. 131026: not a WhatsApp user)"),
+  sent_at: z.string(),
+  updated_at: z.string().nullable().describe('when the last status webhook came'),
+});
+export type TestSendOut = z.infer<typeof testSendOut>;
+
 /** Per-state counts of a broadcast. */
 export const countsOut = z.object({
   planned: z.number(),
@@ -69,6 +87,7 @@ export const countsOut = z.object({
   opted_out: z.number(),
   cancelled: z.number(),
   uncertain: z.number(),
+  excluded: z.number().describe('matched by the audience but left out at start (see excluded_by_reason); not part of planned'),
 });
 
 /** A broadcast as the API shows it. */
@@ -88,6 +107,7 @@ export const broadcastOut = z.object({
   plan: z.record(z.string(), z.unknown()),
   counts: countsOut,
   skipped_by_reason: z.record(z.string(), z.number()),
+  excluded_by_reason: z.record(z.string(), z.number()).describe('excluded, no_consent, consent_withdrawn, unreachable'),
   failed_by_code: z.record(z.string(), z.number()),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
@@ -101,8 +121,8 @@ export const recipientOut = z.object({
   contact_id: z.string(),
   phone: z.string().nullable(),
   state: z.string(),
-  status: z.string().describe('queued, sending, skipped, sent, delivered, read, failed, uncertain or cancelled'),
-  reason: z.string().nullable(),
+  status: z.string().describe('queued, sending, skipped, sent, delivered, read, failed, uncertain, cancelled or excluded (matched, left out at start)'),
+  reason: z.string().nullable().describe('why it was not sent: excluded (by an exclusion), no_consent, consent_withdrawn, unreachable, suppressed, ...'),
   error_code: z.number().nullable(),
   attempts: z.number(),
   not_before: z.string(),
@@ -111,6 +131,16 @@ export const recipientOut = z.object({
   replied_at: z.string().nullable(),
   clicked_at: z.string().nullable(),
   opted_out_at: z.string().nullable(),
+});
+
+/** Why one contact got (or will get) a broadcast or not (`GET /broadcasts/:id/recipients/:contact_id`). */
+export const recipientLookupOut = z.object({
+  contact_id: z.string(),
+  broadcast_status: z.string(),
+  matched: z.boolean().describe('whether the audience matches (matched, at start for a started broadcast)'),
+  outcome: z.string().describe('not_matched, excluded or planned before the start; afterwards the recipient status (queued, sent, delivered, read, skipped, failed, excluded, ...)'),
+  reason: z.string().nullable().describe('why not sent: excluded, no_consent, consent_withdrawn, unreachable, suppressed, ...'),
+  recipient: recipientOut.nullable().describe('the recipient row once the broadcast started'),
 });
 
 /** The plan shown before sending (`POST /broadcasts/:id/estimate`). */

@@ -44,7 +44,6 @@ async function resolveRefs(ctx: Ctx, data: CreateBroadcastIn): Promise<{ numberI
   if (tpl.category === 'MARKETING' && topic!.category !== 'marketing') {
     throw new AppError('BROADCAST_TOPIC_MISMATCH', `audience.topic: "${topic!.key}" is a ${topic!.category} topic; a MARKETING template may only go to people who agreed to marketing`, { field: 'audience.topic' });
   }
-  if (data.audience.segment_id === undefined && data.audience.rules === undefined) throw new AppError('BROADCAST_AUDIENCE_INVALID', 'audience needs segment_id or rules', { field: 'audience' });
   const problems = checkVariableMap(templateDefOf(tpl), checkableVariables(data.template.variables ?? {}));
   for (const [k, v] of Object.entries(data.template.variables ?? {})) {
     if ('tracked_link' in v && (data.links ?? [])[v.tracked_link] === undefined) problems.push({ path: `template.variables["${k}"]`, problem: `tracked_link ${v.tracked_link} is not in links` });
@@ -60,7 +59,10 @@ function draftColumns(data: CreateBroadcastIn, refs: Awaited<ReturnType<typeof r
     name: data.name,
     numberId: refs.numberId,
     topicId: refs.topicId,
-    audience: { ...(data.audience.segment_id ? { segment_id: data.audience.segment_id } : { rules: data.audience.rules }), exclude: data.audience.exclude ?? [] },
+    audience: {
+      ...(data.audience.all_contacts ? { all_contacts: true } : data.audience.segment_id ? { segment_id: data.audience.segment_id } : { rules: data.audience.rules }),
+      exclude: data.audience.exclude ?? [],
+    },
     templateId: refs.templateId,
     templateName: data.template.name,
     templateLanguage: data.template.language,
@@ -98,7 +100,7 @@ export async function updateBroadcast(ctx: Ctx, id: string, input: unknown): Pro
   const merged: CreateBroadcastIn = {
     name: patch.name ?? cur.name,
     number_id: patch.number_id ?? cur.numberId ?? undefined,
-    audience: patch.audience ?? { ...(cur.audience as { segment_id?: string; rules?: Record<string, unknown>; exclude?: [] }), topic: topicKey },
+    audience: patch.audience ?? { ...(cur.audience as { segment_id?: string; rules?: Record<string, unknown>; all_contacts?: true; exclude?: [] }), topic: topicKey },
     template: patch.template ?? { name: cur.templateName, language: cur.templateLanguage, variables: cur.variables as CreateBroadcastIn['template']['variables'] },
     links: patch.links ?? cur.links,
     schedule: (patch.schedule ?? cur.schedule) as CreateBroadcastIn['schedule'],
@@ -147,6 +149,16 @@ export async function startBroadcast(ctx: Ctx, id: string): Promise<BroadcastOut
     return toBroadcastOut(ctx, row!);
   }
   const started = await beginSending(ctx, { ...b, policy: policy as unknown as Record<string, unknown>, startAt: ctx.now });
+  const late = (started.plan as { late?: number }).late ?? 0;
+  // Why refuse: a past local date used to start sending at once, unlike a past `at`. Throwing rolls the snapshot back (the request's transaction).
+  if (late > 0 && !(b.schedule as { send_late?: boolean }).send_late) {
+    const local = b.schedule as { date: string; time: string };
+    throw new AppError(
+      'BROADCAST_SCHEDULE_INVALID',
+      `schedule.date: ${local.date} ${local.time} has already passed in the time zone of ${late} recipient(s); pick a later date, or set schedule.send_late: true to send to them at once`,
+      { field: 'schedule.date', late_recipients: late },
+    );
+  }
   await recordAudit(ctx, { action: 'broadcast.started', targetType: 'broadcast', targetId: id, details: { planned: (started.plan as { planned?: number }).planned ?? 0 } });
   return toBroadcastOut(ctx, started);
 }
@@ -154,10 +166,10 @@ export async function startBroadcast(ctx: Ctx, id: string): Promise<BroadcastOut
 /** Snapshots recipients and moves a broadcast to `sending` (callers hold its row lock). */
 export async function beginSending(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>, b: BroadcastRow): Promise<BroadcastRow> {
   const zone = await fallbackZoneOf(ctx.db, ctx.workspaceId, b.schedule);
-  const planned = await snapshotRecipients(ctx.db, b, ctx.now, zone);
+  const snap = await snapshotRecipients(ctx.db, b, ctx.now, zone);
   const [row] = await ctx.db
     .update(broadcasts)
-    .set({ status: 'sending', policy: b.policy, startAt: b.startAt, startedAt: ctx.now, plan: { ...b.plan, planned, fallback_timezone: zone }, updatedAt: ctx.now })
+    .set({ status: 'sending', policy: b.policy, startAt: b.startAt, startedAt: ctx.now, plan: { ...b.plan, ...snap, fallback_timezone: zone }, updatedAt: ctx.now })
     .where(eq(broadcasts.id, b.id))
     .returning();
   return row!;
@@ -248,6 +260,7 @@ export async function toBroadcastOut(ctx: Pick<Ctx, 'db'>, r: BroadcastRow): Pro
     plan: r.plan,
     counts: progress.counts,
     skipped_by_reason: progress.skippedByReason,
+    excluded_by_reason: progress.excludedByReason,
     failed_by_code: progress.failedByCode,
     started_at: r.startedAt?.toISOString() ?? null,
     finished_at: r.finishedAt?.toISOString() ?? null,

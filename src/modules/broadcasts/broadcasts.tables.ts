@@ -115,3 +115,23 @@ export const numberPacing = pgTable('number_pacing', {
   backoffLevel: integer('backoff_level').notNull().default(0),
   ratePerSecond: doublePrecision('rate_per_second').notNull(),
 });
+
+/**
+ * Test sends of a broadcast to the team's own numbers (not contacts). Their final status is read
+ * from `message_status_events` by wamid, so a test that WhatsApp accepted and later failed (131026)
+ * shows as failed with the code.
+ */
+export const broadcastTestSends = pgTable(
+  'broadcast_test_sends',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    broadcastId: uuid('broadcast_id').notNull().references(() => broadcasts.id, { onDelete: 'cascade' }),
+    toPhone: text('to_phone').notNull(),
+    wamid: text('wamid'),
+    // The send request's own error code (refused before WhatsApp took it), else null.
+    error: text('error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('broadcast_test_sends_broadcast_idx').on(t.broadcastId, t.id)],
+);

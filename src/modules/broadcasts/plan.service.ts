@@ -1,5 +1,6 @@
 import { param, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../lib/errors.js';
+import { zoneOfCountry } from '../../lib/phone/index.js';
 import type { Ctx, Db } from '../context.js';
 import { phoneHasher } from '../consent/index.js';
 import { resolveAudience } from '../segments/index.js';
@@ -12,21 +13,34 @@ import type { planOut } from './broadcasts.schemas.js';
 
 type BroadcastRow = typeof broadcasts.$inferSelect;
 
-type AudiencePart = { segment_id?: string; rules?: Record<string, unknown> };
+type AudiencePart = { segment_id?: string; rules?: Record<string, unknown>; all_contacts?: true };
+type AudienceSpec = AudiencePart & { exclude?: AudiencePart[] };
 
 /** The audience of a broadcast as one predicate over `contacts c`: included, minus every exclusion. */
 export async function audiencePredicate(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>, audience: Record<string, unknown>): Promise<SQL> {
-  const a = audience as AudiencePart & { exclude?: AudiencePart[] };
+  const a = audience as AudienceSpec;
   const include = await partPredicate(ctx, a, 'audience');
-  const parts = [include];
-  for (const [i, ex] of (a.exclude ?? []).entries()) parts.push(sql`not coalesce((${await partPredicate(ctx, ex, `audience.exclude[${i}]`)}), false)`);
-  return sql.join(parts, sql` and `);
+  const excluded = await exclusionPredicate(ctx, a);
+  return excluded ? sql`${include} and not (${excluded})` : include;
+}
+
+/** True for a contact left out by one of the audience's exclusions (null when there are none). */
+async function exclusionPredicate(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>, a: AudienceSpec): Promise<SQL | null> {
+  const parts: SQL[] = [];
+  for (const [i, ex] of (a.exclude ?? []).entries()) {
+    if (ex.all_contacts) throw new AppError('BROADCAST_AUDIENCE_INVALID', `audience.exclude[${i}]: all_contacts cannot be an exclusion (nobody would be left)`, { field: `audience.exclude[${i}]` });
+    parts.push(sql`coalesce((${await partPredicate(ctx, ex, `audience.exclude[${i}]`)}), false)`);
+  }
+  return parts.length > 0 ? sql`(${sql.join(parts, sql` or `)})` : null;
 }
 
 async function partPredicate(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>, part: AudiencePart, path: string): Promise<SQL> {
-  if ((part.segment_id === undefined) === (part.rules === undefined)) {
-    throw new AppError('BROADCAST_AUDIENCE_INVALID', `${path} needs exactly one of segment_id or rules`, { field: path });
+  const given = [part.segment_id, part.rules, part.all_contacts].filter((v) => v !== undefined).length;
+  if (given !== 1) {
+    throw new AppError('BROADCAST_AUDIENCE_INVALID', `${path} needs exactly one of segment_id, rules or all_contacts: true (every contact of the workspace)`, { field: path });
   }
+  // Everyone: consent for the topic is still required, at start and again at send time.
+  if (part.all_contacts) return sql`true`;
   const rules = part.segment_id !== undefined ? { segment: part.segment_id } : part.rules;
   return (await resolveAudience(ctx, rules)).where;
 }
@@ -44,9 +58,9 @@ export interface AudienceBreakdown {
 /** One pass over the audience counting every exclusion reason (the plan shown before sending). */
 export async function breakdownAudience(db: Db, workspaceId: string, b: BroadcastRow, now: Date): Promise<AudienceBreakdown & { by_country: Record<string, number> }> {
   const ctx = { db, workspaceId, now };
-  const a = b.audience as AudiencePart & { exclude?: AudiencePart[] };
+  const a = b.audience as AudienceSpec;
   const include = await partPredicate(ctx, a, 'audience');
-  const excluded = a.exclude?.length ? sql`not (${await audiencePredicate(ctx, { ...a })})` : sql`false`;
+  const excluded = (await exclusionPredicate(ctx, a)) ?? sql`false`;
   const [row] = await queryRowsOf<Record<keyof AudienceBreakdown, string>>(
     db,
     sql`select count(*) as matched,
@@ -140,10 +154,32 @@ export async function planBroadcast(db: Db, workspaceId: string, b: BroadcastRow
   };
 }
 
+/** The reasons a matched contact is left out when a broadcast starts (recipient state `excluded`). */
+export const EXCLUSION_REASONS = ['excluded', 'no_consent', 'consent_withdrawn', 'unreachable'] as const;
+
 /**
- * Snapshots the recipients with one INSERT … SELECT: contacts in the audience, minus exclusions,
- * with granted consent for the topic and not unreachable. Consent and suppression are checked
- * again when each message is sent; this only fixes who is in the broadcast. Local-time schedules
+ * The exclusion reason of a matched contact `c` (joined to its consent state `cs` for the topic), or
+ * null when it is planned. One CASE, so the snapshot and the per-contact lookup cannot disagree.
+ */
+function exclusionReasonSql(excluded: SQL | null): SQL {
+  return sql`case when ${excluded ?? sql`false`} then 'excluded' when cs.status is null then 'no_consent'
+    when cs.status <> 'granted' then 'consent_withdrawn' when c.unreachable_at is not null then 'unreachable' end`;
+}
+
+/** What a snapshot wrote: rows to send, matched contacts left out (by reason), and planned rows whose local time had already passed. */
+export interface SnapshotResult {
+  planned: number;
+  excluded: number;
+  /** Planned rows of a `local` schedule whose date and time had passed in their zone (sent at once). */
+  late: number;
+}
+
+/**
+ * Snapshots the recipients with one INSERT … SELECT: every contact the audience matches gets a
+ * row. Those with granted consent for the topic, not unreachable and not left out by an exclusion
+ * are `queued`; the others are `excluded` with the reason (so the recipients list answers "why did
+ * this person get nothing?" for anyone matched). Consent and suppression are checked again when
+ * each message is sent; this only fixes who is in the broadcast. Local-time schedules
  * set each row's `not_before` from the recipient's zone (in a spring-forward gap PostgreSQL moves
  * the time forward by the gap; in a fall-back overlap it takes the later instant).
  * No ON CONFLICT: callers hold the broadcast's row lock and snapshot it once (draft or scheduled →
@@ -151,34 +187,62 @@ export async function planBroadcast(db: Db, workspaceId: string, b: BroadcastRow
  * zone names are unique). Why: speculative insertion made a 600 k-row snapshot ~3× slower
  * (bench/broadcast-snapshot.ts).
  */
-export async function snapshotRecipients(db: Db, b: BroadcastRow, now: Date, fallbackZone: string): Promise<number> {
+export async function snapshotRecipients(db: Db, b: BroadcastRow, now: Date, fallbackZone: string): Promise<SnapshotResult> {
   const ctx = { db, workspaceId: b.workspaceId, now };
-  const where = await audiencePredicate(ctx, b.audience);
+  const a = b.audience as AudienceSpec;
+  const include = await partPredicate(ctx, a, 'audience');
+  const reason = exclusionReasonSql(await exclusionPredicate(ctx, a));
   const s = b.schedule as { type: string; at?: string; date?: string; time?: string };
   const zone = sql`coalesce(z.name, ${fallbackZone})`;
+  const nowIso = now.toISOString();
   const notBefore =
     s.type === 'local'
-      ? sql`greatest(${now.toISOString()}::timestamptz, ((${s.date}::date + ${s.time}::time) at time zone ${zone}))`
+      ? sql`greatest(${nowIso}::timestamptz, ((${s.date}::date + ${s.time}::time) at time zone ${zone}))`
       : sql`${(b.startAt ?? now).toISOString()}::timestamptz`;
-  const rows = await queryRowsOf<{ n: string }>(
+  const rows = await queryRowsOf<{ planned: string; excluded: string; late: string }>(
     db,
     sql`with z as materialized (select name from pg_timezone_names), ins as (
-          insert into broadcast_recipients (broadcast_id, workspace_id, contact_id, state, not_before, is_marketing, timezone)
-          select ${b.id}, ${b.workspaceId}, c.id, 'queued', ${notBefore}, ${b.templateCategory === 'MARKETING'}, ${zone}
+          insert into broadcast_recipients (broadcast_id, workspace_id, contact_id, state, reason, not_before, is_marketing, timezone)
+          select ${b.id}, ${b.workspaceId}, c.id, case when o.reason is null then 'queued' else 'excluded' end, o.reason, ${notBefore}, ${b.templateCategory === 'MARKETING'}, ${zone}
           from contacts c
-          join consent_state cs on cs.contact_id = c.id and cs.topic_id = ${b.topicId} and cs.status = 'granted'
+          left join consent_state cs on cs.contact_id = c.id and cs.topic_id = ${b.topicId}
           left join z on z.name = c.timezone
-          where c.workspace_id = ${b.workspaceId} and c.unreachable_at is null and (${where})
-          returning 1)
-        select count(*) as n from ins`,
+          cross join lateral (select ${reason} as reason) o
+          where c.workspace_id = ${b.workspaceId} and (${include})
+          returning state, not_before)
+        select count(*) filter (where state = 'queued') as planned, count(*) filter (where state = 'excluded') as excluded,
+          ${s.type === 'local' ? sql`count(*) filter (where state = 'queued' and not_before <= ${nowIso}::timestamptz)` : sql`0`} as late
+        from ins`,
   );
-  return Number(rows[0]?.n ?? 0);
+  return { planned: Number(rows[0]?.planned ?? 0), excluded: Number(rows[0]?.excluded ?? 0), late: Number(rows[0]?.late ?? 0) };
 }
 
-/** The zone for contacts without one: the schedule's fallback, else the workspace zone, else UTC (only names PostgreSQL knows). */
+/**
+ * Why one contact would be left out of a broadcast that has not started (the live equivalent of
+ * its snapshot row): null when it is not matched at all, else the exclusion reason or 'planned'.
+ */
+export async function previewContactOutcome(db: Db, b: BroadcastRow, contactId: string, now: Date): Promise<string | null> {
+  const ctx = { db, workspaceId: b.workspaceId, now };
+  const a = b.audience as AudienceSpec;
+  const include = await partPredicate(ctx, a, 'audience');
+  const reason = exclusionReasonSql(await exclusionPredicate(ctx, a));
+  const [r] = await queryRowsOf<{ reason: string | null }>(
+    db,
+    sql`select ${reason} as reason from contacts c left join consent_state cs on cs.contact_id = c.id and cs.topic_id = ${b.topicId}
+        where c.workspace_id = ${b.workspaceId} and c.id = ${contactId} and (${include})`,
+  );
+  if (!r) return null;
+  return r.reason ?? 'planned';
+}
+
+/**
+ * The zone for contacts without one: the schedule's fallback, else the workspace zone, else the
+ * one clock of the workspace's default country (GB → Europe/London), else UTC (only names PostgreSQL knows).
+ */
 export async function fallbackZoneOf(db: Db, workspaceId: string, schedule: Record<string, unknown>): Promise<string> {
   const settings = (await getWorkspaceSettings(db, workspaceId)) as Record<string, unknown>;
-  const wanted = (schedule.fallback_timezone as string | undefined) ?? (settings.timezone as string | undefined) ?? 'UTC';
+  const country = typeof settings.default_country === 'string' ? zoneOfCountry(settings.default_country) : null;
+  const wanted = (schedule.fallback_timezone as string | undefined) ?? (settings.timezone as string | undefined) ?? country ?? 'UTC';
   const [r] = await queryRowsOf<{ ok: boolean }>(db, sql`select exists (select 1 from pg_timezone_names where name = ${wanted}) as ok`);
   return r?.ok ? wanted : 'UTC';
 }

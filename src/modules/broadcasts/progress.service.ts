@@ -1,15 +1,16 @@
-import { sql } from 'drizzle-orm';
-import { AppError } from '../../lib/errors.js';
+import { sql, type SQL } from 'drizzle-orm';
+import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { Ctx, Db } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import type { z } from 'zod';
-import type { BroadcastOut, recipientOut } from './broadcasts.schemas.js';
+import type { BroadcastOut, recipientLookupOut, recipientOut } from './broadcasts.schemas.js';
+import { previewContactOutcome } from './plan.service.js';
 import { loadBroadcast } from './broadcast-row.js';
 
 type Counts = BroadcastOut['counts'];
 
-type Progress = { counts: Counts; skippedByReason: Record<string, number>; failedByCode: Record<string, number> };
+type Progress = { counts: Counts; skippedByReason: Record<string, number>; excludedByReason: Record<string, number>; failedByCode: Record<string, number> };
 
 // Counting a million-row broadcast takes a while; its result is reused for five times as long as
 // it took (at most 5 s), so a progress page polling every 2 s cannot keep the database busy.
@@ -39,17 +40,24 @@ async function countRows(db: Db, broadcastId: string): Promise<Progress> {
   const rows = await queryRowsOf<{ state: string; rank: number; reason: string | null; code: number | null; n: string; replied: string; clicked: string; opted_out: string }>(
     db,
     sql`select state, delivery_rank as rank,
-          case when state = 'skipped' then reason end as reason,
+          case when state in ('skipped', 'excluded') then reason end as reason,
           case when state = 'failed' then coalesce(error_code, 0) end as code,
           count(*) as n, count(replied_at) as replied, count(clicked_at) as clicked, count(opted_out_at) as opted_out
         from broadcast_recipients where broadcast_id = ${broadcastId}
         group by 1, 2, 3, 4`,
   );
-  const c: Counts = { planned: 0, skipped: 0, queued: 0, sending: 0, sent: 0, delivered: 0, read: 0, replied: 0, clicked: 0, failed: 0, opted_out: 0, cancelled: 0, uncertain: 0 };
+  const c: Counts = { planned: 0, skipped: 0, queued: 0, sending: 0, sent: 0, delivered: 0, read: 0, replied: 0, clicked: 0, failed: 0, opted_out: 0, cancelled: 0, uncertain: 0, excluded: 0 };
   const skippedByReason: Record<string, number> = {};
+  const excludedByReason: Record<string, number> = {};
   const failedByCode: Record<string, number> = {};
   for (const r of rows) {
     const n = Number(r.n);
+    // Matched but left out at start: not planned, counted apart with the reason.
+    if (r.state === 'excluded') {
+      c.excluded += n;
+      excludedByReason[r.reason ?? 'unknown'] = (excludedByReason[r.reason ?? 'unknown'] ?? 0) + n;
+      continue;
+    }
     c.planned += n;
     c.replied += Number(r.replied);
     c.clicked += Number(r.clicked);
@@ -71,7 +79,7 @@ async function countRows(db: Db, broadcastId: string): Promise<Progress> {
     if (r.rank >= 3) c.delivered += n;
     if (r.rank >= 4) c.read += n;
   }
-  return { counts: c, skippedByReason, failedByCode };
+  return { counts: c, skippedByReason, excludedByReason, failedByCode };
 }
 
 /** The display status of a recipient row. */
@@ -86,6 +94,7 @@ const FILTERS: Record<string, string> = {
   sending: `r.state = 'sending'`,
   uncertain: `r.state = 'uncertain'`,
   skipped: `r.state = 'skipped'`,
+  excluded: `r.state = 'excluded'`,
   failed: `r.state = 'failed'`,
   cancelled: `r.state = 'cancelled'`,
   sent: `r.state = 'accepted' and r.delivery_rank < 3`,
@@ -105,34 +114,62 @@ export async function listRecipients(ctx: Ctx, id: string, q: { limit: number; c
   const filter = q.state ? FILTERS[q.state] : 'true';
   if (!filter) throw new AppError('VALIDATION_FAILED', `state: use one of ${RECIPIENT_FILTERS.join(', ')}`, { fields: [{ field: 'state', message: 'unknown state' }] });
   const after = decodeCursor<{ id: number }>(q.cursor, ['id']);
-  const rows = await queryRowsOf<Record<string, unknown> & { id: number; state: string; delivery_rank: number }>(
+  const rows = await recipientRows(ctx, id, sql`r.id > ${after?.id ?? 0} and (${sql.raw(filter)})`, q.limit + 1);
+  return toPage(rows, q.limit, toRecipientOut, (r) => ({ id: Number(r.id) }));
+}
+
+type RecipientRow = Record<string, unknown> & { id: number; state: string; delivery_rank: number };
+
+async function recipientRows(ctx: Ctx, id: string, where: SQL, limit: number): Promise<RecipientRow[]> {
+  return queryRowsOf<RecipientRow>(
     ctx.db,
     sql`select r.id, r.contact_id, c.phone, r.state, r.delivery_rank, r.reason, r.error_code, r.attempts, r.not_before, r.wamid, r.sent_at, r.replied_at, r.clicked_at, r.opted_out_at
         from broadcast_recipients r left join contacts c on c.id = r.contact_id
-        where r.broadcast_id = ${id} and r.workspace_id = ${ctx.workspaceId} and r.id > ${after?.id ?? 0} and (${sql.raw(filter)})
-        order by r.id limit ${q.limit + 1}`,
+        where r.broadcast_id = ${id} and r.workspace_id = ${ctx.workspaceId} and ${where}
+        order by r.id limit ${limit}`,
   );
-  const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
-  return toPage(
-    rows,
-    q.limit,
-    (r) => ({
-      contact_id: String(r.contact_id),
-      phone: (r.phone as string | null) ?? null,
-      state: r.state,
-      status: recipientStatusOf(r.state, Number(r.delivery_rank)),
-      reason: (r.reason as string | null) ?? null,
-      error_code: r.error_code == null ? null : Number(r.error_code),
-      attempts: Number(r.attempts),
-      not_before: iso(r.not_before)!,
-      wamid: (r.wamid as string | null) ?? null,
-      sent_at: iso(r.sent_at),
-      replied_at: iso(r.replied_at),
-      clicked_at: iso(r.clicked_at),
-      opted_out_at: iso(r.opted_out_at),
-    }),
-    (r) => ({ id: Number(r.id) }),
-  );
+}
+
+const iso = (v: unknown) => (v == null ? null : new Date(v as string).toISOString());
+
+function toRecipientOut(r: RecipientRow): z.infer<typeof recipientOut> {
+  return {
+    contact_id: String(r.contact_id),
+    phone: (r.phone as string | null) ?? null,
+    state: r.state,
+    status: recipientStatusOf(r.state, Number(r.delivery_rank)),
+    reason: (r.reason as string | null) ?? null,
+    error_code: r.error_code == null ? null : Number(r.error_code),
+    attempts: Number(r.attempts),
+    not_before: iso(r.not_before)!,
+    wamid: (r.wamid as string | null) ?? null,
+    sent_at: iso(r.sent_at),
+    replied_at: iso(r.replied_at),
+    clicked_at: iso(r.clicked_at),
+    opted_out_at: iso(r.opted_out_at),
+  };
+}
+
+/**
+ * What happened (or would happen) to one contact in a broadcast: its recipient row once the
+ * broadcast started, or for a draft or scheduled one the live answer from the same rules the
+ * snapshot applies. A contact the audience does not match is `not_matched`.
+ */
+export async function recipientOutcome(ctx: Ctx, id: string, contactId: string): Promise<z.infer<typeof recipientLookupOut>> {
+  const b = await loadBroadcast(ctx, id);
+  const [contact] = await queryRowsOf<{ id: string }>(ctx.db, sql`select id from contacts where id = ${contactId} and workspace_id = ${ctx.workspaceId}`);
+  if (!contact) throw notFound('contact', contactId);
+  const base = { contact_id: contactId, broadcast_status: b.status };
+  if (b.startedAt) {
+    const [row] = await recipientRows(ctx, id, sql`r.contact_id = ${contactId}`, 1);
+    if (!row) return { ...base, matched: false, outcome: 'not_matched', reason: 'the audience did not match this contact when the broadcast started', recipient: null };
+    const out = toRecipientOut(row);
+    return { ...base, matched: true, outcome: out.status, reason: out.reason, recipient: out };
+  }
+  const reason = await previewContactOutcome(ctx.db, b, contactId, ctx.now);
+  if (reason === null) return { ...base, matched: false, outcome: 'not_matched', reason: 'the audience does not match this contact', recipient: null };
+  if (reason === 'planned') return { ...base, matched: true, outcome: 'planned', reason: null, recipient: null };
+  return { ...base, matched: true, outcome: 'excluded', reason, recipient: null };
 }
 
 /** True when no recipient of the broadcast can still be messaged (nothing queued, claimed, in flight or uncertain). */

@@ -3,5 +3,5 @@ export { findOrCreateContactByWaId, bindWaIds, findEquivalentContacts, moveConta
 export type { ContactRef, ResolvedContact } from './contacts.service.js';
 export { createContact, updateContact, listContacts, bulkTag, filterConditions } from './contacts.crud.js';
 export { defineAttribute, listAttributes, validateAttributes, coerceAttribute } from './attributes.service.js';
-export { geoOfWaId } from './contacts.geo.js';
+export { geoOfWaId, inferMissingZones } from './contacts.geo.js';
 export * from './contacts.schemas.js';

@@ -112,7 +112,10 @@ export function parseSegmentRules(rules: unknown, catalog: RulesCatalog, root = 
       const kind = 'all' in v ? 'all' : 'any';
       onlyKeys(v, [kind], path);
       const list = v[kind];
-      if (!Array.isArray(list) || list.length === 0) throw rulesError(`${path}.${kind}`, 'must be a non-empty array of conditions');
+      if (!Array.isArray(list) || list.length === 0) {
+        // Why not "everyone": an empty list is more often a mistake than a wish; a broadcast says so explicitly.
+        throw rulesError(`${path}.${kind}`, 'must be a non-empty array of conditions (to reach every contact, a broadcast uses "audience": {"all_contacts": true, "topic": …})');
+      }
       return { kind, path, children: list.map((c, i) => walk(c, `${path}.${kind}[${i}]`, depth + 1)) };
     }
     if ('not' in v) {

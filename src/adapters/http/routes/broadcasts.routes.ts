@@ -13,12 +13,16 @@ import {
   listBroadcasts,
   listRecipients,
   planOut,
+  recipientLookupOut,
   recipientOut,
+  recipientOutcome,
   RECIPIENT_FILTERS,
   recordLinkClick,
   sendBroadcastTest,
   startBroadcast,
   testSendIn,
+  testSendOut,
+  listBroadcastTests,
   updateBroadcast,
   updateBroadcastIn,
 } from '../../../modules/broadcasts/index.js';
@@ -70,11 +74,19 @@ export function broadcastRoutes(app: FastifyInstance, deps: FeatureDeps): void {
     '/api/v1/broadcasts/:id/test',
     {
       config: manage,
-      schema: { tags, summary: "Send the message to the team's own numbers", params: idParams, body: testSendIn.optional(), response: { 200: z.object({ text: z.string(), results: z.array(z.object({ to: z.string(), wamid: z.string().nullable(), error: z.string().nullable() })) }) } },
+      schema: { tags, summary: "Send the message to the team's own numbers", params: idParams, body: testSendIn.optional(), response: { 200: z.object({ text: z.string(), results: z.array(testSendOut) }) } },
     },
     (req) => {
       checkId(req.params.id);
       return sendBroadcastTest(ctxOf(req, deps), deps, req.params.id, req.body ?? {});
+    },
+  );
+  r.get(
+    '/api/v1/broadcasts/:id/tests',
+    { config: read, schema: { tags, summary: 'Test sends, newest first, each with its final status and error code (from the status webhooks)', params: idParams, response: { 200: z.object({ data: z.array(testSendOut) }) } } },
+    (req) => {
+      checkId(req.params.id);
+      return listBroadcastTests(ctxOf(req, deps), req.params.id);
     },
   );
   for (const action of ['start', 'pause', 'resume', 'cancel'] as const) {
@@ -92,6 +104,18 @@ export function broadcastRoutes(app: FastifyInstance, deps: FeatureDeps): void {
     (req) => {
       checkId(req.params.id);
       return listRecipients(ctxOf(req, deps), req.params.id, { limit: req.query.limit, ...(req.query.cursor ? { cursor: req.query.cursor } : {}), ...(req.query.state ? { state: req.query.state } : {}) });
+    },
+  );
+  r.get(
+    '/api/v1/broadcasts/:id/recipients/:contact_id',
+    {
+      config: read,
+      schema: { tags, summary: 'Why one contact got this broadcast or not (matched? excluded and why? sent, skipped or failed?)', params: z.object({ id: z.string(), contact_id: z.string() }), response: { 200: recipientLookupOut } },
+    },
+    (req) => {
+      checkId(req.params.id);
+      if (!isUuid(req.params.contact_id)) throw notFound('contact', req.params.contact_id);
+      return recipientOutcome(ctxOf(req, deps), req.params.id, req.params.contact_id);
     },
   );
 }
