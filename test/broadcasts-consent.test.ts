@@ -94,8 +94,10 @@ describe('consent is enforced on every broadcast path', () => {
     for (const c of [...withdrawn, ...none, ...utilityOnly, ...lateTopic, ...lateAll]) expect(h.sim.sent(c.phone), c.phone).toHaveLength(0);
     const byContact = new Map((await rows(id)).map((r) => [r.contact_id, r]));
     for (const c of [...lateTopic, ...lateAll]) expect(byContact.get(c.id)).toMatchObject({ state: 'skipped', reason: 'consent_withdrawn', sent_at: null });
-    // Not even a recipient row for people who never had consent for this topic.
-    for (const c of [...withdrawn, ...none, ...utilityOnly]) expect(byContact.has(c.id)).toBe(false);
+    // People without consent for this topic are left out at start: a row that says why, never a send.
+    for (const c of withdrawn) expect(byContact.get(c.id)).toMatchObject({ state: 'excluded', reason: 'consent_withdrawn', sent_at: null });
+    for (const c of [...none, ...utilityOnly]) expect(byContact.get(c.id)).toMatchObject({ state: 'excluded', reason: 'no_consent', sent_at: null });
+    expect(done.excluded_by_reason).toEqual({ consent_withdrawn: 3, no_consent: 6 });
 
     // The other way round: a utility broadcast on `updates` reaches only the utility subscribers.
     const util = await createDraft(tag, { template: 'service_update' });
