@@ -60,10 +60,10 @@ export function makeWellFormed(root: unknown): Undecodable[] {
           k = clean(key);
           obj[k] = obj[key];
           delete obj[key];
-          note(`${path}.${k} (key)`, kr);
         }
         const v = obj[k];
         const p = path ? `${path}.${k}` : k;
+        if (kr) note(`${p} (key)`, kr);
         const r = typeof v === 'string' ? reasonOf(v) : undefined;
         if (r) {
           obj[k] = clean(v as string);
