@@ -9,6 +9,7 @@
 // instance got, so parallel test files never collide.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +80,15 @@ describe('README shell blocks', () => {
     for (const b of blocks.filter((x) => x.skip)) expect(b.skip!.length, `reason of the block at line ${b.line}`).toBeGreaterThan(15);
   });
 
+  it('names every tab of the admin UI (web/src/dashboard-page.tsx) in the Admin UI section', () => {
+    const dashboard = readFileSync(join(ROOT, 'web/src/dashboard-page.tsx'), 'utf8');
+    const labels = [...dashboard.matchAll(/\{ id: '[\w-]+', label: '([^']+)' \}/g)].map((m) => m[1]!);
+    expect(labels.length).toBeGreaterThanOrEqual(9);
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Admin UI'), readme.indexOf('\n## ', readme.indexOf('## Admin UI') + 1));
+    for (const label of labels) expect(section, `tab "${label}"`).toContain(`**${label}**`);
+  });
+
   it('finds blocks and their skip markers, and steps over other fenced blocks', () => {
     const md = ['# t', '<!-- walkthrough: skip (needs a real phone) -->', '', '```sh', 'a', '```', '```json', '```sh', '```', '```bash', 'b', 'c', '```'].join('\n');
     expect(shellBlocks(md)).toEqual([
@@ -139,7 +149,10 @@ describe('README walkthrough', { timeout: 900_000 }, () => {
     expect(imports).toMatch(/completed: 14 rows, 14 created, 0 updated, 0 skipped .*, 12 consent grants/);
     expect(at('/segments/preview')).toMatch(/"count":1,"sample":\[\{[^\]]*"name":"Chidi Okafor"/);
     expect(at('api -X POST $API/templates/lint')).toContain('{"errors":[],"warnings":[]}');
+    expect(at('api -X POST $API/templates/lint')).toMatch(/\nAPPROVED\n/);
     expect(at('$API/broadcasts/$BROADCAST/estimate')).toMatch(/"sendable":[1-9]/);
+    // Started for 10:00 local the day after tomorrow: each recipient's send waits for its own 10:00.
+    expect(at('$API/broadcasts/$BROADCAST/estimate')).toMatch(/"name":"Spring sale","status":"(scheduled|sending)"/);
     expect(at('npx greenlist user create')).toMatch(/Created owner you@example\.com[\s\S]*Generated password/);
 
     // The welcome of the SPRING keyword names the business set in the quick start.

@@ -3,18 +3,26 @@
 // node directly (a SIGTERM must reach the process that holds the port and the data directory, which
 // `npm start` does not guarantee). The command it runs is started and stopped with SIGTERM here.
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onPostgres } from './helpers/db.js';
-import { spawnGreenlist } from './helpers/process.js';
+import { childEnv, spawnGreenlist } from './helpers/process.js';
 
 const ROOT = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
 const UNIT = join(ROOT, 'examples/greenlist.service');
 const dirs: string[] = [];
+const pids: number[] = [];
 afterAll(async () => {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
@@ -80,5 +88,28 @@ describe('examples/greenlist.service', () => {
     expect(await server.stop('SIGTERM')).toBe(0);
     await expect(stat(join(dir, 'greenlist.lock'))).rejects.toThrow();
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+});
+
+// `npm start` under a process manager: the manager signals npm, whose shell dies without passing the
+// signal on. Greenlist notices its parent is gone and stops as if it got the SIGTERM itself.
+describe.skipIf(onPostgres)('npm start', () => {
+  it('stops cleanly and frees the data directory when npm gets SIGTERM (no orphaned node)', { timeout: 300_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'greenlist-npm-start-'));
+    dirs.push(dir);
+    const npm = spawn('npm', ['start'], { cwd: ROOT, env: childEnv({ GREENLIST_DATA_DIR: dir, GREENLIST_PORT: '0', GREENLIST_SANDBOX: 'off' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    npm.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    npm.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    await expect.poll(() => /"msg":"Greenlist start ready on (http:\/\/[^"]+)"/.test(out), { timeout: 240_000, interval: 200 }).toBe(true);
+    const url = /"msg":"Greenlist start ready on (http:\/\/[^"]+)"/.exec(out)![1]!;
+    const lock = JSON.parse(await readFile(join(dir, 'greenlist.lock'), 'utf8')) as { pid: number };
+    pids.push(lock.pid);
+    expect(lock.pid).not.toBe(npm.pid);
+    npm.kill('SIGTERM');
+    // The node process (not npm) held the lock: it goes once Greenlist has stopped.
+    await expect.poll(() => existsSync(join(dir, 'greenlist.lock')), { timeout: 60_000, interval: 250 }).toBe(false);
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    expect(out).toMatch(/"signal":"parent exited"[^\n]*"msg":"shutting down/);
   });
 });

@@ -12,11 +12,32 @@ import { startupBanner } from './startup-banner.js';
 /** Where SIGINT/SIGTERM come from: the process itself, or the main thread when this runs in a worker thread. */
 export type SignalSource = (handler: (signal: string) => void) => void;
 
-/** Signals delivered to this process. */
+/** Signals delivered to this process; under npm, also the end of the process npm started it through. */
 export const processSignals: SignalSource = (handler) => {
   process.on('SIGINT', () => handler('SIGINT'));
   process.on('SIGTERM', () => handler('SIGTERM'));
+  if (process.env.npm_lifecycle_event) onParentExit(() => handler('parent exited'));
 };
+
+/**
+ * Calls `cb` once the parent process is gone. Why: `npm start` runs node under `sh -c`; a SIGTERM
+ * sent to npm (by a process manager) reaches that shell, which dies without passing it on, and node
+ * ran on as an orphan holding the port and the data directory. Polled: no portable parent-death signal.
+ */
+function onParentExit(cb: () => void): void {
+  const parent = process.ppid;
+  if (parent <= 1) return;
+  const timer = setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') return; // EPERM: alive, someone else's
+      clearInterval(timer);
+      cb();
+    }
+  }, 500);
+  timer.unref();
+}
 
 /** The validated configuration, or exit 2 with every problem named. */
 export function configOrExit(): Config {
