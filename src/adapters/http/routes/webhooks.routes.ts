@@ -65,8 +65,9 @@ export async function webhookRoutes(app: FastifyInstance, deps: WebhookIntakeDep
       const accepted = await authoriseWebhook(raw, text, typeof header === 'string' ? header : undefined, deps.secrets);
       if (!accepted) {
         failures.fail(req.ip);
-        req.log.warn({ hasSignature: typeof header === 'string', bytes: raw.length }, 'webhook rejected: signature does not verify for the numbers it names');
+        // Once an address is limited its failures are not logged one by one (a flood would flood the log).
         if (limited > 0) throw tooManyFailures(limited);
+        req.log.warn({ hasSignature: typeof header === 'string', bytes: raw.length }, 'webhook rejected: signature does not verify for the numbers it names');
         throw new AppError('WEBHOOK_SIGNATURE_INVALID', 'X-Hub-Signature-256 is missing or does not match the app secret of the numbers this body names');
       }
       // Durable before ack: the 200 is sent only after the group commit wrote this body; if the
