@@ -78,6 +78,7 @@ describe.runIf(onPostgres)('greenlist import with DATABASE_URL', { timeout: 120_
       // city is not a defined attribute in this workspace: refused before any row is read.
       expect(res.code).toBe(1);
       expect(res.stderr).toMatch(/ATTRIBUTE_INVALID/);
+      expect(res.stderr).toContain('define it first (POST /api/v1/attributes {"key": "city", "type": "string"})');
       const ok = await runGreenlist(['import', file, '--name-column', 'name', '--default-country', 'GB'], env);
       expect(ok.code, ok.stderr).toBe(0);
       expect(ok.stdout).toMatch(/completed: 4 rows, 2 created/);

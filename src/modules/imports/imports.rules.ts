@@ -55,7 +55,7 @@ function findColumn(header: string[], name: string): number {
 export function assertAttributeKeys(mapping: ImportMapping, defs: AttributeDef[]): void {
   const unknownAttrs = Object.keys(mapping.attributes ?? {}).filter((k) => !defs.some((d) => d.key === k));
   if (unknownAttrs.length > 0) {
-    throw new AppError('ATTRIBUTE_INVALID', `mapping.attributes: no attribute "${unknownAttrs[0]}" is defined in this workspace; define it first or remove it from the mapping`, {
+    throw new AppError('ATTRIBUTE_INVALID', `mapping.attributes: no attribute "${unknownAttrs[0]}" is defined in this workspace; define it first (POST /api/v1/attributes {"key": "${unknownAttrs[0]}", "type": "string"}) or remove it from the mapping`, {
       field: `mapping.attributes.${unknownAttrs[0]}`,
       unknown: unknownAttrs,
     });
