@@ -1,12 +1,20 @@
 // Phone numbers are personal data: logs keep only the country-ish prefix and the last two digits.
-const PHONE_LIKE = /\+?\d[\d ().-]{6,}\d/g;
+// A phone-shaped value is a run of 8–15 digits (optionally "+" or URL-encoded "%2B", with spaces,
+// dots, dashes or brackets between) that stands on its own. Why the look-arounds: ids are not
+// phones. A UUID or a hex/base64 id has digit runs glued to letters or dashes
+// ("ae5b3412-9f06-…"); masking inside them made log lines unreadable and ids unsearchable.
+const PHONE_LIKE = /(?:\+|%2B|(?<![\w%+.-]))\d[\d ().-]{6,}\d(?![\w-])/gi;
+// Shapes that match PHONE_LIKE but are not phones: dates (2026-12-06, 2026-12-06 10:00) and IPv4.
+const NOT_A_PHONE = /^(?:\d{4}-\d{2}-\d{2}|\d{1,3}(?:\.\d{1,3}){3}$)/;
 
-/** Masks phone-number-like digit runs in free text, e.g. "+14155550123" → "+14•••••••23". */
+/** Masks phone-number-like values in free text, e.g. "+14155550123" → "+14•••••••23"; ids stay whole. */
 export function maskPhones(text: string): string {
   return text.replace(PHONE_LIKE, (m) => {
-    const digits = m.replace(/\D/g, '');
-    if (digits.length < 8) return m;
-    return `${m.startsWith('+') ? '+' : ''}${digits.slice(0, 2)}${'•'.repeat(digits.length - 4)}${digits.slice(-2)}`;
+    const plus = m.startsWith('+') ? '+' : /^%2B/i.test(m) ? '%2B' : '';
+    const body = m.slice(plus.length);
+    const digits = body.replace(/\D/g, '');
+    if (digits.length < 8 || digits.length > 15 || NOT_A_PHONE.test(body)) return m;
+    return `${plus}${digits.slice(0, 2)}${'•'.repeat(digits.length - 4)}${digits.slice(-2)}`;
   });
 }
 
@@ -41,6 +49,12 @@ export const REDACT_PATHS = [
   '*.to',
   '*.from',
   '*.wa_id',
+  '*.waId',
+  '*.phones',
+  '*.phone_e164',
+  '*.recipient',
+  '*.msisdn',
+  '*.display_phone_number',
   '*.masterKey',
 ];
 
