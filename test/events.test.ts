@@ -85,9 +85,22 @@ describe('customer events', () => {
   it('includes events, engagement and lifecycle in the contact export, and erasure removes them', async () => {
     const exp = (await t.call(key, { method: 'GET', url: `/api/v1/contacts/${ann}/export` })).json();
     expect(exp.events.length).toBeGreaterThanOrEqual(4);
-    expect(exp.engagement.purchasesCount).toBe(3);
+    expect(exp.engagement).toMatchObject({ purchases_count: 3, purchases_total: expect.any(String) });
+    expect(exp.engagement.last_purchase_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    // Every field of the export document is snake_case (user data inside attributes/properties is kept as given).
+    expect(nonSnakeKeys(exp)).toEqual([]);
     expect(exp.lifecycle.stage).toBe('loyal');
     await t.call(key, { method: 'POST', url: `/api/v1/contacts/${ann}/erase` });
     expect((await t.call(key, { method: 'GET', url: `/api/v1/contacts/${ann}/events` })).statusCode).toBe(404);
   });
 });
+
+/** Field names in a JSON document that are not snake_case, as paths; user-keyed maps are skipped. */
+function nonSnakeKeys(doc: unknown, path = '$'): string[] {
+  if (Array.isArray(doc)) return doc.flatMap((v, i) => nonSnakeKeys(v, `${path}[${i}]`));
+  if (doc === null || typeof doc !== 'object') return [];
+  return Object.entries(doc).flatMap(([k, v]) => [
+    ...(/^[a-z0-9]+(_[a-z0-9]+)*$/.test(k) ? [] : [`${path}.${k}`]),
+    ...(k === 'attributes' || k === 'properties' ? [] : nonSnakeKeys(v, `${path}.${k}`)),
+  ]);
+}

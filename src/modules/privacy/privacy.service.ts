@@ -7,7 +7,8 @@ import { contacts } from '../contacts/contacts.tables.js';
 import { toContactOut, type ContactOut } from '../contacts/index.js';
 import type { Ctx } from '../context.js';
 import { messages } from '../messaging/messaging.tables.js';
-import { contactEngagement, contactEvents } from '../engagement/engagement.tables.js';
+import { contactEvents } from '../engagement/engagement.tables.js';
+import { getContactEngagement, type EngagementOut } from '../engagement/index.js';
 import { lifecycleTransitions } from '../lifecycle/lifecycle.tables.js';
 import { segmentMembers, segments } from '../segments/segments.tables.js';
 import { broadcastRecipients, broadcasts } from '../broadcasts/broadcasts.tables.js';
@@ -21,7 +22,8 @@ export interface ContactExport {
   messages: MessageOut[];
   opt_out_notes: { kind: string; text: string | null; created_at: string }[];
   events: { type: string; properties: Record<string, unknown>; products: string[]; amount: string | null; currency: string | null; occurred_at: string }[];
-  engagement: Record<string, unknown> | null;
+  /** The same shape as GET /contacts/:id/engagement (snake_case, zeros when nothing happened yet). */
+  engagement: EngagementOut;
   lifecycle: { stage: string; transitions: { from: string; to: string; reason: string; at: string }[] };
   lists: { id: string; name: string; added_at: string }[];
   broadcasts: { id: string; name: string; state: string; reason: string | null; sent_at: string | null; replied_at: string | null; clicked_at: string | null; opted_out_at: string | null }[];
@@ -35,7 +37,7 @@ export async function exportContact(ctx: Ctx, id: string): Promise<ContactExport
   const log = await ctx.db.select().from(messages).where(and(eq(messages.workspaceId, ctx.workspaceId), eq(messages.contactId, id))).orderBy(asc(messages.sentAt), asc(messages.id));
   const notes = await ctx.db.select().from(optOutNotes).where(and(eq(optOutNotes.workspaceId, ctx.workspaceId), eq(optOutNotes.contactId, id))).orderBy(asc(optOutNotes.createdAt));
   const events = await ctx.db.select().from(contactEvents).where(and(eq(contactEvents.workspaceId, ctx.workspaceId), eq(contactEvents.contactId, id))).orderBy(asc(contactEvents.id));
-  const [engagement] = await ctx.db.select().from(contactEngagement).where(eq(contactEngagement.contactId, id));
+  const engagement = await getContactEngagement(ctx, id);
   const transitions = await ctx.db.select().from(lifecycleTransitions).where(and(eq(lifecycleTransitions.workspaceId, ctx.workspaceId), eq(lifecycleTransitions.contactId, id))).orderBy(asc(lifecycleTransitions.id));
   const lists = await ctx.db
     .select({ id: segments.id, name: segments.name, addedAt: segmentMembers.addedAt })
@@ -56,7 +58,7 @@ export async function exportContact(ctx: Ctx, id: string): Promise<ContactExport
     messages: log.map(toMessageOut),
     opt_out_notes: notes.map((n) => ({ kind: n.kind, text: n.text, created_at: n.createdAt.toISOString() })),
     events: events.map((e) => ({ type: e.type, properties: e.properties, products: e.products, amount: e.amount, currency: e.currency, occurred_at: e.occurredAt.toISOString() })),
-    engagement: engagement ? Object.fromEntries(Object.entries(engagement).filter(([k]) => k !== 'workspaceId' && k !== 'contactId')) : null,
+    engagement,
     lifecycle: { stage: row.lifecycleStage, transitions: transitions.map((x) => ({ from: x.fromStage, to: x.toStage, reason: x.reason, at: x.occurredAt.toISOString() })) },
     lists: lists.map((l) => ({ id: l.id, name: l.name, added_at: l.addedAt.toISOString() })),
     broadcasts: received.map(({ id: bid, name, r }) => ({
