@@ -230,11 +230,18 @@ describe('segment API', () => {
     const list = (await t.call(key, { method: 'POST', url: '/api/v1/segments', payload: { name: 'Fair visitors' } })).json();
     expect(list).toMatchObject({ kind: 'static', member_count: 0 });
     const byId = await t.call(key, { method: 'POST', url: `/api/v1/segments/${list.id}/members`, payload: { contact_ids: [ids.ann, ids.ann, '00000000-0000-4000-8000-000000000000'] } });
-    expect(byId.json()).toEqual({ added: 1, removed: 0, member_count: 1 });
-    const byPhone = await t.call(key, { method: 'POST', url: `/api/v1/segments/${list.id}/members`, payload: { phones: ['+2348030000002'] } });
-    expect(byPhone.json().member_count).toBe(2);
+    expect(byId.json()).toEqual({ added: 1, removed: 0, member_count: 1, not_found: ['00000000-0000-4000-8000-000000000000'], invalid: [] });
+    const byPhone = await t.call(key, { method: 'POST', url: `/api/v1/segments/${list.id}/members`, payload: { phones: ['+234 803 000 0002', '+447400123999', 'call me', '+2348030000002'] } });
+    // Matched in E.164 (spaces or not); a valid number with no contact and a non-number are named.
+    expect(byPhone.json()).toEqual({
+      added: 1,
+      removed: 0,
+      member_count: 2,
+      not_found: ['+447400123999'],
+      invalid: [{ phone: 'call me', message: expect.stringMatching(/phone number/) }],
+    });
     const byRules = await t.call(key, { method: 'POST', url: `/api/v1/segments/${list.id}/members`, payload: { rules: { field: 'tags', op: 'contains', value: 'vip' } } });
-    expect(byRules.json()).toEqual({ added: 1, removed: 0, member_count: 3 });
+    expect(byRules.json()).toEqual({ added: 1, removed: 0, member_count: 3, not_found: [], invalid: [] });
     expect(await who({ segment: list.id })).toEqual(['ann', 'bob', 'dan']);
     // Snapshot, not live: a new VIP is not added.
     await t.call(key, { method: 'PATCH', url: `/api/v1/contacts/${ids.eve}`, payload: { tags: ['vip'] } });

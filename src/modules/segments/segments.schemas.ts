@@ -60,4 +60,10 @@ export const addMembersIn = z
 export const removeMembersIn = z.strictObject({ contact_ids: z.array(z.uuid()).min(1).max(10_000) });
 
 /** What a membership change did. */
-export const membersChangedOut = z.object({ added: z.number().int(), removed: z.number().int(), member_count: z.number().int() });
+export const membersChangedOut = z.object({
+  added: z.number().int(),
+  removed: z.number().int(),
+  member_count: z.number().int(),
+  not_found: z.array(z.string()).optional().describe('when adding: contact ids or phones, as given, that match no contact'),
+  invalid: z.array(z.object({ phone: z.string(), message: z.string() })).optional().describe('when adding by phone: inputs that are not phone numbers, and why'),
+});

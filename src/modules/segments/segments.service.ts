@@ -1,5 +1,6 @@
 import { and, asc, eq, param, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
+import { parsePhone } from '../../lib/phone/index.js';
 import type { Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx } from '../context.js';
@@ -8,6 +9,7 @@ import { queryRowsOf } from '../sql.js';
 import { countAudience, pageAudience, resolveAudience, sampleAudience, type Audience } from './audience.service.js';
 import { addMembersIn, createSegmentIn, previewSegmentIn, removeMembersIn, updateSegmentIn, type SegmentOut } from './segments.schemas.js';
 import { segmentMembers, segments } from './segments.tables.js';
+import { getWorkspaceSettings } from '../workspaces/index.js';
 
 type Row = typeof segments.$inferSelect;
 
@@ -154,29 +156,69 @@ async function staticList(ctx: Ctx, id: string): Promise<Row> {
   return row;
 }
 
-/** Adds contacts to a static list by id, by phone or by a rules snapshot (one statement). */
-export async function addSegmentMembers(ctx: Ctx, id: string, input: unknown): Promise<{ added: number; removed: number; member_count: number }> {
+/** What adding members did, naming the inputs that matched no contact. */
+export interface MembersAdded {
+  added: number;
+  removed: number;
+  member_count: number;
+  /** Contact ids or (valid) phones, as given, that match no contact of the workspace. */
+  not_found: string[];
+  /** Phones, as given, that are not phone numbers, with why. */
+  invalid: { phone: string; message: string }[];
+}
+
+/** Phones as E.164 (national ones with the workspace's default country), and those that do not parse. */
+async function parsePhones(ctx: Ctx, phones: string[]): Promise<{ e164: Map<string, string[]>; invalid: MembersAdded['invalid'] }> {
+  const country = (await getWorkspaceSettings(ctx.db, ctx.workspaceId)).default_country ?? undefined;
+  const e164 = new Map<string, string[]>();
+  const invalid: MembersAdded['invalid'] = [];
+  for (const given of new Set(phones)) {
+    try {
+      const p = parsePhone(given, country).e164;
+      e164.set(p, [...(e164.get(p) ?? []), given]);
+    } catch (err) {
+      invalid.push({ phone: given, message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return { e164, invalid };
+}
+
+/**
+ * Adds contacts to a static list by id, by phone or by a rules snapshot (one statement). Phones
+ * are matched in E.164, so "07700 900123" finds +447700900123 in a GB workspace; ids and phones
+ * that match nobody are named in the answer instead of vanishing into `added: 0`.
+ */
+export async function addSegmentMembers(ctx: Ctx, id: string, input: unknown): Promise<MembersAdded> {
   const data = addMembersIn.parse(input);
   await staticList(ctx, id);
   let source;
-  if (data.contact_ids) source = sql`select c.id from contacts c where c.workspace_id = ${ctx.workspaceId} and c.id = any(${param(data.contact_ids)}::uuid[])`;
-  else if (data.phones) source = sql`select c.id from contacts c where c.workspace_id = ${ctx.workspaceId} and c.phone = any(${param(data.phones)}::text[])`;
-  else {
+  let wanted = new Map<string, string[]>();
+  let invalid: MembersAdded['invalid'] = [];
+  if (data.contact_ids) {
+    wanted = new Map(data.contact_ids.map((c) => [c.toLowerCase(), [c]]));
+    source = sql`select c.id, c.id::text as key from contacts c where c.workspace_id = ${ctx.workspaceId} and c.id = any(${param(data.contact_ids)}::uuid[])`;
+  } else if (data.phones) {
+    ({ e164: wanted, invalid } = await parsePhones(ctx, data.phones));
+    source = sql`select c.id, c.phone as key from contacts c where c.workspace_id = ${ctx.workspaceId} and c.phone = any(${param([...wanted.keys()])}::text[])`;
+  } else {
     const audience = await resolveAudience(ctx, data.rules, id);
-    source = sql`select c.id from ${audience.from} where c.workspace_id = ${ctx.workspaceId} and ${audience.where}`;
+    source = sql`select c.id, null::text as key from ${audience.from} where c.workspace_id = ${ctx.workspaceId} and ${audience.where}`;
   }
-  const [res] = await queryRowsOf<{ n: number }>(
+  const [res] = await queryRowsOf<{ n: number; found: string[] | null }>(
     ctx.db,
-    sql`with ins as (
+    sql`with src as (${source}),
+        ins as (
           insert into segment_members (segment_id, contact_id, workspace_id, added_at)
-          select ${id}::uuid, src.id, ${ctx.workspaceId}::uuid, ${ctx.now.toISOString()}::timestamptz from (${source}) src
+          select ${id}::uuid, src.id, ${ctx.workspaceId}::uuid, ${ctx.now.toISOString()}::timestamptz from src
           on conflict do nothing returning 1)
-        select count(*)::int as n from ins`,
+        select (select count(*)::int from ins) as n, (select array_agg(key) from src where key is not null) as found`,
   );
   const added = res?.n ?? 0;
+  const found = new Set(res?.found ?? []);
+  const notFound = [...wanted].filter(([key]) => !found.has(key)).flatMap(([, given]) => given);
   const count = await memberCount(ctx, id);
-  await recordAudit(ctx, { action: 'segment.members_added', targetType: 'segment', targetId: id, details: { added } });
-  return { added, removed: 0, member_count: count };
+  await recordAudit(ctx, { action: 'segment.members_added', targetType: 'segment', targetId: id, details: { added, not_found: notFound.length, invalid: invalid.length } });
+  return { added, removed: 0, member_count: count, not_found: notFound, invalid };
 }
 
 /** Removes contacts from a static list. */
