@@ -2,6 +2,7 @@ import { messagingLimitOf, pairKey, webhookUrlFor, type NumberState, type SimCon
 import type { TemplateRecord } from './templates.js';
 import type { MessagingLimitTier, QualityRating } from './types.js';
 import { accountEvent, userPreferencesEvent } from './webhook-events.js';
+import { isBsuid } from './normalize.js';
 import { userProfile } from './population.js';
 
 const nowSec = (ctx: SimContext) => Math.floor(ctx.clock.now() / 1000);
@@ -76,7 +77,7 @@ export function setUserPreference(ctx: SimContext, n: NumberState, waId: string,
   const key = `${n.config.wabaId}|${waId}`;
   if (value === 'stop') ctx.stops.add(key);
   else ctx.stops.delete(key);
-  const contact = { profile: { name: displayName(ctx, waId) }, wa_id: waId };
+  const contact = { profile: { name: displayName(ctx, waId) }, ...(isBsuid(waId) ? { user_id: waId } : { wa_id: waId }) };
   ctx.webhooks.emit(userPreferencesEvent(n.config, contact, value, nowSec(ctx), webhookUrlFor(ctx, n.config)), delayMs);
 }
 

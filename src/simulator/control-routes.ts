@@ -6,7 +6,7 @@ import { applyConfigPatch, configView, SimControlError } from './configure.js';
 import type { NumberState, SimContext } from './context.js';
 import { verifyWebhookEndpoint } from './handshake.js';
 import { deliverInbound, inboundSchema, pickNumber } from './inbound.js';
-import { phoneDigits, toWaId } from './normalize.js';
+import { isBsuid, phoneDigits, toWaId } from './normalize.js';
 import type { TemplateRecord } from './templates.js';
 import { toCamelKeys } from './wire.js';
 
@@ -29,6 +29,7 @@ export function targetNumber(ctx: SimContext, phoneNumberId?: string): NumberSta
 
 /** A user's wa_id from what the caller typed (same normalization as sends). */
 export function waIdOf(ctx: SimContext, raw: string): string {
+  if (isBsuid(raw)) return raw;
   const digits = phoneDigits(raw);
   if (!digits) throw new SimControlError(400, 'VALIDATION_FAILED', `${raw} is not a phone number.`, { fields: [{ field: 'wa_id' }] });
   return toWaId(digits, ctx.knobs.waIdRules);
@@ -61,7 +62,8 @@ function findTemplate(ctx: SimContext, ref: { template_id?: string; name?: strin
 export function registerControlRoutes(app: FastifyInstance, ctx: SimContext): void {
   app.post('/_sim/inbound', async (req) => {
     const input = parseBody(inboundSchema, req.body);
-    if (!phoneDigits(input.from)) throw new SimControlError(400, 'VALIDATION_FAILED', 'from must be a phone number (wa_id).', { fields: [{ field: 'from' }] });
+    if (input.from !== undefined && !phoneDigits(input.from)) throw new SimControlError(400, 'VALIDATION_FAILED', 'from must be a phone number (wa_id).', { fields: [{ field: 'from' }] });
+    if (input.from === undefined && (input.type === 'system' || input.new_wa_id)) throw new SimControlError(400, 'VALIDATION_FAILED', 'a system message needs from (the old phone number).', { fields: [{ field: 'from' }] });
     return deliverInbound(ctx, targetNumber(ctx, input.phone_number_id), input);
   });
 

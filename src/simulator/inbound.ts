@@ -3,7 +3,7 @@ import { displayName, migrateUser } from './account-events.js';
 import { pairKey, webhookUrlFor, type NumberState, type SimContext } from './context.js';
 import { asyncError } from './graph-errors.js';
 import { TINY_PNG } from './media.js';
-import { phoneDigits, toWaId } from './normalize.js';
+import { isBsuid, phoneDigits, toWaId } from './normalize.js';
 import { inboundEvent } from './webhook-events.js';
 
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
@@ -11,29 +11,34 @@ const INBOUND_LOG_LIMIT = 200_000;
 const mediaSchema = z.object({ id: z.string().optional(), caption: z.string().optional(), mime_type: z.string().optional(), filename: z.string().optional(), voice: z.boolean().optional() });
 
 /** `POST /_sim/inbound` body: a user sends the business a message (fields mirror Meta's payload). */
-export const inboundSchema = z.object({
-  from: z.string().min(1),
-  phone_number_id: z.string().optional(),
-  name: z.string().optional(),
-  type: z.enum(['text', 'button', 'interactive', ...MEDIA_TYPES, 'location', 'reaction', 'request_welcome', 'system', 'unsupported']).optional(),
-  text: z.string().optional(),
-  button_payload: z.string().optional(),
-  button_text: z.string().optional(),
-  interactive: z.object({ type: z.enum(['button_reply', 'list_reply']), id: z.string(), title: z.string(), description: z.string().optional() }).optional(),
-  image: mediaSchema.optional(),
-  audio: mediaSchema.optional(),
-  video: mediaSchema.optional(),
-  document: mediaSchema.optional(),
-  sticker: mediaSchema.optional(),
-  location: z.object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional(), url: z.string().optional() }).optional(),
-  reaction: z.object({ message_id: z.string(), emoji: z.string() }).optional(),
-  context_id: z.string().optional(),
-  forwarded: z.boolean().optional(),
-  referral: z.union([z.literal(true), z.record(z.string(), z.unknown())]).optional(),
-  new_wa_id: z.string().optional(),
-  timestamp: z.number().int().optional(),
-  delay_ms: z.number().min(0).optional(),
-});
+export const inboundSchema = z
+  .object({
+    from: z.string().min(1).optional(),
+    /** The user's business-scoped user id; alone (no `from`) it is a username user who shares no phone. */
+    user_id: z.string().refine(isBsuid, 'user_id must be a business-scoped user id such as US.13491208655302741918').optional(),
+    username: z.string().optional(),
+    phone_number_id: z.string().optional(),
+    name: z.string().optional(),
+    type: z.enum(['text', 'button', 'interactive', ...MEDIA_TYPES, 'location', 'reaction', 'request_welcome', 'system', 'unsupported']).optional(),
+    text: z.string().optional(),
+    button_payload: z.string().optional(),
+    button_text: z.string().optional(),
+    interactive: z.object({ type: z.enum(['button_reply', 'list_reply']), id: z.string(), title: z.string(), description: z.string().optional() }).optional(),
+    image: mediaSchema.optional(),
+    audio: mediaSchema.optional(),
+    video: mediaSchema.optional(),
+    document: mediaSchema.optional(),
+    sticker: mediaSchema.optional(),
+    location: z.object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional(), url: z.string().optional() }).optional(),
+    reaction: z.object({ message_id: z.string(), emoji: z.string() }).optional(),
+    context_id: z.string().optional(),
+    forwarded: z.boolean().optional(),
+    referral: z.union([z.literal(true), z.record(z.string(), z.unknown())]).optional(),
+    new_wa_id: z.string().optional(),
+    timestamp: z.number().int().optional(),
+    delay_ms: z.number().min(0).optional(),
+  })
+  .refine((i) => i.from !== undefined || i.user_id !== undefined, { message: 'give from (a phone number), user_id (a business-scoped user id), or both', path: ['from'] });
 
 /** A validated inbound injection. */
 export type InboundInput = z.infer<typeof inboundSchema>;
@@ -42,7 +47,9 @@ export type InboundInput = z.infer<typeof inboundSchema>;
 export interface InboundResult {
   wamid: string;
   phone_number_id: string;
-  wa_id: string;
+  /** Absent for a username user who shares no phone. */
+  wa_id?: string;
+  user_id?: string;
   type: string;
   window_expires_at?: string;
 }
@@ -69,14 +76,24 @@ export function pickNumber(ctx: SimContext, phoneNumberId?: string): NumberState
  * message; a reply also lifts the per-user marketing cap.
  */
 export function deliverInbound(ctx: SimContext, n: NumberState, input: InboundInput): InboundResult {
-  const digits = phoneDigits(input.from);
-  if (!digits) throw new Error(`from is not a phone number: ${input.from}`);
-  const waId = toWaId(digits, ctx.knobs.waIdRules);
+  const phone = input.from === undefined ? undefined : phoneDigits(input.from);
+  if (input.from !== undefined && !phone) throw new Error(`from is not a phone number: ${input.from}`);
+  const userId = input.user_id;
+  // The user's key in the simulator: the wa_id when the user shares a phone, else the BSUID.
+  const waId = phone ? toWaId(phone, ctx.knobs.waIdRules) : userId!;
+  if (!phone && inferType(input) === 'system') throw new Error('a system message needs from (the old phone number)');
   if (input.name) ctx.names.set(waId, input.name);
   const type = inferType(input);
   const now = ctx.clock.now();
   const wamid = ctx.ids.wamid(waId);
-  const message: Record<string, unknown> & { type: string } = { from: waId, id: wamid, timestamp: String(input.timestamp ?? Math.floor(now / 1000)), type };
+  // Username users (no phone shared) have `from_user_id` and no `from`; Meta adds `from_user_id` for others too.
+  const message: Record<string, unknown> & { type: string } = {
+    ...(phone ? { from: waId } : {}),
+    ...(userId ? { from_user_id: userId } : {}),
+    id: wamid,
+    timestamp: String(input.timestamp ?? Math.floor(now / 1000)),
+    type,
+  };
   const lastSent = (pred?: (r: { type: string }) => boolean) => ctx.sent.lastTo(n.config.phoneNumberId, waId, pred);
   const contextId = input.context_id ?? (type === 'button' ? lastSent((r) => r.type === 'template')?.wamid : type === 'interactive' ? lastSent((r) => r.type === 'interactive')?.wamid : undefined);
   if (contextId) message.context = { from: n.config.displayNumber, id: contextId };
@@ -120,13 +137,17 @@ export function deliverInbound(ctx: SimContext, n: NumberState, input: InboundIn
   ctx.inbound.set(wamid, { wamid, phoneNumberId: n.config.phoneNumberId, from: waId, type, at: now, message });
   if (ctx.inbound.size > INBOUND_LOG_LIMIT) ctx.inbound.delete(ctx.inbound.keys().next().value!);
   ctx.stats.inbound++;
-  const contact = type === 'system' ? undefined : { profile: { name: displayName(ctx, waId) }, wa_id: waId };
+  const contact =
+    type === 'system'
+      ? undefined
+      : { profile: { name: displayName(ctx, waId), ...(input.username ? { username: input.username } : {}) }, ...(phone ? { wa_id: waId } : {}), ...(userId ? { user_id: userId } : {}) };
   ctx.webhooks.emit(inboundEvent(n.config, contact, message, webhookUrlFor(ctx, n.config)), input.delay_ms ?? 0);
   const w = ctx.windows.get(pairKey(n.config.phoneNumberId, waId));
   return {
     wamid,
     phone_number_id: n.config.phoneNumberId,
-    wa_id: waId,
+    ...(phone ? { wa_id: waId } : {}),
+    ...(userId ? { user_id: userId } : {}),
     type,
     ...(w ? { window_expires_at: new Date(w.lastInboundAt + ctx.knobs.window.lengthMs).toISOString() } : {}),
   };

@@ -41,7 +41,7 @@ function statusObject(ctx: SimContext, n: NumberState, r: SentMessage, status: S
     id: r.wamid,
     status,
     timestamp: String(sec),
-    recipient_id: r.waId,
+    ...(r.userId ? { recipient_user_id: r.userId } : { recipient_id: r.waId }),
     ...(r.callbackData !== undefined ? { biz_opaque_callback_data: r.callbackData } : {}),
     ...conversation,
     ...(pricing ? { pricing } : {}),
@@ -104,27 +104,28 @@ export function playOut(ctx: SimContext, n: NumberState, r: SentMessage, fate: F
 }
 
 function act(ctx: SimContext, n: NumberState, r: SentMessage, action: UserAction, t: Tappables): void {
-  const from = r.waId;
+  // A user reached by BSUID answers as a username user: `from_user_id`, no `from`.
+  const who = r.userId ? { user_id: r.userId } : { from: r.waId };
   switch (action.kind) {
     case 'reply':
-      deliverInbound(ctx, n, { from, text: action.text });
+      deliverInbound(ctx, n, { ...who, text: action.text });
       return;
     case 'stop':
-      deliverInbound(ctx, n, { from, text: action.text });
+      deliverInbound(ctx, n, { ...who, text: action.text });
       return;
     case 'preference_stop':
-      setUserPreference(ctx, n, from, 'stop');
+      setUserPreference(ctx, n, r.waId, 'stop');
       return;
     case 'tap': {
       const qr = t.quickReplies?.[action.buttonIndex];
       if (qr) {
-        deliverInbound(ctx, n, { from, type: 'button', button_payload: qr.payload, button_text: qr.text, context_id: r.wamid });
+        deliverInbound(ctx, n, { ...who, type: 'button', button_payload: qr.payload, button_text: qr.text, context_id: r.wamid });
         return;
       }
       const opt = t.options?.[action.buttonIndex];
       if (opt) {
         const type = t.interactiveKind === 'list' ? 'list_reply' : 'button_reply';
-        deliverInbound(ctx, n, { from, interactive: { type, id: opt.id, title: opt.title, ...(opt.description ? { description: opt.description } : {}) }, context_id: r.wamid });
+        deliverInbound(ctx, n, { ...who, interactive: { type, id: opt.id, title: opt.title, ...(opt.description ? { description: opt.description } : {}) }, context_id: r.wamid });
       }
     }
   }

@@ -22,7 +22,8 @@ export function registerMessagesRoute(app: FastifyInstance, ctx: SimContext, hun
     const caller = authenticate(ctx, req, req.params.version);
     const n = callerNumber(caller, req.params.phoneNumberId, 'POST');
     const parsed = parseMessagesRequest(req.body);
-    const waId = parsed.kind === 'send' ? toWaId(parsed.send.digits, ctx.knobs.waIdRules) : undefined;
+    // A send by BSUID is keyed by the BSUID (windows, pair rate, population), like its inbound messages.
+    const waId = parsed.kind === 'send' ? (parsed.send.userId ?? toWaId(parsed.send.digits!, ctx.knobs.waIdRules)) : undefined;
     const fault = pickFault(ctx, 'messages', n.config.phoneNumberId, waId);
     if (isRejectingFault(fault)) throw faultError(fault);
     let result: Record<string, unknown>;
@@ -61,6 +62,7 @@ function acceptSend(ctx: SimContext, n: NumberState, send: ParsedSend, waId: str
     phoneNumberId: n.config.phoneNumberId,
     to: send.to,
     waId,
+    ...(send.userId ? { userId: send.userId } : {}),
     type: send.type,
     category: tsend ? (tsend.template.category.toLowerCase() as 'marketing' | 'utility' | 'authentication') : 'service',
     ...(tsend ? { template: { name: tsend.template.name, language: tsend.template.language, category: tsend.template.category } } : {}),
@@ -90,7 +92,8 @@ function acceptSend(ctx: SimContext, n: NumberState, send: ParsedSend, waId: str
   else play();
   return {
     messaging_product: 'whatsapp',
-    contacts: [{ input: send.to, wa_id: waId }],
+    // Meta: a send by BSUID answers `user_id` and no `wa_id`.
+    contacts: [send.userId ? { input: send.to, user_id: send.userId } : { input: send.to, wa_id: waId }],
     messages: [{ id: record.wamid, ...(record.messageStatus ? { message_status: record.messageStatus } : {}) }],
   };
 }

@@ -22,6 +22,15 @@ export function phoneDigits(raw: string): string | undefined {
 }
 
 /**
+ * True for a business-scoped user id (BSUID): a two-letter country code, a dot, then up to 128
+ * letters and digits, e.g. `US.13491208655302741918`; parent BSUIDs add `ENT.` after the country.
+ * Meta gives one to every user; users who adopt a username may share nothing else.
+ */
+export function isBsuid(raw: string): boolean {
+  return /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/.test(raw);
+}
+
+/**
  * The WhatsApp id for dialed digits. Why: the wa_id can differ from what was dialed (Brazil's
  * 9th digit, Mexico's 521, Argentina's 549), so apps must key users on the returned wa_id.
  * Rules are written to be idempotent (a wa_id maps to itself).

@@ -147,9 +147,12 @@ export interface SentMessage {
   seq: number;
   wamid: string;
   phoneNumberId: string;
-  /** `to` exactly as sent. */
+  /** `to` exactly as sent (or the `recipient` BSUID). */
   to: string;
+  /** The user's key: wa_id, or the BSUID of a send by `recipient`. */
   waId: string;
+  /** Set for sends by `recipient` (BSUID): statuses then carry `recipient_user_id`, not `recipient_id`. */
+  userId?: string;
   type: string;
   category: PricingCategory;
   template?: { name: string; language: string; category: TemplateCategory };

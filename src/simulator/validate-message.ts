@@ -1,5 +1,5 @@
 import { GraphError, invalidParam, missingParam } from './graph-errors.js';
-import { phoneDigits } from './normalize.js';
+import { isBsuid, phoneDigits } from './normalize.js';
 
 /** Message types `POST /messages` accepts (the OpenAPI `Message` discriminator). */
 export type MessageType = 'text' | 'image' | 'video' | 'audio' | 'document' | 'sticker' | 'location' | 'contacts' | 'interactive' | 'template' | 'reaction';
@@ -17,8 +17,12 @@ export interface ReplyOption {
 
 /** A validated send (template parameters are checked later against the store). */
 export interface ParsedSend {
+  /** `to` as sent, or the `recipient` BSUID. */
   to: string;
-  digits: string;
+  /** Digits of a phone `to`; absent for a send by BSUID. */
+  digits?: string;
+  /** The BSUID of a send by `recipient` (used only when `to` is absent: `to` takes precedence). */
+  userId?: string;
   type: MessageType;
   callbackData?: string;
   contextId?: string;
@@ -57,17 +61,14 @@ export function parseMessagesRequest(body: unknown): ParsedRequest {
   if (body.recipient_type !== undefined && body.recipient_type !== 'individual') {
     throw new GraphError(100, { details: body.recipient_type === 'group' ? 'Group messaging is not enabled for this phone number.' : 'recipient_type must be individual or group.' });
   }
-  if (typeof body.to !== 'string' || body.to === '') throw new GraphError(100, { message: '(#100) The parameter to is required.' });
-  const digits = phoneDigits(body.to);
-  if (!digits) throw new GraphError(100, { details: `Invalid recipient phone number: ${body.to}` });
+  const address = recipientOf(body);
   const type = body.type === undefined ? 'text' : body.type;
   if (typeof type !== 'string' || !TYPES.has(type)) throw new GraphError(100, { message: `(#100) Param type must be one of {${[...TYPES].join(', ').toUpperCase()}} - got "${String(type)}".` });
   maxLen(body.biz_opaque_callback_data, 512, 'biz_opaque_callback_data');
   if (body.context !== undefined && (!isObj(body.context) || typeof body.context.message_id !== 'string')) throw invalidParam('context.message_id must be a message id string.');
   const send: ParsedSend = {
     raw: body,
-    to: body.to,
-    digits,
+    ...address,
     type: type as MessageType,
     ...(typeof body.biz_opaque_callback_data === 'string' ? { callbackData: body.biz_opaque_callback_data } : {}),
     ...(isObj(body.context) ? { contextId: String(body.context.message_id) } : {}),
@@ -86,6 +87,21 @@ export function parseMessagesRequest(body: unknown): ParsedRequest {
   else if (type === 'reaction') send.reactionTo = checkReaction(content);
   else if (type === 'template') send.template = content;
   return { kind: 'send', send };
+}
+
+// Meta: `to` (phone) or `recipient` (BSUID or parent BSUID); with both, `to` wins.
+function recipientOf(body: Obj): { to: string; digits: string } | { to: string; userId: string } {
+  if (body.to !== undefined && body.to !== '') {
+    if (typeof body.to !== 'string') throw invalidParam('to must be a string.');
+    const digits = phoneDigits(body.to);
+    if (!digits) throw new GraphError(100, { details: `Invalid recipient phone number: ${body.to}` });
+    return { to: body.to, digits };
+  }
+  if (body.recipient === undefined || body.recipient === '') throw new GraphError(100, { message: '(#100) The parameter to is required.', details: 'Give to (a phone number) or recipient (a business-scoped user id).' });
+  if (typeof body.recipient !== 'string' || !isBsuid(body.recipient)) {
+    throw new GraphError(100, { details: `Invalid recipient: ${String(body.recipient)}. recipient must be a business-scoped user id such as US.13491208655302741918.` });
+  }
+  return { to: body.recipient, userId: body.recipient };
 }
 
 function parseRead(body: Obj): ParsedRequest {

@@ -17,11 +17,14 @@ export interface SimEvent {
   url?: string;
 }
 
-/** A `contacts[]` entry. */
+/** A `contacts[]` entry: `wa_id` (phone) and/or `user_id` (BSUID); `username` only for username users. */
 export interface WebhookContact {
-  profile: { name: string };
-  wa_id: string;
+  profile: { name: string; username?: string };
+  wa_id?: string;
+  user_id?: string;
 }
+
+const contactKey = (c: WebhookContact) => c.wa_id ?? c.user_id;
 
 const metadata = (n: PhoneNumberConfig) => ({ display_phone_number: n.displayNumber, phone_number_id: n.phoneNumberId });
 
@@ -46,7 +49,7 @@ export function inboundEvent(n: PhoneNumberConfig, contact: WebhookContact | und
     phoneNumberId: n.phoneNumberId,
     value: { messaging_product: 'whatsapp', metadata: metadata(n), ...(contact ? { contacts: [contact] } : {}), messages: [message] },
     label: `messages:inbound:${message.type}`,
-    orderKey: `user:${String(message.from)}`,
+    orderKey: `user:${String(message.from ?? message.from_user_id)}`,
     url,
   };
 }
@@ -62,10 +65,10 @@ export function userPreferencesEvent(n: PhoneNumberConfig, contact: WebhookConta
       messaging_product: 'whatsapp',
       metadata: metadata(n),
       contacts: [contact],
-      user_preferences: [{ wa_id: contact.wa_id, detail, category: 'marketing_messages', value, timestamp: timestampSec }],
+      user_preferences: [{ ...(contact.wa_id ? { wa_id: contact.wa_id } : { user_id: contact.user_id }), detail, category: 'marketing_messages', value, timestamp: timestampSec }],
     },
     label: `user_preferences:${value}`,
-    orderKey: `user:${contact.wa_id}`,
+    orderKey: `user:${contactKey(contact)}`,
     url,
   };
 }
@@ -105,8 +108,8 @@ function mergeMessagesValue(into: Record<string, unknown>, from: Record<string, 
     if (!add) continue;
     const cur = (into[key] as unknown[] | undefined) ?? [];
     if (key === 'contacts') {
-      const seen = new Set(cur.map((c) => (c as WebhookContact).wa_id));
-      into[key] = [...cur, ...add.filter((c) => !seen.has((c as WebhookContact).wa_id))];
+      const seen = new Set(cur.map((c) => contactKey(c as WebhookContact)));
+      into[key] = [...cur, ...add.filter((c) => !seen.has(contactKey(c as WebhookContact)))];
     } else into[key] = [...cur, ...add];
   }
 }

@@ -134,3 +134,60 @@ describe('click-to-chat QR codes (message_qrdls)', () => {
     await expect(client.deleteQrCode(creds, made.code)).rejects.toMatchObject({ code: 'WHATSAPP_REQUEST_INVALID' });
   });
 });
+
+describe('business-scoped user ids (usernames)', () => {
+  const BSUID = 'US.13491208655302741918';
+  const bodies = () => sim.webhookLog().map((d) => JSON.parse(d.body) as { entry: { changes: { value: Record<string, unknown[]> }[] }[] });
+  const values = () => bodies().map((b) => b.entry[0]!.changes[0]!.value);
+
+  it('a username user writes with from_user_id and no from; contacts carry user_id and the username, no wa_id', async () => {
+    build();
+    const res = sim.inbound({ user_id: BSUID, username: '@ann.k', name: 'Ann', text: 'hi' });
+    expect(res).toMatchObject({ user_id: BSUID });
+    expect(res.wa_id).toBeUndefined();
+    await clock.advance(1000);
+    const v = values()[0]!;
+    expect(v.messages![0]).toMatchObject({ from_user_id: BSUID, type: 'text', text: { body: 'hi' } });
+    expect(v.messages![0]).not.toHaveProperty('from');
+    expect(v.contacts![0]).toEqual({ profile: { name: 'Ann', username: '@ann.k' }, user_id: BSUID });
+  });
+
+  it('sends addressed by recipient (BSUID) are accepted: contacts[].user_id, statuses with recipient_user_id', async () => {
+    build();
+    const inbound = sim.inbound({ user_id: BSUID, text: 'hi' });
+    const res = await sendMessage(sim, { recipient: BSUID, type: 'text', text: { body: 'hello Ann' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().contacts).toEqual([{ input: BSUID, user_id: BSUID }]);
+    const wamid = res.json().messages[0].id as string;
+    const react = await sendMessage(sim, { recipient: BSUID, type: 'reaction', reaction: { message_id: inbound.wamid, emoji: '👍' } });
+    await clock.advance(10 * 60_000);
+    const statuses = values().flatMap((v) => (v.statuses ?? []) as Record<string, unknown>[]);
+    const mine = statuses.filter((s) => s.id === wamid);
+    expect(mine.map((s) => s.status)).toEqual(['sent', 'delivered', 'read']);
+    for (const s of mine) {
+      expect(s.recipient_user_id).toBe(BSUID);
+      expect(s).not.toHaveProperty('recipient_id');
+    }
+    expect(statuses.filter((s) => s.id === react.json().messages[0].id).map((s) => s.status)).toEqual(['sent']);
+    expect(sim.sent(BSUID).map((r) => r.wamid)).toContain(wamid);
+  });
+
+  it('refuses a malformed recipient or none, and prefers to when both are given', async () => {
+    build();
+    const bad = await sendMessage(sim, { recipient: 'not-a-bsuid', type: 'text', text: { body: 'x' } });
+    expect(bad.statusCode).toBe(400);
+    expect(graphError(bad)).toMatchObject({ code: 100, error_data: { details: expect.stringContaining('recipient') } });
+    const none = await sendMessage(sim, { type: 'text', text: { body: 'x' } });
+    expect(graphError(none)).toMatchObject({ code: 100, error_data: { details: expect.stringContaining('recipient') } });
+    sim.inbound({ from: USER, text: 'hi' });
+    const both = await sendMessage(sim, { to: USER, recipient: BSUID, type: 'text', text: { body: 'x' } });
+    expect(both.json().contacts).toEqual([{ input: USER, wa_id: USER }]);
+  });
+
+  it('the service window of a username user is keyed by the BSUID: no inbound, no free-form message', async () => {
+    build();
+    const res = await sendMessage(sim, { recipient: BSUID, type: 'text', text: { body: 'cold' } });
+    await clock.advance(60_000);
+    expect(statusesOf(sim, res.json().messages[0].id).errorCode).toBe(131047);
+  });
+});

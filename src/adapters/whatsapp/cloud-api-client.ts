@@ -1,4 +1,5 @@
 import { AppError } from '../../lib/errors.js';
+import { isBsuid } from '../../lib/phone/index.js';
 import type { NumberCredentials, OutboundMessage, RemoteQrCode, SendRequest, WhatsAppGateway } from '../../modules/messaging/index.js';
 import { metaErrorToAppError } from './error-codes.js';
 
@@ -109,12 +110,13 @@ export function createCloudApiClient(opts: CloudApiClientOptions = {}): WhatsApp
       const body = {
         messaging_product: 'whatsapp',
         recipient_type: 'individual',
-        to: req.to,
+        // A user known only by a business-scoped user id is addressed by `recipient`, not `to`.
+        ...(isBsuid(req.to) ? { recipient: req.to } : { to: req.to }),
         biz_opaque_callback_data: req.callbackData,
         ...(req.replyToWamid ? { context: { message_id: req.replyToWamid } } : {}),
         ...wireMessage(req.message),
       };
-      const res = await call<{ contacts?: { wa_id?: string }[]; messages?: { id: string; message_status?: string }[] }>(creds, 'POST', `${creds.phoneNumberId}/messages`, body, true);
+      const res = await call<{ contacts?: { wa_id?: string; user_id?: string }[]; messages?: { id: string; message_status?: string }[] }>(creds, 'POST', `${creds.phoneNumberId}/messages`, body, true);
       const msg = res.messages?.[0];
       if (!msg?.id) throw new AppError('WHATSAPP_SEND_UNCERTAIN', 'the WhatsApp Cloud API accepted the request but returned no message id', undefined, { retry: 'uncertain' });
       return { wamid: msg.id, waId: res.contacts?.[0]?.wa_id, messageStatus: msg.message_status ?? 'accepted' };

@@ -18,6 +18,8 @@ const envelope = z.looseObject({
 const metadata = z.looseObject({ phone_number_id: z.string(), display_phone_number: z.string().optional() });
 const messageItem = z.looseObject({
   from: z.string().optional(),
+  // Business-scoped user id; the only id of a username user who shares no phone (then no `from`).
+  from_user_id: z.string().optional(),
   id: z.string(),
   timestamp: z.union([z.string(), z.number()]),
   type: z.string(),
@@ -30,6 +32,8 @@ const statusItem = z.looseObject({
   status: z.string(),
   timestamp: z.union([z.string(), z.number()]),
   recipient_id: z.string().optional(),
+  // Sends addressed by BSUID (`recipient`) report it here instead of `recipient_id`.
+  recipient_user_id: z.string().optional(),
   biz_opaque_callback_data: z.string().optional(),
   errors: z.array(errorItem).optional(),
   pricing: z.looseObject({}).optional(),
@@ -79,18 +83,21 @@ function parseMessagesChange(value: Obj, receivedAt: Date): WebhookEvent[] {
   const names = new Map<string, string>();
   for (const c of (value.contacts as Obj[] | undefined) ?? []) {
     const name = (c.profile as Obj | undefined)?.name;
-    if (typeof c.wa_id === 'string' && typeof name === 'string') names.set(c.wa_id, name);
+    const key = typeof c.wa_id === 'string' ? c.wa_id : c.user_id;
+    if (typeof key === 'string' && typeof name === 'string') names.set(key, name);
   }
   const out: WebhookEvent[] = [];
   for (const raw of (value.messages as unknown[] | undefined) ?? []) {
     const m = messageItem.safeParse(raw);
-    if (!m.success || !m.data.from) continue;
+    const address = m.success ? (m.data.from ?? m.data.from_user_id) : undefined;
+    if (!m.success || !address) continue;
     const content = contentOf(m.data);
     const ev: InboundMessageEvent = {
       kind: 'message',
       phoneNumberId,
-      waId: m.data.from,
-      profileName: names.get(m.data.from),
+      waId: address,
+      userId: m.data.from_user_id ?? null,
+      profileName: names.get(address),
       wamid: m.data.id,
       at: epoch(m.data.timestamp, receivedAt),
       type: m.data.type,
@@ -111,7 +118,7 @@ function parseMessagesChange(value: Obj, receivedAt: Date): WebhookEvent[] {
       wamid: s.data.id,
       status: s.data.status,
       at: epoch(s.data.timestamp, receivedAt),
-      recipientWaId: s.data.recipient_id ?? null,
+      recipientWaId: s.data.recipient_id ?? s.data.recipient_user_id ?? null,
       callbackData: s.data.biz_opaque_callback_data ?? null,
       errorCodes: (s.data.errors ?? []).map((e) => e.code),
       pricing: s.data.pricing ?? null,
@@ -149,7 +156,7 @@ function parseChange(wabaId: string, time: Date, field: string, value: Obj): Web
       return ((value.user_preferences as Obj[] | undefined) ?? []).map((p) => ({
         kind: 'user_preference' as const,
         phoneNumberId: meta.data.phone_number_id,
-        waId: String(p.wa_id ?? ''),
+        waId: String(p.wa_id ?? p.user_id ?? ''),
         category: String(p.category ?? ''),
         value: String(p.value ?? ''),
         at: epoch(p.timestamp as number | undefined, time),

@@ -177,3 +177,4 @@ export function canonicalPhoneSqlCase(column: string): string {
 
 /** A number masked for logs and messages: +1415•••0123. */
 export { maskPhones } from '../redact.js';
+export { isBsuid, recipientAddress } from './bsuid.js';

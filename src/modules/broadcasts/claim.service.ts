@@ -1,4 +1,5 @@
 import { param, sql } from 'drizzle-orm';
+import { isBsuid } from '../../lib/phone/index.js';
 import type { Db } from '../context.js';
 import type { OutboundMessage } from '../messaging/index.js';
 import { queryRowsOf } from '../sql.js';
@@ -146,7 +147,7 @@ export async function claimForNumber(
           topicId: b.topicId,
           contactId: o.c.contact_id,
           to: o.c.phone,
-          waId: o.c.wa_id ?? o.c.phone.slice(1),
+          waId: o.c.wa_id ?? (isBsuid(o.c.phone) ? o.c.phone : o.c.phone.slice(1)),
           phoneHash: o.hash,
           callbackData: `b:${o.c.id}:${attempts}`,
           message: o.rendered.message,
@@ -195,7 +196,8 @@ async function candidatesOf(db: Db, b: ActiveBroadcast, nowIso: string, limit: n
   // order (heap order, which is insertion order for a snapshot).
   return queryRowsOf<Candidate>(
     db,
-    sql`select r.id, r.contact_id, r.attempts, c.phone, c.wa_id, c.name, c.profile_name, c.country, c.language, c.attributes,
+    // A contact known only by its business-scoped user id is addressed (and suppressed) by that id.
+    sql`select r.id, r.contact_id, r.attempts, coalesce(c.phone, c.user_id) as phone, c.wa_id, c.name, c.profile_name, c.country, c.language, c.attributes,
           c.unreachable_at is not null as unreachable, cs.status as consent,
           greatest(
             (select max(m.sent_at) from messages m where m.workspace_id = r.workspace_id and m.contact_id = r.contact_id and m.direction = 'out'),

@@ -97,7 +97,7 @@ async function countSuppressed(db: Db, workspaceId: string, b: BroadcastRow, now
     // A cursor is planned for its first 10 % by default, which favours the ordered index plan again.
     await tx.execute(sql`set local cursor_tuple_fraction = 1.0`);
     await tx.execute(sql`declare gl_suppressed_audience no scroll cursor for
-      select c.phone from contacts c join consent_state cs on cs.contact_id = c.id and cs.topic_id = ${b.topicId} and cs.status = 'granted'
+      select coalesce(c.phone, c.user_id) as phone from contacts c join consent_state cs on cs.contact_id = c.id and cs.topic_id = ${b.topicId} and cs.status = 'granted'
       where c.workspace_id = ${workspaceId} and c.unreachable_at is null and (${where})`);
     let total = 0;
     for (;;) {

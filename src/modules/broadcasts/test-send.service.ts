@@ -33,7 +33,7 @@ export async function sendBroadcastTest(ctx: Ctx, deps: { box: SecretBox; gatewa
   const sample = exampleValues(def);
   const sampled = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, 'value' in v ? v : { value: sample[k] ?? ('fallback' in v && v.fallback ? v.fallback : k) }])) as VariableMap;
   const rendered = contact
-    ? compileTemplate(def, vars)({ name: contact.name ?? null, profile_name: null, phone: contact.phone, country: contact.country ?? null, language: contact.language ?? null, attributes: contact.attributes ?? {} })
+    ? compileTemplate(def, vars)({ name: contact.name ?? null, profile_name: null, phone: contact.phone ?? '', country: contact.country ?? null, language: contact.language ?? null, attributes: contact.attributes ?? {} })
     : compileTemplate(def, sampled)({ name: null, profile_name: null, phone: to[0]!, country: null, language: null, attributes: {} });
   if (!rendered.ok) throw new AppError('BROADCAST_VARIABLES_INVALID', rendered.reason, { variable: rendered.variable });
   const creds = await credentialsFor(ctx, deps.box, b.numberId!);

@@ -7,7 +7,7 @@ import { GRANT_SOURCES, USER_INITIATED, missingEvidence } from './consent.rules.
 import { consentEventIn, type ConsentEventOut, type ConsentViewOut } from './consent.schemas.js';
 import { consentEvents, consentState, topics } from './consent.tables.js';
 import { appendConsentEvents } from './ledger.service.js';
-import { phoneHasher, removeSuppression, suppressedAmong } from './suppression.service.js';
+import { phoneHasher, removeSuppression, suppressedAmong, suppressionSubject } from './suppression.service.js';
 import { listTopics, topicsByKeys } from './topics.service.js';
 
 function toEventOut(r: typeof consentEvents.$inferSelect, topicKeys: Map<string, string>): ConsentEventOut {
@@ -49,7 +49,7 @@ export async function recordContactConsent(ctx: Ctx, contactId: string, input: u
     throw new AppError('VALIDATION_FAILED', 'topic: a grant names one topic; people agree to specific topics, not to everything', { fields: [{ field: 'topic', message: 'name a topic key' }] });
   }
   const topicIds = data.topic === '*' ? [null] : (await topicsByKeys(ctx.db, ctx.workspaceId, [data.topic])).map((t) => t.id);
-  const hash = (await phoneHasher(ctx.db, ctx.workspaceId))(contact.phone);
+  const hash = (await phoneHasher(ctx.db, ctx.workspaceId))(suppressionSubject(contact));
   const occurredAt = data.occurred_at ? new Date(data.occurred_at) : ctx.now;
   if (occurredAt.getTime() > ctx.now.getTime() + 5 * 60_000) {
     throw new AppError('VALIDATION_FAILED', 'occurred_at: must not be in the future', { fields: [{ field: 'occurred_at', message: 'in the future' }] });
@@ -84,7 +84,7 @@ export async function getContactConsent(ctx: Ctx, contactId: string): Promise<Co
     .from(consentEvents)
     .where(and(eq(consentEvents.workspaceId, ctx.workspaceId), eq(consentEvents.contactId, contactId)))
     .orderBy(asc(consentEvents.occurredAt), asc(consentEvents.id));
-  const hash = (await phoneHasher(ctx.db, ctx.workspaceId))(contact.phone);
+  const hash = (await phoneHasher(ctx.db, ctx.workspaceId))(suppressionSubject(contact));
   const suppressed = (await suppressedAmong(ctx.db, ctx.workspaceId, [hash])).size > 0;
   return {
     contact_id: contactId,

@@ -4,7 +4,7 @@ export { appendConsentEvents, rederiveConsentState } from './ledger.service.js';
 export type { ConsentEventInput, RecordedConsentEvent, AppendResult } from './ledger.service.js';
 export { recordContactConsent, getContactConsent, topicIdsOfCategory } from './consent.service.js';
 export { createTopic, updateTopic, listTopics, getTopic, topicsByKeys, toTopicOut } from './topics.service.js';
-export { suppressionKeyFor, hashPhoneWith, hashExactPhoneWith, phoneHasher, addSuppressions, carrySuppressions, removeSuppression, suppressedAmong } from './suppression.service.js';
+export { suppressionKeyFor, hashPhoneWith, hashExactPhoneWith, phoneHasher, suppressionSubject, addSuppressions, carrySuppressions, removeSuppression, suppressedAmong } from './suppression.service.js';
 export { CONSENT_SOURCES, GRANT_SOURCES, USER_INITIATED, GRANT_EVIDENCE, missingEvidence, consentTextHash } from './consent.rules.js';
 export type { ConsentSource } from './consent.rules.js';
 export { normalizeKeyword, keywordSets, matchKeyword, isStopButton, DEFAULT_STOP_KEYWORDS, DEFAULT_START_KEYWORDS } from './keywords.js';

@@ -6,7 +6,7 @@ import { contacts } from '../contacts/contacts.tables.js';
 import type { Ctx } from '../context.js';
 import { optOutNotes } from './consent.tables.js';
 import { appendConsentEvents } from './ledger.service.js';
-import { addSuppressions, phoneHasher } from './suppression.service.js';
+import { addSuppressions, phoneHasher, suppressionSubject } from './suppression.service.js';
 
 /** A message kept for review, or an opt-out reason. */
 export interface OptOutNoteOut {
@@ -44,8 +44,8 @@ export async function resolveOptOutNote(ctx: Ctx, id: number, action: 'opt_out' 
   if (!note) throw notFound('review item', String(id));
   if (note.reviewedAt) throw new AppError('CONFLICT', 'this message was already reviewed', { reviewed_at: note.reviewedAt.toISOString() });
   if (action === 'opt_out' && note.contactId) {
-    const [c] = await ctx.db.select({ phone: contacts.phone }).from(contacts).where(eq(contacts.id, note.contactId));
-    const hash = (await phoneHasher(ctx.db, ctx.workspaceId))(c!.phone);
+    const [c] = await ctx.db.select({ phone: contacts.phone, userId: contacts.userId }).from(contacts).where(eq(contacts.id, note.contactId));
+    const hash = (await phoneHasher(ctx.db, ctx.workspaceId))(suppressionSubject(c!));
     await appendConsentEvents(
       ctx.db,
       ctx.workspaceId,

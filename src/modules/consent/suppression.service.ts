@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { and, eq, param, sql } from 'drizzle-orm';
-import { canonicalPhone } from '../../lib/phone/index.js';
+import { canonicalPhone, isBsuid } from '../../lib/phone/index.js';
 import type { Db } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { suppressions, workspaceKeys } from './consent.tables.js';
@@ -28,12 +28,23 @@ export async function suppressionKeyFor(db: Db, workspaceId: string): Promise<Bu
  * WhatsApp user) share one suppression entry; numbers outside BR/MX/AR hash as they are.
  */
 export function hashPhoneWith(key: Buffer, e164: string): string {
-  return hashExactPhoneWith(key, canonicalPhone(e164));
+  // A business-scoped user id (a contact without a phone, suppressionSubject) is hashed as it is.
+  return hashExactPhoneWith(key, isBsuid(e164) ? e164 : canonicalPhone(e164));
 }
 
 /** The hash of the number exactly as written: what entries stored before canonical hashing used (merge repairs them). */
 export function hashExactPhoneWith(key: Buffer, e164: string): string {
   return createHmac('sha256', key).update(e164).digest('hex');
+}
+
+/**
+ * What a contact's suppression entry is a hash of: the E.164 phone, or for a person known only by a
+ * business-scoped user id, that BSUID (it cannot collide with a number: it starts with letters).
+ */
+export function suppressionSubject(c: { phone: string | null; userId?: string | null; user_id?: string | null }): string {
+  const subject = c.phone ?? c.userId ?? c.user_id;
+  if (!subject) throw new Error('a contact has a phone or a business-scoped user id');
+  return subject;
 }
 
 /** A hasher bound to a workspace's key. */

@@ -29,8 +29,9 @@ export const updateContactIn = z.strictObject({
 /** A contact as the API shows it. */
 export const contactOut = z.object({
   id: z.string(),
-  phone: z.string(),
+  phone: z.string().nullable().describe('E.164; null for a WhatsApp user known only by a business-scoped user id'),
   wa_id: z.string().nullable(),
+  user_id: z.string().nullable().describe('business-scoped user id (BSUID) WhatsApp gave this person, e.g. US.13491208655302741918'),
   name: z.string().nullable(),
   profile_name: z.string().nullable(),
   country: z.string().nullable(),

@@ -6,20 +6,55 @@ import { contacts } from './contacts.tables.js';
 import type { ContactOut } from './contacts.schemas.js';
 import { geoOfWaId } from './contacts.geo.js';
 
-/** The identity fields of a contact. */
+/** The identity fields of a contact. `phone` is null for a user known only by a BSUID. */
 export interface ContactRef {
   id: string;
-  phone: string;
+  phone: string | null;
   waId: string | null;
   /** The contact's language and country, when the lookup read them (they choose a reply's language). */
   language?: string | null;
   country?: string | null;
+  /** The business-scoped user id, when known (always for a contact without a phone). */
+  userId?: string | null;
 }
 
 /** A contact found for a WhatsApp id, with the other contacts that are the same WhatsApp user (to merge). */
 export interface ResolvedContact extends ContactRef {
   /** Contacts with an equivalent number (§7.1) and no other known wa_id, oldest first; usually empty. */
   duplicates: string[];
+}
+
+/**
+ * Remembers the business-scoped user id that came with a wa_id on that contact (when no other
+ * contact holds it), so the person stays one contact if they later hide their number behind a
+ * username. One indexed update, only for messages that carry `from_user_id` with `from`.
+ */
+export async function rememberUserId(db: Db, workspaceId: string, contactId: string, userId: string, now: Date): Promise<void> {
+  await db.execute(sql`update contacts set user_id = ${userId}, updated_at = ${now.toISOString()}::timestamptz
+    where id = ${contactId} and user_id is null
+      and not exists (select 1 from contacts o where o.workspace_id = ${workspaceId} and o.user_id = ${userId})`);
+}
+
+/**
+ * Finds or creates the contact of a business-scoped user id. Such a contact has no phone and no
+ * wa_id; its country is the BSUID's prefix. Creating it records no consent, as for a phone.
+ */
+export async function findOrCreateContactByUserId(db: Db, workspaceId: string, userId: string, profileName: string | undefined, now: Date): Promise<ContactRef> {
+  const [existing] = await db
+    .select({ id: contacts.id, phone: contacts.phone, waId: contacts.waId, userId: contacts.userId, profileName: contacts.profileName, language: contacts.language, country: contacts.country })
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.userId, userId)))
+    .limit(1);
+  if (existing) {
+    if (profileName && existing.profileName !== profileName) await db.update(contacts).set({ profileName, updatedAt: now }).where(eq(contacts.id, existing.id));
+    return { id: existing.id, phone: existing.phone, waId: existing.waId, userId, language: existing.language, country: existing.country };
+  }
+  const [row] = await db
+    .insert(contacts)
+    .values({ workspaceId, phone: null, waId: null, userId, profileName: profileName ?? null, country: userId.slice(0, 2), createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({ target: [contacts.workspaceId, contacts.userId], targetWhere: sql`${contacts.userId} is not null`, set: { updatedAt: now } })
+    .returning({ id: contacts.id, phone: contacts.phone, waId: contacts.waId, userId: contacts.userId, language: contacts.language, country: contacts.country });
+  return row!;
 }
 
 /**
@@ -79,7 +114,8 @@ export async function bindWaIds(db: Db, workspaceId: string, items: { contactId:
 export async function findEquivalentContacts(db: Db, workspaceId: string, e164: string): Promise<{ id: string; phone: string }[]> {
   const others = whatsappEquivalents(e164).filter((f) => f !== e164);
   if (others.length === 0) return [];
-  return db.select({ id: contacts.id, phone: contacts.phone }).from(contacts).where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.phone, others)));
+  const rows = await db.select({ id: contacts.id, phone: contacts.phone }).from(contacts).where(and(eq(contacts.workspaceId, workspaceId), inArray(contacts.phone, others)));
+  return rows.filter((r): r is { id: string; phone: string } => r.phone !== null);
 }
 
 /** Follows a `user_changed_number` system message: the contact keeps its history under the new number. */
@@ -105,6 +141,7 @@ export function toContactOut(r: typeof contacts.$inferSelect): ContactOut {
     id: r.id,
     phone: r.phone,
     wa_id: r.waId,
+    user_id: r.userId,
     name: r.name,
     profile_name: r.profileName,
     country: r.country,

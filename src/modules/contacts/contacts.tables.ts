@@ -5,6 +5,8 @@ import { workspaces } from '../workspaces/workspaces.tables.js';
 /**
  * People on the list. `phone` is E.164; `wa_id` is what WhatsApp reports for that person and may
  * differ from the dialled number (Brazil's ninth digit, Mexico's 521), so inbound traffic keys on it.
+ * `user_id` is the person's business-scoped user id (BSUID, e.g. `US.13491208655302741918`): a user
+ * who adopted a WhatsApp username may share only that, so such a contact has no phone at all.
  * Consent is not a column here: it lives in the consent ledger and its derived state.
  */
 export const contacts = pgTable(
@@ -12,8 +14,9 @@ export const contacts = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-    phone: text('phone').notNull(),
+    phone: text('phone'),
     waId: text('wa_id'),
+    userId: text('user_id'),
     name: text('name'),
     profileName: text('profile_name'),
     country: text('country'),
@@ -33,6 +36,9 @@ export const contacts = pgTable(
   },
   (t) => [
     uniqueIndex('contacts_workspace_phone_uq').on(t.workspaceId, t.phone),
+    uniqueIndex('contacts_workspace_user_id_uq').on(t.workspaceId, t.userId).where(sql`${t.userId} is not null`),
+    // Every contact is reachable somehow: by phone, or by its business-scoped user id.
+    check('contacts_phone_or_user_id_check', sql`${t.phone} is not null or ${t.userId} is not null`),
     index('contacts_workspace_wa_id_idx').on(t.workspaceId, t.waId),
     index('contacts_workspace_created_idx').on(t.workspaceId, t.createdAt, t.id),
     // Built at schema creation (not after a big import): segment filters on tags and attributes use them.

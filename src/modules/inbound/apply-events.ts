@@ -124,7 +124,7 @@ async function applyInboundMessage(db: Db, n: { id: string; workspaceId: string 
     await moveContactNumber(db, n.workspaceId, ev.waId, ev.newWaId, now);
     return null;
   }
-  const contact = await resolveInboundContact(db, n.workspaceId, ev.waId, ev.profileName, now, log);
+  const contact = await resolveInboundContact(db, n.workspaceId, ev.waId, ev.profileName, now, log, ev.userId);
   const isNew = await recordInboundMessage(db, {
     workspaceId: n.workspaceId,
     numberId: n.id,

@@ -5,7 +5,14 @@
 export interface InboundMessageEvent {
   kind: 'message';
   phoneNumberId: string;
+  /**
+   * The user's WhatsApp address: the wa_id (`from`), or, for a user who adopted a username and
+   * shares no phone, the business-scoped user id (`from_user_id`). Message log, service windows
+   * and replies all key on it.
+   */
   waId: string;
+  /** The business-scoped user id (`from_user_id`) when Meta sent one. */
+  userId: string | null;
   profileName: string | undefined;
   wamid: string;
   at: Date;

@@ -13,6 +13,7 @@ import {
   normalizeKeyword,
   phoneHasher,
   removeSuppression,
+  suppressionSubject,
   type ConsentEventInput,
   type ConsentSource,
   type KeywordIntent,
@@ -126,7 +127,7 @@ export async function applyOptOutSignals(db: Db, events: WebhookEvent[], now: Da
 
 async function applySignal(db: Db, n: { workspaceId: string; numberId: string }, rules: WorkspaceRules, s: Signal, now: Date, log: Log): Promise<boolean> {
   const contact = await resolveInboundContact(db, n.workspaceId, s.waId, s.profileName, now, log);
-  const hash = (await phoneHasher(db, n.workspaceId))(contact.phone);
+  const hash = (await phoneHasher(db, n.workspaceId))(suppressionSubject(contact));
   const evidence = { ...(s.wamid ? { wamid: s.wamid } : {}), ...(s.text !== null ? { text: s.text } : {}), ...(s.keyword ? { keyword: s.keyword } : {}), channel: 'whatsapp' };
   const event = (topicId: string | null, action: 'grant' | 'withdraw'): ConsentEventInput => ({
     contactId: contact.id,
@@ -192,7 +193,7 @@ async function applySignal(db: Db, n: { workspaceId: string; numberId: string },
   if (s.confirm && changed) {
     await enqueueAutomated(
       db,
-      [{ workspaceId: n.workspaceId, numberId: n.numberId, contactId: contact.id, waId: contact.waId ?? s.waId, kind: `${confirmKind}_confirmation`, dedupeKey: `confirm:${s.eventKey}`, inboundAt: s.at, message: { type: 'text', text: confirmationText(confirmKind, { business: rules.name, topics: topicNames, keyword: s.keyword, settings: rules.settings, hints: { language: contact.language, country: contact.country ?? countryOfNumber(contact.phone) } }) } }],
+      [{ workspaceId: n.workspaceId, numberId: n.numberId, contactId: contact.id, waId: contact.waId ?? s.waId, kind: `${confirmKind}_confirmation`, dedupeKey: `confirm:${s.eventKey}`, inboundAt: s.at, message: { type: 'text', text: confirmationText(confirmKind, { business: rules.name, topics: topicNames, keyword: s.keyword, settings: rules.settings, hints: { language: contact.language, country: contact.country ?? (contact.phone ? countryOfNumber(contact.phone) : null) } }) } }],
       now,
     );
   }

@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { recipientAddress } from '../../lib/phone/index.js';
 import { AppError, isAppError } from '../../lib/errors.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import { recordAudit } from '../audit/index.js';
@@ -40,11 +41,13 @@ export interface PreparedSend {
 export async function prepareConversationSend(ctx: Ctx, contactId: string, input: unknown): Promise<PreparedSend> {
   const data = conversationMessageIn.parse(input);
   const contact = await getContact(ctx, contactId);
-  if (!contact.wa_id) throw new AppError('WINDOW_CLOSED', 'this contact has never written to the business; a first message must be an approved template', { field: 'contact' });
+  // The address WhatsApp knows the person by: the wa_id, or the BSUID of a user who shares no phone.
+  const address = contact.wa_id ?? contact.user_id;
+  if (!address) throw new AppError('WINDOW_CLOSED', 'this contact has never written to the business; a first message must be an approved template', { field: 'contact' });
   const [win] = await ctx.db
     .select()
     .from(serviceWindows)
-    .where(and(eq(serviceWindows.workspaceId, ctx.workspaceId), eq(serviceWindows.waId, contact.wa_id), data.number_id ? eq(serviceWindows.numberId, data.number_id) : undefined))
+    .where(and(eq(serviceWindows.workspaceId, ctx.workspaceId), eq(serviceWindows.waId, address), data.number_id ? eq(serviceWindows.numberId, data.number_id) : undefined))
     .orderBy(desc(serviceWindows.lastInboundAt))
     .limit(1);
   if (!win) throw new AppError('NO_PHONE_NUMBER', 'the contact has not written to this business number; choose the number they wrote to', { field: 'number_id' });
@@ -57,10 +60,10 @@ export async function prepareConversationSend(ctx: Ctx, contactId: string, input
   const messageId = crypto.randomUUID();
   const [row] = await ctx.db
     .insert(messages)
-    .values({ id: messageId, workspaceId: ctx.workspaceId, numberId: win.numberId, contactId, waId: contact.wa_id, direction: 'out', type: message.type, body, payload: { message, sent_by: ctx.actor }, callbackData: `msg:${messageId}`, sentAt: ctx.now })
+    .values({ id: messageId, workspaceId: ctx.workspaceId, numberId: win.numberId, contactId, waId: address, direction: 'out', type: message.type, body, payload: { message, sent_by: ctx.actor }, callbackData: `msg:${messageId}`, sentAt: ctx.now })
     .returning();
   await recordAudit(ctx, { action: 'message.sent', targetType: 'contact', targetId: contactId, details: { message_id: messageId, type: message.type } });
-  return { messageId, numberId: win.numberId, to: `+${contact.wa_id}`, message, out: toMessageOut(row!) };
+  return { messageId, numberId: win.numberId, to: recipientAddress(address), message, out: toMessageOut(row!) };
 }
 
 

@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { recipientAddress } from '../../lib/phone/index.js';
 import { isAppError } from '../../lib/errors.js';
 import { safeErrorMessage } from '../../lib/redact.js';
 import type { SecretBox } from '../../lib/secrets.js';
@@ -104,7 +105,7 @@ async function sendOne(deps: { db: Db; box: SecretBox; gateway: WhatsAppGateway;
   const callbackData = `msg:${messageId}`;
   try {
     const creds = await credentialsFor(ctx, deps.box, item.number_id);
-    const res = await deps.gateway.sendMessage(creds, { to: `+${item.message.wa_id}`, message, callbackData });
+    const res = await deps.gateway.sendMessage(creds, { to: recipientAddress(item.message.wa_id), message, callbackData });
     await db.transaction(async (tx) => {
       await recordOutboundMessage(tx, { workspaceId: item.workspace_id, numberId: item.number_id!, contactId: item.contact_id, waId: item.message.wa_id, type: message.type, body: bodyOf(message), payload: { message, automated: item.kind }, wamid: res.wamid, callbackData, sentAt: now });
       await tx.update(outbox).set({ status: 'done', doneAt: now, lockedUntil: null, messageId }).where(eq(outbox.id, item.id));

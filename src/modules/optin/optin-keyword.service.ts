@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { recordAudit } from '../audit/index.js';
-import { appendConsentEvents, missingEvidence, normalizeKeyword, phoneHasher, removeSuppression, type ConsentSource } from '../consent/index.js';
+import { appendConsentEvents, missingEvidence, normalizeKeyword, phoneHasher, removeSuppression, suppressionSubject, type ConsentSource } from '../consent/index.js';
+import { recipientAddress } from '../../lib/phone/index.js';
 import { contacts } from '../contacts/contacts.tables.js';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
 import { enqueueAutomated } from '../messaging/index.js';
@@ -24,7 +25,7 @@ export interface InboundKeywordContext {
 }
 
 type SubmissionRow = typeof optinSubmissions.$inferSelect;
-type Contact = { id: string; phone: string };
+type Contact = { id: string; phone: string | null; userId: string | null };
 
 // The audit row needs a ctx; nothing here logs through it.
 const QUIET: Log = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
@@ -58,7 +59,7 @@ export async function applyOptinKeyword(db: Db, m: InboundKeywordContext): Promi
             and(
               eq(optinSubmissions.workspaceId, m.workspaceId),
               eq(optinSubmissions.sourceId, source.id),
-              inArray(optinSubmissions.phone, [...new Set([contact.phone, `+${m.waId}`])]),
+              inArray(optinSubmissions.phone, [...new Set([contact.phone ?? recipientAddress(m.waId), recipientAddress(m.waId)])]),
               isNull(optinSubmissions.confirmedAt),
               gt(optinSubmissions.expiresAt, m.at),
             ),
@@ -88,7 +89,7 @@ async function confirmByButton(db: Db, m: InboundKeywordContext, submissionId: s
 }
 
 async function contactOf(db: Db, m: InboundKeywordContext): Promise<Contact | undefined> {
-  const [c] = await db.select({ id: contacts.id, phone: contacts.phone }).from(contacts).where(and(eq(contacts.id, m.contactId), eq(contacts.workspaceId, m.workspaceId)));
+  const [c] = await db.select({ id: contacts.id, phone: contacts.phone, userId: contacts.userId }).from(contacts).where(and(eq(contacts.id, m.contactId), eq(contacts.workspaceId, m.workspaceId)));
   return c;
 }
 
@@ -106,13 +107,13 @@ async function optIn(db: Db, m: InboundKeywordContext, source: SourceRow, contac
     db,
     m.workspaceId,
     { type: 'system', id: null },
-    topics.map((t) => ({ contactId: contact.id, phoneHash: hash(contact.phone), topicId: t.id, action: 'grant' as const, source: consentSource, evidence, occurredAt: m.at, dedupeKey: `optin:${m.wamid}:${t.id}` })),
+    topics.map((t) => ({ contactId: contact.id, phoneHash: hash(suppressionSubject(contact)), topicId: t.id, action: 'grant' as const, source: consentSource, evidence, occurredAt: m.at, dedupeKey: `optin:${m.wamid}:${t.id}` })),
     m.now,
   );
   // A replay of the same message: everything below committed with the first delivery.
   if (res.recorded.length === 0) return true;
   // The person opted in themselves, which is the one thing that may lift their own opt-out.
-  for (const phone of new Set([contact.phone, `+${m.waId}`])) await removeSuppression(db, m.workspaceId, hash(phone));
+  for (const subject of new Set([suppressionSubject(contact), recipientAddress(m.waId)])) await removeSuppression(db, m.workspaceId, hash(subject));
   if (submission) {
     await db.update(optinSubmissions).set({ confirmedAt: m.at, contactId: contact.id }).where(and(eq(optinSubmissions.id, submission.id), isNull(optinSubmissions.confirmedAt)));
   }

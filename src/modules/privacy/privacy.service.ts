@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/index.js';
-import { addSuppressions, getContactConsent, phoneHasher, type ConsentViewOut } from '../consent/index.js';
+import { addSuppressions, getContactConsent, phoneHasher, suppressionSubject, type ConsentViewOut } from '../consent/index.js';
 import { optOutNotes } from '../consent/consent.tables.js';
 import { contacts } from '../contacts/contacts.tables.js';
 import { toContactOut, type ContactOut } from '../contacts/index.js';
@@ -84,12 +84,12 @@ export async function exportContact(ctx: Ctx, id: string): Promise<ContactExport
 export async function eraseContact(ctx: Ctx, id: string): Promise<{ erased: true }> {
   const [row] = await ctx.db.select().from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId)));
   if (!row) throw notFound('contact', id);
-  const hash = (await phoneHasher(ctx.db, ctx.workspaceId))(row.phone);
+  const hash = (await phoneHasher(ctx.db, ctx.workspaceId))(suppressionSubject(row));
   await addSuppressions(ctx.db, ctx.workspaceId, [hash], 'erased', 'erasure', ctx.now);
   await ctx.db.execute(sql`select set_config('greenlist.allow_consent_rewrite', 'on', true)`);
   await ctx.db.execute(sql`update consent_events set evidence = '{"erased": true}'::jsonb, contact_id = null, actor_id = null where workspace_id = ${ctx.workspaceId} and contact_id = ${id}`);
   await ctx.db.execute(sql`select set_config('greenlist.allow_consent_rewrite', 'off', true)`);
-  const waIds = [...new Set([row.waId, row.phone.slice(1)].filter((w): w is string => !!w))];
+  const waIds = [...new Set([row.waId, row.phone?.slice(1), row.userId].filter((w): w is string => !!w))];
   for (const waId of waIds) {
     await ctx.db.execute(sql`delete from service_windows where workspace_id = ${ctx.workspaceId} and wa_id = ${waId}`);
     await ctx.db.execute(sql`delete from message_status_events where workspace_id = ${ctx.workspaceId} and recipient_wa_id = ${waId}`);
@@ -97,7 +97,7 @@ export async function eraseContact(ctx: Ctx, id: string): Promise<{ erased: true
     await ctx.db.execute(sql`delete from webhook_events where raw like ${`%"${waId}"%`}
                              and phone_number_id in (select phone_number_id from phone_numbers where workspace_id = ${ctx.workspaceId})`);
   }
-  await ctx.db.execute(sql`delete from optin_submissions where workspace_id = ${ctx.workspaceId} and phone = ${row.phone}`);
+  if (row.phone) await ctx.db.execute(sql`delete from optin_submissions where workspace_id = ${ctx.workspaceId} and phone = ${row.phone}`);
   // Broadcast recipient rows carry no foreign key (a million-row snapshot would check one per row), so they go here.
   await ctx.db.execute(sql`delete from broadcast_recipients where workspace_id = ${ctx.workspaceId} and contact_id = ${id}`);
   await ctx.db.delete(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId)));

@@ -154,7 +154,7 @@ export async function previewTemplate(ctx: Ctx, id: string, input: PreviewTempla
   let contact = SAMPLE_CONTACT;
   if (d.contact_id) {
     const c = await getContact(ctx, d.contact_id);
-    contact = { name: c.name, profile_name: c.profile_name, phone: c.phone, country: c.country, language: c.language, attributes: c.attributes };
+    contact = { name: c.name, profile_name: c.profile_name, phone: c.phone ?? '', country: c.country, language: c.language, attributes: c.attributes };
   } else if (d.sample) {
     contact = { ...SAMPLE_CONTACT, ...d.sample } as RenderContact;
   } else {
