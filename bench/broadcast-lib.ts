@@ -1,6 +1,7 @@
 // Helpers shared by the broadcast benchmarks (broadcast-dispatch.ts, broadcast-snapshot.ts): the
 // in-process app wired like `greenlist start`, the simulator's view of what was sent, process
 // memory and CPU read from /proc, and the figures of a paced send.
+import { parseAllowedOrigins } from '../src/lib/outbound/index.js';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
@@ -55,7 +56,8 @@ export interface BenchApp {
 export async function startBenchApp(database: Database, masterKey: Buffer): Promise<BenchApp> {
   const log = silentLogger();
   const clock = { now: () => new Date() };
-  const wiring = wire(database.db, masterKey, log, clock);
+  // The simulator listens on loopback: allowed as an operator would (GREENLIST_GRAPH_ALLOWED_ORIGINS).
+  const wiring = wire(database.db, masterKey, log, clock, { graphAllowedOrigins: parseAllowedOrigins('http://127.0.0.1:*') });
   useSingleOwnerCaches(database.kind === 'pglite');
   const app = await buildApp({
     ...wiring,

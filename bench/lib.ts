@@ -68,7 +68,8 @@ export function printLoad(when: string): void {
  * inherited, so a stray GREENLIST_* or DATABASE_URL in the caller's shell cannot change the run.
  */
 export function childEnv(env: Record<string, string>): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', GREENLIST_LOG_LEVEL: 'warn', GREENLIST_SIMULATOR_PORT: '0', ...env };
+  // Bench numbers point at simulators on loopback, allowed as an operator would allow them.
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', GREENLIST_LOG_LEVEL: 'warn', GREENLIST_SIMULATOR_PORT: '0', GREENLIST_GRAPH_ALLOWED_ORIGINS: 'http://127.0.0.1:*', ...env };
 }
 
 /** A spawned Greenlist process with its output captured. */

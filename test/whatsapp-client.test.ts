@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createCloudApiClient } from '../src/adapters/whatsapp/cloud-api-client.js';
 import { AppError } from '../src/lib/errors.js';
+import { createOutboundFetch, parseAllowedOrigins } from '../src/lib/outbound/index.js';
 import type { NumberCredentials } from '../src/modules/messaging/index.js';
 
 // A raw loopback server that answers each request as the test scripts it, to pin down how the
@@ -44,7 +45,8 @@ async function failure(p: Promise<unknown>): Promise<AppError> {
 }
 
 describe('Cloud API client', () => {
-  const client = createCloudApiClient({ timeoutMs: 300 });
+  // The raw server listens on loopback: allowed as an operator would (GREENLIST_GRAPH_ALLOWED_ORIGINS).
+  const client = createCloudApiClient({ timeoutMs: 300, outbound: createOutboundFetch({ allowed: parseAllowedOrigins('http://127.0.0.1:*'), reach: 'graph' }) });
 
   it('sends a template with callback data and returns the wamid and wa_id', async () => {
     next = json(200, { messaging_product: 'whatsapp', contacts: [{ input: '+5511999990001', wa_id: '551199990001' }], messages: [{ id: 'wamid.ABC', message_status: 'accepted' }] });

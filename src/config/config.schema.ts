@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowedOrigins, type AllowedOrigin } from '../lib/outbound/index.js';
 
 const port = (fallback: number) =>
   z.coerce
@@ -34,6 +35,18 @@ export const configSchema = z.object({
   GREENLIST_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   GREENLIST_WORKER_HEAP_MB: z.coerce.number({ error: 'must be a number of MB' }).int('must be a whole number').min(0, 'must be 0 (no cap) or a size in MB').default(160),
   GREENLIST_SANDBOX: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
+  // Cloud API origins besides https://graph.facebook.com a number may use (a proxy, a simulator).
+  GREENLIST_GRAPH_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((text, c) => {
+      try {
+        return parseAllowedOrigins(text);
+      } catch (err) {
+        c.addIssue({ code: 'custom', message: `${(err as Error).message} (a comma-separated list of origins)` });
+        return z.NEVER;
+      }
+    }),
 });
 
 /** Validated configuration, in the shape the rest of the code uses. */
@@ -55,4 +68,6 @@ export interface Config {
   workerHeapMb: number;
   /** auto: run the bundled Cloud API simulator when no real number is connected. */
   sandbox: 'auto' | 'on' | 'off';
+  /** Origins besides Meta's Graph host that numbers may call, trusted even on private addresses (operator's choice). */
+  graphAllowedOrigins: AllowedOrigin[];
 }

@@ -82,5 +82,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: c.GREENLIST_TRUST_PROXY === 'true',
     workerHeapMb: c.GREENLIST_WORKER_HEAP_MB,
     sandbox: c.GREENLIST_SANDBOX,
+    graphAllowedOrigins: c.GREENLIST_GRAPH_ALLOWED_ORIGINS,
   };
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config/index.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { openDatabase, type Database } from '../adapters/db/database.js';
 import { acquireDataDirLock, type DataDirLock } from '../adapters/db/data-dir-lock.js';
+import { secureDataDir, useOwnerOnlyUmask } from '../adapters/db/data-dir-perms.js';
 import { runMigrations } from '../adapters/db/migrate.js';
 import { ensureDefaultWorkspace } from '../modules/workspaces/index.js';
 
@@ -45,10 +46,13 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
   let lock: DataDirLock | undefined;
   let database: Database;
   let masterKey: Buffer;
+  // Everything this process writes (spooled uploads, and PGlite's files) is owner-only.
+  useOwnerOnlyUmask();
   if (config.databaseUrl) {
     database = await openDatabase({ kind: 'postgres', url: config.databaseUrl, poolSize: config.dbPoolSize, log });
     masterKey = config.masterKey!;
   } else {
+    await secureDataDir(config.dataDir);
     lock = await acquireDataDirLock(config.dataDir);
     try {
       masterKey = config.masterKey ?? (await loadOrCreateMasterKey(config.dataDir, log));

@@ -60,6 +60,9 @@ export async function startSandbox(rt: Runtime, wiring: Wiring, appUrl: string, 
     webhookUrl: `${appUrl}/webhooks/whatsapp`,
   });
   const url = await simulator.listen(rt.config.simulatorPort, '127.0.0.1');
+  // Sandbox mode is configuration: the simulator's loopback origin is trusted by this process,
+  // never by a request (the API still refuses it as a number's api_base_url).
+  wiring.outbound.trust(url);
   // The simulator may listen on another port than last time (GREENLIST_SIMULATOR_PORT=0).
   if (number.api_base_url !== url) await setSandboxApiBase(ctx, number.id, url);
   const stopSync = keepSimulatorInStep(simulator, () => numberSecrets({ ...ctx, now: rt.clock.now() }, wiring.box, number.id), secrets, wiring.numbersChanged, log, () =>

@@ -42,7 +42,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let worker: SweepRunner | undefined;
   let control: ControlServer | undefined;
   let url: string | undefined;
-  const wiring = wire(database.db, runtime.masterKey, log, clock);
+  const wiring = wire(database.db, runtime.masterKey, log, clock, { graphAllowedOrigins: config.graphAllowedOrigins });
   useSingleOwnerCaches(database.kind === 'pglite');
   let webhookPoller: Poller | undefined;
   let outboxPoller: Poller | undefined;
@@ -73,6 +73,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         webhooks: wiring.webhooks,
         linkSign: wiring.linkSign,
         numbersChanged: wiring.numbersChanged,
+        checkApiBaseUrl: wiring.checkApiBaseUrl,
         db: database.db,
         ping: database.ping,
         clock,

@@ -7,6 +7,7 @@ import { storeWebhooks, type RawWebhook } from '../modules/inbound/index.js';
 import { linkSigner } from '../modules/broadcasts/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
 import { createCloudApiClient } from '../adapters/whatsapp/cloud-api-client.js';
+import { apiBaseUrlProblem, createOutboundFetch, type AllowedOrigin, type OutboundFetch } from '../lib/outbound/index.js';
 import { createIntakeSecrets } from '../adapters/whatsapp/intake-secrets.js';
 import { createGroupCommitter, type GroupCommitter } from '../adapters/db/group-commit.js';
 import type { WebhookIntakeDeps } from '../adapters/http/routes/webhooks.routes.js';
@@ -20,6 +21,10 @@ export interface Wiring {
   linkSign: (payload: string) => string;
   /** Told when a request in this process changed a connected number (other processes poll or use TTLs). */
   numbersChanged: NumbersChanged;
+  /** The guard the Cloud API client fetches through (the sandbox adds its simulator to it). */
+  outbound: OutboundFetch;
+  /** Why a number's api_base_url may not be stored (Graph or GREENLIST_GRAPH_ALLOWED_ORIGINS only). */
+  checkApiBaseUrl: (url: string) => string | undefined;
 }
 
 /** A signal within one process: a connected number was added, changed or removed. */
@@ -44,7 +49,9 @@ function numbersChangedSignal(): NumbersChanged {
 }
 
 /** Builds the secret box, the Cloud API client and the webhook intake (group commit). */
-export function wire(db: Db, masterKey: Buffer, log: Logger, clock: { now(): Date }): Wiring {
+export function wire(db: Db, masterKey: Buffer, log: Logger, clock: { now(): Date }, opts: { graphAllowedOrigins?: AllowedOrigin[] } = {}): Wiring {
+  const allowed = opts.graphAllowedOrigins ?? [];
+  const outbound = createOutboundFetch({ allowed, reach: 'graph' });
   const box = createSecretBox(masterKey);
   const committer = createGroupCommitter<RawWebhook>({
     flush: async (items) => {
@@ -59,5 +66,13 @@ export function wire(db: Db, masterKey: Buffer, log: Logger, clock: { now(): Dat
   const secrets = createIntakeSecrets(db, box);
   const numbersChanged = numbersChangedSignal();
   numbersChanged.subscribe(secrets.invalidate);
-  return { box, gateway: createCloudApiClient(), webhooks: { secrets, committer, clock }, linkSign: linkSigner(masterKey), numbersChanged };
+  return {
+    box,
+    gateway: createCloudApiClient({ outbound }),
+    webhooks: { secrets, committer, clock },
+    linkSign: linkSigner(masterKey),
+    numbersChanged,
+    outbound,
+    checkApiBaseUrl: (url) => apiBaseUrlProblem(url, allowed),
+  };
 }

@@ -7,6 +7,10 @@ import { createApiKey, createWorkspace, useSingleOwnerCaches, type Role } from '
 import { createTestDatabase, type TestDatabase } from './db.js';
 import type { Logger } from 'pino';
 import { wire, type Wiring } from '../../src/entrypoints/wiring.js';
+import { parseAllowedOrigins } from '../../src/lib/outbound/index.js';
+
+/** What test apps allow as a Cloud API origin, as an operator would configure it: the simulator on loopback, any port. */
+export const TEST_GRAPH_ORIGINS = 'http://127.0.0.1:*';
 
 /** The master key test apps seal secrets with. */
 export const TEST_MASTER_KEY = Buffer.alloc(32, 7);
@@ -32,13 +36,13 @@ export interface TestApp {
 }
 
 /** Builds the real app (real routes, real database) for `inject()` tests. */
-export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPerMinute?: number; rateLimitPerIpPerMinute?: number; clock?: Clock } = {}): Promise<TestApp> {
+export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPerMinute?: number; rateLimitPerIpPerMinute?: number; clock?: Clock; graphAllowedOrigins?: string } = {}): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const db = testDb.database.db;
   const log = overrides.log ?? silentLogger();
   // The API's business clock (each request's ctx.now); scheduling tests pass a testClock. Webhook intake keeps the wall clock.
   const clock = overrides.clock ?? { now: () => new Date() };
-  const wiring = wire(db, TEST_MASTER_KEY, log, { now: () => new Date() });
+  const wiring = wire(db, TEST_MASTER_KEY, log, { now: () => new Date() }, { graphAllowedOrigins: parseAllowedOrigins(overrides.graphAllowedOrigins ?? TEST_GRAPH_ORIGINS) });
   // As in production: the key cache is on only for the embedded database.
   useSingleOwnerCaches(testDb.database.kind === 'pglite');
   const app = await buildApp({

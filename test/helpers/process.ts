@@ -13,9 +13,13 @@ export interface GreenlistProcess {
   exited: Promise<number | null>;
 }
 
-/** Environment for a child: only what the test sets, plus PATH/HOME (no inherited GREENLIST_*). */
+/**
+ * Environment for a child: only what the test sets, plus PATH/HOME (no inherited GREENLIST_*).
+ * Numbers in tests point at simulators on loopback, which an operator allows with
+ * GREENLIST_GRAPH_ALLOWED_ORIGINS (pass it as '' to test without).
+ */
 export function childEnv(env: Record<string, string>): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', GREENLIST_LOG_LEVEL: 'info', GREENLIST_SIMULATOR_PORT: '0', ...env };
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', GREENLIST_LOG_LEVEL: 'info', GREENLIST_SIMULATOR_PORT: '0', GREENLIST_GRAPH_ALLOWED_ORIGINS: 'http://127.0.0.1:*', ...env };
 }
 
 /** Spawns `greenlist <args>`. */

@@ -4,13 +4,14 @@ import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { Db } from '../../modules/context.js';
 import type { Database, DatabaseTarget } from './database.js';
+import { makeOwnerOnly } from './data-dir-perms.js';
 
 /** Opens PGlite on a data directory or in memory; the caller must already hold the data-dir lock. */
 export async function openPglite(target: Exclude<DatabaseTarget, { kind: 'postgres' }>): Promise<Database> {
   const client =
     target.kind === 'pglite'
       ? await (async () => {
-          await mkdir(target.dataDir, { recursive: true });
+          await mkdir(target.dataDir, { recursive: true, mode: 0o700 });
           return PGlite.create(`${target.dataDir}/pgdata`);
         })()
       : await PGlite.create(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
@@ -26,6 +27,7 @@ export async function openPglite(target: Exclude<DatabaseTarget, { kind: 'postgr
     },
     close: async () => {
       if (!client.closed) await client.close();
+      if (target.kind === 'pglite') await makeOwnerOnly(`${target.dataDir}/pgdata`);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { AppError } from '../../lib/errors.js';
 import { isBsuid } from '../../lib/phone/index.js';
+import { createOutboundFetch, OutboundError, type OutboundFetch } from '../../lib/outbound/index.js';
 import type { NumberCredentials, OutboundMessage, RemoteQrCode, SendRequest, WhatsAppGateway } from '../../modules/messaging/index.js';
 import { metaErrorToAppError } from './error-codes.js';
 
@@ -7,30 +8,25 @@ import { metaErrorToAppError } from './error-codes.js';
 export interface CloudApiClientOptions {
   /** Request timeout; after it a send counts as "may have been received". */
   timeoutMs?: number;
-  fetch?: typeof fetch;
-}
-
-// Errors raised before any byte reached the server: the request was surely not received.
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID']);
-
-function causeCode(err: unknown): string | undefined {
-  for (let e = err as { code?: string; cause?: unknown; name?: string } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
-    if (e.code) return e.code;
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') return 'TIMEOUT';
-  }
-  return undefined;
+  /** The outbound guard every request goes through (default: Meta's Graph host only). */
+  outbound?: OutboundFetch;
 }
 
 /**
  * The Cloud API has no idempotency key, so a failed send must say whether Meta may have acted:
- * connection errors before sending are safe to retry; a timeout or reset after sending is not.
+ * a failure before the connection was made is safe to retry; a timeout or reset after it is not.
+ * Why no network detail (ECONNREFUSED, reset, DNS): telling them apart let an admin use the
+ * server as a port scanner through api_base_url; the guard reports them all alike.
  */
 function networkError(err: unknown, isSend: boolean): AppError {
-  const code = causeCode(err) ?? 'UNKNOWN';
-  if (NOT_SENT.has(code) || !isSend) {
-    return new AppError('WHATSAPP_CONNECTION_FAILED', 'could not reach the WhatsApp Cloud API; the request was not sent', { network_code: code }, { retry: 'transient' });
+  if (err instanceof OutboundError && err.reason === 'refused') {
+    return new AppError('OUTBOUND_URL_REFUSED', "the number's api_base_url is not an allowed Cloud API address; set it to https://graph.facebook.com (with the access token again)", { field: 'api_base_url' }, { retry: 'permanent_account' });
   }
-  return new AppError('WHATSAPP_SEND_UNCERTAIN', 'no answer from the WhatsApp Cloud API; the message may have been sent', { network_code: code }, { retry: 'uncertain' });
+  const reached = err instanceof OutboundError ? err.reached : true;
+  if (!reached || !isSend) {
+    return new AppError('WHATSAPP_CONNECTION_FAILED', 'could not reach the WhatsApp Cloud API; the request was not completed', undefined, { retry: 'transient' });
+  }
+  return new AppError('WHATSAPP_SEND_UNCERTAIN', 'no answer from the WhatsApp Cloud API; the message may have been sent', undefined, { retry: 'uncertain' });
 }
 
 function wireMessage(m: OutboundMessage): Record<string, unknown> {
@@ -61,7 +57,7 @@ function qrOf(q: Record<string, unknown>): RemoteQrCode {
 
 /** Builds the real Cloud API adapter (graph.facebook.com, or the simulator on loopback). */
 export function createCloudApiClient(opts: CloudApiClientOptions = {}): WhatsAppGateway {
-  const doFetch = opts.fetch ?? fetch;
+  const doFetch = opts.outbound ?? createOutboundFetch({ allowed: [], reach: 'graph' });
   const timeoutMs = opts.timeoutMs ?? 15_000;
 
   async function call<T>(creds: NumberCredentials, method: string, path: string, body?: unknown, isSend = false, form?: FormData): Promise<T> {
@@ -73,7 +69,6 @@ export function createCloudApiClient(opts: CloudApiClientOptions = {}): WhatsApp
         headers: { authorization: `Bearer ${creds.accessToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: form ?? (body === undefined ? undefined : JSON.stringify(body)),
         signal: AbortSignal.timeout(timeoutMs),
-        redirect: 'error',
       });
     } catch (err) {
       throw networkError(err, isSend);

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { apiBaseUrlProblem } from '../../lib/outbound/index.js';
 import { safeEqual, type SecretBox } from '../../lib/secrets.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx, Db } from '../context.js';
@@ -51,9 +52,22 @@ async function assertWabaFree(ctx: Ctx, box: SecretBox, wabaId: string, appSecre
   }
 }
 
+/** Why a URL may not be a number's api_base_url (the operator's allow-list, wired by the entrypoint). */
+export type ApiBaseUrlCheck = (url: string) => string | undefined;
+
+// Without an operator allow-list, only Meta's Graph host: the stored token goes wherever this points.
+const graphOnly: ApiBaseUrlCheck = (url) => apiBaseUrlProblem(url, []);
+
+function refuseApiBaseUrl(url: string, check: ApiBaseUrlCheck): void {
+  const problem = check(url);
+  if (problem) throw new AppError('VALIDATION_FAILED', `api_base_url ${problem}`, { fields: [{ field: 'api_base_url', message: problem }] });
+}
+
 /** Connects a business number; its token, app secret and verify token are stored sealed. */
-export async function connectNumber(ctx: Ctx, box: SecretBox, input: unknown, opts: { isSandbox?: boolean } = {}): Promise<NumberOut> {
+export async function connectNumber(ctx: Ctx, box: SecretBox, input: unknown, opts: { isSandbox?: boolean; checkApiBaseUrl?: ApiBaseUrlCheck } = {}): Promise<NumberOut> {
   const d = connectNumberIn.parse(input);
+  // The sandbox number's address comes from the process's configuration, not from a request.
+  if (!opts.isSandbox) refuseApiBaseUrl(d.api_base_url, opts.checkApiBaseUrl ?? graphOnly);
   await assertWabaFree(ctx, box, d.waba_id, d.app_secret);
   const [row] = await ctx.db
     .insert(phoneNumbers)
@@ -105,9 +119,18 @@ export async function getNumber(ctx: Ctx, id: string): Promise<NumberOut> {
 }
 
 /** Rotates secrets or corrects settings. */
-export async function updateNumber(ctx: Ctx, box: SecretBox, id: string, input: unknown): Promise<NumberOut> {
+export async function updateNumber(ctx: Ctx, box: SecretBox, id: string, input: unknown, checkApiBaseUrl: ApiBaseUrlCheck = graphOnly): Promise<NumberOut> {
   const d = updateNumberIn.parse(input);
   const current = await loadNumber(ctx, id);
+  const urlChange = d.api_base_url !== undefined && d.api_base_url !== current.apiBaseUrl ? { from: current.apiBaseUrl, to: d.api_base_url } : undefined;
+  if (urlChange) {
+    refuseApiBaseUrl(urlChange.to, checkApiBaseUrl);
+    // Why: whoever moves the URL must prove they hold the token it will carry, or an admin could
+    // redirect a token they never saw to a host of their choosing.
+    if (!d.access_token) {
+      throw new AppError('VALIDATION_FAILED', 'changing api_base_url needs the access token again in the same request', { fields: [{ field: 'access_token', message: 'required when api_base_url changes' }] });
+    }
+  }
   // Rotating only the app secret is allowed (the other holders rotate in turn); moving to a WABA is checked like a connect.
   if (d.waba_id && d.waba_id !== current.wabaId) await assertWabaFree(ctx, box, d.waba_id, d.app_secret ?? box.open(current.appSecretSealed));
   const [row] = await ctx.db
@@ -127,7 +150,12 @@ export async function updateNumber(ctx: Ctx, box: SecretBox, id: string, input: 
     .where(and(eq(phoneNumbers.id, id), eq(phoneNumbers.workspaceId, ctx.workspaceId)))
     .returning();
   const secretsRotated = ['access_token', 'app_secret', 'verify_token'].filter((k) => k in d);
-  await recordAudit(ctx, { action: 'phone_number.updated', targetType: 'phone_number', targetId: id, details: { fields: Object.keys(d).filter((k) => !secretsRotated.includes(k)), secrets_rotated: secretsRotated } });
+  await recordAudit(ctx, {
+    action: 'phone_number.updated',
+    targetType: 'phone_number',
+    targetId: id,
+    details: { fields: Object.keys(d).filter((k) => !secretsRotated.includes(k)), secrets_rotated: secretsRotated, ...(urlChange ? { api_base_url: urlChange } : {}) },
+  });
   return toNumberOut(row!);
 }
 

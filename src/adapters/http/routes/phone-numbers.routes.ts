@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { notFound } from '../../../lib/errors.js';
 import type { SecretBox } from '../../../lib/secrets.js';
 import type { WhatsAppGateway } from '../../../modules/messaging/index.js';
-import { connectNumber, connectNumberIn, disconnectNumber, getNumber, listNumbers, numberOut, refreshNumberHealth, updateNumber, updateNumberIn } from '../../../modules/numbers/index.js';
+import { type ApiBaseUrlCheck, connectNumber, connectNumberIn, disconnectNumber, getNumber, listNumbers, numberOut, refreshNumberHealth, updateNumber, updateNumberIn } from '../../../modules/numbers/index.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
 import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
 
 /** Connected business numbers. Responses never contain tokens, app secrets or verify tokens. */
-export function phoneNumberRoutes(app: FastifyInstance, deps: RequestDeps & { box: SecretBox; gateway: WhatsAppGateway; numbersChanged?: { notify(): Promise<void> } }): void {
+export function phoneNumberRoutes(app: FastifyInstance, deps: RequestDeps & { box: SecretBox; gateway: WhatsAppGateway; numbersChanged?: { notify(): Promise<void> }; checkApiBaseUrl?: ApiBaseUrlCheck }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   // After the commit: webhook intake and the sandbox simulator pick up new secrets at once.
   const changed = async <T>(p: Promise<T>): Promise<T> => {
@@ -24,7 +24,7 @@ export function phoneNumberRoutes(app: FastifyInstance, deps: RequestDeps & { bo
     if (!isUuid(id)) throw notFound('phone number', id);
   };
   r.post('/api/v1/phone-numbers', { config: manage, schema: { tags, summary: 'Connect a WhatsApp business number', body: connectNumberIn, response: { 201: numberOut } } }, (req, reply) =>
-    changed(runMutation(req, reply, deps, 201, (ctx) => connectNumber(ctx, deps.box, req.body))),
+    changed(runMutation(req, reply, deps, 201, (ctx) => connectNumber(ctx, deps.box, req.body, deps.checkApiBaseUrl ? { checkApiBaseUrl: deps.checkApiBaseUrl } : {}))),
   );
   r.get('/api/v1/phone-numbers', { config: read, schema: { tags, summary: 'List connected numbers', querystring: pageQuery, response: { 200: pageOf(numberOut) } } }, (req) =>
     listNumbers(ctxOf(req, deps), req.query),
@@ -38,7 +38,7 @@ export function phoneNumberRoutes(app: FastifyInstance, deps: RequestDeps & { bo
     { config: manage, schema: { tags, summary: 'Rotate secrets or change tiers', params: idParams, body: updateNumberIn, response: { 200: numberOut } } },
     (req, reply) => {
       checkId(req.params.id);
-      return changed(runMutation(req, reply, deps, 200, (ctx) => updateNumber(ctx, deps.box, req.params.id, req.body)));
+      return changed(runMutation(req, reply, deps, 200, (ctx) => updateNumber(ctx, deps.box, req.params.id, req.body, deps.checkApiBaseUrl)));
     },
   );
   r.delete('/api/v1/phone-numbers/:id', { config: manage, schema: { tags, summary: 'Disconnect a number', params: idParams, response: { 204: z.null() } } }, async (req, reply) => {
