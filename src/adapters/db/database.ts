@@ -31,8 +31,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 
 function openPostgres(url: string, poolSize: number, log?: Logger): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'greenlist', connectionTimeoutMillis: 5000 });
-  // An idle client's error (server restart) must not crash the process; the next query reconnects.
-  pool.on('error', (err) => log?.warn({ err: { message: safeErrorMessage(err) } }, 'idle database connection lost'));
+  // A lost connection (server restart, failover, pg_terminate_backend) must never crash the process.
+  // pool.on('error') only hears idle clients: a checked-out client's 'error' event had no listener,
+  // so Node threw it as uncaught. Every client gets its own listener for its whole life; the query
+  // in flight fails on its own (mapped to DATABASE_UNAVAILABLE) and the pool drops the dead client.
+  const lost = (err: Error) => log?.warn({ err: { message: safeErrorMessage(err) } }, 'database connection lost');
+  pool.on('connect', (client) => client.on('error', lost));
+  pool.on('error', () => undefined); // already logged by the client's own listener
   const db = drizzlePg(pool) as unknown as Db;
   let closed = false;
   return {

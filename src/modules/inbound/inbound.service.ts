@@ -1,6 +1,7 @@
 import { and, eq, inArray, param, sql } from 'drizzle-orm';
 import type { Db, Log } from '../context.js';
 import { safeErrorMessage } from '../../lib/redact.js';
+import { isDatabaseDown } from '../../lib/db-errors.js';
 import { queryRowsOf } from '../sql.js';
 import { webhookEvents } from './inbound.tables.js';
 import type { WebhookEvent, WebhookParser } from './inbound.events.js';
@@ -90,7 +91,10 @@ export async function processPendingWebhooks(deps: { db: Db; parse: WebhookParse
       try {
         await applyRows(db, [row], now, deps.log);
       } catch (err) {
-        await markFailedAttempt(db, row.id, row.attempts, err, now, deps.log);
+        // A lost connection says nothing about the body: hand it back at once (best effort) rather
+        // than count an attempt and back off for minutes; the lease covers it if the database is gone.
+        if (isDatabaseDown(err)) await releaseClaim(db, row.id).catch(() => undefined);
+        else await markFailedAttempt(db, row.id, row.attempts, err, now, deps.log);
       }
     }
   }
@@ -118,6 +122,13 @@ async function applyRows(db: Db, rows: { id: number; events: WebhookEvent[] }[],
     await applyStoredStatuses(db, workspaceId, list);
     await syncRecipientDelivery(db, workspaceId, [...new Set(list.map((s) => s.wamid))]);
   }
+}
+
+async function releaseClaim(db: Db, id: number): Promise<void> {
+  await db
+    .update(webhookEvents)
+    .set({ lockedUntil: null, attempts: sql`greatest(${webhookEvents.attempts} - 1, 0)` })
+    .where(eq(webhookEvents.id, id));
 }
 
 async function markFailedAttempt(db: Db, id: number, attempts: number, err: unknown, now: Date, log: Log): Promise<void> {
