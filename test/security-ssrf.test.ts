@@ -261,6 +261,12 @@ describe('SSRF matrix: the outbound guard at connect time', () => {
       const trusted = createOutboundFetch({ allowed: parseAllowedOrigins(`http://localhost:${hole.port}`), reach: 'graph' });
       expect((await trusted(`http://localhost:${hole.port}/v1/x`)).status).toBe(200);
       expect(hole.hits).toHaveLength(1);
+      // The sandbox trusts its simulator's origin in-process (configuration), not through a request.
+      const sandboxed = createOutboundFetch({ allowed: [], reach: 'graph' });
+      expect(sandboxed.problem(`${hole.url}/v23.0/1`)).toBeDefined();
+      sandboxed.trust(hole.url);
+      expect((await sandboxed(`${hole.url}/v23.0/1`)).status).toBe(200);
+      expect(hole.hits).toHaveLength(2);
       // A Graph-only guard refuses everything else, even a public host.
       const graph = createOutboundFetch({ allowed: [], reach: 'graph' });
       const e = await graph('https://example.com/').catch((x: unknown) => x);

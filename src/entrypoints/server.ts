@@ -18,6 +18,34 @@ import { processPendingWebhooks } from '../modules/inbound/index.js';
 import { sendQueuedAutomated } from '../modules/messaging/index.js';
 import { startBroadcastDispatcher, type Dispatcher } from '../modules/broadcasts/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
+import { failStaleImports } from '../modules/imports/index.js';
+import { prepareUploadDir } from '../adapters/db/upload-dir.js';
+import { safeErrorMessage } from '../lib/redact.js';
+
+// On PostgreSQL other live processes may be running imports: only those that missed three 30 s
+// heartbeats are orphans at start-up (the minute sweep takes the rest after two minutes).
+const ORPHANED_IMPORT_MS = 90_000;
+
+/**
+ * Housekeeping after a crash: removes uploads dead processes left in the data directory and marks
+ * their imports failed at once instead of showing them `running` until the sweep notices.
+ */
+async function cleanUpAfterCrash(runtime: Runtime, role: Role, log: Logger): Promise<string | undefined> {
+  const { database, config, clock } = runtime;
+  const failed = await failStaleImports(database.db, clock.now(), database.kind === 'pglite' ? 0 : ORPHANED_IMPORT_MS);
+  if (failed > 0) log.warn({ failed }, 'marked imports of a process that ended failed');
+  if (role === 'worker') return undefined;
+  try {
+    const uploads = await prepareUploadDir(config.dataDir);
+    if (uploads.removed > 0) log.info({ removed: uploads.removed }, 'removed uploads left by a process that ended');
+    return uploads.dir;
+  } catch (err) {
+    // A PostgreSQL process may run where its data directory cannot be written (read-only image).
+    if (database.kind === 'pglite') throw err;
+    log.warn({ err: { message: safeErrorMessage(err) }, dataDir: config.dataDir }, 'cannot use the data directory for uploads; spooling them in the system temp directory');
+    return undefined;
+  }
+}
 
 /** Which parts a process runs. */
 export type Role = 'start' | 'api' | 'worker';
@@ -62,6 +90,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     await runtime.close();
   };
   try {
+    const uploadDir = await cleanUpAfterCrash(runtime, role, log);
     if (role !== 'worker') {
       // Why dynamic imports: the HTTP app (routes, OpenAPI) and the sandbox simulator are ~60 MB of
       // a process's memory; a `greenlist worker` serves no HTTP (its memory target is 256 MB).
@@ -74,6 +103,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         linkSign: wiring.linkSign,
         numbersChanged: wiring.numbersChanged,
         checkApiBaseUrl: wiring.checkApiBaseUrl,
+        ...(uploadDir ? { uploadDir } : {}),
         db: database.db,
         ping: database.ping,
         clock,

@@ -22,7 +22,8 @@ export interface DataDirLock {
 
 const LOCK_FILE = 'greenlist.lock';
 
-function isAlive(pid: number): boolean {
+/** True when `pid` is a live Node process (a recycled pid of another program does not count). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {

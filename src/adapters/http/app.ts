@@ -56,6 +56,8 @@ export interface AppDeps {
   linkSign: (payload: string) => string;
   /** Told after a request changed a connected number (the intake cache and the sandbox follow at once). */
   numbersChanged?: { notify(): Promise<void> };
+  /** Where uploads are spooled: `<data dir>/uploads/<pid>` (default: the system temp directory). */
+  uploadDir?: string;
   /** Why a number's api_base_url may not be stored; default: anything but Meta's Graph host is refused. */
   checkApiBaseUrl?: (url: string) => string | undefined;
   /** How lifecycle and hygiene runs started over the API share the database (engine-dependent). */
@@ -131,7 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   auditRoutes(app, reqDeps);
   phoneNumberRoutes(app, { ...reqDeps, box: deps.box, gateway: deps.gateway, ...(deps.numbersChanged ? { numbersChanged: deps.numbersChanged } : {}), ...(deps.checkApiBaseUrl ? { checkApiBaseUrl: deps.checkApiBaseUrl } : {}) });
   messageRoutes(app, { ...reqDeps, box: deps.box, gateway: deps.gateway });
-  const featureDeps = { ...reqDeps, box: deps.box, gateway: deps.gateway, publicUrl: deps.publicUrl, log: deps.log };
+  const featureDeps = { ...reqDeps, box: deps.box, gateway: deps.gateway, publicUrl: deps.publicUrl, log: deps.log, ...(deps.uploadDir ? { uploadDir: deps.uploadDir } : {}) };
   contactRoutes(app, featureDeps);
   topicRoutes(app, featureDeps);
   segmentRoutes(app, featureDeps);

@@ -82,4 +82,6 @@ export interface FeatureDeps extends RequestDeps {
   gateway: WhatsAppGateway;
   publicUrl: string;
   log: Logger;
+  /** Where uploads are spooled (the data directory's uploads folder; the system temp dir in tests). */
+  uploadDir?: string;
 }

@@ -182,11 +182,12 @@ export async function listImports(ctx: Ctx, q: { limit: number; cursor?: string 
 export const STALE_IMPORT_MS = 2 * 60_000;
 
 /**
- * Fails imports whose process died (no heartbeat for two minutes). Nothing is lost by that:
- * chunks commit one by one, and running the same file again creates nothing twice.
+ * Fails imports whose process died (no heartbeat for `staleMs`, two minutes by default; 0 at the
+ * start of the embedded database's only process, where every running import is an orphan).
+ * Nothing is lost by that: chunks commit one by one, and running the same file again creates nothing twice.
  */
-export async function failStaleImports(db: Db, now: Date): Promise<number> {
-  const cutoff = new Date(now.getTime() - STALE_IMPORT_MS);
+export async function failStaleImports(db: Db, now: Date, staleMs = STALE_IMPORT_MS): Promise<number> {
+  const cutoff = new Date(now.getTime() - staleMs);
   const rows = await db
     .update(imports)
     .set({

@@ -55,11 +55,11 @@ function tooLarge(reply: FastifyReply, limit: number): AppError {
   return new AppError('BODY_TOO_LARGE', `the file is larger than the import limit of ${Math.round(limit / 1_048_576)} MB; split it into smaller files`, { limit_bytes: limit });
 }
 
-/** Streams the request body into a private temp file, stopping at `limit` bytes. */
-async function spool(req: FastifyRequest, reply: FastifyReply, body: Readable | string, limit: number): Promise<{ path: string; cleanup: () => Promise<void> }> {
+/** Streams the request body into a private file (0600) under `uploadDir`, stopping at `limit` bytes. */
+async function spool(req: FastifyRequest, reply: FastifyReply, body: Readable | string, limit: number, uploadDir: string): Promise<{ path: string; cleanup: () => Promise<void> }> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(reply, limit);
-  const dir = await mkdtemp(join(tmpdir(), 'greenlist-import-'));
+  const dir = await mkdtemp(join(uploadDir, 'import-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   const path = join(dir, 'upload.csv');
   const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
@@ -121,7 +121,7 @@ export function importRoutes(app: FastifyInstance, deps: FeatureDeps): void {
         };
         // Mapping, attestation and topics are refused before a single byte of the upload is read.
         const prepared = await prepareImport(deps.db, ctx.workspaceId, input, ctx.now);
-        const file = await spool(req, reply, json ? json.csv : (req.body as Readable), isCsv ? DEFAULT_MAX_BYTES : JSON_BODY_LIMIT);
+        const file = await spool(req, reply, json ? json.csv : (req.body as Readable), isCsv ? DEFAULT_MAX_BYTES : JSON_BODY_LIMIT, deps.uploadDir ?? tmpdir());
         const started = await startImport(ctx, runner, { ...input, prepared, path: file.path, filename: json?.filename ?? q.filename, cleanup: file.cleanup, maxBytes: DEFAULT_MAX_BYTES });
         reply.code(202);
         return { id: started.id, status: started.status };
