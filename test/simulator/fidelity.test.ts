@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createManualClock, createSimulator, QUIET_KNOBS, type ManualClock, type Simulator } from '../../src/simulator/index.js';
 import { createCloudApiClient } from '../../src/adapters/whatsapp/cloud-api-client.js';
+import { createOutboundFetch, parseAllowedOrigins } from '../../src/lib/outbound/index.js';
 import { AUTH, graphError, PHONE_ID, sendMessage, WABA_ID } from './helpers.js';
 
 let sim: Simulator;
@@ -120,7 +121,8 @@ describe('click-to-chat QR codes (message_qrdls)', () => {
   it('the Cloud API adapter drives them against the simulator on loopback', async () => {
     build();
     const base = await sim.listen(0);
-    const client = createCloudApiClient({ timeoutMs: 5000 });
+    // The simulator on loopback is allowed as an operator would (GREENLIST_GRAPH_ALLOWED_ORIGINS).
+    const client = createCloudApiClient({ timeoutMs: 5000, outbound: createOutboundFetch({ allowed: parseAllowedOrigins(base), reach: 'graph' }) });
     const creds = { phoneNumberId: PHONE_ID, wabaId: WABA_ID, accessToken: 'sim-access-token', apiBaseUrl: base, apiVersion: 'v23.0' };
     const made = await client.upsertQrCode(creds, { prefilledMessage: 'JOIN offers', imageFormat: 'png' });
     expect(made).toEqual({ code: expect.any(String), prefilledMessage: 'JOIN offers', deepLinkUrl: `https://wa.me/message/${made.code}`, qrImageUrl: expect.stringContaining(`${made.code}.png`) });
