@@ -8,6 +8,8 @@ export interface ScheduleDraft {
   date: string;
   time: string;
   fallbackZone: string;
+  /** Send at once to recipients whose local time has already passed (otherwise starting is refused). */
+  sendLate?: boolean;
 }
 
 export const NOW_DRAFT: ScheduleDraft = { type: 'now', at: '', date: '', time: '', fallbackZone: '' };
@@ -21,5 +23,5 @@ export function scheduleOf(d: ScheduleDraft): { schedule: Schedule } | { problem
     return { schedule: { type: 'at', at: when.toISOString() } };
   }
   if (!/^\d{4}-\d{2}-\d{2}$/.test(d.date) || !/^\d{2}:\d{2}$/.test(d.time)) return { problem: "pick the date and the time in each recipient's zone" };
-  return { schedule: { type: 'local', date: d.date, time: d.time, ...(d.fallbackZone.trim() ? { fallback_timezone: d.fallbackZone.trim() } : {}) } };
+  return { schedule: { type: 'local', date: d.date, time: d.time, ...(d.fallbackZone.trim() ? { fallback_timezone: d.fallbackZone.trim() } : {}), ...(d.sendLate ? { send_late: true } : {}) } };
 }

@@ -40,6 +40,10 @@ export function ScheduleFields({ draft, onChange }: { draft: ScheduleDraft; onCh
             <label htmlFor="schedule-zone">Zone when a contact has none</label>
             <input id="schedule-zone" value={draft.fallbackZone} onChange={(e) => set({ fallbackZone: e.target.value })} placeholder="workspace time zone" maxLength={64} />
           </div>
+          <label className="choice">
+            <input type="checkbox" checked={draft.sendLate ?? false} onChange={(e) => set({ sendLate: e.target.checked })} />
+            Send at once to those whose local time has already passed (otherwise starting is refused)
+          </label>
         </div>
       )}
     </fieldset>
