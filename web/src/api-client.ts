@@ -52,8 +52,10 @@ export interface Page<T> {
 /** A contact. `phone` is personal data: show it to the signed-in user, never log it. */
 export interface Contact {
   id: string;
-  phone: string;
+  /** Null for a WhatsApp user known only by a business-scoped user id (`user_id`). */
+  phone: string | null;
   wa_id: string | null;
+  user_id: string | null;
   name: string | null;
   profile_name: string | null;
   country: string | null;

@@ -6,8 +6,9 @@ import { TagList } from './tag-list';
 export function ContactFields({ contact: c }: { contact: Contact }) {
   const attributes = Object.entries(c.attributes);
   const fields: [string, string][] = [
-    ['Phone', c.phone],
+    ['Phone', c.phone ?? '—'],
     ['WhatsApp id', c.wa_id ?? '—'],
+    ['Business-scoped user id', c.user_id ?? '—'],
     ['Name', c.name ?? '—'],
     ['Profile name', c.profile_name ?? '—'],
     ['Country', c.country ?? '—'],

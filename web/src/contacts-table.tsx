@@ -21,7 +21,7 @@ export function ContactsTable({ rows, selectedId, onOpen }: { rows: Contact[]; s
           <tr key={c.id} data-testid="contact-row" aria-current={c.id === selectedId ? 'true' : undefined}>
             <td className="nowrap">
               <button type="button" className="link" onClick={() => onOpen(c.id)} aria-describedby="contact-open-hint">
-                {c.phone}
+                {c.phone ?? c.user_id}
               </button>
             </td>
             <td>{c.name ?? c.profile_name ?? '—'}</td>
