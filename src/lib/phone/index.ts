@@ -152,7 +152,8 @@ export function canonicalPhone(e164: string): string {
  * +5511944445555 also +551144445555, for +525512345678 also +5215512345678. Most numbers have one.
  */
 export function whatsappEquivalents(e164: string): string[] {
-  const own = `+${e164.replace(/^\+/, '')}`;
+  const own = e164.startsWith('+') ? e164 : `+${e164}`;
+  if (!/^\+5[245]/.test(own)) return [own];
   const canonical = canonicalPhone(own);
   const digits = canonical.slice(1);
   const forms = [own, canonical];
