@@ -140,7 +140,7 @@ describe('suppression list import and export', () => {
       if (out.status !== 'queued' && out.status !== 'running') break;
       await new Promise((r) => setTimeout(r, 25));
     }
-    expect(out).toMatchObject({ status: 'completed', created: 2, consent_granted: 1, skipped_reasons: { opted_out: 1 } });
+    expect(out).toMatchObject({ status: 'completed', created: 2, consent_granted: 1, skipped: 0, consent_refused: { opted_out: 1 } });
   });
 
   it('refuses a body that is not CSV', async () => {

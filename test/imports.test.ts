@@ -20,7 +20,11 @@ interface ImportBody {
   created: number;
   updated: number;
   skipped: number;
-  skipped_reasons: { invalid: number; opted_out: number };
+  unchanged: number;
+  merged: number;
+  skipped_reasons: { invalid: number; unreadable: number };
+  consent_refused: { opted_out: number };
+  merges: { row: number; into_row: number | null; ignored: string[] }[];
   consent_granted: number;
   error_count: number;
   errors: { row: number; code: string; message: string }[];
@@ -205,12 +209,16 @@ describe('CSV import: encodings and broken files', () => {
 });
 
 describe('CSV import: duplicates, re-runs and consent', () => {
-  it('merges duplicate rows: later non-empty values win, tags are unioned', async () => {
-    const csv = ['phone,name,city,tags', '+447400200001,Ann,London,vip;a', '07400 200001,,Leeds,b', '+44 7400 200001,Annie,,a;c'].join('\n');
-    const out = await importCsv(a.key, csv, { phone: 'phone', name: 'name', default_country: 'GB', attributes: { city: 'city' }, tags: 'tags' });
-    expect(out).toMatchObject({ rows_total: 3, created: 1, error_count: 0 });
+  it('merges duplicate rows: the first row wins per field, later rows fill blanks, tags are unioned, merges are reported', async () => {
+    const csv = ['phone,name,city,tags,plan', '+447400200001,Ann,London,vip;a,', '07400 200001,,Leeds,b,pro', '+44 7400 200001,Annie,,a;c,'].join('\n');
+    const out = await importCsv(a.key, csv, { phone: 'phone', name: 'name', default_country: 'GB', attributes: { city: 'city', plan: 'plan' }, tags: 'tags' });
+    expect(out).toMatchObject({ rows_total: 3, created: 1, updated: 0, unchanged: 0, merged: 2, skipped: 0, error_count: 0 });
+    expect(out.merges).toEqual([
+      { row: 3, into_row: 2, ignored: ['attributes.city'] },
+      { row: 4, into_row: 2, ignored: ['name'] },
+    ]);
     const c = await contactByPhone(a.workspaceId, '+447400200001');
-    expect(c).toMatchObject({ name: 'Annie', attributes: { city: 'Leeds' }, tags: ['vip', 'a', 'b', 'c'] });
+    expect(c).toMatchObject({ name: 'Ann', attributes: { city: 'London', plan: 'pro' }, tags: ['vip', 'a', 'b', 'c'] });
   });
 
   it('records consent with the attestation as evidence, and a re-run creates nothing new', async () => {
@@ -249,7 +257,8 @@ describe('CSV import: duplicates, re-runs and consent', () => {
       [{ contactId: withdrawn.id, topicId: null, action: 'withdraw', source: 'stop_keyword', evidence: {}, occurredAt: new Date('2025-01-01T00:00:00Z'), dedupeKey: 'test-stop-1' }], new Date());
     const csv = ['phone,name', '+447400400001,Erased Ann', '+447400400002,Stopped Bob', '+447400400003,Fresh Cy'].join('\n');
     const out = await importCsv(a.key, csv, { phone: 'phone', name: 'name', topics: { keys: ['offers'] } }, { attestation: ATTESTATION });
-    expect(out).toMatchObject({ status: 'completed', consent_granted: 1, skipped: 2, skipped_reasons: { invalid: 0, opted_out: 2 } });
+    // The three contacts are imported; two grants are refused (consent outcomes, not skipped rows).
+    expect(out).toMatchObject({ status: 'completed', rows_total: 3, created: 2, updated: 1, unchanged: 0, skipped: 0, consent_granted: 1, consent_refused: { opted_out: 2 } });
     const states = await queryRowsOf<{ phone: string; status: string }>(
       t.db,
       sql`select c.phone, s.status from consent_state s join contacts c on c.id = s.contact_id join topics tp on tp.id = s.topic_id

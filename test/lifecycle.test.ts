@@ -83,6 +83,9 @@ describe('lifecycle stages', () => {
     c.buyer = await subscriber('+447400200005', 100);
     c.stranger = (await api('POST', '/api/v1/contacts', { phone: '+447400200006' })).json().id;
     c.recent = await subscriber('+447400200007', 20);
+    // Quiet and recent were messaged (a "sent" status) and never engaged.
+    await engaged(c.quiet, { first_sent_at: ago(90), last_sent_at: ago(70) });
+    await engaged(c.recent, { first_sent_at: ago(19), last_sent_at: ago(19) });
     await engaged(c.reader, { last_read_at: ago(5), last_engaged_at: ago(5) });
     await engaged(c.fading, { last_read_at: ago(45), last_engaged_at: ago(45) });
     const events = [1, 2, 3].map((i) => ({ contact_id: c.buyer, type: 'purchase', amount: 10 * i, occurred_at: ago(i), idempotency_key: `b${i}` }));
@@ -94,12 +97,12 @@ describe('lifecycle stages', () => {
     expect(counts.evaluated).toBe(7);
     const expected: Record<string, [string, RegExp]> = {
       fresh: ['onboarding', /^subscribed on /],
-      quiet: ['dormant', /^never engaged since joining on .* \(dormant after 60 days\)$/],
+      quiet: ['dormant', /^never engaged since the first message on .* \(dormant after 60 days\)$/],
       reader: ['active', /^last engaged on /],
       fading: ['at_risk', /^last engaged on .*quiet for more than 30 days/],
       buyer: ['loyal', /^3 purchases/],
       stranger: ['new', /.*/],
-      recent: ['at_risk', /^no engagement since joining on /],
+      recent: ['at_risk', /^no engagement since the first message on /],
     };
     for (const [name, [stage, reason]] of Object.entries(expected)) {
       const lc = await lifecycle(c[name]!);
@@ -112,6 +115,39 @@ describe('lifecycle stages', () => {
     const again = await runLifecycle(t.db, tenant.workspaceId, NOW, log);
     expect(again.changed ?? 0).toBe(0);
     expect((await lifecycle(c.quiet!)).transitions).toHaveLength(2);
+  });
+
+  it('never makes a contact dormant before the business has messaged it (an import with consent collected months ago)', async () => {
+    // A workspace of its own: the runs below move its clock 61 days on.
+    const shop = await t.tenant('lifecycle-import');
+    const call = (method: 'GET' | 'POST', url: string, payload?: unknown, headers?: Record<string, string>) =>
+      t.call(shop.key, { method, url, ...(headers ? { headers } : {}), ...(payload !== undefined ? { payload: payload as string } : {}) });
+    await call('POST', '/api/v1/topics', { key: 'offers', name: 'Offers', category: 'marketing' });
+    const attestation = { attested_by: 'Owner', collected_where: 'paper form at the till', collected_at: ago(200).slice(0, 10), text: 'Yes to offers on WhatsApp' };
+    const q = new URLSearchParams({ mapping: JSON.stringify({ phone: 'phone', topics: { keys: ['offers'] } }), attestation: JSON.stringify(attestation) });
+    const started = await call('POST', `/api/v1/imports?${q}`, 'phone\n+447400200021\n', { 'content-type': 'text/csv' });
+    expect(started.statusCode).toBe(202);
+    for (let i = 0; i < 400; i++) {
+      const status = (await call('GET', `/api/v1/imports/${started.json().id}`)).json();
+      if (status.status === 'completed') break;
+      expect(status.status).not.toBe('failed');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const id = (await call('GET', `/api/v1/contacts?phone=${encodeURIComponent('+447400200021')}`)).json().data[0].id as string;
+    const stageOf = async () => (await call('GET', `/api/v1/contacts/${id}/lifecycle`)).json() as { stage: string; transitions: { reason: string }[] };
+    await runLifecycle(t.db, shop.workspaceId, NOW, log);
+    const imported = await stageOf();
+    expect(imported.stage).toBe('onboarding');
+    expect(imported.transitions[0]!.reason).toMatch(/; not messaged yet$/);
+    // Messaged yesterday for the first time: quiet for a day, not for the 200 days since consent.
+    await t.db.execute(sql`insert into contact_engagement (contact_id, workspace_id, first_sent_at, last_sent_at) values (${id}, ${shop.workspaceId}, ${ago(1)}, ${ago(1)})`);
+    await runLifecycle(t.db, shop.workspaceId, NOW, log);
+    expect((await stageOf()).stage).toBe('at_risk');
+    // Still nothing 61 days after that first message: now it is dormant, counted from the message.
+    await runLifecycle(t.db, shop.workspaceId, new Date(NOW.getTime() + 61 * DAY), log);
+    const later = await stageOf();
+    expect(later.stage).toBe('dormant');
+    expect(later.transitions[0]!.reason).toMatch(/^never engaged since the first message on /);
   });
 
   it('moves a dormant contact to reactivating the moment they write, then to active after the window', async () => {
@@ -187,6 +223,7 @@ describe('list hygiene', () => {
 
   it('archives dormant contacts who ignored a win-back message, when the workspace enables it', async () => {
     const id = await subscriber('+447400300003', 200);
+    await engaged(id, { first_sent_at: ago(150), last_sent_at: ago(150) }); // messaged, never engaged
     await runLifecycle(t.db, tenant.workspaceId, NOW, log);
     expect((await lifecycle(id)).stage).toBe('dormant');
     await t.db.execute(sql`update contacts set lifecycle_changed_at = ${ago(90)}::timestamptz where id = ${id}`);

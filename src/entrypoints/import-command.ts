@@ -84,37 +84,66 @@ async function attestationFromOptions(o: ImportCommandOptions): Promise<Record<s
   return Object.values(a).some((v) => v !== undefined) ? a : undefined;
 }
 
-/** A one-line progress bar on stderr: \r-redrawn on a terminal, a line every few seconds otherwise. */
-function progressBar(file: string): { draw(bytesRead: number, bytesTotal: number | null, rows: number, errors: number): void; end(): void } {
-  const t0 = Date.now();
-  const tty = process.stderr.isTTY === true;
-  let lastLine = 0;
+/** Progress on stderr as the rows go in. */
+export interface ProgressOutput {
+  draw(bytesRead: number, bytesTotal: number | null, rows: number, errors: number): void;
+  /** Called once with the final counts, before the summary is printed. */
+  end(rows: number, errors: number): void;
+}
+
+// Plain lines go out at most this often when there is no terminal (logs, CI, a service manager).
+const PLAIN_EVERY_MS = 5_000;
+
+/**
+ * A \r-redrawn bar when stderr and stdout are both terminals. Otherwise (output piped or
+ * captured) no control characters and no bar: a plain line every few seconds while rows arrive,
+ * and, if any was printed, a last one with the final counts, so the log never ends on a stale
+ * "0% 0 rows" line after the result.
+ */
+export function progressOutput(file: string, out: { write(s: string): unknown; isTTY?: boolean } = process.stderr, stdoutTty = process.stdout.isTTY === true, now: () => number = Date.now): ProgressOutput {
+  const t0 = now();
+  const tty = out.isTTY === true && stdoutTty;
+  let printed = false;
+  let lastLine = t0;
+  const rate = (rows: number) => Math.round(rows / Math.max((now() - t0) / 1000, 0.001)).toLocaleString('en');
   return {
     draw(bytesRead, bytesTotal, rows, errors) {
-      const secs = Math.max((Date.now() - t0) / 1000, 0.001);
       const pct = bytesTotal ? Math.min(100, Math.floor((bytesRead / bytesTotal) * 100)) : 0;
-      const bar = '#'.repeat(Math.round(pct / 5)).padEnd(20, '.');
-      const line = `${file} [${bar}] ${String(pct).padStart(3)}%  ${rows.toLocaleString('en')} rows  ${Math.round(rows / secs).toLocaleString('en')} rows/s  ${errors} errors`;
-      if (tty) process.stderr.write(`\r${line}\x1b[K`);
-      else if (Date.now() - lastLine >= 2000) {
-        process.stderr.write(`${line}\n`);
-        lastLine = Date.now();
+      if (tty) {
+        const bar = '#'.repeat(Math.round(pct / 5)).padEnd(20, '.');
+        out.write(`\r${file} [${bar}] ${String(pct).padStart(3)}%  ${rows.toLocaleString('en')} rows  ${rate(rows)} rows/s  ${errors} errors\x1b[K`);
+      } else if (rows > 0 && now() - lastLine >= PLAIN_EVERY_MS) {
+        out.write(`${file}: ${pct}% read, ${rows.toLocaleString('en')} rows, ${rate(rows)} rows/s, ${errors} errors\n`);
+        lastLine = now();
+        printed = true;
       }
     },
-    end() {
-      if (tty) process.stderr.write('\n');
+    end(rows, errors) {
+      if (tty) out.write('\n');
+      else if (printed) out.write(`${file}: done, ${rows.toLocaleString('en')} rows, ${rate(rows)} rows/s, ${errors} errors\n`);
     },
   };
 }
 
 function summary(out: ImportOut): string {
+  const n = (x: number) => x.toLocaleString('en');
   const lines = [
-    `Import ${out.id} ${out.status}${out.dry_run ? ' (dry run: nothing was written)' : ''}: ${out.rows_total.toLocaleString('en')} rows, ${out.created} created, ${out.updated} updated, ` +
-      `${out.skipped} skipped (${out.skipped_reasons.invalid} invalid, ${out.skipped_reasons.opted_out} opted out), ${out.consent_granted} consent grants`,
+    `Import ${out.id} ${out.status}${out.dry_run ? ' (dry run: nothing was written)' : ''}: ${n(out.rows_total)} rows, ${n(out.created)} created, ${n(out.updated)} updated, ` +
+      `${n(out.unchanged)} unchanged, ${n(out.merged)} merged duplicates, ${n(out.skipped)} skipped (${n(out.skipped_reasons.invalid)} invalid, ${n(out.skipped_reasons.unreadable)} unreadable); ` +
+      `${n(out.consent_granted)} consent grants, ${n(out.consent_refused.opted_out)} refused (opted out)`,
   ];
+  if (out.resumed_from) {
+    const r = out.resumed_from;
+    lines.push(`Resumed import ${r.import_id}, which had created ${n(r.created)} and updated ${n(r.updated)}: this file in total ${n(r.created + out.created)} created, ${n(r.updated + out.updated)} updated`);
+  }
   if (out.failure) lines.push(`Failure: ${out.failure}`);
   for (const e of out.errors.slice(0, 20)) lines.push(`  line ${e.row}: ${e.code} ${e.message}`);
   if (out.error_count > 20) lines.push(`  … ${out.error_count - 20} more; see GET /api/v1/imports/${out.id}`);
+  for (const m of out.merges.slice(0, 20)) {
+    const kept = m.ignored.length > 0 ? ` (its ${m.ignored.join(', ')} differed; the first row's kept)` : '';
+    lines.push(`  line ${m.row}: same number as ${m.into_row === null ? 'an earlier line' : `line ${m.into_row}`}, merged${kept}`);
+  }
+  if (out.merged > 20) lines.push(`  … ${out.merged - 20} more merges; see GET /api/v1/imports/${out.id}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -131,7 +160,7 @@ export async function runImportCommand(config: Config, file: string, opts: Impor
     dryRun: opts.dryRun === true,
     ...(opts.chunkSize ? { chunkSize: Number(opts.chunkSize) } : {}),
   };
-  const bar = progressBar(basename(path));
+  const bar = progressOutput(basename(path));
   let out: ImportOut;
   const live = config.databaseUrl ? undefined : await readLiveLock(config.dataDir);
   if (live?.controlPort && live.controlToken) {
@@ -156,7 +185,7 @@ export async function runImportCommand(config: Config, file: string, opts: Impor
       await rt.close();
     }
   }
-  bar.end();
+  bar.end(out.rows_total, out.error_count);
   process.stdout.write(summary(out));
   return out.status === 'completed' ? 0 : 1;
 }

@@ -57,6 +57,7 @@ export async function noteStatusEngagement(db: Db, workspaceId: string, statuses
     j as (select m.contact_id, s.status, s.at, s.code from s join messages m on m.workspace_id = ${workspaceId} and m.wamid = s.wamid and m.direction = 'out' where m.contact_id is not null),
     agg as (
       select contact_id,
+        min(at) filter (where status in ('sent', 'delivered', 'read')) as first_sent_at,
         max(at) filter (where status = 'sent') as sent_at,
         max(at) filter (where status = 'delivered') as delivered_at,
         max(at) filter (where status = 'read') as read_at,
@@ -65,9 +66,10 @@ export async function noteStatusEngagement(db: Db, workspaceId: string, statuses
         count(*) filter (where status = 'failed' and code = 131026)::int as undeliverable_n
       from j group by contact_id
     )
-    insert into contact_engagement as ce (contact_id, workspace_id, last_sent_at, last_delivered_at, last_read_at, last_engaged_at, received_30d, received_90d, read_30d, read_90d, undeliverable_streak, updated_at)
-    select contact_id, ${workspaceId}::uuid, sent_at, delivered_at, read_at, read_at, delivered_n, delivered_n, read_n, read_n, undeliverable_n, ${iso(now)}::timestamptz from agg
+    insert into contact_engagement as ce (contact_id, workspace_id, first_sent_at, last_sent_at, last_delivered_at, last_read_at, last_engaged_at, received_30d, received_90d, read_30d, read_90d, undeliverable_streak, updated_at)
+    select contact_id, ${workspaceId}::uuid, first_sent_at, sent_at, delivered_at, read_at, read_at, delivered_n, delivered_n, read_n, read_n, undeliverable_n, ${iso(now)}::timestamptz from agg
     on conflict (contact_id) do update set
+      first_sent_at = least(ce.first_sent_at, excluded.first_sent_at),
       last_sent_at = greatest(ce.last_sent_at, excluded.last_sent_at),
       last_delivered_at = greatest(ce.last_delivered_at, excluded.last_delivered_at),
       last_read_at = greatest(ce.last_read_at, excluded.last_read_at),
@@ -135,6 +137,7 @@ export async function getContactEngagement(ctx: Ctx, contactId: string): Promise
   const rate = (n: number, d: number): number | null => (d > 0 ? Math.round((n / d) * 1000) / 1000 : null);
   return {
     last_inbound_at: ts(e?.lastInboundAt ?? null),
+    first_sent_at: ts(e?.firstSentAt ?? null),
     last_sent_at: ts(e?.lastSentAt ?? null),
     last_delivered_at: ts(e?.lastDeliveredAt ?? null),
     last_read_at: ts(e?.lastReadAt ?? null),

@@ -46,6 +46,8 @@ export const contactEngagement = pgTable(
     workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
     lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
     lastSentAt: timestamp('last_sent_at', { withTimezone: true }),
+    // When the business first reached the contact: dormancy is counted from here at the earliest.
+    firstSentAt: timestamp('first_sent_at', { withTimezone: true }),
     lastDeliveredAt: timestamp('last_delivered_at', { withTimezone: true }),
     lastReadAt: timestamp('last_read_at', { withTimezone: true }),
     lastClickAt: timestamp('last_click_at', { withTimezone: true }),

@@ -38,6 +38,7 @@ export type RecordEventsOut = z.infer<typeof recordEventsOut>;
 /** A contact's engagement as the API shows it. */
 export const engagementOut = z.object({
   last_inbound_at: z.string().nullable(),
+  first_sent_at: z.string().nullable().describe('when the business first messaged the contact (a "sent" status)'),
   last_sent_at: z.string().nullable(),
   last_delivered_at: z.string().nullable(),
   last_read_at: z.string().nullable(),

@@ -11,6 +11,8 @@ import type { Attestation } from './imports.schemas.js';
 export interface ChunkOutcome {
   created: number;
   updated: number;
+  /** First rows of a number whose contact already held everything they say. */
+  unchanged: number;
   consentGranted: number;
   /** Rows whose grant was refused because the number opted out (suppressed, or withdrew the topic). */
   optedOut: number;
@@ -20,16 +22,47 @@ export interface ChunkOutcome {
 // characters), so the statement needs no two-dimensional array parameter.
 const TAG_SEP = '\u001f';
 
-/**
- * Upserts the chunk's contacts in one statement and returns each row's id with what happened.
- * A conflict where nothing would change is not written at all (the WHERE of DO UPDATE), so a
- * re-run of the same file leaves rows untouched; their ids are then looked up only for rows that
- * carry consent.
- */
-async function upsertContacts(tx: Db, workspaceId: string, rows: ChunkRow[], now: Date): Promise<Map<string, { id: string; outcome: 'created' | 'updated' | 'same' }>> {
+// What a row may change on a contact that exists. A number's first row in the file updates it
+// like any import (non-empty values replace); a `repeat` row (the number already came earlier in
+// this file, in an earlier chunk) only fills what is still empty, the same rule as mergeRows.
+const UPDATE_FIRST = sql`
+  set name = coalesce(excluded.name, c.name),
+      country = coalesce(c.country, excluded.country),
+      timezone = case when excluded.timezone is not null and (excluded.timezone_source = 'explicit' or c.timezone is null) then excluded.timezone else c.timezone end,
+      timezone_source = case when excluded.timezone is not null and (excluded.timezone_source = 'explicit' or c.timezone is null) then excluded.timezone_source else c.timezone_source end,
+      language = coalesce(excluded.language, c.language),
+      attributes = c.attributes || excluded.attributes,
+      tags = c.tags || array(select t from unnest(excluded.tags) t where t <> all(c.tags)),
+      updated_at = excluded.updated_at
+  where (excluded.name is not null and excluded.name is distinct from c.name)
+     or (c.country is null and excluded.country is not null)
+     or (excluded.timezone is not null and (excluded.timezone_source = 'explicit' or c.timezone is null)
+         and (excluded.timezone is distinct from c.timezone or excluded.timezone_source is distinct from c.timezone_source))
+     or (excluded.language is not null and excluded.language is distinct from c.language)
+     or not (c.attributes @> excluded.attributes)
+     or not (c.tags @> excluded.tags)`;
+const FILL_REPEAT = sql`
+  set name = coalesce(c.name, excluded.name),
+      country = coalesce(c.country, excluded.country),
+      timezone = case when excluded.timezone is not null and c.timezone_source is distinct from 'explicit' and (excluded.timezone_source = 'explicit' or c.timezone is null) then excluded.timezone else c.timezone end,
+      timezone_source = case when excluded.timezone is not null and c.timezone_source is distinct from 'explicit' and (excluded.timezone_source = 'explicit' or c.timezone is null) then excluded.timezone_source else c.timezone_source end,
+      language = coalesce(c.language, excluded.language),
+      attributes = excluded.attributes || c.attributes,
+      tags = c.tags || array(select t from unnest(excluded.tags) t where t <> all(c.tags)),
+      updated_at = excluded.updated_at
+  where (c.name is null and excluded.name is not null)
+     or (c.country is null and excluded.country is not null)
+     or (c.language is null and excluded.language is not null)
+     or (excluded.timezone is not null and c.timezone_source is distinct from 'explicit' and (excluded.timezone_source = 'explicit' or c.timezone is null)
+         and (excluded.timezone is distinct from c.timezone or excluded.timezone_source is distinct from c.timezone_source))
+     or (excluded.attributes || c.attributes) <> c.attributes
+     or not (c.tags @> excluded.tags)`;
+
+/** One set-based upsert of `rows`; returns the rows it wrote, with whether each was inserted. */
+async function upsertRows(tx: Db, workspaceId: string, rows: ChunkRow[], now: Date, onConflict: typeof UPDATE_FIRST) {
   const col = <T>(f: (r: ChunkRow) => T) => param(rows.map(f));
   const at = now.toISOString();
-  const written = await queryRowsOf<{ id: string; phone: string; inserted: boolean }>(
+  return queryRowsOf<{ id: string; phone: string; inserted: boolean }>(
     tx,
     sql`insert into contacts as c (workspace_id, phone, name, country, timezone, timezone_source, language, attributes, tags, created_at, updated_at)
         select ${workspaceId}::uuid, r.phone, r.name, r.country, r.timezone, r.tz_source, r.language, r.attributes, string_to_array(r.tags, ${TAG_SEP}), ${at}::timestamptz, ${at}::timestamptz
@@ -37,24 +70,24 @@ async function upsertContacts(tx: Db, workspaceId: string, rows: ChunkRow[], now
                     ${col((r) => r.tzSource)}::text[], ${col((r) => r.language)}::text[], ${col((r) => (r.attributes ? JSON.stringify(r.attributes) : '{}'))}::jsonb[],
                     ${col((r) => r.tags.join(TAG_SEP))}::text[])
           as r(phone, name, country, timezone, tz_source, language, attributes, tags)
-        on conflict (workspace_id, phone) do update set
-          name = coalesce(excluded.name, c.name),
-          country = coalesce(c.country, excluded.country),
-          timezone = case when excluded.timezone is not null and (excluded.timezone_source = 'explicit' or c.timezone is null) then excluded.timezone else c.timezone end,
-          timezone_source = case when excluded.timezone is not null and (excluded.timezone_source = 'explicit' or c.timezone is null) then excluded.timezone_source else c.timezone_source end,
-          language = coalesce(excluded.language, c.language),
-          attributes = c.attributes || excluded.attributes,
-          tags = c.tags || array(select t from unnest(excluded.tags) t where t <> all(c.tags)),
-          updated_at = excluded.updated_at
-        where (excluded.name is not null and excluded.name is distinct from c.name)
-           or (c.country is null and excluded.country is not null)
-           or (excluded.timezone is not null and (excluded.timezone_source = 'explicit' or c.timezone is null)
-               and (excluded.timezone is distinct from c.timezone or excluded.timezone_source is distinct from c.timezone_source))
-           or (excluded.language is not null and excluded.language is distinct from c.language)
-           or not (c.attributes @> excluded.attributes)
-           or not (c.tags @> excluded.tags)
+        on conflict (workspace_id, phone) do update ${onConflict}
         returning c.id, c.phone, (xmax = 0) as inserted`,
   );
+}
+
+/**
+ * Upserts the chunk's contacts (one statement, two when the chunk holds numbers already seen in
+ * an earlier chunk) and returns each row's id with what happened. A conflict where nothing would
+ * change is not written at all (the WHERE of DO UPDATE), so a re-run of the same file leaves rows
+ * untouched: they are "same", and their ids are looked up only for rows that carry consent.
+ */
+async function upsertContacts(tx: Db, workspaceId: string, rows: ChunkRow[], now: Date): Promise<Map<string, { id: string; outcome: 'created' | 'updated' | 'same' }>> {
+  const first = rows.filter((r) => !r.repeat);
+  const repeats = rows.filter((r) => r.repeat);
+  const written = [
+    ...(first.length > 0 ? await upsertRows(tx, workspaceId, first, now, UPDATE_FIRST) : []),
+    ...(repeats.length > 0 ? await upsertRows(tx, workspaceId, repeats, now, FILL_REPEAT) : []),
+  ];
   const ids = new Map<string, { id: string; outcome: 'created' | 'updated' | 'same' }>(written.map((r) => [r.phone, { id: r.id, outcome: r.inserted ? 'created' : 'updated' }]));
   const unchanged = rows.filter((r) => r.grant !== null && !ids.has(r.phone)).map((r) => r.phone);
   if (unchanged.length > 0) {
@@ -85,7 +118,7 @@ function grantEvents(rows: ChunkRow[], ids: Map<string, { id: string }>, importI
  * opted out (only the person can), even when their contact was erased and is created anew.
  */
 export async function writeChunk(tx: Db, workspaceId: string, actor: Pick<Actor, 'type' | 'id'>, importId: string, chunk: ContactChunk, att: Attestation | null, now: Date, listId?: string): Promise<ChunkOutcome> {
-  const out: ChunkOutcome = { created: 0, updated: 0, consentGranted: 0, optedOut: 0 };
+  const out: ChunkOutcome = { created: 0, updated: 0, unchanged: 0, consentGranted: 0, optedOut: 0 };
   if (chunk.rows.length === 0) return out;
   await adoptExistingForms(tx, workspaceId, chunk.rows);
   const ids = await upsertContacts(tx, workspaceId, chunk.rows, now);
@@ -95,11 +128,13 @@ export async function writeChunk(tx: Db, workspaceId: string, actor: Pick<Actor,
       where c.workspace_id = ${workspaceId}::uuid and c.phone = any(${param(chunk.rows.map((r) => r.phone))}::text[])
       on conflict do nothing`);
   }
+  // Every first row of a number is created, updated or unchanged; repeat rows are counted as merged.
   for (const r of chunk.rows) {
     const o = ids.get(r.phone)?.outcome;
     if (r.repeat) continue;
     if (o === 'created') out.created++;
     else if (o === 'updated') out.updated++;
+    else out.unchanged++;
   }
   if (att) {
     const res = await appendConsentEvents(tx, workspaceId, actor, grantEvents(chunk.rows, ids, importId, att), now);
@@ -109,9 +144,9 @@ export async function writeChunk(tx: Db, workspaceId: string, actor: Pick<Actor,
   return out;
 }
 
-/** What writing the chunk would do, without writing: the dry run. */
+/** What writing the chunk would do, without writing: the dry run (an existing number counts as updated). */
 export async function previewChunk(db: Db, workspaceId: string, chunk: ContactChunk): Promise<ChunkOutcome> {
-  const out: ChunkOutcome = { created: 0, updated: 0, consentGranted: 0, optedOut: 0 };
+  const out: ChunkOutcome = { created: 0, updated: 0, unchanged: 0, consentGranted: 0, optedOut: 0 };
   if (chunk.rows.length === 0) return out;
   await adoptExistingForms(db, workspaceId, chunk.rows);
   const existing = await queryRowsOf<{ id: string; phone: string }>(

@@ -21,14 +21,29 @@ export interface ChunkRow extends MappedRow {
   grant: RowGrant | null;
 }
 
+/**
+ * A row merged into an earlier row of the same number. `into_row` is null when that row was in an
+ * earlier chunk (only the numbers of earlier chunks are remembered); `ignored` names the fields
+ * whose value in this row differed from the kept one.
+ */
+export interface RowMerge {
+  row: number;
+  into_row: number | null;
+  ignored: string[];
+}
+
 /** One write chunk: unique numbers, the row errors met while filling it, and how far the file was read. */
 export interface ContactChunk {
   rows: ChunkRow[];
   errors: RowError[];
-  /** Data rows consumed (errors and merged duplicates included). */
+  /** Data rows consumed: rows + errors + merged, where an unreadable stretch of the file counts as one row. */
   rowsRead: number;
-  /** Rows merged into another row of the same number. */
+  /** Rows merged into another row of the same number (in this chunk, or `repeat` rows from an earlier one). */
   duplicates: number;
+  /** The merges of this chunk, in file order of their first row. */
+  merges: RowMerge[];
+  /** How many of `errors` are stretches the CSV reader could not read as rows. */
+  unreadable: number;
   bytesRead: number;
 }
 
@@ -52,12 +67,17 @@ export function importDedupeKey(e164: string, topicId: string, occurredAt: strin
   return `import:${createHash('sha256').update(`${e164}|${topicId}|${occurredAt}|${textHash}`).digest('hex')}`;
 }
 
+// An import keeps the first 1,000 merges (all are counted); a chunk never needs to carry more.
+const MAX_MERGES_PER_CHUNK = 1_000;
+
 /** Accumulates rows into chunks of at most `size` numbers. */
 export class ChunkBuilder {
   private rows = new Map<string, MappedRow>();
   private errors: RowError[] = [];
   private rowsRead = 0;
   private duplicates = 0;
+  private unreadable = 0;
+  private merges: RowMerge[] = [];
   // E.164 numbers seen in earlier chunks, as numbers (15 digits fit a double exactly): 1 M numbers
   // cost about 20 MB this way instead of about 60 MB as strings.
   private readonly seen = new Set<number>();
@@ -81,13 +101,16 @@ export class ChunkBuilder {
     const key = canonicalPhone(item.phone);
     const earlier = this.rows.get(key);
     if (earlier) {
-      mergeRows(earlier, item);
+      const ignored = mergeRows(earlier, item);
+      if (this.merges.length < MAX_MERGES_PER_CHUNK) this.merges.push({ row: item.line, into_row: earlier.line, ignored });
       this.duplicates++;
     } else this.rows.set(key, item);
   }
 
-  /** Records a stretch of the file that could not be read as rows. */
+  /** Records a stretch of the file that could not be read as rows (it counts as one skipped row). */
   addError(error: RowError): void {
+    this.rowsRead++;
+    this.unreadable++;
     this.errors.push(error);
   }
 
@@ -108,16 +131,21 @@ export class ChunkBuilder {
       const digits = Number(canonicalPhone(mapped.phone).slice(1));
       const r = mapped as ChunkRow;
       r.repeat = this.seen.has(digits);
-      if (r.repeat) this.duplicates++;
-      else this.seen.add(digits);
+      if (r.repeat) {
+        this.duplicates++;
+        if (this.merges.length < MAX_MERGES_PER_CHUNK) this.merges.push({ row: r.line, into_row: null, ignored: [] });
+      } else this.seen.add(digits);
       r.grant = this.grantOf(r);
       rows.push(r);
     }
-    const chunk: ContactChunk = { rows, errors: this.errors, rowsRead: this.rowsRead, duplicates: this.duplicates, bytesRead };
+    const merges = this.merges.sort((x, y) => x.row - y.row);
+    const chunk: ContactChunk = { rows, errors: this.errors, rowsRead: this.rowsRead, duplicates: this.duplicates, merges, unreadable: this.unreadable, bytesRead };
     this.rows = new Map();
     this.errors = [];
     this.rowsRead = 0;
     this.duplicates = 0;
+    this.unreadable = 0;
+    this.merges = [];
     return chunk;
   }
 

@@ -6,7 +6,7 @@ import { AppError } from '../../lib/errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { Actor, Db, Log } from '../context.js';
 import { previewChunk, writeChunk, type ChunkOutcome } from './chunk-writer.js';
-import type { ContactChunk } from './chunker.js';
+import type { ContactChunk, RowMerge } from './chunker.js';
 import type { CsvEncoding } from './encoding.js';
 import type { ImportOut, RowError } from './imports.schemas.js';
 import { DEFAULT_CHUNK_SIZE, DEFAULT_MAX_BYTES, MAX_CHUNK_SIZE, MAX_KEPT_ERRORS, getImport, type PreparedImport } from './imports.service.js';
@@ -25,16 +25,21 @@ export interface ImportDeps {
 /** Where the CSV comes from: a file (parsed in a worker thread when large) or any byte stream. */
 export type ImportSource = { path: string; bytes?: number } | { stream: AsyncIterable<Buffer | string>; bytes?: number };
 
-/** Counters as an import advances. */
+/** Counters as an import advances: rowsRead = created + updated + unchanged + merged + skipped. */
 export interface ImportProgress {
   rowsRead: number;
   created: number;
   updated: number;
+  unchanged: number;
+  /** Rows merged into an earlier row of the same number. */
+  merged: number;
+  /** Rows not imported (one per row error; an unreadable stretch of the file is one). */
   skipped: number;
+  unreadable: number;
   errorCount: number;
   consentGranted: number;
-  optedOut: number;
-  duplicates: number;
+  /** Rows whose grant was refused because the number opted out (the contact itself was imported). */
+  consentRefused: number;
   bytesRead: number;
   bytesTotal: number | null;
 }
@@ -86,38 +91,65 @@ function add(p: ImportProgress, chunk: ContactChunk, o: ChunkOutcome, bytesRead:
     rowsRead: p.rowsRead + chunk.rowsRead,
     created: p.created + o.created,
     updated: p.updated + o.updated,
-    skipped: p.skipped + chunk.errors.length + o.optedOut,
+    unchanged: p.unchanged + o.unchanged,
+    merged: p.merged + chunk.duplicates,
+    skipped: p.skipped + chunk.errors.length,
+    unreadable: p.unreadable + chunk.unreadable,
     errorCount: p.errorCount + chunk.errors.length,
     consentGranted: p.consentGranted + o.consentGranted,
-    optedOut: p.optedOut + o.optedOut,
-    duplicates: p.duplicates + chunk.duplicates,
+    consentRefused: p.consentRefused + o.optedOut,
     bytesRead,
   };
 }
 
-async function saveProgress(db: Db, id: string, p: ImportProgress, errors: RowError[] | undefined, now: Date): Promise<void> {
+/** The first row errors and merges an import keeps (all are counted); a list is written only when it grew. */
+interface Kept {
+  errors: RowError[];
+  merges: RowMerge[];
+}
+
+async function saveProgress(db: Db, id: string, p: ImportProgress, kept: { errors?: RowError[]; merges?: RowMerge[] }, now: Date): Promise<void> {
   const rows = await db
     .update(imports)
-    .set({ rowsTotal: p.rowsRead, created: p.created, updated: p.updated, skipped: p.skipped, consentGranted: p.consentGranted, errorCount: p.errorCount, ...(errors ? { errors } : {}), heartbeatAt: now })
+    .set({
+      rowsTotal: p.rowsRead,
+      created: p.created,
+      updated: p.updated,
+      unchanged: p.unchanged,
+      merged: p.merged,
+      skipped: p.skipped,
+      unreadable: p.unreadable,
+      consentGranted: p.consentGranted,
+      consentRefused: p.consentRefused,
+      errorCount: p.errorCount,
+      ...(kept.errors ? { errors: kept.errors } : {}),
+      ...(kept.merges ? { merges: kept.merges } : {}),
+      heartbeatAt: now,
+    })
     .where(and(eq(imports.id, id), eq(imports.status, 'running')))
     .returning({ id: imports.id });
   if (rows.length === 0) throw new AppError('CONFLICT', 'the import was marked failed while it ran (no heartbeat for two minutes); run the same file again');
 }
 
+/** Appends to a kept list up to MAX_KEPT_ERRORS; returns the list when it grew (to be saved), else undefined. */
+function keep<T>(list: T[], fresh: T[]): T[] | undefined {
+  const added = list.length < MAX_KEPT_ERRORS ? fresh.slice(0, MAX_KEPT_ERRORS - list.length) : [];
+  list.push(...added);
+  return added.length > 0 ? list : undefined;
+}
+
 /** Writes (or, in a dry run, previews) one part and its progress; returns the new counters. */
-async function applyPart(deps: ImportDeps, job: ImportJob, part: ContactChunk, p: ImportProgress, kept: RowError[]): Promise<ImportProgress> {
-  const fresh = kept.length < MAX_KEPT_ERRORS ? part.errors.slice(0, MAX_KEPT_ERRORS - kept.length) : [];
-  kept.push(...fresh);
-  const errors = fresh.length > 0 ? kept : undefined;
+async function applyPart(deps: ImportDeps, job: ImportJob, part: ContactChunk, p: ImportProgress, kept: Kept): Promise<ImportProgress> {
+  const grown = { errors: keep(kept.errors, part.errors), merges: keep(kept.merges, part.merges) };
   const now = deps.clock.now();
   if (job.prepared.dryRun) {
     const next = add(p, part, await previewChunk(deps.db, job.workspaceId, part), part.bytesRead);
-    await saveProgress(deps.db, job.importId, next, errors, now);
+    await saveProgress(deps.db, job.importId, next, grown, now);
     return next;
   }
   return deps.db.transaction(async (tx) => {
     const next = add(p, part, await writeChunk(tx, job.workspaceId, job.actor, job.importId, part, job.prepared.attestation, now, job.prepared.mapping.list), part.bytesRead);
-    await saveProgress(tx, job.importId, next, errors, now);
+    await saveProgress(tx, job.importId, next, grown, now);
     return next;
   });
 }
@@ -137,8 +169,8 @@ export async function runImport(deps: ImportDeps, job: ImportJob, source: Import
     .returning({ id: imports.id });
   if (started.length === 0) throw new AppError('CONFLICT', 'this import is not queued (it already ran or failed)');
   const state: PipelineState = { bytesRead: 0 };
-  let p: ImportProgress = { rowsRead: 0, created: 0, updated: 0, skipped: 0, errorCount: 0, consentGranted: 0, optedOut: 0, duplicates: 0, bytesRead: 0, bytesTotal: source.bytes ?? null };
-  const kept: RowError[] = [];
+  let p: ImportProgress = { rowsRead: 0, created: 0, updated: 0, unchanged: 0, merged: 0, skipped: 0, unreadable: 0, errorCount: 0, consentGranted: 0, consentRefused: 0, bytesRead: 0, bytesTotal: source.bytes ?? null };
+  const kept: Kept = { errors: [], merges: [] };
   const heartbeat = setInterval(() => {
     db.update(imports).set({ heartbeatAt: deps.clock.now() }).where(and(eq(imports.id, job.importId), eq(imports.status, 'running'))).catch(() => {});
   }, HEARTBEAT_MS);
@@ -158,7 +190,7 @@ export async function runImport(deps: ImportDeps, job: ImportJob, source: Import
     }
     p = { ...p, bytesRead: state.bytesRead };
     await finish(db, job, { status: 'completed', encoding: state.encoding ?? null, failure: null }, deps.clock.now());
-    await recordAudit(ctx(), { action: 'import.completed', targetType: 'import', targetId: job.importId, details: { rows: p.rowsRead, created: p.created, updated: p.updated, skipped: p.skipped, consent_granted: p.consentGranted, dry_run: job.prepared.dryRun } });
+    await recordAudit(ctx(), { action: 'import.completed', targetType: 'import', targetId: job.importId, details: { rows: p.rowsRead, created: p.created, updated: p.updated, unchanged: p.unchanged, merged: p.merged, skipped: p.skipped, consent_granted: p.consentGranted, dry_run: job.prepared.dryRun } });
   } catch (err) {
     const failure = err instanceof AppError ? `${err.code}: ${err.message}` : 'INTERNAL: the import failed unexpectedly; the error was logged. Run the same file again: nothing already imported is created twice';
     if (!(err instanceof AppError)) deps.log.error({ importId: job.importId, err: { message: err instanceof Error ? err.message : String(err) } }, 'import failed');

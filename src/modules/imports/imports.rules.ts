@@ -230,17 +230,33 @@ export function isRowError(x: MappedRow | RowError): x is RowError {
   return 'code' in x;
 }
 
-/** Merges a later row of the same number into an earlier one: later non-empty values win, lists are unioned. */
-export function mergeRows(into: MappedRow, later: MappedRow): void {
-  if (later.name !== null) into.name = later.name;
-  if (later.language !== null) into.language = later.language;
-  if (later.tzSource === 'explicit' || into.timezone === null) {
-    into.timezone = later.timezone ?? into.timezone;
-    into.tzSource = later.tzSource ?? into.tzSource;
+/**
+ * Merges a later row of the same number into the first one. The rule a shop owner expects from
+ * an export where two people share a number ("Olivia Smith", then "Oliver Taylor"): the first row
+ * is the contact; a later row only fills fields the first left empty (name, language, time zone,
+ * attribute keys, consent date and place); tags and topics are unioned. Returns the fields whose
+ * later value was ignored because the first row had a different one, for the import's report.
+ */
+export function mergeRows(into: MappedRow, later: MappedRow): string[] {
+  const ignored: string[] = [];
+  const fill = <K extends 'name' | 'language' | 'consentAt' | 'consentWhere'>(k: K, label: string) => {
+    if (later[k] === null) return;
+    if (into[k] === null) into[k] = later[k];
+    else if (into[k] !== later[k]) ignored.push(label);
+  };
+  fill('name', 'name');
+  fill('language', 'language');
+  if (later.timezone !== null && into.tzSource !== 'explicit' && (later.tzSource === 'explicit' || into.timezone === null)) {
+    into.timezone = later.timezone;
+    into.tzSource = later.tzSource;
+  } else if (later.tzSource === 'explicit' && later.timezone !== into.timezone) ignored.push('timezone');
+  if (later.attributes) {
+    for (const [k, v] of Object.entries(later.attributes)) if (into.attributes && k in into.attributes && into.attributes[k] !== v) ignored.push(`attributes.${k}`);
+    into.attributes = { ...later.attributes, ...into.attributes };
   }
-  if (later.attributes) into.attributes = { ...into.attributes, ...later.attributes };
   for (const t of later.tags) if (!into.tags.includes(t)) into.tags.push(t);
   for (const t of later.topicIds) if (!into.topicIds.includes(t)) into.topicIds.push(t);
-  if (later.consentAt !== null) into.consentAt = later.consentAt;
-  if (later.consentWhere !== null) into.consentWhere = later.consentWhere;
+  fill('consentAt', 'consent_date');
+  fill('consentWhere', 'consent_source');
+  return ignored;
 }

@@ -57,6 +57,13 @@ export const rowErrorOut = z.object({ row: z.number(), code: z.string(), message
 /** A per-row problem. */
 export type RowError = z.infer<typeof rowErrorOut>;
 
+/** A row merged into an earlier row of the same number (first row wins per field). */
+export const rowMergeOut = z.object({
+  row: z.number().describe('the CSV line merged away'),
+  into_row: z.number().nullable().describe('the line it was merged into; null when that row was thousands of numbers earlier'),
+  ignored: z.array(z.string()).describe('fields whose value on this line differed from the kept one and was not used'),
+});
+
 /** An import as the API shows it. */
 export const importOut = z.object({
   id: z.string(),
@@ -66,14 +73,22 @@ export const importOut = z.object({
   file_sha256: z.string().nullable(),
   encoding: z.string().nullable(),
   mapping: z.record(z.string(), z.unknown()),
-  rows_total: z.number(),
+  rows_total: z.number().describe('rows read; = created + updated + unchanged + merged + skipped'),
   created: z.number(),
   updated: z.number(),
-  skipped: z.number(),
-  skipped_reasons: z.object({ invalid: z.number(), opted_out: z.number() }),
+  unchanged: z.number().describe('rows whose contact already held everything they say (a re-run, or rows an earlier run of the file wrote)'),
+  merged: z.number().describe('rows merged into an earlier row of the same number (see merges)'),
+  skipped: z.number().describe('rows not imported; = the sum of skipped_reasons'),
+  skipped_reasons: z.object({ invalid: z.number().describe('a value is wrong (see errors)'), unreadable: z.number().describe('a stretch of the file that is not CSV, counted once') }),
   consent_granted: z.number(),
+  consent_refused: z.object({ opted_out: z.number().describe('rows imported as contacts whose grant was refused: the number opted out or is suppressed') }),
   error_count: z.number(),
   errors: z.array(rowErrorOut),
+  merges: z.array(rowMergeOut).describe('the first 1,000 merges'),
+  resumed_from: z
+    .object({ import_id: z.string(), created: z.number(), updated: z.number() })
+    .nullable()
+    .describe('the failed import of the same file and mapping this one completed, and what it (and runs before it) created and updated'),
   failure: z.string().nullable(),
   progress: z.object({ bytes_read: z.number(), bytes_total: z.number().nullable() }).nullable(),
   created_at: z.string(),

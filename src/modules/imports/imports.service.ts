@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
-import { olderThan } from '../sql.js';
+import { olderThan, queryRowsOf } from '../sql.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/index.js';
@@ -100,8 +100,30 @@ export function checkHeader(prepared: PreparedImport, header: string[]): void {
   planColumns(header, prepared.mapping, prepared.cfg.attributeDefs, prepared.cfg.topics, prepared.cfg.fixedTopicIds);
 }
 
+/**
+ * The earlier run this import completes: a failed (or dead: no heartbeat for STALE_IMPORT_MS)
+ * import of the same file bytes with the same mapping that no other import has resumed yet.
+ * Its rows committed chunk by chunk with its counters, so what it created and updated is exact;
+ * the new run sees those rows as unchanged and reports the earlier counts next to its own.
+ */
+async function earlierRun(ctx: Ctx, prepared: PreparedImport, sha256: string | null | undefined): Promise<{ id: string; created: number; updated: number } | undefined> {
+  if (!sha256 || prepared.dryRun) return undefined;
+  const stale = new Date(ctx.now.getTime() - STALE_IMPORT_MS).toISOString();
+  const [row] = await queryRowsOf<{ id: string; created: number; updated: number }>(
+    ctx.db,
+    sql`select i.id, i.created + i.earlier_created as created, i.updated + i.earlier_updated as updated from imports i
+        where i.workspace_id = ${ctx.workspaceId}::uuid and i.file_sha256 = ${sha256} and not i.dry_run
+          and (i.status = 'failed' or (i.status in ('queued', 'running') and coalesce(i.heartbeat_at, i.created_at) < ${stale}::timestamptz))
+          and i.mapping = ${JSON.stringify(prepared.mapping)}::jsonb
+          and not exists (select 1 from imports n where n.workspace_id = i.workspace_id and n.resumed_from = i.id)
+        order by i.created_at desc limit 1`,
+  );
+  return row;
+}
+
 /** Records a new import (queued) with its audit entry; returns its id. */
 export async function createImport(ctx: Ctx, prepared: PreparedImport, file: { filename?: string | null; sha256?: string | null; encoding?: CsvEncoding | null; bytes?: number | null }): Promise<string> {
+  const earlier = await earlierRun(ctx, prepared, file.sha256);
   const [row] = await ctx.db
     .insert(imports)
     .values({
@@ -116,13 +138,14 @@ export async function createImport(ctx: Ctx, prepared: PreparedImport, file: { f
       createdBy: ctx.actor.id ? `${ctx.actor.type}:${ctx.actor.id}` : ctx.actor.type,
       heartbeatAt: ctx.now,
       createdAt: ctx.now,
+      ...(earlier ? { resumedFrom: earlier.id, earlierCreated: earlier.created, earlierUpdated: earlier.updated } : {}),
     })
     .returning({ id: imports.id });
   await recordAudit(ctx, {
     action: 'import.created',
     targetType: 'import',
     targetId: row!.id,
-    details: { filename: file.filename ?? null, bytes: file.bytes ?? null, sha256: file.sha256 ?? null, dry_run: prepared.dryRun, consent: prepared.attestation !== null, attested_by: prepared.attestation?.attested_by ?? null },
+    details: { filename: file.filename ?? null, bytes: file.bytes ?? null, sha256: file.sha256 ?? null, dry_run: prepared.dryRun, resumes: earlier?.id ?? null, consent: prepared.attestation !== null, attested_by: prepared.attestation?.attested_by ?? null },
   });
   return row!.id;
 }
@@ -146,11 +169,16 @@ export function toImportOut(r: typeof imports.$inferSelect, live?: LiveProgress)
     rows_total: r.rowsTotal,
     created: r.created,
     updated: r.updated,
+    unchanged: r.unchanged,
+    merged: r.merged,
     skipped: r.skipped,
-    skipped_reasons: { invalid: r.errorCount, opted_out: Math.max(0, r.skipped - r.errorCount) },
+    skipped_reasons: { invalid: r.skipped - r.unreadable, unreadable: r.unreadable },
     consent_granted: r.consentGranted,
+    consent_refused: { opted_out: r.consentRefused },
     error_count: r.errorCount,
     errors: (r.errors as ImportOut['errors']) ?? [],
+    merges: (r.merges as ImportOut['merges']) ?? [],
+    resumed_from: r.resumedFrom ? { import_id: r.resumedFrom, created: r.earlierCreated, updated: r.earlierUpdated } : null,
     failure: r.failure,
     progress: live ? { bytes_read: live.bytesRead, bytes_total: live.bytesTotal } : null,
     created_at: r.createdAt.toISOString(),
@@ -166,7 +194,7 @@ export async function getImport(ctx: Ctx, id: string, live?: LiveProgress): Prom
   return toImportOut(row, live);
 }
 
-/** The workspace's imports, newest first (without their row errors; fetch one for those). */
+/** The workspace's imports, newest first (without their row errors and merges; fetch one for those). */
 export async function listImports(ctx: Ctx, q: { limit: number; cursor?: string }): Promise<Page<ImportOut>> {
   const after = decodeCursor<{ t: string; id: string }>(q.cursor, ['t', 'id']);
   const rows = await ctx.db
@@ -175,7 +203,7 @@ export async function listImports(ctx: Ctx, q: { limit: number; cursor?: string 
     .where(and(eq(imports.workspaceId, ctx.workspaceId), olderThan(imports.createdAt, imports.id, after)))
     .orderBy(desc(imports.createdAt), desc(imports.id))
     .limit(q.limit + 1);
-  return toPage(rows, q.limit, (r) => ({ ...toImportOut(r), errors: [] }), (r) => ({ t: r.createdAt.toISOString(), id: r.id }));
+  return toPage(rows, q.limit, (r) => ({ ...toImportOut(r), errors: [], merges: [] }), (r) => ({ t: r.createdAt.toISOString(), id: r.id }));
 }
 
 /** How long an import may go without a heartbeat before it is considered dead. */

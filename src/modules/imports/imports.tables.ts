@@ -15,13 +15,28 @@ export const imports = pgTable(
     encoding: text('encoding'),
     mapping: jsonb('mapping').$type<Record<string, unknown>>().notNull().default({}),
     attestation: jsonb('attestation').$type<Record<string, unknown>>(),
+    // Every row read is counted once: rows_total = created + updated + unchanged + merged + skipped.
     rowsTotal: integer('rows_total').notNull().default(0),
     created: integer('created').notNull().default(0),
     updated: integer('updated').notNull().default(0),
+    /** Rows whose contact already held everything the row says (a re-run, or a resumed import). */
+    unchanged: integer('unchanged').notNull().default(0),
+    /** Rows merged into an earlier row of the same number in this file (see `merges`). */
+    merged: integer('merged').notNull().default(0),
+    /** Rows not imported: error_count of them (unreadable ones among them counted in `unreadable`). */
     skipped: integer('skipped').notNull().default(0),
+    unreadable: integer('unreadable').notNull().default(0),
     consentGranted: integer('consent_granted').notNull().default(0),
+    /** Rows whose contact was imported but whose grant was refused (the number opted out). */
+    consentRefused: integer('consent_refused').notNull().default(0),
     errorCount: integer('error_count').notNull().default(0),
     errors: jsonb('errors').$type<unknown[]>().notNull().default([]),
+    /** The first merges: { row, into_row (null: an earlier chunk), ignored (fields whose other value was kept) }. */
+    merges: jsonb('merges').$type<unknown[]>().notNull().default([]),
+    /** The failed import of the same file and mapping that this one completes, and what the earlier runs wrote. */
+    resumedFrom: uuid('resumed_from'),
+    earlierCreated: integer('earlier_created').notNull().default(0),
+    earlierUpdated: integer('earlier_updated').notNull().default(0),
     failure: text('failure'),
     createdBy: text('created_by'),
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),

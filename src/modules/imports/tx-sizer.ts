@@ -27,12 +27,19 @@ export class TransactionSizer {
   }
 }
 
-/** Splits a chunk into parts of `size()` rows; the first part carries the chunk's errors and counts. */
+/**
+ * Splits a chunk into parts of `size()` rows. The first part carries the chunk's errors, merges
+ * and their counts; each part's `rowsRead` covers exactly what it carries, so the counters stored
+ * with every committed part add up even when an import stops between two parts.
+ */
 export function* splitChunk(chunk: ContactChunk, size: () => number): Generator<ContactChunk> {
   let i = 0;
   do {
     const n = size();
-    yield i === 0 ? { ...chunk, rows: chunk.rows.slice(0, n) } : { rows: chunk.rows.slice(i, i + n), errors: [], rowsRead: 0, duplicates: 0, bytesRead: chunk.bytesRead };
+    const rows = chunk.rows.slice(i, i + n);
+    yield i === 0
+      ? { ...chunk, rows, rowsRead: chunk.rowsRead - (chunk.rows.length - rows.length) }
+      : { rows, errors: [], rowsRead: rows.length, duplicates: 0, merges: [], unreadable: 0, bytesRead: chunk.bytesRead };
     i += n;
   } while (i < chunk.rows.length);
 }

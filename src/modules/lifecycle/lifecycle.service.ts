@@ -20,6 +20,12 @@ function stageCase(t: LifecycleThresholds, now: Date): SQL {
   const ago = (days: number): SQL => sql`${new Date(now.getTime() - days * DAY_MS).toISOString()}::timestamptz`;
   const day = (col: SQL): SQL => sql`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD')`;
   const engagedRecently = sql`e.last_engaged_at >= ${ago(t.activeDays)}`;
+  // The quiet clock (docs/design.md, Lifecycle stages): from the last engagement, else from joining,
+  // but never before the business first messaged the contact. An import with consent collected
+  // months ago, or a subscriber nobody has written to, is not quiet: nobody asked them anything yet.
+  const joined = sql`coalesce(cs.joined_at, k.created_at)`;
+  const quietSince = sql`greatest(coalesce(e.last_engaged_at, ${joined}), e.first_sent_at)`;
+  const since = sql`case when e.first_sent_at > ${joined} then 'the first message on ' || ${day(sql`e.first_sent_at`)} else 'joining on ' || ${day(joined)} end`;
   return sql`case
     when k.unreachable_at is not null then array['churned', 'number is not on WhatsApp (marked unreachable)']
     when coalesce(cs.any_withdrawn, false) and not coalesce(cs.any_granted, false) then array['churned', 'opted out of every topic']
@@ -37,10 +43,12 @@ function stageCase(t: LifecycleThresholds, now: Date): SQL {
       then array['loyal', e.purchases_count || ' purchases, ' || e.replied_90d || ' replies in 90 days']
     when ${engagedRecently} then array['active', 'last engaged on ' || ${day(sql`e.last_engaged_at`)}]
     when not coalesce(cs.any_granted, false) and e.last_engaged_at is null then array['new', 'no consent and no engagement yet']
-    when coalesce(e.last_engaged_at, cs.joined_at, k.created_at) >= ${ago(t.dormantDays)}
-      then array['at_risk', case when e.last_engaged_at is null then 'no engagement since joining on ' || ${day(sql`coalesce(cs.joined_at, k.created_at)`)}
+    when e.first_sent_at is null and e.last_engaged_at is null and coalesce(cs.any_granted, false)
+      then array['onboarding', 'subscribed on ' || ${day(sql`cs.joined_at`)} || '; not messaged yet']
+    when e.first_sent_at is null or ${quietSince} >= ${ago(t.dormantDays)}
+      then array['at_risk', case when e.last_engaged_at is null then 'no engagement since ' || ${since}
                                  else 'last engaged on ' || ${day(sql`e.last_engaged_at`)} end || ' (quiet for more than ${sql.raw(String(t.activeDays))} days)']
-    else array['dormant', case when e.last_engaged_at is null then 'never engaged since joining on ' || ${day(sql`coalesce(cs.joined_at, k.created_at)`)}
+    else array['dormant', case when e.last_engaged_at is null then 'never engaged since ' || ${since}
                                else 'nothing read, replied or bought since ' || ${day(sql`e.last_engaged_at`)} end || ' (dormant after ${sql.raw(String(t.dormantDays))} days)']
   end`;
 }
