@@ -146,7 +146,7 @@ describe('README walkthrough', { timeout: 900_000 }, () => {
     expect(at('"kind": "form"')).toMatch(/404\n[\s\S]*\/join\/acme-offers\n200\n/);
     const imports = at('npx greenlist import examples/contacts.csv');
     expect(imports).toMatch(/dry run: nothing was written\): 14 rows, 14 created/);
-    expect(imports).toMatch(/completed: 14 rows, 14 created, 0 updated, 0 skipped .*, 12 consent grants/);
+    expect(imports).toMatch(/completed: 14 rows, 14 created, 0 updated, 0 unchanged, 0 merged duplicates, 0 skipped .*; 12 consent grants/);
     expect(at('/segments/preview')).toMatch(/"count":1,"sample":\[\{[^\]]*"name":"Chidi Okafor"/);
     expect(at('api -X POST $API/templates/lint')).toContain('{"errors":[],"warnings":[]}');
     expect(at('api -X POST $API/templates/lint')).toMatch(/\nAPPROVED\n/);
