@@ -1,5 +1,32 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseAllowedOrigins, type AllowedOrigin } from '../lib/outbound/index.js';
+
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** True for one proxy address or CIDR range, or one of proxy-addr's named ranges. */
+function isProxyRange(entry: string): boolean {
+  const [ip, bits, extra] = entry.split('/');
+  if (extra !== undefined || !ip) return false;
+  if (bits === undefined) return PROXY_RANGE_NAMES.includes(ip) || isIP(ip) !== 0;
+  const max = isIP(ip) === 4 ? 32 : isIP(ip) === 6 ? 128 : 0;
+  return max > 0 && /^\d{1,3}$/.test(bits) && Number(bits) <= max;
+}
+
+/** GREENLIST_TRUST_PROXY: false, true (one hop), a hop count, or a comma-separated list of proxy ranges. */
+function isTrustProxy(v: string): boolean {
+  if (v === 'true' || v === 'false' || /^(?:[1-9]|10)$/.test(v)) return true;
+  return v.split(',').every((e) => isProxyRange(e.trim()));
+}
+
+/** The Fastify `trustProxy` value for a GREENLIST_TRUST_PROXY setting that passed validation. */
+export function trustProxyOf(v: string): false | number | string[] {
+  if (v === 'false') return false;
+  // `true` used to trust every X-Forwarded-For entry, which a client can write itself; it now means one proxy.
+  if (v === 'true') return 1;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((e) => e.trim());
+}
 
 const port = (fallback: number) =>
   z.coerce
@@ -32,7 +59,10 @@ export const configSchema = z.object({
   GREENLIST_DB_POOL_SIZE: positiveInt(10),
   GREENLIST_RATE_LIMIT_PER_KEY: positiveInt(6000),
   GREENLIST_RATE_LIMIT_PER_IP: positiveInt(600),
-  GREENLIST_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  GREENLIST_TRUST_PROXY: z
+    .string()
+    .refine(isTrustProxy, 'use false, a hop count (1 = one reverse proxy in front), or proxy addresses/ranges such as "10.0.0.0/8,loopback"')
+    .default('false'),
   GREENLIST_WORKER_HEAP_MB: z.coerce.number({ error: 'must be a number of MB' }).int('must be a whole number').min(0, 'must be 0 (no cap) or a size in MB').default(160),
   GREENLIST_SANDBOX: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
   // Cloud API origins besides https://graph.facebook.com a number may use (a proxy, a simulator).
@@ -63,7 +93,8 @@ export interface Config {
   dbPoolSize: number;
   rateLimitPerKeyPerMinute: number;
   rateLimitPerIpPerMinute: number;
-  trustProxy: boolean;
+  /** Which X-Forwarded-For entries to believe: none, the last N hops, or those added by these proxy ranges. */
+  trustProxy: false | number | string[];
   /** Heap cap (MB, old generation) of the thread `greenlist worker` runs in; 0 runs it uncapped on the main thread. */
   workerHeapMb: number;
   /** auto: run the bundled Cloud API simulator when no real number is connected. */

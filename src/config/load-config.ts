@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { configSchema, type Config } from './config.schema.js';
+import { configSchema, trustProxyOf, type Config } from './config.schema.js';
 
 /** Thrown when the environment is invalid; `problems` lists every one of them. */
 export class ConfigError extends Error {
@@ -79,7 +79,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dbPoolSize: c.GREENLIST_DB_POOL_SIZE,
     rateLimitPerKeyPerMinute: c.GREENLIST_RATE_LIMIT_PER_KEY,
     rateLimitPerIpPerMinute: c.GREENLIST_RATE_LIMIT_PER_IP,
-    trustProxy: c.GREENLIST_TRUST_PROXY === 'true',
+    trustProxy: trustProxyOf(c.GREENLIST_TRUST_PROXY),
     workerHeapMb: c.GREENLIST_WORKER_HEAP_MB,
     sandbox: c.GREENLIST_SANDBOX,
     graphAllowedOrigins: c.GREENLIST_GRAPH_ALLOWED_ORIGINS,

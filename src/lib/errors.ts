@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'NOT_FOUND'
   | 'ROUTE_NOT_FOUND'
+  | 'URL_INVALID'
+  | 'URL_TOO_LONG'
   | 'AUTH_REQUIRED'
   | 'AUTH_INVALID'
   | 'AUTH_LOGIN_FAILED'

@@ -11,12 +11,38 @@ export function encodeCursor(position: Record<string, string | number>): string 
   return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
-/** Decodes a cursor made by `encodeCursor`; a tampered one is a 422 naming the `cursor` field. */
-export function decodeCursor<T extends Record<string, string | number>>(cursor: string | undefined, keys: (keyof T)[]): T | undefined {
+/** What each cursor key holds: a timestamp, a uuid, a row number, or text. */
+export type CursorKind = 'time' | 'uuid' | 'int' | 'text';
+type CursorValue<K extends CursorKind> = K extends 'int' ? number : string;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Every value goes into SQL as a typed parameter, so a wrong type or an impossible date is a
+// database error (a 500) unless it is refused here.
+function isCursorValue(kind: CursorKind, v: unknown): boolean {
+  switch (kind) {
+    case 'time': {
+      if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v)) return false;
+      const d = new Date(v);
+      return !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1;
+    }
+    case 'uuid':
+      return typeof v === 'string' && UUID.test(v);
+    case 'int':
+      return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+    case 'text':
+      return typeof v === 'string' && v.length <= 1000 && !v.includes('\u0000') && (v as unknown as { isWellFormed(): boolean }).isWellFormed();
+  }
+}
+
+/** Decodes a cursor made by `encodeCursor`, checking each key's kind; a tampered one is a 422 naming the `cursor` field. */
+export function decodeCursor<S extends Record<string, CursorKind>>(cursor: string | undefined, shape: S): { [K in keyof S]: CursorValue<S[K]> } | undefined {
   if (!cursor) return undefined;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T;
-    if (typeof value === 'object' && value && keys.every((k) => k in value)) return value;
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.entries(shape).every(([k, kind]) => isCursorValue(kind, (value as Record<string, unknown>)[k]))) {
+      return value as { [K in keyof S]: CursorValue<S[K]> };
+    }
   } catch {
     // fall through to the error below
   }

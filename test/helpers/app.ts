@@ -36,7 +36,7 @@ export interface TestApp {
 }
 
 /** Builds the real app (real routes, real database) for `inject()` tests. */
-export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPerMinute?: number; rateLimitPerIpPerMinute?: number; clock?: Clock; graphAllowedOrigins?: string } = {}): Promise<TestApp> {
+export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPerMinute?: number; rateLimitPerIpPerMinute?: number; clock?: Clock; graphAllowedOrigins?: string; trustProxy?: false | number | string[] } = {}): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const db = testDb.database.db;
   const log = overrides.log ?? silentLogger();
@@ -54,7 +54,7 @@ export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPe
     bodyLimitBytes: 1_048_576,
     rateLimitPerKeyPerMinute: overrides.rateLimitPerKeyPerMinute ?? 100_000,
     rateLimitPerIpPerMinute: overrides.rateLimitPerIpPerMinute ?? 100_000,
-    trustProxy: false,
+    trustProxy: overrides.trustProxy ?? false,
     publicUrl: 'http://127.0.0.1:8080',
     version: 'test',
   });

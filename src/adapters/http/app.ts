@@ -11,7 +11,8 @@ import { AppError } from '../../lib/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Db } from '../../modules/context.js';
 import { installAuth } from './auth.js';
-import { installErrorHandling } from './error-handler.js';
+import { installErrorHandling, sendError } from './error-handler.js';
+import { installInputGuards } from './input-guards.js';
 import { apiKeyRoutes } from './routes/api-keys.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
@@ -46,7 +47,8 @@ export interface AppDeps {
   bodyLimitBytes: number;
   rateLimitPerKeyPerMinute: number;
   rateLimitPerIpPerMinute: number;
-  trustProxy: boolean;
+  /** Fastify's trustProxy: false, a hop count, or proxy address ranges (never `true`: X-Forwarded-For is client-written). */
+  trustProxy: false | number | string[];
   publicUrl: string;
   version: string;
   box: SecretBox;
@@ -68,31 +70,33 @@ const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
 /** Builds the Fastify app without listening, so tests drive it with `inject()`. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const securityHeaders = securityHeadersFor(deps.publicUrl);
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
-    trustProxy: deps.trustProxy,
+    trustProxy: trustProxyFn(deps.trustProxy),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // Bad percent-encoding (/contacts/%ZZ) and over-long path parameters are answered by the router
+    // before any hook runs; without this they would leave Fastify's own, non-envelope body.
+    frameworkErrors: (err, _req, reply) => {
+      reply.headers(securityHeaders);
+      return sendError(reply, frameworkError(err));
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  installInputGuards(app);
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
 
   // @fastify/helmet 13 rebuilds helmet (and re-parses the CSP) on every request; the headers never
-  // change, so they are computed once and set by a cheap hook.
-  const securityHeaders = staticHelmetHeaders({
-    contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], objectSrc: ["'none'"], frameAncestors: ["'none'"] },
-    },
-    hsts: deps.publicUrl.startsWith('https://') ? { maxAge: 15552000 } : false,
-  });
+  // change, so they are computed once (above) and set by a cheap hook.
   app.addHook('onRequest', (_req, reply, done) => {
     reply.headers(securityHeaders);
     done();
@@ -122,7 +126,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: true } });
+  // staticCSP would replace the app's CSP on /docs with one whose style-src lacks 'unsafe-inline' (Swagger UI
+  // styles itself inline) and that always upgrades to https; the app's own CSP already fits the page.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false, uiConfig: { deepLinking: true, validatorUrl: null } });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   healthRoutes(app, deps.ping);
@@ -149,6 +155,50 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await webhookRoutes(app, deps.webhooks);
   await uiRoutes(app);
   return app;
+}
+
+/**
+ * Helmet's options. `upgrade-insecure-requests` is sent only when the public URL is https: over
+ * plain http (a LAN install on GREENLIST_HOST=0.0.0.0) it rewrote the UI's script and style URLs and
+ * the /join form's action to https, which nothing answered, so the pages stayed blank.
+ */
+function helmetOptions(publicUrl: string): HelmetOptions {
+  const https = publicUrl.startsWith('https://');
+  return {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: https ? [] : null,
+      },
+    },
+    hsts: https ? { maxAge: 15552000 } : false,
+  };
+}
+
+/**
+ * Fastify's trustProxy for our setting. A hop count is a function here because Fastify 5 now refuses
+ * to trust any hop for a plain number: with N hops the client IP is the entry the Nth proxy (counted
+ * from this server) added, so entries a client wrote itself further left are never believed.
+ */
+function trustProxyFn(setting: false | number | string[]): boolean | string[] | ((addr: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_addr, hop) => hop < setting : setting;
+}
+
+/** The envelope for errors the router raises before any route or hook runs. */
+function frameworkError(err: { code?: string }): AppError {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return new AppError('URL_TOO_LONG', 'a path parameter is longer than 100 characters; ids are 36', {});
+  if (err.code === 'FST_ERR_BAD_URL') return new AppError('URL_INVALID', 'the URL has invalid percent-encoding (such as %ZZ); encode reserved characters as %XX with two hex digits', {});
+  return new AppError('URL_INVALID', 'the request could not be routed', {});
+}
+
+/** The security headers (CSP, HSTS, …) every response carries, for this public URL. */
+export function securityHeadersFor(publicUrl: string): Record<string, string> {
+  return staticHelmetHeaders(helmetOptions(publicUrl));
 }
 
 /** The headers helmet would set for these options, computed once. */

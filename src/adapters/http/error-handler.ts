@@ -10,20 +10,64 @@ import { safeErrorMessage } from '../../lib/redact.js';
 interface FieldProblem {
   field: string;
   message: string;
+  /** The shape the field must have, when the schema says it (`string`, `one of: a, b`, `at least 1`). */
+  expected?: string;
 }
 
-function fieldName(path: PropertyKey[] | string, prefix?: string): string {
-  const parts = typeof path === 'string' ? path.split('/').filter(Boolean) : path.map(String);
-  const joined = parts.join('.');
+/** A zod issue, from a ZodError or as fastify-type-provider-zod passes it on (`keyword`, `instancePath`, `params`). */
+interface IssueLike {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  [param: string]: unknown;
+}
+
+function fieldName(path: PropertyKey[], prefix?: string): string {
+  const joined = path.map(String).join('.');
   return prefix ? (joined ? `${prefix}.${joined}` : prefix) : joined || '(body)';
 }
 
-function zodProblems(err: ZodError): FieldProblem[] {
-  return err.issues.map((i) => {
-    const keys = i.code === 'unrecognized_keys' ? i.keys : [];
-    if (keys.length > 0) return { field: fieldName([...i.path, keys[0]!]), message: `unknown field${keys.length > 1 ? 's' : ''} ${keys.join(', ')}; remove ${keys.length > 1 ? 'them' : 'it'}` };
-    return { field: fieldName(i.path), message: i.message };
+function expectedOf(i: IssueLike): string | undefined {
+  switch (i.code) {
+    case 'invalid_type':
+      return typeof i.expected === 'string' ? i.expected : undefined;
+    case 'invalid_value':
+      return Array.isArray(i.values) ? `one of: ${i.values.map((v) => JSON.stringify(v)).join(', ')}` : undefined;
+    case 'too_small':
+      return i.minimum !== undefined ? `${i.origin ?? 'value'} of at least ${String(i.minimum)}` : undefined;
+    case 'too_big':
+      return i.maximum !== undefined ? `${i.origin ?? 'value'} of at most ${String(i.maximum)}` : undefined;
+    case 'invalid_format':
+      return typeof i.format === 'string' ? `${i.format} format` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * One problem per issue, each naming its full path. A union that failed (`POST /events` takes one
+ * event or `{ events }`) reports the problems of the alternative that came closest, instead of a
+ * bare "Invalid input" at the union's path.
+ */
+function problemsOf(issues: IssueLike[], prefix: string | undefined, base: PropertyKey[] = []): FieldProblem[] {
+  return issues.flatMap((i): FieldProblem[] => {
+    const path = [...base, ...i.path];
+    if (i.code === 'unrecognized_keys' && Array.isArray(i.keys) && i.keys.length > 0) {
+      return (i.keys as string[]).map((k) => ({ field: fieldName([...path, k], prefix), message: 'unknown field; remove it (or check its spelling)' }));
+    }
+    if (i.code === 'invalid_union' && Array.isArray(i.errors) && i.errors.length > 0) {
+      const branches = (i.errors as IssueLike[][]).filter((b) => b.length > 0);
+      const closest = branches.sort((a, b) => score(a) - score(b))[0];
+      if (closest) return problemsOf(closest, prefix, path);
+    }
+    const expected = expectedOf(i);
+    return [{ field: fieldName(path, prefix), message: i.message, ...(expected ? { expected } : {}) }];
   });
+}
+
+// Unknown keys and a missing required field mean "the other alternative was meant"; count them heavier.
+function score(issues: IssueLike[]): number {
+  return issues.reduce((n, i) => n + (i.code === 'unrecognized_keys' || (i.code === 'invalid_type' && i.input === undefined) ? 3 : 1), 0);
 }
 
 function validationError(fields: FieldProblem[]): AppError {
@@ -35,17 +79,12 @@ function validationError(fields: FieldProblem[]): AppError {
 /** Converts anything thrown into an AppError; unknown errors become INTERNAL without leaking their text. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  if (err instanceof ZodError) return validationError(zodProblems(err));
+  if (err instanceof ZodError) return validationError(problemsOf(err.issues as unknown as IssueLike[], undefined));
   const fe = err as FastifyError & { validationContext?: string };
   if (hasZodFastifySchemaValidationErrors(fe)) {
     const prefix = fe.validationContext === 'body' ? undefined : fe.validationContext;
-    return validationError(
-      fe.validation.flatMap((v) => {
-        const keys = v.keyword === 'unrecognized_keys' ? ((v.params as { keys?: string[] }).keys ?? []) : [];
-        if (keys.length > 0) return keys.map((k) => ({ field: fieldName(`${v.instancePath}/${k}`, prefix), message: 'unknown field; remove it' }));
-        return [{ field: fieldName(v.instancePath, prefix), message: v.message ?? 'is not valid' }];
-      }),
-    );
+    const issues = fe.validation.map((v) => ({ ...(v.params as object), code: v.keyword, path: v.instancePath.split('/').filter(Boolean), message: v.message ?? 'is not valid' }));
+    return validationError(problemsOf(issues, prefix));
   }
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -56,6 +95,10 @@ export function toAppError(err: unknown): AppError {
       return new AppError('BODY_INVALID_JSON', 'body is empty but content-type is application/json; send a JSON object or omit the header');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('BODY_INVALID_JSON', 'body is not valid JSON; check quotes, commas and brackets');
+    // @fastify/static (/assets, /docs/static) refusing a path that climbs out of its root: a 404
+    // like any missing file (nothing is disclosed, and a probe is not worth an error-level log line).
+    case 'FST_STATIC_FORBIDDEN_PATH':
+      return new AppError('ROUTE_NOT_FOUND', 'no such file; see /docs for the API reference');
     default:
       break;
   }

@@ -42,10 +42,20 @@ function hashRequest(req: FastifyRequest): string {
     .digest('hex');
 }
 
+/** Options of `runMutation`. */
+export interface MutationOptions<T> {
+  /**
+   * What of the response an Idempotency-Key replay may return. Responses that carry a secret (a new
+   * API key) must keep only metadata: the stored response would otherwise hold the secret in clear
+   * in the database (and its WAL) for 24 h.
+   */
+  replayable?: (body: T) => unknown;
+}
+
 /**
  * Runs a mutation in one transaction with its audit row and, when the request carries an
  * Idempotency-Key, with the key's claim and stored response, so the change, the audit entry and
- * the replayable response commit (or roll back) together.
+ * the replayable response commit (or roll back) together. Replays go only to the same caller.
  */
 export async function runMutation<T>(
   req: FastifyRequest,
@@ -53,6 +63,7 @@ export async function runMutation<T>(
   deps: RequestDeps,
   status: number,
   work: (ctx: Ctx) => Promise<T>,
+  opts: MutationOptions<T> = {},
 ): Promise<T> {
   const base = ctxOf(req, deps);
   const rawKey = req.headers['idempotency-key'];
@@ -68,7 +79,7 @@ export async function runMutation<T>(
     const claim = await claimIdempotencyKey(ctx, key, hashRequest(req));
     if (claim.kind === 'replay') return { status: claim.statusCode, body: claim.body as T, replayed: true };
     const body = await work(ctx);
-    await saveIdempotentResponse(ctx, key, status, body ?? null);
+    await saveIdempotentResponse(ctx, key, status, (opts.replayable ? opts.replayable(body) : body) ?? null);
     return { status, body };
   });
   if ('replayed' in outcome) reply.header('idempotent-replayed', 'true');

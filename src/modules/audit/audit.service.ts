@@ -50,7 +50,7 @@ export interface AuditQuery {
 
 /** Lists the workspace's audit log, newest first, with keyset paging. */
 export async function listAuditLog(ctx: Ctx, q: AuditQuery): Promise<Page<AuditRecord>> {
-  const after = decodeCursor<{ id: number }>(q.cursor, ['id']);
+  const after = decodeCursor(q.cursor, { id: 'int' });
   const rows = await ctx.db
     .select()
     .from(auditLog)

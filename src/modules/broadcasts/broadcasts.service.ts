@@ -222,7 +222,7 @@ export async function getBroadcast(ctx: Ctx, id: string): Promise<BroadcastOut> 
 
 /** The workspace's broadcasts, newest first. */
 export async function listBroadcasts(ctx: Ctx, q: { limit: number; cursor?: string; status?: string }): Promise<Page<BroadcastOut>> {
-  const after = decodeCursor<{ t: string; id: string }>(q.cursor, ['t', 'id']);
+  const after = decodeCursor(q.cursor, { t: 'time', id: 'uuid' });
   const rows = await ctx.db
     .select()
     .from(broadcasts)

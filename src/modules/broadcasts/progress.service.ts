@@ -113,7 +113,7 @@ export async function listRecipients(ctx: Ctx, id: string, q: { limit: number; c
   await loadBroadcast(ctx, id);
   const filter = q.state ? FILTERS[q.state] : 'true';
   if (!filter) throw new AppError('VALIDATION_FAILED', `state: use one of ${RECIPIENT_FILTERS.join(', ')}`, { fields: [{ field: 'state', message: 'unknown state' }] });
-  const after = decodeCursor<{ id: number }>(q.cursor, ['id']);
+  const after = decodeCursor(q.cursor, { id: 'int' });
   const rows = await recipientRows(ctx, id, sql`r.id > ${after?.id ?? 0} and (${sql.raw(filter)})`, q.limit + 1);
   return toPage(rows, q.limit, toRecipientOut, (r) => ({ id: Number(r.id) }));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTimestamp } from '../../lib/iso-time.js';
 import { GRANT_SOURCES, CONSENT_SOURCES } from './consent.rules.js';
 
 /** A new topic. */
@@ -51,7 +52,7 @@ export const consentEventIn = z.strictObject({
   action: z.enum(['grant', 'withdraw']),
   source: z.enum(CONSENT_SOURCES),
   evidence: evidenceIn.default({}),
-  occurred_at: z.iso.datetime({ offset: true }).optional().describe('when the person agreed or withdrew; defaults to now'),
+  occurred_at: isoTimestamp().optional().describe('when the person agreed or withdrew; defaults to now'),
 });
 export type ConsentEventIn = z.infer<typeof consentEventIn>;
 

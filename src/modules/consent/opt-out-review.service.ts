@@ -25,7 +25,7 @@ function toOut(r: typeof optOutNotes.$inferSelect): OptOutNoteOut {
 
 /** Messages that mention a STOP word without being a clear opt-out ("review"), and opt-out reasons ("reason"), newest first. */
 export async function listOptOutNotes(ctx: Ctx, q: { kind?: 'review' | 'reason'; open?: boolean; limit: number; cursor?: string }): Promise<Page<OptOutNoteOut>> {
-  const after = decodeCursor<{ id: number }>(q.cursor, ['id']);
+  const after = decodeCursor(q.cursor, { id: 'int' });
   const rows = await ctx.db
     .select()
     .from(optOutNotes)

@@ -98,7 +98,9 @@ export async function updateContact(ctx: Ctx, id: string, input: unknown): Promi
   try {
     [row] = await ctx.db.update(contacts).set(set).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId))).returning();
   } catch (err) {
-    if ((err as { code?: string }).code === '23505' && set.phone) return phoneTaken(ctx, set.phone);
+    // Drizzle wraps the driver's error, so the unique violation's code is on `cause`.
+    const e = err as { code?: string; cause?: { code?: string } };
+    if ((e.code ?? e.cause?.code) === '23505' && set.phone) return phoneTaken(ctx, set.phone);
     throw err;
   }
   await recordAudit(ctx, { action: 'contact.updated', targetType: 'contact', targetId: id, details: { fields: Object.keys(data) } });
@@ -135,7 +137,7 @@ export function filterConditions(workspaceId: string, f: ContactFilter): SQL {
 export async function listContacts(ctx: Ctx, q: ContactFilter & { limit: number; cursor?: string }): Promise<Page<ContactOut>> {
   const { limit, cursor, ...rest } = q;
   const f = contactFilter.parse(rest);
-  const after = decodeCursor<{ t: string; id: string }>(cursor, ['t', 'id']);
+  const after = decodeCursor(cursor, { t: 'time', id: 'uuid' });
   const rows = await ctx.db
     .select()
     .from(contacts)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTimestamp } from '../../lib/iso-time.js';
 
 const tag = z.string().trim().min(1).max(64).regex(/^[^,\n\r]+$/, 'tags cannot contain commas or line breaks');
 const attributeValue = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]);
@@ -56,8 +57,8 @@ export const contactFilter = z.strictObject({
   topic: z.string().max(48).optional().describe('topic key; with consent'),
   consent: z.enum(['granted', 'withdrawn', 'none']).optional(),
   attribute: z.string().max(200).optional().describe('key=value equality on a custom attribute'),
-  created_after: z.iso.datetime({ offset: true }).optional(),
-  created_before: z.iso.datetime({ offset: true }).optional(),
+  created_after: isoTimestamp().optional(),
+  created_before: isoTimestamp().optional(),
 });
 export type ContactFilter = z.infer<typeof contactFilter>;
 

@@ -163,7 +163,7 @@ export async function getContactEngagement(ctx: Ctx, contactId: string): Promise
 /** A contact's customer events, newest first, in pages. */
 export async function listContactEvents(ctx: Ctx, contactId: string, opts: { limit: number; cursor?: string | undefined }): Promise<Page<ContactEventOut>> {
   await assertContact(ctx, contactId);
-  const after = decodeCursor<{ id: number }>(opts.cursor, ['id']);
+  const after = decodeCursor(opts.cursor, { id: 'int' });
   const rows = await ctx.db
     .select()
     .from(contactEvents)

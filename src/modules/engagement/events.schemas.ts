@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { isoTimestamp } from '../../lib/iso-time.js';
 
-const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp with a time zone, e.g. 2026-11-30T10:00:00Z' });
+const isoTime = isoTimestamp();
 
 /** One customer event as a shop or CRM sends it. The contact is named by id or by phone. */
 export const eventIn = z

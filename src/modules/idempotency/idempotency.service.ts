@@ -10,11 +10,21 @@ export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 export type IdempotencyClaim = { kind: 'claimed' } | { kind: 'replay'; statusCode: number; body: unknown };
 
 /**
- * Claims `key` inside the caller's transaction. A concurrent request with the same key blocks on
+ * The key as stored: prefixed with the caller (API key id or user id), so a key is only ever
+ * replayed to the caller who first sent it. Another caller that happens to send the same key (or
+ * guesses it) runs its own request instead of reading someone else's response.
+ */
+function scopedKey(ctx: Ctx, key: string): string {
+  return `${ctx.actor.type}:${ctx.actor.id ?? '-'}:${key}`;
+}
+
+/**
+ * Claims `key` for the caller inside the caller's transaction. A concurrent request with the same key blocks on
  * the primary key until this transaction ends, then replays what it committed; a rolled-back
  * attempt (validation error, crash) leaves no trace, so the client may retry.
  */
-export async function claimIdempotencyKey(ctx: Ctx, key: string, requestHash: string): Promise<IdempotencyClaim> {
+export async function claimIdempotencyKey(ctx: Ctx, clientKey: string, requestHash: string): Promise<IdempotencyClaim> {
+  const key = scopedKey(ctx, clientKey);
   const inserted = await ctx.db
     .insert(idempotencyKeys)
     .values({ workspaceId: ctx.workspaceId, key, requestHash, createdAt: ctx.now })
@@ -36,8 +46,12 @@ export async function claimIdempotencyKey(ctx: Ctx, key: string, requestHash: st
   return { kind: 'replay', statusCode: row.statusCode, body: row.responseBody };
 }
 
-/** Stores the response for a claimed key, in the same transaction as the work it describes. */
-export async function saveIdempotentResponse(ctx: Ctx, key: string, statusCode: number, body: unknown): Promise<void> {
+/**
+ * Stores the response for a claimed key, in the same transaction as the work it describes. Callers
+ * pass only what may be kept: a response carrying a secret (a new API key) is stored without it.
+ */
+export async function saveIdempotentResponse(ctx: Ctx, clientKey: string, statusCode: number, body: unknown): Promise<void> {
+  const key = scopedKey(ctx, clientKey);
   await ctx.db
     .update(idempotencyKeys)
     .set({ statusCode, responseBody: body ?? null })

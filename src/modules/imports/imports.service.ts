@@ -196,7 +196,7 @@ export async function getImport(ctx: Ctx, id: string, live?: LiveProgress): Prom
 
 /** The workspace's imports, newest first (without their row errors and merges; fetch one for those). */
 export async function listImports(ctx: Ctx, q: { limit: number; cursor?: string }): Promise<Page<ImportOut>> {
-  const after = decodeCursor<{ t: string; id: string }>(q.cursor, ['t', 'id']);
+  const after = decodeCursor(q.cursor, { t: 'time', id: 'uuid' });
   const rows = await ctx.db
     .select()
     .from(imports)

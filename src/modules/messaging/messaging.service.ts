@@ -163,7 +163,7 @@ export function toMessageOut(r: typeof messages.$inferSelect): MessageOut {
 
 /** The contact's message log, newest first. */
 export async function listContactMessages(ctx: Ctx, contactId: string, q: { limit: number; cursor?: string }): Promise<Page<MessageOut>> {
-  const after = decodeCursor<{ t: string; id: string }>(q.cursor, ['t', 'id']);
+  const after = decodeCursor(q.cursor, { t: 'time', id: 'uuid' });
   const rows = await ctx.db
     .select()
     .from(messages)

@@ -97,7 +97,7 @@ export async function connectNumber(ctx: Ctx, box: SecretBox, input: unknown, op
 
 /** Lists the workspace's numbers. */
 export async function listNumbers(ctx: Ctx, q: { limit: number; cursor?: string }): Promise<Page<NumberOut>> {
-  const after = decodeCursor<{ id: string }>(q.cursor, ['id']);
+  const after = decodeCursor(q.cursor, { id: 'uuid' });
   const rows = await ctx.db
     .select()
     .from(phoneNumbers)

@@ -137,7 +137,7 @@ export async function getOptinSource(ctx: Ctx, id: string): Promise<SourceOut> {
 
 /** Lists the workspace's sources, oldest first, optionally of one kind or status. */
 export async function listOptinSources(ctx: Ctx, q: { limit: number; cursor?: string; kind?: OptinKind; status?: OptinStatus }): Promise<Page<SourceOut>> {
-  const after = decodeCursor<{ t: string; id: string }>(q.cursor, ['t', 'id']);
+  const after = decodeCursor(q.cursor, { t: 'time', id: 'uuid' });
   const rows = await ctx.db
     .select()
     .from(optinSources)

@@ -95,7 +95,7 @@ export async function countAudience(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>
 
 /** A keyset page (by contact id) of the contacts matching an audience. */
 export async function pageAudience(ctx: Pick<Ctx, 'db' | 'workspaceId'>, audience: Audience, opts: { limit: number; cursor?: string | undefined }): Promise<Page<ContactOut>> {
-  const after = decodeCursor<{ id: string }>(opts.cursor, ['id']);
+  const after = decodeCursor(opts.cursor, { id: 'uuid' });
   const c = alias(contacts, 'c');
   const conds = [eq(c.workspaceId, ctx.workspaceId), audience.where, ...(after ? [sql`c.id > ${after.id}::uuid`] : [])];
   const rows = await ctx.db

@@ -284,7 +284,7 @@ function scalar(v: unknown, type: ValueType, at: string): string | number | bool
       if (typeof v !== 'string' || !DATE.test(v) || !validDate(v)) throw rulesError(at, 'must be a date as YYYY-MM-DD');
       return v;
     case 'timestamp':
-      if (typeof v !== 'string' || !(DATE.test(v) ? validDate(v) : ISO_TS.test(v) && !Number.isNaN(Date.parse(v)))) {
+      if (typeof v !== 'string' || !(DATE.test(v) ? validDate(v) : ISO_TS.test(v) && inStorableYears(Date.parse(v)))) {
         throw rulesError(at, 'must be a date (YYYY-MM-DD, in the workspace time zone) or an ISO 8601 timestamp with an offset');
       }
       return v;
@@ -293,7 +293,14 @@ function scalar(v: unknown, type: ValueType, at: string): string | number | bool
 
 function validDate(s: string): boolean {
   const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  return inStorableYears(d.getTime()) && d.toISOString().startsWith(s);
+}
+
+// PostgreSQL has no year 0 (JavaScript's year 0 is 1 BC), so such a value would fail in SQL.
+function inStorableYears(ms: number): boolean {
+  if (Number.isNaN(ms)) return false;
+  const year = new Date(ms).getUTCFullYear();
+  return year >= 1 && year <= 9999;
 }
 
 function checkAllowed(value: CondValue, allowed: readonly string[], at: string): CondValue {

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { contactOut } from '../contacts/index.js';
 
 // Rules are validated by the segment parser (it names the offending node); zod only sees JSON.
-const rules = z.unknown().refine((v) => v !== undefined, 'rules are required').describe('a rule tree; see docs/design.md §15 for the language');
+// `false`, 0 or "" must not slip through as "no rules" (a static list): anything but an object (or null) is refused here.
+const rules = z
+  .unknown()
+  .refine((v) => v !== undefined, 'rules are required')
+  .refine((v) => typeof v === 'object', 'must be a rule object such as {"field": "country", "op": "eq", "value": "GB"}')
+  .describe('a rule tree; see docs/design.md §15 for the language');
 
 /** Counting and sampling an audience while editing it. */
 export const previewSegmentIn = z.strictObject({

@@ -121,7 +121,9 @@ export async function updateSegment(ctx: Ctx, id: string, input: unknown): Promi
     await recordAudit(ctx, { action: 'segment.updated', targetType: 'segment', targetId: id, details: { fields: Object.keys(data) } });
     return toSegmentOut(row!, row!.kind === 'static' ? await memberCount(ctx, id) : null);
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') throw new AppError('SEGMENT_NAME_TAKEN', `a segment named "${data.name}" already exists`, { field: 'name' });
+    // Drizzle wraps the driver's error, so the unique violation's code is on `cause`.
+    const e = err as { code?: string; cause?: { code?: string } };
+    if ((e.code ?? e.cause?.code) === '23505') throw new AppError('SEGMENT_NAME_TAKEN', `a segment named "${data.name}" already exists`, { field: 'name' });
     throw err;
   }
 }

@@ -79,7 +79,7 @@ export function toTemplateOut(row: TemplateRow): TemplateOut {
 /** Lists the workspace's templates by name and language; DELETED ones only when `status` asks for them. */
 export async function listTemplates(ctx: Ctx, q: Partial<ListTemplatesQuery>): Promise<Page<TemplateOut>> {
   const limit = q.limit ?? 50;
-  const after = decodeCursor<{ n: string; l: string; id: string }>(q.cursor, ['n', 'l', 'id']);
+  const after = decodeCursor(q.cursor, { n: 'text', l: 'text', id: 'uuid' });
   const rows = await ctx.db
     .select()
     .from(templates)

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { randomToken, sha256Hex } from '../../lib/secrets.js';
@@ -7,21 +7,35 @@ import { olderThan } from '../sql.js';
 import type { Actor, Ctx, Db } from '../context.js';
 import { API_KEY_PREFIX, canAssignRole, type Role } from './workspaces.rules.js';
 import { createApiKeyIn, type ApiKeyOut } from './workspaces.schemas.js';
-import { apiKeys } from './workspaces.tables.js';
+import { apiKeys, users } from './workspaces.tables.js';
 import { useWorkspaceCache } from './workspaces.service.js';
 
 type ApiKeyRow = typeof apiKeys.$inferSelect;
 
-function toApiKeyOut(r: ApiKeyRow): ApiKeyOut {
+function toApiKeyOut(r: ApiKeyRow, creators: Map<string, string>): ApiKeyOut {
+  const creator = r.createdByUserId ? { user_id: r.createdByUserId, email: creators.get(r.createdByUserId) ?? null } : null;
   return {
     id: r.id,
     name: r.name,
     prefix: r.prefix,
     role: r.role as Role,
+    created_by: creator,
     created_at: r.createdAt.toISOString(),
     last_used_at: r.lastUsedAt?.toISOString() ?? null,
     revoked_at: r.revokedAt?.toISOString() ?? null,
   };
+}
+
+/** Emails of the users who created these keys, in one query. */
+async function creatorsOf(ctx: Ctx, rows: ApiKeyRow[]): Promise<Map<string, string>> {
+  const ids = [...new Set(rows.map((r) => r.createdByUserId).filter((id): id is string => id !== null))];
+  if (ids.length === 0) return new Map();
+  const found = await ctx.db.select({ id: users.id, email: users.email }).from(users).where(and(eq(users.workspaceId, ctx.workspaceId), inArray(users.id, ids)));
+  return new Map(found.map((u) => [u.id, u.email]));
+}
+
+async function outOf(ctx: Ctx, row: ApiKeyRow): Promise<ApiKeyOut> {
+  return toApiKeyOut(row, await creatorsOf(ctx, [row]));
 }
 
 /**
@@ -47,12 +61,12 @@ export async function createApiKey(ctx: Ctx, input: unknown): Promise<ApiKeyOut 
     })
     .returning();
   await recordAudit(ctx, { action: 'api_key.created', targetType: 'api_key', targetId: row!.id, details: { name: data.name, role: data.role } });
-  return { ...toApiKeyOut(row!), key };
+  return { ...(await outOf(ctx, row!)), key };
 }
 
 /** Lists the workspace's keys, newest first. */
 export async function listApiKeys(ctx: Ctx, q: { limit: number; cursor?: string }): Promise<Page<ApiKeyOut>> {
-  const after = decodeCursor<{ t: string; id: string }>(q.cursor, ['t', 'id']);
+  const after = decodeCursor(q.cursor, { t: 'time', id: 'uuid' });
   const rows = await ctx.db
     .select()
     .from(apiKeys)
@@ -64,14 +78,15 @@ export async function listApiKeys(ctx: Ctx, q: { limit: number; cursor?: string 
     )
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
     .limit(q.limit + 1);
-  return toPage(rows, q.limit, toApiKeyOut, (r) => ({ t: r.createdAt.toISOString(), id: r.id }));
+  const creators = await creatorsOf(ctx, rows);
+  return toPage(rows, q.limit, (r) => toApiKeyOut(r, creators), (r) => ({ t: r.createdAt.toISOString(), id: r.id }));
 }
 
 /** One key of the workspace; another workspace's key is a 404. */
 export async function getApiKey(ctx: Ctx, id: string): Promise<ApiKeyOut> {
   const [row] = await ctx.db.select().from(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, ctx.workspaceId)));
   if (!row) throw notFound('api key', id);
-  return toApiKeyOut(row);
+  return outOf(ctx, row);
 }
 
 /** Revokes a key; it fails authentication on the very next request, in every process. */
@@ -84,7 +99,22 @@ export async function revokeApiKey(ctx: Ctx, id: string): Promise<ApiKeyOut> {
     .returning();
   if (!row) throw notFound('api key', id);
   await recordAudit(ctx, { action: 'api_key.revoked', targetType: 'api_key', targetId: id, details: { name: row.name } });
-  return toApiKeyOut(row);
+  return outOf(ctx, row);
+}
+
+/**
+ * Revokes every key `userId` created, when that user is disabled, removed or changes password:
+ * a key minted by someone who lost access must not keep that access. Returns how many.
+ */
+export async function revokeKeysCreatedBy(ctx: Ctx, userId: string, reason: 'user_disabled' | 'user_deleted' | 'password_changed'): Promise<number> {
+  forgetCachedKeys();
+  const rows = await ctx.db
+    .update(apiKeys)
+    .set({ revokedAt: ctx.now })
+    .where(and(eq(apiKeys.workspaceId, ctx.workspaceId), eq(apiKeys.createdByUserId, userId), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id, name: apiKeys.name });
+  for (const r of rows) await recordAudit(ctx, { action: 'api_key.revoked', targetType: 'api_key', targetId: r.id, details: { name: r.name, reason, user_id: userId } });
+  return rows.length;
 }
 
 /** The caller behind a valid key. */

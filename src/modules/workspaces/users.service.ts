@@ -5,6 +5,7 @@ import { hashPassword } from '../../lib/secrets.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx } from '../context.js';
 import { canAssignRole, type Role } from './workspaces.rules.js';
+import { revokeKeysCreatedBy } from './api-keys.service.js';
 import { createUserIn, updateUserIn, type UserOut } from './workspaces.schemas.js';
 import type { z } from 'zod';
 
@@ -72,7 +73,7 @@ export async function createUser(ctx: Ctx, data: Prepared<CreateUserData>): Prom
 
 /** Lists users by email. */
 export async function listUsers(ctx: Ctx, q: { limit: number; cursor?: string }): Promise<Page<UserOut>> {
-  const after = decodeCursor<{ email: string }>(q.cursor, ['email']);
+  const after = decodeCursor(q.cursor, { email: 'text' });
   const rows = await ctx.db
     .select()
     .from(users)
@@ -103,8 +104,8 @@ async function assertNotLastOwner(ctx: Ctx, user: UserRow): Promise<void> {
 }
 
 /**
- * Changes a user. A new password or disabling the user revokes every session of that user
- * (a stolen session must not survive the credential change that was meant to end it).
+ * Changes a user. A new password or disabling the user revokes every session of that user and every
+ * API key they created (a stolen session or key must not survive the change that was meant to end it).
  */
 export async function updateUser(ctx: Ctx, id: string, data: Prepared<UpdateUserData>): Promise<UserOut> {
   const user = await loadUser(ctx, id);
@@ -126,6 +127,7 @@ export async function updateUser(ctx: Ctx, id: string, data: Prepared<UpdateUser
     .where(and(eq(users.id, id), eq(users.workspaceId, ctx.workspaceId)))
     .returning();
   if (passwordHash || data.disabled === true) {
+    await revokeKeysCreatedBy(ctx, id, data.disabled === true && !user.disabledAt ? 'user_disabled' : 'password_changed');
     await ctx.db
       .update(sessions)
       .set({ revokedAt: ctx.now })
@@ -141,13 +143,15 @@ export async function updateUser(ctx: Ctx, id: string, data: Prepared<UpdateUser
   return toUserOut(row!);
 }
 
-/** Removes a user (and with it their sessions). */
+/** Removes a user (and with it their sessions and the API keys they created). */
 export async function deleteUser(ctx: Ctx, id: string): Promise<void> {
   const user = await loadUser(ctx, id);
   if (!canAssignRole(ctx.actor.role, user.role as Role)) {
     throw new AppError('FORBIDDEN_ROLE', `a ${ctx.actor.role} cannot remove a ${user.role}`);
   }
   await assertNotLastOwner(ctx, user);
+  // Before the delete: the foreign key then forgets who created the keys.
+  await revokeKeysCreatedBy(ctx, id, 'user_deleted');
   await ctx.db.delete(users).where(and(eq(users.id, id), eq(users.workspaceId, ctx.workspaceId)));
   await recordAudit(ctx, { action: 'user.deleted', targetType: 'user', targetId: id, details: { role: user.role } });
 }

@@ -27,8 +27,9 @@ const days = z.int().min(1).max(3650);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour "HH:MM", e.g. "21:00"');
 
 /**
- * Known workspace settings are checked; other keys pass through (future features add their own).
- * A key set to null is removed.
+ * Workspace settings. Every key is declared here: a typo (`defualt_country`) must be a 422 naming
+ * it, not a silent 200 that leaves a compliance setting at its default. A key set to null is
+ * removed, so an unknown key (left by an older version) may only be set to null.
  */
 export const workspaceSettingsIn = z
   .object({
@@ -116,7 +117,7 @@ export const workspaceSettingsIn = z
       .optional()
       .describe('price per delivered template by country and category, for broadcast cost estimates'),
   })
-  .catchall(z.unknown());
+  .catchall(z.null({ error: 'unknown setting; check the spelling (see GET /api/openapi.json for the known ones), or send null to remove an old key' }));
 
 /** Workspace settings as stored (known keys typed). */
 export type WorkspaceSettings = z.infer<typeof workspaceSettingsIn>;
@@ -133,6 +134,10 @@ export const apiKeyOut = z.object({
   name: z.string(),
   prefix: z.string(),
   role: roleSchema,
+  created_by: z
+    .object({ user_id: z.string(), email: z.string().nullable() })
+    .nullable()
+    .describe('the user who created the key (null: created by the CLI or another API key); disabling or removing that user, or changing their password, revokes it'),
   created_at: z.string(),
   last_used_at: z.string().nullable(),
   revoked_at: z.string().nullable(),
@@ -144,8 +149,8 @@ export const createApiKeyIn = z.strictObject({
   role: roleSchema.default('admin'),
 });
 
-/** The one response that carries the key. */
-export const createdApiKeyOut = apiKeyOut.extend({ key: z.string() });
+/** The one response that carries the key (an Idempotency-Key replay returns the metadata without it). */
+export const createdApiKeyOut = apiKeyOut.extend({ key: z.string().optional().describe('the key; shown in this response only, never in a replay') });
 
 /** A user as the API shows it (never the password hash). */
 export const userOut = z.object({

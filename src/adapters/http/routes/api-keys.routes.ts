@@ -11,7 +11,8 @@ export function apiKeyRoutes(app: FastifyInstance, deps: RequestDeps): void {
   const config = { permission: 'apikeys:manage' as const };
   const tags = ['api keys'];
   r.post('/api/v1/api-keys', { config, schema: { tags, summary: 'Create an API key (the key is in this response only)', body: createApiKeyIn, response: { 201: createdApiKeyOut } } }, (req, reply) =>
-    runMutation(req, reply, deps, 201, (ctx) => createApiKey(ctx, req.body)),
+    // A replay returns the key's metadata only: the key itself is never stored (see runMutation).
+    runMutation(req, reply, deps, 201, (ctx) => createApiKey(ctx, req.body), { replayable: ({ key: _secret, ...metadata }) => metadata }),
   );
   r.get('/api/v1/api-keys', { config, schema: { tags, summary: 'List API keys', querystring: pageQuery, response: { 200: pageOf(apiKeyOut) } } }, (req) =>
     listApiKeys(ctxOf(req, deps), req.query),

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../../lib/errors.js';
+import { AppError, isAppError } from '../../../lib/errors.js';
 import { logIn, logOut, loginIn, ROLES, SESSION_TTL_MS } from '../../../modules/workspaces/index.js';
-import { SESSION_COOKIE } from '../auth.js';
+import { FailureCounter, SESSION_COOKIE } from '../auth.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
 
 const meOut = z.object({
@@ -11,9 +11,15 @@ const meOut = z.object({
   actor: z.object({ type: z.string(), id: z.string().nullable(), role: z.enum(ROLES) }),
 });
 
+// Per account (workspace + email), across every IP: the per-IP limit alone is no defence against
+// guessing from many addresses (or one address that spoofs X-Forwarded-For).
+const ACCOUNT_FAILURES = 10;
+const ACCOUNT_WINDOW_MS = 15 * 60_000;
+
 /** Admin UI login/logout and "who am I". */
 export function authRoutes(app: FastifyInstance, deps: RequestDeps, opts: { secureCookies: boolean }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const accountFailures = new FailureCounter(ACCOUNT_FAILURES, ACCOUNT_WINDOW_MS);
   const tags = ['auth'];
   r.post(
     '/api/v1/auth/login',
@@ -22,7 +28,16 @@ export function authRoutes(app: FastifyInstance, deps: RequestDeps, opts: { secu
       schema: { tags, summary: 'Log in to the admin UI (sets the session cookie)', body: loginIn, response: { 200: meOut } },
     },
     async (req, reply) => {
-      const s = await logIn(deps.db, req.body, { now: deps.clock.now(), log: req.log, requestId: req.id });
+      const now = deps.clock.now();
+      const account = `${req.body.workspace}\n${req.body.email.toLowerCase()}`;
+      // Refused even with the right password while locked: otherwise guessing would simply go on.
+      const wait = accountFailures.blockedFor(account, now.getTime());
+      if (wait > 0) throw new AppError('RATE_LIMITED', `too many failed logins for this account; wait ${Math.ceil(wait / 60)} min`, { retry_after_seconds: wait }, true);
+      const s = await logIn(deps.db, req.body, { now, log: req.log, requestId: req.id }).catch((err: unknown) => {
+        if (isAppError(err, 'AUTH_LOGIN_FAILED')) accountFailures.note(account, now.getTime());
+        throw err;
+      });
+      accountFailures.clear(account);
       reply.setCookie(SESSION_COOKIE, s.token, {
         path: '/',
         httpOnly: true,

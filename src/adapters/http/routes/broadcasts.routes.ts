@@ -64,7 +64,7 @@ export function broadcastRoutes(app: FastifyInstance, deps: FeatureDeps): void {
   });
   r.post(
     '/api/v1/broadcasts/:id/estimate',
-    { config: read, schema: { tags, summary: 'The plan now: audience with every exclusion by reason, sendable count, cost, messaging-limit spill', params: idParams, response: { 200: planOut } } },
+    { config: manage, schema: { tags, summary: 'The plan now: audience with every exclusion by reason, sendable count, cost, messaging-limit spill', params: idParams, response: { 200: planOut } } },
     (req) => {
       checkId(req.params.id);
       return estimateBroadcast(ctxOf(req, deps), req.params.id);
