@@ -26,7 +26,7 @@ describe('audit log', () => {
   it('writes exactly one row per mutation, naming actor, action and target', async () => {
     const me = (await t.call(owner.key, { method: 'GET', url: '/api/v1/auth/me' })).json();
     const steps: { req: () => Promise<{ statusCode: number; json(): { id?: string } }>; action: string; targetType: string }[] = [
-      { req: () => t.call(owner.key, { method: 'PATCH', url: '/api/v1/workspace', payload: { name: 'Audited Ltd', settings: { quiet_hours: '21-08' } } }), action: 'workspace.updated', targetType: 'workspace' },
+      { req: () => t.call(owner.key, { method: 'PATCH', url: '/api/v1/workspace', payload: { name: 'Audited Ltd', settings: { timezone: 'Europe/Lisbon' } } }), action: 'workspace.updated', targetType: 'workspace' },
       { req: () => t.call(owner.key, { method: 'POST', url: '/api/v1/api-keys', payload: { name: 'k1' } }), action: 'api_key.created', targetType: 'api_key' },
       { req: () => t.call(owner.key, { method: 'POST', url: '/api/v1/users', payload: { email: 'bo@x.example', role: 'agent' } }), action: 'user.created', targetType: 'user' },
     ];

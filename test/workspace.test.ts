@@ -14,9 +14,9 @@ describe('workspace settings', () => {
   it('reads back every change at once (no stale cached copy) and merges settings, null removing a key', async () => {
     const get = async () => (await t.call(owner.key, { method: 'GET', url: '/api/v1/workspace' })).json();
     expect((await get()).name).toBe('ws');
-    await t.call(owner.key, { method: 'PATCH', url: '/api/v1/workspace', payload: { name: 'Acme', settings: { quiet_hours: '21-08', default_country: 'BR' } } });
-    expect(await get()).toMatchObject({ name: 'Acme', settings: { quiet_hours: '21-08', default_country: 'BR' } });
-    await t.call(owner.key, { method: 'PATCH', url: '/api/v1/workspace', payload: { settings: { quiet_hours: null } } });
+    await t.call(owner.key, { method: 'PATCH', url: '/api/v1/workspace', payload: { name: 'Acme', settings: { timezone: 'Europe/Lisbon', default_country: 'BR' } } });
+    expect(await get()).toMatchObject({ name: 'Acme', settings: { timezone: 'Europe/Lisbon', default_country: 'BR' } });
+    await t.call(owner.key, { method: 'PATCH', url: '/api/v1/workspace', payload: { settings: { timezone: null } } });
     const after = await get();
     expect(after.settings).toEqual({ default_country: 'BR' });
     expect(after.name).toBe('Acme');

@@ -55,6 +55,7 @@ export const workspaceSettingsIn = z
     timezone: z
       .string()
       .refine(isTimeZone, 'use an IANA time zone name such as "Europe/London"')
+      .nullable()
       .optional()
       .describe('the business time zone: segment day arithmetic ("in the last 7 days") and reports use it'),
     lifecycle: z
