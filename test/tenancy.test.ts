@@ -49,6 +49,8 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/broadcasts/{id}/resume': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
   '/api/v1/broadcasts/{id}/cancel': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
   '/api/v1/broadcasts/{id}/recipients': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
+  '/api/v1/broadcasts/{id}/recipients/{contact_id}': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
+  '/api/v1/broadcasts/{id}/tests': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
   '/api/v1/templates/{id}/preview': { id: () => ids.template!, bodies: { post: { variables: { 'body.1': { value: 'x' } } } }, read: (id) => `/api/v1/templates/${id}` },
 };
 
@@ -92,6 +94,9 @@ async function idRoutes(): Promise<{ path: string; method: string }[]> {
     .flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ path, method })));
 }
 
+/** The path with the fixture's id, and A's contact for a second parameter. */
+const urlFor = (path: string, id: string) => path.replace('{id}', id).replace('{contact_id}', ids.contact!);
+
 describe('cross-workspace access matrix', () => {
   it('has a fixture for every id route in the OpenAPI document', async () => {
     const routes = await idRoutes();
@@ -102,7 +107,7 @@ describe('cross-workspace access matrix', () => {
   it("answers 404 for every id route called with another workspace's key, and changes nothing", async () => {
     for (const { path, method } of await idRoutes()) {
       const fx = FIXTURES[path]!;
-      const url = path.replace('{id}', fx.id());
+      const url = urlFor(path, fx.id());
       const readUrl = fx.read ? fx.read(fx.id()) : url;
       const before = await t.call(a.key, { method: 'GET', url: readUrl });
       const res = await t.call(b.key, { method: method.toUpperCase() as 'GET', url, ...(fx.bodies[method] ? { payload: fx.bodies[method] as object } : {}) });
@@ -116,7 +121,7 @@ describe('cross-workspace access matrix', () => {
 
   it('answers 404 (not 500) for malformed ids', async () => {
     for (const { path, method } of await idRoutes()) {
-      const res = await t.call(a.key, { method: method.toUpperCase() as 'GET', url: path.replace('{id}', 'not-a-uuid'), ...(FIXTURES[path]!.bodies[method] ? { payload: FIXTURES[path]!.bodies[method] as object } : {}) });
+      const res = await t.call(a.key, { method: method.toUpperCase() as 'GET', url: urlFor(path, 'not-a-uuid'), ...(FIXTURES[path]!.bodies[method] ? { payload: FIXTURES[path]!.bodies[method] as object } : {}) });
       expect(res.statusCode, `${method} ${path}`).toBe(404);
     }
   });
