@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from './helpers/app.js';
 import { findOrCreateContactByWaId } from '../src/modules/contacts/index.js';
 import { optOutNotes } from '../src/modules/consent/consent.tables.js';
 import { templates } from '../src/modules/templates/templates.tables.js';
+import { exampleOf, fieldPathsOf, operationsOf, withValueAt } from './helpers/openapi-fuzz.js';
 
 let t: TestApp;
 let a: { workspaceId: string; key: string };
@@ -124,6 +125,39 @@ describe('cross-workspace access matrix', () => {
       const res = await t.call(a.key, { method: method.toUpperCase() as 'GET', url: urlFor(path, 'not-a-uuid'), ...(FIXTURES[path]!.bodies[method] ? { payload: FIXTURES[path]!.bodies[method] as object } : {}) });
       expect(res.statusCode, `${method} ${path}`).toBe(404);
     }
+  });
+
+  it("refuses bodies that carry another workspace's ids (every *_id / *_ids field in the OpenAPI document)", async () => {
+    const doc = (await t.call(undefined, { method: 'GET', url: '/api/openapi.json' })).json();
+    const foreign: Record<string, () => string> = { contact: () => ids.contact!, segment: () => ids.segment!, number: () => ids.number!, template: () => ids.template!, broadcast: () => ids.broadcast!, topic: () => ids.topic!, user: () => ids.user! };
+    const aIds = Object.values(foreign).map((f) => f());
+    // B's own list, so the member endpoints are reached with a path B may use.
+    const bList = (await t.call(b.key, { method: 'POST', url: '/api/v1/segments', payload: { name: 'B list' } })).json().id as string;
+    let probes = 0;
+    let passed = 0;
+    for (const op of operationsOf(doc)) {
+      const url = op.path.startsWith('/api/v1/segments/{id}/members') ? op.path.replace('{id}', bList) : op.path;
+      if (!op.body || url.includes('{')) continue;
+      for (const path of fieldPathsOf(op.body)) {
+        const name = path[path.length - 1]!;
+        const m = /^(?:.*_)?(contact|segment|number|template|broadcast|topic|user)_ids?$/.exec(name);
+        if (!m) continue;
+        const value = name.endsWith('_ids') ? [foreign[m[1]!]!()] : foreign[m[1]!]!();
+        const body = withValueAt(exampleOf(op.body, '', {}), path, value);
+        const res = await t.call(b.key, { method: op.method as 'POST', url, payload: body as object });
+        probes++;
+        // Echoing the caller's own input back as not found is fine; anything else naming A's object is not.
+        const shown = res.statusCode < 300 ? JSON.stringify({ ...(res.json() as object), not_found: undefined }) : '';
+        const leaked = aIds.some((id) => shown.includes(id));
+        expect(res.statusCode, `${op.method} ${op.path} ${path.join('.')}: ${res.body.slice(0, 200)}`).toBeLessThan(500);
+        expect(leaked, `${op.method} ${op.path} ${path.join('.')} used A's object: ${res.body.slice(0, 200)}`).toBe(false);
+        passed++;
+      }
+    }
+    console.log(`[tenancy] ${probes} foreign-id body probes, ${passed} passed`);
+    expect(probes).toBeGreaterThan(5);
+    // Nothing of A's landed in B's list.
+    expect((await t.call(b.key, { method: 'GET', url: `/api/v1/segments/${bList}` })).json().member_count).toBe(0);
   });
 
   it("never lists another workspace's objects", async () => {
