@@ -23,6 +23,12 @@ function stringProblem(s: string): string | undefined {
   return undefined;
 }
 
+// Parsed JSON, and the query parser's null-prototype objects (fast-querystring's EmptyObject), are plain.
+const isPlainObject = (v: object): boolean => {
+  const proto = Object.getPrototypeOf(v) as object | null;
+  return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
+};
+
 /**
  * The first string (value or key) PostgreSQL cannot store — a NUL (text and jsonb refuse it) or a
  * lone surrogate (jsonb refuses the escape, text would silently become U+FFFD) — or the first
@@ -37,7 +43,8 @@ export function findUnstorable(value: unknown): Unstorable | undefined {
       if (message) return { path, message };
       continue;
     }
-    if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) continue;
+    // Only parsed data is walked: a raw upload (text/csv arrives as a stream) or a Buffer is not a value to check.
+    if (v === null || typeof v !== 'object' || !(Array.isArray(v) || isPlainObject(v))) continue;
     if (path.length >= MAX_JSON_DEPTH) return { path, message: DEPTH_MESSAGE };
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: [...path, String(i)] });
