@@ -258,7 +258,12 @@ describe(`a broadcast survives SIGKILL of its sending process (${ENGINE})`, () =
     // The broadcast is paused meanwhile, so the opt-outs surely land before the sender reaches them
     // however slow this machine is (a paused broadcast's claims go back to the queue at send time).
     expectStatus(await rig.api('POST', `/api/v1/broadcasts/${id}/pause`), 200);
-    const order = await allRecipients(rig.api, id);
+    const listed = await allRecipients(rig.api, id);
+    // Those who said STOP before the start are listed as excluded, with the reason, and never planned.
+    const excluded = listed.filter((r) => r.state === 'excluded');
+    expect(excluded).toHaveLength(stoppedBefore.length);
+    expect(excluded.every((r) => r.reason === 'consent_withdrawn')).toBe(true);
+    const order = listed.filter((r) => r.state !== 'excluded');
     expect(order).toHaveLength(planned);
     const tailFrom = Math.floor(order.length * 0.6);
     const optOuts = pick(order.slice(tailFrom), Math.round(total * 0.035), rnd);
