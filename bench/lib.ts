@@ -1,7 +1,7 @@
 // Shared helpers for the benchmarks: spawning Greenlist, waiting for readiness, machine info, tables.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -14,6 +14,9 @@ import pg from 'pg';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The CLI launcher the benchmarks spawn, exactly as a user would run it. */
 export const BIN = fileURLToPath(new URL('../bin/greenlist.js', import.meta.url));
+
+// bench:compare runs this harness against older commits too, whose config refuses settings it does not know.
+const KNOWS_GRAPH_ORIGINS = readFileSync(join(ROOT, 'src/config/config.schema.ts'), 'utf8').includes('GREENLIST_GRAPH_ALLOWED_ORIGINS');
 
 /** A random 32-byte master key as 64 hex characters (needed with DATABASE_URL). */
 export function randomMasterKey(): string {
@@ -69,7 +72,7 @@ export function printLoad(when: string): void {
  */
 export function childEnv(env: Record<string, string>): Record<string, string> {
   // Bench numbers point at simulators on loopback, allowed as an operator would allow them.
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', GREENLIST_LOG_LEVEL: 'warn', GREENLIST_SIMULATOR_PORT: '0', GREENLIST_GRAPH_ALLOWED_ORIGINS: 'http://127.0.0.1:*', ...env };
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', GREENLIST_LOG_LEVEL: 'warn', GREENLIST_SIMULATOR_PORT: '0', ...(KNOWS_GRAPH_ORIGINS ? { GREENLIST_GRAPH_ALLOWED_ORIGINS: 'http://127.0.0.1:*' } : {}), ...env };
 }
 
 /** A spawned Greenlist process with its output captured. */
