@@ -18,6 +18,7 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/users/{id}': { id: () => ids.user!, bodies: { patch: { name: 'taken over', role: 'viewer' } } },
   '/api/v1/phone-numbers/{id}': { id: () => ids.number!, bodies: { patch: { display_number: '+1 555 000 9999' } } },
   '/api/v1/phone-numbers/{id}/refresh': { id: () => ids.number!, bodies: {}, read: (id) => `/api/v1/phone-numbers/${id}` },
+  '/api/v1/phone-numbers/{id}/webhook-backlog': { id: () => ids.number!, bodies: {} },
   '/api/v1/contacts/{id}/messages': { id: () => ids.contact!, bodies: { post: { type: 'text', text: 'taken over' } } },
   '/api/v1/contacts/{id}': { id: () => ids.contact!, bodies: { patch: { name: 'taken over' } } },
   '/api/v1/contacts/{id}/erase': { id: () => ids.contact!, bodies: {}, read: (id) => `/api/v1/contacts/${id}` },

@@ -62,6 +62,34 @@ export interface RunningServer {
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+// Intake above this rate (bodies/s into this process) counts as a burst.
+const INTAKE_BURST_PER_S = 300;
+// During a burst, processing pauses this multiple of each run's time: ~11 % duty. Why: intake and
+// processing share the CPUs (and PGlite's one connection); acks are what Meta times, and richer
+// processing (engagement, lifecycle, recipient sync) halved intake when it ran flat out beside it.
+// Opt-outs are committed at intake, so a lag here delays only statuses and replies.
+const BURST_YIELD = 8;
+// ... but never by more than this: past it, processing runs at its usual pace even mid-burst, so a
+// sustained stream (a 1,000/s broadcast's statuses) is processed, only a short burst is deferred.
+const MAX_DEFERRED_LAG_MS = 20_000;
+
+/**
+ * How long webhook processing pauses after each batch (docs/performance.md, "Webhook intake and
+ * processing"): while this process's own intake is in a burst and processing is less than 20 s
+ * behind, long (intake first); otherwise as long as the batch took when processing shares a process
+ * or PGlite's connection with intake, and not at all in a worker on PostgreSQL. `noteLag` is fed
+ * by each batch with the age of its oldest body.
+ */
+export function webhookProcessingYield(kind: 'pglite' | 'postgres', role: Role, intake: { ratePerSecond(): number }): { ratio: () => number; noteLag: (ms: number) => void } {
+  const base = kind === 'pglite' || role === 'start' ? 1 : 0;
+  let lagMs = 0;
+  const noteLag = (ms: number) => {
+    lagMs = ms;
+  };
+  if (role === 'worker') return { ratio: () => base, noteLag };
+  return { ratio: () => (lagMs < MAX_DEFERRED_LAG_MS && intake.ratePerSecond() >= INTAKE_BURST_PER_S ? BURST_YIELD : base), noteLag };
+}
+
 /** Opens the runtime and starts the HTTP server and/or the worker for `role`. */
 export async function startServer(config: Config, log: Logger, role: Role): Promise<RunningServer> {
   const runtime = await openRuntime(config, log);
@@ -122,7 +150,14 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     }
     if (role !== 'api') {
       worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps(log, bulkPacingFor(database.kind)) });
-      webhookPoller = startPoller({ name: 'webhooks', idleMs: 200, log, yieldRatio: database.kind === 'pglite' || role === 'start' ? 1 : 0, run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now() }) });
+      const processingYield = webhookProcessingYield(database.kind, role, wiring.webhooks.committer);
+      webhookPoller = startPoller({
+        name: 'webhooks',
+        idleMs: 200,
+        log,
+        yieldRatio: processingYield.ratio,
+        run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now(), onLag: processingYield.noteLag }),
+      });
       // Opt-out confirmations, welcomes and opt-in confirmations.
       // Broadcasts: claims, paced sends and outcomes, shared with any other worker through the database.
       dispatcher = startBroadcastDispatcher({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, clock, publicUrl: config.publicUrl, masterKey: runtime.masterKey });

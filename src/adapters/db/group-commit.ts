@@ -4,6 +4,8 @@ export interface GroupCommitter<T> {
   add(item: T): Promise<void>;
   /** Flushes what is queued and stops accepting items. */
   close(): Promise<void>;
+  /** Items added per second over about the last second (a busy-intake signal for background work). */
+  ratePerSecond(): number;
 }
 
 /**
@@ -19,6 +21,7 @@ export function createGroupCommitter<T>(opts: { flush: (items: T[]) => Promise<v
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
   let closed = false;
+  const rate = createRateMeter();
 
   const flushNow = (): Promise<void> => {
     if (timer) clearTimeout(timer);
@@ -41,6 +44,7 @@ export function createGroupCommitter<T>(opts: { flush: (items: T[]) => Promise<v
   return {
     add(item) {
       if (closed) return Promise.reject(new Error('group committer is closed'));
+      rate.add();
       return new Promise<void>((resolve, reject) => {
         queue.push({ item, resolve, reject });
         if (queue.length >= maxItems) void flushNow();
@@ -50,6 +54,31 @@ export function createGroupCommitter<T>(opts: { flush: (items: T[]) => Promise<v
     async close() {
       closed = true;
       await flushNow();
+    },
+    ratePerSecond: () => rate.perSecond(),
+  };
+}
+
+const BUCKET_MS = 250;
+const BUCKETS = 4;
+
+/** Counts events in four 250 ms buckets: the last full second's rate, without a timer. */
+export function createRateMeter(now: () => number = () => performance.now()): { add(): void; perSecond(): number } {
+  const counts = new Array<number>(BUCKETS).fill(0);
+  let current = Math.floor(now() / BUCKET_MS);
+  const roll = () => {
+    const b = Math.floor(now() / BUCKET_MS);
+    for (let i = current + 1; i <= Math.min(b, current + BUCKETS); i++) counts[i % BUCKETS] = 0;
+    current = Math.max(current, b);
+  };
+  return {
+    add() {
+      roll();
+      counts[current % BUCKETS]!++;
+    },
+    perSecond() {
+      roll();
+      return counts.reduce((a, c) => a + c, 0) * (1000 / (BUCKETS * BUCKET_MS));
     },
   };
 }

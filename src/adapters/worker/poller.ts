@@ -17,8 +17,8 @@ export function startPoller(opts: {
   idleMs: number;
   run: () => Promise<number>;
   log: Logger;
-  /** After a run that found work, pause for this multiple of its duration (0: go on at once). */
-  yieldRatio?: number;
+  /** After a run that found work, pause for this multiple of its duration (0: go on at once); a function is asked after each run. */
+  yieldRatio?: number | (() => number);
 }): Poller {
   let stopped = false;
   let failures = 0;
@@ -46,7 +46,10 @@ export function startPoller(opts: {
       if (stopped) break;
       if (failures > 0) await sleep(Math.min(30_000, 250 * 2 ** failures));
       else if (found === 0) await sleep(opts.idleMs);
-      else if (opts.yieldRatio) await sleep((performance.now() - started) * opts.yieldRatio);
+      else {
+        const ratio = typeof opts.yieldRatio === 'function' ? opts.yieldRatio() : opts.yieldRatio;
+        if (ratio) await sleep((performance.now() - started) * ratio);
+      }
     }
   })();
   return {

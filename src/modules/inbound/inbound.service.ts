@@ -61,7 +61,11 @@ const MAX_ATTEMPTS = 8;
  * this at once: `FOR UPDATE SKIP LOCKED` hands each body to one of them, and an expired lease
  * (crashed worker) makes it claimable again. Processing is idempotent, so a replay is harmless.
  */
-export async function processPendingWebhooks(deps: { db: Db; parse: WebhookParser; log: Log; now: Date }, limit = 500, leaseMs = 60_000): Promise<number> {
+export async function processPendingWebhooks(
+  deps: { db: Db; parse: WebhookParser; log: Log; now: Date; onLag?: (ms: number) => void },
+  limit = 500,
+  leaseMs = 60_000,
+): Promise<number> {
   const { db, now } = deps;
   const claimed = await queryRowsOf<{ id: number; raw: string; received_at: string; attempts: number }>(
     db,
@@ -73,6 +77,8 @@ export async function processPendingWebhooks(deps: { db: Db; parse: WebhookParse
   );
   if (claimed.length === 0) return 0;
   claimed.sort((a, b) => a.id - b.id);
+  // How far behind processing runs: the age of the oldest body claimed (the queue is in id order).
+  deps.onLag?.(now.getTime() - new Date(claimed[0]!.received_at).getTime());
   const parsed: { id: number; attempts: number; events: WebhookEvent[] }[] = [];
   for (const row of claimed) {
     try {
@@ -168,4 +174,26 @@ export async function purgeProcessedWebhooks(db: Db, now: Date, limit = 10_000):
         returning id`,
   );
   return rows.length;
+}
+
+/** Webhook bodies for one business number still waiting to be processed, and those given up on. */
+export interface WebhookBacklog {
+  pending: number;
+  oldest_pending_at: string | null;
+  failed: number;
+}
+
+/**
+ * The processing backlog of one number (by its Meta phone_number_id): intake stores bodies before the
+ * 200 and workers apply them moments later, so after a burst this says how far behind they are.
+ * Reads only pending rows through the partial index, plus failed rows (kept for replay).
+ */
+export async function webhookBacklog(db: Db, phoneNumberId: string): Promise<WebhookBacklog> {
+  const [row] = await queryRowsOf<{ pending: number; oldest: string | null; failed: number }>(
+    db,
+    sql`select (select count(*)::int from webhook_events where status = 'pending' and phone_number_id = ${phoneNumberId}) as pending,
+               (select min(received_at) from webhook_events where status = 'pending' and phone_number_id = ${phoneNumberId}) as oldest,
+               (select count(*)::int from webhook_events where status = 'failed' and phone_number_id = ${phoneNumberId}) as failed`,
+  );
+  return { pending: row?.pending ?? 0, oldest_pending_at: row?.oldest ? new Date(row.oldest).toISOString() : null, failed: row?.failed ?? 0 };
 }

@@ -5,6 +5,7 @@ import { notFound } from '../../../lib/errors.js';
 import type { SecretBox } from '../../../lib/secrets.js';
 import type { WhatsAppGateway } from '../../../modules/messaging/index.js';
 import { type ApiBaseUrlCheck, connectNumber, connectNumberIn, disconnectNumber, getNumber, listNumbers, numberOut, refreshNumberHealth, updateNumber, updateNumberIn } from '../../../modules/numbers/index.js';
+import { webhookBacklog } from '../../../modules/inbound/index.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
 import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
 
@@ -33,6 +34,24 @@ export function phoneNumberRoutes(app: FastifyInstance, deps: RequestDeps & { bo
     checkId(req.params.id);
     return getNumber(ctxOf(req, deps), req.params.id);
   });
+  r.get(
+    '/api/v1/phone-numbers/:id/webhook-backlog',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: "Webhook bodies for this number stored but not yet processed (statuses and replies land moments after Meta's 200; after a burst this says how far behind)",
+        params: idParams,
+        response: { 200: z.object({ pending: z.number().int(), oldest_pending_at: z.string().nullable(), failed: z.number().int() }) },
+      },
+    },
+    async (req) => {
+      checkId(req.params.id);
+      const ctx = ctxOf(req, deps);
+      const number = await getNumber(ctx, req.params.id);
+      return webhookBacklog(ctx.db, number.phone_number_id);
+    },
+  );
   r.patch(
     '/api/v1/phone-numbers/:id',
     { config: manage, schema: { tags, summary: 'Rotate secrets or change tiers', params: idParams, body: updateNumberIn, response: { 200: numberOut } } },

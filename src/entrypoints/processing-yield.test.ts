@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { webhookProcessingYield } from './server.js';
+
+describe('webhookProcessingYield', () => {
+  const intake = (rate: number) => ({ ratePerSecond: () => rate });
+
+  it('defers processing while its own intake is in a burst, until it is 20 s behind', () => {
+    const y = webhookProcessingYield('postgres', 'start', intake(2_000));
+    expect(y.ratio()).toBe(8);
+    y.noteLag(25_000);
+    expect(y.ratio()).toBe(1);
+    y.noteLag(100);
+    expect(y.ratio()).toBe(8);
+  });
+
+  it('keeps the usual pace when intake is quiet, and a worker without intake never defers', () => {
+    expect(webhookProcessingYield('pglite', 'start', intake(10)).ratio()).toBe(1);
+    expect(webhookProcessingYield('postgres', 'api', intake(10)).ratio()).toBe(0);
+    expect(webhookProcessingYield('postgres', 'worker', intake(5_000)).ratio()).toBe(0);
+  });
+});
