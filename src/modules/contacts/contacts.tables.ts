@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspaces/workspaces.tables.js';
+import { LIFECYCLE_STAGES } from '../lifecycle/lifecycle.tables.js';
 
 /**
  * People on the list. `phone` is E.164; `wa_id` is what WhatsApp reports for that person and may
@@ -49,7 +50,8 @@ export const contacts = pgTable(
     index('contacts_workspace_stage_idx').on(t.workspaceId, t.lifecycleStage),
     check(
       'contacts_lifecycle_stage_check',
-      sql`${t.lifecycleStage} IN ('new', 'onboarding', 'active', 'loyal', 'at_risk', 'dormant', 'reactivating', 'churned', 'archived')`,
+      // Built from the lifecycle module's list; the text is the one the migrations hold.
+      sql`${t.lifecycleStage} IN (${sql.raw(LIFECYCLE_STAGES.map((s) => `'${s}'`).join(', '))})`,
     ),
   ],
 );

@@ -6,3 +6,5 @@ export { getMaintenanceRun, listMaintenanceRuns, workspacesDueFor } from './main
 export type { MaintenanceKind, MaintenanceRunOut } from './maintenance.service.js';
 export { lifecycleThresholds, hygieneThresholds, DEFAULT_LIFECYCLE } from './lifecycle.rules.js';
 export type { LifecycleThresholds } from './lifecycle.rules.js';
+export { LIFECYCLE_STAGES } from './lifecycle.tables.js';
+export type { LifecycleStage } from './lifecycle.tables.js';

@@ -2,6 +2,16 @@ import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-or
 import { workspaces } from '../workspaces/workspaces.tables.js';
 import { contacts } from '../contacts/contacts.tables.js';
 
+/**
+ * The lifecycle stages, in the order a relationship usually moves through them: the one list the
+ * rules, contacts' CHECK constraint, segment rules and (through the segment catalog) the UI use.
+ * Why here and not in a rules file: contacts.tables.ts builds its CHECK from it, and other modules
+ * may import only a module's index or its .tables files (the index would be an import cycle).
+ */
+export const LIFECYCLE_STAGES = ['new', 'onboarding', 'active', 'loyal', 'at_risk', 'dormant', 'reactivating', 'churned', 'archived'] as const;
+/** One lifecycle stage. */
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+
 /** Every lifecycle stage change, with the rule that caused it. */
 export const lifecycleTransitions = pgTable(
   'lifecycle_transitions',

@@ -2,7 +2,8 @@
 export { countSegment, previewSegment, pageSegment, segmentAudience, createSegment, listSegments, getSegment, updateSegment, deleteSegment, listSegmentContacts, countSavedSegment, addSegmentMembers, removeSegmentMembers } from './segments.service.js';
 export { resolveAudience, countAudience, pageAudience } from './audience.service.js';
 export type { Audience } from './audience.service.js';
-export { parseSegmentRules, LIFECYCLE_STAGES, SEGMENT_FIELDS } from './segments.rules.js';
-export type { LifecycleStage, SegmentNode, RulesCatalog } from './segments.rules.js';
+export { parseSegmentRules, SEGMENT_FIELDS } from './segments.rules.js';
+export type { SegmentNode, RulesCatalog } from './segments.rules.js';
+export { segmentCatalog } from './segments.catalog.js';
 export { todayIn, addDays, localMidnight, anniversaryKeys } from './segment-dates.js';
 export * from './segments.schemas.js';

@@ -1,6 +1,7 @@
 // Parses and validates segment rules (docs/design.md §15) into a typed tree. Pure: the catalog of
 // attribute definitions and topic keys is passed in. Every error names the JSON path of the node.
 import { AppError } from '../../lib/errors.js';
+import { LIFECYCLE_STAGES } from '../lifecycle/index.js';
 
 export type AttributeType = 'string' | 'number' | 'boolean' | 'date' | 'enum';
 export type ValueType = 'text' | 'tags' | 'number' | 'boolean' | 'date' | 'timestamp';
@@ -38,11 +39,45 @@ export const SEGMENT_FIELDS = {
 } as const satisfies Record<string, ValueType>;
 export type SegmentField = keyof typeof SEGMENT_FIELDS;
 
-/** Lifecycle stages, in the order a relationship usually moves through them. */
-export const LIFECYCLE_STAGES = ['new', 'onboarding', 'active', 'loyal', 'at_risk', 'dormant', 'reactivating', 'churned', 'archived'] as const;
-export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+/** Field values the language accepts (other fields take any value of their type). */
+export const FIELD_VALUES: Partial<Record<SegmentField, readonly string[]>> = { lifecycle_stage: LIFECYCLE_STAGES };
 
-const OPS: Record<ValueType, readonly string[]> = {
+/** The value type an attribute of each definition type is compared as. */
+export const ATTRIBUTE_VALUE_TYPES = { string: 'text', enum: 'text', number: 'number', boolean: 'boolean', date: 'date' } as const satisfies Record<AttributeType, ValueType>;
+
+/** What value an operator takes: none, one scalar, a non-empty list, a [low, high] pair, or a number of days. */
+export type ValueShape = 'none' | 'one' | 'list' | 'range' | 'days';
+
+/** Every operator with the shape of its value. */
+export const OPERATOR_VALUES = {
+  eq: 'one',
+  neq: 'one',
+  gt: 'one',
+  gte: 'one',
+  lt: 'one',
+  lte: 'one',
+  contains: 'one',
+  not_contains: 'one',
+  starts_with: 'one',
+  before: 'one',
+  after: 'one',
+  in: 'list',
+  not_in: 'list',
+  contains_any: 'list',
+  contains_all: 'list',
+  between: 'range',
+  in_last_days: 'days',
+  not_in_last_days: 'days',
+  in_next_days: 'days',
+  anniversary_within_days: 'days',
+  exists: 'none',
+  not_exists: 'none',
+} as const satisfies Record<string, ValueShape>;
+/** An operator of the language. */
+export type Operator = keyof typeof OPERATOR_VALUES;
+
+/** The operators each value type allows, in the order the builder offers them. */
+export const OPS: Record<ValueType, readonly Operator[]> = {
   text: ['eq', 'neq', 'in', 'not_in', 'contains', 'starts_with', 'exists', 'not_exists'],
   tags: ['contains', 'not_contains', 'contains_any', 'contains_all', 'exists', 'not_exists'],
   number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'exists', 'not_exists'],
@@ -151,7 +186,8 @@ function parseField(v: Record<string, unknown>, path: string): SegmentNode {
   const type: ValueType = SEGMENT_FIELDS[field as SegmentField];
   const op = parseOp(v.op, type, path);
   let value = parseValue(v.value, type, op, path);
-  if (field === 'lifecycle_stage') value = checkAllowed(value, LIFECYCLE_STAGES, `${path}.value`);
+  const allowed = FIELD_VALUES[field as SegmentField];
+  if (allowed) value = checkAllowed(value, allowed, `${path}.value`);
   if (field === 'country') value = upper(value);
   return { kind: 'field', path, field: field as SegmentField, type, op, value };
 }
@@ -161,7 +197,7 @@ function parseAttribute(v: Record<string, unknown>, path: string, catalog: Rules
   const key = v.attribute;
   const def = typeof key === 'string' ? catalog.attributes.get(key) : undefined;
   if (typeof key !== 'string' || !def) throw rulesError(`${path}.attribute`, `${JSON.stringify(key)} is not a defined attribute; define it with POST /api/v1/attributes first`);
-  const type: ValueType = def.type === 'string' || def.type === 'enum' ? 'text' : def.type;
+  const type: ValueType = ATTRIBUTE_VALUE_TYPES[def.type];
   const op = parseOp(v.op, type, path);
   let value = parseValue(v.value, type, op, path);
   if (def.type === 'enum' && def.enumValues && ['eq', 'neq', 'in', 'not_in'].includes(op)) value = checkAllowed(value, def.enumValues, `${path}.value`);
@@ -232,7 +268,7 @@ function parseBroadcast(v: Record<string, unknown>, path: string): SegmentNode {
 }
 
 function parseOp(op: unknown, type: ValueType, path: string): string {
-  const allowed = OPS[type];
+  const allowed: readonly string[] = OPS[type];
   if (typeof op !== 'string' || !allowed.includes(op)) throw rulesError(`${path}.op`, `${JSON.stringify(op)} does not apply to a ${type} value; use one of ${allowed.join(', ')}`);
   return op;
 }
@@ -244,21 +280,23 @@ function days(v: unknown, path: string): number {
 
 function parseValue(v: unknown, type: ValueType, op: string, path: string): CondValue {
   const at = `${path}.value`;
-  if (op === 'exists' || op === 'not_exists') {
+  const shape: ValueShape = OPERATOR_VALUES[op as Operator];
+  if (shape === 'none') {
     if (v !== undefined) throw rulesError(at, `${op} takes no value`);
     return null;
   }
-  if (op === 'in_last_days' || op === 'not_in_last_days' || op === 'in_next_days') return days(v, at);
+  // An anniversary can be today (0 days) and is at most a year away.
   if (op === 'anniversary_within_days') {
     if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > 366) throw rulesError(at, 'must be a whole number of days from 0 to 366');
     return v as number;
   }
-  if (op === 'in' || op === 'not_in' || op === 'contains_any' || op === 'contains_all') {
+  if (shape === 'days') return days(v, at);
+  if (shape === 'list') {
     if (!Array.isArray(v) || v.length === 0 || v.length > RULE_LIMITS.listValues) throw rulesError(at, `must be a non-empty list of at most ${RULE_LIMITS.listValues} values`);
     const itemType = type === 'tags' ? 'text' : type;
     return v.map((x, i) => scalar(x, itemType, `${at}[${i}]`)) as string[] | number[];
   }
-  if (op === 'between') {
+  if (shape === 'range') {
     if (!Array.isArray(v) || v.length !== 2) throw rulesError(at, 'must be [low, high]');
     const lo = scalar(v[0], type, `${at}[0]`);
     const hi = scalar(v[1], type, `${at}[1]`);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { contactOut } from '../contacts/index.js';
+import { ATTRIBUTE_VALUE_TYPES, BROADCAST_INTERACTIONS, CONSENT_STATUSES, OPERATOR_VALUES, type Operator, type ValueType } from './segments.rules.js';
 
 // Rules are validated by the segment parser (it names the offending node); zod only sees JSON.
 // `false`, 0 or "" must not slip through as "no rules" (a static list): anything but an object (or null) is refused here.
@@ -72,3 +73,18 @@ export const membersChangedOut = z.object({
   not_found: z.array(z.string()).optional().describe('when adding: contact ids or phones, as given, that match no contact'),
   invalid: z.array(z.object({ phone: z.string(), message: z.string() })).optional().describe('when adding by phone: inputs that are not phone numbers, and why'),
 });
+
+const valueType = z.enum(['text', 'tags', 'number', 'boolean', 'date', 'timestamp'] satisfies ValueType[]);
+const operator = z.enum(Object.keys(OPERATOR_VALUES) as [Operator, ...Operator[]]);
+
+/** The rule language's fields and operators, for building rules (GET /segments/catalog). */
+export const segmentCatalogOut = z.object({
+  fields: z.array(z.object({ name: z.string(), type: valueType, values: z.array(z.string()).nullable().describe('the only values the field takes, or null for any value of its type') })),
+  operators: z.record(valueType, z.array(operator)).describe('the operators each value type allows'),
+  operator_values: z.record(operator, z.enum(['none', 'one', 'list', 'range', 'days'])).describe('the value each operator takes: none, one scalar, a list, [low, high], or a number of days'),
+  attribute_types: z.record(z.enum(Object.keys(ATTRIBUTE_VALUE_TYPES) as [keyof typeof ATTRIBUTE_VALUE_TYPES]), valueType).describe('the value type an attribute of each definition type is compared as'),
+  consent_statuses: z.array(z.enum(CONSENT_STATUSES)),
+  broadcast_interactions: z.array(z.enum(BROADCAST_INTERACTIONS)),
+});
+/** The catalog as the API shows it. */
+export type SegmentCatalogOut = z.infer<typeof segmentCatalogOut>;

@@ -19,6 +19,8 @@ import {
   previewSegmentOut,
   removeMembersIn,
   removeSegmentMembers,
+  segmentCatalog,
+  segmentCatalogOut,
   segmentOut,
   updateSegment,
   updateSegmentIn,
@@ -38,6 +40,9 @@ export function segmentRoutes(app: FastifyInstance, deps: RequestDeps): void {
   const tags = ['segments'];
   r.post('/api/v1/segments/preview', { config: read, schema: { tags, summary: 'Count and sample the contacts matching rules (nothing is saved)', body: previewSegmentIn, response: { 200: previewSegmentOut } } }, (req) =>
     previewSegment(ctxOf(req, deps), req.body),
+  );
+  r.get('/api/v1/segments/catalog', { config: read, schema: { tags, summary: 'The fields, operators and values segment rules can use (for building rules)', response: { 200: segmentCatalogOut } } }, () =>
+    segmentCatalog(),
   );
   r.post('/api/v1/segments', { config: write, schema: { tags, summary: 'Save a dynamic segment (rules) or create a static list (no rules)', body: createSegmentIn, response: { 201: segmentOut } } }, (req, reply) =>
     runMutation(req, reply, deps, 201, (ctx) => createSegment(ctx, req.body)),
