@@ -1,154 +1,64 @@
 // The admin UI talks to Greenlist only through the public API (/api/v1), with the session cookie.
 
-/** Roles a user or API key can have, least privileged last. */
-export const ROLES = ['owner', 'admin', 'marketer', 'agent', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+import type { BodyOf, ItemOf, ResponseOf } from './api-schema';
 
-export interface Me {
-  workspace_id: string;
-  actor: { type: string; id: string | null; role: Role };
-}
-export interface Workspace {
-  id: string;
-  slug: string;
-  name: string;
-}
-export interface PhoneNumber {
-  id: string;
-  display_number: string;
-  verified_name: string | null;
-  throughput_mps: number;
-  messaging_limit_tier: string;
-  quality_rating: string;
-  is_sandbox: boolean;
-  health_checked_at: string | null;
-}
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  role: Role;
-  created_at: string;
-  last_used_at: string | null;
-  revoked_at: string | null;
-}
-export interface CreatedApiKey extends ApiKey {
-  key: string;
-}
-export interface AuditEntry {
-  id: number;
-  actor_type: string;
-  actor_id: string | null;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  details: Record<string, unknown>;
-  created_at: string;
-}
+// The DTOs below are the generated OpenAPI types under the names the UI uses (see api-schema.ts).
+
+/** The signed-in user (or key) and its workspace. */
+export type Me = ResponseOf<'/api/v1/auth/me', 'get'>;
+/** Roles a user or API key can have. */
+export type Role = Me['actor']['role'];
+/** Every role, least privileged last (checked against the API's list: a role added there fails here). */
+export const ROLES = ['owner', 'admin', 'marketer', 'agent', 'viewer'] as const satisfies readonly Role[];
+const _everyRole: Exclude<Role, (typeof ROLES)[number]> extends never ? true : never = true;
+/** The signed-in user's workspace. */
+export type Workspace = ResponseOf<'/api/v1/workspace', 'get'>;
+/** A connected WhatsApp business number. */
+export type PhoneNumber = ItemOf<ResponseOf<'/api/v1/phone-numbers', 'get'>>;
+/** An API key as listed (never the key itself). */
+export type ApiKey = ItemOf<ResponseOf<'/api/v1/api-keys', 'get'>>;
+/** A new API key: the only answer that holds the key. */
+export type CreatedApiKey = ResponseOf<'/api/v1/api-keys', 'post'>;
+/** One audit-log entry. */
+export type AuditEntry = ItemOf<ResponseOf<'/api/v1/audit-log', 'get'>>;
+/** One page of a list answer. */
 export interface Page<T> {
   data: T[];
   next_cursor: string | null;
 }
 /** A contact. `phone` is personal data: show it to the signed-in user, never log it. */
-export interface Contact {
-  id: string;
-  /** Null for a WhatsApp user known only by a business-scoped user id (`user_id`). */
-  phone: string | null;
-  wa_id: string | null;
-  user_id: string | null;
-  name: string | null;
-  profile_name: string | null;
-  country: string | null;
-  timezone: string | null;
-  timezone_source: string | null;
-  language: string | null;
-  attributes: Record<string, unknown>;
-  tags: string[];
-  notes: string | null;
-  lifecycle_stage: string;
-  created_at: string;
-  updated_at: string;
-}
-export const CONSENT_STATUSES = ['granted', 'withdrawn', 'none'] as const;
-export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
+export type Contact = ResponseOf<'/api/v1/contacts/{id}', 'get'>;
+/** What consent to a topic can be. */
+export type ConsentStatus = ConsentTopicState['status'];
+/** Every consent status (checked against the API's list). */
+export const CONSENT_STATUSES = ['granted', 'withdrawn', 'none'] as const satisfies readonly ConsentStatus[];
+const _everyStatus: Exclude<ConsentStatus, (typeof CONSENT_STATUSES)[number]> extends never ? true : never = true;
 /** Filters of the contact list; `topic` and `consent` only apply together. */
 export interface ContactFilter {
   q?: string;
   topic?: string;
   consent?: ConsentStatus;
 }
-export interface Topic {
-  id: string;
-  key: string;
-  name: string;
-  category: 'marketing' | 'utility';
-  description: string | null;
-  frequency: string | null;
-  created_at: string;
-}
-export interface ConsentTopicState {
-  topic: string;
-  category: string;
-  status: ConsentStatus;
-  since: string | null;
-  source: string | null;
-}
+/** A consent topic. */
+export type Topic = ItemOf<ResponseOf<'/api/v1/topics', 'get'>>;
+/** Consent per topic, suppression, and every ledger event with its evidence. */
+export type ConsentView = ResponseOf<'/api/v1/contacts/{id}/consent', 'get'>;
+/** A contact's consent to one topic now. */
+export type ConsentTopicState = ConsentView['state'][number];
 /** One consent-ledger event with the evidence recorded for it (the proof of consent). */
-export interface ConsentEvent {
-  id: number;
-  contact_id: string | null;
-  topic: string | null;
-  action: 'grant' | 'withdraw';
-  source: string;
-  evidence: Record<string, unknown>;
-  text_hash: string | null;
-  actor: { type: string; id: string | null };
-  occurred_at: string;
-  recorded_at: string;
-}
-export interface ConsentView {
-  contact_id: string;
-  suppressed: boolean;
-  state: ConsentTopicState[];
-  events: ConsentEvent[];
-}
+export type ConsentEvent = ConsentView['events'][number];
 /** A message kept for review because it mentions a STOP word without being a clear opt-out. */
-export interface OptOutNote {
-  id: number;
-  kind: string;
-  contact_id: string | null;
-  text: string | null;
-  wamid: string | null;
-  created_at: string;
-  reviewed_at: string | null;
-}
-export type ReviewAction = 'opt_out' | 'dismiss';
-
+export type OptOutNote = ItemOf<ResponseOf<'/api/v1/opt-out/notes', 'get'>>;
+/** How a review item is settled. */
+export type ReviewAction = BodyOf<'/api/v1/opt-out/notes/{id}/resolve', 'post'>['action'];
 /** A custom contact attribute and its type (segment rules compare attributes by this type). */
-export interface AttributeDefinition {
-  id: string;
-  key: string;
-  label: string | null;
-  type: 'string' | 'number' | 'boolean' | 'date' | 'enum';
-  enum_values: string[] | null;
-  created_at: string;
-}
+export type AttributeDefinition = ItemOf<ResponseOf<'/api/v1/attributes', 'get'>>;
 /** A saved segment: `dynamic` ones are rules evaluated when used, `static` ones are lists of members. */
-export interface Segment {
-  id: string;
-  name: string;
-  description: string | null;
-  kind: 'dynamic' | 'static';
-  rules: Record<string, unknown> | null;
-  member_count: number | null;
-  created_at: string;
-  updated_at: string;
-}
+export type Segment = ItemOf<ResponseOf<'/api/v1/segments', 'get'>>;
 /** The live count and a sample of the contacts that match some rules. */
-export interface SegmentPreview {
-  count: number;
-  sample: Contact[];
-}
+export type SegmentPreview = ResponseOf<'/api/v1/segments/preview', 'post'>;
+/** The segment rule language's fields, operators and values (what the condition builder offers). */
+export type SegmentCatalog = ResponseOf<'/api/v1/segments/catalog', 'get'>;
 
 /** An error answer from the API: its HTTP status, error code, human message and the `details` the server gave. */
 export class ApiError extends Error {
@@ -240,6 +150,8 @@ export const previewSegment = (rules: unknown, sampleSize = 10) => apiRequest<Se
 export const createSegment = (input: { name: string; description?: string; rules?: unknown }) => apiRequest<Segment>('POST', '/segments', input);
 /** Deletes a segment; a 409 SEGMENT_IN_USE when other segments' rules refer to it. */
 export const deleteSegment = (id: string) => apiRequest<{ deleted: true }>('DELETE', `/segments/${encodeURIComponent(id)}`);
+/** The fields, operators and values segment rules can use. */
+export const getSegmentCatalog = () => apiRequest<SegmentCatalog>('GET', '/segments/catalog');
 /** How many contacts a saved segment holds now. */
 export const countSegment = (id: string) => apiRequest<{ count: number }>('GET', `/segments/${encodeURIComponent(id)}/count`);
 /** One page of the contacts in a saved segment now. */

@@ -49,9 +49,11 @@ export function ApiKeyCreateForm({ onCreated }: { onCreated: (key: CreatedApiKey
 /** Shows a just-created key once, with a copy button; the API never returns it again. */
 export function NewApiKeyNotice({ created, onDone }: { created: CreatedApiKey; onDone: () => void }) {
   const [copied, setCopied] = useState<string>();
+  // The API leaves the key out only of an idempotent replay, which the UI never makes.
+  const key = created.key ?? '';
   async function copy() {
     try {
-      await navigator.clipboard.writeText(created.key);
+      await navigator.clipboard.writeText(key);
       setCopied('Copied to the clipboard.');
     } catch {
       setCopied('Copying was blocked: select the key and copy it by hand.');
@@ -62,7 +64,7 @@ export function NewApiKeyNotice({ created, onDone }: { created: CreatedApiKey; o
       <p>
         <strong>Copy this key now.</strong> It is shown only this once; Greenlist keeps only a hash of it.
       </p>
-      <code className="secret">{created.key}</code>
+      <code className="secret">{key}</code>
       <div className="row">
         <button type="button" onClick={copy}>
           Copy

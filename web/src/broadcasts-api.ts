@@ -1,5 +1,6 @@
 // Broadcasts through the public API (/api/v1/broadcasts).
 import { apiRequest, query, type Page } from './api-client';
+import type { ItemOf, ResponseOf } from './api-schema';
 import type { VariableSource } from './templates-api';
 
 /** Broadcast lifecycle, as the API names it. */
@@ -20,101 +21,27 @@ export interface BroadcastInput {
   schedule?: Schedule;
 }
 
-/** Live per-state counts of a broadcast's recipients. */
-export interface BroadcastCounts {
-  planned: number;
-  skipped: number;
-  queued: number;
-  sending: number;
-  sent: number;
-  delivered: number;
-  read: number;
-  replied: number;
-  clicked: number;
-  failed: number;
-  opted_out: number;
-  cancelled: number;
-  uncertain: number;
-  /** Matched by the audience but left out at start (not part of planned). */
-  excluded: number;
-}
-
-/** A broadcast as the API shows it. */
-export interface Broadcast {
-  id: string;
-  name: string;
+type BroadcastOut = ResponseOf<'/api/v1/broadcasts/{id}', 'get'>;
+/**
+ * A broadcast as the API shows it. The API's schema leaves status, audience, template variables
+ * and schedule open (a string, objects); the UI narrows those four to the shapes the API writes.
+ */
+export type Broadcast = Omit<BroadcastOut, 'status' | 'audience' | 'template' | 'schedule'> & {
   status: BroadcastStatus;
-  number_id: string | null;
-  topic: string | null;
   audience: { segment_id?: string; rules?: Record<string, unknown>; all_contacts?: true; exclude?: AudiencePart[] };
-  template: { id: string | null; name: string; language: string; category: string; variables: Record<string, VariableSource> };
-  links: string[];
+  template: Omit<BroadcastOut['template'], 'variables'> & { variables: Record<string, VariableSource> };
   schedule: Schedule;
-  start_at: string | null;
-  pause_reason: string | null;
-  pause_code: string | null;
-  plan: Record<string, unknown>;
-  counts: BroadcastCounts;
-  skipped_by_reason: Record<string, number>;
-  excluded_by_reason: Record<string, number>;
-  failed_by_code: Record<string, number>;
-  started_at: string | null;
-  finished_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
+};
+/** Live per-state counts of a broadcast's recipients (`excluded`: matched by the audience but left out at start, not part of planned). */
+export type BroadcastCounts = Broadcast['counts'];
 /** The plan before sending: the audience with every exclusion by reason, limits and cost. */
-export interface BroadcastEstimate {
-  matched: number;
-  excluded: number;
-  no_consent: number;
-  consent_withdrawn: number;
-  unreachable: number;
-  eligible: number;
-  suppressed: number;
-  sendable: number;
-  frequency_capped: number;
-  by_country: Record<string, number>;
-  messaging_limit: { tier: string | null; limit: number | null; used_24h: number; available_now: number | null; spill: number };
-  quiet_hours: { start: string; end: string } | null;
-  cost: { currency: string; total: number; by_country: Record<string, { recipients: number; rate: number; cost: number }> };
-}
-
+export type BroadcastEstimate = ResponseOf<'/api/v1/broadcasts/{id}/estimate', 'post'>;
 /** What a test send did, per number, and the text it sent. */
-export interface TestSendResult {
-  text: string;
-  results: TestSend[];
-}
-
+export type TestSendResult = ResponseOf<'/api/v1/broadcasts/{id}/test', 'post'>;
 /** One test send and its final status (from WhatsApp's status webhooks): accepted is not yet delivered. */
-export interface TestSend {
-  id: string;
-  to: string;
-  wamid: string | null;
-  status: 'rejected' | 'accepted' | 'sent' | 'delivered' | 'read' | 'failed' | string;
-  error: string | null;
-  error_code: number | null;
-  sent_at: string;
-  updated_at: string | null;
-}
-
+export type TestSend = TestSendResult['results'][number];
 /** One recipient's state. `phone` is personal data: show it, never log it. */
-export interface Recipient {
-  contact_id: string;
-  phone: string | null;
-  state: string;
-  status: string;
-  reason: string | null;
-  error_code: number | null;
-  attempts: number;
-  not_before: string;
-  wamid: string | null;
-  sent_at: string | null;
-  replied_at: string | null;
-  clicked_at: string | null;
-  opted_out_at: string | null;
-}
+export type Recipient = ItemOf<ResponseOf<'/api/v1/broadcasts/{id}/recipients', 'get'>>;
 
 /** The recipient filters the API takes (`?state=`). */
 export const RECIPIENT_FILTERS = ['queued', 'sending', 'uncertain', 'skipped', 'excluded', 'failed', 'cancelled', 'sent', 'delivered', 'read', 'replied', 'clicked', 'opted_out'] as const;

@@ -1,61 +1,24 @@
 // Message templates through the public API (/api/v1/templates).
 import { apiRequest, query, type Page } from './api-client';
+import type { BodyOf, ItemOf, ResponseOf } from './api-schema';
 
-/** One parameter of a template: `body.1`, `header.1`, `button.0`, `header.media`, … */
-export interface TemplateParam {
-  key: string;
-  component: 'header' | 'body' | 'button';
-  index?: string;
-  name: string;
-}
-/** One finding of Meta's creation rules; errors block a submission, warnings do not. */
-export interface LintIssue {
-  code: string;
-  path: string;
-  message: string;
-}
 /** A template as the API shows it (Meta's components, the parameters found in them, lint). */
-export interface Template {
-  id: string;
-  waba_id: string;
-  meta_id: string | null;
-  name: string;
-  language: string;
-  category: string;
-  status: string;
-  quality_score: string;
-  components: unknown[];
-  parameter_format: string;
-  rejection_reason: string | null;
-  params: TemplateParam[];
-  lint: { errors: LintIssue[]; warnings: LintIssue[] };
-  created_at: string;
-  updated_at: string;
-}
-/** Where a variable's value comes from when a message is rendered. */
+export type Template = ItemOf<ResponseOf<'/api/v1/templates', 'get'>>;
+/** One parameter of a template: `body.1`, `header.1`, `button.0`, `header.media`, … */
+export type TemplateParam = Template['params'][number];
+/** One finding of Meta's creation rules; errors block a submission, warnings do not. */
+export type LintIssue = Template['lint']['errors'][number];
+/**
+ * Where a variable's value comes from when a message is rendered. Written here because the API's
+ * schema types a variable only as an object (the server's parser names the problem at its path).
+ */
 export type VariableSource = { field: string; fallback?: string } | { attribute: string; fallback?: string } | { value: string } | { tracked_link: number };
 /** The hydrated text, or why this contact would be skipped. */
-export interface TemplatePreview {
-  ok: boolean;
-  text: string | null;
-  reason?: string;
-  variable?: string;
-}
+export type TemplatePreview = ResponseOf<'/api/v1/templates/{id}/preview', 'post'>;
 /** A stand-in contact for previews. */
-export interface SampleContact {
-  name?: string | null;
-  phone?: string;
-  country?: string | null;
-  language?: string | null;
-  attributes?: Record<string, unknown>;
-}
+export type SampleContact = NonNullable<BodyOf<'/api/v1/templates/{id}/preview', 'post'>['sample']>;
 /** What a sync changed. */
-export interface SyncResult {
-  wabas: number;
-  created: number;
-  updated: number;
-  removed: number;
-}
+export type SyncResult = ResponseOf<'/api/v1/templates/sync', 'post'>;
 
 /** Templates of the workspace by name (DELETED ones only when asked for by status). */
 export const listTemplates = (filter: { status?: string } = {}) => apiRequest<Page<Template>>('GET', `/templates${query({ status: filter.status, limit: 1000 })}`);
