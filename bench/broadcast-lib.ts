@@ -1,8 +1,7 @@
 // Helpers shared by the broadcast benchmarks (broadcast-dispatch.ts, broadcast-snapshot.ts): the
 // in-process app wired like `greenlist start`, the simulator's view of what was sent, process
 // memory and CPU read from /proc, and the figures of a paced send.
-import { parseAllowedOrigins } from '../src/lib/outbound/index.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
@@ -52,12 +51,23 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
+/**
+ * The wire() option that lets the Cloud API client reach the simulator on loopback; empty for a
+ * product from before the outbound guard (bench:compare runs this harness against older commits).
+ */
+async function loopbackAllowed(): Promise<Record<string, unknown>> {
+  const guard = new URL('../src/lib/outbound/index.ts', import.meta.url);
+  if (!existsSync(guard)) return {};
+  const { parseAllowedOrigins } = (await import(guard.href)) as { parseAllowedOrigins(v: string): unknown };
+  return { graphAllowedOrigins: parseAllowedOrigins('http://127.0.0.1:*') };
+}
+
 /** Builds and starts the real app on 127.0.0.1 (random port). */
 export async function startBenchApp(database: Database, masterKey: Buffer): Promise<BenchApp> {
   const log = silentLogger();
   const clock = { now: () => new Date() };
   // The simulator listens on loopback: allowed as an operator would (GREENLIST_GRAPH_ALLOWED_ORIGINS).
-  const wiring = wire(database.db, masterKey, log, clock, { graphAllowedOrigins: parseAllowedOrigins('http://127.0.0.1:*') });
+  const wiring = wire(database.db, masterKey, log, clock, await loopbackAllowed());
   useSingleOwnerCaches(database.kind === 'pglite');
   const app = await buildApp({
     ...wiring,

@@ -62,6 +62,12 @@ export interface RunningServer {
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+// What one PGlite process holds while it also takes the status webhooks of what it sends (three per
+// message) on its one connection and one thread: measured at the 1,000 tier, a 900/s schedule ran at
+// 76–83 %, so sends bunched and slipped; capped, the rate is steady (docs/performance.md, "PGlite
+// dispatch"). Faster sending is the scale-out path: PostgreSQL with worker processes.
+export const PGLITE_MAX_SENDS_PER_S = 600;
+
 // Intake above this rate (bodies/s into this process) counts as a burst.
 const INTAKE_BURST_PER_S = 300;
 // During a burst, processing pauses this multiple of each run's time: ~11 % duty. Why: intake and
@@ -160,7 +166,16 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
       });
       // Opt-out confirmations, welcomes and opt-in confirmations.
       // Broadcasts: claims, paced sends and outcomes, shared with any other worker through the database.
-      dispatcher = startBroadcastDispatcher({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, clock, publicUrl: config.publicUrl, masterKey: runtime.masterKey });
+      dispatcher = startBroadcastDispatcher({
+        db: database.db,
+        box: wiring.box,
+        gateway: wiring.gateway,
+        log,
+        clock,
+        publicUrl: config.publicUrl,
+        masterKey: runtime.masterKey,
+        ...(database.kind === 'pglite' ? { maxRatePerNumber: PGLITE_MAX_SENDS_PER_S } : {}),
+      });
       outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: 1, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now() }) });
     }
     if (runtime.lock) {

@@ -45,6 +45,8 @@ export interface DispatcherDeps {
   leaseMs?: number;
   /** How often active broadcasts, leases and schedules are looked at (default 1 s). */
   houseKeepingMs?: number;
+  /** Most sends per second per number whatever its tier: what this engine can hold (PGlite, see server.ts); none by default. */
+  maxRatePerNumber?: number;
 }
 
 /** A running dispatcher. */
@@ -115,7 +117,7 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
         const cached = credsCache.get(b.numberId!);
         const creds = cached && Date.now() - cached.at < 30_000 ? cached.creds : await credentialsFor({ db: deps.db, workspaceId: b.workspaceId, actor: SYSTEM_ACTOR, now: deps.clock.now(), log: deps.log }, deps.box, b.numberId!);
         credsCache.set(b.numberId!, { creds, at: cached && Date.now() - cached.at < 30_000 ? cached.at : Date.now() });
-        n = { id: b.numberId!, ratePerSecond: Math.max(0.1, mps * policy.pacingRatio), tier, creds, list: [] };
+        n = { id: b.numberId!, ratePerSecond: Math.max(0.1, Math.min(mps * policy.pacingRatio, deps.maxRatePerNumber ?? Infinity)), tier, creds, list: [] };
         next.set(b.numberId!, n);
       }
       // Compiled once per broadcast and template version, not every second.
