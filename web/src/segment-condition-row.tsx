@@ -1,4 +1,4 @@
-import { isValueless, OPERATORS, valueHint, type ConditionRow, type Subject } from './segment-rules';
+import { shapeOf, valueHint, type ConditionRow, type Subject } from './segment-rules';
 
 /** How each operator reads in the builder. */
 const OP_LABELS: Record<string, string> = {
@@ -40,13 +40,14 @@ interface Props {
 export function SegmentConditionRow({ index, row, subjects, isInvalid, onChange, onRemove }: Props) {
   const subject = subjects.find((s) => s.key === row.subject);
   const type = subject?.type ?? 'text';
-  const ops = OPERATORS[type];
+  const ops = subject?.ops ?? [];
+  const shape = shapeOf(subject, row.op);
   const n = index + 1;
   const listId = `condition-${index}-suggestions`;
 
   function changeSubject(key: string) {
     const next = subjects.find((s) => s.key === key);
-    const nextOps = next ? OPERATORS[next.type] : ops;
+    const nextOps = next ? next.ops : ops;
     // Keep the operator when the new type allows it; otherwise start from the type's first one.
     onChange({ ...row, subject: key, op: nextOps.includes(row.op) ? row.op : (nextOps[0] ?? 'eq') });
   }
@@ -67,12 +68,12 @@ export function SegmentConditionRow({ index, row, subjects, isInvalid, onChange,
           </option>
         ))}
       </select>
-      {!isValueless(row.op) && (
+      {shape !== 'none' && (
         <input
           aria-label={`Condition ${n} value`}
           value={row.value}
           onChange={(e) => onChange({ ...row, value: e.target.value })}
-          placeholder={valueHint(row.op, type)}
+          placeholder={valueHint(shape, type)}
           list={subject && subject.suggestions.length > 0 ? listId : undefined}
           maxLength={2000}
         />

@@ -1,5 +1,5 @@
 import { useMemo, useState, type FormEvent } from 'react';
-import { ApiError, createSegment, type AttributeDefinition, type Segment } from './api-client';
+import { ApiError, createSegment, type AttributeDefinition, type Segment, type SegmentCatalog } from './api-client';
 import { SegmentRulesEditor } from './segment-rules-editor';
 import { parseRulesText, subjectsOf } from './segment-rules';
 import { useRulesDraft } from './use-rules-draft';
@@ -17,8 +17,8 @@ function isNameProblem(err: ApiError): boolean {
  * A new segment: a name, then either rules (builder and JSON kept in step, with a live count and
  * sample) for a dynamic segment, or nothing more for a static list. Hands the saved one to `onSaved`.
  */
-export function SegmentEditor({ attributes, onSaved, onCancel }: { attributes: AttributeDefinition[]; onSaved: (s: Segment) => void; onCancel: () => void }) {
-  const subjects = useMemo(() => subjectsOf(attributes), [attributes]);
+export function SegmentEditor({ catalog, attributes, onSaved, onCancel }: { catalog: SegmentCatalog; attributes: AttributeDefinition[]; onSaved: (s: Segment) => void; onCancel: () => void }) {
+  const subjects = useMemo(() => subjectsOf(catalog, attributes), [catalog, attributes]);
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [kind, setKind] = useState<Kind>('dynamic');

@@ -1,9 +1,14 @@
 // The condition builder's model and its two-way mapping to the rule language (docs/design.md §15).
 // The builder shows one level: an "all"/"any" group of field or attribute conditions. Rules it
 // cannot show exactly (nesting, consent, events, other fields) stay editable as JSON.
-import type { AttributeDefinition } from './api-client';
+// Field types, operators, value shapes and allowed values come from the server's catalog
+// (GET /segments/catalog); this file keeps only presentation: which fields the builder offers, and their labels.
+import type { AttributeDefinition, SegmentCatalog } from './api-client';
 
-export type ValueType = 'text' | 'tags' | 'number' | 'boolean' | 'date' | 'timestamp';
+/** A value type of the rule language (text, tags, number, boolean, date, timestamp). */
+export type ValueType = SegmentCatalog['fields'][number]['type'];
+/** What value an operator takes: none, one scalar, a list, a [low, high] pair, or a number of days. */
+export type ValueShape = NonNullable<SegmentCatalog['operator_values'][string]>;
 export type Combinator = 'all' | 'any';
 
 /** A field or attribute the builder offers, keyed `field:<name>` or `attribute:<key>`. */
@@ -11,8 +16,12 @@ export interface Subject {
   key: string;
   label: string;
   type: ValueType;
+  /** The operators its type allows, from the catalog. */
+  ops: readonly string[];
   /** Values to suggest (lifecycle stages, enum values, true/false). */
   suggestions: readonly string[];
+  /** What value each operator takes, from the catalog. */
+  shapes: Readonly<Record<string, ValueShape>>;
 }
 
 /** One builder row: what to compare, how, and the value as typed. */
@@ -28,54 +37,43 @@ export interface BuilderState {
   rows: ConditionRow[];
 }
 
-const LIFECYCLE_STAGES = ['new', 'onboarding', 'active', 'loyal', 'at_risk', 'dormant', 'reactivating', 'churned', 'archived'];
-
-/** The contact and engagement fields the builder offers, with their types. */
-export const BUILDER_FIELDS: readonly { name: string; label: string; type: ValueType }[] = [
-  { name: 'country', label: 'Country', type: 'text' },
-  { name: 'language', label: 'Language', type: 'text' },
-  { name: 'lifecycle_stage', label: 'Lifecycle stage', type: 'text' },
-  { name: 'tags', label: 'Tags', type: 'tags' },
-  { name: 'created_at', label: 'Created', type: 'timestamp' },
-  { name: 'engagement.last_read_at', label: 'Last read', type: 'timestamp' },
-  { name: 'engagement.last_engaged_at', label: 'Last engaged', type: 'timestamp' },
-  { name: 'engagement.purchases_count', label: 'Purchases', type: 'number' },
+/** The contact and engagement fields the builder offers, with their labels (the catalog has the rest). */
+export const BUILDER_FIELDS: readonly { name: string; label: string }[] = [
+  { name: 'country', label: 'Country' },
+  { name: 'language', label: 'Language' },
+  { name: 'lifecycle_stage', label: 'Lifecycle stage' },
+  { name: 'tags', label: 'Tags' },
+  { name: 'created_at', label: 'Created' },
+  { name: 'engagement.last_read_at', label: 'Last read' },
+  { name: 'engagement.last_engaged_at', label: 'Last engaged' },
+  { name: 'engagement.purchases_count', label: 'Purchases' },
 ];
 
-/** Operators by value type, as the server accepts them. */
-export const OPERATORS: Record<ValueType, readonly string[]> = {
-  text: ['eq', 'neq', 'in', 'not_in', 'contains', 'starts_with', 'exists', 'not_exists'],
-  tags: ['contains', 'not_contains', 'contains_any', 'contains_all', 'exists', 'not_exists'],
-  number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'exists', 'not_exists'],
-  boolean: ['eq', 'neq', 'exists', 'not_exists'],
-  date: ['before', 'after', 'between', 'in_last_days', 'not_in_last_days', 'in_next_days', 'anniversary_within_days', 'exists', 'not_exists'],
-  timestamp: ['before', 'after', 'between', 'in_last_days', 'not_in_last_days', 'in_next_days', 'anniversary_within_days', 'exists', 'not_exists'],
-};
+/** What value `op` takes for this subject (one scalar when either is unknown). */
+export const shapeOf = (subject: Subject | undefined, op: string): ValueShape => subject?.shapes[op] ?? 'one';
 
-const NO_VALUE = ['exists', 'not_exists'];
-const LIST_OPS = ['in', 'not_in', 'contains_any', 'contains_all'];
-const DAY_OPS = ['in_last_days', 'not_in_last_days', 'in_next_days', 'anniversary_within_days'];
-
-/** True when the operator takes no value (`exists`, `not_exists`). */
-export const isValueless = (op: string): boolean => NO_VALUE.includes(op);
-
-/** What to type for this operator and type, shown as the value's placeholder. */
-export function valueHint(op: string, type: ValueType): string {
-  if (LIST_OPS.includes(op)) return 'a, b, c';
-  if (op === 'between') return type === 'number' ? 'low, high' : 'YYYY-MM-DD, YYYY-MM-DD';
-  if (DAY_OPS.includes(op)) return 'days';
+/** What to type for this operator's value shape and type, shown as the value's placeholder. */
+export function valueHint(shape: ValueShape, type: ValueType): string {
+  if (shape === 'list') return 'a, b, c';
+  if (shape === 'range') return type === 'number' ? 'low, high' : 'YYYY-MM-DD, YYYY-MM-DD';
+  if (shape === 'days') return 'days';
   if (type === 'date' || type === 'timestamp') return 'YYYY-MM-DD';
   if (type === 'boolean') return 'true or false';
   return 'value';
 }
 
-/** The subjects for the builder: the fixed fields, then the workspace's attributes. */
-export function subjectsOf(attributes: readonly AttributeDefinition[]): Subject[] {
-  const fields = BUILDER_FIELDS.map((f) => ({ key: `field:${f.name}`, label: f.label, type: f.type, suggestions: f.name === 'lifecycle_stage' ? LIFECYCLE_STAGES : [] }));
-  const attrs = attributes.map((a): Subject => {
-    const type: ValueType = a.type === 'string' || a.type === 'enum' ? 'text' : a.type;
+/** The subjects for the builder: the offered fields the catalog knows, then the workspace's attributes. */
+export function subjectsOf(catalog: SegmentCatalog, attributes: readonly AttributeDefinition[]): Subject[] {
+  const shapes = catalog.operator_values as Record<string, ValueShape>;
+  const subject = (key: string, label: string, type: ValueType, suggestions: readonly string[]): Subject => ({ key, label, type, ops: catalog.operators[type] ?? [], suggestions, shapes });
+  const fields = BUILDER_FIELDS.flatMap((f) => {
+    const known = catalog.fields.find((c) => c.name === f.name);
+    return known ? [subject(`field:${f.name}`, f.label, known.type, known.values ?? [])] : [];
+  });
+  const attrs = attributes.map((a) => {
+    const type = catalog.attribute_types[a.type] ?? 'text';
     const suggestions = a.type === 'enum' ? (a.enum_values ?? []) : a.type === 'boolean' ? ['true', 'false'] : [];
-    return { key: `attribute:${a.key}`, label: `${a.label ?? a.key} (attribute)`, type, suggestions };
+    return subject(`attribute:${a.key}`, `${a.label ?? a.key} (attribute)`, type, suggestions);
   });
   return [...fields, ...attrs];
 }
@@ -83,7 +81,7 @@ export function subjectsOf(attributes: readonly AttributeDefinition[]): Subject[
 /** A fresh row: the first subject with its first operator. */
 export function newRow(subjects: readonly Subject[]): ConditionRow {
   const first = subjects[0];
-  return { subject: first?.key ?? 'field:country', op: first ? (OPERATORS[first.type][0] ?? 'eq') : 'eq', value: '' };
+  return { subject: first?.key ?? 'field:country', op: first?.ops[0] ?? 'eq', value: '' };
 }
 
 function scalarOf(text: string, type: ValueType): unknown {
@@ -100,10 +98,10 @@ const splitList = (text: string) =>
     .map((s) => s.trim())
     .filter((s) => s !== '');
 
-function valueOf(row: ConditionRow, type: ValueType): unknown {
-  if (LIST_OPS.includes(row.op)) return splitList(row.value).map((s) => scalarOf(s, type === 'tags' ? 'text' : type));
-  if (row.op === 'between') return splitList(row.value).map((s) => scalarOf(s, type));
-  if (DAY_OPS.includes(row.op)) return /^\s*\d+\s*$/.test(row.value) ? Number(row.value) : row.value;
+function valueOf(row: ConditionRow, shape: ValueShape, type: ValueType): unknown {
+  if (shape === 'list') return splitList(row.value).map((s) => scalarOf(s, type === 'tags' ? 'text' : type));
+  if (shape === 'range') return splitList(row.value).map((s) => scalarOf(s, type));
+  if (shape === 'days') return /^\s*\d+\s*$/.test(row.value) ? Number(row.value) : row.value;
   return scalarOf(row.value, type === 'tags' ? 'text' : type);
 }
 
@@ -111,9 +109,10 @@ function valueOf(row: ConditionRow, type: ValueType): unknown {
 export function rulesOf(state: BuilderState, subjects: readonly Subject[]): Record<string, unknown> {
   const conditions = state.rows.map((row) => {
     const [kind, name] = splitSubject(row.subject);
-    const type = subjects.find((s) => s.key === row.subject)?.type ?? 'text';
+    const subject = subjects.find((s) => s.key === row.subject);
+    const shape = shapeOf(subject, row.op);
     const condition: Record<string, unknown> = { [kind]: name, op: row.op };
-    if (!isValueless(row.op)) condition.value = valueOf(row, type);
+    if (shape !== 'none') condition.value = valueOf(row, shape, subject?.type ?? 'text');
     return condition;
   });
   return { [state.combinator]: conditions };
@@ -137,7 +136,7 @@ function rowOf(node: unknown, subjects: readonly Subject[]): ConditionRow | null
   const kind = typeof node.field === 'string' ? 'field' : typeof node.attribute === 'string' ? 'attribute' : null;
   if (!kind) return null;
   const subject = subjects.find((s) => s.key === `${kind}:${String(node[kind])}`);
-  if (!subject || !OPERATORS[subject.type].includes(node.op)) return null;
+  if (!subject || !subject.ops.includes(node.op)) return null;
   return { subject: subject.key, op: node.op, value: textOf(node.value) };
 }
 

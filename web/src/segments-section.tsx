@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { listAttributes, listSegments, type Segment } from './api-client';
+import { getSegmentCatalog, listAttributes, listSegments, type Segment } from './api-client';
 import { SegmentDetailPanel } from './segment-detail-panel';
 import { SegmentEditor } from './segment-editor';
 import { SegmentsTable } from './segments-table';
@@ -9,6 +9,8 @@ import { useResource } from './use-resource';
 export function SegmentsSection() {
   const segments = useResource(listSegments);
   const attributes = useResource(listAttributes);
+  // The rule language's fields and operators: the editor opens once they are here.
+  const catalog = useResource(getSegmentCatalog);
   const [isEditing, setEditing] = useState(false);
   const [open, setOpen] = useState<Segment>();
   const [done, setDone] = useState<string>();
@@ -33,7 +35,7 @@ export function SegmentsSection() {
   }
 
   const rows = segments.data?.data ?? [];
-  const problem = segments.error ?? attributes.error;
+  const problem = segments.error ?? attributes.error ?? catalog.error;
   return (
     <section aria-labelledby="segments-title">
       <div className="section-head">
@@ -54,7 +56,7 @@ export function SegmentsSection() {
       <p className="status-line" role="status">
         {done}
       </p>
-      {isEditing && <SegmentEditor attributes={attributes.data?.data ?? []} onSaved={saved} onCancel={() => setEditing(false)} />}
+      {isEditing && catalog.data && <SegmentEditor catalog={catalog.data} attributes={attributes.data?.data ?? []} onSaved={saved} onCancel={() => setEditing(false)} />}
       <div className={open ? 'split' : undefined}>
         <div>
           {segments.data && rows.length === 0 && <p className="muted">No segments yet.</p>}
