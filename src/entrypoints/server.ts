@@ -78,6 +78,9 @@ const BURST_YIELD = 8;
 // ... but never by more than this: past it, processing runs at its usual pace even mid-burst, so a
 // sustained stream (a 1,000/s broadcast's statuses) is processed, only a short burst is deferred.
 const MAX_DEFERRED_LAG_MS = 20_000;
+// Bodies per processing batch, and on PGlite during a burst.
+const BATCH = 500;
+const BURST_BATCH_PGLITE = 100;
 
 /**
  * How long webhook processing pauses after each batch (docs/performance.md, "Webhook intake and
@@ -86,14 +89,23 @@ const MAX_DEFERRED_LAG_MS = 20_000;
  * or PGlite's connection with intake, and not at all in a worker on PostgreSQL. `noteLag` is fed
  * by each batch with the age of its oldest body.
  */
-export function webhookProcessingYield(kind: 'pglite' | 'postgres', role: Role, intake: { ratePerSecond(): number }): { ratio: () => number; noteLag: (ms: number) => void } {
+export function webhookProcessingYield(
+  kind: 'pglite' | 'postgres',
+  role: Role,
+  intake: { ratePerSecond(): number },
+): { ratio: () => number; batch: () => number; noteLag: (ms: number) => void } {
   const base = kind === 'pglite' || role === 'start' ? 1 : 0;
   let lagMs = 0;
   const noteLag = (ms: number) => {
     lagMs = ms;
   };
-  if (role === 'worker') return { ratio: () => base, noteLag };
-  return { ratio: () => (lagMs < MAX_DEFERRED_LAG_MS && intake.ratePerSecond() >= INTAKE_BURST_PER_S ? BURST_YIELD : base), noteLag };
+  const deferring = () => role !== 'worker' && lagMs < MAX_DEFERRED_LAG_MS && intake.ratePerSecond() >= INTAKE_BURST_PER_S;
+  return {
+    ratio: () => (deferring() ? BURST_YIELD : base),
+    // PGlite's one connection is held for a whole batch: smaller ones mid-burst keep acks from waiting behind it.
+    batch: () => (kind === 'pglite' && deferring() ? BURST_BATCH_PGLITE : BATCH),
+    noteLag,
+  };
 }
 
 /** Opens the runtime and starts the HTTP server and/or the worker for `role`. */
@@ -162,7 +174,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         idleMs: 200,
         log,
         yieldRatio: processingYield.ratio,
-        run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now(), onLag: processingYield.noteLag }),
+        run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now(), onLag: processingYield.noteLag }, processingYield.batch()),
       });
       // Opt-out confirmations, welcomes and opt-in confirmations.
       // Broadcasts: claims, paced sends and outcomes, shared with any other worker through the database.
