@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/adapters/db/database.js';
-import { parseWebhook } from '../src/adapters/whatsapp/webhook-parse.js';
-import { silentLogger } from '../src/lib/logger.js';
 import { phoneHasher } from '../src/modules/consent/index.js';
-import { processPendingWebhooks } from '../src/modules/inbound/index.js';
-import { sendQueuedAutomated } from '../src/modules/messaging/index.js';
-import { createSimulator, QUIET_KNOBS, type Simulator } from '../src/simulator/index.js';
+import type { Simulator } from '../src/simulator/index.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { connectSimNumber, createTopics, settleSim } from './helpers/factories.js';
 
 // Users who adopted a WhatsApp username may share only a business-scoped user id (BSUID): the
 // webhook has `from_user_id` and no `from`, and replies go out with `recipient` instead of `to`.
@@ -17,7 +14,6 @@ let sim: Simulator;
 let tenant: Awaited<ReturnType<TestApp['tenant']>>;
 const NUMBER = { phoneNumberId: '8065403522', wabaId: '8022901293', accessToken: 'sim-token-bsuid-01' };
 const SECRET = 'bsuid-app-secret';
-const log = silentLogger();
 const ANN = 'US.13491208655302741918';
 const EVIDENCE = { text: 'Yes to Acme offers on WhatsApp. Reply STOP to end.', ip: '198.51.100.7', user_agent: 'test' };
 
@@ -25,29 +21,15 @@ beforeAll(async () => {
   t = await createTestApp();
   const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
   tenant = await t.tenant('bsuid');
-  sim = createSimulator({ seed: 'bsuid', phoneNumbers: [NUMBER], appSecret: SECRET, verifyToken: 'bsuid-verify', webhookUrl: `${appUrl}/webhooks/whatsapp`, timeScale: 0.01, knobs: QUIET_KNOBS });
-  const simUrl = await sim.listen(0);
-  const res = await t.call(tenant.key, {
-    method: 'POST',
-    url: '/api/v1/phone-numbers',
-    payload: { phone_number_id: NUMBER.phoneNumberId, waba_id: NUMBER.wabaId, display_number: '+1 555 078 8000', access_token: NUMBER.accessToken, app_secret: SECRET, verify_token: 'bsuid-verify', api_base_url: simUrl },
-  });
-  expect(res.statusCode).toBe(201);
-  expect((await t.call(tenant.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } })).statusCode).toBe(201);
+  ({ sim } = await connectSimNumber(t, tenant.key, { seed: 'bsuid', number: NUMBER, displayNumber: '+1 555 078 8000', appSecret: SECRET, verifyToken: 'bsuid-verify', webhookUrl: `${appUrl}/webhooks/whatsapp` }));
+  await createTopics(t, tenant.key, [{ key: 'offers', name: 'Offers', category: 'marketing' }]);
 });
 afterAll(async () => {
   await sim.close();
   await t.close();
 });
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    await sim.webhooksIdle();
-    while ((await processPendingWebhooks({ db: t.db, parse: parseWebhook, log, now: new Date() })) > 0);
-    while ((await sendQueuedAutomated({ db: t.db, box: t.wiring.box, gateway: t.wiring.gateway, log, now: new Date() })) > 0);
-  }
-}
+const settle = () => settleSim(t, sim, { outbox: true });
 
 const contactsOf = (userId: string) =>
   queryRows<{ id: string; phone: string | null; wa_id: string | null; user_id: string | null; country: string | null; profile_name: string | null }>(

@@ -6,8 +6,9 @@ import { silentLogger } from '../src/lib/logger.js';
 import { processPendingWebhooks } from '../src/modules/inbound/index.js';
 import { openRun, runHygiene, runLifecycle } from '../src/modules/lifecycle/index.js';
 import { recordOutboundMessage } from '../src/modules/messaging/index.js';
-import { createSimulator, QUIET_KNOBS, type Simulator } from '../src/simulator/index.js';
+import type { Simulator } from '../src/simulator/index.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { connectSimNumber, createTopics, subscriber as subscribe } from './helpers/factories.js';
 import { messagesEnvelope, metaJson, sign, statusValue, textMessage } from './helpers/webhooks.js';
 
 // Lifecycle stages from synthetic histories: each contact's engagement and consent are set to a
@@ -27,16 +28,8 @@ const EVIDENCE = { text: 'Yes to offers on WhatsApp', app: 'shop' };
 beforeAll(async () => {
   t = await createTestApp();
   tenant = await t.tenant('lifecycle');
-  sim = createSimulator({ seed: 'lifecycle', phoneNumbers: [NUMBER], appSecret: SECRET, verifyToken: 'lc-verify', webhookUrl: 'http://127.0.0.1:9/unused', timeScale: 0.01, knobs: QUIET_KNOBS });
-  const simUrl = await sim.listen(0);
-  const res = await t.call(tenant.key, {
-    method: 'POST',
-    url: '/api/v1/phone-numbers',
-    payload: { phone_number_id: NUMBER.phoneNumberId, waba_id: NUMBER.wabaId, display_number: '+1 555 078 9911', access_token: NUMBER.accessToken, app_secret: SECRET, verify_token: 'lc-verify', api_base_url: simUrl },
-  });
-  expect(res.statusCode).toBe(201);
-  numberUuid = res.json().id;
-  await t.call(tenant.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } });
+  ({ sim, numberId: numberUuid } = await connectSimNumber(t, tenant.key, { seed: 'lifecycle', number: NUMBER, displayNumber: '+1 555 078 9911', appSecret: SECRET, verifyToken: 'lc-verify', webhookUrl: 'http://127.0.0.1:9/unused' }));
+  await createTopics(t, tenant.key, [{ key: 'offers', name: 'Offers', category: 'marketing' }]);
 });
 afterAll(async () => {
   await sim.close();
@@ -47,8 +40,7 @@ const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =
 
 /** A subscribed contact whose subscription (and record) is `joinedDaysAgo` old. */
 async function subscriber(phone: string, joinedDaysAgo: number): Promise<string> {
-  const id = (await api('POST', '/api/v1/contacts', { phone })).json().id as string;
-  expect((await api('POST', `/api/v1/contacts/${id}/consent`, { topic: 'offers', action: 'grant', source: 'api', evidence: EVIDENCE })).statusCode).toBe(201);
+  const id = await subscribe(t, tenant.key, phone, { topics: ['offers'], evidence: EVIDENCE });
   await t.db.execute(sql`update consent_state set since = ${ago(joinedDaysAgo)}::timestamptz where contact_id = ${id}`);
   await t.db.execute(sql`update contacts set created_at = ${ago(joinedDaysAgo)}::timestamptz, lifecycle_changed_at = ${ago(joinedDaysAgo)}::timestamptz where id = ${id}`);
   return id;

@@ -8,8 +8,9 @@ import { parseWebhook } from '../src/adapters/whatsapp/webhook-parse.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { processPendingWebhooks } from '../src/modules/inbound/index.js';
 import { enqueueAutomated, sendQueuedAutomated } from '../src/modules/messaging/index.js';
-import { createSimulator, QUIET_KNOBS, type Simulator } from '../src/simulator/index.js';
+import type { Simulator } from '../src/simulator/index.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { connectSimNumber, createTopics, subscriber as subscribe } from './helpers/factories.js';
 
 let t: TestApp;
 let sim: Simulator;
@@ -24,29 +25,15 @@ beforeAll(async () => {
   t = await createTestApp();
   const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
   tenant = await t.tenant('confirm');
-  sim = createSimulator({ seed: 'confirm', phoneNumbers: [NUMBER], appSecret: SECRET, verifyToken: 'confirm-verify', webhookUrl: `${appUrl}/webhooks/whatsapp`, timeScale: 0.01, knobs: QUIET_KNOBS });
-  const simUrl = await sim.listen(0);
-  const res = await t.call(tenant.key, {
-    method: 'POST',
-    url: '/api/v1/phone-numbers',
-    payload: { phone_number_id: NUMBER.phoneNumberId, waba_id: NUMBER.wabaId, display_number: '+1 555 078 7077', access_token: NUMBER.accessToken, app_secret: SECRET, verify_token: 'confirm-verify', api_base_url: simUrl },
-  });
-  expect(res.statusCode).toBe(201);
-  numberId = res.json().id as string;
-  expect((await t.call(tenant.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } })).statusCode).toBe(201);
+  ({ sim, numberId } = await connectSimNumber(t, tenant.key, { seed: 'confirm', number: NUMBER, displayNumber: '+1 555 078 7077', appSecret: SECRET, verifyToken: 'confirm-verify', webhookUrl: `${appUrl}/webhooks/whatsapp` }));
+  await createTopics(t, tenant.key, [{ key: 'offers', name: 'Offers', category: 'marketing' }]);
 });
 afterAll(async () => {
   await sim.close();
   await t.close();
 });
 
-async function subscriber(phone: string, language?: string): Promise<string> {
-  const c = await t.call(tenant.key, { method: 'POST', url: '/api/v1/contacts', payload: { phone, ...(language ? { language } : {}) } });
-  expect(c.statusCode, c.body).toBe(201);
-  const id = c.json().id as string;
-  expect((await t.call(tenant.key, { method: 'POST', url: `/api/v1/contacts/${id}/consent`, payload: { topic: 'offers', action: 'grant', source: 'api', evidence: EVIDENCE } })).statusCode).toBe(201);
-  return id;
-}
+const subscriber = (phone: string, language?: string) => subscribe(t, tenant.key, phone, { topics: ['offers'], evidence: EVIDENCE, ...(language ? { language } : {}) });
 
 const runOutbox = async () => {
   while ((await sendQueuedAutomated({ db: t.db, box: t.wiring.box, gateway: t.wiring.gateway, log, now: new Date() })) > 0);

@@ -5,8 +5,9 @@ import { parseWebhook } from '../src/adapters/whatsapp/webhook-parse.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { processPendingWebhooks, replayWebhooks } from '../src/modules/inbound/index.js';
 import { sendQueuedAutomated } from '../src/modules/messaging/index.js';
-import { createSimulator, QUIET_KNOBS, type Simulator } from '../src/simulator/index.js';
+import type { Simulator } from '../src/simulator/index.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { connectSimNumber, createTopics, subscriber as subscribe } from './helpers/factories.js';
 import { messagesEnvelope, metaJson, sign, statusValue } from './helpers/webhooks.js';
 
 // STOP and friends end to end: the simulator posts signed webhooks to the real intake; the
@@ -23,21 +24,12 @@ beforeAll(async () => {
   t = await createTestApp();
   const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
   tenant = await t.tenant('optout');
-  sim = createSimulator({ seed: 'optout', phoneNumbers: [NUMBER], appSecret: SECRET, verifyToken: 'optout-verify', webhookUrl: `${appUrl}/webhooks/whatsapp`, timeScale: 0.01, knobs: QUIET_KNOBS });
-  const simUrl = await sim.listen(0);
-  const res = await t.call(tenant.key, {
-    method: 'POST',
-    url: '/api/v1/phone-numbers',
-    payload: { phone_number_id: NUMBER.phoneNumberId, waba_id: NUMBER.wabaId, display_number: '+1 555 078 7000', access_token: NUMBER.accessToken, app_secret: SECRET, verify_token: 'optout-verify', api_base_url: simUrl },
-  });
-  expect(res.statusCode).toBe(201);
-  for (const topic of [
+  ({ sim } = await connectSimNumber(t, tenant.key, { seed: 'optout', number: NUMBER, displayNumber: '+1 555 078 7000', appSecret: SECRET, verifyToken: 'optout-verify', webhookUrl: `${appUrl}/webhooks/whatsapp` }));
+  await createTopics(t, tenant.key, [
     { key: 'offers', name: 'Offers', category: 'marketing' },
     { key: 'news', name: 'News', category: 'marketing' },
     { key: 'orders', name: 'Order updates', category: 'utility' },
-  ]) {
-    expect((await t.call(tenant.key, { method: 'POST', url: '/api/v1/topics', payload: topic })).statusCode).toBe(201);
-  }
+  ]);
 });
 afterAll(async () => {
   await sim.close();
@@ -45,13 +37,7 @@ afterAll(async () => {
 });
 
 /** A contact subscribed to every topic through the API. */
-async function subscriber(phone: string): Promise<string> {
-  const id = (await t.call(tenant.key, { method: 'POST', url: '/api/v1/contacts', payload: { phone } })).json().id as string;
-  for (const topic of ['offers', 'news', 'orders']) {
-    expect((await t.call(tenant.key, { method: 'POST', url: `/api/v1/contacts/${id}/consent`, payload: { topic, action: 'grant', source: 'api', evidence: EVIDENCE } })).statusCode).toBe(201);
-  }
-  return id;
-}
+const subscriber = (phone: string) => subscribe(t, tenant.key, phone, { topics: ['offers', 'news', 'orders'], evidence: EVIDENCE });
 
 async function states(contactId: string): Promise<Record<string, string>> {
   const v = (await t.call(tenant.key, { method: 'GET', url: `/api/v1/contacts/${contactId}/consent` })).json() as { state: { topic: string; status: string }[]; suppressed: boolean };

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/adapters/db/database.js';
-import { parseWebhook } from '../src/adapters/whatsapp/webhook-parse.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { addSuppressions, consentTextHash, createTopic, phoneHasher, suppressedAmong } from '../src/modules/consent/index.js';
-import { processPendingWebhooks } from '../src/modules/inbound/index.js';
 import { sendQueuedAutomated } from '../src/modules/messaging/index.js';
 import { findPublishedForm, issueFormToken } from '../src/modules/optin/index.js';
-import { createSimulator, QUIET_KNOBS, type Simulator } from '../src/simulator/index.js';
+import type { Simulator } from '../src/simulator/index.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { connectSimNumber, settleSim } from './helpers/factories.js';
 
 // The hosted opt-in page end to end: the real app on loopback, the Cloud API simulator posting
 // signed webhooks, webhook processing and the automated-message sender.
@@ -26,23 +25,16 @@ beforeAll(async () => {
   const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
   tenant = await t.tenant('optin-page');
   expect((await t.call(tenant.key, { method: 'POST', url: '/api/v1/attributes', payload: { key: 'coupon', type: 'string' } })).statusCode).toBe(201);
-  sim = createSimulator({ seed: 'optin', phoneNumbers: [NUMBER], appSecret: 'optin-app-secret', verifyToken: 'optin-verify-token', webhookUrl: `${appUrl}/webhooks/whatsapp`, timeScale: 0.01, knobs: QUIET_KNOBS });
-  sim.addTemplate({
+  const confirm = {
     name: 'optin_confirm',
     language: 'en_US',
-    category: 'UTILITY',
+    category: 'UTILITY' as const,
     components: [
       { type: 'BODY', text: 'Please confirm you want Bloom offers on WhatsApp.' },
       { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Yes, subscribe' }] },
     ],
-  });
-  const simUrl = await sim.listen(0);
-  const res = await t.call(tenant.key, {
-    method: 'POST',
-    url: '/api/v1/phone-numbers',
-    payload: { phone_number_id: NUMBER.phoneNumberId, waba_id: NUMBER.wabaId, display_number: '+1 555 078 3881', access_token: NUMBER.accessToken, app_secret: 'optin-app-secret', verify_token: 'optin-verify-token', api_base_url: simUrl },
-  });
-  expect(res.statusCode).toBe(201);
+  };
+  ({ sim } = await connectSimNumber(t, tenant.key, { seed: 'optin', number: NUMBER, displayNumber: '+1 555 078 3881', appSecret: 'optin-app-secret', verifyToken: 'optin-verify-token', webhookUrl: `${appUrl}/webhooks/whatsapp`, templates: [confirm] }));
   await createTopic(tenant.ctx, { key: 'offers', name: 'Offers', category: 'marketing', frequency: 'at most 2 a week' });
   await createTopic(tenant.ctx, { key: 'arrivals', name: 'New arrivals', category: 'marketing', frequency: 'monthly' });
   const form = await createForm({ keyword: 'Bloom Join', slug: 'bloom-join', page: { headline: 'Bloom <b>offers</b> on WhatsApp', description: 'Fresh flowers <script>alert(1)</script>' } });
@@ -75,13 +67,7 @@ async function createForm(over: { keyword: string; slug: string; page?: Record<s
   return created.json();
 }
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    await sim.webhooksIdle();
-    while ((await processPendingWebhooks({ db: t.db, parse: parseWebhook, log: silentLogger(), now: new Date() })) > 0);
-  }
-}
+const settle = () => settleSim(t, sim);
 
 /** A token as if the page had been loaded a few seconds ago (a person needs time to type). */
 async function aged(formSlug = slug, ms = 5_000): Promise<string> {

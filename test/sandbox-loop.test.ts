@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/adapters/db/database.js';
-import { parseWebhook } from '../src/adapters/whatsapp/webhook-parse.js';
-import { silentLogger } from '../src/lib/logger.js';
-import { processPendingWebhooks } from '../src/modules/inbound/index.js';
 import { getServiceWindow, recordOutboundMessage, type OutboundMessage } from '../src/modules/messaging/index.js';
 import { credentialsFor } from '../src/modules/numbers/index.js';
-import { createSimulator, QUIET_KNOBS, type Simulator } from '../src/simulator/index.js';
+import type { Simulator } from '../src/simulator/index.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { connectSimNumber, settleSim } from './helpers/factories.js';
 
 // The whole loop on loopback: the real Cloud API adapter talks to the simulator, the simulator
 // posts signed webhooks to the real intake, workers process them into the message log.
@@ -21,29 +19,15 @@ beforeAll(async () => {
   t = await createTestApp();
   const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
   tenant = await t.tenant('loop');
-  sim = createSimulator({ seed: 'loop', phoneNumbers: [NUMBER], appSecret: 'e2e-app-secret', verifyToken: 'e2e-verify-token', webhookUrl: `${appUrl}/webhooks/whatsapp`, timeScale: 0.01, knobs: QUIET_KNOBS });
-  const simUrl = await sim.listen(0);
-  const res = await t.call(tenant.key, {
-    method: 'POST',
-    url: '/api/v1/phone-numbers',
-    payload: { phone_number_id: NUMBER.phoneNumberId, waba_id: NUMBER.wabaId, display_number: '+1 555 078 3881', access_token: NUMBER.accessToken, app_secret: 'e2e-app-secret', verify_token: 'e2e-verify-token', api_base_url: simUrl },
-  });
-  expect(res.statusCode).toBe(201);
-  numberId = res.json().id;
+  ({ sim, numberId } = await connectSimNumber(t, tenant.key, { seed: 'loop', number: NUMBER, displayNumber: '+1 555 078 3881', appSecret: 'e2e-app-secret', verifyToken: 'e2e-verify-token', webhookUrl: `${appUrl}/webhooks/whatsapp` }));
 });
 afterAll(async () => {
   await sim.close();
   await t.close();
 });
 
-async function settle(): Promise<void> {
-  // Let the simulator finish its (time-scaled) status timers and deliveries, then process.
-  for (let i = 0; i < 3; i++) {
-    await new Promise((r) => setTimeout(r, 150));
-    await sim.webhooksIdle();
-    while ((await processPendingWebhooks({ db: t.db, parse: parseWebhook, log: silentLogger(), now: new Date() })) > 0);
-  }
-}
+// Let the simulator finish its (time-scaled) status timers and deliveries, then process.
+const settle = () => settleSim(t, sim, { pauseMs: 150 });
 
 async function send(to: string, message: OutboundMessage, callbackData: string, contactId: string | null = null) {
   const creds = await credentialsFor(tenant.ctx, t.wiring.box, numberId);

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseWebhook } from '../src/adapters/whatsapp/webhook-parse.js';
-import { silentLogger } from '../src/lib/logger.js';
 import { findOrCreateContactByWaId } from '../src/modules/contacts/index.js';
-import { processPendingWebhooks } from '../src/modules/inbound/index.js';
 import { findSendableTemplate } from '../src/modules/templates/index.js';
-import { createSimulator, QUIET_KNOBS, type Simulator } from '../src/simulator/index.js';
+import { QUIET_KNOBS, type Simulator } from '../src/simulator/index.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { connectSimNumber, settleSim } from './helpers/factories.js';
 
 // Templates end to end: the real Cloud API adapter against the simulator, status webhooks through
 // the real intake and processing.
@@ -33,37 +31,23 @@ beforeAll(async () => {
   tenant = await t.tenant('tpl');
   other = await t.tenant('tpl-other');
   const seeds = Array.from({ length: 120 }, (_, i) => ({ name: `seeded_${String(i).padStart(3, '0')}`, language: 'en', category: 'UTILITY' as const, components: [{ type: 'BODY', text: `Seeded number ${i}` }] }));
-  sim = createSimulator({
+  ({ sim, numberId } = await connectSimNumber(t, tenant.key, {
     seed: 'templates',
-    phoneNumbers: [NUMBER],
+    number: NUMBER,
+    displayNumber: '+1 555 070 0001',
     appSecret: 'tpl-app-secret',
     verifyToken: 'tpl-verify-token',
     webhookUrl: `${appUrl}/webhooks/whatsapp`,
-    timeScale: 0.01,
     knobs: { ...QUIET_KNOBS, templateReview: { delayMs: 1_000, outcome: 'auto' } },
     templates: seeds,
-  });
-  const simUrl = await sim.listen(0);
-  const res = await t.call(tenant.key, {
-    method: 'POST',
-    url: '/api/v1/phone-numbers',
-    payload: { phone_number_id: NUMBER.phoneNumberId, waba_id: NUMBER.wabaId, display_number: '+1 555 070 0001', access_token: NUMBER.accessToken, app_secret: 'tpl-app-secret', verify_token: 'tpl-verify-token', api_base_url: simUrl },
-  });
-  expect(res.statusCode).toBe(201);
-  numberId = res.json().id;
+  }));
 });
 afterAll(async () => {
   await sim.close();
   await t.close();
 });
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    await sim.webhooksIdle();
-    while ((await processPendingWebhooks({ db: t.db, parse: parseWebhook, log: silentLogger(), now: new Date() })) > 0);
-  }
-}
+const settle = () => settleSim(t, sim);
 
 const call = (method: 'GET' | 'POST' | 'DELETE' | 'PATCH', url: string, payload?: object, key = tenant.key) => t.call(key, { method, url, ...(payload ? { payload } : {}) });
 

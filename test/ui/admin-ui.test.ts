@@ -1,18 +1,16 @@
 // The admin UI in a real browser (Debian's chromium driven by playwright-core) against the real
 // app on loopback: login, workspace shell, phone numbers, API keys, audit log, logout, escaping, CSP.
-import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectNumber } from '../../src/modules/numbers/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { openUiPage, serveApp, UI_TIMEOUT } from '../helpers/ui.js';
 import { ensureWebBuilt } from './web-build.js';
-import { launchChromium, watchPage } from './browser.js';
 
 const EMAIL = 'owner@acme.example';
 const PASSWORD = 'a long enough passphrase';
 const WORKSPACE_NAME = 'Acme <b>Shop</b>';
 const XSS_NAME = '<img src=x onerror=alert(1)>';
-const UI_TIMEOUT = 10_000;
 
 let t: TestApp;
 let base: string;
@@ -49,14 +47,8 @@ beforeAll(async () => {
   const sandbox = { ...real, phone_number_id: '1098765499', display_number: '+1 555 010 0099' };
   await connectNumber(owner.ctx, t.wiring.box, sandbox, { isSandbox: true });
 
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-
-  browser = await launchChromium();
-  context = await browser.newContext();
-  page = await context.newPage();
-  page.setDefaultTimeout(UI_TIMEOUT);
-  watchPage(page, { dialogs, pageErrors, cspViolations });
+  base = await serveApp(t);
+  ({ browser, context, page } = await openUiPage({ dialogs, pageErrors, cspViolations }));
 }, 120_000);
 
 afterAll(async () => {

@@ -12,12 +12,11 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/adapters/db/database.js';
 import { createBroadcastHarness, type BroadcastHarness } from '../helpers/broadcast.js';
+import { loginUi, openUiPage, UI_TIMEOUT } from '../helpers/ui.js';
 import { ensureWebBuilt } from './web-build.js';
-import { launchChromium, watchPage } from './browser.js';
 
 const EMAIL = 'marketer@shop.example';
 const PASSWORD = 'a long enough passphrase';
-const UI_TIMEOUT = 10_000;
 const OFFER_TEXT = '2 for 1 on Fridays';
 const TEST_NUMBER = '+447700900123';
 /** Set UI_SCREENSHOTS=<dir> to keep screenshots of the main steps. */
@@ -103,10 +102,7 @@ beforeAll(async () => {
   await queryRows(h.t.db, sql`update contacts set unreachable_at = now() where id = ${people.unreachable.id}`);
 
   base = h.appUrl.replace('localhost', '127.0.0.1');
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.setDefaultTimeout(UI_TIMEOUT);
-  watchPage(page, { dialogs, pageErrors, consoleLines, cspViolations });
+  ({ browser, page } = await openUiPage({ dialogs, pageErrors, consoleLines, cspViolations }, { viewport: { width: 1280, height: 900 } }));
 }, 120_000);
 
 afterAll(async () => {
@@ -116,11 +112,7 @@ afterAll(async () => {
 
 describe('templates in the admin UI', () => {
   it('logs in as a marketer and lists the synced templates with status, category, quality and lint', async () => {
-    await page.goto(`${base}/`);
-    await page.getByLabel('Workspace').fill(slug);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await loginUi(page, base, { workspace: slug, email: EMAIL, password: PASSWORD });
     await openTab('Templates');
     const rows = page.getByTestId('template-row');
     await rows.first().waitFor();

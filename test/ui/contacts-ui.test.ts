@@ -1,17 +1,15 @@
 // Contacts, consent and opt-out review in the admin UI, in a real browser (Debian's chromium driven
 // by playwright-core) against the real app on loopback: search, paging, the consent filter, the
 // proof-of-consent detail (evidence shown as text), topics, and resolving a review item as an opt-out.
-import type { AddressInfo } from 'node:net';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { optOutNotes } from '../../src/modules/consent/consent.tables.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { loginUi, openUiPage, serveApp } from '../helpers/ui.js';
 import { ensureWebBuilt } from './web-build.js';
-import { launchChromium, watchPage } from './browser.js';
 
 const EMAIL = 'owner@shop.example';
 const PASSWORD = 'a long enough passphrase';
-const UI_TIMEOUT = 10_000;
 
 const ANA = { phone: '+14155550123', name: 'Ana Granted', tags: ['vip', 'sf'], attributes: { city: 'San Francisco', tier: 'gold' } };
 const BEN = { phone: '+442071838750', name: 'Ben Withdrawn' };
@@ -75,13 +73,8 @@ beforeAll(async () => {
     { workspaceId: shop.workspaceId, contactId: benId, kind: 'review', text: 'stop the emails, WhatsApp is fine' },
   ]);
 
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-
-  browser = await launchChromium();
-  page = await (await browser.newContext()).newPage();
-  page.setDefaultTimeout(UI_TIMEOUT);
-  watchPage(page, { dialogs, pageErrors, consoleLines, cspViolations });
+  base = await serveApp(t);
+  ({ browser, page } = await openUiPage({ dialogs, pageErrors, consoleLines, cspViolations }));
 }, 120_000);
 
 afterAll(async () => {
@@ -91,11 +84,7 @@ afterAll(async () => {
 
 describe('contacts and consent in the admin UI', () => {
   it('logs in to the Contacts section, the first tab', async () => {
-    await page.goto(`${base}/`);
-    await page.getByLabel('Workspace').fill('shop');
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await loginUi(page, base, { workspace: 'shop', email: EMAIL, password: PASSWORD });
     await page.getByRole('heading', { name: 'Contacts', level: 2 }).waitFor();
     const tabs = await page.getByRole('navigation', { name: 'Sections' }).getByRole('button').allTextContents();
     expect(tabs.slice(0, 3)).toEqual(['Contacts', 'Topics', 'Opt-out review']);

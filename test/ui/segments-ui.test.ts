@@ -2,16 +2,14 @@
 // the real app on loopback: the saved list, the condition builder with its live count and sample,
 // the JSON editor kept in step with it, rule problems shown at their path, saving (and a taken
 // name), a saved segment's count and contacts, and deleting (refused while another segment uses it).
-import type { AddressInfo } from 'node:net';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
+import { loginUi, openUiPage, serveApp } from '../helpers/ui.js';
 import { ensureWebBuilt } from './web-build.js';
-import { launchChromium, watchPage } from './browser.js';
 
 const EMAIL = 'owner@shop.example';
 const PASSWORD = 'a long enough passphrase';
-const UI_TIMEOUT = 10_000;
 
 // Three Nigerians (two VIPs, one of them gold), a gold VIP in London and one American.
 const ADA = { phone: '+2348031234567', name: 'Ada Obi', tags: ['vip'], attributes: { tier: 'gold' } };
@@ -85,13 +83,8 @@ beforeAll(async () => {
   const launch = await call('/api/v1/segments', { name: 'Launch list', description: 'People to tell first' });
   await call(`/api/v1/segments/${launch.id}/members`, { phones: [DANA.phone, EVE.phone] }, 200);
 
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-
-  browser = await launchChromium();
-  page = await (await browser.newContext()).newPage();
-  page.setDefaultTimeout(UI_TIMEOUT);
-  watchPage(page, { dialogs, pageErrors, consoleLines, cspViolations });
+  base = await serveApp(t);
+  ({ browser, page } = await openUiPage({ dialogs, pageErrors, consoleLines, cspViolations }));
 }, 120_000);
 
 afterAll(async () => {
@@ -101,11 +94,7 @@ afterAll(async () => {
 
 describe('segments in the admin UI', () => {
   it('logs in and lists the saved segments and lists by name', async () => {
-    await page.goto(`${base}/`);
-    await page.getByLabel('Workspace').fill('shop');
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await loginUi(page, base, { workspace: 'shop', email: EMAIL, password: PASSWORD });
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Segments' }).click();
     await page.getByRole('heading', { name: 'Segments', level: 2 }).waitFor();
     await segmentRows().first().waitFor();
