@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspaces/workspaces.tables.js';
 import { LIFECYCLE_STAGES } from '../lifecycle/lifecycle.tables.js';
 
@@ -54,6 +54,24 @@ export const contacts = pgTable(
       sql`${t.lifecycleStage} IN (${sql.raw(LIFECYCLE_STAGES.map((s) => `'${s}'`).join(', '))})`,
     ),
   ],
+);
+
+/**
+ * One row per (contact, tag): the contacts' `tags` arrays as an index, so "how many contacts have
+ * tag X" is an index-only count instead of a GIN bitmap scan that visits every matching contact
+ * row. Written only by triggers on `contacts` (migration 0011, `contact_index_sync_*`), so every
+ * write path (API, imports, bulk tags, merges, erasure, deletes) keeps it exact; no code writes it.
+ * No foreign keys: the delete trigger removes a contact's rows through this primary key, and a
+ * cascade from contacts would need a second index on contact_id.
+ */
+export const contactTags = pgTable(
+  'contact_tags',
+  {
+    workspaceId: uuid('workspace_id').notNull(),
+    tag: text('tag').notNull(),
+    contactId: uuid('contact_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.tag, t.contactId] })],
 );
 
 /** The custom attributes a workspace defines for its contacts, with the type every write is checked against. */

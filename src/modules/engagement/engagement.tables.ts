@@ -28,6 +28,9 @@ export const contactEvents = pgTable(
     index('contact_events_contact_idx').on(t.contactId, t.type, t.occurredAt),
     index('contact_events_type_idx').on(t.workspaceId, t.type, t.occurredAt),
     index('contact_events_products_gin').using('gin', t.products),
+    // By contact, with the time and amount: "bought / spent in N days" is grouped from this index
+    // alone, in contact order (no hash of a million groups), instead of reading every event row.
+    index('contact_events_by_contact_idx').on(t.workspaceId, t.type, t.contactId, t.occurredAt, t.amount),
   ],
 );
 
@@ -69,5 +72,6 @@ export const contactEngagement = pgTable(
     windowsAt: timestamp('windows_at', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('contact_engagement_engaged_idx').on(t.workspaceId, t.lastEngagedAt)],
+  // contact_id last: "engaged in N days" yields contact ids from the index alone.
+  (t) => [index('contact_engagement_engaged_idx').on(t.workspaceId, t.lastEngagedAt, t.contactId)],
 );

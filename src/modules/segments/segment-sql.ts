@@ -145,7 +145,7 @@ function compileField(field: string, type: ValueType, op: string, value: CondVal
     return compileEngagement(ENGAGEMENT_COLUMNS[field.slice('engagement.'.length)]!, type, op, value, env);
   }
   const col = CONTACT_COLUMNS[field]!;
-  if (type === 'tags') return compileTags(col, op, value);
+  if (type === 'tags') return compileTags(col, op, value, env);
   return compileScalar(col, type, op, value, env);
 }
 
@@ -185,8 +185,45 @@ function mergeEngagementSets(parts: SQL[], env: Env): SQL[] {
   return [engagementSet(sql`(${sql.join(conds, sql` and `)})`, env), ...parts.filter((p) => !engagementCondOf.has(p))];
 }
 
-function compileTags(col: SQL, op: string, value: CondValue): SQL {
-  return nn(tagPredicate(col, op, value));
+function compileTags(col: SQL, op: string, value: CondValue, env: Env): SQL {
+  const q = nn(tagPredicate(col, op, value));
+  // The predicate stays on c.tags (GIN) inside bigger rules; alone, it is counted from contact_tags.
+  return op === 'not_contains' ? countedOutside(q, tagIds('contains', value, env)) : countedBy(q, tagIds(op, value, env));
+}
+
+/**
+ * A predicate on `contacts c` that, when it is the whole rule, is counted as the set `ids` instead
+ * (`countedOutside`: as all contacts minus that set). The predicate itself is what bigger rules use.
+ */
+function countedBy(q: SQL, ids: SQL | undefined): SQL {
+  if (ids) setOfNode.set(q, { ids, exists: q });
+  return q;
+}
+
+function countedOutside(q: SQL, ids: SQL | undefined): SQL {
+  if (ids) complementOfNode.set(q, { ids, exists: q });
+  return q;
+}
+
+/**
+ * The contacts having tags, from contact_tags (kept equal to contacts.tags by triggers): an
+ * index-only scan of the matching entries instead of a visit to every matching contact row.
+ */
+function tagIds(op: string, value: CondValue, env: Env): SQL | undefined {
+  const base = sql`select ct.contact_id from contact_tags ct where ct.workspace_id = ${env.workspaceId}`;
+  switch (op) {
+    case 'contains':
+      return sql`${base} and ct.tag = ${value as string}::text`;
+    case 'contains_any':
+      return sql`select distinct x.contact_id from (${base} and ct.tag = any(${param(value as string[])}::text[])) x`;
+    case 'contains_all': {
+      // A contact has each tag once (primary key), so "all of n distinct tags" is "n rows".
+      const tags = [...new Set(value as string[])];
+      if (tags.length === 0) return undefined;
+      return sql`${base} and ct.tag = any(${param(tags)}::text[]) group by ct.contact_id having count(*) = ${tags.length}`;
+    }
+  }
+  return undefined;
 }
 
 function tagPredicate(col: SQL, op: string, value: CondValue): SQL {
