@@ -7,6 +7,7 @@ import { addSuppressions, appendConsentEvents, createTopic, phoneHasher, suppres
 import { processPendingWebhooks, replayWebhooks } from '../src/modules/inbound/index.js';
 import { applyOptinKeyword, type InboundKeywordContext } from '../src/modules/optin/index.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { registerNumber } from './helpers/factories.js';
 import { messagesEnvelope, metaJson, sign, textMessage } from './helpers/webhooks.js';
 
 // Keyword opt-ins from click-to-chat links and QR codes, through signed webhooks and processing.
@@ -20,13 +21,7 @@ const CONSENT = 'Text SPRING to get Bloom offers on WhatsApp, about 2 a week. Re
 beforeAll(async () => {
   t = await createTestApp();
   tenant = await t.tenant('optin-kw');
-  const res = await t.call(tenant.key, {
-    method: 'POST',
-    url: '/api/v1/phone-numbers',
-    payload: { phone_number_id: N.phoneNumberId, waba_id: N.wabaId, display_number: '+1 555 010 0009', access_token: 'EAAG-token-kw', app_secret: N.secret, verify_token: 'verify-kw-123', api_base_url: 'http://127.0.0.1:9' },
-  });
-  expect(res.statusCode).toBe(201);
-  numberUuid = res.json().id;
+  numberUuid = await registerNumber(t, tenant.key, { ...N, displayNumber: '+1 555 010 0009', accessToken: 'EAAG-token-kw', appSecret: N.secret, verifyToken: 'verify-kw-123' });
   await createTopic(tenant.ctx, { key: 'offers', name: 'Offers', category: 'marketing', frequency: 'about 2 a week' });
   await createTopic(tenant.ctx, { key: 'events', name: 'Events', category: 'marketing' });
   const store = await t.call(tenant.key, {

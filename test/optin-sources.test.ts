@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/adapters/db/database.js';
 import { createTopic } from '../src/modules/consent/index.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { registerNumber } from './helpers/factories.js';
 
 let t: TestApp;
 let tenant: Awaited<ReturnType<TestApp['tenant']>>;
@@ -14,13 +15,7 @@ beforeAll(async () => {
   t = await createTestApp();
   tenant = await t.tenant('optin-src');
   expect((await t.call(tenant.key, { method: 'POST', url: '/api/v1/attributes', payload: { key: 'coupon', type: 'string' } })).statusCode).toBe(201);
-  const res = await t.call(tenant.key, {
-    method: 'POST',
-    url: '/api/v1/phone-numbers',
-    payload: { phone_number_id: '7065403522', waba_id: '7022901293', display_number: '+1 555 078 3881', access_token: 'EAAG-token-o', app_secret: 'app-secret-o', verify_token: 'verify-o-123', api_base_url: 'http://127.0.0.1:9' },
-  });
-  expect(res.statusCode).toBe(201);
-  numberId = res.json().id;
+  numberId = await registerNumber(t, tenant.key, { phoneNumberId: '7065403522', wabaId: '7022901293', displayNumber: '+1 555 078 3881', accessToken: 'EAAG-token-o', appSecret: 'app-secret-o', verifyToken: 'verify-o-123' });
   await createTopic(tenant.ctx, { key: 'offers', name: 'Offers', category: 'marketing', frequency: 'at most 2 a week' });
   await createTopic(tenant.ctx, { key: 'news', name: 'New arrivals', category: 'marketing' });
 });

@@ -3,6 +3,7 @@ import { parseWebhook } from '../src/adapters/whatsapp/webhook-parse.js';
 import { processPendingWebhooks } from '../src/modules/inbound/index.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { registerNumber } from './helpers/factories.js';
 import { messagesEnvelope, metaJson, sign, statusValue } from './helpers/webhooks.js';
 
 // GET /phone-numbers/:id/webhook-backlog: how far processing is behind intake, per number and tenant.
@@ -16,13 +17,7 @@ beforeAll(async () => {
   t = await createTestApp();
   a = await t.tenant('backlog-a');
   b = await t.tenant('backlog-b');
-  const res = await t.call(a.key, {
-    method: 'POST',
-    url: '/api/v1/phone-numbers',
-    payload: { phone_number_id: N.phoneNumberId, waba_id: N.wabaId, display_number: '+1 555 010 0031', access_token: 'EAAG-token-bl', app_secret: N.secret, verify_token: 'verify-bl-123', api_base_url: 'http://127.0.0.1:9' },
-  });
-  expect(res.statusCode).toBe(201);
-  numberA = res.json().id;
+  numberA = await registerNumber(t, a.key, { ...N, displayNumber: '+1 555 010 0031', accessToken: 'EAAG-token-bl', appSecret: N.secret, verifyToken: 'verify-bl-123' });
 });
 afterAll(() => t.close());
 

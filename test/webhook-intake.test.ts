@@ -4,21 +4,14 @@ import { queryRows } from '../src/adapters/db/database.js';
 import { Writable } from 'node:stream';
 import { createLogger } from '../src/lib/logger.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { registerNumber } from './helpers/factories.js';
 import { messagesEnvelope, metaJson, sign, textMessage } from './helpers/webhooks.js';
 
 let t: TestApp;
 const A = { phoneNumberId: '1065403522', wabaId: '1022901293', secret: 'app-secret-a', verify: 'verify-token-a' };
 const B = { phoneNumberId: '2065403522', wabaId: '2022901293', secret: 'app-secret-b', verify: 'verify-token-b' };
 
-async function connect(key: string, n: typeof A) {
-  const res = await t.call(key, {
-    method: 'POST',
-    url: '/api/v1/phone-numbers',
-    payload: { phone_number_id: n.phoneNumberId, waba_id: n.wabaId, display_number: '+1 555 010 0000', access_token: `EAAG-${n.secret}`, app_secret: n.secret, verify_token: n.verify, api_base_url: 'http://127.0.0.1:9' },
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json();
-}
+const connect = (key: string, n: typeof A) => registerNumber(t, key, { ...n, displayNumber: '+1 555 010 0000', accessToken: `EAAG-${n.secret}`, appSecret: n.secret, verifyToken: n.verify });
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -99,12 +92,7 @@ describe('when the database is down', () => {
   it('answers 5xx (so Meta retries) and never a 200 without storing', async () => {
     const down = await createTestApp();
     const k = await down.tenant('down');
-    const res = await down.call(k.key, {
-      method: 'POST',
-      url: '/api/v1/phone-numbers',
-      payload: { phone_number_id: '4065403522', waba_id: '4022901293', display_number: '+1 555 010 0004', access_token: 'EAAG-token-d', app_secret: 'app-secret-d', verify_token: 'verify-token-d', api_base_url: 'http://127.0.0.1:9' },
-    });
-    expect(res.statusCode).toBe(201);
+    await registerNumber(down, k.key, { phoneNumberId: '4065403522', wabaId: '4022901293', displayNumber: '+1 555 010 0004', accessToken: 'EAAG-token-d', appSecret: 'app-secret-d', verifyToken: 'verify-token-d' });
     const body = metaJson(messagesEnvelope({ phoneNumberId: '4065403522', wabaId: '4022901293' }, textMessage('16505551234', 'wamid.down', 'hi', 1750000000)));
     const warm = await down.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, 'app-secret-d') }, payload: body });
     expect(warm.statusCode).toBe(200);

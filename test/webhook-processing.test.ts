@@ -6,6 +6,7 @@ import { processPendingWebhooks, purgeProcessedWebhooks } from '../src/modules/i
 import { getServiceWindow, recordOutboundMessage } from '../src/modules/messaging/index.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { registerNumber } from './helpers/factories.js';
 import { messagesEnvelope, metaJson, sign, statusValue, textMessage } from './helpers/webhooks.js';
 
 let t: TestApp;
@@ -16,13 +17,7 @@ const N = { phoneNumberId: '3065403522', wabaId: '3022901293', secret: 'app-secr
 beforeAll(async () => {
   t = await createTestApp();
   tenant = await t.tenant('proc');
-  const connected = await t.call(tenant.key, {
-      method: 'POST',
-      url: '/api/v1/phone-numbers',
-      payload: { phone_number_id: N.phoneNumberId, waba_id: N.wabaId, display_number: '+1 555 010 0001', access_token: 'EAAG-token-p', app_secret: N.secret, verify_token: 'verify-p-123', api_base_url: 'http://127.0.0.1:9' },
-    });
-  expect(connected.statusCode).toBe(201);
-  numberUuid = connected.json().id;
+  numberUuid = await registerNumber(t, tenant.key, { ...N, displayNumber: '+1 555 010 0001', accessToken: 'EAAG-token-p', appSecret: N.secret, verifyToken: 'verify-p-123' });
 });
 afterAll(() => t.close());
 

@@ -24,6 +24,37 @@ export interface SimNumberSpec {
   templates?: TemplateSeed[];
 }
 
+/** A business number's fields as POST /phone-numbers takes them. */
+export interface NumberSpec {
+  phoneNumberId: string;
+  wabaId: string;
+  displayNumber: string;
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+  /** Where its Cloud API calls go (default: a loopback port where nothing answers, for tests that send nothing). */
+  apiBaseUrl?: string;
+}
+
+/** Connects a business number to the tenant with POST /phone-numbers (expects 201); returns its id. */
+export async function registerNumber(t: TestApp, key: string, n: NumberSpec): Promise<string> {
+  const res = await t.call(key, {
+    method: 'POST',
+    url: '/api/v1/phone-numbers',
+    payload: {
+      phone_number_id: n.phoneNumberId,
+      waba_id: n.wabaId,
+      display_number: n.displayNumber,
+      access_token: n.accessToken,
+      app_secret: n.appSecret,
+      verify_token: n.verifyToken,
+      api_base_url: n.apiBaseUrl ?? 'http://127.0.0.1:9',
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id as string;
+}
+
 /** The simulator and the id of the number connected to it. */
 export interface SimNumber {
   sim: Simulator;
@@ -42,22 +73,9 @@ export async function connectSimNumber(t: TestApp, key: string, spec: SimNumberS
     knobs: spec.knobs ?? QUIET_KNOBS,
     ...(spec.templates ? { templates: spec.templates } : {}),
   });
-  const simUrl = await sim.listen(0);
-  const res = await t.call(key, {
-    method: 'POST',
-    url: '/api/v1/phone-numbers',
-    payload: {
-      phone_number_id: spec.number.phoneNumberId,
-      waba_id: spec.number.wabaId,
-      display_number: spec.displayNumber,
-      access_token: spec.number.accessToken,
-      app_secret: spec.appSecret,
-      verify_token: spec.verifyToken,
-      api_base_url: simUrl,
-    },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return { sim, numberId: res.json().id as string };
+  const apiBaseUrl = await sim.listen(0);
+  const numberId = await registerNumber(t, key, { ...spec.number, displayNumber: spec.displayNumber, appSecret: spec.appSecret, verifyToken: spec.verifyToken, apiBaseUrl });
+  return { sim, numberId };
 }
 
 /** Creates topics through the API (each must answer 201). */
