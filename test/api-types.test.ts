@@ -13,5 +13,6 @@ describe('generated API types', () => {
     const first = b.findIndex((line, i) => line !== a[i]);
     const where = first < 0 ? (a.length === b.length ? 'nowhere' : `at line ${b.length + 1}`) : `at line ${first + 1}: committed ${JSON.stringify(a[first])}, generated ${JSON.stringify(b[first])}`;
     expect(committed === fresh, `web/src/api-schema.generated.ts is stale (first difference ${where}); run npm run api:types`).toBe(true);
-  });
+    // Building the app and generating take ~15 s of CPU: more than the default timeout on a busy machine.
+  }, 180_000);
 });
