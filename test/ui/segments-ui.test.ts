@@ -4,6 +4,7 @@
 // name), a saved segment's count and contacts, and deleting (refused while another segment uses it).
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIFECYCLE_STAGES } from '../../src/modules/lifecycle/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { loginUi, openUiPage, serveApp } from '../helpers/ui.js';
 import { ensureWebBuilt } from './web-build.js';
@@ -129,6 +130,18 @@ describe('segments in the admin UI', () => {
     await editor().getByLabel('Condition 3 field').selectOption('attribute:tier');
     await editor().getByLabel('Condition 3 value').fill('gold');
     expect(await previewShows('1 contact matches')).toEqual([ADA.name]);
+    await editor().getByRole('button', { name: 'Remove condition 3' }).click();
+    expect(await previewShows('2 contacts match')).toEqual([ADA.name, CHIDI.name]);
+  });
+
+  it("offers the server catalog's operators and the lifecycle module's stages", async () => {
+    const catalog = (await t.call(shopKey, { method: 'GET', url: '/api/v1/segments/catalog' })).json() as { operators: Record<string, string[]> };
+    await editor().getByRole('button', { name: 'Add a condition' }).click();
+    await editor().getByLabel('Condition 3 field').selectOption('field:lifecycle_stage');
+    const ops = await editor().getByLabel('Condition 3 operator').locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value')));
+    expect(ops).toEqual(catalog.operators.text);
+    const stages = await editor().locator('#condition-2-suggestions option').evaluateAll((os) => os.map((o) => o.getAttribute('value')));
+    expect(stages).toEqual([...LIFECYCLE_STAGES]);
     await editor().getByRole('button', { name: 'Remove condition 3' }).click();
     expect(await previewShows('2 contacts match')).toEqual([ADA.name, CHIDI.name]);
   });
