@@ -91,8 +91,8 @@ function cases(e: Env): Case[] {
     { name: 'attribute age = 30 (number)', group: 'indexed', rules: { attribute: 'age', op: 'eq', value: 30 }, hand: () => C(e, `c.attributes @> '{"age":30}'`) },
     { name: 'country = KE (2 %)', group: 'indexed', rules: { field: 'country', op: 'eq', value: 'KE' }, hand: () => C(e, `c.country = 'KE'`) },
     { name: 'country = NG (40 %)', group: 'indexed', rules: { field: 'country', op: 'eq', value: 'NG' }, hand: () => C(e, `c.country = 'NG'`) },
-    { name: 'lifecycle_stage = at_risk', group: 'indexed', rules: { field: 'lifecycle_stage', op: 'eq', value: 'at_risk' }, hand: () => C(e, `c.lifecycle_stage = 'at_risk'`) },
-    { name: 'lifecycle_stage in dormant/churned', group: 'indexed', rules: { field: 'lifecycle_stage', op: 'in', value: ['dormant', 'churned'] }, hand: () => C(e, `c.lifecycle_stage in ('dormant', 'churned')`) },
+    { name: 'lifecycle_stage = at_risk', group: 'indexed', rules: { field: 'lifecycle_stage', op: 'eq', value: 'at_risk' }, hand: () => C(e, `c.id in (select contact_id from contact_lifecycle where workspace_id = ${q(e.ws)} and stage = 'at_risk')`) },
+    { name: 'lifecycle_stage in dormant/churned', group: 'indexed', rules: { field: 'lifecycle_stage', op: 'in', value: ['dormant', 'churned'] }, hand: () => C(e, `c.id in (select contact_id from contact_lifecycle where workspace_id = ${q(e.ws)} and stage in ('dormant', 'churned'))`) },
     { name: 'static list member (50k)', group: 'indexed', rules: { segment: e.staticList }, hand: () => `select count(*)::int as n from segment_members where segment_id = ${q(e.staticList)}` },
 
     {
@@ -103,7 +103,7 @@ function cases(e: Env): Case[] {
         join contacts c on c.id = p.contact_id left join contact_engagement e on e.contact_id = c.id
         where c.workspace_id = ${q(e.ws)} and (c.tags @> '{vip}' or c.country = 'KE') and (e.last_read_at is null or e.last_read_at < ${q(e.since(30))})`,
     },
-    { name: 'marketing: consent & stage & city|country & engaged 60d', group: 'any', rules: MARKETING, hand: () => C(e, `c.id in (select contact_id from consent_state where workspace_id = ${q(e.ws)} and topic_id = ${q(e.offers)} and status = 'granted') and c.lifecycle_stage not in ('churned', 'archived') and c.unreachable_at is null and (c.attributes->>'city' ilike 'Lagos%' or c.country in ('GB', 'US')) and e.last_engaged_at >= ${q(e.since(60))}`, LE) },
+    { name: 'marketing: consent & stage & city|country & engaged 60d', group: 'any', rules: MARKETING, hand: () => C(e, `c.id in (select contact_id from consent_state where workspace_id = ${q(e.ws)} and topic_id = ${q(e.offers)} and status = 'granted') and not exists (select 1 from contact_lifecycle l where l.contact_id = c.id and l.stage in ('churned', 'archived')) and c.unreachable_at is null and (c.attributes->>'city' ilike 'Lagos%' or c.country in ('GB', 'US')) and e.last_engaged_at >= ${q(e.since(60))}`, LE) },
     { name: 'attribute age between 25 and 34', group: 'any', rules: { attribute: 'age', op: 'between', value: [25, 34] }, hand: () => C(e, `(c.attributes->>'age')::numeric between 25 and 34`) },
     { name: 'birthday anniversary within 7 days', group: 'any', rules: { attribute: 'birthday', op: 'anniversary_within_days', value: 7 }, hand: () => C(e, `substr(c.attributes->>'birthday', 6, 5) = any(${keys(7)})`) },
     { name: 'name contains "ade"', group: 'any', rules: { field: 'name', op: 'contains', value: 'ade' }, hand: () => C(e, `c.name ilike '%ade%'`) },
@@ -130,7 +130,7 @@ function pageCases(e: Env): Case[] {
     { name: 'page 1,000: consent offers granted', group: 'page', rules: { consent: { topic: 'offers', status: 'granted' } }, hand: () => P(`c.id in (select contact_id from consent_state where topic_id = ${q(e.offers)} and status = 'granted')`) },
     { name: 'page 1,000: country = NG', group: 'page', rules: { field: 'country', op: 'eq', value: 'NG' }, hand: () => P(`c.country = 'NG'`) },
     { name: 'page 1,000: tag vip (3 %)', group: 'page', rules: tag('vip'), hand: () => P(`c.tags @> '{vip}'`) },
-    { name: 'page 1,000: marketing audience', group: 'page', rules: MARKETING, hand: () => P(`c.id in (select contact_id from consent_state where topic_id = ${q(e.offers)} and status = 'granted') and c.lifecycle_stage not in ('churned', 'archived') and c.unreachable_at is null and (c.attributes->>'city' ilike 'Lagos%' or c.country in ('GB', 'US')) and e.last_engaged_at >= ${q(e.since(60))}`, LE) },
+    { name: 'page 1,000: marketing audience', group: 'page', rules: MARKETING, hand: () => P(`c.id in (select contact_id from consent_state where topic_id = ${q(e.offers)} and status = 'granted') and not exists (select 1 from contact_lifecycle l where l.contact_id = c.id and l.stage in ('churned', 'archived')) and c.unreachable_at is null and (c.attributes->>'city' ilike 'Lagos%' or c.country in ('GB', 'US')) and e.last_engaged_at >= ${q(e.since(60))}`, LE) },
   ];
 }
 

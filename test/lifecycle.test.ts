@@ -42,7 +42,8 @@ const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =
 async function subscriber(phone: string, joinedDaysAgo: number): Promise<string> {
   const id = await subscribe(t, tenant.key, phone, { topics: ['offers'], evidence: EVIDENCE });
   await t.db.execute(sql`update consent_state set since = ${ago(joinedDaysAgo)}::timestamptz where contact_id = ${id}`);
-  await t.db.execute(sql`update contacts set created_at = ${ago(joinedDaysAgo)}::timestamptz, lifecycle_changed_at = ${ago(joinedDaysAgo)}::timestamptz where id = ${id}`);
+  await t.db.execute(sql`update contacts set created_at = ${ago(joinedDaysAgo)}::timestamptz where id = ${id}`);
+  await t.db.execute(sql`update contact_lifecycle set changed_at = ${ago(joinedDaysAgo)}::timestamptz where contact_id = ${id}`);
   return id;
 }
 
@@ -218,7 +219,7 @@ describe('list hygiene', () => {
     await engaged(id, { first_sent_at: ago(150), last_sent_at: ago(150) }); // messaged, never engaged
     await runLifecycle(t.db, tenant.workspaceId, NOW, log);
     expect((await lifecycle(id)).stage).toBe('dormant');
-    await t.db.execute(sql`update contacts set lifecycle_changed_at = ${ago(90)}::timestamptz where id = ${id}`);
+    await t.db.execute(sql`update contact_lifecycle set changed_at = ${ago(90)}::timestamptz where contact_id = ${id}`);
     await engaged(id, { last_sent_at: ago(40) });
     expect((await runHygiene(t.db, tenant.workspaceId, NOW, log)).archived).toBeUndefined();
     await api('PATCH', '/api/v1/workspace', { settings: { lifecycle: { auto_archive: true, archive_after_days: 30 } } });

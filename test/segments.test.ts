@@ -66,6 +66,8 @@ beforeAll(async () => {
   ];
   const res = await call('POST', '/api/v1/events', { events });
   expect(res.json()).toMatchObject({ recorded: 5, duplicates: 0, errors: [] });
+  // Eve as the lifecycle never evaluated her: no contact_lifecycle row, so her stage is 'new' and never changed.
+  await t.db.execute(sql`delete from contact_lifecycle where contact_id = ${ids.eve}`);
 });
 afterAll(() => t.close());
 
@@ -86,6 +88,15 @@ const TABLE: [string, unknown, string[]][] = [
   ['text exists', { field: 'name', op: 'exists' }, ['ann', 'bob', 'cat', 'dan']],
   ['text not_exists', { field: 'name', op: 'not_exists' }, ['eve']],
   ['stage eq', { field: 'lifecycle_stage', op: 'eq', value: 'onboarding' }, ['ann', 'cat', 'dan']],
+  // The stage is kept in contact_lifecycle; a contact the lifecycle never moved (eve, see beforeAll) has no row there and is 'new'.
+  ['stage eq new (no lifecycle row)', { field: 'lifecycle_stage', op: 'eq', value: 'new' }, ['eve']],
+  ['stage neq', { field: 'lifecycle_stage', op: 'neq', value: 'onboarding' }, ['bob', 'eve']],
+  ['stage not_in', { field: 'lifecycle_stage', op: 'not_in', value: ['onboarding', 'churned'] }, ['eve']],
+  ['stage contains', { field: 'lifecycle_stage', op: 'contains', value: 'new' }, ['eve']],
+  ['stage starts_with', { field: 'lifecycle_stage', op: 'starts_with', value: 'onboarding' }, ['ann', 'cat', 'dan']],
+  ['stage exists', { field: 'lifecycle_stage', op: 'exists' }, ALL],
+  ['stage changed exists', { field: 'lifecycle_changed_at', op: 'exists' }, ['ann', 'bob', 'cat', 'dan']],
+  ['stage changed not_in_last_days', { field: 'lifecycle_changed_at', op: 'not_in_last_days', value: 1 }, ['eve']],
   ['tags contains', { field: 'tags', op: 'contains', value: 'vip' }, ['ann', 'dan']],
   ['tags not_contains', { field: 'tags', op: 'not_contains', value: 'shoes' }, ['cat', 'dan']],
   ['tags contains_any', { field: 'tags', op: 'contains_any', value: ['news', 'vip'] }, ['ann', 'dan', 'eve']],

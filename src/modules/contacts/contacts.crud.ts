@@ -8,7 +8,7 @@ import { olderThan } from '../sql.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { validateAttributes } from './attributes.service.js';
 import { bulkTagIn, contactFilter, createContactIn, updateContactIn, type ContactFilter, type ContactOut } from './contacts.schemas.js';
-import { findEquivalentContacts, toContactOut } from './contacts.service.js';
+import { contactColumns, findEquivalentContacts, toContactOut } from './contacts.service.js';
 import { contacts } from './contacts.tables.js';
 
 async function defaultCountry(ctx: Ctx): Promise<string | undefined> {
@@ -57,7 +57,8 @@ export async function createContact(ctx: Ctx, input: unknown): Promise<ContactOu
     .returning();
   if (!row) return phoneTaken(ctx, phone.e164);
   await recordAudit(ctx, { action: 'contact.created', targetType: 'contact', targetId: row.id, details: { country: row.country } });
-  return toContactOut(row);
+  // A new contact has no lifecycle row yet: it is 'new'.
+  return toContactOut({ ...row, lifecycleStage: 'new' });
 }
 
 function stripNulls(attrs: Record<string, unknown>): Record<string, unknown> {
@@ -96,7 +97,7 @@ export async function updateContact(ctx: Ctx, id: string, input: unknown): Promi
   }
   let row;
   try {
-    [row] = await ctx.db.update(contacts).set(set).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId))).returning();
+    [row] = await ctx.db.update(contacts).set(set).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId))).returning(contactColumns());
   } catch (err) {
     // Drizzle wraps the driver's error, so the unique violation's code is on `cause`.
     const e = err as { code?: string; cause?: { code?: string } };
@@ -139,7 +140,7 @@ export async function listContacts(ctx: Ctx, q: ContactFilter & { limit: number;
   const f = contactFilter.parse(rest);
   const after = decodeCursor(cursor, { t: 'time', id: 'uuid' });
   const rows = await ctx.db
-    .select()
+    .select(contactColumns())
     .from(contacts)
     .where(and(filterConditions(ctx.workspaceId, f), olderThan(contacts.createdAt, contacts.id, after)))
     .orderBy(desc(contacts.createdAt), desc(contacts.id))

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or, param, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, or, param, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { whatsappEquivalents } from '../../lib/phone/index.js';
 import { notFound } from '../../lib/errors.js';
 import type { Ctx, Db } from '../context.js';
@@ -135,8 +135,24 @@ export async function assertContact(ctx: Ctx, id: string): Promise<void> {
   if (!row) throw notFound('contact', id);
 }
 
-/** Maps a contact row to the API shape. */
-export function toContactOut(r: typeof contacts.$inferSelect): ContactOut {
+/** A contact row with its lifecycle stage, which the lifecycle module keeps in its own table. */
+export type ContactRow = typeof contacts.$inferSelect & { lifecycleStage: string };
+
+/**
+ * The lifecycle stage of the contact whose id is `id`, for a select list: read from
+ * `contact_lifecycle` (written only by the lifecycle module); a contact without a row there is 'new'.
+ */
+export function stageOf(id: SQL | AnyColumn): SQL<string> {
+  return sql<string>`coalesce((select cl.stage from contact_lifecycle cl where cl.contact_id = ${id}), 'new')`;
+}
+
+/** Every contact column plus `lifecycleStage`, for select() and returning(). */
+export function contactColumns() {
+  return { ...getTableColumns(contacts), lifecycleStage: stageOf(contacts.id) };
+}
+
+/** Maps a contact row (with its stage) to the API shape. */
+export function toContactOut(r: ContactRow): ContactOut {
   return {
     id: r.id,
     phone: r.phone,
@@ -159,7 +175,7 @@ export function toContactOut(r: typeof contacts.$inferSelect): ContactOut {
 
 /** One contact of the workspace. */
 export async function getContact(ctx: Ctx, id: string): Promise<ContactOut> {
-  const [row] = await ctx.db.select().from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId)));
+  const [row] = await ctx.db.select(contactColumns()).from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId)));
   if (!row) throw notFound('contact', id);
   return toContactOut(row);
 }
@@ -168,7 +184,7 @@ export async function getContact(ctx: Ctx, id: string): Promise<ContactOut> {
 export async function findContactByPhone(ctx: Ctx, phone: string): Promise<ContactOut | undefined> {
   const forms = whatsappEquivalents(phone);
   const [row] = await ctx.db
-    .select()
+    .select(contactColumns())
     .from(contacts)
     .where(and(eq(contacts.workspaceId, ctx.workspaceId), or(inArray(contacts.phone, forms), inArray(contacts.waId, forms.map((f) => f.slice(1))))))
     .orderBy(sql`(${contacts.phone} = ${phone}) desc`, asc(contacts.createdAt))

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspaces/workspaces.tables.js';
-import { LIFECYCLE_STAGES } from '../lifecycle/lifecycle.tables.js';
 
 /**
  * People on the list. `phone` is E.164; `wa_id` is what WhatsApp reports for that person and may
@@ -28,8 +27,7 @@ export const contacts = pgTable(
     attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     notes: text('notes'),
-    lifecycleStage: text('lifecycle_stage').notNull().default('new'),
-    lifecycleChangedAt: timestamp('lifecycle_changed_at', { withTimezone: true }),
+    // The lifecycle stage is not a column here: the lifecycle module keeps it in contact_lifecycle.
     // Set by list hygiene when WhatsApp keeps saying the number is not on WhatsApp (131026); such contacts are never targeted.
     unreachableAt: timestamp('unreachable_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -45,14 +43,8 @@ export const contacts = pgTable(
     // Built at schema creation (not after a big import): segment filters on tags and attributes use them.
     index('contacts_tags_gin').using('gin', t.tags),
     index('contacts_attributes_gin').using('gin', sql`${t.attributes} jsonb_path_ops`),
-    // Segment conditions on country and stage are common and selective enough to index.
+    // Segment conditions on country are common and selective enough to index.
     index('contacts_workspace_country_idx').on(t.workspaceId, t.country),
-    index('contacts_workspace_stage_idx').on(t.workspaceId, t.lifecycleStage),
-    check(
-      'contacts_lifecycle_stage_check',
-      // Built from the lifecycle module's list; the text is the one the migrations hold.
-      sql`${t.lifecycleStage} IN (${sql.raw(LIFECYCLE_STAGES.map((s) => `'${s}'`).join(', '))})`,
-    ),
   ],
 );
 

@@ -5,7 +5,7 @@ import { contacts } from '../contacts/contacts.tables.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { queryRowsOf } from '../sql.js';
 import { lifecycleThresholds, type LifecycleThresholds } from './lifecycle.rules.js';
-import { lifecycleTransitions } from './lifecycle.tables.js';
+import { contactLifecycle, lifecycleTransitions } from './lifecycle.tables.js';
 
 const DAY_MS = 86_400_000;
 
@@ -63,8 +63,10 @@ async function evaluateSelection(db: Db, workspaceId: string, selection: SQL, t:
     db,
     sql`
     with k as (
-      select c.id, c.lifecycle_stage as old, coalesce(c.lifecycle_changed_at, c.created_at) as changed_at, c.unreachable_at, c.created_at
-      from contacts c where c.workspace_id = ${workspaceId} and ${selection}
+      -- No contact_lifecycle row: the contact is 'new' and has not changed stage since it was created.
+      select c.id, coalesce(l.stage, 'new') as old, coalesce(l.changed_at, c.created_at) as changed_at, c.unreachable_at, c.created_at
+      from contacts c left join contact_lifecycle l on l.contact_id = c.id
+      where c.workspace_id = ${workspaceId} and ${selection}
     ),
     x as (
       -- LATERAL: a per-contact lookup on the consent_state primary key. As a grouped CTE joined
@@ -79,16 +81,20 @@ async function evaluateSelection(db: Db, workspaceId: string, selection: SQL, t:
         from consent_state s where s.contact_id = k.id and s.workspace_id = ${workspaceId}
       ) cs on true
     ),
+    changed as (select id, old, verdict from x where verdict[1] <> old),
     moved as (
-      -- The selection again on c keeps the update on the primary key: without it PostgreSQL 18
-      -- (PGlite) switched to a sequential scan of all contacts once a chunk passed ~300 rows.
-      update contacts c set lifecycle_stage = x.verdict[1], lifecycle_changed_at = ${now.toISOString()}::timestamptz
-      from x where c.id = x.id and c.workspace_id = ${workspaceId} and ${selection} and x.verdict[1] <> x.old
-      returning c.id, x.old, x.verdict
+      -- Only changed stages are written, into the narrow contact_lifecycle row (no contacts row is
+      -- touched). The guard skips a row another transaction already moved to the same stage.
+      insert into contact_lifecycle as l (contact_id, workspace_id, stage, changed_at)
+      select id, ${workspaceId}::uuid, verdict[1], ${now.toISOString()}::timestamptz from changed
+      on conflict (contact_id) do update set stage = excluded.stage, changed_at = excluded.changed_at
+      where l.stage is distinct from excluded.stage
+      returning l.contact_id
     ),
     logged as (
       insert into lifecycle_transitions (workspace_id, contact_id, from_stage, to_stage, reason, occurred_at)
-      select ${workspaceId}::uuid, id, old, verdict[1], verdict[2], ${now.toISOString()}::timestamptz from moved
+      select ${workspaceId}::uuid, ch.id, ch.old, ch.verdict[1], ch.verdict[2], ${now.toISOString()}::timestamptz
+      from changed ch join moved m on m.contact_id = ch.id
       returning to_stage
     )
     select to_stage, count(*)::int as n from logged group by to_stage
@@ -121,8 +127,9 @@ export async function evaluateLifecycleChunk(db: Db, workspaceId: string, contac
 /** A contact's current stage and its transitions, newest first. */
 export async function getContactLifecycle(ctx: Ctx, contactId: string): Promise<{ stage: string; changed_at: string | null; transitions: { from: string; to: string; reason: string; at: string }[] }> {
   const [c] = await ctx.db
-    .select({ stage: contacts.lifecycleStage, changedAt: contacts.lifecycleChangedAt })
+    .select({ stage: sql<string>`coalesce(${contactLifecycle.stage}, 'new')`, changedAt: contactLifecycle.changedAt })
     .from(contacts)
+    .leftJoin(contactLifecycle, eq(contactLifecycle.contactId, contacts.id))
     .where(and(eq(contacts.id, contactId), eq(contacts.workspaceId, ctx.workspaceId)));
   if (!c) throw notFound('contact', contactId);
   const rows = await ctx.db

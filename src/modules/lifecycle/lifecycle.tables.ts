@@ -1,16 +1,42 @@
-import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspaces/workspaces.tables.js';
 import { contacts } from '../contacts/contacts.tables.js';
 
 /**
  * The lifecycle stages, in the order a relationship usually moves through them: the one list the
- * rules, contacts' CHECK constraint, segment rules and (through the segment catalog) the UI use.
- * Why here and not in a rules file: contacts.tables.ts builds its CHECK from it, and other modules
- * may import only a module's index or its .tables files (the index would be an import cycle).
+ * rules, contact_lifecycle's CHECK constraint, segment rules and (through the segment catalog) the UI use.
+ * Why here and not in a rules file: other modules may import only a module's index or its .tables
+ * files (the index would be an import cycle).
  */
 export const LIFECYCLE_STAGES = ['new', 'onboarding', 'active', 'loyal', 'at_risk', 'dormant', 'reactivating', 'churned', 'archived'] as const;
 /** One lifecycle stage. */
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+
+/**
+ * Each contact's current lifecycle stage, written only by this module. A narrow table of its own
+ * (not columns on `contacts`): a bulk run moves most stages at once, and rewriting the wide contact
+ * row updated all eight of its indexes, two of them GIN, per change (docs/performance.md §3.7).
+ * A contact without a row is `new` and has never changed stage. Created with fillfactor 80
+ * (migration 0012), so a changed row's new version usually fits on its own page.
+ */
+export const contactLifecycle = pgTable(
+  'contact_lifecycle',
+  {
+    contactId: uuid('contact_id')
+      .primaryKey()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    stage: text('stage').notNull(),
+    changedAt: timestamp('changed_at', { withTimezone: true }),
+  },
+  (t) => [
+    // Segment conditions on the stage: counted from this index alone (contact_id included).
+    index('contact_lifecycle_ws_stage_idx').on(t.workspaceId, t.stage, t.contactId),
+    // Built from LIFECYCLE_STAGES; the text is the one migration 0012 holds.
+    check('contact_lifecycle_stage_check', sql`${t.stage} IN (${sql.raw(LIFECYCLE_STAGES.map((s) => `'${s}'`).join(', '))})`),
+  ],
+);
 
 /** Every lifecycle stage change, with the rule that caused it. */
 export const lifecycleTransitions = pgTable(

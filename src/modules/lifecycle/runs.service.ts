@@ -125,13 +125,13 @@ export async function runHygiene(db: Db, workspaceId: string, now: Date, log: Lo
       if (l.autoArchive) {
         const due = await queryRowsOf<{ id: string }>(
           tx,
-          sql`select c.id from contacts c join contact_engagement e on e.contact_id = c.id
-              where c.workspace_id = ${workspaceId} and c.lifecycle_stage = 'dormant' and e.last_sent_at > coalesce(c.lifecycle_changed_at, c.created_at)
+          sql`select c.id from contact_lifecycle l join contacts c on c.id = l.contact_id join contact_engagement e on e.contact_id = c.id
+              where l.workspace_id = ${workspaceId} and l.stage = 'dormant' and e.last_sent_at > coalesce(l.changed_at, c.created_at)
                 and e.last_sent_at <= ${new Date(now.getTime() - l.archiveAfterDays * DAY_MS).toISOString()}::timestamptz
                 and (e.last_engaged_at is null or e.last_engaged_at < e.last_sent_at)`,
         );
         await evaluateLifecycleFor(tx, workspaceId, due.map((d) => d.id), now);
-        const [archived] = await queryRowsOf<{ n: number }>(tx, sql`select count(*)::int as n from contacts where id = any(${param(due.map((d) => d.id))}::uuid[]) and lifecycle_stage = 'archived'`);
+        const [archived] = await queryRowsOf<{ n: number }>(tx, sql`select count(*)::int as n from contact_lifecycle where contact_id = any(${param(due.map((d) => d.id))}::uuid[]) and stage = 'archived'`);
         add(counts, 'archived', archived?.n ?? 0);
       }
       await renewMaintenanceRun(tx, id, counts, new Date());

@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/index.js';
 import { addSuppressions, getContactConsent, phoneHasher, suppressionSubject, type ConsentViewOut } from '../consent/index.js';
 import { optOutNotes } from '../consent/consent.tables.js';
 import { contacts } from '../contacts/contacts.tables.js';
-import { toContactOut, type ContactOut } from '../contacts/index.js';
+import { contactColumns, toContactOut, type ContactOut } from '../contacts/index.js';
 import type { Ctx } from '../context.js';
 import { messages } from '../messaging/messaging.tables.js';
 import { contactEvents } from '../engagement/engagement.tables.js';
@@ -31,7 +31,7 @@ export interface ContactExport {
 
 /** Builds the access/portability export for a contact. */
 export async function exportContact(ctx: Ctx, id: string): Promise<ContactExport> {
-  const [row] = await ctx.db.select().from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId)));
+  const [row] = await ctx.db.select(contactColumns()).from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId)));
   if (!row) throw notFound('contact', id);
   const consent = await getContactConsent(ctx, id);
   const log = await ctx.db.select().from(messages).where(and(eq(messages.workspaceId, ctx.workspaceId), eq(messages.contactId, id))).orderBy(asc(messages.sentAt), asc(messages.id));

@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { Ctx, Db } from '../context.js';
 import { attributeDefinitions, contacts } from '../contacts/contacts.tables.js';
-import { toContactOut, type ContactOut } from '../contacts/index.js';
+import { stageOf, toContactOut, type ContactOut } from '../contacts/index.js';
 import { topics } from '../consent/consent.tables.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { queryRowsOf } from '../sql.js';
@@ -104,7 +104,7 @@ export async function pageAudience(ctx: Pick<Ctx, 'db' | 'workspaceId'>, audienc
   const c = alias(contacts, 'c');
   const conds = [eq(c.workspaceId, ctx.workspaceId), audience.where, ...(after ? [sql`c.id > ${after.id}::uuid`] : [])];
   const rows = await ctx.db
-    .select({ contact: c })
+    .select({ contact: c, stage: stageOf(c.id) })
     .from(c)
     .where(and(...conds))
     .orderBy(c.id)
@@ -112,7 +112,7 @@ export async function pageAudience(ctx: Pick<Ctx, 'db' | 'workspaceId'>, audienc
   return toPage(
     rows,
     opts.limit,
-    (r) => toContactOut(r.contact),
+    (r) => toContactOut({ ...r.contact, lifecycleStage: r.stage }),
     (r) => ({ id: r.contact.id }),
   );
 }
@@ -122,10 +122,10 @@ export async function sampleAudience(ctx: Pick<Ctx, 'db' | 'workspaceId'>, audie
   if (size === 0) return [];
   const c = alias(contacts, 'c');
   const rows = await ctx.db
-    .select({ contact: c })
+    .select({ contact: c, stage: stageOf(c.id) })
     .from(c)
     .where(and(eq(c.workspaceId, ctx.workspaceId), audience.where))
     .orderBy(sql`c.created_at desc, c.id desc`)
     .limit(size);
-  return rows.map((r) => toContactOut(r.contact));
+  return rows.map((r) => toContactOut({ ...r.contact, lifecycleStage: r.stage }));
 }

@@ -74,10 +74,14 @@ const CONTACT_COLUMNS: Record<string, SQL> = {
   country: sql`c.country`,
   timezone: sql`c.timezone`,
   language: sql`c.language`,
-  lifecycle_stage: sql`c.lifecycle_stage`,
   tags: sql`c.tags`,
   created_at: sql`c.created_at`,
-  lifecycle_changed_at: sql`c.lifecycle_changed_at`,
+};
+
+// The stage lives in the lifecycle module's narrow table; a contact without a row is 'new' and never changed stage.
+const LIFECYCLE_COLUMNS: Record<string, { col: SQL; missing: string | null }> = {
+  lifecycle_stage: { col: sql`lc.stage`, missing: 'new' },
+  lifecycle_changed_at: { col: sql`lc.changed_at`, missing: null },
 };
 
 // Engagement lives in its own table, one row per contact that has any. Counts are never NULL in
@@ -144,6 +148,8 @@ function compileField(field: string, type: ValueType, op: string, value: CondVal
   if (field.startsWith('engagement.')) {
     return compileEngagement(ENGAGEMENT_COLUMNS[field.slice('engagement.'.length)]!, type, op, value, env);
   }
+  const stage = LIFECYCLE_COLUMNS[field];
+  if (stage) return compileLifecycle(stage, type, op, value, env);
   const col = CONTACT_COLUMNS[field]!;
   if (type === 'tags') return compileTags(col, op, value, env);
   return compileScalar(col, type, op, value, env);
@@ -164,6 +170,47 @@ function compileEngagement(c: { col: SQL; missing: number | null }, type: ValueT
     );
   }
   return engagementSet(cond, env);
+}
+
+/** Whether a text condition holds for the stage a contact without a lifecycle row has ('new'). Mirrors compileScalar. */
+function holdsForMissingText(missing: string, op: string, value: CondValue): boolean {
+  const v = typeof value === 'string' ? value.toLowerCase() : '';
+  switch (op) {
+    case 'exists':
+      return true;
+    case 'neq':
+      return missing !== value;
+    case 'eq':
+      return missing === value;
+    case 'in':
+      return (value as string[]).includes(missing);
+    case 'not_in':
+      return !(value as string[]).includes(missing);
+    case 'contains':
+      return missing.toLowerCase().includes(v);
+    case 'starts_with':
+      return missing.toLowerCase().startsWith(v);
+  }
+  return false;
+}
+
+/**
+ * A lifecycle condition as a set on `contact_lifecycle`, like engagement: EXISTS a row satisfying
+ * it, or NOT EXISTS a row failing it when it also holds for a contact without a row ('new').
+ */
+function compileLifecycle(c: { col: SQL; missing: string | null }, type: ValueType, op: string, value: CondValue, env: Env): SQL {
+  const cond = compileScalar(c.col, type, op, value, env);
+  const holds = c.missing === null ? holdsForMissing(null, type, op, value) : holdsForMissingText(c.missing, op, value);
+  if (holds) {
+    return complementPredicate(
+      sql`not exists (select 1 from contact_lifecycle lc where lc.contact_id = c.id and not coalesce(${cond}, false))`,
+      sql`select lc.contact_id from contact_lifecycle lc where lc.workspace_id = ${env.workspaceId} and not coalesce(${cond}, false)`,
+    );
+  }
+  return setPredicate({
+    ids: sql`select lc.contact_id from contact_lifecycle lc where lc.workspace_id = ${env.workspaceId} and ${cond}`,
+    exists: sql`exists (select 1 from contact_lifecycle lc where lc.contact_id = c.id and ${cond})`,
+  });
 }
 
 // Positive engagement conditions, remembered so that several under one `all` read the row once.
