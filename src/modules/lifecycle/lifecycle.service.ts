@@ -64,8 +64,11 @@ async function evaluateSelection(db: Db, workspaceId: string, selection: SQL, t:
     sql`
     with k as (
       -- No contact_lifecycle row: the contact is 'new' and has not changed stage since it was created.
+      -- LATERAL … LIMIT 1 keeps this a per-contact lookup on the primary key: as a plain left join,
+      -- PostgreSQL 15 hashed a sequential scan of all 900,000 rows for each 5,000-contact chunk (0.4 s).
       select c.id, coalesce(l.stage, 'new') as old, coalesce(l.changed_at, c.created_at) as changed_at, c.unreachable_at, c.created_at
-      from contacts c left join contact_lifecycle l on l.contact_id = c.id
+      from contacts c
+      left join lateral (select l.stage, l.changed_at from contact_lifecycle l where l.contact_id = c.id limit 1) l on true
       where c.workspace_id = ${workspaceId} and ${selection}
     ),
     x as (
