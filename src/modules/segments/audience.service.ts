@@ -68,16 +68,16 @@ export async function resolveAudience(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now
 
 /**
  * Runs audience queries with more sort/hash memory than PostgreSQL's 4 MB default: grouping a
- * year of purchases by contact or hashing half a million ids otherwise spills to disk. And with
- * random_page_cost for data in memory or on SSD (1.1, not the spinning-disk 4): at 4 the planner
- * preferred reading all of contact_events and hashing a year of purchases by contact (spilling at
- * 64 MB) over the covering index that yields them in contact order (5.0 s vs 1.6 s at 1 M contacts,
- * on a loaded 2-core machine; see docs/performance.md).
+ * year of purchases by contact or hashing half a million ids otherwise spills to disk. `ssd`: plan
+ * with random_page_cost 1.1 (data in memory or on SSD) — only for counts of one set: at the
+ * default 4 "spent / bought in N days" read all of contact_events and hashed a year of purchases
+ * (spilling at 64 MB) instead of the covering index in contact order; for whole rules over contacts
+ * 1.1 chose index scans that were slower (measured at 1 M contacts, see docs/performance.md).
  */
-async function withQueryMemory<T>(db: Db, run: (db: Db) => Promise<T>): Promise<T> {
+async function withQueryMemory<T>(db: Db, ssd: boolean, run: (db: Db) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local work_mem = '64MB'`);
-    await tx.execute(sql`set local random_page_cost = 1.1`);
+    if (ssd) await tx.execute(sql`set local random_page_cost = 1.1`);
     return run(tx);
   });
 }
@@ -94,7 +94,7 @@ export async function countAudience(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>
     : outside
       ? sql`select ((select count(*) from contacts where workspace_id = ${ctx.workspaceId}) - (select count(*) from (${outside}) x))::int as n`
       : sql`select count(*)::int as n from ${audience.from} where c.workspace_id = ${ctx.workspaceId} and ${audience.where}`;
-  const [row] = await withQueryMemory(ctx.db, (db) => queryRowsOf<{ n: number }>(db, query));
+  const [row] = await withQueryMemory(ctx.db, !!(ids ?? outside), (db) => queryRowsOf<{ n: number }>(db, query));
   return row?.n ?? 0;
 }
 
