@@ -14,3 +14,4 @@ export * from '../../modules/engagement/engagement.tables.js';
 export * from '../../modules/segments/segments.tables.js';
 export * from '../../modules/lifecycle/lifecycle.tables.js';
 export * from '../../modules/broadcasts/broadcasts.tables.js';
+export * from '../../modules/sending/sending.tables.js';

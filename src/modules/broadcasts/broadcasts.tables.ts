@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, doublePrecision, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspaces/workspaces.tables.js';
 import { phoneNumbers } from '../numbers/numbers.tables.js';
 import { topics } from '../consent/consent.tables.js';
@@ -100,21 +100,6 @@ export const broadcastRecipients = pgTable(
   ],
 );
 
-/**
- * The send budget of a business number, shared by every worker through this row: a virtual
- * schedule (GCRA). A claim reserves slots from `next_slot_at` on, `1 / rate` apart, so all workers
- * together never exceed the rate; 130429 pushes `backoff_until` out for everyone.
- */
-export const numberPacing = pgTable('number_pacing', {
-  numberId: uuid('number_id')
-    .primaryKey()
-    .references(() => phoneNumbers.id, { onDelete: 'cascade' }),
-  workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
-  nextSlotAt: timestamp('next_slot_at', { withTimezone: true }).notNull(),
-  backoffUntil: timestamp('backoff_until', { withTimezone: true }),
-  backoffLevel: integer('backoff_level').notNull().default(0),
-  ratePerSecond: doublePrecision('rate_per_second').notNull(),
-});
 
 /**
  * Test sends of a broadcast to the team's own numbers (not contacts). Their final status is read

@@ -1,3 +1,4 @@
+import { advanceSchedule, lockSchedule } from '../sending/index.js';
 import { param, sql } from 'drizzle-orm';
 import { isBsuid } from '../../lib/phone/index.js';
 import type { Db } from '../context.js';
@@ -81,22 +82,14 @@ export async function claimForNumber(
 ): Promise<{ sends: ClaimedSend[]; dbNowMs: number; localAtDbNowMs: number; skipped: number; deferred: number; backoffUntil: number | null }> {
   const nowIso = opts.now.toISOString();
   return db.transaction(async (tx) => {
-    await tx.execute(sql`insert into number_pacing (number_id, workspace_id, next_slot_at, rate_per_second)
-                         values (${numberId}, ${list[0]!.workspaceId}, clock_timestamp(), ${opts.ratePerSecond}) on conflict do nothing`);
-    const [p] = await queryRowsOf<{ next_ms: string; now_ms: string; backoff_ms: string | null; backoff_level: number }>(
-      tx,
-      sql`select extract(epoch from next_slot_at) * 1000 as next_ms, extract(epoch from clock_timestamp()) * 1000 as now_ms,
-                 extract(epoch from backoff_until) * 1000 as backoff_ms, backoff_level
-          from number_pacing where number_id = ${numberId} for update`,
-    );
-    // This process's clock right after the database read its own: dbNow − localAt is a lower bound of the clock offset.
-    const localAt = Date.now();
-    const dbNow = Number(p!.now_ms);
-    const backoff = p!.backoff_ms === null ? null : Number(p!.backoff_ms);
+    const p = await lockSchedule(tx, numberId, list[0]!.workspaceId, opts.ratePerSecond);
+    const localAt = p.localAtDbNowMs;
+    const dbNow = p.dbNowMs;
+    const backoff = p.backoffUntilMs;
     if (backoff !== null && backoff > dbNow) return { sends: [], dbNowMs: dbNow, localAtDbNowMs: localAt, skipped: 0, deferred: 0, backoffUntil: backoff };
-    let room = slotsToReserve(dbNow, Number(p!.next_ms), opts.ratePerSecond, opts.horizonMs, opts.maxBatch);
+    let room = slotsToReserve(dbNow, p.nextMs, opts.ratePerSecond, opts.horizonMs, opts.maxBatch);
     // After a 130429 the number is probed with one message at a time until a send succeeds again.
-    const probing = Number(p!.backoff_level) > 0;
+    const probing = p.backoffLevel > 0;
     if (probing) room = Math.min(room, 1);
     const limit = tierLimitOf(opts.tier);
     if (limit !== null && room > 0) {
@@ -112,7 +105,7 @@ export async function claimForNumber(
     const sends: ClaimedSend[] = [];
     let skipped = 0;
     let deferred = 0;
-    const start = Math.max(dbNow, Number(p!.next_ms));
+    const start = Math.max(dbNow, p.nextMs);
     for (const b of list) {
       if (room - sends.length <= 0) break;
       const want = room - sends.length;
@@ -162,28 +155,10 @@ export async function claimForNumber(
     if (sends.length > 0) {
       // Why (R6): a probe books the whole next second, so until its outcome is known no worker posts for this number again: ≤ 1 request/s in a 130429 storm.
       const next = start + (probing ? Math.max(1000, 1000 / opts.ratePerSecond) : (sends.length * 1000) / opts.ratePerSecond);
-      await tx.execute(sql`update number_pacing set next_slot_at = to_timestamp(${next / 1000}), rate_per_second = ${opts.ratePerSecond}
-                           where number_id = ${numberId}`);
+      await advanceSchedule(tx, numberId, next, opts.ratePerSecond);
     }
     return { sends, dbNowMs: dbNow, localAtDbNowMs: localAt, skipped, deferred, backoffUntil: null };
   });
-}
-
-/**
- * Books `count` fresh slots on a number's shared schedule for sends that missed theirs (this
- * process stalled), in one short statement. Returns null while the number backs off or probes
- * after a 130429: such sends go back to the queue instead.
- */
-export async function rebookSlots(db: Db, numberId: string, count: number, ratePerSecond: number): Promise<{ startMs: number; dbNowMs: number; localAtDbNowMs: number } | null> {
-  const [r] = await queryRowsOf<{ end_ms: string; now_ms: string }>(
-    db,
-    sql`update number_pacing set next_slot_at = greatest(next_slot_at, clock_timestamp() + interval '20 milliseconds') + make_interval(secs => ${count / ratePerSecond})
-        where number_id = ${numberId} and backoff_level = 0 and (backoff_until is null or backoff_until <= clock_timestamp())
-        returning extract(epoch from next_slot_at) * 1000 as end_ms, extract(epoch from clock_timestamp()) * 1000 as now_ms`,
-  );
-  const localAt = Date.now();
-  if (!r) return null;
-  return { startMs: Number(r.end_ms) - (count * 1000) / ratePerSecond, dbNowMs: Number(r.now_ms), localAtDbNowMs: localAt };
 }
 
 async function candidatesOf(db: Db, b: ActiveBroadcast, nowIso: string, limit: number): Promise<Candidate[]> {

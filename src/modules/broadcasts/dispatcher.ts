@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { safeErrorMessage } from '../../lib/redact.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
@@ -10,7 +10,8 @@ import { compileTemplate, templateDefOf, type TemplateRow, type VariableMap } fr
 import { templates } from '../templates/templates.tables.js';
 import { policyFrom, resolveTrackedLinks, type BroadcastPolicy } from './broadcasts.rules.js';
 import { broadcasts } from './broadcasts.tables.js';
-import { claimForNumber, rebookSlots, type ActiveBroadcast, type ClaimedSend } from './claim.service.js';
+import { claimForNumber, type ActiveBroadcast, type ClaimedSend } from './claim.service.js';
+import { bookSlots } from '../sending/index.js';
 import { clockOffsetEstimator } from './clock-offset.js';
 import { postRateMeter } from './post-rate.js';
 import { settleExpiredRows, startDueBroadcasts, superviseBroadcasts } from './reconcile.service.js';
@@ -216,7 +217,7 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
       const mine = missed.filter((m) => m.numberId === numberId && running.has(m.broadcastId));
       back.push(...missed.filter((m) => m.numberId === numberId && !running.has(m.broadcastId)));
       if (mine.length === 0) continue;
-      const slots = n && !stopped ? await rebookSlots(deps.db, numberId, mine.length, n.ratePerSecond) : null;
+      const slots = n && !stopped ? await bookSlots(deps.db, { numberId, count: mine.length, ratePerSecond: n.ratePerSecond }) : null;
       if (!slots) {
         back.push(...mine);
         continue;
@@ -325,9 +326,4 @@ export function startBroadcastDispatcher(deps: DispatcherDeps): Dispatcher {
     },
     stats: () => ({ ...counters, inFlight: inflight.size, queued: queue.length, peak1sPosted: posted.peak() }),
   };
-}
-
-/** Resets a number's shared send schedule (tests and benchmarks start from a clean slate). */
-export async function resetNumberPacing(db: Db, numberId: string): Promise<void> {
-  await db.execute(sql`delete from number_pacing where number_id = ${numberId}`);
 }

@@ -2,7 +2,7 @@
 export { createBroadcast, updateBroadcast, startBroadcast, changeBroadcastStatus, deleteBroadcast, getBroadcast, listBroadcasts, estimateBroadcast } from './broadcasts.service.js';
 export { listRecipients, recipientOutcome, RECIPIENT_FILTERS, broadcastCounts } from './progress.service.js';
 export { sendBroadcastTest, listBroadcastTests } from './test-send.service.js';
-export { startBroadcastDispatcher, resetNumberPacing } from './dispatcher.js';
+export { startBroadcastDispatcher } from './dispatcher.js';
 export type { Dispatcher, DispatcherDeps } from './dispatcher.js';
 export { syncRecipientDelivery, noteBroadcastReplies, noteBroadcastOptOut, recordLinkClick, linkSigner, linkToken } from './tracking.service.js';
 export { snapshotRecipients, fallbackZoneOf, planBroadcast, EXCLUSION_REASONS, type SnapshotResult } from './plan.service.js';

@@ -1,3 +1,4 @@
+import { recoverNumbers, throttleNumbers } from '../sending/index.js';
 import { param, sql } from 'drizzle-orm';
 import { isAppError } from '../../lib/errors.js';
 import type { Db } from '../context.js';
@@ -151,15 +152,9 @@ export async function recordOutcomes(db: Db, outcomes: SendOutcome[], policies: 
     for (const [id, p] of pauses) {
       await tx.execute(sql`update broadcasts set status = 'paused', pause_code = ${p.code}, pause_reason = ${p.reason}, updated_at = ${now.toISOString()}::timestamptz where id = ${id} and status = 'sending'`);
     }
-    for (const numberId of throttled) {
-      // Why: 130429 means every worker is too fast for this number; all of them wait (0.5 s doubling to 60 s, with jitter).
-      await tx.execute(sql`update number_pacing set backoff_level = backoff_level + 1,
-                             backoff_until = clock_timestamp() + make_interval(secs => least(60.0, 0.5 * power(2, least(backoff_level, 7))) * (0.75 + random() * 0.25))
-                           where number_id = ${numberId} and (backoff_until is null or backoff_until < clock_timestamp())`);
-    }
-    const recovered = [...healthy].filter((n) => !throttled.has(n));
-    // A probe went through: full speed again at once (the probe had booked the next second).
-    if (recovered.length > 0) await tx.execute(sql`update number_pacing set backoff_level = 0, next_slot_at = least(next_slot_at, clock_timestamp()) where number_id = any(${param(recovered)}::uuid[]) and backoff_level > 0`);
+    // Why: 130429 means every sender is too fast for this number; all of them wait.
+    await throttleNumbers(tx, [...throttled]);
+    await recoverNumbers(tx, [...healthy].filter((n) => !throttled.has(n)));
   });
   // Why again after commit: a status webhook processed while this transaction was open could not see
   // these messages, nor could this transaction see its events; whichever commits last catches up

@@ -11,4 +11,5 @@ export { normalizeKeyword, keywordSets, matchKeyword, isStopButton, DEFAULT_STOP
 export type { KeywordSettings, KeywordSets, KeywordIntent } from './keywords.js';
 export * from './consent.schemas.js';
 export { listOptOutNotes, resolveOptOutNote } from './opt-out-review.service.js';
+export { refusedAtSend, type QueuedFor } from './send-check.service.js';
 export type { OptOutNoteOut } from './opt-out-review.service.js';

@@ -1,4 +1,4 @@
-import { and, desc, eq, param, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, param, sql } from 'drizzle-orm';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { olderThan } from '../sql.js';
 import type { Ctx, Db } from '../context.js';
@@ -141,6 +141,19 @@ export async function recordOutboundMessage(db: Db, m: OutboundMessageRecord): P
     .returning({ id: messages.id });
   if (m.wamid) await reconcileMessageStatus(db, m.workspaceId, [m.wamid]);
   return row!.id;
+}
+
+/**
+ * Settles an outbound message logged before its request left (the intent row): accepted with
+ * Meta's wamid, or failed with the refusal's code. Statuses that came first are applied.
+ */
+export async function settleOutboundMessage(db: Db, workspaceId: string, id: string, outcome: { wamid: string } | { failedAt: Date; errorCode: number | null }): Promise<void> {
+  if ('wamid' in outcome) {
+    await db.update(messages).set({ wamid: outcome.wamid, statusRank: sql`greatest(${messages.statusRank}, 1)` }).where(and(eq(messages.id, id), eq(messages.workspaceId, workspaceId), isNull(messages.wamid)));
+    await reconcileMessageStatus(db, workspaceId, [outcome.wamid]);
+  } else {
+    await db.update(messages).set({ failedAt: outcome.failedAt, errorCode: outcome.errorCode }).where(and(eq(messages.id, id), eq(messages.workspaceId, workspaceId)));
+  }
 }
 
 /** A message as the API shows it. */

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import { recipientAddress } from '../../lib/phone/index.js';
 import { isAppError } from '../../lib/errors.js';
 import { safeErrorMessage } from '../../lib/redact.js';
@@ -6,10 +6,12 @@ import type { SecretBox } from '../../lib/secrets.js';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
 import { bindWaIds } from '../contacts/index.js';
 import { credentialsFor } from '../numbers/index.js';
+import { refusedAtSend } from '../consent/index.js';
+import { bookSlots } from '../sending/index.js';
 import { queryRowsOf } from '../sql.js';
-import type { OutboundMessage, WhatsAppGateway } from './messaging.gateway.js';
+import type { NumberCredentials, OutboundMessage, WhatsAppGateway } from './messaging.gateway.js';
 import { isWindowOpen } from './messaging.rules.js';
-import { recordOutboundMessage, touchServiceWindow } from './messaging.service.js';
+import { recordOutboundMessage, settleOutboundMessage, touchServiceWindow } from './messaging.service.js';
 import { outbox, serviceWindows } from './messaging.tables.js';
 
 /** An automated message to queue. */
@@ -18,7 +20,7 @@ export interface AutomatedMessage {
   numberId: string;
   contactId: string;
   waId: string;
-  /** stop_confirmation, start_confirmation, welcome, optin_confirmation, opt_out_reason… */
+  /** stop_all_confirmation, stop_topic_confirmation, start_confirmation, welcome, optin_confirmation… */
   kind: string;
   /** The same key never queues twice: a replayed webhook cannot send a second confirmation. */
   dedupeKey: string;
@@ -65,71 +67,157 @@ interface Claimed {
   kind: string;
   message: { wa_id: string; message: OutboundMessage; template?: OutboundMessage; inbound_at?: string };
   attempts: number;
+  created_at: string;
+  /** The contact's number, or its business-scoped user id (what suppression is keyed on). */
+  address: string | null;
 }
 
+type Deps = { db: Db; box: SecretBox; gateway: WhatsAppGateway; log: Log; now: Date };
+
 const MAX_ATTEMPTS = 6;
+// Confirmations of a STOP answer what the person just did: always sent, consent or not (Meta's
+// policy expects the opt-out to be acknowledged). Everything else is refused once they withdrew.
+const answersOptOut = (kind: string): boolean => kind.startsWith('stop_');
 
 /**
- * Sends queued automated messages: claims a batch with a lease (SKIP LOCKED, so several workers
- * share the queue and a crashed worker's batch comes back), picks free-form or template by the
- * 24 h window, and records each send in the message log. A request that may have reached Meta is
- * marked done and never re-posted: its status webhook settles it through the callback data.
+ * Sends queued automated messages through the send gate: claims a batch with a lease (SKIP LOCKED,
+ * so several workers share the queue and a crashed worker's batch comes back), refuses at send time
+ * those whose person is suppressed or withdrew since (except answers to a STOP), picks free-form or
+ * template by the 24 h window, books slots on the number's shared schedule (with broadcasts: the
+ * number's rate holds for all senders together), and logs each message before its request leaves.
+ * A request that may have reached Meta is never re-posted: its status webhook settles it through
+ * the callback data.
  */
-export async function sendQueuedAutomated(deps: { db: Db; box: SecretBox; gateway: WhatsAppGateway; log: Log; now: Date }, limit = 50, leaseMs = 60_000): Promise<number> {
+export async function sendQueuedAutomated(deps: Deps, limit = 50, leaseMs = 60_000): Promise<number> {
   const { db, now } = deps;
+  await settleInterrupted(db, now);
   const claimed = await queryRowsOf<Claimed>(
     db,
-    sql`update outbox set locked_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz, attempts = attempts + 1
-        where id in (select id from outbox where status = 'queued' and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)
-                     order by created_at limit ${limit} for update skip locked)
-        returning id, workspace_id, number_id, contact_id, kind, message, attempts`,
+    sql`with c as (
+          update outbox set locked_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz, attempts = attempts + 1
+          where id in (select id from outbox where status = 'queued' and message_id is null and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)
+                       order by created_at limit ${limit} for update skip locked)
+          returning id, workspace_id, number_id, contact_id, kind, message, attempts, created_at)
+        select c.*, coalesce(ct.phone, ct.user_id) as address from c left join contacts ct on ct.id = c.contact_id`,
   );
-  for (const item of claimed) await sendOne(deps, item);
+  const ready: Ready[] = [];
+  for (const [workspaceId, items] of groupBy(claimed, (c) => c.workspace_id)) {
+    const checked = items.filter((i) => !answersOptOut(i.kind) && i.contact_id && i.address);
+    const refused = await refusedAtSend(db, workspaceId, checked.map((i) => ({ contactId: i.contact_id!, address: i.address!, queuedAt: new Date(i.created_at) })));
+    for (const item of items) {
+      const reason = item.contact_id && !answersOptOut(item.kind) ? refused.get(item.contact_id) : undefined;
+      if (reason) await finish(db, item.id, now, 'skipped', { lastError: reason === 'suppressed' ? 'the number is suppressed (opted out)' : 'the person withdrew consent after this was queued' });
+      else {
+        const r = await prepare(deps, item);
+        if (r) ready.push(r);
+      }
+    }
+  }
+  await Promise.all([...groupBy(ready, (r) => r.item.number_id!)].map(([, list]) => sendPaced(deps, list)));
   return claimed.length;
 }
 
-async function sendOne(deps: { db: Db; box: SecretBox; gateway: WhatsAppGateway; log: Log; now: Date }, item: Claimed): Promise<void> {
+/** A claimed item with what it will send. */
+interface Ready {
+  item: Claimed;
+  message: OutboundMessage;
+  creds: NumberCredentials & { throughputMps: number };
+}
+
+/** Picks the message by the 24 h window; finishes the item when there is nothing to send. */
+async function prepare(deps: Deps, item: Claimed): Promise<Ready | null> {
   const { db, now } = deps;
-  const finish = (status: 'done' | 'skipped' | 'failed', extra: { messageId?: string; lastError?: string } = {}) =>
-    db.update(outbox).set({ status, doneAt: now, lockedUntil: null, ...extra }).where(eq(outbox.id, item.id));
-  if (!item.number_id) return void (await finish('skipped', { lastError: 'the business number was disconnected' }));
+  if (!item.number_id) return void (await finish(db, item.id, now, 'skipped', { lastError: 'the business number was disconnected' })), null;
   const [win] = await db.select().from(serviceWindows).where(and(eq(serviceWindows.numberId, item.number_id), eq(serviceWindows.waId, item.message.wa_id)));
   // The window as recorded, or as opened by the message this reply answers (whichever is later).
   const causedAt = item.message.inbound_at ? new Date(item.message.inbound_at) : undefined;
   const lastInbound = win?.lastInboundAt && causedAt ? (win.lastInboundAt > causedAt ? win.lastInboundAt : causedAt) : (win?.lastInboundAt ?? causedAt);
-  const open = isWindowOpen(lastInbound, now);
-  const message = open ? item.message.message : item.message.template;
-  if (!message) return void (await finish('skipped', { lastError: 'the 24-hour window is closed and no template is configured' }));
-  const ctx = { db, workspaceId: item.workspace_id, actor: SYSTEM_ACTOR, now, log: deps.log };
-  const messageId = crypto.randomUUID();
-  const callbackData = `msg:${messageId}`;
+  const message = isWindowOpen(lastInbound, now) ? item.message.message : item.message.template;
+  if (!message) return void (await finish(db, item.id, now, 'skipped', { lastError: 'the 24-hour window is closed and no template is configured' })), null;
+  const creds = await credentialsFor({ db, workspaceId: item.workspace_id, actor: SYSTEM_ACTOR, now, log: deps.log }, deps.box, item.number_id);
+  return { item, message, creds };
+}
+
+/**
+ * Books one slot per message on the number's shared schedule, then posts each at its slot. While
+ * the number backs off after a 130429 the items wait (their lease is shortened, no attempt counted).
+ */
+async function sendPaced(deps: Deps, list: Ready[]): Promise<void> {
+  const first = list[0]!;
+  const slots = await bookSlots(deps.db, { numberId: first.item.number_id!, workspaceId: first.item.workspace_id, count: list.length, ratePerSecond: Math.max(1, first.creds.throughputMps) });
+  if (!slots) {
+    const ids = list.map((r) => r.item.id);
+    await deps.db.update(outbox).set({ lockedUntil: new Date(deps.now.getTime() + 1_000), attempts: sql`greatest(${outbox.attempts} - 1, 0)` }).where(inArray(outbox.id, ids));
+    return;
+  }
+  const offset = slots.dbNowMs - slots.localAtDbNowMs;
+  await Promise.all(
+    list.map(async (r, i) => {
+      const wait = slots.startMs + i * slots.spacingMs - offset - Date.now();
+      if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+      await sendOne(deps, r);
+    }),
+  );
+}
+
+async function sendOne(deps: Deps, { item, message, creds }: Ready): Promise<void> {
+  const { db, now } = deps;
+  const callbackData = `msg:${crypto.randomUUID()}`;
+  const record = { workspaceId: item.workspace_id, numberId: item.number_id!, contactId: item.contact_id, waId: item.message.wa_id, type: message.type, body: bodyOf(message), payload: { message, automated: item.kind }, wamid: null, callbackData, sentAt: now };
+  // The intent row, before the request: after a crash the item is never claimed again (message_id
+  // is set), and the status webhook binds the wamid by the callback data (settleInterrupted).
+  const messageId = await db.transaction(async (tx) => {
+    const id = await recordOutboundMessage(tx, record);
+    await tx.update(outbox).set({ messageId: id }).where(eq(outbox.id, item.id));
+    return id;
+  });
   try {
-    const creds = await credentialsFor(ctx, deps.box, item.number_id);
     const res = await deps.gateway.sendMessage(creds, { to: recipientAddress(item.message.wa_id), message, callbackData });
     await db.transaction(async (tx) => {
-      await recordOutboundMessage(tx, { workspaceId: item.workspace_id, numberId: item.number_id!, contactId: item.contact_id, waId: item.message.wa_id, type: message.type, body: bodyOf(message), payload: { message, automated: item.kind }, wamid: res.wamid, callbackData, sentAt: now });
-      await tx.update(outbox).set({ status: 'done', doneAt: now, lockedUntil: null, messageId }).where(eq(outbox.id, item.id));
+      await settleOutboundMessage(tx, item.workspace_id, messageId, { wamid: res.wamid });
+      await tx.update(outbox).set({ status: 'done', doneAt: now, lockedUntil: null }).where(eq(outbox.id, item.id));
       if (res.waId && res.waId !== item.message.wa_id && item.contact_id) await bindWaIds(tx, item.workspace_id, [{ contactId: item.contact_id, waId: res.waId }]);
     });
   } catch (err) {
     if (isAppError(err) && err.retry === 'uncertain') {
       // Logged without a wamid; the status webhook's callback data fills it in. Never re-sent.
-      await db.transaction(async (tx) => {
-        await recordOutboundMessage(tx, { workspaceId: item.workspace_id, numberId: item.number_id!, contactId: item.contact_id, waId: item.message.wa_id, type: message.type, body: bodyOf(message), payload: { message, automated: item.kind }, wamid: null, callbackData, sentAt: now });
-        await tx.update(outbox).set({ status: 'done', doneAt: now, lockedUntil: null, messageId, lastError: 'outcome uncertain; waiting for the status webhook' }).where(eq(outbox.id, item.id));
-      });
+      await finish(db, item.id, now, 'done', { lastError: 'outcome uncertain; waiting for the status webhook' });
       return;
     }
     const transient = isAppError(err) && (err.retry === 'transient' || err.retry === 'pacing');
-    const message_ = safeErrorMessage(err);
-    deps.log.warn({ outboxId: item.id, kind: item.kind, attempts: item.attempts, err: { message: message_ } }, 'automated message failed');
+    const text = safeErrorMessage(err);
+    const code = isAppError(err) && typeof err.details?.code === 'number' ? err.details.code : null;
+    deps.log.warn({ outboxId: item.id, kind: item.kind, attempts: item.attempts, err: { message: text } }, 'automated message failed');
+    // The attempt stays in the message log as failed; a retry logs a new intent row.
+    await settleOutboundMessage(db, item.workspace_id, messageId, { failedAt: now, errorCode: code });
     if (transient && item.attempts < MAX_ATTEMPTS) {
       const backoff = Math.min(5_000 * 2 ** item.attempts, 600_000) * (0.5 + Math.random());
-      await db.update(outbox).set({ lockedUntil: new Date(now.getTime() + backoff), lastError: message_ }).where(eq(outbox.id, item.id));
+      await db.update(outbox).set({ messageId: null, lockedUntil: new Date(now.getTime() + backoff), lastError: text }).where(eq(outbox.id, item.id));
     } else {
-      await finish('failed', { lastError: message_ });
+      await finish(db, item.id, now, 'failed', { lastError: text });
     }
   }
+}
+
+/**
+ * Items whose request may have left before their worker died (intent logged, lease expired, never
+ * settled): done, never re-posted. Their message's status webhook binds the wamid by callback data.
+ */
+async function settleInterrupted(db: Db, now: Date): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ status: 'done', doneAt: now, lockedUntil: null, lastError: 'interrupted after the request may have left; settled by its status webhook, never re-sent' })
+    .where(and(eq(outbox.status, 'queued'), isNotNull(outbox.messageId), lt(outbox.lockedUntil, now)));
+}
+
+async function finish(db: Db, id: string, now: Date, status: 'done' | 'skipped' | 'failed', extra: { lastError?: string } = {}): Promise<void> {
+  await db.update(outbox).set({ status, doneAt: now, lockedUntil: null, ...extra }).where(eq(outbox.id, id));
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const i of items) (out.get(key(i)) ?? out.set(key(i), []).get(key(i))!).push(i);
+  return out;
 }
 
 function bodyOf(m: OutboundMessage): string | null {

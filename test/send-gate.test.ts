@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../src/adapters/db/database.js';
+import { silentLogger } from '../src/lib/logger.js';
+import { enqueueAutomated, sendQueuedAutomated, type WhatsAppGateway } from '../src/modules/messaging/index.js';
+import { bookSlots } from '../src/modules/sending/index.js';
+import type { Simulator } from '../src/simulator/index.js';
+import { createTestApp, type TestApp } from './helpers/app.js';
+import { connectSimNumber, createTopics, subscriber as subscribe } from './helpers/factories.js';
+
+// The send gate as the outbox uses it (issue 14): consent checked at send time, one shared pacing
+// schedule per number with broadcasts, and the intent logged before the request leaves.
+let t: TestApp;
+let sim: Simulator;
+let numberId: string;
+let tenant: Awaited<ReturnType<TestApp['tenant']>>;
+const NUMBER = { phoneNumberId: '7065403599', wabaId: '7022901299', accessToken: 'sim-token-gate-01' };
+const log = silentLogger();
+const EVIDENCE = { text: 'Yes to Acme offers on WhatsApp. Reply STOP to end.', ip: '198.51.100.7', user_agent: 'test' };
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  tenant = await t.tenant('gate');
+  ({ sim, numberId } = await connectSimNumber(t, tenant.key, { seed: 'gate', number: NUMBER, displayNumber: '+1 555 078 7099', appSecret: 'gate-secret', verifyToken: 'gate-verify', webhookUrl: `${appUrl}/webhooks/whatsapp` }));
+  await createTopics(t, tenant.key, [{ key: 'offers', name: 'Offers', category: 'marketing' }]);
+  const res = await t.call(tenant.key, { method: 'PATCH', url: `/api/v1/phone-numbers/${numberId}`, payload: { throughput_mps: 20 } });
+  expect(res.statusCode, res.body).toBe(200);
+});
+afterAll(async () => {
+  await sim.close();
+  await t.close();
+});
+
+const subscriber = (phone: string) => subscribe(t, tenant.key, phone, { topics: ['offers'], evidence: EVIDENCE });
+const deps = (gateway: WhatsAppGateway = t.wiring.gateway, now = new Date()) => ({ db: t.db, box: t.wiring.box, gateway, log, now });
+
+/** Queues a welcome for each contact, as a keyword opt-in does (the person just wrote: the window is open). */
+async function queueWelcomes(people: { id: string; phone: string }[], tag: string): Promise<void> {
+  await enqueueAutomated(
+    t.db,
+    people.map((p) => ({ workspaceId: tenant.workspaceId, numberId, contactId: p.id, waId: p.phone.slice(1), kind: 'welcome', dedupeKey: `welcome:${tag}:${p.id}`, inboundAt: new Date(), message: { type: 'text' as const, text: `Welcome ${tag}` } })),
+    new Date(),
+  );
+}
+
+async function outboxOf(contactId: string): Promise<{ status: string; last_error: string | null; message_id: string | null }[]> {
+  return queryRows(t.db, sql`select status, last_error, message_id from outbox where contact_id = ${contactId} order by created_at`);
+}
+
+describe('send gate: the outbox', () => {
+  it('does not send a welcome to someone who said STOP after it was queued, and says why', async () => {
+    const phone = '+14155550901';
+    const id = await subscriber(phone);
+    await queueWelcomes([{ id, phone }], 'late');
+    // The person withdraws (through the API, as an agent would record a STOP by phone) before the outbox runs.
+    const res = await t.call(tenant.key, { method: 'POST', url: `/api/v1/contacts/${id}/consent`, payload: { topic: 'offers', action: 'withdraw', source: 'agent', evidence: { note: 'asked by phone to stop' } } });
+    expect(res.statusCode, res.body).toBeLessThan(300);
+    while ((await sendQueuedAutomated(deps())) > 0);
+    expect(sim.sent(phone)).toHaveLength(0);
+    expect(await outboxOf(id)).toEqual([expect.objectContaining({ status: 'skipped', last_error: 'the person withdrew consent after this was queued' })]);
+  });
+
+  it("books the number's shared schedule: never above its rate, and after slots a broadcast already holds", async () => {
+    const people = await Promise.all(Array.from({ length: 30 }, async (_, i) => ({ phone: `+1415555${String(1000 + i)}`, id: '' })).map(async (p) => ({ ...(await p), id: await subscriber((await p).phone) })));
+    await queueWelcomes(people, 'wave');
+    // A broadcast's claim holds the next second of this number's schedule.
+    const held = await bookSlots(t.db, { numberId, workspaceId: tenant.workspaceId, count: 20, ratePerSecond: 20 });
+    expect(held).not.toBeNull();
+    const heldUntil = Date.now() + (held!.startMs + 20 * held!.spacingMs - held!.dbNowMs);
+    while ((await sendQueuedAutomated(deps(), 50)) > 0);
+    const times = people.flatMap((p) => sim.sent(p.phone).map((m) => m.acceptedAt)).sort((a, b) => a - b);
+    expect(times).toHaveLength(30);
+    expect(times[0]).toBeGreaterThanOrEqual(heldUntil - 50);
+    for (let i = 0; i < times.length; i++) expect(times.filter((x) => x >= times[i]! && x < times[i]! + 1000).length).toBeLessThanOrEqual(21);
+  });
+
+  it('logs the message before the request leaves, and never re-posts one whose worker died mid-request', async () => {
+    const phone = '+14155550950';
+    const id = await subscriber(phone);
+    await queueWelcomes([{ id, phone }], 'crash');
+    // A worker that dies while its request is out: the request never returns.
+    let posted = 0;
+    const dying: WhatsAppGateway = { ...t.wiring.gateway, sendMessage: () => (posted++, new Promise(() => undefined)) };
+    void sendQueuedAutomated(deps(dying), 50, 1_000);
+    await expect.poll(() => posted, { timeout: 10_000 }).toBe(1);
+    const [row] = await outboxOf(id);
+    expect(row).toMatchObject({ status: 'queued' });
+    expect(row!.message_id).not.toBeNull();
+    const [msg] = await queryRows<{ callback_data: string; wamid: string | null }>(t.db, sql`select callback_data, wamid from messages where id = ${row!.message_id}`);
+    expect(msg).toMatchObject({ wamid: null, callback_data: expect.stringMatching(/^msg:/) });
+    // Another worker, after the lease: settles it, never sends it again.
+    await sendQueuedAutomated(deps(t.wiring.gateway, new Date(Date.now() + 5_000)));
+    expect(sim.sent(phone)).toHaveLength(0);
+    expect(await outboxOf(id)).toEqual([expect.objectContaining({ status: 'done', last_error: expect.stringContaining('never re-sent') })]);
+  });
+});
