@@ -150,27 +150,32 @@ async function sendPaced(deps: Deps, list: Ready[]): Promise<void> {
     await deps.db.update(outbox).set({ lockedUntil: new Date(deps.now.getTime() + 1_000), attempts: sql`greatest(${outbox.attempts} - 1, 0)` }).where(inArray(outbox.id, ids));
     return;
   }
+  // The intent rows, in one transaction before any request: after a crash no item is claimed again
+  // (message_id is set) and a status webhook binds the wamid by callback data (settleInterrupted).
+  // Written before the slots come, so each request leaves on its slot (a write after the wait made
+  // two requests bunch into one second).
+  const intents = await deps.db.transaction(async (tx) => {
+    const out: { callbackData: string; messageId: string }[] = [];
+    for (const { item, message } of list) {
+      const callbackData = `msg:${crypto.randomUUID()}`;
+      const messageId = await recordOutboundMessage(tx, { workspaceId: item.workspace_id, numberId: item.number_id!, contactId: item.contact_id, waId: item.message.wa_id, type: message.type, body: bodyOf(message), payload: { message, automated: item.kind }, wamid: null, callbackData, sentAt: deps.now });
+      await tx.update(outbox).set({ messageId }).where(eq(outbox.id, item.id));
+      out.push({ callbackData, messageId });
+    }
+    return out;
+  });
   const offset = slots.dbNowMs - slots.localAtDbNowMs;
   await Promise.all(
     list.map(async (r, i) => {
       const wait = slots.startMs + i * slots.spacingMs - offset - Date.now();
       if (wait > 0) await new Promise((res) => setTimeout(res, wait));
-      await sendOne(deps, r);
+      await sendOne(deps, r, intents[i]!);
     }),
   );
 }
 
-async function sendOne(deps: Deps, { item, message, creds }: Ready): Promise<void> {
+async function sendOne(deps: Deps, { item, message, creds }: Ready, { callbackData, messageId }: { callbackData: string; messageId: string }): Promise<void> {
   const { db, now } = deps;
-  const callbackData = `msg:${crypto.randomUUID()}`;
-  const record = { workspaceId: item.workspace_id, numberId: item.number_id!, contactId: item.contact_id, waId: item.message.wa_id, type: message.type, body: bodyOf(message), payload: { message, automated: item.kind }, wamid: null, callbackData, sentAt: now };
-  // The intent row, before the request: after a crash the item is never claimed again (message_id
-  // is set), and the status webhook binds the wamid by the callback data (settleInterrupted).
-  const messageId = await db.transaction(async (tx) => {
-    const id = await recordOutboundMessage(tx, record);
-    await tx.update(outbox).set({ messageId: id }).where(eq(outbox.id, item.id));
-    return id;
-  });
   try {
     const res = await deps.gateway.sendMessage(creds, { to: recipientAddress(item.message.wa_id), message, callbackData });
     await db.transaction(async (tx) => {
