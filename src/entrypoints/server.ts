@@ -63,10 +63,10 @@ export interface RunningServer {
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 // What one PGlite process holds while it also takes the status webhooks of what it sends (three per
-// message) on its one connection and one thread: measured at the 1,000 tier, a 900/s schedule ran at
-// 76–83 %, so sends bunched and slipped; capped, the rate is steady (docs/performance.md, "PGlite
-// dispatch"). Faster sending is the scale-out path: PostgreSQL with worker processes.
-export const PGLITE_MAX_SENDS_PER_S = 600;
+// message) on its one connection and one thread: at the 1,000 tier a 900/s schedule ran at 76–83 %
+// and a 600/s one at 76.8 % (the process at 104 % of a core); 400/s ran at 96.7 % (docs/performance.md,
+// "Dispatch"). Faster sending is the scale-out path: PostgreSQL with worker processes.
+export const PGLITE_MAX_SENDS_PER_S = 400;
 
 // Intake above this rate (bodies/s into this process) counts as a burst.
 const INTAKE_BURST_PER_S = 300;
