@@ -3,20 +3,10 @@
 // the status webhooks, the app and the worker, show where the time goes").
 import { readdir, readFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
+import { procCpuSeconds as pidSeconds } from './broadcast-lib.js';
 
 /** A named process (or every PostgreSQL server process, by command name) to account for. */
 export type CpuSubject = { label: string; pid: number | 'self' } | { label: string; comm: 'postgres' };
-
-/** CPU seconds (user + system) of one process from /proc, undefined when it is gone. */
-async function pidSeconds(pid: number): Promise<number | undefined> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Per-pid CPU seconds of every process whose command is `comm` (PostgreSQL backends come and go: kept per pid). */
 async function commSeconds(comm: string): Promise<Map<number, number>> {
