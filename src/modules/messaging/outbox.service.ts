@@ -127,13 +127,19 @@ interface Ready {
 /** Picks the message by the 24 h window; finishes the item when there is nothing to send. */
 async function prepare(deps: Deps, item: Claimed): Promise<Ready | null> {
   const { db, now } = deps;
-  if (!item.number_id) return void (await finish(db, item.id, now, 'skipped', { lastError: 'the business number was disconnected' })), null;
+  if (!item.number_id) {
+    await finish(db, item.id, now, 'skipped', { lastError: 'the business number was disconnected' });
+    return null;
+  }
   const [win] = await db.select().from(serviceWindows).where(and(eq(serviceWindows.numberId, item.number_id), eq(serviceWindows.waId, item.message.wa_id)));
   // The window as recorded, or as opened by the message this reply answers (whichever is later).
   const causedAt = item.message.inbound_at ? new Date(item.message.inbound_at) : undefined;
   const lastInbound = win?.lastInboundAt && causedAt ? (win.lastInboundAt > causedAt ? win.lastInboundAt : causedAt) : (win?.lastInboundAt ?? causedAt);
   const message = isWindowOpen(lastInbound, now) ? item.message.message : item.message.template;
-  if (!message) return void (await finish(db, item.id, now, 'skipped', { lastError: 'the 24-hour window is closed and no template is configured' })), null;
+  if (!message) {
+    await finish(db, item.id, now, 'skipped', { lastError: 'the 24-hour window is closed and no template is configured' });
+    return null;
+  }
   const creds = await credentialsFor({ db, workspaceId: item.workspace_id, actor: SYSTEM_ACTOR, now, log: deps.log }, deps.box, item.number_id);
   return { item, message, creds };
 }
