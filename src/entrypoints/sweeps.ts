@@ -7,6 +7,7 @@ import { mergeEquivalentContactsEverywhere } from '../modules/privacy/index.js';
 import { inferMissingZones } from '../modules/contacts/index.js';
 import { runHygiene, runLifecycle, workspacesDueFor, type BulkPacing, type MaintenanceKind } from '../modules/lifecycle/index.js';
 import { isAppError } from '../lib/errors.js';
+import { refreshPlannerStats } from '../adapters/db/planner-stats.js';
 import type { Db } from '../modules/context.js';
 import type { Logger } from 'pino';
 
@@ -44,5 +45,7 @@ export function allSweeps(log: Logger, pacing: BulkPacing = {}): Sweep[] {
     { name: 'imports.fail-stale', everyMs: 60_000, run: async (db, now) => ({ failed: await failStaleImports(db, now) }) },
     // Contacts stored before their prefix could name a zone (UK mobiles) get it; one scan an hour once done.
     { name: 'contacts.infer-zones', everyMs: 60 * 60_000, run: async (db) => ({ inferred: await inferMissingZones(db) }) },
+    // PGlite has no autovacuum and PostgreSQL's wakes once a minute: keep plans fit for tables that grow fast.
+    { name: 'db.planner-stats', everyMs: 15_000, run: async (db) => ({ analyzed: await refreshPlannerStats(db) }) },
   ];
 }

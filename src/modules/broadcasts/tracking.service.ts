@@ -20,9 +20,11 @@ export async function syncRecipientDelivery(db: Db, workspaceId: string, wamids:
           error_code = coalesce(r.error_code, m.error_code),
           state = case when m.failed_at is not null and greatest(r.delivery_rank, m.status_rank) < 3 and r.state in ('accepted', 'uncertain', 'sending') then 'failed' else r.state end,
           reason = case when m.failed_at is not null and greatest(r.delivery_rank, m.status_rank) < 3 and r.state in ('accepted', 'uncertain', 'sending') then 'WhatsApp reported the message failed' else r.reason end
-        from messages m
-        where m.workspace_id = ${workspaceId} and m.wamid = any(${param(wamids)}::text[]) and m.broadcast_id is not null
-          and r.broadcast_id = m.broadcast_id and r.contact_id = m.contact_id and r.wamid = m.wamid
+        from unnest(${param(wamids)}::text[]) as k(wamid)
+        cross join lateral (
+          select m.broadcast_id, m.contact_id, m.wamid, m.status_rank, m.error_code, m.failed_at from messages m
+          where m.workspace_id = ${workspaceId} and m.wamid = k.wamid and m.broadcast_id is not null limit 1) m
+        where r.broadcast_id = m.broadcast_id and r.contact_id = m.contact_id and r.wamid = m.wamid
           and (r.delivery_rank < m.status_rank or (m.failed_at is not null and r.error_code is null))
         returning r.id`,
   );

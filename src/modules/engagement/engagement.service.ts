@@ -54,7 +54,9 @@ export async function noteStatusEngagement(db: Db, workspaceId: string, statuses
   await db.execute(sql`
     with s as (select * from unnest(${param(useful.map((s) => s.wamid))}::text[], ${param(useful.map((s) => s.status))}::text[], ${param(useful.map((s) => iso(s.occurredAt)))}::timestamptz[],
                  ${param(useful.map((s) => s.errorCode))}::int[]) as t(wamid, status, at, code)),
-    j as (select m.contact_id, s.status, s.at, s.code from s join messages m on m.workspace_id = ${workspaceId} and m.wamid = s.wamid and m.direction = 'out' where m.contact_id is not null),
+    -- Per-wamid lookups (lateral + limit): linear in the batch whatever the planner thinks of the messages table's size.
+    j as (select m.contact_id, s.status, s.at, s.code from s cross join lateral (
+            select m.contact_id from messages m where m.workspace_id = ${workspaceId} and m.wamid = s.wamid and m.direction = 'out' and m.contact_id is not null limit 1) m),
     agg as (
       select contact_id,
         min(at) filter (where status in ('sent', 'delivered', 'read')) as first_sent_at,

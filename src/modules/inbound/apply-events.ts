@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from '../context.js';
 import { recordAudit } from '../audit/index.js';
 import { moveContactNumber } from '../contacts/index.js';
 import { resolveInboundContact } from './resolve-contact.js';
-import { recordInboundMessage, recordStatuses, touchServiceWindow, type StatusRecord } from '../messaging/index.js';
+import { loggedWamids, recordInboundMessage, recordStatuses, touchServiceWindow, type StatusRecord } from '../messaging/index.js';
 import { applyNumberHealth, findNumbersByMetaIds, qualityOfEvent } from '../numbers/index.js';
 import { applyTemplateQuality, applyTemplateStatus } from '../templates/index.js';
 import { applyOptinKeyword } from '../optin/index.js';
@@ -97,7 +97,7 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
     // Statuses whose message is not visible (its send is being logged in a transaction still open): the caller applies them again after commit.
     const freshWamids = new Set(fresh.map((f) => f.wamid));
     if (freshWamids.size > 0) {
-      const found = new Set((await queryRowsOf<{ wamid: string }>(db, sql`select wamid from messages where workspace_id = ${workspaceId} and wamid = any(${param([...freshWamids])}::text[])`)).map((r) => r.wamid));
+      const found = await loggedWamids(db, workspaceId, [...freshWamids]);
       const missing = records.filter((r) => freshWamids.has(r.wamid) && !found.has(r.wamid));
       if (missing.length > 0) unmatched.set(workspaceId, missing);
     }

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, param, sql } from 'drizzle-orm';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
-import { olderThan } from '../sql.js';
+import { olderThan, queryRowsOf } from '../sql.js';
 import type { Ctx, Db } from '../context.js';
 import { displayStatus, isWindowOpen, SERVICE_WINDOW_MS } from './messaging.rules.js';
 import { messages, messageStatusEvents, serviceWindows } from './messaging.tables.js';
@@ -92,6 +92,16 @@ export interface NewStatusEvent {
   errorCode: number | null;
 }
 
+/** The wamids among `wamids` whose message is logged (one index probe each, whatever the table's size). */
+export async function loggedWamids(db: Db, workspaceId: string, wamids: string[]): Promise<Set<string>> {
+  const rows = await queryRowsOf<{ wamid: string }>(
+    db,
+    sql`select k.wamid from unnest(${param(wamids)}::text[]) as k(wamid)
+        cross join lateral (select 1 from messages m where m.workspace_id = ${workspaceId} and m.wamid = k.wamid limit 1) m`,
+  );
+  return new Set(rows.map((r) => r.wamid));
+}
+
 /**
  * Recomputes messages' delivery state from all their stored status events. Called after new
  * events and after an outbound message is logged (its statuses may have arrived first).
@@ -112,8 +122,9 @@ export async function reconcileMessageStatus(db: Db, workspaceId: string, wamids
              (array_agg(e.error_code order by e.occurred_at) filter (where e.status = 'failed'))[1] as error_code,
              min(e.occurred_at) filter (where e.status = 'failed') as failed_at,
              max(e.pricing->>'category') as pricing_category
-      from message_status_events e
-      where e.workspace_id = ${workspaceId} and e.wamid in (${sql.join(wamids.map((w) => sql`${w}`), sql`, `)})
+      -- One index probe per wamid (lateral), never a scan of the workspace's events.
+      from unnest(${param(wamids)}::text[]) as k(wamid)
+      cross join lateral (select * from message_status_events e where e.workspace_id = ${workspaceId} and e.wamid = k.wamid offset 0) e
       group by e.wamid
     ) agg
     where m.workspace_id = ${workspaceId} and m.wamid = agg.wamid`);
