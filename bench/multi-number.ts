@@ -6,6 +6,7 @@
 // be 0 whatever the rate), and where the CPU went (which process was the bottleneck).
 // Run: node --import tsx bench/multi-number.ts
 //   MULTI_BENCH_RECIPIENTS=9000 (per number)  MULTI_BENCH_WEBHOOKS=off (no status webhooks back)
+import { writeFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { SYSTEM_ACTOR, type Ctx } from '../src/modules/context.js';
 import { queryRowsOf } from '../src/modules/sql.js';
@@ -29,6 +30,15 @@ const CONFIGURED = TIER * 0.9;
 
 /** The k-th bench number (ids distinct from the one-number bench's). */
 const numberOf = (k: number) => ({ phoneNumberId: `70654099${String(k).padStart(2, '0')}`, wabaId: `70229099${String(k).padStart(2, '0')}`, accessToken: `${BENCH_NUMBER.accessToken}-${k}` });
+
+/** Sends in each whole second from the first send to the last (shows stalls a mean hides). */
+function perSecond(at: number[]): number[] {
+  if (at.length === 0) return [];
+  const first = Math.min(...at);
+  const out = new Array<number>(Math.floor((Math.max(...at) - first) / 1000) + 1).fill(0);
+  for (const t of at) out[Math.floor((t - first) / 1000)]!++;
+  return out;
+}
 
 /** Runs the multi-number bench; returns its checks. */
 export async function runMultiNumberBench(opts: { printMachine?: boolean } = {}): Promise<Check[]> {
@@ -94,12 +104,19 @@ export async function runMultiNumberBench(opts: { printMachine?: boolean } = {})
       () => false,
     );
     const report = await cpu.stop();
+    const states = await queryRowsOf<{ state: string; reason: string | null; n: number }>(fresh.database.db, sql`select state, left(reason, 80) as reason, count(*)::int as n from broadcast_recipients where workspace_id = ${ws.id} group by 1, 2 order by 3 desc`);
     const per = await Promise.all(broadcasts.map(async (b) => ({ b, sent: await sim.sends(b.phoneNumberId, BENCH_TEMPLATE.name) })));
     const all = per.flatMap((p) => p.sent.map((m) => m.at));
     const total = paceOf(all);
     const rejected = await sim.rejected();
     const duplicates = per.reduce((d, p) => d + p.sent.length - new Set(p.sent.map((m) => m.to)).size, 0);
     for (const w of workers) await stopCleanly(w).catch(() => undefined);
+    for (const [i, w] of workers.entries()) {
+      if (process.env.MULTI_BENCH_WORKER_LOGS) writeFileSync(`${process.env.MULTI_BENCH_WORKER_LOGS}-${i + 1}.log`, w.output());
+      const line = w.output().split('\n').find((l) => l.includes('broadcast dispatcher stopped'));
+      const f = line ? (JSON.parse(line) as Record<string, number>) : {};
+      console.log(`  worker ${i + 1}: sent ${f.sent ?? '?'}, rebooked ${f.rebooked ?? '?'}, returned ${f.returned ?? '?'}, peak 1 s posted ${f.peak_1s_posted ?? '?'}`);
+    }
     const problems = problemsOf(workers.flatMap((w) => w.output().split('\n')));
     printTable(
       ['number', 'sends', 'mean rate', 'of configured', 'max 1 s', 'min 1 s', 'span'],
@@ -109,6 +126,8 @@ export async function runMultiNumberBench(opts: { printMachine?: boolean } = {})
       }),
     );
     console.log(`  all numbers: ${total.sends.toLocaleString('en')} sends over ${s(total.spanMs)}, ${rate(total.meanRate)} (${pct(total.meanRate / (CONFIGURED * NUMBERS))} of ${(CONFIGURED * NUMBERS).toLocaleString('en')}/s)${completed ? '' : ', UNFINISHED'}`);
+    console.log(`  sends per second, all numbers: ${perSecond(all).join(' ')}`);
+    console.log(`  recipients: ${states.map((r) => `${r.state}${r.reason ? ` (${r.reason})` : ''} ${r.n}`).join(' · ')}`);
     console.log(`  rejections: ${JSON.stringify(rejected)}; duplicates ${duplicates}; worker warnings ${JSON.stringify(problems)}`);
     console.log(`  CPU: ${formatCpuReport(report)}\n  bottleneck: ${report.bottleneck}`);
     const checks: Check[] = [

@@ -53,6 +53,8 @@ export interface OutboundFetch {
 }
 
 const NULL_BODY = new Set([101, 204, 205, 304]);
+/** Connections kept open to one host at most (see the agents below). */
+const MAX_SOCKETS_PER_HOST = 512;
 
 /** Builds a guard with its own keep-alive connection pools. */
 export function createOutboundFetch(policy: OutboundPolicy): OutboundFetch {
@@ -73,7 +75,13 @@ export function createOutboundFetch(policy: OutboundPolicy): OutboundFetch {
     });
   };
   // Free sockets close before a typical server's 5 s keep-alive timeout, so a reused socket is rarely a dead one.
-  const agents = { 'http:': new http.Agent({ keepAlive: true, timeout: 4000, lookup }), 'https:': new https.Agent({ keepAlive: true, timeout: 4000, lookup }) };
+  // Why a socket cap: unbounded, a latency spike made each worker open thousands of connections at
+  // once; the server's accept queue (511) overflowed, dropped SYNs were retried after 1, 3 and 7 s,
+  // and sends timed out as "uncertain" (bench/multi-number.ts: 4,300 sockets, 1,700 in SYN-SENT).
+  // 512 per host holds rate × latency in flight: 1,000/s at 500 ms, 5,000/s at 100 ms; beyond it
+  // requests wait for a free socket instead of opening more.
+  const opts = { keepAlive: true, timeout: 4000, maxSockets: MAX_SOCKETS_PER_HOST, lookup };
+  const agents = { 'http:': new http.Agent(opts), 'https:': new https.Agent(opts) };
 
   const problem = (url: string): string | undefined => {
     let u: URL;
