@@ -5,7 +5,7 @@
 // number), each number's own rate and busiest second, 130429 rejections and duplicates (both must
 // be 0 whatever the rate), and where the CPU went (which process was the bottleneck).
 // Run: node --import tsx bench/multi-number.ts
-//   MULTI_BENCH_RECIPIENTS=9000 (per number)  MULTI_BENCH_WEBHOOKS=off (no status webhooks back)
+//   MULTI_BENCH_RECIPIENTS=9000 (per number)  MULTI_BENCH_WEBHOOKS=off (no status webhooks back)  MULTI_BENCH_TIER=1000
 import { writeFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { SYSTEM_ACTOR, type Ctx } from '../src/modules/context.js';
@@ -25,7 +25,7 @@ const NUMBERS = Number(process.env.MULTI_BENCH_NUMBERS ?? 5);
 const WORKERS = Number(process.env.MULTI_BENCH_WORKERS ?? 2);
 const PER_NUMBER = Number(process.env.MULTI_BENCH_RECIPIENTS ?? 9_000);
 const WEBHOOKS = process.env.MULTI_BENCH_WEBHOOKS !== 'off';
-const TIER = 1000;
+const TIER = Number(process.env.MULTI_BENCH_TIER ?? 1000);
 const CONFIGURED = TIER * 0.9;
 
 /** The k-th bench number (ids distinct from the one-number bench's). */

@@ -79,14 +79,14 @@ export async function claimForNumber(
   numberId: string,
   list: ActiveBroadcast[],
   opts: { now: Date; ratePerSecond: number; tier: string; horizonMs: number; maxBatch: number; leaseMs: number },
-): Promise<{ sends: ClaimedSend[]; dbNowMs: number; localAtDbNowMs: number; skipped: number; deferred: number; backoffUntil: number | null }> {
+): Promise<{ sends: ClaimedSend[]; dbNowMs: number; localAtDbNowMs: number; skipped: number; deferred: number; backoffUntil: number | null; bookedAheadMs: number }> {
   const nowIso = opts.now.toISOString();
   return db.transaction(async (tx) => {
     const p = await lockSchedule(tx, numberId, list[0]!.workspaceId, opts.ratePerSecond);
     const localAt = p.localAtDbNowMs;
     const dbNow = p.dbNowMs;
     const backoff = p.backoffUntilMs;
-    if (backoff !== null && backoff > dbNow) return { sends: [], dbNowMs: dbNow, localAtDbNowMs: localAt, skipped: 0, deferred: 0, backoffUntil: backoff };
+    if (backoff !== null && backoff > dbNow) return { sends: [], dbNowMs: dbNow, localAtDbNowMs: localAt, skipped: 0, deferred: 0, backoffUntil: backoff, bookedAheadMs: backoff - dbNow };
     let room = slotsToReserve(dbNow, p.nextMs, opts.ratePerSecond, opts.horizonMs, opts.maxBatch);
     // After a 130429 the number is probed with one message at a time until a send succeeds again.
     const probing = p.backoffLevel > 0;
@@ -152,12 +152,13 @@ export async function claimForNumber(
       deferred += transitions.filter((t) => t.state === 'queued').length;
       await applyTransitions(tx, transitions, opts.now);
     }
+    let next = p.nextMs;
     if (sends.length > 0) {
       // Why (R6): a probe books the whole next second, so until its outcome is known no worker posts for this number again: ≤ 1 request/s in a 130429 storm.
-      const next = start + (probing ? Math.max(1000, 1000 / opts.ratePerSecond) : (sends.length * 1000) / opts.ratePerSecond);
+      next = start + (probing ? Math.max(1000, 1000 / opts.ratePerSecond) : (sends.length * 1000) / opts.ratePerSecond);
       await advanceSchedule(tx, numberId, next, opts.ratePerSecond);
     }
-    return { sends, dbNowMs: dbNow, localAtDbNowMs: localAt, skipped, deferred, backoffUntil: null };
+    return { sends, dbNowMs: dbNow, localAtDbNowMs: localAt, skipped, deferred, backoffUntil: null, bookedAheadMs: Math.max(0, next - dbNow) };
   });
 }
 
