@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/adapters/db/database.js';
 import { silentLogger } from '../src/lib/logger.js';
-import { enqueueAutomated, sendQueuedAutomated, type WhatsAppGateway } from '../src/modules/messaging/index.js';
+import { enqueueAutomated, sendQueuedAutomated, touchServiceWindow, type WhatsAppGateway } from '../src/modules/messaging/index.js';
 import { bookSlots } from '../src/modules/sending/index.js';
 import type { Simulator } from '../src/simulator/index.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
@@ -94,4 +94,29 @@ describe('send gate: the outbox', () => {
     expect(sim.sent(phone)).toHaveLength(0);
     expect(await outboxOf(id)).toEqual([expect.objectContaining({ status: 'done', last_error: expect.stringContaining('never re-sent') })]);
   });
+
+  it("shares the number's schedule with agents' replies: a broadcast's held second, a welcome wave and replies together stay within the rate", async () => {
+    const people = await Promise.all(Array.from({ length: 30 }, async (_, i) => { const phone = `+1415556${String(1000 + i)}`; return { phone, id: await subscriber(phone) }; }));
+    // The first 12 wrote in (their 24 h window is open): an agent answers each; the other 18 get a welcome.
+    const writers = people.slice(0, 12);
+    for (const w of writers) {
+      // As their inbound message would have: the window opens and the contact learns its wa_id.
+      await touchServiceWindow(t.db, { workspaceId: tenant.workspaceId, numberId, waId: w.phone.slice(1), at: new Date() });
+      await t.db.execute(sql`update contacts set wa_id = ${w.phone.slice(1)} where id = ${w.id}`);
+    }
+    await queueWelcomes(people.slice(12), 'mixed');
+    const held = await bookSlots(t.db, { numberId, workspaceId: tenant.workspaceId, count: 20, ratePerSecond: 20 });
+    const heldUntil = Date.now() + (held!.startMs + 20 * held!.spacingMs - held!.dbNowMs);
+    const replies = Promise.all(writers.map((w) => t.call(tenant.key, { method: 'POST', url: `/api/v1/contacts/${w.id}/messages`, payload: { type: 'text', text: 'Thanks, on its way!' } })));
+    const wave = (async () => {
+      while ((await sendQueuedAutomated(deps(), 50)) > 0);
+    })();
+    const [answers] = await Promise.all([replies, wave]);
+    for (const a of answers) expect(a.statusCode, a.body).toBeLessThan(300);
+    const times = people.flatMap((p) => sim.sent(p.phone).map((m) => m.acceptedAt)).sort((a, b) => a - b);
+    expect(times).toHaveLength(30);
+    expect(times[0]).toBeGreaterThanOrEqual(heldUntil - 50);
+    for (let i = 0; i < times.length; i++) expect(times.filter((x) => x >= times[i]! && x < times[i]! + 1000).length).toBeLessThanOrEqual(21);
+  });
 });
+

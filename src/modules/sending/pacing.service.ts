@@ -1,4 +1,5 @@
 import { param, sql } from 'drizzle-orm';
+import { AppError } from '../../lib/errors.js';
 import type { Db } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 
@@ -69,6 +70,21 @@ export async function bookSlots(db: Db, opts: { numberId: string; workspaceId?: 
   if (!r) return null;
   const spacingMs = 1000 / ratePerSecond;
   return { startMs: Number(r.end_ms) - count * spacingMs, spacingMs, dbNowMs: Number(r.now_ms), localAtDbNowMs: localAt };
+}
+
+/** Longest an interactive send waits for its slot (a schedule booked further ahead is a full broadcast queue). */
+const MAX_SLOT_WAIT_MS = 5_000;
+
+/**
+ * Books one slot on the number's shared schedule for a single interactive send (an agent's reply,
+ * a test send) and resolves when the slot comes, so these share the number's rate with broadcasts
+ * and the outbox. Throws WHATSAPP_RATE_LIMITED (transient) while the number backs off after a 130429.
+ */
+export async function waitForSendSlot(db: Db, opts: { numberId: string; workspaceId: string; ratePerSecond: number }): Promise<void> {
+  const slots = await bookSlots(db, { ...opts, count: 1 });
+  if (!slots) throw new AppError('WHATSAPP_RATE_LIMITED', 'WhatsApp asked this number to slow down (130429); try again in a minute', { meta_code: 130429 }, { retry: 'transient' });
+  const wait = slots.startMs - slots.dbNowMs - (Date.now() - slots.localAtDbNowMs);
+  if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, MAX_SLOT_WAIT_MS)));
 }
 
 /** After a 130429 on these numbers: every sender waits (0.5 s doubling to 60 s, with jitter), then probes. */
