@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ESLint } from 'eslint';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const eslint = new ESLint({ cwd: process.cwd() });
 
@@ -33,5 +35,56 @@ describe('module boundary rule (checked by the lint step)', () => {
 
   it('allows adapters to use Fastify', async () => {
     expect(await lintAs('src/adapters/http/x.ts', `import Fastify from 'fastify';\nexport const x = Fastify;\n`)).toEqual([]);
+  });
+});
+
+// The consent predicate lives in one place (src/modules/consent, design.md "The send gate"): no other
+// file names the consent state or suppression tables in SQL; they call the consent module's fragments.
+const CONSENT_TABLE_USES: RegExp[] = [
+  /\bconsent_state\b/,
+  /\b(?:from|join|into|update|table|truncate|exists|lateral)\s+(?:only\s+)?"?suppressions\b/i,
+  /"?\bsuppressions"?\.\s*"?(?:phone_hash|workspace_id|reason|source|created_at)\b/,
+  /\b(?:identifier|pgTable)\(\s*['"`](?:suppressions|consent_state)['"`]/,
+  /import\s*\{[^}]*\b(?:consentState|suppressions)\b[^}]*\}\s*from\s*['"][^'"]*consent\.tables\.js['"]/,
+];
+
+/** Source text without JavaScript comments (a `//` inside a URL string stays). */
+function withoutComments(code: string): string {
+  return code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+}
+
+function namesConsentTables(code: string): string | undefined {
+  const text = withoutComments(code);
+  for (const re of CONSENT_TABLE_USES) {
+    const m = re.exec(text);
+    if (m) return m[0];
+  }
+  return undefined;
+}
+
+describe('the consent predicate has one home', () => {
+  it('tells SQL uses of the consent tables from other words', () => {
+    expect(namesConsentTables('sql`select 1 from consent_state s where s.contact_id = c.id`')).toBeDefined();
+    expect(namesConsentTables('sql`not exists (select 1 from suppressions s where s.phone_hash = x.h)`')).toBeDefined();
+    expect(namesConsentTables('sql`delete from "suppressions" where workspace_id = ${w}`')).toBeDefined();
+    expect(namesConsentTables("import { suppressions } from '../consent/consent.tables.js';")).toBeDefined();
+    expect(namesConsentTables("recordAudit(ctx, { action: 'suppressions.imported' }); r.get('/api/v1/suppressions/export.csv'); // from suppressions")).toBeUndefined();
+  });
+
+  it('no file under src/ outside src/modules/consent names consent_state or suppressions in SQL', () => {
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) {
+          if (p !== join('src', 'modules', 'consent') && e.name !== 'migrations') walk(p);
+        } else if (/\.tsx?$/.test(e.name) && !e.name.endsWith('.test.ts')) {
+          const hit = namesConsentTables(readFileSync(p, 'utf8'));
+          if (hit) offenders.push(`${p}: ${hit}`);
+        }
+      }
+    };
+    walk('src');
+    expect(offenders, 'use the consent module exports (src/modules/consent/index.ts) instead').toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { advanceSchedule, lockSchedule } from '../sending/index.js';
 import { param, sql } from 'drizzle-orm';
 import { isBsuid } from '../../lib/phone/index.js';
+import { suppressedAmong, topicConsentJoin } from '../consent/index.js';
 import type { Db } from '../context.js';
 import type { OutboundMessage } from '../messaging/index.js';
 import { queryRowsOf } from '../sql.js';
@@ -123,7 +124,7 @@ export async function claimForNumber(
           else ok.push({ c, rendered, hash: b.hashPhone(c.phone) });
         }
       }
-      const suppressed = await suppressedHashes(tx, b.workspaceId, ok.map((o) => o.hash));
+      const suppressed = await suppressedAmong(tx, b.workspaceId, ok.map((o) => o.hash));
       const lease = new Date(opts.now.getTime() + opts.leaseMs);
       for (const o of ok) {
         if (suppressed.has(o.hash)) {
@@ -166,6 +167,7 @@ async function candidatesOf(db: Db, b: ActiveBroadcast, nowIso: string, limit: n
   const cap = b.isMarketing ? b.policy.frequencyCap : null;
   const quiet = b.isMarketing ? b.policy.quietHours : null;
   const local = sql`(${nowIso}::timestamptz at time zone r.timezone)`;
+  const consent = topicConsentJoin(sql`r.contact_id`, b.topicId, { left: true });
   // Why `order by r.not_before` alone: it is the order of broadcast_recipients_due_idx, so the scan stops
   // after `limit` rows. With `r.id` added, all rows of a snapshot (one not_before) were joined and sorted
   // on every claim: 29 s per claim at 600 k recipients (bench/broadcast-snapshot.ts). Ties come in index
@@ -174,7 +176,7 @@ async function candidatesOf(db: Db, b: ActiveBroadcast, nowIso: string, limit: n
     db,
     // A contact known only by its business-scoped user id is addressed (and suppressed) by that id.
     sql`select r.id, r.contact_id, r.attempts, coalesce(c.phone, c.user_id) as phone, c.wa_id, c.name, c.profile_name, c.country, c.language, c.attributes,
-          c.unreachable_at is not null as unreachable, cs.status as consent,
+          c.unreachable_at is not null as unreachable, ${consent.status} as consent,
           greatest(
             (select max(m.sent_at) from messages m where m.workspace_id = r.workspace_id and m.contact_id = r.contact_id and m.direction = 'out'),
             (select max(r2.sent_at) from broadcast_recipients r2 where r2.workspace_id = r.workspace_id and r2.contact_id = r.contact_id and r2.sent_at is not null and r2.id <> r.id)
@@ -191,7 +193,7 @@ async function candidatesOf(db: Db, b: ActiveBroadcast, nowIso: string, limit: n
           ${quiet ? sql`((date_trunc('day', ${local}) + interval '1 day' + ${quiet.end}::interval) at time zone r.timezone)` : sql`null`} as quiet_end_tomorrow
         from broadcast_recipients r
         join contacts c on c.id = r.contact_id
-        left join consent_state cs on cs.contact_id = r.contact_id and cs.topic_id = ${b.topicId}
+        ${consent.join}
         where r.broadcast_id = ${b.id} and r.state = 'queued' and r.not_before <= ${nowIso}::timestamptz
         order by r.not_before
         limit ${limit}
@@ -220,12 +222,6 @@ function evaluate(c: Candidate, b: ActiveBroadcast, now: Date): Verdict {
     return { kind: 'defer', until: new Date(Number(c.cap_from_ms) + cap.days * 86_400_000), reason: 'deferred: frequency cap' };
   }
   return { kind: 'send' };
-}
-
-async function suppressedHashes(db: Db, workspaceId: string, hashes: string[]): Promise<Set<string>> {
-  if (hashes.length === 0) return new Set();
-  const rows = await queryRowsOf<{ h: string }>(db, sql`select phone_hash as h from suppressions where workspace_id = ${workspaceId} and phone_hash = any(${param(hashes)}::text[])`);
-  return new Set(rows.map((r) => r.h));
 }
 
 /** Applies many recipient state changes in one statement. */

@@ -1,8 +1,8 @@
-import { param, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../lib/errors.js';
 import { zoneOfCountry } from '../../lib/phone/index.js';
 import type { Ctx, Db } from '../context.js';
-import { phoneHasher } from '../consent/index.js';
+import { countSuppressedAmong, phoneHasher, suppressionCount, topicConsentJoin } from '../consent/index.js';
 import { resolveAudience } from '../segments/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { queryRowsOf } from '../sql.js';
@@ -61,21 +61,22 @@ export async function breakdownAudience(db: Db, workspaceId: string, b: Broadcas
   const a = b.audience as AudienceSpec;
   const include = await partPredicate(ctx, a, 'audience');
   const excluded = (await exclusionPredicate(ctx, a)) ?? sql`false`;
+  const consent = topicConsentJoin(sql`c.id`, b.topicId, { left: true });
   const [row] = await queryRowsOf<Record<keyof AudienceBreakdown, string>>(
     db,
     sql`select count(*) as matched,
           count(*) filter (where x) as excluded,
-          count(*) filter (where not x and cs.status is null) as no_consent,
-          count(*) filter (where not x and cs.status = 'withdrawn') as consent_withdrawn,
-          count(*) filter (where not x and cs.status = 'granted' and c.unreachable_at is not null) as unreachable,
-          count(*) filter (where not x and cs.status = 'granted' and c.unreachable_at is null) as eligible
+          count(*) filter (where not x and ${consent.status} is null) as no_consent,
+          count(*) filter (where not x and ${consent.status} = 'withdrawn') as consent_withdrawn,
+          count(*) filter (where not x and ${consent.status} = 'granted' and c.unreachable_at is not null) as unreachable,
+          count(*) filter (where not x and ${consent.status} = 'granted' and c.unreachable_at is null) as eligible
         from (select c.*, coalesce((${excluded}), false) as x from contacts c where c.workspace_id = ${workspaceId} and (${include})) c
-        left join consent_state cs on cs.contact_id = c.id and cs.topic_id = ${b.topicId}`,
+        ${consent.join}`,
   );
   const countries = await queryRowsOf<{ country: string | null; n: string }>(
     db,
     sql`select c.country, count(*) as n from contacts c
-        join consent_state cs on cs.contact_id = c.id and cs.topic_id = ${b.topicId} and cs.status = 'granted'
+        ${topicConsentJoin(sql`c.id`, b.topicId, { grantedOnly: true }).join}
         where c.workspace_id = ${workspaceId} and c.unreachable_at is null and (${await audiencePredicate(ctx, b.audience)})
         group by c.country`,
   );
@@ -85,8 +86,7 @@ export async function breakdownAudience(db: Db, workspaceId: string, b: Broadcas
 
 /** Eligible contacts whose number is on the suppression list (hashed here in pages: the key lives in the app, not SQL). */
 async function countSuppressed(db: Db, workspaceId: string, b: BroadcastRow, now: Date): Promise<number> {
-  const [{ n } = { n: '0' }] = await queryRowsOf<{ n: string }>(db, sql`select count(*) as n from suppressions where workspace_id = ${workspaceId}`);
-  if (Number(n) === 0) return 0;
+  if ((await suppressionCount(db, workspaceId)) === 0) return 0;
   const hash = await phoneHasher(db, workspaceId);
   const where = await audiencePredicate({ db, workspaceId, now }, b.audience);
   // Why a cursor over one unordered query: paging in contact-id order read the contacts in uuid
@@ -97,17 +97,13 @@ async function countSuppressed(db: Db, workspaceId: string, b: BroadcastRow, now
     // A cursor is planned for its first 10 % by default, which favours the ordered index plan again.
     await tx.execute(sql`set local cursor_tuple_fraction = 1.0`);
     await tx.execute(sql`declare gl_suppressed_audience no scroll cursor for
-      select coalesce(c.phone, c.user_id) as phone from contacts c join consent_state cs on cs.contact_id = c.id and cs.topic_id = ${b.topicId} and cs.status = 'granted'
+      select coalesce(c.phone, c.user_id) as phone from contacts c ${topicConsentJoin(sql`c.id`, b.topicId, { grantedOnly: true }).join}
       where c.workspace_id = ${workspaceId} and c.unreachable_at is null and (${where})`);
     let total = 0;
     for (;;) {
       const page = await queryRowsOf<{ phone: string }>(tx, sql`fetch 10000 from gl_suppressed_audience`);
       if (page.length === 0) break;
-      const [{ hits } = { hits: '0' }] = await queryRowsOf<{ hits: string }>(
-        tx,
-        sql`select count(*) as hits from suppressions where workspace_id = ${workspaceId} and phone_hash = any(${param(page.map((p) => hash(p.phone)))}::text[])`,
-      );
-      total += Number(hits);
+      total += await countSuppressedAmong(tx, workspaceId, page.map((p) => hash(p.phone)));
     }
     await tx.execute(sql`close gl_suppressed_audience`);
     return total;
@@ -158,12 +154,12 @@ export async function planBroadcast(db: Db, workspaceId: string, b: BroadcastRow
 export const EXCLUSION_REASONS = ['excluded', 'no_consent', 'consent_withdrawn', 'unreachable'] as const;
 
 /**
- * The exclusion reason of a matched contact `c` (joined to its consent state `cs` for the topic), or
+ * The exclusion reason of a matched contact `c` (given its consent status for the topic, from `topicConsentJoin`), or
  * null when it is planned. One CASE, so the snapshot and the per-contact lookup cannot disagree.
  */
-function exclusionReasonSql(excluded: SQL | null): SQL {
-  return sql`case when ${excluded ?? sql`false`} then 'excluded' when cs.status is null then 'no_consent'
-    when cs.status <> 'granted' then 'consent_withdrawn' when c.unreachable_at is not null then 'unreachable' end`;
+function exclusionReasonSql(excluded: SQL | null, consentStatus: SQL): SQL {
+  return sql`case when ${excluded ?? sql`false`} then 'excluded' when ${consentStatus} is null then 'no_consent'
+    when ${consentStatus} <> 'granted' then 'consent_withdrawn' when c.unreachable_at is not null then 'unreachable' end`;
 }
 
 /** What a snapshot wrote: rows to send, matched contacts left out (by reason), and planned rows whose local time had already passed. */
@@ -183,7 +179,7 @@ export interface SnapshotResult {
  * set each row's `not_before` from the recipient's zone (in a spring-forward gap PostgreSQL moves
  * the time forward by the gap; in a fall-back overlap it takes the later instant).
  * No ON CONFLICT: callers hold the broadcast's row lock and snapshot it once (draft or scheduled →
- * sending), and the join yields each contact once (consent_state is keyed by contact and topic,
+ * sending), and the join yields each contact once (consent state is keyed by contact and topic,
  * zone names are unique). Why: speculative insertion made a 600 k-row snapshot ~3× slower
  * (bench/broadcast-snapshot.ts).
  */
@@ -191,7 +187,8 @@ export async function snapshotRecipients(db: Db, b: BroadcastRow, now: Date, fal
   const ctx = { db, workspaceId: b.workspaceId, now };
   const a = b.audience as AudienceSpec;
   const include = await partPredicate(ctx, a, 'audience');
-  const reason = exclusionReasonSql(await exclusionPredicate(ctx, a));
+  const consent = topicConsentJoin(sql`c.id`, b.topicId, { left: true });
+  const reason = exclusionReasonSql(await exclusionPredicate(ctx, a), consent.status);
   const s = b.schedule as { type: string; at?: string; date?: string; time?: string };
   const zone = sql`coalesce(z.name, ${fallbackZone})`;
   const nowIso = now.toISOString();
@@ -205,7 +202,7 @@ export async function snapshotRecipients(db: Db, b: BroadcastRow, now: Date, fal
           insert into broadcast_recipients (broadcast_id, workspace_id, contact_id, state, reason, not_before, is_marketing, timezone)
           select ${b.id}, ${b.workspaceId}, c.id, case when o.reason is null then 'queued' else 'excluded' end, o.reason, ${notBefore}, ${b.templateCategory === 'MARKETING'}, ${zone}
           from contacts c
-          left join consent_state cs on cs.contact_id = c.id and cs.topic_id = ${b.topicId}
+          ${consent.join}
           left join z on z.name = c.timezone
           cross join lateral (select ${reason} as reason) o
           where c.workspace_id = ${b.workspaceId} and (${include})
@@ -225,10 +222,11 @@ export async function previewContactOutcome(db: Db, b: BroadcastRow, contactId: 
   const ctx = { db, workspaceId: b.workspaceId, now };
   const a = b.audience as AudienceSpec;
   const include = await partPredicate(ctx, a, 'audience');
-  const reason = exclusionReasonSql(await exclusionPredicate(ctx, a));
+  const consent = topicConsentJoin(sql`c.id`, b.topicId, { left: true });
+  const reason = exclusionReasonSql(await exclusionPredicate(ctx, a), consent.status);
   const [r] = await queryRowsOf<{ reason: string | null }>(
     db,
-    sql`select ${reason} as reason from contacts c left join consent_state cs on cs.contact_id = c.id and cs.topic_id = ${b.topicId}
+    sql`select ${reason} as reason from contacts c ${consent.join}
         where c.workspace_id = ${b.workspaceId} and c.id = ${contactId} and (${include})`,
   );
   if (!r) return null;

@@ -2,6 +2,7 @@ import { recoverNumbers, throttleNumbers } from '../sending/index.js';
 import { param, sql } from 'drizzle-orm';
 import { isAppError } from '../../lib/errors.js';
 import type { Db } from '../context.js';
+import { consentGranted, phoneHashNotSuppressed } from '../consent/index.js';
 import { bindWaIds } from '../contacts/index.js';
 import { reconcileMessageStatus } from '../messaging/index.js';
 import { queryRowsOf } from '../sql.js';
@@ -27,8 +28,8 @@ export async function markSending(db: Db, sends: ClaimedSend[], now: Date, lease
                     ${param(sends.map((s) => attemptOf(s)))}::int[]) as x(id, h, topic_id, attempt)
         where r.id = x.id and r.state = 'claimed' and r.attempts = x.attempt
           and exists (select 1 from broadcasts b where b.id = r.broadcast_id and b.status = 'sending')
-          and exists (select 1 from consent_state cs where cs.contact_id = r.contact_id and cs.topic_id = x.topic_id and cs.status = 'granted')
-          and not exists (select 1 from suppressions s where s.workspace_id = r.workspace_id and s.phone_hash = x.h)
+          and ${consentGranted(sql`r.contact_id`, sql`x.topic_id`)}
+          and ${phoneHashNotSuppressed(sql`r.workspace_id`, sql`x.h`)}
         returning r.id`,
   );
   const ok = new Set(rows.map((r) => Number(r.id)));

@@ -1,7 +1,24 @@
 // The consent module: topics, the append-only consent ledger and its derived state, suppression,
 // and STOP/START keyword rules.
-export { appendConsentEvents, rederiveConsentState } from './ledger.service.js';
-export type { ConsentEventInput, RecordedConsentEvent, AppendResult } from './ledger.service.js';
+export { appendConsentEvents, rederiveConsentState, refusedGrants, recordedDedupeKeys, moveConsentLedger } from './ledger.service.js';
+export type { ConsentEventInput, RecordedConsentEvent, AppendResult, GrantToCheck } from './ledger.service.js';
+// The consent predicate as SQL fragments and queries: no module outside this one names `consent_state` or `suppressions`.
+export {
+  topicConsentJoin,
+  consentGranted,
+  consentStatusByTopicKey,
+  consentStatusSet,
+  consentRecordedSet,
+  consentSummaryOf,
+  consentStatesOf,
+  contactsOptedOutBefore,
+  phoneHashSuppressed,
+  phoneHashNotSuppressed,
+  suppressionCount,
+  countSuppressedAmong,
+  listSuppressions,
+} from './consent.sql.js';
+export type { ConsentSet } from './consent.sql.js';
 export { recordContactConsent, getContactConsent, topicIdsOfCategory } from './consent.service.js';
 export { createTopic, updateTopic, listTopics, getTopic, topicsByKeys, toTopicOut } from './topics.service.js';
 export { suppressionKeyFor, hashPhoneWith, hashExactPhoneWith, phoneHasher, suppressionSubject, addSuppressions, carrySuppressions, removeSuppression, suppressedAmong } from './suppression.service.js';

@@ -35,6 +35,49 @@ export interface AppendResult {
   blocked: ConsentEventInput[];
 }
 
+/** What the refusal rule needs of a grant. `contactId` null: a contact not created yet (an import's dry run). */
+export interface GrantToCheck {
+  contactId: string | null;
+  phoneHash?: string;
+  topicId: string | null;
+  action: 'grant' | 'withdraw';
+  source: ConsentSource;
+}
+
+/**
+ * The events among these the ledger refuses (the rule `appendConsentEvents` applies): grants from
+ * sources the person did not initiate, for a suppressed number or a topic the contact withdrew
+ * (`topicId` null: any topic withdrawn). Reads, never writes, so a dry run can ask the same question.
+ */
+export async function refusedGrants<E extends GrantToCheck>(db: Db, workspaceId: string, events: E[]): Promise<Set<E>> {
+  const guarded = events.filter((e) => e.action === 'grant' && !USER_INITIATED.has(e.source));
+  if (guarded.length === 0) return new Set();
+  const hashes = guarded.flatMap((e) => (e.phoneHash ? [e.phoneHash] : []));
+  const suppressed = await suppressedAmong(db, workspaceId, hashes);
+  const contactIds = [...new Set(guarded.flatMap((e) => (e.contactId === null ? [] : [e.contactId])))];
+  const withdrawn =
+    contactIds.length === 0
+      ? []
+      : await queryRowsOf<{ contact_id: string; topic_id: string }>(
+          db,
+          sql`select contact_id, topic_id from consent_state
+          where workspace_id = ${workspaceId} and status = 'withdrawn' and contact_id = any(${param(contactIds)}::uuid[])`,
+        );
+  const withdrawnPairs = new Set(withdrawn.map((r) => `${r.contact_id}/${r.topic_id}`));
+  const withdrawnContacts = new Set(withdrawn.map((r) => r.contact_id));
+  const refuse = (e: E) =>
+    (e.phoneHash !== undefined && suppressed.has(e.phoneHash)) ||
+    (e.contactId !== null && (e.topicId === null ? withdrawnContacts.has(e.contactId) : withdrawnPairs.has(`${e.contactId}/${e.topicId}`)));
+  return new Set(guarded.filter(refuse));
+}
+
+/** Which of these dedupe keys the ledger already holds (an event with the key would not record again). */
+export async function recordedDedupeKeys(db: Db, workspaceId: string, keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await queryRowsOf<{ dedupe_key: string }>(db, sql`select dedupe_key from consent_events where workspace_id = ${workspaceId}::uuid and dedupe_key = any(${param(keys)}::text[])`);
+  return new Set(rows.map((r) => r.dedupe_key));
+}
+
 /**
  * Appends consent events and derives the current state per contact and topic in the same
  * transaction (the caller's). Set-based: one statement for the events, one for the state, so an
@@ -46,27 +89,9 @@ export interface AppendResult {
  */
 export async function appendConsentEvents(db: Db, workspaceId: string, actor: Pick<Actor, 'type' | 'id'>, events: ConsentEventInput[], now: Date): Promise<AppendResult> {
   if (events.length === 0) return { recorded: [], blocked: [] };
-  const blocked: ConsentEventInput[] = [];
-  const guarded = events.filter((e) => e.action === 'grant' && !USER_INITIATED.has(e.source));
-  let accepted = events;
-  if (guarded.length > 0) {
-    const hashes = guarded.flatMap((e) => (e.phoneHash ? [e.phoneHash] : []));
-    const suppressed = await suppressedAmong(db, workspaceId, hashes);
-    const withdrawn = await queryRowsOf<{ contact_id: string; topic_id: string }>(
-      db,
-      sql`select contact_id, topic_id from consent_state
-          where workspace_id = ${workspaceId} and status = 'withdrawn' and contact_id = any(${param([...new Set(guarded.map((e) => e.contactId))])}::uuid[])`,
-    );
-    const withdrawnPairs = new Set(withdrawn.map((r) => `${r.contact_id}/${r.topic_id}`));
-    const withdrawnContacts = new Set(withdrawn.map((r) => r.contact_id));
-    const refuse = (e: ConsentEventInput) =>
-      (e.phoneHash !== undefined && suppressed.has(e.phoneHash)) || (e.topicId === null ? withdrawnContacts.has(e.contactId) : withdrawnPairs.has(`${e.contactId}/${e.topicId}`));
-    accepted = [];
-    for (const e of events) {
-      if (e.action === 'grant' && !USER_INITIATED.has(e.source) && refuse(e)) blocked.push(e);
-      else accepted.push(e);
-    }
-  }
+  const refused = await refusedGrants(db, workspaceId, events);
+  const blocked = events.filter((e) => refused.has(e));
+  const accepted = refused.size === 0 ? events : events.filter((e) => !refused.has(e));
   if (accepted.length === 0) return { recorded: [], blocked };
   const col = <T>(f: (e: ConsentEventInput) => T) => param(accepted.map(f));
   const rows = await queryRowsOf<{ id: string | number; contact_id: string; topic_id: string | null; action: 'grant' | 'withdraw'; source: ConsentSource; occurred_at: string | Date }>(
@@ -125,4 +150,17 @@ export async function rederiveConsentState(db: Db, workspaceId: string, contactI
     join topics t on t.workspace_id = ${workspaceId} and (e.topic_id is null or t.id = e.topic_id)
     where e.workspace_id = ${workspaceId} and e.contact_id = any(${param(contactIds)}::uuid[])
     order by e.contact_id, t.id, date_trunc('second', e.occurred_at) desc, e.id desc`);
+}
+
+/**
+ * Re-points the ledger of contacts merged into `keepId` to it (the ledger stays append-only: only
+ * `contact_id` moves, under the guard erasure uses) and folds the kept contact's state again from
+ * the joined ledger, so a STOP recorded on either side withdraws the person. Caller's transaction.
+ */
+export async function moveConsentLedger(db: Db, workspaceId: string, fromIds: string[], keepId: string): Promise<void> {
+  if (fromIds.length === 0) return;
+  await db.execute(sql`select set_config('greenlist.allow_consent_rewrite', 'on', true)`);
+  await db.execute(sql`update consent_events set contact_id = ${keepId} where workspace_id = ${workspaceId} and contact_id = any(${param(fromIds)}::uuid[])`);
+  await db.execute(sql`select set_config('greenlist.allow_consent_rewrite', 'off', true)`);
+  await rederiveConsentState(db, workspaceId, [keepId]);
 }

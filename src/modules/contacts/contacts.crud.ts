@@ -3,6 +3,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { isTimeZone, parsePhone } from '../../lib/phone/index.js';
 import { recordAudit } from '../audit/index.js';
+import { consentStatusByTopicKey } from '../consent/index.js';
 import type { Ctx } from '../context.js';
 import { olderThan } from '../sql.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
@@ -128,7 +129,7 @@ export function filterConditions(workspaceId: string, f: ContactFilter): SQL {
   }
   if (f.topic || f.consent) {
     if (!f.topic || !f.consent) throw new AppError('VALIDATION_FAILED', 'topic and consent go together, e.g. topic=offers&consent=granted', { fields: [{ field: f.topic ? 'consent' : 'topic', message: 'required with the other' }] });
-    const state = sql`(select cs.status from consent_state cs join topics t on t.id = cs.topic_id where cs.contact_id = ${contacts.id} and t.workspace_id = ${workspaceId} and t.key = ${f.topic})`;
+    const state = consentStatusByTopicKey(contacts.id, workspaceId, f.topic);
     conds.push(f.consent === 'none' ? sql`${state} is null` : sql`${state} = ${f.consent}`);
   }
   return and(...conds)!;

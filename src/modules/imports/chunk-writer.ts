@@ -1,6 +1,6 @@
 // Writes one chunk set-based: one upsert statement for the contacts, one append for their consent.
 import { param, sql } from 'drizzle-orm';
-import { appendConsentEvents, suppressedAmong, type ConsentEventInput } from '../consent/index.js';
+import { appendConsentEvents, recordedDedupeKeys, refusedGrants, type ConsentEventInput } from '../consent/index.js';
 import type { Actor, Db } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import type { ChunkRow, ContactChunk } from './chunker.js';
@@ -161,22 +161,12 @@ export async function previewChunk(db: Db, workspaceId: string, chunk: ContactCh
   }
   const granted = chunk.rows.filter((r) => r.grant !== null);
   if (granted.length === 0) return out;
-  const suppressed = await suppressedAmong(db, workspaceId, granted.map((r) => r.grant!.phoneHash));
-  const withdrawn = await queryRowsOf<{ contact_id: string; topic_id: string }>(
-    db,
-    sql`select contact_id, topic_id from consent_state where workspace_id = ${workspaceId}::uuid and status = 'withdrawn'
-        and contact_id = any(${param([...idOf.values()])}::uuid[])`,
-  );
-  const withdrawnPairs = new Set(withdrawn.map((w) => `${w.contact_id}/${w.topic_id}`));
-  const keys = granted.flatMap((r) => r.grant!.dedupeKeys);
-  const recorded = await queryRowsOf<{ dedupe_key: string }>(
-    db,
-    sql`select dedupe_key from consent_events where workspace_id = ${workspaceId}::uuid and dedupe_key = any(${param(keys)}::text[])`,
-  );
-  const done = new Set(recorded.map((r) => r.dedupe_key));
-  for (const r of granted) {
-    const id = idOf.get(r.phone);
-    const blocked = r.topicIds.map((t) => suppressed.has(r.grant!.phoneHash) || (id !== undefined && withdrawnPairs.has(`${id}/${t}`)));
+  // The ledger's own refusal rule, asked without writing (a new contact has no consent to withdraw yet).
+  const checksOf = new Map(granted.map((r) => [r, r.topicIds.map((topicId) => ({ contactId: idOf.get(r.phone) ?? null, phoneHash: r.grant!.phoneHash, topicId, action: 'grant' as const, source: 'import' as const }))]));
+  const refused = await refusedGrants(db, workspaceId, [...checksOf.values()].flat());
+  const done = await recordedDedupeKeys(db, workspaceId, granted.flatMap((r) => r.grant!.dedupeKeys));
+  for (const [r, checks] of checksOf) {
+    const blocked = checks.map((c) => refused.has(c));
     if (blocked.some(Boolean)) out.optedOut++;
     out.consentGranted += r.grant!.dedupeKeys.filter((k, i) => !blocked[i] && !done.has(k)).length;
   }

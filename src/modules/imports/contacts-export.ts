@@ -1,6 +1,6 @@
 // Contacts as CSV, streamed in keyset pages of 1,000 (memory stays flat at any list size).
-import { param, sql } from 'drizzle-orm';
-import { listTopics } from '../consent/index.js';
+import { sql } from 'drizzle-orm';
+import { consentStatesOf, listTopics } from '../consent/index.js';
 import type { Db } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { loadAttributeDefs } from './attributes.js';
@@ -46,12 +46,7 @@ export async function* exportContactsCsv(db: Db, workspaceId: string): AsyncGene
           order by created_at, id limit ${EXPORT_PAGE}`,
     );
     if (page.length === 0) return;
-    const states = topics.length
-      ? await queryRowsOf<{ contact_id: string; topic_id: string; status: string }>(
-          db,
-          sql`select contact_id, topic_id, status from consent_state where workspace_id = ${workspaceId}::uuid and contact_id = any(${param(page.map((c) => c.id))}::uuid[])`,
-        )
-      : [];
+    const states = topics.length ? await consentStatesOf(db, workspaceId, page.map((c) => c.id)) : [];
     const state = new Map(states.map((s) => [`${s.contact_id}/${s.topic_id}`, s.status]));
     let out = '';
     for (const c of page) {

@@ -1,11 +1,9 @@
 // Suppression lists as CSV. Only keyed hashes are stored (the numbers themselves are not), so an
 // export holds hashes, and importing hashes only makes sense into the workspace they came from.
-import { param, sql } from 'drizzle-orm';
 import { parsePhone } from '../../lib/phone/index.js';
 import { recordAudit } from '../audit/index.js';
-import { addSuppressions, phoneHasher } from '../consent/index.js';
+import { addSuppressions, listSuppressions, phoneHasher } from '../consent/index.js';
 import type { Ctx, Db } from '../context.js';
-import { queryRowsOf } from '../sql.js';
 import { csvLine } from './csv-format.js';
 import { guessDelimiter, isProblem, readCsv } from './csv-reader.js';
 import type { RowError, SuppressionImportOut } from './imports.schemas.js';
@@ -81,11 +79,7 @@ export async function* exportSuppressionsCsv(db: Db, workspaceId: string): Async
   yield csvLine(['phone_hash', 'reason', 'source', 'created_at']);
   let after: string | undefined;
   for (;;) {
-    const page = await queryRowsOf<{ phone_hash: string; reason: string; source: string; created_at: string | Date }>(
-      db,
-      sql`select phone_hash, reason, source, created_at from suppressions where workspace_id = ${workspaceId}::uuid
-          ${after !== undefined ? sql`and phone_hash > ${param(after)}` : sql``} order by phone_hash limit 1000`,
-    );
+    const page = await listSuppressions(db, workspaceId, after, 1000);
     if (page.length === 0) return;
     yield page.map((r) => csvLine([r.phone_hash, r.reason, r.source, new Date(r.created_at).toISOString()])).join('');
     after = page[page.length - 1]!.phone_hash;

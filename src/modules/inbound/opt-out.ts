@@ -11,6 +11,7 @@ import {
   listTopics,
   matchKeyword,
   normalizeKeyword,
+  consentStatesOf,
   phoneHasher,
   removeSuppression,
   suppressionSubject,
@@ -213,7 +214,7 @@ function findTopic(topics: TopicOut[], word: string): TopicOut | undefined {
 }
 
 async function statusesOf(db: Db, workspaceId: string, contactId: string): Promise<Map<string, string>> {
-  const rows = await queryRowsOf<{ topic_id: string; status: string }>(db, sql`select topic_id, status from consent_state where workspace_id = ${workspaceId} and contact_id = ${contactId}`);
+  const rows = await consentStatesOf(db, workspaceId, [contactId]);
   return new Map(rows.map((r) => [r.topic_id, r.status]));
 }
 

@@ -1,5 +1,6 @@
 import { and, desc, eq, param, sql, type SQL } from 'drizzle-orm';
 import { notFound } from '../../lib/errors.js';
+import { consentSummaryOf } from '../consent/index.js';
 import type { Ctx, Db } from '../context.js';
 import { contacts } from '../contacts/contacts.tables.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
@@ -72,17 +73,13 @@ async function evaluateSelection(db: Db, workspaceId: string, selection: SQL, t:
       where c.workspace_id = ${workspaceId} and ${selection}
     ),
     x as (
-      -- LATERAL: a per-contact lookup on the consent_state primary key. As a grouped CTE joined
+      -- LATERAL: a per-contact lookup on the consent state's primary key. As a grouped CTE joined
       -- afterwards, PostgreSQL misjudged the chunk as one row and re-scanned the summary per contact
       -- (5,000 × 2,400 rows, 5 s a chunk).
       select k.id, k.old, ${stageCase(t, now)} as verdict
       from k
       left join contact_engagement e on e.contact_id = k.id
-      left join lateral (
-        select bool_or(s.status = 'granted') as any_granted, bool_or(s.status = 'withdrawn') as any_withdrawn,
-               min(s.since) filter (where s.status = 'granted') as joined_at
-        from consent_state s where s.contact_id = k.id and s.workspace_id = ${workspaceId}
-      ) cs on true
+      left join lateral ${consentSummaryOf(sql`k.id`, workspaceId)} cs on true
     ),
     changed as (select id, old, verdict from x where verdict[1] <> old),
     moved as (

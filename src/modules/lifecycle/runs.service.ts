@@ -2,6 +2,7 @@ import { param, sql } from 'drizzle-orm';
 import { safeErrorMessage } from '../../lib/redact.js';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
 import { recordAudit } from '../audit/index.js';
+import { contactsOptedOutBefore } from '../consent/index.js';
 import { recountEngagementWindows } from '../engagement/index.js';
 import { eraseContact } from '../privacy/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
@@ -142,18 +143,14 @@ export async function runHygiene(db: Db, workspaceId: string, now: Date, log: Lo
 
 /** Erases contacts opted out of every topic for longer than the retention period, 200 per transaction. */
 async function purgeOptedOut(db: Db, workspaceId: string, now: Date, days: number, log: Log, runId: string, counts: Record<string, number>): Promise<number> {
-  const cutoff = new Date(now.getTime() - days * DAY_MS).toISOString();
+  const cutoff = new Date(now.getTime() - days * DAY_MS);
   let purged = 0;
   for (;;) {
-    const batch = await queryRowsOf<{ id: string }>(
-      db,
-      sql`select s.contact_id as id from consent_state s where s.workspace_id = ${workspaceId}
-          group by s.contact_id having bool_and(s.status = 'withdrawn') and max(s.since) < ${cutoff}::timestamptz limit 200`,
-    );
+    const batch = await contactsOptedOutBefore(db, workspaceId, cutoff, 200);
     if (batch.length === 0) return purged;
     await db.transaction(async (tx) => {
       const ctx = { db: tx, workspaceId, actor: SYSTEM_ACTOR, now, log };
-      for (const c of batch) await eraseContact(ctx, c.id);
+      for (const id of batch) await eraseContact(ctx, id);
       await renewMaintenanceRun(tx, runId, { ...counts, purged: purged + batch.length }, new Date());
     });
     purged += batch.length;

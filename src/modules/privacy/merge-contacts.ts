@@ -3,7 +3,7 @@
 import { param, sql } from 'drizzle-orm';
 import { canonicalPhone, canonicalPhoneSqlCase } from '../../lib/phone/index.js';
 import { recordAudit } from '../audit/index.js';
-import { carrySuppressions, hashExactPhoneWith, rederiveConsentState, suppressionKeyFor } from '../consent/index.js';
+import { carrySuppressions, hashExactPhoneWith, moveConsentLedger, suppressionKeyFor } from '../consent/index.js';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 
@@ -35,10 +35,7 @@ export async function mergeContacts(db: Db, workspaceId: string, keepId: string,
   const to = hashExactPhoneWith(key, canonicalPhone(keep.phone));
   await carrySuppressions(db, workspaceId, rows.map((r) => ({ from: hashExactPhoneWith(key, r.phone), to })));
 
-  await db.execute(sql`select set_config('greenlist.allow_consent_rewrite', 'on', true)`);
-  await db.execute(sql`update consent_events set contact_id = ${keepId} where workspace_id = ${workspaceId} and contact_id = any(${param(gone)}::uuid[])`);
-  await db.execute(sql`select set_config('greenlist.allow_consent_rewrite', 'off', true)`);
-  await rederiveConsentState(db, workspaceId, [keepId]);
+  await moveConsentLedger(db, workspaceId, gone, keepId);
 
   const ids = param(gone);
   for (const table of ['messages', 'outbox', 'opt_out_notes', 'optin_submissions', 'contact_events', 'lifecycle_transitions']) {

@@ -2,8 +2,14 @@
 // on other tables are EXISTS subqueries on the contact's id. Pure: no I/O. Every value the client
 // sent is a bind parameter; only names from the language's own tables become SQL text.
 import { param, sql, type SQL } from 'drizzle-orm';
-import { addDays, anniversaryKeys, localMidnight, todayIn } from './segment-dates.js';
+import { consentRecordedSet, consentStatusSet } from '../consent/index.js';
+import { addDays, localMidnight, todayIn } from './segment-dates.js';
+import { compileDateAttribute, compileScalar, holdsForMissing, holdsForMissingText, tagPredicate } from './segment-sql-scalar.js';
+import { complementPredicate, countedBy, countedOutside, isNeverNull, markComplementOf, nn, setOf, setPredicate } from './segment-sql-sets.js';
 import { rulesError, type CondValue, type SegmentNode, type ValueType } from './segments.rules.js';
+
+export { holdsForMissing } from './segment-sql-scalar.js';
+export { idSetOf, complementSetOf } from './segment-sql-sets.js';
 
 /** What compiling needs besides the tree: who, when, where, and the resolved references. */
 export interface CompileEnv {
@@ -27,14 +33,6 @@ export function compileSegmentRules(node: SegmentNode, env: CompileEnv): Compile
 
 type Env = CompileEnv & { today: string };
 
-// Predicates known never to be NULL. `not` over them is a plain NOT, which lets PostgreSQL plan
-// NOT EXISTS as an anti-join; anything else is wrapped in coalesce so NOT stays an exact complement.
-const NEVER_NULL = new WeakSet<SQL>();
-const nn = (q: SQL): SQL => {
-  NEVER_NULL.add(q);
-  return q;
-};
-
 function compileNode(node: SegmentNode, env: Env, stack: string[]): SQL {
   switch (node.kind) {
     case 'all':
@@ -43,14 +41,14 @@ function compileNode(node: SegmentNode, env: Env, stack: string[]): SQL {
       if (node.kind === 'all') parts = mergeEngagementSets(parts, env);
       if (parts.length === 1) return parts[0]!;
       const joined = sql`(${sql.join(parts, node.kind === 'all' ? sql` and ` : sql` or `)})`;
-      return parts.every((p) => NEVER_NULL.has(p)) ? nn(joined) : joined;
+      return parts.every(isNeverNull) ? nn(joined) : joined;
     }
     case 'not': {
       const inner = compileNode(node.child, env, stack);
       // coalesce: a NULL inside must not make the complement NULL too (exact complement).
-      const negated = nn(NEVER_NULL.has(inner) ? sql`(not ${inner})` : sql`(not coalesce(${inner}, false))`);
-      const set = setOfNode.get(inner);
-      if (set) complementOfNode.set(negated, set);
+      const negated = nn(isNeverNull(inner) ? sql`(not ${inner})` : sql`(not coalesce(${inner}, false))`);
+      const set = setOf(inner);
+      if (set) markComplementOf(negated, set);
       return negated;
     }
     case 'field':
@@ -107,37 +105,6 @@ const ENGAGEMENT_COLUMNS: Record<string, { col: SQL; missing: number | null }> =
   reply_rate_90d: { col: sql`(case when e.received_90d > 0 then e.replied_90d::numeric / e.received_90d end)`, missing: null },
 };
 
-/**
- * Whether a scalar condition holds for a contact without an engagement row (its value is
- * `missing`: NULL for times and rates, 0 for counts). Mirrors compileScalar's NULL rules.
- */
-export function holdsForMissing(missing: number | null, type: ValueType, op: string, value: CondValue): boolean {
-  if (op === 'exists') return missing !== null;
-  if (op === 'not_exists') return missing === null;
-  if (op === 'neq') return missing === null || missing !== value;
-  if (op === 'not_in') return missing === null || !(value as number[]).includes(missing);
-  if (op === 'not_in_last_days') return missing === null;
-  if (missing === null || type !== 'number') return false;
-  const v = value as number;
-  switch (op) {
-    case 'eq':
-      return missing === v;
-    case 'in':
-      return (value as number[]).includes(missing);
-    case 'gt':
-      return missing > v;
-    case 'gte':
-      return missing >= v;
-    case 'lt':
-      return missing < v;
-    case 'lte':
-      return missing <= v;
-    case 'between':
-      return missing >= (value as number[])[0]! && missing <= (value as number[])[1]!;
-  }
-  return false;
-}
-
 function compileField(field: string, type: ValueType, op: string, value: CondValue, env: Env): SQL {
   if (field === 'unreachable') {
     const col = sql`(c.unreachable_at is not null)`;
@@ -170,28 +137,6 @@ function compileEngagement(c: { col: SQL; missing: number | null }, type: ValueT
     );
   }
   return engagementSet(cond, env);
-}
-
-/** Whether a text condition holds for the stage a contact without a lifecycle row has ('new'). Mirrors compileScalar. */
-function holdsForMissingText(missing: string, op: string, value: CondValue): boolean {
-  const v = typeof value === 'string' ? value.toLowerCase() : '';
-  switch (op) {
-    case 'exists':
-      return true;
-    case 'neq':
-      return missing !== value;
-    case 'eq':
-      return missing === value;
-    case 'in':
-      return (value as string[]).includes(missing);
-    case 'not_in':
-      return !(value as string[]).includes(missing);
-    case 'contains':
-      return missing.toLowerCase().includes(v);
-    case 'starts_with':
-      return missing.toLowerCase().startsWith(v);
-  }
-  return false;
 }
 
 /**
@@ -239,20 +184,6 @@ function compileTags(col: SQL, op: string, value: CondValue, env: Env): SQL {
 }
 
 /**
- * A predicate on `contacts c` that, when it is the whole rule, is counted as the set `ids` instead
- * (`countedOutside`: as all contacts minus that set). The predicate itself is what bigger rules use.
- */
-function countedBy(q: SQL, ids: SQL | undefined): SQL {
-  if (ids) setOfNode.set(q, { ids, exists: q });
-  return q;
-}
-
-function countedOutside(q: SQL, ids: SQL | undefined): SQL {
-  if (ids) complementOfNode.set(q, { ids, exists: q });
-  return q;
-}
-
-/**
  * The contacts having tags, from contact_tags (kept equal to contacts.tags by triggers): an
  * index-only scan of the matching entries instead of a visit to every matching contact row.
  */
@@ -271,93 +202,6 @@ function tagIds(op: string, value: CondValue, env: Env): SQL | undefined {
     }
   }
   return undefined;
-}
-
-function tagPredicate(col: SQL, op: string, value: CondValue): SQL {
-  switch (op) {
-    case 'contains':
-      return sql`${col} @> array[${value as string}]::text[]`;
-    case 'not_contains':
-      return sql`not (${col} @> array[${value as string}]::text[])`;
-    case 'contains_any':
-      return sql`${col} && ${param(value as string[])}::text[]`;
-    case 'contains_all':
-      return sql`${col} @> ${param(value as string[])}::text[]`;
-    case 'exists':
-      return sql`cardinality(${col}) > 0`;
-    default:
-      return sql`cardinality(${col}) = 0`;
-  }
-}
-
-const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (m) => `\\${m}`);
-
-/** A scalar column (text, number, boolean, timestamp) against an operator. */
-function compileScalar(col: SQL, type: ValueType, op: string, value: CondValue, env: Env): SQL {
-  if (op === 'exists') return nn(sql`(${col} is not null)`);
-  if (op === 'not_exists') return nn(sql`(${col} is null)`);
-  if (type === 'timestamp') return compileTimestamp(col, op, value, env);
-  const cast = type === 'number' ? sql`::numeric` : type === 'boolean' ? sql`::boolean` : sql`::text`;
-  const arrCast = type === 'number' ? sql`::numeric[]` : sql`::text[]`;
-  switch (op) {
-    case 'eq':
-      return sql`${col} = ${value}${cast}`;
-    case 'neq':
-      return sql`${col} is distinct from ${value}${cast}`;
-    case 'in':
-      return sql`${col} = any(${param(value)}${arrCast})`;
-    case 'not_in':
-      return sql`(${col} is null or ${col} <> all(${param(value)}${arrCast}))`;
-    case 'contains':
-      return sql`${col} ilike ${`%${escapeLike(value as string)}%`}`;
-    case 'starts_with':
-      return sql`${col} ilike ${`${escapeLike(value as string)}%`}`;
-    case 'gt':
-      return sql`${col} > ${value}::numeric`;
-    case 'gte':
-      return sql`${col} >= ${value}::numeric`;
-    case 'lt':
-      return sql`${col} < ${value}::numeric`;
-    case 'lte':
-      return sql`${col} <= ${value}::numeric`;
-    case 'between': {
-      const [lo, hi] = value as [number, number];
-      return sql`${col} between ${lo}::numeric and ${hi}::numeric`;
-    }
-  }
-  throw rulesError('rules', `operator ${op} is not supported here`);
-}
-
-/** The instant a date (local midnight) or timestamp value stands for. */
-function instantOf(v: string, env: Env): Date {
-  return v.length === 10 ? localMidnight(v, env.zone) : new Date(v);
-}
-
-function compileTimestamp(col: SQL, op: string, value: CondValue, env: Env): SQL {
-  const ts = (d: Date): SQL => sql`${d.toISOString()}::timestamptz`;
-  switch (op) {
-    case 'before':
-      return sql`${col} < ${ts(instantOf(value as string, env))}`;
-    case 'after': {
-      const v = value as string;
-      // "after 2026-03-01" means from the next local day on; after a timestamp means later than it.
-      return v.length === 10 ? sql`${col} >= ${ts(localMidnight(addDays(v, 1), env.zone))}` : sql`${col} > ${ts(new Date(v))}`;
-    }
-    case 'between': {
-      const [lo, hi] = value as [string, string];
-      const end = hi.length === 10 ? sql`${col} < ${ts(localMidnight(addDays(hi, 1), env.zone))}` : sql`${col} <= ${ts(new Date(hi))}`;
-      return sql`(${col} >= ${ts(instantOf(lo, env))} and ${end})`;
-    }
-    case 'in_last_days':
-      return sql`${col} >= ${ts(localMidnight(addDays(env.today, 1 - (value as number)), env.zone))}`;
-    case 'not_in_last_days':
-      return sql`(${col} is null or ${col} < ${ts(localMidnight(addDays(env.today, 1 - (value as number)), env.zone))})`;
-    case 'in_next_days':
-      return sql`(${col} >= ${ts(env.now)} and ${col} < ${ts(localMidnight(addDays(env.today, value as number), env.zone))})`;
-    case 'anniversary_within_days':
-      return sql`to_char(${col} at time zone ${env.zone}, 'MM-DD') = any(${param(anniversaryKeys(env.today, value as number))}::text[])`;
-  }
-  throw rulesError('rules', `operator ${op} is not supported for timestamps`);
 }
 
 /** Custom attributes: equality through the GIN index (`@>`), everything else on the typed value. */
@@ -382,82 +226,15 @@ function compileAttribute(key: string, type: ValueType, op: string, value: CondV
   throw rulesError('rules', `operator ${op} is not supported for ${type} attributes`);
 }
 
-/** Date attributes are 'YYYY-MM-DD' strings, so calendar comparisons are string comparisons. */
-function compileDateAttribute(raw: SQL, op: string, value: CondValue, env: Env): SQL {
-  const d = (v: string): SQL => sql`${v.slice(0, 10)}::text`;
-  switch (op) {
-    case 'before':
-      return sql`${raw} < ${d(value as string)}`;
-    case 'after':
-      return sql`${raw} > ${d(value as string)}`;
-    case 'between': {
-      const [lo, hi] = value as [string, string];
-      return sql`${raw} between ${d(lo)} and ${d(hi)}`;
-    }
-    case 'in_last_days':
-      return sql`${raw} between ${addDays(env.today, 1 - (value as number))}::text and ${env.today}::text`;
-    case 'not_in_last_days':
-      return sql`(${raw} is null or ${raw} < ${addDays(env.today, 1 - (value as number))}::text or ${raw} > ${env.today}::text)`;
-    case 'in_next_days':
-      return sql`${raw} between ${env.today}::text and ${addDays(env.today, (value as number) - 1)}::text`;
-    case 'anniversary_within_days':
-      return sql`substr(${raw}, 6, 5) = any(${param(anniversaryKeys(env.today, value as number))}::text[])`;
-  }
-  throw rulesError('rules', `operator ${op} is not supported for dates`);
-}
-
-/**
- * Conditions on other tables ("has granted consent", "bought X twice", "read broadcast B",
- * "is on list L") are sets of contact ids. Each compiles to EXISTS against its table: a semi-join
- * when it is true, an anti-join under NOT. `setOf` gives the same set as a query of contact ids,
- * which lets a rule that is only this condition be counted from its index alone.
- */
-interface IdSet {
-  /** `select <contact id> from … where …` (one row per contact, or `distinct` when needed). */
-  ids: SQL;
-  /** The EXISTS predicate on `c`. */
-  exists: SQL;
-}
-
-const setOfNode = new WeakMap<SQL, IdSet>();
-function setPredicate(set: IdSet): SQL {
-  const q = nn(set.exists);
-  setOfNode.set(q, set);
-  return q;
-}
-
-/** When a compiled rule is a single set condition, the query listing its contact ids. */
-export function idSetOf(where: SQL): SQL | undefined {
-  return setOfNode.get(where)?.ids;
-}
-
-// "Not in set S": counted as all contacts minus |S|, two index-only counts instead of an anti-join over every contact.
-const complementOfNode = new WeakMap<SQL, IdSet>();
-function complementPredicate(notExists: SQL, ids: SQL): SQL {
-  const q = nn(notExists);
-  complementOfNode.set(q, { ids, exists: notExists });
-  return q;
-}
-
-/** When a compiled rule is "not in one set", the query listing the ids of that set. */
-export function complementSetOf(where: SQL): SQL | undefined {
-  return complementOfNode.get(where)?.ids;
-}
-
 function compileConsent(node: Extract<SegmentNode, { kind: 'consent' }>, env: Env): SQL {
   const topicId = env.topicIds.get(node.topic);
   if (!topicId) throw rulesError(`${node.path}.consent.topic`, `${JSON.stringify(node.topic)} is not a topic key of this workspace`);
   if (node.status === 'none') {
-    return complementPredicate(
-      sql`not exists (select 1 from consent_state s where s.contact_id = c.id and s.topic_id = ${topicId})`,
-      sql`select s.contact_id from consent_state s where s.workspace_id = ${env.workspaceId} and s.topic_id = ${topicId}`,
-    );
+    const recorded = consentRecordedSet(sql`c.id`, env.workspaceId, topicId);
+    return complementPredicate(sql`not ${recorded.exists}`, recorded.ids);
   }
-  const conds: SQL[] = [sql`s.workspace_id = ${env.workspaceId}`, sql`s.topic_id = ${topicId}`, sql`s.status = ${node.status}`];
-  if (node.sources) conds.push(sql`s.source = any(${param(node.sources)}::text[])`);
-  if (node.inLastDays !== null) conds.push(sql`s.since >= ${localMidnight(addDays(env.today, 1 - node.inLastDays), env.zone).toISOString()}::timestamptz`);
-  const where = sql.join(conds, sql` and `);
-  return setPredicate({ ids: sql`select s.contact_id from consent_state s where ${where}`, exists: sql`exists (select 1 from consent_state s where s.contact_id = c.id and ${where})` });
+  const since = node.inLastDays !== null ? localMidnight(addDays(env.today, 1 - node.inLastDays), env.zone) : null;
+  return setPredicate(consentStatusSet(sql`c.id`, { workspaceId: env.workspaceId, topicId, status: node.status, sources: node.sources, since }));
 }
 
 function compileEvent(node: Extract<SegmentNode, { kind: 'event' }>, env: Env): SQL {
