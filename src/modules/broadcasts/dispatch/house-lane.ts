@@ -1,0 +1,85 @@
+import { eq } from 'drizzle-orm';
+import { safeErrorMessage } from '../../../lib/redact.js';
+import { SYSTEM_ACTOR } from '../../context.js';
+import { phoneHasher } from '../../consent/index.js';
+import { credentialsFor } from '../../numbers/index.js';
+import { phoneNumbers } from '../../numbers/numbers.tables.js';
+import { compileTemplate, templateDefOf, type TemplateRow, type VariableMap } from '../../templates/index.js';
+import { templates } from '../../templates/templates.tables.js';
+import { policyFrom, resolveTrackedLinks, type BroadcastPolicy } from '../broadcasts.rules.js';
+import { broadcasts } from '../broadcasts.tables.js';
+import type { ActiveBroadcast } from '../claim.service.js';
+import { settleExpiredRows, startDueBroadcasts, superviseBroadcasts } from '../reconcile.service.js';
+import { linkToken } from '../tracking.service.js';
+import { sleep, type DispatchConfig, type DispatcherDeps, type DispatchState, type NumberState } from './state.js';
+
+/** Reloads the broadcasts now sending, their numbers (rate, tier, credentials) and compiled templates. */
+export async function refreshActive(st: DispatchState, deps: DispatcherDeps, cfg: DispatchConfig): Promise<void> {
+  const rows = await deps.db
+    .select({ b: broadcasts, mps: phoneNumbers.throughputMps, tier: phoneNumbers.messagingLimitTier, t: templates })
+    .from(broadcasts)
+    .innerJoin(phoneNumbers, eq(phoneNumbers.id, broadcasts.numberId))
+    .innerJoin(templates, eq(templates.id, broadcasts.templateId))
+    .where(eq(broadcasts.status, 'sending'));
+  const next = new Map<string, NumberState>();
+  for (const { b, mps, tier, t } of rows) {
+    const policy = { ...policyFrom(undefined), ...(b.policy as Partial<BroadcastPolicy>) };
+    st.policies.set(b.id, policy);
+    let n = next.get(b.numberId!);
+    if (!n) {
+      const cached = st.credsCache.get(b.numberId!);
+      const fresh = cached && Date.now() - cached.at < 30_000;
+      const creds = fresh ? cached.creds : await credentialsFor({ db: deps.db, workspaceId: b.workspaceId, actor: SYSTEM_ACTOR, now: deps.clock.now(), log: deps.log }, deps.box, b.numberId!);
+      st.credsCache.set(b.numberId!, { creds, at: fresh ? cached.at : Date.now() });
+      n = { id: b.numberId!, ratePerSecond: Math.max(0.1, Math.min(mps * policy.pacingRatio, deps.maxRatePerNumber ?? Infinity)), tier, creds, list: [] };
+      next.set(b.numberId!, n);
+    }
+    // Compiled once per broadcast and template version, not every second.
+    const key = `${b.id}:${t.updatedAt.getTime()}:${deps.publicUrl}`;
+    let active = st.actives.get(b.id);
+    if (!active || active.key !== key) st.actives.set(b.id, (active = { key, value: await activeOf(deps, cfg, b, t as TemplateRow, policy) }));
+    n.list.push(active.value);
+  }
+  for (const id of st.actives.keys()) if (!rows.some((r) => r.b.id === id)) st.actives.delete(id);
+  st.numbers = next;
+}
+
+async function activeOf(deps: DispatcherDeps, cfg: DispatchConfig, b: typeof broadcasts.$inferSelect, t: TemplateRow, policy: BroadcastPolicy): Promise<ActiveBroadcast> {
+  // Tracked links render through a per-recipient attribute so the template compiles once.
+  const { vars, links: linkIdx } = resolveTrackedLinks(b.variables, (n) => ({ attribute: `__gl_link_${n}` }));
+  const render = compileTemplate(templateDefOf(t), vars as VariableMap);
+  const hashPhone = await phoneHasher(deps.db, b.workspaceId);
+  const base = deps.publicUrl.replace(/\/$/, '');
+  return {
+    id: b.id,
+    workspaceId: b.workspaceId,
+    numberId: b.numberId!,
+    topicId: b.topicId!,
+    isMarketing: b.templateCategory === 'MARKETING',
+    policy,
+    hashPhone,
+    render: (c, recipientId) => {
+      const links = linkIdx.length ? Object.fromEntries(linkIdx.map((i) => [`__gl_link_${i}`, `${base}/r/${linkToken(cfg.sign, recipientId, i)}`])) : {};
+      const r = render(linkIdx.length ? { ...c, attributes: { ...c.attributes, ...links } } : c);
+      return r.ok ? { ok: true, message: r.message, text: r.text } : { ok: false, reason: r.reason };
+    },
+  };
+}
+
+/** Every second: starts due broadcasts, settles expired leases, supervises health, reloads what is sending. */
+export async function houseLane(st: DispatchState, deps: DispatcherDeps, cfg: DispatchConfig): Promise<void> {
+  let ticks = 0;
+  while (!st.stopped) {
+    try {
+      const now = deps.clock.now();
+      await startDueBroadcasts(deps.db, now, deps.log);
+      await settleExpiredRows(deps.db, now, { upSince: st.upSince });
+      await superviseBroadcasts(deps.db, now, deps.log, { checkHealth: ticks % 5 === 0 });
+      await refreshActive(st, deps, cfg);
+    } catch (err) {
+      deps.log.warn({ err: { message: safeErrorMessage(err) } }, 'broadcast housekeeping failed; retrying');
+    }
+    ticks++;
+    await sleep(cfg.houseKeepingMs);
+  }
+}
