@@ -167,7 +167,8 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
       if (role === 'start' && (await isSandboxWanted(runtime, config.sandbox))) sandbox = await startSandbox(runtime, wiring, url, log);
     }
     if (role !== 'api') {
-      worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps(log, bulkPacingFor(database.kind)) });
+      const intakeBusy = () => wiring.webhooks.committer.ratePerSecond() >= INTAKE_BURST_PER_S;
+      worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps(log, bulkPacingFor(database.kind), { intakeBusy }) });
       const processingYield = webhookProcessingYield(database.kind, role, wiring.webhooks.committer);
       webhookPoller = startPoller({
         name: 'webhooks',

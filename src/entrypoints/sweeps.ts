@@ -31,8 +31,12 @@ function bulkSweep(kind: MaintenanceKind, everyMs: number, log: Logger, pacing: 
   };
 }
 
-/** Every periodic job the worker role runs. */
-export function allSweeps(log: Logger, pacing: BulkPacing = {}): Sweep[] {
+/**
+ * Every periodic job the worker role runs. `intakeBusy` says this process is taking a webhook
+ * burst: ANALYZE then waits (on PGlite it holds the one connection: 0.5 s for a 200k-row table,
+ * which an ack would wait behind).
+ */
+export function allSweeps(log: Logger, pacing: BulkPacing = {}, opts: { intakeBusy?: () => boolean } = {}): Sweep[] {
   return [
     // Stages are day-based, so hourly keeps them current; events that matter re-evaluate at once.
     { name: 'lifecycle.evaluate', everyMs: 5 * 60_000, standalone: true, run: bulkSweep('lifecycle', 60 * 60_000, log, pacing) },
@@ -46,6 +50,6 @@ export function allSweeps(log: Logger, pacing: BulkPacing = {}): Sweep[] {
     // Contacts stored before their prefix could name a zone (UK mobiles) get it; one scan an hour once done.
     { name: 'contacts.infer-zones', everyMs: 60 * 60_000, run: async (db) => ({ inferred: await inferMissingZones(db) }) },
     // PGlite has no autovacuum and PostgreSQL's wakes once a minute: keep plans fit for tables that grow fast.
-    { name: 'db.planner-stats', everyMs: 15_000, run: async (db) => ({ analyzed: await refreshPlannerStats(db) }) },
+    { name: 'db.planner-stats', everyMs: 15_000, run: async (db) => ({ analyzed: opts.intakeBusy?.() ? 0 : await refreshPlannerStats(db) }) },
   ];
 }
