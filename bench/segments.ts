@@ -45,7 +45,21 @@ interface Env {
   /** UTC midnight starting the window "today and the n-1 days before" (the seed's zone is UTC). */
   since(n: number): string;
   today: string;
+  /** Before migration 0012 the stage was on contacts (bench:compare against older commits). */
+  stageOnContacts: boolean;
 }
+
+/** Contacts whose lifecycle stage is in `stages` ('new' is not in any list here: it has no row). */
+const stageIn = (e: Env, stages: string[]) => {
+  const list = stages.map(q).join(', ');
+  return e.stageOnContacts ? `c.lifecycle_stage in (${list})` : `c.id in (select contact_id from contact_lifecycle where workspace_id = ${q(e.ws)} and stage in (${list}))`;
+};
+const stageNotIn = (e: Env, stages: string[]) => {
+  const list = stages.map(q).join(', ');
+  return e.stageOnContacts ? `c.lifecycle_stage not in (${list})` : `not exists (select 1 from contact_lifecycle l where l.contact_id = c.id and l.stage in (${list}))`;
+};
+const stageChangedSince = (e: Env, at: string) =>
+  e.stageOnContacts ? `c.lifecycle_changed_at >= ${q(at)}` : `c.id in (select contact_id from contact_lifecycle where workspace_id = ${q(e.ws)} and changed_at >= ${q(at)})`;
 
 interface Case {
   name: string;
@@ -91,8 +105,8 @@ function cases(e: Env): Case[] {
     { name: 'attribute age = 30 (number)', group: 'indexed', rules: { attribute: 'age', op: 'eq', value: 30 }, hand: () => C(e, `c.attributes @> '{"age":30}'`) },
     { name: 'country = KE (2 %)', group: 'indexed', rules: { field: 'country', op: 'eq', value: 'KE' }, hand: () => C(e, `c.country = 'KE'`) },
     { name: 'country = NG (40 %)', group: 'indexed', rules: { field: 'country', op: 'eq', value: 'NG' }, hand: () => C(e, `c.country = 'NG'`) },
-    { name: 'lifecycle_stage = at_risk', group: 'indexed', rules: { field: 'lifecycle_stage', op: 'eq', value: 'at_risk' }, hand: () => C(e, `c.id in (select contact_id from contact_lifecycle where workspace_id = ${q(e.ws)} and stage = 'at_risk')`) },
-    { name: 'lifecycle_stage in dormant/churned', group: 'indexed', rules: { field: 'lifecycle_stage', op: 'in', value: ['dormant', 'churned'] }, hand: () => C(e, `c.id in (select contact_id from contact_lifecycle where workspace_id = ${q(e.ws)} and stage in ('dormant', 'churned'))`) },
+    { name: 'lifecycle_stage = at_risk', group: 'indexed', rules: { field: 'lifecycle_stage', op: 'eq', value: 'at_risk' }, hand: () => C(e, stageIn(e, ['at_risk'])) },
+    { name: 'lifecycle_stage in dormant/churned', group: 'indexed', rules: { field: 'lifecycle_stage', op: 'in', value: ['dormant', 'churned'] }, hand: () => C(e, stageIn(e, ['dormant', 'churned'])) },
     { name: 'static list member (50k)', group: 'indexed', rules: { segment: e.staticList }, hand: () => `select count(*)::int as n from segment_members where segment_id = ${q(e.staticList)}` },
 
     {
@@ -103,7 +117,7 @@ function cases(e: Env): Case[] {
         join contacts c on c.id = p.contact_id left join contact_engagement e on e.contact_id = c.id
         where c.workspace_id = ${q(e.ws)} and (c.tags @> '{vip}' or c.country = 'KE') and (e.last_read_at is null or e.last_read_at < ${q(e.since(30))})`,
     },
-    { name: 'marketing: consent & stage & city|country & engaged 60d', group: 'any', rules: MARKETING, hand: () => C(e, `c.id in (select contact_id from consent_state where workspace_id = ${q(e.ws)} and topic_id = ${q(e.offers)} and status = 'granted') and not exists (select 1 from contact_lifecycle l where l.contact_id = c.id and l.stage in ('churned', 'archived')) and c.unreachable_at is null and (c.attributes->>'city' ilike 'Lagos%' or c.country in ('GB', 'US')) and e.last_engaged_at >= ${q(e.since(60))}`, LE) },
+    { name: 'marketing: consent & stage & city|country & engaged 60d', group: 'any', rules: MARKETING, hand: () => C(e, `c.id in (select contact_id from consent_state where workspace_id = ${q(e.ws)} and topic_id = ${q(e.offers)} and status = 'granted') and ${stageNotIn(e, ['churned', 'archived'])} and c.unreachable_at is null and (c.attributes->>'city' ilike 'Lagos%' or c.country in ('GB', 'US')) and e.last_engaged_at >= ${q(e.since(60))}`, LE) },
     { name: 'attribute age between 25 and 34', group: 'any', rules: { attribute: 'age', op: 'between', value: [25, 34] }, hand: () => C(e, `(c.attributes->>'age')::numeric between 25 and 34`) },
     { name: 'birthday anniversary within 7 days', group: 'any', rules: { attribute: 'birthday', op: 'anniversary_within_days', value: 7 }, hand: () => C(e, `substr(c.attributes->>'birthday', 6, 5) = any(${keys(7)})`) },
     { name: 'name contains "ade"', group: 'any', rules: { field: 'name', op: 'contains', value: 'ade' }, hand: () => C(e, `c.name ilike '%ade%'`) },
@@ -119,7 +133,7 @@ function cases(e: Env): Case[] {
     { name: 'replied to broadcast B (72 h)', group: 'any', rules: { broadcast: { id: e.broadcast, interaction: 'replied' } }, hand: () => `select count(distinct m.contact_id)::int as n from messages m join messages r on r.workspace_id = m.workspace_id and r.contact_id = m.contact_id and r.direction = 'in' and r.sent_at > m.sent_at and r.sent_at <= m.sent_at + interval '72 hours' where m.workspace_id = ${q(e.ws)} and m.broadcast_id = ${q(e.broadcast)} and m.direction = 'out'` },
     { name: 'saved segment (vip & NG) & plan pro/biz', group: 'any', rules: { all: [{ segment: e.dynamic }, { attribute: 'plan', op: 'in', value: ['pro', 'biz'] }] }, hand: () => C(e, `c.tags @> '{vip}' and c.country = 'NG' and (c.attributes @> '{"plan":"pro"}' or c.attributes @> '{"plan":"biz"}')`) },
     { name: '!newsletter & language != en & created in 2025', group: 'any', rules: { all: [{ field: 'tags', op: 'not_contains', value: 'newsletter' }, { field: 'language', op: 'neq', value: 'en' }, { field: 'created_at', op: 'between', value: ['2025-01-01', '2025-12-31'] }] }, hand: () => C(e, `not c.tags @> '{newsletter}' and c.language is distinct from 'en' and c.created_at >= '2025-01-01T00:00:00Z' and c.created_at < '2026-01-01T00:00:00Z'`) },
-    { name: 'stage changed in 14 days & phone +234', group: 'any', rules: { all: [{ field: 'lifecycle_changed_at', op: 'in_last_days', value: 14 }, { field: 'phone', op: 'starts_with', value: '+234' }] }, hand: () => C(e, `c.lifecycle_changed_at >= ${q(e.since(14))} and c.phone like '+234%'`) },
+    { name: 'stage changed in 14 days & phone +234', group: 'any', rules: { all: [{ field: 'lifecycle_changed_at', op: 'in_last_days', value: 14 }, { field: 'phone', op: 'starts_with', value: '+234' }] }, hand: () => C(e, `${stageChangedSince(e, e.since(14))} and c.phone like '+234%'`) },
   ];
 }
 
@@ -130,7 +144,7 @@ function pageCases(e: Env): Case[] {
     { name: 'page 1,000: consent offers granted', group: 'page', rules: { consent: { topic: 'offers', status: 'granted' } }, hand: () => P(`c.id in (select contact_id from consent_state where topic_id = ${q(e.offers)} and status = 'granted')`) },
     { name: 'page 1,000: country = NG', group: 'page', rules: { field: 'country', op: 'eq', value: 'NG' }, hand: () => P(`c.country = 'NG'`) },
     { name: 'page 1,000: tag vip (3 %)', group: 'page', rules: tag('vip'), hand: () => P(`c.tags @> '{vip}'`) },
-    { name: 'page 1,000: marketing audience', group: 'page', rules: MARKETING, hand: () => P(`c.id in (select contact_id from consent_state where topic_id = ${q(e.offers)} and status = 'granted') and not exists (select 1 from contact_lifecycle l where l.contact_id = c.id and l.stage in ('churned', 'archived')) and c.unreachable_at is null and (c.attributes->>'city' ilike 'Lagos%' or c.country in ('GB', 'US')) and e.last_engaged_at >= ${q(e.since(60))}`, LE) },
+    { name: 'page 1,000: marketing audience', group: 'page', rules: MARKETING, hand: () => P(`c.id in (select contact_id from consent_state where topic_id = ${q(e.offers)} and status = 'granted') and ${stageNotIn(e, ['churned', 'archived'])} and c.unreachable_at is null and (c.attributes->>'city' ilike 'Lagos%' or c.country in ('GB', 'US')) and e.last_engaged_at >= ${q(e.since(60))}`, LE) },
   ];
 }
 
@@ -219,6 +233,7 @@ async function readEnv(db: Db): Promise<Env> {
       md5('gl-bench-static')::uuid as static_id, md5('gl-bench-dynamic')::uuid as dynamic_id, md5('gl-bench-broadcast-3')::uuid as broadcast
       from workspaces w where w.slug = 'default'`),
   );
+  const stageOnContacts = (await rowsOf(db, sql.raw(`select 1 from information_schema.columns where table_name = 'contacts' and column_name = 'lifecycle_stage'`))).length > 0;
   const now = new Date();
   const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   return {
@@ -230,6 +245,7 @@ async function readEnv(db: Db): Promise<Env> {
     broadcast: r!.broadcast,
     since: (n) => new Date(midnight - (n - 1) * 86_400_000).toISOString(),
     today: new Date(midnight).toISOString().slice(0, 10),
+    stageOnContacts,
   };
 }
 
