@@ -1,5 +1,6 @@
 // Pure rules of broadcasting: states, policies and their defaults, error handling, auto-pause,
 // pacing arithmetic and cost estimates. No I/O; unit-tested in broadcasts.rules.test.ts.
+import { DEFAULT_PACING_RATIO } from '../sending/index.js';
 
 /**
  * A broadcast's variable map with each `{ tracked_link: n }` replaced by `source(n)` (a placeholder
@@ -54,7 +55,7 @@ export interface BroadcastPolicy {
 
 /** Defaults: 90 % of tier, no marketing 21:00–08:00 local, ≤ 2 marketing per 7 days, never resend uncertain sends. */
 export const DEFAULT_POLICY: BroadcastPolicy = {
-  pacingRatio: 0.9,
+  pacingRatio: DEFAULT_PACING_RATIO,
   quietHours: { start: '21:00', end: '08:00' },
   frequencyCap: { max: 2, days: 7 },
   autoPause: { minSent: 100, failureRate: 0.2, optOutRate: 0.05, onQuality: ['RED'] },

@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/index.js';
 import { getContact } from '../contacts/index.js';
 import type { WhatsAppGateway } from '../messaging/index.js';
 import { credentialsFor } from '../numbers/index.js';
-import { waitForSendSlot } from '../sending/index.js';
+import { defaultSendRate, waitForSendSlot } from '../sending/index.js';
 import { compileTemplate, exampleValues, findSendableTemplate, templateDefOf, type VariableMap } from '../templates/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { loadBroadcast } from './broadcast-row.js';
@@ -41,7 +41,7 @@ export async function sendBroadcastTest(ctx: Ctx, deps: { box: SecretBox; gatewa
   const sent: { to: string; wamid: string | null; error: string | null }[] = [];
   for (const phone of to) {
     try {
-      await waitForSendSlot(ctx.db, { numberId: b.numberId!, workspaceId: ctx.workspaceId, ratePerSecond: Math.max(1, creds.throughputMps) });
+      await waitForSendSlot(ctx.db, { numberId: b.numberId!, workspaceId: ctx.workspaceId, ratePerSecond: defaultSendRate(creds.throughputMps) });
       const res = await deps.gateway.sendMessage(creds, { to: phone, message: rendered.message, callbackData: `test:${b.id}` });
       sent.push({ to: phone, wamid: res.wamid, error: null });
     } catch (err) {

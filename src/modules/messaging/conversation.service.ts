@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/index.js';
 import { getContact } from '../contacts/index.js';
 import type { Ctx, Db } from '../context.js';
 import { credentialsFor } from '../numbers/index.js';
-import { waitForSendSlot } from '../sending/index.js';
+import { defaultSendRate, waitForSendSlot } from '../sending/index.js';
 import { conversationMessageIn, type ConversationMessageIn } from './conversation.schemas.js';
 import type { OutboundMessage, WhatsAppGateway } from './messaging.gateway.js';
 import { reconcileMessageStatus, toMessageOut, type MessageOut } from './messaging.service.js';
@@ -76,7 +76,7 @@ export async function prepareConversationSend(ctx: Ctx, contactId: string, input
 export async function deliverConversationSend(ctx: Ctx, deps: { box: SecretBox; gateway: WhatsAppGateway }, p: PreparedSend): Promise<MessageOut> {
   const creds = await credentialsFor(ctx, deps.box, p.numberId);
   try {
-    await waitForSendSlot(ctx.db, { numberId: p.numberId, workspaceId: ctx.workspaceId, ratePerSecond: Math.max(1, creds.throughputMps) });
+    await waitForSendSlot(ctx.db, { numberId: p.numberId, workspaceId: ctx.workspaceId, ratePerSecond: defaultSendRate(creds.throughputMps) });
     const res = await deps.gateway.sendMessage(creds, { to: p.to, message: p.message, callbackData: `msg:${p.messageId}` });
     const [row] = await ctx.db
       .update(messages)

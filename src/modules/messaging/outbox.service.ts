@@ -7,7 +7,7 @@ import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
 import { bindWaIds } from '../contacts/index.js';
 import { credentialsFor } from '../numbers/index.js';
 import { refusedAtSend } from '../consent/index.js';
-import { bookSlots } from '../sending/index.js';
+import { bookSlots, defaultSendRate } from '../sending/index.js';
 import { queryRowsOf } from '../sql.js';
 import type { NumberCredentials, OutboundMessage, WhatsAppGateway } from './messaging.gateway.js';
 import { isWindowOpen } from './messaging.rules.js';
@@ -150,7 +150,7 @@ async function prepare(deps: Deps, item: Claimed): Promise<Ready | null> {
  */
 async function sendPaced(deps: Deps, list: Ready[]): Promise<void> {
   const first = list[0]!;
-  const slots = await bookSlots(deps.db, { numberId: first.item.number_id!, workspaceId: first.item.workspace_id, count: list.length, ratePerSecond: Math.max(1, first.creds.throughputMps) });
+  const slots = await bookSlots(deps.db, { numberId: first.item.number_id!, workspaceId: first.item.workspace_id, count: list.length, ratePerSecond: defaultSendRate(first.creds.throughputMps) });
   if (!slots) {
     const ids = list.map((r) => r.item.id);
     await deps.db.update(outbox).set({ lockedUntil: new Date(deps.now.getTime() + 1_000), attempts: sql`greatest(${outbox.attempts} - 1, 0)` }).where(inArray(outbox.id, ids));

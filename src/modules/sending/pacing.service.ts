@@ -7,6 +7,18 @@ import { queryRowsOf } from '../sql.js';
 // here, so broadcasts, welcomes, confirmations and any worker together never exceed the number's
 // rate, and a 130429 makes all of them wait. Times are on the database clock (ms since the epoch).
 
+/**
+ * Share of a number's throughput that senders book by default. Why not all of it: inbound traffic
+ * shares the quota, and Meta counts arrivals on its side, where a stall on ours (GC, a busy core)
+ * or network jitter bunches requests that left on time.
+ */
+export const DEFAULT_PACING_RATIO = 0.9;
+
+/** The rate a sender without its own policy (outbox, agent replies, test sends) books at. */
+export function defaultSendRate(throughputMps: number): number {
+  return Math.max(1, throughputMps * DEFAULT_PACING_RATIO);
+}
+
 /** The schedule as a claim sees it while holding the number's row. */
 export interface LockedSchedule {
   /** The first free slot. */
