@@ -49,7 +49,9 @@ describe.skipIf(!onPostgres)('two workers send one broadcast (PostgreSQL)', () =
     sim = procSimulator({ seed: 'broadcast-workers', webhookUrl: `${appUrl}/webhooks/whatsapp`, mps: MPS });
     const simUrl = await sim.listen(0);
     api = apiOf(appUrl, tenant.key);
-    await setUpSending(api, { simUrl, mps: MPS, settings: procBroadcastSettings({ policy: 'resend_after_window', window_seconds: 5 }) });
+    // The window must outlast the simulator's webhook lag on a loaded machine: a status later than the
+    // window makes resend_after_window send twice, by design (5 s failed under load 11–14).
+    await setUpSending(api, { simUrl, mps: MPS, settings: procBroadcastSettings({ policy: 'resend_after_window', window_seconds: 20 }) });
   }, 120_000);
   afterAll(async () => {
     for (const w of workers) await w.stop();
