@@ -4,6 +4,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+// Module boundaries (design.md §3), shared by the blocks below: a later block's
+// no-restricted-imports replaces an earlier one's, so each lists the patterns it keeps.
+const moduleBoundary = [
+  { group: ['**/adapters/**', '**/entrypoints/**', '**/simulator/**', '**/config/**'], message: 'Modules must not import adapters, entrypoints, the simulator or config; declare an interface and let the entrypoint wire it.' },
+  { regex: '^\\.\\./[a-z][\\w-]*/(?!index\\.js$|[\\w-]+\\.tables\\.js$)[^/]+$', message: 'Call another module through its index.ts, not its internal files.' },
+  { group: ['fastify', '@fastify/*', 'fastify-*', 'pg', '@electric-sql/*', 'undici', 'node-fetch', 'axios'], message: 'Modules must not depend on HTTP frameworks, drivers or HTTP clients.' },
+];
+// One owner per table: another module's *.tables.ts is imported only for foreign keys (in a
+// *.tables.ts) and by the reads allow-listed below; anything else calls the owner's index.
+const foreignTables = {
+  regex: '^(\\.\\./)+[a-z][\\w-]*/[\\w-]+\\.tables\\.js$',
+  message: "Another module's tables are its own: call its index.ts (design.md §3, one owner per table). Foreign keys belong in your *.tables.ts.",
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'dist/**', 'migrations/**', 'coverage/**', 'test-results/**', 'web/dist/**'] },
   js.configs.recommended,
@@ -32,16 +46,7 @@ export default tseslint.config(
   {
     files: ['src/modules/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['**/adapters/**', '**/entrypoints/**', '**/simulator/**', '**/config/**'], message: 'Modules must not import adapters, entrypoints, the simulator or config; declare an interface and let the entrypoint wire it.' },
-            { regex: '^\\.\\./[a-z][\\w-]*/(?!index\\.js$|[\\w-]+\\.tables\\.js$)[^/]+$', message: "Call another module through its index.ts, not its internal files." },
-            { group: ['fastify', '@fastify/*', 'fastify-*', 'pg', '@electric-sql/*', 'undici', 'node-fetch', 'axios'], message: 'Modules must not depend on HTTP frameworks, drivers or HTTP clients.' },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: [...moduleBoundary, foreignTables] }],
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Modules get configuration through ctx/arguments, never process.env.' }],
       'no-restricted-globals': [
         'error',
@@ -49,6 +54,29 @@ export default tseslint.config(
         { name: 'process', message: 'Modules must not read process state; take it as input.' },
       ],
     },
+  },
+  {
+    // Foreign keys: a module's tables may reference another module's tables.
+    files: ['src/modules/*/*.tables.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: moduleBoundary }] },
+  },
+  {
+    // Reads of another module's tables that its index has no function for yet. Writes are checked
+    // apart (test/table-ownership.test.ts); shrink this list, do not grow it.
+    files: [
+      'src/modules/broadcasts/broadcasts.service.ts', // number, template and topic of a broadcast being created
+      'src/modules/broadcasts/dispatcher.ts', // numbers and templates of the broadcasts being sent
+      'src/modules/broadcasts/dispatch/*.ts', // (the same, split out of dispatcher.ts)
+      'src/modules/consent/opt-out-review.service.ts', // the number of a contact whose note is settled
+      'src/modules/imports/imports.service.ts', // the import's list is a static segment
+      'src/modules/lifecycle/lifecycle.service.ts', // a contact's stage joins contacts
+      'src/modules/optin/optin-keyword.service.ts', // the contact who opted in
+      'src/modules/optin/optin-lookup.ts', // topics and number shown on an opt-in page
+      'src/modules/optin/optin-sources.service.ts', // a source's number belongs to the workspace
+      'src/modules/segments/audience.service.ts', // segment rules compile to SQL over contacts, attributes and topics
+      'src/modules/privacy/privacy.service.ts', // export and erasure read a person's rows in every module
+    ],
+    rules: { 'no-restricted-imports': ['error', { patterns: moduleBoundary }] },
   },
   {
     files: ['src/lib/**/*.ts'],

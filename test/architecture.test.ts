@@ -33,6 +33,15 @@ describe('module boundary rule (checked by the lint step)', () => {
     expect((await lintAs(file, `import { recordAudit } from '../audit/audit.service.js';\nexport const x = recordAudit;\n`)).join()).toMatch(/through its index/);
   });
 
+  it("rejects importing another module's tables except for foreign keys and the listed reads", async () => {
+    const code = `import { messages } from '../messaging/messaging.tables.js';\nexport const x = messages;\n`;
+    expect((await lintAs(file, code)).join()).toMatch(/tables are its own/);
+    expect((await lintAs('src/modules/contacts/sub/x.ts', `import { messages } from '../../messaging/messaging.tables.js';\nexport const x = messages;\n`)).join()).toMatch(/tables are its own/);
+    expect(await lintAs('src/modules/contacts/contacts.tables.ts', code)).toEqual([]);
+    expect(await lintAs('src/modules/segments/audience.service.ts', code)).toEqual([]);
+    expect(await lintAs(file, `import { contacts } from './contacts.tables.js';\nexport const x = contacts;\n`)).toEqual([]);
+  });
+
   it('allows adapters to use Fastify', async () => {
     expect(await lintAs('src/adapters/http/x.ts', `import Fastify from 'fastify';\nexport const x = Fastify;\n`)).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { and, eq, lte, param, sql } from 'drizzle-orm';
 import type { Db, Log } from '../context.js';
-import { reconcileMessageStatus } from '../messaging/index.js';
+import { fillMissingWamids, reconcileMessageStatus, recordBroadcastMessages } from '../messaging/index.js';
 import { queryRowsOf } from '../sql.js';
 import { autoPauseReason, type BroadcastPolicy } from './broadcasts.rules.js';
 import { beginSending } from './broadcasts.service.js';
@@ -96,15 +96,23 @@ async function resolveUncertain(db: Db, now: Date): Promise<number> {
   if (rows.length === 0) return 0;
   const ids = rows.map((r) => r.id);
   // A message logged without a wamid gets it; a crash before logging leaves no message, so one is logged now.
-  await db.execute(sql`update messages m set wamid = r.wamid from broadcast_recipients r where r.id = any(${param(ids)}::bigint[]) and m.id = r.message_id and m.wamid is null`);
-  await db.execute(sql`
-    insert into messages (id, workspace_id, number_id, contact_id, wa_id, direction, type, body, payload, wamid, callback_data, broadcast_id, status_rank, sent_at, created_at)
-    select coalesce(r.message_id, gen_random_uuid()), r.workspace_id, b.number_id, r.contact_id, coalesce(c.wa_id, substr(c.phone, 2)), 'out', 'template',
-           'template ' || b.template_name || ' (' || b.template_language || ')', '{"broadcast": true}'::jsonb, r.wamid, 'b:' || r.id || ':' || r.attempts, r.broadcast_id, 1,
-           coalesce(r.sent_at, ${now.toISOString()}::timestamptz), ${now.toISOString()}::timestamptz
-    from broadcast_recipients r join broadcasts b on b.id = r.broadcast_id join contacts c on c.id = r.contact_id
-    where r.id = any(${param(ids)}::bigint[])
-    on conflict do nothing`);
+  await fillMissingWamids(db, rows.flatMap((r) => (r.message_id ? [{ id: r.message_id, wamid: r.wamid }] : [])));
+  const unlogged = await queryRowsOf<{ id: string; workspace_id: string; number_id: string; contact_id: string; wa_id: string; body: string; wamid: string; callback_data: string; broadcast_id: string; sent_at: string | Date }>(
+    db,
+    sql`select coalesce(r.message_id, gen_random_uuid()) as id, r.workspace_id, b.number_id, r.contact_id, coalesce(c.wa_id, substr(c.phone, 2)) as wa_id,
+               'template ' || b.template_name || ' (' || b.template_language || ')' as body, r.wamid, 'b:' || r.id || ':' || r.attempts as callback_data, r.broadcast_id,
+               coalesce(r.sent_at, ${now.toISOString()}::timestamptz) as sent_at
+        from broadcast_recipients r join broadcasts b on b.id = r.broadcast_id join contacts c on c.id = r.contact_id
+        where r.id = any(${param(ids)}::bigint[])`,
+  );
+  await recordBroadcastMessages(
+    db,
+    unlogged.map((u) => ({
+      id: u.id, workspaceId: u.workspace_id, numberId: u.number_id, contactId: u.contact_id, waId: u.wa_id, body: u.body,
+      payload: { broadcast: true }, wamid: u.wamid, callbackData: u.callback_data, broadcastId: u.broadcast_id, sentAt: new Date(u.sent_at),
+    })),
+    now,
+  );
   await db.execute(sql`update broadcast_recipients r set message_id = m.id from messages m where r.id = any(${param(ids)}::bigint[]) and m.workspace_id = r.workspace_id and m.wamid = r.wamid and r.message_id is distinct from m.id`);
   const byWs = new Map<string, string[]>();
   for (const r of rows) (byWs.get(r.workspace_id) ?? byWs.set(r.workspace_id, []).get(r.workspace_id)!).push(r.wamid);

@@ -4,7 +4,7 @@ import { isAppError } from '../../lib/errors.js';
 import type { Db } from '../context.js';
 import { consentGranted, phoneHashNotSuppressed } from '../consent/index.js';
 import { bindWaIds } from '../contacts/index.js';
-import { reconcileMessageStatus } from '../messaging/index.js';
+import { reconcileMessageStatus, recordBroadcastMessages } from '../messaging/index.js';
 import { queryRowsOf } from '../sql.js';
 import { failureActionOf, pairRateDelayMs, retryDelayMs, type BroadcastPolicy } from './broadcasts.rules.js';
 import type { ClaimedSend } from './claim.service.js';
@@ -174,17 +174,15 @@ async function applyLateStatuses(db: Db, items: { o: ClaimedSend; wamid: string 
   }
 }
 
-/** Logs broadcast sends in the message log (set-based), then applies statuses that arrived first. */
+/** Logs broadcast sends in the message log (one statement per batch), then applies statuses that arrived first. */
 async function logMessages(db: Db, items: { o: ClaimedSend; messageId: string; wamid: string | null }[], now: Date): Promise<void> {
-  await db.execute(sql`
-    insert into messages (id, workspace_id, number_id, contact_id, wa_id, direction, type, body, payload, wamid, callback_data, broadcast_id, status_rank, sent_at, created_at)
-    select x.id, x.ws, x.num, x.contact, x.wa_id, 'out', 'template', x.body, x.payload, x.wamid, x.cb, x.bc, case when x.wamid is null then 0 else 1 end,
-           ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-    from unnest(${param(items.map((i) => i.messageId))}::uuid[], ${param(items.map((i) => i.o.workspaceId))}::uuid[], ${param(items.map((i) => i.o.numberId))}::uuid[],
-                ${param(items.map((i) => i.o.contactId))}::uuid[], ${param(items.map((i) => i.o.waId))}::text[], ${param(items.map((i) => i.o.text))}::text[],
-                ${param(items.map((i) => JSON.stringify({ message: i.o.message, broadcast: true })))}::jsonb[], ${param(items.map((i) => i.wamid))}::text[],
-                ${param(items.map((i) => i.o.callbackData))}::text[], ${param(items.map((i) => i.o.broadcastId))}::uuid[])
-         as x(id, ws, num, contact, wa_id, body, payload, wamid, cb, bc)
-    on conflict do nothing`);
+  await recordBroadcastMessages(
+    db,
+    items.map((i) => ({
+      id: i.messageId, workspaceId: i.o.workspaceId, numberId: i.o.numberId, contactId: i.o.contactId, waId: i.o.waId, body: i.o.text,
+      payload: { message: i.o.message, broadcast: true }, wamid: i.wamid, callbackData: i.o.callbackData, broadcastId: i.o.broadcastId, sentAt: now,
+    })),
+    now,
+  );
   await applyLateStatuses(db, items);
 }

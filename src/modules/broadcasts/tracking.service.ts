@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { param, sql } from 'drizzle-orm';
 import type { Db } from '../context.js';
+import { noteClickEngagement } from '../engagement/index.js';
 import { queryRowsOf } from '../sql.js';
 
 /** How long after a broadcast message a reply or an opt-out is credited to it. */
@@ -85,10 +86,6 @@ export async function recordLinkClick(db: Db, sign: (payload: string) => string,
         returning b.links ->> ${parsed.index}::int as url, r.workspace_id, r.contact_id`,
   );
   if (!row?.url) return null;
-  await db.execute(sql`
-    insert into contact_engagement (contact_id, workspace_id, last_click_at, last_engaged_at, updated_at)
-    values (${row.contact_id}, ${row.workspace_id}, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)
-    on conflict (contact_id) do update set last_click_at = greatest(contact_engagement.last_click_at, excluded.last_click_at),
-      last_engaged_at = greatest(contact_engagement.last_engaged_at, excluded.last_engaged_at), updated_at = excluded.updated_at`);
+  await noteClickEngagement(db, row.workspace_id, row.contact_id, now);
   return row.url;
 }

@@ -27,6 +27,6 @@ export type { ConsentSource } from './consent.rules.js';
 export { normalizeKeyword, keywordSets, matchKeyword, isStopButton, DEFAULT_STOP_KEYWORDS, DEFAULT_START_KEYWORDS } from './keywords.js';
 export type { KeywordSettings, KeywordSets, KeywordIntent } from './keywords.js';
 export * from './consent.schemas.js';
-export { listOptOutNotes, resolveOptOutNote } from './opt-out-review.service.js';
+export { listOptOutNotes, resolveOptOutNote, addOptOutNote, hasOptOutReasonSince } from './opt-out-review.service.js';
 export { refusedAtSend, type QueuedFor } from './send-check.service.js';
 export type { OptOutNoteOut } from './opt-out-review.service.js';

@@ -1,9 +1,9 @@
-import { and, desc, eq, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/index.js';
 import { contacts } from '../contacts/contacts.tables.js';
-import type { Ctx } from '../context.js';
+import type { Ctx, Db } from '../context.js';
 import { optOutNotes } from './consent.tables.js';
 import { appendConsentEvents } from './ledger.service.js';
 import { addSuppressions, phoneHasher, suppressionSubject } from './suppression.service.js';
@@ -21,6 +21,20 @@ export interface OptOutNoteOut {
 
 function toOut(r: typeof optOutNotes.$inferSelect): OptOutNoteOut {
   return { id: r.id, kind: r.kind, contact_id: r.contactId, text: r.text, wamid: r.wamid, created_at: r.createdAt.toISOString(), reviewed_at: r.reviewedAt?.toISOString() ?? null };
+}
+
+/**
+ * Keeps a message for review (`review`: mentions a STOP word without being a clear opt-out) or an
+ * opt-out reason (`reason`). A message already kept (same wamid) is left as it is.
+ */
+export async function addOptOutNote(db: Db, n: { workspaceId: string; contactId: string; kind: 'review' | 'reason'; text: string | null; wamid: string | null; at: Date }): Promise<void> {
+  await db.insert(optOutNotes).values({ workspaceId: n.workspaceId, contactId: n.contactId, kind: n.kind, text: n.text, wamid: n.wamid, createdAt: n.at }).onConflictDoNothing();
+}
+
+/** Whether the contact already gave an opt-out reason after `since`. */
+export async function hasOptOutReasonSince(db: Db, workspaceId: string, contactId: string, since: Date): Promise<boolean> {
+  const [row] = await db.select({ id: optOutNotes.id }).from(optOutNotes).where(and(eq(optOutNotes.workspaceId, workspaceId), eq(optOutNotes.contactId, contactId), eq(optOutNotes.kind, 'reason'), gt(optOutNotes.createdAt, since))).limit(1);
+  return row !== undefined;
 }
 
 /** Messages that mention a STOP word without being a clear opt-out ("review"), and opt-out reasons ("reason"), newest first. */

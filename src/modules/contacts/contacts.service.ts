@@ -98,6 +98,14 @@ export async function findOrCreateContactByWaId(db: Db, workspaceId: string, waI
   return { ...row!, duplicates: [] };
 }
 
+/** Sets one text attribute on a contact (merged into `attributes`; the others stay). */
+export async function setContactAttribute(db: Db, workspaceId: string, contactId: string, key: string, value: string, now: Date): Promise<void> {
+  await db
+    .update(contacts)
+    .set({ attributes: sql`${contacts.attributes} || jsonb_build_object(${key}::text, ${value}::text)`, updatedAt: now })
+    .where(and(eq(contacts.id, contactId), eq(contacts.workspaceId, workspaceId)));
+}
+
 /**
  * Binds the wa_id Meta returned for a send (`contacts[].wa_id`) to the contacts it was sent to,
  * set-based, writing only rows where it differs: later inbound messages from that id then find

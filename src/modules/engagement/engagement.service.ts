@@ -35,6 +35,15 @@ export async function noteInboundEngagement(db: Db, workspaceId: string, items: 
     update contacts c set unreachable_at = null from src where c.id = src.contact_id and c.workspace_id = ${workspaceId} and c.unreachable_at is not null`);
 }
 
+/** Records a tracked-link click as engagement (one upsert; a later click never moves the times back). */
+export async function noteClickEngagement(db: Db, workspaceId: string, contactId: string, at: Date): Promise<void> {
+  await db.execute(sql`
+    insert into contact_engagement (contact_id, workspace_id, last_click_at, last_engaged_at, updated_at)
+    values (${contactId}, ${workspaceId}, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz)
+    on conflict (contact_id) do update set last_click_at = greatest(contact_engagement.last_click_at, excluded.last_click_at),
+      last_engaged_at = greatest(contact_engagement.last_engaged_at, excluded.last_engaged_at), updated_at = excluded.updated_at`);
+}
+
 /** A status stored for the first time (sent, delivered, read, failed). */
 export interface NewStatus {
   wamid: string;

@@ -2,6 +2,7 @@
 import { param, sql } from 'drizzle-orm';
 import { appendConsentEvents, recordedDedupeKeys, refusedGrants, type ConsentEventInput } from '../consent/index.js';
 import type { Actor, Db } from '../context.js';
+import { addListMembersByPhone } from '../segments/index.js';
 import { queryRowsOf } from '../sql.js';
 import type { ChunkRow, ContactChunk } from './chunker.js';
 import { adoptExistingForms } from './equivalent-forms.js';
@@ -123,10 +124,7 @@ export async function writeChunk(tx: Db, workspaceId: string, actor: Pick<Actor,
   await adoptExistingForms(tx, workspaceId, chunk.rows);
   const ids = await upsertContacts(tx, workspaceId, chunk.rows, now);
   if (listId) {
-    await tx.execute(sql`insert into segment_members (segment_id, contact_id, workspace_id, added_at)
-      select ${listId}::uuid, c.id, ${workspaceId}::uuid, ${now.toISOString()}::timestamptz from contacts c
-      where c.workspace_id = ${workspaceId}::uuid and c.phone = any(${param(chunk.rows.map((r) => r.phone))}::text[])
-      on conflict do nothing`);
+    await addListMembersByPhone(tx, workspaceId, listId, chunk.rows.map((r) => r.phone), now);
   }
   // Every first row of a number is created, updated or unchanged; repeat rows are counted as merged.
   for (const r of chunk.rows) {

@@ -1,11 +1,13 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { countryOfNumber } from '../../lib/phone/index.js';
 import { resolveInboundContact } from './resolve-contact.js';
 import {
+  addOptOutNote,
   addSuppressions,
   appendConsentEvents,
+  hasOptOutReasonSince,
   isStopButton,
   keywordSets,
   listTopics,
@@ -25,7 +27,6 @@ import { enqueueAutomated } from '../messaging/index.js';
 import { noteBroadcastOptOut } from '../broadcasts/index.js';
 import { findNumbersByMetaIds } from '../numbers/index.js';
 import { getWorkspace } from '../workspaces/index.js';
-import { optOutNotes } from '../consent/consent.tables.js';
 import type { InboundMessageEvent, WebhookEvent } from './inbound.events.js';
 import { confirmationText, type OptOutSettings } from './opt-out.messages.js';
 
@@ -158,7 +159,7 @@ async function applySignal(db: Db, n: { workspaceId: string; numberId: string },
       const topic = findTopic(rules.topics, s.scope.word);
       if (!topic) {
         // "stop the delivery please" is not "STOP offers": a person reviews it instead of a guess either way.
-        await db.insert(optOutNotes).values({ workspaceId: n.workspaceId, contactId: contact.id, kind: 'review', text: s.text, wamid: s.wamid, createdAt: now }).onConflictDoNothing();
+        await addOptOutNote(db, { workspaceId: n.workspaceId, contactId: contact.id, kind: 'review', text: s.text, wamid: s.wamid, at: now });
         return false;
       }
       topicIds = [topic.id];
@@ -204,7 +205,7 @@ async function applySignal(db: Db, n: { workspaceId: string; numberId: string },
 /** Keeps a message that mentions a STOP word but is not a clear opt-out, for a person to review. */
 async function noteForReview(db: Db, workspaceId: string, ev: InboundMessageEvent, now: Date, log: Log): Promise<void> {
   const contact = await resolveInboundContact(db, workspaceId, ev.waId, ev.profileName, now, log);
-  await db.insert(optOutNotes).values({ workspaceId, contactId: contact.id, kind: 'review', text: ev.body, wamid: ev.wamid, createdAt: now }).onConflictDoNothing();
+  await addOptOutNote(db, { workspaceId, contactId: contact.id, kind: 'review', text: ev.body, wamid: ev.wamid, at: now });
   log.info({ workspaceId, contactId: contact.id }, 'message mentions an opt-out word; kept for review');
 }
 
@@ -237,9 +238,8 @@ async function captureOptOutReason(db: Db, m: { workspaceId: string; contactId: 
     sql`select 1 from consent_events where workspace_id = ${m.workspaceId} and contact_id = ${m.contactId} and action = 'withdraw' and topic_id is null and occurred_at > ${since.toISOString()}::timestamptz limit 1`,
   );
   if (recent.length === 0) return false;
-  const [already] = await db.select({ id: optOutNotes.id }).from(optOutNotes).where(and(eq(optOutNotes.workspaceId, m.workspaceId), eq(optOutNotes.contactId, m.contactId), eq(optOutNotes.kind, 'reason'), gt(optOutNotes.createdAt, since))).limit(1);
-  if (already) return false;
-  await db.insert(optOutNotes).values({ workspaceId: m.workspaceId, contactId: m.contactId, kind: 'reason', text: m.text.slice(0, 2000), wamid: m.wamid, createdAt: m.at }).onConflictDoNothing();
+  if (await hasOptOutReasonSince(db, m.workspaceId, m.contactId, since)) return false;
+  await addOptOutNote(db, { workspaceId: m.workspaceId, contactId: m.contactId, kind: 'reason', text: m.text.slice(0, 2000), wamid: m.wamid, at: m.at });
   return true;
 }
 

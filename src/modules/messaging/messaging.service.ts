@@ -167,6 +167,48 @@ export async function settleOutboundMessage(db: Db, workspaceId: string, id: str
   }
 }
 
+/** A broadcast send as the message log keeps it: one row of a batch. */
+export interface BroadcastMessageRecord {
+  id: string;
+  workspaceId: string;
+  numberId: string;
+  contactId: string;
+  waId: string;
+  body: string | null;
+  payload: Record<string, unknown>;
+  wamid: string | null;
+  callbackData: string;
+  broadcastId: string;
+  sentAt: Date;
+}
+
+/**
+ * Logs a batch of broadcast sends in one statement (set-based: the send path logs thousands a
+ * second); a message already logged is left as it is. The caller applies statuses that came first
+ * (reconcileMessageStatus) once the rows are visible.
+ */
+export async function recordBroadcastMessages(db: Db, rows: BroadcastMessageRecord[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(sql`
+    insert into messages (id, workspace_id, number_id, contact_id, wa_id, direction, type, body, payload, wamid, callback_data, broadcast_id, status_rank, sent_at, created_at)
+    select x.id, x.ws, x.num, x.contact, x.wa_id, 'out', 'template', x.body, x.payload, x.wamid, x.cb, x.bc, case when x.wamid is null then 0 else 1 end,
+           x.sent_at, ${now.toISOString()}::timestamptz
+    from unnest(${param(rows.map((r) => r.id))}::uuid[], ${param(rows.map((r) => r.workspaceId))}::uuid[], ${param(rows.map((r) => r.numberId))}::uuid[],
+                ${param(rows.map((r) => r.contactId))}::uuid[], ${param(rows.map((r) => r.waId))}::text[], ${param(rows.map((r) => r.body))}::text[],
+                ${param(rows.map((r) => JSON.stringify(r.payload)))}::jsonb[], ${param(rows.map((r) => r.wamid))}::text[],
+                ${param(rows.map((r) => r.callbackData))}::text[], ${param(rows.map((r) => r.broadcastId))}::uuid[], ${param(rows.map((r) => r.sentAt.toISOString()))}::timestamptz[])
+         as x(id, ws, num, contact, wa_id, body, payload, wamid, cb, bc, sent_at)
+    on conflict do nothing`);
+}
+
+/** Gives logged messages still without a wamid the one a status webhook later proved (one statement per batch). */
+export async function fillMissingWamids(db: Db, rows: { id: string; wamid: string }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.execute(sql`update messages m set wamid = x.wamid
+                       from unnest(${param(rows.map((r) => r.id))}::uuid[], ${param(rows.map((r) => r.wamid))}::text[]) as x(id, wamid)
+                       where m.id = x.id and m.wamid is null`);
+}
+
 /** A message as the API shows it. */
 export interface MessageOut {
   id: string;

@@ -1,7 +1,8 @@
-import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/index.js';
 import { appendConsentEvents, missingEvidence, normalizeKeyword, phoneHasher, removeSuppression, suppressionSubject, type ConsentSource } from '../consent/index.js';
 import { recipientAddress } from '../../lib/phone/index.js';
+import { setContactAttribute } from '../contacts/index.js';
 import { contacts } from '../contacts/contacts.tables.js';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
 import { enqueueAutomated } from '../messaging/index.js';
@@ -119,10 +120,7 @@ async function optIn(db: Db, m: InboundKeywordContext, source: SourceRow, contac
   }
   const welcome = (source.welcome ?? {}) as WelcomeData;
   if (welcome.incentive && welcome.incentive_attribute) {
-    await db
-      .update(contacts)
-      .set({ attributes: sql`${contacts.attributes} || jsonb_build_object(${welcome.incentive_attribute}::text, ${welcome.incentive}::text)`, updatedAt: m.now })
-      .where(and(eq(contacts.id, contact.id), eq(contacts.workspaceId, m.workspaceId)));
+    await setContactAttribute(db, m.workspaceId, contact.id, welcome.incentive_attribute, welcome.incentive, m.now);
   }
   await recordAudit(
     { db, workspaceId: m.workspaceId, actor: SYSTEM_ACTOR, now: m.now, log: QUIET },

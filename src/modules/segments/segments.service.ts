@@ -3,7 +3,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { parsePhone } from '../../lib/phone/index.js';
 import type { Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/index.js';
-import type { Ctx } from '../context.js';
+import type { Ctx, Db } from '../context.js';
 import type { ContactOut } from '../contacts/index.js';
 import { queryRowsOf } from '../sql.js';
 import { countAudience, pageAudience, resolveAudience, sampleAudience, type Audience } from './audience.service.js';
@@ -221,6 +221,18 @@ export async function addSegmentMembers(ctx: Ctx, id: string, input: unknown): P
   const count = await memberCount(ctx, id);
   await recordAudit(ctx, { action: 'segment.members_added', targetType: 'segment', targetId: id, details: { added, not_found: notFound.length, invalid: invalid.length } });
   return { added, removed: 0, member_count: count, not_found: notFound, invalid };
+}
+
+/**
+ * Adds the workspace's contacts with these numbers to a static list in one statement (an import's
+ * list target, checked as static by the caller before the file was read). Members already on the
+ * list stay as they are; no audit row (the import audits itself).
+ */
+export async function addListMembersByPhone(db: Db, workspaceId: string, listId: string, phones: string[], now: Date): Promise<void> {
+  await db.execute(sql`insert into segment_members (segment_id, contact_id, workspace_id, added_at)
+      select ${listId}::uuid, c.id, ${workspaceId}::uuid, ${now.toISOString()}::timestamptz from contacts c
+      where c.workspace_id = ${workspaceId}::uuid and c.phone = any(${param(phones)}::text[])
+      on conflict do nothing`);
 }
 
 /** Removes contacts from a static list. */
