@@ -26,5 +26,16 @@ export interface Ctx {
   requestId?: string;
 }
 
+/**
+ * What system paths receive (webhook processing, sweeps, workers): no actor and no single
+ * workspace, since one batch may span several; each row names its own. Use cases driven by a
+ * user, key or CLI take a `Ctx`; paths the system drives take a `SystemCtx`.
+ */
+export interface SystemCtx {
+  db: Db;
+  now: Date;
+  log: Log;
+}
+
 /** The system itself acting (sweeps, first start). */
 export const SYSTEM_ACTOR: Actor = { type: 'system', id: null, role: 'owner' };

@@ -1,7 +1,7 @@
 // Writes one chunk set-based: one upsert statement for the contacts, one append for their consent.
 import { param, sql } from 'drizzle-orm';
 import { appendConsentEvents, recordedDedupeKeys, refusedGrants, type ConsentEventInput } from '../consent/index.js';
-import type { Actor, Db } from '../context.js';
+import type { Ctx, Db } from '../context.js';
 import { addListMembersByPhone } from '../segments/index.js';
 import { queryRowsOf } from '../sql.js';
 import type { ChunkRow, ContactChunk } from './chunker.js';
@@ -118,7 +118,9 @@ function grantEvents(rows: ChunkRow[], ids: Map<string, { id: string }>, importI
  * them for suppressed numbers and withdrawn topics: an import never re-subscribes anyone who
  * opted out (only the person can), even when their contact was erased and is created anew.
  */
-export async function writeChunk(tx: Db, workspaceId: string, actor: Pick<Actor, 'type' | 'id'>, importId: string, chunk: ContactChunk, att: Attestation | null, now: Date, listId?: string): Promise<ChunkOutcome> {
+export async function writeChunk(ctx: Ctx, input: { importId: string; chunk: ContactChunk; attestation: Attestation | null; listId?: string | undefined }): Promise<ChunkOutcome> {
+  const { db: tx, workspaceId, actor, now } = ctx;
+  const { importId, chunk, attestation: att, listId } = input;
   const out: ChunkOutcome = { created: 0, updated: 0, unchanged: 0, consentGranted: 0, optedOut: 0 };
   if (chunk.rows.length === 0) return out;
   await adoptExistingForms(tx, workspaceId, chunk.rows);

@@ -148,7 +148,8 @@ async function applyPart(deps: ImportDeps, job: ImportJob, part: ContactChunk, p
     return next;
   }
   return deps.db.transaction(async (tx) => {
-    const next = add(p, part, await writeChunk(tx, job.workspaceId, job.actor, job.importId, part, job.prepared.attestation, now, job.prepared.mapping.list), part.bytesRead);
+    const ctx = { db: tx, workspaceId: job.workspaceId, actor: job.actor, now, log: deps.log };
+    const next = add(p, part, await writeChunk(ctx, { importId: job.importId, chunk: part, attestation: job.prepared.attestation, listId: job.prepared.mapping.list }), part.bytesRead);
     await saveProgress(tx, job.importId, next, grown, now);
     return next;
   });

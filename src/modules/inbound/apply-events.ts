@@ -31,7 +31,7 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
   // Usually already committed at intake; applying again is a no-op thanks to dedupe keys, and
   // covers a failed intake step. START is only handled here: it is never urgent.
   const rules = optOutRules(db);
-  await applyOptOutSignals(db, events, now, log, { includeStart: true, numbers, rules });
+  await applyOptOutSignals({ db, now, log }, events, { includeStart: true, numbers, rules });
   // People whose lifecycle stage may change right now: they wrote, opted out, or stopped marketing.
   // Contacts already found while applying are kept by id; only 131050 statuses name just a wa_id.
   const touched = new Map<string, { ids: Set<string>; waIds: Set<string> }>();

@@ -36,7 +36,7 @@ export async function storeWebhooks(db: Db, batch: RawWebhook[], optOuts?: { par
       }
     });
     try {
-      await tx.transaction((sp) => applyOptOutSignals(sp, events, optOuts.now, optOuts.log, { includeStart: false }));
+      await tx.transaction((sp) => applyOptOutSignals({ db: sp, now: optOuts.now, log: optOuts.log }, events, { includeStart: false }));
     } catch (err) {
       optOuts.log.error({ err: { message: safeErrorMessage(err) } }, 'opt-out at intake failed; processing will apply it');
     }

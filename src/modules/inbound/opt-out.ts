@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
+import { SYSTEM_ACTOR, type Db, type Log, type SystemCtx } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { countryOfNumber } from '../../lib/phone/index.js';
 import { resolveInboundContact } from './resolve-contact.js';
@@ -100,7 +100,8 @@ function messageSignal(ev: InboundMessageEvent, intent: KeywordIntent | undefine
  * committed before Meta gets its 200; processing calls it again and, thanks to dedupe keys on
  * every write, the replay changes nothing.
  */
-export async function applyOptOutSignals(db: Db, events: WebhookEvent[], now: Date, log: Log, opts: { includeStart: boolean; numbers?: NumbersByMetaId; rules?: OptOutRules }): Promise<number> {
+export async function applyOptOutSignals(ctx: SystemCtx, events: WebhookEvent[], opts: { includeStart: boolean; numbers?: NumbersByMetaId; rules?: OptOutRules }): Promise<number> {
+  const { db, now, log } = ctx;
   const ids = [...new Set(events.flatMap((e) => ('phoneNumberId' in e ? [e.phoneNumberId] : [])))];
   if (ids.length === 0) return 0;
   const numbers: NumbersByMetaId = opts.numbers ?? new Map((await findNumbersByMetaIds(db, ids)).map((n) => [n.phoneNumberId, n]));
