@@ -36,7 +36,10 @@ export async function claimLane(st: DispatchState, deps: DispatcherDeps, cfg: Di
         for (const s of res.sends) st.queue.push({ ...s, localSlot: s.slotAt - offset });
         st.queue.sort((a, b) => a.localSlot - b.localSlot);
         claimed += res.sends.length + res.skipped + res.deferred;
-        st.retryAt.set(n.id, Date.now() + emptyClaimPauseMs(res, cfg.horizonMs));
+        // Capped at the housekeeping interval: a pause computed from a schedule that is then reset or
+        // rolled back (a test's reset, a crashed worker's far-ahead re-bookings) must not idle a
+        // worker for minutes (broadcasts-crash R2 sent nothing for 120 s with an uncapped pause).
+        st.retryAt.set(n.id, Date.now() + Math.min(emptyClaimPauseMs(res, cfg.horizonMs), cfg.houseKeepingMs));
       } catch (err) {
         deps.log.warn({ numberId: n.id, err: { message: safeErrorMessage(err) } }, 'broadcast claim failed; retrying');
         await sleep(500);
