@@ -240,12 +240,10 @@ function describeSends(sends: ReturnType<typeof templateSendsByWaId>, waIds: str
 }
 
 describe(`a broadcast survives SIGKILL of its sending process (${ENGINE})`, () => {
-  // KNOWN FAILING on PostgreSQL since 2026-12-06 (see that day's issue note): at 20,000 recipients
-  // on a 1,000-mps number, rows a SIGKILLed worker left `uncertain` are not resolved by status
-  // webhooks within the wait, so the broadcast does not complete (a liveness failure: no duplicate
-  // was observed). It passed at 86f9dbb, 40d97e8 and daff23c in single quiet runs. Skipped on
-  // PostgreSQL only until bisected and fixed: the first job of the next session. PGlite runs it.
-  it.skipIf(onPostgres)(`R1: killed at 4 seeded random points of a ${PLAN.r1.toLocaleString('en')}-recipient broadcast and restarted: every eligible recipient has exactly one accepted message, nobody opted out is messaged`, { timeout: 420_000 }, async () => {
+  // On PostgreSQL this once failed every run: statistics taken while no row was uncertain made
+  // the housekeeping query that accepts uncertain rows by their status run once per uncertain row,
+  // so a killed worker's thousands of rows were never settled (test/broadcasts-settle.test.ts).
+  it(`R1: killed at 4 seeded random points of a ${PLAN.r1.toLocaleString('en')}-recipient broadcast and restarted: every eligible recipient has exactly one accepted message, nobody opted out is messaged`, { timeout: 420_000 }, async () => {
     const rnd = seededRandom(`${SEED}:r1`);
     const total = PLAN.r1;
     const phones = Array.from({ length: total }, (_, i) => phoneOf(i));

@@ -85,7 +85,10 @@ export async function settleExpiredRows(db: Db, now: Date, opts: { upSince?: Dat
 async function resolveUncertain(db: Db, now: Date): Promise<number> {
   const rows = await queryRowsOf<{ id: number; workspace_id: string; wamid: string; message_id: string | null }>(
     db,
-    sql`with found as (
+    // MATERIALIZED (why): inlined, this LIMITed subquery lands inside a nested loop over the rows
+    // to update whenever statistics say few rows are uncertain (true at every ANALYZE before a crash)
+    // and runs once per uncertain row: minutes for a SIGKILLed worker's few thousand rows.
+    sql`with found as materialized (
           select r.id, e.wamid from broadcast_recipients r
           join lateral (select e.wamid from message_status_events e where e.workspace_id = r.workspace_id and e.callback_data = 'b:' || r.id || ':' || r.attempts order by e.id limit 1) e on true
           where r.state = 'uncertain' limit 1000)

@@ -5,11 +5,16 @@ import { sleep, type DispatchConfig, type DispatcherDeps, type DispatchState } f
 /** Pause before re-claiming a number that had nothing due (new rows come from snapshots and deferrals ending). */
 const IDLE_CLAIM_PAUSE_MS = 200;
 
-/** How long a worker leaves a number alone after a claim that got no sends (0 after one that did). */
-export function emptyClaimPauseMs(res: { sends: unknown[]; skipped: number; deferred: number; bookedAheadMs: number }, horizonMs: number): number {
+/**
+ * How long a worker leaves a number alone after a claim that got no sends (0 after one that did),
+ * at most `maxMs`: a pause computed from a schedule that is then reset or rolled back (a test's
+ * reset, a crashed worker's far-ahead re-bookings) must not idle a worker for minutes
+ * (broadcasts-crash R2 sent nothing for 120 s with an uncapped pause).
+ */
+export function emptyClaimPauseMs(res: { sends: unknown[]; skipped: number; deferred: number; bookedAheadMs: number }, horizonMs: number, maxMs: number): number {
   if (res.sends.length > 0) return 0;
   // Booked ahead (by another worker, or a backoff): back when half the horizon is left to fill.
-  if (res.bookedAheadMs > horizonMs / 2) return res.bookedAheadMs - horizonMs / 2;
+  if (res.bookedAheadMs > horizonMs / 2) return Math.min(res.bookedAheadMs - horizonMs / 2, maxMs);
   // Rows were settled (skipped, deferred): more may be due at once. Nothing found: a short pause.
   return res.skipped + res.deferred > 0 ? 0 : IDLE_CLAIM_PAUSE_MS;
 }
@@ -36,10 +41,7 @@ export async function claimLane(st: DispatchState, deps: DispatcherDeps, cfg: Di
         for (const s of res.sends) st.queue.push({ ...s, localSlot: s.slotAt - offset });
         st.queue.sort((a, b) => a.localSlot - b.localSlot);
         claimed += res.sends.length + res.skipped + res.deferred;
-        // Capped at the housekeeping interval: a pause computed from a schedule that is then reset or
-        // rolled back (a test's reset, a crashed worker's far-ahead re-bookings) must not idle a
-        // worker for minutes (broadcasts-crash R2 sent nothing for 120 s with an uncapped pause).
-        st.retryAt.set(n.id, Date.now() + Math.min(emptyClaimPauseMs(res, cfg.horizonMs), cfg.houseKeepingMs));
+        st.retryAt.set(n.id, Date.now() + emptyClaimPauseMs(res, cfg.horizonMs, cfg.houseKeepingMs));
       } catch (err) {
         deps.log.warn({ numberId: n.id, err: { message: safeErrorMessage(err) } }, 'broadcast claim failed; retrying');
         await sleep(500);
