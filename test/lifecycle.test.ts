@@ -86,7 +86,8 @@ describe('lifecycle stages', () => {
     // The purchase re-evaluated the buyer at once (no bulk run yet).
     expect((await lifecycle(c.buyer)).stage).toBe('loyal');
 
-    const counts = await runLifecycle(t.db, tenant.workspaceId, NOW, log, { chunkTargetMs: 1 });
+    // Three lanes over slices of the id space: every contact evaluated exactly once.
+    const counts = await runLifecycle(t.db, tenant.workspaceId, NOW, log, { chunkTargetMs: 1, lanes: 3 });
     expect(counts.evaluated).toBe(7);
     const expected: Record<string, [string, RegExp]> = {
       fresh: ['onboarding', /^subscribed on /],

@@ -22,6 +22,12 @@ export interface BulkPacing {
    * thread, so without pauses the HTTP server barely gets to answer webhooks during a run.
    */
   yieldRatio?: number;
+  /**
+   * Parts of the contact id space evaluated at once, each in its own chunks and transactions. A
+   * run is one backend's CPU per lane, so on a server with spare cores 2 lanes halve it; PGlite has
+   * one connection, so 1 there.
+   */
+  lanes?: number;
 }
 
 /** Options for a bulk run: an already-opened run, and its pacing. */
@@ -31,7 +37,7 @@ export interface RunOptions extends BulkPacing {
 
 /** Pacing per engine: short chunks with equal pauses on PGlite; longer chunks, no pauses, on a server. */
 export function bulkPacingFor(engine: 'pglite' | 'postgres'): BulkPacing {
-  return engine === 'pglite' ? { chunkTargetMs: 50, yieldRatio: 1 } : { chunkTargetMs: 250, yieldRatio: 0 };
+  return engine === 'pglite' ? { chunkTargetMs: 50, yieldRatio: 1, lanes: 1 } : { chunkTargetMs: 250, yieldRatio: 0, lanes: 2 };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -65,42 +71,60 @@ const add = (counts: Record<string, number>, key: string, n: number): void => {
 /**
  * Re-evaluates every contact of the workspace: recounts the engagement windows from the message
  * log, then recomputes each stage and records transitions. Works in id-ordered chunks, each its
- * own short transaction sized to a time budget, so webhooks keep flowing; the run's lease is
- * renewed per chunk so only one process evaluates a workspace at a time.
+ * own short transaction sized to a time budget, so webhooks keep flowing, in `lanes` slices of the
+ * id space at once; the run's lease is renewed per chunk so only one process evaluates a workspace
+ * at a time.
  */
 export async function runLifecycle(db: Db, workspaceId: string, now: Date, log: Log, opts: RunOptions = {}): Promise<Record<string, number>> {
-  const target = opts.chunkTargetMs ?? 100;
   return withRun(db, workspaceId, 'lifecycle', now, log, opts.runId, async (id, counts) => {
     const t = lifecycleThresholds(await getWorkspaceSettings(db, workspaceId));
-    let lo: string | null = null;
-    // Start small (about 10 contacts per ms of budget) and let the measured time size the chunks.
-    let size = Math.max(200, Math.round(target * 10));
-    for (;;) {
-      const started = performance.now();
-      const done = await db.transaction(async (tx) => {
-        // JIT compilation costs more than these short statements save (20-35 ms each when it kicks in).
-        await tx.execute(sql`set local jit = off`);
-        const chunk = await queryRowsOf<{ id: string }>(
-          tx,
-          sql`select id from contacts where workspace_id = ${workspaceId} ${lo ? sql`and id > ${lo}::uuid` : sql``} order by id limit ${size}`,
-        );
-        const ids = chunk.map((c) => c.id);
-        const edge = ids.length === size ? { id: ids[ids.length - 1]! } : undefined;
-        add(counts, 'windows_recounted', await recountEngagementWindows(tx, workspaceId, ids, now));
-        const r = await evaluateLifecycleChunk(tx, workspaceId, ids, t, now);
-        add(counts, 'evaluated', r.evaluated);
-        add(counts, 'changed', r.changed);
-        for (const [stage, n] of Object.entries(r.byStage)) add(counts, `to_${stage}`, n);
-        await renewMaintenanceRun(tx, id, counts, new Date());
-        lo = edge?.id ?? null;
-        return !edge;
-      });
-      if (done) break;
-      const ms = performance.now() - started;
-      if (opts.yieldRatio) await sleep(ms * opts.yieldRatio);
-      size = Math.max(100, Math.min(50_000, Math.round(size * Math.min(1.5, target / Math.max(ms, 1)))));
-    }
+    // Contact ids are random UUIDs, so equal slices of the id space hold about equal numbers of contacts.
+    await Promise.all(idSlices(opts.lanes ?? 1).map((slice) => evaluateSlice(db, workspaceId, slice, { id, counts, t, now, opts })));
   });
+}
+
+/** `n` equal slices of the UUID space: [from, to) with null for open ends. */
+export function idSlices(n: number): { from: string | null; to: string | null }[] {
+  const edge = (i: number): string => `${Math.floor((i * 0x1_0000_0000) / n).toString(16).padStart(8, '0')}-0000-0000-0000-000000000000`;
+  return Array.from({ length: Math.max(1, n) }, (_, i) => ({ from: i === 0 ? null : edge(i), to: i === n - 1 ? null : edge(i + 1) }));
+}
+
+/** One lane of a lifecycle run: the contacts of one id slice, in id-ordered chunks sized to the time budget. */
+async function evaluateSlice(
+  db: Db,
+  workspaceId: string,
+  slice: { from: string | null; to: string | null },
+  run: { id: string; counts: Record<string, number>; t: ReturnType<typeof lifecycleThresholds>; now: Date; opts: RunOptions },
+): Promise<void> {
+  const { counts, t, now, opts } = run;
+  const target = opts.chunkTargetMs ?? 100;
+  // Start small (about 10 contacts per ms of budget) and let the measured time size the chunks.
+  let size = Math.max(200, Math.round(target * 10));
+  let after: string | null = null;
+  for (;;) {
+    const started = performance.now();
+    const done = await db.transaction(async (tx) => {
+      // JIT compilation costs more than these short statements save (20-35 ms each when it kicks in).
+      await tx.execute(sql`set local jit = off`);
+      const lower = after ? sql`and id > ${after}::uuid` : slice.from ? sql`and id >= ${slice.from}::uuid` : sql``;
+      const upper = slice.to ? sql`and id < ${slice.to}::uuid` : sql``;
+      const chunk = await queryRowsOf<{ id: string }>(tx, sql`select id from contacts where workspace_id = ${workspaceId} ${lower} ${upper} order by id limit ${size}`);
+      const ids = chunk.map((c) => c.id);
+      const edge = ids.length === size ? ids[ids.length - 1]! : null;
+      add(counts, 'windows_recounted', await recountEngagementWindows(tx, workspaceId, ids, now));
+      const r = await evaluateLifecycleChunk(tx, workspaceId, ids, t, now);
+      add(counts, 'evaluated', r.evaluated);
+      add(counts, 'changed', r.changed);
+      for (const [stage, n] of Object.entries(r.byStage)) add(counts, `to_${stage}`, n);
+      await renewMaintenanceRun(tx, run.id, counts, new Date());
+      after = edge;
+      return edge === null;
+    });
+    if (done) return;
+    const ms = performance.now() - started;
+    if (opts.yieldRatio) await sleep(ms * opts.yieldRatio);
+    size = Math.max(100, Math.min(50_000, Math.round(size * Math.min(1.5, target / Math.max(ms, 1)))));
+  }
 }
 
 /**
