@@ -223,7 +223,7 @@ describe('broadcasts in the admin UI', () => {
     await shows(estimate('suppressed'), '− 1');
     await shows(estimate('sendable'), String(sendable.length));
     await shows(estimate('frequency-capped'), '0');
-    await shows(estimate('messaging-limit'), '250 / 24 h: 0 used in the last 24 h, 250 available now.');
+    await shows(estimate('messaging-limit'), '250 / 24 h: 0 people reached outside a chat window in the last 24 h, 250 more now.');
     await shows(estimate('spill'), 'Everyone fits within the limit (0 over).');
     await shows(estimate('quiet-hours'), 'None apply to this broadcast.');
     // The cost counts everyone with consent who is reachable (the suppressed contact too): 12 in NG at $0.0516.

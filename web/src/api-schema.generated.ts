@@ -1152,6 +1152,7 @@ export interface paths {
                                 limit: number | null;
                                 spill: number;
                                 tier: string | null;
+                                /** @description unique people the workspace reached outside a customer service window in the last 24 h (every sender, every number: Meta counts the limit per business portfolio) */
                                 used_24h: number;
                             };
                             /** @description never agreed to the topic */

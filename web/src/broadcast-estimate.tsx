@@ -39,7 +39,7 @@ export function BroadcastEstimateView({ plan }: { plan: BroadcastEstimate }) {
       <p data-testid="estimate-messaging-limit">
         {ml.limit === null
           ? `Tier ${ml.tier ? formatTier(ml.tier) : 'unknown'}: no daily cap.`
-          : `${formatTier(ml.tier ?? '')}: ${formatCount(ml.used_24h)} used in the last 24 h, ${formatCount(ml.available_now ?? 0)} available now.`}
+          : `${formatTier(ml.tier ?? '')}: ${formatCount(ml.used_24h)} people reached outside a chat window in the last 24 h, ${formatCount(ml.available_now ?? 0)} more now.`}
       </p>
       <p data-testid="estimate-spill" className={ml.spill > 0 ? 'warning' : 'muted'}>
         {ml.spill > 0

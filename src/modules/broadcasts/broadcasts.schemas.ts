@@ -155,7 +155,7 @@ export const planOut = z.object({
   sendable: z.number(),
   frequency_capped: z.number().describe('at the marketing frequency cap now: deferred, not dropped'),
   by_country: z.record(z.string(), z.number()),
-  messaging_limit: z.object({ tier: z.string().nullable(), limit: z.number().nullable(), used_24h: z.number(), available_now: z.number().nullable(), spill: z.number() }),
+  messaging_limit: z.object({ tier: z.string().nullable(), limit: z.number().nullable(), used_24h: z.number().describe('unique people the workspace reached outside a customer service window in the last 24 h (every sender, every number: Meta counts the limit per business portfolio)'), available_now: z.number().nullable(), spill: z.number() }),
   quiet_hours: z.object({ start: z.string(), end: z.string() }).nullable(),
   cost: z.object({ currency: z.string(), total: z.number(), by_country: z.record(z.string(), z.object({ recipients: z.number(), rate: z.number(), cost: z.number() })) }),
 });

@@ -3,7 +3,7 @@ import { param, sql } from 'drizzle-orm';
 import { isBsuid } from '../../lib/phone/index.js';
 import { suppressedAmong, topicConsentJoin } from '../consent/index.js';
 import type { Db } from '../context.js';
-import type { OutboundMessage } from '../messaging/index.js';
+import { messagingLimitUsed, type OutboundMessage } from '../messaging/index.js';
 import { queryRowsOf } from '../sql.js';
 import { isQuietAt, minutesOf, slotsToReserve, tierLimitOf, type BroadcastPolicy } from './broadcasts.rules.js';
 
@@ -94,14 +94,14 @@ export async function claimForNumber(
     if (probing) room = Math.min(room, 1);
     const limit = tierLimitOf(opts.tier);
     if (limit !== null && room > 0) {
-      // Why: the messaging-limit tier caps unique business-initiated recipients per rolling 24 h; the rest waits for the window to roll.
-      // Sends claimed or in flight are not in the message log yet, so they count too (this transaction holds the number's row: no other claim races it).
-      const [u] = await queryRowsOf<{ n: string }>(
-        tx,
-        sql`select (select count(distinct wa_id) from messages where number_id = ${numberId} and direction = 'out' and sent_at > ${nowIso}::timestamptz - interval '24 hours')
-                 + (select count(*) from broadcast_recipients r join broadcasts b on b.id = r.broadcast_id where b.number_id = ${numberId} and r.state in ('claimed', 'sending')) as n`,
-      );
-      room = Math.min(room, Math.max(0, limit - Number(u!.n)));
+      // Why: the messaging limit caps the unique people reached outside a service window per moving
+      // 24 h, across every sender and number of the workspace (Meta: per business portfolio); the
+      // rest waits for the window to roll. Sends claimed or in flight are not in the message log
+      // yet, so they count too. (Two numbers of one workspace claiming at the same instant may
+      // overshoot by one batch: each holds only its own number's row.)
+      const workspaceId = list[0]!.workspaceId;
+      const [inFlight] = await queryRowsOf<{ n: number }>(tx, sql`select count(*)::int as n from broadcast_recipients where workspace_id = ${workspaceId} and state in ('claimed', 'sending')`);
+      room = Math.min(room, Math.max(0, limit - (await messagingLimitUsed(tx, workspaceId, opts.now)) - Number(inFlight?.n ?? 0)));
     }
     const sends: ClaimedSend[] = [];
     let skipped = 0;

@@ -4,6 +4,7 @@ import { zoneOfCountry } from '../../lib/phone/index.js';
 import type { Ctx, Db } from '../context.js';
 import { countSuppressedAmong, phoneHasher, suppressionCount, topicConsentJoin } from '../consent/index.js';
 import { resolveAudience } from '../segments/index.js';
+import { messagingLimitUsed } from '../messaging/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { queryRowsOf } from '../sql.js';
 import { DEFAULT_RATE_CARD, estimateCost, policyFrom, tierLimitOf, type RateCard } from './broadcasts.rules.js';
@@ -129,14 +130,9 @@ export async function planBroadcast(db: Db, workspaceId: string, b: BroadcastRow
     );
     frequencyCapped = Number(r?.n ?? 0);
   }
-  const tier = await queryRowsOf<{ tier: string; used: string }>(
-    db,
-    sql`select n.messaging_limit_tier as tier,
-          (select count(distinct m.wa_id) from messages m where m.number_id = n.id and m.direction = 'out' and m.sent_at > ${now.toISOString()}::timestamptz - interval '24 hours') as used
-        from phone_numbers n where n.id = ${b.numberId} and n.workspace_id = ${workspaceId}`,
-  );
+  const tier = await queryRowsOf<{ tier: string }>(db, sql`select n.messaging_limit_tier as tier from phone_numbers n where n.id = ${b.numberId} and n.workspace_id = ${workspaceId}`);
   const limit = tier[0] ? tierLimitOf(tier[0].tier) : null;
-  const used = Number(tier[0]?.used ?? 0);
+  const used = await messagingLimitUsed(db, workspaceId, now);
   const sendable = Math.max(0, breakdown.eligible - suppressed);
   const card = (settings.rate_card as RateCard | undefined) ?? DEFAULT_RATE_CARD;
   return {

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, param, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, param, sql, type SQL } from 'drizzle-orm';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { olderThan, queryRowsOf } from '../sql.js';
 import type { Ctx, Db } from '../context.js';
@@ -27,6 +27,29 @@ export async function recordInboundMessage(db: Db, m: InboundMessageRecord): Pro
     .onConflictDoNothing()
     .returning({ id: messages.id });
   return rows.length > 0;
+}
+
+/**
+ * True (as SQL) when no customer service window was open with `waId` on `numberId` at `at`: a
+ * message sent then is business-initiated and counts against the messaging limit.
+ */
+function outsideServiceWindow(numberId: SQL, waId: SQL, at: SQL): SQL {
+  return sql`not exists (select 1 from service_windows w where w.number_id = ${numberId} and w.wa_id = ${waId}
+                         and w.last_inbound_at > ${at} - make_interval(secs => ${SERVICE_WINDOW_MS / 1000}) and w.last_inbound_at <= ${at})`;
+}
+
+/**
+ * The messaging limit's measure: unique people this workspace reached outside a customer service
+ * window in the moving 24 h before `now`. Meta sets the limit per business portfolio, shared by all
+ * its numbers; a workspace stands for one portfolio here.
+ */
+export async function messagingLimitUsed(db: Db, workspaceId: string, now: Date): Promise<number> {
+  const [r] = await queryRowsOf<{ n: number }>(
+    db,
+    sql`select count(distinct wa_id)::int as n from messages
+        where workspace_id = ${workspaceId} and business_initiated and sent_at > ${now.toISOString()}::timestamptz - interval '24 hours'`,
+  );
+  return Number(r?.n ?? 0);
 }
 
 /** Moves the service window forward (never back: webhooks arrive out of order). */
@@ -148,7 +171,7 @@ export interface OutboundMessageRecord {
 export async function recordOutboundMessage(db: Db, m: OutboundMessageRecord): Promise<string> {
   const [row] = await db
     .insert(messages)
-    .values({ ...m, direction: 'out', statusRank: m.wamid ? 1 : 0, contextWamid: null })
+    .values({ ...m, direction: 'out', statusRank: m.wamid ? 1 : 0, contextWamid: null, businessInitiated: outsideServiceWindow(sql`${m.numberId}::uuid`, sql`${m.waId}`, sql`${m.sentAt.toISOString()}::timestamptz`) })
     .returning({ id: messages.id });
   if (m.wamid) await reconcileMessageStatus(db, m.workspaceId, [m.wamid]);
   return row!.id;
@@ -190,9 +213,9 @@ export interface BroadcastMessageRecord {
 export async function recordBroadcastMessages(db: Db, rows: BroadcastMessageRecord[], now: Date): Promise<void> {
   if (rows.length === 0) return;
   await db.execute(sql`
-    insert into messages (id, workspace_id, number_id, contact_id, wa_id, direction, type, body, payload, wamid, callback_data, broadcast_id, status_rank, sent_at, created_at)
+    insert into messages (id, workspace_id, number_id, contact_id, wa_id, direction, type, body, payload, wamid, callback_data, broadcast_id, status_rank, business_initiated, sent_at, created_at)
     select x.id, x.ws, x.num, x.contact, x.wa_id, 'out', 'template', x.body, x.payload, x.wamid, x.cb, x.bc, case when x.wamid is null then 0 else 1 end,
-           x.sent_at, ${now.toISOString()}::timestamptz
+           ${outsideServiceWindow(sql`x.num`, sql`x.wa_id`, sql`x.sent_at`)}, x.sent_at, ${now.toISOString()}::timestamptz
     from unnest(${param(rows.map((r) => r.id))}::uuid[], ${param(rows.map((r) => r.workspaceId))}::uuid[], ${param(rows.map((r) => r.numberId))}::uuid[],
                 ${param(rows.map((r) => r.contactId))}::uuid[], ${param(rows.map((r) => r.waId))}::text[], ${param(rows.map((r) => r.body))}::text[],
                 ${param(rows.map((r) => JSON.stringify(r.payload)))}::jsonb[], ${param(rows.map((r) => r.wamid))}::text[],

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspaces/workspaces.tables.js';
 import { contacts } from '../contacts/contacts.tables.js';
 import { phoneNumbers } from '../numbers/numbers.tables.js';
@@ -27,6 +27,9 @@ export const messages = pgTable(
     // The broadcast this outbound message belongs to, if any (segments ask "read broadcast X").
     broadcastId: uuid('broadcast_id'),
     pricingCategory: text('pricing_category'),
+    // An outbound message sent while no customer service window was open with this person on this
+    // number: it counts against the messaging limit (unique people per moving 24 h, per portfolio).
+    businessInitiated: boolean('business_initiated').notNull().default(false),
     sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
     statusAt: timestamp('status_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -35,8 +38,9 @@ export const messages = pgTable(
     uniqueIndex('messages_workspace_wamid_uq').on(t.workspaceId, t.wamid),
     index('messages_contact_idx').on(t.workspaceId, t.contactId, t.sentAt),
     index('messages_callback_idx').on(t.callbackData),
-    // The messaging-limit tier counts unique business-initiated recipients per number over 24 h.
     index('messages_number_out_idx').on(t.numberId, t.sentAt).where(sql`${t.direction} = 'out'`),
+    // The messaging limit counts the unique people reached outside a service window over 24 h.
+    index('messages_initiated_idx').on(t.workspaceId, t.sentAt).where(sql`${t.businessInitiated}`),
     index('messages_broadcast_idx').on(t.workspaceId, t.broadcastId, t.contactId).where(sql`${t.broadcastId} IS NOT NULL`),
     check('messages_direction_check', sql`${t.direction} IN ('in', 'out')`),
   ],
