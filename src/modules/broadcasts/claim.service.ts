@@ -1,4 +1,4 @@
-import { advanceSchedule, lockSchedule } from '../sending/index.js';
+import { advanceSchedule, lockSchedule, type LockedSchedule } from '../sending/index.js';
 import { param, sql } from 'drizzle-orm';
 import { isBsuid } from '../../lib/phone/index.js';
 import { suppressedAmong, topicConsentJoin } from '../consent/index.js';
@@ -68,6 +68,16 @@ export const PAIR_GAP_MS = 6_000;
 
 type Transition = { id: number; state: string; reason: string | null; notBefore: Date | null; lockedUntil: Date | null; inc: number };
 
+/** The options of one claim: the number's rate and tier, and how far ahead and how much to book. */
+interface ClaimOptions {
+  now: Date;
+  ratePerSecond: number;
+  tier: string;
+  horizonMs: number;
+  maxBatch: number;
+  leaseMs: number;
+}
+
 /**
  * Claims the next recipients of one business number, in one transaction that holds the number's
  * pacing row: reserves send slots on the shared schedule (so all workers together stay under the
@@ -79,79 +89,25 @@ export async function claimForNumber(
   db: Db,
   numberId: string,
   list: ActiveBroadcast[],
-  opts: { now: Date; ratePerSecond: number; tier: string; horizonMs: number; maxBatch: number; leaseMs: number },
+  opts: ClaimOptions,
 ): Promise<{ sends: ClaimedSend[]; dbNowMs: number; localAtDbNowMs: number; skipped: number; deferred: number; backoffUntil: number | null; bookedAheadMs: number }> {
-  const nowIso = opts.now.toISOString();
   return db.transaction(async (tx) => {
     const p = await lockSchedule(tx, numberId, list[0]!.workspaceId, opts.ratePerSecond);
-    const localAt = p.localAtDbNowMs;
-    const dbNow = p.dbNowMs;
-    const backoff = p.backoffUntilMs;
-    if (backoff !== null && backoff > dbNow) return { sends: [], dbNowMs: dbNow, localAtDbNowMs: localAt, skipped: 0, deferred: 0, backoffUntil: backoff, bookedAheadMs: backoff - dbNow };
-    let room = slotsToReserve(dbNow, p.nextMs, opts.ratePerSecond, opts.horizonMs, opts.maxBatch);
+    const base = { dbNowMs: p.dbNowMs, localAtDbNowMs: p.localAtDbNowMs, skipped: 0, deferred: 0 };
+    if (p.backoffUntilMs !== null && p.backoffUntilMs > p.dbNowMs) return { ...base, sends: [], backoffUntil: p.backoffUntilMs, bookedAheadMs: p.backoffUntilMs - p.dbNowMs };
     // After a 130429 the number is probed with one message at a time until a send succeeds again.
     const probing = p.backoffLevel > 0;
-    if (probing) room = Math.min(room, 1);
-    const limit = tierLimitOf(opts.tier);
-    if (limit !== null && room > 0) {
-      // Why: the messaging limit caps the unique people reached outside a service window per moving
-      // 24 h, across every sender and number of the workspace (Meta: per business portfolio); the
-      // rest waits for the window to roll. Sends claimed or in flight are not in the message log
-      // yet, so they count too. (Two numbers of one workspace claiming at the same instant may
-      // overshoot by one batch: each holds only its own number's row.)
-      const workspaceId = list[0]!.workspaceId;
-      const [inFlight] = await queryRowsOf<{ n: number }>(tx, sql`select count(*)::int as n from broadcast_recipients where workspace_id = ${workspaceId} and state in ('claimed', 'sending')`);
-      room = Math.min(room, Math.max(0, limit - (await messagingLimitUsed(tx, workspaceId, opts.now)) - Number(inFlight?.n ?? 0)));
-    }
+    const room = await roomOf(tx, list[0]!.workspaceId, p, probing, opts);
+    const start = Math.max(p.dbNowMs, p.nextMs);
     const sends: ClaimedSend[] = [];
     let skipped = 0;
     let deferred = 0;
-    const start = Math.max(dbNow, p.nextMs);
     for (const b of list) {
       if (room - sends.length <= 0) break;
-      const want = room - sends.length;
-      // node-postgres returns bigint as text; ids are compared as numbers everywhere else.
-      const rows = (await candidatesOf(tx, b, nowIso, want)).map((c) => ({ ...c, id: Number(c.id), attempts: Number(c.attempts) }));
-      const transitions: Transition[] = [];
-      const ok: { c: Candidate; rendered: { message: ClaimedSend['message']; text: string }; hash: string }[] = [];
-      for (const c of rows) {
-        const verdict = evaluate(c, b, opts.now);
-        if (verdict.kind === 'skip') transitions.push({ id: c.id, state: 'skipped', reason: verdict.reason, notBefore: null, lockedUntil: null, inc: 0 });
-        else if (verdict.kind === 'defer') transitions.push({ id: c.id, state: 'queued', reason: verdict.reason, notBefore: verdict.until, lockedUntil: null, inc: 0 });
-        else {
-          const rendered = b.render(c, c.id);
-          if (!rendered.ok) transitions.push({ id: c.id, state: 'skipped', reason: rendered.reason, notBefore: null, lockedUntil: null, inc: 0 });
-          else ok.push({ c, rendered, hash: b.hashPhone(c.phone) });
-        }
-      }
-      const suppressed = await suppressedAmong(tx, b.workspaceId, ok.map((o) => o.hash));
-      const lease = new Date(opts.now.getTime() + opts.leaseMs);
-      for (const o of ok) {
-        if (suppressed.has(o.hash)) {
-          transitions.push({ id: o.c.id, state: 'skipped', reason: 'suppressed', notBefore: null, lockedUntil: null, inc: 0 });
-          continue;
-        }
-        transitions.push({ id: o.c.id, state: 'claimed', reason: null, notBefore: null, lockedUntil: lease, inc: 1 });
-        const attempts = o.c.attempts + 1;
-        sends.push({
-          recipientId: o.c.id,
-          broadcastId: b.id,
-          workspaceId: b.workspaceId,
-          numberId,
-          topicId: b.topicId,
-          contactId: o.c.contact_id,
-          to: o.c.phone,
-          waId: o.c.wa_id ?? (isBsuid(o.c.phone) ? o.c.phone : o.c.phone.slice(1)),
-          phoneHash: o.hash,
-          callbackData: `b:${o.c.id}:${attempts}`,
-          message: o.rendered.message,
-          text: o.rendered.text,
-          slotAt: start + (sends.length * 1000) / opts.ratePerSecond,
-        });
-      }
-      skipped += transitions.filter((t) => t.state === 'skipped').length;
-      deferred += transitions.filter((t) => t.state === 'queued').length;
-      await applyTransitions(tx, transitions, opts.now);
+      const got = await claimFromBroadcast(tx, b, numberId, room - sends.length, { start: start + (sends.length * 1000) / opts.ratePerSecond, ...opts });
+      sends.push(...got.sends);
+      skipped += got.skipped;
+      deferred += got.deferred;
     }
     let next = p.nextMs;
     if (sends.length > 0) {
@@ -159,8 +115,83 @@ export async function claimForNumber(
       next = start + (probing ? Math.max(1000, 1000 / opts.ratePerSecond) : (sends.length * 1000) / opts.ratePerSecond);
       await advanceSchedule(tx, numberId, next, opts.ratePerSecond);
     }
-    return { sends, dbNowMs: dbNow, localAtDbNowMs: localAt, skipped, deferred, backoffUntil: null, bookedAheadMs: Math.max(0, next - dbNow) };
+    return { ...base, sends, skipped, deferred, backoffUntil: null, bookedAheadMs: Math.max(0, next - p.dbNowMs) };
   });
+}
+
+/** How many sends this claim may book: the schedule's room in the horizon, one while probing, and what the messaging limit leaves. */
+async function roomOf(tx: Db, workspaceId: string, p: LockedSchedule, probing: boolean, opts: ClaimOptions): Promise<number> {
+  let room = slotsToReserve(p.dbNowMs, p.nextMs, opts.ratePerSecond, opts.horizonMs, opts.maxBatch);
+  if (probing) room = Math.min(room, 1);
+  const limit = tierLimitOf(opts.tier);
+  if (limit === null || room === 0) return room;
+  // Why: the messaging limit caps the unique people reached outside a service window per moving
+  // 24 h, across every sender and number of the workspace (Meta: per business portfolio); the
+  // rest waits for the window to roll. Sends claimed or in flight are not in the message log
+  // yet, so they count too. (Two numbers of one workspace claiming at the same instant may
+  // overshoot by one batch: each holds only its own number's row.)
+  const [inFlight] = await queryRowsOf<{ n: number }>(tx, sql`select count(*)::int as n from broadcast_recipients where workspace_id = ${workspaceId} and state in ('claimed', 'sending')`);
+  return Math.min(room, Math.max(0, limit - (await messagingLimitUsed(tx, workspaceId, opts.now)) - Number(inFlight?.n ?? 0)));
+}
+
+/**
+ * Claims up to `want` due recipients of one broadcast: evaluates each (consent, reachability,
+ * pair gap, quiet hours, cap, rendering, suppression), records every verdict in one statement,
+ * and returns the sends with their slots from `start` on.
+ */
+async function claimFromBroadcast(
+  tx: Db,
+  b: ActiveBroadcast,
+  numberId: string,
+  want: number,
+  opts: ClaimOptions & { start: number },
+): Promise<{ sends: ClaimedSend[]; skipped: number; deferred: number }> {
+  // node-postgres returns bigint as text; ids are compared as numbers everywhere else.
+  const rows = (await candidatesOf(tx, b, opts.now.toISOString(), want)).map((c) => ({ ...c, id: Number(c.id), attempts: Number(c.attempts) }));
+  const transitions: Transition[] = [];
+  const ok: { c: Candidate; rendered: { message: ClaimedSend['message']; text: string }; hash: string }[] = [];
+  for (const c of rows) {
+    const verdict = evaluate(c, b, opts.now);
+    if (verdict.kind === 'skip') transitions.push({ id: c.id, state: 'skipped', reason: verdict.reason, notBefore: null, lockedUntil: null, inc: 0 });
+    else if (verdict.kind === 'defer') transitions.push({ id: c.id, state: 'queued', reason: verdict.reason, notBefore: verdict.until, lockedUntil: null, inc: 0 });
+    else {
+      const rendered = b.render(c, c.id);
+      if (!rendered.ok) transitions.push({ id: c.id, state: 'skipped', reason: rendered.reason, notBefore: null, lockedUntil: null, inc: 0 });
+      else ok.push({ c, rendered, hash: b.hashPhone(c.phone) });
+    }
+  }
+  const suppressed = await suppressedAmong(tx, b.workspaceId, ok.map((o) => o.hash));
+  const lease = new Date(opts.now.getTime() + opts.leaseMs);
+  const sends: ClaimedSend[] = [];
+  for (const o of ok) {
+    if (suppressed.has(o.hash)) {
+      transitions.push({ id: o.c.id, state: 'skipped', reason: 'suppressed', notBefore: null, lockedUntil: null, inc: 0 });
+      continue;
+    }
+    transitions.push({ id: o.c.id, state: 'claimed', reason: null, notBefore: null, lockedUntil: lease, inc: 1 });
+    sends.push(sendOf(b, numberId, o, opts.start + (sends.length * 1000) / opts.ratePerSecond));
+  }
+  await applyTransitions(tx, transitions, opts.now);
+  return { sends, skipped: transitions.filter((t) => t.state === 'skipped').length, deferred: transitions.filter((t) => t.state === 'queued').length };
+}
+
+/** The send a claimed candidate becomes. */
+function sendOf(b: ActiveBroadcast, numberId: string, o: { c: Candidate; rendered: { message: ClaimedSend['message']; text: string }; hash: string }, slotAt: number): ClaimedSend {
+  return {
+    recipientId: o.c.id,
+    broadcastId: b.id,
+    workspaceId: b.workspaceId,
+    numberId,
+    topicId: b.topicId,
+    contactId: o.c.contact_id,
+    to: o.c.phone,
+    waId: o.c.wa_id ?? (isBsuid(o.c.phone) ? o.c.phone : o.c.phone.slice(1)),
+    phoneHash: o.hash,
+    callbackData: `b:${o.c.id}:${o.c.attempts + 1}`,
+    message: o.rendered.message,
+    text: o.rendered.text,
+    slotAt,
+  };
 }
 
 async function candidatesOf(db: Db, b: ActiveBroadcast, nowIso: string, limit: number): Promise<Candidate[]> {
