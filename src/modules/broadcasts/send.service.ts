@@ -80,6 +80,64 @@ interface Row {
   windowS: number;
 }
 
+/** What one outcome does: its row, and whether it logs a message, throttles or heals its number, or pauses its broadcast. */
+interface OutcomeEffect {
+  row: Row;
+  logged?: { o: ClaimedSend; messageId: string; wamid: string | null };
+  throttle?: boolean;
+  healthy?: boolean;
+  pause?: { code: string; reason: string };
+}
+
+/** The row (and side effects) of one request's outcome, by its error class (`failureActionOf`). */
+function effectOf(o: SendOutcome, policies: Map<string, BroadcastPolicy>, now: Date): OutcomeEffect {
+  const s = o.send;
+  const base = { id: s.recipientId, code: null, nb: null, wamid: null, msg: null, clearSent: false, windowS: 0 };
+  if (o.ok) {
+    const messageId = crypto.randomUUID();
+    return { row: { ...base, state: 'accepted', reason: null, wamid: o.wamid, msg: messageId }, logged: { o: s, messageId, wamid: o.wamid }, healthy: true };
+  }
+  const err = o.error;
+  const retry = isAppError(err) ? err.retry : 'transient';
+  const metaCode = isAppError(err) && typeof err.details?.meta_code === 'number' ? err.details.meta_code : null;
+  const code = isAppError(err) ? err.code : 'WHATSAPP_CONNECTION_FAILED';
+  const action = failureActionOf(retry, metaCode ?? undefined, code);
+  const attempts = attemptOf(s);
+  switch (action.kind) {
+    case 'uncertain': {
+      const messageId = crypto.randomUUID();
+      const windowS = policies.get(s.broadcastId)?.uncertain.windowSeconds ?? 900;
+      return { row: { ...base, state: 'uncertain', reason: 'outcome unknown; waiting for the status webhook', code: metaCode, msg: messageId, windowS }, logged: { o: s, messageId, wamid: null } };
+    }
+    case 'retry': {
+      const throttle = action.throttleNumber;
+      if (attempts >= (policies.get(s.broadcastId)?.maxAttempts ?? 8)) return { row: { ...base, state: 'failed', reason: `gave up after ${attempts} attempts: ${code}`, code: metaCode }, throttle };
+      return { row: { ...base, state: 'queued', reason: `retrying: ${code}`, nb: new Date(now.getTime() + retryDelayMs(attempts)).toISOString(), clearSent: true }, throttle };
+    }
+    case 'pair_delay':
+      return { row: { ...base, state: 'queued', reason: 'deferred: pair rate limit (131056)', nb: new Date(now.getTime() + pairRateDelayMs(attempts - 1)).toISOString(), clearSent: true } };
+    case 'pause_broadcast':
+      return { row: { ...base, state: 'queued', reason: action.reason, code: metaCode, clearSent: true }, pause: { code: action.code, reason: action.reason } };
+    case 'fail':
+      return { row: { ...base, state: 'failed', reason: action.reason, code: metaCode } };
+  }
+}
+
+/** Writes the outcome rows of a batch in one statement (only rows still `sending`: a row settled meanwhile is left alone). */
+async function writeOutcomeRows(tx: Db, rows: Row[], now: Date): Promise<void> {
+  await tx.execute(sql`
+    update broadcast_recipients r set state = x.state, reason = x.reason, error_code = coalesce(x.code, r.error_code), not_before = coalesce(x.nb, r.not_before),
+      wamid = coalesce(x.wamid, r.wamid), message_id = coalesce(x.msg, r.message_id),
+      uncertain_since = case when x.state = 'uncertain' then ${now.toISOString()}::timestamptz else r.uncertain_since end,
+      locked_until = case when x.state = 'uncertain' then ${now.toISOString()}::timestamptz + make_interval(secs => x.window_s) end,
+      sent_at = case when x.clear_sent then null else r.sent_at end, updated_at = ${now.toISOString()}::timestamptz
+    from unnest(${param(rows.map((r) => r.id))}::bigint[], ${param(rows.map((r) => r.state))}::text[], ${param(rows.map((r) => r.reason))}::text[],
+                ${param(rows.map((r) => r.code))}::int[], ${param(rows.map((r) => r.nb))}::timestamptz[], ${param(rows.map((r) => r.wamid))}::text[],
+                ${param(rows.map((r) => r.msg))}::uuid[], ${param(rows.map((r) => r.clearSent))}::bool[],
+                ${param(rows.map((r) => r.windowS))}::int[]) as x(id, state, reason, code, nb, wamid, msg, clear_sent, window_s)
+    where r.id = x.id and r.state = 'sending'`);
+}
+
 /**
  * Records a batch of outcomes in one transaction: accepted sends are logged as messages (with the
  * broadcast id and callback data); uncertain ones are logged without a wamid and wait for their
@@ -89,63 +147,13 @@ interface Row {
  */
 export async function recordOutcomes(db: Db, outcomes: SendOutcome[], policies: Map<string, BroadcastPolicy>, now: Date): Promise<{ paused: string[]; throttled: string[] }> {
   if (outcomes.length === 0) return { paused: [], throttled: [] };
-  const rows: Row[] = [];
-  const logged: { o: ClaimedSend; messageId: string; wamid: string | null }[] = [];
-  const throttled = new Set<string>();
-  const healthy = new Set<string>();
-  const pauses = new Map<string, { code: string; reason: string }>();
-  for (const o of outcomes) {
-    const s = o.send;
-    if (o.ok) {
-      const messageId = crypto.randomUUID();
-      logged.push({ o: s, messageId, wamid: o.wamid });
-      rows.push({ id: s.recipientId, state: 'accepted', reason: null, code: null, nb: null, wamid: o.wamid, msg: messageId, clearSent: false, windowS: 0 });
-      healthy.add(s.numberId);
-      continue;
-    }
-    const err = o.error;
-    const retry = isAppError(err) ? err.retry : 'transient';
-    const metaCode = isAppError(err) && typeof err.details?.meta_code === 'number' ? err.details.meta_code : undefined;
-    const code = isAppError(err) ? err.code : 'WHATSAPP_CONNECTION_FAILED';
-    const action = failureActionOf(retry, metaCode, code);
-    const attempts = attemptOf(s);
-    const maxAttempts = policies.get(s.broadcastId)?.maxAttempts ?? 8;
-    switch (action.kind) {
-      case 'uncertain': {
-        const messageId = crypto.randomUUID();
-        logged.push({ o: s, messageId, wamid: null });
-        rows.push({ id: s.recipientId, state: 'uncertain', reason: 'outcome unknown; waiting for the status webhook', code: metaCode ?? null, nb: null, wamid: null, msg: messageId, clearSent: false, windowS: policies.get(s.broadcastId)?.uncertain.windowSeconds ?? 900 });
-        break;
-      }
-      case 'retry':
-        if (action.throttleNumber) throttled.add(s.numberId);
-        if (attempts >= maxAttempts) rows.push({ id: s.recipientId, state: 'failed', reason: `gave up after ${attempts} attempts: ${code}`, code: metaCode ?? null, nb: null, wamid: null, msg: null, clearSent: false, windowS: 0 });
-        else rows.push({ id: s.recipientId, state: 'queued', reason: `retrying: ${code}`, code: null, nb: new Date(now.getTime() + retryDelayMs(attempts)).toISOString(), wamid: null, msg: null, clearSent: true, windowS: 0 });
-        break;
-      case 'pair_delay':
-        rows.push({ id: s.recipientId, state: 'queued', reason: 'deferred: pair rate limit (131056)', code: null, nb: new Date(now.getTime() + pairRateDelayMs(attempts - 1)).toISOString(), wamid: null, msg: null, clearSent: true, windowS: 0 });
-        break;
-      case 'pause_broadcast':
-        pauses.set(s.broadcastId, { code: action.code, reason: action.reason });
-        rows.push({ id: s.recipientId, state: 'queued', reason: action.reason, code: metaCode ?? null, nb: null, wamid: null, msg: null, clearSent: true, windowS: 0 });
-        break;
-      case 'fail':
-        rows.push({ id: s.recipientId, state: 'failed', reason: action.reason, code: metaCode ?? null, nb: null, wamid: null, msg: null, clearSent: false, windowS: 0 });
-        break;
-    }
-  }
+  const effects = outcomes.map((o) => effectOf(o, policies, now));
+  const logged = effects.flatMap((e) => (e.logged ? [e.logged] : []));
+  const throttled = new Set(effects.flatMap((e, i) => (e.throttle ? [outcomes[i]!.send.numberId] : [])));
+  const healthy = new Set(effects.flatMap((e, i) => (e.healthy ? [outcomes[i]!.send.numberId] : [])));
+  const pauses = new Map(effects.flatMap((e, i) => (e.pause ? [[outcomes[i]!.send.broadcastId, e.pause] as const] : [])));
   await db.transaction(async (tx) => {
-    await tx.execute(sql`
-      update broadcast_recipients r set state = x.state, reason = x.reason, error_code = coalesce(x.code, r.error_code), not_before = coalesce(x.nb, r.not_before),
-        wamid = coalesce(x.wamid, r.wamid), message_id = coalesce(x.msg, r.message_id),
-        uncertain_since = case when x.state = 'uncertain' then ${now.toISOString()}::timestamptz else r.uncertain_since end,
-        locked_until = case when x.state = 'uncertain' then ${now.toISOString()}::timestamptz + make_interval(secs => x.window_s) end,
-        sent_at = case when x.clear_sent then null else r.sent_at end, updated_at = ${now.toISOString()}::timestamptz
-      from unnest(${param(rows.map((r) => r.id))}::bigint[], ${param(rows.map((r) => r.state))}::text[], ${param(rows.map((r) => r.reason))}::text[],
-                  ${param(rows.map((r) => r.code))}::int[], ${param(rows.map((r) => r.nb))}::timestamptz[], ${param(rows.map((r) => r.wamid))}::text[],
-                  ${param(rows.map((r) => r.msg))}::uuid[], ${param(rows.map((r) => r.clearSent))}::bool[],
-                  ${param(rows.map((r) => r.windowS))}::int[]) as x(id, state, reason, code, nb, wamid, msg, clear_sent, window_s)
-      where r.id = x.id and r.state = 'sending'`);
+    await writeOutcomeRows(tx, effects.map((e) => e.row), now);
     if (logged.length > 0) await logMessages(tx, logged, now);
     // Meta's id for the person (+5511944445555 may answer as 551144445555): bound now, so their reply or STOP finds this contact.
     const rebind = outcomes.flatMap((o) => (o.ok && o.waId && o.waId !== o.send.waId ? [{ ws: o.send.workspaceId, contactId: o.send.contactId, waId: o.waId }] : []));
