@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/adapters/db/database.js';
 import { silentLogger } from '../src/lib/logger.js';
-import { enqueueAutomated, sendQueuedAutomated, touchServiceWindow, type WhatsAppGateway } from '../src/modules/messaging/index.js';
+import { enqueueAutomated, messagingLimitUsed, sendQueuedAutomated, touchServiceWindow, type WhatsAppGateway } from '../src/modules/messaging/index.js';
 import { bookSlots } from '../src/modules/sending/index.js';
 import type { Simulator } from '../src/simulator/index.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
@@ -105,6 +105,7 @@ describe('send gate: the outbox', () => {
       await t.db.execute(sql`update contacts set wa_id = ${w.phone.slice(1)} where id = ${w.id}`);
     }
     await queueWelcomes(people.slice(12), 'mixed');
+    const usedBefore = await messagingLimitUsed(t.db, tenant.workspaceId, new Date());
     const held = await bookSlots(t.db, { numberId, workspaceId: tenant.workspaceId, count: 20, ratePerSecond: 20 });
     const heldUntil = Date.now() + (held!.startMs + 20 * held!.spacingMs - held!.dbNowMs);
     const replies = Promise.all(writers.map((w) => t.call(tenant.key, { method: 'POST', url: `/api/v1/contacts/${w.id}/messages`, payload: { type: 'text', text: 'Thanks, on its way!' } })));
@@ -117,6 +118,23 @@ describe('send gate: the outbox', () => {
     expect(times).toHaveLength(30);
     expect(times[0]).toBeGreaterThanOrEqual(heldUntil - 50);
     for (let i = 0; i < times.length; i++) expect(times.filter((x) => x >= times[i]! && x < times[i]! + 1000).length).toBeLessThanOrEqual(21);
+    // Nothing here counts against the messaging limit: the replies went inside the windows the
+    // writers opened, and a keyword opt-in's welcome answers the person's own message.
+    expect((await messagingLimitUsed(t.db, tenant.workspaceId, new Date())) - usedBefore).toBe(0);
+  });
+
+  it('counts welcomes nobody asked for in a chat (a web-form opt-in) against the messaging limit a broadcast claim leaves room for', async () => {
+    const people = await Promise.all(Array.from({ length: 4 }, async (_, i) => { const phone = `+1415557${String(1000 + i)}`; return { phone, id: await subscriber(phone) }; }));
+    const usedBefore = await messagingLimitUsed(t.db, tenant.workspaceId, new Date());
+    // No inbound message: the welcome opens a business-initiated conversation.
+    await enqueueAutomated(
+      t.db,
+      people.map((p) => ({ workspaceId: tenant.workspaceId, numberId, contactId: p.id, waId: p.phone.slice(1), kind: 'welcome', dedupeKey: `welcome:web:${p.id}`, message: { type: 'text' as const, text: 'Welcome from the web form' }, template: { type: 'template' as const, name: 'hello_world', language: 'en_US' } })),
+      new Date(),
+    );
+    while ((await sendQueuedAutomated(deps(), 50)) > 0);
+    expect(people.every((p) => sim.sent(p.phone).length === 1)).toBe(true);
+    expect((await messagingLimitUsed(t.db, tenant.workspaceId, new Date())) - usedBefore).toBe(4);
   });
 });
 
