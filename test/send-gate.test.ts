@@ -136,5 +136,30 @@ describe('send gate: the outbox', () => {
     expect(people.every((p) => sim.sent(p.phone).length === 1)).toBe(true);
     expect((await messagingLimitUsed(t.db, tenant.workspaceId, new Date())) - usedBefore).toBe(4);
   });
-});
 
+  it('holds welcomes outside a chat window at the messaging limit (TIER_250), as a broadcast holds its recipients, and sends them once the 24 h window rolls', async () => {
+    const people = await Promise.all(Array.from({ length: 2 }, async (_, i) => { const phone = `+1415558${String(1000 + i)}`; return { phone, id: await subscriber(phone) }; }));
+    const [{ tier }] = (await queryRows<{ tier: string }>(t.db, sql`select messaging_limit_tier as tier from phone_numbers where id = ${numberId}`)) as [{ tier: string }];
+    await t.db.execute(sql`update phone_numbers set messaging_limit_tier = 'TIER_250' where id = ${numberId}`);
+    // 250 people reached outside a window in the last hour (by earlier sends of any kind).
+    const used = await messagingLimitUsed(t.db, tenant.workspaceId, new Date());
+    await t.db.execute(sql`insert into messages (workspace_id, number_id, wa_id, direction, type, body, business_initiated, sent_at)
+                           select ${tenant.workspaceId}::uuid, ${numberId}::uuid, '1999000' || lpad(i::text, 4, '0'), 'out', 'template', 'earlier', true, now() - interval '1 hour'
+                           from generate_series(1, ${Math.max(0, 250 - used)}) i`);
+    await enqueueAutomated(
+      t.db,
+      people.map((p) => ({ workspaceId: tenant.workspaceId, numberId, contactId: p.id, waId: p.phone.slice(1), kind: 'welcome', dedupeKey: `welcome:limit:${p.id}`, message: { type: 'text' as const, text: 'Welcome' }, template: { type: 'template' as const, name: 'hello_world', language: 'en_US' } })),
+      new Date(),
+    );
+    await sendQueuedAutomated(deps(), 50);
+    expect(people.map((p) => sim.sent(p.phone).length)).toEqual([0, 0]);
+    const waiting = await outboxOf(people[0]!.id);
+    expect(waiting).toMatchObject([{ status: 'queued', message_id: null }]);
+    expect(waiting[0]!.last_error).toMatch(/^waiting: the messaging limit is reached \(250 of 250 people/);
+    // A day later the earlier sends have left the moving window: both go, once each.
+    await t.db.execute(sql`update messages set sent_at = sent_at - interval '1 day' where workspace_id = ${tenant.workspaceId} and business_initiated`);
+    while ((await sendQueuedAutomated(deps(t.wiring.gateway, new Date(Date.now() + 16 * 60_000)), 50)) > 0);
+    expect(people.map((p) => sim.sent(p.phone).length)).toEqual([1, 1]);
+    await t.db.execute(sql`update phone_numbers set messaging_limit_tier = ${tier} where id = ${numberId}`);
+  });
+});

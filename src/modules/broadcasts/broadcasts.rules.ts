@@ -169,12 +169,6 @@ export function autoPauseReason(c: ProgressCounts, quality: string, policy: Broa
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
-/** The unique-recipient limit of a messaging tier per rolling 24 h (null: unlimited). */
-export function tierLimitOf(tier: string): number | null {
-  const m = /^TIER_(\d+)(K?)$/.exec(tier);
-  if (!m) return null;
-  return Number(m[1]) * (m[2] ? 1000 : 1);
-}
 
 /** A per-country, per-category price list (price per delivered message). */
 export interface RateCard {

@@ -1,11 +1,11 @@
-import { advanceSchedule, lockSchedule, type LockedSchedule } from '../sending/index.js';
+import { advanceSchedule, lockSchedule, tierLimitOf, type LockedSchedule } from '../sending/index.js';
 import { param, sql } from 'drizzle-orm';
 import { isBsuid } from '../../lib/phone/index.js';
 import { suppressedAmong, topicConsentJoin } from '../consent/index.js';
 import type { Db } from '../context.js';
 import { messagingLimitUsed, type OutboundMessage } from '../messaging/index.js';
 import { queryRowsOf } from '../sql.js';
-import { isQuietAt, minutesOf, slotsToReserve, tierLimitOf, type BroadcastPolicy } from './broadcasts.rules.js';
+import { isQuietAt, minutesOf, slotsToReserve, type BroadcastPolicy } from './broadcasts.rules.js';
 
 /** What a worker needs to know about a running broadcast to claim and render its recipients. */
 export interface ActiveBroadcast {

@@ -7,11 +7,11 @@ import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
 import { bindWaIds } from '../contacts/index.js';
 import { credentialsFor } from '../numbers/index.js';
 import { refusedAtSend } from '../consent/index.js';
-import { bookSlots, defaultSendRate } from '../sending/index.js';
+import { bookSlots, defaultSendRate, tierLimitOf } from '../sending/index.js';
 import { queryRowsOf } from '../sql.js';
 import type { NumberCredentials, OutboundMessage, WhatsAppGateway } from './messaging.gateway.js';
 import { isWindowOpen } from './messaging.rules.js';
-import { recordOutboundMessage, settleOutboundMessage, touchServiceWindow } from './messaging.service.js';
+import { messagingLimitUsed, recordOutboundMessage, settleOutboundMessage, touchServiceWindow } from './messaging.service.js';
 import { outbox, serviceWindows } from './messaging.tables.js';
 
 /** An automated message to queue. */
@@ -101,6 +101,8 @@ export async function sendQueuedAutomated(deps: Deps, limit = 50, leaseMs = 60_0
         select c.*, coalesce(ct.phone, ct.user_id) as address from c left join contacts ct on ct.id = c.contact_id`,
   );
   const ready: Ready[] = [];
+  // People this pass will reach outside a service window, per workspace (not in the message log yet).
+  const initiated = new Map<string, number>();
   for (const [workspaceId, items] of groupBy(claimed, (c) => c.workspace_id)) {
     const checked = items.filter((i) => !answersOptOut(i.kind) && i.contact_id && i.address);
     const refused = await refusedAtSend(db, workspaceId, checked.map((i) => ({ contactId: i.contact_id!, address: i.address!, queuedAt: new Date(i.created_at) })));
@@ -108,7 +110,7 @@ export async function sendQueuedAutomated(deps: Deps, limit = 50, leaseMs = 60_0
       const reason = item.contact_id && !answersOptOut(item.kind) ? refused.get(item.contact_id) : undefined;
       if (reason) await finish(db, item.id, now, 'skipped', { lastError: reason === 'suppressed' ? 'the number is suppressed (opted out)' : 'the person withdrew consent after this was queued' });
       else {
-        const r = await prepare(deps, item);
+        const r = await prepare(deps, item, initiated);
         if (r) ready.push(r);
       }
     }
@@ -124,8 +126,16 @@ interface Ready {
   creds: NumberCredentials & { throughputMps: number };
 }
 
-/** Picks the message by the 24 h window; finishes the item when there is nothing to send. */
-async function prepare(deps: Deps, item: Claimed): Promise<Ready | null> {
+/** How long an item waits when the messaging limit is reached before it is tried again. */
+const LIMIT_RETRY_MS = 15 * 60_000;
+
+/**
+ * Picks the message by the 24 h window; finishes the item when there is nothing to send. A
+ * template outside the window opens a business-initiated conversation: at the messaging limit
+ * (counted over every sender of the workspace, plus this pass's own) the item waits, as a
+ * broadcast's recipients do, instead of going out for Meta to fail.
+ */
+async function prepare(deps: Deps, item: Claimed, initiated: Map<string, number>): Promise<Ready | null> {
   const { db, now } = deps;
   if (!item.number_id) {
     await finish(db, item.id, now, 'skipped', { lastError: 'the business number was disconnected' });
@@ -141,6 +151,18 @@ async function prepare(deps: Deps, item: Claimed): Promise<Ready | null> {
     return null;
   }
   const creds = await credentialsFor({ db, workspaceId: item.workspace_id, actor: SYSTEM_ACTOR, now, log: deps.log }, deps.box, item.number_id);
+  const limit = message === item.message.message ? null : tierLimitOf(creds.messagingLimitTier);
+  if (limit !== null) {
+    const used = (await messagingLimitUsed(db, item.workspace_id, now)) + (initiated.get(item.workspace_id) ?? 0);
+    if (used >= limit) {
+      await db
+        .update(outbox)
+        .set({ lockedUntil: new Date(now.getTime() + LIMIT_RETRY_MS), attempts: sql`greatest(${outbox.attempts} - 1, 0)`, lastError: `waiting: the messaging limit is reached (${used} of ${limit} people outside a chat window in 24 h)` })
+        .where(eq(outbox.id, item.id));
+      return null;
+    }
+    initiated.set(item.workspace_id, (initiated.get(item.workspace_id) ?? 0) + 1);
+  }
   return { item, message, creds };
 }
 

@@ -167,9 +167,9 @@ export async function disconnectNumber(ctx: Ctx, id: string): Promise<void> {
 }
 
 /** Decrypted credentials for sending as a number of the workspace. */
-export async function credentialsFor(ctx: Ctx, box: SecretBox, id: string): Promise<NumberCredentials & { throughputMps: number }> {
+export async function credentialsFor(ctx: Ctx, box: SecretBox, id: string): Promise<NumberCredentials & { throughputMps: number; messagingLimitTier: string }> {
   const r = await loadNumber(ctx, id);
-  return { phoneNumberId: r.phoneNumberId, wabaId: r.wabaId, accessToken: box.open(r.accessTokenSealed), apiBaseUrl: r.apiBaseUrl, apiVersion: r.apiVersion, throughputMps: r.throughputMps };
+  return { phoneNumberId: r.phoneNumberId, wabaId: r.wabaId, accessToken: box.open(r.accessTokenSealed), apiBaseUrl: r.apiBaseUrl, apiVersion: r.apiVersion, throughputMps: r.throughputMps, messagingLimitTier: r.messagingLimitTier };
 }
 
 /** A number's current secrets, decrypted (the sandbox hands them to its simulator); undefined once disconnected. */
