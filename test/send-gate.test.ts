@@ -160,6 +160,8 @@ describe('send gate: the outbox', () => {
     await t.db.execute(sql`update messages set sent_at = sent_at - interval '1 day' where workspace_id = ${tenant.workspaceId} and business_initiated`);
     while ((await sendQueuedAutomated(deps(t.wiring.gateway, new Date(Date.now() + 16 * 60_000)), 50)) > 0);
     expect(people.map((p) => sim.sent(p.phone).length)).toEqual([1, 1]);
+    // Done, and no stale "waiting" reason left on it.
+    expect(await outboxOf(people[0]!.id)).toMatchObject([{ status: 'done', last_error: null }]);
     await t.db.execute(sql`update phone_numbers set messaging_limit_tier = ${tier} where id = ${numberId}`);
   });
 });

@@ -208,7 +208,7 @@ async function sendOne(deps: Deps, { item, message, creds }: Ready, { callbackDa
     const res = await deps.gateway.sendMessage(creds, { to: recipientAddress(item.message.wa_id), message, callbackData });
     await db.transaction(async (tx) => {
       await settleOutboundMessage(tx, item.workspace_id, messageId, { wamid: res.wamid });
-      await tx.update(outbox).set({ status: 'done', doneAt: now, lockedUntil: null }).where(eq(outbox.id, item.id));
+      await tx.update(outbox).set({ status: 'done', doneAt: now, lockedUntil: null, lastError: null }).where(eq(outbox.id, item.id));
       if (res.waId && res.waId !== item.message.wa_id && item.contact_id) await bindWaIds(tx, item.workspace_id, [{ contactId: item.contact_id, waId: res.waId }]);
     });
   } catch (err) {
