@@ -8,7 +8,7 @@ import { eraseContact } from '../privacy/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { queryRowsOf } from '../sql.js';
 import { evaluateLifecycleChunk, evaluateLifecycleFor } from './lifecycle.service.js';
-import { hygieneThresholds, lifecycleThresholds } from './lifecycle.rules.js';
+import { hygieneThresholds, lifecycleThresholds, type LifecycleThresholds } from './lifecycle.rules.js';
 import { closeMaintenanceRun, openMaintenanceRun, renewMaintenanceRun, runningError, type MaintenanceKind } from './maintenance.service.js';
 
 const DAY_MS = 86_400_000;
@@ -94,7 +94,7 @@ async function evaluateSlice(
   db: Db,
   workspaceId: string,
   slice: { from: string | null; to: string | null },
-  run: { id: string; counts: Record<string, number>; t: ReturnType<typeof lifecycleThresholds>; now: Date; opts: RunOptions },
+  run: { id: string; counts: Record<string, number>; t: LifecycleThresholds; now: Date; opts: RunOptions },
 ): Promise<void> {
   const { counts, t, now, opts } = run;
   const target = opts.chunkTargetMs ?? 100;

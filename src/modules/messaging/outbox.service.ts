@@ -101,7 +101,8 @@ export async function sendQueuedAutomated(deps: Deps, limit = 50, leaseMs = 60_0
         select c.*, coalesce(ct.phone, ct.user_id) as address from c left join contacts ct on ct.id = c.contact_id`,
   );
   const ready: Ready[] = [];
-  // People this pass will reach outside a service window, per workspace (not in the message log yet).
+  // People each workspace has reached outside a service window: counted once per pass, then this
+  // pass's own business-initiated sends are added (they are not in the message log yet).
   const initiated = new Map<string, number>();
   for (const [workspaceId, items] of groupBy(claimed, (c) => c.workspace_id)) {
     const checked = items.filter((i) => !answersOptOut(i.kind) && i.contact_id && i.address);
@@ -153,7 +154,8 @@ async function prepare(deps: Deps, item: Claimed, initiated: Map<string, number>
   const creds = await credentialsFor({ db, workspaceId: item.workspace_id, actor: SYSTEM_ACTOR, now, log: deps.log }, deps.box, item.number_id);
   const limit = message === item.message.message ? null : tierLimitOf(creds.messagingLimitTier);
   if (limit !== null) {
-    const used = (await messagingLimitUsed(db, item.workspace_id, now)) + (initiated.get(item.workspace_id) ?? 0);
+    const used = initiated.get(item.workspace_id) ?? (await messagingLimitUsed(db, item.workspace_id, now));
+    initiated.set(item.workspace_id, used);
     if (used >= limit) {
       await db
         .update(outbox)
@@ -161,7 +163,7 @@ async function prepare(deps: Deps, item: Claimed, initiated: Map<string, number>
         .where(eq(outbox.id, item.id));
       return null;
     }
-    initiated.set(item.workspace_id, (initiated.get(item.workspace_id) ?? 0) + 1);
+    initiated.set(item.workspace_id, used + 1);
   }
   return { item, message, creds };
 }
