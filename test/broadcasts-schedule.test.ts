@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../src/adapters/db/database.js';
 import { SYSTEM_ACTOR } from '../src/modules/context.js';
 import { appendConsentEvents } from '../src/modules/consent/index.js';
+import { recordOutboundMessage } from '../src/modules/messaging/index.js';
+import { marketingDeferrals, marketingPolicyFrom } from '../src/modules/sending/index.js';
 import { testClock } from './helpers/app.js';
 import { createBroadcastHarness, type BroadcastHarness } from './helpers/broadcast.js';
 
@@ -268,6 +270,40 @@ describe('local time, quiet hours and schedules', () => {
     setClock('2026-12-08T12:00:01Z');
     await allSent(people, 'weekly_offers', 3);
     await h.waitFor(async () => (await get(third)).status === 'completed', 10_000, 'completion');
+  }, 60_000);
+
+  it('one marketing rule for every sender: the cap counts marketing any sender logged, and a sender outside broadcasts sees broadcast sends, quiet hours in the zone', async () => {
+    setClock('2026-12-10T12:00:00Z');
+    const tag = 's-cap-all';
+    const [ana, ben] = await h.seedContacts(2, { tag });
+    const [tokyo] = await h.seedContacts(1, { tag: 's-cap-zone', timezone: 'Asia/Tokyo' });
+    // Another sender (an automation step, an agent's template) sent Ana marketing twice this week; Ben got a service message.
+    const log = (c: { id: string; phone: string }, at: string, marketing: boolean) =>
+      recordOutboundMessage(h.t.db, { workspaceId: h.tenant.workspaceId, numberId: h.numberId, contactId: c.id, waId: c.phone.slice(1), type: 'template', body: 'offer', payload: {}, wamid: null, callbackData: `x:${c.id}:${at}`, sentAt: new Date(at), marketing });
+    await log(ana!, '2026-12-05T10:00:00Z', true);
+    await log(ana!, '2026-12-06T10:00:00Z', true);
+    await log(ben!, '2026-12-06T10:00:00Z', false);
+    const id = await draft(tag, undefined);
+    expect((await h.api('POST', `/api/v1/broadcasts/${id}/estimate`)).body).toMatchObject({ sendable: 2, frequency_capped: 1 });
+    await start(id);
+    await allSent([ben!], 'weekly_offers');
+    await h.waitFor(async () => (await rows(id)).get(ana!.id)?.reason === 'deferred: frequency cap', 10_000, "Ana's deferral");
+    // Ana waits until the oldest of the other sender's messages is 7 days old.
+    expect((await rows(id)).get(ana!.id)).toMatchObject({ state: 'queued', not_before: '2026-12-12T10:00:00.000Z' });
+    expect(sentCount(ana!.phone, 'weekly_offers')).toBe(0);
+
+    // The same rule, asked by a sender outside broadcasts: Ben's broadcast send counts (1 of 2), Ana is at the cap,
+    // and in Tokyo it is 21:00 (quiet until 08:00 local = 23:00Z).
+    const policy = marketingPolicyFrom(undefined);
+    const now = new Date('2026-12-10T12:00:00Z');
+    const waits = await marketingDeferrals(h.t.db, { workspaceId: h.tenant.workspaceId, contactIds: [ana!.id, ben!.id, tokyo!.id], policy, now });
+    expect(waits.get(ana!.id)).toEqual({ until: new Date('2026-12-12T10:00:00Z'), reason: 'deferred: frequency cap' });
+    expect(waits.has(ben!.id)).toBe(false);
+    expect(waits.get(tokyo!.id)).toEqual({ until: new Date('2026-12-10T23:00:00Z'), reason: 'deferred: quiet hours' });
+    // One more marketing message to Ben (from anyone) reaches his cap.
+    await log(ben!, '2026-12-10T11:00:00Z', true);
+    expect((await marketingDeferrals(h.t.db, { workspaceId: h.tenant.workspaceId, contactIds: [ben!.id], policy, now })).get(ben!.id)?.reason).toBe('deferred: frequency cap');
+    await h.api('POST', `/api/v1/broadcasts/${id}/cancel`);
   }, 60_000);
 
   it('messaging-limit tier: TIER_250 sends to 250 unique recipients in 24 h and the rest wait for the window to roll', async () => {

@@ -35,7 +35,7 @@ describe('messaging limit accounting', () => {
     const waId = (i: number) => phones[i]!.slice(1);
     const broadcastId = randomUUID();
     const send = (contactId: string, i: number, numberId: string, at: Date) => ({
-      id: randomUUID(), workspaceId: shop.workspaceId, numberId, contactId, waId: waId(i), body: 'template offers (en)', payload: {}, wamid: `wamid.${randomUUID()}`, callbackData: `b:${i}`, broadcastId, sentAt: at,
+      id: randomUUID(), workspaceId: shop.workspaceId, numberId, contactId, waId: waId(i), body: 'template offers (en)', payload: {}, wamid: `wamid.${randomUUID()}`, callbackData: `b:${i}`, broadcastId, sentAt: at, marketing: true,
     });
 
     // The writer opened a window on the first number an hour ago: a template to them there is a service message.

@@ -6,8 +6,6 @@ import {
   resolveTrackedLinks,
   estimateCost,
   failureActionOf,
-  isQuietAt,
-  minutesOf,
   pairRateDelayMs,
   policyFrom,
   retryDelayMs,
@@ -15,40 +13,6 @@ import {
   type BroadcastPolicy,
   type RateCard,
 } from './broadcasts.rules.js';
-
-const at = (hhmm: string) => minutesOf(hhmm);
-
-describe('isQuietAt', () => {
-  const night = { start: '21:00', end: '08:00' };
-  it('wraps midnight: quiet from the start (inclusive) to the end (exclusive)', () => {
-    expect(isQuietAt(at('20:59'), night)).toBe(false);
-    expect(isQuietAt(at('21:00'), night)).toBe(true);
-    expect(isQuietAt(at('23:59'), night)).toBe(true);
-    expect(isQuietAt(at('00:00'), night)).toBe(true);
-    expect(isQuietAt(at('07:59'), night)).toBe(true);
-    expect(isQuietAt(at('08:00'), night)).toBe(false);
-    expect(isQuietAt(at('12:00'), night)).toBe(false);
-  });
-
-  it('handles a window inside one day', () => {
-    const lunch = { start: '12:00', end: '13:30' };
-    expect(isQuietAt(at('11:59'), lunch)).toBe(false);
-    expect(isQuietAt(at('12:00'), lunch)).toBe(true);
-    expect(isQuietAt(at('13:29'), lunch)).toBe(true);
-    expect(isQuietAt(at('13:30'), lunch)).toBe(false);
-    expect(isQuietAt(at('00:00'), lunch)).toBe(false);
-  });
-
-  it('treats equal start and end as no quiet hours at all (not a 24 h block)', () => {
-    for (const m of [0, at('09:00'), at('09:01'), at('23:59')]) expect(isQuietAt(m, { start: '09:00', end: '09:00' })).toBe(false);
-  });
-
-  it('reads "HH:MM" as minutes since midnight', () => {
-    expect(minutesOf('00:00')).toBe(0);
-    expect(minutesOf('08:30')).toBe(510);
-    expect(minutesOf('23:59')).toBe(1439);
-  });
-});
 
 describe('retryDelayMs', () => {
   it('doubles from 1 s with full jitter over the upper half, capped at 60 s', () => {

@@ -1,6 +1,6 @@
 // Pure rules of broadcasting: states, policies and their defaults, error handling, auto-pause,
 // pacing arithmetic and cost estimates. No I/O; unit-tested in broadcasts.rules.test.ts.
-import { DEFAULT_PACING_RATIO } from '../sending/index.js';
+import { DEFAULT_MARKETING_POLICY, DEFAULT_PACING_RATIO, marketingPolicyFrom, type MarketingPolicy } from '../sending/index.js';
 
 /**
  * A broadcast's variable map with each `{ tracked_link: n }` replaced by `source(n)` (a placeholder
@@ -39,14 +39,14 @@ export const OPEN_STATES: readonly RecipientState[] = ['queued', 'claimed', 'sen
 /** What happens to a request whose outcome is unknown once the reconciliation window passes without a status. */
 export type UncertainPolicy = 'never_resend' | 'resend_after_window';
 
-/** The policies a broadcast runs under (workspace settings `broadcasts`, frozen at start). */
-export interface BroadcastPolicy {
+/**
+ * The policies a broadcast runs under (workspace settings `broadcasts`, frozen at start). Quiet
+ * hours and the frequency cap are the workspace's marketing rule (sending module), which every
+ * sender of marketing applies; the rest is the broadcast engine's own.
+ */
+export interface BroadcastPolicy extends MarketingPolicy {
   /** Share of the number's throughput tier to use; the rest is left for replies (Meta counts both). */
   pacingRatio: number;
-  /** Recipient-local quiet hours for marketing ("21:00" to "08:00"); null disables them. */
-  quietHours: { start: string; end: string } | null;
-  /** At most `max` marketing messages per contact per `days` across all broadcasts; null disables it. */
-  frequencyCap: { max: number; days: number } | null;
   autoPause: { minSent: number; failureRate: number; optOutRate: number; onQuality: string[] };
   uncertain: { policy: UncertainPolicy; windowSeconds: number };
   /** Retries of transient errors before a recipient is failed. */
@@ -56,8 +56,7 @@ export interface BroadcastPolicy {
 /** Defaults: 90 % of tier, no marketing 21:00–08:00 local, ≤ 2 marketing per 7 days, never resend uncertain sends. */
 export const DEFAULT_POLICY: BroadcastPolicy = {
   pacingRatio: DEFAULT_PACING_RATIO,
-  quietHours: { start: '21:00', end: '08:00' },
-  frequencyCap: { max: 2, days: 7 },
+  ...DEFAULT_MARKETING_POLICY,
   autoPause: { minSent: 100, failureRate: 0.2, optOutRate: 0.05, onQuality: ['RED'] },
   uncertain: { policy: 'never_resend', windowSeconds: 900 },
   maxAttempts: 8,
@@ -66,12 +65,8 @@ export const DEFAULT_POLICY: BroadcastPolicy = {
 /** Merges workspace settings (snake_case, validated by the workspace schema) over the defaults. */
 export function policyFrom(settings: Record<string, unknown> | undefined): BroadcastPolicy {
   const s = (settings ?? {}) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const p = structuredClone(DEFAULT_POLICY);
+  const p: BroadcastPolicy = { ...structuredClone(DEFAULT_POLICY), ...marketingPolicyFrom(s) };
   if (typeof s.pacing_ratio === 'number') p.pacingRatio = s.pacing_ratio;
-  if (s.quiet_hours === null) p.quietHours = null;
-  else if (s.quiet_hours) p.quietHours = { start: s.quiet_hours.start, end: s.quiet_hours.end };
-  if (s.frequency_cap === null) p.frequencyCap = null;
-  else if (s.frequency_cap) p.frequencyCap = { max: s.frequency_cap.max, days: s.frequency_cap.days };
   if (s.auto_pause) {
     const a = s.auto_pause;
     p.autoPause = {
@@ -84,20 +79,6 @@ export function policyFrom(settings: Record<string, unknown> | undefined): Broad
   if (s.uncertain) p.uncertain = { policy: s.uncertain.policy ?? p.uncertain.policy, windowSeconds: s.uncertain.window_seconds ?? p.uncertain.windowSeconds };
   if (typeof s.max_attempts === 'number') p.maxAttempts = s.max_attempts;
   return p;
-}
-
-/** Minutes since local midnight of an "HH:MM" string. */
-export function minutesOf(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return h! * 60 + m!;
-}
-
-/** True when a local clock time (minutes since midnight) falls inside quiet hours (which may wrap midnight). */
-export function isQuietAt(localMinutes: number, quiet: { start: string; end: string }): boolean {
-  const s = minutesOf(quiet.start);
-  const e = minutesOf(quiet.end);
-  if (s === e) return false;
-  return s < e ? localMinutes >= s && localMinutes < e : localMinutes >= s || localMinutes < e;
 }
 
 /** Pause between retries of a transient error: exponential with full jitter, capped (AWS "backoff with jitter"). */

@@ -1,11 +1,11 @@
-import { advanceSchedule, lockSchedule, tierLimitOf, type LockedSchedule } from '../sending/index.js';
+import { advanceSchedule, lockSchedule, marketingDeferral, marketingFactsSql, tierLimitOf, type LockedSchedule, type MarketingFacts } from '../sending/index.js';
 import { param, sql } from 'drizzle-orm';
 import { isBsuid } from '../../lib/phone/index.js';
 import { suppressedAmong, topicConsentJoin } from '../consent/index.js';
 import type { Db } from '../context.js';
 import { messagingLimitUsed, type OutboundMessage } from '../messaging/index.js';
 import { queryRowsOf } from '../sql.js';
-import { isQuietAt, minutesOf, slotsToReserve, type BroadcastPolicy } from './broadcasts.rules.js';
+import { slotsToReserve, type BroadcastPolicy } from './broadcasts.rules.js';
 
 /** What a worker needs to know about a running broadcast to claim and render its recipients. */
 export interface ActiveBroadcast {
@@ -35,6 +35,8 @@ export interface ClaimContact {
 export interface ClaimedSend {
   recipientId: number;
   broadcastId: string;
+  /** The broadcast sends marketing: the message log marks it so the frequency cap counts it. */
+  isMarketing: boolean;
   workspaceId: string;
   numberId: string;
   topicId: string;
@@ -48,7 +50,7 @@ export interface ClaimedSend {
   slotAt: number;
 }
 
-interface Candidate extends ClaimContact {
+interface Candidate extends ClaimContact, MarketingFacts {
   id: number;
   contact_id: string;
   attempts: number;
@@ -56,11 +58,6 @@ interface Candidate extends ClaimContact {
   unreachable: boolean;
   consent: string | null;
   last_sent_at: string | null;
-  /** Epoch ms of the cap.max-th most recent marketing send in the cap's window (null: under the cap). */
-  cap_from_ms: string | number | null;
-  local_minutes: string | null;
-  quiet_end_today: string | null;
-  quiet_end_tomorrow: string | null;
 }
 
 /** Minimum gap between two messages to one person (Meta's pair rate is about one per 6 s). */
@@ -180,6 +177,7 @@ function sendOf(b: ActiveBroadcast, numberId: string, o: { c: Candidate; rendere
   return {
     recipientId: o.c.id,
     broadcastId: b.id,
+    isMarketing: b.isMarketing,
     workspaceId: b.workspaceId,
     numberId,
     topicId: b.topicId,
@@ -195,9 +193,10 @@ function sendOf(b: ActiveBroadcast, numberId: string, o: { c: Candidate; rendere
 }
 
 async function candidatesOf(db: Db, b: ActiveBroadcast, nowIso: string, limit: number): Promise<Candidate[]> {
-  const cap = b.isMarketing ? b.policy.frequencyCap : null;
-  const quiet = b.isMarketing ? b.policy.quietHours : null;
-  const local = sql`(${nowIso}::timestamptz at time zone r.timezone)`;
+  // Only marketing waits for quiet hours and counts against the cap (the workspace's marketing rule, frozen in the policy).
+  const facts = b.isMarketing
+    ? marketingFactsSql(b.policy, { nowIso, timezone: sql`r.timezone`, workspaceId: sql`r.workspace_id`, contactId: sql`r.contact_id`, exceptRecipient: sql`r.id` })
+    : sql`null as local_minutes, null as quiet_end_today, null as quiet_end_tomorrow, null as cap_from_ms`;
   const consent = topicConsentJoin(sql`r.contact_id`, b.topicId, { left: true });
   // Why `order by r.not_before` alone: it is the order of broadcast_recipients_due_idx, so the scan stops
   // after `limit` rows. With `r.id` added, all rows of a snapshot (one not_before) were joined and sorted
@@ -212,16 +211,7 @@ async function candidatesOf(db: Db, b: ActiveBroadcast, nowIso: string, limit: n
             (select max(m.sent_at) from messages m where m.workspace_id = r.workspace_id and m.contact_id = r.contact_id and m.direction = 'out'),
             (select max(r2.sent_at) from broadcast_recipients r2 where r2.workspace_id = r.workspace_id and r2.contact_id = r.contact_id and r2.sent_at is not null and r2.id <> r.id)
           ) as last_sent_at,
-          ${
-            cap
-              ? // A number, not a timestamptz[]: PGlite returns arrays of timestamps as unparsed text.
-                sql`(select extract(epoch from (array_agg(r3.sent_at order by r3.sent_at desc))[${cap.max}]) * 1000 from broadcast_recipients r3 where r3.workspace_id = r.workspace_id and r3.contact_id = r.contact_id and r3.is_marketing
-                    and r3.sent_at > ${nowIso}::timestamptz - make_interval(days => ${cap.days}) and r3.state in ('sending', 'uncertain', 'accepted') and r3.id <> r.id)`
-              : sql`null`
-          } as cap_from_ms,
-          ${quiet ? sql`extract(hour from ${local}) * 60 + extract(minute from ${local})` : sql`null`} as local_minutes,
-          ${quiet ? sql`((date_trunc('day', ${local}) + ${quiet.end}::interval) at time zone r.timezone)` : sql`null`} as quiet_end_today,
-          ${quiet ? sql`((date_trunc('day', ${local}) + interval '1 day' + ${quiet.end}::interval) at time zone r.timezone)` : sql`null`} as quiet_end_tomorrow
+          ${facts}
         from broadcast_recipients r
         join contacts c on c.id = r.contact_id
         ${consent.join}
@@ -242,17 +232,8 @@ function evaluate(c: Candidate, b: ActiveBroadcast, now: Date): Verdict {
     const next = new Date(c.last_sent_at).getTime() + PAIR_GAP_MS;
     if (next > now.getTime()) return { kind: 'defer', until: new Date(next), reason: 'deferred: messaged in the last 6 s' };
   }
-  const quiet = b.isMarketing ? b.policy.quietHours : null;
-  if (quiet && c.local_minutes !== null && isQuietAt(Number(c.local_minutes), quiet)) {
-    const until = Number(c.local_minutes) >= minutesOf(quiet.end) ? c.quiet_end_tomorrow! : c.quiet_end_today!;
-    return { kind: 'defer', until: new Date(until), reason: 'deferred: quiet hours' };
-  }
-  const cap = b.isMarketing ? b.policy.frequencyCap : null;
-  if (cap && c.cap_from_ms !== null) {
-    // At the cap: the oldest send that counts has to leave the window before one more fits.
-    return { kind: 'defer', until: new Date(Number(c.cap_from_ms) + cap.days * 86_400_000), reason: 'deferred: frequency cap' };
-  }
-  return { kind: 'send' };
+  const wait = b.isMarketing ? marketingDeferral(c, b.policy) : null;
+  return wait ? { kind: 'defer', ...wait } : { kind: 'send' };
 }
 
 /** Applies many recipient state changes in one statement. */

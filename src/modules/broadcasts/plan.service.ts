@@ -5,7 +5,7 @@ import type { Ctx, Db } from '../context.js';
 import { countSuppressedAmong, phoneHasher, suppressionCount, topicConsentJoin } from '../consent/index.js';
 import { resolveAudience } from '../segments/index.js';
 import { messagingLimitUsed } from '../messaging/index.js';
-import { tierLimitOf } from '../sending/index.js';
+import { atFrequencyCapSql, tierLimitOf } from '../sending/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { queryRowsOf } from '../sql.js';
 import { DEFAULT_RATE_CARD, estimateCost, policyFrom, type RateCard } from './broadcasts.rules.js';
@@ -120,15 +120,10 @@ export async function planBroadcast(db: Db, workspaceId: string, b: BroadcastRow
   const suppressed = await countSuppressed(db, workspaceId, b, now);
   const marketing = b.templateCategory === 'MARKETING';
   let frequencyCapped = 0;
-  if (marketing && policy.frequencyCap) {
+  const capped = marketing ? atFrequencyCapSql(policy, workspaceId, now) : null;
+  if (capped) {
     const where = await audiencePredicate({ db, workspaceId, now }, b.audience);
-    const [r] = await queryRowsOf<{ n: string }>(
-      db,
-      sql`select count(*) as n from (
-            select contact_id from broadcast_recipients where workspace_id = ${workspaceId} and is_marketing and sent_at > ${now.toISOString()}::timestamptz - make_interval(days => ${policy.frequencyCap.days})
-              and state in ('sending', 'uncertain', 'accepted') group by contact_id having count(*) >= ${policy.frequencyCap.max}) capped
-          join contacts c on c.id = capped.contact_id where c.workspace_id = ${workspaceId} and (${where})`,
-    );
+    const [r] = await queryRowsOf<{ n: string }>(db, sql`select count(*) as n from (${capped}) capped join contacts c on c.id = capped.contact_id where c.workspace_id = ${workspaceId} and (${where})`);
     frequencyCapped = Number(r?.n ?? 0);
   }
   const tier = await queryRowsOf<{ tier: string }>(db, sql`select n.messaging_limit_tier as tier from phone_numbers n where n.id = ${b.numberId} and n.workspace_id = ${workspaceId}`);

@@ -100,10 +100,10 @@ async function resolveUncertain(db: Db, now: Date): Promise<number> {
   const ids = rows.map((r) => r.id);
   // A message logged without a wamid gets it; a crash before logging leaves no message, so one is logged now.
   await fillMissingWamids(db, rows.flatMap((r) => (r.message_id ? [{ id: r.message_id, wamid: r.wamid }] : [])));
-  const unlogged = await queryRowsOf<{ id: string; workspace_id: string; number_id: string; contact_id: string; wa_id: string; body: string; wamid: string; callback_data: string; broadcast_id: string; sent_at: string | Date }>(
+  const unlogged = await queryRowsOf<{ id: string; workspace_id: string; number_id: string; contact_id: string; wa_id: string; body: string; wamid: string; callback_data: string; broadcast_id: string; is_marketing: boolean; sent_at: string | Date }>(
     db,
     sql`select coalesce(r.message_id, gen_random_uuid()) as id, r.workspace_id, b.number_id, r.contact_id, coalesce(c.wa_id, substr(c.phone, 2)) as wa_id,
-               'template ' || b.template_name || ' (' || b.template_language || ')' as body, r.wamid, 'b:' || r.id || ':' || r.attempts as callback_data, r.broadcast_id,
+               'template ' || b.template_name || ' (' || b.template_language || ')' as body, r.wamid, 'b:' || r.id || ':' || r.attempts as callback_data, r.broadcast_id, r.is_marketing,
                coalesce(r.sent_at, ${now.toISOString()}::timestamptz) as sent_at
         from broadcast_recipients r join broadcasts b on b.id = r.broadcast_id join contacts c on c.id = r.contact_id
         where r.id = any(${param(ids)}::bigint[])`,
@@ -112,7 +112,7 @@ async function resolveUncertain(db: Db, now: Date): Promise<number> {
     db,
     unlogged.map((u) => ({
       id: u.id, workspaceId: u.workspace_id, numberId: u.number_id, contactId: u.contact_id, waId: u.wa_id, body: u.body,
-      payload: { broadcast: true }, wamid: u.wamid, callbackData: u.callback_data, broadcastId: u.broadcast_id, sentAt: new Date(u.sent_at),
+      payload: { broadcast: true }, wamid: u.wamid, callbackData: u.callback_data, broadcastId: u.broadcast_id, marketing: u.is_marketing, sentAt: new Date(u.sent_at),
     })),
     now,
   );

@@ -188,7 +188,7 @@ async function logMessages(db: Db, items: { o: ClaimedSend; messageId: string; w
     db,
     items.map((i) => ({
       id: i.messageId, workspaceId: i.o.workspaceId, numberId: i.o.numberId, contactId: i.o.contactId, waId: i.o.waId, body: i.o.text,
-      payload: { message: i.o.message, broadcast: true }, wamid: i.wamid, callbackData: i.o.callbackData, broadcastId: i.o.broadcastId, sentAt: now,
+      payload: { message: i.o.message, broadcast: true }, wamid: i.wamid, callbackData: i.o.callbackData, broadcastId: i.o.broadcastId, marketing: i.o.isMarketing, sentAt: now,
     })),
     now,
   );

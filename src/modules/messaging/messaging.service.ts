@@ -165,6 +165,8 @@ export interface OutboundMessageRecord {
   wamid: string | null;
   callbackData: string;
   sentAt: Date;
+  /** Marketing content: counts against the person's frequency cap (default false: a service or onboarding message). */
+  marketing?: boolean;
 }
 
 /** Logs an outbound message (accepted by the Cloud API) and applies statuses that arrived first. */
@@ -203,6 +205,8 @@ export interface BroadcastMessageRecord {
   callbackData: string;
   broadcastId: string;
   sentAt: Date;
+  /** The broadcast sends marketing (a MARKETING template). */
+  marketing: boolean;
 }
 
 /**
@@ -213,14 +217,15 @@ export interface BroadcastMessageRecord {
 export async function recordBroadcastMessages(db: Db, rows: BroadcastMessageRecord[], now: Date): Promise<void> {
   if (rows.length === 0) return;
   await db.execute(sql`
-    insert into messages (id, workspace_id, number_id, contact_id, wa_id, direction, type, body, payload, wamid, callback_data, broadcast_id, status_rank, business_initiated, sent_at, created_at)
+    insert into messages (id, workspace_id, number_id, contact_id, wa_id, direction, type, body, payload, wamid, callback_data, broadcast_id, status_rank, business_initiated, marketing, sent_at, created_at)
     select x.id, x.ws, x.num, x.contact, x.wa_id, 'out', 'template', x.body, x.payload, x.wamid, x.cb, x.bc, case when x.wamid is null then 0 else 1 end,
-           ${outsideServiceWindow(sql`x.num`, sql`x.wa_id`, sql`x.sent_at`)}, x.sent_at, ${now.toISOString()}::timestamptz
+           ${outsideServiceWindow(sql`x.num`, sql`x.wa_id`, sql`x.sent_at`)}, x.mk, x.sent_at, ${now.toISOString()}::timestamptz
     from unnest(${param(rows.map((r) => r.id))}::uuid[], ${param(rows.map((r) => r.workspaceId))}::uuid[], ${param(rows.map((r) => r.numberId))}::uuid[],
                 ${param(rows.map((r) => r.contactId))}::uuid[], ${param(rows.map((r) => r.waId))}::text[], ${param(rows.map((r) => r.body))}::text[],
                 ${param(rows.map((r) => JSON.stringify(r.payload)))}::jsonb[], ${param(rows.map((r) => r.wamid))}::text[],
-                ${param(rows.map((r) => r.callbackData))}::text[], ${param(rows.map((r) => r.broadcastId))}::uuid[], ${param(rows.map((r) => r.sentAt.toISOString()))}::timestamptz[])
-         as x(id, ws, num, contact, wa_id, body, payload, wamid, cb, bc, sent_at)
+                ${param(rows.map((r) => r.callbackData))}::text[], ${param(rows.map((r) => r.broadcastId))}::uuid[], ${param(rows.map((r) => r.sentAt.toISOString()))}::timestamptz[],
+                ${param(rows.map((r) => r.marketing))}::boolean[])
+         as x(id, ws, num, contact, wa_id, body, payload, wamid, cb, bc, sent_at, mk)
     on conflict do nothing`);
 }
 

@@ -30,6 +30,9 @@ export const messages = pgTable(
     // An outbound message sent while no customer service window was open with this person on this
     // number: it counts against the messaging limit (unique people per moving 24 h, per portfolio).
     businessInitiated: boolean('business_initiated').notNull().default(false),
+    // Marketing content (a MARKETING template, or what an automation sends as marketing): quiet hours
+    // and the frequency cap count it, whichever sender sent it (sending/marketing.rules.ts).
+    marketing: boolean('marketing').notNull().default(false),
     sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
     statusAt: timestamp('status_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
