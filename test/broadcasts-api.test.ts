@@ -174,6 +174,21 @@ describe('broadcast plan, test send and transitions', () => {
     await broadcastSettings({});
   });
 
+  it('does not test-send to a number on the suppression list (someone who said STOP), and says so per number', async () => {
+    await h.seedContacts(1, { tag: 'a-test-stop' });
+    const id = await create(body('a-test-stop'));
+    const hash = await phoneHasher(h.t.db, h.tenant.workspaceId);
+    await addSuppressions(h.t.db, h.tenant.workspaceId, [hash('+447700900127')], 'opt_out', 'keyword', new Date());
+    const res = await h.api('POST', `/api/v1/broadcasts/${id}/test`, { to: ['+447700900127', '+447700900128'] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.results).toEqual([
+      expect.objectContaining({ to: '+447700900127', wamid: null, error: 'CONSENT_SUPPRESSED' }),
+      expect.objectContaining({ to: '+447700900128', wamid: expect.stringMatching(/^wamid\./), error: null }),
+    ]);
+    expect(h.sim.sent('+447700900127')).toHaveLength(0);
+    expect(h.sim.sent('+447700900128')).toHaveLength(1);
+  });
+
   it('allows only valid pause / resume / cancel transitions (409 BROADCAST_STATE_INVALID otherwise)', async () => {
     await h.seedContacts(4, { tag: 'a-state' });
     const id = await create(body('a-state'));

@@ -4,6 +4,7 @@ import type { SecretBox } from '../../lib/secrets.js';
 import type { Ctx } from '../context.js';
 import { recordAudit } from '../audit/index.js';
 import { getContact } from '../contacts/index.js';
+import { phoneHasher, suppressedAmong } from '../consent/index.js';
 import type { WhatsAppGateway } from '../messaging/index.js';
 import { credentialsFor } from '../numbers/index.js';
 import { defaultSendRate, waitForSendSlot } from '../sending/index.js';
@@ -18,7 +19,9 @@ import { queryRowsOf } from '../sql.js';
 /**
  * Sends the broadcast's message to the team's own numbers (settings `broadcasts.test_numbers`, or
  * the given ones), rendered for one contact or with sample values. These are internal numbers,
- * not list members: nothing is recorded against a contact and no broadcast counts change.
+ * not list members: nothing is recorded against a contact and no broadcast counts change. A number
+ * on the suppression list (someone who said STOP) is not sent to, test or not: its result says
+ * CONSENT_SUPPRESSED.
  */
 export async function sendBroadcastTest(ctx: Ctx, deps: { box: SecretBox; gateway: WhatsAppGateway; publicUrl: string }, id: string, input: unknown): Promise<{ results: TestSendOut[]; text: string }> {
   const data = testSendIn.parse(input ?? {});
@@ -39,7 +42,13 @@ export async function sendBroadcastTest(ctx: Ctx, deps: { box: SecretBox; gatewa
   if (!rendered.ok) throw new AppError('BROADCAST_VARIABLES_INVALID', rendered.reason, { variable: rendered.variable });
   const creds = await credentialsFor(ctx, deps.box, b.numberId!);
   const sent: { to: string; wamid: string | null; error: string | null }[] = [];
+  const hash = await phoneHasher(ctx.db, ctx.workspaceId);
+  const suppressed = await suppressedAmong(ctx.db, ctx.workspaceId, to.map(hash));
   for (const phone of to) {
+    if (suppressed.has(hash(phone))) {
+      sent.push({ to: phone, wamid: null, error: 'CONSENT_SUPPRESSED' });
+      continue;
+    }
     try {
       await waitForSendSlot(ctx.db, { numberId: b.numberId!, workspaceId: ctx.workspaceId, ratePerSecond: defaultSendRate(creds.throughputMps) });
       const res = await deps.gateway.sendMessage(creds, { to: phone, message: rendered.message, callbackData: `test:${b.id}` });
