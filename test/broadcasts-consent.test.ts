@@ -5,7 +5,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../src/adapters/db/database.js';
 import { SYSTEM_ACTOR } from '../src/modules/context.js';
-import { appendConsentEvents } from '../src/modules/consent/index.js';
+import { addSuppressions, appendConsentEvents, phoneHasher } from '../src/modules/consent/index.js';
+import { gateVerdicts } from '../src/modules/sending/index.js';
 import { createBroadcastHarness, type BroadcastHarness } from './helpers/broadcast.js';
 
 let h: BroadcastHarness;
@@ -278,5 +279,45 @@ describe('consent is enforced on every broadcast path', () => {
     expect(h.sim.sent(before!.phone)).toHaveLength(0);
     expect(h.sim.sent(after!.phone)).toHaveLength(0);
     expect(accepted(fine!.phone)).toHaveLength(1);
+  });
+});
+
+describe('the send gate for every sender outside a broadcast (automation steps, agent and API templates)', () => {
+  it('refuses withdrawn, never-consented, other-topic-only, suppressed and unreachable people, and other workspaces’ contacts, for marketing and utility alike', async () => {
+    const tag = 'c-gate';
+    const [ok] = await h.seedContacts(1, { tag });
+    const [withdrawn] = await h.seedContacts(1, { tag, consent: 'withdrawn' });
+    const [none] = await h.seedContacts(1, { tag, consent: 'none' });
+    const [utilityOnly] = await h.seedContacts(1, { tag, topic: 'updates' });
+    const [suppressed] = await h.seedContacts(1, { tag });
+    const [unreachable] = await h.seedContacts(1, { tag });
+    const hash = await phoneHasher(h.t.db, h.tenant.workspaceId);
+    await addSuppressions(h.t.db, h.tenant.workspaceId, [hash(suppressed!.phone)], 'opt_out', 'keyword', new Date());
+    await h.t.db.execute(sql`update contacts set unreachable_at = now() where id = ${unreachable!.id}`);
+    const other = await h.t.tenant('gate-other');
+    const foreign = await h.t.app.inject({ method: 'POST', url: '/api/v1/contacts', headers: { authorization: `Bearer ${other.key}` }, payload: { phone: '+14155550177' } });
+    expect(foreign.statusCode, foreign.body).toBe(201);
+    const [offers] = await queryRows<{ id: string }>(h.t.db, sql`select id from topics where workspace_id = ${h.tenant.workspaceId} and key = 'offers'`);
+    const people = [ok!, withdrawn!, none!, utilityOnly!, suppressed!, unreachable!].map((p) => p.id).concat(foreign.json().id as string);
+    for (const marketing of [true, false]) {
+      const v = await gateVerdicts(h.t.db, { workspaceId: h.tenant.workspaceId, topicId: offers!.id, marketing, contactIds: people, policy: { quietHours: null, frequencyCap: null }, now: new Date() });
+      expect(people.map((id) => v.get(id)), `marketing: ${marketing}`).toEqual([
+        { kind: 'send' },
+        { kind: 'skip', reason: 'consent_withdrawn' },
+        { kind: 'skip', reason: 'no_consent' },
+        { kind: 'skip', reason: 'no_consent' },
+        { kind: 'skip', reason: 'suppressed' },
+        { kind: 'skip', reason: 'unreachable' },
+        { kind: 'skip', reason: 'unknown_contact' },
+      ]);
+    }
+    // Marketing also meets the marketing rule; a utility message to the same person does not.
+    // 12:00Z is 13:00 in Lagos (the seeded zone): inside 09:00–17:00 quiet hours, which end at 16:00Z.
+    const quiet = { quietHours: { start: '09:00', end: '17:00' }, frequencyCap: null };
+    const noon = new Date('2026-12-06T12:00:00Z');
+    const m = await gateVerdicts(h.t.db, { workspaceId: h.tenant.workspaceId, topicId: offers!.id, marketing: true, contactIds: [ok!.id], policy: quiet, now: noon });
+    expect(m.get(ok!.id)).toEqual({ kind: 'defer', until: new Date('2026-12-06T16:00:00Z'), reason: 'deferred: quiet hours' });
+    const u = await gateVerdicts(h.t.db, { workspaceId: h.tenant.workspaceId, topicId: offers!.id, marketing: false, contactIds: [ok!.id], policy: quiet, now: noon });
+    expect(u.get(ok!.id)).toEqual({ kind: 'send' });
   });
 });

@@ -8,3 +8,5 @@ export { DEFAULT_MARKETING_POLICY, marketingPolicyFrom, marketingDeferral, isQui
 export type { MarketingPolicy, MarketingFacts, MarketingDeferral } from './marketing.rules.js';
 export { marketingSendsSql, marketingFactsSql, atFrequencyCapSql, marketingDeferrals } from './marketing.service.js';
 export type { MarketingSendsOf } from './marketing.service.js';
+export { gateVerdicts } from './gate.service.js';
+export type { GateVerdict, GateRequest, RefusalReason } from './gate.service.js';
