@@ -167,16 +167,30 @@ export interface OutboundMessageRecord {
   sentAt: Date;
   /** Marketing content: counts against the person's frequency cap (default false: a service or onboarding message). */
   marketing?: boolean;
+  /**
+   * Whether the sender found a customer service window open when it chose the message (the outbox
+   * also counts the inbound message it answers, which may be newer than the window row). Given, it
+   * decides `business_initiated`, so what is counted is what was sent; absent, the window is read
+   * from service_windows at `sentAt`.
+   */
+  windowOpen?: boolean;
 }
 
 /** Logs an outbound message (accepted by the Cloud API) and applies statuses that arrived first. */
 export async function recordOutboundMessage(db: Db, m: OutboundMessageRecord): Promise<string> {
-  const [row] = await db
+  const { windowOpen, ...row } = m;
+  const [inserted] = await db
     .insert(messages)
-    .values({ ...m, direction: 'out', statusRank: m.wamid ? 1 : 0, contextWamid: null, businessInitiated: outsideServiceWindow(sql`${m.numberId}::uuid`, sql`${m.waId}`, sql`${m.sentAt.toISOString()}::timestamptz`) })
+    .values({
+      ...row,
+      direction: 'out',
+      statusRank: m.wamid ? 1 : 0,
+      contextWamid: null,
+      businessInitiated: windowOpen !== undefined ? !windowOpen : outsideServiceWindow(sql`${m.numberId}::uuid`, sql`${m.waId}`, sql`${m.sentAt.toISOString()}::timestamptz`),
+    })
     .returning({ id: messages.id });
   if (m.wamid) await reconcileMessageStatus(db, m.workspaceId, [m.wamid]);
-  return row!.id;
+  return inserted!.id;
 }
 
 /**

@@ -188,7 +188,7 @@ async function sendPaced(deps: Deps, list: Ready[]): Promise<void> {
     const out: { callbackData: string; messageId: string }[] = [];
     for (const { item, message } of list) {
       const callbackData = `msg:${crypto.randomUUID()}`;
-      const messageId = await recordOutboundMessage(tx, { workspaceId: item.workspace_id, numberId: item.number_id!, contactId: item.contact_id, waId: item.message.wa_id, type: message.type, body: bodyOf(message), payload: { message, automated: item.kind }, wamid: null, callbackData, sentAt: deps.now });
+      const messageId = await recordOutboundMessage(tx, { workspaceId: item.workspace_id, numberId: item.number_id!, contactId: item.contact_id, waId: item.message.wa_id, type: message.type, body: bodyOf(message), payload: { message, automated: item.kind }, wamid: null, callbackData, sentAt: deps.now, windowOpen: message === item.message.message });
       await tx.update(outbox).set({ messageId }).where(eq(outbox.id, item.id));
       out.push({ callbackData, messageId });
     }
