@@ -16,6 +16,7 @@ import type { Sandbox } from './sandbox.js';
 import { startPoller, type Poller } from '../adapters/worker/poller.js';
 import { processPendingWebhooks } from '../modules/inbound/index.js';
 import { sendQueuedAutomated } from '../modules/messaging/index.js';
+import { runDueAutomations, scanAutomationTriggers } from '../modules/automations/index.js';
 import { startBroadcastDispatcher, type Dispatcher } from '../modules/broadcasts/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
 import { failStaleImports } from '../modules/imports/index.js';
@@ -120,6 +121,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   useSingleOwnerCaches(database.kind === 'pglite');
   let webhookPoller: Poller | undefined;
   let outboxPoller: Poller | undefined;
+  let automationPoller: Poller | undefined;
   let dispatcher: Dispatcher | undefined;
   let sandbox: Sandbox | undefined;
   // In-flight HTTP requests finish, queued webhook writes flush, the worker's current batch and
@@ -129,6 +131,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     await app?.close();
     await wiring.webhooks.committer.close();
     await webhookPoller?.stop();
+    await automationPoller?.stop();
     await outboxPoller?.stop();
     await dispatcher?.stop();
     await worker?.stop();
@@ -190,6 +193,14 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         ...(database.kind === 'pglite' ? { maxRatePerNumber: PGLITE_MAX_SENDS_PER_S } : {}),
       });
       outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: 1, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now() }) });
+      // Automations: enrol from new events and grants, then run due steps (their sends go through the outbox above).
+      automationPoller = startPoller({
+        name: 'automations',
+        idleMs: 250,
+        log,
+        yieldRatio: 1,
+        run: async () => (await scanAutomationTriggers({ db: database.db, now: clock.now(), log })) + (await runDueAutomations({ db: database.db, now: clock.now(), log })),
+      });
     }
     if (runtime.lock) {
       const handlers = Object.fromEntries(Object.entries(ADMIN_COMMANDS).map(([name, cmd]) => [name, (args: Record<string, unknown>) => cmd(runtime, args)]));

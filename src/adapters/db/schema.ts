@@ -15,3 +15,4 @@ export * from '../../modules/segments/segments.tables.js';
 export * from '../../modules/lifecycle/lifecycle.tables.js';
 export * from '../../modules/broadcasts/broadcasts.tables.js';
 export * from '../../modules/sending/sending.tables.js';
+export * from '../../modules/automations/automations.tables.js';

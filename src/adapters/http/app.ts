@@ -28,6 +28,7 @@ import { segmentRoutes } from './routes/segments.routes.js';
 import { eventRoutes } from './routes/events.routes.js';
 import { lifecycleRoutes } from './routes/lifecycle.routes.js';
 import { broadcastRoutes, linkRoutes } from './routes/broadcasts.routes.js';
+import { automationRoutes } from './routes/automations.routes.js';
 import type { BulkPacing } from '../../modules/lifecycle/index.js';
 import { topicRoutes } from './routes/topics.routes.js';
 import { optOutRoutes } from './routes/opt-out.routes.js';
@@ -150,6 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   optinRoutes(app, featureDeps);
   templateRoutes(app, featureDeps);
   broadcastRoutes(app, featureDeps);
+  automationRoutes(app, featureDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   await joinRoutes(app, featureDeps);
   await webhookRoutes(app, deps.webhooks);

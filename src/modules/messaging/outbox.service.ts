@@ -34,6 +34,8 @@ export interface AutomatedMessage {
    * transaction, and the sender counts it even before webhook processing records it.
    */
   inboundAt?: Date;
+  /** Marketing content (an automation's marketing step): logged as such, so the frequency cap counts it. */
+  marketing?: boolean;
 }
 
 /** Queues automated messages in the caller's transaction; returns how many were new. */
@@ -48,7 +50,7 @@ export async function enqueueAutomated(db: Db, items: AutomatedMessage[], now: D
         contactId: m.contactId,
         kind: m.kind,
         dedupeKey: m.dedupeKey,
-        message: { wa_id: m.waId, message: m.message, ...(m.template ? { template: m.template } : {}), ...(m.inboundAt ? { inbound_at: m.inboundAt.toISOString() } : {}) },
+        message: { wa_id: m.waId, message: m.message, ...(m.template ? { template: m.template } : {}), ...(m.inboundAt ? { inbound_at: m.inboundAt.toISOString() } : {}), ...(m.marketing ? { marketing: true } : {}) },
         createdAt: now,
       })),
     )
@@ -65,7 +67,7 @@ interface Claimed {
   number_id: string | null;
   contact_id: string | null;
   kind: string;
-  message: { wa_id: string; message: OutboundMessage; template?: OutboundMessage; inbound_at?: string };
+  message: { wa_id: string; message: OutboundMessage; template?: OutboundMessage; inbound_at?: string; marketing?: boolean };
   attempts: number;
   created_at: string;
   /** The contact's number, or its business-scoped user id (what suppression is keyed on). */
@@ -188,7 +190,7 @@ async function sendPaced(deps: Deps, list: Ready[]): Promise<void> {
     const out: { callbackData: string; messageId: string }[] = [];
     for (const { item, message } of list) {
       const callbackData = `msg:${crypto.randomUUID()}`;
-      const messageId = await recordOutboundMessage(tx, { workspaceId: item.workspace_id, numberId: item.number_id!, contactId: item.contact_id, waId: item.message.wa_id, type: message.type, body: bodyOf(message), payload: { message, automated: item.kind }, wamid: null, callbackData, sentAt: deps.now, windowOpen: message === item.message.message });
+      const messageId = await recordOutboundMessage(tx, { workspaceId: item.workspace_id, numberId: item.number_id!, contactId: item.contact_id, waId: item.message.wa_id, type: message.type, body: bodyOf(message), payload: { message, automated: item.kind }, wamid: null, callbackData, sentAt: deps.now, windowOpen: message === item.message.message, marketing: item.message.marketing === true });
       await tx.update(outbox).set({ messageId }).where(eq(outbox.id, item.id));
       out.push({ callbackData, messageId });
     }

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+const stepId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'use 1–40 lowercase letters, digits, "-" or "_", e.g. "welcome"');
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour "HH:MM", e.g. "10:00"');
+
+/** Template variables, mapped as in broadcasts (a contact field, an attribute, or a fixed value). */
+const variableSource = z.union([
+  z.strictObject({ field: z.enum(['name', 'first_name', 'profile_name', 'phone', 'country', 'language']), fallback: z.string().max(1024).optional() }),
+  z.strictObject({ attribute: z.string().min(1).max(64), fallback: z.string().max(1024).optional() }),
+  z.strictObject({ value: z.string().min(1).max(1024) }),
+]);
+const templateRef = z.strictObject({ name: z.string().min(1).max(512), language: z.string().min(2).max(15), variables: z.record(z.string(), variableSource).optional() });
+
+const next = stepId.optional().describe('the step to go to next (default: the following step; after the last one, the end)');
+
+/** One step of an automation. */
+export const stepIn = z.discriminatedUnion('type', [
+  z.strictObject({ id: stepId, type: z.literal('send_template'), template: templateRef, next }),
+  z.strictObject({
+    id: stepId,
+    type: z.literal('send_message'),
+    text: z.string().min(1, 'must not be empty').max(4096, 'WhatsApp text is at most 4,096 characters'),
+    fallback_template: templateRef.optional().describe('sent instead when the 24-hour window is closed; without it the step is skipped with the reason'),
+    next,
+  }),
+  z.strictObject({
+    id: stepId,
+    type: z.literal('wait'),
+    duration: z.strictObject({ days: z.int().min(0).max(3650).optional(), hours: z.int().min(0).max(10_000).optional(), minutes: z.int().min(0).max(100_000).optional() }).optional(),
+    until_time: hhmm.optional().describe("then until this local time of day in the person's zone"),
+    next,
+  }),
+  z.strictObject({ id: stepId, type: z.literal('branch'), rules: z.record(z.string(), z.unknown()).describe('segment rules, checked against the person now'), then: stepId, else: stepId }),
+  z.strictObject({ id: stepId, type: z.literal('tag'), add: z.array(z.string().min(1).max(64)).max(20).optional(), remove: z.array(z.string().min(1).max(64)).max(20).optional(), next }),
+  z.strictObject({ id: stepId, type: z.literal('set_attribute'), key: z.string().min(1).max(64), value: z.string().max(1024), next }),
+  z.strictObject({ id: stepId, type: z.literal('end') }),
+]);
+export type StepIn = z.infer<typeof stepIn>;
+
+/** What enrols people. */
+export const triggerIn = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('api').describe('only POST /api/v1/automations/:id/enrollments') }),
+  z.strictObject({
+    type: z.literal('event'),
+    event: z.string().min(1).max(64).describe('a customer event type, e.g. "purchase"'),
+    where: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('event properties that must be equal'),
+  }),
+  z.strictObject({ type: z.literal('opt_in').describe("someone agrees to the automation's topic") }),
+]);
+
+/** An automation's definition, as drafted and as published. */
+export const definitionIn = z.strictObject({
+  trigger: triggerIn,
+  topic: z.string().min(1).max(64).describe('the topic its messages are about: everyone it messages must have agreed to it'),
+  number_id: z.uuid().optional().describe('the business number it sends from (default: the only one)'),
+  steps: z.array(stepIn).min(1, 'give at least one step').max(100),
+  reentry_days: z.int().min(0).max(3650).nullable().optional().describe('null (default): once per person; N: again N days after their last enrolment'),
+  goal: z.strictObject({ event: z.string().min(1).max(64) }).optional().describe('a customer event that ends the run as converted'),
+});
+export type DefinitionIn = z.infer<typeof definitionIn>;
+
+export const createAutomationIn = z.strictObject({ name: z.string().min(1).max(200), definition: definitionIn });
+export const updateAutomationIn = z.strictObject({ name: z.string().min(1).max(200).optional(), definition: definitionIn.optional() });
+
+export const enrollIn = z
+  .strictObject({
+    contact_ids: z.array(z.uuid()).min(1).max(10_000).optional(),
+    phones: z.array(z.string().min(3).max(32)).min(1).max(10_000).optional(),
+    segment_id: z.uuid().optional(),
+  })
+  .refine((v) => [v.contact_ids, v.phones, v.segment_id].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of contact_ids, phones or segment_id' });
+
+export const automationOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.string(),
+  version: z.number().nullable(),
+  definition: z.record(z.string(), z.unknown()),
+  counts: z.record(z.string(), z.number()),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type AutomationOut = z.infer<typeof automationOut>;
+
+export const runOut = z.object({
+  id: z.number(),
+  contact_id: z.string(),
+  version: z.number(),
+  state: z.string(),
+  step_id: z.string().nullable(),
+  due_at: z.string().nullable(),
+  reason: z.string().nullable(),
+  enrolled_at: z.string(),
+  finished_at: z.string().nullable(),
+  steps: z.array(z.object({ seq: z.number(), step_id: z.string(), outcome: z.string(), reason: z.string().nullable(), at: z.string() })),
+});
+export type RunOut = z.infer<typeof runOut>;

@@ -1,0 +1,174 @@
+// Automations as the API sees them: drafts, published versions, state changes, enrolment and runs.
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { AppError, notFound } from '../../lib/errors.js';
+import { recordAudit } from '../audit/index.js';
+import type { Ctx, Db } from '../context.js';
+import { findContactByPhone } from '../contacts/index.js';
+import { segmentAudience } from '../segments/index.js';
+import { queryRowsOf } from '../sql.js';
+import type { AutomationStatus } from './automations.rules.js';
+import { automationOut, createAutomationIn, enrollIn, updateAutomationIn, type AutomationOut, type RunOut } from './automations.schemas.js';
+import { automations, automationVersions } from './automations.tables.js';
+import { resolveDefinition } from './definition.service.js';
+import { enrollContacts, type EnrollResult } from './enrol.service.js';
+
+type Row = typeof automations.$inferSelect;
+
+async function loadAutomation(ctx: Pick<Ctx, 'db' | 'workspaceId'>, id: string): Promise<Row> {
+  const [row] = await ctx.db.select().from(automations).where(and(eq(automations.id, id), eq(automations.workspaceId, ctx.workspaceId)));
+  if (!row) throw notFound('automation', id);
+  return row;
+}
+
+/** Runs of one automation by state (enrolled = all of them). */
+async function countsOf(db: Db, id: string): Promise<Record<string, number>> {
+  const rows = await queryRowsOf<{ state: string; n: number }>(db, sql`select state, count(*)::int as n from automation_runs where automation_id = ${id} group by state`);
+  const counts: Record<string, number> = { enrolled: 0, active: 0, waiting: 0, completed: 0, converted: 0, exited: 0, failed: 0 };
+  for (const r of rows) {
+    counts[r.state] = r.n;
+    counts.enrolled! += r.n;
+  }
+  return counts;
+}
+
+async function toOut(db: Db, row: Row): Promise<AutomationOut> {
+  return automationOut.parse({
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    version: row.version,
+    definition: row.draft,
+    counts: await countsOf(db, row.id),
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  });
+}
+
+/** Creates a draft automation; its definition is checked now (AUTOMATION_INVALID names each problem's path). */
+export async function createAutomation(ctx: Ctx, input: unknown): Promise<AutomationOut> {
+  const data = createAutomationIn.parse(input);
+  await resolveDefinition(ctx, data.definition);
+  const [row] = await ctx.db.insert(automations).values({ workspaceId: ctx.workspaceId, name: data.name, draft: data.definition, createdAt: ctx.now, updatedAt: ctx.now }).returning();
+  await recordAudit(ctx, { action: 'automation.created', targetType: 'automation', targetId: row!.id, details: { name: data.name } });
+  return toOut(ctx.db, row!);
+}
+
+/** Renames or edits the draft; a published automation keeps running its version until the draft is published. */
+export async function updateAutomation(ctx: Ctx, id: string, input: unknown): Promise<AutomationOut> {
+  const data = updateAutomationIn.parse(input);
+  const row = await loadAutomation(ctx, id);
+  if (row.status === 'archived') throw new AppError('AUTOMATION_STATE_INVALID', 'this automation is archived; create a new one', { status: row.status });
+  if (data.definition) await resolveDefinition(ctx, data.definition);
+  const [updated] = await ctx.db
+    .update(automations)
+    .set({ ...(data.name ? { name: data.name } : {}), ...(data.definition ? { draft: data.definition } : {}), updatedAt: ctx.now })
+    .where(eq(automations.id, id))
+    .returning();
+  await recordAudit(ctx, { action: 'automation.updated', targetType: 'automation', targetId: id, details: { definition: Boolean(data.definition) } });
+  return toOut(ctx.db, updated!);
+}
+
+/** One automation with its counts. */
+export async function getAutomation(ctx: Ctx, id: string): Promise<AutomationOut> {
+  return toOut(ctx.db, await loadAutomation(ctx, id));
+}
+
+/** Every automation of the workspace, newest first. */
+export async function listAutomations(ctx: Ctx): Promise<AutomationOut[]> {
+  const rows = await ctx.db.select().from(automations).where(eq(automations.workspaceId, ctx.workspaceId)).orderBy(desc(automations.createdAt)).limit(500);
+  return Promise.all(rows.map((r) => toOut(ctx.db, r)));
+}
+
+/**
+ * Publishes the draft as a new immutable version: new runs start on it; runs already going finish
+ * on the version they started (they are never moved or restarted).
+ */
+export async function publishAutomation(ctx: Ctx, id: string): Promise<AutomationOut> {
+  const row = await loadAutomation(ctx, id);
+  if (row.status === 'archived') throw new AppError('AUTOMATION_STATE_INVALID', 'this automation is archived; create a new one', { status: row.status });
+  const resolved = await resolveDefinition(ctx, row.draft);
+  const version = (row.version ?? 0) + 1;
+  await ctx.db.insert(automationVersions).values({
+    automationId: id,
+    version,
+    workspaceId: ctx.workspaceId,
+    definition: { ...resolved.definition, resolved: { topic_category: resolved.topicCategory, categories: resolved.categories } },
+    topicId: resolved.topicId,
+    numberId: resolved.numberId,
+    publishedAt: ctx.now,
+  });
+  const [updated] = await ctx.db.update(automations).set({ status: 'published', version, updatedAt: ctx.now }).where(eq(automations.id, id)).returning();
+  await recordAudit(ctx, { action: 'automation.published', targetType: 'automation', targetId: id, details: { version } });
+  return toOut(ctx.db, updated!);
+}
+
+const AUDIT_ACTION = { pause: 'automation.paused', resume: 'automation.resumed', archive: 'automation.archived' } as const;
+
+const MOVES: Record<'pause' | 'resume' | 'archive', { from: AutomationStatus[]; to: AutomationStatus }> = {
+  pause: { from: ['published'], to: 'paused' },
+  resume: { from: ['paused'], to: 'published' },
+  archive: { from: ['draft', 'published', 'paused'], to: 'archived' },
+};
+
+/**
+ * Pauses (runs hold where they are, nobody new is enrolled), resumes, or archives (every run still
+ * going exits with the reason `archived`).
+ */
+export async function changeAutomationStatus(ctx: Ctx, id: string, action: keyof typeof MOVES): Promise<AutomationOut> {
+  const row = await loadAutomation(ctx, id);
+  const move = MOVES[action];
+  if (!move.from.includes(row.status as AutomationStatus)) {
+    throw new AppError('AUTOMATION_STATE_INVALID', `cannot ${action} an automation that is ${row.status}`, { status: row.status, action });
+  }
+  const [updated] = await ctx.db.update(automations).set({ status: move.to, updatedAt: ctx.now }).where(eq(automations.id, id)).returning();
+  if (action === 'archive') {
+    await ctx.db.execute(sql`update automation_runs set state = 'exited', reason = 'archived', step_id = null, due_at = null, finished_at = ${ctx.now.toISOString()}::timestamptz, updated_at = ${ctx.now.toISOString()}::timestamptz
+                             where automation_id = ${id} and state in ('active', 'waiting')`);
+  }
+  await recordAudit(ctx, { action: AUDIT_ACTION[action], targetType: 'automation', targetId: id, details: {} });
+  return toOut(ctx.db, updated!);
+}
+
+/**
+ * Enrols people by id, phone or saved segment (one statement), on the published version. People
+ * already in it (or within the re-entry cool-down), and ids that are not this workspace's, are
+ * counted apart, never enrolled twice.
+ */
+export async function enrollInAutomation(ctx: Ctx, id: string, input: unknown): Promise<EnrollResult> {
+  const data = enrollIn.parse(input);
+  const row = await loadAutomation(ctx, id);
+  if (row.status !== 'published' || row.version === null) {
+    throw new AppError('AUTOMATION_STATE_INVALID', `only a published automation enrols people (this one is ${row.status}); publish it first`, { status: row.status });
+  }
+  let ids: string[] | null = data.contact_ids ?? null;
+  let audience = null;
+  if (data.phones) {
+    ids = [];
+    for (const phone of data.phones) {
+      const c = await findContactByPhone(ctx, phone);
+      if (c) ids.push(c.id);
+    }
+  }
+  if (data.segment_id) audience = (await segmentAudience(ctx, data.segment_id)).where;
+  const result = await enrollContacts(ctx.db, { workspaceId: ctx.workspaceId, automationId: id, version: row.version, now: ctx.now, source: { trigger: 'api', actor: ctx.actor.type } }, ids ? { ids } : { where: audience! });
+  await recordAudit(ctx, { action: 'automation.enrolled', targetType: 'automation', targetId: id, details: { enrolled: result.enrolled, skipped: result.skipped } });
+  return { ...result, unknown: data.phones ? data.phones.length - (ids?.length ?? 0) : result.unknown };
+}
+
+/** The runs of an automation, newest first, each with its steps (what was sent, waited, skipped and why). */
+export async function listAutomationRuns(ctx: Ctx, id: string, q: { state?: string | undefined; contact_id?: string | undefined }): Promise<RunOut[]> {
+  await loadAutomation(ctx, id);
+  const rows = await queryRowsOf<RunOut & { due_at: string | Date | null; enrolled_at: string | Date; finished_at: string | Date | null }>(
+    ctx.db,
+    sql`select r.id::int as id, r.contact_id, r.version, r.state, r.step_id, r.due_at, r.reason, r.enrolled_at, r.finished_at,
+          coalesce((select json_agg(json_build_object('seq', s.seq, 'step_id', s.step_id, 'outcome', s.outcome, 'reason', s.reason, 'at', s.at) order by s.seq)
+                    from automation_step_runs s where s.run_id = r.id), '[]'::json) as steps
+        from automation_runs r
+        where r.automation_id = ${id} and r.workspace_id = ${ctx.workspaceId}
+          ${q.state ? sql`and r.state = ${q.state}` : sql``} ${q.contact_id ? sql`and r.contact_id = ${q.contact_id}::uuid` : sql``}
+        order by r.id desc limit 500`,
+  );
+  const iso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
+  return rows.map((r) => ({ ...r, due_at: iso(r.due_at), enrolled_at: iso(r.enrolled_at)!, finished_at: iso(r.finished_at), steps: r.steps.map((s) => ({ ...s, at: iso(s.at)! })) }));
+}
+

@@ -1,0 +1,74 @@
+// Checking an automation's definition against the workspace: its topic, number, templates and
+// their variables, and each branch's segment rules. Every problem is a 422 naming its path.
+import { AppError, isAppError } from '../../lib/errors.js';
+import type { Ctx } from '../context.js';
+import { topicsByKeys } from '../consent/index.js';
+import { listNumbers } from '../numbers/index.js';
+import { resolveAudience } from '../segments/index.js';
+import { checkVariableMap, findSendableTemplate, templateDefOf, type VariableMap } from '../templates/index.js';
+import { checkGraph, type DefinitionProblem } from './automations.rules.js';
+import { definitionIn, type DefinitionIn } from './automations.schemas.js';
+
+/** A definition checked and resolved: what a published version stores. */
+export interface ResolvedDefinition {
+  definition: DefinitionIn;
+  topicId: string;
+  topicCategory: string;
+  numberId: string;
+  /** Template category per send step id (MARKETING templates are marketing; the marketing rule applies). */
+  categories: Record<string, string>;
+}
+
+const invalid = (problems: DefinitionProblem[]) =>
+  new AppError('AUTOMATION_INVALID', `${problems[0]!.path}: ${problems[0]!.problem}`, { path: problems[0]!.path, problem: problems[0]!.problem, problems });
+
+/** Parses and checks a definition; throws AUTOMATION_INVALID (422) listing every problem with its path. */
+export async function resolveDefinition(ctx: Ctx, input: unknown): Promise<ResolvedDefinition> {
+  const def = definitionIn.parse(input);
+  const problems = checkGraph(def.steps);
+  if (problems.length > 0) throw invalid(problems.map((p) => ({ ...p, path: `definition.${p.path}` })));
+  const [topic] = await topicsByKeys(ctx.db, ctx.workspaceId, [def.topic], 'definition.topic');
+  const numberId = await numberOf(ctx, def.number_id);
+  const categories: Record<string, string> = {};
+  for (const [i, step] of def.steps.entries()) {
+    const path = `definition.steps[${i}]`;
+    if (step.type === 'send_template') categories[step.id] = await checkTemplate(ctx, numberId, step.template, `${path}.template`, topic!.category, problems);
+    if (step.type === 'send_message' && step.fallback_template) categories[step.id] = await checkTemplate(ctx, numberId, step.fallback_template, `${path}.fallback_template`, topic!.category, problems);
+    if (step.type === 'wait' && !step.duration && !step.until_time) problems.push({ path, problem: 'a wait needs a duration, an until_time, or both' });
+    if (step.type === 'branch') await checkRules(ctx, step.rules, `${path}.rules`, problems);
+  }
+  if (problems.length > 0) throw invalid(problems);
+  return { definition: def, topicId: topic!.id, topicCategory: topic!.category, numberId, categories };
+}
+
+async function numberOf(ctx: Ctx, wanted: string | undefined): Promise<string> {
+  const numbers = (await listNumbers(ctx, { limit: 100 })).data;
+  const number = wanted ? numbers.find((n) => n.id === wanted) : numbers.length === 1 ? numbers[0] : undefined;
+  if (number) return number.id;
+  throw invalid([{ path: 'definition.number_id', problem: wanted ? 'no such business number in this workspace' : 'this workspace has several (or no) business numbers; say which one sends (GET /api/v1/phone-numbers)' }]);
+}
+
+/** Checks one template reference; returns its category ('' when it could not be found). */
+async function checkTemplate(ctx: Ctx, numberId: string, ref: { name: string; language: string; variables?: VariableMap | undefined }, path: string, topicCategory: string, problems: DefinitionProblem[]): Promise<string> {
+  try {
+    const tpl = await findSendableTemplate(ctx, { name: ref.name, language: ref.language, numberId });
+    // Why: a marketing template needs marketing consent, never a utility opt-in (as for broadcasts).
+    if (tpl.category === 'MARKETING' && topicCategory !== 'marketing') problems.push({ path, problem: `${ref.name} is a MARKETING template but the automation's topic is a ${topicCategory} topic; use a marketing topic` });
+    for (const p of checkVariableMap(templateDefOf(tpl), ref.variables ?? {})) problems.push({ path: `${path}.${p.path}`, problem: p.problem });
+    return tpl.category;
+  } catch (err) {
+    if (!isAppError(err)) throw err;
+    problems.push({ path: `${path}.name`, problem: err.message });
+    return '';
+  }
+}
+
+async function checkRules(ctx: Ctx, rules: unknown, path: string, problems: DefinitionProblem[]): Promise<void> {
+  try {
+    await resolveAudience(ctx, rules);
+  } catch (err) {
+    if (!isAppError(err, 'SEGMENT_RULES_INVALID')) throw err;
+    const inner = (err.details?.path as string | undefined) ?? 'rules';
+    problems.push({ path: `${path}${inner.replace(/^rules/, '')}`, problem: String(err.details?.problem ?? err.message) });
+  }
+}

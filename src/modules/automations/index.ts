@@ -1,0 +1,8 @@
+// The automations module: versioned automations (a trigger and a graph of steps), enrolment, the
+// engine that runs due steps through the send gate, and the trigger scan.
+export { createAutomation, updateAutomation, getAutomation, listAutomations, publishAutomation, changeAutomationStatus, enrollInAutomation, listAutomationRuns } from './automations.service.js';
+export { runDueAutomations } from './engine.service.js';
+export { scanAutomationTriggers } from './triggers.service.js';
+export type { EnrollResult } from './enrol.service.js';
+export { AUTOMATION_STATUSES, RUN_STATES } from './automations.rules.js';
+export * from './automations.schemas.js';
