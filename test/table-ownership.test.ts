@@ -20,10 +20,6 @@ interface Allowed {
 // Known foreign writes, each with the reason it is still there. `(dynamic)` is a write whose
 // table name is computed (`update ${sql.identifier(t)}`), which the scan cannot resolve.
 const ALLOWED: Allowed[] = [
-  // contacts: writes that sit inside another module's set-based statement or batch.
-  { file: 'src/modules/engagement/engagement.service.ts', table: 'contacts', why: 'to move: noteInboundEngagement clears unreachable_at in the same statement as the engagement upsert (a contacts function taking the CTE, or a second statement)' },
-  { file: 'src/modules/imports/chunk-writer.ts', table: 'contacts', why: "to move: the import chunk's set-based contact upsert (a batch upsert in contacts, with the import's conflict policies)" },
-  { file: 'src/modules/lifecycle/runs.service.ts', table: 'contacts', why: 'to move: list hygiene marks contacts unreachable from contact_engagement streaks in one update (a contacts function fed by the engagement query)' },
   // privacy owns no table: erasure and merging rewrite one person's rows in every module, in the
   // caller's transaction (design.md §12). To move: each owner exposes an erase/merge step.
   { file: 'src/modules/privacy/merge-contacts.ts', table: DYNAMIC, why: 'merge re-points contact_id on messages, outbox, opt_out_notes, optin_submissions, contact_events, lifecycle_transitions' },
