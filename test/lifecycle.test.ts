@@ -215,6 +215,22 @@ describe('list hygiene', () => {
     expect(after!.undeliverable_streak).toBe(0);
   });
 
+  it('clears the unreachable mark when the person writes, for that contact only', async () => {
+    const writes = await subscriber('+447400300005', 50);
+    const silent = await subscriber('+447400300006', 50);
+    for (const id of [writes, silent]) await engaged(id, { undeliverable_streak: 2, last_sent_at: ago(1) });
+    expect((await runHygiene(t.db, tenant.workspaceId, NOW, log)).marked_unreachable).toBe(2);
+    await postSigned(textMessage('447400300005', 'wamid.lc.back', 'Still here', Math.floor(Date.now() / 1000)));
+    const rows = await queryRows<{ id: string; unreachable_at: string | null; undeliverable_streak: number }>(
+      t.db,
+      sql`select c.id, c.unreachable_at, e.undeliverable_streak from contacts c join contact_engagement e on e.contact_id = c.id where c.id in (${writes}, ${silent})`,
+    );
+    const of = new Map(rows.map((r) => [r.id, r]));
+    expect(of.get(writes)).toMatchObject({ unreachable_at: null, undeliverable_streak: 0 });
+    expect(of.get(silent)!.unreachable_at).not.toBeNull();
+    expect(of.get(silent)!.undeliverable_streak).toBe(2);
+  });
+
   it('archives dormant contacts who ignored a win-back message, when the workspace enables it', async () => {
     const id = await subscriber('+447400300003', 200);
     await engaged(id, { first_sent_at: ago(150), last_sent_at: ago(150) }); // messaged, never engaged

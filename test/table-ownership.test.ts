@@ -17,28 +17,10 @@ interface Allowed {
   why: string;
 }
 
-// Known foreign writes, each with the reason it is still there. `(dynamic)` is a write whose
-// table name is computed (`update ${sql.identifier(t)}`), which the scan cannot resolve.
-const ALLOWED: Allowed[] = [
-  // contacts: writes that sit inside another module's set-based statement or batch.
-  { file: 'src/modules/engagement/engagement.service.ts', table: 'contacts', why: 'to move: noteInboundEngagement clears unreachable_at in the same statement as the engagement upsert (a contacts function taking the CTE, or a second statement)' },
-  { file: 'src/modules/imports/chunk-writer.ts', table: 'contacts', why: "to move: the import chunk's set-based contact upsert (a batch upsert in contacts, with the import's conflict policies)" },
-  { file: 'src/modules/lifecycle/runs.service.ts', table: 'contacts', why: 'to move: list hygiene marks contacts unreachable from contact_engagement streaks in one update (a contacts function fed by the engagement query)' },
-  // privacy owns no table: erasure and merging rewrite one person's rows in every module, in the
-  // caller's transaction (design.md §12). To move: each owner exposes an erase/merge step.
-  { file: 'src/modules/privacy/merge-contacts.ts', table: DYNAMIC, why: 'merge re-points contact_id on messages, outbox, opt_out_notes, optin_submissions, contact_events, lifecycle_transitions' },
-  { file: 'src/modules/privacy/merge-contacts.ts', table: 'segment_members', why: "merge carries the dropped contacts' list memberships" },
-  { file: 'src/modules/privacy/merge-contacts.ts', table: 'broadcast_recipients', why: 'merge moves broadcast rows (or drops duplicates)' },
-  { file: 'src/modules/privacy/merge-contacts.ts', table: 'contacts', why: 'merge fills the kept contact and deletes the dropped ones' },
-  { file: 'src/modules/privacy/merge-contacts.ts', table: 'contact_engagement', why: 'merge folds the engagement rows' },
-  { file: 'src/modules/privacy/privacy.service.ts', table: 'consent_events', why: 'erasure anonymises the ledger (only place it may be rewritten)' },
-  { file: 'src/modules/privacy/privacy.service.ts', table: 'service_windows', why: "erasure deletes the person's service windows" },
-  { file: 'src/modules/privacy/privacy.service.ts', table: 'message_status_events', why: "erasure deletes the person's status events" },
-  { file: 'src/modules/privacy/privacy.service.ts', table: 'webhook_events', why: 'erasure deletes raw webhook bodies naming the number' },
-  { file: 'src/modules/privacy/privacy.service.ts', table: 'optin_submissions', why: "erasure deletes the person's opt-in submissions" },
-  { file: 'src/modules/privacy/privacy.service.ts', table: 'broadcast_recipients', why: 'erasure deletes broadcast rows (they carry no foreign key to cascade)' },
-  { file: 'src/modules/privacy/privacy.service.ts', table: 'contacts', why: 'erasure deletes the contact (the rest cascades)' },
-];
+// Known foreign writes, each with the reason it is still there (none today: keep it that way).
+// `(dynamic)` is a write whose table name is computed (`update ${sql.identifier(t)}`), which the
+// scan cannot resolve.
+const ALLOWED: Allowed[] = [];
 
 // ---- the scanner --------------------------------------------------------------------------------
 

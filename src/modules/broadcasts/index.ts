@@ -9,3 +9,4 @@ export { snapshotRecipients, fallbackZoneOf, planBroadcast, EXCLUSION_REASONS, t
 export { settleExpiredRows, startDueBroadcasts, superviseBroadcasts } from './reconcile.service.js';
 export * from './broadcasts.rules.js';
 export * from './broadcasts.schemas.js';
+export { eraseBroadcastRecipients, mergeBroadcastRecipients } from './erase-merge.service.js';

@@ -1,6 +1,7 @@
 // The consent module: topics, the append-only consent ledger and its derived state, suppression,
 // and STOP/START keyword rules.
 export { appendConsentEvents, rederiveConsentState, refusedGrants, recordedDedupeKeys, moveConsentLedger } from './ledger.service.js';
+export { anonymiseConsentLedger } from './ledger.service.js';
 export type { ConsentEventInput, RecordedConsentEvent, AppendResult, GrantToCheck } from './ledger.service.js';
 // The consent predicate as SQL fragments and queries: no module outside this one names `consent_state` or `suppressions`.
 export {
@@ -30,3 +31,4 @@ export * from './consent.schemas.js';
 export { listOptOutNotes, resolveOptOutNote, addOptOutNote, hasOptOutReasonSince } from './opt-out-review.service.js';
 export { refusedAtSend, type QueuedFor } from './send-check.service.js';
 export type { OptOutNoteOut } from './opt-out-review.service.js';
+export { moveOptOutNotes } from './opt-out-review.service.js';

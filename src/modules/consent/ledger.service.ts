@@ -164,3 +164,14 @@ export async function moveConsentLedger(db: Db, workspaceId: string, fromIds: st
   await db.execute(sql`select set_config('greenlist.allow_consent_rewrite', 'off', true)`);
   await rederiveConsentState(db, workspaceId, [keepId]);
 }
+
+/**
+ * Erasure step: the contact's consent events become tombstones (no contact, no actor, evidence
+ * `{"erased": true}`; action, source, time and text hash stay: proof that consent existed, naming
+ * nobody), under the guard that lets only erasure, merging and workspace deletion rewrite the ledger.
+ */
+export async function anonymiseConsentLedger(db: Db, workspaceId: string, contactId: string): Promise<void> {
+  await db.execute(sql`select set_config('greenlist.allow_consent_rewrite', 'on', true)`);
+  await db.execute(sql`update consent_events set evidence = '{"erased": true}'::jsonb, contact_id = null, actor_id = null where workspace_id = ${workspaceId} and contact_id = ${contactId}`);
+  await db.execute(sql`select set_config('greenlist.allow_consent_rewrite', 'off', true)`);
+}

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, param, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/index.js';
@@ -72,4 +72,9 @@ export async function resolveOptOutNote(ctx: Ctx, id: number, action: 'opt_out' 
   const [row] = await ctx.db.update(optOutNotes).set({ reviewedAt: ctx.now }).where(eq(optOutNotes.id, note.id)).returning();
   await recordAudit(ctx, { action: `opt_out_review.${action}`, targetType: 'contact', targetId: note.contactId, details: { note_id: note.id } });
   return toOut(row!);
+}
+
+/** Merge step: the opt-out notes of the dropped contacts move to the kept one. */
+export async function moveOptOutNotes(db: Db, workspaceId: string, keepId: string, dropIds: string[]): Promise<void> {
+  await db.execute(sql`update opt_out_notes set contact_id = ${keepId} where workspace_id = ${workspaceId} and contact_id = any(${param(dropIds)}::uuid[])`);
 }

@@ -5,3 +5,7 @@ export { createContact, updateContact, listContacts, bulkTag, filterConditions }
 export { defineAttribute, listAttributes, validateAttributes, coerceAttribute } from './attributes.service.js';
 export { geoOfWaId, inferMissingZones } from './contacts.geo.js';
 export * from './contacts.schemas.js';
+export { upsertContactBatch } from './batch-upsert.js';
+export type { ContactBatchRow, ContactBatchPolicy, ContactBatchWrite } from './batch-upsert.js';
+export { markUnreachable, clearUnreachable } from './reachability.js';
+export { eraseContactRow, mergeContactRows } from './erase-merge.service.js';

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, param, sql } from 'drizzle-orm';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { Ctx, Db } from '../context.js';
-import { assertContact } from '../contacts/index.js';
+import { assertContact, clearUnreachable } from '../contacts/index.js';
 import { queryRowsOf } from '../sql.js';
 import { contactEngagement, contactEvents } from './engagement.tables.js';
 import type { ContactEventOut, EngagementOut } from './events.schemas.js';
@@ -19,20 +19,19 @@ export async function noteInboundEngagement(db: Db, workspaceId: string, items: 
   const since30 = iso(new Date(now.getTime() - 30 * DAY_MS));
   const since90 = iso(new Date(now.getTime() - 90 * DAY_MS));
   await db.execute(sql`
-    with src as (select contact_id, max(at) as at, count(*) filter (where at >= ${since30}::timestamptz)::int as n30, count(*) filter (where at >= ${since90}::timestamptz)::int as n90
-                 from unnest(${param(items.map((i) => i.contactId))}::uuid[], ${param(items.map((i) => iso(i.at)))}::timestamptz[]) as t(contact_id, at) group by contact_id),
-    eng as (
-      insert into contact_engagement as ce (contact_id, workspace_id, last_inbound_at, last_engaged_at, replied_30d, replied_90d, updated_at)
-      select contact_id, ${workspaceId}::uuid, at, at, n30, n90, ${iso(now)}::timestamptz from src
-      on conflict (contact_id) do update set
-        last_inbound_at = greatest(ce.last_inbound_at, excluded.last_inbound_at),
-        last_engaged_at = greatest(ce.last_engaged_at, excluded.last_engaged_at),
-        replied_30d = ce.replied_30d + excluded.replied_30d,
-        replied_90d = ce.replied_90d + excluded.replied_90d,
-        undeliverable_streak = 0,
-        updated_at = excluded.updated_at
-    )
-    update contacts c set unreachable_at = null from src where c.id = src.contact_id and c.workspace_id = ${workspaceId} and c.unreachable_at is not null`);
+    insert into contact_engagement as ce (contact_id, workspace_id, last_inbound_at, last_engaged_at, replied_30d, replied_90d, updated_at)
+    select contact_id, ${workspaceId}::uuid, at, at, n30, n90, ${iso(now)}::timestamptz
+    from (select contact_id, max(at) as at, count(*) filter (where at >= ${since30}::timestamptz)::int as n30, count(*) filter (where at >= ${since90}::timestamptz)::int as n90
+          from unnest(${param(items.map((i) => i.contactId))}::uuid[], ${param(items.map((i) => iso(i.at)))}::timestamptz[]) as t(contact_id, at) group by contact_id) src
+    on conflict (contact_id) do update set
+      last_inbound_at = greatest(ce.last_inbound_at, excluded.last_inbound_at),
+      last_engaged_at = greatest(ce.last_engaged_at, excluded.last_engaged_at),
+      replied_30d = ce.replied_30d + excluded.replied_30d,
+      replied_90d = ce.replied_90d + excluded.replied_90d,
+      undeliverable_streak = 0,
+      updated_at = excluded.updated_at`);
+  // A second set-based statement in the caller's transaction: the contacts module owns unreachable_at.
+  await clearUnreachable(db, workspaceId, [...new Set(items.map((i) => i.contactId))]);
 }
 
 /** Records a tracked-link click as engagement (one upsert; a later click never moves the times back). */

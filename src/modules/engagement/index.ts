@@ -3,3 +3,4 @@ export { recordEvents, PURCHASE_EVENT } from './events.service.js';
 export { noteInboundEngagement, noteStatusEngagement, noteClickEngagement, recountEngagementWindows, getContactEngagement, listContactEvents } from './engagement.service.js';
 export type { NewStatus } from './engagement.service.js';
 export * from './events.schemas.js';
+export { moveContactEvents, mergeContactEngagement } from './merge.service.js';

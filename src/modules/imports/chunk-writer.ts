@@ -1,5 +1,6 @@
 // Writes one chunk set-based: one upsert statement for the contacts, one append for their consent.
 import { param, sql } from 'drizzle-orm';
+import { upsertContactBatch } from '../contacts/index.js';
 import { appendConsentEvents, recordedDedupeKeys, refusedGrants, type ConsentEventInput } from '../consent/index.js';
 import type { Ctx, Db } from '../context.js';
 import { addListMembersByPhone } from '../segments/index.js';
@@ -19,75 +20,20 @@ export interface ChunkOutcome {
   optedOut: number;
 }
 
-// Tags travel as one text per row joined by the ASCII unit separator (tags never contain control
-// characters), so the statement needs no two-dimensional array parameter.
-const TAG_SEP = '\u001f';
-
-// What a row may change on a contact that exists. A number's first row in the file updates it
-// like any import (non-empty values replace); a `repeat` row (the number already came earlier in
-// this file, in an earlier chunk) only fills what is still empty, the same rule as mergeRows.
-const UPDATE_FIRST = sql`
-  set name = coalesce(excluded.name, c.name),
-      country = coalesce(c.country, excluded.country),
-      timezone = case when excluded.timezone is not null and (excluded.timezone_source = 'explicit' or c.timezone is null) then excluded.timezone else c.timezone end,
-      timezone_source = case when excluded.timezone is not null and (excluded.timezone_source = 'explicit' or c.timezone is null) then excluded.timezone_source else c.timezone_source end,
-      language = coalesce(excluded.language, c.language),
-      attributes = c.attributes || excluded.attributes,
-      tags = c.tags || array(select t from unnest(excluded.tags) t where t <> all(c.tags)),
-      updated_at = excluded.updated_at
-  where (excluded.name is not null and excluded.name is distinct from c.name)
-     or (c.country is null and excluded.country is not null)
-     or (excluded.timezone is not null and (excluded.timezone_source = 'explicit' or c.timezone is null)
-         and (excluded.timezone is distinct from c.timezone or excluded.timezone_source is distinct from c.timezone_source))
-     or (excluded.language is not null and excluded.language is distinct from c.language)
-     or not (c.attributes @> excluded.attributes)
-     or not (c.tags @> excluded.tags)`;
-const FILL_REPEAT = sql`
-  set name = coalesce(c.name, excluded.name),
-      country = coalesce(c.country, excluded.country),
-      timezone = case when excluded.timezone is not null and c.timezone_source is distinct from 'explicit' and (excluded.timezone_source = 'explicit' or c.timezone is null) then excluded.timezone else c.timezone end,
-      timezone_source = case when excluded.timezone is not null and c.timezone_source is distinct from 'explicit' and (excluded.timezone_source = 'explicit' or c.timezone is null) then excluded.timezone_source else c.timezone_source end,
-      language = coalesce(c.language, excluded.language),
-      attributes = excluded.attributes || c.attributes,
-      tags = c.tags || array(select t from unnest(excluded.tags) t where t <> all(c.tags)),
-      updated_at = excluded.updated_at
-  where (c.name is null and excluded.name is not null)
-     or (c.country is null and excluded.country is not null)
-     or (c.language is null and excluded.language is not null)
-     or (excluded.timezone is not null and c.timezone_source is distinct from 'explicit' and (excluded.timezone_source = 'explicit' or c.timezone is null)
-         and (excluded.timezone is distinct from c.timezone or excluded.timezone_source is distinct from c.timezone_source))
-     or (excluded.attributes || c.attributes) <> c.attributes
-     or not (c.tags @> excluded.tags)`;
-
-/** One set-based upsert of `rows`; returns the rows it wrote, with whether each was inserted. */
-async function upsertRows(tx: Db, workspaceId: string, rows: ChunkRow[], now: Date, onConflict: typeof UPDATE_FIRST) {
-  const col = <T>(f: (r: ChunkRow) => T) => param(rows.map(f));
-  const at = now.toISOString();
-  return queryRowsOf<{ id: string; phone: string; inserted: boolean }>(
-    tx,
-    sql`insert into contacts as c (workspace_id, phone, name, country, timezone, timezone_source, language, attributes, tags, created_at, updated_at)
-        select ${workspaceId}::uuid, r.phone, r.name, r.country, r.timezone, r.tz_source, r.language, r.attributes, string_to_array(r.tags, ${TAG_SEP}), ${at}::timestamptz, ${at}::timestamptz
-        from unnest(${col((r) => r.phone)}::text[], ${col((r) => r.name)}::text[], ${col((r) => r.country)}::text[], ${col((r) => r.timezone)}::text[],
-                    ${col((r) => r.tzSource)}::text[], ${col((r) => r.language)}::text[], ${col((r) => (r.attributes ? JSON.stringify(r.attributes) : '{}'))}::jsonb[],
-                    ${col((r) => r.tags.join(TAG_SEP))}::text[])
-          as r(phone, name, country, timezone, tz_source, language, attributes, tags)
-        on conflict (workspace_id, phone) do update ${onConflict}
-        returning c.id, c.phone, (xmax = 0) as inserted`,
-  );
-}
-
 /**
  * Upserts the chunk's contacts (one statement, two when the chunk holds numbers already seen in
- * an earlier chunk) and returns each row's id with what happened. A conflict where nothing would
- * change is not written at all (the WHERE of DO UPDATE), so a re-run of the same file leaves rows
- * untouched: they are "same", and their ids are looked up only for rows that carry consent.
+ * an earlier chunk: a number's first row in the file updates its contact like any import, a
+ * `repeat` row only fills what is still empty, the same rule as mergeRows) and returns each row's
+ * id with what happened. A conflict where nothing would change is not written at all (the WHERE
+ * of DO UPDATE), so a re-run of the same file leaves rows untouched: they are "same", and their
+ * ids are looked up only for rows that carry consent.
  */
 async function upsertContacts(tx: Db, workspaceId: string, rows: ChunkRow[], now: Date): Promise<Map<string, { id: string; outcome: 'created' | 'updated' | 'same' }>> {
   const first = rows.filter((r) => !r.repeat);
   const repeats = rows.filter((r) => r.repeat);
   const written = [
-    ...(first.length > 0 ? await upsertRows(tx, workspaceId, first, now, UPDATE_FIRST) : []),
-    ...(repeats.length > 0 ? await upsertRows(tx, workspaceId, repeats, now, FILL_REPEAT) : []),
+    ...(first.length > 0 ? await upsertContactBatch(tx, workspaceId, first, 'update', now) : []),
+    ...(repeats.length > 0 ? await upsertContactBatch(tx, workspaceId, repeats, 'fill', now) : []),
   ];
   const ids = new Map<string, { id: string; outcome: 'created' | 'updated' | 'same' }>(written.map((r) => [r.phone, { id: r.id, outcome: r.inserted ? 'created' : 'updated' }]));
   const unchanged = rows.filter((r) => r.grant !== null && !ids.has(r.phone)).map((r) => r.phone);

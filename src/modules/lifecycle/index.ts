@@ -8,3 +8,4 @@ export { lifecycleThresholds, hygieneThresholds, DEFAULT_LIFECYCLE } from './lif
 export type { LifecycleThresholds } from './lifecycle.rules.js';
 export { LIFECYCLE_STAGES } from './lifecycle.tables.js';
 export type { LifecycleStage } from './lifecycle.tables.js';
+export { moveLifecycleTransitions } from './merge.service.js';

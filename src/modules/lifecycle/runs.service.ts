@@ -3,6 +3,7 @@ import { safeErrorMessage } from '../../lib/redact.js';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
 import { recordAudit } from '../audit/index.js';
 import { contactsOptedOutBefore } from '../consent/index.js';
+import { markUnreachable } from '../contacts/index.js';
 import { recountEngagementWindows } from '../engagement/index.js';
 import { eraseContact } from '../privacy/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
@@ -139,14 +140,10 @@ export async function runHygiene(db: Db, workspaceId: string, now: Date, log: Lo
     const h = hygieneThresholds(settings);
     const l = lifecycleThresholds(settings);
     await db.transaction(async (tx) => {
-      const marked = await queryRowsOf<{ id: string }>(
-        tx,
-        sql`update contacts c set unreachable_at = ${now.toISOString()}::timestamptz from contact_engagement e
-            where e.contact_id = c.id and c.workspace_id = ${workspaceId} and c.unreachable_at is null and e.undeliverable_streak >= ${h.unreachableAfterFailures}
-            returning c.id`,
-      );
+      const streaks = sql`select e.contact_id from contact_engagement e where e.undeliverable_streak >= ${h.unreachableAfterFailures}`;
+      const marked = await markUnreachable(tx, workspaceId, streaks, now);
       add(counts, 'marked_unreachable', marked.length);
-      await evaluateLifecycleFor(tx, workspaceId, marked.map((m) => m.id), now);
+      await evaluateLifecycleFor(tx, workspaceId, marked, now);
       if (l.autoArchive) {
         const due = await queryRowsOf<{ id: string }>(
           tx,

@@ -9,3 +9,4 @@ export type { PreparedSend } from './conversation.service.js';
 export { conversationMessageIn } from './conversation.schemas.js';
 export { enqueueAutomated, sendQueuedAutomated } from './outbox.service.js';
 export type { AutomatedMessage } from './outbox.service.js';
+export { eraseWaIdTraces, moveContactMessages } from './erase-merge.service.js';

@@ -9,3 +9,4 @@ export type { QrFormat } from './optin-qr.js';
 export { missingFormFields, waMeLink, waDigits, slugify, pageVersionOf, signFormToken, checkFormToken, welcomeTextOf, confirmationPayload, submissionIdOfPayload, FORM_MIN_FILL_MS, FORM_TOKEN_MAX_AGE_MS, FORM_SLUG_PATTERN, STOP_INSTRUCTION } from './optin.rules.js';
 export type { FormFacts, PageStatements, FormTokenCheck, WelcomeFacts } from './optin.rules.js';
 export * from './optin.schemas.js';
+export { eraseOptinSubmissions, moveOptinSubmissions } from './erase-merge.service.js';

@@ -3,8 +3,15 @@
 import { param, sql } from 'drizzle-orm';
 import { canonicalPhone, canonicalPhoneSqlCase } from '../../lib/phone/index.js';
 import { recordAudit } from '../audit/index.js';
-import { carrySuppressions, hashExactPhoneWith, moveConsentLedger, suppressionKeyFor } from '../consent/index.js';
+import { mergeBroadcastRecipients } from '../broadcasts/index.js';
+import { carrySuppressions, hashExactPhoneWith, moveConsentLedger, moveOptOutNotes, suppressionKeyFor } from '../consent/index.js';
+import { mergeContactRows } from '../contacts/index.js';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
+import { mergeContactEngagement, moveContactEvents } from '../engagement/index.js';
+import { moveLifecycleTransitions } from '../lifecycle/index.js';
+import { moveContactMessages } from '../messaging/index.js';
+import { moveOptinSubmissions } from '../optin/index.js';
+import { mergeListMemberships } from '../segments/index.js';
 import { queryRowsOf } from '../sql.js';
 
 interface Row {
@@ -37,60 +44,21 @@ export async function mergeContacts(db: Db, workspaceId: string, keepId: string,
 
   await moveConsentLedger(db, workspaceId, gone, keepId);
 
-  const ids = param(gone);
-  for (const table of ['messages', 'outbox', 'opt_out_notes', 'optin_submissions', 'contact_events', 'lifecycle_transitions']) {
-    await db.execute(sql`update ${sql.identifier(table)} set contact_id = ${keepId} where workspace_id = ${workspaceId} and contact_id = any(${ids}::uuid[])`);
-  }
-  await db.execute(sql`insert into segment_members (segment_id, contact_id, workspace_id, added_at)
-                       select segment_id, ${keepId}, workspace_id, min(added_at) from segment_members where workspace_id = ${workspaceId} and contact_id = any(${ids}::uuid[])
-                       group by segment_id, workspace_id on conflict do nothing`);
-  // A broadcast that already had both keeps the kept contact's row; otherwise the row moves.
-  await db.execute(sql`update broadcast_recipients r set contact_id = ${keepId} where r.workspace_id = ${workspaceId} and r.contact_id = any(${ids}::uuid[])
-                       and not exists (select 1 from broadcast_recipients k where k.broadcast_id = r.broadcast_id and k.contact_id = ${keepId})`);
-  await db.execute(sql`delete from broadcast_recipients where workspace_id = ${workspaceId} and contact_id = any(${ids}::uuid[])`);
-  await mergeEngagement(db, workspaceId, keepId, gone);
-
-  // The kept contact's own values win; empty ones are filled from the others (oldest first).
-  await db.execute(sql`
-    update contacts c set
-      wa_id = coalesce(c.wa_id, o.wa_id), name = coalesce(c.name, o.name), profile_name = coalesce(c.profile_name, o.profile_name),
-      language = coalesce(c.language, o.language), notes = coalesce(c.notes, o.notes),
-      attributes = o.attributes || c.attributes, tags = c.tags || array(select t from unnest(o.tags) t where t <> all(c.tags)),
-      updated_at = ${now.toISOString()}::timestamptz
-    from (select (array_agg(wa_id order by created_at) filter (where wa_id is not null))[1] as wa_id,
-                 (array_agg(name order by created_at) filter (where name is not null))[1] as name,
-                 (array_agg(profile_name order by created_at) filter (where profile_name is not null))[1] as profile_name,
-                 (array_agg(language order by created_at) filter (where language is not null))[1] as language,
-                 (array_agg(notes order by created_at) filter (where notes is not null))[1] as notes,
-                 coalesce(jsonb_object_agg(k, v) filter (where k is not null), '{}'::jsonb) as attributes,
-                 array(select distinct t from contacts x, unnest(x.tags) t where x.id = any(${ids}::uuid[])) as tags
-          from contacts d left join lateral jsonb_each(d.attributes) as a(k, v) on true
-          where d.id = any(${ids}::uuid[])) o
-    where c.id = ${keepId}`);
-  await db.execute(sql`delete from contacts where workspace_id = ${workspaceId} and id = any(${ids}::uuid[])`);
+  // Each module moves its own rows; the order is the one these steps have always run in.
+  await moveContactMessages(db, workspaceId, keepId, gone);
+  await moveOptOutNotes(db, workspaceId, keepId, gone);
+  await moveOptinSubmissions(db, workspaceId, keepId, gone);
+  await moveContactEvents(db, workspaceId, keepId, gone);
+  await moveLifecycleTransitions(db, workspaceId, keepId, gone);
+  await mergeListMemberships(db, workspaceId, keepId, gone);
+  await mergeBroadcastRecipients(db, workspaceId, keepId, gone);
+  await mergeContactEngagement(db, workspaceId, keepId, gone);
+  await mergeContactRows(db, workspaceId, keepId, gone, now);
   const ctx = { db, workspaceId, actor: SYSTEM_ACTOR, now, log };
   for (const r of rows.filter((x) => x.id !== keepId)) {
     await recordAudit(ctx, { action: 'contact.merged', targetType: 'contact', targetId: keepId, details: { merged_contact_id: r.id, reason: 'same WhatsApp user (equivalent number forms)' } });
   }
   log.info({ workspaceId, keepId, merged: gone.length }, 'merged contacts that are one WhatsApp user');
-}
-
-/** Engagement: the latest of each timestamp and the sum of purchases; 30/90-day counts are recomputed by the next lifecycle run. */
-async function mergeEngagement(db: Db, workspaceId: string, keepId: string, gone: string[]): Promise<void> {
-  const latest = ['last_inbound_at', 'last_sent_at', 'last_delivered_at', 'last_read_at', 'last_click_at', 'last_purchase_at', 'last_event_at', 'last_engaged_at'];
-  const set = [
-    ...latest.map((c) => `${c} = greatest(e.${c}, excluded.${c})`),
-    'first_purchase_at = least(e.first_purchase_at, excluded.first_purchase_at)',
-    'purchases_count = e.purchases_count + excluded.purchases_count',
-    'purchases_total = e.purchases_total + excluded.purchases_total',
-    'windows_at = null',
-  ].join(', ');
-  await db.execute(sql`
-    insert into contact_engagement as e (contact_id, workspace_id, ${sql.raw(latest.join(', '))}, first_purchase_at, purchases_count, purchases_total, updated_at)
-    select ${keepId}::uuid, ${workspaceId}::uuid, ${sql.raw(latest.map((c) => `max(${c})`).join(', '))}, min(first_purchase_at), coalesce(sum(purchases_count), 0), coalesce(sum(purchases_total), 0), now()
-    from contact_engagement where workspace_id = ${workspaceId} and contact_id = any(${param(gone)}::uuid[])
-    having count(*) > 0
-    on conflict (contact_id) do update set ${sql.raw(set)}`);
 }
 
 /**

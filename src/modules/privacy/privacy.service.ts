@@ -1,10 +1,10 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/index.js';
-import { addSuppressions, getContactConsent, phoneHasher, suppressionSubject, type ConsentViewOut } from '../consent/index.js';
+import { addSuppressions, anonymiseConsentLedger, getContactConsent, phoneHasher, suppressionSubject, type ConsentViewOut } from '../consent/index.js';
 import { optOutNotes } from '../consent/consent.tables.js';
 import { contacts } from '../contacts/contacts.tables.js';
-import { contactColumns, toContactOut, type ContactOut } from '../contacts/index.js';
+import { contactColumns, eraseContactRow, toContactOut, type ContactOut } from '../contacts/index.js';
 import type { Ctx } from '../context.js';
 import { messages } from '../messaging/messaging.tables.js';
 import { contactEvents } from '../engagement/engagement.tables.js';
@@ -12,7 +12,10 @@ import { getContactEngagement, type EngagementOut } from '../engagement/index.js
 import { lifecycleTransitions } from '../lifecycle/lifecycle.tables.js';
 import { segmentMembers, segments } from '../segments/segments.tables.js';
 import { broadcastRecipients, broadcasts } from '../broadcasts/broadcasts.tables.js';
-import { toMessageOut, type MessageOut } from '../messaging/index.js';
+import { eraseWaIdTraces, toMessageOut, type MessageOut } from '../messaging/index.js';
+import { eraseWebhookBodies } from '../inbound/index.js';
+import { eraseOptinSubmissions } from '../optin/index.js';
+import { eraseBroadcastRecipients } from '../broadcasts/index.js';
 
 /** Everything Greenlist holds about one contact (GDPR Art. 15/20, CCPA access): machine-readable. */
 export interface ContactExport {
@@ -79,28 +82,23 @@ export async function exportContact(ctx: Ctx, id: string): Promise<ContactExport
  * stored webhook bodies and notes are deleted; consent events become tombstones (no contact, no
  * evidence, only action, source, time and the text hash: proof that consent existed, naming nobody);
  * the number's suppression hash is kept so no import or API call can bring the person back.
- * Runs in the caller's transaction, which is the only place the ledger may be rewritten.
+ * Runs in the caller's transaction, which is the only place the ledger may be rewritten. Each
+ * module erases its own rows (its erase step); this only orders the steps.
  */
 export async function eraseContact(ctx: Ctx, id: string): Promise<{ erased: true }> {
   const [row] = await ctx.db.select().from(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId)));
   if (!row) throw notFound('contact', id);
   const hash = (await phoneHasher(ctx.db, ctx.workspaceId))(suppressionSubject(row));
   await addSuppressions(ctx.db, ctx.workspaceId, [hash], 'erased', 'erasure', ctx.now);
-  await ctx.db.execute(sql`select set_config('greenlist.allow_consent_rewrite', 'on', true)`);
-  await ctx.db.execute(sql`update consent_events set evidence = '{"erased": true}'::jsonb, contact_id = null, actor_id = null where workspace_id = ${ctx.workspaceId} and contact_id = ${id}`);
-  await ctx.db.execute(sql`select set_config('greenlist.allow_consent_rewrite', 'off', true)`);
+  await anonymiseConsentLedger(ctx.db, ctx.workspaceId, id);
   const waIds = [...new Set([row.waId, row.phone?.slice(1), row.userId].filter((w): w is string => !!w))];
   for (const waId of waIds) {
-    await ctx.db.execute(sql`delete from service_windows where workspace_id = ${ctx.workspaceId} and wa_id = ${waId}`);
-    await ctx.db.execute(sql`delete from message_status_events where workspace_id = ${ctx.workspaceId} and recipient_wa_id = ${waId}`);
-    // Raw bodies carry the number as "wa_id"/"from"/"recipient_id"; matching the quoted digits finds them.
-    await ctx.db.execute(sql`delete from webhook_events where raw like ${`%"${waId}"%`}
-                             and phone_number_id in (select phone_number_id from phone_numbers where workspace_id = ${ctx.workspaceId})`);
+    await eraseWaIdTraces(ctx.db, ctx.workspaceId, waId);
+    await eraseWebhookBodies(ctx.db, ctx.workspaceId, waId);
   }
-  if (row.phone) await ctx.db.execute(sql`delete from optin_submissions where workspace_id = ${ctx.workspaceId} and phone = ${row.phone}`);
-  // Broadcast recipient rows carry no foreign key (a million-row snapshot would check one per row), so they go here.
-  await ctx.db.execute(sql`delete from broadcast_recipients where workspace_id = ${ctx.workspaceId} and contact_id = ${id}`);
-  await ctx.db.delete(contacts).where(and(eq(contacts.id, id), eq(contacts.workspaceId, ctx.workspaceId)));
+  if (row.phone) await eraseOptinSubmissions(ctx.db, ctx.workspaceId, row.phone);
+  await eraseBroadcastRecipients(ctx.db, ctx.workspaceId, id);
+  await eraseContactRow(ctx.db, ctx.workspaceId, id);
   await recordAudit(ctx, { action: 'contact.erased', targetType: 'contact', targetId: id });
   return { erased: true };
 }

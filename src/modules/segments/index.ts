@@ -7,3 +7,4 @@ export type { SegmentNode, RulesCatalog } from './segments.rules.js';
 export { segmentCatalog } from './segments.catalog.js';
 export { todayIn, addDays, localMidnight, anniversaryKeys } from './segment-dates.js';
 export * from './segments.schemas.js';
+export { mergeListMemberships } from './merge.service.js';
