@@ -5,3 +5,4 @@ export { createContact, updateContact, listContacts, bulkTag, filterConditions }
 export { defineAttribute, listAttributes, validateAttributes, coerceAttribute } from './attributes.service.js';
 export { geoOfWaId, inferMissingZones } from './contacts.geo.js';
 export * from './contacts.schemas.js';
+export { contactSubjectOf } from './contacts.reads.js';
