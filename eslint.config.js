@@ -61,20 +61,15 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: moduleBoundary }] },
   },
   {
-    // Reads of another module's tables that its index has no function for yet. Writes are checked
-    // apart (test/table-ownership.test.ts); shrink this list, do not grow it.
+    // Reads of another module's tables that cannot go through its index. Writes are checked apart
+    // (test/table-ownership.test.ts); shrink this list, do not grow it.
     files: [
-      'src/modules/broadcasts/broadcasts.service.ts', // number, template and topic of a broadcast being created
-      'src/modules/broadcasts/dispatcher.ts', // numbers and templates of the broadcasts being sent
-      'src/modules/broadcasts/dispatch/*.ts', // (the same, split out of dispatcher.ts)
-      'src/modules/consent/opt-out-review.service.ts', // the number of a contact whose note is settled
-      'src/modules/imports/imports.service.ts', // the import's list is a static segment
-      'src/modules/lifecycle/lifecycle.service.ts', // a contact's stage joins contacts
-      'src/modules/optin/optin-keyword.service.ts', // the contact who opted in
-      'src/modules/optin/optin-lookup.ts', // topics and number shown on an opt-in page
-      'src/modules/optin/optin-sources.service.ts', // a source's number belongs to the workspace
-      'src/modules/segments/audience.service.ts', // segment rules compile to SQL over contacts, attributes and topics
-      'src/modules/privacy/privacy.service.ts', // export and erasure read a person's rows in every module
+      // Segment rules compile to one set-based SQL statement joining contacts, attribute definitions
+      // and topics (aliased, in filters and order); an index function per rule would split the statement.
+      'src/modules/segments/audience.service.ts',
+      // Export and erasure read a person's rows in every module; left until the privacy module's
+      // foreign writes have moved to their owners (another change in progress).
+      'src/modules/privacy/privacy.service.ts',
     ],
     rules: { 'no-restricted-imports': ['error', { patterns: moduleBoundary }] },
   },

@@ -3,11 +3,9 @@ import { AppError } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import type { Ctx } from '../context.js';
 import { recordAudit } from '../audit/index.js';
-import { topicsByKeys } from '../consent/index.js';
-import { phoneNumbers } from '../numbers/numbers.tables.js';
-import { topics } from '../consent/consent.tables.js';
-import { templates } from '../templates/templates.tables.js';
-import { checkVariableMap, findSendableTemplate, templateDefOf, type VariableMap } from '../templates/index.js';
+import { topicsById, topicsByKeys } from '../consent/index.js';
+import { listNumberWabas } from '../numbers/index.js';
+import { checkVariableMap, findSendableTemplate, getTemplateByName, templateDefOf, type VariableMap } from '../templates/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { policyFrom, resolveTrackedLinks, type BroadcastStatus } from './broadcasts.rules.js';
 import { createBroadcastIn, updateBroadcastIn, type BroadcastOut, type CreateBroadcastIn } from './broadcasts.schemas.js';
@@ -28,17 +26,14 @@ async function resolveRefs(ctx: Ctx, data: CreateBroadcastIn): Promise<{ numberI
     if (err instanceof AppError) throw new AppError('BROADCAST_TOPIC_UNKNOWN', `audience.topic: no topic with key "${data.audience.topic}"; create it first (POST /api/v1/topics)`, { field: 'audience.topic' });
     throw err;
   });
-  const numbers = await ctx.db.select({ id: phoneNumbers.id, wabaId: phoneNumbers.wabaId }).from(phoneNumbers).where(eq(phoneNumbers.workspaceId, ctx.workspaceId));
+  const numbers = await listNumberWabas(ctx.db, ctx.workspaceId);
   const number = data.number_id ? numbers.find((n) => n.id === data.number_id) : numbers.length === 1 ? numbers[0] : undefined;
   if (!number) {
     throw new AppError('VALIDATION_FAILED', data.number_id ? 'number_id: no such business number in this workspace' : 'number_id: this workspace has several (or no) business numbers; say which one sends', {
       fields: [{ field: 'number_id', message: 'pick a connected number (GET /api/v1/phone-numbers)' }],
     });
   }
-  const [tpl] = await ctx.db
-    .select()
-    .from(templates)
-    .where(and(eq(templates.workspaceId, ctx.workspaceId), eq(templates.wabaId, number.wabaId), eq(templates.name, data.template.name), eq(templates.language, data.template.language)));
+  const tpl = await getTemplateByName(ctx.db, ctx.workspaceId, { wabaId: number.wabaId, name: data.template.name, language: data.template.language });
   if (!tpl) throw new AppError('TEMPLATE_NOT_FOUND', `template.name: no template "${data.template.name}" in ${data.template.language} on this number's account; sync or create it first`, { field: 'template.name' });
   // Why: Meta's policy and INV-CONSENT: a marketing template needs marketing consent, never a utility opt-in.
   if (tpl.category === 'MARKETING' && topic!.category !== 'marketing') {
@@ -96,7 +91,7 @@ export async function updateBroadcast(ctx: Ctx, id: string, input: unknown): Pro
   const patch = updateBroadcastIn.parse(input);
   const cur = await loadBroadcast(ctx, id, true);
   if (cur.status !== 'draft') throw stateError(cur, 'change');
-  const topicKey = (await ctx.db.select({ key: topics.key }).from(topics).where(eq(topics.id, cur.topicId!)))[0]?.key ?? '';
+  const topicKey = (cur.topicId ? (await topicsById(ctx.db, ctx.workspaceId, [cur.topicId])).get(cur.topicId)?.key : undefined) ?? '';
   const merged: CreateBroadcastIn = {
     name: patch.name ?? cur.name,
     number_id: patch.number_id ?? cur.numberId ?? undefined,
@@ -242,7 +237,7 @@ export async function listBroadcasts(ctx: Ctx, q: { limit: number; cursor?: stri
 
 /** The API shape, with counts from the recipient rows. */
 export async function toBroadcastOut(ctx: Pick<Ctx, 'db'>, r: BroadcastRow): Promise<BroadcastOut> {
-  const [topic] = r.topicId ? await ctx.db.select({ key: topics.key }).from(topics).where(eq(topics.id, r.topicId)) : [];
+  const topic = r.topicId ? (await topicsById(ctx.db, r.workspaceId, [r.topicId])).get(r.topicId) : undefined;
   const progress = await broadcastCounts(ctx.db, r.id);
   return {
     id: r.id,

@@ -22,6 +22,7 @@ export {
 export type { ConsentSet } from './consent.sql.js';
 export { recordContactConsent, getContactConsent, topicIdsOfCategory } from './consent.service.js';
 export { createTopic, updateTopic, listTopics, getTopic, topicsByKeys, toTopicOut } from './topics.service.js';
+export { topicsById, type TopicRef } from './topics.service.js';
 export { suppressionKeyFor, hashPhoneWith, hashExactPhoneWith, phoneHasher, suppressionSubject, addSuppressions, carrySuppressions, removeSuppression, suppressedAmong } from './suppression.service.js';
 export { CONSENT_SOURCES, GRANT_SOURCES, USER_INITIATED, GRANT_EVIDENCE, missingEvidence, consentTextHash } from './consent.rules.js';
 export type { ConsentSource } from './consent.rules.js';

@@ -2,7 +2,7 @@ import { and, desc, eq, gt, isNull, lt, param, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/index.js';
-import { contacts } from '../contacts/contacts.tables.js';
+import { contactSubjectOf } from '../contacts/index.js';
 import type { Ctx, Db } from '../context.js';
 import { optOutNotes } from './consent.tables.js';
 import { appendConsentEvents } from './ledger.service.js';
@@ -58,7 +58,7 @@ export async function resolveOptOutNote(ctx: Ctx, id: number, action: 'opt_out' 
   if (!note) throw notFound('review item', String(id));
   if (note.reviewedAt) throw new AppError('CONFLICT', 'this message was already reviewed', { reviewed_at: note.reviewedAt.toISOString() });
   if (action === 'opt_out' && note.contactId) {
-    const [c] = await ctx.db.select({ phone: contacts.phone, userId: contacts.userId }).from(contacts).where(eq(contacts.id, note.contactId));
+    const c = await contactSubjectOf(ctx.db, ctx.workspaceId, note.contactId);
     const hash = (await phoneHasher(ctx.db, ctx.workspaceId))(suppressionSubject(c!));
     await appendConsentEvents(
       ctx.db,

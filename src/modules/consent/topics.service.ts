@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx, Db } from '../context.js';
@@ -57,4 +57,22 @@ export async function topicsByKeys(db: Db, workspaceId: string, keys: string[], 
     if (!t) throw new AppError('VALIDATION_FAILED', `${field}: no topic with key "${k}"; create it first (POST /api/v1/topics)`, { fields: [{ field, message: `unknown topic "${k}"` }] });
     return t;
   });
+}
+
+/** A topic as other modules name it (opt-in statements, a broadcast's audience). */
+export interface TopicRef {
+  id: string;
+  key: string;
+  name: string;
+  frequency: string | null;
+}
+
+/** The workspace's topics with these ids, by id (ids of deleted or foreign topics are absent). */
+export async function topicsById(db: Db, workspaceId: string, ids: string[]): Promise<Map<string, TopicRef>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: topics.id, key: topics.key, name: topics.name, frequency: topics.frequency })
+    .from(topics)
+    .where(and(eq(topics.workspaceId, workspaceId), inArray(topics.id, ids)));
+  return new Map(rows.map((t) => [t.id, t]));
 }

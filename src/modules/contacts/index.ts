@@ -9,3 +9,4 @@ export { upsertContactBatch } from './batch-upsert.js';
 export type { ContactBatchRow, ContactBatchPolicy, ContactBatchWrite } from './batch-upsert.js';
 export { markUnreachable, clearUnreachable } from './reachability.js';
 export { eraseContactRow, mergeContactRows } from './erase-merge.service.js';
+export { contactSubjectOf } from './contacts.reads.js';

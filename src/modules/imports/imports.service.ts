@@ -10,7 +10,7 @@ import type { CsvEncoding } from './encoding.js';
 import { attestationIn, importMappingIn, type Attestation, type ImportMapping, type ImportOut } from './imports.schemas.js';
 import { assertAttributeKeys, parseConsentDate, planColumns } from './imports.rules.js';
 import { imports } from './imports.tables.js';
-import { segments } from '../segments/segments.tables.js';
+import { segmentKindOf } from '../segments/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import type { PipelineConfig } from './row-pipeline.js';
 
@@ -61,12 +61,9 @@ function completeAttestation(raw: unknown): Attestation {
 
 /** The list an import fills must be a static list of this workspace (checked before the file is read). */
 async function assertStaticList(db: Db, workspaceId: string, id: string): Promise<void> {
-  const [row] = await db
-    .select({ kind: segments.kind })
-    .from(segments)
-    .where(and(eq(segments.id, id), eq(segments.workspaceId, workspaceId)));
-  if (!row) throw new AppError('NOT_FOUND', 'mapping.list: no list with this id in the workspace', { field: 'mapping.list', id });
-  if (row.kind !== 'static') throw new AppError('SEGMENT_NOT_STATIC', 'mapping.list must be a static list; a dynamic segment picks its members by its rules', { field: 'mapping.list' });
+  const kind = await segmentKindOf(db, workspaceId, id);
+  if (!kind) throw new AppError('NOT_FOUND', 'mapping.list: no list with this id in the workspace', { field: 'mapping.list', id });
+  if (kind !== 'static') throw new AppError('SEGMENT_NOT_STATIC', 'mapping.list must be a static list; a dynamic segment picks its members by its rules', { field: 'mapping.list' });
 }
 
 /**

@@ -1,8 +1,7 @@
 import { and, desc, eq, param, sql, type SQL } from 'drizzle-orm';
-import { notFound } from '../../lib/errors.js';
 import { consentSummaryOf } from '../consent/index.js';
 import type { Ctx, Db } from '../context.js';
-import { contacts } from '../contacts/contacts.tables.js';
+import { assertContact } from '../contacts/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { queryRowsOf } from '../sql.js';
 import { lifecycleThresholds, type LifecycleThresholds } from './lifecycle.rules.js';
@@ -128,12 +127,12 @@ export async function evaluateLifecycleChunk(db: Db, workspaceId: string, contac
 
 /** A contact's current stage and its transitions, newest first. */
 export async function getContactLifecycle(ctx: Ctx, contactId: string): Promise<{ stage: string; changed_at: string | null; transitions: { from: string; to: string; reason: string; at: string }[] }> {
-  const [c] = await ctx.db
-    .select({ stage: sql<string>`coalesce(${contactLifecycle.stage}, 'new')`, changedAt: contactLifecycle.changedAt })
-    .from(contacts)
-    .leftJoin(contactLifecycle, eq(contactLifecycle.contactId, contacts.id))
-    .where(and(eq(contacts.id, contactId), eq(contacts.workspaceId, ctx.workspaceId)));
-  if (!c) throw notFound('contact', contactId);
+  await assertContact(ctx, contactId);
+  // No row yet: the contact is 'new' and has never changed stage.
+  const [c = { stage: 'new', changedAt: null }] = await ctx.db
+    .select({ stage: contactLifecycle.stage, changedAt: contactLifecycle.changedAt })
+    .from(contactLifecycle)
+    .where(and(eq(contactLifecycle.contactId, contactId), eq(contactLifecycle.workspaceId, ctx.workspaceId)));
   const rows = await ctx.db
     .select()
     .from(lifecycleTransitions)

@@ -5,6 +5,7 @@ import { apiBaseUrlProblem } from '../../lib/outbound/index.js';
 import { safeEqual, type SecretBox } from '../../lib/secrets.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx, Db } from '../context.js';
+import { idsInWorkspaces } from '../sql.js';
 import type { NumberCredentials, WhatsAppGateway } from '../messaging/index.js';
 import { normaliseLimitTier, QUALITY_RATINGS, throughputOfLevel, type MessagingLimitTier, type QualityRating } from './numbers.rules.js';
 import { connectNumberIn, updateNumberIn, type NumberOut } from './numbers.schemas.js';
@@ -272,4 +273,36 @@ export async function setSandboxApiBase(ctx: Ctx, id: string, apiBaseUrl: string
     .update(phoneNumbers)
     .set({ apiBaseUrl, updatedAt: ctx.now })
     .where(and(eq(phoneNumbers.id, id), eq(phoneNumbers.workspaceId, ctx.workspaceId), eq(phoneNumbers.isSandbox, true)));
+}
+
+/** The workspace's numbers with their WABA ids (a broadcast picks its sending number among them). */
+export async function listNumberWabas(db: Db, workspaceId: string): Promise<{ id: string; wabaId: string }[]> {
+  return db.select({ id: phoneNumbers.id, wabaId: phoneNumbers.wabaId }).from(phoneNumbers).where(eq(phoneNumbers.workspaceId, workspaceId));
+}
+
+/** Whether the workspace has a number with this id. */
+export async function hasNumber(db: Db, workspaceId: string, id: string): Promise<boolean> {
+  const [n] = await db.select({ id: phoneNumbers.id }).from(phoneNumbers).where(and(eq(phoneNumbers.id, id), eq(phoneNumbers.workspaceId, workspaceId)));
+  return n !== undefined;
+}
+
+/** The workspace's number with this id, or (no id) its first connected number: what a link to the business opens. */
+export async function numberForLink(db: Db, workspaceId: string, id: string | null): Promise<{ id: string; displayNumber: string; verifiedName: string | null } | undefined> {
+  const [n] = await db
+    .select({ id: phoneNumbers.id, displayNumber: phoneNumbers.displayNumber, verifiedName: phoneNumbers.verifiedName })
+    .from(phoneNumbers)
+    .where(and(eq(phoneNumbers.workspaceId, workspaceId), id ? eq(phoneNumbers.id, id) : undefined))
+    .orderBy(asc(phoneNumbers.createdAt), asc(phoneNumbers.id))
+    .limit(1);
+  return n;
+}
+
+/** Send rate and messaging-limit tier of these numbers (any workspaces, one statement), by number id. */
+export async function sendRatesOf(db: Db, refs: { workspaceId: string; id: string }[]): Promise<Map<string, { throughputMps: number; messagingLimitTier: string }>> {
+  if (refs.length === 0) return new Map();
+  const rows = await db
+    .select({ id: phoneNumbers.id, throughputMps: phoneNumbers.throughputMps, messagingLimitTier: phoneNumbers.messagingLimitTier })
+    .from(phoneNumbers)
+    .where(idsInWorkspaces(phoneNumbers.workspaceId, phoneNumbers.id, refs));
+  return new Map(rows.map(({ id, ...rate }) => [id, rate]));
 }

@@ -2,8 +2,7 @@ import { and, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { recordAudit } from '../audit/index.js';
 import { appendConsentEvents, missingEvidence, normalizeKeyword, phoneHasher, removeSuppression, suppressionSubject, type ConsentSource } from '../consent/index.js';
 import { recipientAddress } from '../../lib/phone/index.js';
-import { setContactAttribute } from '../contacts/index.js';
-import { contacts } from '../contacts/contacts.tables.js';
+import { contactSubjectOf, setContactAttribute } from '../contacts/index.js';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
 import { enqueueAutomated } from '../messaging/index.js';
 import { businessNameOf, numberOfSource, topicsOfSource, type SourceRow } from './optin-lookup.js';
@@ -90,8 +89,7 @@ async function confirmByButton(db: Db, m: InboundKeywordContext, submissionId: s
 }
 
 async function contactOf(db: Db, m: InboundKeywordContext): Promise<Contact | undefined> {
-  const [c] = await db.select({ id: contacts.id, phone: contacts.phone, userId: contacts.userId }).from(contacts).where(and(eq(contacts.id, m.contactId), eq(contacts.workspaceId, m.workspaceId)));
-  return c;
+  return contactSubjectOf(db, m.workspaceId, m.contactId);
 }
 
 /** Records the grants, lifts a suppression, confirms the submission and queues the welcome. */

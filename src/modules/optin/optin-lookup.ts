@@ -1,9 +1,8 @@
 // Reads the opt-in code shares: a source's topics, its business number and the business name.
-import { and, asc, eq, inArray } from 'drizzle-orm';
 import { AppError } from '../../lib/errors.js';
-import { topics } from '../consent/consent.tables.js';
+import { topicsById, type TopicRef } from '../consent/index.js';
 import type { Db } from '../context.js';
-import { phoneNumbers } from '../numbers/numbers.tables.js';
+import { numberForLink } from '../numbers/index.js';
 import { getWorkspace } from '../workspaces/index.js';
 import type { PageData } from './optin.schemas.js';
 import type { optinSources } from './optin.tables.js';
@@ -13,33 +12,18 @@ import { waDigits } from './optin.rules.js';
 export type SourceRow = typeof optinSources.$inferSelect;
 
 /** A topic as the opt-in statements name it. */
-export interface SourceTopic {
-  id: string;
-  key: string;
-  name: string;
-  frequency: string | null;
-}
+export type SourceTopic = TopicRef;
 
 /** The topics of a source, in the source's order (topics deleted since are left out). */
 export async function topicsOfSource(db: Db, row: Pick<SourceRow, 'workspaceId' | 'topicIds'>): Promise<SourceTopic[]> {
-  if (row.topicIds.length === 0) return [];
-  const found = await db
-    .select({ id: topics.id, key: topics.key, name: topics.name, frequency: topics.frequency })
-    .from(topics)
-    .where(and(eq(topics.workspaceId, row.workspaceId), inArray(topics.id, row.topicIds)));
-  const byId = new Map(found.map((t) => [t.id, t]));
+  const byId = await topicsById(db, row.workspaceId, row.topicIds);
   return row.topicIds.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
 }
 
 /** The business number a source's link opens: its own, else the workspace's first connected number. */
 export async function numberOfSource(db: Db, row: Pick<SourceRow, 'workspaceId' | 'numberId'>): Promise<{ id: string; digits: string; verifiedName: string | null } | undefined> {
-  const [n] = await db
-    .select({ id: phoneNumbers.id, display: phoneNumbers.displayNumber, verifiedName: phoneNumbers.verifiedName })
-    .from(phoneNumbers)
-    .where(and(eq(phoneNumbers.workspaceId, row.workspaceId), row.numberId ? eq(phoneNumbers.id, row.numberId) : undefined))
-    .orderBy(asc(phoneNumbers.createdAt), asc(phoneNumbers.id))
-    .limit(1);
-  return n ? { id: n.id, digits: waDigits(n.display), verifiedName: n.verifiedName } : undefined;
+  const n = await numberForLink(db, row.workspaceId, row.numberId);
+  return n ? { id: n.id, digits: waDigits(n.displayNumber), verifiedName: n.verifiedName } : undefined;
 }
 
 /** Like `numberOfSource`, but a source without any number is a 422 telling how to fix it. */

@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/index.js';
 import { keywordSets, listTopics, matchKeyword, normalizeKeyword, topicsByKeys } from '../consent/index.js';
 import type { Ctx, Db } from '../context.js';
 import { validateAttributes } from '../contacts/index.js';
-import { phoneNumbers } from '../numbers/numbers.tables.js';
+import { hasNumber } from '../numbers/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { numberOfSource, requireNumberOfSource, topicsOfSource, type SourceRow } from './optin-lookup.js';
 import { missingFormFields, slugify, waMeLink } from './optin.rules.js';
@@ -74,9 +74,8 @@ async function claimSlug(db: Db, slug: string, exceptId: string | null): Promise
 
 async function checkNumber(db: Db, workspaceId: string, id: string | null | undefined): Promise<string | null> {
   if (!id) return null;
-  const [n] = await db.select({ id: phoneNumbers.id }).from(phoneNumbers).where(and(eq(phoneNumbers.id, id), eq(phoneNumbers.workspaceId, workspaceId)));
-  if (!n) throw new AppError('VALIDATION_FAILED', 'number_id: no such business number in this workspace (see GET /api/v1/phone-numbers)', field('number_id', 'unknown number'));
-  return n.id;
+  if (!(await hasNumber(db, workspaceId, id))) throw new AppError('VALIDATION_FAILED', 'number_id: no such business number in this workspace (see GET /api/v1/phone-numbers)', field('number_id', 'unknown number'));
+  return id;
 }
 
 async function topicIdsOf(db: Db, workspaceId: string, keys: string[]): Promise<string[]> {

@@ -254,3 +254,9 @@ async function memberCount(ctx: Ctx, id: string): Promise<number> {
   const [row] = await queryRowsOf<{ n: number }>(ctx.db, sql`select count(*)::int as n from segment_members where segment_id = ${id}::uuid and workspace_id = ${ctx.workspaceId}`);
   return row?.n ?? 0;
 }
+
+/** The kind ('dynamic' or 'static') of the workspace's segment with this id; undefined when it has none. */
+export async function segmentKindOf(db: Db, workspaceId: string, id: string): Promise<string | undefined> {
+  const [row] = await db.select({ kind: segments.kind }).from(segments).where(and(eq(segments.id, id), eq(segments.workspaceId, workspaceId)));
+  return row?.kind;
+}

@@ -3,6 +3,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { getContact } from '../contacts/index.js';
 import type { Ctx, Db } from '../context.js';
+import { idsInWorkspaces } from '../sql.js';
 import { getNumber } from '../numbers/index.js';
 import { checkVariableMap, exampleValues, lintTemplate, renderTemplate, templateParams, type RenderContact, type TemplateDef, type VariableMap } from './templates.rules.js';
 import { previewTemplateIn, type ListTemplatesQuery, type PreviewTemplateIn, type PreviewTemplateOut, type TemplateOut } from './templates.schemas.js';
@@ -171,4 +172,20 @@ export async function previewTemplate(ctx: Ctx, id: string, input: PreviewTempla
   assertVariableMap(def, map);
   const r = renderTemplate(def, map, contact);
   return r.ok ? { ok: true, text: r.text, message: r.message } : { ok: false, text: null, reason: r.reason, variable: r.variable };
+}
+
+/** The workspace's template with this name and language on this WABA, whatever its status. */
+export async function getTemplateByName(db: Db, workspaceId: string, t: { wabaId: string; name: string; language: string }): Promise<TemplateRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(templates)
+    .where(and(eq(templates.workspaceId, workspaceId), eq(templates.wabaId, t.wabaId), eq(templates.name, t.name), eq(templates.language, t.language)));
+  return row;
+}
+
+/** These templates (any workspaces, one statement), by template id. */
+export async function templatesByIds(db: Db, refs: { workspaceId: string; id: string }[]): Promise<Map<string, TemplateRow>> {
+  if (refs.length === 0) return new Map();
+  const rows = await db.select().from(templates).where(idsInWorkspaces(templates.workspaceId, templates.id, refs));
+  return new Map(rows.map((r) => [r.id, r]));
 }

@@ -2,10 +2,9 @@ import { eq } from 'drizzle-orm';
 import { safeErrorMessage } from '../../../lib/redact.js';
 import { SYSTEM_ACTOR } from '../../context.js';
 import { phoneHasher } from '../../consent/index.js';
-import { credentialsFor } from '../../numbers/index.js';
-import { phoneNumbers } from '../../numbers/numbers.tables.js';
-import { compileTemplate, templateDefOf, type TemplateRow, type VariableMap } from '../../templates/index.js';
-import { templates } from '../../templates/templates.tables.js';
+import { credentialsFor, sendRatesOf } from '../../numbers/index.js';
+import { compileTemplate, templateDefOf, templatesByIds, type TemplateRow, type VariableMap } from '../../templates/index.js';
+import type { BroadcastRow } from '../broadcast-row.js';
 import { policyFrom, resolveTrackedLinks, type BroadcastPolicy } from '../broadcasts.rules.js';
 import { broadcasts } from '../broadcasts.tables.js';
 import type { ActiveBroadcast } from '../claim.service.js';
@@ -13,14 +12,23 @@ import { settleExpiredRows, startDueBroadcasts, superviseBroadcasts } from '../r
 import { linkToken } from '../tracking.service.js';
 import { sleep, type DispatchConfig, type DispatcherDeps, type DispatchState, type NumberState } from './state.js';
 
+/** The broadcasts now sending with their number's rate and tier and their template (three statements a tick, none per message). */
+async function loadSending(deps: DispatcherDeps): Promise<{ b: BroadcastRow; mps: number; tier: string; t: TemplateRow }[]> {
+  const sending = await deps.db.select().from(broadcasts).where(eq(broadcasts.status, 'sending'));
+  if (sending.length === 0) return [];
+  const rates = await sendRatesOf(deps.db, sending.flatMap((b) => (b.numberId ? [{ workspaceId: b.workspaceId, id: b.numberId }] : [])));
+  const tpls = await templatesByIds(deps.db, sending.flatMap((b) => (b.templateId ? [{ workspaceId: b.workspaceId, id: b.templateId }] : [])));
+  // A broadcast whose number or template is gone is left out, as the join it replaces did.
+  return sending.flatMap((b) => {
+    const rate = b.numberId ? rates.get(b.numberId) : undefined;
+    const t = b.templateId ? tpls.get(b.templateId) : undefined;
+    return rate && t ? [{ b, mps: rate.throughputMps, tier: rate.messagingLimitTier, t }] : [];
+  });
+}
+
 /** Reloads the broadcasts now sending, their numbers (rate, tier, credentials) and compiled templates. */
 export async function refreshActive(st: DispatchState, deps: DispatcherDeps, cfg: DispatchConfig): Promise<void> {
-  const rows = await deps.db
-    .select({ b: broadcasts, mps: phoneNumbers.throughputMps, tier: phoneNumbers.messagingLimitTier, t: templates })
-    .from(broadcasts)
-    .innerJoin(phoneNumbers, eq(phoneNumbers.id, broadcasts.numberId))
-    .innerJoin(templates, eq(templates.id, broadcasts.templateId))
-    .where(eq(broadcasts.status, 'sending'));
+  const rows = await loadSending(deps);
   const next = new Map<string, NumberState>();
   for (const { b, mps, tier, t } of rows) {
     const policy = { ...policyFrom(undefined), ...(b.policy as Partial<BroadcastPolicy>) };
@@ -37,14 +45,14 @@ export async function refreshActive(st: DispatchState, deps: DispatcherDeps, cfg
     // Compiled once per broadcast and template version, not every second.
     const key = `${b.id}:${t.updatedAt.getTime()}:${deps.publicUrl}`;
     let active = st.actives.get(b.id);
-    if (!active || active.key !== key) st.actives.set(b.id, (active = { key, value: await activeOf(deps, cfg, b, t as TemplateRow, policy) }));
+    if (!active || active.key !== key) st.actives.set(b.id, (active = { key, value: await activeOf(deps, cfg, b, t, policy) }));
     n.list.push(active.value);
   }
   for (const id of st.actives.keys()) if (!rows.some((r) => r.b.id === id)) st.actives.delete(id);
   st.numbers = next;
 }
 
-async function activeOf(deps: DispatcherDeps, cfg: DispatchConfig, b: typeof broadcasts.$inferSelect, t: TemplateRow, policy: BroadcastPolicy): Promise<ActiveBroadcast> {
+async function activeOf(deps: DispatcherDeps, cfg: DispatchConfig, b: BroadcastRow, t: TemplateRow, policy: BroadcastPolicy): Promise<ActiveBroadcast> {
   // Tracked links render through a per-recipient attribute so the template compiles once.
   const { vars, links: linkIdx } = resolveTrackedLinks(b.variables, (n) => ({ attribute: `__gl_link_${n}` }));
   const render = compileTemplate(templateDefOf(t), vars as VariableMap);
