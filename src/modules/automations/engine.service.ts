@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { SYSTEM_ACTOR, type Ctx, type Db, type Log } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
-import { marketingPolicyFrom, type MarketingPolicy } from '../sending/index.js';
+import { gateVerdicts, marketingPolicyFrom, type MarketingPolicy } from '../sending/index.js';
 import { MAX_STEPS_PER_GO, nextOf } from './automations.rules.js';
 import type { DefinitionIn } from './automations.schemas.js';
 import { runStep, type StepResult } from './steps.service.js';
@@ -87,6 +87,9 @@ async function advanceRun(tx: Db, claimed: ClaimedRun, v: RunnableVersion, env: 
   const [current] = await queryRowsOf<{ seq: number; state: string }>(tx, sql`select seq, state from automation_runs where id = ${claimed.id} for update`);
   if (!current || current.seq !== claimed.seq || !['active', 'waiting'].includes(current.state)) return;
   const ctx: Ctx = { db: tx, workspaceId: claimed.workspace_id, actor: SYSTEM_ACTOR, now: deps.now, log: deps.log };
+  // Exit on STOP or a withdrawal of the automation's topic, whatever the next step is (not only before a send).
+  const refusal = await refusalOf(tx, claimed, v);
+  if (refusal) return finish(tx, claimed.id, claimed.seq, deps.now, 'exited', refusal);
   const steps = v.definition.steps;
   const index = new Map(steps.map((s, i) => [s.id, i]));
   let stepId = claimed.step_id;
@@ -107,6 +110,13 @@ async function advanceRun(tx: Db, claimed: ClaimedRun, v: RunnableVersion, env: 
   }
   // Many steps without a wait (the graph check forbids loops without one): let other runs go first.
   await park(tx, claimed.id, seq, stepId, deps.now, deps.now, null, 'active');
+}
+
+/** Why this person may no longer be in the automation (consent for its topic, suppression), or null. */
+async function refusalOf(tx: Db, run: ClaimedRun, v: RunnableVersion): Promise<string | null> {
+  if (!v.topicId) return 'the topic was deleted';
+  const verdict = (await gateVerdicts(tx, { workspaceId: run.workspace_id, topicId: v.topicId, marketing: false, contactIds: [run.contact_id], policy: { quietHours: null, frequencyCap: null }, now: new Date() })).get(run.contact_id);
+  return verdict?.kind === 'skip' && verdict.reason !== 'unreachable' ? verdict.reason : null;
 }
 
 async function logStep(tx: Db, run: ClaimedRun, seq: number, stepId: string, r: StepResult, now: Date): Promise<void> {

@@ -37,15 +37,15 @@ export async function scanAutomationTriggers(deps: { db: Db; now: Date; log: Log
   );
   if (listeners.length === 0) return 0;
   let read = 0;
-  read += await scanSource(deps, 'contact_events', (rows) => onEvents(deps, listeners, rows));
-  read += await scanSource(deps, 'consent_events', (rows) => onGrants(deps, listeners, rows));
+  read += await scanSource(deps, 'contact_events', (tx, rows) => onEvents({ ...deps, db: tx }, listeners, rows));
+  read += await scanSource(deps, 'consent_events', (tx, rows) => onGrants({ ...deps, db: tx }, listeners, rows));
   return read;
 }
 
 type SourceRow = { id: number; workspace_id: string; contact_id: string; type: string; properties: Record<string, unknown>; at: string | Date; settled: boolean };
 
 /** Reads one source after its cursor under a row lock, hands the rows over, and moves the cursor past the settled ones. */
-async function scanSource(deps: { db: Db }, source: 'contact_events' | 'consent_events', handle: (rows: SourceRow[]) => Promise<void>): Promise<number> {
+async function scanSource(deps: { db: Db }, source: 'contact_events' | 'consent_events', handle: (tx: Db, rows: SourceRow[]) => Promise<void>): Promise<number> {
   // A new cursor starts at the end: history before automations existed triggers nothing.
   await deps.db.execute(sql`insert into automation_cursors (source, last_id) select ${source}, coalesce(max(id), 0) from ${sql.identifier(source)} on conflict do nothing`);
   return deps.db.transaction(async (tx) => {
@@ -60,11 +60,12 @@ async function scanSource(deps: { db: Db }, source: 'contact_events' | 'consent_
           )
         : await queryRowsOf<SourceRow>(
             tx,
-            sql`select id::bigint as id, workspace_id, contact_id, topic_id::text as type, '{}'::jsonb as properties, recorded_at as at, recorded_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' as settled
-                from consent_events where id > ${cursor.last_id} and action = 'grant' and contact_id is not null order by id limit ${BATCH}`,
+            sql`select id::bigint as id, workspace_id, contact_id, topic_id::text as type, jsonb_build_object('action', action) as properties, recorded_at as at, recorded_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' as settled
+                from consent_events where id > ${cursor.last_id} and contact_id is not null order by id limit ${BATCH}`,
           );
     if (rows.length === 0) return 0;
-    await handle(rows.map((r) => ({ ...r, id: Number(r.id) })));
+    // In the scan's transaction: on PGlite's one connection a statement outside it would wait forever.
+    await handle(tx, rows.map((r) => ({ ...r, id: Number(r.id) })));
     // The cursor stops before the first row that may still have an older neighbour on its way.
     const firstUnsettled = rows.find((r) => !r.settled);
     const last = firstUnsettled ? Number(firstUnsettled.id) - 1 : Number(rows[rows.length - 1]!.id);
@@ -94,10 +95,23 @@ async function onEvents(deps: { db: Db; now: Date }, listeners: Listener[], rows
   }
 }
 
-/** Consent grants: enrol on `opt_in` triggers for the automation's topic. */
+/**
+ * Consent events: a withdrawal ends the person's runs of every automation on that topic (a STOP
+ * of everything: every automation) at once
+ * (the engine also checks before each go, so nothing is sent meanwhile); a grant enrols on `opt_in`
+ * triggers for the automation's topic.
+ */
 async function onGrants(deps: { db: Db; now: Date }, listeners: Listener[], rows: SourceRow[]): Promise<void> {
+  const withdrawn = rows.filter((r) => r.properties.action === 'withdraw');
+  for (const w of withdrawn) {
+    await deps.db.execute(sql`update automation_runs r set state = 'exited', reason = 'consent_withdrawn', step_id = null, due_at = null,
+                                finished_at = ${deps.now.toISOString()}::timestamptz, updated_at = ${deps.now.toISOString()}::timestamptz
+                              from automation_versions v
+                              where r.workspace_id = ${w.workspace_id} and r.contact_id = ${w.contact_id} and r.state in ('active', 'waiting')
+                                and v.automation_id = r.automation_id and v.version = r.version and (${w.type}::uuid is null or v.topic_id = ${w.type}::uuid)`);
+  }
   for (const l of listeners.filter((x) => x.trigger.type === 'opt_in' && x.topic_id)) {
-    const mine = rows.filter((r) => r.workspace_id === l.workspace_id && r.type === l.topic_id && new Date(r.at) >= new Date(l.since));
+    const mine = rows.filter((r) => r.properties.action === 'grant' && r.workspace_id === l.workspace_id && r.type === l.topic_id && new Date(r.at) >= new Date(l.since));
     for (const g of mine) {
       await enrollContacts(deps.db, { workspaceId: l.workspace_id, automationId: l.automation_id, version: l.version, now: deps.now, source: { trigger: 'opt_in', consent_event_id: g.id }, eventKey: `ce:${g.id}` }, { ids: [g.contact_id] });
     }

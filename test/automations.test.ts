@@ -1,0 +1,214 @@
+// Automations end to end (issue 15) on a controllable business clock: the definition checks, API
+// enrolment with an Idempotency-Key, template sends through the send gate and the outbox to the
+// simulator, durable waits, a STOP in the middle, versions, event triggers and goals, quiet hours,
+// and two engines never running a step twice.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../src/adapters/db/database.js';
+import { silentLogger } from '../src/lib/logger.js';
+import { runDueAutomations, scanAutomationTriggers } from '../src/modules/automations/index.js';
+import { sendQueuedAutomated } from '../src/modules/messaging/index.js';
+import { testClock } from './helpers/app.js';
+import { createBroadcastHarness, type BroadcastHarness } from './helpers/broadcast.js';
+
+const clock = testClock(new Date('2026-12-01T12:00:00Z')); // 13:00 in Lagos, where seeded contacts live
+let h: BroadcastHarness;
+const log = silentLogger();
+beforeAll(async () => {
+  h = await createBroadcastHarness({ seed: 'automations', clock, tier: 'TIER_UNLIMITED', settings: { broadcasts: { frequency_cap: null } } });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const setClock = (iso: string) => clock.set(new Date(iso));
+/** One pass of everything a worker does for automations: triggers, due steps, then the outbox. */
+async function tick(): Promise<void> {
+  const deps = { db: h.t.db, now: clock.now(), log };
+  await scanAutomationTriggers(deps);
+  while ((await runDueAutomations(deps)) > 0) {
+    /* until nothing is due */
+  }
+  await sendQueuedAutomated({ ...deps, box: h.t.wiring.box, gateway: h.t.wiring.gateway });
+}
+const sent = (phone: string, template: string) => h.sim.sent(phone).filter((m) => m.template?.name === template).length;
+const offer = { name: 'weekly_offers', language: 'en_US', variables: { 'body.1': { field: 'first_name', fallback: 'there' }, 'body.2': { value: 'new season' } } };
+
+async function create(name: string, definition: Record<string, unknown>): Promise<string> {
+  const res = await h.api('POST', '/api/v1/automations', { name, definition });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.id as string;
+}
+async function publish(id: string): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await h.api('POST', `/api/v1/automations/${id}/publish`);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
+}
+async function runs(id: string): Promise<Record<string, any>[]> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await h.api('GET', `/api/v1/automations/${id}/runs`);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.data;
+}
+async function enrol(id: string, body: Record<string, unknown>, key?: string): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await h.t.app.inject({ method: 'POST', url: `/api/v1/automations/${id}/enrollments`, headers: { authorization: `Bearer ${h.tenant.key}`, ...(key ? { 'idempotency-key': key } : {}) }, payload: body });
+  return { status: res.statusCode, body: res.json() };
+}
+
+describe('automation definitions', () => {
+  it('refuses bad definitions with 422 AUTOMATION_INVALID naming each path', async () => {
+    const bad = async (definition: Record<string, unknown>) => (await h.api('POST', '/api/v1/automations', { name: 'bad', definition })).body.error;
+    const base = { trigger: { type: 'api' }, topic: 'offers' };
+    expect(await bad({ ...base, steps: [{ id: 'a', type: 'send_template', template: { name: 'nope', language: 'en_US' } }] })).toMatchObject({ code: 'AUTOMATION_INVALID', details: { path: 'definition.steps[0].template.name' } });
+    expect(await bad({ ...base, steps: [{ id: 'a', type: 'send_template', template: offer }, { id: 'b', type: 'tag', add: ['x'], next: 'a' }] })).toMatchObject({ details: { path: 'definition.steps[0]', problem: expect.stringContaining('without a wait') } });
+    expect(await bad({ ...base, steps: [{ id: 'a', type: 'end' }, { id: 'b', type: 'tag', add: ['x'] }] })).toMatchObject({ details: { path: 'definition.steps[1]', problem: expect.stringContaining('never be reached') } });
+    expect(await bad({ ...base, steps: [{ id: 'a', type: 'tag', add: ['x'], next: 'zz' }] })).toMatchObject({ details: { path: 'definition.steps[0].next' } });
+    expect(await bad({ ...base, steps: [{ id: 'a', type: 'send_template', template: { ...offer, variables: {} } }] })).toMatchObject({ details: { path: expect.stringMatching(/^definition\.steps\[0\]\.template\./) } });
+    expect(await bad({ ...base, topic: 'updates', steps: [{ id: 'a', type: 'send_template', template: offer }] })).toMatchObject({ details: { problem: expect.stringContaining('MARKETING template') } });
+    expect(await bad({ ...base, steps: [{ id: 'a', type: 'branch', rules: { field: 'nope', op: 'eq', value: 1 }, then: 'b', else: 'b' }, { id: 'b', type: 'end' }] })).toMatchObject({ code: 'AUTOMATION_INVALID', details: { path: expect.stringMatching(/^definition\.steps\[0\]\.rules/) } });
+    // Enrolling before publishing is refused.
+    const id = await create('draft only', { ...base, steps: [{ id: 'a', type: 'end' }] });
+    expect((await enrol(id, { contact_ids: [crypto.randomUUID()] })).body.error.code).toBe('AUTOMATION_STATE_INVALID');
+  });
+});
+
+describe('running automations', () => {
+  it('welcome → wait 2 days → attribute → branch → follow-up; STOP in the middle ends the run; waiting runs keep their version', async () => {
+    setClock('2026-12-01T12:00:00Z');
+    const people = await h.seedContacts(4, { tag: 'a-series' });
+    const [ana, ben, cy, dee] = people;
+    await h.t.db.execute(sql`update contacts set tags = array['a-series', 'vip'] where id = ${ana!.id}`);
+    const id = await create('welcome series', {
+      trigger: { type: 'api' },
+      topic: 'offers',
+      steps: [
+        { id: 'welcome', type: 'send_template', template: offer },
+        { id: 'pause', type: 'wait', duration: { days: 2 } },
+        { id: 'mark', type: 'set_attribute', key: 'series', value: 'done' },
+        { id: 'vip', type: 'branch', rules: { field: 'tags', op: 'contains', value: 'vip' }, then: 'thanks', else: 'end' },
+        { id: 'thanks', type: 'send_template', template: { name: 'service_update', language: 'en_US' } },
+        { id: 'end', type: 'end' },
+      ],
+    });
+    expect((await publish(id)).version).toBe(1);
+    const body = { contact_ids: [ana!.id, ben!.id, cy!.id, crypto.randomUUID()] };
+    const first = await enrol(id, body, 'enrol-series-1');
+    expect(first).toMatchObject({ status: 200, body: { enrolled: 3, skipped: 0, unknown: 1 } });
+    // A retry with the same key replays; a new key enrols nobody twice.
+    expect((await enrol(id, body, 'enrol-series-1')).body).toEqual(first.body);
+    expect((await enrol(id, { phones: [ana!.phone, dee!.phone] }, 'enrol-series-2')).body).toMatchObject({ enrolled: 1, skipped: 1, unknown: 0 });
+
+    await tick();
+    for (const p of people) expect(sent(p.phone, 'weekly_offers'), p.phone).toBe(1);
+    const waiting = await runs(id);
+    expect(waiting.map((r) => r.state)).toEqual(['waiting', 'waiting', 'waiting', 'waiting']);
+    expect(waiting[0]).toMatchObject({ step_id: 'mark', due_at: '2026-12-03T12:00:00.000Z', version: 1, steps: [{ step_id: 'welcome', outcome: 'sent' }, { step_id: 'pause', outcome: 'waited' }] });
+
+    // A new version while they wait: they stay on version 1 (v2 would send a second offer at once).
+    const edit = await h.api('PATCH', `/api/v1/automations/${id}`, { definition: { trigger: { type: 'api' }, topic: 'offers', steps: [{ id: 'other', type: 'send_template', template: offer }] } });
+    expect(edit.status, JSON.stringify(edit.body)).toBe(200);
+    expect((await publish(id)).version).toBe(2);
+
+    // Ben says STOP while he waits.
+    h.sim.inbound({ from: ben!.phone.slice(1), text: 'STOP' });
+    await h.waitFor(async () => (await queryRows<{ n: number }>(h.t.db, sql`select count(*)::int as n from consent_events where contact_id = ${ben!.id} and action = 'withdraw'`))[0]!.n > 0, 10_000, "Ben's STOP");
+
+    setClock('2026-12-02T12:00:00Z');
+    await tick();
+    expect(people.map((p) => sent(p.phone, 'service_update'))).toEqual([0, 0, 0, 0]);
+    // His run ends at once (the trigger scan reads the withdrawal), not when his wait is over.
+    expect((await runs(id)).find((r) => r.contact_id === ben!.id)).toMatchObject({ state: 'exited', reason: 'consent_withdrawn', step_id: null });
+    setClock('2026-12-03T12:00:01Z');
+    await tick();
+    // Only Ana is a VIP: she gets the follow-up; everyone still subscribed got the attribute.
+    expect(people.map((p) => sent(p.phone, 'service_update'))).toEqual([1, 0, 0, 0]);
+    expect(people.map((p) => sent(p.phone, 'weekly_offers'))).toEqual([1, 1, 1, 1]);
+    const done = new Map((await runs(id)).map((r) => [r.contact_id, r]));
+    expect(done.get(ana!.id)).toMatchObject({ state: 'completed', version: 1 });
+    expect(done.get(cy!.id)).toMatchObject({ state: 'completed', version: 1 });
+    expect(done.get(ben!.id)).toMatchObject({ state: 'exited', version: 1 });
+    const series = async (c: { id: string }) => (await queryRows<{ s: string | null }>(h.t.db, sql`select attributes->>'series' as s from contacts where id = ${c.id}`))[0]!.s;
+    expect([await series(ana!), await series(cy!), await series(ben!)]).toEqual(['done', 'done', null]);
+    // Counts per state on the automation.
+    expect((await h.api('GET', `/api/v1/automations/${id}`)).body.counts).toMatchObject({ enrolled: 4, completed: 3, exited: 1 });
+  });
+
+  it('a STOP before a send exits the run with the reason and sends nothing more', async () => {
+    setClock('2026-12-05T12:00:00Z');
+    const [eve] = await h.seedContacts(1, { tag: 'a-stop' });
+    const id = await create('two offers', {
+      trigger: { type: 'api' },
+      topic: 'offers',
+      steps: [{ id: 'one', type: 'send_template', template: offer }, { id: 'w', type: 'wait', duration: { hours: 6 } }, { id: 'two', type: 'send_template', template: offer }],
+    });
+    await publish(id);
+    await enrol(id, { contact_ids: [eve!.id] });
+    await tick();
+    expect(sent(eve!.phone, 'weekly_offers')).toBe(1);
+    h.sim.inbound({ from: eve!.phone.slice(1), text: 'STOP' });
+    await h.waitFor(async () => (await queryRows<{ n: number }>(h.t.db, sql`select count(*)::int as n from consent_events where contact_id = ${eve!.id} and action = 'withdraw'`))[0]!.n > 0, 10_000, "Eve's STOP");
+    setClock('2026-12-05T18:00:01Z');
+    await tick();
+    expect(sent(eve!.phone, 'weekly_offers')).toBe(1);
+    const [run] = await runs(id);
+    expect(run).toMatchObject({ state: 'exited', reason: 'consent_withdrawn', step_id: null });
+    // It ended while waiting: step "two" never ran.
+    expect(run!.steps.map((x: { step_id: string; outcome: string }) => `${x.step_id}:${x.outcome}`)).toEqual(['one:sent', 'w:waited']);
+  });
+
+  it('quiet hours defer a marketing step to 08:00 local and never drop it', async () => {
+    setClock('2026-12-06T21:30:00Z'); // 22:30 in Lagos
+    const [fay] = await h.seedContacts(1, { tag: 'a-quiet' });
+    const id = await create('late offer', { trigger: { type: 'api' }, topic: 'offers', steps: [{ id: 'one', type: 'send_template', template: offer }] });
+    await publish(id);
+    await enrol(id, { contact_ids: [fay!.id] });
+    await tick();
+    expect(sent(fay!.phone, 'weekly_offers')).toBe(0);
+    expect((await runs(id))[0]).toMatchObject({ state: 'waiting', step_id: 'one', due_at: '2026-12-07T07:00:00.000Z', reason: 'deferred: quiet hours' });
+    setClock('2026-12-07T07:00:01Z');
+    await tick();
+    expect(sent(fay!.phone, 'weekly_offers')).toBe(1);
+    expect((await runs(id))[0]).toMatchObject({ state: 'completed' });
+  });
+
+  it('an event triggers a run (with property filters); its goal event converts it before the next send', async () => {
+    setClock(new Date().toISOString()); // event times are the database's; the business clock follows it here
+    const [gus, hal] = await h.seedContacts(2, { tag: 'a-cart' });
+    const id = await create('cart', {
+      trigger: { type: 'event', event: 'cart_abandoned', where: { channel: 'web' } },
+      topic: 'offers',
+      goal: { event: 'purchase' },
+      steps: [{ id: 'nudge', type: 'send_template', template: offer }, { id: 'w', type: 'wait', duration: { days: 1 } }, { id: 'again', type: 'send_template', template: offer }],
+    });
+    await publish(id);
+    const event = (contact_id: string, type: string, properties: Record<string, unknown>) => h.api('POST', '/api/v1/events', { contact_id, type, properties, occurred_at: new Date().toISOString() });
+    expect((await event(gus!.id, 'cart_abandoned', { channel: 'web' })).status).toBe(200);
+    expect((await event(hal!.id, 'cart_abandoned', { channel: 'shop' })).status).toBe(200);
+    await tick();
+    await tick(); // a second scan reads the same rows again (visibility lag) and enrols nobody twice
+    expect(sent(gus!.phone, 'weekly_offers')).toBe(1);
+    expect(sent(hal!.phone, 'weekly_offers')).toBe(0);
+    expect(await runs(id)).toHaveLength(1);
+    expect((await event(gus!.id, 'purchase', { total: 10 })).status).toBe(200);
+    await tick();
+    clock.set(new Date(clock.now().getTime() + 86_400_000 + 1_000));
+    await tick();
+    expect(sent(gus!.phone, 'weekly_offers')).toBe(1);
+    expect((await runs(id))[0]).toMatchObject({ state: 'converted', reason: 'goal: purchase' });
+  });
+
+  it('two engines claiming at once never run a step twice', async () => {
+    setClock('2026-12-10T12:00:00Z');
+    const crowd = await h.seedContacts(40, { tag: 'a-race' });
+    const id = await create('race', { trigger: { type: 'api' }, topic: 'offers', steps: [{ id: 'one', type: 'send_template', template: { name: 'service_update', language: 'en_US' } }, { id: 't', type: 'tag', add: ['raced'] }] });
+    await publish(id);
+    expect((await enrol(id, { contact_ids: crowd.map((c) => c.id) })).body.enrolled).toBe(40);
+    const deps = { db: h.t.db, now: clock.now(), log };
+    await Promise.all([runDueAutomations(deps, 7), runDueAutomations(deps, 7), runDueAutomations(deps, 50), runDueAutomations(deps, 50)]);
+    await tick();
+    const steps = await queryRows<{ n: number; runs: number }>(h.t.db, sql`select count(*)::int as n, count(distinct run_id)::int as runs from automation_step_runs where automation_id = ${id}`);
+    expect(steps[0]).toEqual({ n: 80, runs: 40 });
+    const queued = await queryRows<{ n: number }>(h.t.db, sql`select count(*)::int as n from outbox where dedupe_key like ${`auto:%`} and contact_id in (select id from contacts where 'a-race' = any(tags))`);
+    expect(queued[0]!.n).toBe(40);
+    for (const c of crowd) expect(sent(c.phone, 'service_update')).toBe(1);
+  });
+});
