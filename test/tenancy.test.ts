@@ -72,7 +72,7 @@ beforeAll(async () => {
     })
   ).json().id;
   ids.contact = (await findOrCreateContactByWaId(t.db, a.workspaceId, '16505550101', 'Ann', new Date())).id;
-  ids.message = await recordOutboundMessage(t.db, { workspaceId: a.workspaceId, numberId: ids.number, contactId: ids.contact, waId: '16505550101', type: 'text', body: 'hello', payload: {}, wamid: 'wamid.tenancy-a', callbackData: 'msg:tenancy-a', sentAt: new Date() });
+  ids.message = await recordOutboundMessage(t.db, { workspaceId: a.workspaceId, numberId: ids.number!, contactId: ids.contact!, waId: '16505550101', type: 'text', body: 'hello', payload: {}, wamid: 'wamid.tenancy-a', callbackData: 'msg:tenancy-a', sentAt: new Date() });
   ids.topic = (await t.call(a.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } })).json().id;
   await t.call(b.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } });
   const [note] = await t.db.insert(optOutNotes).values({ workspaceId: a.workspaceId, contactId: ids.contact, kind: 'review', text: 'please stop', wamid: 'wamid.review-a' }).returning();
