@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from './helpers/app.js';
 import { findOrCreateContactByWaId } from '../src/modules/contacts/index.js';
 import { optOutNotes } from '../src/modules/consent/consent.tables.js';
 import { templates } from '../src/modules/templates/templates.tables.js';
+import { recordOutboundMessage } from '../src/modules/messaging/index.js';
 import { exampleOf, fieldPathsOf, operationsOf, withValueAt } from './helpers/openapi-fuzz.js';
 
 let t: TestApp;
@@ -53,6 +54,7 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/broadcasts/{id}/recipients': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
   '/api/v1/broadcasts/{id}/recipients/{contact_id}': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
   '/api/v1/broadcasts/{id}/tests': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
+  '/api/v1/messages/{id}': { id: () => ids.message!, bodies: {} },
   '/api/v1/templates/{id}/preview': { id: () => ids.template!, bodies: { post: { variables: { 'body.1': { value: 'x' } } } }, read: (id) => `/api/v1/templates/${id}` },
 };
 
@@ -70,6 +72,7 @@ beforeAll(async () => {
     })
   ).json().id;
   ids.contact = (await findOrCreateContactByWaId(t.db, a.workspaceId, '16505550101', 'Ann', new Date())).id;
+  ids.message = await recordOutboundMessage(t.db, { workspaceId: a.workspaceId, numberId: ids.number!, contactId: ids.contact!, waId: '16505550101', type: 'text', body: 'hello', payload: {}, wamid: 'wamid.tenancy-a', callbackData: 'msg:tenancy-a', sentAt: new Date() });
   ids.topic = (await t.call(a.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } })).json().id;
   await t.call(b.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } });
   const [note] = await t.db.insert(optOutNotes).values({ workspaceId: a.workspaceId, contactId: ids.contact, kind: 'review', text: 'please stop', wamid: 'wamid.review-a' }).returning();

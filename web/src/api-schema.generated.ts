@@ -3182,6 +3182,168 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send an approved template to one contact (an order update, a reminder): checked against consent for the topic, suppression, quiet hours and the frequency cap (marketing), and the messaging limit */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description the recipient; give contact_id or phone
+                         */
+                        contact_id?: string;
+                        /**
+                         * Format: uuid
+                         * @description the business number to send from (default: the only connected one)
+                         */
+                        number_id?: string;
+                        /** @description the recipient by phone: must be an existing contact of this workspace (consent is recorded on contacts) */
+                        phone?: string;
+                        template: {
+                            /** @description exactly as approved, e.g. "en_US" (en and en_US are different templates) */
+                            language: string;
+                            name: string;
+                            /** @description parameter key (body.1, header.1, button.0, header.media) → {"field": …, "fallback"?}, {"attribute": …, "fallback"?} or {"value": …} */
+                            variables?: {
+                                [key: string]: {
+                                    fallback?: string;
+                                    /** @enum {string} */
+                                    field: "name" | "first_name" | "profile_name" | "phone" | "country" | "language";
+                                } | {
+                                    attribute: string;
+                                    fallback?: string;
+                                } | {
+                                    value: string;
+                                };
+                            };
+                        };
+                        /** @description key of the topic the message is about: the contact must have granted it; its category must match the template (marketing ↔ MARKETING, utility ↔ UTILITY) */
+                        topic: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact_id: string | null;
+                            created_at: string;
+                            /** @enum {string} */
+                            direction: "in" | "out";
+                            /** @description Meta's error code of a failure (0: refused before WhatsApp took it) */
+                            error_code: number | null;
+                            id: string;
+                            number_id: string | null;
+                            /** @description pending (no answer from WhatsApp yet: settled by its status webhook), accepted, sent, delivered, read or failed */
+                            status: string;
+                            text: string | null;
+                            type: string;
+                            wamid: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact_id: string | null;
+                            created_at: string;
+                            /** @enum {string} */
+                            direction: "in" | "out";
+                            /** @description Meta's error code of a failure (0: refused before WhatsApp took it) */
+                            error_code: number | null;
+                            id: string;
+                            number_id: string | null;
+                            /** @description pending (no answer from WhatsApp yet: settled by its status webhook), accepted, sent, delivered, read or failed */
+                            status: string;
+                            text: string | null;
+                            type: string;
+                            wamid: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One message and its delivery status */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact_id: string | null;
+                            created_at: string;
+                            /** @enum {string} */
+                            direction: "in" | "out";
+                            /** @description Meta's error code of a failure (0: refused before WhatsApp took it) */
+                            error_code: number | null;
+                            id: string;
+                            number_id: string | null;
+                            /** @description pending (no answer from WhatsApp yet: settled by its status webhook), accepted, sent, delivered, read or failed */
+                            status: string;
+                            text: string | null;
+                            type: string;
+                            wamid: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/opt-out/keywords": {
         parameters: {
             query?: never;

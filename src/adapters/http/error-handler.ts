@@ -112,6 +112,9 @@ export function toAppError(err: unknown): AppError {
 
 /** Writes the error envelope `{ error: { code, message, details } }`. */
 export function sendError(reply: FastifyReply, err: AppError): FastifyReply {
+  // A refusal that says when to come back (a deferred send, a limit) also says it the standard way.
+  const wait = err.details?.retry_after_seconds;
+  if (typeof wait === 'number' && Number.isFinite(wait) && wait > 0 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(Math.ceil(wait)));
   return reply.code(ERROR_STATUS[err.code]).send({ error: { code: err.code, message: err.message, details: err.details ?? {} } });
 }
 

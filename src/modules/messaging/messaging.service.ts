@@ -1,4 +1,5 @@
 import { and, desc, eq, isNull, param, sql, type SQL } from 'drizzle-orm';
+import { notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { olderThan, queryRowsOf } from '../sql.js';
 import type { Ctx, Db } from '../context.js';
@@ -155,6 +156,8 @@ export async function reconcileMessageStatus(db: Db, workspaceId: string, wamids
 
 /** An outbound message as the send path logs it. */
 export interface OutboundMessageRecord {
+  /** The row's id when the sender chose it (its callback data names it: `msg:<id>`); default: a new one. */
+  id?: string;
   workspaceId: string;
   numberId: string;
   contactId: string | null;
@@ -285,6 +288,45 @@ export async function listContactMessages(ctx: Ctx, contactId: string, q: { limi
     .orderBy(desc(messages.sentAt), desc(messages.id))
     .limit(q.limit + 1);
   return toPage(rows, q.limit, toMessageOut, (r) => ({ t: r.sentAt.toISOString(), id: r.id }));
+}
+
+/** A message as the API shows it on its own: the log's shape plus whom it went to and from which number. */
+export interface MessageDetailOut extends MessageOut {
+  contact_id: string | null;
+  number_id: string | null;
+}
+
+/** One message of the workspace, with its delivery status (404 for other workspaces' ids). */
+export async function getMessage(ctx: Ctx, id: string): Promise<MessageDetailOut> {
+  const [row] = await ctx.db.select().from(messages).where(and(eq(messages.id, id), eq(messages.workspaceId, ctx.workspaceId)));
+  if (!row) throw notFound('message', id);
+  return { ...toMessageOut(row), contact_id: row.contactId, number_id: row.numberId };
+}
+
+/** Where the workspace stands against the messaging limit for one more business-initiated message to `waId`. */
+export interface MessagingLimitRoom {
+  /** Unique people reached outside a customer service window in the moving 24 h (as `messagingLimitUsed`). */
+  used: number;
+  /** `waId` is already among them: another message to them does not use more of the limit. */
+  counted: boolean;
+  /** When the first of them leaves the moving 24 h, freeing room (null: nobody counted). */
+  freesAt: Date | null;
+}
+
+/**
+ * The messaging limit as one sender asking for one person sees it. Why per person: Meta counts
+ * unique people, so a second order update to someone already reached today costs nothing more.
+ */
+export async function messagingLimitRoom(db: Db, workspaceId: string, waId: string, now: Date): Promise<MessagingLimitRoom> {
+  const [r] = await queryRowsOf<{ used: number; counted: boolean; frees_ms: string | number | null }>(
+    db,
+    sql`select count(*)::int as used, coalesce(bool_or(p.wa_id = ${waId}), false) as counted,
+               extract(epoch from min(p.last_at) + interval '24 hours') * 1000 as frees_ms
+        from (select wa_id, max(sent_at) as last_at from messages
+              where workspace_id = ${workspaceId} and business_initiated and sent_at > ${now.toISOString()}::timestamptz - interval '24 hours'
+              group by wa_id) p`,
+  );
+  return { used: Number(r?.used ?? 0), counted: Boolean(r?.counted), freesAt: r?.frees_ms === null || r?.frees_ms === undefined ? null : new Date(Number(r.frees_ms)) };
 }
 
 /** Whether the 24 h window is open for a user on a number, and until when. */

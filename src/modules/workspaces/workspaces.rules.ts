@@ -12,7 +12,9 @@ export type Permission =
   | 'contacts:read'
   | 'contacts:write'
   | 'broadcasts:manage'
-  | 'conversations:reply';
+  | 'conversations:reply'
+  // Business-initiated template sends to one contact (order updates, reminders) from a shop or CRM.
+  | 'messages:send';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   owner: [
@@ -25,6 +27,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'contacts:write',
     'broadcasts:manage',
     'conversations:reply',
+    'messages:send',
   ],
   admin: [
     'workspace:read',
@@ -36,8 +39,9 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'contacts:write',
     'broadcasts:manage',
     'conversations:reply',
+    'messages:send',
   ],
-  marketer: ['workspace:read', 'contacts:read', 'contacts:write', 'broadcasts:manage', 'conversations:reply'],
+  marketer: ['workspace:read', 'contacts:read', 'contacts:write', 'broadcasts:manage', 'conversations:reply', 'messages:send'],
   agent: ['workspace:read', 'contacts:read', 'conversations:reply'],
   viewer: ['workspace:read', 'contacts:read'],
 };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { notFound } from '../../../lib/errors.js';
 import { assertContact } from '../../../modules/contacts/index.js';
 import { conversationMessageIn, deliverConversationSend, listContactMessages, prepareConversationSend, type WhatsAppGateway } from '../../../modules/messaging/index.js';
+import { deliverTransactionalSend, getSentMessage, prepareTransactionalSend, transactionalSendIn } from '../../../modules/transactional/index.js';
 import type { SecretBox } from '../../../lib/secrets.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
 import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
@@ -19,7 +20,14 @@ const messageOut = z.object({
   created_at: z.string(),
 });
 
-/** A contact's message log, and one-to-one replies inside the 24-hour window. */
+const sentMessageOut = messageOut.extend({
+  status: z.string().describe('pending (no answer from WhatsApp yet: settled by its status webhook), accepted, sent, delivered, read or failed'),
+  error_code: z.number().nullable().describe("Meta's error code of a failure (0: refused before WhatsApp took it)"),
+  contact_id: z.string().nullable(),
+  number_id: z.string().nullable(),
+});
+
+/** A contact's message log, one-to-one replies inside the 24-hour window, and transactional template sends. */
 export function messageRoutes(app: FastifyInstance, deps: RequestDeps & { box: SecretBox; gateway: WhatsAppGateway }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
@@ -53,6 +61,42 @@ export function messageRoutes(app: FastifyInstance, deps: RequestDeps & { box: S
       const out = await deliverConversationSend(ctxOf(req, deps), deps, prepared);
       reply.code(out.wamid ? 201 : 202);
       return out;
+    },
+  );
+  r.post(
+    '/api/v1/messages',
+    {
+      config: { permission: 'messages:send' },
+      schema: {
+        tags: ['messages'],
+        summary: 'Send an approved template to one contact (an order update, a reminder): checked against consent for the topic, suppression, quiet hours and the frequency cap (marketing), and the messaging limit',
+        body: transactionalSendIn,
+        response: { 201: sentMessageOut, 202: sentMessageOut },
+      },
+    },
+    async (req, reply) => {
+      // As for replies: the intent (message row, audit, idempotency key) commits before WhatsApp is
+      // called, so a lost answer or a retry can never send twice. A refusal writes nothing.
+      // Only the message is kept for replays (not the recipient's number or the rendered request).
+      const prepared = await runMutation(req, reply, deps, 202, (ctx) => prepareTransactionalSend(ctx, req.body), { replayable: (p) => ({ out: p.out }) });
+      const ctx = ctxOf(req, deps);
+      if (reply.getHeader('idempotent-replayed')) {
+        // A replay never sends: it answers with the message as it stands now.
+        const now = await getSentMessage(ctx, prepared.out.id);
+        reply.code(now.wamid ? 201 : 202);
+        return now;
+      }
+      const out = await deliverTransactionalSend(ctx, deps, prepared);
+      reply.code(out.wamid ? 201 : 202);
+      return out;
+    },
+  );
+  r.get(
+    '/api/v1/messages/:id',
+    { config: { permission: 'contacts:read' }, schema: { tags: ['messages'], summary: 'One message and its delivery status', params: idParams, response: { 200: sentMessageOut } } },
+    async (req) => {
+      if (!isUuid(req.params.id)) throw notFound('message', req.params.id);
+      return getSentMessage(ctxOf(req, deps), req.params.id);
     },
   );
 }
