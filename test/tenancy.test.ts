@@ -54,6 +54,13 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/broadcasts/{id}/recipients': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
   '/api/v1/broadcasts/{id}/recipients/{contact_id}': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
   '/api/v1/broadcasts/{id}/tests': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
+  '/api/v1/automations/{id}': { id: () => ids.automation!, bodies: { patch: { name: 'taken over' } } },
+  '/api/v1/automations/{id}/publish': { id: () => ids.automation!, bodies: {}, read: (id) => `/api/v1/automations/${id}` },
+  '/api/v1/automations/{id}/pause': { id: () => ids.automation!, bodies: {}, read: (id) => `/api/v1/automations/${id}` },
+  '/api/v1/automations/{id}/resume': { id: () => ids.automation!, bodies: {}, read: (id) => `/api/v1/automations/${id}` },
+  '/api/v1/automations/{id}/archive': { id: () => ids.automation!, bodies: {}, read: (id) => `/api/v1/automations/${id}` },
+  '/api/v1/automations/{id}/enrollments': { id: () => ids.automation!, bodies: { post: { contact_ids: ['00000000-0000-4000-8000-000000000001'] } }, read: (id) => `/api/v1/automations/${id}/runs` },
+  '/api/v1/automations/{id}/runs': { id: () => ids.automation!, bodies: {}, read: (id) => `/api/v1/automations/${id}` },
   '/api/v1/messages/{id}': { id: () => ids.message!, bodies: {} },
   '/api/v1/templates/{id}/preview': { id: () => ids.template!, bodies: { post: { variables: { 'body.1': { value: 'x' } } } }, read: (id) => `/api/v1/templates/${id}` },
 };
@@ -85,6 +92,9 @@ beforeAll(async () => {
   const broadcast = await t.call(a.key, { method: 'POST', url: '/api/v1/broadcasts', payload: { name: 'A broadcast', audience: { segment_id: ids.segment, topic: 'offers' }, template: { name: 'order_update', language: 'en_US', variables: { 'body.1': { value: 'A1' } } } } });
   expect(broadcast.statusCode, broadcast.body).toBe(201);
   ids.broadcast = broadcast.json().id;
+  const automation = await t.call(a.key, { method: 'POST', url: '/api/v1/automations', payload: { name: 'An automation', definition: { trigger: { type: 'api' }, topic: 'offers', steps: [{ id: 'update', type: 'send_template', template: { name: 'order_update', language: 'en_US', variables: { 'body.1': { value: 'A1' } } } }] } } });
+  expect(automation.statusCode, automation.body).toBe(201);
+  ids.automation = automation.json().id;
   ids.lifecycleRun = (await t.call(a.key, { method: 'POST', url: '/api/v1/lifecycle/runs' })).json().id;
   ids.hygieneRun = (await t.call(a.key, { method: 'POST', url: '/api/v1/hygiene/runs' })).json().id;
   ids.import = (await t.call(a.key, { method: 'POST', url: '/api/v1/imports', payload: { csv: 'phone\n+16505550102\n', mapping: { phone: 'phone' }, dry_run: true } })).json().id;

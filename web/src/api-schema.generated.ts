@@ -470,6 +470,760 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/automations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All automations, newest first, with run counts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                counts: {
+                                    [key: string]: number;
+                                };
+                                created_at: string;
+                                definition: {
+                                    [key: string]: unknown;
+                                };
+                                id: string;
+                                name: string;
+                                status: string;
+                                updated_at: string;
+                                version: number | null;
+                            }[];
+                            next_cursor: null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a draft automation (its definition is checked: 422 AUTOMATION_INVALID names each problem) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        definition: {
+                            /** @description a customer event that ends the run as converted */
+                            goal?: {
+                                event: string;
+                            };
+                            /**
+                             * Format: uuid
+                             * @description the business number it sends from (default: the only one)
+                             */
+                            number_id?: string;
+                            /** @description null (default): once per person; N: again N days after their last enrolment */
+                            reentry_days?: number | null;
+                            steps: ({
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                template: {
+                                    language: string;
+                                    name: string;
+                                    variables?: {
+                                        [key: string]: {
+                                            fallback?: string;
+                                            /** @enum {string} */
+                                            field: "name" | "first_name" | "profile_name" | "phone" | "country" | "language";
+                                        } | {
+                                            attribute: string;
+                                            fallback?: string;
+                                        } | {
+                                            value: string;
+                                        };
+                                    };
+                                };
+                                /** @enum {string} */
+                                type: "send_template";
+                            } | {
+                                /** @description sent instead when the 24-hour window is closed; without it the step is skipped with the reason */
+                                fallback_template?: {
+                                    language: string;
+                                    name: string;
+                                    variables?: {
+                                        [key: string]: {
+                                            fallback?: string;
+                                            /** @enum {string} */
+                                            field: "name" | "first_name" | "profile_name" | "phone" | "country" | "language";
+                                        } | {
+                                            attribute: string;
+                                            fallback?: string;
+                                        } | {
+                                            value: string;
+                                        };
+                                    };
+                                };
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                text: string;
+                                /** @enum {string} */
+                                type: "send_message";
+                            } | {
+                                duration?: {
+                                    days?: number;
+                                    hours?: number;
+                                    minutes?: number;
+                                };
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @enum {string} */
+                                type: "wait";
+                                /** @description then until this local time of day in the person's zone */
+                                until_time?: string;
+                            } | {
+                                else: string;
+                                id: string;
+                                /** @description segment rules, checked against the person now */
+                                rules: {
+                                    [key: string]: unknown;
+                                };
+                                then: string;
+                                /** @enum {string} */
+                                type: "branch";
+                            } | {
+                                add?: string[];
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                remove?: string[];
+                                /** @enum {string} */
+                                type: "tag";
+                            } | {
+                                id: string;
+                                key: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @enum {string} */
+                                type: "set_attribute";
+                                value: string;
+                            } | {
+                                id: string;
+                                /** @enum {string} */
+                                type: "end";
+                            })[];
+                            /** @description the topic its messages are about: everyone it messages must have agreed to it */
+                            topic: string;
+                            trigger: {
+                                /**
+                                 * @description only POST /api/v1/automations/:id/enrollments
+                                 * @enum {string}
+                                 */
+                                type: "api";
+                            } | {
+                                /** @description a customer event type, e.g. "purchase" */
+                                event: string;
+                                /** @enum {string} */
+                                type: "event";
+                                /** @description event properties that must be equal */
+                                where?: {
+                                    [key: string]: string | number | boolean;
+                                };
+                            } | {
+                                /**
+                                 * @description someone agrees to the automation's topic
+                                 * @enum {string}
+                                 */
+                                type: "opt_in";
+                            };
+                        };
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                [key: string]: number;
+                            };
+                            created_at: string;
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            name: string;
+                            status: string;
+                            updated_at: string;
+                            version: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One automation: its draft, published version and run counts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                [key: string]: number;
+                            };
+                            created_at: string;
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            name: string;
+                            status: string;
+                            updated_at: string;
+                            version: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename or edit the draft (runs keep their published version) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        definition?: {
+                            /** @description a customer event that ends the run as converted */
+                            goal?: {
+                                event: string;
+                            };
+                            /**
+                             * Format: uuid
+                             * @description the business number it sends from (default: the only one)
+                             */
+                            number_id?: string;
+                            /** @description null (default): once per person; N: again N days after their last enrolment */
+                            reentry_days?: number | null;
+                            steps: ({
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                template: {
+                                    language: string;
+                                    name: string;
+                                    variables?: {
+                                        [key: string]: {
+                                            fallback?: string;
+                                            /** @enum {string} */
+                                            field: "name" | "first_name" | "profile_name" | "phone" | "country" | "language";
+                                        } | {
+                                            attribute: string;
+                                            fallback?: string;
+                                        } | {
+                                            value: string;
+                                        };
+                                    };
+                                };
+                                /** @enum {string} */
+                                type: "send_template";
+                            } | {
+                                /** @description sent instead when the 24-hour window is closed; without it the step is skipped with the reason */
+                                fallback_template?: {
+                                    language: string;
+                                    name: string;
+                                    variables?: {
+                                        [key: string]: {
+                                            fallback?: string;
+                                            /** @enum {string} */
+                                            field: "name" | "first_name" | "profile_name" | "phone" | "country" | "language";
+                                        } | {
+                                            attribute: string;
+                                            fallback?: string;
+                                        } | {
+                                            value: string;
+                                        };
+                                    };
+                                };
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                text: string;
+                                /** @enum {string} */
+                                type: "send_message";
+                            } | {
+                                duration?: {
+                                    days?: number;
+                                    hours?: number;
+                                    minutes?: number;
+                                };
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @enum {string} */
+                                type: "wait";
+                                /** @description then until this local time of day in the person's zone */
+                                until_time?: string;
+                            } | {
+                                else: string;
+                                id: string;
+                                /** @description segment rules, checked against the person now */
+                                rules: {
+                                    [key: string]: unknown;
+                                };
+                                then: string;
+                                /** @enum {string} */
+                                type: "branch";
+                            } | {
+                                add?: string[];
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                remove?: string[];
+                                /** @enum {string} */
+                                type: "tag";
+                            } | {
+                                id: string;
+                                key: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @enum {string} */
+                                type: "set_attribute";
+                                value: string;
+                            } | {
+                                id: string;
+                                /** @enum {string} */
+                                type: "end";
+                            })[];
+                            /** @description the topic its messages are about: everyone it messages must have agreed to it */
+                            topic: string;
+                            trigger: {
+                                /**
+                                 * @description only POST /api/v1/automations/:id/enrollments
+                                 * @enum {string}
+                                 */
+                                type: "api";
+                            } | {
+                                /** @description a customer event type, e.g. "purchase" */
+                                event: string;
+                                /** @enum {string} */
+                                type: "event";
+                                /** @description event properties that must be equal */
+                                where?: {
+                                    [key: string]: string | number | boolean;
+                                };
+                            } | {
+                                /**
+                                 * @description someone agrees to the automation's topic
+                                 * @enum {string}
+                                 */
+                                type: "opt_in";
+                            };
+                        };
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                [key: string]: number;
+                            };
+                            created_at: string;
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            name: string;
+                            status: string;
+                            updated_at: string;
+                            version: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/automations/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive the automation */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                [key: string]: number;
+                            };
+                            created_at: string;
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            name: string;
+                            status: string;
+                            updated_at: string;
+                            version: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}/enrollments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enrol contacts (by id, phone or saved segment) in the published version; send an Idempotency-Key to retry safely */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        contact_ids?: string[];
+                        phones?: string[];
+                        /** Format: uuid */
+                        segment_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            enrolled: number;
+                            /** @description already in it, or inside the re-entry cool-down */
+                            skipped: number;
+                            /** @description ids or phones that are not contacts of this workspace */
+                            unknown: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause the automation */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                [key: string]: number;
+                            };
+                            created_at: string;
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            name: string;
+                            status: string;
+                            updated_at: string;
+                            version: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish the draft as a new version: new runs start on it, waiting runs stay on theirs */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                [key: string]: number;
+                            };
+                            created_at: string;
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            name: string;
+                            status: string;
+                            updated_at: string;
+                            version: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume the automation */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            counts: {
+                                [key: string]: number;
+                            };
+                            created_at: string;
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            name: string;
+                            status: string;
+                            updated_at: string;
+                            version: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs, newest first (at most 500), each with its steps: sent, waited, deferred or skipped and why (state: active, waiting, completed, converted, exited, failed) */
+        get: {
+            parameters: {
+                query?: {
+                    contact_id?: string;
+                    state?: "active" | "waiting" | "completed" | "converted" | "exited" | "failed";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                contact_id: string;
+                                due_at: string | null;
+                                enrolled_at: string;
+                                finished_at: string | null;
+                                id: number;
+                                reason: string | null;
+                                state: string;
+                                step_id: string | null;
+                                steps: {
+                                    at: string;
+                                    outcome: string;
+                                    reason: string | null;
+                                    seq: number;
+                                    step_id: string;
+                                }[];
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/broadcasts": {
         parameters: {
             query?: never;
