@@ -495,6 +495,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: {
+                                /** @description runs by state; enrolled = all */
                                 counts: {
                                     [key: string]: number;
                                 };
@@ -505,6 +506,12 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 status: string;
+                                /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                                step_counts: {
+                                    [key: string]: {
+                                        [key: string]: number;
+                                    };
+                                };
                                 updated_at: string;
                                 version: number | null;
                             }[];
@@ -665,6 +672,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description runs by state; enrolled = all */
                             counts: {
                                 [key: string]: number;
                             };
@@ -675,6 +683,12 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            step_counts: {
+                                [key: string]: {
+                                    [key: string]: number;
+                                };
+                            };
                             updated_at: string;
                             version: number | null;
                         };
@@ -714,6 +728,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description runs by state; enrolled = all */
                             counts: {
                                 [key: string]: number;
                             };
@@ -724,6 +739,12 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            step_counts: {
+                                [key: string]: {
+                                    [key: string]: number;
+                                };
+                            };
                             updated_at: string;
                             version: number | null;
                         };
@@ -888,6 +909,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description runs by state; enrolled = all */
                             counts: {
                                 [key: string]: number;
                             };
@@ -898,6 +920,12 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            step_counts: {
+                                [key: string]: {
+                                    [key: string]: number;
+                                };
+                            };
                             updated_at: string;
                             version: number | null;
                         };
@@ -935,6 +963,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description runs by state; enrolled = all */
                             counts: {
                                 [key: string]: number;
                             };
@@ -945,6 +974,12 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            step_counts: {
+                                [key: string]: {
+                                    [key: string]: number;
+                                };
+                            };
                             updated_at: string;
                             version: number | null;
                         };
@@ -1039,6 +1074,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description runs by state; enrolled = all */
                             counts: {
                                 [key: string]: number;
                             };
@@ -1049,6 +1085,12 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            step_counts: {
+                                [key: string]: {
+                                    [key: string]: number;
+                                };
+                            };
                             updated_at: string;
                             version: number | null;
                         };
@@ -1090,6 +1132,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description runs by state; enrolled = all */
                             counts: {
                                 [key: string]: number;
                             };
@@ -1100,6 +1143,12 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            step_counts: {
+                                [key: string]: {
+                                    [key: string]: number;
+                                };
+                            };
                             updated_at: string;
                             version: number | null;
                         };
@@ -1141,6 +1190,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description runs by state; enrolled = all */
                             counts: {
                                 [key: string]: number;
                             };
@@ -1151,6 +1201,12 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            step_counts: {
+                                [key: string]: {
+                                    [key: string]: number;
+                                };
+                            };
                             updated_at: string;
                             version: number | null;
                         };

@@ -76,7 +76,8 @@ export const automationOut = z.object({
   status: z.string(),
   version: z.number().nullable(),
   definition: z.record(z.string(), z.unknown()),
-  counts: z.record(z.string(), z.number()),
+  counts: z.record(z.string(), z.number()).describe('runs by state; enrolled = all'),
+  step_counts: z.record(z.string(), z.record(z.string(), z.number())).describe('per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed'),
   created_at: z.string(),
   updated_at: z.string(),
 });
