@@ -31,6 +31,8 @@ async function tick(): Promise<void> {
   }
   await sendQueuedAutomated({ ...deps, box: h.t.wiring.box, gateway: h.t.wiring.gateway });
 }
+/** What a person read: the text of a free-form or button message, or the template's name. */
+const textOf = (m: { request: Record<string, any>; template?: { name: string } }): string => m.request.text?.body ?? m.request.interactive?.body?.text ?? `template:${m.template?.name}`; // eslint-disable-line @typescript-eslint/no-explicit-any
 const sent = (phone: string, template: string) => h.sim.sent(phone).filter((m) => m.template?.name === template).length;
 const offer = { name: 'weekly_offers', language: 'en_US', variables: { 'body.1': { field: 'first_name', fallback: 'there' }, 'body.2': { value: 'new season' } } };
 
@@ -76,6 +78,7 @@ describe('running automations', () => {
     setClock('2026-12-01T12:00:00Z');
     const people = await h.seedContacts(4, { tag: 'a-series' });
     const [ana, ben, cy, dee] = people;
+    expect((await h.api('POST', '/api/v1/attributes', { key: 'series', type: 'string' })).status).toBe(201);
     await h.t.db.execute(sql`update contacts set tags = array['a-series', 'vip'] where id = ${ana!.id}`);
     const id = await create('welcome series', {
       trigger: { type: 'api' },
@@ -211,4 +214,75 @@ describe('running automations', () => {
     expect(queued[0]!.n).toBe(40);
     for (const c of crowd) expect(sent(c.phone, 'service_update')).toBe(1);
   });
+
+  it('a keyword starts a bot that asks a question, re-asks on an answer that does not fit, stores the valid one in a typed attribute, and branches on a button', async () => {
+    setClock(new Date().toISOString()); // replies are matched by the database clock; keep the business clock with it
+    const attr = await h.api('POST', '/api/v1/attributes', { key: 'rating', type: 'number' });
+    expect(attr.status, JSON.stringify(attr.body)).toBe(201);
+    const [ivy] = await h.seedContacts(1, { tag: 'a-bot' });
+    const id = await create('rating bot', {
+      trigger: { type: 'inbound', keywords: ['Rate'] },
+      topic: 'offers',
+      steps: [
+        { id: 'q', type: 'ask', question: 'From 0 to 10, how did we do?', attribute: 'rating', retries: 1, timeout: { hours: 1 }, on_timeout: 'bye' },
+        { id: 'more', type: 'send_message', text: 'Thanks! Want a coupon?', buttons: [{ id: 'yes', title: 'Yes please' }, { id: 'no', title: 'No thanks' }] },
+        { id: 'w', type: 'wait_for_reply', timeout: { hours: 1 }, on_timeout: 'bye' },
+        { id: 'pick', type: 'branch', reply: { payload: ['yes'] }, then: 'coupon', else: 'bye' },
+        { id: 'coupon', type: 'send_message', text: 'Your code: THANKS10', next: 'end' },
+        { id: 'bye', type: 'send_message', text: 'No worries, bye!' },
+        { id: 'end', type: 'end' },
+      ],
+    });
+    await publish(id);
+    const texts = () => h.sim.sent(ivy!.phone).map(textOf);
+    const say = async (input: Record<string, unknown>) => {
+      const before = (await queryRows<{ n: number }>(h.t.db, sql`select count(*)::int as n from messages where contact_id = ${ivy!.id} and direction = 'in'`))[0]!.n;
+      h.sim.inbound({ from: ivy!.phone.slice(1), ...input });
+      await h.waitFor(async () => (await queryRows<{ n: number }>(h.t.db, sql`select count(*)::int as n from messages where contact_id = ${ivy!.id} and direction = 'in'`))[0]!.n > before, 10_000, 'the message to be processed');
+      clock.set(new Date());
+      await tick();
+    };
+    await say({ text: 'rate' });
+    expect(texts()).toEqual(['From 0 to 10, how did we do?']);
+    await say({ text: 'great' });
+    expect(texts().at(-1)).toBe('Sorry, I did not get that.\n\nFrom 0 to 10, how did we do?');
+    await say({ text: '9' });
+    expect((await queryRows<{ r: number }>(h.t.db, sql`select (attributes->>'rating')::int as r from contacts where id = ${ivy!.id}`))[0]!.r).toBe(9);
+    expect(texts().at(-1)).toBe('Thanks! Want a coupon?');
+    await say({ interactive: { type: 'button_reply', id: 'yes', title: 'Yes please' } });
+    expect(texts().at(-1)).toBe('Your code: THANKS10');
+    const [run] = await runs(id);
+    expect(run).toMatchObject({ state: 'completed' });
+    expect(run!.steps.map((x: { step_id: string; outcome: string }) => `${x.step_id}:${x.outcome}`)).toEqual(['q:asked', 'q:asked', 'q:answered', 'more:sent', 'w:waited', 'w:replied', 'pick:then', 'coupon:sent', 'end:done']);
+    // Saying the keyword again while nothing else is going on enrols nobody twice (once per person).
+    await say({ text: 'RATE' });
+    expect(await runs(id)).toHaveLength(1);
+  }, 60_000);
+
+  it('a question nobody answers times out to its other branch', async () => {
+    setClock(new Date().toISOString());
+    const [jon] = await h.seedContacts(1, { tag: 'a-timeout' });
+    const id = await create('silent', {
+      trigger: { type: 'api' },
+      topic: 'offers',
+      steps: [
+        { id: 'q', type: 'ask', question: 'Your rating?', attribute: 'rating', timeout: { minutes: 30 }, on_timeout: 'bye' },
+        { id: 'thanks', type: 'send_message', text: 'Thanks', next: 'end' },
+        { id: 'bye', type: 'tag', add: ['silent'] },
+        { id: 'end', type: 'end' },
+      ],
+    });
+    await publish(id);
+    // The window is open: Jon wrote to us a minute ago.
+    await h.t.db.execute(sql`insert into service_windows (workspace_id, number_id, wa_id, last_inbound_at) values (${h.tenant.workspaceId}, ${h.numberId}, ${jon!.phone.slice(1)}, now())`);
+    await enrol(id, { contact_ids: [jon!.id] });
+    await tick();
+    expect(h.sim.sent(jon!.phone).map(textOf)).toEqual(['Your rating?']);
+    clock.set(new Date(clock.now().getTime() + 31 * 60_000));
+    await tick();
+    expect((await runs(id))[0]).toMatchObject({ state: 'completed' });
+    expect((await queryRows<{ tags: string[] }>(h.t.db, sql`select tags from contacts where id = ${jon!.id}`))[0]!.tags).toContain('silent');
+    expect((await h.api('GET', `/api/v1/automations/${id}`)).body.step_counts).toMatchObject({ q: { asked: 1, timed_out: 1 }, bye: { done: 1 } });
+  });
 });
+

@@ -568,6 +568,11 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "send_template";
                             } | {
+                                /** @description reply buttons (then the text is at most 1,024 characters) */
+                                buttons?: {
+                                    id: string;
+                                    title: string;
+                                }[];
                                 /** @description sent instead when the 24-hour window is closed; without it the step is skipped with the reason */
                                 fallback_template?: {
                                     language: string;
@@ -592,6 +597,47 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "send_message";
                             } | {
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @description where to go when they answer (default: next) */
+                                on_reply?: string;
+                                /** @description where to go when they do not (default: next) */
+                                on_timeout?: string;
+                                /** @description how long to wait for an answer */
+                                timeout: {
+                                    days?: number;
+                                    hours?: number;
+                                    minutes?: number;
+                                };
+                                /** @enum {string} */
+                                type: "wait_for_reply";
+                            } | {
+                                /** @description the contact attribute the valid answer is stored in (its type checks the answer) */
+                                attribute: string;
+                                buttons?: {
+                                    id: string;
+                                    title: string;
+                                }[];
+                                id: string;
+                                /** @description said before asking again (default: "Sorry, I did not get that.") */
+                                invalid_text?: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @description where to go without a valid answer (default: next) */
+                                on_timeout?: string;
+                                question: string;
+                                /** @description how often to ask again after an answer that does not fit (default 2) */
+                                retries?: number;
+                                /** @description how long to wait for an answer */
+                                timeout: {
+                                    days?: number;
+                                    hours?: number;
+                                    minutes?: number;
+                                };
+                                /** @enum {string} */
+                                type: "ask";
+                            } | {
                                 duration?: {
                                     days?: number;
                                     hours?: number;
@@ -607,8 +653,14 @@ export interface paths {
                             } | {
                                 else: string;
                                 id: string;
+                                /** @description the person's last reply: its text equals or contains one of these (case and accents ignored), or its button payload is one of these */
+                                reply?: {
+                                    contains?: string[];
+                                    equals?: string[];
+                                    payload?: string[];
+                                };
                                 /** @description segment rules, checked against the person now */
-                                rules: {
+                                rules?: {
                                     [key: string]: unknown;
                                 };
                                 then: string;
@@ -658,6 +710,18 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 type: "opt_in";
+                            } | {
+                                /** @description only the person's first message to the business */
+                                first_message?: boolean;
+                                /** @description only messages that are one of these words (case and accents ignored); none: any message */
+                                keywords?: string[];
+                                /** @enum {string} */
+                                type: "inbound";
+                            } | {
+                                /** @description a reply button or list row id */
+                                payload: string[];
+                                /** @enum {string} */
+                                type: "button";
                             };
                         };
                         name: string;
@@ -805,6 +869,11 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "send_template";
                             } | {
+                                /** @description reply buttons (then the text is at most 1,024 characters) */
+                                buttons?: {
+                                    id: string;
+                                    title: string;
+                                }[];
                                 /** @description sent instead when the 24-hour window is closed; without it the step is skipped with the reason */
                                 fallback_template?: {
                                     language: string;
@@ -829,6 +898,47 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "send_message";
                             } | {
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @description where to go when they answer (default: next) */
+                                on_reply?: string;
+                                /** @description where to go when they do not (default: next) */
+                                on_timeout?: string;
+                                /** @description how long to wait for an answer */
+                                timeout: {
+                                    days?: number;
+                                    hours?: number;
+                                    minutes?: number;
+                                };
+                                /** @enum {string} */
+                                type: "wait_for_reply";
+                            } | {
+                                /** @description the contact attribute the valid answer is stored in (its type checks the answer) */
+                                attribute: string;
+                                buttons?: {
+                                    id: string;
+                                    title: string;
+                                }[];
+                                id: string;
+                                /** @description said before asking again (default: "Sorry, I did not get that.") */
+                                invalid_text?: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @description where to go without a valid answer (default: next) */
+                                on_timeout?: string;
+                                question: string;
+                                /** @description how often to ask again after an answer that does not fit (default 2) */
+                                retries?: number;
+                                /** @description how long to wait for an answer */
+                                timeout: {
+                                    days?: number;
+                                    hours?: number;
+                                    minutes?: number;
+                                };
+                                /** @enum {string} */
+                                type: "ask";
+                            } | {
                                 duration?: {
                                     days?: number;
                                     hours?: number;
@@ -844,8 +954,14 @@ export interface paths {
                             } | {
                                 else: string;
                                 id: string;
+                                /** @description the person's last reply: its text equals or contains one of these (case and accents ignored), or its button payload is one of these */
+                                reply?: {
+                                    contains?: string[];
+                                    equals?: string[];
+                                    payload?: string[];
+                                };
                                 /** @description segment rules, checked against the person now */
-                                rules: {
+                                rules?: {
                                     [key: string]: unknown;
                                 };
                                 then: string;
@@ -895,6 +1011,18 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 type: "opt_in";
+                            } | {
+                                /** @description only the person's first message to the business */
+                                first_message?: boolean;
+                                /** @description only messages that are one of these words (case and accents ignored); none: any message */
+                                keywords?: string[];
+                                /** @enum {string} */
+                                type: "inbound";
+                            } | {
+                                /** @description a reply button or list row id */
+                                payload: string[];
+                                /** @enum {string} */
+                                type: "button";
                             };
                         };
                         name?: string;

@@ -19,7 +19,12 @@ export interface GraphStep {
   next?: string | undefined;
   then?: string | undefined;
   else?: string | undefined;
+  on_reply?: string | undefined;
+  on_timeout?: string | undefined;
 }
+
+/** Steps that wait: a loop through one of them is not a loop without end. */
+export const WAITING_STEPS = ['wait', 'wait_for_reply', 'ask'] as const;
 
 /** A problem in a definition, at a JSON path (`steps[2].next`). */
 export interface DefinitionProblem {
@@ -39,7 +44,8 @@ export function successorsOf(steps: readonly GraphStep[], i: number): string[] {
   const s = steps[i]!;
   if (s.type === 'branch') return [s.then, s.else].filter((x): x is string => Boolean(x));
   const n = nextOf(steps, i);
-  return n ? [n] : [];
+  const all = [s.on_reply ?? n, s.on_timeout ?? n, n].filter((x): x is string => Boolean(x));
+  return [...new Set(all)];
 }
 
 /**
@@ -54,7 +60,7 @@ export function checkGraph(steps: readonly GraphStep[]): DefinitionProblem[] {
     else index.set(s.id, i);
   });
   steps.forEach((s, i) => {
-    for (const key of ['next', 'then', 'else'] as const) {
+    for (const key of ['next', 'then', 'else', 'on_reply', 'on_timeout'] as const) {
       const target = s[key];
       if (target !== undefined && !index.has(target)) problems.push({ path: `steps[${i}].${key}`, problem: `no step has the id "${target}"; use one of: ${[...index.keys()].join(', ')}` });
     }
@@ -81,7 +87,7 @@ function loopWithoutWait(steps: readonly GraphStep[], index: Map<string, number>
   const color = new Map<number, 1 | 2>();
   const path: number[] = [];
   const visit = (i: number): number[] | null => {
-    if (steps[i]!.type === 'wait') return null;
+    if ((WAITING_STEPS as readonly string[]).includes(steps[i]!.type)) return null;
     color.set(i, 1);
     path.push(i);
     for (const t of successorsOf(steps, i)) {

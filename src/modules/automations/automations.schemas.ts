@@ -12,6 +12,11 @@ const variableSource = z.union([
 const templateRef = z.strictObject({ name: z.string().min(1).max(512), language: z.string().min(2).max(15), variables: z.record(z.string(), variableSource).optional() });
 
 const next = stepId.optional().describe('the step to go to next (default: the following step; after the last one, the end)');
+const duration = z.strictObject({ days: z.int().min(0).max(3650).optional(), hours: z.int().min(0).max(10_000).optional(), minutes: z.int().min(0).max(100_000).optional() });
+const replyButtons = z
+  .array(z.strictObject({ id: z.string().min(1).max(256), title: z.string().min(1).max(20, 'button titles are at most 20 characters') }))
+  .min(1, 'give 1 to 3 buttons')
+  .max(3, 'WhatsApp allows at most 3 reply buttons');
 
 /** One step of an automation. */
 export const stepIn = z.discriminatedUnion('type', [
@@ -20,17 +25,48 @@ export const stepIn = z.discriminatedUnion('type', [
     id: stepId,
     type: z.literal('send_message'),
     text: z.string().min(1, 'must not be empty').max(4096, 'WhatsApp text is at most 4,096 characters'),
+    buttons: replyButtons.optional().describe('reply buttons (then the text is at most 1,024 characters)'),
     fallback_template: templateRef.optional().describe('sent instead when the 24-hour window is closed; without it the step is skipped with the reason'),
     next,
   }),
   z.strictObject({
     id: stepId,
+    type: z.literal('wait_for_reply'),
+    timeout: duration.describe('how long to wait for an answer'),
+    on_reply: stepId.optional().describe('where to go when they answer (default: next)'),
+    on_timeout: stepId.optional().describe('where to go when they do not (default: next)'),
+    next,
+  }),
+  z.strictObject({
+    id: stepId,
+    type: z.literal('ask'),
+    question: z.string().min(1).max(1024),
+    buttons: replyButtons.optional(),
+    attribute: z.string().min(1).max(64).describe('the contact attribute the valid answer is stored in (its type checks the answer)'),
+    retries: z.int().min(0).max(5).optional().describe('how often to ask again after an answer that does not fit (default 2)'),
+    invalid_text: z.string().min(1).max(512).optional().describe('said before asking again (default: "Sorry, I did not get that.")'),
+    timeout: duration.describe('how long to wait for an answer'),
+    on_timeout: stepId.optional().describe('where to go without a valid answer (default: next)'),
+    next,
+  }),
+  z.strictObject({
+    id: stepId,
     type: z.literal('wait'),
-    duration: z.strictObject({ days: z.int().min(0).max(3650).optional(), hours: z.int().min(0).max(10_000).optional(), minutes: z.int().min(0).max(100_000).optional() }).optional(),
+    duration: duration.optional(),
     until_time: hhmm.optional().describe("then until this local time of day in the person's zone"),
     next,
   }),
-  z.strictObject({ id: stepId, type: z.literal('branch'), rules: z.record(z.string(), z.unknown()).describe('segment rules, checked against the person now'), then: stepId, else: stepId }),
+  z.strictObject({
+    id: stepId,
+    type: z.literal('branch'),
+    rules: z.record(z.string(), z.unknown()).optional().describe('segment rules, checked against the person now'),
+    reply: z
+      .strictObject({ equals: z.array(z.string().min(1).max(256)).max(50).optional(), contains: z.array(z.string().min(1).max(256)).max(50).optional(), payload: z.array(z.string().min(1).max(256)).max(50).optional() })
+      .optional()
+      .describe("the person's last reply: its text equals or contains one of these (case and accents ignored), or its button payload is one of these"),
+    then: stepId,
+    else: stepId,
+  }),
   z.strictObject({ id: stepId, type: z.literal('tag'), add: z.array(z.string().min(1).max(64)).max(20).optional(), remove: z.array(z.string().min(1).max(64)).max(20).optional(), next }),
   z.strictObject({ id: stepId, type: z.literal('set_attribute'), key: z.string().min(1).max(64), value: z.string().max(1024), next }),
   z.strictObject({ id: stepId, type: z.literal('end') }),
@@ -46,6 +82,12 @@ export const triggerIn = z.discriminatedUnion('type', [
     where: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('event properties that must be equal'),
   }),
   z.strictObject({ type: z.literal('opt_in').describe("someone agrees to the automation's topic") }),
+  z.strictObject({
+    type: z.literal('inbound'),
+    keywords: z.array(z.string().min(1).max(64)).max(50).optional().describe('only messages that are one of these words (case and accents ignored); none: any message'),
+    first_message: z.boolean().optional().describe("only the person's first message to the business"),
+  }),
+  z.strictObject({ type: z.literal('button'), payload: z.array(z.string().min(1).max(256)).min(1).max(50).describe('a reply button or list row id') }),
 ]);
 
 /** An automation's definition, as drafted and as published. */

@@ -61,6 +61,11 @@ export const automationRuns = pgTable(
     stepId: text('step_id'),
     seq: integer('seq').notNull().default(0),
     dueAt: timestamp('due_at', { withTimezone: true }),
+    // 'reply' while a wait_for_reply or ask step waits for the person; 'replied' once they answered
+    // (the trigger scan sets it and makes the run due), null otherwise.
+    waitingFor: text('waiting_for'),
+    // What the run remembers: the last reply ({ text, payload, at }) and an ask step's attempts.
+    context: jsonb('context').$type<Record<string, unknown>>().notNull().default({}),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     reason: text('reason'),
     // What started it (trigger kind and source id) and its idempotency key, if any.
@@ -74,6 +79,7 @@ export const automationRuns = pgTable(
     uniqueIndex('automation_runs_dedupe_uq').on(t.automationId, t.dedupeKey),
     index('automation_runs_due_idx').on(t.dueAt).where(sql`${t.state} in ('active', 'waiting')`),
     index('automation_runs_contact_idx').on(t.automationId, t.contactId, t.enrolledAt),
+    index('automation_runs_replies_idx').on(t.workspaceId, t.contactId).where(sql`${t.waitingFor} = 'reply'`),
     check('automation_runs_state_check', inList('state', RUN_STATES)),
   ],
 );
@@ -103,5 +109,8 @@ export const automationStepRuns = pgTable(
 export const automationCursors = pgTable('automation_cursors', {
   source: text('source').primaryKey(),
   lastId: bigint('last_id', { mode: 'number' }).notNull().default(0),
+  // For a source without a growing id (inbound messages): the creation time read up to.
+  lastAt: timestamp('last_at', { withTimezone: true }),
+  lastKey: text('last_key'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -4,6 +4,7 @@ import { AppError, isAppError } from '../../lib/errors.js';
 import type { Ctx } from '../context.js';
 import { topicsByKeys } from '../consent/index.js';
 import { listNumbers } from '../numbers/index.js';
+import { listAttributes } from '../contacts/index.js';
 import { resolveAudience } from '../segments/index.js';
 import { checkVariableMap, findSendableTemplate, templateDefOf, type VariableMap } from '../templates/index.js';
 import { checkGraph, type DefinitionProblem } from './automations.rules.js';
@@ -30,12 +31,21 @@ export async function resolveDefinition(ctx: Ctx, input: unknown): Promise<Resol
   const [topic] = await topicsByKeys(ctx.db, ctx.workspaceId, [def.topic], 'definition.topic');
   const numberId = await numberOf(ctx, def.number_id);
   const categories: Record<string, string> = {};
+  const attributes = new Set((await listAttributes(ctx.db, ctx.workspaceId)).map((a) => a.key));
+  const knownAttribute = (key: string, path: string) => {
+    if (!attributes.has(key)) problems.push({ path, problem: `no attribute "${key}"; define it first (POST /api/v1/attributes) so answers are checked against its type` });
+  };
   for (const [i, step] of def.steps.entries()) {
     const path = `definition.steps[${i}]`;
     if (step.type === 'send_template') categories[step.id] = await checkTemplate(ctx, numberId, step.template, `${path}.template`, topic!.category, problems);
     if (step.type === 'send_message' && step.fallback_template) categories[step.id] = await checkTemplate(ctx, numberId, step.fallback_template, `${path}.fallback_template`, topic!.category, problems);
     if (step.type === 'wait' && !step.duration && !step.until_time) problems.push({ path, problem: 'a wait needs a duration, an until_time, or both' });
-    if (step.type === 'branch') await checkRules(ctx, step.rules, `${path}.rules`, problems);
+    if (step.type === 'branch') {
+      if (Boolean(step.rules) === Boolean(step.reply)) problems.push({ path, problem: 'a branch tests either segment rules ("rules") or the last reply ("reply"): give exactly one' });
+      else if (step.rules) await checkRules(ctx, step.rules, `${path}.rules`, problems);
+    }
+    if (step.type === 'set_attribute') knownAttribute(step.key, `${path}.key`);
+    if (step.type === 'ask') knownAttribute(step.attribute, `${path}.attribute`);
   }
   if (problems.length > 0) throw invalid(problems);
   return { definition: def, topicId: topic!.id, topicCategory: topic!.category, numberId, categories };

@@ -83,8 +83,12 @@ async function envOf(db: Db, workspaceId: string): Promise<RunEnv> {
 /** Runs one run's steps from where it is until a wait, a deferral, the end or an exit. */
 async function advanceRun(tx: Db, claimed: ClaimedRun, v: RunnableVersion, env: RunEnv, deps: { now: Date; log: Log }): Promise<void> {
   // Why the check under a row lock: a worker whose lease ran out may still be here; only the one
-  // that finds the position it claimed may move the run on (the other commits nothing).
-  const [current] = await queryRowsOf<{ seq: number; state: string }>(tx, sql`select seq, state from automation_runs where id = ${claimed.id} for update`);
+  // that finds the position it claimed may move the run on (the other commits nothing). What the
+  // run waits for and remembers is read here too: the trigger scan may have marked a reply since.
+  const [current] = await queryRowsOf<{ seq: number; state: string; waiting_for: string | null; context: Record<string, unknown> }>(
+    tx,
+    sql`select seq, state, waiting_for, context from automation_runs where id = ${claimed.id} for update`,
+  );
   if (!current || current.seq !== claimed.seq || !['active', 'waiting'].includes(current.state)) return;
   const ctx: Ctx = { db: tx, workspaceId: claimed.workspace_id, actor: SYSTEM_ACTOR, now: deps.now, log: deps.log };
   // Exit on STOP or a withdrawal of the automation's topic, whatever the next step is (not only before a send).
@@ -94,22 +98,27 @@ async function advanceRun(tx: Db, claimed: ClaimedRun, v: RunnableVersion, env: 
   const index = new Map(steps.map((s, i) => [s.id, i]));
   let stepId = claimed.step_id;
   let seq = claimed.seq;
+  // Only the step the run woke on sees what it waited for; every later step starts fresh.
+  let waitingFor = current.waiting_for;
+  const context = { ...current.context };
   for (let n = 0; n < MAX_STEPS_PER_GO; n++) {
     const i = stepId === null ? undefined : index.get(stepId);
     if (i === undefined) return finish(tx, claimed.id, seq, deps.now, 'completed', null);
     seq += 1;
-    const r: StepResult = await runStep(ctx, { run: claimed, seq, step: steps[i]!, version: v, env });
+    const r: StepResult = await runStep(ctx, { run: claimed, seq, step: steps[i]!, nextId: nextOf(steps, i), version: v, env, waitingFor, context });
+    waitingFor = null;
+    if (r.context) Object.assign(context, r.context);
     await logStep(tx, claimed, seq, stepId!, r, deps.now);
     if (r.kind === 'exit') return finish(tx, claimed.id, seq, deps.now, 'exited', r.reason);
     if (r.kind === 'fail') return finish(tx, claimed.id, seq, deps.now, 'failed', r.reason);
-    if (r.kind === 'defer') return park(tx, claimed.id, seq, stepId, r.until, deps.now, r.reason);
+    if (r.kind === 'defer') return park(tx, { id: claimed.id, seq, stepId, until: r.until, now: deps.now, reason: r.reason, context });
+    if (r.kind === 'wait') return park(tx, { id: claimed.id, seq, stepId: r.stay ? stepId : nextOf(steps, i), until: r.until, now: deps.now, reason: null, context, waitingFor: r.waitingFor ?? null });
     const next = r.kind === 'branch' ? r.to : nextOf(steps, i);
-    if (r.kind === 'wait') return park(tx, claimed.id, seq, next, r.until, deps.now, null);
     if (steps[i]!.type === 'end') return finish(tx, claimed.id, seq, deps.now, 'completed', null);
     stepId = next;
   }
   // Many steps without a wait (the graph check forbids loops without one): let other runs go first.
-  await park(tx, claimed.id, seq, stepId, deps.now, deps.now, null, 'active');
+  await park(tx, { id: claimed.id, seq, stepId, until: deps.now, now: deps.now, reason: null, context, state: 'active' });
 }
 
 /** Why this person may no longer be in the automation (consent for its topic, suppression), or null. */
@@ -125,12 +134,29 @@ async function logStep(tx: Db, run: ClaimedRun, seq: number, stepId: string, r: 
 }
 
 async function finish(tx: Db, id: number, seq: number, now: Date, state: 'completed' | 'exited' | 'failed', reason: string | null): Promise<void> {
-  await tx.execute(sql`update automation_runs set state = ${state}, reason = ${reason}, seq = ${seq}, step_id = null, due_at = null, locked_until = null,
+  await tx.execute(sql`update automation_runs set state = ${state}, reason = ${reason}, seq = ${seq}, step_id = null, due_at = null, locked_until = null, waiting_for = null,
                          finished_at = ${now.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz where id = ${id}`);
 }
 
-async function park(tx: Db, id: number, seq: number, stepId: string | null, until: Date, now: Date, reason: string | null, state: 'waiting' | 'active' = 'waiting'): Promise<void> {
-  if (stepId === null) return finish(tx, id, seq, now, 'completed', null);
-  await tx.execute(sql`update automation_runs set state = ${state}, reason = ${reason}, seq = ${seq}, step_id = ${stepId}, due_at = ${until.toISOString()}::timestamptz,
-                         locked_until = null, updated_at = ${now.toISOString()}::timestamptz where id = ${id}`);
+/** Where a run stops until its timer: the step, when, why, and whether it waits for a reply. */
+interface Parking {
+  id: number;
+  seq: number;
+  stepId: string | null;
+  until: Date;
+  now: Date;
+  reason: string | null;
+  context: Record<string, unknown>;
+  waitingFor?: 'reply' | null;
+  state?: 'waiting' | 'active';
+}
+
+async function park(tx: Db, p: Parking): Promise<void> {
+  if (p.stepId === null) return finish(tx, p.id, p.seq, p.now, 'completed', null);
+  // Why the database clock for `waiting_since`: replies are matched against their own (database)
+  // creation time, so a message that came before the run began to wait never counts as its answer.
+  const since = p.waitingFor === 'reply' ? sql`jsonb_build_object('waiting_since', now())` : sql`'{}'::jsonb`;
+  await tx.execute(sql`update automation_runs set state = ${p.state ?? 'waiting'}, reason = ${p.reason}, seq = ${p.seq}, step_id = ${p.stepId}, due_at = ${p.until.toISOString()}::timestamptz,
+                         waiting_for = ${p.waitingFor ?? null}, context = ${JSON.stringify(p.context)}::jsonb || ${since},
+                         locked_until = null, updated_at = ${p.now.toISOString()}::timestamptz where id = ${p.id}`);
 }

@@ -5,7 +5,8 @@
 import { sql } from 'drizzle-orm';
 import { isAppError } from '../../lib/errors.js';
 import type { Ctx } from '../context.js';
-import { bulkTag, getContact, setContactAttribute, type ContactOut } from '../contacts/index.js';
+import { bulkTag, coerceAttribute, getContact, listAttributes, updateContact, type ContactOut } from '../contacts/index.js';
+import { normalizeKeyword } from '../consent/index.js';
 import { enqueueAutomated, getServiceWindow, type OutboundMessage } from '../messaging/index.js';
 import { resolveAudience } from '../segments/index.js';
 import { gateVerdicts } from '../sending/index.js';
@@ -15,22 +16,37 @@ import { durationMs } from './automations.rules.js';
 import type { StepIn } from './automations.schemas.js';
 import type { ClaimedRun, RunEnv, RunnableVersion } from './engine.service.js';
 
+/** Fields every result may carry: the reason, the outbox key of a send, what the run should remember. */
+interface ResultExtras {
+  reason?: string | undefined;
+  outboxKey?: string | undefined;
+  context?: Record<string, unknown> | undefined;
+}
+
 /** What a step did, and where the run goes. */
-export type StepResult =
-  | { kind: 'next'; outcome: 'sent' | 'skipped' | 'done'; reason?: string; outboxKey?: string }
-  | { kind: 'branch'; to: string; outcome: 'then' | 'else'; reason?: undefined; outboxKey?: undefined }
-  | { kind: 'wait'; until: Date; outcome: 'waited'; reason?: string; outboxKey?: undefined }
-  | { kind: 'defer'; until: Date; outcome: 'deferred'; reason: string; outboxKey?: undefined }
-  | { kind: 'exit'; outcome: 'exited'; reason: string; outboxKey?: undefined }
-  | { kind: 'fail'; outcome: 'failed'; reason: string; outboxKey?: undefined };
+export type StepResult = ResultExtras &
+  (
+    | { kind: 'next'; outcome: 'sent' | 'skipped' | 'done' | 'answered' }
+    | { kind: 'branch'; to: string | null; outcome: 'then' | 'else' | 'replied' | 'timed_out' | 'skipped' }
+    | { kind: 'wait'; until: Date; outcome: 'waited' | 'asked'; waitingFor?: 'reply'; stay?: boolean }
+    | { kind: 'defer'; until: Date; outcome: 'deferred'; reason: string }
+    | { kind: 'exit'; outcome: 'exited'; reason: string }
+    | { kind: 'fail'; outcome: 'failed'; reason: string }
+  );
 
 /** One step of one run, in the run's transaction. */
 export interface StepInput {
   run: ClaimedRun;
   seq: number;
   step: StepIn;
+  /** Where the step leads by default (its `next`, else the following step; null: the end). */
+  nextId: string | null;
   version: RunnableVersion;
   env: RunEnv;
+  /** What the run was waiting for when it woke on this step ('reply', 'replied'), else null. */
+  waitingFor: string | null;
+  /** What the run remembers (the last reply, an ask step's attempts). */
+  context: Record<string, unknown>;
 }
 
 /** Runs one step. */
@@ -42,16 +58,19 @@ export async function runStep(ctx: Ctx, s: StepInput): Promise<StepResult> {
       return sendStep(ctx, s, step);
     case 'wait':
       return { kind: 'wait', outcome: 'waited', until: await waitUntil(ctx, s.run.contact_id, step, s.env) };
-    case 'branch': {
-      const audience = await resolveAudience(ctx, step.rules);
-      const [r] = await queryRowsOf<{ hit: boolean }>(ctx.db, sql`select exists (select 1 from contacts c where c.id = ${s.run.contact_id} and c.workspace_id = ${ctx.workspaceId} and (${audience.where})) as hit`);
-      return r?.hit ? { kind: 'branch', to: step.then, outcome: 'then' } : { kind: 'branch', to: step.else, outcome: 'else' };
-    }
+    case 'branch':
+      return (await branchHolds(ctx, s, step)) ? { kind: 'branch', to: step.then, outcome: 'then' } : { kind: 'branch', to: step.else, outcome: 'else' };
+    case 'wait_for_reply':
+      if (s.waitingFor === 'replied') return { kind: 'branch', to: step.on_reply ?? s.nextId, outcome: 'replied' };
+      if (s.waitingFor === 'reply') return { kind: 'branch', to: step.on_timeout ?? s.nextId, outcome: 'timed_out' };
+      return { kind: 'wait', outcome: 'waited', until: new Date(ctx.now.getTime() + durationMs(step.timeout)), waitingFor: 'reply', stay: true };
+    case 'ask':
+      return askStep(ctx, s, step);
     case 'tag':
       await bulkTag(ctx, { contact_ids: [s.run.contact_id], add: step.add ?? [], remove: step.remove ?? [] });
       return { kind: 'next', outcome: 'done' };
     case 'set_attribute':
-      await setContactAttribute(ctx.db, ctx.workspaceId, s.run.contact_id, step.key, step.value, ctx.now);
+      await updateContact(ctx, s.run.contact_id, { attributes: { [step.key]: step.value } });
       return { kind: 'next', outcome: 'done' };
     case 'end':
       return { kind: 'next', outcome: 'done' };
@@ -62,39 +81,97 @@ type SendStep = Extract<StepIn, { type: 'send_template' | 'send_message' }>;
 
 /** Checks the gate, renders, and queues the message (or says why not). */
 async function sendStep(ctx: Ctx, s: StepInput, step: SendStep): Promise<StepResult> {
-  const { version: v, run } = s;
-  const category = v.definition.resolved.categories[step.id];
+  const { version: v } = s;
   // A template's category decides; a free-form message is marketing when the topic is.
-  const marketing = step.type === 'send_template' ? category === 'MARKETING' : v.definition.resolved.topic_category === 'marketing';
+  const marketing = step.type === 'send_template' ? v.definition.resolved.categories[step.id] === 'MARKETING' : v.definition.resolved.topic_category === 'marketing';
+  const ref = step.type === 'send_template' ? step.template : step.fallback_template;
+  const text = step.type === 'send_message' ? freeForm(step.text, step.buttons) : null;
+  return queueMessage(ctx, s, { marketing, template: ref, text });
+}
+
+/** A free-form text, with reply buttons when given. */
+function freeForm(text: string, buttons: { id: string; title: string }[] | undefined): OutboundMessage {
+  return buttons ? { type: 'interactive', interactive: { type: 'button', body: { text }, action: { buttons: buttons.map((b) => ({ type: 'reply' as const, reply: b })) } } } : { type: 'text', text };
+}
+
+/**
+ * The send gate for one run step, then the outbox: a refusal exits the run, a deferral parks it, a
+ * free-form message outside the 24 h window goes as its template or is skipped with the reason.
+ */
+async function queueMessage(ctx: Ctx, s: StepInput, m: { marketing: boolean; template: TemplateRef | undefined; text: OutboundMessage | null }): Promise<StepResult> {
+  const { version: v, run } = s;
   if (!v.topicId || !v.numberId) return { kind: 'exit', outcome: 'exited', reason: !v.topicId ? 'the topic was deleted' : 'the business number was disconnected' };
-  const verdicts = await gateVerdicts(ctx.db, { workspaceId: ctx.workspaceId, topicId: v.topicId, marketing, contactIds: [run.contact_id], policy: s.env.policy, now: ctx.now, fallbackTimezone: s.env.timezone });
+  const verdicts = await gateVerdicts(ctx.db, { workspaceId: ctx.workspaceId, topicId: v.topicId, marketing: m.marketing, contactIds: [run.contact_id], policy: s.env.policy, now: ctx.now, fallbackTimezone: s.env.timezone });
   const verdict = verdicts.get(run.contact_id)!;
   // Why exit: a STOP or a withdrawal of the automation's topic ends the run, not just this step.
   if (verdict.kind === 'skip') return { kind: 'exit', outcome: 'exited', reason: verdict.reason };
   if (verdict.kind === 'defer') return { kind: 'defer', outcome: 'deferred', until: verdict.until, reason: verdict.reason };
   const contact = await getContact(ctx, run.contact_id);
   const waId = contact.wa_id ?? (contact.phone ? contact.phone.slice(1) : contact.user_id!);
-  let message: OutboundMessage | null = null;
   let template: Extract<OutboundMessage, { type: 'template' }> | undefined;
-  const ref = step.type === 'send_template' ? step.template : step.fallback_template;
-  if (ref) {
-    const rendered = await renderFor(ctx, v.numberId, ref, contact);
+  if (m.template) {
+    const rendered = await renderFor(ctx, v.numberId, m.template, contact);
     if (!rendered.ok) return { kind: 'next', outcome: 'skipped', reason: rendered.reason };
     template = rendered.message;
   }
-  if (step.type === 'send_message') {
+  if (m.text) {
     const window = await getServiceWindow(ctx.db, v.numberId, waId, ctx.now);
     if (!window.open && !template) return { kind: 'next', outcome: 'skipped', reason: 'the 24-hour window is closed and the step has no fallback template' };
-    message = { type: 'text', text: step.text };
   }
   const outboxKey = `auto:${run.id}:${s.seq}`;
-  await enqueueAutomated(ctx.db, [{ workspaceId: ctx.workspaceId, numberId: v.numberId, contactId: run.contact_id, waId, kind: 'automation', dedupeKey: outboxKey, message: message ?? template!, ...(template ? { template } : {}), marketing }], ctx.now);
+  await enqueueAutomated(ctx.db, [{ workspaceId: ctx.workspaceId, numberId: v.numberId, contactId: run.contact_id, waId, kind: 'automation', dedupeKey: outboxKey, message: m.text ?? template!, ...(template ? { template } : {}), marketing: m.marketing }], ctx.now);
   return { kind: 'next', outcome: 'sent', outboxKey };
 }
 
+type AskStep = Extract<StepIn, { type: 'ask' }>;
+type LastReply = { text: string | null; payload: string | null };
+
+/**
+ * A question whose valid answer is stored in a typed attribute: asks (a free-form message, so
+ * inside the 24 h window), waits for the reply, checks it against the attribute's type, stores it,
+ * or asks again up to `retries` times; without a valid answer in time it goes to `on_timeout`.
+ */
+async function askStep(ctx: Ctx, s: StepInput, step: AskStep): Promise<StepResult> {
+  const attempts = Number((s.context.asked as Record<string, number> | undefined)?.[step.id] ?? 0);
+  const giveUp = (reason: string): StepResult => ({ kind: 'branch', to: step.on_timeout ?? s.nextId, outcome: 'timed_out', reason });
+  if (s.waitingFor === 'reply') return giveUp('no answer in time');
+  let prefix = '';
+  if (s.waitingFor === 'replied') {
+    const reply = (s.context.last_reply ?? { text: null, payload: null }) as LastReply;
+    const def = (await listAttributes(ctx.db, ctx.workspaceId)).find((d) => d.key === step.attribute);
+    const checked = def ? coerceAttribute(def, reply.payload ?? reply.text ?? '') : { error: `the attribute ${step.attribute} is not defined` };
+    if ('value' in checked) {
+      await updateContact(ctx, s.run.contact_id, { attributes: { [step.attribute]: checked.value } });
+      return { kind: 'next', outcome: 'answered', context: { asked: { ...(s.context.asked as object), [step.id]: 0 } } };
+    }
+    if (attempts > (step.retries ?? 2)) return giveUp(`no valid answer (${checked.error})`);
+    prefix = `${step.invalid_text ?? 'Sorry, I did not get that.'}\n\n`;
+  }
+  const sent = await queueMessage(ctx, s, { marketing: false, template: undefined, text: freeForm(prefix + step.question, step.buttons) });
+  if (sent.outcome !== 'sent') return sent;
+  return { kind: 'wait', outcome: 'asked', until: new Date(ctx.now.getTime() + durationMs(step.timeout)), waitingFor: 'reply', stay: true, outboxKey: sent.outboxKey, context: { asked: { ...(s.context.asked as object), [step.id]: attempts + 1 } } };
+}
+
+type BranchStep = Extract<StepIn, { type: 'branch' }>;
+
+/** A branch's test: segment rules against the person now, or their last reply's text or button. */
+async function branchHolds(ctx: Ctx, s: StepInput, step: BranchStep): Promise<boolean> {
+  if (step.reply) {
+    const reply = (s.context.last_reply ?? { text: null, payload: null }) as LastReply;
+    const text = reply.text ? normalizeKeyword(reply.text) : '';
+    const { equals = [], contains = [], payload = [] } = step.reply;
+    return equals.some((w) => normalizeKeyword(w) === text) || contains.some((w) => text.includes(normalizeKeyword(w))) || (reply.payload !== null && payload.includes(reply.payload));
+  }
+  const audience = await resolveAudience(ctx, step.rules ?? {});
+  const [r] = await queryRowsOf<{ hit: boolean }>(ctx.db, sql`select exists (select 1 from contacts c where c.id = ${s.run.contact_id} and c.workspace_id = ${ctx.workspaceId} and (${audience.where})) as hit`);
+  return Boolean(r?.hit);
+}
+
+type TemplateRef = { name: string; language: string; variables?: VariableMap | undefined };
+
 type Rendered = { ok: true; message: Extract<OutboundMessage, { type: 'template' }> } | { ok: false; reason: string };
 
-async function renderFor(ctx: Ctx, numberId: string, ref: { name: string; language: string; variables?: VariableMap | undefined }, c: ContactOut): Promise<Rendered> {
+async function renderFor(ctx: Ctx, numberId: string, ref: TemplateRef, c: ContactOut): Promise<Rendered> {
   try {
     const tpl = await findSendableTemplate(ctx, { name: ref.name, language: ref.language, numberId });
     const r = compileTemplate(templateDefOf(tpl), ref.variables ?? {})({ name: c.name, profile_name: c.profile_name, phone: c.phone ?? '', country: c.country, language: c.language, attributes: c.attributes });

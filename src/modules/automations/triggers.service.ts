@@ -3,6 +3,7 @@
 import { param, sql } from 'drizzle-orm';
 import type { Db, Log } from '../context.js';
 import { queryRowsOf } from '../sql.js';
+import { normalizeKeyword } from '../consent/index.js';
 import { enrollContacts } from './enrol.service.js';
 
 /**
@@ -19,7 +20,7 @@ interface Listener {
   automation_id: string;
   workspace_id: string;
   version: number;
-  trigger: { type: string; event?: string; where?: Record<string, string | number | boolean> };
+  trigger: { type: string; event?: string; where?: Record<string, string | number | boolean>; keywords?: string[]; first_message?: boolean; payload?: string[] };
   topic_id: string | null;
   goal_event: string | null;
   /** When the automation was first published: what happened before never triggers it. */
@@ -35,10 +36,13 @@ export async function scanAutomationTriggers(deps: { db: Db; now: Date; log: Log
         from automations a join automation_versions v on v.automation_id = a.id and v.version = a.version
         where a.status = 'published'`,
   );
-  if (listeners.length === 0) return 0;
+  const [live] = await queryRowsOf<{ any: boolean }>(deps.db, sql`select exists (select 1 from automations where status in ('published', 'paused')) as any`);
+  if (!live?.any) return 0;
   let read = 0;
   read += await scanSource(deps, 'contact_events', (tx, rows) => onEvents({ ...deps, db: tx }, listeners, rows));
   read += await scanSource(deps, 'consent_events', (tx, rows) => onGrants({ ...deps, db: tx }, listeners, rows));
+  // Last: a STOP's withdrawal (read above) has ended the runs its message would otherwise answer.
+  read += await scanInbound(deps, listeners);
   return read;
 }
 
@@ -116,4 +120,71 @@ async function onGrants(deps: { db: Db; now: Date }, listeners: Listener[], rows
       await enrollContacts(deps.db, { workspaceId: l.workspace_id, automationId: l.automation_id, version: l.version, now: deps.now, source: { trigger: 'opt_in', consent_event_id: g.id }, eventKey: `ce:${g.id}` }, { ids: [g.contact_id] });
     }
   }
+}
+
+type InboundRow = { id: string; workspace_id: string; contact_id: string; body: string | null; reply_id: string | null; created_at: string | Date; settled: boolean };
+
+/**
+ * Inbound messages, in (created_at, id) order after the cursor (messages have no growing id; many
+ * share one creation time when a webhook batch commits): answers to runs waiting for a reply,
+ * then keyword, first-message and button triggers.
+ */
+async function scanInbound(deps: { db: Db; now: Date }, listeners: Listener[]): Promise<number> {
+  await deps.db.execute(sql`insert into automation_cursors (source, last_at, last_key) values ('messages', now(), ${'00000000-0000-0000-0000-000000000000'}) on conflict do nothing`);
+  return deps.db.transaction(async (tx) => {
+    const [cursor] = await queryRowsOf<{ last_at: string | Date; last_key: string }>(tx, sql`select last_at, last_key from automation_cursors where source = 'messages' for update skip locked`);
+    if (!cursor) return 0;
+    const rows = await queryRowsOf<InboundRow>(
+      tx,
+      sql`select id, workspace_id, contact_id, body, payload->>'reply_id' as reply_id, created_at, created_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' as settled
+          from messages where direction = 'in' and contact_id is not null and (created_at, id) > (${new Date(cursor.last_at).toISOString()}::timestamptz, ${cursor.last_key}::uuid)
+          order by created_at, id limit ${BATCH}`,
+    );
+    if (rows.length === 0) return 0;
+    await onReplies({ ...deps, db: tx }, rows);
+    await onInboundTriggers({ ...deps, db: tx }, listeners, rows);
+    const upTo = rows.findIndex((r) => !r.settled);
+    const last = upTo === -1 ? rows[rows.length - 1] : rows[upTo - 1];
+    if (last) await tx.execute(sql`update automation_cursors set last_at = ${new Date(last.created_at).toISOString()}::timestamptz, last_key = ${last.id}, updated_at = now() where source = 'messages'`);
+    return rows.length;
+  });
+}
+
+/**
+ * Marks runs waiting for a reply as answered by the person's first message since they began to
+ * wait (by the database clock), remembers it, and makes the run due now.
+ */
+async function onReplies(deps: { db: Db; now: Date }, rows: InboundRow[]): Promise<void> {
+  await deps.db.execute(sql`
+    with x as (select * from unnest(${param(rows.map((r) => r.workspace_id))}::uuid[], ${param(rows.map((r) => r.contact_id))}::uuid[], ${param(rows.map((r) => r.body))}::text[],
+                                    ${param(rows.map((r) => r.reply_id))}::text[], ${param(rows.map((r) => new Date(r.created_at).toISOString()))}::timestamptz[]) as x(ws, contact, body, reply_id, created_at)),
+         f as (select r2.id as run_id, m.body, m.reply_id, m.created_at
+               from automation_runs r2
+               cross join lateral (select * from x where x.ws = r2.workspace_id and x.contact = r2.contact_id and x.created_at > (r2.context->>'waiting_since')::timestamptz order by x.created_at limit 1) m
+               where r2.waiting_for = 'reply' and r2.state = 'waiting' and r2.contact_id = any(${param(rows.map((r) => r.contact_id))}::uuid[]))
+    update automation_runs r set waiting_for = 'replied', due_at = ${deps.now.toISOString()}::timestamptz, updated_at = ${deps.now.toISOString()}::timestamptz,
+      context = r.context || jsonb_build_object('last_reply', jsonb_build_object('text', f.body, 'payload', f.reply_id, 'at', f.created_at))
+    from f where r.id = f.run_id and r.waiting_for = 'reply'`);
+}
+
+/** Keyword, first-message and button triggers. */
+async function onInboundTriggers(deps: { db: Db; now: Date }, listeners: Listener[], rows: InboundRow[]): Promise<void> {
+  for (const l of listeners.filter((x) => x.trigger.type === 'inbound' || x.trigger.type === 'button')) {
+    const words = new Set((l.trigger.keywords ?? []).map(normalizeKeyword));
+    for (const m of rows.filter((r) => r.workspace_id === l.workspace_id && new Date(r.created_at) >= new Date(l.since))) {
+      const hit =
+        l.trigger.type === 'button'
+          ? m.reply_id !== null && (l.trigger.payload ?? []).includes(m.reply_id)
+          : (words.size === 0 || (m.body !== null && words.has(normalizeKeyword(m.body)))) && (!l.trigger.first_message || (await isFirstMessage(deps.db, m)));
+      if (hit) await enrollContacts(deps.db, { workspaceId: l.workspace_id, automationId: l.automation_id, version: l.version, now: deps.now, source: { trigger: l.trigger.type, message_id: m.id }, eventKey: `msg:${m.id}` }, { ids: [m.contact_id] });
+    }
+  }
+}
+
+async function isFirstMessage(db: Db, m: InboundRow): Promise<boolean> {
+  const [r] = await queryRowsOf<{ earlier: boolean }>(
+    db,
+    sql`select exists (select 1 from messages where workspace_id = ${m.workspace_id} and contact_id = ${m.contact_id} and direction = 'in' and (created_at, id) < (${new Date(m.created_at).toISOString()}::timestamptz, ${m.id}::uuid)) as earlier`,
+  );
+  return !r?.earlier;
 }

@@ -44,6 +44,8 @@ export const messages = pgTable(
     index('messages_number_out_idx').on(t.numberId, t.sentAt).where(sql`${t.direction} = 'out'`),
     // The messaging limit counts the unique people reached outside a service window over 24 h.
     index('messages_initiated_idx').on(t.workspaceId, t.sentAt).where(sql`${t.businessInitiated}`),
+    // Automations read new inbound messages in arrival order (keyword and reply triggers).
+    index('messages_inbound_created_idx').on(t.createdAt).where(sql`${t.direction} = 'in'`),
     index('messages_broadcast_idx').on(t.workspaceId, t.broadcastId, t.contactId).where(sql`${t.broadcastId} IS NOT NULL`),
     check('messages_direction_check', sql`${t.direction} IN ('in', 'out')`),
   ],
