@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../src/adapters/db/database.js';
 import { silentLogger } from '../src/lib/logger.js';
-import { runDueAutomations, scanAutomationTriggers } from '../src/modules/automations/index.js';
+import { runDueAutomations, scanAutomationTriggers, scanDateTriggers } from '../src/modules/automations/index.js';
 import { sendQueuedAutomated } from '../src/modules/messaging/index.js';
 import { testClock } from './helpers/app.js';
 import { createBroadcastHarness, type BroadcastHarness } from './helpers/broadcast.js';
@@ -26,6 +26,7 @@ const setClock = (iso: string) => clock.set(new Date(iso));
 async function tick(): Promise<void> {
   const deps = { db: h.t.db, now: clock.now(), log };
   await scanAutomationTriggers(deps);
+  await scanDateTriggers(deps);
   while ((await runDueAutomations(deps)) > 0) {
     /* until nothing is due */
   }
@@ -284,5 +285,52 @@ describe('running automations', () => {
     expect((await queryRows<{ tags: string[] }>(h.t.db, sql`select tags from contacts where id = ${jon!.id}`))[0]!.tags).toContain('silent');
     expect((await h.api('GET', `/api/v1/automations/${id}`)).body.step_counts).toMatchObject({ q: { asked: 1, timed_out: 1 }, bye: { done: 1 } });
   });
+
+  it('date triggers: a yearly birthday at 09:00 local across a DST change and 29 February, and a reminder 24 h before an appointment', async () => {
+    expect((await h.api('POST', '/api/v1/attributes', { key: 'birthday', type: 'date' })).status).toBe(201);
+    const [ny] = await h.seedContacts(1, { tag: 'a-bday', timezone: 'America/New_York' });
+    const [leap] = await h.seedContacts(1, { tag: 'a-bday', timezone: 'Europe/London' });
+    const [appt] = await h.seedContacts(1, { tag: 'a-appt' });
+    await h.api('PATCH', `/api/v1/contacts/${ny!.id}`, { attributes: { birthday: '1990-03-08' } });
+    await h.api('PATCH', `/api/v1/contacts/${leap!.id}`, { attributes: { birthday: '2000-02-29' } });
+    setClock('2026-02-27T00:00:00Z');
+    const bday = await create('birthday', { trigger: { type: 'date', attribute: 'birthday', yearly: true }, topic: 'offers', steps: [{ id: 'gift', type: 'send_template', template: { name: 'service_update', language: 'en_US' } }] });
+    const remind = await create('reminder', {
+      trigger: { type: 'date', event: 'appointment_booked', property: 'starts_at', offset: { hours: -24 } },
+      topic: 'offers',
+      steps: [{ id: 'remind', type: 'send_template', template: { name: 'service_update', language: 'en_US' } }],
+    });
+    await publish(bday);
+    await publish(remind);
+    await tick(); // the first sweep only starts the clock: past birthdays never fire
+    const booked = await h.api('POST', '/api/v1/events', { contact_id: appt!.id, type: 'appointment_booked', properties: { starts_at: '2026-03-02T15:00:00Z' }, occurred_at: '2026-02-27T00:00:00Z' });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(200);
+    const at = async (iso: string) => {
+      setClock(iso);
+      await tick();
+    };
+    const got = (c: { phone: string }) => sent(c.phone, 'service_update');
+    await at('2026-02-28T08:58:00Z');
+    expect([got(ny!), got(leap!)]).toEqual([0, 0]);
+    await at('2026-02-28T09:00:30Z'); // 29 February in a common year: 28 February, 09:00 in London (GMT)
+    expect([got(ny!), got(leap!)]).toEqual([0, 1]);
+    await at('2026-03-01T14:58:00Z');
+    expect(got(appt!)).toBe(0);
+    await at('2026-03-01T15:00:10Z'); // 24 h before the appointment
+    expect(got(appt!)).toBe(1);
+    await at('2026-03-08T12:58:00Z'); // 07:58 EDT: clocks went forward at 02:00 that morning
+    expect(got(ny!)).toBe(0);
+    await at('2026-03-08T13:00:30Z'); // 09:00 EDT
+    expect(got(ny!)).toBe(1);
+    await at('2026-03-09T13:00:30Z');
+    expect([got(ny!), got(leap!), got(appt!)]).toEqual([1, 1, 1]);
+    // Next year, again once each.
+    await at('2027-02-28T09:00:30Z');
+    await at('2027-03-08T13:58:00Z'); // 2027: daylight saving starts on 14 March, so 8 March is still EST (UTC-5)
+    expect(got(ny!)).toBe(1);
+    await at('2027-03-08T14:00:30Z');
+    expect([got(ny!), got(leap!)]).toEqual([2, 2]);
+    expect((await runs(bday)).map((r) => r.state)).toEqual(['completed', 'completed', 'completed', 'completed']);
+  }, 60_000);
 });
 

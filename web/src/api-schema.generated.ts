@@ -718,6 +718,25 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "inbound";
                             } | {
+                                /** @description for a date attribute: the local time of day in the person's zone (default 09:00) */
+                                at_time?: string;
+                                /** @description a date attribute (YYYY-MM-DD), e.g. "birthday" */
+                                attribute?: string;
+                                /** @description a customer event type, e.g. "appointment_booked": its time, or the time in `property` */
+                                event?: string;
+                                /** @description before (negative) or after the date, e.g. { "hours": -24 } */
+                                offset?: {
+                                    days?: number;
+                                    hours?: number;
+                                    minutes?: number;
+                                };
+                                /** @description the event property holding the time (ISO 8601), e.g. "starts_at" (default: when the event happened) */
+                                property?: string;
+                                /** @enum {string} */
+                                type: "date";
+                                /** @description every year on the date (birthdays, anniversaries; 29 February is 28 February in other years) */
+                                yearly?: boolean;
+                            } | {
                                 /** @description a reply button or list row id */
                                 payload: string[];
                                 /** @enum {string} */
@@ -1018,6 +1037,25 @@ export interface paths {
                                 keywords?: string[];
                                 /** @enum {string} */
                                 type: "inbound";
+                            } | {
+                                /** @description for a date attribute: the local time of day in the person's zone (default 09:00) */
+                                at_time?: string;
+                                /** @description a date attribute (YYYY-MM-DD), e.g. "birthday" */
+                                attribute?: string;
+                                /** @description a customer event type, e.g. "appointment_booked": its time, or the time in `property` */
+                                event?: string;
+                                /** @description before (negative) or after the date, e.g. { "hours": -24 } */
+                                offset?: {
+                                    days?: number;
+                                    hours?: number;
+                                    minutes?: number;
+                                };
+                                /** @description the event property holding the time (ISO 8601), e.g. "starts_at" (default: when the event happened) */
+                                property?: string;
+                                /** @enum {string} */
+                                type: "date";
+                                /** @description every year on the date (birthdays, anniversaries; 29 February is 28 February in other years) */
+                                yearly?: boolean;
                             } | {
                                 /** @description a reply button or list row id */
                                 payload: string[];

@@ -87,6 +87,20 @@ export const triggerIn = z.discriminatedUnion('type', [
     keywords: z.array(z.string().min(1).max(64)).max(50).optional().describe('only messages that are one of these words (case and accents ignored); none: any message'),
     first_message: z.boolean().optional().describe("only the person's first message to the business"),
   }),
+  z
+    .strictObject({
+      type: z.literal('date'),
+      attribute: z.string().min(1).max(64).optional().describe('a date attribute (YYYY-MM-DD), e.g. "birthday"'),
+      event: z.string().min(1).max(64).optional().describe('a customer event type, e.g. "appointment_booked": its time, or the time in `property`'),
+      property: z.string().min(1).max(64).optional().describe('the event property holding the time (ISO 8601), e.g. "starts_at" (default: when the event happened)'),
+      yearly: z.boolean().optional().describe('every year on the date (birthdays, anniversaries; 29 February is 28 February in other years)'),
+      offset: z
+        .strictObject({ days: z.int().min(-3650).max(3650).optional(), hours: z.int().min(-10_000).max(10_000).optional(), minutes: z.int().min(-100_000).max(100_000).optional() })
+        .optional()
+        .describe('before (negative) or after the date, e.g. { "hours": -24 }'),
+      at_time: hhmm.optional().describe("for a date attribute: the local time of day in the person's zone (default 09:00)"),
+    })
+    .refine((t) => Boolean(t.attribute) !== Boolean(t.event), { message: 'give exactly one of attribute or event' }),
   z.strictObject({ type: z.literal('button'), payload: z.array(z.string().min(1).max(256)).min(1).max(50).describe('a reply button or list row id') }),
 ]);
 

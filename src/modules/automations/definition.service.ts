@@ -31,7 +31,12 @@ export async function resolveDefinition(ctx: Ctx, input: unknown): Promise<Resol
   const [topic] = await topicsByKeys(ctx.db, ctx.workspaceId, [def.topic], 'definition.topic');
   const numberId = await numberOf(ctx, def.number_id);
   const categories: Record<string, string> = {};
-  const attributes = new Set((await listAttributes(ctx.db, ctx.workspaceId)).map((a) => a.key));
+  const defs = await listAttributes(ctx.db, ctx.workspaceId);
+  const attributes = new Set(defs.map((a) => a.key));
+  const trigger = def.trigger;
+  if (trigger.type === 'date' && trigger.attribute && defs.find((a) => a.key === trigger.attribute)?.type !== 'date') {
+    problems.push({ path: 'definition.trigger.attribute', problem: `"${trigger.attribute}" is not a date attribute; define it with type "date" (POST /api/v1/attributes)` });
+  }
   const knownAttribute = (key: string, path: string) => {
     if (!attributes.has(key)) problems.push({ path, problem: `no attribute "${key}"; define it first (POST /api/v1/attributes) so answers are checked against its type` });
   };

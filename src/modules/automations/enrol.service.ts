@@ -18,6 +18,11 @@ export interface EnrollRequest {
   now: Date;
   source: Record<string, unknown>;
   eventKey?: string;
+  /**
+   * A recurring occasion (a birthday this year, an appointment): the person enters once per
+   * occasion (`eventKey`), not once for ever, but never while a run of theirs is still going.
+   */
+  perOccasion?: boolean;
 }
 
 /**
@@ -33,13 +38,14 @@ export async function enrollContacts(db: Db, req: EnrollRequest, who: { ids: str
   if (!v) return { enrolled: 0, skipped: 0, unknown: 'ids' in who ? who.ids.length : 0 };
   const nowIso = sql`${req.now.toISOString()}::timestamptz`;
   const target = 'ids' in who ? sql`c.id = any(${param(who.ids)}::uuid[])` : who.where;
-  const dedupe =
-    v.reentry === null
+  const dedupe = req.perOccasion
+    ? sql`'o:' || ${req.eventKey ?? ''}::text || ':' || c.id`
+    : v.reentry === null
       ? sql`'c:' || c.id`
       : req.eventKey
         ? sql`'e:' || ${req.eventKey}::text || ':' || c.id`
         : sql`'c:' || c.id || ':' || (select count(*) from automation_runs p where p.automation_id = ${req.automationId} and p.contact_id = c.id)`;
-  const cooled = v.reentry === null ? sql`true` : sql`p.enrolled_at > ${nowIso} - make_interval(days => ${v.reentry})`;
+  const cooled = req.perOccasion ? sql`false` : v.reentry === null ? sql`true` : sql`p.enrolled_at > ${nowIso} - make_interval(days => ${v.reentry})`;
   const [r] = await queryRowsOf<{ matched: number; enrolled: number }>(
     db,
     sql`with m as (select c.id from contacts c where c.workspace_id = ${req.workspaceId} and (${target})),
