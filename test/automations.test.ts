@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../src/adapters/db/database.js';
 import { silentLogger } from '../src/lib/logger.js';
-import { runDueAutomations, scanAutomationTriggers, scanDateTriggers } from '../src/modules/automations/index.js';
+import { runDueAutomations, scanAutomationTriggers, scanPeriodicTriggers } from '../src/modules/automations/index.js';
 import { sendQueuedAutomated } from '../src/modules/messaging/index.js';
 import { testClock } from './helpers/app.js';
 import { createBroadcastHarness, type BroadcastHarness } from './helpers/broadcast.js';
@@ -26,7 +26,7 @@ const setClock = (iso: string) => clock.set(new Date(iso));
 async function tick(): Promise<void> {
   const deps = { db: h.t.db, now: clock.now(), log };
   await scanAutomationTriggers(deps);
-  await scanDateTriggers(deps);
+  await scanPeriodicTriggers(deps);
   while ((await runDueAutomations(deps)) > 0) {
     /* until nothing is due */
   }
@@ -332,5 +332,34 @@ describe('running automations', () => {
     expect([got(ny!), got(leap!)]).toEqual([2, 2]);
     expect((await runs(bday)).map((r) => r.state)).toEqual(['completed', 'completed', 'completed', 'completed']);
   }, 60_000);
+
+  it('stage and segment triggers: entering a lifecycle stage, and entering a saved segment (not being in it when published)', async () => {
+    setClock('2026-12-15T12:00:00Z');
+    const [kim, lee, max] = await h.seedContacts(3, { tag: 'a-seg' });
+    const seg = await h.api('POST', '/api/v1/segments', { name: 'VIPs', rules: { field: 'tags', op: 'contains', value: 'vip-seg' } });
+    expect(seg.status, JSON.stringify(seg.body)).toBe(201);
+    await h.t.db.execute(sql`update contacts set tags = array['a-seg', 'vip-seg'] where id = ${kim!.id}`);
+    const welcomeVip = await create('vip welcome', { trigger: { type: 'segment', segment_id: seg.body.id }, topic: 'offers', steps: [{ id: 'hi', type: 'send_template', template: { name: 'service_update', language: 'en_US' } }] });
+    const dormant = await create('win-back', { trigger: { type: 'stage', stage: 'dormant' }, topic: 'offers', steps: [{ id: 'tag', type: 'tag', add: ['win-back'] }] });
+    await publish(welcomeVip);
+    await publish(dormant);
+    await tick(); // first sweep: Kim is already in the segment, so she did not enter it
+    await h.t.db.execute(sql`update contacts set tags = array['a-seg', 'vip-seg'] where id = ${lee!.id}`);
+    await h.t.db.execute(sql`insert into contact_lifecycle (contact_id, workspace_id, stage, changed_at) values (${max!.id}, ${h.tenant.workspaceId}, 'dormant', '2026-12-15T12:00:30Z')
+                             on conflict (contact_id) do update set stage = 'dormant', changed_at = excluded.changed_at`);
+    setClock('2026-12-15T12:01:05Z');
+    await tick();
+    expect([sent(kim!.phone, 'service_update'), sent(lee!.phone, 'service_update')]).toEqual([0, 1]);
+    expect((await queryRows<{ tags: string[] }>(h.t.db, sql`select tags from contacts where id = ${max!.id}`))[0]!.tags).toContain('win-back');
+    // Sweeping again changes nothing; leaving and coming back is entering again (once per person by default, so no new run).
+    setClock('2026-12-15T12:02:10Z');
+    await tick();
+    expect(await runs(welcomeVip)).toHaveLength(1);
+    expect(await runs(dormant)).toHaveLength(1);
+    expect((await h.api('POST', '/api/v1/automations', { name: 'bad seg', definition: { trigger: { type: 'segment', segment_id: crypto.randomUUID() }, topic: 'offers', steps: [{ id: 'e', type: 'end' }] } })).body.error).toMatchObject({
+      code: 'AUTOMATION_INVALID',
+      details: { path: 'definition.trigger.segment_id' },
+    });
+  });
 });
 

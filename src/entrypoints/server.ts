@@ -16,7 +16,7 @@ import type { Sandbox } from './sandbox.js';
 import { startPoller, type Poller } from '../adapters/worker/poller.js';
 import { processPendingWebhooks } from '../modules/inbound/index.js';
 import { sendQueuedAutomated } from '../modules/messaging/index.js';
-import { runDueAutomations, scanAutomationTriggers, scanDateTriggers } from '../modules/automations/index.js';
+import { runDueAutomations, scanAutomationTriggers, scanPeriodicTriggers } from '../modules/automations/index.js';
 import { startBroadcastDispatcher, type Dispatcher } from '../modules/broadcasts/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
 import { failStaleImports } from '../modules/imports/index.js';
@@ -200,7 +200,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         log,
         yieldRatio: 1,
         run: async () =>
-          (await scanAutomationTriggers({ db: database.db, now: clock.now(), log })) + (await scanDateTriggers({ db: database.db, now: clock.now(), log })) + (await runDueAutomations({ db: database.db, now: clock.now(), log })),
+          (await scanAutomationTriggers({ db: database.db, now: clock.now(), log })) + (await scanPeriodicTriggers({ db: database.db, now: clock.now(), log })) + (await runDueAutomations({ db: database.db, now: clock.now(), log })),
       });
     }
     if (runtime.lock) {

@@ -737,6 +737,22 @@ export interface paths {
                                 /** @description every year on the date (birthdays, anniversaries; 29 February is 28 February in other years) */
                                 yearly?: boolean;
                             } | {
+                                /**
+                                 * @description someone enters this lifecycle stage
+                                 * @enum {string}
+                                 */
+                                stage: "new" | "onboarding" | "active" | "loyal" | "at_risk" | "dormant" | "reactivating" | "churned" | "archived";
+                                /** @enum {string} */
+                                type: "stage";
+                            } | {
+                                /**
+                                 * Format: uuid
+                                 * @description someone enters this saved segment (checked every minute; people already in it when it is published do not count)
+                                 */
+                                segment_id: string;
+                                /** @enum {string} */
+                                type: "segment";
+                            } | {
                                 /** @description a reply button or list row id */
                                 payload: string[];
                                 /** @enum {string} */
@@ -1056,6 +1072,22 @@ export interface paths {
                                 type: "date";
                                 /** @description every year on the date (birthdays, anniversaries; 29 February is 28 February in other years) */
                                 yearly?: boolean;
+                            } | {
+                                /**
+                                 * @description someone enters this lifecycle stage
+                                 * @enum {string}
+                                 */
+                                stage: "new" | "onboarding" | "active" | "loyal" | "at_risk" | "dormant" | "reactivating" | "churned" | "archived";
+                                /** @enum {string} */
+                                type: "stage";
+                            } | {
+                                /**
+                                 * Format: uuid
+                                 * @description someone enters this saved segment (checked every minute; people already in it when it is published do not count)
+                                 */
+                                segment_id: string;
+                                /** @enum {string} */
+                                type: "segment";
                             } | {
                                 /** @description a reply button or list row id */
                                 payload: string[];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIFECYCLE_STAGES } from '../lifecycle/index.js';
 
 const stepId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'use 1–40 lowercase letters, digits, "-" or "_", e.g. "welcome"');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour "HH:MM", e.g. "10:00"');
@@ -101,6 +102,8 @@ export const triggerIn = z.discriminatedUnion('type', [
       at_time: hhmm.optional().describe("for a date attribute: the local time of day in the person's zone (default 09:00)"),
     })
     .refine((t) => Boolean(t.attribute) !== Boolean(t.event), { message: 'give exactly one of attribute or event' }),
+  z.strictObject({ type: z.literal('stage'), stage: z.enum(LIFECYCLE_STAGES).describe('someone enters this lifecycle stage') }),
+  z.strictObject({ type: z.literal('segment'), segment_id: z.uuid().describe('someone enters this saved segment (checked every minute; people already in it when it is published do not count)') }),
   z.strictObject({ type: z.literal('button'), payload: z.array(z.string().min(1).max(256)).min(1).max(50).describe('a reply button or list row id') }),
 ]);
 

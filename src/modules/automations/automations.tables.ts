@@ -114,3 +114,16 @@ export const automationCursors = pgTable('automation_cursors', {
   lastKey: text('last_key'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Who was in a segment-triggered automation's segment at its last sweep: someone there now and not
+ * before has entered it; someone who left is removed, so entering again counts again.
+ */
+export const automationSegmentSeen = pgTable(
+  'automation_segment_seen',
+  {
+    automationId: uuid('automation_id').notNull().references(() => automations.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.automationId, t.contactId] })],
+);

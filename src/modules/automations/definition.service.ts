@@ -5,7 +5,7 @@ import type { Ctx } from '../context.js';
 import { topicsByKeys } from '../consent/index.js';
 import { listNumbers } from '../numbers/index.js';
 import { listAttributes } from '../contacts/index.js';
-import { resolveAudience } from '../segments/index.js';
+import { resolveAudience, segmentAudience } from '../segments/index.js';
 import { checkVariableMap, findSendableTemplate, templateDefOf, type VariableMap } from '../templates/index.js';
 import { checkGraph, type DefinitionProblem } from './automations.rules.js';
 import { definitionIn, type DefinitionIn } from './automations.schemas.js';
@@ -34,6 +34,14 @@ export async function resolveDefinition(ctx: Ctx, input: unknown): Promise<Resol
   const defs = await listAttributes(ctx.db, ctx.workspaceId);
   const attributes = new Set(defs.map((a) => a.key));
   const trigger = def.trigger;
+  if (trigger.type === 'segment') {
+    try {
+      await segmentAudience(ctx, trigger.segment_id);
+    } catch (err) {
+      if (!isAppError(err, 'NOT_FOUND')) throw err;
+      problems.push({ path: 'definition.trigger.segment_id', problem: 'no saved segment with this id in this workspace (GET /api/v1/segments)' });
+    }
+  }
   if (trigger.type === 'date' && trigger.attribute && defs.find((a) => a.key === trigger.attribute)?.type !== 'date') {
     problems.push({ path: 'definition.trigger.attribute', problem: `"${trigger.attribute}" is not a date attribute; define it with type "date" (POST /api/v1/attributes)` });
   }

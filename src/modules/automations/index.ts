@@ -3,7 +3,7 @@
 export { createAutomation, updateAutomation, getAutomation, listAutomations, publishAutomation, changeAutomationStatus, enrollInAutomation, listAutomationRuns } from './automations.service.js';
 export { runDueAutomations } from './engine.service.js';
 export { scanAutomationTriggers } from './triggers.service.js';
-export { scanDateTriggers } from './dates.service.js';
+export { scanPeriodicTriggers } from './sweeps.service.js';
 export type { EnrollResult } from './enrol.service.js';
 export { AUTOMATION_STATUSES, RUN_STATES } from './automations.rules.js';
 export * from './automations.schemas.js';
