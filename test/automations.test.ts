@@ -65,7 +65,7 @@ describe('automation definitions', () => {
     expect(await bad({ ...base, steps: [{ id: 'a', type: 'send_template', template: offer }, { id: 'b', type: 'tag', add: ['x'], next: 'a' }] })).toMatchObject({ details: { path: 'definition.steps[0]', problem: expect.stringContaining('without a wait') } });
     expect(await bad({ ...base, steps: [{ id: 'a', type: 'end' }, { id: 'b', type: 'tag', add: ['x'] }] })).toMatchObject({ details: { path: 'definition.steps[1]', problem: expect.stringContaining('never be reached') } });
     expect(await bad({ ...base, steps: [{ id: 'a', type: 'tag', add: ['x'], next: 'zz' }] })).toMatchObject({ details: { path: 'definition.steps[0].next' } });
-    expect(await bad({ ...base, steps: [{ id: 'a', type: 'send_template', template: { ...offer, variables: {} } }] })).toMatchObject({ details: { path: expect.stringMatching(/^definition\.steps\[0\]\.template\./) } });
+    expect(await bad({ ...base, steps: [{ id: 'a', type: 'send_template', template: { ...offer, variables: {} } }] })).toMatchObject({ details: { path: 'definition.steps[0].template.variables["body.1"]' } });
     expect(await bad({ ...base, topic: 'updates', steps: [{ id: 'a', type: 'send_template', template: offer }] })).toMatchObject({ details: { problem: expect.stringContaining('MARKETING template') } });
     expect(await bad({ ...base, steps: [{ id: 'a', type: 'branch', rules: { field: 'nope', op: 'eq', value: 1 }, then: 'b', else: 'b' }, { id: 'b', type: 'end' }] })).toMatchObject({ code: 'AUTOMATION_INVALID', details: { path: expect.stringMatching(/^definition\.steps\[0\]\.rules/) } });
     // Enrolling before publishing is refused.
@@ -360,6 +360,37 @@ describe('running automations', () => {
       code: 'AUTOMATION_INVALID',
       details: { path: 'definition.trigger.segment_id' },
     });
+  });
+
+  it('recipes: every recipe makes a valid draft from the shop\'s templates; re-permission withdraws marketing when nobody says yes', async () => {
+    setClock('2026-12-20T12:00:00Z');
+    const gallery = await h.api('GET', '/api/v1/automations/recipes');
+    expect(gallery.status).toBe(200);
+    const recipes = gallery.body.data as { key: string; slots: { key: string }[] }[];
+    expect(recipes.map((r) => r.key)).toEqual(['welcome_series', 'post_purchase', 'appointment_reminder', 'birthday', 'cart_abandonment', 'win_back', 're_permission', 'nps', 'menu_bot']);
+    const update = { name: 'service_update', language: 'en_US' };
+    const made: Record<string, string> = {};
+    for (const r of recipes) {
+      const res = await h.api('POST', `/api/v1/automations/recipes/${r.key}`, { topic: 'offers', templates: Object.fromEntries(r.slots.map((s) => [s.key, update])) });
+      expect(res.status, `${r.key}: ${JSON.stringify(res.body)}`).toBe(201);
+      made[r.key] = res.body.id;
+    }
+    const missing = await h.api('POST', '/api/v1/automations/recipes/welcome_series', { topic: 'offers', templates: { welcome: update } });
+    expect(missing.body.error).toMatchObject({ code: 'AUTOMATION_INVALID', details: { path: 'templates.offer' } });
+    expect((await h.api('POST', '/api/v1/automations/recipes/nope', { topic: 'offers' })).status).toBe(404);
+
+    // Re-permission: asked, no answer in 7 days → marketing consent withdrawn with the reason; the run ends.
+    const [quiet] = await h.seedContacts(1, { tag: 'a-reperm' });
+    await publish(made.re_permission!);
+    await enrol(made.re_permission!, { contact_ids: [quiet!.id] });
+    await tick();
+    expect(sent(quiet!.phone, 'service_update')).toBe(1);
+    setClock('2026-12-27T12:00:01Z');
+    await tick();
+    const [run] = await runs(made.re_permission!);
+    expect(run).toMatchObject({ state: 'exited', reason: 'consent withdrawn: no yes to the re-permission request' });
+    const ledger = await queryRows<{ action: string; source: string; note: string }>(h.t.db, sql`select action, source, evidence->>'note' as note from consent_events where contact_id = ${quiet!.id} order by id desc limit 1`);
+    expect(ledger[0]).toEqual({ action: 'withdraw', source: 'automation', note: 'no yes to the re-permission request' });
   });
 });
 

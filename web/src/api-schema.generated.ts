@@ -684,6 +684,14 @@ export interface paths {
                                 value: string;
                             } | {
                                 id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @description recorded in the consent ledger, e.g. "no answer to the re-permission request" */
+                                reason: string;
+                                /** @enum {string} */
+                                type: "withdraw_consent";
+                            } | {
+                                id: string;
                                 /** @enum {string} */
                                 type: "end";
                             })[];
@@ -1018,6 +1026,14 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "set_attribute";
                                 value: string;
+                            } | {
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @description recorded in the consent ledger, e.g. "no answer to the re-permission request" */
+                                reason: string;
+                                /** @enum {string} */
+                                type: "withdraw_consent";
                             } | {
                                 id: string;
                                 /** @enum {string} */
@@ -1472,6 +1488,133 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/recipes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ready automations to start from, with the templates and attributes each needs */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                attributes: {
+                                    key: string;
+                                    type: string;
+                                }[];
+                                description: string;
+                                key: string;
+                                name: string;
+                                slots: {
+                                    key: string;
+                                    label: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automations/recipes/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a draft automation from a recipe (missing attributes it needs are defined) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the recipe's main delay, where it has one */
+                        days?: number;
+                        name?: string;
+                        /** @description a template for each of the recipe's slots, e.g. { "welcome": { "name": "welcome_1", "language": "en_US" } } */
+                        templates?: {
+                            [key: string]: {
+                                language: string;
+                                name: string;
+                                variables?: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                        topic: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description runs by state; enrolled = all */
+                            counts: {
+                                [key: string]: number;
+                            };
+                            created_at: string;
+                            definition: {
+                                [key: string]: unknown;
+                            };
+                            id: string;
+                            name: string;
+                            status: string;
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            step_counts: {
+                                [key: string]: {
+                                    [key: string]: number;
+                                };
+                            };
+                            updated_at: string;
+                            version: number | null;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3093,7 +3236,7 @@ export interface paths {
                          */
                         occurred_at?: string;
                         /** @enum {string} */
-                        source: "web_form" | "qr_keyword" | "inbound_message" | "api" | "import" | "agent" | "double_opt_in" | "stop_keyword" | "stop_button" | "user_preferences" | "delivery_failure" | "erasure";
+                        source: "web_form" | "qr_keyword" | "inbound_message" | "api" | "import" | "agent" | "double_opt_in" | "stop_keyword" | "stop_button" | "user_preferences" | "delivery_failure" | "erasure" | "automation";
                         /** @description topic key, or "*" for every topic */
                         topic: string;
                     };

@@ -70,6 +70,12 @@ export const stepIn = z.discriminatedUnion('type', [
   }),
   z.strictObject({ id: stepId, type: z.literal('tag'), add: z.array(z.string().min(1).max(64)).max(20).optional(), remove: z.array(z.string().min(1).max(64)).max(20).optional(), next }),
   z.strictObject({ id: stepId, type: z.literal('set_attribute'), key: z.string().min(1).max(64), value: z.string().max(1024), next }),
+  z.strictObject({
+    id: stepId,
+    type: z.literal('withdraw_consent'),
+    reason: z.string().min(1).max(200).describe("recorded in the consent ledger, e.g. \"no answer to the re-permission request\""),
+    next,
+  }),
   z.strictObject({ id: stepId, type: z.literal('end') }),
 ]);
 export type StepIn = z.infer<typeof stepIn>;

@@ -77,7 +77,8 @@ async function checkTemplate(ctx: Ctx, numberId: string, ref: { name: string; la
     const tpl = await findSendableTemplate(ctx, { name: ref.name, language: ref.language, numberId });
     // Why: a marketing template needs marketing consent, never a utility opt-in (as for broadcasts).
     if (tpl.category === 'MARKETING' && topicCategory !== 'marketing') problems.push({ path, problem: `${ref.name} is a MARKETING template but the automation's topic is a ${topicCategory} topic; use a marketing topic` });
-    for (const p of checkVariableMap(templateDefOf(tpl), ref.variables ?? {})) problems.push({ path: `${path}.${p.path}`, problem: p.problem });
+    // checkVariableMap names paths from the template object ("template.variables[…]"): re-rooted at this step.
+    for (const p of checkVariableMap(templateDefOf(tpl), ref.variables ?? {})) problems.push({ path: `${path}${p.path.replace(/^template/, '')}`, problem: p.problem });
     return tpl.category;
   } catch (err) {
     if (!isAppError(err)) throw err;

@@ -7,3 +7,4 @@ export { scanPeriodicTriggers } from './sweeps.service.js';
 export type { EnrollResult } from './enrol.service.js';
 export { AUTOMATION_STATUSES, RUN_STATES } from './automations.rules.js';
 export * from './automations.schemas.js';
+export { listRecipes, createFromRecipe, fromRecipeIn, recipeOut } from './recipes.service.js';

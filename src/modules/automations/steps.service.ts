@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { isAppError } from '../../lib/errors.js';
 import type { Ctx } from '../context.js';
 import { bulkTag, coerceAttribute, getContact, listAttributes, updateContact, type ContactOut } from '../contacts/index.js';
-import { normalizeKeyword } from '../consent/index.js';
+import { getTopic, normalizeKeyword, recordContactConsent } from '../consent/index.js';
 import { enqueueAutomated, getServiceWindow, type OutboundMessage } from '../messaging/index.js';
 import { resolveAudience } from '../segments/index.js';
 import { gateVerdicts } from '../sending/index.js';
@@ -72,6 +72,12 @@ export async function runStep(ctx: Ctx, s: StepInput): Promise<StepResult> {
     case 'set_attribute':
       await updateContact(ctx, s.run.contact_id, { attributes: { [step.key]: step.value } });
       return { kind: 'next', outcome: 'done' };
+    case 'withdraw_consent': {
+      // The person is asked nothing more: marketing on this topic ends, with the reason in the ledger.
+      const topic = await getTopic(ctx, s.version.topicId!);
+      await recordContactConsent(ctx, s.run.contact_id, { topic: topic.key, action: 'withdraw', source: 'automation', evidence: { note: step.reason } });
+      return { kind: 'exit', outcome: 'exited', reason: `consent withdrawn: ${step.reason}` };
+    }
     case 'end':
       return { kind: 'next', outcome: 'done' };
   }

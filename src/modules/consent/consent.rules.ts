@@ -14,6 +14,8 @@ export const CONSENT_SOURCES = [
   'user_preferences',
   'delivery_failure',
   'erasure',
+  // An automation's re-permission request went unanswered (withdrawals only).
+  'automation',
 ] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
@@ -42,6 +44,7 @@ export const GRANT_EVIDENCE: Record<ConsentSource, (string | string[])[]> = {
   user_preferences: [],
   delivery_failure: [],
   erasure: [],
+  automation: [],
 };
 
 /** Sources a grant may use (the rest only withdraw). */

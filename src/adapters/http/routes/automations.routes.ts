@@ -7,6 +7,10 @@ import {
   changeAutomationStatus,
   createAutomation,
   createAutomationIn,
+  createFromRecipe,
+  fromRecipeIn,
+  listRecipes,
+  recipeOut,
   enrollIn,
   enrollInAutomation,
   getAutomation,
@@ -35,6 +39,14 @@ export function automationRoutes(app: FastifyInstance, deps: RequestDeps): void 
   const tags = ['automations'];
   r.post('/api/v1/automations', { config: manage, schema: { tags, summary: 'Create a draft automation (its definition is checked: 422 AUTOMATION_INVALID names each problem)', body: createAutomationIn, response: { 201: automationOut } } }, (req, reply) =>
     runMutation(req, reply, deps, 201, (ctx) => createAutomation(ctx, req.body)),
+  );
+  r.get('/api/v1/automations/recipes', { config: read, schema: { tags, summary: 'Ready automations to start from, with the templates and attributes each needs', response: { 200: z.object({ data: z.array(recipeOut) }) } } }, () => ({
+    data: listRecipes(),
+  }));
+  r.post(
+    '/api/v1/automations/recipes/:key',
+    { config: manage, schema: { tags, summary: 'Create a draft automation from a recipe (missing attributes it needs are defined)', params: z.object({ key: z.string().max(64) }), body: fromRecipeIn, response: { 201: automationOut } } },
+    (req, reply) => runMutation(req, reply, deps, 201, (ctx) => createFromRecipe(ctx, req.params.key, req.body)),
   );
   r.get('/api/v1/automations', { config: read, schema: { tags, summary: 'All automations, newest first, with run counts', response: { 200: z.object({ data: z.array(automationOut), next_cursor: z.null() }) } } }, async (req) => ({
     data: await listAutomations(ctxOf(req, deps)),
