@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { getWorkspace, logOut, type Me } from './api-client';
 import { ApiKeysSection } from './api-keys-section';
 import { AuditLogSection } from './audit-log-section';
+import { AutomationsSection } from './automations-section';
 import { BroadcastsSection } from './broadcasts-section';
 import { ContactsSection } from './contacts-section';
 import { OptOutReviewSection } from './opt-out-review-section';
@@ -17,6 +18,7 @@ const SECTIONS = [
   { id: 'opt-out-review', label: 'Opt-out review' },
   { id: 'segments', label: 'Segments' },
   { id: 'broadcasts', label: 'Broadcasts' },
+  { id: 'automations', label: 'Automations' },
   { id: 'templates', label: 'Templates' },
   { id: 'phone-numbers', label: 'Phone numbers' },
   { id: 'api-keys', label: 'API keys' },
@@ -24,7 +26,7 @@ const SECTIONS = [
 ] as const;
 type SectionId = (typeof SECTIONS)[number]['id'];
 
-/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Segments / Broadcasts / Templates / Phone numbers / API keys / Audit log sections. */
+/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Segments / Broadcasts / Automations / Templates / Phone numbers / API keys / Audit log sections. */
 export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
   const workspace = useResource(getWorkspace);
   const [section, setSection] = useState<SectionId>('contacts');
@@ -69,6 +71,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         {section === 'opt-out-review' && <OptOutReviewSection />}
         {section === 'segments' && <SegmentsSection />}
         {section === 'broadcasts' && <BroadcastsSection />}
+        {section === 'automations' && <AutomationsSection />}
         {section === 'templates' && <TemplatesSection />}
         {section === 'phone-numbers' && <PhoneNumbersSection />}
         {section === 'api-keys' && <ApiKeysSection />}

@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { newRow, type BuilderState, type Combinator, type Subject } from './segment-rules';
 import { SegmentConditionRow } from './segment-condition-row';
 
@@ -14,6 +15,8 @@ interface Props {
 /** The condition builder: rows of field + operator + value, matched by all of them or any of them. */
 export function SegmentRuleBuilder({ state, subjects, isEnabled, invalidRow, onChange }: Props) {
   const setCombinator = (combinator: Combinator) => onChange({ ...state, combinator });
+  // Its own radio group, so two builders on one page (branch steps) do not share one.
+  const group = useId();
   return (
     <fieldset className="builder" disabled={!isEnabled} data-testid="rule-builder">
       <legend>Conditions</legend>
@@ -21,7 +24,7 @@ export function SegmentRuleBuilder({ state, subjects, isEnabled, invalidRow, onC
         <span>Contacts matching</span>
         {(['all', 'any'] as const).map((c) => (
           <label key={c} className="choice">
-            <input type="radio" name="combinator" value={c} checked={state.combinator === c} onChange={() => setCombinator(c)} />
+            <input type="radio" name={`combinator-${group}`} value={c} checked={state.combinator === c} onChange={() => setCombinator(c)} />
             {c === 'all' ? 'all conditions' : 'any condition'}
           </label>
         ))}

@@ -1,0 +1,65 @@
+// How automations read in the UI: statuses, run states, step outcomes, reasons and triggers.
+import type { Automation, AutomationStatus, AutomationTrigger } from './automations-api';
+
+const STATUS: Record<AutomationStatus, string> = { draft: 'Draft', published: 'Live', paused: 'Paused', archived: 'Archived' };
+/** "Live" for published, and so on. */
+export const automationStatusLabel = (s: string): string => STATUS[s as AutomationStatus] ?? s;
+
+const STATES: Record<string, string> = { active: 'Running', waiting: 'Waiting', completed: 'Completed', converted: 'Converted', exited: 'Left early', failed: 'Failed' };
+/** A run's state in words. */
+export const runStateLabel = (s: string): string => STATES[s] ?? s;
+
+/** The run counts the UI shows, in order, with their labels. */
+export const RUN_COUNTS: readonly { key: string; label: string }[] = [
+  { key: 'enrolled', label: 'Enrolled' },
+  { key: 'active', label: 'Running' },
+  { key: 'waiting', label: 'Waiting' },
+  { key: 'completed', label: 'Completed' },
+  { key: 'converted', label: 'Converted' },
+  { key: 'exited', label: 'Left early' },
+  { key: 'failed', label: 'Failed' },
+];
+
+/** Per-step counts in the order they read best, with their labels. */
+export const STEP_COUNTS: readonly { key: string; label: string }[] = [
+  { key: 'sent', label: 'sent' },
+  { key: 'delivered', label: 'delivered' },
+  { key: 'read', label: 'read' },
+  { key: 'failed', label: 'failed' },
+  { key: 'waited', label: 'waited' },
+  { key: 'deferred', label: 'held back' },
+  { key: 'then', label: 'matched' },
+  { key: 'else', label: 'did not match' },
+  { key: 'done', label: 'done' },
+  { key: 'skipped', label: 'skipped' },
+  { key: 'exited', label: 'left here' },
+];
+
+const OUTCOMES: Record<string, string> = { sent: 'Sent', waited: 'Waited', deferred: 'Held back', skipped: 'Skipped', exited: 'Left here', done: 'Done', then: 'Matched', else: 'Did not match' };
+/** What a step did for one person, in words. */
+export const outcomeLabel = (o: string): string => OUTCOMES[o] ?? o;
+
+const REASONS: Record<string, string> = {
+  consent_withdrawn: 'consent withdrawn (they said STOP)',
+  no_consent: 'no consent to the topic',
+  suppressed: 'the number is suppressed',
+  unreachable: 'not reachable on WhatsApp',
+  archived: 'the automation was archived',
+};
+/** Why a run or step ended as it did: known codes in words, anything else as the API said it. */
+export const runReasonLabel = (r: string | null): string => (r === null ? '—' : (REASONS[r] ?? r));
+
+/** What enrols people, in words. */
+export function triggerText(t: AutomationTrigger): string {
+  if (t.type === 'opt_in') return 'someone agrees to the topic';
+  if (t.type === 'event') return `the customer event “${t.event}” happens${t.where && Object.keys(t.where).length > 0 ? ` (with ${Object.entries(t.where).map(([k, v]) => `${k} = ${String(v)}`).join(', ')})` : ''}`;
+  return 'you enrol people (here or through the API)';
+}
+
+/** "Version 2 is live", "Not published yet", … */
+export function versionText(a: Pick<Automation, 'status' | 'version'>): string {
+  if (a.version === null) return 'Not published yet';
+  if (a.status === 'paused') return `Version ${a.version}, paused`;
+  if (a.status === 'archived') return `Version ${a.version}, archived`;
+  return `Version ${a.version} is live`;
+}

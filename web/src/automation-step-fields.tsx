@@ -1,0 +1,76 @@
+import type { AttributeDefinition } from './api-client';
+import type { AutomationStep } from './automations-api';
+import { AutomationAttributeFields } from './automation-attribute-fields';
+import { AutomationBranchFields } from './automation-branch-fields';
+import { AutomationMessageFields } from './automation-message-fields';
+import { AutomationTagFields } from './automation-tag-fields';
+import { AutomationTargetSelect } from './automation-target-select';
+import { AutomationTemplateFields, type TemplateRef } from './automation-template-fields';
+import { AutomationWaitFields } from './automation-wait-fields';
+import type { Subject } from './segment-rules';
+import type { Template } from './templates-api';
+
+/** What the step fields need from the editor: templates, attributes and the rule builder's subjects. */
+export interface StepFieldsContext {
+  templates: Template[];
+  attributes: AttributeDefinition[];
+  subjects: readonly Subject[];
+}
+
+type SendStep = Extract<AutomationStep, { type: 'send_template' }>;
+
+/** The fields of one step, by its kind, then where it goes next (branches choose their two targets). */
+export function AutomationStepFields({
+  id,
+  index,
+  step,
+  steps,
+  context,
+  problemPaths,
+  onChange,
+}: {
+  id: string;
+  index: number;
+  step: AutomationStep;
+  steps: readonly AutomationStep[];
+  context: StepFieldsContext;
+  problemPaths: readonly string[];
+  onChange: (s: AutomationStep) => void;
+}) {
+  const isLast = index === steps.length - 1;
+  const next =
+    step.type !== 'branch' && step.type !== 'end' ? (
+      <AutomationTargetSelect
+        id={`${id}-next`}
+        label="Then go to"
+        value={step.next}
+        steps={steps}
+        self={index}
+        defaultLabel={isLast ? 'The end (last step)' : 'The step below'}
+        onChange={(target) => {
+          const { next: _old, ...rest } = step;
+          onChange(target ? { ...rest, next: target } : rest);
+        }}
+      />
+    ) : null;
+  return (
+    <div className="step-fields">
+      {step.type === 'send_template' && (
+        <AutomationTemplateFields
+          id={`${id}-template`}
+          label="Template"
+          value={step.template as TemplateRef}
+          templates={context.templates}
+          attributes={context.attributes}
+          onChange={(t) => onChange({ ...step, template: t as SendStep['template'] })}
+        />
+      )}
+      {step.type === 'send_message' && <AutomationMessageFields id={id} step={step} templates={context.templates} attributes={context.attributes} onChange={onChange} />}
+      {step.type === 'wait' && <AutomationWaitFields id={id} step={step} onChange={onChange} />}
+      {step.type === 'branch' && <AutomationBranchFields id={id} index={index} step={step} steps={steps} subjects={context.subjects} problemPaths={problemPaths} onChange={onChange} />}
+      {step.type === 'tag' && <AutomationTagFields id={id} step={step} onChange={onChange} />}
+      {step.type === 'set_attribute' && <AutomationAttributeFields id={id} step={step} attributes={context.attributes} onChange={onChange} />}
+      {next}
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+// The step editor's model: what each kind of step is called and does, new steps with free ids,
+// and how steps read in a summary ("Wait 2 days, then until 10:00").
+import type { AutomationStep, StepType } from './automations-api';
+
+/** Each kind of step, in the order the "Add a step" menu offers them, with its name and a one-line help. */
+export const STEP_TYPES: readonly { type: StepType; label: string; help: string }[] = [
+  { type: 'send_template', label: 'Send a template', help: 'Sends an approved WhatsApp template. It can go out at any time, also when the person has not written to you lately.' },
+  { type: 'send_message', label: 'Send a message', help: 'Sends your own text. WhatsApp allows this only within 24 hours of the person’s last message; otherwise the fallback template goes, or the step is skipped.' },
+  { type: 'wait', label: 'Wait', help: 'Holds the person here for a while, then goes on. Add a time of day to send at a friendly hour in their own time zone.' },
+  { type: 'branch', label: 'Check a condition', help: 'Looks at the person now: if they match the conditions they go one way, otherwise the other.' },
+  { type: 'tag', label: 'Add or remove tags', help: 'Changes the person’s tags, e.g. to remember they got this series.' },
+  { type: 'set_attribute', label: 'Set an attribute', help: 'Stores a value on the person, e.g. “series” = “done”.' },
+  { type: 'end', label: 'End', help: 'The person leaves the automation here.' },
+];
+
+const ID_PREFIX: Record<StepType, string> = { send_template: 'message', send_message: 'text', wait: 'wait', branch: 'check', tag: 'tag', set_attribute: 'attribute', end: 'end' };
+
+/** The name of a kind of step. */
+export const stepTypeLabel = (type: string): string => STEP_TYPES.find((t) => t.type === type)?.label ?? type;
+/** The one-line help of a kind of step. */
+export const stepTypeHelp = (type: string): string => STEP_TYPES.find((t) => t.type === type)?.help ?? '';
+
+/** An id no other step has: `wait`, then `wait-2`, `wait-3`… */
+export function freeStepId(type: StepType, steps: readonly AutomationStep[]): string {
+  const taken = new Set(steps.map((s) => s.id));
+  const base = ID_PREFIX[type];
+  if (!taken.has(base)) return base;
+  let n = 2;
+  while (taken.has(`${base}-${n}`)) n++;
+  return `${base}-${n}`;
+}
+
+/** A new step of a kind, with an id no other step has and empty or sensible fields. */
+export function newStep(type: StepType, steps: readonly AutomationStep[]): AutomationStep {
+  const id = freeStepId(type, steps);
+  switch (type) {
+    case 'send_template':
+      return { id, type, template: { name: '', language: '' } };
+    case 'send_message':
+      return { id, type, text: '' };
+    case 'wait':
+      return { id, type, duration: { days: 1 } };
+    case 'branch': {
+      const end = steps.find((s) => s.type === 'end')?.id ?? id;
+      return { id, type, rules: { all: [{ field: 'tags', op: 'contains', value: '' }] }, then: end, else: end };
+    }
+    case 'tag':
+      return { id, type, add: [] };
+    case 'set_attribute':
+      return { id, type, key: '', value: '' };
+    case 'end':
+      return { id, type };
+  }
+}
+
+/** "Step 3 · Wait" for a step id, or the id itself when no step has it (an older version's step). */
+export function stepName(steps: readonly AutomationStep[], id: string): string {
+  const i = steps.findIndex((s) => s.id === id);
+  return i < 0 ? id : `Step ${i + 1} · ${stepTypeLabel(steps[i]!.type)}`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** "2 days 3 hours", or "" for no duration. */
+export function durationText(d: { days?: number; hours?: number; minutes?: number } | undefined): string {
+  if (!d) return '';
+  return [d.days ? plural(d.days, 'day') : '', d.hours ? plural(d.hours, 'hour') : '', d.minutes ? plural(d.minutes, 'minute') : ''].filter(Boolean).join(' ');
+}
+
+/** What a step does, in one line. */
+export function stepSummary(step: AutomationStep, steps: readonly AutomationStep[]): string {
+  switch (step.type) {
+    case 'send_template':
+      return step.template.name ? `${step.template.name} (${step.template.language})` : 'no template chosen';
+    case 'send_message':
+      return `“${step.text.length > 80 ? `${step.text.slice(0, 80)}…` : step.text}”${step.fallback_template ? `, or ${step.fallback_template.name} when the chat window is closed` : ''}`;
+    case 'wait': {
+      const d = durationText(step.duration);
+      const until = step.until_time ? `until ${step.until_time} (their time)` : '';
+      return [d, until].filter(Boolean).join(', then ') || 'no time set';
+    }
+    case 'branch':
+      return `matches → ${stepName(steps, step.then)}; otherwise → ${stepName(steps, step.else)}`;
+    case 'tag':
+      return [step.add?.length ? `add ${step.add.join(', ')}` : '', step.remove?.length ? `remove ${step.remove.join(', ')}` : ''].filter(Boolean).join('; ') || 'no tags';
+    case 'set_attribute':
+      return `${step.key} = “${step.value}”`;
+    case 'end':
+      return 'the person leaves the automation';
+  }
+}
+
+/** Splits "a, b ,c" into ["a", "b", "c"]. */
+export const splitList = (text: string): string[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');

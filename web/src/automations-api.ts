@@ -1,0 +1,47 @@
+// Automations through the public API (/api/v1/automations).
+import { apiRequest } from './api-client';
+import type { BodyOf, ItemOf, ResponseOf } from './api-schema';
+
+/** An automation's definition as the API takes it: trigger, topic, steps, re-entry and goal. */
+export type AutomationDefinition = BodyOf<'/api/v1/automations', 'post'>['definition'];
+/** One step of a definition (send_template, send_message, wait, branch, tag, set_attribute, end). */
+export type AutomationStep = AutomationDefinition['steps'][number];
+/** The kinds of step. */
+export type StepType = AutomationStep['type'];
+/** What enrols people: API only, a customer event, or an opt-in to the topic. */
+export type AutomationTrigger = AutomationDefinition['trigger'];
+
+/** Automation lifecycle, as the API names it. */
+export type AutomationStatus = 'draft' | 'published' | 'paused' | 'archived';
+
+type AutomationOut = ResponseOf<'/api/v1/automations/{id}', 'get'>;
+/**
+ * An automation as the API shows it. The API's schema leaves status and the draft definition open
+ * (a string, an object); the UI narrows them to the shapes the API writes (they were checked on save).
+ */
+export type Automation = Omit<AutomationOut, 'status' | 'definition'> & { status: AutomationStatus; definition: AutomationDefinition };
+/** One person's way through a published version, with what each step did. */
+export type AutomationRun = ItemOf<ResponseOf<'/api/v1/automations/{id}/runs', 'get'>>;
+/** Who to enrol: contact ids, phones or a saved segment (exactly one). */
+export type EnrolInput = BodyOf<'/api/v1/automations/{id}/enrollments', 'post'>;
+/** How many were enrolled, skipped (already in it) and unknown (not contacts). */
+export type EnrolResult = ResponseOf<'/api/v1/automations/{id}/enrollments', 'post'>;
+
+export type AutomationAction = 'publish' | 'pause' | 'resume' | 'archive';
+
+const at = (id: string) => `/automations/${encodeURIComponent(id)}`;
+
+/** Every automation, newest first, with run counts. */
+export const listAutomations = () => apiRequest<{ data: Automation[] }>('GET', '/automations');
+/** One automation: its draft, published version and counts. */
+export const getAutomation = (id: string) => apiRequest<Automation>('GET', at(id));
+/** Saves a new draft; a definition with problems is a 422 AUTOMATION_INVALID naming each path. */
+export const createAutomation = (input: { name: string; definition: AutomationDefinition }) => apiRequest<Automation>('POST', '/automations', input);
+/** Renames it or replaces the draft (runs keep the version they started on). */
+export const updateAutomation = (id: string, input: { name?: string; definition?: AutomationDefinition }) => apiRequest<Automation>('PATCH', at(id), input);
+/** Publishes the draft as a new version, or pauses, resumes or archives. */
+export const changeAutomation = (id: string, action: AutomationAction) => apiRequest<Automation>('POST', `${at(id)}/${action}`);
+/** Enrols people in the published version. */
+export const enrolInAutomation = (id: string, input: EnrolInput) => apiRequest<EnrolResult>('POST', `${at(id)}/enrollments`, input);
+/** Runs, newest first, each with its steps log. */
+export const listAutomationRuns = (id: string) => apiRequest<{ data: AutomationRun[] }>('GET', `${at(id)}/runs`);
