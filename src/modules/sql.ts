@@ -9,6 +9,11 @@ export async function queryRowsOf<T>(db: Db, query: SQL): Promise<T[]> {
   return res.rows;
 }
 
+/** A CHECK condition "`col` is one of `values`", the values (constants of the code) quoted as SQL literals. */
+export function inList(col: string, values: readonly string[]): SQL {
+  return sql.raw(`${col} IN (${values.map((v) => `'${v}'`).join(', ')})`);
+}
+
 /** Keyset condition "strictly after this (time, id) position in newest-first order"; none without a cursor. */
 export function olderThan(timeCol: AnyColumn, idCol: AnyColumn, after: { t: string; id: string } | undefined): SQL | undefined {
   if (!after) return undefined;
