@@ -1,6 +1,6 @@
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import { queryRowsOf, workspaceRowsByTime } from '../sql.js';
-import { AppError, notFound } from '../../lib/errors.js';
+import { and, inArray, lt, sql } from 'drizzle-orm';
+import { queryRowsOf, workspaceRowById, workspaceRowsByTime } from '../sql.js';
+import { AppError } from '../../lib/errors.js';
 import { mapPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/index.js';
 import { consentTextHash, listTopics, suppressionKeyFor, topicsByKeys } from '../consent/index.js';
@@ -186,8 +186,7 @@ export function toImportOut(r: typeof imports.$inferSelect, live?: LiveProgress)
 
 /** One import of the workspace (404 for another workspace's). */
 export async function getImport(ctx: Ctx, id: string, live?: LiveProgress): Promise<ImportOut> {
-  const [row] = await ctx.db.select().from(imports).where(and(eq(imports.id, id), eq(imports.workspaceId, ctx.workspaceId)));
-  if (!row) throw notFound('import', id);
+  const row = await workspaceRowById(ctx, imports, id, 'import');
   return toImportOut(row, live);
 }
 

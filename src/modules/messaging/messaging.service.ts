@@ -1,7 +1,6 @@
 import { and, eq, isNull, param, sql, type SQL } from 'drizzle-orm';
-import { notFound } from '../../lib/errors.js';
 import { mapPage, type Page } from '../../lib/pagination.js';
-import { queryRowsOf, workspaceRowsByTime } from '../sql.js';
+import { queryRowsOf, workspaceRowById, workspaceRowsByTime } from '../sql.js';
 import type { Ctx, Db } from '../context.js';
 import { displayStatus, isWindowOpen, SERVICE_WINDOW_MS } from './messaging.rules.js';
 import { messages, messageStatusEvents, serviceWindows } from './messaging.tables.js';
@@ -286,8 +285,7 @@ export interface MessageDetailOut extends MessageOut {
 
 /** One message of the workspace, with its delivery status (404 for other workspaces' ids). */
 export async function getMessage(ctx: Ctx, id: string): Promise<MessageDetailOut> {
-  const [row] = await ctx.db.select().from(messages).where(and(eq(messages.id, id), eq(messages.workspaceId, ctx.workspaceId)));
-  if (!row) throw notFound('message', id);
+  const row = await workspaceRowById(ctx, messages, id, 'message');
   return { ...toMessageOut(row), contact_id: row.contactId, number_id: row.numberId };
 }
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { AppError, notFound } from '../../lib/errors.js';
+import { AppError } from '../../lib/errors.js';
 import { mapPage, type Page } from '../../lib/pagination.js';
-import { workspaceRowsByTime } from '../sql.js';
+import { workspaceRowById, workspaceRowsByTime } from '../sql.js';
 import { recordAudit } from '../audit/index.js';
 import { keywordSets, listTopics, matchKeyword, normalizeKeyword, topicsByKeys } from '../consent/index.js';
 import type { Ctx, Db } from '../context.js';
@@ -125,9 +125,7 @@ export async function createOptinSource(ctx: Ctx, input: unknown): Promise<Sourc
 }
 
 async function loadSource(ctx: Ctx, id: string): Promise<SourceRow> {
-  const [row] = await ctx.db.select().from(optinSources).where(and(eq(optinSources.id, id), eq(optinSources.workspaceId, ctx.workspaceId)));
-  if (!row) throw notFound('opt-in source', id);
-  return row;
+  return workspaceRowById(ctx, optinSources, id, 'opt-in source');
 }
 
 /** One source of the workspace. */

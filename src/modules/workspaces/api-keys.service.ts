@@ -3,7 +3,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { mapPage, type Page } from '../../lib/pagination.js';
 import { randomToken, sha256Hex } from '../../lib/secrets.js';
 import { recordAudit } from '../audit/index.js';
-import { workspaceRowsByTime } from '../sql.js';
+import { workspaceRowById, workspaceRowsByTime } from '../sql.js';
 import type { Actor, Ctx, Db } from '../context.js';
 import { API_KEY_PREFIX, canAssignRole, type Role } from './workspaces.rules.js';
 import { createApiKeyIn, type ApiKeyOut } from './workspaces.schemas.js';
@@ -73,8 +73,7 @@ export async function listApiKeys(ctx: Ctx, q: { limit: number; cursor?: string 
 
 /** One key of the workspace; another workspace's key is a 404. */
 export async function getApiKey(ctx: Ctx, id: string): Promise<ApiKeyOut> {
-  const [row] = await ctx.db.select().from(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, ctx.workspaceId)));
-  if (!row) throw notFound('api key', id);
+  const row = await workspaceRowById(ctx, apiKeys, id, 'api key');
   return outOf(ctx, row);
 }
 
