@@ -51,6 +51,11 @@ export function decodeCursor<S extends Record<string, CursorKind>>(cursor: strin
   });
 }
 
+/** The same page with each item mapped. */
+export function mapPage<R, T>(page: Page<R>, map: (r: R) => T): Page<T> {
+  return { data: page.data.map(map), next_cursor: page.next_cursor };
+}
+
 /** Turns `limit + 1` fetched rows into a page, computing the cursor from the last row kept. */
 export function toPage<R, T>(rows: R[], limit: number, map: (r: R) => T, cursorOf: (r: R) => Record<string, string | number>): Page<T> {
   const more = rows.length > limit;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { notFound } from '../../lib/errors.js';
 
 /** `:id` path parameter. A malformed id is simply not found (404), like another workspace's id. */
 export const idParams = z.object({ id: z.string().max(64) });
@@ -22,4 +23,9 @@ export const errorEnvelope = z.object({
 /** True when `id` is a UUID; services look ids up only when it is, so bad ids answer 404 not 500. */
 export function isUuid(id: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+}
+
+/** Refuses an `:id` that is not a UUID as "<kind> not found" (404), like another workspace's id. */
+export function assertId(kind: string, id: string): void {
+  if (!isUuid(id)) throw notFound(kind, id);
 }

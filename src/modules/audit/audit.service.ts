@@ -1,6 +1,7 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Ctx } from '../context.js';
-import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { mapPage, type Page } from '../../lib/pagination.js';
+import { workspaceRowsByKey } from '../sql.js';
 import { auditLog } from './audit.tables.js';
 
 /** What a mutation records about itself. */
@@ -50,35 +51,24 @@ export interface AuditQuery {
 
 /** Lists the workspace's audit log, newest first, with keyset paging. */
 export async function listAuditLog(ctx: Ctx, q: AuditQuery): Promise<Page<AuditRecord>> {
-  const after = decodeCursor(q.cursor, { id: 'int' });
-  const rows = await ctx.db
-    .select()
-    .from(auditLog)
-    .where(
-      and(
-        eq(auditLog.workspaceId, ctx.workspaceId),
-        after ? lt(auditLog.id, Number(after.id)) : undefined,
-        q.action ? eq(auditLog.action, q.action) : undefined,
-        q.targetType ? eq(auditLog.targetType, q.targetType) : undefined,
-        q.targetId ? eq(auditLog.targetId, q.targetId) : undefined,
-      ),
-    )
-    .orderBy(desc(auditLog.id))
-    .limit(q.limit + 1);
-  return toPage(
-    rows,
-    q.limit,
-    (r) => ({
-      id: r.id,
-      actor_type: r.actorType,
-      actor_id: r.actorId,
-      action: r.action,
-      target_type: r.targetType,
-      target_id: r.targetId,
-      details: r.details,
-      request_id: r.requestId,
-      created_at: r.createdAt.toISOString(),
-    }),
-    (r) => ({ id: r.id }),
-  );
+  const page = await workspaceRowsByKey(ctx.db, auditLog, {
+    workspaceId: ctx.workspaceId,
+    key: 'id',
+    kind: 'int',
+    order: 'desc',
+    filters: [q.action ? eq(auditLog.action, q.action) : undefined, q.targetType ? eq(auditLog.targetType, q.targetType) : undefined, q.targetId ? eq(auditLog.targetId, q.targetId) : undefined],
+    limit: q.limit,
+    cursor: q.cursor,
+  });
+  return mapPage(page, (r) => ({
+    id: r.id,
+    actor_type: r.actorType,
+    actor_id: r.actorId,
+    action: r.action,
+    target_type: r.targetType,
+    target_id: r.targetId,
+    details: r.details,
+    request_id: r.requestId,
+    created_at: r.createdAt.toISOString(),
+  }));
 }

@@ -6,7 +6,7 @@ import { topics } from '../consent/consent.tables.js';
 import { phoneNumbers } from '../numbers/numbers.tables.js';
 import { AUTOMATION_STATUSES, RUN_STATES } from './automations.rules.js';
 
-const inList = (col: string, values: readonly string[]) => sql.raw(`${col} IN (${values.map((v) => `'${v}'`).join(', ')})`);
+import { inList } from '../sql.js';
 
 /**
  * An automation: a trigger and a graph of steps, edited as a draft and run from published,

@@ -1,6 +1,7 @@
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { AppError } from '../../lib/errors.js';
-import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import type { Page } from '../../lib/pagination.js';
+import { workspaceRowsByTime } from '../sql.js';
 import type { Ctx } from '../context.js';
 import { recordAudit } from '../audit/index.js';
 import { topicsById, topicsByKeys } from '../consent/index.js';
@@ -217,22 +218,15 @@ export async function getBroadcast(ctx: Ctx, id: string): Promise<BroadcastOut> 
 
 /** The workspace's broadcasts, newest first. */
 export async function listBroadcasts(ctx: Ctx, q: { limit: number; cursor?: string; status?: string }): Promise<Page<BroadcastOut>> {
-  const after = decodeCursor(q.cursor, { t: 'time', id: 'uuid' });
-  const rows = await ctx.db
-    .select()
-    .from(broadcasts)
-    .where(
-      and(
-        eq(broadcasts.workspaceId, ctx.workspaceId),
-        q.status ? eq(broadcasts.status, q.status) : undefined,
-        after ? or(lt(broadcasts.createdAt, new Date(after.t)), and(eq(broadcasts.createdAt, new Date(after.t)), lt(broadcasts.id, after.id))) : undefined,
-      ),
-    )
-    .orderBy(desc(broadcasts.createdAt), desc(broadcasts.id))
-    .limit(q.limit + 1);
-  const outs = await Promise.all(rows.slice(0, q.limit).map((r) => toBroadcastOut(ctx, r)));
-  const page = toPage(rows, q.limit, (r) => r, (r) => ({ t: r.createdAt.toISOString(), id: r.id }));
-  return { data: outs, next_cursor: page.next_cursor };
+  const page = await workspaceRowsByTime(ctx.db, broadcasts, {
+    workspaceId: ctx.workspaceId,
+    time: 'createdAt',
+    order: 'newest',
+    filters: [q.status ? eq(broadcasts.status, q.status) : undefined],
+    limit: q.limit,
+    cursor: q.cursor,
+  });
+  return { data: await Promise.all(page.data.map((r) => toBroadcastOut(ctx, r))), next_cursor: page.next_cursor };
 }
 
 /** The API shape, with counts from the recipient rows. */

@@ -5,8 +5,7 @@ import { phoneNumbers } from '../numbers/numbers.tables.js';
 import { topics } from '../consent/consent.tables.js';
 import { templates } from '../templates/templates.tables.js';
 import { BROADCAST_STATUSES, RECIPIENT_STATES } from './broadcasts.rules.js';
-
-const inList = (col: string, values: readonly string[]) => sql.raw(`${col} IN (${values.map((v) => `'${v}'`).join(', ')})`);
+import { inList } from '../sql.js';
 
 /**
  * Template broadcasts: an audience (segment or rules, minus exclusions) for one topic, a template

@@ -4,6 +4,7 @@ import { isBsuid } from '../../lib/phone/index.js';
 import { suppressedAmong, topicConsentJoin } from '../consent/index.js';
 import type { Db } from '../context.js';
 import { messagingLimitUsed, type OutboundMessage } from '../messaging/index.js';
+import type { RenderContact } from '../templates/index.js';
 import { queryRowsOf } from '../sql.js';
 import { slotsToReserve, type BroadcastPolicy } from './broadcasts.rules.js';
 
@@ -21,15 +22,8 @@ export interface ActiveBroadcast {
   hashPhone(e164: string): string;
 }
 
-/** The contact fields a claim reads for rendering. */
-export interface ClaimContact {
-  name: string | null;
-  profile_name: string | null;
-  phone: string;
-  country: string | null;
-  language: string | null;
-  attributes: Record<string, unknown>;
-}
+/** The contact fields a claim reads for rendering: those template rendering uses. */
+export type ClaimContact = RenderContact;
 
 /** A recipient this worker will send to at `slotAt` (ms on the database clock). */
 export interface ClaimedSend {

@@ -1,6 +1,7 @@
-import { and, desc, eq, gt, isNull, lt, param, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, param, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
-import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { mapPage, type Page } from '../../lib/pagination.js';
+import { workspaceRowsByKey } from '../sql.js';
 import { recordAudit } from '../audit/index.js';
 import { contactSubjectOf } from '../contacts/index.js';
 import type { Ctx, Db } from '../context.js';
@@ -39,14 +40,16 @@ export async function hasOptOutReasonSince(db: Db, workspaceId: string, contactI
 
 /** Messages that mention a STOP word without being a clear opt-out ("review"), and opt-out reasons ("reason"), newest first. */
 export async function listOptOutNotes(ctx: Ctx, q: { kind?: 'review' | 'reason'; open?: boolean; limit: number; cursor?: string }): Promise<Page<OptOutNoteOut>> {
-  const after = decodeCursor(q.cursor, { id: 'int' });
-  const rows = await ctx.db
-    .select()
-    .from(optOutNotes)
-    .where(and(eq(optOutNotes.workspaceId, ctx.workspaceId), q.kind ? eq(optOutNotes.kind, q.kind) : undefined, q.open ? isNull(optOutNotes.reviewedAt) : undefined, after ? lt(optOutNotes.id, after.id) : undefined))
-    .orderBy(desc(optOutNotes.id))
-    .limit(q.limit + 1);
-  return toPage(rows, q.limit, toOut, (r) => ({ id: r.id }));
+  const page = await workspaceRowsByKey(ctx.db, optOutNotes, {
+    workspaceId: ctx.workspaceId,
+    key: 'id',
+    kind: 'int',
+    order: 'desc',
+    filters: [q.kind ? eq(optOutNotes.kind, q.kind) : undefined, q.open ? isNull(optOutNotes.reviewedAt) : undefined],
+    limit: q.limit,
+    cursor: q.cursor,
+  });
+  return mapPage(page, toOut);
 }
 
 /**

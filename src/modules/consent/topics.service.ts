@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/index.js';
+import { workspaceRowById } from '../sql.js';
 import type { Ctx, Db } from '../context.js';
 import { createTopicIn, updateTopicIn, type TopicOut } from './consent.schemas.js';
 import { topics } from './consent.tables.js';
@@ -44,8 +45,7 @@ export async function listTopics(db: Db, workspaceId: string): Promise<TopicOut[
 
 /** One topic by id. */
 export async function getTopic(ctx: Ctx, id: string): Promise<TopicOut> {
-  const [row] = await ctx.db.select().from(topics).where(and(eq(topics.id, id), eq(topics.workspaceId, ctx.workspaceId)));
-  if (!row) throw notFound('topic', id);
+  const row = await workspaceRowById(ctx, topics, id, 'topic');
   return toTopicOut(row);
 }
 

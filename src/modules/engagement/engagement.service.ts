@@ -1,8 +1,8 @@
-import { and, desc, eq, lt, param, sql } from 'drizzle-orm';
-import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { eq, param, sql } from 'drizzle-orm';
+import { mapPage, type Page } from '../../lib/pagination.js';
 import type { Ctx, Db } from '../context.js';
 import { assertContact, clearUnreachable } from '../contacts/index.js';
-import { queryRowsOf } from '../sql.js';
+import { queryRowsOf, workspaceRowsByKey } from '../sql.js';
 import { contactEngagement, contactEvents } from './engagement.tables.js';
 import type { ContactEventOut, EngagementOut } from './events.schemas.js';
 
@@ -173,17 +173,14 @@ export async function getContactEngagement(ctx: Ctx, contactId: string): Promise
 /** A contact's customer events, newest first, in pages. */
 export async function listContactEvents(ctx: Ctx, contactId: string, opts: { limit: number; cursor?: string | undefined }): Promise<Page<ContactEventOut>> {
   await assertContact(ctx, contactId);
-  const after = decodeCursor(opts.cursor, { id: 'int' });
-  const rows = await ctx.db
-    .select()
-    .from(contactEvents)
-    .where(and(eq(contactEvents.workspaceId, ctx.workspaceId), eq(contactEvents.contactId, contactId), ...(after ? [lt(contactEvents.id, after.id)] : [])))
-    .orderBy(desc(contactEvents.id))
-    .limit(opts.limit + 1);
-  return toPage(
-    rows,
-    opts.limit,
-    (r) => ({ id: r.id, type: r.type, properties: r.properties, products: r.products, amount: r.amount, currency: r.currency, occurred_at: r.occurredAt.toISOString(), received_at: r.receivedAt.toISOString() }),
-    (r) => ({ id: r.id }),
-  );
+  const page = await workspaceRowsByKey(ctx.db, contactEvents, {
+    workspaceId: ctx.workspaceId,
+    key: 'id',
+    kind: 'int',
+    order: 'desc',
+    filters: [eq(contactEvents.contactId, contactId)],
+    limit: opts.limit,
+    cursor: opts.cursor,
+  });
+  return mapPage(page, (r) => ({ id: r.id, type: r.type, properties: r.properties, products: r.products, amount: r.amount, currency: r.currency, occurred_at: r.occurredAt.toISOString(), received_at: r.receivedAt.toISOString() }));
 }

@@ -1,7 +1,7 @@
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
-import { olderThan, queryRowsOf } from '../sql.js';
-import { AppError, notFound } from '../../lib/errors.js';
-import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { and, inArray, lt, sql } from 'drizzle-orm';
+import { queryRowsOf, workspaceRowById, workspaceRowsByTime } from '../sql.js';
+import { AppError } from '../../lib/errors.js';
+import { mapPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/index.js';
 import { consentTextHash, listTopics, suppressionKeyFor, topicsByKeys } from '../consent/index.js';
 import type { Ctx, Db } from '../context.js';
@@ -186,21 +186,14 @@ export function toImportOut(r: typeof imports.$inferSelect, live?: LiveProgress)
 
 /** One import of the workspace (404 for another workspace's). */
 export async function getImport(ctx: Ctx, id: string, live?: LiveProgress): Promise<ImportOut> {
-  const [row] = await ctx.db.select().from(imports).where(and(eq(imports.id, id), eq(imports.workspaceId, ctx.workspaceId)));
-  if (!row) throw notFound('import', id);
+  const row = await workspaceRowById(ctx, imports, id, 'import');
   return toImportOut(row, live);
 }
 
 /** The workspace's imports, newest first (without their row errors and merges; fetch one for those). */
 export async function listImports(ctx: Ctx, q: { limit: number; cursor?: string }): Promise<Page<ImportOut>> {
-  const after = decodeCursor(q.cursor, { t: 'time', id: 'uuid' });
-  const rows = await ctx.db
-    .select()
-    .from(imports)
-    .where(and(eq(imports.workspaceId, ctx.workspaceId), olderThan(imports.createdAt, imports.id, after)))
-    .orderBy(desc(imports.createdAt), desc(imports.id))
-    .limit(q.limit + 1);
-  return toPage(rows, q.limit, (r) => ({ ...toImportOut(r), errors: [], merges: [] }), (r) => ({ t: r.createdAt.toISOString(), id: r.id }));
+  const page = await workspaceRowsByTime(ctx.db, imports, { workspaceId: ctx.workspaceId, time: 'createdAt', order: 'newest', limit: q.limit, cursor: q.cursor });
+  return mapPage(page, (r) => ({ ...toImportOut(r), errors: [], merges: [] }));
 }
 
 /** How long an import may go without a heartbeat before it is considered dead. */

@@ -1,7 +1,6 @@
-import { and, desc, eq, isNull, param, sql, type SQL } from 'drizzle-orm';
-import { notFound } from '../../lib/errors.js';
-import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
-import { olderThan, queryRowsOf } from '../sql.js';
+import { and, eq, isNull, param, sql, type SQL } from 'drizzle-orm';
+import { mapPage, type Page } from '../../lib/pagination.js';
+import { queryRowsOf, workspaceRowById, workspaceRowsByTime } from '../sql.js';
 import type { Ctx, Db } from '../context.js';
 import { displayStatus, isWindowOpen, SERVICE_WINDOW_MS } from './messaging.rules.js';
 import { messages, messageStatusEvents, serviceWindows } from './messaging.tables.js';
@@ -274,20 +273,8 @@ export function toMessageOut(r: typeof messages.$inferSelect): MessageOut {
 
 /** The contact's message log, newest first. */
 export async function listContactMessages(ctx: Ctx, contactId: string, q: { limit: number; cursor?: string }): Promise<Page<MessageOut>> {
-  const after = decodeCursor(q.cursor, { t: 'time', id: 'uuid' });
-  const rows = await ctx.db
-    .select()
-    .from(messages)
-    .where(
-      and(
-        eq(messages.workspaceId, ctx.workspaceId),
-        eq(messages.contactId, contactId),
-        olderThan(messages.sentAt, messages.id, after),
-      ),
-    )
-    .orderBy(desc(messages.sentAt), desc(messages.id))
-    .limit(q.limit + 1);
-  return toPage(rows, q.limit, toMessageOut, (r) => ({ t: r.sentAt.toISOString(), id: r.id }));
+  const page = await workspaceRowsByTime(ctx.db, messages, { workspaceId: ctx.workspaceId, time: 'sentAt', order: 'newest', filters: [eq(messages.contactId, contactId)], limit: q.limit, cursor: q.cursor });
+  return mapPage(page, toMessageOut);
 }
 
 /** A message as the API shows it on its own: the log's shape plus whom it went to and from which number. */
@@ -298,8 +285,7 @@ export interface MessageDetailOut extends MessageOut {
 
 /** One message of the workspace, with its delivery status (404 for other workspaces' ids). */
 export async function getMessage(ctx: Ctx, id: string): Promise<MessageDetailOut> {
-  const [row] = await ctx.db.select().from(messages).where(and(eq(messages.id, id), eq(messages.workspaceId, ctx.workspaceId)));
-  if (!row) throw notFound('message', id);
+  const row = await workspaceRowById(ctx, messages, id, 'message');
   return { ...toMessageOut(row), contact_id: row.contactId, number_id: row.numberId };
 }
 

@@ -1,11 +1,11 @@
-import { and, asc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
-import { AppError, notFound } from '../../lib/errors.js';
-import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { AppError } from '../../lib/errors.js';
+import { mapPage, type Page } from '../../lib/pagination.js';
 import { apiBaseUrlProblem } from '../../lib/outbound/index.js';
 import { safeEqual, type SecretBox } from '../../lib/secrets.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx, Db } from '../context.js';
-import { idsInWorkspaces } from '../sql.js';
+import { idsInWorkspaces, workspaceRowById, workspaceRowsByKey } from '../sql.js';
 import type { NumberCredentials, WhatsAppGateway } from '../messaging/index.js';
 import { normaliseLimitTier, QUALITY_RATINGS, throughputOfLevel, type MessagingLimitTier, type QualityRating } from './numbers.rules.js';
 import { connectNumberIn, updateNumberIn, type NumberOut } from './numbers.schemas.js';
@@ -98,20 +98,12 @@ export async function connectNumber(ctx: Ctx, box: SecretBox, input: unknown, op
 
 /** Lists the workspace's numbers. */
 export async function listNumbers(ctx: Ctx, q: { limit: number; cursor?: string }): Promise<Page<NumberOut>> {
-  const after = decodeCursor(q.cursor, { id: 'uuid' });
-  const rows = await ctx.db
-    .select()
-    .from(phoneNumbers)
-    .where(and(eq(phoneNumbers.workspaceId, ctx.workspaceId), after ? gt(phoneNumbers.id, after.id) : undefined))
-    .orderBy(asc(phoneNumbers.id))
-    .limit(q.limit + 1);
-  return toPage(rows, q.limit, toNumberOut, (r) => ({ id: r.id }));
+  const page = await workspaceRowsByKey(ctx.db, phoneNumbers, { workspaceId: ctx.workspaceId, key: 'id', kind: 'uuid', order: 'asc', limit: q.limit, cursor: q.cursor });
+  return mapPage(page, toNumberOut);
 }
 
 async function loadNumber(ctx: Ctx, id: string): Promise<NumberRow> {
-  const [row] = await ctx.db.select().from(phoneNumbers).where(and(eq(phoneNumbers.id, id), eq(phoneNumbers.workspaceId, ctx.workspaceId)));
-  if (!row) throw notFound('phone number', id);
-  return row;
+  return workspaceRowById(ctx, phoneNumbers, id, 'phone number');
 }
 
 /** One number of the workspace. */

@@ -2,8 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspaces/workspaces.tables.js';
 import { MESSAGING_LIMIT_TIERS, QUALITY_RATINGS } from './numbers.rules.js';
-
-const inList = (col: string, values: readonly string[]) => sql.raw(`${col} IN (${values.map((v) => `'${v}'`).join(', ')})`);
+import { inList } from '../sql.js';
 
 /** Connected WhatsApp business numbers. Secrets are sealed with the master key (AES-256-GCM). */
 export const phoneNumbers = pgTable(

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, ne, sql } from 'drizzle-orm';
-import { AppError, notFound } from '../../lib/errors.js';
-import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { AppError } from '../../lib/errors.js';
+import { mapPage, type Page } from '../../lib/pagination.js';
+import { workspaceRowById, workspaceRowsByTime } from '../sql.js';
 import { recordAudit } from '../audit/index.js';
 import { keywordSets, listTopics, matchKeyword, normalizeKeyword, topicsByKeys } from '../consent/index.js';
 import type { Ctx, Db } from '../context.js';
@@ -124,9 +125,7 @@ export async function createOptinSource(ctx: Ctx, input: unknown): Promise<Sourc
 }
 
 async function loadSource(ctx: Ctx, id: string): Promise<SourceRow> {
-  const [row] = await ctx.db.select().from(optinSources).where(and(eq(optinSources.id, id), eq(optinSources.workspaceId, ctx.workspaceId)));
-  if (!row) throw notFound('opt-in source', id);
-  return row;
+  return workspaceRowById(ctx, optinSources, id, 'opt-in source');
 }
 
 /** One source of the workspace. */
@@ -136,22 +135,16 @@ export async function getOptinSource(ctx: Ctx, id: string): Promise<SourceOut> {
 
 /** Lists the workspace's sources, oldest first, optionally of one kind or status. */
 export async function listOptinSources(ctx: Ctx, q: { limit: number; cursor?: string; kind?: OptinKind; status?: OptinStatus }): Promise<Page<SourceOut>> {
-  const after = decodeCursor(q.cursor, { t: 'time', id: 'uuid' });
-  const rows = await ctx.db
-    .select()
-    .from(optinSources)
-    .where(
-      and(
-        eq(optinSources.workspaceId, ctx.workspaceId),
-        q.kind ? eq(optinSources.kind, q.kind) : undefined,
-        q.status ? eq(optinSources.status, q.status) : undefined,
-        after ? sql`(${optinSources.createdAt}, ${optinSources.id}) > (${after.t}::timestamptz, ${after.id}::uuid)` : undefined,
-      ),
-    )
-    .orderBy(asc(optinSources.createdAt), asc(optinSources.id))
-    .limit(q.limit + 1);
+  const page = await workspaceRowsByTime(ctx.db, optinSources, {
+    workspaceId: ctx.workspaceId,
+    time: 'createdAt',
+    order: 'oldest',
+    filters: [q.kind ? eq(optinSources.kind, q.kind) : undefined, q.status ? eq(optinSources.status, q.status) : undefined],
+    limit: q.limit,
+    cursor: q.cursor,
+  });
   const keys = new Map((await listTopics(ctx.db, ctx.workspaceId)).map((t) => [t.id, t.key]));
-  return toPage(rows, q.limit, (r) => toSourceOut(r, keys), (r) => ({ t: r.createdAt.toISOString(), id: r.id }));
+  return mapPage(page, (r) => toSourceOut(r, keys));
 }
 
 /** Changes a source. A change to an active form must leave it complete (it is live at /join/<slug>). */

@@ -4,25 +4,24 @@ import { DEFAULT_MARKETING_POLICY, isQuietAt, marketingDeferral, marketingPolicy
 const at = (hhmm: string) => minutesOf(hhmm);
 
 describe('isQuietAt', () => {
-  const night = { start: '21:00', end: '08:00' };
-  it('wraps midnight: quiet from the start (inclusive) to the end (exclusive)', () => {
-    expect(isQuietAt(at('20:59'), night)).toBe(false);
-    expect(isQuietAt(at('21:00'), night)).toBe(true);
-    expect(isQuietAt(at('23:59'), night)).toBe(true);
-    expect(isQuietAt(at('00:00'), night)).toBe(true);
-    expect(isQuietAt(at('07:59'), night)).toBe(true);
-    expect(isQuietAt(at('08:00'), night)).toBe(false);
-    expect(isQuietAt(at('12:00'), night)).toBe(false);
-  });
-
-  it('handles a window inside one day', () => {
-    const lunch = { start: '12:00', end: '13:30' };
-    expect(isQuietAt(at('11:59'), lunch)).toBe(false);
-    expect(isQuietAt(at('12:00'), lunch)).toBe(true);
-    expect(isQuietAt(at('13:29'), lunch)).toBe(true);
-    expect(isQuietAt(at('13:30'), lunch)).toBe(false);
-    expect(isQuietAt(at('00:00'), lunch)).toBe(false);
-  });
+  // Each window with the minutes it is (or is not) quiet at.
+  const cases: { title: string; window: { start: string; end: string }; quietAt: [string, boolean][] }[] = [
+    {
+      title: 'wraps midnight: quiet from the start (inclusive) to the end (exclusive)',
+      window: { start: '21:00', end: '08:00' },
+      quietAt: [['20:59', false], ['21:00', true], ['23:59', true], ['00:00', true], ['07:59', true], ['08:00', false], ['12:00', false]],
+    },
+    {
+      title: 'handles a window inside one day',
+      window: { start: '12:00', end: '13:30' },
+      quietAt: [['11:59', false], ['12:00', true], ['13:29', true], ['13:30', false], ['00:00', false]],
+    },
+  ];
+  for (const { title, window, quietAt } of cases) {
+    it(title, () => {
+      for (const [hhmm, quiet] of quietAt) expect(isQuietAt(at(hhmm), window), hhmm).toBe(quiet);
+    });
+  }
 
   it('treats equal start and end as no quiet hours at all (not a 24 h block)', () => {
     for (const m of [0, at('09:00'), at('09:01'), at('23:59')]) expect(isQuietAt(m, { start: '09:00', end: '09:00' })).toBe(false);

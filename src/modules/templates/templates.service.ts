@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, ne, or, sql } from 'drizzle-orm';
-import { AppError, notFound } from '../../lib/errors.js';
+import { AppError } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { getContact } from '../contacts/index.js';
 import type { Ctx, Db } from '../context.js';
-import { idsInWorkspaces } from '../sql.js';
+import { idsInWorkspaces, workspaceRowById } from '../sql.js';
 import { getNumber } from '../numbers/index.js';
 import { checkVariableMap, exampleValues, lintTemplate, renderTemplate, templateParams, type RenderContact, type TemplateDef, type VariableMap } from './templates.rules.js';
 import { previewTemplateIn, type ListTemplatesQuery, type PreviewTemplateIn, type PreviewTemplateOut, type TemplateOut } from './templates.schemas.js';
@@ -101,9 +101,7 @@ export async function listTemplates(ctx: Ctx, q: Partial<ListTemplatesQuery>): P
 
 /** The workspace's template row with this id (404 for other workspaces' ids). */
 export async function loadTemplate(ctx: Ctx, id: string): Promise<TemplateRow> {
-  const [row] = await ctx.db.select().from(templates).where(and(eq(templates.id, id), eq(templates.workspaceId, ctx.workspaceId)));
-  if (!row) throw notFound('template', id);
-  return row;
+  return workspaceRowById(ctx, templates, id, 'template');
 }
 
 /** One template of the workspace. */

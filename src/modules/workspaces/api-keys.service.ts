@@ -1,9 +1,9 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
-import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { mapPage, type Page } from '../../lib/pagination.js';
 import { randomToken, sha256Hex } from '../../lib/secrets.js';
 import { recordAudit } from '../audit/index.js';
-import { olderThan } from '../sql.js';
+import { workspaceRowById, workspaceRowsByTime } from '../sql.js';
 import type { Actor, Ctx, Db } from '../context.js';
 import { API_KEY_PREFIX, canAssignRole, type Role } from './workspaces.rules.js';
 import { createApiKeyIn, type ApiKeyOut } from './workspaces.schemas.js';
@@ -66,26 +66,14 @@ export async function createApiKey(ctx: Ctx, input: unknown): Promise<ApiKeyOut 
 
 /** Lists the workspace's keys, newest first. */
 export async function listApiKeys(ctx: Ctx, q: { limit: number; cursor?: string }): Promise<Page<ApiKeyOut>> {
-  const after = decodeCursor(q.cursor, { t: 'time', id: 'uuid' });
-  const rows = await ctx.db
-    .select()
-    .from(apiKeys)
-    .where(
-      and(
-        eq(apiKeys.workspaceId, ctx.workspaceId),
-        olderThan(apiKeys.createdAt, apiKeys.id, after),
-      ),
-    )
-    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
-    .limit(q.limit + 1);
-  const creators = await creatorsOf(ctx, rows);
-  return toPage(rows, q.limit, (r) => toApiKeyOut(r, creators), (r) => ({ t: r.createdAt.toISOString(), id: r.id }));
+  const page = await workspaceRowsByTime(ctx.db, apiKeys, { workspaceId: ctx.workspaceId, time: 'createdAt', order: 'newest', limit: q.limit, cursor: q.cursor });
+  const creators = await creatorsOf(ctx, page.data);
+  return mapPage(page, (r) => toApiKeyOut(r, creators));
 }
 
 /** One key of the workspace; another workspace's key is a 404. */
 export async function getApiKey(ctx: Ctx, id: string): Promise<ApiKeyOut> {
-  const [row] = await ctx.db.select().from(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.workspaceId, ctx.workspaceId)));
-  if (!row) throw notFound('api key', id);
+  const row = await workspaceRowById(ctx, apiKeys, id, 'api key');
   return outOf(ctx, row);
 }
 

@@ -1,6 +1,7 @@
-import { and, asc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
-import { AppError, notFound } from '../../lib/errors.js';
-import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { AppError } from '../../lib/errors.js';
+import { mapPage, type Page } from '../../lib/pagination.js';
+import { workspaceRowById, workspaceRowsByKey } from '../sql.js';
 import { hashPassword } from '../../lib/secrets.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx } from '../context.js';
@@ -73,20 +74,12 @@ export async function createUser(ctx: Ctx, data: Prepared<CreateUserData>): Prom
 
 /** Lists users by email. */
 export async function listUsers(ctx: Ctx, q: { limit: number; cursor?: string }): Promise<Page<UserOut>> {
-  const after = decodeCursor(q.cursor, { email: 'text' });
-  const rows = await ctx.db
-    .select()
-    .from(users)
-    .where(and(eq(users.workspaceId, ctx.workspaceId), after ? gt(users.email, after.email) : undefined))
-    .orderBy(asc(users.email))
-    .limit(q.limit + 1);
-  return toPage(rows, q.limit, toUserOut, (r) => ({ email: r.email }));
+  const page = await workspaceRowsByKey(ctx.db, users, { workspaceId: ctx.workspaceId, key: 'email', kind: 'text', order: 'asc', limit: q.limit, cursor: q.cursor });
+  return mapPage(page, toUserOut);
 }
 
 async function loadUser(ctx: Ctx, id: string): Promise<UserRow> {
-  const [row] = await ctx.db.select().from(users).where(and(eq(users.id, id), eq(users.workspaceId, ctx.workspaceId)));
-  if (!row) throw notFound('user', id);
-  return row;
+  return workspaceRowById(ctx, users, id, 'user');
 }
 
 /** One user of the workspace. */

@@ -16,31 +16,23 @@ export type Permission =
   // Business-initiated template sends to one contact (order updates, reminders) from a shop or CRM.
   | 'messages:send';
 
+// Owners and admins hold every permission (what sets owners apart is who may make owners: canAssignRole).
+const EVERY_PERMISSION: readonly Permission[] = [
+  'workspace:read',
+  'workspace:manage',
+  'users:manage',
+  'apikeys:manage',
+  'audit:read',
+  'contacts:read',
+  'contacts:write',
+  'broadcasts:manage',
+  'conversations:reply',
+  'messages:send',
+];
+
 const GRANTS: Record<Role, readonly Permission[]> = {
-  owner: [
-    'workspace:read',
-    'workspace:manage',
-    'users:manage',
-    'apikeys:manage',
-    'audit:read',
-    'contacts:read',
-    'contacts:write',
-    'broadcasts:manage',
-    'conversations:reply',
-    'messages:send',
-  ],
-  admin: [
-    'workspace:read',
-    'workspace:manage',
-    'users:manage',
-    'apikeys:manage',
-    'audit:read',
-    'contacts:read',
-    'contacts:write',
-    'broadcasts:manage',
-    'conversations:reply',
-    'messages:send',
-  ],
+  owner: EVERY_PERMISSION,
+  admin: EVERY_PERMISSION,
   marketer: ['workspace:read', 'contacts:read', 'contacts:write', 'broadcasts:manage', 'conversations:reply', 'messages:send'],
   agent: ['workspace:read', 'contacts:read', 'conversations:reply'],
   viewer: ['workspace:read', 'contacts:read'],

@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { ROLES } from './workspaces.rules.js';
-
-const roleCheck = (col: string) => sql.raw(`${col} IN (${ROLES.map((r) => `'${r}'`).join(', ')})`);
+import { inList } from '../sql.js';
 
 /** Tenants. Every other tenant table carries `workspace_id`. */
 export const workspaces = pgTable('workspaces', {
@@ -31,7 +30,7 @@ export const users = pgTable(
   },
   (t) => [
     uniqueIndex('users_workspace_email_uq').on(t.workspaceId, sql`lower(${t.email})`),
-    check('users_role_check', roleCheck('role')),
+    check('users_role_check', inList('role', ROLES)),
   ],
 );
 
@@ -50,7 +49,7 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [index('api_keys_workspace_idx').on(t.workspaceId, t.createdAt), check('api_keys_role_check', roleCheck('role'))],
+  (t) => [index('api_keys_workspace_idx').on(t.workspaceId, t.createdAt), check('api_keys_role_check', inList('role', ROLES))],
 );
 
 /** Admin UI login sessions; the cookie carries a random token, the table only its hash. */

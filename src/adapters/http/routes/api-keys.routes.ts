@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { notFound } from '../../../lib/errors.js';
 import { apiKeyOut, createApiKey, createApiKeyIn, createdApiKeyOut, getApiKey, listApiKeys, revokeApiKey } from '../../../modules/workspaces/index.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
-import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
+import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
 
 /** API keys: create (shown once), list, read, revoke. */
 export function apiKeyRoutes(app: FastifyInstance, deps: RequestDeps): void {
@@ -18,11 +17,11 @@ export function apiKeyRoutes(app: FastifyInstance, deps: RequestDeps): void {
     listApiKeys(ctxOf(req, deps), req.query),
   );
   r.get('/api/v1/api-keys/:id', { config, schema: { tags, summary: 'One API key', params: idParams, response: { 200: apiKeyOut } } }, (req) => {
-    if (!isUuid(req.params.id)) throw notFound('api key', req.params.id);
+    assertId('api key', req.params.id);
     return getApiKey(ctxOf(req, deps), req.params.id);
   });
   r.delete('/api/v1/api-keys/:id', { config, schema: { tags, summary: 'Revoke an API key (effective immediately)', params: idParams, response: { 200: apiKeyOut } } }, (req, reply) => {
-    if (!isUuid(req.params.id)) throw notFound('api key', req.params.id);
+    assertId('api key', req.params.id);
     return runMutation(req, reply, deps, 200, (ctx) => revokeApiKey(ctx, req.params.id));
   });
 }

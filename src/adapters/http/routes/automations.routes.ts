@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../../lib/errors.js';
 import {
   automationOut,
   changeAutomationStatus,
@@ -23,11 +22,9 @@ import {
   updateAutomationIn,
 } from '../../../modules/automations/index.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
-import { idParams, isUuid } from '../schemas.js';
+import { assertId, idParams } from '../schemas.js';
 
-const checkId = (id: string): void => {
-  if (!isUuid(id)) throw notFound('automation', id);
-};
+const checkId = (id: string): void => assertId('automation', id);
 
 const enrollOut = z.object({ enrolled: z.number(), skipped: z.number().describe('already in it, or inside the re-entry cool-down'), unknown: z.number().describe('ids or phones that are not contacts of this workspace') });
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, notFound } from '../../../lib/errors.js';
+import { AppError } from '../../../lib/errors.js';
 import {
   broadcastOut,
   changeBroadcastStatus,
@@ -27,11 +27,7 @@ import {
   updateBroadcastIn,
 } from '../../../modules/broadcasts/index.js';
 import { ctxOf, runMutation, type FeatureDeps } from '../request-context.js';
-import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
-
-const checkId = (id: string): void => {
-  if (!isUuid(id)) throw notFound('broadcast', id);
-};
+import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
 
 /** Template broadcasts: drafts, the plan before sending, test sends, start/pause/resume/cancel and results. */
 export function broadcastRoutes(app: FastifyInstance, deps: FeatureDeps): void {
@@ -48,15 +44,15 @@ export function broadcastRoutes(app: FastifyInstance, deps: FeatureDeps): void {
     (req) => listBroadcasts(ctxOf(req, deps), { limit: req.query.limit, ...(req.query.cursor ? { cursor: req.query.cursor } : {}), ...(req.query.status ? { status: req.query.status } : {}) }),
   );
   r.get('/api/v1/broadcasts/:id', { config: read, schema: { tags, summary: 'One broadcast with live counts', params: idParams, response: { 200: broadcastOut } } }, (req) => {
-    checkId(req.params.id);
+    assertId('broadcast', req.params.id);
     return getBroadcast(ctxOf(req, deps), req.params.id);
   });
   r.patch('/api/v1/broadcasts/:id', { config: manage, schema: { tags, summary: 'Change a draft', params: idParams, body: updateBroadcastIn, response: { 200: broadcastOut } } }, (req, reply) => {
-    checkId(req.params.id);
+    assertId('broadcast', req.params.id);
     return runMutation(req, reply, deps, 200, (ctx) => updateBroadcast(ctx, req.params.id, req.body));
   });
   r.delete('/api/v1/broadcasts/:id', { config: manage, schema: { tags, summary: 'Delete a draft', params: idParams, response: { 200: z.object({ deleted: z.literal(true) }) } } }, (req, reply) => {
-    checkId(req.params.id);
+    assertId('broadcast', req.params.id);
     return runMutation(req, reply, deps, 200, async (ctx) => {
       await deleteBroadcast(ctx, req.params.id);
       return { deleted: true as const };
@@ -66,7 +62,7 @@ export function broadcastRoutes(app: FastifyInstance, deps: FeatureDeps): void {
     '/api/v1/broadcasts/:id/estimate',
     { config: manage, schema: { tags, summary: 'The plan now: audience with every exclusion by reason, sendable count, cost, messaging-limit spill', params: idParams, response: { 200: planOut } } },
     (req) => {
-      checkId(req.params.id);
+      assertId('broadcast', req.params.id);
       return estimateBroadcast(ctxOf(req, deps), req.params.id);
     },
   );
@@ -77,7 +73,7 @@ export function broadcastRoutes(app: FastifyInstance, deps: FeatureDeps): void {
       schema: { tags, summary: "Send the message to the team's own numbers", params: idParams, body: testSendIn.optional(), response: { 200: z.object({ text: z.string(), results: z.array(testSendOut) }) } },
     },
     (req) => {
-      checkId(req.params.id);
+      assertId('broadcast', req.params.id);
       return sendBroadcastTest(ctxOf(req, deps), deps, req.params.id, req.body ?? {});
     },
   );
@@ -85,13 +81,13 @@ export function broadcastRoutes(app: FastifyInstance, deps: FeatureDeps): void {
     '/api/v1/broadcasts/:id/tests',
     { config: read, schema: { tags, summary: 'Test sends, newest first, each with its final status and error code (from the status webhooks)', params: idParams, response: { 200: z.object({ data: z.array(testSendOut) }) } } },
     (req) => {
-      checkId(req.params.id);
+      assertId('broadcast', req.params.id);
       return listBroadcastTests(ctxOf(req, deps), req.params.id);
     },
   );
   for (const action of ['start', 'pause', 'resume', 'cancel'] as const) {
     r.post(`/api/v1/broadcasts/:id/${action}`, { config: manage, schema: { tags, summary: `${action[0]!.toUpperCase()}${action.slice(1)} the broadcast`, params: idParams, response: { 200: broadcastOut } } }, (req, reply) => {
-      checkId(req.params.id);
+      assertId('broadcast', req.params.id);
       return runMutation(req, reply, deps, 200, (ctx) => (action === 'start' ? startBroadcast(ctx, req.params.id) : changeBroadcastStatus(ctx, req.params.id, action)));
     });
   }
@@ -102,7 +98,7 @@ export function broadcastRoutes(app: FastifyInstance, deps: FeatureDeps): void {
       schema: { tags, summary: `Per-recipient state and reason (state: ${RECIPIENT_FILTERS.join(', ')})`, params: idParams, querystring: pageQuery.extend({ state: z.string().max(20).optional() }), response: { 200: pageOf(recipientOut) } },
     },
     (req) => {
-      checkId(req.params.id);
+      assertId('broadcast', req.params.id);
       return listRecipients(ctxOf(req, deps), req.params.id, { limit: req.query.limit, ...(req.query.cursor ? { cursor: req.query.cursor } : {}), ...(req.query.state ? { state: req.query.state } : {}) });
     },
   );
@@ -113,8 +109,8 @@ export function broadcastRoutes(app: FastifyInstance, deps: FeatureDeps): void {
       schema: { tags, summary: 'Why one contact got this broadcast or not (matched? excluded and why? sent, skipped or failed?)', params: z.object({ id: z.string(), contact_id: z.string() }), response: { 200: recipientLookupOut } },
     },
     (req) => {
-      checkId(req.params.id);
-      if (!isUuid(req.params.contact_id)) throw notFound('contact', req.params.contact_id);
+      assertId('broadcast', req.params.id);
+      assertId('contact', req.params.contact_id);
       return recipientOutcome(ctxOf(req, deps), req.params.id, req.params.contact_id);
     },
   );

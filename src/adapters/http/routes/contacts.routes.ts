@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, notFound } from '../../../lib/errors.js';
+import { AppError } from '../../../lib/errors.js';
 import {
   attributeDefinitionIn,
   attributeDefinitionOut,
@@ -23,7 +23,7 @@ import { evaluateLifecycleFor } from '../../../modules/lifecycle/index.js';
 import { consentEventIn, consentEventOut, consentViewOut, getContactConsent, recordContactConsent } from '../../../modules/consent/index.js';
 import { eraseContact, exportContact } from '../../../modules/privacy/index.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
-import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
+import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
 
 /** Contacts: create, read, update, erase, search, bulk tag, attributes, consent and data-subject export. */
 export function contactRoutes(app: FastifyInstance, deps: RequestDeps): void {
@@ -31,9 +31,6 @@ export function contactRoutes(app: FastifyInstance, deps: RequestDeps): void {
   const read = { permission: 'contacts:read' as const };
   const write = { permission: 'contacts:write' as const };
   const tags = ['contacts'];
-  const checkId = (id: string) => {
-    if (!isUuid(id)) throw notFound('contact', id);
-  };
 
   r.post('/api/v1/contacts', { config: write, schema: { tags, summary: 'Create a contact (no consent: record it with POST /contacts/{id}/consent)', body: createContactIn, response: { 201: contactOut } } }, (req, reply) =>
     runMutation(req, reply, deps, 201, (ctx) => createContact(ctx, req.body)),
@@ -55,35 +52,35 @@ export function contactRoutes(app: FastifyInstance, deps: RequestDeps): void {
     runMutation(req, reply, deps, 200, (ctx) => bulkTag(ctx, req.body)),
   );
   r.get('/api/v1/contacts/:id', { config: read, schema: { tags, summary: 'One contact', params: idParams, response: { 200: contactOut } } }, (req) => {
-    checkId(req.params.id);
+    assertId('contact', req.params.id);
     return getContact(ctxOf(req, deps), req.params.id);
   });
   r.patch('/api/v1/contacts/:id', { config: write, schema: { tags, summary: 'Change a contact (attributes merge; null removes one)', params: idParams, body: updateContactIn, response: { 200: contactOut } } }, (req, reply) => {
-    checkId(req.params.id);
+    assertId('contact', req.params.id);
     return runMutation(req, reply, deps, 200, (ctx) => updateContact(ctx, req.params.id, req.body));
   });
   const erase = { config: write, schema: { tags, summary: 'Erase a contact: personal data deleted, consent proof tombstoned, number kept only as a suppression hash', params: idParams, response: { 200: z.object({ erased: z.literal(true) }) } } };
   r.delete('/api/v1/contacts/:id', erase, (req, reply) => {
-    checkId(req.params.id);
+    assertId('contact', req.params.id);
     return runMutation(req, reply, deps, 200, (ctx) => eraseContact(ctx, req.params.id));
   });
   r.post('/api/v1/contacts/:id/erase', erase, (req, reply) => {
-    checkId(req.params.id);
+    assertId('contact', req.params.id);
     return runMutation(req, reply, deps, 200, (ctx) => eraseContact(ctx, req.params.id));
   });
   r.get('/api/v1/contacts/:id/export', { config: read, schema: { tags, summary: 'Everything held about the contact (access / portability), as JSON', params: idParams } }, (req, reply) => {
-    checkId(req.params.id);
+    assertId('contact', req.params.id);
     return runMutation(req, reply, deps, 200, (ctx) => exportContact(ctx, req.params.id));
   });
   r.get('/api/v1/contacts/:id/consent', { config: read, schema: { tags: ['consent'], summary: 'Proof of consent: state per topic and every ledger event with its evidence', params: idParams, response: { 200: consentViewOut } } }, (req) => {
-    checkId(req.params.id);
+    assertId('contact', req.params.id);
     return getContactConsent(ctxOf(req, deps), req.params.id);
   });
   r.post(
     '/api/v1/contacts/:id/consent',
     { config: write, schema: { tags: ['consent'], summary: 'Record a consent grant or withdrawal with its evidence', params: idParams, body: consentEventIn, response: { 201: consentEventOut } } },
     (req, reply) => {
-      checkId(req.params.id);
+      assertId('contact', req.params.id);
       return runMutation(req, reply, deps, 201, async (ctx) => {
         const event = await recordContactConsent(ctx, req.params.id, req.body);
         // Subscribing starts onboarding; withdrawing the last topic churns the contact: now, not at the next run.

@@ -1,15 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../../lib/errors.js';
 import { contactEventOut, engagementOut, getContactEngagement, listContactEvents, recordEvents, recordEventsIn, recordEventsOut } from '../../../modules/engagement/index.js';
 import { evaluateLifecycleFor, getContactLifecycle } from '../../../modules/lifecycle/index.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
-import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
-
-const checkId = (id: string): void => {
-  if (!isUuid(id)) throw notFound('contact', id);
-};
+import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
 
 const lifecycleOut = z.object({
   stage: z.string(),
@@ -34,15 +29,15 @@ export function eventRoutes(app: FastifyInstance, deps: RequestDeps): void {
       }),
   );
   r.get('/api/v1/contacts/:id/events', { config: read, schema: { tags: ['events'], summary: "A contact's customer events, newest first", params: idParams, querystring: pageQuery, response: { 200: pageOf(contactEventOut) } } }, (req) => {
-    checkId(req.params.id);
+    assertId('contact', req.params.id);
     return listContactEvents(ctxOf(req, deps), req.params.id, { limit: req.query.limit, cursor: req.query.cursor });
   });
   r.get('/api/v1/contacts/:id/engagement', { config: read, schema: { tags: ['events'], summary: 'Engagement: last inbound, read, click, purchase; 30/90-day counts and rates', params: idParams, response: { 200: engagementOut } } }, (req) => {
-    checkId(req.params.id);
+    assertId('contact', req.params.id);
     return getContactEngagement(ctxOf(req, deps), req.params.id);
   });
   r.get('/api/v1/contacts/:id/lifecycle', { config: read, schema: { tags: ['lifecycle'], summary: 'Lifecycle stage and every transition with its reason', params: idParams, response: { 200: lifecycleOut } } }, (req) => {
-    checkId(req.params.id);
+    assertId('contact', req.params.id);
     return getContactLifecycle(ctxOf(req, deps), req.params.id);
   });
 }

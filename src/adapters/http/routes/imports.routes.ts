@@ -8,7 +8,7 @@ import { finished } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError, notFound } from '../../../lib/errors.js';
+import { AppError } from '../../../lib/errors.js';
 import { recordAudit } from '../../../modules/audit/index.js';
 import {
   DEFAULT_MAX_BYTES,
@@ -26,7 +26,7 @@ import {
   suppressionImportOut,
 } from '../../../modules/imports/index.js';
 import { ctxOf, type FeatureDeps } from '../request-context.js';
-import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
+import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
 
 // The small-file JSON form carries the CSV inside JSON; larger files go as a text/csv body, which
 // is streamed to disk and never held in memory.
@@ -133,7 +133,7 @@ export function importRoutes(app: FastifyInstance, deps: FeatureDeps): void {
     );
 
     r.get('/api/v1/imports/:id', { config: read, schema: { tags, summary: 'One import: status, counts and the first 1,000 row errors', params: idParams, response: { 200: importOut } } }, (req) => {
-      if (!isUuid(req.params.id)) throw notFound('import', req.params.id);
+      assertId('import', req.params.id);
       return getImport(ctxOf(req, deps), req.params.id, runner.progress(req.params.id));
     });
 

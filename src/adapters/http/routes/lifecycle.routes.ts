@@ -2,10 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../../lib/errors.js';
 import { getMaintenanceRun, listMaintenanceRuns, openRun, runHygiene, runLifecycle, type BulkPacing, type MaintenanceKind } from '../../../modules/lifecycle/index.js';
 import { ctxOf, type RequestDeps } from '../request-context.js';
-import { idParams, isUuid } from '../schemas.js';
+import { assertId, idParams } from '../schemas.js';
 
 const runOut = z.object({
   id: z.string(),
@@ -47,7 +46,7 @@ export function lifecycleRoutes(app: FastifyInstance, deps: RequestDeps & { log:
       next_cursor: null,
     }));
     r.get(`/api/v1/${kind}/runs/:id`, { config: { permission: 'contacts:read' as const }, schema: { tags, summary: `One ${kind} run`, params: idParams, response: { 200: runOut } } }, (req) => {
-      if (!isUuid(req.params.id)) throw notFound('run', req.params.id);
+      assertId('run', req.params.id);
       return getMaintenanceRun(ctxOf(req, deps), req.params.id);
     });
   }

@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../../lib/errors.js';
 import { assertContact } from '../../../modules/contacts/index.js';
 import { conversationMessageIn, deliverConversationSend, listContactMessages, prepareConversationSend, type WhatsAppGateway } from '../../../modules/messaging/index.js';
 import { deliverTransactionalSend, getSentMessage, prepareTransactionalSend, transactionalSendIn } from '../../../modules/transactional/index.js';
 import type { SecretBox } from '../../../lib/secrets.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
-import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
+import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
 
 const messageOut = z.object({
   id: z.string(),
@@ -34,7 +33,7 @@ export function messageRoutes(app: FastifyInstance, deps: RequestDeps & { box: S
     '/api/v1/contacts/:id/messages',
     { config: { permission: 'contacts:read' }, schema: { tags: ['messages'], summary: "The contact's messages, inbound and outbound, newest first", params: idParams, querystring: pageQuery, response: { 200: pageOf(messageOut) } } },
     async (req) => {
-      if (!isUuid(req.params.id)) throw notFound('contact', req.params.id);
+      assertId('contact', req.params.id);
       const ctx = ctxOf(req, deps);
       await assertContact(ctx, req.params.id);
       return listContactMessages(ctx, req.params.id, req.query);
@@ -53,7 +52,7 @@ export function messageRoutes(app: FastifyInstance, deps: RequestDeps & { box: S
       },
     },
     async (req, reply) => {
-      if (!isUuid(req.params.id)) throw notFound('contact', req.params.id);
+      assertId('contact', req.params.id);
       // The intent (pending row + audit + idempotency key) commits before WhatsApp is called, so a
       // crash or lost answer can never lead to a blind second send; a replay returns the first answer.
       const prepared = await runMutation(req, reply, deps, 202, (ctx) => prepareConversationSend(ctx, req.params.id, req.body));
@@ -95,7 +94,7 @@ export function messageRoutes(app: FastifyInstance, deps: RequestDeps & { box: S
     '/api/v1/messages/:id',
     { config: { permission: 'contacts:read' }, schema: { tags: ['messages'], summary: 'One message and its delivery status', params: idParams, response: { 200: sentMessageOut } } },
     async (req) => {
-      if (!isUuid(req.params.id)) throw notFound('message', req.params.id);
+      assertId('message', req.params.id);
       return getSentMessage(ctxOf(req, deps), req.params.id);
     },
   );

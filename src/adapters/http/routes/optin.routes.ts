@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../../lib/errors.js';
 import {
   createOptinSource,
   createSourceIn,
@@ -18,7 +17,7 @@ import {
   updateSourceIn,
 } from '../../../modules/optin/index.js';
 import { ctxOf, runMutation, type FeatureDeps } from '../request-context.js';
-import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
+import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
 
 const qrQuery = z.object({ size: z.coerce.number().int().min(128, 'must be at least 128').max(2048, 'must be at most 2048').default(512).describe('PNG width in pixels') });
 
@@ -28,9 +27,6 @@ export function optinRoutes(app: FastifyInstance, deps: FeatureDeps): void {
   const write = { permission: 'contacts:write' as const };
   const read = { permission: 'contacts:read' as const };
   const tags = ['opt-in sources'];
-  const checkId = (id: string) => {
-    if (!isUuid(id)) throw notFound('opt-in source', id);
-  };
   // A form's public page, for whoever shares it; links and QR codes open WhatsApp instead.
   const withPage = (s: z.infer<typeof sourceOut>) => ({ ...s, page_url: s.kind === 'form' && s.slug ? `${deps.publicUrl.replace(/\/+$/, '')}/join/${s.slug}` : null });
   const out = sourceOut.extend({ page_url: z.string().nullable() });
@@ -47,33 +43,33 @@ export function optinRoutes(app: FastifyInstance, deps: FeatureDeps): void {
     },
   );
   r.get('/api/v1/optin-sources/:id', { config: read, schema: { tags, summary: 'One opt-in source', params: idParams, response: { 200: out } } }, async (req) => {
-    checkId(req.params.id);
+    assertId('opt-in source', req.params.id);
     return withPage(await getOptinSource(ctxOf(req, deps), req.params.id));
   });
   r.patch('/api/v1/optin-sources/:id', { config: write, schema: { tags, summary: 'Change an opt-in source (an active form must stay complete)', params: idParams, body: updateSourceIn, response: { 200: out } } }, async (req, reply) => {
-    checkId(req.params.id);
+    assertId('opt-in source', req.params.id);
     return withPage(await runMutation(req, reply, deps, 200, (ctx) => updateOptinSource(ctx, req.params.id, req.body)));
   });
   r.post(
     '/api/v1/optin-sources/:id/publish',
     { config: write, schema: { tags, summary: 'Publish: a form goes live at /join/<slug> once it states business, topics, frequency, how to stop and privacy link', params: idParams, response: { 200: out } } },
     async (req, reply) => {
-      checkId(req.params.id);
+      assertId('opt-in source', req.params.id);
       return withPage(await runMutation(req, reply, deps, 200, (ctx) => publishOptinSource(ctx, req.params.id)));
     },
   );
   r.get('/api/v1/optin-sources/:id/link', { config: read, schema: { tags, summary: 'Click-to-chat link (wa.me) with the keyword prefilled', params: idParams, response: { 200: linkOut } } }, async (req) => {
-    checkId(req.params.id);
+    assertId('opt-in source', req.params.id);
     return optinLinkOf(ctxOf(req, deps), req.params.id);
   });
   r.get('/api/v1/optin-sources/:id/qr.png', { config: read, schema: { tags, summary: 'QR code of the click-to-chat link (PNG)', params: idParams, querystring: qrQuery } }, async (req, reply) => {
-    checkId(req.params.id);
+    assertId('opt-in source', req.params.id);
     const { url } = await optinLinkOf(ctxOf(req, deps), req.params.id);
     const png = await renderQr(url, 'png', req.query.size);
     return reply.type('image/png').header('cache-control', 'private, no-cache').header('content-disposition', `inline; filename="optin-${req.params.id}.png"`).send(png);
   });
   r.get('/api/v1/optin-sources/:id/qr.svg', { config: read, schema: { tags, summary: 'QR code of the click-to-chat link (SVG)', params: idParams } }, async (req, reply) => {
-    checkId(req.params.id);
+    assertId('opt-in source', req.params.id);
     const { url } = await optinLinkOf(ctxOf(req, deps), req.params.id);
     const svg = await renderQr(url, 'svg');
     return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'private, no-cache').header('content-disposition', `inline; filename="optin-${req.params.id}.svg"`).send(svg);

@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../../lib/errors.js';
 import type { SecretBox } from '../../../lib/secrets.js';
 import type { WhatsAppGateway } from '../../../modules/messaging/index.js';
 import { type ApiBaseUrlCheck, connectNumber, connectNumberIn, disconnectNumber, getNumber, listNumbers, numberOut, refreshNumberHealth, updateNumber, updateNumberIn } from '../../../modules/numbers/index.js';
 import { webhookBacklog } from '../../../modules/inbound/index.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
-import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
+import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
 
 /** Connected business numbers. Responses never contain tokens, app secrets or verify tokens. */
 export function phoneNumberRoutes(app: FastifyInstance, deps: RequestDeps & { box: SecretBox; gateway: WhatsAppGateway; numbersChanged?: { notify(): Promise<void> }; checkApiBaseUrl?: ApiBaseUrlCheck }): void {
@@ -21,9 +20,6 @@ export function phoneNumberRoutes(app: FastifyInstance, deps: RequestDeps & { bo
   const manage = { permission: 'workspace:manage' as const };
   const read = { permission: 'workspace:read' as const };
   const tags = ['phone numbers'];
-  const checkId = (id: string) => {
-    if (!isUuid(id)) throw notFound('phone number', id);
-  };
   r.post('/api/v1/phone-numbers', { config: manage, schema: { tags, summary: 'Connect a WhatsApp business number', body: connectNumberIn, response: { 201: numberOut } } }, (req, reply) =>
     changed(runMutation(req, reply, deps, 201, (ctx) => connectNumber(ctx, deps.box, req.body, deps.checkApiBaseUrl ? { checkApiBaseUrl: deps.checkApiBaseUrl } : {}))),
   );
@@ -31,7 +27,7 @@ export function phoneNumberRoutes(app: FastifyInstance, deps: RequestDeps & { bo
     listNumbers(ctxOf(req, deps), req.query),
   );
   r.get('/api/v1/phone-numbers/:id', { config: read, schema: { tags, summary: 'One connected number', params: idParams, response: { 200: numberOut } } }, (req) => {
-    checkId(req.params.id);
+    assertId('phone number', req.params.id);
     return getNumber(ctxOf(req, deps), req.params.id);
   });
   r.get(
@@ -46,7 +42,7 @@ export function phoneNumberRoutes(app: FastifyInstance, deps: RequestDeps & { bo
       },
     },
     async (req) => {
-      checkId(req.params.id);
+      assertId('phone number', req.params.id);
       const ctx = ctxOf(req, deps);
       const number = await getNumber(ctx, req.params.id);
       return webhookBacklog(ctx.db, number.phone_number_id);
@@ -56,17 +52,17 @@ export function phoneNumberRoutes(app: FastifyInstance, deps: RequestDeps & { bo
     '/api/v1/phone-numbers/:id',
     { config: manage, schema: { tags, summary: 'Rotate secrets or change tiers', params: idParams, body: updateNumberIn, response: { 200: numberOut } } },
     (req, reply) => {
-      checkId(req.params.id);
+      assertId('phone number', req.params.id);
       return changed(runMutation(req, reply, deps, 200, (ctx) => updateNumber(ctx, deps.box, req.params.id, req.body, deps.checkApiBaseUrl)));
     },
   );
   r.delete('/api/v1/phone-numbers/:id', { config: manage, schema: { tags, summary: 'Disconnect a number', params: idParams, response: { 204: z.null() } } }, async (req, reply) => {
-    checkId(req.params.id);
+    assertId('phone number', req.params.id);
     await changed(runMutation(req, reply, deps, 204, (ctx) => disconnectNumber(ctx, req.params.id)));
     return null;
   });
   r.post('/api/v1/phone-numbers/:id/refresh', { config: manage, schema: { tags, summary: "Read the number's quality, tier and throughput from the Cloud API", params: idParams, response: { 200: numberOut } } }, (req, reply) => {
-    checkId(req.params.id);
+    assertId('phone number', req.params.id);
     return runMutation(req, reply, deps, 200, (ctx) => refreshNumberHealth(ctx, deps.box, deps.gateway, req.params.id));
   });
 }

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../../lib/errors.js';
 import { contactOut } from '../../../modules/contacts/index.js';
 import {
   addMembersIn,
@@ -26,11 +25,7 @@ import {
   updateSegmentIn,
 } from '../../../modules/segments/index.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
-import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
-
-const checkId = (id: string): void => {
-  if (!isUuid(id)) throw notFound('segment', id);
-};
+import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
 
 /** Segments (saved rules) and static lists, the live preview, and list membership. */
 export function segmentRoutes(app: FastifyInstance, deps: RequestDeps): void {
@@ -52,34 +47,34 @@ export function segmentRoutes(app: FastifyInstance, deps: RequestDeps): void {
     next_cursor: null,
   }));
   r.get('/api/v1/segments/:id', { config: read, schema: { tags, summary: 'One segment', params: idParams, response: { 200: segmentOut } } }, (req) => {
-    checkId(req.params.id);
+    assertId('segment', req.params.id);
     return getSegment(ctxOf(req, deps), req.params.id);
   });
   r.patch('/api/v1/segments/:id', { config: write, schema: { tags, summary: "Rename a segment or change a dynamic segment's rules", params: idParams, body: updateSegmentIn, response: { 200: segmentOut } } }, (req, reply) => {
-    checkId(req.params.id);
+    assertId('segment', req.params.id);
     return runMutation(req, reply, deps, 200, (ctx) => updateSegment(ctx, req.params.id, req.body));
   });
   r.delete('/api/v1/segments/:id', { config: write, schema: { tags, summary: 'Delete a segment (not while other segments use it)', params: idParams, response: { 200: z.object({ deleted: z.literal(true) }) } } }, (req, reply) => {
-    checkId(req.params.id);
+    assertId('segment', req.params.id);
     return runMutation(req, reply, deps, 200, async (ctx) => {
       await deleteSegment(ctx, req.params.id);
       return { deleted: true as const };
     });
   });
   r.get('/api/v1/segments/:id/count', { config: read, schema: { tags, summary: 'How many contacts the segment holds now', params: idParams, response: { 200: z.object({ count: z.number().int() }) } } }, async (req) => {
-    checkId(req.params.id);
+    assertId('segment', req.params.id);
     return { count: await countSavedSegment(ctxOf(req, deps), req.params.id) };
   });
   r.get('/api/v1/segments/:id/contacts', { config: read, schema: { tags, summary: 'The contacts in the segment now, in pages (up to 1,000)', params: idParams, querystring: pageQuery, response: { 200: pageOf(contactOut) } } }, (req) => {
-    checkId(req.params.id);
+    assertId('segment', req.params.id);
     return listSegmentContacts(ctxOf(req, deps), req.params.id, { limit: req.query.limit, cursor: req.query.cursor });
   });
   r.post('/api/v1/segments/:id/members', { config: write, schema: { tags, summary: 'Add contacts to a static list (ids, phones, or everyone matching rules now)', params: idParams, body: addMembersIn, response: { 200: membersChangedOut } } }, (req, reply) => {
-    checkId(req.params.id);
+    assertId('segment', req.params.id);
     return runMutation(req, reply, deps, 200, (ctx) => addSegmentMembers(ctx, req.params.id, req.body));
   });
   r.post('/api/v1/segments/:id/members/remove', { config: write, schema: { tags, summary: 'Remove contacts from a static list', params: idParams, body: removeMembersIn, response: { 200: membersChangedOut } } }, (req, reply) => {
-    checkId(req.params.id);
+    assertId('segment', req.params.id);
     return runMutation(req, reply, deps, 200, (ctx) => removeSegmentMembers(ctx, req.params.id, req.body));
   });
 }

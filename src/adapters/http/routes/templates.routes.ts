@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { notFound } from '../../../lib/errors.js';
 import {
   createTemplate,
   createTemplateIn,
@@ -20,11 +19,7 @@ import {
   templateOut,
 } from '../../../modules/templates/index.js';
 import { ctxOf, runMutation, type FeatureDeps } from '../request-context.js';
-import { idParams, isUuid, pageOf } from '../schemas.js';
-
-const checkId = (id: string): void => {
-  if (!isUuid(id)) throw notFound('template', id);
-};
+import { assertId, idParams, pageOf } from '../schemas.js';
 
 /** Message templates: sync from Meta, lint, submit, preview with contact data, delete. */
 export function templateRoutes(app: FastifyInstance, deps: FeatureDeps): void {
@@ -47,15 +42,15 @@ export function templateRoutes(app: FastifyInstance, deps: FeatureDeps): void {
     runMutation(req, reply, deps, 201, (ctx) => createTemplate(ctx, manage, req.body)),
   );
   r.get('/api/v1/templates/:id', { config: read, schema: { tags, summary: 'One template, with its parameters and lint', params: idParams, response: { 200: templateOut } } }, (req) => {
-    checkId(req.params.id);
+    assertId('template', req.params.id);
     return getTemplate(ctxOf(req, deps), req.params.id);
   });
   r.post('/api/v1/templates/:id/preview', { config: preview, schema: { tags, summary: 'Render the template for a contact, sample values or its examples', params: idParams, body: previewTemplateIn, response: { 200: previewTemplateOut } } }, (req) => {
-    checkId(req.params.id);
+    assertId('template', req.params.id);
     return previewTemplate(ctxOf(req, deps), req.params.id, req.body);
   });
   r.delete('/api/v1/templates/:id', { config: write, schema: { tags, summary: 'Delete this language of the template at Meta', params: idParams, response: { 200: templateOut } } }, (req, reply) => {
-    checkId(req.params.id);
+    assertId('template', req.params.id);
     return runMutation(req, reply, deps, 200, (ctx) => deleteTemplate(ctx, manage, req.params.id));
   });
 }

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../../lib/errors.js';
 import { createTopic, createTopicIn, getTopic, listTopics, topicOut, updateTopic, updateTopicIn } from '../../../modules/consent/index.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
-import { idParams, isUuid } from '../schemas.js';
+import { assertId, idParams } from '../schemas.js';
 
 /** Topics people subscribe to, each with a category and the frequency promised. */
 export function topicRoutes(app: FastifyInstance, deps: RequestDeps): void {
@@ -20,11 +19,11 @@ export function topicRoutes(app: FastifyInstance, deps: RequestDeps): void {
     return { data: await listTopics(ctx.db, ctx.workspaceId), next_cursor: null };
   });
   r.get('/api/v1/topics/:id', { config: read, schema: { tags, summary: 'One topic', params: idParams, response: { 200: topicOut } } }, (req) => {
-    if (!isUuid(req.params.id)) throw notFound('topic', req.params.id);
+    assertId('topic', req.params.id);
     return getTopic(ctxOf(req, deps), req.params.id);
   });
   r.patch('/api/v1/topics/:id', { config: write, schema: { tags, summary: "Change a topic's name, description or frequency", params: idParams, body: updateTopicIn, response: { 200: topicOut } } }, (req, reply) => {
-    if (!isUuid(req.params.id)) throw notFound('topic', req.params.id);
+    assertId('topic', req.params.id);
     return runMutation(req, reply, deps, 200, (ctx) => updateTopic(ctx, req.params.id, req.body));
   });
 }

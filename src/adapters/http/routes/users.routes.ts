@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { notFound } from '../../../lib/errors.js';
 import {
   createUser,
   createUserIn,
@@ -15,7 +14,7 @@ import {
   userOut,
 } from '../../../modules/workspaces/index.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
-import { idParams, isUuid, pageOf, pageQuery } from '../schemas.js';
+import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
 
 /** Users of the workspace and their roles. */
 export function userRoutes(app: FastifyInstance, deps: RequestDeps): void {
@@ -30,20 +29,20 @@ export function userRoutes(app: FastifyInstance, deps: RequestDeps): void {
     listUsers(ctxOf(req, deps), req.query),
   );
   r.get('/api/v1/users/:id', { config: manage, schema: { tags, summary: 'One user', params: idParams, response: { 200: userOut } } }, (req) => {
-    if (!isUuid(req.params.id)) throw notFound('user', req.params.id);
+    assertId('user', req.params.id);
     return getUser(ctxOf(req, deps), req.params.id);
   });
   r.patch(
     '/api/v1/users/:id',
     { config: manage, schema: { tags, summary: 'Change a user (a new password ends their sessions)', params: idParams, body: updateUserIn, response: { 200: userOut } } },
     async (req, reply) => {
-      if (!isUuid(req.params.id)) throw notFound('user', req.params.id);
+      assertId('user', req.params.id);
       const prepared = await prepareUpdateUser(req.body);
       return runMutation(req, reply, deps, 200, (ctx) => updateUser(ctx, req.params.id, prepared));
     },
   );
   r.delete('/api/v1/users/:id', { config: manage, schema: { tags, summary: 'Remove a user', params: idParams, response: { 204: z.null() } } }, async (req, reply) => {
-    if (!isUuid(req.params.id)) throw notFound('user', req.params.id);
+    assertId('user', req.params.id);
     await runMutation(req, reply, deps, 204, (ctx) => deleteUser(ctx, req.params.id));
     return null;
   });
