@@ -2,13 +2,31 @@ import type { PhoneNumber, Topic } from './api-client';
 import type { AutomationDefinition, AutomationTrigger } from './automations-api';
 
 type Settings = Omit<AutomationDefinition, 'steps'>;
-type TriggerType = AutomationTrigger['type'];
+/** The starts the form offers; the others (dates, stages, segments, buttons) come from recipes or the JSON view. */
+type TriggerType = Extract<AutomationTrigger['type'], 'api' | 'event' | 'opt_in' | 'inbound'>;
 
 const TRIGGERS: { type: TriggerType; label: string }[] = [
   { type: 'api', label: 'Only when I enrol people (here or through the API)' },
   { type: 'event', label: 'A customer event happens (e.g. a purchase)' },
   { type: 'opt_in', label: 'Someone agrees to the topic' },
+  { type: 'inbound', label: 'Someone sends a keyword (e.g. MENU)' },
 ];
+
+/** A start the form has no fields for, in words. */
+function describeTrigger(t: AutomationTrigger): string {
+  switch (t.type) {
+    case 'date':
+      return t.attribute ? `On the date in “${t.attribute}”${t.yearly ? ', every year' : ''}` : `Around the time of each “${t.event}” event`;
+    case 'stage':
+      return `Someone becomes ${t.stage.replace('_', ' ')}`;
+    case 'segment':
+      return 'Someone enters a saved segment';
+    case 'button':
+      return `Someone taps a button (${t.payload.join(', ')})`;
+    default:
+      return '';
+  }
+}
 
 /** Topic, what enrols people, the goal, whether people can go through it again, and (with several) the sending number. */
 export function AutomationSettingsFields({
@@ -25,6 +43,7 @@ export function AutomationSettingsFields({
   const trigger = settings.trigger;
   function setTrigger(type: TriggerType) {
     if (type === 'event') onChange({ trigger: { type, event: trigger.type === 'event' ? trigger.event : '' } });
+    else if (type === 'inbound') onChange({ trigger: { type, keywords: trigger.type === 'inbound' ? (trigger.keywords ?? []) : [] } });
     else onChange({ trigger: { type } });
   }
   const again = settings.reentry_days ?? null;
@@ -66,7 +85,24 @@ export function AutomationSettingsFields({
             {t.label}
           </label>
         ))}
+        {describeTrigger(trigger) && (
+          <label className="choice">
+            <input type="radio" name="automation-trigger" checked readOnly />
+            {describeTrigger(trigger)} <span className="muted small">(change it in the JSON view)</span>
+          </label>
+        )}
       </div>
+      {trigger.type === 'inbound' && (
+        <div className="field">
+          <label htmlFor="automation-keywords">Keywords (separated by commas)</label>
+          <input
+            id="automation-keywords"
+            value={(trigger.keywords ?? []).join(', ')}
+            onChange={(e) => onChange({ trigger: { ...trigger, keywords: e.target.value.split(',').map((k) => k.trim()).filter(Boolean) } })}
+            placeholder="e.g. menu, help"
+          />
+        </div>
+      )}
       {trigger.type === 'event' && (
         <div className="field">
           <label htmlFor="automation-event">Event type</label>

@@ -7,6 +7,7 @@ import { AutomationTagFields } from './automation-tag-fields';
 import { AutomationTargetSelect } from './automation-target-select';
 import { AutomationTemplateFields, type TemplateRef } from './automation-template-fields';
 import { AutomationWaitFields } from './automation-wait-fields';
+import { AutomationAskFields, AutomationReplyBranchFields, AutomationReplyFields, AutomationWithdrawFields } from './automation-reply-fields';
 import type { Subject } from './segment-rules';
 import type { Template } from './templates-api';
 
@@ -67,7 +68,11 @@ export function AutomationStepFields({
       )}
       {step.type === 'send_message' && <AutomationMessageFields id={id} step={step} templates={context.templates} attributes={context.attributes} onChange={onChange} />}
       {step.type === 'wait' && <AutomationWaitFields id={id} step={step} onChange={onChange} />}
-      {step.type === 'branch' && <AutomationBranchFields id={id} index={index} step={step} steps={steps} subjects={context.subjects} problemPaths={problemPaths} onChange={onChange} />}
+      {step.type === 'branch' && !step.reply && <AutomationBranchFields id={id} index={index} step={step} steps={steps} subjects={context.subjects} problemPaths={problemPaths} onChange={onChange} />}
+      {step.type === 'branch' && step.reply && <AutomationReplyBranchFields id={id} index={index} step={step} steps={steps} onChange={onChange} />}
+      {step.type === 'ask' && <AutomationAskFields id={id} index={index} step={step} steps={steps} attributes={context.attributes} onChange={onChange} />}
+      {step.type === 'wait_for_reply' && <AutomationReplyFields id={id} index={index} step={step} steps={steps} onChange={onChange} />}
+      {step.type === 'withdraw_consent' && <AutomationWithdrawFields id={id} step={step} onChange={onChange} />}
       {step.type === 'tag' && <AutomationTagFields id={id} step={step} onChange={onChange} />}
       {step.type === 'set_attribute' && <AutomationAttributeFields id={id} step={step} attributes={context.attributes} onChange={onChange} />}
       {next}

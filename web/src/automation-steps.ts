@@ -7,13 +7,27 @@ export const STEP_TYPES: readonly { type: StepType; label: string; help: string 
   { type: 'send_template', label: 'Send a template', help: 'Sends an approved WhatsApp template. It can go out at any time, also when the person has not written to you lately.' },
   { type: 'send_message', label: 'Send a message', help: 'Sends your own text. WhatsApp allows this only within 24 hours of the person’s last message; otherwise the fallback template goes, or the step is skipped.' },
   { type: 'wait', label: 'Wait', help: 'Holds the person here for a while, then goes on. Add a time of day to send at a friendly hour in their own time zone.' },
+  { type: 'ask', label: 'Ask a question', help: 'Asks in the chat and stores a valid answer on the person (the attribute’s type checks it; they are asked again if it does not fit).' },
+  { type: 'wait_for_reply', label: 'Wait for a reply', help: 'Waits until the person answers, or goes the other way when they do not answer in time.' },
   { type: 'branch', label: 'Check a condition', help: 'Looks at the person now: if they match the conditions they go one way, otherwise the other.' },
   { type: 'tag', label: 'Add or remove tags', help: 'Changes the person’s tags, e.g. to remember they got this series.' },
   { type: 'set_attribute', label: 'Set an attribute', help: 'Stores a value on the person, e.g. “series” = “done”.' },
+  { type: 'withdraw_consent', label: 'Stop their messages', help: 'Withdraws the person’s consent for this topic, with the reason in the consent ledger (e.g. no answer to a re-permission request).' },
   { type: 'end', label: 'End', help: 'The person leaves the automation here.' },
 ];
 
-const ID_PREFIX: Record<StepType, string> = { send_template: 'message', send_message: 'text', wait: 'wait', branch: 'check', tag: 'tag', set_attribute: 'attribute', end: 'end' };
+const ID_PREFIX: Record<StepType, string> = {
+  send_template: 'message',
+  send_message: 'text',
+  wait: 'wait',
+  ask: 'question',
+  wait_for_reply: 'reply',
+  branch: 'check',
+  tag: 'tag',
+  set_attribute: 'attribute',
+  withdraw_consent: 'withdraw',
+  end: 'end',
+};
 
 /** The name of a kind of step. */
 export const stepTypeLabel = (type: string): string => STEP_TYPES.find((t) => t.type === type)?.label ?? type;
@@ -44,10 +58,16 @@ export function newStep(type: StepType, steps: readonly AutomationStep[]): Autom
       const end = steps.find((s) => s.type === 'end')?.id ?? id;
       return { id, type, rules: { all: [{ field: 'tags', op: 'contains', value: '' }] }, then: end, else: end };
     }
+    case 'ask':
+      return { id, type, question: '', attribute: '', timeout: { days: 1 } };
+    case 'wait_for_reply':
+      return { id, type, timeout: { days: 1 } };
     case 'tag':
       return { id, type, add: [] };
     case 'set_attribute':
       return { id, type, key: '', value: '' };
+    case 'withdraw_consent':
+      return { id, type, reason: 'no answer' };
     case 'end':
       return { id, type };
   }
@@ -79,12 +99,20 @@ export function stepSummary(step: AutomationStep, steps: readonly AutomationStep
       const until = step.until_time ? `until ${step.until_time} (their time)` : '';
       return [d, until].filter(Boolean).join(', then ') || 'no time set';
     }
+    case 'ask':
+      return `“${step.question}” → stored in ${step.attribute || '(no attribute)'}; no answer in ${durationText(step.timeout) || 'time'}${step.on_timeout ? ` → ${stepName(steps, step.on_timeout)}` : ''}`;
+    case 'wait_for_reply':
+      return `up to ${durationText(step.timeout) || '?'}${step.on_reply ? `; answered → ${stepName(steps, step.on_reply)}` : ''}${step.on_timeout ? `; no answer → ${stepName(steps, step.on_timeout)}` : ''}`;
     case 'branch':
-      return `matches → ${stepName(steps, step.then)}; otherwise → ${stepName(steps, step.else)}`;
+      return step.reply
+        ? `their reply is ${[...(step.reply.equals ?? []), ...(step.reply.payload ?? [])].join(' / ') || (step.reply.contains ?? []).join(' / ')} → ${stepName(steps, step.then)}; otherwise → ${stepName(steps, step.else)}`
+        : `matches → ${stepName(steps, step.then)}; otherwise → ${stepName(steps, step.else)}`;
     case 'tag':
       return [step.add?.length ? `add ${step.add.join(', ')}` : '', step.remove?.length ? `remove ${step.remove.join(', ')}` : ''].filter(Boolean).join('; ') || 'no tags';
     case 'set_attribute':
       return `${step.key} = “${step.value}”`;
+    case 'withdraw_consent':
+      return `withdraws their consent: “${step.reason}”`;
     case 'end':
       return 'the person leaves the automation';
   }

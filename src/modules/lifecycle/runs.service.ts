@@ -5,7 +5,6 @@ import { recordAudit } from '../audit/index.js';
 import { contactsOptedOutBefore } from '../consent/index.js';
 import { markUnreachable } from '../contacts/index.js';
 import { recountEngagementWindows } from '../engagement/index.js';
-import { eraseContact } from '../privacy/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { queryRowsOf } from '../sql.js';
 import { evaluateLifecycleChunk, evaluateLifecycleFor } from './lifecycle.service.js';
@@ -165,6 +164,10 @@ export async function runHygiene(db: Db, workspaceId: string, now: Date, log: Lo
 /** Erases contacts opted out of every topic for longer than the retention period, 200 per transaction. */
 async function purgeOptedOut(db: Db, workspaceId: string, now: Date, days: number, log: Log, runId: string, counts: Record<string, number>): Promise<number> {
   const cutoff = new Date(now.getTime() - days * DAY_MS);
+  // Why a dynamic import: privacy imports lifecycle (merging moves stage history), so a static
+  // import here closes a cycle through segments, whose rules then read the stage list before it
+  // exists (segment catalog without stages; test/module-cycles.test.ts).
+  const { eraseContact } = await import('../privacy/index.js');
   let purged = 0;
   for (;;) {
     const batch = await contactsOptedOutBefore(db, workspaceId, cutoff, 200);
