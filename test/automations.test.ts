@@ -34,6 +34,16 @@ async function tick(): Promise<void> {
 }
 /** What a person read: the text of a free-form or button message, or the template's name. */
 const textOf = (m: { request: Record<string, any>; template?: { name: string } }): string => m.request.text?.body ?? m.request.interactive?.body?.text ?? `template:${m.template?.name}`; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A zone where it is now between 10:00 and 17:00, for tests on the real clock (quiet hours are 21:00–08:00). */
+const ZONES = ['Pacific/Auckland', 'Asia/Tokyo', 'Asia/Kolkata', 'Asia/Dubai', 'Europe/London', 'America/Sao_Paulo', 'America/New_York', 'America/Los_Angeles', 'Pacific/Honolulu'];
+const hourIn = (zone: string) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+function daytimeZone(): string {
+  return ZONES.find((z) => hourIn(z) >= 10 && hourIn(z) < 17) ?? 'UTC';
+}
+/** A zone where it is now the middle of the night (inside the default quiet hours). */
+function nightZone(): string {
+  return ZONES.find((z) => hourIn(z) >= 0 && hourIn(z) < 5) ?? ZONES.find((z) => hourIn(z) >= 22)!;
+}
 const sent = (phone: string, template: string) => h.sim.sent(phone).filter((m) => m.template?.name === template).length;
 const offer = { name: 'weekly_offers', language: 'en_US', variables: { 'body.1': { field: 'first_name', fallback: 'there' }, 'body.2': { value: 'new season' } } };
 
@@ -176,7 +186,7 @@ describe('running automations', () => {
 
   it('an event triggers a run (with property filters); its goal event converts it before the next send', async () => {
     setClock(new Date().toISOString()); // event times are the database's; the business clock follows it here
-    const [gus, hal] = await h.seedContacts(2, { tag: 'a-cart' });
+    const [gus, hal] = await h.seedContacts(2, { tag: 'a-cart', timezone: daytimeZone() });
     const id = await create('cart', {
       trigger: { type: 'event', event: 'cart_abandoned', where: { channel: 'web' } },
       topic: 'offers',
@@ -220,7 +230,8 @@ describe('running automations', () => {
     setClock(new Date().toISOString()); // replies are matched by the database clock; keep the business clock with it
     const attr = await h.api('POST', '/api/v1/attributes', { key: 'rating', type: 'number' });
     expect(attr.status, JSON.stringify(attr.body)).toBe(201);
-    const [ivy] = await h.seedContacts(1, { tag: 'a-bot' });
+    // In the middle of her night: a bot answering her is a conversation, not outreach held by quiet hours.
+    const [ivy] = await h.seedContacts(1, { tag: 'a-bot', timezone: nightZone() });
     const id = await create('rating bot', {
       trigger: { type: 'inbound', keywords: ['Rate'] },
       topic: 'offers',

@@ -12,6 +12,7 @@ import { automationOut, createAutomationIn, enrollIn, updateAutomationIn, type A
 import { automations, automationVersions } from './automations.tables.js';
 import { resolveDefinition } from './definition.service.js';
 import { enrollContacts, type EnrollResult } from './enrol.service.js';
+import { startCursors } from './triggers.service.js';
 
 type Row = typeof automations.$inferSelect;
 
@@ -122,6 +123,7 @@ export async function publishAutomation(ctx: Ctx, id: string): Promise<Automatio
     publishedAt: ctx.now,
   });
   const [updated] = await ctx.db.update(automations).set({ status: 'published', version, updatedAt: ctx.now }).where(eq(automations.id, id)).returning();
+  await startCursors(ctx.db);
   await recordAudit(ctx, { action: 'automation.published', targetType: 'automation', targetId: id, details: { version } });
   return toOut(ctx.db, updated!);
 }

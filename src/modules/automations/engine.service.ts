@@ -1,6 +1,7 @@
 // The automation engine: claims due runs (SKIP LOCKED, a lease) and runs each one's steps until its
 // next wait, committing the steps' effects, their log rows and the run's new position together.
-import { sql } from 'drizzle-orm';
+import { param, sql } from 'drizzle-orm';
+import { isAppError } from '../../lib/errors.js';
 import { SYSTEM_ACTOR, type Ctx, type Db, type Log } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
@@ -33,38 +34,85 @@ export interface RunEnv {
   timezone: string | null;
 }
 
+/** A step's log row, written with the rest of the batch. */
+interface StepLog {
+  runId: number;
+  seq: number;
+  workspaceId: string;
+  automationId: string;
+  stepId: string;
+  outcome: string;
+  reason: string | null;
+  outboxKey: string | null;
+}
+
+/** Where a run ends up after its go: its new state, position, timer and memory. */
+interface RunEnd {
+  id: number;
+  seq: number;
+  state: 'active' | 'waiting' | 'completed' | 'exited' | 'failed';
+  stepId: string | null;
+  dueAt: Date | null;
+  reason: string | null;
+  waitingFor: 'reply' | null;
+  context: Record<string, unknown>;
+}
+
+/** On PGlite one transaction holds the only connection: smaller batches keep webhook acks waiting less. */
+export const AUTOMATION_BATCH = { postgres: 500, pglite: 100 } as const;
+
 /**
- * Claims up to `limit` due runs of published automations and advances each in its own transaction.
- * Returns how many were claimed. A run whose worker died keeps its lease until it passes, then any
- * worker takes it again; the `seq` check makes a second worker's late commit roll back.
+ * Claims up to `limit` due runs of published automations and advances them in one transaction:
+ * the runs stay locked (SKIP LOCKED: other workers take others), each run's steps run in a
+ * savepoint (a step that throws fails that run, with the reason, not the batch), and the step log
+ * rows and the runs' new states are written in one statement each. A crash rolls the whole batch
+ * back: no step's effect commits without its log row and the run's new position, so each step
+ * runs once. Returns how many runs were claimed.
  */
-export async function runDueAutomations(deps: { db: Db; now: Date; log: Log }, limit = 200, leaseMs = 60_000): Promise<number> {
-  const { db, now } = deps;
-  const nowIso = now.toISOString();
-  const runs = await queryRowsOf<ClaimedRun>(
-    db,
-    sql`update automation_runs r set locked_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz
-        where r.id in (
-          select r2.id from automation_runs r2 join automations a on a.id = r2.automation_id
-          where r2.state in ('active', 'waiting') and r2.due_at <= ${nowIso}::timestamptz and a.status = 'published'
-            and (r2.locked_until is null or r2.locked_until < ${nowIso}::timestamptz)
-          order by r2.due_at limit ${limit} for update of r2 skip locked)
-        returning r.id::int as id, r.workspace_id, r.automation_id, r.version, r.contact_id, r.step_id, r.seq`,
-  );
-  const versions = new Map<string, RunnableVersion>();
-  const envs = new Map<string, RunEnv>();
-  for (const run of runs) {
-    const key = `${run.automation_id}:${run.version}`;
-    if (!versions.has(key)) versions.set(key, await loadVersion(db, run.automation_id, run.version));
-    if (!envs.has(run.workspace_id)) envs.set(run.workspace_id, await envOf(db, run.workspace_id));
-    try {
-      await db.transaction((tx) => advanceRun(tx, run, versions.get(key)!, envs.get(run.workspace_id)!, deps));
-    } catch (err) {
-      // The transaction rolled back: nothing of this go happened. The lease runs out and it is tried again.
-      deps.log.warn({ err, run: run.id, automation: run.automation_id }, 'automation run step failed; will retry');
+export async function runDueAutomations(deps: { db: Db; now: Date; log: Log }, limit: number = AUTOMATION_BATCH.postgres): Promise<number> {
+  const { now } = deps;
+  return deps.db.transaction(async (tx) => {
+    const runs = await queryRowsOf<ClaimedRun & { waiting_for: string | null; context: Record<string, unknown> }>(
+      tx,
+      sql`select r.id::int as id, r.workspace_id, r.automation_id, r.version, r.contact_id, r.step_id, r.seq, r.waiting_for, r.context
+          from automation_runs r join automations a on a.id = r.automation_id
+          where r.state in ('active', 'waiting') and r.due_at <= ${now.toISOString()}::timestamptz and a.status = 'published'
+          order by r.due_at limit ${limit} for update of r skip locked`,
+    );
+    if (runs.length === 0) return 0;
+    const versions = new Map<string, RunnableVersion>();
+    const envs = new Map<string, RunEnv>();
+    for (const run of runs) {
+      const key = `${run.automation_id}:${run.version}`;
+      if (!versions.has(key)) versions.set(key, await loadVersion(tx, run.automation_id, run.version));
+      if (!envs.has(run.workspace_id)) envs.set(run.workspace_id, await envOf(tx, run.workspace_id));
     }
-  }
-  return runs.length;
+    const refusals = await refusalsOf(tx, runs, versions);
+    const logs: StepLog[] = [];
+    const ends: RunEnd[] = [];
+    for (const run of runs) {
+      const v = versions.get(`${run.automation_id}:${run.version}`)!;
+      try {
+        const go = await tx.transaction((sp) => advanceRun(sp, run, v, envs.get(run.workspace_id)!, refusals.get(run.id) ?? null, deps));
+        logs.push(...go.logs);
+        ends.push(go.end);
+      } catch (err) {
+        // The savepoint rolled back this run's go: it fails here, with what went wrong, instead of
+        // being retried on every pass (a step that throws once throws again).
+        deps.log.warn({ err, run: run.id, automation: run.automation_id }, 'automation step failed');
+        ends.push({ id: run.id, seq: run.seq, state: 'failed', stepId: null, dueAt: null, reason: failureOf(err), waitingFor: null, context: run.context });
+      }
+    }
+    await writeLogs(tx, logs, now);
+    await writeEnds(tx, ends, now);
+    return runs.length;
+  });
+}
+
+/** A failure's reason for the run: the error code and message, never a stack or a secret. */
+function failureOf(err: unknown): string {
+  if (isAppError(err)) return `${err.code}: ${err.message}`.slice(0, 500);
+  return 'internal error (see the server log)';
 }
 
 async function loadVersion(db: Db, automationId: string, version: number): Promise<RunnableVersion> {
@@ -80,83 +128,99 @@ async function envOf(db: Db, workspaceId: string): Promise<RunEnv> {
   return { policy: marketingPolicyFrom(settings.broadcasts), timezone: settings.timezone ?? null };
 }
 
+/**
+ * Why each run's person may no longer be in their automation (STOP, a withdrawal of its topic,
+ * suppression): one gate query per workspace and topic for the whole batch.
+ */
+async function refusalsOf(tx: Db, runs: ClaimedRun[], versions: Map<string, RunnableVersion>): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const groups = new Map<string, { workspaceId: string; topicId: string; runs: ClaimedRun[] }>();
+  for (const run of runs) {
+    const topicId = versions.get(`${run.automation_id}:${run.version}`)!.topicId;
+    if (!topicId) {
+      out.set(run.id, 'the topic was deleted');
+      continue;
+    }
+    const key = `${run.workspace_id}:${topicId}`;
+    (groups.get(key) ?? groups.set(key, { workspaceId: run.workspace_id, topicId, runs: [] }).get(key)!).runs.push(run);
+  }
+  for (const g of groups.values()) {
+    const verdicts = await gateVerdicts(tx, { workspaceId: g.workspaceId, topicId: g.topicId, marketing: false, contactIds: [...new Set(g.runs.map((r) => r.contact_id))], policy: { quietHours: null, frequencyCap: null }, now: new Date() });
+    for (const run of g.runs) {
+      const v = verdicts.get(run.contact_id);
+      if (v?.kind === 'skip' && v.reason !== 'unreachable') out.set(run.id, v.reason);
+    }
+  }
+  return out;
+}
+
 /** Runs one run's steps from where it is until a wait, a deferral, the end or an exit. */
-async function advanceRun(tx: Db, claimed: ClaimedRun, v: RunnableVersion, env: RunEnv, deps: { now: Date; log: Log }): Promise<void> {
-  // Why the check under a row lock: a worker whose lease ran out may still be here; only the one
-  // that finds the position it claimed may move the run on (the other commits nothing). What the
-  // run waits for and remembers is read here too: the trigger scan may have marked a reply since.
-  const [current] = await queryRowsOf<{ seq: number; state: string; waiting_for: string | null; context: Record<string, unknown> }>(
-    tx,
-    sql`select seq, state, waiting_for, context from automation_runs where id = ${claimed.id} for update`,
-  );
-  if (!current || current.seq !== claimed.seq || !['active', 'waiting'].includes(current.state)) return;
-  const ctx: Ctx = { db: tx, workspaceId: claimed.workspace_id, actor: SYSTEM_ACTOR, now: deps.now, log: deps.log };
+async function advanceRun(
+  tx: Db,
+  claimed: ClaimedRun & { waiting_for: string | null; context: Record<string, unknown> },
+  v: RunnableVersion,
+  env: RunEnv,
+  refusal: string | null,
+  deps: { now: Date; log: Log },
+): Promise<{ logs: StepLog[]; end: RunEnd }> {
+  const context = { ...claimed.context };
+  const end = (e: Partial<RunEnd> & Pick<RunEnd, 'state'>): RunEnd => ({ id: claimed.id, seq, stepId: null, dueAt: null, reason: null, waitingFor: null, context, ...e });
+  const logs: StepLog[] = [];
+  let seq = claimed.seq;
   // Exit on STOP or a withdrawal of the automation's topic, whatever the next step is (not only before a send).
-  const refusal = await refusalOf(tx, claimed, v);
-  if (refusal) return finish(tx, claimed.id, claimed.seq, deps.now, 'exited', refusal);
+  if (refusal) return { logs, end: end({ state: 'exited', reason: refusal }) };
+  const ctx: Ctx = { db: tx, workspaceId: claimed.workspace_id, actor: SYSTEM_ACTOR, now: deps.now, log: deps.log };
   const steps = v.definition.steps;
   const index = new Map(steps.map((s, i) => [s.id, i]));
   let stepId = claimed.step_id;
-  let seq = claimed.seq;
   // Only the step the run woke on sees what it waited for; every later step starts fresh.
-  let waitingFor = current.waiting_for;
-  const context = { ...current.context };
+  let waitingFor = claimed.waiting_for;
   for (let n = 0; n < MAX_STEPS_PER_GO; n++) {
     const i = stepId === null ? undefined : index.get(stepId);
-    if (i === undefined) return finish(tx, claimed.id, seq, deps.now, 'completed', null);
+    if (i === undefined) return { logs, end: end({ state: 'completed' }) };
     seq += 1;
     const r: StepResult = await runStep(ctx, { run: claimed, seq, step: steps[i]!, nextId: nextOf(steps, i), version: v, env, waitingFor, context });
     waitingFor = null;
     if (r.context) Object.assign(context, r.context);
-    await logStep(tx, claimed, seq, stepId!, r, deps.now);
-    if (r.kind === 'exit') return finish(tx, claimed.id, seq, deps.now, 'exited', r.reason);
-    if (r.kind === 'fail') return finish(tx, claimed.id, seq, deps.now, 'failed', r.reason);
-    if (r.kind === 'defer') return park(tx, { id: claimed.id, seq, stepId, until: r.until, now: deps.now, reason: r.reason, context });
-    if (r.kind === 'wait') return park(tx, { id: claimed.id, seq, stepId: r.stay ? stepId : nextOf(steps, i), until: r.until, now: deps.now, reason: null, context, waitingFor: r.waitingFor ?? null });
+    logs.push({ runId: claimed.id, seq, workspaceId: claimed.workspace_id, automationId: claimed.automation_id, stepId: stepId!, outcome: r.outcome, reason: r.reason ?? null, outboxKey: r.outboxKey ?? null });
+    if (r.kind === 'exit') return { logs, end: end({ state: 'exited', reason: r.reason }) };
+    if (r.kind === 'fail') return { logs, end: end({ state: 'failed', reason: r.reason }) };
+    if (r.kind === 'defer') return { logs, end: end({ state: 'waiting', stepId, dueAt: r.until, reason: r.reason }) };
+    if (r.kind === 'wait') {
+      const to = r.stay ? stepId : nextOf(steps, i);
+      return { logs, end: to === null ? end({ state: 'completed' }) : end({ state: 'waiting', stepId: to, dueAt: r.until, waitingFor: r.waitingFor ?? null }) };
+    }
     const next = r.kind === 'branch' ? r.to : nextOf(steps, i);
-    if (steps[i]!.type === 'end') return finish(tx, claimed.id, seq, deps.now, 'completed', null);
+    if (steps[i]!.type === 'end') return { logs, end: end({ state: 'completed' }) };
     stepId = next;
   }
   // Many steps without a wait (the graph check forbids loops without one): let other runs go first.
-  await park(tx, { id: claimed.id, seq, stepId, until: deps.now, now: deps.now, reason: null, context, state: 'active' });
+  return { logs, end: end({ state: 'active', stepId, dueAt: deps.now }) };
 }
 
-/** Why this person may no longer be in the automation (consent for its topic, suppression), or null. */
-async function refusalOf(tx: Db, run: ClaimedRun, v: RunnableVersion): Promise<string | null> {
-  if (!v.topicId) return 'the topic was deleted';
-  const verdict = (await gateVerdicts(tx, { workspaceId: run.workspace_id, topicId: v.topicId, marketing: false, contactIds: [run.contact_id], policy: { quietHours: null, frequencyCap: null }, now: new Date() })).get(run.contact_id);
-  return verdict?.kind === 'skip' && verdict.reason !== 'unreachable' ? verdict.reason : null;
-}
-
-async function logStep(tx: Db, run: ClaimedRun, seq: number, stepId: string, r: StepResult, now: Date): Promise<void> {
+async function writeLogs(tx: Db, logs: StepLog[], now: Date): Promise<void> {
+  if (logs.length === 0) return;
+  const col = <K extends keyof StepLog>(k: K) => param(logs.map((l) => l[k]));
   await tx.execute(sql`insert into automation_step_runs (run_id, seq, workspace_id, automation_id, step_id, outcome, reason, outbox_key, at)
-                       values (${run.id}, ${seq}, ${run.workspace_id}, ${run.automation_id}, ${stepId}, ${r.outcome}, ${r.reason ?? null}, ${r.outboxKey ?? null}, ${now.toISOString()}::timestamptz)`);
+                       select x.run_id, x.seq, x.ws, x.aid, x.step_id, x.outcome, x.reason, x.outbox_key, ${now.toISOString()}::timestamptz
+                       from unnest(${col('runId')}::bigint[], ${col('seq')}::int[], ${col('workspaceId')}::uuid[], ${col('automationId')}::uuid[], ${col('stepId')}::text[],
+                                   ${col('outcome')}::text[], ${col('reason')}::text[], ${col('outboxKey')}::text[]) as x(run_id, seq, ws, aid, step_id, outcome, reason, outbox_key)`);
 }
 
-async function finish(tx: Db, id: number, seq: number, now: Date, state: 'completed' | 'exited' | 'failed', reason: string | null): Promise<void> {
-  await tx.execute(sql`update automation_runs set state = ${state}, reason = ${reason}, seq = ${seq}, step_id = null, due_at = null, locked_until = null, waiting_for = null,
-                         finished_at = ${now.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz where id = ${id}`);
-}
-
-/** Where a run stops until its timer: the step, when, why, and whether it waits for a reply. */
-interface Parking {
-  id: number;
-  seq: number;
-  stepId: string | null;
-  until: Date;
-  now: Date;
-  reason: string | null;
-  context: Record<string, unknown>;
-  waitingFor?: 'reply' | null;
-  state?: 'waiting' | 'active';
-}
-
-async function park(tx: Db, p: Parking): Promise<void> {
-  if (p.stepId === null) return finish(tx, p.id, p.seq, p.now, 'completed', null);
-  // Why the database clock for `waiting_since`: replies are matched against their own (database)
-  // creation time, so a message that came before the run began to wait never counts as its answer.
-  const since = p.waitingFor === 'reply' ? sql`jsonb_build_object('waiting_since', now())` : sql`'{}'::jsonb`;
-  await tx.execute(sql`update automation_runs set state = ${p.state ?? 'waiting'}, reason = ${p.reason}, seq = ${p.seq}, step_id = ${p.stepId}, due_at = ${p.until.toISOString()}::timestamptz,
-                         waiting_for = ${p.waitingFor ?? null}, context = ${JSON.stringify(p.context)}::jsonb || ${since},
-                         locked_until = null, updated_at = ${p.now.toISOString()}::timestamptz where id = ${p.id}`);
+/**
+ * The runs' new states in one statement. Why `waiting_since` is the database clock: replies are
+ * matched against their own (database) creation time, so a message that came before the run began
+ * to wait never counts as its answer.
+ */
+async function writeEnds(tx: Db, ends: RunEnd[], now: Date): Promise<void> {
+  if (ends.length === 0) return;
+  const nowIso = now.toISOString();
+  await tx.execute(sql`
+    update automation_runs r set state = x.state, seq = x.seq, step_id = x.step_id, due_at = x.due_at, reason = x.reason, waiting_for = x.waiting_for,
+      context = case when x.waiting_for = 'reply' then x.context || jsonb_build_object('waiting_since', now()) else x.context end,
+      finished_at = case when x.state in ('completed', 'exited', 'failed') then ${nowIso}::timestamptz end, locked_until = null, updated_at = ${nowIso}::timestamptz
+    from unnest(${param(ends.map((e) => e.id))}::bigint[], ${param(ends.map((e) => e.state))}::text[], ${param(ends.map((e) => e.seq))}::int[], ${param(ends.map((e) => e.stepId))}::text[],
+                ${param(ends.map((e) => e.dueAt?.toISOString() ?? null))}::timestamptz[], ${param(ends.map((e) => e.reason))}::text[], ${param(ends.map((e) => e.waitingFor))}::text[],
+                ${param(ends.map((e) => JSON.stringify(e.context)))}::jsonb[]) as x(id, state, seq, step_id, due_at, reason, waiting_for, context)
+    where r.id = x.id`);
 }

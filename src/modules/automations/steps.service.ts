@@ -7,7 +7,7 @@ import { isAppError } from '../../lib/errors.js';
 import type { Ctx } from '../context.js';
 import { bulkTag, coerceAttribute, getContact, listAttributes, updateContact, type ContactOut } from '../contacts/index.js';
 import { getTopic, normalizeKeyword, recordContactConsent } from '../consent/index.js';
-import { enqueueAutomated, getServiceWindow, type OutboundMessage } from '../messaging/index.js';
+import { enqueueAutomated, getServiceWindow, SERVICE_WINDOW_MS, type OutboundMessage } from '../messaging/index.js';
 import { resolveAudience } from '../segments/index.js';
 import { gateVerdicts } from '../sending/index.js';
 import { queryRowsOf } from '../sql.js';
@@ -107,27 +107,32 @@ function freeForm(text: string, buttons: { id: string; title: string }[] | undef
 async function queueMessage(ctx: Ctx, s: StepInput, m: { marketing: boolean; template: TemplateRef | undefined; text: OutboundMessage | null }): Promise<StepResult> {
   const { version: v, run } = s;
   if (!v.topicId || !v.numberId) return { kind: 'exit', outcome: 'exited', reason: !v.topicId ? 'the topic was deleted' : 'the business number was disconnected' };
-  const verdicts = await gateVerdicts(ctx.db, { workspaceId: ctx.workspaceId, topicId: v.topicId, marketing: m.marketing, contactIds: [run.contact_id], policy: s.env.policy, now: ctx.now, fallbackTimezone: s.env.timezone });
+  const contact = await getContact(ctx, run.contact_id);
+  const waId = contact.wa_id ?? (contact.phone ? contact.phone.slice(1) : contact.user_id!);
+  const window = m.text ? await getServiceWindow(ctx.db, v.numberId, waId, ctx.now) : null;
+  // Why: a free-form message to someone who wrote in the last hour answers them (a bot's reply at
+  // 22:00 to a message sent at 22:00); quiet hours and the cap are for outreach, not conversation.
+  const talking = window?.closesAt ? ctx.now.getTime() - (window.closesAt.getTime() - SERVICE_WINDOW_MS) < CONVERSATION_MS : false;
+  const marketing = m.marketing && !(m.text && talking);
+  const verdicts = await gateVerdicts(ctx.db, { workspaceId: ctx.workspaceId, topicId: v.topicId, marketing, contactIds: [run.contact_id], policy: s.env.policy, now: ctx.now, fallbackTimezone: s.env.timezone });
   const verdict = verdicts.get(run.contact_id)!;
   // Why exit: a STOP or a withdrawal of the automation's topic ends the run, not just this step.
   if (verdict.kind === 'skip') return { kind: 'exit', outcome: 'exited', reason: verdict.reason };
   if (verdict.kind === 'defer') return { kind: 'defer', outcome: 'deferred', until: verdict.until, reason: verdict.reason };
-  const contact = await getContact(ctx, run.contact_id);
-  const waId = contact.wa_id ?? (contact.phone ? contact.phone.slice(1) : contact.user_id!);
   let template: Extract<OutboundMessage, { type: 'template' }> | undefined;
   if (m.template) {
     const rendered = await renderFor(ctx, v.numberId, m.template, contact);
     if (!rendered.ok) return { kind: 'next', outcome: 'skipped', reason: rendered.reason };
     template = rendered.message;
   }
-  if (m.text) {
-    const window = await getServiceWindow(ctx.db, v.numberId, waId, ctx.now);
-    if (!window.open && !template) return { kind: 'next', outcome: 'skipped', reason: 'the 24-hour window is closed and the step has no fallback template' };
-  }
+  if (window && !window.open && !template) return { kind: 'next', outcome: 'skipped', reason: 'the 24-hour window is closed and the step has no fallback template' };
   const outboxKey = `auto:${run.id}:${s.seq}`;
-  await enqueueAutomated(ctx.db, [{ workspaceId: ctx.workspaceId, numberId: v.numberId, contactId: run.contact_id, waId, kind: 'automation', dedupeKey: outboxKey, message: m.text ?? template!, ...(template ? { template } : {}), marketing: m.marketing }], ctx.now);
+  await enqueueAutomated(ctx.db, [{ workspaceId: ctx.workspaceId, numberId: v.numberId, contactId: run.contact_id, waId, kind: 'automation', dedupeKey: outboxKey, message: m.text ?? template!, ...(template ? { template } : {}), marketing }], ctx.now);
   return { kind: 'next', outcome: 'sent', outboxKey };
 }
+
+/** How recently the person must have written for a free-form message to count as a reply, not outreach. */
+const CONVERSATION_MS = 60 * 60_000;
 
 type AskStep = Extract<StepIn, { type: 'ask' }>;
 type LastReply = { text: string | null; payload: string | null };

@@ -51,7 +51,7 @@ type SourceRow = { id: number; workspace_id: string; contact_id: string; type: s
 /** Reads one source after its cursor under a row lock, hands the rows over, and moves the cursor past the settled ones. */
 async function scanSource(deps: { db: Db }, source: 'contact_events' | 'consent_events', handle: (tx: Db, rows: SourceRow[]) => Promise<void>): Promise<number> {
   // A new cursor starts at the end: history before automations existed triggers nothing.
-  await deps.db.execute(sql`insert into automation_cursors (source, last_id) select ${source}, coalesce(max(id), 0) from ${sql.identifier(source)} on conflict do nothing`);
+  await startCursors(deps.db);
   return deps.db.transaction(async (tx) => {
     const [cursor] = await queryRowsOf<{ last_id: number }>(tx, sql`select last_id::bigint as last_id from automation_cursors where source = ${source} for update skip locked`);
     if (!cursor) return 0;
@@ -130,7 +130,7 @@ type InboundRow = { id: string; workspace_id: string; contact_id: string; body: 
  * then keyword, first-message and button triggers.
  */
 async function scanInbound(deps: { db: Db; now: Date }, listeners: Listener[]): Promise<number> {
-  await deps.db.execute(sql`insert into automation_cursors (source, last_at, last_key) values ('messages', now(), ${'00000000-0000-0000-0000-000000000000'}) on conflict do nothing`);
+  await startCursors(deps.db);
   return deps.db.transaction(async (tx) => {
     const [cursor] = await queryRowsOf<{ last_at: string | Date; last_key: string }>(tx, sql`select last_at, last_key from automation_cursors where source = 'messages' for update skip locked`);
     if (!cursor) return 0;
@@ -187,4 +187,16 @@ async function isFirstMessage(db: Db, m: InboundRow): Promise<boolean> {
     sql`select exists (select 1 from messages where workspace_id = ${m.workspace_id} and contact_id = ${m.contact_id} and direction = 'in' and (created_at, id) < (${new Date(m.created_at).toISOString()}::timestamptz, ${m.id}::uuid)) as earlier`,
   );
   return !r?.earlier;
+}
+
+/**
+ * Starts the scan's cursors at the end of their tables, once: history from before the first
+ * automation triggers nothing. Called when an automation is published (so what happens after it
+ * is read even before the first scan) and by the scan itself.
+ */
+export async function startCursors(db: Db): Promise<void> {
+  for (const source of ['contact_events', 'consent_events'] as const) {
+    await db.execute(sql`insert into automation_cursors (source, last_id) select ${source}, coalesce(max(id), 0) from ${sql.identifier(source)} on conflict do nothing`);
+  }
+  await db.execute(sql`insert into automation_cursors (source, last_at, last_key) values ('messages', now(), ${'00000000-0000-0000-0000-000000000000'}) on conflict do nothing`);
 }
