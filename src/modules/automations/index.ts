@@ -1,7 +1,7 @@
 // The automations module: versioned automations (a trigger and a graph of steps), enrolment, the
 // engine that runs due steps through the send gate, and the trigger scan.
 export { createAutomation, updateAutomation, getAutomation, listAutomations, publishAutomation, changeAutomationStatus, enrollInAutomation, listAutomationRuns } from './automations.service.js';
-export { runDueAutomations } from './engine.service.js';
+export { runDueAutomations, AUTOMATION_BATCH } from './engine.service.js';
 export { scanAutomationTriggers } from './triggers.service.js';
 export { scanPeriodicTriggers } from './sweeps.service.js';
 export type { EnrollResult } from './enrol.service.js';
