@@ -9,7 +9,8 @@ const isEmptySource = (s: unknown): boolean => {
   return v.value === '' || v.attribute === '';
 };
 
-function cleanRef<T extends Ref>(ref: T): T {
+/** A template reference to send: variable rows still empty left out. */
+export function cleanRef<T extends Ref>(ref: T): T {
   if (!ref.variables) return ref;
   return { ...ref, variables: Object.fromEntries(Object.entries(ref.variables).filter(([, s]) => !isEmptySource(s))) };
 }

@@ -3,8 +3,6 @@ import { getSegmentCatalog, listAttributes, listPhoneNumbers, listTopics } from 
 import { createAutomation, updateAutomation, type Automation, type AutomationDefinition } from './automations-api';
 import { cleanDefinition, formatDefinition, parseDefinitionText } from './automation-definition';
 import { AutomationJsonEditor } from './automation-json-editor';
-import { AutomationPresetGallery } from './automation-preset-gallery';
-import { AUTOMATION_PRESETS, type AutomationPreset } from './automation-presets';
 import { definitionProblemsOf, fieldOfPath } from './automation-problems';
 import { AutomationProblemList } from './automation-problem-list';
 import { AutomationSettingsFields } from './automation-settings-fields';
@@ -14,11 +12,11 @@ import { listTemplates } from './templates-api';
 import { useAutomationDraft } from './use-automation-draft';
 import { useResource } from './use-resource';
 
-const FIRST = AUTOMATION_PRESETS[0]!;
-const fromPreset = (p: AutomationPreset, topic = ''): AutomationDefinition => ({ ...structuredClone(p.definition), topic });
+/** A blank start: enrolled by hand, one template to choose. */
+const BLANK: AutomationDefinition = { trigger: { type: 'api' }, topic: '', steps: [{ id: 'message', type: 'send_template', template: { name: '', language: '' } }] };
 
 /**
- * A new automation (from a starting point) or the draft of an existing one: name, topic, trigger,
+ * A new automation (from a blank start) or the draft of an existing one: name, topic, trigger,
  * the steps (or the definition as JSON), and the API's problems shown at the step they name.
  */
 export function AutomationEditor({ automation, onSaved, onCancel }: { automation?: Automation; onSaved: (a: Automation) => void; onCancel: () => void }) {
@@ -27,8 +25,7 @@ export function AutomationEditor({ automation, onSaved, onCancel }: { automation
   const attributes = useResource(listAttributes);
   const catalog = useResource(getSegmentCatalog);
   const templates = useResource(() => listTemplates({ status: 'APPROVED' }));
-  const draft = useAutomationDraft(automation ? { name: automation.name, definition: automation.definition } : { name: FIRST.name, definition: fromPreset(FIRST) });
-  const [preset, setPreset] = useState(automation ? '' : FIRST.key);
+  const draft = useAutomationDraft(automation ? { name: automation.name, definition: automation.definition } : { name: '', definition: BLANK });
   // The definition as JSON while the JSON editor is open (undefined: the step editor is shown).
   const [json, setJson] = useState<string>();
   const [jsonProblem, setJsonProblem] = useState<string>();
@@ -38,13 +35,6 @@ export function AutomationEditor({ automation, onSaved, onCancel }: { automation
   const attributeList = attributes.data?.data ?? [];
   const subjects = useMemo(() => (catalog.data ? subjectsOf(catalog.data, attributeList) : []), [catalog.data, attributes.data]);
   const context = { templates: templates.data?.data ?? [], attributes: attributeList, subjects };
-
-  function choosePreset(p: AutomationPreset) {
-    const wasPresetName = AUTOMATION_PRESETS.some((x) => x.name === draft.name) || draft.name.trim() === '';
-    setPreset(p.key);
-    draft.replace(fromPreset(p, draft.definition.topic), wasPresetName ? p.name : undefined);
-    setJson(undefined);
-  }
 
   function toggleJson() {
     setError(undefined);
@@ -96,7 +86,6 @@ export function AutomationEditor({ automation, onSaved, onCancel }: { automation
         </p>
       )}
       <form onSubmit={save} aria-label={title} noValidate>
-        {!automation && <AutomationPresetGallery chosen={preset} onChoose={choosePreset} />}
         <div className="field">
           <label htmlFor="automation-name">Name</label>
           <input id="automation-name" value={draft.name} onChange={(e) => draft.setName(e.target.value)} maxLength={200} placeholder="e.g. Welcome series" />

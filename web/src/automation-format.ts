@@ -49,9 +49,29 @@ const REASONS: Record<string, string> = {
 /** Why a run or step ended as it did: known codes in words, anything else as the API said it. */
 export const runReasonLabel = (r: string | null): string => (r === null ? '—' : (REASONS[r] ?? r));
 
+/** A start the settings form has no fields for (dates, stages, segments, buttons), in words; '' for the others. */
+export function describeTrigger(t: AutomationTrigger): string {
+  switch (t.type) {
+    case 'date':
+      return t.attribute ? `On the date in “${t.attribute}”${t.yearly ? ', every year' : ''}` : `Around the time of each “${t.event}” event`;
+    case 'stage':
+      return `Someone becomes ${t.stage.replace('_', ' ')}`;
+    case 'segment':
+      return 'Someone enters a saved segment';
+    case 'button':
+      return `Someone taps a button (${t.payload.join(', ')})`;
+    default:
+      return '';
+  }
+}
+
 /** What enrols people, in words. */
 export function triggerText(t: AutomationTrigger): string {
+  if (t.type === 'date') return t.attribute ? `the date in “${t.attribute}” comes${t.yearly ? ' (every year)' : ''}` : `the time of a “${t.event}” event comes`;
+  const other = describeTrigger(t);
+  if (other) return other.charAt(0).toLowerCase() + other.slice(1);
   if (t.type === 'opt_in') return 'someone agrees to the topic';
+  if (t.type === 'inbound') return `someone sends a keyword${t.keywords && t.keywords.length > 0 ? ` (${t.keywords.join(', ')})` : ''}`;
   if (t.type === 'event') return `the customer event “${t.event}” happens${t.where && Object.keys(t.where).length > 0 ? ` (with ${Object.entries(t.where).map(([k, v]) => `${k} = ${String(v)}`).join(', ')})` : ''}`;
   return 'you enrol people (here or through the API)';
 }

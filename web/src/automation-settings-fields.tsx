@@ -1,5 +1,6 @@
 import type { PhoneNumber, Topic } from './api-client';
 import type { AutomationDefinition, AutomationTrigger } from './automations-api';
+import { describeTrigger } from './automation-format';
 
 type Settings = Omit<AutomationDefinition, 'steps'>;
 /** The starts the form offers; the others (dates, stages, segments, buttons) come from recipes or the JSON view. */
@@ -11,22 +12,6 @@ const TRIGGERS: { type: TriggerType; label: string }[] = [
   { type: 'opt_in', label: 'Someone agrees to the topic' },
   { type: 'inbound', label: 'Someone sends a keyword (e.g. MENU)' },
 ];
-
-/** A start the form has no fields for, in words. */
-function describeTrigger(t: AutomationTrigger): string {
-  switch (t.type) {
-    case 'date':
-      return t.attribute ? `On the date in “${t.attribute}”${t.yearly ? ', every year' : ''}` : `Around the time of each “${t.event}” event`;
-    case 'stage':
-      return `Someone becomes ${t.stage.replace('_', ' ')}`;
-    case 'segment':
-      return 'Someone enters a saved segment';
-    case 'button':
-      return `Someone taps a button (${t.payload.join(', ')})`;
-    default:
-      return '';
-  }
-}
 
 /** Topic, what enrols people, the goal, whether people can go through it again, and (with several) the sending number. */
 export function AutomationSettingsFields({

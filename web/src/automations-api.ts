@@ -27,6 +27,11 @@ export type EnrolInput = BodyOf<'/api/v1/automations/{id}/enrollments', 'post'>;
 /** How many were enrolled, skipped (already in it) and unknown (not contacts). */
 export type EnrolResult = ResponseOf<'/api/v1/automations/{id}/enrollments', 'post'>;
 
+/** A ready automation to start from: what it does, the templates it needs (slots) and the attributes it stores answers in. */
+export type AutomationRecipe = ItemOf<ResponseOf<'/api/v1/automations/recipes', 'get'>>;
+/** What creating from a recipe takes: a name, the topic, a template per slot, and its main delay in days. */
+export type RecipeInput = BodyOf<'/api/v1/automations/recipes/{key}', 'post'>;
+
 export type AutomationAction = 'publish' | 'pause' | 'resume' | 'archive';
 
 const at = (id: string) => `/automations/${encodeURIComponent(id)}`;
@@ -37,6 +42,10 @@ export const listAutomations = () => apiRequest<{ data: Automation[] }>('GET', '
 export const getAutomation = (id: string) => apiRequest<Automation>('GET', at(id));
 /** Saves a new draft; a definition with problems is a 422 AUTOMATION_INVALID naming each path. */
 export const createAutomation = (input: { name: string; definition: AutomationDefinition }) => apiRequest<Automation>('POST', '/automations', input);
+/** The recipe gallery. */
+export const listRecipes = () => apiRequest<{ data: AutomationRecipe[] }>('GET', '/automations/recipes');
+/** Saves a new draft from a recipe; a missing slot (`templates.offer`) or a problem in the draft is a 422 AUTOMATION_INVALID. */
+export const createFromRecipe = (key: string, input: RecipeInput) => apiRequest<Automation>('POST', `/automations/recipes/${encodeURIComponent(key)}`, input);
 /** Renames it or replaces the draft (runs keep the version they started on). */
 export const updateAutomation = (id: string, input: { name?: string; definition?: AutomationDefinition }) => apiRequest<Automation>('PATCH', at(id), input);
 /** Publishes the draft as a new version, or pauses, resumes or archives. */

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { listSegments } from './api-client';
-import { AutomationEditor } from './automation-editor';
+import { AutomationCreate } from './automation-create';
 import { AutomationView } from './automation-view';
 import { listAutomations, type Automation } from './automations-api';
 import { AutomationsTable } from './automations-table';
@@ -58,7 +58,7 @@ export function AutomationsSection() {
       <p className="status-line" role="status">
         {done}
       </p>
-      {creating && <AutomationEditor onSaved={created} onCancel={() => setCreating(false)} />}
+      {creating && <AutomationCreate onSaved={created} onCancel={() => setCreating(false)} />}
       {open && <AutomationView key={open.id} id={open.id} initial={open} segments={segments.data?.data ?? []} onChanged={() => { setDone(undefined); list.reload(); }} onClose={() => setOpen(undefined)} />}
       {list.data && rows.length === 0 && <p className="muted">No automations yet.</p>}
       {rows.length > 0 && <AutomationsTable rows={rows} openId={open?.id} onOpen={openOne} />}

@@ -19,8 +19,8 @@ export interface AutomationDraft {
   addStep: (type: StepType) => void;
   removeStep: (index: number) => void;
   moveStep: (index: number, by: -1 | 1) => void;
-  /** Replaces the whole definition (a preset, or the JSON editor's). */
-  replace: (definition: AutomationDefinition, name?: string) => void;
+  /** Replaces the whole definition (the JSON editor's). */
+  replace: (definition: AutomationDefinition) => void;
   /** Shows the API's problems: at their step when `byStep`, else all in one list. */
   showProblems: (problems: DefinitionProblem[], byStep: boolean) => void;
 }
@@ -78,12 +78,11 @@ export function useAutomationDraft(initial: { name: string; definition: Automati
       setSteps(move(definition.steps));
       setKeys(move(keys));
     },
-    replace(next, newName) {
+    replace(next) {
       setDefinition(next);
       setKeys(freshKeys(next.steps.length));
       setStepProblems(new Map());
       setOtherProblems([]);
-      if (newName !== undefined) setName(newName);
     },
     showProblems(problems, byStep) {
       const atSteps = new Map<number, { path: string; problem: string }[]>();
