@@ -101,7 +101,7 @@ async function runOne(engine: Engine, pgUrl: string | undefined): Promise<Outcom
     const filler = Math.max(0, size.waiting - enrolled.enrolled);
     await db.execute(sql`insert into automation_runs (workspace_id, automation_id, version, contact_id, state, step_id, seq, due_at, dedupe_key, enrolled_at, updated_at)
       select ${ws.id}, ${auto.id}, 1, c.id, 'waiting', 'mark', 1, now() + interval '365 days', 'filler:' || g.i, now(), now()
-      from generate_series(1, ${filler}::int) as g(i) join lateral (select id from bench_raw offset (g.i % ${size.enrol}) limit 1) c on true`);
+      from generate_series(1, ${filler}::int) as g(i) join (select id, (row_number() over ()) - 1 as k from bench_raw) c on c.k = g.i % ${size.enrol}`);
     await db.execute(sql`update automation_runs set state = 'waiting', seq = 1, step_id = 'mark', due_at = now() + interval '1 day' where automation_id = ${auto.id} and dedupe_key not like 'filler:%'`);
     await db.execute(sql`analyze automation_runs`);
     const dueIds = sql`(select id from automation_runs where automation_id = ${auto.id} and dedupe_key not like 'filler:%' order by id limit ${size.due})`;
