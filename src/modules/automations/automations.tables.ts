@@ -44,9 +44,10 @@ export const automationVersions = pgTable(
 );
 
 /**
- * One person going through one version of an automation. Its timer is `due_at`: workers claim due
- * runs with SKIP LOCKED and a lease (`locked_until`), run steps until the next wait, and commit the
- * steps' effects, their log rows and the new position in one transaction, so each step runs once.
+ * One person going through one version of an automation. Its timer is `due_at`: a worker locks a
+ * batch of due runs with SKIP LOCKED in one transaction, runs their steps until the next wait, and
+ * commits the steps' effects, their log rows and the new positions together, so each step runs
+ * once. (`locked_until` is unused since the batch holds row locks; kept to avoid a migration.)
  */
 export const automationRuns = pgTable(
   'automation_runs',
