@@ -16,7 +16,7 @@ import type { Sandbox } from './sandbox.js';
 import { startPoller, type Poller } from '../adapters/worker/poller.js';
 import { processPendingWebhooks } from '../modules/inbound/index.js';
 import { sendQueuedAutomated } from '../modules/messaging/index.js';
-import { runDueAutomations, scanAutomationTriggers, scanPeriodicTriggers } from '../modules/automations/index.js';
+import { AUTOMATION_BATCH, hasLiveAutomations, runDueAutomations, scanAutomationTriggers, scanPeriodicTriggers } from '../modules/automations/index.js';
 import { startBroadcastDispatcher, type Dispatcher } from '../modules/broadcasts/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
 import { failStaleImports } from '../modules/imports/index.js';
@@ -199,8 +199,12 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         idleMs: 250,
         log,
         yieldRatio: 1,
+        // Why the first check: with no automation the loop costs one cheap query a pass, not a
+        // sweep and a claim transaction (on PGlite's one connection those wait behind webhook work).
         run: async () =>
-          (await scanAutomationTriggers({ db: database.db, now: clock.now(), log })) + (await scanPeriodicTriggers({ db: database.db, now: clock.now(), log })) + (await runDueAutomations({ db: database.db, now: clock.now(), log })),
+          (await hasLiveAutomations(database.db))
+            ? (await scanAutomationTriggers({ db: database.db, now: clock.now(), log })) + (await scanPeriodicTriggers({ db: database.db, now: clock.now(), log })) + (await runDueAutomations({ db: database.db, now: clock.now(), log }, database.kind === 'pglite' ? AUTOMATION_BATCH.pglite : AUTOMATION_BATCH.postgres))
+            : 0,
       });
     }
     if (runtime.lock) {

@@ -2,7 +2,7 @@
 // engine that runs due steps through the send gate, and the trigger scan.
 export { createAutomation, updateAutomation, getAutomation, listAutomations, publishAutomation, changeAutomationStatus, enrollInAutomation, listAutomationRuns } from './automations.service.js';
 export { runDueAutomations, AUTOMATION_BATCH } from './engine.service.js';
-export { scanAutomationTriggers } from './triggers.service.js';
+export { scanAutomationTriggers, hasLiveAutomations } from './triggers.service.js';
 export { scanPeriodicTriggers } from './sweeps.service.js';
 export type { EnrollResult } from './enrol.service.js';
 export { AUTOMATION_STATUSES, RUN_STATES } from './automations.rules.js';

@@ -36,8 +36,7 @@ export async function scanAutomationTriggers(deps: { db: Db; now: Date; log: Log
         from automations a join automation_versions v on v.automation_id = a.id and v.version = a.version
         where a.status = 'published'`,
   );
-  const [live] = await queryRowsOf<{ any: boolean }>(deps.db, sql`select exists (select 1 from automations where status in ('published', 'paused')) as any`);
-  if (!live?.any) return 0;
+  if (!(await hasLiveAutomations(deps.db))) return 0;
   let read = 0;
   read += await scanSource(deps, 'contact_events', (tx, rows) => onEvents({ ...deps, db: tx }, listeners, rows));
   read += await scanSource(deps, 'consent_events', (tx, rows) => onGrants({ ...deps, db: tx }, listeners, rows));
@@ -199,4 +198,10 @@ export async function startCursors(db: Db): Promise<void> {
     await db.execute(sql`insert into automation_cursors (source, last_id) select ${source}, coalesce(max(id), 0) from ${sql.identifier(source)} on conflict do nothing`);
   }
   await db.execute(sql`insert into automation_cursors (source, last_at, last_key) values ('messages', now(), ${'00000000-0000-0000-0000-000000000000'}) on conflict do nothing`);
+}
+
+/** True when any workspace has a published or paused automation (otherwise the worker's automation loop has nothing to do). */
+export async function hasLiveAutomations(db: Db): Promise<boolean> {
+  const [live] = await queryRowsOf<{ any: boolean }>(db, sql`select exists (select 1 from automations where status in ('published', 'paused')) as any`);
+  return Boolean(live?.any);
 }
