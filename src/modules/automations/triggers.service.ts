@@ -27,7 +27,10 @@ interface Listener {
   since: string | Date;
 }
 
-/** Scans new customer events and consent grants once; returns how many rows it read. */
+/**
+ * Scans new customer events, consent events and inbound messages once; returns how many rows it
+ * read. The worker calls it only while an automation is live (`hasLiveAutomations`, checked once a pass).
+ */
 export async function scanAutomationTriggers(deps: { db: Db; now: Date; log: Log }): Promise<number> {
   const listeners = await queryRowsOf<Listener>(
     deps.db,
@@ -36,7 +39,6 @@ export async function scanAutomationTriggers(deps: { db: Db; now: Date; log: Log
         from automations a join automation_versions v on v.automation_id = a.id and v.version = a.version
         where a.status = 'published'`,
   );
-  if (!(await hasLiveAutomations(deps.db))) return 0;
   let read = 0;
   read += await scanSource(deps, 'contact_events', (tx, rows) => onEvents({ ...deps, db: tx }, listeners, rows));
   read += await scanSource(deps, 'consent_events', (tx, rows) => onGrants({ ...deps, db: tx }, listeners, rows));
