@@ -226,6 +226,29 @@ describe('running automations', () => {
     for (const c of crowd) expect(sent(c.phone, 'service_update')).toBe(1);
   });
 
+  it('a step that fails fails its run with the reason, keeps the steps done before it, and lets the rest of the batch go on', async () => {
+    setClock('2026-12-11T12:00:00Z');
+    const crowd = await h.seedContacts(6, { tag: 'a-fail' });
+    expect((await h.api('POST', '/api/v1/attributes', { key: 'visits', type: 'number' })).status).toBe(201);
+    const bad = await create('fails', { trigger: { type: 'api' }, topic: 'offers', steps: [{ id: 'mark', type: 'tag', add: ['marked'] }, { id: 'count', type: 'set_attribute', key: 'visits', value: 'many' }, { id: 'after', type: 'tag', add: ['never'] }] });
+    const good = await create('goes on', { trigger: { type: 'api' }, topic: 'offers', steps: [{ id: 'mark', type: 'tag', add: ['went-on'] }] });
+    await publish(bad);
+    await publish(good);
+    expect((await enrol(bad, { contact_ids: crowd.map((c) => c.id) })).body.enrolled).toBe(6);
+    expect((await enrol(good, { contact_ids: crowd.map((c) => c.id) })).body.enrolled).toBe(6);
+    expect(await runDueAutomations({ db: h.t.db, now: clock.now(), log })).toBe(12);
+    for (const r of await runs(bad)) expect(r).toMatchObject({ state: 'failed', reason: expect.stringMatching(/^ATTRIBUTE_INVALID: attributes.visits: must be a number/) });
+    for (const r of await runs(good)) expect(r.state).toBe('completed');
+    const log_ = await queryRows<{ step_id: string; outcome: string; reason: string | null }>(h.t.db, sql`select step_id, outcome, reason from automation_step_runs where automation_id = ${bad} order by run_id, seq limit 2`);
+    expect(log_).toEqual([{ step_id: 'mark', outcome: 'done', reason: null }, { step_id: 'count', outcome: 'failed', reason: expect.stringContaining('visits') }]);
+    const tags = await queryRows<{ tags: string[] }>(h.t.db, sql`select tags from contacts where 'a-fail' = any(tags)`);
+    expect(tags).toHaveLength(6);
+    for (const t of tags) {
+      expect(t.tags).toEqual(expect.arrayContaining(['marked', 'went-on']));
+      expect(t.tags).not.toContain('never');
+    }
+  });
+
   it('a keyword starts a bot that asks a question, re-asks on an answer that does not fit, stores the valid one in a typed attribute, and branches on a button', async () => {
     setClock(new Date().toISOString()); // replies are matched by the database clock; keep the business clock with it
     const attr = await h.api('POST', '/api/v1/attributes', { key: 'rating', type: 'number' });

@@ -1,14 +1,13 @@
-// The automation engine: claims due runs (SKIP LOCKED, a lease) and runs each one's steps until its
-// next wait, committing the steps' effects, their log rows and the run's new position together.
+// The automation engine: claims due runs (SKIP LOCKED, in one transaction) and moves them through
+// their steps until their next wait (lockstep.service), committing the steps' effects, their log
+// rows and the runs' new positions together.
 import { param, sql } from 'drizzle-orm';
-import { isAppError } from '../../lib/errors.js';
-import { SYSTEM_ACTOR, type Ctx, type Db, type Log } from '../context.js';
+import { type Db, type Log } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { gateVerdicts, marketingPolicyFrom, type MarketingPolicy } from '../sending/index.js';
-import { MAX_STEPS_PER_GO, nextOf } from './automations.rules.js';
 import type { DefinitionIn } from './automations.schemas.js';
-import { runStep, type StepResult } from './steps.service.js';
+import { advanceInLockstep, type RunEnd, type StepLog } from './lockstep.service.js';
 
 /** A claimed run. */
 export interface ClaimedRun {
@@ -34,32 +33,8 @@ export interface RunEnv {
   timezone: string | null;
 }
 
-/** A step's log row, written with the rest of the batch. */
-interface StepLog {
-  runId: number;
-  seq: number;
-  workspaceId: string;
-  automationId: string;
-  stepId: string;
-  outcome: string;
-  reason: string | null;
-  outboxKey: string | null;
-}
-
-/** Where a run ends up after its go: its new state, position, timer and memory. */
-interface RunEnd {
-  id: number;
-  seq: number;
-  state: 'active' | 'waiting' | 'completed' | 'exited' | 'failed';
-  stepId: string | null;
-  dueAt: Date | null;
-  reason: string | null;
-  waitingFor: 'reply' | null;
-  context: Record<string, unknown>;
-}
-
 /** On PGlite one transaction holds the only connection: smaller batches keep webhook acks waiting less. */
-export const AUTOMATION_BATCH = { postgres: 500, pglite: 100 } as const;
+export const AUTOMATION_BATCH = { postgres: 1000, pglite: 100 } as const;
 
 /**
  * Claims up to `limit` due runs of published automations and advances them in one transaction:
@@ -88,31 +63,15 @@ export async function runDueAutomations(deps: { db: Db; now: Date; log: Log }, l
       if (!envs.has(run.workspace_id)) envs.set(run.workspace_id, await envOf(tx, run.workspace_id));
     }
     const refusals = await refusalsOf(tx, runs, versions);
-    const logs: StepLog[] = [];
-    const ends: RunEnd[] = [];
-    for (const run of runs) {
-      const v = versions.get(`${run.automation_id}:${run.version}`)!;
-      try {
-        const go = await tx.transaction((sp) => advanceRun(sp, run, v, envs.get(run.workspace_id)!, refusals.get(run.id) ?? null, deps));
-        logs.push(...go.logs);
-        ends.push(go.end);
-      } catch (err) {
-        // The savepoint rolled back this run's go: it fails here, with what went wrong, instead of
-        // being retried on every pass (a step that throws once throws again).
-        deps.log.warn({ err, run: run.id, automation: run.automation_id }, 'automation step failed');
-        ends.push({ id: run.id, seq: run.seq, state: 'failed', stepId: null, dueAt: null, reason: failureOf(err), waitingFor: null, context: run.context });
-      }
-    }
+    const { logs, ends } = await advanceInLockstep(
+      tx,
+      runs.map((run) => ({ run, v: versions.get(`${run.automation_id}:${run.version}`)!, env: envs.get(run.workspace_id)!, refusal: refusals.get(run.id) ?? null })),
+      deps,
+    );
     await writeLogs(tx, logs, now);
     await writeEnds(tx, ends, now);
     return runs.length;
   });
-}
-
-/** A failure's reason for the run: the error code and message, never a stack or a secret. */
-function failureOf(err: unknown): string {
-  if (isAppError(err)) return `${err.code}: ${err.message}`.slice(0, 500);
-  return 'internal error (see the server log)';
 }
 
 async function loadVersion(db: Db, automationId: string, version: number): Promise<RunnableVersion> {
@@ -152,50 +111,6 @@ async function refusalsOf(tx: Db, runs: ClaimedRun[], versions: Map<string, Runn
     }
   }
   return out;
-}
-
-/** Runs one run's steps from where it is until a wait, a deferral, the end or an exit. */
-async function advanceRun(
-  tx: Db,
-  claimed: ClaimedRun & { waiting_for: string | null; context: Record<string, unknown> },
-  v: RunnableVersion,
-  env: RunEnv,
-  refusal: string | null,
-  deps: { now: Date; log: Log },
-): Promise<{ logs: StepLog[]; end: RunEnd }> {
-  const context = { ...claimed.context };
-  const end = (e: Partial<RunEnd> & Pick<RunEnd, 'state'>): RunEnd => ({ id: claimed.id, seq, stepId: null, dueAt: null, reason: null, waitingFor: null, context, ...e });
-  const logs: StepLog[] = [];
-  let seq = claimed.seq;
-  // Exit on STOP or a withdrawal of the automation's topic, whatever the next step is (not only before a send).
-  if (refusal) return { logs, end: end({ state: 'exited', reason: refusal }) };
-  const ctx: Ctx = { db: tx, workspaceId: claimed.workspace_id, actor: SYSTEM_ACTOR, now: deps.now, log: deps.log };
-  const steps = v.definition.steps;
-  const index = new Map(steps.map((s, i) => [s.id, i]));
-  let stepId = claimed.step_id;
-  // Only the step the run woke on sees what it waited for; every later step starts fresh.
-  let waitingFor = claimed.waiting_for;
-  for (let n = 0; n < MAX_STEPS_PER_GO; n++) {
-    const i = stepId === null ? undefined : index.get(stepId);
-    if (i === undefined) return { logs, end: end({ state: 'completed' }) };
-    seq += 1;
-    const r: StepResult = await runStep(ctx, { run: claimed, seq, step: steps[i]!, nextId: nextOf(steps, i), version: v, env, waitingFor, context });
-    waitingFor = null;
-    if (r.context) Object.assign(context, r.context);
-    logs.push({ runId: claimed.id, seq, workspaceId: claimed.workspace_id, automationId: claimed.automation_id, stepId: stepId!, outcome: r.outcome, reason: r.reason ?? null, outboxKey: r.outboxKey ?? null });
-    if (r.kind === 'exit') return { logs, end: end({ state: 'exited', reason: r.reason }) };
-    if (r.kind === 'fail') return { logs, end: end({ state: 'failed', reason: r.reason }) };
-    if (r.kind === 'defer') return { logs, end: end({ state: 'waiting', stepId, dueAt: r.until, reason: r.reason }) };
-    if (r.kind === 'wait') {
-      const to = r.stay ? stepId : nextOf(steps, i);
-      return { logs, end: to === null ? end({ state: 'completed' }) : end({ state: 'waiting', stepId: to, dueAt: r.until, waitingFor: r.waitingFor ?? null }) };
-    }
-    const next = r.kind === 'branch' ? r.to : nextOf(steps, i);
-    if (steps[i]!.type === 'end') return { logs, end: end({ state: 'completed' }) };
-    stepId = next;
-  }
-  // Many steps without a wait (the graph check forbids loops without one): let other runs go first.
-  return { logs, end: end({ state: 'active', stepId, dueAt: deps.now }) };
 }
 
 async function writeLogs(tx: Db, logs: StepLog[], now: Date): Promise<void> {

@@ -1,15 +1,16 @@
-// What each kind of step does for one run. Sends pass the send gate (consent for the automation's
+// What each kind of step does, for a group of runs at the same step (set-based where the step
+// allows: one read and one write for the group, not one per run). Sends pass the send gate (consent for the automation's
 // topic, suppression, reachability, and for marketing quiet hours and the frequency cap) and then
 // go out through the outbox (one dedupe key per run step: queued once however often this is retried),
 // which books the number's shared pacing schedule and respects the messaging limit.
-import { sql } from 'drizzle-orm';
+import { param, sql } from 'drizzle-orm';
 import { isAppError } from '../../lib/errors.js';
 import type { Ctx } from '../context.js';
-import { bulkTag, coerceAttribute, getContact, listAttributes, updateContact, type ContactOut } from '../contacts/index.js';
+import { bulkTag, coerceAttribute, getContacts, listAttributes, updateContact, type ContactOut } from '../contacts/index.js';
 import { getTopic, normalizeKeyword, recordContactConsent } from '../consent/index.js';
-import { enqueueAutomated, getServiceWindow, SERVICE_WINDOW_MS, type OutboundMessage } from '../messaging/index.js';
+import { enqueueAutomated, getServiceWindows, SERVICE_WINDOW_MS, type AutomatedMessage, type OutboundMessage } from '../messaging/index.js';
 import { resolveAudience } from '../segments/index.js';
-import { gateVerdicts } from '../sending/index.js';
+import { gateVerdicts, type GateVerdict } from '../sending/index.js';
 import { queryRowsOf } from '../sql.js';
 import { compileTemplate, findSendableTemplate, templateDefOf, type VariableMap } from '../templates/index.js';
 import { durationMs } from './automations.rules.js';
@@ -49,26 +50,61 @@ export interface StepInput {
   context: Record<string, unknown>;
 }
 
-/** Runs one step. */
-export async function runStep(ctx: Ctx, s: StepInput): Promise<StepResult> {
-  const { step } = s;
+/** Steps that run for a whole group of runs in a few statements; the others run run by run. */
+const SET_BASED = new Set<StepIn['type']>(['send_template', 'send_message', 'wait', 'wait_for_reply', 'branch', 'tag', 'end']);
+
+/** Whether a step type runs set-based (one group, one savepoint) rather than run by run. */
+export function isSetBased(type: StepIn['type']): boolean {
+  return SET_BASED.has(type);
+}
+
+/**
+ * Runs one step for several runs that are all at it (same automation version, same step, same
+ * workspace): set-based steps in a few statements for the whole group, the others one run after
+ * the other. Returns one result per input, in order.
+ */
+export async function runSteps(ctx: Ctx, inputs: StepInput[]): Promise<StepResult[]> {
+  const step = inputs[0]!.step;
   switch (step.type) {
     case 'send_template':
     case 'send_message':
-      return sendStep(ctx, s, step);
-    case 'wait':
-      return { kind: 'wait', outcome: 'waited', until: await waitUntil(ctx, s.run.contact_id, step, s.env) };
-    case 'branch':
-      return (await branchHolds(ctx, s, step)) ? { kind: 'branch', to: step.then, outcome: 'then' } : { kind: 'branch', to: step.else, outcome: 'else' };
+      return sendSteps(ctx, inputs, step);
+    case 'wait': {
+      const until = await waitUntil(ctx, inputs.map((s) => s.run.contact_id), step, inputs[0]!.env);
+      return inputs.map((s) => ({ kind: 'wait', outcome: 'waited', until: until.get(s.run.contact_id)! }));
+    }
+    case 'branch': {
+      const holds = await branchHolds(ctx, inputs, step);
+      return inputs.map((s) => (holds.has(s.run.id) ? { kind: 'branch', to: step.then, outcome: 'then' } : { kind: 'branch', to: step.else, outcome: 'else' }));
+    }
     case 'wait_for_reply':
-      if (s.waitingFor === 'replied') return { kind: 'branch', to: step.on_reply ?? s.nextId, outcome: 'replied' };
-      if (s.waitingFor === 'reply') return { kind: 'branch', to: step.on_timeout ?? s.nextId, outcome: 'timed_out' };
-      return { kind: 'wait', outcome: 'waited', until: new Date(ctx.now.getTime() + durationMs(step.timeout)), waitingFor: 'reply', stay: true };
+      return inputs.map((s) => waitForReply(ctx, s, step));
+    case 'tag':
+      await bulkTag(ctx, { contact_ids: [...new Set(inputs.map((s) => s.run.contact_id))], add: step.add ?? [], remove: step.remove ?? [] });
+      return inputs.map(() => ({ kind: 'next', outcome: 'done' }));
+    case 'end':
+      return inputs.map(() => ({ kind: 'next', outcome: 'done' }));
+  }
+  const out: StepResult[] = [];
+  for (const s of inputs) out.push(await runOne(ctx, s));
+  return out;
+}
+
+type WaitForReplyStep = Extract<StepIn, { type: 'wait_for_reply' }>;
+
+/** Waits for an answer; on waking, goes to `on_reply` or `on_timeout`. */
+function waitForReply(ctx: Ctx, s: StepInput, step: WaitForReplyStep): StepResult {
+  if (s.waitingFor === 'replied') return { kind: 'branch', to: step.on_reply ?? s.nextId, outcome: 'replied' };
+  if (s.waitingFor === 'reply') return { kind: 'branch', to: step.on_timeout ?? s.nextId, outcome: 'timed_out' };
+  return { kind: 'wait', outcome: 'waited', until: new Date(ctx.now.getTime() + durationMs(step.timeout)), waitingFor: 'reply', stay: true };
+}
+
+/** The steps that run run by run: they read or write one person's answer or consent. */
+async function runOne(ctx: Ctx, s: StepInput): Promise<StepResult> {
+  const { step } = s;
+  switch (step.type) {
     case 'ask':
       return askStep(ctx, s, step);
-    case 'tag':
-      await bulkTag(ctx, { contact_ids: [s.run.contact_id], add: step.add ?? [], remove: step.remove ?? [] });
-      return { kind: 'next', outcome: 'done' };
     case 'set_attribute':
       await updateContact(ctx, s.run.contact_id, { attributes: { [step.key]: step.value } });
       return { kind: 'next', outcome: 'done' };
@@ -78,21 +114,21 @@ export async function runStep(ctx: Ctx, s: StepInput): Promise<StepResult> {
       await recordContactConsent(ctx, s.run.contact_id, { topic: topic.key, action: 'withdraw', source: 'automation', evidence: { note: step.reason } });
       return { kind: 'exit', outcome: 'exited', reason: `consent withdrawn: ${step.reason}` };
     }
-    case 'end':
-      return { kind: 'next', outcome: 'done' };
+    default:
+      return (await runSteps(ctx, [s]))[0]!;
   }
 }
 
 type SendStep = Extract<StepIn, { type: 'send_template' | 'send_message' }>;
 
-/** Checks the gate, renders, and queues the message (or says why not). */
-async function sendStep(ctx: Ctx, s: StepInput, step: SendStep): Promise<StepResult> {
-  const { version: v } = s;
+/** Checks the gate, renders, and queues the messages (or says why not), for a group at one send step. */
+async function sendSteps(ctx: Ctx, inputs: StepInput[], step: SendStep): Promise<StepResult[]> {
+  const v = inputs[0]!.version;
   // A template's category decides; a free-form message is marketing when the topic is.
   const marketing = step.type === 'send_template' ? v.definition.resolved.categories[step.id] === 'MARKETING' : v.definition.resolved.topic_category === 'marketing';
   const ref = step.type === 'send_template' ? step.template : step.fallback_template;
   const text = step.type === 'send_message' ? freeForm(step.text, step.buttons) : null;
-  return queueMessage(ctx, s, { marketing, template: ref, text });
+  return queueMessages(ctx, inputs, { marketing, template: ref, text });
 }
 
 /** A free-form text, with reply buttons when given. */
@@ -100,35 +136,56 @@ function freeForm(text: string, buttons: { id: string; title: string }[] | undef
   return buttons ? { type: 'interactive', interactive: { type: 'button', body: { text }, action: { buttons: buttons.map((b) => ({ type: 'reply' as const, reply: b })) } } } : { type: 'text', text };
 }
 
+type QueuedMessage = { marketing: boolean; template: TemplateRef | undefined; text: OutboundMessage | null };
+
 /**
- * The send gate for one run step, then the outbox: a refusal exits the run, a deferral parks it, a
- * free-form message outside the 24 h window goes as its template or is skipped with the reason.
+ * The send gate for a group of run steps, then the outbox: a refusal exits the run, a deferral
+ * parks it, a free-form message outside the 24 h window goes as its template or is skipped with
+ * the reason. One read of the contacts, windows and gate for the group, one outbox insert.
  */
-async function queueMessage(ctx: Ctx, s: StepInput, m: { marketing: boolean; template: TemplateRef | undefined; text: OutboundMessage | null }): Promise<StepResult> {
-  const { version: v, run } = s;
-  if (!v.topicId || !v.numberId) return { kind: 'exit', outcome: 'exited', reason: !v.topicId ? 'the topic was deleted' : 'the business number was disconnected' };
-  const contact = await getContact(ctx, run.contact_id);
-  const waId = contact.wa_id ?? (contact.phone ? contact.phone.slice(1) : contact.user_id!);
-  const window = m.text ? await getServiceWindow(ctx.db, v.numberId, waId, ctx.now) : null;
+async function queueMessages(ctx: Ctx, inputs: StepInput[], m: QueuedMessage): Promise<StepResult[]> {
+  const v = inputs[0]!.version;
+  if (!v.topicId || !v.numberId) return inputs.map(() => ({ kind: 'exit', outcome: 'exited', reason: !v.topicId ? 'the topic was deleted' : 'the business number was disconnected' }));
+  const { topicId, numberId } = v;
+  const contacts = await getContacts(ctx, [...new Set(inputs.map((s) => s.run.contact_id))]);
+  const waIdOf = (c: ContactOut) => c.wa_id ?? (c.phone ? c.phone.slice(1) : c.user_id!);
+  const windows = m.text ? await getServiceWindows(ctx.db, numberId, [...contacts.values()].map(waIdOf), ctx.now) : new Map<string, never>();
   // Why: a free-form message to someone who wrote in the last hour answers them (a bot's reply at
   // 22:00 to a message sent at 22:00); quiet hours and the cap are for outreach, not conversation.
-  const talking = window?.closesAt ? ctx.now.getTime() - (window.closesAt.getTime() - SERVICE_WINDOW_MS) < CONVERSATION_MS : false;
-  const marketing = m.marketing && !(m.text && talking);
-  const verdicts = await gateVerdicts(ctx.db, { workspaceId: ctx.workspaceId, topicId: v.topicId, marketing, contactIds: [run.contact_id], policy: s.env.policy, now: ctx.now, fallbackTimezone: s.env.timezone });
-  const verdict = verdicts.get(run.contact_id)!;
-  // Why exit: a STOP or a withdrawal of the automation's topic ends the run, not just this step.
-  if (verdict.kind === 'skip') return { kind: 'exit', outcome: 'exited', reason: verdict.reason };
-  if (verdict.kind === 'defer') return { kind: 'defer', outcome: 'deferred', until: verdict.until, reason: verdict.reason };
-  let template: Extract<OutboundMessage, { type: 'template' }> | undefined;
-  if (m.template) {
-    const rendered = await renderFor(ctx, v.numberId, m.template, contact);
-    if (!rendered.ok) return { kind: 'next', outcome: 'skipped', reason: rendered.reason };
-    template = rendered.message;
+  const talking = (c: ContactOut) => {
+    const closesAt = windows.get(waIdOf(c))?.closesAt;
+    return closesAt ? ctx.now.getTime() - (closesAt.getTime() - SERVICE_WINDOW_MS) < CONVERSATION_MS : false;
+  };
+  const marketingFor = (c: ContactOut) => m.marketing && !(m.text && talking(c));
+  const verdicts = new Map<string, GateVerdict>();
+  for (const marketing of [true, false]) {
+    const ids = [...contacts.values()].filter((c) => marketingFor(c) === marketing).map((c) => c.id);
+    if (ids.length === 0) continue;
+    const got = await gateVerdicts(ctx.db, { workspaceId: ctx.workspaceId, topicId, marketing, contactIds: ids, policy: inputs[0]!.env.policy, now: ctx.now, fallbackTimezone: inputs[0]!.env.timezone });
+    for (const [id, verdict] of got) verdicts.set(id, verdict);
   }
-  if (window && !window.open && !template) return { kind: 'next', outcome: 'skipped', reason: 'the 24-hour window is closed and the step has no fallback template' };
-  const outboxKey = `auto:${run.id}:${s.seq}`;
-  await enqueueAutomated(ctx.db, [{ workspaceId: ctx.workspaceId, numberId: v.numberId, contactId: run.contact_id, waId, kind: 'automation', dedupeKey: outboxKey, message: m.text ?? template!, ...(template ? { template } : {}), marketing }], ctx.now);
-  return { kind: 'next', outcome: 'sent', outboxKey };
+  const render = m.template ? await templateRenderer(ctx, numberId, m.template) : undefined;
+  const queued: AutomatedMessage[] = [];
+  const results = inputs.map((s): StepResult => {
+    const contact = contacts.get(s.run.contact_id);
+    const verdict: GateVerdict = (contact && verdicts.get(contact.id)) || { kind: 'skip', reason: 'unknown_contact' };
+    // Why exit: a STOP or a withdrawal of the automation's topic ends the run, not just this step.
+    if (verdict.kind === 'skip') return { kind: 'exit', outcome: 'exited', reason: verdict.reason };
+    if (verdict.kind === 'defer') return { kind: 'defer', outcome: 'deferred', until: verdict.until, reason: verdict.reason };
+    let template: TemplateMessage | undefined;
+    if (render) {
+      const rendered = render(contact!);
+      if (!rendered.ok) return { kind: 'next', outcome: 'skipped', reason: rendered.reason };
+      template = rendered.message;
+    }
+    const waId = waIdOf(contact!);
+    if (m.text && !windows.get(waId)?.open && !template) return { kind: 'next', outcome: 'skipped', reason: 'the 24-hour window is closed and the step has no fallback template' };
+    const outboxKey = `auto:${s.run.id}:${s.seq}`;
+    queued.push({ workspaceId: ctx.workspaceId, numberId, contactId: contact!.id, waId, kind: 'automation', dedupeKey: outboxKey, message: m.text ?? template!, ...(template ? { template } : {}), marketing: marketingFor(contact!) });
+    return { kind: 'next', outcome: 'sent', outboxKey };
+  });
+  await enqueueAutomated(ctx.db, queued, ctx.now);
+  return results;
 }
 
 /** How recently the person must have written for a free-form message to count as a reply, not outreach. */
@@ -158,54 +215,71 @@ async function askStep(ctx: Ctx, s: StepInput, step: AskStep): Promise<StepResul
     if (attempts > (step.retries ?? 2)) return giveUp(`no valid answer (${checked.error})`);
     prefix = `${step.invalid_text ?? 'Sorry, I did not get that.'}\n\n`;
   }
-  const sent = await queueMessage(ctx, s, { marketing: false, template: undefined, text: freeForm(prefix + step.question, step.buttons) });
-  if (sent.outcome !== 'sent') return sent;
-  return { kind: 'wait', outcome: 'asked', until: new Date(ctx.now.getTime() + durationMs(step.timeout)), waitingFor: 'reply', stay: true, outboxKey: sent.outboxKey, context: { asked: { ...(s.context.asked as object), [step.id]: attempts + 1 } } };
+  const [sent] = await queueMessages(ctx, [s], { marketing: false, template: undefined, text: freeForm(prefix + step.question, step.buttons) });
+  if (sent!.outcome !== 'sent') return sent!;
+  return { kind: 'wait', outcome: 'asked', until: new Date(ctx.now.getTime() + durationMs(step.timeout)), waitingFor: 'reply', stay: true, outboxKey: sent!.outboxKey, context: { asked: { ...(s.context.asked as object), [step.id]: attempts + 1 } } };
 }
 
 type BranchStep = Extract<StepIn, { type: 'branch' }>;
 
-/** A branch's test: segment rules against the person now, or their last reply's text or button. */
-async function branchHolds(ctx: Ctx, s: StepInput, step: BranchStep): Promise<boolean> {
+/** A branch's test, for a group: which runs' people match the segment rules now, or whose last reply's text or button does. */
+async function branchHolds(ctx: Ctx, inputs: StepInput[], step: BranchStep): Promise<Set<number>> {
   if (step.reply) {
-    const reply = (s.context.last_reply ?? { text: null, payload: null }) as LastReply;
-    const text = reply.text ? normalizeKeyword(reply.text) : '';
     const { equals = [], contains = [], payload = [] } = step.reply;
-    return equals.some((w) => normalizeKeyword(w) === text) || contains.some((w) => text.includes(normalizeKeyword(w))) || (reply.payload !== null && payload.includes(reply.payload));
+    const holds = (s: StepInput) => {
+      const reply = (s.context.last_reply ?? { text: null, payload: null }) as LastReply;
+      const text = reply.text ? normalizeKeyword(reply.text) : '';
+      return equals.some((w) => normalizeKeyword(w) === text) || contains.some((w) => text.includes(normalizeKeyword(w))) || (reply.payload !== null && payload.includes(reply.payload));
+    };
+    return new Set(inputs.filter(holds).map((s) => s.run.id));
   }
   const audience = await resolveAudience(ctx, step.rules ?? {});
-  const [r] = await queryRowsOf<{ hit: boolean }>(ctx.db, sql`select exists (select 1 from contacts c where c.id = ${s.run.contact_id} and c.workspace_id = ${ctx.workspaceId} and (${audience.where})) as hit`);
-  return Boolean(r?.hit);
+  const ids = [...new Set(inputs.map((s) => s.run.contact_id))];
+  const hits = await queryRowsOf<{ id: string }>(ctx.db, sql`select c.id from contacts c where c.id = any(${param(ids)}::uuid[]) and c.workspace_id = ${ctx.workspaceId} and (${audience.where})`);
+  const matched = new Set(hits.map((h) => h.id));
+  return new Set(inputs.filter((s) => matched.has(s.run.contact_id)).map((s) => s.run.id));
 }
 
 type TemplateRef = { name: string; language: string; variables?: VariableMap | undefined };
+type TemplateMessage = Extract<OutboundMessage, { type: 'template' }>;
+type Rendered = { ok: true; message: TemplateMessage } | { ok: false; reason: string };
 
-type Rendered = { ok: true; message: Extract<OutboundMessage, { type: 'template' }> } | { ok: false; reason: string };
-
-async function renderFor(ctx: Ctx, numberId: string, ref: TemplateRef, c: ContactOut): Promise<Rendered> {
+/** The step's template, found and compiled once, as a function of the person it goes to. */
+async function templateRenderer(ctx: Ctx, numberId: string, ref: TemplateRef): Promise<(c: ContactOut) => Rendered> {
   try {
     const tpl = await findSendableTemplate(ctx, { name: ref.name, language: ref.language, numberId });
-    const r = compileTemplate(templateDefOf(tpl), ref.variables ?? {})({ name: c.name, profile_name: c.profile_name, phone: c.phone ?? '', country: c.country, language: c.language, attributes: c.attributes });
-    return r.ok ? { ok: true, message: r.message } : { ok: false, reason: r.reason };
+    const compiled = compileTemplate(templateDefOf(tpl), ref.variables ?? {});
+    return (c) => {
+      const r = compiled({ name: c.name, profile_name: c.profile_name, phone: c.phone ?? '', country: c.country, language: c.language, attributes: c.attributes });
+      return r.ok ? { ok: true, message: r.message } : { ok: false, reason: r.reason };
+    };
   } catch (err) {
-    if (isAppError(err)) return { ok: false, reason: `${err.code}: ${err.message}` };
-    throw err;
+    if (!isAppError(err)) throw err;
+    const reason = `${err.code}: ${err.message}`;
+    return () => ({ ok: false, reason });
   }
 }
 
-/** When a wait ends: after its duration, then at the next `until_time` in the person's zone (else the workspace's, else UTC). */
-async function waitUntil(ctx: Ctx, contactId: string, step: Extract<StepIn, { type: 'wait' }>, env: RunEnv): Promise<Date> {
+/**
+ * When a wait ends, per person: after its duration, then at the next `until_time` in the person's
+ * zone (else the workspace's, else UTC). Zone names are checked against PostgreSQL's list once for
+ * the group (a bad stored zone falls back instead of failing the statement).
+ */
+async function waitUntil(ctx: Ctx, contactIds: string[], step: Extract<StepIn, { type: 'wait' }>, env: RunEnv): Promise<Map<string, Date>> {
   const base = new Date(ctx.now.getTime() + durationMs(step.duration ?? {}));
-  if (!step.until_time) return base;
-  const [r] = await queryRowsOf<{ at: string | Date }>(
+  const out = new Map(contactIds.map((id) => [id, base]));
+  if (!step.until_time) return out;
+  const b = base.toISOString();
+  const rows = await queryRowsOf<{ id: string; at: string | Date }>(
     ctx.db,
-    sql`with z as (select coalesce((select name from pg_timezone_names where name = c.timezone), (select name from pg_timezone_names where name = ${env.timezone}::text), 'UTC') as tz
-                   from contacts c where c.id = ${contactId}),
-             d as (select tz, (date_trunc('day', ${base.toISOString()}::timestamptz at time zone tz) + ${step.until_time}::interval) at time zone tz as today from z)
-        select case when today >= ${base.toISOString()}::timestamptz then today
-                    else (date_trunc('day', ${base.toISOString()}::timestamptz at time zone tz) + interval '1 day' + ${step.until_time}::interval) at time zone tz end as at
+    sql`with c as (select c.id, c.timezone from contacts c where c.id = any(${param([...new Set(contactIds)])}::uuid[])),
+             zones as (select name from pg_timezone_names where name in (select timezone from c union select ${env.timezone}::text)),
+             z as (select c.id, coalesce((select name from zones where name = c.timezone), (select name from zones where name = ${env.timezone}::text), 'UTC') as tz from c),
+             d as (select id, tz, (date_trunc('day', ${b}::timestamptz at time zone tz) + ${step.until_time}::interval) at time zone tz as today from z)
+        select id, case when today >= ${b}::timestamptz then today
+                    else (date_trunc('day', ${b}::timestamptz at time zone tz) + interval '1 day' + ${step.until_time}::interval) at time zone tz end as at
         from d`,
   );
-  return r ? new Date(r.at) : base;
+  for (const r of rows) out.set(r.id, new Date(r.at));
+  return out;
 }
-

@@ -188,6 +188,13 @@ export async function getContact(ctx: Ctx, id: string): Promise<ContactOut> {
   return toContactOut(row);
 }
 
+/** Many contacts of the workspace at once, by id (ids of other workspaces or erased contacts are absent from the map). */
+export async function getContacts(ctx: Ctx, ids: string[]): Promise<Map<string, ContactOut>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ctx.db.select(contactColumns()).from(contacts).where(and(eq(contacts.workspaceId, ctx.workspaceId), sql`${contacts.id} = any(${param(ids)}::uuid[])`));
+  return new Map(rows.map((r) => [r.id, toContactOut(r)]));
+}
+
 /** Looks a contact up by E.164 phone (or by the WhatsApp id behind it, in any of its equivalent forms, §7.1). */
 export async function findContactByPhone(ctx: Ctx, phone: string): Promise<ContactOut | undefined> {
   const forms = whatsappEquivalents(phone);

@@ -1,6 +1,6 @@
 // The messaging module: the WhatsApp gateway port, the message log, statuses and service windows.
 export type * from './messaging.gateway.js';
-export { loggedWamids, recordInboundMessage, touchServiceWindow, recordStatuses, applyStoredStatuses, reconcileMessageStatus, recordOutboundMessage, settleOutboundMessage, recordBroadcastMessages, fillMissingWamids, messagingLimitUsed, messagingLimitRoom, listContactMessages, getServiceWindow, getMessage } from './messaging.service.js';
+export { loggedWamids, recordInboundMessage, touchServiceWindow, recordStatuses, applyStoredStatuses, reconcileMessageStatus, recordOutboundMessage, settleOutboundMessage, recordBroadcastMessages, fillMissingWamids, messagingLimitUsed, messagingLimitRoom, listContactMessages, getServiceWindow, getServiceWindows, getMessage } from './messaging.service.js';
 export type { InboundMessageRecord, StatusRecord, OutboundMessageRecord, BroadcastMessageRecord, MessageOut, MessageDetailOut, MessagingLimitRoom } from './messaging.service.js';
 export { toMessageOut } from './messaging.service.js';
 export { displayStatus, isWindowOpen, rankOf, STATUS_RANK, SERVICE_WINDOW_MS } from './messaging.rules.js';

@@ -316,6 +316,16 @@ export async function messagingLimitRoom(db: Db, workspaceId: string, waId: stri
 }
 
 /** Whether the 24 h window is open for a user on a number, and until when. */
+/** The service windows of many people on one number at once, by WhatsApp id. */
+export async function getServiceWindows(db: Db, numberId: string, waIds: string[], now: Date): Promise<Map<string, { open: boolean; closesAt: Date | null }>> {
+  const rows = waIds.length === 0 ? [] : await db.select().from(serviceWindows).where(and(eq(serviceWindows.numberId, numberId), sql`${serviceWindows.waId} = any(${param(waIds)}::text[])`));
+  const last = new Map(rows.map((r) => [r.waId, r.lastInboundAt]));
+  return new Map(waIds.map((w) => {
+    const at = last.get(w);
+    return [w, { open: isWindowOpen(at, now), closesAt: at ? new Date(at.getTime() + SERVICE_WINDOW_MS) : null }];
+  }));
+}
+
 export async function getServiceWindow(db: Db, numberId: string, waId: string, now: Date): Promise<{ open: boolean; closesAt: Date | null }> {
   const [row] = await db.select().from(serviceWindows).where(and(eq(serviceWindows.numberId, numberId), eq(serviceWindows.waId, waId)));
   const last = row?.lastInboundAt;
