@@ -613,6 +613,28 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "wait_for_reply";
                             } | {
+                                /** @description a customer event type, e.g. "purchase" */
+                                event: string;
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @description where to go when it happens (default: next) */
+                                on_event?: string;
+                                /** @description where to go when it does not (default: next) */
+                                on_timeout?: string;
+                                /** @description how long to wait for it */
+                                timeout: {
+                                    days?: number;
+                                    hours?: number;
+                                    minutes?: number;
+                                };
+                                /** @enum {string} */
+                                type: "wait_for_event";
+                                /** @description event properties that must be equal */
+                                where?: {
+                                    [key: string]: string | number | boolean;
+                                };
+                            } | {
                                 /** @description the contact attribute the valid answer is stored in (its type checks the answer) */
                                 attribute: string;
                                 buttons?: {
@@ -760,6 +782,33 @@ export interface paths {
                                 segment_id: string;
                                 /** @enum {string} */
                                 type: "segment";
+                            } | {
+                                /**
+                                 * @description when the tag is added (default) or removed, by anyone: the API, an import, a bulk edit, another automation
+                                 * @enum {string}
+                                 */
+                                change?: "added" | "removed";
+                                /** @description a contact tag, e.g. "vip" */
+                                tag: string;
+                                /** @enum {string} */
+                                type: "tag";
+                            } | {
+                                /** @description a contact attribute, e.g. "plan" */
+                                attribute: string;
+                                /** @description only when it changes to this value (default: any change, including a first value) */
+                                equals?: string | number | boolean;
+                                /** @enum {string} */
+                                type: "attribute";
+                            } | {
+                                /**
+                                 * Format: uuid
+                                 * @description one broadcast (default: every broadcast on the automation's topic)
+                                 */
+                                broadcast_id?: string;
+                                /** @description how long after the send */
+                                days: number;
+                                /** @enum {string} */
+                                type: "broadcast_not_read";
                             } | {
                                 /** @description a reply button or list row id */
                                 payload: string[];
@@ -957,6 +1006,28 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "wait_for_reply";
                             } | {
+                                /** @description a customer event type, e.g. "purchase" */
+                                event: string;
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @description where to go when it happens (default: next) */
+                                on_event?: string;
+                                /** @description where to go when it does not (default: next) */
+                                on_timeout?: string;
+                                /** @description how long to wait for it */
+                                timeout: {
+                                    days?: number;
+                                    hours?: number;
+                                    minutes?: number;
+                                };
+                                /** @enum {string} */
+                                type: "wait_for_event";
+                                /** @description event properties that must be equal */
+                                where?: {
+                                    [key: string]: string | number | boolean;
+                                };
+                            } | {
                                 /** @description the contact attribute the valid answer is stored in (its type checks the answer) */
                                 attribute: string;
                                 buttons?: {
@@ -1104,6 +1175,33 @@ export interface paths {
                                 segment_id: string;
                                 /** @enum {string} */
                                 type: "segment";
+                            } | {
+                                /**
+                                 * @description when the tag is added (default) or removed, by anyone: the API, an import, a bulk edit, another automation
+                                 * @enum {string}
+                                 */
+                                change?: "added" | "removed";
+                                /** @description a contact tag, e.g. "vip" */
+                                tag: string;
+                                /** @enum {string} */
+                                type: "tag";
+                            } | {
+                                /** @description a contact attribute, e.g. "plan" */
+                                attribute: string;
+                                /** @description only when it changes to this value (default: any change, including a first value) */
+                                equals?: string | number | boolean;
+                                /** @enum {string} */
+                                type: "attribute";
+                            } | {
+                                /**
+                                 * Format: uuid
+                                 * @description one broadcast (default: every broadcast on the automation's topic)
+                                 */
+                                broadcast_id?: string;
+                                /** @description how long after the send */
+                                days: number;
+                                /** @enum {string} */
+                                type: "broadcast_not_read";
                             } | {
                                 /** @description a reply button or list row id */
                                 payload: string[];

@@ -20,11 +20,12 @@ export interface GraphStep {
   then?: string | undefined;
   else?: string | undefined;
   on_reply?: string | undefined;
+  on_event?: string | undefined;
   on_timeout?: string | undefined;
 }
 
 /** Steps that wait: a loop through one of them is not a loop without end. */
-export const WAITING_STEPS = ['wait', 'wait_for_reply', 'ask'] as const;
+export const WAITING_STEPS = ['wait', 'wait_for_reply', 'wait_for_event', 'ask'] as const;
 
 /** A problem in a definition, at a JSON path (`steps[2].next`). */
 export interface DefinitionProblem {
@@ -44,7 +45,7 @@ export function successorsOf(steps: readonly GraphStep[], i: number): string[] {
   const s = steps[i]!;
   if (s.type === 'branch') return [s.then, s.else].filter((x): x is string => Boolean(x));
   const n = nextOf(steps, i);
-  const all = [s.on_reply ?? n, s.on_timeout ?? n, n].filter((x): x is string => Boolean(x));
+  const all = [s.on_reply ?? n, s.on_event ?? n, s.on_timeout ?? n, n].filter((x): x is string => Boolean(x));
   return [...new Set(all)];
 }
 
@@ -60,7 +61,7 @@ export function checkGraph(steps: readonly GraphStep[]): DefinitionProblem[] {
     else index.set(s.id, i);
   });
   steps.forEach((s, i) => {
-    for (const key of ['next', 'then', 'else', 'on_reply', 'on_timeout'] as const) {
+    for (const key of ['next', 'then', 'else', 'on_reply', 'on_event', 'on_timeout'] as const) {
       const target = s[key];
       if (target !== undefined && !index.has(target)) problems.push({ path: `steps[${i}].${key}`, problem: `no step has the id "${target}"; use one of: ${[...index.keys()].join(', ')}` });
     }

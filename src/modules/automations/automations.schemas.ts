@@ -40,6 +40,16 @@ export const stepIn = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     id: stepId,
+    type: z.literal('wait_for_event'),
+    event: z.string().min(1).max(64).describe('a customer event type, e.g. "purchase"'),
+    where: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe('event properties that must be equal'),
+    timeout: duration.describe('how long to wait for it'),
+    on_event: stepId.optional().describe('where to go when it happens (default: next)'),
+    on_timeout: stepId.optional().describe('where to go when it does not (default: next)'),
+    next,
+  }),
+  z.strictObject({
+    id: stepId,
     type: z.literal('ask'),
     question: z.string().min(1).max(1024),
     buttons: replyButtons.optional(),
@@ -110,6 +120,21 @@ export const triggerIn = z.discriminatedUnion('type', [
     .refine((t) => Boolean(t.attribute) !== Boolean(t.event), { message: 'give exactly one of attribute or event' }),
   z.strictObject({ type: z.literal('stage'), stage: z.enum(LIFECYCLE_STAGES).describe('someone enters this lifecycle stage') }),
   z.strictObject({ type: z.literal('segment'), segment_id: z.uuid().describe('someone enters this saved segment (checked every minute; people already in it when it is published do not count)') }),
+  z.strictObject({
+    type: z.literal('tag'),
+    tag: z.string().min(1).max(64).describe('a contact tag, e.g. "vip"'),
+    change: z.enum(['added', 'removed']).optional().describe('when the tag is added (default) or removed, by anyone: the API, an import, a bulk edit, another automation'),
+  }),
+  z.strictObject({
+    type: z.literal('attribute'),
+    attribute: z.string().min(1).max(64).describe('a contact attribute, e.g. "plan"'),
+    equals: z.union([z.string(), z.number(), z.boolean()]).optional().describe('only when it changes to this value (default: any change, including a first value)'),
+  }),
+  z.strictObject({
+    type: z.literal('broadcast_not_read'),
+    days: z.int().min(1).max(60).describe('how long after the send'),
+    broadcast_id: z.uuid().optional().describe("one broadcast (default: every broadcast on the automation's topic)"),
+  }),
   z.strictObject({ type: z.literal('button'), payload: z.array(z.string().min(1).max(256)).min(1).max(50).describe('a reply button or list row id') }),
 ]);
 

@@ -3,7 +3,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx, Db } from '../context.js';
-import { findContactByPhone } from '../contacts/index.js';
+import { findContactByPhone, setContactChangeWatches } from '../contacts/index.js';
 import { outboxDeliveryRankSql } from '../messaging/index.js';
 import { segmentAudience } from '../segments/index.js';
 import { queryRowsOf } from '../sql.js';
@@ -124,8 +124,23 @@ export async function publishAutomation(ctx: Ctx, id: string): Promise<Automatio
   });
   const [updated] = await ctx.db.update(automations).set({ status: 'published', version, updatedAt: ctx.now }).where(eq(automations.id, id)).returning();
   await startCursors(ctx.db);
+  await syncChangeWatches(ctx);
   await recordAudit(ctx, { action: 'automation.published', targetType: 'automation', targetId: id, details: { version } });
   return toOut(ctx.db, updated!);
+}
+
+/**
+ * Tells the contacts module which tags and attributes the workspace's published automations react
+ * to, so exactly those changes are recorded (after every publish, pause, resume and archive).
+ */
+async function syncChangeWatches(ctx: Ctx): Promise<void> {
+  const rows = await queryRowsOf<{ type: string; key: string }>(
+    ctx.db,
+    sql`select distinct v.definition->'trigger'->>'type' as type, coalesce(v.definition->'trigger'->>'tag', v.definition->'trigger'->>'attribute') as key
+        from automations a join automation_versions v on v.automation_id = a.id and v.version = a.version
+        where a.workspace_id = ${ctx.workspaceId} and a.status = 'published' and v.definition->'trigger'->>'type' in ('tag', 'attribute')`,
+  );
+  await setContactChangeWatches(ctx.db, ctx.workspaceId, 'automations', rows.map((r) => ({ kind: r.type as 'tag' | 'attribute', key: r.key })));
 }
 
 const AUDIT_ACTION = { pause: 'automation.paused', resume: 'automation.resumed', archive: 'automation.archived' } as const;
@@ -151,6 +166,7 @@ export async function changeAutomationStatus(ctx: Ctx, id: string, action: keyof
     await ctx.db.execute(sql`update automation_runs set state = 'exited', reason = 'archived', step_id = null, due_at = null, finished_at = ${ctx.now.toISOString()}::timestamptz, updated_at = ${ctx.now.toISOString()}::timestamptz
                              where automation_id = ${id} and state in ('active', 'waiting')`);
   }
+  await syncChangeWatches(ctx);
   await recordAudit(ctx, { action: AUDIT_ACTION[action], targetType: 'automation', targetId: id, details: {} });
   return toOut(ctx.db, updated!);
 }

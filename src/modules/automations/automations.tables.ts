@@ -81,6 +81,7 @@ export const automationRuns = pgTable(
     index('automation_runs_due_idx').on(t.dueAt).where(sql`${t.state} in ('active', 'waiting')`),
     index('automation_runs_contact_idx').on(t.automationId, t.contactId, t.enrolledAt),
     index('automation_runs_replies_idx').on(t.workspaceId, t.contactId).where(sql`${t.waitingFor} = 'reply'`),
+    index('automation_runs_events_idx').on(t.workspaceId, t.contactId).where(sql`${t.waitingFor} = 'event'`),
     check('automation_runs_state_check', inList('state', RUN_STATES)),
   ],
 );

@@ -5,6 +5,7 @@ import type { Ctx } from '../context.js';
 import { topicsByKeys } from '../consent/index.js';
 import { listNumbers } from '../numbers/index.js';
 import { listAttributes } from '../contacts/index.js';
+import { getBroadcast } from '../broadcasts/index.js';
 import { resolveAudience, segmentAudience } from '../segments/index.js';
 import { checkVariableMap, findSendableTemplate, templateDefOf, type VariableMap } from '../templates/index.js';
 import { checkGraph, type DefinitionProblem } from './automations.rules.js';
@@ -42,12 +43,21 @@ export async function resolveDefinition(ctx: Ctx, input: unknown): Promise<Resol
       problems.push({ path: 'definition.trigger.segment_id', problem: 'no saved segment with this id in this workspace (GET /api/v1/segments)' });
     }
   }
+  if (trigger.type === 'broadcast_not_read' && trigger.broadcast_id) {
+    try {
+      await getBroadcast(ctx, trigger.broadcast_id);
+    } catch (err) {
+      if (!isAppError(err, 'NOT_FOUND')) throw err;
+      problems.push({ path: 'definition.trigger.broadcast_id', problem: 'no broadcast with this id in this workspace (GET /api/v1/broadcasts)' });
+    }
+  }
   if (trigger.type === 'date' && trigger.attribute && defs.find((a) => a.key === trigger.attribute)?.type !== 'date') {
     problems.push({ path: 'definition.trigger.attribute', problem: `"${trigger.attribute}" is not a date attribute; define it with type "date" (POST /api/v1/attributes)` });
   }
   const knownAttribute = (key: string, path: string) => {
     if (!attributes.has(key)) problems.push({ path, problem: `no attribute "${key}"; define it first (POST /api/v1/attributes) so answers are checked against its type` });
   };
+  if (trigger.type === 'attribute') knownAttribute(trigger.attribute, 'definition.trigger.attribute');
   for (const [i, step] of def.steps.entries()) {
     const path = `definition.steps[${i}]`;
     if (step.type === 'send_template') categories[step.id] = await checkTemplate(ctx, numberId, step.template, `${path}.template`, topic!.category, problems);

@@ -28,8 +28,8 @@ interface ResultExtras {
 export type StepResult = ResultExtras &
   (
     | { kind: 'next'; outcome: 'sent' | 'skipped' | 'done' | 'answered' }
-    | { kind: 'branch'; to: string | null; outcome: 'then' | 'else' | 'replied' | 'timed_out' | 'skipped' }
-    | { kind: 'wait'; until: Date; outcome: 'waited' | 'asked'; waitingFor?: 'reply'; stay?: boolean }
+    | { kind: 'branch'; to: string | null; outcome: 'then' | 'else' | 'replied' | 'happened' | 'timed_out' | 'skipped' }
+    | { kind: 'wait'; until: Date; outcome: 'waited' | 'asked'; waitingFor?: 'reply' | 'event'; stay?: boolean }
     | { kind: 'defer'; until: Date; outcome: 'deferred'; reason: string }
     | { kind: 'exit'; outcome: 'exited'; reason: string }
     | { kind: 'fail'; outcome: 'failed'; reason: string }
@@ -51,7 +51,7 @@ export interface StepInput {
 }
 
 /** Steps that run for a whole group of runs in a few statements; the others run run by run. */
-const SET_BASED = new Set<StepIn['type']>(['send_template', 'send_message', 'wait', 'wait_for_reply', 'branch', 'tag', 'end']);
+const SET_BASED = new Set<StepIn['type']>(['send_template', 'send_message', 'wait', 'wait_for_reply', 'wait_for_event', 'branch', 'tag', 'end']);
 
 /** Whether a step type runs set-based (one group, one savepoint) rather than run by run. */
 export function isSetBased(type: StepIn['type']): boolean {
@@ -79,6 +79,8 @@ export async function runSteps(ctx: Ctx, inputs: StepInput[]): Promise<StepResul
     }
     case 'wait_for_reply':
       return inputs.map((s) => waitForReply(ctx, s, step));
+    case 'wait_for_event':
+      return inputs.map((s) => waitForEvent(ctx, s, step));
     case 'tag':
       await bulkTag(ctx, { contact_ids: [...new Set(inputs.map((s) => s.run.contact_id))], add: step.add ?? [], remove: step.remove ?? [] });
       return inputs.map(() => ({ kind: 'next', outcome: 'done' }));
@@ -97,6 +99,19 @@ function waitForReply(ctx: Ctx, s: StepInput, step: WaitForReplyStep): StepResul
   if (s.waitingFor === 'replied') return { kind: 'branch', to: step.on_reply ?? s.nextId, outcome: 'replied' };
   if (s.waitingFor === 'reply') return { kind: 'branch', to: step.on_timeout ?? s.nextId, outcome: 'timed_out' };
   return { kind: 'wait', outcome: 'waited', until: new Date(ctx.now.getTime() + durationMs(step.timeout)), waitingFor: 'reply', stay: true };
+}
+
+type WaitForEventStep = Extract<StepIn, { type: 'wait_for_event' }>;
+
+/**
+ * Waits for a customer event (the trigger scan wakes the run when one arrives after the wait
+ * began: `waitingFor` 'evented'); on waking, goes to `on_event` or, at the timeout, `on_timeout`.
+ */
+function waitForEvent(ctx: Ctx, s: StepInput, step: WaitForEventStep): StepResult {
+  if (s.waitingFor === 'evented') return { kind: 'branch', to: step.on_event ?? s.nextId, outcome: 'happened' };
+  if (s.waitingFor === 'event') return { kind: 'branch', to: step.on_timeout ?? s.nextId, outcome: 'timed_out' };
+  // `since` is the business clock, as the events' `received_at` is: only an event received after it counts.
+  return { kind: 'wait', outcome: 'waited', until: new Date(ctx.now.getTime() + durationMs(step.timeout)), waitingFor: 'event', stay: true, context: { awaiting: { event: step.event, where: step.where ?? null, since: ctx.now.toISOString() } } };
 }
 
 /** The steps that run run by run: they read or write one person's answer or consent. */

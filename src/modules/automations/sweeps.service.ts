@@ -1,15 +1,18 @@
 // Periodic triggers, swept once a minute per automation, set-based: dates (a date attribute, yearly
 // or once, or a time in a customer event, moved by an offset, in each person's time zone), entering
-// a lifecycle stage, and entering a saved segment.
+// a lifecycle stage, entering a saved segment, and a broadcast not read N days after its send.
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRowsOf } from '../sql.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { segmentAudience } from '../segments/index.js';
+import { unreadSendsSql } from '../broadcasts/index.js';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
 import { enrollContacts } from './enrol.service.js';
 
 interface PeriodicTrigger {
-  type: 'date' | 'stage' | 'segment';
+  type: 'date' | 'stage' | 'segment' | 'broadcast_not_read';
+  days?: number;
+  broadcast_id?: string;
   stage?: string;
   segment_id?: string;
   attribute?: string;
@@ -29,12 +32,12 @@ const CATCH_UP_MS = 7 * 86_400_000;
  * whose moment is in (last sweep, now] are enrolled once per occasion (a birthday once a year).
  */
 export async function scanPeriodicTriggers(deps: { db: Db; now: Date; log: Log }): Promise<number> {
-  const due = await queryRowsOf<{ automation_id: string; workspace_id: string; version: number; trigger: PeriodicTrigger; last_at: string | Date | null }>(
+  const due = await queryRowsOf<{ automation_id: string; workspace_id: string; version: number; topic_id: string | null; trigger: PeriodicTrigger; last_at: string | Date | null }>(
     deps.db,
-    sql`select a.id as automation_id, a.workspace_id, a.version, v.definition->'trigger' as trigger, cur.last_at
+    sql`select a.id as automation_id, a.workspace_id, a.version, v.topic_id, v.definition->'trigger' as trigger, cur.last_at
         from automations a join automation_versions v on v.automation_id = a.id and v.version = a.version
         left join automation_cursors cur on cur.source = 'date:' || a.id
-        where a.status = 'published' and v.definition->'trigger'->>'type' in ('date', 'stage', 'segment')
+        where a.status = 'published' and v.definition->'trigger'->>'type' in ('date', 'stage', 'segment', 'broadcast_not_read')
           and (cur.last_at is null or cur.last_at <= ${new Date(deps.now.getTime() - SWEEP_EVERY_MS).toISOString()}::timestamptz)`,
   );
   let enrolled = 0;
@@ -49,20 +52,22 @@ export async function scanPeriodicTriggers(deps: { db: Db; now: Date; log: Log }
       // An empty window has no dates or stage changes, but a first segment sweep records who is in.
       if (from >= deps.now && a.trigger.type !== 'segment') return 0;
       const hits = await occasionsOf(tx, a, from, deps.now);
-      let n = 0;
-      for (const h of hits) {
-        const r = await enrollContacts(tx, { workspaceId: a.workspace_id, automationId: a.automation_id, version: a.version, now: deps.now, source: { trigger: 'date', occasion: h.occasion }, eventKey: h.occasion, perOccasion: true }, { ids: [h.contact_id] });
-        n += r.enrolled;
-      }
+      const r = hits.length === 0 ? { enrolled: 0 } : await enrollContacts(tx, { workspaceId: a.workspace_id, automationId: a.automation_id, version: a.version, now: deps.now, source: { trigger: a.trigger.type }, perOccasion: true }, { ids: hits.map((h) => h.contact_id), keys: hits.map((h) => h.occasion) });
       await tx.execute(sql`update automation_cursors set last_at = ${deps.now.toISOString()}::timestamptz, updated_at = now() where source = ${source}`);
-      return n;
+      return r.enrolled;
     });
   }
   return enrolled;
 }
 
 /** Who enters now, each with the occasion that names this entry. */
-async function occasionsOf(tx: Db, a: { automation_id: string; workspace_id: string; trigger: PeriodicTrigger; last_at: string | Date | null }, from: Date, to: Date): Promise<{ contact_id: string; occasion: string }[]> {
+async function occasionsOf(tx: Db, a: { automation_id: string; workspace_id: string; topic_id: string | null; trigger: PeriodicTrigger; last_at: string | Date | null }, from: Date, to: Date): Promise<{ contact_id: string; occasion: string }[]> {
+  if (a.trigger.type === 'broadcast_not_read') {
+    // Sends made `days` before the sweep window, still unread: one entry per person and broadcast.
+    const lag = a.trigger.days! * 86_400_000;
+    const sends = unreadSendsSql({ workspaceId: a.workspace_id, broadcastId: a.trigger.broadcast_id ?? null, topicId: a.topic_id, from: new Date(from.getTime() - lag), to: new Date(to.getTime() - lag) });
+    return queryRowsOf(tx, sql`select u.contact_id, 'bnr:' || u.broadcast_id as occasion from (${sends}) u`);
+  }
   if (a.trigger.type === 'segment') return segmentEntries(tx, a.automation_id, a.workspace_id, a.trigger.segment_id!, a.last_at === null, to);
   if (a.trigger.type === 'stage') {
     // Why the overlap: stage changes are written by long bulk runs whose rows become visible late;

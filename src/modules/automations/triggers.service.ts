@@ -1,6 +1,6 @@
 // Triggers: a periodic, set-based scan of what happened (customer events, consent grants) that
 // enrols people into published automations, and ends runs whose goal event happened.
-import { param, sql } from 'drizzle-orm';
+import { param, sql, type SQL } from 'drizzle-orm';
 import type { Db, Log } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { normalizeKeyword } from '../consent/index.js';
@@ -20,7 +20,18 @@ interface Listener {
   automation_id: string;
   workspace_id: string;
   version: number;
-  trigger: { type: string; event?: string; where?: Record<string, string | number | boolean>; keywords?: string[]; first_message?: boolean; payload?: string[] };
+  trigger: {
+    type: string;
+    event?: string;
+    where?: Record<string, string | number | boolean>;
+    keywords?: string[];
+    first_message?: boolean;
+    payload?: string[];
+    tag?: string;
+    change?: 'added' | 'removed';
+    attribute?: string;
+    equals?: string | number | boolean;
+  };
   topic_id: string | null;
   goal_event: string | null;
   /** When the automation was first published: what happened before never triggers it. */
@@ -42,32 +53,39 @@ export async function scanAutomationTriggers(deps: { db: Db; now: Date; log: Log
   let read = 0;
   read += await scanSource(deps, 'contact_events', (tx, rows) => onEvents({ ...deps, db: tx }, listeners, rows));
   read += await scanSource(deps, 'consent_events', (tx, rows) => onGrants({ ...deps, db: tx }, listeners, rows));
+  read += await scanSource(deps, 'contact_changes', (tx, rows) => onChanges({ ...deps, db: tx }, listeners, rows));
   // Last: a STOP's withdrawal (read above) has ended the runs its message would otherwise answer.
   read += await scanInbound(deps, listeners);
   return read;
 }
 
+type Source = 'contact_events' | 'consent_events' | 'contact_changes';
+const settledSql = (col: string) => sql.raw(`${col} < now() - interval '${VISIBILITY_LAG}' as settled`);
+
+/** Each source's rows after the cursor, as (id, workspace, contact, type, properties, time). */
+const SOURCE_ROWS: Record<Source, (after: number) => SQL> = {
+  contact_events: (after) =>
+    sql`select id::bigint as id, workspace_id, contact_id, type, properties, received_at as at, ${settledSql('received_at')}
+        from contact_events where id > ${after} order by id limit ${BATCH}`,
+  consent_events: (after) =>
+    sql`select id::bigint as id, workspace_id, contact_id, topic_id::text as type, jsonb_build_object('action', action) as properties, recorded_at as at, ${settledSql('recorded_at')}
+        from consent_events where id > ${after} and contact_id is not null order by id limit ${BATCH}`,
+  // Written by triggers on contacts (contacts module): kind is tag_added / tag_removed / attribute_changed.
+  contact_changes: (after) =>
+    sql`select id::bigint as id, workspace_id, contact_id, kind as type, jsonb_build_object('key', key, 'value', value) as properties, at, ${settledSql('at')}
+        from contact_changes where id > ${after} order by id limit ${BATCH}`,
+};
+
 type SourceRow = { id: number; workspace_id: string; contact_id: string; type: string; properties: Record<string, unknown>; at: string | Date; settled: boolean };
 
 /** Reads one source after its cursor under a row lock, hands the rows over, and moves the cursor past the settled ones. */
-async function scanSource(deps: { db: Db }, source: 'contact_events' | 'consent_events', handle: (tx: Db, rows: SourceRow[]) => Promise<void>): Promise<number> {
+async function scanSource(deps: { db: Db }, source: Source, handle: (tx: Db, rows: SourceRow[]) => Promise<void>): Promise<number> {
   // A new cursor starts at the end: history before automations existed triggers nothing.
   await startCursors(deps.db);
   return deps.db.transaction(async (tx) => {
     const [cursor] = await queryRowsOf<{ last_id: number }>(tx, sql`select last_id::bigint as last_id from automation_cursors where source = ${source} for update skip locked`);
     if (!cursor) return 0;
-    const rows =
-      source === 'contact_events'
-        ? await queryRowsOf<SourceRow>(
-            tx,
-            sql`select id::bigint as id, workspace_id, contact_id, type, properties, received_at as at, received_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' as settled
-                from contact_events where id > ${cursor.last_id} order by id limit ${BATCH}`,
-          )
-        : await queryRowsOf<SourceRow>(
-            tx,
-            sql`select id::bigint as id, workspace_id, contact_id, topic_id::text as type, jsonb_build_object('action', action) as properties, recorded_at as at, recorded_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' as settled
-                from consent_events where id > ${cursor.last_id} and contact_id is not null order by id limit ${BATCH}`,
-          );
+    const rows = await queryRowsOf<SourceRow>(tx, SOURCE_ROWS[source](cursor.last_id));
     if (rows.length === 0) return 0;
     // In the scan's transaction: on PGlite's one connection a statement outside it would wait forever.
     await handle(tx, rows.map((r) => ({ ...r, id: Number(r.id) })));
@@ -83,13 +101,13 @@ const matches = (where: Listener['trigger']['where'], props: Record<string, unkn
 
 /** Customer events: enrol on `event` triggers; convert runs whose goal this event is. */
 async function onEvents(deps: { db: Db; now: Date }, listeners: Listener[], rows: SourceRow[]): Promise<void> {
+  await onAwaitedEvents(deps, rows);
   for (const l of listeners) {
     const mine = rows.filter((r) => r.workspace_id === l.workspace_id && new Date(r.at) >= new Date(l.since));
     if (mine.length === 0) continue;
     if (l.trigger.type === 'event') {
-      for (const e of mine.filter((r) => r.type === l.trigger.event && matches(l.trigger.where, r.properties))) {
-        await enrollContacts(deps.db, { workspaceId: l.workspace_id, automationId: l.automation_id, version: l.version, now: deps.now, source: { trigger: 'event', event_id: e.id }, eventKey: `ev:${e.id}` }, { ids: [e.contact_id] });
-      }
+      const hits = mine.filter((r) => r.type === l.trigger.event && matches(l.trigger.where, r.properties));
+      await enrolHits(deps, l, { trigger: 'event' }, hits.map((e) => ({ contactId: e.contact_id, key: `ev:${e.id}` })));
     }
     const goals = l.goal_event ? mine.filter((r) => r.type === l.goal_event).map((r) => r.contact_id) : [];
     if (goals.length > 0) {
@@ -98,6 +116,28 @@ async function onEvents(deps: { db: Db; now: Date }, listeners: Listener[], rows
                                 where automation_id = ${l.automation_id} and state in ('active', 'waiting') and contact_id = any(${param(goals)}::uuid[])`);
     }
   }
+}
+
+/**
+ * Wakes runs waiting for an event (`wait_for_event`: `context.awaiting` holds its type and
+ * properties) with the person's first matching event received after they began to wait,
+ * remembered in `context.last_event`; the run becomes due now and goes to `on_event`.
+ */
+async function onAwaitedEvents(deps: { db: Db; now: Date }, rows: SourceRow[]): Promise<void> {
+  const col = <T>(f: (r: SourceRow) => T) => param(rows.map(f));
+  await deps.db.execute(sql`
+    with x as (select * from unnest(${col((r) => r.id)}::bigint[], ${col((r) => r.workspace_id)}::uuid[], ${col((r) => r.contact_id)}::uuid[], ${col((r) => r.type)}::text[],
+                                    ${col((r) => JSON.stringify(r.properties))}::jsonb[], ${col((r) => new Date(r.at).toISOString())}::timestamptz[]) as x(id, ws, contact, type, props, at)),
+         f as (select r2.id as run_id, m.id, m.type, m.props
+               from automation_runs r2
+               cross join lateral (select * from x where x.ws = r2.workspace_id and x.contact = r2.contact_id and x.type = r2.context->'awaiting'->>'event'
+                                     and x.at > (r2.context->'awaiting'->>'since')::timestamptz
+                                     and (jsonb_typeof(r2.context->'awaiting'->'where') is distinct from 'object' or x.props @> (r2.context->'awaiting'->'where'))
+                                   order by x.id limit 1) m
+               where r2.waiting_for = 'event' and r2.state = 'waiting' and r2.contact_id = any(${col((r) => r.contact_id)}::uuid[]))
+    update automation_runs r set waiting_for = 'evented', due_at = ${deps.now.toISOString()}::timestamptz, updated_at = ${deps.now.toISOString()}::timestamptz,
+      context = r.context || jsonb_build_object('last_event', jsonb_build_object('id', f.id, 'type', f.type, 'properties', f.props))
+    from f where r.id = f.run_id and r.waiting_for = 'event'`);
 }
 
 /**
@@ -117,10 +157,27 @@ async function onGrants(deps: { db: Db; now: Date }, listeners: Listener[], rows
   }
   for (const l of listeners.filter((x) => x.trigger.type === 'opt_in' && x.topic_id)) {
     const mine = rows.filter((r) => r.properties.action === 'grant' && r.workspace_id === l.workspace_id && r.type === l.topic_id && new Date(r.at) >= new Date(l.since));
-    for (const g of mine) {
-      await enrollContacts(deps.db, { workspaceId: l.workspace_id, automationId: l.automation_id, version: l.version, now: deps.now, source: { trigger: 'opt_in', consent_event_id: g.id }, eventKey: `ce:${g.id}` }, { ids: [g.contact_id] });
-    }
+    await enrolHits(deps, l, { trigger: 'opt_in' }, mine.map((g) => ({ contactId: g.contact_id, key: `ce:${g.id}` })));
   }
+}
+
+/** Tag and attribute changes: enrol on `tag` (added or removed) and `attribute` (changed, optionally to a value) triggers. */
+async function onChanges(deps: { db: Db; now: Date }, listeners: Listener[], rows: SourceRow[]): Promise<void> {
+  for (const l of listeners.filter((x) => x.trigger.type === 'tag' || x.trigger.type === 'attribute')) {
+    const t = l.trigger;
+    const hit = (r: SourceRow) =>
+      t.type === 'tag'
+        ? r.type === `tag_${t.change ?? 'added'}` && r.properties.key === t.tag
+        : r.type === 'attribute_changed' && r.properties.key === t.attribute && (t.equals === undefined || r.properties.value === t.equals);
+    const hits = rows.filter((r) => r.workspace_id === l.workspace_id && new Date(r.at) >= new Date(l.since) && hit(r));
+    await enrolHits(deps, l, { trigger: t.type }, hits.map((c) => ({ contactId: c.contact_id, key: `cc:${c.id}` })));
+  }
+}
+
+/** Enrols the people a scan batch found for one automation, in one statement, each under the key of what enrolled them. */
+async function enrolHits(deps: { db: Db; now: Date }, l: Listener, source: Record<string, unknown>, hits: { contactId: string; key: string }[]): Promise<void> {
+  if (hits.length === 0) return;
+  await enrollContacts(deps.db, { workspaceId: l.workspace_id, automationId: l.automation_id, version: l.version, now: deps.now, source }, { ids: hits.map((h) => h.contactId), keys: hits.map((h) => h.key) });
 }
 
 type InboundRow = { id: string; workspace_id: string; contact_id: string; body: string | null; reply_id: string | null; created_at: string | Date; settled: boolean };
@@ -172,13 +229,15 @@ async function onReplies(deps: { db: Db; now: Date }, rows: InboundRow[]): Promi
 async function onInboundTriggers(deps: { db: Db; now: Date }, listeners: Listener[], rows: InboundRow[]): Promise<void> {
   for (const l of listeners.filter((x) => x.trigger.type === 'inbound' || x.trigger.type === 'button')) {
     const words = new Set((l.trigger.keywords ?? []).map(normalizeKeyword));
+    const hits: { contactId: string; key: string }[] = [];
     for (const m of rows.filter((r) => r.workspace_id === l.workspace_id && new Date(r.created_at) >= new Date(l.since))) {
       const hit =
         l.trigger.type === 'button'
           ? m.reply_id !== null && (l.trigger.payload ?? []).includes(m.reply_id)
           : (words.size === 0 || (m.body !== null && words.has(normalizeKeyword(m.body)))) && (!l.trigger.first_message || (await isFirstMessage(deps.db, m)));
-      if (hit) await enrollContacts(deps.db, { workspaceId: l.workspace_id, automationId: l.automation_id, version: l.version, now: deps.now, source: { trigger: l.trigger.type, message_id: m.id }, eventKey: `msg:${m.id}` }, { ids: [m.contact_id] });
+      if (hit) hits.push({ contactId: m.contact_id, key: `msg:${m.id}` });
     }
+    await enrolHits(deps, l, { trigger: l.trigger.type }, hits);
   }
 }
 
@@ -196,7 +255,7 @@ async function isFirstMessage(db: Db, m: InboundRow): Promise<boolean> {
  * is read even before the first scan) and by the scan itself.
  */
 export async function startCursors(db: Db): Promise<void> {
-  for (const source of ['contact_events', 'consent_events'] as const) {
+  for (const source of ['contact_events', 'consent_events', 'contact_changes'] as const) {
     await db.execute(sql`insert into automation_cursors (source, last_id) select ${source}, coalesce(max(id), 0) from ${sql.identifier(source)} on conflict do nothing`);
   }
   await db.execute(sql`insert into automation_cursors (source, last_at, last_key) values ('messages', now(), ${'00000000-0000-0000-0000-000000000000'}) on conflict do nothing`);

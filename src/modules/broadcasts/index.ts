@@ -10,3 +10,5 @@ export { settleExpiredRows, startDueBroadcasts, superviseBroadcasts } from './re
 export * from './broadcasts.rules.js';
 export * from './broadcasts.schemas.js';
 export { eraseBroadcastRecipients, mergeBroadcastRecipients } from './erase-merge.service.js';
+export { unreadSendsSql } from './unread.service.js';
+export type { UnreadSendsQuery } from './unread.service.js';

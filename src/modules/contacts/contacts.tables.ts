@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspaces/workspaces.tables.js';
 
 /**
@@ -64,6 +64,43 @@ export const contactTags = pgTable(
     contactId: uuid('contact_id').notNull(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.tag, t.contactId] })],
+);
+
+/**
+ * Which tags and attributes someone listens to (automations: "tag added", "attribute changed").
+ * Only changes to watched keys are recorded in `contact_changes`, so imports and bulk edits of
+ * keys nobody watches cost one cheap check per statement. `watcher` names who asked (the
+ * automations module replaces its own rows whenever an automation is published or stopped).
+ */
+export const contactChangeWatches = pgTable(
+  'contact_change_watches',
+  {
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    watcher: text('watcher').notNull(),
+    kind: text('kind').notNull(),
+    key: text('key').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.kind, t.key, t.watcher] }), check('contact_change_watches_kind_check', sql`${t.kind} in ('tag', 'attribute')`)],
+);
+
+/**
+ * Changes to watched tags and attributes (`tag_added`, `tag_removed`, `attribute_changed` with the
+ * new value), in commit-ish order by id. Written only by statement-level triggers on `contacts`
+ * (migration 0018, `contact_changes_record_*`), so every write path (API, imports, bulk tags,
+ * automations, merges) is seen, set-based; no code writes it. Kept 7 days (`purgeContactChanges`).
+ */
+export const contactChanges = pgTable(
+  'contact_changes',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    key: text('key').notNull(),
+    value: jsonb('value'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('contact_changes_contact_idx').on(t.contactId), index('contact_changes_at_idx').on(t.at)],
 );
 
 /** The custom attributes a workspace defines for its contacts, with the type every write is checked against. */

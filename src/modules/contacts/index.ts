@@ -10,3 +10,5 @@ export type { ContactBatchRow, ContactBatchPolicy, ContactBatchWrite } from './b
 export { markUnreachable, clearUnreachable } from './reachability.js';
 export { eraseContactRow, mergeContactRows } from './erase-merge.service.js';
 export { contactSubjectOf } from './contacts.reads.js';
+export { setContactChangeWatches, purgeContactChanges, CONTACT_CHANGES_RETENTION_MS } from './changes.service.js';
+export type { ContactChangeWatch } from './changes.service.js';
