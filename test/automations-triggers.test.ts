@@ -157,3 +157,29 @@ describe('a broadcast not read', () => {
     expect(await enrolledIds(follow)).toHaveLength(3);
   });
 });
+
+describe('test runs', () => {
+  it('runs one contact through the published version again and again, never twice at once, and still checks consent', async () => {
+    clock.set(new Date());
+    const id = await published('tested', { trigger: { type: 'api' }, topic: 'offers', steps: [{ id: 'mark', type: 'tag', add: ['tested'] }, { id: 'hold', type: 'wait', duration: { hours: 1 } }] });
+    const [me] = await h.seedContacts(1, { tag: 't-test' });
+    const [nobody] = await h.seedContacts(1, { tag: 't-test-none', consent: 'none' });
+    const first = await h.api('POST', `/api/v1/automations/${id}/test-runs`, { phone: me!.phone });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body).toMatchObject({ contact_id: me!.id, state: 'active' });
+    // Still going: a second test run waits for it to end.
+    expect((await h.api('POST', `/api/v1/automations/${id}/test-runs`, { contact_id: me!.id })).body.error).toMatchObject({ code: 'AUTOMATION_STATE_INVALID' });
+    await tick();
+    clock.set(new Date(clock.now().getTime() + 3_600_000 + 1_000));
+    await tick();
+    const again = await h.api('POST', `/api/v1/automations/${id}/test-runs`, { contact_id: me!.id });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(again.body.id).not.toBe(first.body.id);
+    // Someone without consent for the topic: the run starts, and exits at once with the reason.
+    expect((await h.api('POST', `/api/v1/automations/${id}/test-runs`, { contact_id: nobody!.id })).status).toBe(201);
+    await tick();
+    expect((await h.api('GET', `/api/v1/automations/${id}/runs?contact_id=${nobody!.id}`)).body.data[0]).toMatchObject({ state: 'exited', reason: 'no_consent' });
+    expect((await h.api('POST', `/api/v1/automations/${id}/test-runs`, { phone: '+15550000000' })).status).toBe(404);
+    expect((await h.api('POST', `/api/v1/automations/${id}/test-runs`, {})).status).toBe(422);
+  });
+});

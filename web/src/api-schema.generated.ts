@@ -1592,6 +1592,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/automations/{id}/test-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a test run: one contact goes through the published version now, even after an earlier run (consent is checked at each send as for anyone) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        contact_id?: string;
+                        phone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact_id: string;
+                            due_at: string | null;
+                            enrolled_at: string;
+                            finished_at: string | null;
+                            id: number;
+                            reason: string | null;
+                            state: string;
+                            step_id: string | null;
+                            steps: {
+                                at: string;
+                                outcome: string;
+                                reason: string | null;
+                                seq: number;
+                                step_id: string;
+                            }[];
+                            version: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/automations/recipes": {
         parameters: {
             query?: never;

@@ -160,6 +160,10 @@ export const enrollIn = z
   })
   .refine((v) => [v.contact_ids, v.phones, v.segment_id].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of contact_ids, phones or segment_id' });
 
+export const testRunIn = z
+  .strictObject({ contact_id: z.uuid().optional(), phone: z.string().min(3).max(32).optional() })
+  .refine((v) => (v.contact_id === undefined) !== (v.phone === undefined), { message: 'give exactly one of contact_id or phone', path: ['contact_id'] });
+
 export const automationOut = z.object({
   id: z.string(),
   name: z.string(),

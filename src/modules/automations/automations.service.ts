@@ -3,12 +3,12 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx, Db } from '../context.js';
-import { findContactByPhone, setContactChangeWatches } from '../contacts/index.js';
+import { assertContact, findContactIdsByPhones, setContactChangeWatches } from '../contacts/index.js';
 import { outboxDeliveryRankSql } from '../messaging/index.js';
 import { segmentAudience } from '../segments/index.js';
 import { queryRowsOf } from '../sql.js';
 import type { AutomationStatus } from './automations.rules.js';
-import { automationOut, createAutomationIn, enrollIn, updateAutomationIn, type AutomationOut, type RunOut } from './automations.schemas.js';
+import { automationOut, createAutomationIn, enrollIn, testRunIn, updateAutomationIn, type AutomationOut, type RunOut } from './automations.schemas.js';
 import { automations, automationVersions } from './automations.tables.js';
 import { resolveDefinition } from './definition.service.js';
 import { enrollContacts, type EnrollResult } from './enrol.service.js';
@@ -184,17 +184,32 @@ export async function enrollInAutomation(ctx: Ctx, id: string, input: unknown): 
   }
   let ids: string[] | null = data.contact_ids ?? null;
   let audience = null;
-  if (data.phones) {
-    ids = [];
-    for (const phone of data.phones) {
-      const c = await findContactByPhone(ctx, phone);
-      if (c) ids.push(c.id);
-    }
-  }
+  if (data.phones) ids = (await findContactIdsByPhones(ctx, data.phones)).filter((x): x is string => x !== null);
   if (data.segment_id) audience = (await segmentAudience(ctx, data.segment_id)).where;
   const result = await enrollContacts(ctx.db, { workspaceId: ctx.workspaceId, automationId: id, version: row.version, now: ctx.now, source: { trigger: 'api', actor: ctx.actor.type } }, ids ? { ids } : { where: audience! });
   await recordAudit(ctx, { action: 'automation.enrolled', targetType: 'automation', targetId: id, details: { enrolled: result.enrolled, skipped: result.skipped } });
   return { ...result, unknown: data.phones ? data.phones.length - (ids?.length ?? 0) : result.unknown };
+}
+
+/**
+ * A test run: one contact (you, a colleague, a sandbox user) goes through the published version
+ * now, even if they went through it before; never while a run of theirs is still going. Consent is
+ * checked at each send as for anyone: a test run messages only someone who agreed to the topic.
+ */
+export async function startTestRun(ctx: Ctx, id: string, input: unknown): Promise<RunOut> {
+  const data = testRunIn.parse(input);
+  const row = await loadAutomation(ctx, id);
+  if (row.status !== 'published' || row.version === null) {
+    throw new AppError('AUTOMATION_STATE_INVALID', `a test run uses the published version (this automation is ${row.status}); publish it first`, { status: row.status });
+  }
+  const contactId = data.contact_id ?? (await findContactIdsByPhones(ctx, [data.phone!]))[0];
+  if (!contactId) throw notFound('contact', data.phone!);
+  await assertContact(ctx, contactId);
+  const r = await enrollContacts(ctx.db, { workspaceId: ctx.workspaceId, automationId: id, version: row.version, now: ctx.now, source: { trigger: 'test', actor: ctx.actor.type }, test: true }, { ids: [contactId] });
+  if (r.enrolled === 0) throw new AppError('AUTOMATION_STATE_INVALID', 'this contact is still going through the automation; wait for that run to end first', { contact_id: contactId });
+  await recordAudit(ctx, { action: 'automation.test_run', targetType: 'automation', targetId: id, details: { contact_id: contactId } });
+  const [run] = await listAutomationRuns(ctx, id, { contact_id: contactId });
+  return run!;
 }
 
 /** The runs of an automation, newest first, each with its steps (what was sent, waited, skipped and why). */

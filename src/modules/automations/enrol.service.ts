@@ -23,6 +23,8 @@ export interface EnrollRequest {
    * occasion (`eventKey`), not once for ever, but never while a run of theirs is still going.
    */
   perOccasion?: boolean;
+  /** A test run: again even after an earlier run (but never while one is going). */
+  test?: boolean;
 }
 
 /**
@@ -50,14 +52,16 @@ export async function enrollContacts(db: Db, req: EnrollRequest, who: Enrollees)
             join contacts c on c.id = x.id where c.workspace_id = ${req.workspaceId} order by c.id, x.n`
       : sql`select c.id, ${req.eventKey ?? null}::text as key from contacts c where c.workspace_id = ${req.workspaceId} and (${who.where})`;
   const keyed = 'ids' in who ? who.keys !== undefined || req.eventKey !== undefined : req.eventKey !== undefined;
-  const dedupe = req.perOccasion
+  const dedupe = req.test
+    ? sql`'t:' || ${String(req.now.getTime())}::text || ':' || c.id`
+    : req.perOccasion
     ? sql`'o:' || coalesce(c.key, '') || ':' || c.id`
     : v.reentry === null
       ? sql`'c:' || c.id`
       : keyed
         ? sql`'e:' || c.key || ':' || c.id`
         : sql`'c:' || c.id || ':' || (select count(*) from automation_runs p where p.automation_id = ${req.automationId} and p.contact_id = c.id)`;
-  const cooled = req.perOccasion ? sql`false` : v.reentry === null ? sql`true` : sql`p.enrolled_at > ${nowIso} - make_interval(days => ${v.reentry})`;
+  const cooled = req.perOccasion || req.test ? sql`false` : v.reentry === null ? sql`true` : sql`p.enrolled_at > ${nowIso} - make_interval(days => ${v.reentry})`;
   const [r] = await queryRowsOf<{ matched: number; enrolled: number }>(
     db,
     sql`with m as (${people}),

@@ -195,6 +195,27 @@ export async function getContacts(ctx: Ctx, ids: string[]): Promise<Map<string, 
   return new Map(rows.map((r) => [r.id, toContactOut(r)]));
 }
 
+/**
+ * Many contacts' ids by phone at once (each in any of its equivalent WhatsApp forms, §7.1), in the
+ * order given: null where no contact has that number. One statement for the whole list.
+ */
+export async function findContactIdsByPhones(ctx: Ctx, phones: string[]): Promise<(string | null)[]> {
+  if (phones.length === 0) return [];
+  const formsOf = phones.map((p) => whatsappEquivalents(p));
+  const all = [...new Set(formsOf.flat())];
+  const rows = await ctx.db
+    .select({ id: contacts.id, phone: contacts.phone, waId: contacts.waId, createdAt: contacts.createdAt })
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, ctx.workspaceId), or(sql`${contacts.phone} = any(${param(all)}::text[])`, sql`${contacts.waId} = any(${param(all.map((f) => f.slice(1)))}::text[])`)))
+    .orderBy(asc(contacts.createdAt));
+  return phones.map((phone, i) => {
+    const forms = new Set(formsOf[i]);
+    const hits = rows.filter((r) => (r.phone !== null && forms.has(r.phone)) || (r.waId !== null && forms.has(`+${r.waId}`)));
+    // As findContactByPhone: the contact stored under this very number first, else the oldest.
+    return (hits.find((r) => r.phone === phone) ?? hits[0])?.id ?? null;
+  });
+}
+
 /** Looks a contact up by E.164 phone (or by the WhatsApp id behind it, in any of its equivalent forms, §7.1). */
 export async function findContactByPhone(ctx: Ctx, phone: string): Promise<ContactOut | undefined> {
   const forms = whatsappEquivalents(phone);

@@ -1,5 +1,5 @@
 // The contacts module: people on the list, their attributes and tags.
-export { findOrCreateContactByWaId, findOrCreateContactByUserId, rememberUserId, bindWaIds, setContactAttribute, findEquivalentContacts, moveContactNumber, assertContact, getContact, getContacts, findContactByPhone, toContactOut, contactColumns, stageOf } from './contacts.service.js';
+export { findOrCreateContactByWaId, findOrCreateContactByUserId, rememberUserId, bindWaIds, setContactAttribute, findEquivalentContacts, moveContactNumber, assertContact, getContact, getContacts, findContactIdsByPhones, findContactByPhone, toContactOut, contactColumns, stageOf } from './contacts.service.js';
 export type { ContactRef, ResolvedContact, ContactRow } from './contacts.service.js';
 export { createContact, updateContact, listContacts, bulkTag, filterConditions } from './contacts.crud.js';
 export { defineAttribute, listAttributes, validateAttributes, coerceAttribute } from './attributes.service.js';

@@ -18,6 +18,8 @@ import {
   publishAutomation,
   RUN_STATES,
   runOut,
+  startTestRun,
+  testRunIn,
   updateAutomation,
   updateAutomationIn,
 } from '../../../modules/automations/index.js';
@@ -73,6 +75,17 @@ export function automationRoutes(app: FastifyInstance, deps: RequestDeps): void 
     (req, reply) => {
       checkId(req.params.id);
       return runMutation(req, reply, deps, 200, (ctx) => enrollInAutomation(ctx, req.params.id, req.body));
+    },
+  );
+  r.post(
+    '/api/v1/automations/:id/test-runs',
+    {
+      config: manage,
+      schema: { tags, summary: 'Start a test run: one contact goes through the published version now, even after an earlier run (consent is checked at each send as for anyone)', params: idParams, body: testRunIn, response: { 201: runOut } },
+    },
+    (req, reply) => {
+      checkId(req.params.id);
+      return runMutation(req, reply, deps, 201, (ctx) => startTestRun(ctx, req.params.id, req.body));
     },
   );
   r.get(
