@@ -3,6 +3,7 @@ import { createTestApp, type TestApp } from './helpers/app.js';
 import { findOrCreateContactByWaId } from '../src/modules/contacts/index.js';
 import { optOutNotes } from '../src/modules/consent/consent.tables.js';
 import { templates } from '../src/modules/templates/templates.tables.js';
+import { conversations } from '../src/modules/conversations/conversations.tables.js';
 import { recordOutboundMessage } from '../src/modules/messaging/index.js';
 import { exampleOf, fieldPathsOf, operationsOf, withValueAt } from './helpers/openapi-fuzz.js';
 
@@ -62,6 +63,12 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/automations/{id}/enrollments': { id: () => ids.automation!, bodies: { post: { contact_ids: ['00000000-0000-4000-8000-000000000001'] } }, read: (id) => `/api/v1/automations/${id}/runs` },
   '/api/v1/automations/{id}/runs': { id: () => ids.automation!, bodies: {}, read: (id) => `/api/v1/automations/${id}` },
   '/api/v1/automations/{id}/test-runs': { id: () => ids.automation!, bodies: { post: { contact_id: '00000000-0000-4000-8000-000000000001' } }, read: (id) => `/api/v1/automations/${id}/runs` },
+  '/api/v1/conversations/{id}': { id: () => ids.conversation!, bodies: {} },
+  '/api/v1/conversations/{id}/assign': { id: () => ids.conversation!, bodies: { post: { assignee_id: null } }, read: (id) => `/api/v1/conversations/${id}` },
+  '/api/v1/conversations/{id}/state': { id: () => ids.conversation!, bodies: { post: { state: 'closed' } }, read: (id) => `/api/v1/conversations/${id}` },
+  '/api/v1/conversations/{id}/notes': { id: () => ids.conversation!, bodies: { post: { text: 'taken over' } }, read: (id) => `/api/v1/conversations/${id}` },
+  '/api/v1/conversations/{id}/read': { id: () => ids.conversation!, bodies: {}, read: (id) => `/api/v1/conversations/${id}` },
+  '/api/v1/conversations/{id}/messages': { id: () => ids.conversation!, bodies: { post: { type: 'text', text: 'taken over' } }, read: (id) => `/api/v1/conversations/${id}` },
   '/api/v1/messages/{id}': { id: () => ids.message!, bodies: {} },
   '/api/v1/templates/{id}/preview': { id: () => ids.template!, bodies: { post: { variables: { 'body.1': { value: 'x' } } } }, read: (id) => `/api/v1/templates/${id}` },
 };
@@ -81,6 +88,8 @@ beforeAll(async () => {
   ).json().id;
   ids.contact = (await findOrCreateContactByWaId(t.db, a.workspaceId, '16505550101', 'Ann', new Date())).id;
   ids.message = await recordOutboundMessage(t.db, { workspaceId: a.workspaceId, numberId: ids.number!, contactId: ids.contact!, waId: '16505550101', type: 'text', body: 'hello', payload: {}, wamid: 'wamid.tenancy-a', callbackData: 'msg:tenancy-a', sentAt: new Date() });
+  const [conversation] = await t.db.insert(conversations).values({ workspaceId: a.workspaceId, numberId: ids.number!, contactId: ids.contact!, lastMessageAt: new Date(), lastInboundAt: new Date(), preview: 'hello' }).returning();
+  ids.conversation = conversation!.id;
   ids.topic = (await t.call(a.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } })).json().id;
   await t.call(b.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } });
   const [note] = await t.db.insert(optOutNotes).values({ workspaceId: a.workspaceId, contactId: ids.contact, kind: 'review', text: 'please stop', wamid: 'wamid.review-a' }).returning();

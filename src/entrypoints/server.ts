@@ -16,6 +16,7 @@ import type { Sandbox } from './sandbox.js';
 import { startPoller, type Poller } from '../adapters/worker/poller.js';
 import { processPendingWebhooks } from '../modules/inbound/index.js';
 import { sendQueuedAutomated } from '../modules/messaging/index.js';
+import { syncConversations } from '../modules/conversations/index.js';
 import { AUTOMATION_BATCH, hasLiveAutomations, runDueAutomations, scanAutomationTriggers, scanPeriodicTriggers } from '../modules/automations/index.js';
 import { startBroadcastDispatcher, type Dispatcher } from '../modules/broadcasts/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
@@ -122,6 +123,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let webhookPoller: Poller | undefined;
   let outboxPoller: Poller | undefined;
   let automationPoller: Poller | undefined;
+  let conversationPoller: Poller | undefined;
   let dispatcher: Dispatcher | undefined;
   let sandbox: Sandbox | undefined;
   // In-flight HTTP requests finish, queued webhook writes flush, the worker's current batch and
@@ -132,6 +134,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     await wiring.webhooks.committer.close();
     await webhookPoller?.stop();
     await automationPoller?.stop();
+    await conversationPoller?.stop();
     await outboxPoller?.stop();
     await dispatcher?.stop();
     await worker?.stop();
@@ -193,6 +196,8 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         ...(database.kind === 'pglite' ? { maxRatePerNumber: PGLITE_MAX_SENDS_PER_S } : {}),
       });
       outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: 1, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now() }) });
+      // The inbox: conversations opened and bumped from new inbound messages (and NOTIFY for live views).
+      conversationPoller = startPoller({ name: 'conversations', idleMs: 200, log, yieldRatio: 1, run: () => syncConversations({ db: database.db, log }) });
       // Automations: enrol from new events and grants, then run due steps (their sends go through the outbox above).
       automationPoller = startPoller({
         name: 'automations',

@@ -714,6 +714,14 @@ export interface paths {
                                 type: "withdraw_consent";
                             } | {
                                 id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @description left on the conversation for the agent, e.g. "asked about a refund" */
+                                note?: string;
+                                /** @enum {string} */
+                                type: "hand_over";
+                            } | {
+                                id: string;
                                 /** @enum {string} */
                                 type: "end";
                             })[];
@@ -1105,6 +1113,14 @@ export interface paths {
                                 reason: string;
                                 /** @enum {string} */
                                 type: "withdraw_consent";
+                            } | {
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @description left on the conversation for the agent, e.g. "asked about a refund" */
+                                note?: string;
+                                /** @enum {string} */
+                                type: "hand_over";
                             } | {
                                 id: string;
                                 /** @enum {string} */
@@ -3909,6 +3925,573 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inbox, newest activity first (agents see theirs and the unassigned ones) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    /** @description mine, unassigned, open, pending (waiting on the customer), closed, window_closing (the 24 h window closes within an hour) */
+                    filter?: "all" | "mine" | "unassigned" | "open" | "pending" | "closed" | "window_closing";
+                    limit?: number;
+                    /** @description a name, phone, tag or words in their messages */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                assignee_id: string | null;
+                                contact: {
+                                    id: string;
+                                    name: string | null;
+                                    phone: string | null;
+                                    tags: string[];
+                                };
+                                id: string;
+                                last_message_at: string;
+                                number_id: string;
+                                preview: string | null;
+                                /** @enum {string} */
+                                state: "open" | "pending" | "closed";
+                                unread: number;
+                                window: {
+                                    /** @description when the 24-hour customer-service window closes (null: they never wrote) */
+                                    closes_at: string | null;
+                                    open: boolean;
+                                };
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A conversation with its newest 100 messages (every sender) and its notes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignee_id: string | null;
+                            contact: {
+                                id: string;
+                                name: string | null;
+                                phone: string | null;
+                                tags: string[];
+                            };
+                            id: string;
+                            last_message_at: string;
+                            messages: {
+                                at: string;
+                                body: string | null;
+                                direction: string;
+                                id: string;
+                                /** @description person, broadcast, automation, agent, api or system */
+                                source: string;
+                                status: string;
+                                type: string;
+                            }[];
+                            notes: {
+                                author_id: string | null;
+                                created_at: string;
+                                id: string;
+                                text: string;
+                            }[];
+                            number_id: string;
+                            preview: string | null;
+                            /** @enum {string} */
+                            state: "open" | "pending" | "closed";
+                            unread: number;
+                            window: {
+                                /** @description when the 24-hour customer-service window closes (null: they never wrote) */
+                                closes_at: string | null;
+                                open: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign to a user of the workspace, or unassign (null) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description a user of this workspace, or null to unassign */
+                        assignee_id: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignee_id: string | null;
+                            contact: {
+                                id: string;
+                                name: string | null;
+                                phone: string | null;
+                                tags: string[];
+                            };
+                            id: string;
+                            last_message_at: string;
+                            messages: {
+                                at: string;
+                                body: string | null;
+                                direction: string;
+                                id: string;
+                                /** @description person, broadcast, automation, agent, api or system */
+                                source: string;
+                                status: string;
+                                type: string;
+                            }[];
+                            notes: {
+                                author_id: string | null;
+                                created_at: string;
+                                id: string;
+                                text: string;
+                            }[];
+                            number_id: string;
+                            preview: string | null;
+                            /** @enum {string} */
+                            state: "open" | "pending" | "closed";
+                            unread: number;
+                            window: {
+                                /** @description when the 24-hour customer-service window closes (null: they never wrote) */
+                                closes_at: string | null;
+                                open: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reply: text, buttons or media inside the 24-hour window; an approved template (with its topic) at any time, checked against the person’s consent */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": ({
+                        /** Format: uuid */
+                        number_id?: string;
+                        preview_url?: boolean;
+                        text: string;
+                        /** @enum {string} */
+                        type: "text";
+                    } | {
+                        buttons: {
+                            id: string;
+                            title: string;
+                        }[];
+                        /** Format: uuid */
+                        number_id?: string;
+                        text: string;
+                        /** @enum {string} */
+                        type: "buttons";
+                    } | {
+                        media: {
+                            caption?: string;
+                            filename?: string;
+                            id?: string;
+                            /** Format: uri */
+                            link?: string;
+                        };
+                        /** Format: uuid */
+                        number_id?: string;
+                        /** @enum {string} */
+                        type: "image" | "video" | "audio" | "document";
+                    }) | {
+                        template: {
+                            /** @description exactly as approved, e.g. "en_US" (en and en_US are different templates) */
+                            language: string;
+                            name: string;
+                            /** @description parameter key (body.1, header.1, button.0, header.media) → {"field": …, "fallback"?}, {"attribute": …, "fallback"?} or {"value": …} */
+                            variables?: {
+                                [key: string]: {
+                                    fallback?: string;
+                                    /** @enum {string} */
+                                    field: "name" | "first_name" | "profile_name" | "phone" | "country" | "language";
+                                } | {
+                                    attribute: string;
+                                    fallback?: string;
+                                } | {
+                                    value: string;
+                                };
+                            };
+                        };
+                        /** @description key of the topic the message is about: the contact must have granted it; its category must match the template (marketing ↔ MARKETING, utility ↔ UTILITY) */
+                        topic: string;
+                        /** @enum {string} */
+                        type: "template";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description pending (settled by its status webhook), accepted, sent, delivered, read or failed */
+                            status: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description pending (settled by its status webhook), accepted, sent, delivered, read or failed */
+                            status: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an internal note (never sent to the person) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignee_id: string | null;
+                            contact: {
+                                id: string;
+                                name: string | null;
+                                phone: string | null;
+                                tags: string[];
+                            };
+                            id: string;
+                            last_message_at: string;
+                            messages: {
+                                at: string;
+                                body: string | null;
+                                direction: string;
+                                id: string;
+                                /** @description person, broadcast, automation, agent, api or system */
+                                source: string;
+                                status: string;
+                                type: string;
+                            }[];
+                            notes: {
+                                author_id: string | null;
+                                created_at: string;
+                                id: string;
+                                text: string;
+                            }[];
+                            number_id: string;
+                            preview: string | null;
+                            /** @enum {string} */
+                            state: "open" | "pending" | "closed";
+                            unread: number;
+                            window: {
+                                /** @description when the 24-hour customer-service window closes (null: they never wrote) */
+                                closes_at: string | null;
+                                open: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark the person's messages read (and tell WhatsApp, so they see blue ticks) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignee_id: string | null;
+                            contact: {
+                                id: string;
+                                name: string | null;
+                                phone: string | null;
+                                tags: string[];
+                            };
+                            id: string;
+                            last_message_at: string;
+                            messages: {
+                                at: string;
+                                body: string | null;
+                                direction: string;
+                                id: string;
+                                /** @description person, broadcast, automation, agent, api or system */
+                                source: string;
+                                status: string;
+                                type: string;
+                            }[];
+                            notes: {
+                                author_id: string | null;
+                                created_at: string;
+                                id: string;
+                                text: string;
+                            }[];
+                            number_id: string;
+                            preview: string | null;
+                            /** @enum {string} */
+                            state: "open" | "pending" | "closed";
+                            unread: number;
+                            window: {
+                                /** @description when the 24-hour customer-service window closes (null: they never wrote) */
+                                closes_at: string | null;
+                                open: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open, pending (waiting on the customer) or closed; a message from the person reopens it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        state: "open" | "pending" | "closed";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            assignee_id: string | null;
+                            contact: {
+                                id: string;
+                                name: string | null;
+                                phone: string | null;
+                                tags: string[];
+                            };
+                            id: string;
+                            last_message_at: string;
+                            messages: {
+                                at: string;
+                                body: string | null;
+                                direction: string;
+                                id: string;
+                                /** @description person, broadcast, automation, agent, api or system */
+                                source: string;
+                                status: string;
+                                type: string;
+                            }[];
+                            notes: {
+                                author_id: string | null;
+                                created_at: string;
+                                id: string;
+                                text: string;
+                            }[];
+                            number_id: string;
+                            preview: string | null;
+                            /** @enum {string} */
+                            state: "open" | "pending" | "closed";
+                            unread: number;
+                            window: {
+                                /** @description when the 24-hour customer-service window closes (null: they never wrote) */
+                                closes_at: string | null;
+                                open: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -16,3 +16,4 @@ export * from '../../modules/lifecycle/lifecycle.tables.js';
 export * from '../../modules/broadcasts/broadcasts.tables.js';
 export * from '../../modules/sending/sending.tables.js';
 export * from '../../modules/automations/automations.tables.js';
+export * from '../../modules/conversations/conversations.tables.js';

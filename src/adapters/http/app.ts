@@ -29,6 +29,7 @@ import { eventRoutes } from './routes/events.routes.js';
 import { lifecycleRoutes } from './routes/lifecycle.routes.js';
 import { broadcastRoutes, linkRoutes } from './routes/broadcasts.routes.js';
 import { automationRoutes } from './routes/automations.routes.js';
+import { conversationRoutes } from './routes/conversations.routes.js';
 import type { BulkPacing } from '../../modules/lifecycle/index.js';
 import { topicRoutes } from './routes/topics.routes.js';
 import { optOutRoutes } from './routes/opt-out.routes.js';
@@ -152,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   templateRoutes(app, featureDeps);
   broadcastRoutes(app, featureDeps);
   automationRoutes(app, featureDeps);
+  conversationRoutes(app, featureDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   await joinRoutes(app, featureDeps);
   await webhookRoutes(app, deps.webhooks);

@@ -86,6 +86,12 @@ export const stepIn = z.discriminatedUnion('type', [
     reason: z.string().min(1).max(200).describe("recorded in the consent ledger, e.g. \"no answer to the re-permission request\""),
     next,
   }),
+  z.strictObject({
+    id: stepId,
+    type: z.literal('hand_over'),
+    note: z.string().min(1).max(500).optional().describe('left on the conversation for the agent, e.g. "asked about a refund"'),
+    next,
+  }),
   z.strictObject({ id: stepId, type: z.literal('end') }),
 ]);
 export type StepIn = z.infer<typeof stepIn>;

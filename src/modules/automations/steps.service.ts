@@ -9,6 +9,7 @@ import type { Ctx } from '../context.js';
 import { bulkTag, coerceAttribute, getContacts, listAttributes, updateContact, type ContactOut } from '../contacts/index.js';
 import { getTopic, normalizeKeyword, recordContactConsent } from '../consent/index.js';
 import { enqueueAutomated, getServiceWindows, SERVICE_WINDOW_MS, type AutomatedMessage, type OutboundMessage } from '../messaging/index.js';
+import { openHandovers } from '../conversations/index.js';
 import { resolveAudience } from '../segments/index.js';
 import { gateVerdicts, type GateVerdict } from '../sending/index.js';
 import { queryRowsOf } from '../sql.js';
@@ -27,7 +28,7 @@ interface ResultExtras {
 /** What a step did, and where the run goes. */
 export type StepResult = ResultExtras &
   (
-    | { kind: 'next'; outcome: 'sent' | 'skipped' | 'done' | 'answered' }
+    | { kind: 'next'; outcome: 'sent' | 'skipped' | 'done' | 'answered' | 'handed_over' }
     | { kind: 'branch'; to: string | null; outcome: 'then' | 'else' | 'replied' | 'happened' | 'timed_out' | 'skipped' }
     | { kind: 'wait'; until: Date; outcome: 'waited' | 'asked'; waitingFor?: 'reply' | 'event'; stay?: boolean }
     | { kind: 'defer'; until: Date; outcome: 'deferred'; reason: string }
@@ -51,7 +52,7 @@ export interface StepInput {
 }
 
 /** Steps that run for a whole group of runs in a few statements; the others run run by run. */
-const SET_BASED = new Set<StepIn['type']>(['send_template', 'send_message', 'wait', 'wait_for_reply', 'wait_for_event', 'branch', 'tag', 'end']);
+const SET_BASED = new Set<StepIn['type']>(['send_template', 'send_message', 'wait', 'wait_for_reply', 'wait_for_event', 'branch', 'tag', 'hand_over', 'end']);
 
 /** Whether a step type runs set-based (one group, one savepoint) rather than run by run. */
 export function isSetBased(type: StepIn['type']): boolean {
@@ -84,6 +85,13 @@ export async function runSteps(ctx: Ctx, inputs: StepInput[]): Promise<StepResul
     case 'tag':
       await bulkTag(ctx, { contact_ids: [...new Set(inputs.map((s) => s.run.contact_id))], add: step.add ?? [], remove: step.remove ?? [] });
       return inputs.map(() => ({ kind: 'next', outcome: 'done' }));
+    case 'hand_over': {
+      // The inbox gets the conversation, unassigned, with the note; bots stay quiet until an agent closes it.
+      const v = inputs[0]!.version;
+      if (!v.numberId) return inputs.map(() => ({ kind: 'exit', outcome: 'exited', reason: 'the business number was disconnected' }));
+      await openHandovers(ctx.db, { workspaceId: ctx.workspaceId, numberId: v.numberId, contactIds: [...new Set(inputs.map((s) => s.run.contact_id))], note: step.note ?? null, now: ctx.now });
+      return inputs.map(() => ({ kind: 'next', outcome: 'handed_over' }));
+    }
     case 'end':
       return inputs.map(() => ({ kind: 'next', outcome: 'done' }));
   }

@@ -4,6 +4,7 @@ import { param, sql, type SQL } from 'drizzle-orm';
 import type { Db, Log } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { normalizeKeyword } from '../consent/index.js';
+import { contactsWithAgent } from '../conversations/index.js';
 import { enrollContacts } from './enrol.service.js';
 
 /**
@@ -225,8 +226,14 @@ async function onReplies(deps: { db: Db; now: Date }, rows: InboundRow[]): Promi
     from f where r.id = f.run_id and r.waiting_for = 'reply'`);
 }
 
-/** Keyword, first-message and button triggers. */
+/** Keyword, first-message and button triggers; people handed over to an agent are left to the agent. */
 async function onInboundTriggers(deps: { db: Db; now: Date }, listeners: Listener[], rows: InboundRow[]): Promise<void> {
+  if (!listeners.some((x) => x.trigger.type === 'inbound' || x.trigger.type === 'button')) return;
+  const withAgent = new Set<string>();
+  for (const ws of new Set(rows.map((r) => r.workspace_id))) {
+    for (const id of await contactsWithAgent(deps.db, ws, [...new Set(rows.filter((r) => r.workspace_id === ws).map((r) => r.contact_id))])) withAgent.add(id);
+  }
+  rows = rows.filter((r) => !withAgent.has(r.contact_id));
   for (const l of listeners.filter((x) => x.trigger.type === 'inbound' || x.trigger.type === 'button')) {
     const words = new Set((l.trigger.keywords ?? []).map(normalizeKeyword));
     const hits: { contactId: string; key: string }[] = [];

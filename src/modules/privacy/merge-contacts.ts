@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/index.js';
 import { mergeBroadcastRecipients } from '../broadcasts/index.js';
 import { carrySuppressions, hashExactPhoneWith, moveConsentLedger, moveOptOutNotes, suppressionKeyFor } from '../consent/index.js';
 import { mergeContactRows } from '../contacts/index.js';
+import { mergeConversations } from '../conversations/index.js';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
 import { mergeContactEngagement, moveContactEvents } from '../engagement/index.js';
 import { moveLifecycleTransitions } from '../lifecycle/index.js';
@@ -53,6 +54,7 @@ export async function mergeContacts(db: Db, workspaceId: string, keepId: string,
   await mergeListMemberships(db, workspaceId, keepId, gone);
   await mergeBroadcastRecipients(db, workspaceId, keepId, gone);
   await mergeContactEngagement(db, workspaceId, keepId, gone);
+  await mergeConversations(db, workspaceId, keepId, gone);
   await mergeContactRows(db, workspaceId, keepId, gone, now);
   const ctx = { db, workspaceId, actor: SYSTEM_ACTOR, now, log };
   for (const r of rows.filter((x) => x.id !== keepId)) {

@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  addConversationNote,
+  assignConversation,
+  assignIn,
+  conversationDetailOut,
+  conversationListQuery,
+  conversationOut,
+  deliverReply,
+  getConversation,
+  listConversations,
+  markConversationRead,
+  noteIn,
+  prepareReply,
+  replyIn,
+  setConversationState,
+  stateIn,
+} from '../../../modules/conversations/index.js';
+import { credentialsFor } from '../../../modules/numbers/index.js';
+import type { WhatsAppGateway } from '../../../modules/messaging/index.js';
+import type { SecretBox } from '../../../lib/secrets.js';
+import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
+import { assertId, idParams, pageOf } from '../schemas.js';
+
+const tags = ['conversations'];
+const read = { permission: 'contacts:read' } as const;
+const reply = { permission: 'conversations:reply' } as const;
+const replyOut = z.object({ id: z.string(), status: z.string().describe('pending (settled by its status webhook), accepted, sent, delivered, read or failed') });
+
+/** The shared inbox: conversations, their threads, assignment, states, read marks, notes and replies. */
+export function conversationRoutes(app: FastifyInstance, deps: RequestDeps & { box: SecretBox; gateway: WhatsAppGateway }): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const checkId = (id: string) => assertId('conversation', id);
+  r.get(
+    '/api/v1/conversations',
+    { config: read, schema: { tags, summary: 'The inbox, newest activity first (agents see theirs and the unassigned ones)', querystring: conversationListQuery, response: { 200: pageOf(conversationOut) } } },
+    async (req) => listConversations(ctxOf(req, deps), req.query),
+  );
+  r.get('/api/v1/conversations/:id', { config: read, schema: { tags, summary: 'A conversation with its newest 100 messages (every sender) and its notes', params: idParams, response: { 200: conversationDetailOut } } }, async (req) => {
+    checkId(req.params.id);
+    return getConversation(ctxOf(req, deps), req.params.id);
+  });
+  r.post('/api/v1/conversations/:id/assign', { config: reply, schema: { tags, summary: 'Assign to a user of the workspace, or unassign (null)', params: idParams, body: assignIn, response: { 200: conversationDetailOut } } }, (req, res) => {
+    checkId(req.params.id);
+    return runMutation(req, res, deps, 200, (ctx) => assignConversation(ctx, req.params.id, req.body));
+  });
+  r.post('/api/v1/conversations/:id/state', { config: reply, schema: { tags, summary: 'Open, pending (waiting on the customer) or closed; a message from the person reopens it', params: idParams, body: stateIn, response: { 200: conversationDetailOut } } }, (req, res) => {
+    checkId(req.params.id);
+    return runMutation(req, res, deps, 200, (ctx) => setConversationState(ctx, req.params.id, req.body));
+  });
+  r.post('/api/v1/conversations/:id/notes', { config: reply, schema: { tags, summary: 'Add an internal note (never sent to the person)', params: idParams, body: noteIn, response: { 201: conversationDetailOut } } }, (req, res) => {
+    checkId(req.params.id);
+    return runMutation(req, res, deps, 201, (ctx) => addConversationNote(ctx, req.params.id, req.body));
+  });
+  r.post('/api/v1/conversations/:id/read', { config: reply, schema: { tags, summary: "Mark the person's messages read (and tell WhatsApp, so they see blue ticks)", params: idParams, response: { 200: conversationDetailOut } } }, async (req) => {
+    checkId(req.params.id);
+    const ctx = ctxOf(req, deps);
+    const mark = await markConversationRead(ctx, req.params.id);
+    if (mark.wamid) {
+      // Best effort: the read mark is ours either way; WhatsApp's blue ticks are a courtesy.
+      try {
+        await deps.gateway.markRead(await credentialsFor(ctx, deps.box, mark.numberId), mark.wamid);
+      } catch (err) {
+        req.log.warn({ err, conversation: req.params.id }, 'read receipt not sent');
+      }
+    }
+    return getConversation(ctx, req.params.id);
+  });
+  r.post(
+    '/api/v1/conversations/:id/messages',
+    {
+      config: reply,
+      schema: {
+        tags,
+        summary: 'Reply: text, buttons or media inside the 24-hour window; an approved template (with its topic) at any time, checked against the person’s consent',
+        params: idParams,
+        body: replyIn,
+        response: { 201: replyOut, 202: replyOut },
+      },
+    },
+    async (req, res) => {
+      checkId(req.params.id);
+      // The intent commits first (pending row, audit, idempotency key): a crash or a lost answer never leads to a blind second send.
+      const prepared = await runMutation(req, res, deps, 202, (ctx) => prepareReply(ctx, req.params.id, req.body));
+      if (res.getHeader('idempotent-replayed')) return prepared.out;
+      const out = await deliverReply(ctxOf(req, deps), deps, prepared);
+      res.code(out.status === 'pending' ? 202 : 201);
+      return out;
+    },
+  );
+}

@@ -1,0 +1,187 @@
+// The inbox: conversations listed with filters and search, one conversation with its thread and
+// notes, assignment, states, read marks and notes. Agents see the conversations assigned to them
+// and the unassigned ones; every other role sees all of the workspace's.
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { notFound } from '../../lib/errors.js';
+import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
+import { recordAudit } from '../audit/index.js';
+import type { Ctx } from '../context.js';
+import { displayStatus, SERVICE_WINDOW_MS } from '../messaging/index.js';
+import { queryRowsOf } from '../sql.js';
+import { getUser } from '../workspaces/index.js';
+import { WINDOW_CLOSING_MS, windowOf, type ConversationFilter, type ConversationState } from './conversations.rules.js';
+import { assignIn, noteIn, stateIn, type ConversationDetailOut, type ConversationOut } from './conversations.schemas.js';
+import { conversationNotes, conversations } from './conversations.tables.js';
+import { notifyChanged } from './sync.service.js';
+
+type Row = {
+  id: string;
+  number_id: string;
+  contact_id: string;
+  name: string | null;
+  phone: string | null;
+  tags: string[];
+  state: ConversationState;
+  assignee_id: string | null;
+  unread: number;
+  preview: string | null;
+  last_message_at: string | Date;
+  last_inbound_at: string | Date | null;
+};
+
+const iso = (v: string | Date) => new Date(v).toISOString();
+
+/** Who may see which conversations: agents their own and the unassigned ones. */
+function visibleTo(ctx: Ctx): SQL {
+  return ctx.actor.role === 'agent' ? sql`(cv.assignee_id is null or cv.assignee_id = ${ctx.actor.id}::uuid)` : sql`true`;
+}
+
+function filterSql(ctx: Ctx, filter: ConversationFilter): SQL {
+  const now = ctx.now.getTime();
+  switch (filter) {
+    case 'all':
+      return sql`true`;
+    case 'mine':
+      return ctx.actor.type === 'user' ? sql`cv.assignee_id = ${ctx.actor.id}::uuid` : sql`false`;
+    case 'unassigned':
+      return sql`cv.assignee_id is null`;
+    case 'open':
+    case 'pending':
+    case 'closed':
+      return sql`cv.state = ${filter}`;
+    case 'window_closing':
+      // Still open, and closing within the hour: the person wrote between 24 h and 23 h ago.
+      return sql`cv.last_inbound_at > ${new Date(now - SERVICE_WINDOW_MS).toISOString()}::timestamptz and cv.last_inbound_at <= ${new Date(now - SERVICE_WINDOW_MS + WINDOW_CLOSING_MS).toISOString()}::timestamptz`;
+  }
+}
+
+/** Name, phone, tag, or words in the person's messages. */
+function searchSql(q: string | undefined): SQL {
+  if (!q) return sql`true`;
+  const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  return sql`(c.name ilike ${like} or c.profile_name ilike ${like} or c.phone like ${like} or ${q} = any(c.tags)
+              or exists (select 1 from messages m where m.workspace_id = cv.workspace_id and m.contact_id = cv.contact_id and m.body ilike ${like}))`;
+}
+
+/** The person's messages on this number after the last read mark (`messages` is the messaging module's log). */
+const UNREAD = sql`(select count(*)::int from messages m where m.workspace_id = cv.workspace_id and m.contact_id = cv.contact_id and m.number_id = cv.number_id
+                     and m.direction = 'in' and m.sent_at > coalesce(cv.read_at, '-infinity'))`;
+
+const SELECT = sql`select cv.id, cv.number_id, cv.contact_id, c.name, c.phone, c.tags, cv.state, cv.assignee_id, ${UNREAD} as unread, cv.preview, cv.last_message_at, cv.last_inbound_at
+                   from conversations cv join contacts c on c.id = cv.contact_id`;
+
+function toOut(r: Row, now: Date): ConversationOut {
+  return {
+    id: r.id,
+    number_id: r.number_id,
+    contact: { id: r.contact_id, name: r.name, phone: r.phone, tags: r.tags },
+    state: r.state,
+    assignee_id: r.assignee_id,
+    unread: r.unread,
+    preview: r.preview,
+    last_message_at: iso(r.last_message_at),
+    window: windowOf(r.last_inbound_at ? new Date(r.last_inbound_at) : null, now),
+  };
+}
+
+/** One page of the inbox, newest activity first. */
+export async function listConversations(ctx: Ctx, q: { filter: ConversationFilter; q?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<ConversationOut>> {
+  const after = decodeCursor(q.cursor, { t: 'time', id: 'uuid' });
+  const keyset = after ? sql`(cv.last_message_at, cv.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : sql`true`;
+  const rows = await queryRowsOf<Row>(
+    ctx.db,
+    sql`${SELECT} where cv.workspace_id = ${ctx.workspaceId} and ${visibleTo(ctx)} and ${filterSql(ctx, q.filter)} and ${searchSql(q.q)} and ${keyset}
+        order by cv.last_message_at desc, cv.id desc limit ${q.limit + 1}`,
+  );
+  return toPage(rows, q.limit, (r) => toOut(r, ctx.now), (r) => ({ t: iso(r.last_message_at), id: r.id }));
+}
+
+async function loadRow(ctx: Ctx, id: string): Promise<Row> {
+  const [row] = await queryRowsOf<Row>(ctx.db, sql`${SELECT} where cv.id = ${id}::uuid and cv.workspace_id = ${ctx.workspaceId} and ${visibleTo(ctx)}`);
+  if (!row) throw notFound('conversation', id);
+  return row;
+}
+
+/** One conversation with its newest 100 messages (oldest first, every sender) and its notes. */
+export async function getConversation(ctx: Ctx, id: string): Promise<ConversationDetailOut> {
+  const row = await loadRow(ctx, id);
+  const thread = await queryRowsOf<{ id: string; direction: string; type: string; body: string | null; status_rank: number; error_code: number | null; broadcast_id: string | null; callback_data: string | null; payload: Record<string, unknown>; sent_at: string | Date }>(
+    ctx.db,
+    sql`select * from (select m.id, m.direction, m.type, m.body, m.status_rank, m.error_code, m.broadcast_id, m.callback_data, m.payload, m.sent_at
+                       from messages m where m.workspace_id = ${ctx.workspaceId} and m.contact_id = ${row.contact_id} and (m.number_id = ${row.number_id} or m.number_id is null)
+                       order by m.sent_at desc limit 100) t order by sent_at`,
+  );
+  const notes = await ctx.db.select().from(conversationNotes).where(and(eq(conversationNotes.conversationId, id), eq(conversationNotes.workspaceId, ctx.workspaceId))).orderBy(conversationNotes.createdAt);
+  return {
+    ...toOut(row, ctx.now),
+    messages: thread.map((m) => ({ id: m.id, direction: m.direction, type: m.type, body: m.body, status: displayStatus(m.direction as 'in' | 'out', m.status_rank, m.error_code), source: sourceOf(m), at: iso(m.sent_at) })),
+    notes: notes.map((n) => ({ id: n.id, author_id: n.authorId, text: n.text, created_at: n.createdAt.toISOString() })),
+  };
+}
+
+function sourceOf(m: { direction: string; broadcast_id: string | null; callback_data: string | null; payload: Record<string, unknown> }): string {
+  if (m.direction === 'in') return 'person';
+  if (m.broadcast_id) return 'broadcast';
+  const by = (m.payload.sent_by as { type?: string } | undefined)?.type;
+  if (by === 'user') return 'agent';
+  if (by === 'api_key') return 'api';
+  return (m.payload.kind as string | undefined) === 'automation' ? 'automation' : 'system';
+}
+
+/** Assigns a conversation to a user of the workspace (or unassigns it). */
+export async function assignConversation(ctx: Ctx, id: string, input: unknown): Promise<ConversationDetailOut> {
+  const { assignee_id } = assignIn.parse(input);
+  await loadRow(ctx, id);
+  // A user of another workspace, or none, is not found (422 would tell that the id exists somewhere).
+  if (assignee_id) await getUser(ctx, assignee_id);
+  await ctx.db.update(conversations).set({ assigneeId: assignee_id, updatedAt: ctx.now }).where(and(eq(conversations.id, id), eq(conversations.workspaceId, ctx.workspaceId)));
+  await notifyChanged(ctx.db, [{ id, workspace_id: ctx.workspaceId }]);
+  await recordAudit(ctx, { action: 'conversation.assigned', targetType: 'conversation', targetId: id, details: { assignee_id } });
+  return getConversation(ctx, id);
+}
+
+/** Opens, sets pending (waiting on the customer) or closes a conversation; a later message from the person reopens it. */
+export async function setConversationState(ctx: Ctx, id: string, input: unknown): Promise<ConversationDetailOut> {
+  const { state } = stateIn.parse(input);
+  await loadRow(ctx, id);
+  // Closing ends a hand-over: bots may answer the person again.
+  await ctx.db.update(conversations).set({ state, stateAt: ctx.now, updatedAt: ctx.now, ...(state === 'closed' ? { handedOverAt: null } : {}) }).where(and(eq(conversations.id, id), eq(conversations.workspaceId, ctx.workspaceId)));
+  await notifyChanged(ctx.db, [{ id, workspace_id: ctx.workspaceId }]);
+  await recordAudit(ctx, { action: state === 'closed' ? 'conversation.closed' : 'conversation.state_changed', targetType: 'conversation', targetId: id, details: { state } });
+  return getConversation(ctx, id);
+}
+
+/** Marks everything the person sent so far as read; returns the wamid to send WhatsApp's read receipt for. */
+export async function markConversationRead(ctx: Ctx, id: string): Promise<{ numberId: string; wamid: string | null }> {
+  const row = await loadRow(ctx, id);
+  const [c] = await ctx.db
+    .update(conversations)
+    .set({ readAt: sql`greatest(${conversations.readAt}, ${conversations.lastInboundAt})`, updatedAt: ctx.now })
+    .where(and(eq(conversations.id, id), eq(conversations.workspaceId, ctx.workspaceId)))
+    .returning({ wamid: conversations.lastInboundWamid });
+  await notifyChanged(ctx.db, [{ id, workspace_id: ctx.workspaceId }]);
+  return { numberId: row.number_id, wamid: row.unread > 0 ? (c?.wamid ?? null) : null };
+}
+
+/** Adds an internal note (never sent to the person). */
+export async function addConversationNote(ctx: Ctx, id: string, input: unknown): Promise<ConversationDetailOut> {
+  const { text } = noteIn.parse(input);
+  await loadRow(ctx, id);
+  await ctx.db.insert(conversationNotes).values({ workspaceId: ctx.workspaceId, conversationId: id, authorId: ctx.actor.type === 'user' ? ctx.actor.id : null, text, createdAt: ctx.now });
+  return getConversation(ctx, id);
+}
+
+/** The contact and number of a conversation the caller may see (for replies). */
+export async function conversationTarget(ctx: Ctx, id: string): Promise<{ contactId: string; numberId: string }> {
+  const row = await loadRow(ctx, id);
+  return { contactId: row.contact_id, numberId: row.number_id };
+}
+
+/** Records an agent's reply on its conversation: newest activity, preview, and waiting on the customer. */
+export async function noteAgentReply(ctx: Ctx, id: string, preview: string): Promise<void> {
+  await ctx.db
+    .update(conversations)
+    .set({ lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${ctx.now.toISOString()}::timestamptz)`, preview, updatedAt: ctx.now })
+    .where(and(eq(conversations.id, id), eq(conversations.workspaceId, ctx.workspaceId)));
+  await notifyChanged(ctx.db, [{ id, workspace_id: ctx.workspaceId }]);
+}

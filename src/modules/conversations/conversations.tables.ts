@@ -1,0 +1,67 @@
+import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { contacts } from '../contacts/contacts.tables.js';
+import { phoneNumbers } from '../numbers/numbers.tables.js';
+import { users, workspaces } from '../workspaces/workspaces.tables.js';
+import { inList } from '../sql.js';
+import { CONVERSATION_STATES } from './conversations.rules.js';
+
+/**
+ * One conversation per contact and business number: its state, who handles it, and the latest
+ * activity the inbox sorts by. The messages themselves stay in `messages` (messaging module); the
+ * row is kept current from them by `syncConversations` (idempotent: every column only moves
+ * forward, so reading a message twice changes nothing). Unread counts are counted, not stored:
+ * the person's messages after `read_at`.
+ */
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    numberId: uuid('number_id').notNull().references(() => phoneNumbers.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
+    state: text('state').notNull().default('open'),
+    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    // The newest message either way (what the list sorts by), and the person's newest (their 24 h window).
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull(),
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
+    lastInboundWamid: text('last_inbound_wamid'),
+    preview: text('preview'),
+    // Messages from the person after this are unread.
+    readAt: timestamp('read_at', { withTimezone: true }),
+    // Set when an automation handed the person over to a person (bots stay quiet until it closes).
+    handedOverAt: timestamp('handed_over_at', { withTimezone: true }),
+    // When the state last changed: a message from the person after it reopens a pending or closed conversation.
+    stateAt: timestamp('state_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('conversations_number_contact_uq').on(t.numberId, t.contactId),
+    index('conversations_list_idx').on(t.workspaceId, t.lastMessageAt, t.id),
+    index('conversations_state_idx').on(t.workspaceId, t.state, t.lastMessageAt, t.id),
+    index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId, t.lastMessageAt, t.id),
+    check('conversations_state_check', inList('state', CONVERSATION_STATES)),
+  ],
+);
+
+/** Internal notes agents leave on a conversation (never sent to the person). */
+export const conversationNotes = pgTable(
+  'conversation_notes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    text: text('text').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('conversation_notes_conversation_idx').on(t.conversationId, t.createdAt)],
+);
+
+/** How far `syncConversations` has read the inbound messages: (created_at, id) of the last one passed for good. */
+export const conversationCursor = pgTable('conversation_cursor', {
+  name: text('name').primaryKey(),
+  lastAt: timestamp('last_at', { withTimezone: true }).notNull(),
+  lastKey: uuid('last_key').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,91 @@
+// Keeps conversations current from the message log: a set-based scan of new inbound messages (in
+// (created_at, id) order after a cursor) that opens, reopens and bumps conversations, then tells
+// listening API processes (NOTIFY) which ones changed.
+import { param, sql } from 'drizzle-orm';
+import type { Db, Log } from '../context.js';
+import { queryRowsOf } from '../sql.js';
+import { previewOf } from './conversations.rules.js';
+
+/** The channel live inbox updates go out on (payload: `{ workspace_id, ids }`). */
+export const INBOX_CHANNEL = 'greenlist_inbox';
+
+const BATCH = 5_000;
+/**
+ * Why a lag: messages get their creation time before they commit, so one with an earlier time can
+ * become visible after a later one was read. Rows younger than this are read again on the next
+ * pass instead of being passed for good; the upsert is idempotent, so reading twice is harmless.
+ */
+const VISIBILITY_LAG = '2 seconds';
+const ZERO = '00000000-0000-0000-0000-000000000000';
+
+type Inbound = { id: string; workspace_id: string; number_id: string; contact_id: string; type: string; body: string | null; wamid: string | null; sent_at: string | Date; created_at: string | Date; settled: boolean };
+
+/** One pass: reads up to 5,000 new inbound messages and upserts their conversations; returns how many messages it read. */
+export async function syncConversations(deps: { db: Db; log: Log }): Promise<number> {
+  return deps.db.transaction(async (tx) => {
+    await tx.execute(sql`insert into conversation_cursor (name, last_at, last_key) values ('inbound', 'epoch', ${ZERO}) on conflict do nothing`);
+    const [cursor] = await queryRowsOf<{ last_at: string | Date; last_key: string }>(tx, sql`select last_at, last_key from conversation_cursor where name = 'inbound' for update skip locked`);
+    if (!cursor) return 0;
+    const rows = await queryRowsOf<Inbound>(
+      tx,
+      sql`select m.id, m.workspace_id, m.number_id, m.contact_id, m.type, m.body, m.wamid, m.sent_at, m.created_at, m.created_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' as settled
+          from messages m
+          where m.direction = 'in' and m.contact_id is not null and m.number_id is not null and (m.created_at, m.id) > (${new Date(cursor.last_at).toISOString()}::timestamptz, ${cursor.last_key}::uuid)
+          order by m.created_at, m.id limit ${BATCH}`,
+    );
+    if (rows.length === 0) return 0;
+    await upsertConversations(tx, latestPerConversation(rows));
+    const upTo = rows.findIndex((r) => !r.settled);
+    const last = upTo === -1 ? rows[rows.length - 1] : rows[upTo - 1];
+    if (last) await tx.execute(sql`update conversation_cursor set last_at = ${new Date(last.created_at).toISOString()}::timestamptz, last_key = ${last.id}, updated_at = now() where name = 'inbound'`);
+    return rows.length;
+  });
+}
+
+/** Each conversation's newest message of the batch (by the person's send time). */
+function latestPerConversation(rows: Inbound[]): Inbound[] {
+  const latest = new Map<string, Inbound>();
+  for (const r of rows) {
+    const key = `${r.number_id}:${r.contact_id}`;
+    const seen = latest.get(key);
+    if (!seen || new Date(r.sent_at) >= new Date(seen.sent_at)) latest.set(key, r);
+  }
+  return [...latest.values()];
+}
+
+/**
+ * One upsert for the batch. Every column only moves forward (greatest times; the preview and wamid
+ * of the newest message), and a pending or closed conversation reopens only for a message sent
+ * after its state changed, so a message read twice changes nothing.
+ */
+async function upsertConversations(tx: Db, rows: Inbound[]): Promise<void> {
+  const col = <T>(f: (r: Inbound) => T) => param(rows.map(f));
+  const changed = await queryRowsOf<{ id: string; workspace_id: string }>(
+    tx,
+    sql`insert into conversations as c (workspace_id, number_id, contact_id, state, last_message_at, last_inbound_at, last_inbound_wamid, preview, state_at)
+        select x.ws, x.num, x.contact, 'open', x.at, x.at, x.wamid, x.preview, x.at
+        from unnest(${col((r) => r.workspace_id)}::uuid[], ${col((r) => r.number_id)}::uuid[], ${col((r) => r.contact_id)}::uuid[], ${col((r) => new Date(r.sent_at).toISOString())}::timestamptz[],
+                    ${col((r) => r.wamid)}::text[], ${col((r) => previewOf(r.type, r.body))}::text[]) as x(ws, num, contact, at, wamid, preview)
+        on conflict (number_id, contact_id) do update set
+          preview = case when excluded.last_inbound_at >= c.last_message_at then excluded.preview else c.preview end,
+          last_inbound_wamid = case when excluded.last_inbound_at >= coalesce(c.last_inbound_at, '-infinity') then excluded.last_inbound_wamid else c.last_inbound_wamid end,
+          last_message_at = greatest(c.last_message_at, excluded.last_message_at),
+          last_inbound_at = greatest(c.last_inbound_at, excluded.last_inbound_at),
+          state = case when c.state <> 'open' and excluded.last_inbound_at > c.state_at then 'open' else c.state end,
+          state_at = case when c.state <> 'open' and excluded.last_inbound_at > c.state_at then excluded.last_inbound_at else c.state_at end,
+          updated_at = now()
+        returning c.id, c.workspace_id`,
+  );
+  await notifyChanged(tx, changed);
+}
+
+/** Tells listening API processes which conversations changed, per workspace (delivered at commit). */
+export async function notifyChanged(tx: Db, changed: { id: string; workspace_id: string }[]): Promise<void> {
+  const byWorkspace = new Map<string, string[]>();
+  for (const c of changed) (byWorkspace.get(c.workspace_id) ?? byWorkspace.set(c.workspace_id, []).get(c.workspace_id)!).push(c.id);
+  for (const [workspaceId, ids] of byWorkspace) {
+    // A NOTIFY payload is at most 8,000 bytes: past 100 ids, listeners reload the list instead.
+    const payload = JSON.stringify({ workspace_id: workspaceId, ids: ids.length > 100 ? null : ids });
+    await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, ${payload})`);
+  }
+}
