@@ -16,7 +16,7 @@ import type { Sandbox } from './sandbox.js';
 import { startPoller, type Poller } from '../adapters/worker/poller.js';
 import { processPendingWebhooks } from '../modules/inbound/index.js';
 import { sendQueuedAutomated } from '../modules/messaging/index.js';
-import { syncConversations } from '../modules/conversations/index.js';
+import { INBOX_CHANNEL, syncConversations } from '../modules/conversations/index.js';
 import { AUTOMATION_BATCH, hasLiveAutomations, runDueAutomations, scanAutomationTriggers, scanPeriodicTriggers } from '../modules/automations/index.js';
 import { startBroadcastDispatcher, type Dispatcher } from '../modules/broadcasts/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
@@ -124,6 +124,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let outboxPoller: Poller | undefined;
   let automationPoller: Poller | undefined;
   let conversationPoller: Poller | undefined;
+  let inboxEvents: { close(): Promise<void> } | undefined;
   let dispatcher: Dispatcher | undefined;
   let sandbox: Sandbox | undefined;
   // In-flight HTTP requests finish, queued webhook writes flush, the worker's current batch and
@@ -131,6 +132,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   const stopAll = async () => {
     await sandbox?.close();
     await app?.close();
+    await inboxEvents?.close();
     await wiring.webhooks.committer.close();
     await webhookPoller?.stop();
     await automationPoller?.stop();
@@ -148,7 +150,11 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
       // a process's memory; a `greenlist worker` serves no HTTP (its memory target is 256 MB).
       const { buildApp } = await import('../adapters/http/app.js');
       const { isSandboxWanted, startSandbox } = await import('./sandbox.js');
+      const { createInboxEvents } = await import('../adapters/http/inbox-events.js');
+      const live = createInboxEvents(database.listen, INBOX_CHANNEL, log);
+      inboxEvents = live;
       app = await buildApp({
+        inboxEvents: live,
         box: wiring.box,
         gateway: wiring.gateway,
         webhooks: wiring.webhooks,

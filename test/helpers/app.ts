@@ -1,4 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { createInboxEvents } from '../../src/adapters/http/inbox-events.js';
+import { INBOX_CHANNEL } from '../../src/modules/conversations/index.js';
 import { buildApp } from '../../src/adapters/http/app.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import type { Clock } from '../../src/lib/clock.js';
@@ -36,7 +38,7 @@ export interface TestApp {
 }
 
 /** Builds the real app (real routes, real database) for `inject()` tests. */
-export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPerMinute?: number; rateLimitPerIpPerMinute?: number; clock?: Clock; graphAllowedOrigins?: string; trustProxy?: false | number | string[] } = {}): Promise<TestApp> {
+export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPerMinute?: number; rateLimitPerIpPerMinute?: number; clock?: Clock; graphAllowedOrigins?: string; trustProxy?: false | number | string[]; liveInbox?: boolean } = {}): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const db = testDb.database.db;
   const log = overrides.log ?? silentLogger();
@@ -45,6 +47,7 @@ export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPe
   const wiring = wire(db, TEST_MASTER_KEY, log, { now: () => new Date() }, { graphAllowedOrigins: parseAllowedOrigins(overrides.graphAllowedOrigins ?? TEST_GRAPH_ORIGINS) });
   // As in production: the key cache is on only for the embedded database.
   useSingleOwnerCaches(testDb.database.kind === 'pglite');
+  const inboxEvents = overrides.liveInbox ? createInboxEvents(testDb.database.listen, INBOX_CHANNEL, log) : undefined;
   const app = await buildApp({
     ...wiring,
     db,
@@ -57,6 +60,8 @@ export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPe
     trustProxy: overrides.trustProxy ?? false,
     publicUrl: 'http://127.0.0.1:8080',
     version: 'test',
+    // Off by default: a Server-Sent Events stream never ends, which inject() (and the fuzzers) would wait on.
+    ...(inboxEvents ? { inboxEvents } : {}),
   });
   await app.ready();
   return {
@@ -76,6 +81,7 @@ export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPe
     wiring,
     async close() {
       await app.close();
+      await inboxEvents?.close();
       await wiring.webhooks.committer.close();
       await testDb.close();
     },

@@ -11,6 +11,12 @@ export interface Database {
   db: Db;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * Calls `onPayload` for every NOTIFY on `channel` (from any process on this database) until the
+   * returned function is called. On PostgreSQL a dedicated connection listens and comes back by
+   * itself after a connection loss (notifications sent meanwhile are lost: listeners reload).
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -46,12 +52,49 @@ function openPostgres(url: string, poolSize: number, log?: Logger): Database {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    listen: (channel, onPayload) => listenPostgres(url, channel, onPayload, log),
     close: async () => {
       if (!closed) {
         closed = true;
         await pool.end();
       }
     },
+  };
+}
+
+/** A dedicated connection that LISTENs on `channel`, reconnecting after a loss (1 s, then up to 10 s apart). */
+async function listenPostgres(url: string, channel: string, onPayload: (payload: string) => void, log?: Logger): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let delay = 1000;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, application_name: 'greenlist-listen', connectionTimeoutMillis: 5000 });
+    c.on('notification', (n) => {
+      if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
+    });
+    c.on('error', (err) => {
+      log?.warn({ err: { message: safeErrorMessage(err) } }, 'listen connection lost');
+      void c.end().catch(() => undefined);
+      if (!stopped) setTimeout(() => void retry(), delay);
+    });
+    await c.connect();
+    await c.query(`LISTEN ${pg.Client.prototype.escapeIdentifier(channel)}`);
+    client = c;
+    delay = 1000;
+  };
+  const retry = async (): Promise<void> => {
+    if (stopped) return;
+    try {
+      await connect();
+    } catch {
+      delay = Math.min(delay * 2, 10_000);
+      setTimeout(() => void retry(), delay);
+    }
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    await client?.end().catch(() => undefined);
   };
 }
 

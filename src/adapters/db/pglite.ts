@@ -25,6 +25,13 @@ export async function openPglite(target: Exclude<DatabaseTarget, { kind: 'postgr
     ping: async () => {
       await client.query('select 1');
     },
+    // One process owns the data directory, so every NOTIFY comes from this client.
+    listen: async (channel, onPayload) => {
+      const stop = await client.listen(channel, onPayload);
+      return async () => {
+        if (!client.closed) await stop();
+      };
+    },
     close: async () => {
       if (!client.closed) await client.close();
       if (target.kind === 'pglite') await makeOwnerOnly(`${target.dataDir}/pgdata`);

@@ -30,6 +30,7 @@ import { lifecycleRoutes } from './routes/lifecycle.routes.js';
 import { broadcastRoutes, linkRoutes } from './routes/broadcasts.routes.js';
 import { automationRoutes } from './routes/automations.routes.js';
 import { conversationRoutes } from './routes/conversations.routes.js';
+import type { InboxEvents } from './inbox-events.js';
 import type { BulkPacing } from '../../modules/lifecycle/index.js';
 import { topicRoutes } from './routes/topics.routes.js';
 import { optOutRoutes } from './routes/opt-out.routes.js';
@@ -66,6 +67,8 @@ export interface AppDeps {
   checkApiBaseUrl?: (url: string) => string | undefined;
   /** How lifecycle and hygiene runs started over the API share the database (engine-dependent). */
   bulkPacing?: BulkPacing;
+  /** Live inbox updates (LISTEN/NOTIFY) for the Server-Sent Events route. */
+  inboxEvents?: InboxEvents;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -153,7 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   templateRoutes(app, featureDeps);
   broadcastRoutes(app, featureDeps);
   automationRoutes(app, featureDeps);
-  conversationRoutes(app, featureDeps);
+  conversationRoutes(app, { ...featureDeps, inboxEvents: deps.inboxEvents });
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   await joinRoutes(app, featureDeps);
   await webhookRoutes(app, deps.webhooks);

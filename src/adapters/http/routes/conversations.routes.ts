@@ -21,6 +21,8 @@ import {
 import { credentialsFor } from '../../../modules/numbers/index.js';
 import type { WhatsAppGateway } from '../../../modules/messaging/index.js';
 import type { SecretBox } from '../../../lib/secrets.js';
+import { AppError } from '../../../lib/errors.js';
+import type { InboxEvents } from '../inbox-events.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
 import { assertId, idParams, pageOf } from '../schemas.js';
 
@@ -29,10 +31,40 @@ const read = { permission: 'contacts:read' } as const;
 const reply = { permission: 'conversations:reply' } as const;
 const replyOut = z.object({ id: z.string(), status: z.string().describe('pending (settled by its status webhook), accepted, sent, delivered, read or failed') });
 
+/** How often an idle stream sends a comment, so proxies and browsers keep it open. */
+const HEARTBEAT_MS = 25_000;
+
 /** The shared inbox: conversations, their threads, assignment, states, read marks, notes and replies. */
-export function conversationRoutes(app: FastifyInstance, deps: RequestDeps & { box: SecretBox; gateway: WhatsAppGateway }): void {
+export function conversationRoutes(app: FastifyInstance, deps: RequestDeps & { box: SecretBox; gateway: WhatsAppGateway; inboxEvents?: InboxEvents | undefined }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const checkId = (id: string) => assertId('conversation', id);
+  r.get(
+    '/api/v1/conversations/events',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'Live updates (Server-Sent Events): an `conversations` event with the ids that changed (`{"ids":[…]}`, or `{"ids":null}`: reload the list); read them with GET /api/v1/conversations/:id',
+        produces: ['text/event-stream'],
+      },
+    },
+    async (req, reply) => {
+      const ctx = ctxOf(req, deps);
+      if (!deps.inboxEvents) throw new AppError('NOT_FOUND', 'live updates are not available in this process');
+      reply.hijack();
+      const out = reply.raw;
+      out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+      out.write('retry: 2000\n\n');
+      const unsubscribe = await deps.inboxEvents.subscribe(ctx.workspaceId, (ids) => {
+        out.write(`event: conversations\ndata: ${JSON.stringify({ ids })}\n\n`);
+      });
+      const beat = setInterval(() => out.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      req.raw.on('close', () => {
+        clearInterval(beat);
+        unsubscribe();
+      });
+    },
+  );
   r.get(
     '/api/v1/conversations',
     { config: read, schema: { tags, summary: 'The inbox, newest activity first (agents see theirs and the unassigned ones)', querystring: conversationListQuery, response: { 200: pageOf(conversationOut) } } },
