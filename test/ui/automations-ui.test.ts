@@ -400,6 +400,20 @@ describe('automations in the admin UI', () => {
     await editor().getByLabel('Tag', { exact: true }).fill(SHOE_TAG);
     expect(await editor().getByLabel('Starts when the tag is').locator('option:checked').textContent()).toBe('added to someone');
     await chooseOffer(stepCard(1), 'new shoes are in');
+    expect(await editor().getByLabel('Add a step:').locator('option').allTextContents()).toEqual([
+      'Send a template',
+      'Send a message',
+      'Wait',
+      'Ask a question',
+      'Wait for a reply',
+      'Wait for a customer event',
+      'Check a condition',
+      'Add or remove tags',
+      'Set an attribute',
+      'Stop their messages',
+      'Hand over to a person',
+      'End',
+    ]);
     for (const label of ['Wait for a customer event', 'Add or remove tags', 'End']) {
       await editor().getByLabel('Add a step:').selectOption({ label });
       await editor().getByRole('button', { name: 'Add step' }).click();

@@ -33,6 +33,7 @@ export const STEP_COUNTS: readonly { key: string; label: string }[] = [
   { key: 'replied', label: 'answered' },
   { key: 'happened', label: 'happened in time' },
   { key: 'timed_out', label: 'not in time' },
+  { key: 'handed_over', label: 'handed over' },
   { key: 'then', label: 'matched' },
   { key: 'else', label: 'did not match' },
   { key: 'done', label: 'done' },
@@ -55,6 +56,7 @@ const OUTCOMES: Record<string, string> = {
   happened: 'It happened',
   timed_out: 'Not in time',
   failed: 'Failed',
+  handed_over: 'Handed over',
 };
 /** What a step did for one person, in words. */
 export const outcomeLabel = (o: string): string => OUTCOMES[o] ?? o;

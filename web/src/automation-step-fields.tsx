@@ -3,6 +3,7 @@ import type { AutomationStep } from './automations-api';
 import { AutomationAttributeFields } from './automation-attribute-fields';
 import { AutomationBranchFields } from './automation-branch-fields';
 import { AutomationEventWaitFields } from './automation-event-wait-fields';
+import { AutomationHandOverFields } from './automation-handover-fields';
 import { AutomationMessageFields } from './automation-message-fields';
 import { AutomationTagFields } from './automation-tag-fields';
 import { AutomationTargetSelect } from './automation-target-select';
@@ -76,6 +77,7 @@ export function AutomationStepFields({
       {step.type === 'ask' && <AutomationAskFields id={id} index={index} step={step} steps={steps} attributes={context.attributes} onChange={onChange} />}
       {step.type === 'wait_for_reply' && <AutomationReplyFields id={id} index={index} step={step} steps={steps} onChange={onChange} />}
       {step.type === 'wait_for_event' && <AutomationEventWaitFields id={id} index={index} step={step} steps={steps} onChange={onChange} />}
+      {step.type === 'hand_over' && <AutomationHandOverFields id={id} step={step} onChange={onChange} />}
       {step.type === 'withdraw_consent' && <AutomationWithdrawFields id={id} step={step} onChange={onChange} />}
       {step.type === 'tag' && <AutomationTagFields id={id} step={step} onChange={onChange} />}
       {step.type === 'set_attribute' && <AutomationAttributeFields id={id} step={step} attributes={context.attributes} onChange={onChange} />}

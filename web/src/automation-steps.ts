@@ -15,6 +15,7 @@ export const STEP_TYPES: readonly { type: StepType; label: string; help: string 
   { type: 'tag', label: 'Add or remove tags', help: 'Changes the person’s tags, e.g. to remember they got this series.' },
   { type: 'set_attribute', label: 'Set an attribute', help: 'Stores a value on the person, e.g. “series” = “done”.' },
   { type: 'withdraw_consent', label: 'Stop their messages', help: 'Withdraws the person’s consent for this topic, with the reason in the consent ledger (e.g. no answer to a re-permission request).' },
+  { type: 'hand_over', label: 'Hand over to a person', help: 'Passes the chat to your team’s inbox with a note; keyword and button bots leave the person alone until someone on the team closes the conversation.' },
   { type: 'end', label: 'End', help: 'The person leaves the automation here.' },
 ];
 
@@ -29,6 +30,7 @@ const ID_PREFIX: Record<StepType, string> = {
   tag: 'tag',
   set_attribute: 'attribute',
   withdraw_consent: 'withdraw',
+  hand_over: 'handover',
   end: 'end',
 };
 
@@ -73,6 +75,7 @@ export function newStep(type: StepType, steps: readonly AutomationStep[]): Autom
       return { id, type, key: '', value: '' };
     case 'withdraw_consent':
       return { id, type, reason: 'no answer' };
+    case 'hand_over':
     case 'end':
       return { id, type };
   }
@@ -123,6 +126,8 @@ export function stepSummary(step: AutomationStep, steps: readonly AutomationStep
       return `${step.key} = “${step.value}”`;
     case 'withdraw_consent':
       return `withdraws their consent: “${step.reason}”`;
+    case 'hand_over':
+      return `the chat goes to your team’s inbox${step.note ? ` with the note “${step.note}”` : ''}`;
     case 'end':
       return 'the person leaves the automation';
   }
