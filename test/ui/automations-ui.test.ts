@@ -6,12 +6,19 @@
 // step), fixed and saved, the JSON editor, publishing, enrolling by pasted phones and by a saved segment (enrolled /
 // skipped / unknown), the runs with their state, current step and steps log after the engine runs,
 // per-step counts, Pause / Resume showing only the actions the status allows, the "FAQ and
-// order-tracking menu" recipe (no slots) with its reply steps in the editor, and a recipe's date
-// start described in words.
+// order-tracking menu" recipe (no slots) with its reply steps in the editor, a recipe's date
+// start described in words; then a blank automation started by a tag with a "wait for a customer
+// event" step (both ways out saved and shown in the flow), published, started by a tag added
+// through the API and sent down the "it happens" way by a purchase; a test run started from the
+// page (the phone prefilled with a sandbox contact, an unknown number and a second run at once
+// refused in words, the run's steps followed without a refresh); and attribute and unread-broadcast
+// starts edited in the form.
 import { mkdirSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import { join } from 'node:path';
 import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/adapters/db/database.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { runDueAutomations, scanAutomationTriggers } from '../../src/modules/automations/index.js';
 import { sendQueuedAutomated } from '../../src/modules/messaging/index.js';
@@ -23,6 +30,7 @@ const EMAIL = 'marketer@shop.example';
 const PASSWORD = 'a long enough passphrase';
 const OFFER = '10% off this week';
 const UNKNOWN_PHONE = '+2348099999999';
+const SHOE_TAG = 'tried-shoes';
 /** Set UI_SCREENSHOTS=<dir> to keep screenshots of the main steps (look at them when the layout changes). */
 const SHOTS = process.env.UI_SCREENSHOTS;
 
@@ -32,6 +40,7 @@ let browser: Browser;
 let page: Page;
 let people: { id: string; phone: string }[];
 let automationId: string;
+let regularsId: string;
 const dialogs: string[] = [];
 const pageErrors: string[] = [];
 const cspViolations: string[] = [];
@@ -47,15 +56,30 @@ const view = () => page.getByTestId('automation-view');
 const stepCard = (n: number) => editor().getByTestId('step-card').nth(n - 1);
 const runRows = () => view().getByTestId('run-row');
 
-async function shot(name: string): Promise<void> {
+async function shot(name: string, of?: Locator): Promise<void> {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `automations-${name}.png`), fullPage: true });
+  const path = join(SHOTS, `automations-${name}.png`);
+  await (of ? of.screenshot({ path }) : page.screenshot({ path, fullPage: true }));
 }
 
 /** Waits until the element shows exactly `text`. */
 async function shows(loc: Locator, text: string, timeout = UI_TIMEOUT): Promise<void> {
   await expect.poll(async () => (await loc.textContent())?.trim(), { timeout }).toBe(text);
+}
+
+/** Runs the worker's pass and refreshes the page until `check` holds (the trigger scan reads rows a moment old again). */
+async function untilShown(check: () => Promise<boolean>): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        await tick();
+        await view().getByRole('button', { name: 'Refresh' }).click();
+        return check();
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(true);
 }
 
 /** One pass of what a worker does for automations: triggers, due steps, then the outbox to the simulator. */
@@ -94,6 +118,7 @@ beforeAll(async () => {
   people = await h.seedContacts(3);
   const regulars = await ok('POST', '/api/v1/segments', { name: 'Regulars', description: 'Come in every week' }, 201);
   await ok('POST', `/api/v1/segments/${regulars.id}/members`, { phones: people.map((p) => p.phone) });
+  regularsId = regulars.id;
 
   base = h.appUrl.replace('localhost', '127.0.0.1');
   ({ browser, page } = await openUiPage({ dialogs, pageErrors, consoleLines, cspViolations }, { viewport: { width: 1280, height: 900 } }));
@@ -364,6 +389,171 @@ describe('automations in the admin UI', () => {
     const start = editor().getByRole('radiogroup', { name: 'Starts when' });
     expect(await start.locator('label:has(input:checked)').textContent()).toBe('On the date in “birthday”, every year (change it in the JSON view)');
     await editor().getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('creates an automation started by a tag, with a wait for a customer event and its two ways out', async () => {
+    await page.getByRole('button', { name: 'New automation' }).click();
+    await gallery().getByRole('radio', { name: /^Blank/ }).click();
+    await editor().getByLabel('Name', { exact: true }).fill('Shoe follow-up');
+    await editor().getByLabel('Topic', { exact: true }).selectOption('offers');
+    await editor().getByLabel('A tag is added to someone or removed (e.g. vip)').check();
+    await editor().getByLabel('Tag', { exact: true }).fill(SHOE_TAG);
+    expect(await editor().getByLabel('Starts when the tag is').locator('option:checked').textContent()).toBe('added to someone');
+    await chooseOffer(stepCard(1), 'new shoes are in');
+    expect(await editor().getByLabel('Add a step:').locator('option').allTextContents()).toEqual([
+      'Send a template',
+      'Send a message',
+      'Wait',
+      'Ask a question',
+      'Wait for a reply',
+      'Wait for a customer event',
+      'Check a condition',
+      'Add or remove tags',
+      'Set an attribute',
+      'Stop their messages',
+      'Hand over to a person',
+      'End',
+    ]);
+    for (const label of ['Wait for a customer event', 'Add or remove tags', 'End']) {
+      await editor().getByLabel('Add a step:').selectOption({ label });
+      await editor().getByRole('button', { name: 'Add step' }).click();
+    }
+    await expect.poll(stepHeads).toEqual(['1 Send a template message', '2 Wait for a customer event event', '3 Add or remove tags tag', '4 End end']);
+    const wait = stepCard(2);
+    expect(await wait.locator('.help').textContent()).toMatch(/^Waits until the person does something your shop system reports/);
+    await wait.getByLabel('Event type').fill('purchase');
+    await wait.getByLabel('Only with these details (optional)').fill('product');
+    await wait.getByText('“product”: write it as property = value').waitFor();
+    await wait.getByLabel('Only with these details (optional)').fill('product = shoes');
+    await wait.getByLabel('Days').fill('2');
+    await wait.getByLabel('When it happens, go to').selectOption({ label: 'Step 4 · End' });
+    await wait.getByLabel('When it does not happen in time, go to').selectOption({ label: 'Step 3 · Add or remove tags' });
+    expect(await wait.getByLabel('Then go to').count()).toBe(0); // both ways out are chosen: no third
+    await stepCard(3).getByLabel('Add tags').fill('no-purchase');
+    await shot('event-wait-editor');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('event-wait-editor-phone', editor());
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await editor().getByRole('button', { name: 'Save draft' }).click();
+    await editor().waitFor({ state: 'detached' });
+
+    const saved = ((await h.api('GET', '/api/v1/automations')).body.data as { id: string; name: string; definition: unknown }[]).find((a) => a.name === 'Shoe follow-up')!;
+    expect(saved.definition).toEqual({
+      trigger: { type: 'tag', tag: SHOE_TAG },
+      topic: 'offers',
+      steps: [
+        { id: 'message', type: 'send_template', template: offer('new shoes are in') },
+        { id: 'event', type: 'wait_for_event', event: 'purchase', where: { product: 'shoes' }, timeout: { days: 2 }, on_event: 'end', on_timeout: 'tag' },
+        { id: 'tag', type: 'tag', add: ['no-purchase'] },
+        { id: 'end', type: 'end' },
+      ],
+    });
+    await shows(view().getByTestId('automation-summary'), `Not published yet. Starts when the tag “${SHOE_TAG}” is added to someone. Topic: offers.`);
+    // The flow shows both ways out of the wait.
+    await shows(view().getByTestId('flow-step').nth(1).locator('.step-summary'), '“purchase” with product = shoes within 2 days; it happens → Step 4 · End; not in time → Step 3 · Add or remove tags');
+    expect(await view().getByTestId('test-run-unavailable').textContent()).toBe('Once it is published, you can try it on your own phone here.');
+  });
+
+  it('publishes it; a tag added through the API starts a run, and the purchase takes the “it happens” way', async () => {
+    await view().getByRole('button', { name: 'Publish', exact: true }).click();
+    await shows(view().getByTestId('automation-status'), 'Live');
+    const who = people[1]!;
+    expect((await h.api('POST', '/api/v1/contacts/bulk-tag', { contact_ids: [who.id], add: [SHOE_TAG] })).status).toBe(200);
+    await untilShown(async () => (await runRows().count()) === 1);
+    await expect.poll(() => runRows().locator('[data-testid=run-state]').allTextContents()).toEqual(['Waiting']);
+    expect((await runRows().first().locator('td').allTextContents())[2]).toBe('Step 2 · Wait for a customer event');
+    await expect.poll(() => h.sim.sent(who.phone).filter((m) => m.template?.name === 'weekly_offers').length).toBe(2); // the welcome, then this one
+
+    expect((await h.api('POST', '/api/v1/events', { contact_id: who.id, type: 'purchase', properties: { product: 'shoes' } })).status).toBe(200);
+    await untilShown(async () => (await runRows().first().getByTestId('run-state').textContent()) === 'Completed');
+    await runRows().first().getByRole('button', { name: /^Steps/ }).click();
+    const logLines = async () => (await view().getByTestId('run-steps').locator('li').allTextContents()).map((l) => l.replace(/^.*?Step/, 'Step'));
+    await expect.poll(logLines).toEqual(['Step 1 · Send a template: Sent', 'Step 2 · Wait for a customer event: Waited', 'Step 2 · Wait for a customer event: It happened', 'Step 4 · End: Done']);
+    await expect.poll(() => view().getByTestId('step-counts').nth(1).textContent()).toBe('1 waited · 1 happened in time');
+  });
+
+  it('starts a test run from the page, prefilled with a sandbox contact, and follows its steps', async () => {
+    // Not in the sandbox: an empty phone box and a hint.
+    const form = () => view().getByTestId('test-run');
+    expect(await form().getByLabel('Phone').inputValue()).toBe('');
+    await shows(form().getByTestId('test-run-hint'), 'Use your own number or a colleague’s: a contact who agreed to “offers”. They go through the live version from the first step now, even if they did before; consent is checked before every message, as for anyone.');
+    // The harness's number sends to the simulator; marked as the sandbox number, the newest contact who agreed to the topic is offered.
+    await queryRows(h.t.db, sql`update phone_numbers set is_sandbox = true where id = ${h.numberId}::uuid returning id`);
+    const [tester] = await h.seedContacts(1, { from: 10 });
+    await view().getByRole('button', { name: 'Close the automation' }).click();
+    await page.getByTestId('automation-row').getByRole('button', { name: 'Shoe follow-up' }).click();
+    await expect.poll(() => form().getByLabel('Phone').inputValue()).toBe(tester!.phone);
+    await shows(form().getByTestId('test-run-hint'), 'Sandbox: the messages go to the WhatsApp simulator, not to a real phone. Filled in with Person 10, who agreed to “offers”. They go through the live version from the first step now, even if they did before; consent is checked before every message, as for anyone.');
+
+    // A number that is no contact: said next to the control.
+    await form().getByLabel('Phone').fill(UNKNOWN_PHONE);
+    await form().getByRole('button', { name: 'Start a test run' }).click();
+    await shows(form().getByTestId('test-run-error'), `No contact has the number ${UNKNOWN_PHONE}: add them as a contact first.`);
+
+    await form().getByLabel('Phone').fill(tester!.phone);
+    await form().getByRole('button', { name: 'Start a test run' }).click();
+    await form().getByTestId('test-run-result').waitFor();
+    expect(await form().getByTestId('test-run-error').count()).toBe(0);
+    await tick();
+    // The page reads the run again every 2 s: its steps appear without a refresh.
+    await shows(form().getByTestId('test-run-state'), 'Waiting');
+    const testLog = async () => (await form().getByTestId('run-steps').locator('li').allTextContents()).map((l) => l.replace(/^.*?Step/, 'Step'));
+    await expect.poll(testLog).toEqual(['Step 1 · Send a template: Sent', 'Step 2 · Wait for a customer event: Waited']);
+    // The page's runs and counts follow the test run.
+    await shows(runRows().filter({ hasText: tester!.phone }).getByTestId('run-state'), 'Waiting');
+    await shows(view().getByTestId('automation-count-waiting'), '1');
+    expect(await form().getByTestId('test-run-result').locator('p').first().textContent()).toBe(`Test run for ${tester!.phone}: Waiting at Step 2 · Wait for a customer event · following it…`);
+    await expect.poll(() => h.sim.sent(tester!.phone).filter((m) => m.template?.name === 'weekly_offers').length).toBe(1);
+    await shot('test-run');
+
+    // Not twice at once: the API's words next to the control.
+    await form().getByRole('button', { name: 'Start a test run' }).click();
+    await shows(form().getByTestId('test-run-error'), 'this contact is still going through the automation; wait for that run to end first');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('test-run-phone', view());
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // The purchase ends it; the page follows it to the end and stops there.
+    expect((await h.api('POST', '/api/v1/events', { contact_id: tester!.id, type: 'purchase', properties: { product: 'shoes' } })).status).toBe(200);
+    await tick();
+    await shows(form().getByTestId('test-run-state'), 'Completed');
+    await expect.poll(testLog).toEqual(['Step 1 · Send a template: Sent', 'Step 2 · Wait for a customer event: Waited', 'Step 2 · Wait for a customer event: It happened', 'Step 4 · End: Done']);
+    expect(await form().getByTestId('test-run-result').textContent()).not.toContain('following it');
+    // Once it ended, the same person can be tried again.
+    await form().getByRole('button', { name: 'Start a test run' }).click();
+    await shows(form().getByTestId('test-run-state'), 'Running');
+    expect(await form().getByTestId('test-run-error').count()).toBe(0);
+  });
+
+  it('edits an attribute start and an unread-broadcast start in the form', async () => {
+    const broadcast = await h.api('POST', '/api/v1/broadcasts', { name: 'Spring sale', audience: { segment_id: regularsId, topic: 'offers' }, template: offer('spring sale') });
+    expect(broadcast.status, JSON.stringify(broadcast.body)).toBe(201);
+    await page.getByRole('button', { name: 'New automation' }).click();
+    await gallery().getByRole('radio', { name: /^Blank/ }).click();
+    await editor().getByLabel('Name', { exact: true }).fill('Interested in shoes');
+    await editor().getByLabel('Topic', { exact: true }).selectOption('offers');
+    await editor().getByLabel('Something about someone changes (an attribute, e.g. their plan)').check();
+    await editor().getByLabel('Attribute', { exact: true }).selectOption({ label: 'interests (string)' });
+    await editor().getByLabel('Only when it becomes (optional)').fill('shoes');
+    await chooseOffer(stepCard(1), 'shoes for you');
+    await shot('attribute-start');
+    await editor().getByRole('button', { name: 'Save draft' }).click();
+    await editor().waitFor({ state: 'detached' });
+    const find = async () => ((await h.api('GET', '/api/v1/automations')).body.data as { name: string; definition: { trigger: unknown } }[]).find((a) => a.name === 'Interested in shoes')!;
+    expect((await find()).definition.trigger).toEqual({ type: 'attribute', attribute: 'interests', equals: 'shoes' });
+    await shows(view().getByTestId('automation-summary'), 'Not published yet. Starts when “interests” changes to “shoes”. Topic: offers.');
+
+    await view().getByRole('button', { name: 'Edit the steps' }).click();
+    expect(await editor().getByLabel('Only when it becomes (optional)').inputValue()).toBe('shoes');
+    await editor().getByLabel('Someone has not read a broadcast after some days').check();
+    expect(await editor().getByLabel('Broadcast', { exact: true }).locator('option:checked').textContent()).toBe('Every broadcast on “offers”');
+    await editor().getByLabel('Days after').fill('5');
+    await editor().getByLabel('Broadcast', { exact: true }).selectOption({ label: 'Spring sale · offers' });
+    await shot('unread-start');
+    await editor().getByRole('button', { name: 'Save draft' }).click();
+    await editor().waitFor({ state: 'detached' });
+    expect((await find()).definition.trigger).toEqual({ type: 'broadcast_not_read', days: 5, broadcast_id: broadcast.body.id });
+    await shows(view().getByTestId('automation-summary'), 'Not published yet. Starts when someone has not read the chosen broadcast 5 days after it was sent. Topic: offers.');
   });
 
   it('raised no dialog, page error or CSP violation, and logged no phone number', () => {

@@ -98,7 +98,7 @@ export function AutomationEditor({ automation, onSaved, onCancel }: { automation
         </div>
         {json === undefined ? (
           <>
-            <AutomationSettingsFields settings={draft.definition} topics={topics.data?.data ?? []} numbers={numbers.data?.data ?? []} onChange={draft.setSettings} />
+            <AutomationSettingsFields settings={draft.definition} topics={topics.data?.data ?? []} numbers={numbers.data?.data ?? []} attributes={attributeList} onChange={draft.setSettings} />
             {/* The branch steps' rule builders need the catalog and attributes when they open. */}
             {(catalog.data && attributes.data) || catalog.error || attributes.error ? <AutomationStepsEditor draft={draft} context={context} /> : <p className="muted">Loading…</p>}
           </>

@@ -28,6 +28,12 @@ export const STEP_COUNTS: readonly { key: string; label: string }[] = [
   { key: 'failed', label: 'failed' },
   { key: 'waited', label: 'waited' },
   { key: 'deferred', label: 'held back' },
+  { key: 'asked', label: 'asked' },
+  { key: 'answered', label: 'answered' },
+  { key: 'replied', label: 'answered' },
+  { key: 'happened', label: 'happened in time' },
+  { key: 'timed_out', label: 'not in time' },
+  { key: 'handed_over', label: 'handed over' },
   { key: 'then', label: 'matched' },
   { key: 'else', label: 'did not match' },
   { key: 'done', label: 'done' },
@@ -35,7 +41,23 @@ export const STEP_COUNTS: readonly { key: string; label: string }[] = [
   { key: 'exited', label: 'left here' },
 ];
 
-const OUTCOMES: Record<string, string> = { sent: 'Sent', waited: 'Waited', deferred: 'Held back', skipped: 'Skipped', exited: 'Left here', done: 'Done', then: 'Matched', else: 'Did not match' };
+const OUTCOMES: Record<string, string> = {
+  sent: 'Sent',
+  waited: 'Waited',
+  deferred: 'Held back',
+  skipped: 'Skipped',
+  exited: 'Left here',
+  done: 'Done',
+  then: 'Matched',
+  else: 'Did not match',
+  asked: 'Asked',
+  answered: 'Answered',
+  replied: 'Answered',
+  happened: 'It happened',
+  timed_out: 'Not in time',
+  failed: 'Failed',
+  handed_over: 'Handed over',
+};
 /** What a step did for one person, in words. */
 export const outcomeLabel = (o: string): string => OUTCOMES[o] ?? o;
 
@@ -49,7 +71,7 @@ const REASONS: Record<string, string> = {
 /** Why a run or step ended as it did: known codes in words, anything else as the API said it. */
 export const runReasonLabel = (r: string | null): string => (r === null ? '—' : (REASONS[r] ?? r));
 
-/** A start the settings form has no fields for (dates, stages, segments, buttons), in words; '' for the others. */
+/** A start the settings form has no fields for (dates, stages, segments, buttons), in words; '' for the others (see automation-triggers.ts). */
 export function describeTrigger(t: AutomationTrigger): string {
   switch (t.type) {
     case 'date':
@@ -67,6 +89,9 @@ export function describeTrigger(t: AutomationTrigger): string {
 
 /** What enrols people, in words. */
 export function triggerText(t: AutomationTrigger): string {
+  if (t.type === 'tag') return `the tag “${t.tag}” is ${t.change === 'removed' ? 'removed from' : 'added to'} someone`;
+  if (t.type === 'attribute') return `“${t.attribute}” changes${t.equals === undefined ? '' : ` to “${String(t.equals)}”`}`;
+  if (t.type === 'broadcast_not_read') return `someone has not read ${t.broadcast_id ? 'the chosen broadcast' : 'a broadcast on the topic'} ${t.days === 1 ? 'a day' : `${t.days} days`} after it was sent`;
   if (t.type === 'date') return t.attribute ? `the date in “${t.attribute}” comes${t.yearly ? ' (every year)' : ''}` : `the time of a “${t.event}” event comes`;
   const other = describeTrigger(t);
   if (other) return other.charAt(0).toLowerCase() + other.slice(1);

@@ -1,7 +1,8 @@
 import type { AttributeDefinition } from './api-client';
 import type { AutomationStep } from './automations-api';
 import { AutomationTargetSelect } from './automation-target-select';
-import { splitList } from './automation-steps';
+import { AutomationListInput } from './automation-list-input';
+import { withTarget } from './automation-steps';
 
 type AskStep = Extract<AutomationStep, { type: 'ask' }>;
 type ReplyStep = Extract<AutomationStep, { type: 'wait_for_reply' }>;
@@ -62,7 +63,7 @@ export function AutomationReplyFields({ id, index, step, steps, onChange }: { id
 /** A branch on the last reply: words it is (or contains) and button ids, then the two ways. */
 export function AutomationReplyBranchFields({ id, index, step, steps, onChange }: { id: string; index: number; step: BranchStep; steps: readonly AutomationStep[]; onChange: (s: BranchStep) => void }) {
   const reply = step.reply ?? {};
-  const set = (key: 'equals' | 'contains' | 'payload', text: string) => onChange({ ...step, reply: { ...reply, [key]: splitList(text) } });
+  const set = (key: 'equals' | 'contains' | 'payload', list: string[]) => onChange({ ...step, reply: { ...reply, [key]: list } });
   return (
     <div className="step-reply-fields">
       <div className="row">
@@ -75,7 +76,7 @@ export function AutomationReplyBranchFields({ id, index, step, steps, onChange }
         ).map(([key, label]) => (
           <div className="field" key={key}>
             <label htmlFor={`${id}-${key}`}>{label}</label>
-            <input id={`${id}-${key}`} value={(reply[key] ?? []).join(', ')} onChange={(e) => set(key, e.target.value)} />
+            <AutomationListInput id={`${id}-${key}`} value={reply[key] ?? []} onChange={(list) => set(key, list)} />
           </div>
         ))}
       </div>
@@ -95,12 +96,4 @@ export function AutomationWithdrawFields({ id, step, onChange }: { id: string; s
       <input id={`${id}-reason`} maxLength={200} value={step.reason} onChange={(e) => onChange({ ...step, reason: e.target.value })} />
     </div>
   );
-}
-
-/** The step with a target set, or removed (the default) when none is chosen. */
-function withTarget<S extends { on_reply?: string; on_timeout?: string }>(step: S, key: 'on_reply' | 'on_timeout', target: string | undefined): S {
-  const copy = { ...step };
-  if (target) copy[key] = target;
-  else delete copy[key];
-  return copy;
 }

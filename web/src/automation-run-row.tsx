@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { AutomationRun, AutomationStep } from './automations-api';
 import { formatTime } from './format';
-import { outcomeLabel, runReasonLabel, runStateLabel } from './automation-format';
+import { runReasonLabel, runStateLabel } from './automation-format';
+import { AutomationRunSteps } from './automation-run-steps';
 import { stepName } from './automation-steps';
 
 /** One person's run: who, state, the step they are at and when it is due, why it ended; the steps log opens below. */
@@ -29,18 +30,7 @@ export function AutomationRunRow({ run, contact, steps }: { run: AutomationRun; 
       {open && (
         <tr className="run-log">
           <td colSpan={7}>
-            {run.steps.length === 0 ? (
-              <p className="muted small">No step has run yet.</p>
-            ) : (
-              <ol className="plain small" data-testid="run-steps">
-                {run.steps.map((s) => (
-                  <li key={s.seq}>
-                    <span className="nowrap muted">{formatTime(s.at)}</span> {stepName(steps, s.step_id)}: <strong>{outcomeLabel(s.outcome)}</strong>
-                    {s.reason && ` — ${runReasonLabel(s.reason)}`}
-                  </li>
-                ))}
-              </ol>
-            )}
+            <AutomationRunSteps run={run} steps={steps} />
           </td>
         </tr>
       )}

@@ -1,36 +1,23 @@
-import type { PhoneNumber, Topic } from './api-client';
-import type { AutomationDefinition, AutomationTrigger } from './automations-api';
-import { describeTrigger } from './automation-format';
+import type { AttributeDefinition, PhoneNumber, Topic } from './api-client';
+import type { AutomationDefinition } from './automations-api';
+import { AutomationTriggerFields } from './automation-trigger-fields';
 
 type Settings = Omit<AutomationDefinition, 'steps'>;
-/** The starts the form offers; the others (dates, stages, segments, buttons) come from recipes or the JSON view. */
-type TriggerType = Extract<AutomationTrigger['type'], 'api' | 'event' | 'opt_in' | 'inbound'>;
-
-const TRIGGERS: { type: TriggerType; label: string }[] = [
-  { type: 'api', label: 'Only when I enrol people (here or through the API)' },
-  { type: 'event', label: 'A customer event happens (e.g. a purchase)' },
-  { type: 'opt_in', label: 'Someone agrees to the topic' },
-  { type: 'inbound', label: 'Someone sends a keyword (e.g. MENU)' },
-];
 
 /** Topic, what enrols people, the goal, whether people can go through it again, and (with several) the sending number. */
 export function AutomationSettingsFields({
   settings,
   topics,
   numbers,
+  attributes,
   onChange,
 }: {
   settings: Settings;
   topics: Topic[];
   numbers: PhoneNumber[];
+  attributes: AttributeDefinition[];
   onChange: (patch: Partial<Settings>) => void;
 }) {
-  const trigger = settings.trigger;
-  function setTrigger(type: TriggerType) {
-    if (type === 'event') onChange({ trigger: { type, event: trigger.type === 'event' ? trigger.event : '' } });
-    else if (type === 'inbound') onChange({ trigger: { type, keywords: trigger.type === 'inbound' ? (trigger.keywords ?? []) : [] } });
-    else onChange({ trigger: { type } });
-  }
   const again = settings.reentry_days ?? null;
   return (
     <fieldset className="builder">
@@ -62,38 +49,7 @@ export function AutomationSettingsFields({
         )}
       </div>
       <p className="muted small">Only people who agreed to this topic get its messages; someone who says STOP leaves at once.</p>
-      <div className="field" role="radiogroup" aria-label="Starts when">
-        <span className="label">Starts when</span>
-        {TRIGGERS.map((t) => (
-          <label key={t.type} className="choice">
-            <input type="radio" name="automation-trigger" checked={trigger.type === t.type} onChange={() => setTrigger(t.type)} />
-            {t.label}
-          </label>
-        ))}
-        {describeTrigger(trigger) && (
-          <label className="choice">
-            <input type="radio" name="automation-trigger" checked readOnly />
-            {describeTrigger(trigger)} <span className="muted small">(change it in the JSON view)</span>
-          </label>
-        )}
-      </div>
-      {trigger.type === 'inbound' && (
-        <div className="field">
-          <label htmlFor="automation-keywords">Keywords (separated by commas)</label>
-          <input
-            id="automation-keywords"
-            value={(trigger.keywords ?? []).join(', ')}
-            onChange={(e) => onChange({ trigger: { ...trigger, keywords: e.target.value.split(',').map((k) => k.trim()).filter(Boolean) } })}
-            placeholder="e.g. menu, help"
-          />
-        </div>
-      )}
-      {trigger.type === 'event' && (
-        <div className="field">
-          <label htmlFor="automation-event">Event type</label>
-          <input id="automation-event" value={trigger.event} onChange={(e) => onChange({ trigger: { ...trigger, event: e.target.value } })} maxLength={64} placeholder="e.g. cart_abandoned" />
-        </div>
-      )}
+      <AutomationTriggerFields trigger={settings.trigger} topic={settings.topic} attributes={attributes} onChange={(trigger) => onChange({ trigger })} />
       <div className="row">
         <div className="field">
           <label htmlFor="automation-goal">Goal event (optional)</label>

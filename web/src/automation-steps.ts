@@ -1,6 +1,7 @@
 // The step editor's model: what each kind of step is called and does, new steps with free ids,
 // and how steps read in a summary ("Wait 2 days, then until 10:00").
 import type { AutomationStep, StepType } from './automations-api';
+import { whereText } from './automation-where';
 
 /** Each kind of step, in the order the "Add a step" menu offers them, with its name and a one-line help. */
 export const STEP_TYPES: readonly { type: StepType; label: string; help: string }[] = [
@@ -9,10 +10,12 @@ export const STEP_TYPES: readonly { type: StepType; label: string; help: string 
   { type: 'wait', label: 'Wait', help: 'Holds the person here for a while, then goes on. Add a time of day to send at a friendly hour in their own time zone.' },
   { type: 'ask', label: 'Ask a question', help: 'Asks in the chat and stores a valid answer on the person (the attribute’s type checks it; they are asked again if it does not fit).' },
   { type: 'wait_for_reply', label: 'Wait for a reply', help: 'Waits until the person answers, or goes the other way when they do not answer in time.' },
+  { type: 'wait_for_event', label: 'Wait for a customer event', help: 'Waits until the person does something your shop system reports (e.g. a purchase): one way when it happens, the other way when it does not happen in time.' },
   { type: 'branch', label: 'Check a condition', help: 'Looks at the person now: if they match the conditions they go one way, otherwise the other.' },
   { type: 'tag', label: 'Add or remove tags', help: 'Changes the person’s tags, e.g. to remember they got this series.' },
   { type: 'set_attribute', label: 'Set an attribute', help: 'Stores a value on the person, e.g. “series” = “done”.' },
   { type: 'withdraw_consent', label: 'Stop their messages', help: 'Withdraws the person’s consent for this topic, with the reason in the consent ledger (e.g. no answer to a re-permission request).' },
+  { type: 'hand_over', label: 'Hand over to a person', help: 'Passes the chat to your team’s inbox with a note; keyword and button bots leave the person alone until someone on the team closes the conversation.' },
   { type: 'end', label: 'End', help: 'The person leaves the automation here.' },
 ];
 
@@ -22,10 +25,12 @@ const ID_PREFIX: Record<StepType, string> = {
   wait: 'wait',
   ask: 'question',
   wait_for_reply: 'reply',
+  wait_for_event: 'event',
   branch: 'check',
   tag: 'tag',
   set_attribute: 'attribute',
   withdraw_consent: 'withdraw',
+  hand_over: 'handover',
   end: 'end',
 };
 
@@ -62,12 +67,15 @@ export function newStep(type: StepType, steps: readonly AutomationStep[]): Autom
       return { id, type, question: '', attribute: '', timeout: { days: 1 } };
     case 'wait_for_reply':
       return { id, type, timeout: { days: 1 } };
+    case 'wait_for_event':
+      return { id, type, event: '', timeout: { days: 3 } };
     case 'tag':
       return { id, type, add: [] };
     case 'set_attribute':
       return { id, type, key: '', value: '' };
     case 'withdraw_consent':
       return { id, type, reason: 'no answer' };
+    case 'hand_over':
     case 'end':
       return { id, type };
   }
@@ -103,6 +111,11 @@ export function stepSummary(step: AutomationStep, steps: readonly AutomationStep
       return `“${step.question}” → stored in ${step.attribute || '(no attribute)'}; no answer in ${durationText(step.timeout) || 'time'}${step.on_timeout ? ` → ${stepName(steps, step.on_timeout)}` : ''}`;
     case 'wait_for_reply':
       return `up to ${durationText(step.timeout) || '?'}${step.on_reply ? `; answered → ${stepName(steps, step.on_reply)}` : ''}${step.on_timeout ? `; no answer → ${stepName(steps, step.on_timeout)}` : ''}`;
+    case 'wait_for_event': {
+      const where = whereText(step.where);
+      const to = (target: string | undefined) => (target ? stepName(steps, target) : 'the next step');
+      return `“${step.event || '?'}”${where ? ` with ${where}` : ''} within ${durationText(step.timeout) || '?'}; it happens → ${to(step.on_event)}; not in time → ${to(step.on_timeout)}`;
+    }
     case 'branch':
       return step.reply
         ? `their reply is ${[...(step.reply.equals ?? []), ...(step.reply.payload ?? [])].join(' / ') || (step.reply.contains ?? []).join(' / ')} → ${stepName(steps, step.then)}; otherwise → ${stepName(steps, step.else)}`
@@ -113,6 +126,8 @@ export function stepSummary(step: AutomationStep, steps: readonly AutomationStep
       return `${step.key} = “${step.value}”`;
     case 'withdraw_consent':
       return `withdraws their consent: “${step.reason}”`;
+    case 'hand_over':
+      return `the chat goes to your team’s inbox${step.note ? ` with the note “${step.note}”` : ''}`;
     case 'end':
       return 'the person leaves the automation';
   }
@@ -124,3 +139,11 @@ export const splitList = (text: string): string[] =>
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+
+/** The step with a way out set (`on_reply`, `on_event`, `on_timeout`), or removed (the default: the next step) when none is chosen. */
+export function withTarget<S extends Partial<Record<'on_reply' | 'on_event' | 'on_timeout', string>>>(step: S, key: 'on_reply' | 'on_event' | 'on_timeout', target: string | undefined): S {
+  const copy = { ...step };
+  if (target) copy[key] = target as S[typeof key];
+  else delete copy[key];
+  return copy;
+}

@@ -8,9 +8,10 @@ import { AutomationEnrolForm } from './automation-enrol-form';
 import { AutomationFlow } from './automation-flow';
 import { automationStatusLabel, triggerText, versionText } from './automation-format';
 import { AutomationRunsTable } from './automation-runs-table';
+import { AutomationTestRun } from './automation-test-run';
 import { useAutomation } from './use-automation';
 
-/** One automation: status and actions, counts, the steps with what each did, enrolling people, and the runs. */
+/** One automation: status and actions, counts, the steps with what each did, a test run, enrolling people, and the runs. */
 export function AutomationView({
   id,
   initial,
@@ -98,6 +99,14 @@ export function AutomationView({
               </div>
               <AutomationFlow steps={a.definition.steps} stepCounts={a.step_counts} />
             </>
+          )}
+          <h4>Test run</h4>
+          {a.status === 'published' ? (
+            <AutomationTestRun automation={a} onMoved={live.reload} />
+          ) : (
+            <p className="muted small" data-testid="test-run-unavailable">
+              {a.status === 'archived' ? 'An archived automation runs no tests.' : a.status === 'paused' ? 'Resume it to try it on a phone.' : 'Once it is published, you can try it on your own phone here.'}
+            </p>
           )}
           <h4>Enrol people</h4>
           {a.status === 'published' ? (

@@ -1,14 +1,14 @@
 // Automations through the public API (/api/v1/automations).
-import { apiRequest } from './api-client';
+import { apiRequest, query } from './api-client';
 import type { BodyOf, ItemOf, ResponseOf } from './api-schema';
 
 /** An automation's definition as the API takes it: trigger, topic, steps, re-entry and goal. */
 export type AutomationDefinition = BodyOf<'/api/v1/automations', 'post'>['definition'];
-/** One step of a definition (send_template, send_message, wait, branch, tag, set_attribute, end). */
+/** One step of a definition (send_template, send_message, wait, wait_for_reply, wait_for_event, ask, branch, tag, set_attribute, withdraw_consent, end). */
 export type AutomationStep = AutomationDefinition['steps'][number];
 /** The kinds of step. */
 export type StepType = AutomationStep['type'];
-/** What enrols people: API only, a customer event, or an opt-in to the topic. */
+/** What enrols people: API only, a customer event, an opt-in, a keyword, a date, a stage, a segment, a tag, an attribute, an unread broadcast, a button. */
 export type AutomationTrigger = AutomationDefinition['trigger'];
 
 /** Automation lifecycle, as the API names it. */
@@ -24,6 +24,8 @@ export type Automation = Omit<AutomationOut, 'status' | 'definition'> & { status
 export type AutomationRun = ItemOf<ResponseOf<'/api/v1/automations/{id}/runs', 'get'>>;
 /** Who to enrol: contact ids, phones or a saved segment (exactly one). */
 export type EnrolInput = BodyOf<'/api/v1/automations/{id}/enrollments', 'post'>;
+/** Who to send through the published version now: a contact id or a phone (exactly one). */
+export type TestRunInput = BodyOf<'/api/v1/automations/{id}/test-runs', 'post'>;
 /** How many were enrolled, skipped (already in it) and unknown (not contacts). */
 export type EnrolResult = ResponseOf<'/api/v1/automations/{id}/enrollments', 'post'>;
 
@@ -52,5 +54,7 @@ export const updateAutomation = (id: string, input: { name?: string; definition?
 export const changeAutomation = (id: string, action: AutomationAction) => apiRequest<Automation>('POST', `${at(id)}/${action}`);
 /** Enrols people in the published version. */
 export const enrolInAutomation = (id: string, input: EnrolInput) => apiRequest<EnrolResult>('POST', `${at(id)}/enrollments`, input);
-/** Runs, newest first, each with its steps log. */
-export const listAutomationRuns = (id: string) => apiRequest<{ data: AutomationRun[] }>('GET', `${at(id)}/runs`);
+/** Runs, newest first, each with its steps log; only one contact's with `contactId`. */
+export const listAutomationRuns = (id: string, contactId?: string) => apiRequest<{ data: AutomationRun[] }>('GET', `${at(id)}/runs${query({ contact_id: contactId })}`);
+/** Sends one contact through the published version now (a 422 AUTOMATION_STATE_INVALID while their last run still goes). */
+export const startTestRun = (id: string, input: TestRunInput) => apiRequest<AutomationRun>('POST', `${at(id)}/test-runs`, input);
