@@ -58,8 +58,12 @@ describe('the inbox', () => {
     h.sim.inbound({ from: ada!.phone.slice(1), text: 'Where is my parcel number 7731?' });
     await h.waitFor(async () => (await settle(), (await list('?q=Lovelace')).length === 1), 10_000, 'the conversation');
     for (const q of ['lovelace', ada!.phone.slice(-6), 'vip-search', 'parcel number 7731']) expect((await list(`?q=${encodeURIComponent(q)}`)).map((c) => c.contact.id)).toEqual([ada!.id]);
-    const first = await h.api('GET', '/api/v1/conversations?limit=30');
-    const second = await h.api('GET', `/api/v1/conversations?limit=30&cursor=${first.body.next_cursor}`);
+    const [bob] = await h.seedContacts(1, { tag: 'vip-search-2' });
+    h.sim.inbound({ from: bob!.phone.slice(1), text: 'Hello' });
+    await h.waitFor(async () => (await settle(), (await list('?q=vip-search-2')).length === 1), 10_000, 'a second conversation');
+    const first = await h.api('GET', '/api/v1/conversations?limit=1');
+    expect(first.body.next_cursor).toEqual(expect.any(String));
+    const second = await h.api('GET', `/api/v1/conversations?limit=1&cursor=${first.body.next_cursor}`);
     expect(second.status).toBe(200);
     const ids = [...first.body.data, ...second.body.data].map((c: Conv) => c.id);
     expect(new Set(ids).size).toBe(ids.length);

@@ -55,12 +55,18 @@ function filterSql(ctx: Ctx, filter: ConversationFilter): SQL {
   }
 }
 
-/** Name, phone, tag, or words in the person's messages. */
-function searchSql(q: string | undefined): SQL {
+/**
+ * Name, phone, tag, or words in the person's messages. Why a set of matching contacts (one pass
+ * over contacts and one over the workspace's messages) rather than a test per conversation: a
+ * rare word would otherwise probe every conversation's messages in turn (2 s at 100,000).
+ */
+function searchSql(ctx: Ctx, q: string | undefined): SQL {
   if (!q) return sql`true`;
   const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-  return sql`(c.name ilike ${like} or c.profile_name ilike ${like} or c.phone like ${like} or ${q} = any(c.tags)
-              or exists (select 1 from messages m where m.workspace_id = cv.workspace_id and m.contact_id = cv.contact_id and m.body ilike ${like}))`;
+  return sql`cv.contact_id in (select c2.id from contacts c2 where c2.workspace_id = ${ctx.workspaceId}
+                                 and (c2.name ilike ${like} or c2.profile_name ilike ${like} or c2.phone like ${like} or ${q} = any(c2.tags))
+                               union
+                               select m.contact_id from messages m where m.workspace_id = ${ctx.workspaceId} and m.body ilike ${like} and m.contact_id is not null)`;
 }
 
 /** The person's messages on this number after the last read mark (`messages` is the messaging module's log). */
@@ -90,7 +96,7 @@ export async function listConversations(ctx: Ctx, q: { filter: ConversationFilte
   const keyset = after ? sql`(cv.last_message_at, cv.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : sql`true`;
   const rows = await queryRowsOf<Row>(
     ctx.db,
-    sql`${SELECT} where cv.workspace_id = ${ctx.workspaceId} and ${visibleTo(ctx)} and ${filterSql(ctx, q.filter)} and ${searchSql(q.q)} and ${keyset}
+    sql`${SELECT} where cv.workspace_id = ${ctx.workspaceId} and ${visibleTo(ctx)} and ${filterSql(ctx, q.filter)} and ${searchSql(ctx, q.q)} and ${keyset}
         order by cv.last_message_at desc, cv.id desc limit ${q.limit + 1}`,
   );
   return toPage(rows, q.limit, (r) => toOut(r, ctx.now), (r) => ({ t: iso(r.last_message_at), id: r.id }));
