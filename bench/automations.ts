@@ -9,8 +9,6 @@
 //      process also holds the app, the simulator and, for PGlite, the database, so its RSS says little).
 // Run: node --import tsx bench/automations.ts   (BENCH_ENGINES=postgres|pglite; AUTOMATION_BENCH_SCALE=0.1 for a quick run)
 import { sql } from 'drizzle-orm';
-import { runMigrations } from '../src/adapters/db/migrate.js';
-import { openDatabase, type Database } from '../src/adapters/db/database.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { AUTOMATION_BATCH, runDueAutomations } from '../src/modules/automations/index.js';
 import { SYSTEM_ACTOR, type Ctx } from '../src/modules/context.js';
@@ -18,9 +16,9 @@ import { createApiKey } from '../src/modules/workspaces/index.js';
 import { queryRowsOf } from '../src/modules/sql.js';
 import { createWorkspace } from '../src/modules/workspaces/index.js';
 import { QUIET_KNOBS } from '../src/simulator/index.js';
-import { BENCH_NUMBER, BENCH_TEMPLATE, startBenchApp, mb, rate } from './broadcast-lib.js';
+import { BENCH_NUMBER, BENCH_TEMPLATE, openFreshDatabase, startBenchApp, mb, rate } from './broadcast-lib.js';
 import { inProcessSimulator } from './broadcast-sim.js';
-import { isMain, printChecks, printMachine, printTable, randomMasterKey, s, tempDataDir, tempPgDatabase, type Check } from './lib.js';
+import { isMain, printChecks, printMachine, printTable, randomMasterKey, s, type Check } from './lib.js';
 import { benchEngines, postgresUrl } from './seed-contacts.js';
 
 type Engine = 'PGlite' | 'PostgreSQL';
@@ -30,19 +28,6 @@ const SIZES: Record<Engine, { enrol: number; waiting: number; due: number }> = {
   PGlite: { enrol: 20_000 * SCALE, waiting: 100_000 * SCALE, due: 5_000 * SCALE },
 };
 const TARGETS: Record<Engine, { enrolMs?: number; wakePerS: number }> = { PostgreSQL: { enrolMs: 10_000, wakePerS: 5_000 }, PGlite: { wakePerS: 1_000 } };
-
-async function open(engine: Engine, pgUrl: string | undefined): Promise<{ database: Database; cleanup(): Promise<void> }> {
-  if (engine === 'PostgreSQL') {
-    const tmp = await tempPgDatabase(pgUrl!);
-    const database = await openDatabase({ kind: 'postgres', url: tmp.url, poolSize: 10 });
-    await runMigrations(database, tmp.url);
-    return { database, cleanup: async () => (await database.close(), await tmp.drop()) };
-  }
-  const tmp = await tempDataDir('automations');
-  const database = await openDatabase({ kind: 'pglite', dataDir: tmp.dir });
-  await runMigrations(database);
-  return { database, cleanup: async () => (await database.close(), await tmp.cleanup()) };
-}
 
 /** N contacts tagged `bench` with granted consent for `offers` (consent_state written directly: seeding, not the product path). */
 async function seed(ctx: Ctx, n: number): Promise<void> {
@@ -71,7 +56,7 @@ interface Outcome {
 async function runOne(engine: Engine, pgUrl: string | undefined): Promise<Outcome> {
   const size = SIZES[engine];
   const log = silentLogger();
-  const fresh = await open(engine, pgUrl);
+  const fresh = await openFreshDatabase(engine, pgUrl, 'automations');
   const a = await startBenchApp(fresh.database, Buffer.from(randomMasterKey(), 'hex'));
   const sim = await inProcessSimulator({ seed: 'automations', phoneNumbers: [{ phoneNumberId: BENCH_NUMBER.phoneNumberId, wabaId: BENCH_NUMBER.wabaId, accessToken: BENCH_NUMBER.accessToken, mps: 80, messagingLimitTier: 'TIER_UNLIMITED' }], appSecret: BENCH_NUMBER.appSecret, verifyToken: BENCH_NUMBER.verifyToken, timeScale: 0.01, knobs: QUIET_KNOBS, templates: [BENCH_TEMPLATE] });
   try {

@@ -9,7 +9,9 @@ import { sql } from 'drizzle-orm';
 import { buildApp } from '../src/adapters/http/app.js';
 import { parseWebhook } from '../src/adapters/whatsapp/webhook-parse.js';
 import { startPoller, type Poller } from '../src/adapters/worker/poller.js';
-import type { Database } from '../src/adapters/db/database.js';
+import { openDatabase, type Database } from '../src/adapters/db/database.js';
+import { runMigrations } from '../src/adapters/db/migrate.js';
+import { tempDataDir, tempPgDatabase } from './lib.js';
 import { wire, type Wiring } from '../src/entrypoints/wiring.js';
 import { silentLogger } from '../src/lib/logger.js';
 import type { Ctx } from '../src/modules/context.js';
@@ -260,4 +262,18 @@ export async function postgresVersion(url: string): Promise<string> {
   } finally {
     await c.end();
   }
+}
+
+/** A fresh, migrated database for one bench run: a temporary PostgreSQL database, or PGlite in a temporary directory. */
+export async function openFreshDatabase(engine: 'PGlite' | 'PostgreSQL', pgUrl: string | undefined, label: string): Promise<{ database: Database; cleanup(): Promise<void> }> {
+  if (engine === 'PostgreSQL') {
+    const tmp = await tempPgDatabase(pgUrl!);
+    const database = await openDatabase({ kind: 'postgres', url: tmp.url, poolSize: 10 });
+    await runMigrations(database, tmp.url);
+    return { database, cleanup: async () => (await database.close(), await tmp.drop()) };
+  }
+  const tmp = await tempDataDir(label);
+  const database = await openDatabase({ kind: 'pglite', dataDir: tmp.dir });
+  await runMigrations(database);
+  return { database, cleanup: async () => (await database.close(), await tmp.cleanup()) };
 }

@@ -4,13 +4,11 @@
 // keyset SELECT of 50 conversation rows in the same run (the baseline).
 // Run: node --import tsx bench/conversations.ts   (BENCH_ENGINES=postgres|pglite; CONVERSATION_BENCH_SIZE=10000 for a quick run)
 import { sql } from 'drizzle-orm';
-import { runMigrations } from '../src/adapters/db/migrate.js';
-import { openDatabase, type Database } from '../src/adapters/db/database.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { SYSTEM_ACTOR, type Ctx } from '../src/modules/context.js';
 import { createApiKey, createWorkspace } from '../src/modules/workspaces/index.js';
-import { BENCH_NUMBER, startBenchApp } from './broadcast-lib.js';
-import { isMain, median, printChecks, printMachine, printTable, randomMasterKey, tempDataDir, tempPgDatabase, type Check } from './lib.js';
+import { BENCH_NUMBER, openFreshDatabase, startBenchApp } from './broadcast-lib.js';
+import { isMain, median, printChecks, printMachine, printTable, randomMasterKey, type Check } from './lib.js';
 import { benchEngines, postgresUrl } from './seed-contacts.js';
 
 type Engine = 'PGlite' | 'PostgreSQL';
@@ -25,19 +23,6 @@ const QUERIES: [string, string][] = [
   ['window closing', '?filter=window_closing&limit=50'],
   ['search by name', '?q=Person%2012345&limit=50'],
 ];
-
-async function open(engine: Engine, pgUrl: string | undefined): Promise<{ database: Database; cleanup(): Promise<void> }> {
-  if (engine === 'PostgreSQL') {
-    const tmp = await tempPgDatabase(pgUrl!);
-    const database = await openDatabase({ kind: 'postgres', url: tmp.url, poolSize: 10 });
-    await runMigrations(database, tmp.url);
-    return { database, cleanup: async () => (await database.close(), await tmp.drop()) };
-  }
-  const tmp = await tempDataDir('conversations');
-  const database = await openDatabase({ kind: 'pglite', dataDir: tmp.dir });
-  await runMigrations(database);
-  return { database, cleanup: async () => (await database.close(), await tmp.cleanup()) };
-}
 
 /** N contacts, 3 inbound messages each over the last 3 days, and their conversations (a tenth pending, a tenth assigned-looking closed): seeding, not the product path. */
 async function seed(ctx: Ctx, numberId: string, n: number): Promise<void> {
@@ -73,7 +58,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number[]> {
 
 async function runOne(engine: Engine, pgUrl: string | undefined): Promise<Outcome> {
   const log = silentLogger();
-  const fresh = await open(engine, pgUrl);
+  const fresh = await openFreshDatabase(engine, pgUrl, 'conversations');
   const a = await startBenchApp(fresh.database, Buffer.from(randomMasterKey(), 'hex'));
   try {
     const db = fresh.database.db;
