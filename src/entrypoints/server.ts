@@ -201,7 +201,8 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         masterKey: runtime.masterKey,
         ...(database.kind === 'pglite' ? { maxRatePerNumber: PGLITE_MAX_SENDS_PER_S } : {}),
       });
-      outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: 1, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now() }) });
+      const upSince = clock.now();
+      outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: 1, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now(), upSince }) });
       // The inbox: conversations opened and bumped from new inbound messages (and NOTIFY for live views).
       conversationPoller = startPoller({ name: 'conversations', idleMs: 200, log, yieldRatio: 1, run: () => syncConversations({ db: database.db, log }) });
       // Automations: enrol from new events and grants, then run due steps (their sends go through the outbox above).

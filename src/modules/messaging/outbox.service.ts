@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { recipientAddress } from '../../lib/phone/index.js';
 import { isAppError } from '../../lib/errors.js';
 import { safeErrorMessage } from '../../lib/redact.js';
@@ -74,7 +74,8 @@ interface Claimed {
   address: string | null;
 }
 
-type Deps = { db: Db; box: SecretBox; gateway: WhatsAppGateway; log: Log; now: Date };
+/** `upSince`: when this process (with PGlite: its webhook intake) started; an interrupted send's window also runs from then. */
+type Deps = { db: Db; box: SecretBox; gateway: WhatsAppGateway; log: Log; now: Date; upSince?: Date };
 
 const MAX_ATTEMPTS = 6;
 // Confirmations of a STOP answer what the person just did: always sent, consent or not (Meta's
@@ -92,7 +93,7 @@ const answersOptOut = (kind: string): boolean => kind.startsWith('stop_');
  */
 export async function sendQueuedAutomated(deps: Deps, limit = 50, leaseMs = 60_000): Promise<number> {
   const { db, now } = deps;
-  await settleInterrupted(db, now);
+  await settleInterrupted(db, now, deps.upSince ?? new Date(0));
   const claimed = await queryRowsOf<Claimed>(
     db,
     sql`with c as (
@@ -237,14 +238,42 @@ async function sendOne(deps: Deps, { item, message, creds }: Ready, { callbackDa
 }
 
 /**
- * Items whose request may have left before their worker died (intent logged, lease expired, never
- * settled): done, never re-posted. Their message's status webhook binds the wamid by callback data.
+ * Items whose request may have left before their worker died (intent logged, lease passed, no
+ * wamid yet). Never re-posted blindly: a status webhook with the message's callback data settles
+ * the item (and binds the wamid). What happens without one follows the workspace's uncertain-send
+ * policy (`settings.broadcasts.uncertain`, as for broadcasts): `never_resend` (default) settles the
+ * item `done` at once and the message may be lost; `resend_after_window` waits the window, and
+ * only over healthy intake (every webhook body received before the deadline processed, and the
+ * window passed since this process started) queues it once more, with a new intent row.
  */
-async function settleInterrupted(db: Db, now: Date): Promise<void> {
-  await db
-    .update(outbox)
-    .set({ status: 'done', doneAt: now, lockedUntil: null, lastError: 'interrupted after the request may have left; settled by its status webhook, never re-sent' })
-    .where(and(eq(outbox.status, 'queued'), isNotNull(outbox.messageId), lt(outbox.lockedUntil, now)));
+async function settleInterrupted(db: Db, now: Date, upSince: Date): Promise<void> {
+  const nowIso = now.toISOString();
+  const policy = sql`coalesce(w.settings -> 'broadcasts' -> 'uncertain' ->> 'policy', 'never_resend')`;
+  const window = sql`make_interval(secs => coalesce((w.settings -> 'broadcasts' -> 'uncertain' ->> 'window_seconds')::int, 900))`;
+  const statusCame = sql`(m.wamid is not null or exists (select 1 from message_status_events e where e.workspace_id = m.workspace_id and e.callback_data = m.callback_data))`;
+  // Settled now: a status came (or the message is gone), or the policy never resends, or it was resent once already.
+  await db.execute(sql`
+    update outbox o set status = 'done', done_at = ${nowIso}::timestamptz, locked_until = null, last_error = 'interrupted after the request may have left; settled by its status webhook, never re-sent'
+    from workspaces w
+    where w.id = o.workspace_id and o.status = 'queued' and o.message_id is not null and o.locked_until < ${nowIso}::timestamptz
+      and (${policy} <> 'resend_after_window' or o.message ->> 'resent_at' is not null or not exists (select 1 from messages m where m.id = o.message_id and not ${statusCame}))`);
+  const resent = await queryRowsOf<{ workspace_id: string; message_id: string }>(
+    db,
+    sql`with due as (
+          select o.id, o.message_id as old_message_id from outbox o join workspaces w on w.id = o.workspace_id join messages m on m.id = o.message_id
+          where o.status = 'queued' and o.message_id is not null and o.locked_until < ${nowIso}::timestamptz and o.message ->> 'resent_at' is null
+            and ${policy} = 'resend_after_window' and not ${statusCame}
+            and o.locked_until + ${window} < ${nowIso}::timestamptz
+            and ${upSince.toISOString()}::timestamptz + ${window} < ${nowIso}::timestamptz
+            and o.locked_until + ${window} < coalesce((select min(x.received_at) from webhook_events x where x.status = 'pending' and x.last_error is null), 'infinity'::timestamptz)
+          for update of o skip locked)
+        update outbox o set message_id = null, locked_until = null, message = o.message || jsonb_build_object('resent_at', ${nowIso}::text),
+          last_error = 'no status webhook for the interrupted send within the window; sending once more'
+        from due where o.id = due.id
+        returning o.workspace_id, due.old_message_id as message_id`,
+  );
+  // The first attempt stays in the message log, failed (it never reached Meta as far as anyone can tell).
+  for (const r of resent) await settleOutboundMessage(db, r.workspace_id, r.message_id, { failedAt: now, errorCode: null });
 }
 
 async function finish(db: Db, id: string, now: Date, status: 'done' | 'skipped' | 'failed', extra: { lastError?: string } = {}): Promise<void> {
