@@ -1,0 +1,200 @@
+// The Inbox tab in a real browser (Debian's chromium driven by playwright-core) against the real
+// app, the Cloud API simulator on loopback and a worker-like conversation sync every 200 ms: the
+// empty inbox; a person writes in and the conversation appears without a reload (the live event
+// stream); opening it clears its unread count; a text reply shows in the thread (sent by an agent)
+// and reaches the simulator; a template sent on demand; an internal note; Assign to me; Waiting
+// on customer; Close and Reopen; the filters; and at phone width the thread replaces the list
+// (Back returns), with nothing wider than the screen.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPoller, type Poller } from '../../src/adapters/worker/poller.js';
+import { silentLogger } from '../../src/lib/logger.js';
+import { syncConversations } from '../../src/modules/conversations/index.js';
+import { createBroadcastHarness, type BroadcastHarness } from '../helpers/broadcast.js';
+import { loginUi, openUiPage, UI_TIMEOUT } from '../helpers/ui.js';
+import { ensureWebBuilt } from './web-build.js';
+
+const EMAIL = 'agent-ui@shop.example';
+const PASSWORD = 'a long enough passphrase';
+/** Set UI_SCREENSHOTS=<dir> to keep screenshots of the main steps (look at them when the layout changes). */
+const SHOTS = process.env.UI_SCREENSHOTS;
+
+let h: BroadcastHarness;
+let browser: Browser;
+let page: Page;
+let sync: Poller;
+let userId: string;
+let ada: { id: string; phone: string };
+let conversationId: string;
+const dialogs: string[] = [];
+const pageErrors: string[] = [];
+const cspViolations: string[] = [];
+const consoleLines: string[] = [];
+
+const inbox = () => page.locator('section.inbox');
+const rows = () => inbox().getByTestId('conversation-row');
+const row = (name: string) => rows().filter({ hasText: name });
+const thread = () => page.getByTestId('thread');
+
+async function shot(name: string, of?: Locator): Promise<void> {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  const path = join(SHOTS, `inbox-${name}.png`);
+  await (of ? of.screenshot({ path }) : page.screenshot({ path, fullPage: true }));
+}
+
+/** Waits until the element shows exactly `text`. */
+async function shows(loc: Locator, text: string, timeout = UI_TIMEOUT): Promise<void> {
+  await expect.poll(async () => (await loc.textContent())?.trim(), { timeout }).toBe(text);
+}
+
+const conversation = async () => (await h.api('GET', `/api/v1/conversations/${conversationId}`)).body as { unread: number; state: string; assignee_id: string | null; notes: { text: string }[] };
+
+beforeAll(async () => {
+  await ensureWebBuilt();
+  // No quiet hours or cap: the template reply must not depend on the hour in Lagos.
+  h = await createBroadcastHarness({ seed: 'inbox-ui', liveInbox: true, tier: 'TIER_UNLIMITED', settings: { broadcasts: { quiet_hours: null, frequency_cap: null } } });
+  // What a worker does: turn new messages into conversations (and notify the live stream).
+  sync = startPoller({ name: 'conversations', idleMs: 200, log: silentLogger(), run: () => syncConversations({ db: h.t.db, log: silentLogger() }) });
+  const slug = ((await h.api('GET', '/api/v1/workspace')).body as { slug: string }).slug;
+  const made = await h.api('POST', '/api/v1/users', { email: EMAIL, role: 'marketer', password: PASSWORD });
+  expect(made.status, JSON.stringify(made.body)).toBe(201);
+  userId = made.body.id;
+  ada = (await h.seedContacts(1, { tag: 'inbox-ui' }))[0]!;
+  expect((await h.api('PATCH', `/api/v1/contacts/${ada!.id}`, { name: 'Ada Obi' })).status).toBe(200);
+
+  ({ browser, page } = await openUiPage({ dialogs, pageErrors, consoleLines, cspViolations }, { viewport: { width: 1280, height: 900 } }));
+  await loginUi(page, h.appUrl.replace('localhost', '127.0.0.1'), { workspace: slug, email: EMAIL, password: PASSWORD });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await sync?.stop();
+  await h?.close();
+});
+
+describe('the inbox in the admin UI', () => {
+  it('starts empty and shows a conversation as soon as someone writes in, without a reload', async () => {
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Inbox', exact: true }).click();
+    await page.getByRole('heading', { name: 'Inbox', level: 2 }).waitFor();
+    await page.getByText('No conversations yet: they start when someone writes to your number.').waitFor();
+    await shows(inbox().getByTestId('live-mode'), 'Live');
+    expect(await inbox().getByRole('group', { name: 'Filter' }).getByRole('button').allTextContents()).toEqual(['All', 'Mine', 'Unassigned', 'Open', 'Waiting on customer', 'Closed', 'Window closing']);
+
+    h.sim.inbound({ from: ada.phone.slice(1), text: 'Hi! Is the blue dress still in stock?' });
+    await row('Ada Obi').waitFor({ timeout: 15_000 });
+    await shows(row('Ada Obi').getByTestId('unread'), '1');
+    await shows(row('Ada Obi').getByTestId('conversation-state'), 'Open');
+    expect(await row('Ada Obi').textContent()).toContain('Hi! Is the blue dress still in stock?');
+    expect(await row('Ada Obi').textContent()).toContain(ada.phone);
+    conversationId = ((await h.api('GET', '/api/v1/conversations')).body.data as { id: string }[])[0]!.id;
+    await shot('list');
+  }, 30_000);
+
+  it('opens the thread and marks it read', async () => {
+    await row('Ada Obi').click();
+    await thread().getByRole('heading', { name: 'Ada Obi' }).waitFor();
+    await shows(thread().getByTestId('message-body').first(), 'Hi! Is the blue dress still in stock?');
+    expect(await thread().getByTestId('window').textContent()).toMatch(/^Window open — closes in 2[34] h \d+ min$/);
+    await expect.poll(async () => (await conversation()).unread).toBe(0);
+    await expect.poll(() => row('Ada Obi').getByTestId('unread').count()).toBe(0);
+    await shows(thread().getByTestId('thread-assignee'), 'Unassigned');
+  });
+
+  it('replies with text: the message shows in the thread as the agent’s and reaches the person', async () => {
+    await thread().getByLabel('Reply', { exact: true }).fill('Yes, in sizes 10 and 12.');
+    await thread().getByRole('button', { name: 'Send', exact: true }).click();
+    const mine = thread().getByTestId('message').filter({ hasText: 'Yes, in sizes 10 and 12.' });
+    await mine.waitFor();
+    await shows(mine.getByTestId('message-source'), 'agent');
+    await expect.poll(async () => (await mine.getByTestId('message-status').textContent())?.trim()).toMatch(/^· (✓ sent|✓✓ delivered|✓✓ read)$/);
+    await expect
+      .poll(() => h.sim.sent(ada.phone.slice(1)).map((m) => (m.request as { text?: { body?: string } }).text?.body))
+      .toContain('Yes, in sizes 10 and 12.');
+    await expect.poll(() => row('Ada Obi').textContent()).toContain('Yes, in sizes 10 and 12.');
+    expect(await thread().getByLabel('Reply', { exact: true }).inputValue()).toBe('');
+  });
+
+  it('sends an approved template on demand, with its topic', async () => {
+    await thread().getByRole('button', { name: 'Send a template instead' }).click();
+    const composer = thread().getByTestId('composer');
+    await composer.getByLabel('Template', { exact: true }).selectOption({ label: 'weekly_offers (en_US) · marketing' });
+    await composer.getByLabel('body.2 source').selectOption({ label: 'Fixed text' });
+    await composer.getByLabel('body.2 text').fill('10% off dresses');
+    await composer.getByRole('button', { name: 'Send template' }).click();
+    await shows(composer.getByTestId('composer-error'), 'Choose the topic the message is about.');
+    await composer.getByLabel('Topic', { exact: true }).selectOption('offers');
+    await composer.getByRole('button', { name: 'Send template' }).click();
+    await expect.poll(() => h.sim.sent(ada.phone.slice(1)).filter((m) => (m.request as { type?: string }).type === 'template').length).toBe(1);
+    await expect.poll(() => thread().getByTestId('message').count()).toBe(3);
+    await composer.getByRole('button', { name: 'Write a message instead' }).click();
+    await thread().getByLabel('Reply', { exact: true }).waitFor();
+  });
+
+  it('adds an internal note, assigns to me, waits on the customer, closes and reopens', async () => {
+    await thread().getByLabel('Internal note').fill('Keep a size 12 aside until Friday.');
+    await thread().getByRole('button', { name: 'Add note' }).click();
+    await shows(thread().getByTestId('note-text'), 'Keep a size 12 aside until Friday.');
+    expect(await thread().getByTestId('note').textContent()).toContain('Internal note · you');
+    expect((await conversation()).notes.map((n) => n.text)).toEqual(['Keep a size 12 aside until Friday.']);
+
+    await thread().getByRole('button', { name: 'Assign to me' }).click();
+    await shows(thread().getByTestId('thread-assignee'), 'Assigned to you');
+    expect((await conversation()).assignee_id).toBe(userId);
+    await inbox().getByRole('button', { name: 'Mine', exact: true }).click();
+    await expect.poll(() => rows().count()).toBe(1);
+    await inbox().getByRole('button', { name: 'Unassigned', exact: true }).click();
+    await inbox().getByText('No conversation matches.').waitFor();
+    await inbox().getByRole('button', { name: 'All', exact: true }).click();
+    await row('Ada Obi').waitFor();
+
+    await thread().getByRole('button', { name: 'Waiting on customer' }).click();
+    await shows(thread().getByTestId('thread-state'), 'Waiting on customer');
+    await shows(row('Ada Obi').getByTestId('conversation-state'), 'Waiting on customer');
+    await shot('thread');
+
+    await thread().getByRole('button', { name: 'Close', exact: true }).click();
+    await shows(thread().getByTestId('thread-state'), 'Closed');
+    expect((await conversation()).state).toBe('closed');
+    await shows(row('Ada Obi').getByTestId('conversation-state'), 'Closed');
+    await thread().getByRole('button', { name: 'Reopen' }).click();
+    await shows(thread().getByTestId('thread-state'), 'Open');
+    await thread().getByRole('button', { name: 'Close', exact: true }).click();
+    await shows(thread().getByTestId('thread-state'), 'Closed');
+  });
+
+  it('shows a new message in the open thread live, and it reopens the conversation', async () => {
+    h.sim.inbound({ from: ada.phone.slice(1), text: 'Thanks, I will come on Friday.' });
+    await thread().getByTestId('message-body').filter({ hasText: 'Thanks, I will come on Friday.' }).waitFor({ timeout: 15_000 });
+    await shows(thread().getByTestId('thread-state'), 'Open');
+    // It is open on screen, so it is read at once.
+    await expect.poll(async () => (await conversation()).unread).toBe(0);
+  }, 30_000);
+
+  it('fits a phone: the thread replaces the list, Back returns to it', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    // Every element of the tab ends inside the 390 px screen.
+    type Box = { getBoundingClientRect(): { right: number } };
+    const noOverflow = async () => Math.max(...(await inbox().locator('*').evaluateAll((els) => els.map((e) => (e as unknown as Box).getBoundingClientRect().right)))) <= 391;
+    expect(await rows().count()).toBe(0); // the open thread replaces the list
+    await thread().getByRole('heading', { name: 'Ada Obi' }).waitFor();
+    expect(await noOverflow()).toBe(true);
+    await shot('thread-phone');
+    await thread().getByRole('button', { name: '← Back' }).click();
+    await row('Ada Obi').waitFor();
+    expect(await thread().count()).toBe(0);
+    expect(await noOverflow()).toBe(true);
+    await shot('list-phone');
+    await row('Ada Obi').click();
+    await thread().getByRole('heading', { name: 'Ada Obi' }).waitFor();
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('showed no dialogs, page errors or CSP violations', () => {
+    expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  });
+});
