@@ -17,6 +17,12 @@ const FILTERS: { id: ConversationFilter; label: string }[] = [
   { id: 'window_closing', label: 'Window closing' },
 ];
 
+/** Statuses a sent message may still move on from (to delivered, read or failed). */
+const UNSETTLED = new Set(['pending', 'queued', 'accepted', 'sent']);
+/** How long after a message is sent its ticks are followed, and how often. */
+const SETTLE_WINDOW_MS = 120_000;
+const SETTLE_POLL_MS = 2_000;
+
 /** The shared inbox: filter chips, search, the conversation list and the open thread, kept up to date live. */
 export function InboxSection({ me }: { me: Me }) {
   const [filter, setFilter] = useState<ConversationFilter>('all');
@@ -64,6 +70,16 @@ export function InboxSection({ me }: { me: Me }) {
         marking.current = undefined;
       });
   }, [thread, list.refresh]);
+
+  // Delivery ticks: status updates send no live event, so a thread with a fresh message still on its way is read again shortly.
+  useEffect(() => {
+    if (!thread) return;
+    const settling = thread.messages.some((m) => m.direction !== 'in' && UNSETTLED.has(m.status) && Date.now() - new Date(m.at).getTime() < SETTLE_WINDOW_MS);
+    if (!settling) return;
+    const id = thread.id;
+    const t = setTimeout(() => openRef.current === id && loadThread(id), SETTLE_POLL_MS);
+    return () => clearTimeout(t);
+  }, [thread, loadThread]);
 
   const live = useConversationEvents((ids) => {
     list.refresh();
