@@ -28,6 +28,8 @@ let sync: Poller;
 let userId: string;
 let ada: { id: string; phone: string };
 let conversationId: string;
+/** How many times the page asked for the conversation list. */
+let listRequests = 0;
 const dialogs: string[] = [];
 const pageErrors: string[] = [];
 const cspViolations: string[] = [];
@@ -57,7 +59,7 @@ beforeAll(async () => {
   // No quiet hours or cap: the template reply must not depend on the hour in Lagos.
   h = await createBroadcastHarness({ seed: 'inbox-ui', liveInbox: true, tier: 'TIER_UNLIMITED', settings: { broadcasts: { quiet_hours: null, frequency_cap: null } } });
   // What a worker does: turn new messages into conversations (and notify the live stream).
-  sync = startPoller({ name: 'conversations', idleMs: 200, log: silentLogger(), run: () => syncConversations({ db: h.t.db, log: silentLogger() }) });
+  sync = startPoller({ name: 'conversations', idleMs: 200, yieldRatio: 1, log: silentLogger(), run: () => syncConversations({ db: h.t.db, log: silentLogger() }) });
   const slug = ((await h.api('GET', '/api/v1/workspace')).body as { slug: string }).slug;
   const made = await h.api('POST', '/api/v1/users', { email: EMAIL, role: 'marketer', password: PASSWORD });
   expect(made.status, JSON.stringify(made.body)).toBe(201);
@@ -66,6 +68,9 @@ beforeAll(async () => {
   expect((await h.api('PATCH', `/api/v1/contacts/${ada!.id}`, { name: 'Ada Obi' })).status).toBe(200);
 
   ({ browser, page } = await openUiPage({ dialogs, pageErrors, consoleLines, cspViolations }, { viewport: { width: 1280, height: 900 } }));
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/v1/conversations') listRequests++;
+  });
   await loginUi(page, h.appUrl.replace('localhost', '127.0.0.1'), { workspace: slug, email: EMAIL, password: PASSWORD });
 }, 120_000);
 
@@ -169,9 +174,15 @@ describe('the inbox in the admin UI', () => {
   it('shows a new message in the open thread live, and it reopens the conversation', async () => {
     // WhatsApp's timestamps are whole seconds: a message reopens a conversation closed before its second.
     await new Promise((r) => setTimeout(r, 1_100));
+    const before = listRequests;
     h.sim.inbound({ from: ada.phone.slice(1), text: 'Thanks, I will come on Friday.' });
     await thread().getByTestId('message-body').filter({ hasText: 'Thanks, I will come on Friday.' }).waitFor({ timeout: 15_000 });
     await shows(thread().getByTestId('thread-state'), 'Open');
+    await shows(row('Ada Obi').getByTestId('conversation-state'), 'Open');
+    expect(await row('Ada Obi').textContent()).toContain('Thanks, I will come on Friday.');
+    // The server repeats the event while the message settles (about 2 s): the page gathers them.
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(listRequests - before).toBeLessThan(25);
     // It is open on screen, so it is read at once.
     await expect.poll(async () => (await conversation()).unread).toBe(0);
   }, 30_000);
@@ -189,6 +200,8 @@ describe('the inbox in the admin UI', () => {
     await row('Ada Obi').waitFor();
     expect(await thread().isVisible()).toBe(false);
     expect(await noOverflow()).toBe(true);
+    // Nor the page: the section tabs scroll sideways in their own bar.
+    expect(await page.locator('html').evaluate((e) => (e as unknown as { scrollWidth: number }).scrollWidth)).toBeLessThanOrEqual(390);
     await shot('list-phone');
     await row('Ada Obi').click();
     await thread().getByRole('heading', { name: 'Ada Obi' }).waitFor();

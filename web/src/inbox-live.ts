@@ -5,6 +5,7 @@ import { CONVERSATION_EVENTS_URL } from './inbox-api';
 export type LiveMode = 'connecting' | 'live' | 'polling';
 
 const POLL_MS = 3_000;
+const BATCH_MS = 250;
 
 /**
  * Calls `onChange(ids)` when conversations change: `ids` are the ones that changed, `null` means
@@ -38,6 +39,10 @@ export function useConversationEvents(onChange: (ids: string[] | null) => void):
       handler.current(null);
     };
     source.onerror = () => startPolling();
+    // Events come in bursts (the server may repeat one while a message settles): they are gathered
+    // and handed on at most every BATCH_MS, with the union of their ids.
+    let pending: Set<string> | null | undefined;
+    let flush: ReturnType<typeof setTimeout> | undefined;
     source.addEventListener('conversations', (e) => {
       let ids: string[] | null = null;
       try {
@@ -46,10 +51,18 @@ export function useConversationEvents(onChange: (ids: string[] | null) => void):
       } catch {
         ids = null;
       }
-      handler.current(ids);
+      if (ids === null || pending === null) pending = null;
+      else pending = new Set([...(pending ?? []), ...ids]);
+      flush ??= setTimeout(() => {
+        const batch = pending;
+        pending = undefined;
+        flush = undefined;
+        handler.current(batch ? [...batch] : null);
+      }, BATCH_MS);
     });
     return () => {
       source.close();
+      if (flush) clearTimeout(flush);
       stopPolling();
     };
   }, []);
@@ -64,4 +77,28 @@ export function useNow(everyMs = 30_000): number {
     return () => clearInterval(t);
   }, [everyMs]);
   return now;
+}
+
+/**
+ * Wraps a reload so that at most one runs at a time: a call while one is running queues exactly one
+ * more run after it (a burst of calls costs two requests, and the last one sees the latest state).
+ */
+export function coalesce(run: () => Promise<unknown>): () => void {
+  let running = false;
+  let again = false;
+  const go = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    void run().finally(() => {
+      running = false;
+      if (again) {
+        again = false;
+        go();
+      }
+    });
+  };
+  return go;
 }

@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { Me } from './api-client';
 import { getConversation, markConversationRead, type ConversationDetail, type ConversationFilter } from './inbox-api';
 import { InboxList } from './inbox-list';
-import { useConversationEvents, useNow } from './inbox-live';
+import { coalesce, useConversationEvents, useNow } from './inbox-live';
 import { InboxThread } from './inbox-thread';
 import { useConversations } from './inbox-use-conversations';
 import './inbox-styles.css';
@@ -37,17 +37,29 @@ export function InboxSection({ me }: { me: Me }) {
   openRef.current = openId;
   const marking = useRef<string>(undefined);
 
-  // The open conversation; an answer for a conversation no longer open is dropped.
-  const loadThread = useCallback((id: string) => {
-    getConversation(id).then(
-      (c) => {
-        if (openRef.current !== id) return;
-        setThread(c);
-        setThreadError(undefined);
-      },
-      (err: unknown) => openRef.current === id && setThreadError(err instanceof Error ? err.message : String(err)),
-    );
-  }, []);
+  // The open conversation, one load at a time (live updates come in bursts); an answer for a conversation no longer open is dropped.
+  const reloadOpen = useMemo(
+    () =>
+      coalesce(async () => {
+        const id = openRef.current;
+        if (!id) return;
+        await getConversation(id).then(
+          (c) => {
+            if (openRef.current !== id) return;
+            setThread(c);
+            setThreadError(undefined);
+          },
+          (err: unknown) => openRef.current === id && setThreadError(err instanceof Error ? err.message : String(err)),
+        );
+      }),
+    [],
+  );
+  const loadThread = useCallback(
+    (id: string) => {
+      if (openRef.current === id) reloadOpen();
+    },
+    [reloadOpen],
+  );
 
   useEffect(() => {
     setThread(undefined);

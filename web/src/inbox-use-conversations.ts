@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { coalesce } from './inbox-live';
 import { listConversations, type Conversation, type ConversationFilter } from './inbox-api';
 
 const PAGE_SIZE = 50;
@@ -34,7 +35,7 @@ export function useConversations(filter: ConversationFilter, q: string): Convers
       const request = ++latest.current;
       if (mode !== 'refresh') setState((s) => ({ ...s, loading: true, error: undefined }));
       const limit = mode === 'refresh' ? Math.min(200, Math.max(PAGE_SIZE, shown.current)) : PAGE_SIZE;
-      listConversations(filter, q, cursor, limit).then(
+      return listConversations(filter, q, cursor, limit).then(
         (page) => {
           if (request !== latest.current) return;
           setState((s) => ({ rows: mode === 'more' ? [...s.rows, ...page.data] : page.data, cursor: page.next_cursor, loaded: true, loading: false }));
@@ -60,6 +61,7 @@ export function useConversations(filter: ConversationFilter, q: string): Convers
   const loadMore = () => {
     if (cursor) fetchPage('more', cursor);
   };
-  const refresh = useCallback(() => fetchPage('refresh'), [fetchPage]);
+  // Live updates come in bursts: one refresh at a time, and one more after it if asked meanwhile.
+  const refresh = useMemo(() => coalesce(() => fetchPage('refresh')), [fetchPage]);
   return { rows: state.rows, loaded: state.loaded, loading: state.loading, error: state.error, hasMore: cursor !== null, loadMore, refresh };
 }
