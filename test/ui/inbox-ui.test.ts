@@ -187,6 +187,43 @@ describe('the inbox in the admin UI', () => {
     await expect.poll(async () => (await conversation()).unread).toBe(0);
   }, 30_000);
 
+  it('offers only a template once the window is closed, and shows the API’s refusal', async () => {
+    const ben = (await h.seedContacts(1, { tag: 'inbox-ui' }))[0]!;
+    expect((await h.api('PATCH', `/api/v1/contacts/${ben.id}`, { name: 'Ben Eze' })).status).toBe(200);
+    h.sim.inbound({ from: ben.phone.slice(1), text: 'Do you deliver to Abuja?' });
+    await row('Ben Eze').waitFor({ timeout: 15_000 });
+    // Newest activity first.
+    await expect.poll(async () => (await rows().locator('.inbox-who').allTextContents())).toEqual(['Ben Eze', 'Ada Obi']);
+    const benConv = ((await h.api('GET', '/api/v1/conversations?q=Abuja')).body.data as { id: string }[])[0]!.id;
+    // The API decides the window; here it answers as it would a day later.
+    await page.route(`**/api/v1/conversations/${benConv}**`, async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as { window?: unknown };
+      if (body && typeof body === 'object' && 'window' in body) body.window = { open: false, closes_at: new Date(Date.now() - 3_600_000).toISOString() };
+      await route.fulfill({ response: res, json: body });
+    });
+    await row('Ben Eze').click();
+    await thread().getByRole('heading', { name: 'Ben Eze' }).waitFor();
+    await shows(thread().getByTestId('window'), 'Window closed: only a template can be sent');
+    const composer = thread().getByTestId('composer');
+    expect(await composer.getByLabel('Reply', { exact: true }).count()).toBe(0);
+    expect(await composer.getByRole('button', { name: 'Write a message instead' }).count()).toBe(0);
+    // A marketing template about a utility topic: the API refuses, and says why.
+    await composer.getByLabel('Template', { exact: true }).selectOption({ label: 'weekly_offers (en_US) · marketing' });
+    await composer.getByLabel('body.2 source').selectOption({ label: 'Fixed text' });
+    await composer.getByLabel('body.2 text').fill('free delivery');
+    await composer.getByLabel('Topic', { exact: true }).selectOption('updates');
+    await composer.getByRole('button', { name: 'Send template' }).click();
+    await composer.getByTestId('composer-error').waitFor();
+    const refusal = (await composer.getByTestId('composer-error').textContent()) ?? '';
+    expect(refusal).toMatch(/categor|topic|consent/i);
+    await shot('window-closed');
+    expect(h.sim.sent(ben.phone.slice(1))).toEqual([]);
+    await page.unroute(`**/api/v1/conversations/${benConv}**`);
+    await row('Ada Obi').click();
+    await thread().getByRole('heading', { name: 'Ada Obi' }).waitFor();
+  }, 30_000);
+
   it('fits a phone: the thread replaces the list, Back returns to it', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     // Every element of the tab ends inside the 390 px screen.
