@@ -194,6 +194,13 @@ describe('the inbox in the admin UI', () => {
     await row('Ben Eze').waitFor({ timeout: 15_000 });
     // Newest activity first.
     await expect.poll(async () => (await rows().locator('.inbox-who').allTextContents())).toEqual(['Ben Eze', 'Ada Obi']);
+    // Search by words in the messages, then clear it.
+    await inbox().getByLabel('Search conversations').fill('Abuja');
+    await inbox().getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(async () => (await rows().locator('.inbox-who').allTextContents())).toEqual(['Ben Eze']);
+    await inbox().getByLabel('Search conversations').fill('');
+    await inbox().getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(async () => (await rows().locator('.inbox-who').allTextContents())).toEqual(['Ben Eze', 'Ada Obi']);
     const benConv = ((await h.api('GET', '/api/v1/conversations?q=Abuja')).body.data as { id: string }[])[0]!.id;
     // The API decides the window; here it answers as it would a day later.
     await page.route(`**/api/v1/conversations/${benConv}**`, async (route) => {

@@ -69,7 +69,10 @@ export function InboxComposer({ conversationId, windowOpen, onSent }: { conversa
         />
       ) : (
         <form className="inbox-reply" onSubmit={sendText}>
-          <textarea aria-label="Reply" rows={2} value={text} placeholder="Write a reply…" onChange={(e) => setText(e.target.value)} />
+          <textarea aria-label="Reply" rows={2} value={text} placeholder="Write a reply…" onChange={(e) => {
+              setText(e.target.value);
+              setStatus('');
+            }} />
           <div className="row">
             <button type="submit" disabled={busy || !text.trim()}>
               {busy ? 'Sending…' : 'Send'}
