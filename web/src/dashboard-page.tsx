@@ -5,6 +5,7 @@ import { AuditLogSection } from './audit-log-section';
 import { AutomationsSection } from './automations-section';
 import { BroadcastsSection } from './broadcasts-section';
 import { ContactsSection } from './contacts-section';
+import { InboxSection } from './inbox-section';
 import { OptOutReviewSection } from './opt-out-review-section';
 import { PhoneNumbersSection } from './phone-numbers-section';
 import { SegmentsSection } from './segments-section';
@@ -16,6 +17,7 @@ const SECTIONS = [
   { id: 'contacts', label: 'Contacts' },
   { id: 'topics', label: 'Topics' },
   { id: 'opt-out-review', label: 'Opt-out review' },
+  { id: 'inbox', label: 'Inbox' },
   { id: 'segments', label: 'Segments' },
   { id: 'broadcasts', label: 'Broadcasts' },
   { id: 'automations', label: 'Automations' },
@@ -26,7 +28,7 @@ const SECTIONS = [
 ] as const;
 type SectionId = (typeof SECTIONS)[number]['id'];
 
-/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Segments / Broadcasts / Automations / Templates / Phone numbers / API keys / Audit log sections. */
+/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Inbox / Segments / Broadcasts / Automations / Templates / Phone numbers / API keys / Audit log sections. */
 export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
   const workspace = useResource(getWorkspace);
   const [section, setSection] = useState<SectionId>('contacts');
@@ -69,6 +71,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         {section === 'contacts' && <ContactsSection />}
         {section === 'topics' && <TopicsSection />}
         {section === 'opt-out-review' && <OptOutReviewSection />}
+        {section === 'inbox' && <InboxSection me={me} />}
         {section === 'segments' && <SegmentsSection />}
         {section === 'broadcasts' && <BroadcastsSection />}
         {section === 'automations' && <AutomationsSection />}

@@ -1,0 +1,38 @@
+// The shared inbox through the public API (/api/v1/conversations).
+import { apiRequest, query, type Page } from './api-client';
+import type { BodyOf, ItemOf, QueryOf, ResponseOf } from './api-schema';
+
+/** A conversation as the inbox lists it. */
+export type Conversation = ItemOf<ResponseOf<'/api/v1/conversations', 'get'>>;
+/** A conversation with its thread (newest 100 messages, oldest first) and its internal notes. */
+export type ConversationDetail = ResponseOf<'/api/v1/conversations/{id}', 'get'>;
+/** One message of a thread. */
+export type ThreadMessage = ConversationDetail['messages'][number];
+/** One internal note. */
+export type ConversationNote = ConversationDetail['notes'][number];
+/** What the list can be filtered by. */
+export type ConversationFilter = NonNullable<QueryOf<'/api/v1/conversations', 'get'>['filter']>;
+/** Where a conversation stands. */
+export type ConversationState = Conversation['state'];
+/** A reply: free-form text inside the window, or an approved template with its topic. */
+export type ReplyBody = BodyOf<'/api/v1/conversations/{id}/messages', 'post'>;
+
+const at = (id: string) => `/conversations/${encodeURIComponent(id)}`;
+
+/** One page of the inbox, newest activity first. */
+export const listConversations = (filter: ConversationFilter, q: string, cursor?: string, limit = 50) =>
+  apiRequest<Page<Conversation>>('GET', `/conversations${query({ filter, q: q.trim() || undefined, limit, cursor })}`);
+/** One conversation with its messages and notes. */
+export const getConversation = (id: string) => apiRequest<ConversationDetail>('GET', at(id));
+/** Sends a reply; the answer is the message's id and status. */
+export const sendReply = (id: string, body: ReplyBody) => apiRequest<{ id: string; status: string }>('POST', `${at(id)}/messages`, body);
+/** Assigns to a user of the workspace, or unassigns (null). */
+export const assignConversation = (id: string, assigneeId: string | null) => apiRequest<ConversationDetail>('POST', `${at(id)}/assign`, { assignee_id: assigneeId });
+/** Open, pending (waiting on the customer) or closed. */
+export const setConversationState = (id: string, state: ConversationState) => apiRequest<ConversationDetail>('POST', `${at(id)}/state`, { state });
+/** Adds an internal note (never sent to the person). */
+export const addConversationNote = (id: string, text: string) => apiRequest<ConversationDetail>('POST', `${at(id)}/notes`, { text });
+/** Marks the person's messages read. */
+export const markConversationRead = (id: string) => apiRequest<ConversationDetail>('POST', `${at(id)}/read`);
+/** The live-updates stream (Server-Sent Events; the session cookie authenticates it). */
+export const CONVERSATION_EVENTS_URL = '/api/v1/conversations/events';

@@ -1,0 +1,172 @@
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import type { Me } from './api-client';
+import { getConversation, markConversationRead, type ConversationDetail, type ConversationFilter } from './inbox-api';
+import { InboxList } from './inbox-list';
+import { coalesce, useConversationEvents, useNow } from './inbox-live';
+import { InboxThread } from './inbox-thread';
+import { useConversations } from './inbox-use-conversations';
+import './inbox-styles.css';
+
+const FILTERS: { id: ConversationFilter; label: string }[] = [
+  { id: 'all', label: 'All' },
+  { id: 'mine', label: 'Mine' },
+  { id: 'unassigned', label: 'Unassigned' },
+  { id: 'open', label: 'Open' },
+  { id: 'pending', label: 'Waiting on customer' },
+  { id: 'closed', label: 'Closed' },
+  { id: 'window_closing', label: 'Window closing' },
+];
+
+/** Statuses a sent message may still move on from (to delivered, read or failed). */
+const UNSETTLED = new Set(['pending', 'queued', 'accepted', 'sent']);
+/** How long after a message is sent its ticks are followed, and how often. */
+const SETTLE_WINDOW_MS = 120_000;
+const SETTLE_POLL_MS = 2_000;
+
+/** The shared inbox: filter chips, search, the conversation list and the open thread, kept up to date live. */
+export function InboxSection({ me }: { me: Me }) {
+  const [filter, setFilter] = useState<ConversationFilter>('all');
+  const [q, setQ] = useState('');
+  const [search, setSearch] = useState('');
+  const list = useConversations(filter, q);
+  const [openId, setOpenId] = useState<string>();
+  const [thread, setThread] = useState<ConversationDetail>();
+  const [threadError, setThreadError] = useState<string>();
+  const now = useNow();
+  const openRef = useRef(openId);
+  openRef.current = openId;
+  const marking = useRef<string>(undefined);
+
+  // The open conversation, one load at a time (live updates come in bursts); an answer for a conversation no longer open is dropped.
+  const reloadOpen = useMemo(
+    () =>
+      coalesce(async () => {
+        const id = openRef.current;
+        if (!id) return;
+        await getConversation(id).then(
+          (c) => {
+            if (openRef.current !== id) return;
+            setThread(c);
+            setThreadError(undefined);
+          },
+          (err: unknown) => openRef.current === id && setThreadError(err instanceof Error ? err.message : String(err)),
+        );
+      }),
+    [],
+  );
+  const loadThread = useCallback(
+    (id: string) => {
+      if (openRef.current === id) reloadOpen();
+    },
+    [reloadOpen],
+  );
+
+  useEffect(() => {
+    setThread(undefined);
+    setThreadError(undefined);
+    if (openId) loadThread(openId);
+  }, [openId, loadThread]);
+
+  // Opening a conversation (or a new message arriving while it is open) marks it read.
+  useEffect(() => {
+    if (!thread || thread.unread === 0 || marking.current === thread.id) return;
+    const id = thread.id;
+    marking.current = id;
+    markConversationRead(id)
+      .then((c) => {
+        if (openRef.current === id) setThread(c);
+        list.refresh();
+      })
+      .catch((err: unknown) => openRef.current === id && setThreadError(err instanceof Error ? err.message : String(err)))
+      .finally(() => {
+        marking.current = undefined;
+      });
+  }, [thread, list.refresh]);
+
+  // Delivery ticks: status updates send no live event, so a thread with a fresh message still on its way is read again shortly.
+  useEffect(() => {
+    if (!thread) return;
+    const settling = thread.messages.some((m) => m.direction !== 'in' && UNSETTLED.has(m.status) && Date.now() - new Date(m.at).getTime() < SETTLE_WINDOW_MS);
+    if (!settling) return;
+    const id = thread.id;
+    const t = setTimeout(() => openRef.current === id && loadThread(id), SETTLE_POLL_MS);
+    return () => clearTimeout(t);
+  }, [thread, loadThread]);
+
+  const live = useConversationEvents((ids) => {
+    list.refresh();
+    const id = openRef.current;
+    if (id && (ids === null || ids.includes(id))) loadThread(id);
+  });
+
+  function applySearch(e: FormEvent) {
+    e.preventDefault();
+    setQ(search.trim());
+  }
+
+  const updated = (c: ConversationDetail) => {
+    if (openRef.current === c.id) setThread(c);
+    list.refresh();
+  };
+
+  return (
+    <section aria-labelledby="inbox-title" className={`inbox${openId ? ' has-thread' : ''}`}>
+      <div className="section-head">
+        <h2 id="inbox-title">Inbox</h2>
+        <span className="muted small" data-testid="live-mode">
+          {live === 'live' ? 'Live' : live === 'polling' ? 'Updating every 3 s' : 'Connecting…'}
+        </span>
+      </div>
+      <div className="inbox-layout">
+        <div className="inbox-side">
+          <div className="inbox-chips" role="group" aria-label="Filter">
+            {FILTERS.map((f) => (
+              <button key={f.id} type="button" className="chip" aria-pressed={filter === f.id} onClick={() => setFilter(f.id)}>
+                {f.label}
+              </button>
+            ))}
+          </div>
+          <form className="inbox-search" role="search" onSubmit={applySearch}>
+            <input type="search" aria-label="Search conversations" placeholder="Name, phone, tag or words" value={search} onChange={(e) => setSearch(e.target.value)} />
+            <button type="submit" className="secondary">
+              Search
+            </button>
+          </form>
+          {list.error && (
+            <p className="error" role="alert">
+              {list.error}
+            </p>
+          )}
+          {list.loaded && list.rows.length === 0 && !list.error && <p className="muted">{q || filter !== 'all' ? 'No conversation matches.' : 'No conversations yet: they start when someone writes to your number.'}</p>}
+          <InboxList rows={list.rows} selectedId={openId} now={now} onOpen={setOpenId} />
+          {list.hasMore && (
+            <p>
+              <button type="button" className="secondary" onClick={list.loadMore} disabled={list.loading}>
+                {list.loading ? 'Loading…' : 'Load more'}
+              </button>
+            </p>
+          )}
+        </div>
+        <div className="inbox-main">
+          {threadError && (
+            <p className="error" role="alert">
+              {threadError}
+            </p>
+          )}
+          {openId && !thread && !threadError && <p className="muted">Loading…</p>}
+          {openId && thread && (
+            <InboxThread
+              conversation={thread}
+              meId={me.actor.id}
+              now={now}
+              onChanged={() => loadThread(openId)}
+              onUpdated={updated}
+              onBack={() => setOpenId(undefined)}
+            />
+          )}
+          {!openId && list.rows.length > 0 && <p className="muted inbox-pick">Select a conversation to read and answer it.</p>}
+        </div>
+      </div>
+    </section>
+  );
+}
