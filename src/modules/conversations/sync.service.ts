@@ -74,6 +74,9 @@ async function upsertConversations(tx: Db, rows: Inbound[]): Promise<void> {
           state = case when c.state <> 'open' and excluded.last_inbound_at > c.state_at then 'open' else c.state end,
           state_at = case when c.state <> 'open' and excluded.last_inbound_at > c.state_at then excluded.last_inbound_at else c.state_at end,
           updated_at = now()
+        -- Only a real change is written (and announced): a message read again changes nothing.
+        where excluded.last_inbound_at > coalesce(c.last_inbound_at, '-infinity') or (c.state <> 'open' and excluded.last_inbound_at > c.state_at)
+           or (excluded.last_inbound_at >= c.last_message_at and c.preview is distinct from excluded.preview)
         returning c.id, c.workspace_id`,
   );
   await notifyChanged(tx, changed);
