@@ -1,6 +1,7 @@
 // Bot answer latency (issue 15 target): "from a keyword or button reply received to the bot's answer
 // accepted by the simulator: p99 ≤ 1 s under 300 webhooks/s of other traffic".
-// A running `greenlist start` (API and worker in one process, as shipped) has a connected number
+// A running `greenlist start` (API and worker in one process, as shipped; on PostgreSQL also
+// `greenlist api` + `greenlist worker`, BOT_BENCH_SHAPES=start,split) has a connected number
 // whose Cloud API is the simulator (its own process on loopback, so its acceptance times are not
 // delayed by this one's load generator; it POSTs the bot's status webhooks back, as Meta does),
 // a marketing topic everyone here agreed to, and two published automations:
