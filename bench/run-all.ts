@@ -6,6 +6,7 @@ import { runStartupBench } from './startup.js';
 import { runWebhookBench } from './webhooks.js';
 import { runSimulatorBench } from './simulator.js';
 import { runStopLatencyBench } from './stop-latency.js';
+import { runBotLatencyBench } from './bot-latency.js';
 import { runImportBench } from './import.js';
 import { runSegmentBench } from './segments.js';
 import { runLifecycleBench } from './lifecycle.js';
@@ -20,6 +21,8 @@ try {
   all.push(...(await runWebhookBench({ printMachine: false })));
   all.push(...(await runSimulatorBench({ printMachine: false })));
   all.push(...(await runStopLatencyBench({ printMachine: false })));
+  // Keyword and button-tap answers of a bot amid 300 webhooks/s (issue 15).
+  all.push(...(await runBotLatencyBench({ printMachine: false })));
   all.push(...(await runImportBench({ printMachine: false })));
   // Both use a seeded 1,000,000-contact workspace, cached between runs (see bench/seed-contacts.ts).
   all.push(...(await runSegmentBench({ printMachine: false, explain: 0 })));
