@@ -44,4 +44,6 @@ CREATE INDEX "conversation_notes_conversation_idx" ON "conversation_notes" USING
 CREATE UNIQUE INDEX "conversations_number_contact_uq" ON "conversations" USING btree ("number_id","contact_id");--> statement-breakpoint
 CREATE INDEX "conversations_list_idx" ON "conversations" USING btree ("workspace_id","last_message_at","id");--> statement-breakpoint
 CREATE INDEX "conversations_state_idx" ON "conversations" USING btree ("workspace_id","state","last_message_at","id");--> statement-breakpoint
-CREATE INDEX "conversations_assignee_idx" ON "conversations" USING btree ("workspace_id","assignee_id","last_message_at","id");
+CREATE INDEX "conversations_assignee_idx" ON "conversations" USING btree ("workspace_id","assignee_id","last_message_at","id");--> statement-breakpoint
+-- The sync's cursor starts at the beginning: conversations are built from every message already stored.
+INSERT INTO "conversation_cursor" ("name", "last_at", "last_key") VALUES ('inbound', 'epoch', '00000000-0000-0000-0000-000000000000') ON CONFLICT DO NOTHING;

@@ -51,6 +51,8 @@ export async function scanAutomationTriggers(deps: { db: Db; now: Date; log: Log
         from automations a join automation_versions v on v.automation_id = a.id and v.version = a.version
         where a.status = 'published'`,
   );
+  // A new cursor starts at the end: history before automations existed triggers nothing (once a pass, not per source).
+  await startCursors(deps.db);
   let read = 0;
   read += await scanSource(deps, 'contact_events', (tx, rows) => onEvents({ ...deps, db: tx }, listeners, rows));
   read += await scanSource(deps, 'consent_events', (tx, rows) => onGrants({ ...deps, db: tx }, listeners, rows));
@@ -81,8 +83,6 @@ type SourceRow = { id: number; workspace_id: string; contact_id: string; type: s
 
 /** Reads one source after its cursor under a row lock, hands the rows over, and moves the cursor past the settled ones. */
 async function scanSource(deps: { db: Db }, source: Source, handle: (tx: Db, rows: SourceRow[]) => Promise<void>): Promise<number> {
-  // A new cursor starts at the end: history before automations existed triggers nothing.
-  await startCursors(deps.db);
   return deps.db.transaction(async (tx) => {
     const [cursor] = await queryRowsOf<{ last_id: number }>(tx, sql`select last_id::bigint as last_id from automation_cursors where source = ${source} for update skip locked`);
     if (!cursor) return 0;
@@ -189,7 +189,6 @@ type InboundRow = { id: string; workspace_id: string; contact_id: string; body: 
  * then keyword, first-message and button triggers.
  */
 async function scanInbound(deps: { db: Db; now: Date }, listeners: Listener[]): Promise<number> {
-  await startCursors(deps.db);
   return deps.db.transaction(async (tx) => {
     const [cursor] = await queryRowsOf<{ last_at: string | Date; last_key: string }>(tx, sql`select last_at, last_key from automation_cursors where source = 'messages' for update skip locked`);
     if (!cursor) return 0;

@@ -16,14 +16,12 @@ const BATCH = 5_000;
  * pass instead of being passed for good; the upsert is idempotent, so reading twice is harmless.
  */
 const VISIBILITY_LAG = '2 seconds';
-const ZERO = '00000000-0000-0000-0000-000000000000';
 
 type Inbound = { id: string; workspace_id: string; number_id: string; contact_id: string; type: string; body: string | null; wamid: string | null; sent_at: string | Date; created_at: string | Date; settled: boolean };
 
-/** One pass: reads up to 5,000 new inbound messages and upserts their conversations; returns how many messages it read. */
+/** One pass (the cursor row is created by migration 0019): reads up to 5,000 new inbound messages and upserts their conversations; returns how many messages it read. */
 export async function syncConversations(deps: { db: Db; log: Log }): Promise<number> {
   return deps.db.transaction(async (tx) => {
-    await tx.execute(sql`insert into conversation_cursor (name, last_at, last_key) values ('inbound', 'epoch', ${ZERO}) on conflict do nothing`);
     const [cursor] = await queryRowsOf<{ last_at: string | Date; last_key: string }>(tx, sql`select last_at, last_key from conversation_cursor where name = 'inbound' for update skip locked`);
     if (!cursor) return 0;
     const rows = await queryRowsOf<Inbound>(

@@ -327,8 +327,6 @@ export async function getServiceWindows(db: Db, numberId: string, waIds: string[
 }
 
 export async function getServiceWindow(db: Db, numberId: string, waId: string, now: Date): Promise<{ open: boolean; closesAt: Date | null }> {
-  const [row] = await db.select().from(serviceWindows).where(and(eq(serviceWindows.numberId, numberId), eq(serviceWindows.waId, waId)));
-  const last = row?.lastInboundAt;
-  return { open: isWindowOpen(last, now), closesAt: last ? new Date(last.getTime() + SERVICE_WINDOW_MS) : null };
+  return (await getServiceWindows(db, numberId, [waId], now)).get(waId)!;
 }
 
