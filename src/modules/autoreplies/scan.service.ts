@@ -28,15 +28,18 @@ async function anyAutoReplies(db: Db): Promise<boolean> {
 
 /** One pass: reads up to 2,000 new inbound messages and sends their auto-replies; returns how many messages it read. */
 export async function scanAutoReplies(deps: { db: Db; now: Date; log: Log }): Promise<number> {
+  if (!(await anyAutoReplies(deps.db))) {
+    // Nothing to answer anywhere: pass over what has settled without reading it (one statement, at
+    // most once a minute, outside any transaction: an idle loop must not hold PGlite's one connection).
+    await deps.db.execute(
+      sql`update autoreply_cursor set last_at = now() - interval '${sql.raw(VISIBILITY_LAG)}', last_key = ${ZERO}::uuid, updated_at = now() where name = 'inbound' and last_at < now() - interval '1 minute'`,
+    );
+    return 0;
+  }
   return deps.db.transaction(async (tx) => {
     // One scanner at a time (the others skip); the claims' unique key keeps even two at once safe.
     const [cursor] = await queryRowsOf<{ last_at: string | Date; last_key: string }>(tx, sql`select last_at, last_key from autoreply_cursor where name = 'inbound' for update skip locked`);
     if (!cursor) return 0;
-    if (!(await anyAutoReplies(tx))) {
-      // Nothing to answer anywhere: pass over what has settled without reading it.
-      await tx.execute(sql`update autoreply_cursor set last_at = greatest(last_at, now() - interval '${sql.raw(VISIBILITY_LAG)}'), last_key = case when last_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' then ${ZERO}::uuid else last_key end, updated_at = now() where name = 'inbound'`);
-      return 0;
-    }
     const rows = await queryRowsOf<Omit<Inbound, 'is_first'> & { settled: boolean }>(
       tx,
       sql`select m.id, m.workspace_id, m.number_id, m.contact_id, m.type, m.body, m.payload->>'reply_id' as reply_id, m.sent_at, m.created_at,
