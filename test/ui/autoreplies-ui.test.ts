@@ -3,6 +3,8 @@
 // the outbox): business hours with a refused interval shown by field, then saved (closed now, a
 // holiday); auto-replies with a refused STOP keyword, then saved; a person writes in and gets the
 // greeting and the away message; and at phone width nothing is wider than the screen.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPoller, type Poller } from '../../src/adapters/worker/poller.js';
@@ -24,6 +26,13 @@ const dialogs: string[] = [];
 const pageErrors: string[] = [];
 const cspViolations: string[] = [];
 const consoleLines: string[] = [];
+/** Set UI_SCREENSHOTS=<dir> to keep screenshots of the tab (look at them when the layout changes). */
+const SHOTS = process.env.UI_SCREENSHOTS;
+async function shot(name: string): Promise<void> {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `auto-replies-${name}.png`), fullPage: true });
+}
 const section = () => page.locator('section.auto-replies');
 const hoursForm = () => page.getByRole('form', { name: 'Business hours' });
 const repliesForm = () => page.getByRole('form', { name: 'Auto-replies' });
@@ -59,6 +68,7 @@ describe('the Auto-replies tab', () => {
     await expect.poll(() => hoursForm().getByRole('alert').textContent(), { timeout: UI_TIMEOUT }).toContain('weekly.mon.0.end: end must be after start');
     expect(await hoursForm().getByLabel('Monday').getAttribute('aria-invalid')).toBe('true');
     expect((await h.api('GET', '/api/v1/business-hours')).body.configured).toBe(false);
+    await shot('hours-refused');
 
     await hoursForm().getByLabel('Monday').fill('');
     await hoursForm().getByLabel('Holidays (one a line: date, optional hours, name)').fill('2026-12-24 09:00-12:00 Christmas Eve\n2026-12-25 Christmas');
@@ -100,6 +110,7 @@ describe('the Auto-replies tab', () => {
       keywords: [{ keywords: ['price', 'prices'], text: 'Shoes from 40 EUR.' }],
     });
     expect(await repliesForm().getByLabel('Keywords 1').inputValue()).toBe('price, prices');
+    await shot('saved');
 
     const [ana] = await h.seedContacts(1, { tag: 'ui' });
     h.sim.inbound({ from: ana!.phone.slice(1), text: 'hello' });
@@ -115,6 +126,7 @@ describe('the Auto-replies tab', () => {
     await repliesForm().getByLabel('Row 1 title').waitFor();
     type Box = { getBoundingClientRect(): { right: number } };
     const right = async () => Math.max(...(await section().locator('*').evaluateAll((els) => els.map((e) => (e as unknown as Box).getBoundingClientRect().right))));
+    await shot('phone');
     expect(await right()).toBeLessThanOrEqual(391);
     expect(await page.locator('html').evaluate((e) => (e as unknown as { scrollWidth: number }).scrollWidth)).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 900 });

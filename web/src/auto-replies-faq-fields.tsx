@@ -46,8 +46,8 @@ export function FaqFields({ faq, onChange }: { faq: FaqDraft | null; onChange: (
       </div>
       {faq.rows.map((r, i) => (
         <div className="keyword-row" key={i}>
-          <input aria-label={`Row ${i + 1} id`} value={r.id} maxLength={40} onChange={(e) => setRow(i, { ...r, id: e.target.value })} />
-          <input aria-label={`Row ${i + 1} title`} value={r.title} maxLength={24} onChange={(e) => setRow(i, { ...r, title: e.target.value })} />
+          <input aria-label={`Row ${i + 1} id`} placeholder="row id" value={r.id} maxLength={40} onChange={(e) => setRow(i, { ...r, id: e.target.value })} />
+          <input aria-label={`Row ${i + 1} title`} placeholder="title shown in the list" value={r.title} maxLength={24} onChange={(e) => setRow(i, { ...r, title: e.target.value })} />
           <select
             aria-label={`Row ${i + 1} does`}
             value={r.automation_id ?? ''}
