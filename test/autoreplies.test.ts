@@ -138,7 +138,7 @@ describe('greeting and away', () => {
 });
 
 describe('keyword replies, the FAQ menu and automations', () => {
-  it('a keyword answers, the menu lists, a row answers; an automation keyword leaves the message to the automation', async () => {
+  it('a keyword answers, the menu lists, a row answers; an automation keyword, and the answer to a bot question, are left to the automation', async () => {
     await put('/api/v1/business-hours', { timezone: 'Europe/London', weekly: ALWAYS_OPEN });
     await put('/api/v1/auto-replies', {
       ...REPLIES,
@@ -183,6 +183,41 @@ describe('keyword replies, the FAQ menu and automations', () => {
     );
     await settle();
     expect(received(eve!.phone)).toEqual(['Here is the promo code: SPRING.']);
+
+    // A bot's question: the person's answer belongs to the bot (no fallback "a person will answer").
+    const sizeBot = await h.api('POST', '/api/v1/automations', {
+      name: 'size bot',
+      definition: {
+        trigger: { type: 'inbound', keywords: ['SIZE'] },
+        topic: 'offers',
+        reentry_days: 0,
+        steps: [
+          { id: 'ask', type: 'send_message', text: 'Which size?' },
+          { id: 'wait', type: 'wait_for_reply', timeout: { hours: 1 }, on_timeout: 'bye' },
+          { id: 'noted', type: 'send_message', text: 'Noted.', next: 'end' },
+          { id: 'bye', type: 'send_message', text: 'Bye!' },
+          { id: 'end', type: 'end' },
+        ],
+      },
+    });
+    expect(sizeBot.status, JSON.stringify(sizeBot.body)).toBe(201);
+    expect((await h.api('POST', `/api/v1/automations/${sizeBot.body.id}/publish`)).status).toBe(200);
+    const botPass = async () => {
+      await settle();
+      await scanAutomationTriggers({ db: h.t.db, now: new Date(), log });
+      while ((await runDueAutomations({ db: h.t.db, now: new Date(), log })) > 0) {
+        /* until nothing is due */
+      }
+      await settle();
+    };
+    h.sim.inbound({ from: eve!.phone.slice(1), text: 'size' });
+    await h.waitFor(async () => (await botPass(), received(eve!.phone).length >= 2), 15_000, 'the question');
+    await new Promise((r) => setTimeout(r, 1_100)); // the answer must come after the run began to wait (whole seconds)
+    h.sim.inbound({ from: eve!.phone.slice(1), text: '42' });
+    await waitInbound(eve!.id, 3);
+    await h.waitFor(async () => (await botPass(), received(eve!.phone).length >= 3), 15_000, 'the bot answer');
+    await botPass();
+    expect(received(eve!.phone)).toEqual(['Here is the promo code: SPRING.', 'Which size?', 'Noted.']);
   }, 60_000);
 });
 
