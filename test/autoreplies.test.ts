@@ -222,7 +222,7 @@ describe('keyword replies, the FAQ menu and automations', () => {
 });
 
 describe('the business calendar end to end', () => {
-  it('a holiday closes the day (away); a per-number override keeps the number open (fallback)', async () => {
+  it('a holiday closes the day (away); per-number overrides keep the number open (fallback) and switch its auto-replies on or off', async () => {
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
     await put('/api/v1/business-hours', { timezone: 'Europe/London', weekly: ALWAYS_OPEN, holidays: [{ date: today, name: 'Shop party' }] });
     expect((await h.api('GET', '/api/v1/business-hours')).body).toMatchObject({ configured: true, open_now: false });
@@ -233,6 +233,22 @@ describe('the business calendar end to end', () => {
     await put('/api/v1/business-hours', { timezone: 'Europe/London', weekly: ALWAYS_OPEN, holidays: [{ date: today }], overrides: [{ number_id: h.numberId, holidays: [] }] });
     h.sim.inbound({ from: gil!.phone.slice(1), text: 'open today?' });
     expect(await waitReceived(gil!.phone, 1)).toEqual(['A person will answer within 2 hours.']);
+    // Auto-replies off for the workspace but on for this number (its own fallback text): the number answers.
+    await put('/api/v1/auto-replies', { ...REPLIES, enabled: false, overrides: [{ number_id: h.numberId, enabled: true, fallback: { enabled: true, text: 'The shop team answers soon.' } }] });
+    const [hal, ida] = await h.seedContacts(2, { tag: 'override' });
+    h.sim.inbound({ from: hal!.phone.slice(1), text: 'hi' });
+    expect(await waitReceived(hal!.phone, 1)).toEqual(['Hello from Acme!']);
+    h.sim.inbound({ from: hal!.phone.slice(1), text: 'anyone?' });
+    await waitInbound(hal!.id, 2);
+    await settle();
+    expect(received(hal!.phone)).toEqual(['Hello from Acme!']); // greeted this window: no fallback
+    // And off for the number: nothing.
+    await put('/api/v1/auto-replies', { ...REPLIES, overrides: [{ number_id: h.numberId, enabled: false }] });
+    h.sim.inbound({ from: ida!.phone.slice(1), text: 'hi' });
+    await waitInbound(ida!.id, 1);
+    await settle();
+    await settle();
+    expect(received(ida!.phone)).toEqual([]);
   }, 30_000);
 
   it('decides by the local time the person wrote, across the spring DST change (London, 30 March 2026)', async () => {
