@@ -46,6 +46,7 @@ export interface Eligible {
 const FRESH_MS = 60 * 60_000;
 
 type Deps = { db: Db; now: Date; log: Log };
+const SILENT_TYPES = new Set(['reaction', 'system']);
 
 /** Answers a batch (in the caller's transaction). */
 export async function answerBatch(deps: Deps, rows: Omit<Inbound, 'is_first'>[]): Promise<void> {
@@ -70,6 +71,8 @@ async function eligibleOf(ctx: Ctx, rules: WorkspaceRules, rows: Omit<Inbound, '
     const text = r.body ? normalizeKeyword(r.body) : '';
     // A tap on someone else's button or list (a template's quick reply, a bot's buttons, "Stop promotions") is theirs to answer.
     if (r.reply_id && !r.reply_id.startsWith(FAQ_ROW_PREFIX)) return false;
+    // A reaction (👍 to our message) or a system notice (the person changed number) is not a question.
+    if (SILENT_TYPES.has(r.type)) return false;
     return !isReservedText(text, sets.stop, sets.start) && !optinWords.has(text);
   });
   const handled = await handledWhen(
