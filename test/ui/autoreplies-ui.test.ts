@@ -2,7 +2,8 @@
 // real app, the Cloud API simulator and worker-like loops (conversation sync, the auto-reply scan,
 // the outbox): business hours with a refused interval shown by field, then saved (closed now, a
 // holiday); auto-replies with a refused STOP keyword, then saved; a person writes in and gets the
-// greeting and the away message; and at phone width nothing is wider than the screen.
+// greeting and the away message; a number's own hours added and removed; and at phone width
+// nothing is wider than the screen.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
@@ -83,6 +84,23 @@ describe('the Auto-replies tab', () => {
     });
     // The form shows what was stored.
     expect(await hoursForm().getByLabel('Holidays (one a line: date, optional hours, name)').inputValue()).toBe('2026-12-24 09:00-12:00 Christmas Eve\n2026-12-25 Christmas');
+
+    // The business number keeps its own hours.
+    await hoursForm().getByLabel('Give a number its own hours').selectOption({ label: '+1 555 078 3881' });
+    const own = hoursForm().getByRole('group', { name: 'Hours of +1 555 078 3881' });
+    await own.getByLabel('Saturday').fill('10:00-14:00');
+    await own.getByLabel('Own holidays').check();
+    await own.getByLabel('Holidays of +1 555 078 3881').fill('2026-12-31');
+    await hoursForm().getByRole('button', { name: 'Save business hours' }).click();
+    await expect.poll(async () => (await h.api('GET', '/api/v1/business-hours')).body.overrides, { timeout: UI_TIMEOUT }).toEqual([
+      { number_id: h.numberId, weekly: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [{ start: '10:00', end: '14:00' }], sun: [] }, holidays: [{ date: '2026-12-31' }] },
+    ]);
+    await hoursForm().getByRole('group', { name: 'Hours of +1 555 078 3881' }).getByLabel('Saturday').waitFor();
+    expect(await hoursForm().getByRole('group', { name: 'Hours of +1 555 078 3881' }).getByLabel('Saturday').inputValue()).toBe('10:00-14:00');
+    // Back to the workspace's hours (closed every day), which the next test relies on whatever the day.
+    await hoursForm().getByRole('button', { name: 'Use the workspace hours' }).click();
+    await hoursForm().getByRole('button', { name: 'Save business hours' }).click();
+    await expect.poll(async () => (await h.api('GET', '/api/v1/business-hours')).body.overrides, { timeout: UI_TIMEOUT }).toEqual([]);
   }, 30_000);
 
   it('sets auto-replies: a STOP keyword is refused, then greeting, away and a keyword reply are saved and answer a person', async () => {

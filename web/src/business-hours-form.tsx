@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { OverridesFields, overrideDrafts, overridesBody } from './business-hours-overrides';
 import { formatHolidays, formatIntervals, parseHolidays, parseIntervals, putBusinessHours, problemsOf, WEEKDAYS, type BusinessHours } from './auto-replies-api';
 
 type Day = (typeof WEEKDAYS)[number][0];
@@ -8,6 +9,7 @@ export function BusinessHoursForm({ hours, onSaved }: { hours: BusinessHours; on
   const [timezone, setTimezone] = useState(hours.timezone);
   const [days, setDays] = useState<Record<Day, string>>(() => Object.fromEntries(WEEKDAYS.map(([d]) => [d, formatIntervals(hours.weekly[d])])) as Record<Day, string>);
   const [holidays, setHolidays] = useState(formatHolidays(hours.holidays));
+  const [overrides, setOverrides] = useState(() => overrideDrafts(hours));
   const [problems, setProblems] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
 
@@ -17,7 +19,7 @@ export function BusinessHoursForm({ hours, onSaved }: { hours: BusinessHours; on
     setProblems([]);
     try {
       const weekly = Object.fromEntries(WEEKDAYS.map(([d]) => [d, parseIntervals(days[d])]));
-      onSaved(await putBusinessHours({ timezone: timezone.trim() || null, weekly, holidays: parseHolidays(holidays), overrides: hours.overrides }));
+      onSaved(await putBusinessHours({ timezone: timezone.trim() || null, weekly, holidays: parseHolidays(holidays), overrides: overridesBody(overrides) }));
     } catch (err) {
       setProblems(problemsOf(err));
     } finally {
@@ -51,7 +53,7 @@ export function BusinessHoursForm({ hours, onSaved }: { hours: BusinessHours; on
         <label htmlFor="bh-holidays">Holidays (one a line: date, optional hours, name)</label>
         <textarea id="bh-holidays" rows={3} value={holidays} onChange={(e) => setHolidays(e.target.value)} placeholder={'2026-12-25 Christmas\n2026-12-24 09:00-12:00 Christmas Eve'} />
       </div>
-      {hours.overrides.length > 0 && <p className="muted">{hours.overrides.length} business number(s) keep their own hours (set through the API); saving here keeps them.</p>}
+      <OverridesFields drafts={overrides} onChange={setOverrides} problems={problems} />
       <div className="row">
         <button type="submit" disabled={busy}>
           Save business hours
