@@ -17,6 +17,7 @@ import { startPoller, type Poller } from '../adapters/worker/poller.js';
 import { processPendingWebhooks } from '../modules/inbound/index.js';
 import { sendQueuedAutomated } from '../modules/messaging/index.js';
 import { INBOX_CHANNEL, syncConversations } from '../modules/conversations/index.js';
+import { scanAutoReplies } from '../modules/autoreplies/index.js';
 import { AUTOMATION_BATCH, hasLiveAutomations, runDueAutomations, scanAutomationTriggers, scanPeriodicTriggers } from '../modules/automations/index.js';
 import { startBroadcastDispatcher, type Dispatcher } from '../modules/broadcasts/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
@@ -124,6 +125,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let outboxPoller: Poller | undefined;
   let automationPoller: Poller | undefined;
   let conversationPoller: Poller | undefined;
+  let autoReplyPoller: Poller | undefined;
   let inboxEvents: { close(): Promise<void> } | undefined;
   let dispatcher: Dispatcher | undefined;
   let sandbox: Sandbox | undefined;
@@ -137,6 +139,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     await webhookPoller?.stop();
     await automationPoller?.stop();
     await conversationPoller?.stop();
+    await autoReplyPoller?.stop();
     await outboxPoller?.stop();
     await dispatcher?.stop();
     await worker?.stop();
@@ -205,6 +208,8 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
       outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: 1, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now(), upSince }) });
       // The inbox: conversations opened and bumped from new inbound messages (and NOTIFY for live views).
       conversationPoller = startPoller({ name: 'conversations', idleMs: 200, log, yieldRatio: 1, run: () => syncConversations({ db: database.db, log }) });
+      // Auto-replies (greeting, away, keywords, FAQ, fallback) to new inbound messages, queued in the outbox above.
+      autoReplyPoller = startPoller({ name: 'auto-replies', idleMs: 250, log, yieldRatio: 1, run: () => scanAutoReplies({ db: database.db, now: clock.now(), log }) });
       // Automations: enrol from new events and grants, then run due steps (their sends go through the outbox above).
       automationPoller = startPoller({
         name: 'automations',

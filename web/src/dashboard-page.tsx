@@ -3,6 +3,7 @@ import { getWorkspace, logOut, type Me } from './api-client';
 import { ApiKeysSection } from './api-keys-section';
 import { AuditLogSection } from './audit-log-section';
 import { AutomationsSection } from './automations-section';
+import { AutoRepliesSection } from './auto-replies-section';
 import { BroadcastsSection } from './broadcasts-section';
 import { ContactsSection } from './contacts-section';
 import { InboxSection } from './inbox-section';
@@ -18,6 +19,7 @@ const SECTIONS = [
   { id: 'topics', label: 'Topics' },
   { id: 'opt-out-review', label: 'Opt-out review' },
   { id: 'inbox', label: 'Inbox' },
+  { id: 'auto-replies', label: 'Auto-replies' },
   { id: 'segments', label: 'Segments' },
   { id: 'broadcasts', label: 'Broadcasts' },
   { id: 'automations', label: 'Automations' },
@@ -28,7 +30,7 @@ const SECTIONS = [
 ] as const;
 type SectionId = (typeof SECTIONS)[number]['id'];
 
-/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Inbox / Segments / Broadcasts / Automations / Templates / Phone numbers / API keys / Audit log sections. */
+/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / API keys / Audit log sections. */
 export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
   const workspace = useResource(getWorkspace);
   const [section, setSection] = useState<SectionId>('contacts');
@@ -72,6 +74,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         {section === 'topics' && <TopicsSection />}
         {section === 'opt-out-review' && <OptOutReviewSection />}
         {section === 'inbox' && <InboxSection me={me} />}
+        {section === 'auto-replies' && <AutoRepliesSection />}
         {section === 'segments' && <SegmentsSection />}
         {section === 'broadcasts' && <BroadcastsSection />}
         {section === 'automations' && <AutomationsSection />}
