@@ -25,11 +25,13 @@ export function unknownVariables(text: string): string[] {
 
 /** Fills every variable; an empty value takes the fallback, or nothing. Unknown names are left as written (they are refused on save). */
 export function renderCanned(text: string, values: Partial<Record<CannedVariable, string | null>>): string {
-  return text.replace(VARIABLE, (whole, name: string, fallback: string | undefined) => {
+  return text
+    .replace(VARIABLE, (whole, name: string, fallback: string | undefined) => {
     if (!(name in CANNED_VARIABLES)) return whole;
     const value = values[name as CannedVariable]?.trim();
-    return value ? value : (fallback ?? '').trim();
-  });
+      return value ? value : (fallback ?? '').trim();
+    })
+    .trim();
 }
 
 /** A person's first name: the first word of their name. */
