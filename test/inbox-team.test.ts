@@ -142,14 +142,16 @@ describe('typing and ticks, live', () => {
     const res = await fetch(`${h.appUrl}/api/v1/conversations/events`, { headers, signal });
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
-    const s = { text: '', until: async (pattern: RegExp, ms: number) => false };
-    s.until = async (pattern, ms) => {
-      const stop = Date.now() + ms;
-      while (!pattern.test(s.text) && Date.now() < stop) {
-        const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), 100))]);
-        if (chunk && !chunk.done) s.text += new TextDecoder().decode(chunk.value);
-      }
-      return pattern.test(s.text);
+    const s = {
+      text: '',
+      async until(pattern: RegExp, ms: number): Promise<boolean> {
+        const stop = Date.now() + ms;
+        while (!pattern.test(s.text) && Date.now() < stop) {
+          const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), 100))]);
+          if (chunk && !chunk.done) s.text += new TextDecoder().decode(chunk.value);
+        }
+        return pattern.test(s.text);
+      },
     };
     expect(await s.until(/retry: 2000/, 2000)).toBe(true);
     return s;
