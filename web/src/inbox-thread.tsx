@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from './api-client';
 import { InboxComposer } from './inbox-composer';
-import { addConversationNote, assignConversation, setConversationState, type ConversationDetail, type ConversationNote, type ThreadMessage } from './inbox-api';
+import { addConversationNote, assignConversation, setConversationState, type ConversationDetail, type ConversationNote, type Routing, type ThreadMessage } from './inbox-api';
 import { contactLabel, STATE_LABELS, statusText, windowIsOpen, windowText } from './inbox-format';
 
 type Entry = { kind: 'message'; at: string; message: ThreadMessage } | { kind: 'note'; at: string; note: ConversationNote };
@@ -19,17 +19,25 @@ const time = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: 'sho
 export function InboxThread({
   conversation: c,
   meId,
+  agents,
+  replying,
   now,
   onChanged,
   onUpdated,
   onBack,
+  onContact,
 }: {
   conversation: ConversationDetail;
   meId: string | null;
+  /** Users who may answer, for names and the "Assign to" list. */
+  agents: Routing['agents'];
+  /** Who else is replying here now, if anyone. */
+  replying: string | undefined;
   now: number;
   onChanged: () => void;
   onUpdated: (c: ConversationDetail) => void;
   onBack: () => void;
+  onContact: () => void;
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -64,7 +72,11 @@ export function InboxThread({
     );
   }
 
-  const assignee = c.assignee_id === null ? 'Unassigned' : c.assignee_id === meId ? 'Assigned to you' : `Assigned to user ${c.assignee_id.slice(0, 8)}`;
+  const nameOf = (id: string) => {
+    const a = agents.find((x) => x.user_id === id);
+    return a ? a.name || a.email : `user ${id.slice(0, 8)}`;
+  };
+  const assignee = c.assignee_id === null ? 'Unassigned' : c.assignee_id === meId ? 'Assigned to you' : `Assigned to ${nameOf(c.assignee_id)}`;
   return (
     <article className="inbox-thread card" aria-labelledby="thread-title" data-testid="thread">
       <header className="inbox-thread-head">
@@ -81,6 +93,9 @@ export function InboxThread({
             <span data-testid="thread-assignee">{assignee}</span>
           </span>
         </div>
+        <button type="button" className="secondary inbox-contact-toggle" onClick={onContact}>
+          Contact
+        </button>
       </header>
       <div className="row inbox-actions">
         {meId && c.assignee_id !== meId && (
@@ -92,6 +107,18 @@ export function InboxThread({
           <button type="button" className="secondary" disabled={busy} onClick={() => void act(() => assignConversation(c.id, null))}>
             Unassign
           </button>
+        )}
+        {agents.length > 0 && (
+          <select aria-label="Assign to" value="" disabled={busy} onChange={(e) => e.target.value && void act(() => assignConversation(c.id, e.target.value))}>
+            <option value="">Assign to…</option>
+            {agents
+              .filter((a) => a.user_id !== c.assignee_id)
+              .map((a) => (
+                <option key={a.user_id} value={a.user_id}>
+                  {`${a.name || a.email}${a.available ? '' : ' (away)'}`}
+                </option>
+              ))}
+          </select>
         )}
         {c.state !== 'pending' && (
           <button type="button" className="secondary" disabled={busy} onClick={() => void act(() => setConversationState(c.id, 'pending'))}>
@@ -150,6 +177,11 @@ export function InboxThread({
         {count === 0 && <li className="muted">No messages yet.</li>}
       </ol>
       <div ref={end} />
+      {replying && (
+        <p className="inbox-replying" role="status" data-testid="typing-warning">
+          {replying} is replying…
+        </p>
+      )}
       <p className={`inbox-window ${open ? 'open' : 'closed'}`} data-testid="window">
         {windowText(c.window, now)}
       </p>
