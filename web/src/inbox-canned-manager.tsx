@@ -7,7 +7,7 @@ const VARIABLES = ['{{first_name}}', '{{name}}', '{{phone}}', '{{business_name}}
 const messageOf = (err: unknown) => (err instanceof ApiError ? err.message : err instanceof Error ? err.message : String(err));
 
 /** The workspace's canned replies: add one (variables checked by the API), or delete one. */
-export function InboxCannedManager({ onClose }: { onClose: () => void }) {
+export function InboxCannedManager({ onClose, onChanged }: { onClose: () => void; onChanged: () => void }) {
   const replies = useResource(listCannedReplies);
   const [shortcut, setShortcut] = useState('');
   const [text, setText] = useState('');
@@ -21,6 +21,7 @@ export function InboxCannedManager({ onClose }: { onClose: () => void }) {
       await action();
       after?.();
       replies.reload();
+      onChanged();
     } catch (err) {
       setError(messageOf(err));
     } finally {

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { renderCannedReplies, type RenderedCanned } from './inbox-api';
 
 /** A list of the workspace's canned replies, filled in for this conversation; choosing one hands its text to `onPick`. */
-export function CannedPicker({ conversationId, onPick }: { conversationId: string; onPick: (text: string) => void }) {
+export function CannedPicker({ conversationId, version, onPick }: { conversationId: string; version: number; onPick: (text: string) => void }) {
   const [replies, setReplies] = useState<RenderedCanned[]>();
   const [error, setError] = useState<string>();
   useEffect(() => {
@@ -14,7 +14,7 @@ export function CannedPicker({ conversationId, onPick }: { conversationId: strin
     return () => {
       current = false;
     };
-  }, [conversationId]);
+  }, [conversationId, version]);
   if (error) return <span className="error small">{error}</span>;
   if (!replies || replies.length === 0) return null;
   return (

@@ -17,7 +17,7 @@ const messageOf = (err: unknown) => (err instanceof ApiError ? err.message : err
  * The reply box: free-form text while the 24-hour window is open; an approved template with the
  * topic it is about (checked against the person's consent) when it is closed, or on demand.
  */
-export function InboxComposer({ conversationId, windowOpen, onSent }: { conversationId: string; windowOpen: boolean; onSent: () => void }) {
+export function InboxComposer({ conversationId, windowOpen, cannedVersion, onSent }: { conversationId: string; windowOpen: boolean; cannedVersion: number; onSent: () => void }) {
   const [wantTemplate, setWantTemplate] = useState(false);
   const useTemplate = wantTemplate || !windowOpen;
   const [text, setText] = useState('');
@@ -96,6 +96,7 @@ export function InboxComposer({ conversationId, windowOpen, onSent }: { conversa
           <div className="row">
             <CannedPicker
               conversationId={conversationId}
+              version={cannedVersion}
               onPick={(t) => {
                 setText((prev) => (prev.trim() ? `${prev.trimEnd()} ${t}` : t));
                 setStatus('');

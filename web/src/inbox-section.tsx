@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import type { Me } from './api-client';
+import { ApiError, type Me } from './api-client';
 import { getConversation, getRouting, markConversationRead, type ConversationDetail, type ConversationFilter, type Routing } from './inbox-api';
 import { InboxCannedManager } from './inbox-canned-manager';
 import { InboxContactPanel } from './inbox-contact-panel';
@@ -43,6 +43,7 @@ export function InboxSection({ me }: { me: Me }) {
   const [routing, setRouting] = useState<Routing>();
   const [routingError, setRoutingError] = useState<string>();
   const [showCanned, setShowCanned] = useState(false);
+  const [cannedVersion, setCannedVersion] = useState(0);
   const typing = useTypingWarnings(me.actor.id);
   const now = useNow();
   const openRef = useRef(openId);
@@ -65,7 +66,14 @@ export function InboxSection({ me }: { me: Me }) {
             setThread(c);
             setThreadError(undefined);
           },
-          (err: unknown) => openRef.current === id && setThreadError(err instanceof Error ? err.message : String(err)),
+          (err: unknown) => {
+            if (openRef.current !== id) return;
+            // An agent sees only their own and unassigned conversations: one assigned to someone else is gone from view.
+            if (err instanceof ApiError && err.status === 404) {
+              setThread(undefined);
+              setThreadError('This conversation was assigned to another agent (or deleted): it is no longer in your inbox.');
+            } else setThreadError(err instanceof Error ? err.message : String(err));
+          },
         );
       }),
     [],
@@ -146,7 +154,7 @@ export function InboxSection({ me }: { me: Me }) {
           {routingError}
         </p>
       )}
-      {showCanned && <InboxCannedManager onClose={() => setShowCanned(false)} />}
+      {showCanned && <InboxCannedManager onClose={() => setShowCanned(false)} onChanged={() => setCannedVersion((v) => v + 1)} />}
       <div className="inbox-layout">
         <div className="inbox-side">
           <div className="inbox-chips" role="group" aria-label="Filter">
@@ -190,6 +198,7 @@ export function InboxSection({ me }: { me: Me }) {
               meId={me.actor.id}
               agents={routing?.agents ?? []}
               replying={typing.replyingIn(thread.id)}
+              cannedVersion={cannedVersion}
               now={now}
               onChanged={() => loadThread(openId)}
               onUpdated={updated}

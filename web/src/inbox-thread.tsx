@@ -21,6 +21,7 @@ export function InboxThread({
   meId,
   agents,
   replying,
+  cannedVersion,
   now,
   onChanged,
   onUpdated,
@@ -33,6 +34,8 @@ export function InboxThread({
   agents: Routing['agents'];
   /** Who else is replying here now, if anyone. */
   replying: string | undefined;
+  /** Bumped when canned replies change, so the picker reads them again. */
+  cannedVersion: number;
   now: number;
   onChanged: () => void;
   onUpdated: (c: ConversationDetail) => void;
@@ -185,7 +188,7 @@ export function InboxThread({
       <p className={`inbox-window ${open ? 'open' : 'closed'}`} data-testid="window">
         {windowText(c.window, now)}
       </p>
-      <InboxComposer key={c.id} conversationId={c.id} windowOpen={open} onSent={onChanged} />
+      <InboxComposer key={c.id} conversationId={c.id} windowOpen={open} cannedVersion={cannedVersion} onSent={onChanged} />
       <form className="inbox-note-form" onSubmit={addNote}>
         <textarea aria-label="Internal note" rows={2} value={note} placeholder="Add an internal note (never sent to the person)…" onChange={(e) => setNote(e.target.value)} />
         <button type="submit" className="secondary" disabled={busy || !note.trim()}>
