@@ -4,7 +4,7 @@
 // agents' streams hear a `typing` event); delivery ticks announced live from status webhooks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../src/lib/logger.js';
-import { syncConversations } from '../src/modules/conversations/index.js';
+import { openHandovers, syncConversations } from '../src/modules/conversations/index.js';
 import { createBroadcastHarness, type BroadcastHarness } from './helpers/broadcast.js';
 
 let h: BroadcastHarness;
@@ -134,6 +134,25 @@ describe('round-robin', () => {
     expect((await h.api('PATCH', '/api/v1/conversations/routing', { round_robin: false })).status).toBe(200);
     expect((await writeIn('rr-off-again')).assignee_id).toBeNull();
   }, 60_000);
+});
+
+describe('round-robin across processes', () => {
+  it('two transactions creating conversations at once (hand-overs from two workers) never give the same turn twice', async () => {
+    const users = (await h.api('GET', '/api/v1/conversations/routing')).body.agents as { user_id: string; email: string }[];
+    const idOf = (email: string) => users.find((u) => u.email === email)!.user_id;
+    const [ann, ben, cat] = [idOf('ann@rr.example'), idOf('ben@rr.example'), idOf('cat@rr.example')];
+    expect((await h.api('PATCH', '/api/v1/conversations/routing', { round_robin: true })).status).toBe(200);
+    for (const [id, available] of [[ann, true], [ben, true], [cat, false]] as const) expect((await h.api('PUT', `/api/v1/conversations/routing/agents/${id}`, { available })).status).toBe(200);
+    for (let round = 0; round < 3; round++) {
+      const [p, q] = await h.seedContacts(2, { tag: `rr-race-${round}` });
+      const handOver = (contactId: string) =>
+        h.t.db.transaction((tx) => openHandovers(tx, { workspaceId: h.tenant.workspaceId, numberId: h.numberId, contactIds: [contactId], note: null, now: new Date() }));
+      await Promise.all([handOver(p!.id), handOver(q!.id)]);
+      const got = (await list(`?q=rr-race-${round}`)).map((c) => c.assignee_id).sort();
+      expect(got).toEqual([ann, ben].sort());
+    }
+    expect((await h.api('PATCH', '/api/v1/conversations/routing', { round_robin: false })).status).toBe(200);
+  });
 });
 
 describe('typing and ticks, live', () => {
