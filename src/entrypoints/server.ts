@@ -215,7 +215,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         // sweep and a claim transaction (on PGlite's one connection those wait behind webhook work).
         run: async () =>
           (await hasLiveAutomations(database.db))
-            ? (await scanAutomationTriggers({ db: database.db, now: clock.now(), log })) + (await scanPeriodicTriggers({ db: database.db, now: clock.now(), log })) + (await runDueAutomations({ db: database.db, now: clock.now(), log }, database.kind === 'pglite' ? AUTOMATION_BATCH.pglite : AUTOMATION_BATCH.postgres))
+            ? (await scanAutomationTriggers({ db: database.db, now: clock.now(), log })) + (await scanPeriodicTriggers({ db: database.db, now: clock.now(), log })) + (await runDueAutomations({ db: database.db, now: clock.now(), log, links: { publicUrl: config.publicUrl, sign: wiring.linkSign } }, database.kind === 'pglite' ? AUTOMATION_BATCH.pglite : AUTOMATION_BATCH.postgres))
             : 0,
       });
     }

@@ -506,7 +506,7 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 status: string;
-                                /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                                /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                                 step_counts: {
                                     [key: string]: {
                                         [key: string]: number;
@@ -538,6 +538,8 @@ export interface paths {
                             goal?: {
                                 event: string;
                             };
+                            /** @description links sent tracked: a template variable { "tracked_link": N } or "{{link:N}}" in a message text; clicks are counted per step and wake a wait_for_click */
+                            links?: string[];
                             /**
                              * Format: uuid
                              * @description the business number it sends from (default: the only one)
@@ -562,6 +564,9 @@ export interface paths {
                                             fallback?: string;
                                         } | {
                                             value: string;
+                                        } | {
+                                            /** @description index into the definition's `links`: the person gets a Greenlist redirect that records the click */
+                                            tracked_link: number;
                                         };
                                     };
                                 };
@@ -587,12 +592,16 @@ export interface paths {
                                             fallback?: string;
                                         } | {
                                             value: string;
+                                        } | {
+                                            /** @description index into the definition's `links`: the person gets a Greenlist redirect that records the click */
+                                            tracked_link: number;
                                         };
                                     };
                                 };
                                 id: string;
                                 /** @description the step to go to next (default: the following step; after the last one, the end) */
                                 next?: string;
+                                /** @description "{{link:N}}" puts the tracked copy of links[N] in the text */
                                 text: string;
                                 /** @enum {string} */
                                 type: "send_message";
@@ -634,6 +643,22 @@ export interface paths {
                                 where?: {
                                     [key: string]: string | number | boolean;
                                 };
+                            } | {
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @description where to go when they open one of this run's tracked links (default: next) */
+                                on_click?: string;
+                                /** @description where to go when they do not (default: next) */
+                                on_timeout?: string;
+                                /** @description how long to wait for a click */
+                                timeout: {
+                                    days?: number;
+                                    hours?: number;
+                                    minutes?: number;
+                                };
+                                /** @enum {string} */
+                                type: "wait_for_click";
                             } | {
                                 /** @description the contact attribute the valid answer is stored in (its type checks the answer) */
                                 attribute: string;
@@ -847,7 +872,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -903,7 +928,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -939,6 +964,8 @@ export interface paths {
                             goal?: {
                                 event: string;
                             };
+                            /** @description links sent tracked: a template variable { "tracked_link": N } or "{{link:N}}" in a message text; clicks are counted per step and wake a wait_for_click */
+                            links?: string[];
                             /**
                              * Format: uuid
                              * @description the business number it sends from (default: the only one)
@@ -963,6 +990,9 @@ export interface paths {
                                             fallback?: string;
                                         } | {
                                             value: string;
+                                        } | {
+                                            /** @description index into the definition's `links`: the person gets a Greenlist redirect that records the click */
+                                            tracked_link: number;
                                         };
                                     };
                                 };
@@ -988,12 +1018,16 @@ export interface paths {
                                             fallback?: string;
                                         } | {
                                             value: string;
+                                        } | {
+                                            /** @description index into the definition's `links`: the person gets a Greenlist redirect that records the click */
+                                            tracked_link: number;
                                         };
                                     };
                                 };
                                 id: string;
                                 /** @description the step to go to next (default: the following step; after the last one, the end) */
                                 next?: string;
+                                /** @description "{{link:N}}" puts the tracked copy of links[N] in the text */
                                 text: string;
                                 /** @enum {string} */
                                 type: "send_message";
@@ -1035,6 +1069,22 @@ export interface paths {
                                 where?: {
                                     [key: string]: string | number | boolean;
                                 };
+                            } | {
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @description where to go when they open one of this run's tracked links (default: next) */
+                                on_click?: string;
+                                /** @description where to go when they do not (default: next) */
+                                on_timeout?: string;
+                                /** @description how long to wait for a click */
+                                timeout: {
+                                    days?: number;
+                                    hours?: number;
+                                    minutes?: number;
+                                };
+                                /** @enum {string} */
+                                type: "wait_for_click";
                             } | {
                                 /** @description the contact attribute the valid answer is stored in (its type checks the answer) */
                                 attribute: string;
@@ -1248,7 +1298,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -1302,7 +1352,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -1413,7 +1463,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -1471,7 +1521,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -1529,7 +1579,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -1779,7 +1829,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;

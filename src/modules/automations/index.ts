@@ -9,3 +9,4 @@ export type { EnrollResult } from './enrol.service.js';
 export { AUTOMATION_STATUSES, RUN_STATES } from './automations.rules.js';
 export * from './automations.schemas.js';
 export { listRecipes, createFromRecipe, fromRecipeIn, recipeOut } from './recipes.service.js';
+export { recordAutomationClick, isAutomationLinkToken, type LinkEnv } from './clicks.service.js';

@@ -14,7 +14,7 @@ const VISIBILITY_LAG = '2 seconds';
 type Event = { id: string | number; settled: boolean; conversation_id: string | null; workspace_id: string };
 
 /**
- * One pass: reads up to 5,000 status events after the cursor (migration 0020 starts it at the newest
+ * One pass: reads up to 5,000 status events after the cursor (migration 0021 starts it at the newest
  * event), announces the conversations of the new ones, and moves the cursor past the settled prefix.
  * Events read before but not yet settled are announced again only if one with a lower id appeared
  * since (`seen_count` grew): that is a late commit, not a repeat.
