@@ -70,6 +70,11 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/conversations/{id}/read': { id: () => ids.conversation!, bodies: {}, read: (id) => `/api/v1/conversations/${id}` },
   '/api/v1/conversations/{id}/messages': { id: () => ids.conversation!, bodies: { post: { type: 'text', text: 'taken over' } }, read: (id) => `/api/v1/conversations/${id}` },
   '/api/v1/messages/{id}': { id: () => ids.message!, bodies: {} },
+  '/api/v1/conversations/{id}/typing': { id: () => ids.conversation!, bodies: {}, read: (id) => `/api/v1/conversations/${id}` },
+  '/api/v1/conversations/{id}/canned-replies': { id: () => ids.conversation!, bodies: {}, read: (id) => `/api/v1/conversations/${id}` },
+  '/api/v1/conversations/routing/agents/{id}': { id: () => ids.user!, bodies: { put: { available: true } }, read: () => '/api/v1/conversations/routing' },
+  '/api/v1/canned-replies/{id}': { id: () => ids.canned!, bodies: { patch: { text: 'taken over' } } },
+  '/api/v1/contacts/{id}/automation-runs': { id: () => ids.contact!, bodies: {} },
   '/api/v1/templates/{id}/preview': { id: () => ids.template!, bodies: { post: { variables: { 'body.1': { value: 'x' } } } }, read: (id) => `/api/v1/templates/${id}` },
 };
 
@@ -90,6 +95,7 @@ beforeAll(async () => {
   ids.message = await recordOutboundMessage(t.db, { workspaceId: a.workspaceId, numberId: ids.number!, contactId: ids.contact!, waId: '16505550101', type: 'text', body: 'hello', payload: {}, wamid: 'wamid.tenancy-a', callbackData: 'msg:tenancy-a', sentAt: new Date() });
   const [conversation] = await t.db.insert(conversations).values({ workspaceId: a.workspaceId, numberId: ids.number!, contactId: ids.contact!, lastMessageAt: new Date(), lastInboundAt: new Date(), preview: 'hello' }).returning();
   ids.conversation = conversation!.id;
+  ids.canned = (await t.call(a.key, { method: 'POST', url: '/api/v1/canned-replies', payload: { shortcut: 'hours', text: 'Hi {{first_name|there}}, we open at 9.' } })).json().id;
   ids.topic = (await t.call(a.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } })).json().id;
   await t.call(b.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } });
   const [note] = await t.db.insert(optOutNotes).values({ workspaceId: a.workspaceId, contactId: ids.contact, kind: 'review', text: 'please stop', wamid: 'wamid.review-a' }).returning();
@@ -191,6 +197,9 @@ describe('cross-workspace access matrix', () => {
     expect(users.map((u) => u.id)).not.toContain(ids.user);
     const audit = (await t.call(b.key, { method: 'GET', url: '/api/v1/audit-log?limit=1000' })).json().data as { target_id: string }[];
     expect(audit.map((e) => e.target_id)).not.toContain(ids.user);
+    const canned = (await t.call(b.key, { method: 'GET', url: '/api/v1/canned-replies' })).json().data as { id: string }[];
+    expect(canned.map((c) => c.id)).not.toContain(ids.canned);
+    expect((await t.call(b.key, { method: 'GET', url: '/api/v1/conversations' })).json().data).toEqual([]);
     const ws = (await t.call(b.key, { method: 'GET', url: '/api/v1/workspace' })).json();
     expect(ws.id).toBe(b.workspaceId);
   });

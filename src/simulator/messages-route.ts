@@ -29,6 +29,7 @@ export function registerMessagesRoute(app: FastifyInstance, ctx: SimContext, hun
     let result: Record<string, unknown>;
     if (parsed.kind === 'read') {
       ctx.stats.markedRead++;
+      if (parsed.typing) ctx.stats.typingIndicators++;
       result = { success: true };
     } else result = acceptSend(ctx, n, parsed.send, waId!, fault);
     if (fault?.hang) return hangUp(reply, fault, hung);

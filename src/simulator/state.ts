@@ -74,6 +74,8 @@ export class SimStats {
   requests = 0;
   accepted = 0;
   markedRead = 0;
+  /** Mark-as-read requests that also asked for the typing indicator (`typing_indicator: {type: "text"}`). */
+  typingIndicators = 0;
   inbound = 0;
   readonly rejectedByCode = new Map<number, number>();
   readonly failedByCode = new Map<number, number>();
@@ -94,6 +96,7 @@ export class SimStats {
       requests: this.requests,
       accepted: this.accepted,
       marked_read: this.markedRead,
+      typing_indicators: this.typingIndicators,
       inbound: this.inbound,
       rejected_by_code: Object.fromEntries(this.rejectedByCode),
       failed_by_code: Object.fromEntries(this.failedByCode),

@@ -47,7 +47,7 @@ export interface BroadcastHarness {
   /** Starts a dispatcher (fast housekeeping) for this app's database; its clock is the harness clock unless overridden. */
   dispatcher(overrides?: Partial<DispatcherDeps>): Dispatcher;
   /** Calls the API with the tenant's key. */
-  api(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Waits until `check` returns true (polls every 50 ms) or fails after `timeoutMs`. */
   waitFor(check: () => Promise<boolean>, timeoutMs?: number, what?: string): Promise<void>;
   close(): Promise<void>;
@@ -100,7 +100,7 @@ export async function createBroadcastHarness(opts: BroadcastHarnessOptions = {})
     templates: opts.templates ?? [OFFERS_TEMPLATE, UPDATE_TEMPLATE],
   });
   const simUrl = await sim.listen(0);
-  const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) => {
+  const call = async (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: unknown) => {
     const res = await t.call(tenant.key, { method, url, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
     return { status: res.statusCode, body: res.body ? res.json() : undefined };
   };

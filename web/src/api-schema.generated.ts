@@ -3563,6 +3563,198 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/canned-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Canned replies by shortcut (at most 500), variables not filled */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description words in the shortcut or the text */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                created_at: string;
+                                id: string;
+                                shortcut: string;
+                                text: string;
+                                updated_at: string;
+                                variables: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a canned reply (an unknown {{variable}} is a 422 naming it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description what agents pick it by, unique in the workspace */
+                        shortcut: string;
+                        /** @description the reply; variables {{first_name}}, {{name}}, {{phone}}, {{business_name}}, {{agent_name}} are filled in when it is used ({{first_name|there}}: "there" when the contact has no name) */
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            id: string;
+                            shortcut: string;
+                            text: string;
+                            updated_at: string;
+                            variables: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/canned-replies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One canned reply */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            id: string;
+                            shortcut: string;
+                            text: string;
+                            updated_at: string;
+                            variables: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a canned reply */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            deleted: true;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a canned reply's shortcut or text */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description what agents pick it by, unique in the workspace */
+                        shortcut?: string;
+                        /** @description the reply; variables {{first_name}}, {{name}}, {{phone}}, {{business_name}}, {{agent_name}} are filled in when it is used ({{first_name|there}}: "there" when the contact has no name) */
+                        text?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            id: string;
+                            shortcut: string;
+                            text: string;
+                            updated_at: string;
+                            variables: string[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/contacts": {
         parameters: {
             query?: never;
@@ -3835,6 +4027,56 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/automation-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A contact's automation runs across automations: running ones first, then the newest (at most 50) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                automation_id: string;
+                                automation_name: string;
+                                due_at: string | null;
+                                enrolled_at: string;
+                                finished_at: string | null;
+                                id: number;
+                                /** @description active or waiting: still running; completed, converted, exited or failed: finished */
+                                state: string;
+                                step_id: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/contacts/{id}/consent": {
@@ -4673,6 +4915,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{id}/canned-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Canned replies filled in for this conversation (contact, workspace and your name), for the composer */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description words in the shortcut or the text */
+                    q?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                created_at: string;
+                                id: string;
+                                /** @description the text with the variables filled for this conversation */
+                                rendered: string;
+                                shortcut: string;
+                                text: string;
+                                updated_at: string;
+                                variables: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{id}/messages": {
         parameters: {
             query?: never;
@@ -5019,6 +5313,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{id}/typing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Say you are replying: the other agents' streams get a `typing` event, and while the window is open the person sees WhatsApp's typing indicator (about 25 s; their messages are marked read). Call again every 10–20 s while typing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whether WhatsApp was asked to show the indicator (false: window closed, or WhatsApp refused) */
+                            typing_indicator: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/events": {
         parameters: {
             query?: never;
@@ -5026,7 +5361,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live updates (Server-Sent Events): an `conversations` event with the ids that changed (`{"ids":[…]}`, or `{"ids":null}`: reload the list); read them with GET /api/v1/conversations/:id */
+        /** Live updates (Server-Sent Events): a `conversations` event with the ids that changed — new messages, states, assignment, delivery ticks — (`{"ids":[…]}`, or `{"ids":null}`: reload the list; read them with GET /api/v1/conversations/:id), and a `typing` event when someone is replying (`{"conversation_id","user_id","name"}`, from POST …/typing) */
         get: {
             parameters: {
                 query?: never;
@@ -5046,6 +5381,144 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/routing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Round-robin on or off, and who is available for new conversations */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description users who may answer conversations (not viewers, not disabled) */
+                            agents: {
+                                available: boolean;
+                                email: string;
+                                name: string;
+                                role: string;
+                                user_id: string;
+                            }[];
+                            round_robin: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Turn round-robin on or off: each new conversation goes to the available agent whose turn it is */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description hand each new conversation to the available agent whose turn it is */
+                        round_robin: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description users who may answer conversations (not viewers, not disabled) */
+                            agents: {
+                                available: boolean;
+                                email: string;
+                                name: string;
+                                role: string;
+                                user_id: string;
+                            }[];
+                            round_robin: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/conversations/routing/agents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Mark a user available or not for new conversations (your own; another user's needs the users:manage permission) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description takes new conversations when round-robin is on */
+                        available: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description users who may answer conversations (not viewers, not disabled) */
+                            agents: {
+                                available: boolean;
+                                email: string;
+                                name: string;
+                                role: string;
+                                user_id: string;
+                            }[];
+                            round_robin: boolean;
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;

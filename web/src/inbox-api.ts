@@ -36,3 +36,35 @@ export const addConversationNote = (id: string, text: string) => apiRequest<Conv
 export const markConversationRead = (id: string) => apiRequest<ConversationDetail>('POST', `${at(id)}/read`);
 /** The live-updates stream (Server-Sent Events; the session cookie authenticates it). */
 export const CONVERSATION_EVENTS_URL = '/api/v1/conversations/events';
+
+/** A canned reply as saved (variables not filled). */
+export type CannedReply = ResponseOf<'/api/v1/canned-replies/{id}', 'get'>;
+/** A canned reply filled in for one conversation. */
+export type RenderedCanned = ResponseOf<'/api/v1/conversations/{id}/canned-replies', 'get'>['data'][number];
+/** Round-robin and who is available. */
+export type Routing = ResponseOf<'/api/v1/conversations/routing', 'get'>;
+/** One of a contact's automation runs. */
+export type ContactRun = ResponseOf<'/api/v1/contacts/{id}/automation-runs', 'get'>['data'][number];
+/** One customer event of a contact. */
+export type ContactEvent = ItemOf<ResponseOf<'/api/v1/contacts/{id}/events', 'get'>>;
+
+/** The workspace's canned replies by shortcut. */
+export const listCannedReplies = () => apiRequest<{ data: CannedReply[] }>('GET', '/canned-replies');
+/** Saves a canned reply (an unknown variable is refused, named). */
+export const createCannedReply = (input: { shortcut: string; text: string }) => apiRequest<CannedReply>('POST', '/canned-replies', input);
+/** Deletes a canned reply. */
+export const deleteCannedReply = (id: string) => apiRequest<{ deleted: true }>('DELETE', `/canned-replies/${encodeURIComponent(id)}`);
+/** Canned replies filled in for a conversation. */
+export const renderCannedReplies = (id: string) => apiRequest<{ data: RenderedCanned[] }>('GET', `${at(id)}/canned-replies`);
+/** Says the agent is replying: other agents see it, the person sees WhatsApp's typing indicator. */
+export const sendTyping = (id: string) => apiRequest<{ typing_indicator: boolean }>('POST', `${at(id)}/typing`);
+/** Round-robin and agents' availability. */
+export const getRouting = () => apiRequest<Routing>('GET', '/conversations/routing');
+/** Turns round-robin on or off. */
+export const setRoundRobin = (on: boolean) => apiRequest<Routing>('PATCH', '/conversations/routing', { round_robin: on });
+/** Marks a user available (or not) for new conversations. */
+export const setAvailable = (userId: string, available: boolean) => apiRequest<Routing>('PUT', `/conversations/routing/agents/${encodeURIComponent(userId)}`, { available });
+/** A contact's automation runs, running ones first. */
+export const listContactRuns = (contactId: string) => apiRequest<{ data: ContactRun[] }>('GET', `/contacts/${encodeURIComponent(contactId)}/automation-runs`);
+/** A contact's newest customer events. */
+export const listContactEvents = (contactId: string, limit = 5) => apiRequest<Page<ContactEvent>>('GET', `/contacts/${encodeURIComponent(contactId)}/events?limit=${limit}`);

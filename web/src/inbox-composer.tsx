@@ -1,11 +1,15 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { ApiError, listAttributes, listTopics } from './api-client';
 import { AutomationTemplateFields, type TemplateRef } from './automation-template-fields';
-import { sendReply, type ReplyBody } from './inbox-api';
+import { sendReply, sendTyping, type ReplyBody } from './inbox-api';
+import { CannedPicker } from './inbox-canned-picker';
 import { listTemplates } from './templates-api';
 import { useResource } from './use-resource';
 
 type TemplateBody = Extract<ReplyBody, { type: 'template' }>['template'];
+
+/** How often typing is announced while the agent keeps typing (WhatsApp's indicator lasts about 25 s). */
+const TYPING_EVERY_MS = 10_000;
 
 const messageOf = (err: unknown) => (err instanceof ApiError ? err.message : err instanceof Error ? err.message : String(err));
 
@@ -13,7 +17,7 @@ const messageOf = (err: unknown) => (err instanceof ApiError ? err.message : err
  * The reply box: free-form text while the 24-hour window is open; an approved template with the
  * topic it is about (checked against the person's consent) when it is closed, or on demand.
  */
-export function InboxComposer({ conversationId, windowOpen, onSent }: { conversationId: string; windowOpen: boolean; onSent: () => void }) {
+export function InboxComposer({ conversationId, windowOpen, cannedVersion, onSent }: { conversationId: string; windowOpen: boolean; cannedVersion: number; onSent: () => void }) {
   const [wantTemplate, setWantTemplate] = useState(false);
   const useTemplate = wantTemplate || !windowOpen;
   const [text, setText] = useState('');
@@ -22,6 +26,14 @@ export function InboxComposer({ conversationId, windowOpen, onSent }: { conversa
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [status, setStatus] = useState('');
+  const typedAt = useRef(0);
+
+  // Other agents see "replying", the person sees WhatsApp's typing indicator; best effort, at most every 10 s.
+  function announceTyping() {
+    if (Date.now() - typedAt.current < TYPING_EVERY_MS) return;
+    typedAt.current = Date.now();
+    sendTyping(conversationId).catch(() => undefined);
+  }
 
   async function send(body: ReplyBody, done: () => void) {
     setBusy(true);
@@ -29,6 +41,7 @@ export function InboxComposer({ conversationId, windowOpen, onSent }: { conversa
     setStatus('');
     try {
       const out = await sendReply(conversationId, body);
+      typedAt.current = 0;
       done();
       setStatus(out.status === 'failed' ? 'WhatsApp refused the message.' : 'Sent.');
       onSent();
@@ -69,11 +82,27 @@ export function InboxComposer({ conversationId, windowOpen, onSent }: { conversa
         />
       ) : (
         <form className="inbox-reply" onSubmit={sendText}>
-          <textarea aria-label="Reply" rows={2} value={text} placeholder="Write a reply…" onChange={(e) => {
+          <textarea
+            aria-label="Reply"
+            rows={2}
+            value={text}
+            placeholder="Write a reply…"
+            onChange={(e) => {
               setText(e.target.value);
               setStatus('');
-            }} />
+              if (e.target.value.trim()) announceTyping();
+            }}
+          />
           <div className="row">
+            <CannedPicker
+              conversationId={conversationId}
+              version={cannedVersion}
+              onPick={(t) => {
+                setText((prev) => (prev.trim() ? `${prev.trimEnd()} ${t}` : t));
+                setStatus('');
+                announceTyping();
+              }}
+            />
             <button type="submit" disabled={busy || !text.trim()}>
               {busy ? 'Sending…' : 'Send'}
             </button>

@@ -1,6 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { CONVERSATION_EVENTS_URL } from './inbox-api';
 
+/** Someone replying in a conversation (user_id null: an API key), from the live stream. */
+export interface TypingSignal {
+  conversation_id: string;
+  user_id: string | null;
+  name: string | null;
+}
+
 /** How the inbox hears about changes: the live stream, or polling while the stream is down. */
 export type LiveMode = 'connecting' | 'live' | 'polling';
 
@@ -12,9 +19,11 @@ const BATCH_MS = 250;
  * "reload everything". Uses the server's event stream (authenticated by the session cookie); while
  * it is down (the browser reconnects by itself), polls every 3 s instead.
  */
-export function useConversationEvents(onChange: (ids: string[] | null) => void): LiveMode {
+export function useConversationEvents(onChange: (ids: string[] | null) => void, onTyping?: (t: TypingSignal) => void): LiveMode {
   const handler = useRef(onChange);
   handler.current = onChange;
+  const typingHandler = useRef(onTyping);
+  typingHandler.current = onTyping;
   const [mode, setMode] = useState<LiveMode>('connecting');
 
   useEffect(() => {
@@ -59,6 +68,15 @@ export function useConversationEvents(onChange: (ids: string[] | null) => void):
         flush = undefined;
         handler.current(batch ? [...batch] : null);
       }, BATCH_MS);
+    });
+    // Presence is not batched: the warning should show at once.
+    source.addEventListener('typing', (e) => {
+      try {
+        const t = JSON.parse((e as MessageEvent<string>).data) as Partial<TypingSignal>;
+        if (typeof t.conversation_id === 'string') typingHandler.current?.({ conversation_id: t.conversation_id, user_id: t.user_id ?? null, name: t.name ?? null });
+      } catch {
+        // An unreadable event is ignored; the next one will do.
+      }
     });
     return () => {
       source.close();

@@ -1,10 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import type { Me } from './api-client';
-import { getConversation, markConversationRead, type ConversationDetail, type ConversationFilter } from './inbox-api';
+import { ApiError, type Me } from './api-client';
+import { getConversation, getRouting, markConversationRead, type ConversationDetail, type ConversationFilter, type Routing } from './inbox-api';
+import { InboxCannedManager } from './inbox-canned-manager';
+import { InboxContactPanel } from './inbox-contact-panel';
 import { InboxList } from './inbox-list';
-import { coalesce, useConversationEvents, useNow } from './inbox-live';
+import { coalesce, useConversationEvents, useNow, type TypingSignal } from './inbox-live';
+import { InboxRoutingBar } from './inbox-routing-bar';
 import { InboxThread } from './inbox-thread';
 import { useConversations } from './inbox-use-conversations';
+import { useTypingWarnings } from './inbox-use-typing';
 import './inbox-styles.css';
 
 const FILTERS: { id: ConversationFilter; label: string }[] = [
@@ -19,23 +23,36 @@ const FILTERS: { id: ConversationFilter; label: string }[] = [
 
 /** Statuses a sent message may still move on from (to delivered, read or failed). */
 const UNSETTLED = new Set(['pending', 'queued', 'accepted', 'sent']);
-/** How long after a message is sent its ticks are followed, and how often. */
+/** While the live stream is down, how long after a message is sent its ticks are followed, and how often (live, status events arrive over the stream). */
 const SETTLE_WINDOW_MS = 120_000;
 const SETTLE_POLL_MS = 2_000;
 
-/** The shared inbox: filter chips, search, the conversation list and the open thread, kept up to date live. */
+/** Which pane a phone-sized screen shows (wider screens show all three). */
+type Pane = 'list' | 'thread' | 'contact';
+
+/** The shared inbox: filter chips, search, the conversation list, the open thread and its contact, kept up to date live. */
 export function InboxSection({ me }: { me: Me }) {
   const [filter, setFilter] = useState<ConversationFilter>('all');
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
   const list = useConversations(filter, q);
   const [openId, setOpenId] = useState<string>();
+  const [pane, setPane] = useState<Pane>('list');
   const [thread, setThread] = useState<ConversationDetail>();
   const [threadError, setThreadError] = useState<string>();
+  const [routing, setRouting] = useState<Routing>();
+  const [routingError, setRoutingError] = useState<string>();
+  const [showCanned, setShowCanned] = useState(false);
+  const [cannedVersion, setCannedVersion] = useState(0);
+  const typing = useTypingWarnings(me.actor.id);
   const now = useNow();
   const openRef = useRef(openId);
   openRef.current = openId;
   const marking = useRef<string>(undefined);
+
+  useEffect(() => {
+    getRouting().then(setRouting, (err: unknown) => setRoutingError(err instanceof Error ? err.message : String(err)));
+  }, []);
 
   // The open conversation, one load at a time (live updates come in bursts); an answer for a conversation no longer open is dropped.
   const reloadOpen = useMemo(
@@ -49,7 +66,14 @@ export function InboxSection({ me }: { me: Me }) {
             setThread(c);
             setThreadError(undefined);
           },
-          (err: unknown) => openRef.current === id && setThreadError(err instanceof Error ? err.message : String(err)),
+          (err: unknown) => {
+            if (openRef.current !== id) return;
+            // An agent sees only their own and unassigned conversations: one assigned to someone else is gone from view.
+            if (err instanceof ApiError && err.status === 404) {
+              setThread(undefined);
+              setThreadError('This conversation was assigned to another agent (or deleted): it is no longer in your inbox.');
+            } else setThreadError(err instanceof Error ? err.message : String(err));
+          },
         );
       }),
     [],
@@ -83,40 +107,54 @@ export function InboxSection({ me }: { me: Me }) {
       });
   }, [thread, list.refresh]);
 
-  // Delivery ticks: status updates send no live event, so a thread with a fresh message still on its way is read again shortly.
+  const live = useConversationEvents(
+    (ids) => {
+      list.refresh();
+      const id = openRef.current;
+      if (id && (ids === null || ids.includes(id))) loadThread(id);
+    },
+    (t: TypingSignal) => typing.heard(t),
+  );
+
+  // Delivery ticks come over the live stream; while it is down, a thread with a fresh message still on its way is read again shortly.
   useEffect(() => {
-    if (!thread) return;
+    if (!thread || live === 'live') return;
     const settling = thread.messages.some((m) => m.direction !== 'in' && UNSETTLED.has(m.status) && Date.now() - new Date(m.at).getTime() < SETTLE_WINDOW_MS);
     if (!settling) return;
     const id = thread.id;
     const t = setTimeout(() => openRef.current === id && loadThread(id), SETTLE_POLL_MS);
     return () => clearTimeout(t);
-  }, [thread, loadThread]);
-
-  const live = useConversationEvents((ids) => {
-    list.refresh();
-    const id = openRef.current;
-    if (id && (ids === null || ids.includes(id))) loadThread(id);
-  });
+  }, [thread, loadThread, live]);
 
   function applySearch(e: FormEvent) {
     e.preventDefault();
     setQ(search.trim());
   }
 
+  const open = (id: string | undefined) => {
+    setOpenId(id);
+    setPane(id ? 'thread' : 'list');
+  };
   const updated = (c: ConversationDetail) => {
     if (openRef.current === c.id) setThread(c);
     list.refresh();
   };
 
   return (
-    <section aria-labelledby="inbox-title" className={`inbox${openId ? ' has-thread' : ''}`}>
+    <section aria-labelledby="inbox-title" className={`inbox pane-${openId ? pane : 'list'}`}>
       <div className="section-head">
         <h2 id="inbox-title">Inbox</h2>
         <span className="muted small" data-testid="live-mode">
           {live === 'live' ? 'Live' : live === 'polling' ? 'Updating every 3 s' : 'Connecting…'}
         </span>
       </div>
+      <InboxRoutingBar me={me} routing={routing} onRouting={setRouting} onError={setRoutingError} onCanned={() => setShowCanned((s) => !s)} />
+      {routingError && (
+        <p className="error" role="alert">
+          {routingError}
+        </p>
+      )}
+      {showCanned && <InboxCannedManager onClose={() => setShowCanned(false)} onChanged={() => setCannedVersion((v) => v + 1)} />}
       <div className="inbox-layout">
         <div className="inbox-side">
           <div className="inbox-chips" role="group" aria-label="Filter">
@@ -138,7 +176,7 @@ export function InboxSection({ me }: { me: Me }) {
             </p>
           )}
           {list.loaded && list.rows.length === 0 && !list.error && <p className="muted">{q || filter !== 'all' ? 'No conversation matches.' : 'No conversations yet: they start when someone writes to your number.'}</p>}
-          <InboxList rows={list.rows} selectedId={openId} now={now} onOpen={setOpenId} />
+          <InboxList rows={list.rows} selectedId={openId} now={now} onOpen={open} />
           {list.hasMore && (
             <p>
               <button type="button" className="secondary" onClick={list.loadMore} disabled={list.loading}>
@@ -158,14 +196,19 @@ export function InboxSection({ me }: { me: Me }) {
             <InboxThread
               conversation={thread}
               meId={me.actor.id}
+              agents={routing?.agents ?? []}
+              replying={typing.replyingIn(thread.id)}
+              cannedVersion={cannedVersion}
               now={now}
               onChanged={() => loadThread(openId)}
               onUpdated={updated}
-              onBack={() => setOpenId(undefined)}
+              onBack={() => open(undefined)}
+              onContact={() => setPane('contact')}
             />
           )}
           {!openId && list.rows.length > 0 && <p className="muted inbox-pick">Select a conversation to read and answer it.</p>}
         </div>
+        <div className="inbox-aside">{openId && thread && <InboxContactPanel contactId={thread.contact.id} onBack={() => setPane('thread')} />}</div>
       </div>
     </section>
   );

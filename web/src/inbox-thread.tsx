@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from './api-client';
 import { InboxComposer } from './inbox-composer';
-import { addConversationNote, assignConversation, setConversationState, type ConversationDetail, type ConversationNote, type ThreadMessage } from './inbox-api';
+import { addConversationNote, assignConversation, setConversationState, type ConversationDetail, type ConversationNote, type Routing, type ThreadMessage } from './inbox-api';
 import { contactLabel, STATE_LABELS, statusText, windowIsOpen, windowText } from './inbox-format';
 
 type Entry = { kind: 'message'; at: string; message: ThreadMessage } | { kind: 'note'; at: string; note: ConversationNote };
@@ -19,17 +19,28 @@ const time = (iso: string) => new Date(iso).toLocaleString([], { dateStyle: 'sho
 export function InboxThread({
   conversation: c,
   meId,
+  agents,
+  replying,
+  cannedVersion,
   now,
   onChanged,
   onUpdated,
   onBack,
+  onContact,
 }: {
   conversation: ConversationDetail;
   meId: string | null;
+  /** Users who may answer, for names and the "Assign to" list. */
+  agents: Routing['agents'];
+  /** Who else is replying here now, if anyone. */
+  replying: string | undefined;
+  /** Bumped when canned replies change, so the picker reads them again. */
+  cannedVersion: number;
   now: number;
   onChanged: () => void;
   onUpdated: (c: ConversationDetail) => void;
   onBack: () => void;
+  onContact: () => void;
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -64,7 +75,11 @@ export function InboxThread({
     );
   }
 
-  const assignee = c.assignee_id === null ? 'Unassigned' : c.assignee_id === meId ? 'Assigned to you' : `Assigned to user ${c.assignee_id.slice(0, 8)}`;
+  const nameOf = (id: string) => {
+    const a = agents.find((x) => x.user_id === id);
+    return a ? a.name || a.email : `user ${id.slice(0, 8)}`;
+  };
+  const assignee = c.assignee_id === null ? 'Unassigned' : c.assignee_id === meId ? 'Assigned to you' : `Assigned to ${nameOf(c.assignee_id)}`;
   return (
     <article className="inbox-thread card" aria-labelledby="thread-title" data-testid="thread">
       <header className="inbox-thread-head">
@@ -81,6 +96,9 @@ export function InboxThread({
             <span data-testid="thread-assignee">{assignee}</span>
           </span>
         </div>
+        <button type="button" className="secondary inbox-contact-toggle" onClick={onContact}>
+          Contact
+        </button>
       </header>
       <div className="row inbox-actions">
         {meId && c.assignee_id !== meId && (
@@ -92,6 +110,18 @@ export function InboxThread({
           <button type="button" className="secondary" disabled={busy} onClick={() => void act(() => assignConversation(c.id, null))}>
             Unassign
           </button>
+        )}
+        {agents.length > 0 && (
+          <select aria-label="Assign to" value="" disabled={busy} onChange={(e) => e.target.value && void act(() => assignConversation(c.id, e.target.value))}>
+            <option value="">Assign to…</option>
+            {agents
+              .filter((a) => a.user_id !== c.assignee_id)
+              .map((a) => (
+                <option key={a.user_id} value={a.user_id}>
+                  {`${a.name || a.email}${a.available ? '' : ' (away)'}`}
+                </option>
+              ))}
+          </select>
         )}
         {c.state !== 'pending' && (
           <button type="button" className="secondary" disabled={busy} onClick={() => void act(() => setConversationState(c.id, 'pending'))}>
@@ -150,10 +180,15 @@ export function InboxThread({
         {count === 0 && <li className="muted">No messages yet.</li>}
       </ol>
       <div ref={end} />
+      {replying && (
+        <p className="inbox-replying" role="status" data-testid="typing-warning">
+          {replying} is replying…
+        </p>
+      )}
       <p className={`inbox-window ${open ? 'open' : 'closed'}`} data-testid="window">
         {windowText(c.window, now)}
       </p>
-      <InboxComposer key={c.id} conversationId={c.id} windowOpen={open} onSent={onChanged} />
+      <InboxComposer key={c.id} conversationId={c.id} windowOpen={open} cannedVersion={cannedVersion} onSent={onChanged} />
       <form className="inbox-note-form" onSubmit={addNote}>
         <textarea aria-label="Internal note" rows={2} value={note} placeholder="Add an internal note (never sent to the person)…" onChange={(e) => setNote(e.target.value)} />
         <button type="submit" className="secondary" disabled={busy || !note.trim()}>

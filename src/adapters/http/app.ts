@@ -31,6 +31,7 @@ import { broadcastRoutes, linkRoutes } from './routes/broadcasts.routes.js';
 import { automationRoutes } from './routes/automations.routes.js';
 import { conversationRoutes } from './routes/conversations.routes.js';
 import { autoReplyRoutes } from './routes/autoreplies.routes.js';
+import { inboxSetupRoutes } from './routes/inbox-setup.routes.js';
 import type { InboxEvents } from './inbox-events.js';
 import type { BulkPacing } from '../../modules/lifecycle/index.js';
 import { topicRoutes } from './routes/topics.routes.js';
@@ -159,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   automationRoutes(app, featureDeps);
   conversationRoutes(app, { ...featureDeps, inboxEvents: deps.inboxEvents });
   autoReplyRoutes(app, reqDeps);
+  inboxSetupRoutes(app, featureDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   await joinRoutes(app, featureDeps);
   await webhookRoutes(app, deps.webhooks);

@@ -210,3 +210,16 @@ export const runOut = z.object({
   steps: z.array(z.object({ seq: z.number(), step_id: z.string(), outcome: z.string(), reason: z.string().nullable(), at: z.string() })),
 });
 export type RunOut = z.infer<typeof runOut>;
+
+/** One of a contact's runs, with its automation (the inbox's contact panel). */
+export const contactRunOut = z.object({
+  id: z.number(),
+  automation_id: z.string(),
+  automation_name: z.string(),
+  state: z.string().describe('active or waiting: still running; completed, converted, exited or failed: finished'),
+  step_id: z.string().nullable(),
+  due_at: z.string().nullable(),
+  enrolled_at: z.string(),
+  finished_at: z.string().nullable(),
+});
+export type ContactRunOut = z.infer<typeof contactRunOut>;

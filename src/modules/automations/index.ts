@@ -1,6 +1,7 @@
 // The automations module: versioned automations (a trigger and a graph of steps), enrolment, the
 // engine that runs due steps through the send gate, and the trigger scan.
 export { createAutomation, updateAutomation, getAutomation, listAutomations, publishAutomation, changeAutomationStatus, enrollInAutomation, listAutomationRuns, startTestRun } from './automations.service.js';
+export { listContactRuns } from './contact-runs.service.js';
 export { runDueAutomations, AUTOMATION_BATCH } from './engine.service.js';
 export { scanAutomationTriggers, hasLiveAutomations } from './triggers.service.js';
 export { scanPeriodicTriggers } from './sweeps.service.js';

@@ -12,7 +12,7 @@ import { getUser } from '../workspaces/index.js';
 import { WINDOW_CLOSING_MS, windowOf, type ConversationFilter, type ConversationState } from './conversations.rules.js';
 import { assignIn, noteIn, stateIn, type ConversationDetailOut, type ConversationOut } from './conversations.schemas.js';
 import { conversationNotes, conversations } from './conversations.tables.js';
-import { notifyChanged } from './sync.service.js';
+import { notifyChanged } from './notify.js';
 
 type Row = {
   id: string;

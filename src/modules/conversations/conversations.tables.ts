@@ -1,4 +1,5 @@
-import { check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { contacts } from '../contacts/contacts.tables.js';
 import { phoneNumbers } from '../numbers/numbers.tables.js';
 import { users, workspaces } from '../workspaces/workspaces.tables.js';
@@ -58,10 +59,59 @@ export const conversationNotes = pgTable(
   (t) => [index('conversation_notes_conversation_idx').on(t.conversationId, t.createdAt)],
 );
 
-/** How far `syncConversations` has read the inbound messages: (created_at, id) of the last one passed for good. */
+/**
+ * How far `syncConversations` has read: row `inbound`, the inbound messages ((created_at, id) of the
+ * last one passed for good); row `statuses`, the status events (`last_seq`: every id up to it passed
+ * for good; `seen_seq` and `seen_count`: the highest id announced and how many unsettled ones the
+ * last pass saw, so a late-committed event is announced once, not every pass).
+ */
 export const conversationCursor = pgTable('conversation_cursor', {
   name: text('name').primaryKey(),
   lastAt: timestamp('last_at', { withTimezone: true }).notNull(),
   lastKey: uuid('last_key').notNull(),
+  lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
+  seenSeq: bigint('seen_seq', { mode: 'number' }).notNull().default(0),
+  seenCount: integer('seen_count').notNull().default(0),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Saved answers agents insert from the composer; `{{first_name}}`-style variables are filled from the contact, the workspace and the agent. */
+export const cannedReplies = pgTable(
+  'canned_replies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    // What agents type or pick it by ("hours", "returns").
+    shortcut: text('shortcut').notNull(),
+    text: text('text').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('canned_replies_shortcut_uq').on(t.workspaceId, sql`lower(${t.shortcut})`)],
+);
+
+/** Whether a workspace hands new conversations out round-robin (absent: off). */
+export const inboxRouting = pgTable('inbox_routing', {
+  workspaceId: uuid('workspace_id')
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  roundRobin: boolean('round_robin').notNull().default(false),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * A user's availability for new conversations, and their place in the round-robin: the agent with
+ * the lowest `turn` gets the next one, then their turn moves past the workspace's highest.
+ */
+export const inboxAgents = pgTable(
+  'inbox_agents',
+  {
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    available: boolean('available').notNull().default(false),
+    turn: bigint('turn', { mode: 'number' }).notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('inbox_agents_turn_idx').on(t.workspaceId, t.turn).where(sql`${t.available}`)],
+);

@@ -5,9 +5,10 @@ import { param, sql } from 'drizzle-orm';
 import type { Db, Log } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { previewOf } from './conversations.rules.js';
+import { notifyChanged } from './notify.js';
+import { assignRoundRobin } from './routing.service.js';
+import { syncStatusTicks } from './ticks.service.js';
 
-/** The channel live inbox updates go out on (payload: `{ workspace_id, ids }`). */
-export const INBOX_CHANNEL = 'greenlist_inbox';
 
 const BATCH = 5_000;
 /**
@@ -19,8 +20,16 @@ const VISIBILITY_LAG = '2 seconds';
 
 type Inbound = { id: string; workspace_id: string; number_id: string; contact_id: string; type: string; body: string | null; wamid: string | null; sent_at: string | Date; created_at: string | Date; settled: boolean };
 
-/** One pass (the cursor row is created by migration 0019): reads up to 5,000 new inbound messages and upserts their conversations; returns how many messages it read. */
+/**
+ * One pass of the worker's inbox loop: new inbound messages into conversations, then new delivery
+ * statuses announced to open threads; returns how many rows it read (0: idle).
+ */
 export async function syncConversations(deps: { db: Db; log: Log }): Promise<number> {
+  return (await syncInbound(deps)) + (await syncStatusTicks(deps));
+}
+
+/** Reads up to 5,000 new inbound messages and upserts their conversations (the cursor row is created by migration 0019). */
+async function syncInbound(deps: { db: Db; log: Log }): Promise<number> {
   return deps.db.transaction(async (tx) => {
     const [cursor] = await queryRowsOf<{ last_at: string | Date; last_key: string }>(tx, sql`select last_at, last_key from conversation_cursor where name = 'inbound' for update skip locked`);
     if (!cursor) return 0;
@@ -58,7 +67,7 @@ function latestPerConversation(rows: Inbound[]): Inbound[] {
  */
 async function upsertConversations(tx: Db, rows: Inbound[]): Promise<void> {
   const col = <T>(f: (r: Inbound) => T) => param(rows.map(f));
-  const changed = await queryRowsOf<{ id: string; workspace_id: string }>(
+  const changed = await queryRowsOf<{ id: string; workspace_id: string; created: boolean }>(
     tx,
     sql`insert into conversations as c (workspace_id, number_id, contact_id, state, last_message_at, last_inbound_at, last_inbound_wamid, preview, state_at)
         select x.ws, x.num, x.contact, 'open', x.at, x.at, x.wamid, x.preview, x.at
@@ -75,18 +84,9 @@ async function upsertConversations(tx: Db, rows: Inbound[]): Promise<void> {
         -- Only a real change is written (and announced): a message read again changes nothing.
         where excluded.last_inbound_at > coalesce(c.last_inbound_at, '-infinity') or (c.state <> 'open' and excluded.last_inbound_at > c.state_at)
            or (excluded.last_inbound_at >= c.last_message_at and c.preview is distinct from excluded.preview)
-        returning c.id, c.workspace_id`,
+        returning c.id, c.workspace_id, (c.xmax = 0) as created`,
   );
+  // Only conversations this statement created (xmax = 0: inserted, not updated) are handed out.
+  await assignRoundRobin(tx, changed.filter((c) => c.created));
   await notifyChanged(tx, changed);
-}
-
-/** Tells listening API processes which conversations changed, per workspace (delivered at commit). */
-export async function notifyChanged(tx: Db, changed: { id: string; workspace_id: string }[]): Promise<void> {
-  const byWorkspace = new Map<string, string[]>();
-  for (const c of changed) (byWorkspace.get(c.workspace_id) ?? byWorkspace.set(c.workspace_id, []).get(c.workspace_id)!).push(c.id);
-  for (const [workspaceId, ids] of byWorkspace) {
-    // A NOTIFY payload is at most 8,000 bytes: past 100 ids, listeners reload the list instead.
-    const payload = JSON.stringify({ workspace_id: workspaceId, ids: ids.length > 100 ? null : ids });
-    await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, ${payload})`);
-  }
 }

@@ -14,6 +14,8 @@ import {
   enrollInAutomation,
   getAutomation,
   listAutomationRuns,
+  listContactRuns,
+  contactRunOut,
   listAutomations,
   publishAutomation,
   RUN_STATES,
@@ -103,6 +105,14 @@ export function automationRoutes(app: FastifyInstance, deps: RequestDeps): void 
     async (req) => {
       checkId(req.params.id);
       return { data: await listAutomationRuns(ctxOf(req, deps), req.params.id, req.query) };
+    },
+  );
+  r.get(
+    '/api/v1/contacts/:id/automation-runs',
+    { config: read, schema: { tags, summary: "A contact's automation runs across automations: running ones first, then the newest (at most 50)", params: idParams, response: { 200: z.object({ data: z.array(contactRunOut) }) } } },
+    async (req) => {
+      assertId('contact', req.params.id);
+      return { data: await listContactRuns(ctxOf(req, deps), req.params.id) };
     },
   );
 }

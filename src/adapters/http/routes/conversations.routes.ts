@@ -16,6 +16,7 @@ import {
   prepareReply,
   replyIn,
   setConversationState,
+  startTyping,
   stateIn,
 } from '../../../modules/conversations/index.js';
 import { credentialsFor } from '../../../modules/numbers/index.js';
@@ -44,7 +45,8 @@ export function conversationRoutes(app: FastifyInstance, deps: RequestDeps & { b
       config: read,
       schema: {
         tags,
-        summary: 'Live updates (Server-Sent Events): an `conversations` event with the ids that changed (`{"ids":[…]}`, or `{"ids":null}`: reload the list); read them with GET /api/v1/conversations/:id',
+        summary:
+          'Live updates (Server-Sent Events): a `conversations` event with the ids that changed — new messages, states, assignment, delivery ticks — (`{"ids":[…]}`, or `{"ids":null}`: reload the list; read them with GET /api/v1/conversations/:id), and a `typing` event when someone is replying (`{"conversation_id","user_id","name"}`, from POST …/typing)',
         produces: ['text/event-stream'],
       },
     },
@@ -55,8 +57,9 @@ export function conversationRoutes(app: FastifyInstance, deps: RequestDeps & { b
       const out = reply.raw;
       out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
       out.write('retry: 2000\n\n');
-      const unsubscribe = await deps.inboxEvents.subscribe(ctx.workspaceId, (ids) => {
-        out.write(`event: conversations\ndata: ${JSON.stringify({ ids })}\n\n`);
+      const unsubscribe = await deps.inboxEvents.subscribe(ctx.workspaceId, (e) => {
+        if (e.kind === 'typing') out.write(`event: typing\ndata: ${JSON.stringify(e.typing)}\n\n`);
+        else out.write(`event: conversations\ndata: ${JSON.stringify({ ids: e.ids })}\n\n`);
       });
       const beat = setInterval(() => out.write(': keep-alive\n\n'), HEARTBEAT_MS);
       req.raw.on('close', () => {
@@ -100,6 +103,32 @@ export function conversationRoutes(app: FastifyInstance, deps: RequestDeps & { b
     }
     return getConversation(ctx, req.params.id);
   });
+  r.post(
+    '/api/v1/conversations/:id/typing',
+    {
+      config: reply,
+      schema: {
+        tags,
+        summary: "Say you are replying: the other agents' streams get a `typing` event, and while the window is open the person sees WhatsApp's typing indicator (about 25 s; their messages are marked read). Call again every 10–20 s while typing",
+        params: idParams,
+        response: { 200: z.object({ typing_indicator: z.boolean().describe('whether WhatsApp was asked to show the indicator (false: window closed, or WhatsApp refused)') }) },
+      },
+    },
+    async (req) => {
+      checkId(req.params.id);
+      const ctx = ctxOf(req, deps);
+      const t = await startTyping(ctx, req.params.id);
+      if (!t.wamid) return { typing_indicator: false };
+      // Best effort, like the read receipt: a refused indicator must not stop the agent typing.
+      try {
+        await deps.gateway.markRead(await credentialsFor(ctx, deps.box, t.numberId), t.wamid, true);
+        return { typing_indicator: true };
+      } catch (err) {
+        req.log.warn({ err, conversation: req.params.id }, 'typing indicator not sent');
+        return { typing_indicator: false };
+      }
+    },
+  );
   r.post(
     '/api/v1/conversations/:id/messages',
     {
