@@ -5,6 +5,10 @@ import { SERVICE_WINDOW_MS } from '../messaging/index.js';
 export const CONVERSATION_STATES = ['open', 'pending', 'closed'] as const;
 export type ConversationState = (typeof CONVERSATION_STATES)[number];
 
+/** What `conversation_activity` records: an agent's reply, or a close (the end of an opening). */
+export const ACTIVITY_KINDS = ['reply', 'resolved'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
 /** The list's quick filters. */
 export const CONVERSATION_FILTERS = ['all', 'mine', 'unassigned', 'open', 'pending', 'closed', 'window_closing'] as const;
 export type ConversationFilter = (typeof CONVERSATION_FILTERS)[number];

@@ -12,6 +12,7 @@ import { getUser } from '../workspaces/index.js';
 import { WINDOW_CLOSING_MS, windowOf, type ConversationFilter, type ConversationState } from './conversations.rules.js';
 import { assignIn, noteIn, stateIn, type ConversationDetailOut, type ConversationOut } from './conversations.schemas.js';
 import { conversationNotes, conversations } from './conversations.tables.js';
+import { recordAgentReply, recordStateChange } from './figures.service.js';
 import { notifyChanged } from './sync.service.js';
 
 type Row = {
@@ -149,7 +150,8 @@ export async function assignConversation(ctx: Ctx, id: string, input: unknown): 
 /** Opens, sets pending (waiting on the customer) or closes a conversation; a later message from the person reopens it. */
 export async function setConversationState(ctx: Ctx, id: string, input: unknown): Promise<ConversationDetailOut> {
   const { state } = stateIn.parse(input);
-  await loadRow(ctx, id);
+  const row = await loadRow(ctx, id);
+  await recordStateChange(ctx, id, row.state, state);
   // Closing ends a hand-over: bots may answer the person again.
   await ctx.db.update(conversations).set({ state, stateAt: ctx.now, updatedAt: ctx.now, ...(state === 'closed' ? { handedOverAt: null } : {}) }).where(and(eq(conversations.id, id), eq(conversations.workspaceId, ctx.workspaceId)));
   await notifyChanged(ctx.db, [{ id, workspace_id: ctx.workspaceId }]);
@@ -189,5 +191,6 @@ export async function noteAgentReply(ctx: Ctx, id: string, preview: string): Pro
     .update(conversations)
     .set({ lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${ctx.now.toISOString()}::timestamptz)`, preview, updatedAt: ctx.now })
     .where(and(eq(conversations.id, id), eq(conversations.workspaceId, ctx.workspaceId)));
+  await recordAgentReply(ctx, id);
   await notifyChanged(ctx.db, [{ id, workspace_id: ctx.workspaceId }]);
 }

@@ -8,3 +8,6 @@ export { CONVERSATION_STATES, CONVERSATION_FILTERS } from './conversations.rules
 export * from './conversations.schemas.js';
 export { mergeConversations } from './merge.service.js';
 export { openHandovers, contactsWithAgent } from './handover.service.js';
+export { getAgentFigures } from './figures.service.js';
+export { figuresQuery, figuresOut } from './figures.schemas.js';
+export type { FiguresOut } from './figures.schemas.js';
