@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { Me } from './api-client';
 import { getConversation, markConversationRead, type ConversationDetail, type ConversationFilter } from './inbox-api';
+import { InboxFigures } from './inbox-figures';
 import { InboxList } from './inbox-list';
 import { coalesce, useConversationEvents, useNow } from './inbox-live';
 import { InboxThread } from './inbox-thread';
@@ -25,6 +26,7 @@ const SETTLE_POLL_MS = 2_000;
 
 /** The shared inbox: filter chips, search, the conversation list and the open thread, kept up to date live. */
 export function InboxSection({ me }: { me: Me }) {
+  const [view, setView] = useState<'conversations' | 'agents'>('conversations');
   const [filter, setFilter] = useState<ConversationFilter>('all');
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
@@ -116,8 +118,17 @@ export function InboxSection({ me }: { me: Me }) {
         <span className="muted small" data-testid="live-mode">
           {live === 'live' ? 'Live' : live === 'polling' ? 'Updating every 3 s' : 'Connecting…'}
         </span>
+        <div className="inbox-chips" role="group" aria-label="View">
+          <button type="button" className="chip" aria-pressed={view === 'conversations'} onClick={() => setView('conversations')}>
+            Conversations
+          </button>
+          <button type="button" className="chip" aria-pressed={view === 'agents'} onClick={() => setView('agents')}>
+            Agents
+          </button>
+        </div>
       </div>
-      <div className="inbox-layout">
+      {view === 'agents' && <InboxFigures />}
+      <div className="inbox-layout" hidden={view === 'agents'}>
         <div className="inbox-side">
           <div className="inbox-chips" role="group" aria-label="Filter">
             {FILTERS.map((f) => (
