@@ -57,17 +57,19 @@ function filterSql(ctx: Ctx, filter: ConversationFilter): SQL {
 }
 
 /**
- * Name, phone, tag, or words in the person's messages. Why a set of matching contacts (one pass
+ * Name, phone, tag, or words in the person's messages (theirs: only inbound bodies are indexed; a
+ * broadcast's millions of copies would make the index as large as the log). Why a set of matching contacts (one pass
  * over contacts and one over the workspace's messages) rather than a test per conversation: a
  * rare word would otherwise probe every conversation's messages in turn (2 s at 100,000).
  */
 function searchSql(ctx: Ctx, q: string | undefined): SQL {
   if (!q) return sql`true`;
   const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+  // The expressions match the trigram indexes `contacts_search_trgm` and `messages_inbound_body_trgm` (pg_trgm), and the tag test `contacts_tags_gin`.
   return sql`cv.contact_id in (select c2.id from contacts c2 where c2.workspace_id = ${ctx.workspaceId}
-                                 and (c2.name ilike ${like} or c2.profile_name ilike ${like} or c2.phone like ${like} or ${q} = any(c2.tags))
+                                 and ((coalesce(c2.name, '') || ' ' || coalesce(c2.profile_name, '') || ' ' || coalesce(c2.phone, '')) ilike ${like} or c2.tags @> array[${q}]::text[])
                                union
-                               select m.contact_id from messages m where m.workspace_id = ${ctx.workspaceId} and m.body ilike ${like} and m.contact_id is not null)`;
+                               select m.contact_id from messages m where m.workspace_id = ${ctx.workspaceId} and m.direction = 'in' and m.body ilike ${like} and m.contact_id is not null)`;
 }
 
 /** The person's messages on this number after the last read mark (`messages` is the messaging module's log). */
