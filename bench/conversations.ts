@@ -29,7 +29,7 @@ const QUERIES: [string, string][] = [
 ];
 
 /** N contacts, 3 inbound messages each over the last 3 days, and their conversations (a tenth pending, a tenth assigned-looking closed): seeding, not the product path. */
-async function seed(ctx: Ctx, numberId: string, n: number): Promise<void> {
+export async function seed(ctx: Ctx, numberId: string, n: number): Promise<void> {
   await ctx.db.execute(sql`insert into contacts (workspace_id, phone, wa_id, name, country, tags)
     select ${ctx.workspaceId}, '+234803' || lpad(i::text, 7, '0'), '234803' || lpad(i::text, 7, '0'), 'Person ' || i, 'NG', case when i % 100 = 0 then array['bench', 'vip'] else array['bench'] end from generate_series(1, ${n}::int) as i`);
   await ctx.db.execute(sql`insert into messages (workspace_id, number_id, contact_id, wa_id, direction, type, body, wamid, sent_at, created_at)

@@ -29,3 +29,12 @@ export function previewOf(type: string, body: string | null): string {
   if (text) return text.length > 120 ? `${text.slice(0, 119)}…` : text;
   return `[${type}]`;
 }
+
+/**
+ * The words of a search as a full-text query: each word (letters and digits) as a prefix, all of
+ * them required ("parcel 77" finds "my parcel number 7731"); null when there is no word.
+ */
+export function wordsQuery(q: string): string | null {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu);
+  return words ? words.map((w) => `${w}:*`).join(' & ') : null;
+}

@@ -45,6 +45,8 @@ export const conversations = pgTable(
     index('conversations_list_idx').on(t.workspaceId, t.lastMessageAt, t.id),
     index('conversations_state_idx').on(t.workspaceId, t.state, t.lastMessageAt, t.id),
     index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId, t.lastMessageAt, t.id),
+    // Search finds contacts first (a few of 100,000): their conversations by contact, not a scan of all.
+    index('conversations_contact_idx').on(t.workspaceId, t.contactId),
     check('conversations_state_check', inList('state', CONVERSATION_STATES)),
   ],
 );
