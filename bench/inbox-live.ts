@@ -16,7 +16,7 @@
 // in the bench process, as the running one's data directory is locked). The stage split uses the
 // product's own timestamp: processed = the start of the transaction that stored the inbound message.
 // Run: node --import tsx bench/inbox-live.ts   (BENCH_ENGINES=postgres|pglite; INBOX_BENCH_CLIENTS=1000)
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
@@ -221,18 +221,29 @@ async function notifyRoundTrips(listen: (onPayload: (p: string) => void) => Prom
   return out;
 }
 
-async function rawNotify(setup: Setup, pgUrl: string | undefined): Promise<number[]> {
+/**
+ * The raw NOTIFY round trips, set up first: creating a PGlite is seconds of synchronous WASM work that
+ * would block this process's event loop, and with it the measured POSTs and streams (it did: a 4–16 s
+ * stall in the first version of this bench).
+ */
+async function prepareRawNotify(setup: Setup, pgUrl: string | undefined): Promise<() => Promise<number[]>> {
   if (setup.engine === 'PGlite') {
     const d = await PGlite.create();
-    try {
-      return await notifyRoundTrips(
-        async (on) => void (await d.listen('bench_rt', on)),
-        async (p) => void (await d.query(`select pg_notify('bench_rt', $1)`, [p])),
-      );
-    } finally {
-      await d.close();
-    }
+    return async () => {
+      try {
+        return await notifyRoundTrips(
+          async (on) => void (await d.listen('bench_rt', on)),
+          async (p) => void (await d.query(`select pg_notify('bench_rt', $1)`, [p])),
+        );
+      } finally {
+        await d.close();
+      }
+    };
   }
+  return () => rawNotifyPg(pgUrl);
+}
+
+async function rawNotifyPg(pgUrl: string | undefined): Promise<number[]> {
   const a = new pg.Client({ connectionString: pgUrl });
   const b = new pg.Client({ connectionString: pgUrl });
   await a.connect();
@@ -270,6 +281,7 @@ async function runOne(setup: Setup, env: Record<string, string>, pgUrl: string |
     let convs = new Map<string, string>();
     for (const until = Date.now() + 60_000; convs.size < MEASURED && Date.now() < until; await new Promise((r) => setTimeout(r, 500))) convs = await conversationsOf(base, key);
     if (convs.size < MEASURED) throw new Error(`only ${convs.size} of ${MEASURED} conversations appeared`);
+    const rawNotify = await prepareRawNotify(setup, pgUrl);
     const load = otherTraffic(base);
     await new Promise((r) => setTimeout(r, 3_000));
     const send = (tag: string) => async (i: number): Promise<Sample> => {
@@ -282,7 +294,7 @@ async function runOne(setup: Setup, env: Record<string, string>, pgUrl: string |
     // 1. One open browser.
     const single: { ids: string[] | null; at: number }[] = [];
     await openStream(base, key, ac.signal, (ids, at) => single.push({ ids, at }));
-    const [one, notifyMs] = await Promise.all([paced(MEASURED, PER_S, send('one')), rawNotify(setup, pgUrl)]);
+    const [one, notifyMs] = await Promise.all([paced(MEASURED, PER_S, send('one')), rawNotify()]);
     await awaitEvents(one, single);
     // 2. 1,000 open browsers on the (API) process.
     const apiPid = procs[0]!.child.pid!;
@@ -300,6 +312,8 @@ async function runOne(setup: Setup, env: Record<string, string>, pgUrl: string |
     ac.abort();
     for (const p of [...procs].reverse()) await stopCleanly(p);
     const problems = procs.flatMap((p) => p.output().split('\n').filter((l) => /"level":(40|50|60)/.test(l) && !l.includes('generated a master key')));
+    // INBOX_BENCH_LOG=<file>: keep the processes' logs (with timestamps) to see what ran during a stall.
+    if (process.env.INBOX_BENCH_LOG) writeFileSync(`${process.env.INBOX_BENCH_LOG}.${setup.engine}-${setup.shape}`, `phase 1 from ${new Date(one[0]!.postedAt).toISOString()}\n${procs.map((p) => p.output()).join('\n')}`);
     const processed = new Map((await processedAt()).map((r) => [r.wamid, new Date(r.created_at).getTime()]));
     return {
       setup,
