@@ -1,6 +1,7 @@
 // Inbox list benchmark (issue 16 target): with N conversations (PostgreSQL and PGlite 100,000), each
 // person having written 3 messages, the time of one page of 50 through GET /api/v1/conversations
-// for each filter (all, open, unassigned, pending, window closing, search by name), next to a raw
+// for each filter (all, open, unassigned, pending, window closing) and search (by name, phone, tag and
+// words in the person's messages; each looks in names, phones, tags and messages), next to a raw
 // keyset SELECT of 50 conversation rows in the same run (the baseline).
 // Run: node --import tsx bench/conversations.ts   (BENCH_ENGINES=postgres|pglite; CONVERSATION_BENCH_SIZE=10000 for a quick run)
 import { sql } from 'drizzle-orm';
@@ -22,14 +23,17 @@ const QUERIES: [string, string][] = [
   ['pending', '?filter=pending&limit=50'],
   ['window closing', '?filter=window_closing&limit=50'],
   ['search by name', '?q=Person%2012345&limit=50'],
+  ['search by phone', '?q=8030012345&limit=50'],
+  ['search by tag', '?q=vip&limit=50'],
+  ['search by text', '?q=order%20700123452&limit=50'],
 ];
 
 /** N contacts, 3 inbound messages each over the last 3 days, and their conversations (a tenth pending, a tenth assigned-looking closed): seeding, not the product path. */
-async function seed(ctx: Ctx, numberId: string, n: number): Promise<void> {
+export async function seed(ctx: Ctx, numberId: string, n: number): Promise<void> {
   await ctx.db.execute(sql`insert into contacts (workspace_id, phone, wa_id, name, country, tags)
-    select ${ctx.workspaceId}, '+234803' || lpad(i::text, 7, '0'), '234803' || lpad(i::text, 7, '0'), 'Person ' || i, 'NG', array['bench'] from generate_series(1, ${n}::int) as i`);
+    select ${ctx.workspaceId}, '+234803' || lpad(i::text, 7, '0'), '234803' || lpad(i::text, 7, '0'), 'Person ' || i, 'NG', case when i % 100 = 0 then array['bench', 'vip'] else array['bench'] end from generate_series(1, ${n}::int) as i`);
   await ctx.db.execute(sql`insert into messages (workspace_id, number_id, contact_id, wa_id, direction, type, body, wamid, sent_at, created_at)
-    select c.workspace_id, ${numberId}, c.id, c.wa_id, 'in', 'text', 'Hello, question number ' || k, 'wamid.b' || c.wa_id || k, t, t
+    select c.workspace_id, ${numberId}, c.id, c.wa_id, 'in', 'text', 'Hello, question number ' || k || ' about order 7' || substr(c.wa_id, 7) || k, 'wamid.b' || c.wa_id || k, t, t
     from contacts c cross join generate_series(1, 3) as k cross join lateral (select now() - (random() * interval '3 days') as t) x where c.workspace_id = ${ctx.workspaceId}`);
   await ctx.db.execute(sql`insert into conversations (workspace_id, number_id, contact_id, state, last_message_at, last_inbound_at, preview, read_at, state_at)
     select m.workspace_id, ${numberId}, m.contact_id, (array['open','open','open','open','open','open','open','open','pending','closed'])[1 + (abs(hashtext(m.contact_id::text)) % 10)],
@@ -94,12 +98,12 @@ async function main(): Promise<void> {
     outcomes.map((o) => [o.engine, o.conversations.toLocaleString('en'), `${o.rawMs.toFixed(1)} ms`, ...o.pages.map((p) => `${p.p50.toFixed(1)} / ${p.max.toFixed(0)} ms (${p.rows})`)]),
   );
   const checks: Check[] = outcomes.flatMap((o) => {
-    const filters = Math.max(...o.pages.filter((p) => p.name !== 'search by name').map((p) => p.p50));
-    const search = o.pages.find((p) => p.name === 'search by name')!.p50;
+    const filters = Math.max(...o.pages.filter((p) => !p.name.startsWith('search')).map((p) => p.p50));
+    const search = Math.max(...o.pages.filter((p) => p.name.startsWith('search')).map((p) => p.p50));
     const target = TARGET_P50_MS[o.engine];
     return [
       { name: `${o.engine}: worst filtered page p50 with ${o.conversations.toLocaleString('en')} conversations`, value: `${filters.toFixed(1)} ms`, target: `≤ ${target} ms`, met: filters <= target },
-      { name: `${o.engine}: search page p50 (a name, also looked for in every message)`, value: `${search.toFixed(1)} ms`, target: `≤ ${target} ms`, met: search <= target },
+      { name: `${o.engine}: worst search page p50 (name, phone, tag, words in messages)`, value: `${search.toFixed(1)} ms`, target: `≤ ${target} ms`, met: search <= target },
     ];
   });
   printChecks('Inbox targets', checks);

@@ -8,6 +8,7 @@ import { signSha256, toMetaJson as metaJson } from '../src/simulator/index.js';
 import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
+import { EXTENSIONS } from '../src/adapters/db/pglite.js';
 import {
   createApiKey,
   freePort,
@@ -155,7 +156,7 @@ export async function runWebhookBench(opts: { printMachine?: boolean } = {}): Pr
   try {
     outcomes.push(
       await runOne('PGlite', { GREENLIST_DATA_DIR: data.dir }, async () => {
-        const db = await PGlite.create(`${data.dir}/pgdata`);
+        const db = await PGlite.create(`${data.dir}/pgdata`, { extensions: EXTENSIONS });
         const r = await db.query<{ stored: number; processed: number }>(`select count(*)::int as stored, count(*) filter (where status = 'processed')::int as processed from webhook_events`);
         await db.close();
         return r.rows[0]!;

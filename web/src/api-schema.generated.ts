@@ -5388,6 +5388,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agent figures per agent and per day (workspace time zone): first response time, resolution time, conversations handled; agents see only their own */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only this user (agents always see only their own figures) */
+                    agent?: string;
+                    /** @description first day (workspace time zone); default: 6 days before `to` */
+                    from?: string;
+                    /** @description last day, included (workspace time zone); default: today */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            agents: {
+                                /** @description the user; null: replies sent with an API key, or closes by no user */
+                                agent_id: string | null;
+                                /** @description the user's name (else email); null with no user */
+                                agent_name: string | null;
+                                /** @description mean seconds from the person's first unanswered message to the first reply */
+                                first_response_avg_s: number | null;
+                                first_response_p50_s: number | null;
+                                /** @description openings whose first reply was theirs */
+                                first_responses: number;
+                                /** @description conversations the agent replied to or that were closed while assigned to them (or closed by them) */
+                                handled: number;
+                                replies: number;
+                                /** @description mean seconds from the opening (created or reopened) to the close */
+                                resolution_avg_s: number | null;
+                                resolution_p50_s: number | null;
+                                /** @description conversations closed (open → closed) */
+                                resolved: number;
+                            }[];
+                            days: {
+                                /** @description the user; null: replies sent with an API key, or closes by no user */
+                                agent_id: string | null;
+                                /** @description the user's name (else email); null with no user */
+                                agent_name: string | null;
+                                /** @description YYYY-MM-DD in the workspace time zone */
+                                day: string;
+                                /** @description mean seconds from the person's first unanswered message to the first reply */
+                                first_response_avg_s: number | null;
+                                first_response_p50_s: number | null;
+                                /** @description openings whose first reply was theirs */
+                                first_responses: number;
+                                /** @description conversations the agent replied to or that were closed while assigned to them (or closed by them) */
+                                handled: number;
+                                replies: number;
+                                /** @description mean seconds from the opening (created or reopened) to the close */
+                                resolution_avg_s: number | null;
+                                resolution_p50_s: number | null;
+                                /** @description conversations closed (open → closed) */
+                                resolved: number;
+                            }[];
+                            from: string;
+                            /** @description the workspace's time zone, which days are counted in */
+                            timezone: string;
+                            to: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/routing": {
         parameters: {
             query?: never;

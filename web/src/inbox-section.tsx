@@ -3,6 +3,7 @@ import { ApiError, type Me } from './api-client';
 import { getConversation, getRouting, markConversationRead, type ConversationDetail, type ConversationFilter, type Routing } from './inbox-api';
 import { InboxCannedManager } from './inbox-canned-manager';
 import { InboxContactPanel } from './inbox-contact-panel';
+import { InboxFigures } from './inbox-figures';
 import { InboxList } from './inbox-list';
 import { coalesce, useConversationEvents, useNow, type TypingSignal } from './inbox-live';
 import { InboxRoutingBar } from './inbox-routing-bar';
@@ -32,6 +33,7 @@ type Pane = 'list' | 'thread' | 'contact';
 
 /** The shared inbox: filter chips, search, the conversation list, the open thread and its contact, kept up to date live. */
 export function InboxSection({ me }: { me: Me }) {
+  const [view, setView] = useState<'conversations' | 'agents'>('conversations');
   const [filter, setFilter] = useState<ConversationFilter>('all');
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
@@ -147,15 +149,24 @@ export function InboxSection({ me }: { me: Me }) {
         <span className="muted small" data-testid="live-mode">
           {live === 'live' ? 'Live' : live === 'polling' ? 'Updating every 3 s' : 'Connecting…'}
         </span>
+        <div className="inbox-chips" role="group" aria-label="View">
+          <button type="button" className="chip" aria-pressed={view === 'conversations'} onClick={() => setView('conversations')}>
+            Conversations
+          </button>
+          <button type="button" className="chip" aria-pressed={view === 'agents'} onClick={() => setView('agents')}>
+            Agents
+          </button>
+        </div>
       </div>
-      <InboxRoutingBar me={me} routing={routing} onRouting={setRouting} onError={setRoutingError} onCanned={() => setShowCanned((s) => !s)} />
+      {view === 'agents' && <InboxFigures />}
+      {view === 'conversations' && <InboxRoutingBar me={me} routing={routing} onRouting={setRouting} onError={setRoutingError} onCanned={() => setShowCanned((s) => !s)} />}
       {routingError && (
         <p className="error" role="alert">
           {routingError}
         </p>
       )}
-      {showCanned && <InboxCannedManager onClose={() => setShowCanned(false)} onChanged={() => setCannedVersion((v) => v + 1)} />}
-      <div className="inbox-layout">
+      {showCanned && view === 'conversations' && <InboxCannedManager onClose={() => setShowCanned(false)} onChanged={() => setCannedVersion((v) => v + 1)} />}
+      <div className="inbox-layout" hidden={view === 'agents'}>
         <div className="inbox-side">
           <div className="inbox-chips" role="group" aria-label="Filter">
             {FILTERS.map((f) => (

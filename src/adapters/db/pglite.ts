@@ -1,10 +1,14 @@
 // The embedded PGlite database, loaded only when a process uses it (see openDatabase).
 import { mkdir } from 'node:fs/promises';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { Db } from '../../modules/context.js';
 import type { Database, DatabaseTarget } from './database.js';
 import { makeOwnerOnly } from './data-dir-perms.js';
+
+/** Extensions the migrations create (pg_trgm: the inbox search's trigram indexes); every open must load them. */
+export const EXTENSIONS = { pg_trgm };
 
 /** Opens PGlite on a data directory or in memory; the caller must already hold the data-dir lock. */
 export async function openPglite(target: Exclude<DatabaseTarget, { kind: 'postgres' }>): Promise<Database> {
@@ -12,9 +16,9 @@ export async function openPglite(target: Exclude<DatabaseTarget, { kind: 'postgr
     target.kind === 'pglite'
       ? await (async () => {
           await mkdir(target.dataDir, { recursive: true, mode: 0o700 });
-          return PGlite.create(`${target.dataDir}/pgdata`);
+          return PGlite.create(`${target.dataDir}/pgdata`, { extensions: EXTENSIONS });
         })()
-      : await PGlite.create(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {});
+      : await PGlite.create({ extensions: EXTENSIONS, ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}) });
   // drizzle-orm/pglite sends these identity parsers with every query, which makes PGlite copy its
   // whole parser table (~320 entries) per query. Install them once and strip them per call.
   Object.assign(client.parsers, DRIZZLE_PARSERS);

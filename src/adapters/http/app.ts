@@ -32,6 +32,7 @@ import { automationRoutes } from './routes/automations.routes.js';
 import { conversationRoutes } from './routes/conversations.routes.js';
 import { autoReplyRoutes } from './routes/autoreplies.routes.js';
 import { inboxSetupRoutes } from './routes/inbox-setup.routes.js';
+import { conversationFigureRoutes } from './routes/conversation-figures.routes.js';
 import type { InboxEvents } from './inbox-events.js';
 import type { BulkPacing } from '../../modules/lifecycle/index.js';
 import { topicRoutes } from './routes/topics.routes.js';
@@ -161,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   conversationRoutes(app, { ...featureDeps, inboxEvents: deps.inboxEvents });
   autoReplyRoutes(app, reqDeps);
   inboxSetupRoutes(app, featureDeps);
+  conversationFigureRoutes(app, featureDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   await joinRoutes(app, featureDeps);
   await webhookRoutes(app, deps.webhooks);

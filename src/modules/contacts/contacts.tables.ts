@@ -42,6 +42,8 @@ export const contacts = pgTable(
     index('contacts_workspace_created_idx').on(t.workspaceId, t.createdAt, t.id),
     // Built at schema creation (not after a big import): segment filters on tags and attributes use them.
     index('contacts_tags_gin').using('gin', t.tags),
+    // The inbox's search by name or phone (conversations.service.ts `searchSql` uses the same expression): trigrams (pg_trgm).
+    index('contacts_search_trgm').using('gin', sql`(coalesce(${t.name}, '') || ' ' || coalesce(${t.profileName}, '') || ' ' || coalesce(${t.phone}, '')) gin_trgm_ops`),
     index('contacts_attributes_gin').using('gin', sql`${t.attributes} jsonb_path_ops`),
     // Segment conditions on country are common and selective enough to index.
     index('contacts_workspace_country_idx').on(t.workspaceId, t.country),

@@ -9,10 +9,11 @@ import type { Ctx } from '../context.js';
 import { displayStatus, SERVICE_WINDOW_MS } from '../messaging/index.js';
 import { queryRowsOf } from '../sql.js';
 import { getUser } from '../workspaces/index.js';
-import { WINDOW_CLOSING_MS, windowOf, type ConversationFilter, type ConversationState } from './conversations.rules.js';
+import { WINDOW_CLOSING_MS, windowOf, wordsQuery, type ConversationFilter, type ConversationState } from './conversations.rules.js';
 import { assignIn, noteIn, stateIn, type ConversationDetailOut, type ConversationOut } from './conversations.schemas.js';
 import { conversationNotes, conversations } from './conversations.tables.js';
 import { notifyChanged } from './notify.js';
+import { recordAgentReply, recordStateChange } from './figures.service.js';
 
 type Row = {
   id: string;
@@ -56,17 +57,24 @@ function filterSql(ctx: Ctx, filter: ConversationFilter): SQL {
 }
 
 /**
- * Name, phone, tag, or words in the person's messages. Why a set of matching contacts (one pass
- * over contacts and one over the workspace's messages) rather than a test per conversation: a
- * rare word would otherwise probe every conversation's messages in turn (2 s at 100,000).
+ * Name or phone (any part: trigrams), tag (exact), or words in the person's messages (whole words
+ * by prefix, full text; theirs only: only inbound bodies are indexed, as a broadcast's millions of
+ * copies would make the index as large as the log). Why a set of matching contacts (one index
+ * search over contacts and one over the messages) rather than a test per conversation: a rare word
+ * would otherwise probe every conversation's messages in turn (2 s at 100,000).
  */
 function searchSql(ctx: Ctx, q: string | undefined): SQL {
   if (!q) return sql`true`;
   const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-  return sql`cv.contact_id in (select c2.id from contacts c2 where c2.workspace_id = ${ctx.workspaceId}
-                                 and (c2.name ilike ${like} or c2.profile_name ilike ${like} or c2.phone like ${like} or ${q} = any(c2.tags))
+  const words = wordsQuery(q);
+  // The expressions match the indexes `contacts_search_trgm` (trigrams), `contacts_tags_gin` and `messages_inbound_body_fts` (full text).
+  // Why `= any(array(…))`: the matching contacts are computed once, then their conversations are fetched by `conversations_contact_idx`
+  // (an `in (…)` join was planned as a hash join over all of the workspace's conversations: 90–200 ms at 100,000).
+  return sql`cv.contact_id = any(array(select c2.id from contacts c2 where c2.workspace_id = ${ctx.workspaceId}
+                                 and ((coalesce(c2.name, '') || ' ' || coalesce(c2.profile_name, '') || ' ' || coalesce(c2.phone, '')) ilike ${like} or c2.tags @> array[${q}]::text[])
                                union
-                               select m.contact_id from messages m where m.workspace_id = ${ctx.workspaceId} and m.body ilike ${like} and m.contact_id is not null)`;
+                               select m.contact_id from messages m where m.workspace_id = ${ctx.workspaceId} and m.direction = 'in' and m.contact_id is not null
+                                 and ${words ? sql`to_tsvector('simple', coalesce(m.body, '')) @@ to_tsquery('simple', ${words})` : sql`false`}))`;
 }
 
 /** The person's messages on this number after the last read mark (`messages` is the messaging module's log). */
@@ -149,7 +157,8 @@ export async function assignConversation(ctx: Ctx, id: string, input: unknown): 
 /** Opens, sets pending (waiting on the customer) or closes a conversation; a later message from the person reopens it. */
 export async function setConversationState(ctx: Ctx, id: string, input: unknown): Promise<ConversationDetailOut> {
   const { state } = stateIn.parse(input);
-  await loadRow(ctx, id);
+  const row = await loadRow(ctx, id);
+  await recordStateChange(ctx, id, row.state, state);
   // Closing ends a hand-over: bots may answer the person again.
   await ctx.db.update(conversations).set({ state, stateAt: ctx.now, updatedAt: ctx.now, ...(state === 'closed' ? { handedOverAt: null } : {}) }).where(and(eq(conversations.id, id), eq(conversations.workspaceId, ctx.workspaceId)));
   await notifyChanged(ctx.db, [{ id, workspace_id: ctx.workspaceId }]);
@@ -189,5 +198,6 @@ export async function noteAgentReply(ctx: Ctx, id: string, preview: string): Pro
     .update(conversations)
     .set({ lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${ctx.now.toISOString()}::timestamptz)`, preview, updatedAt: ctx.now })
     .where(and(eq(conversations.id, id), eq(conversations.workspaceId, ctx.workspaceId)));
+  await recordAgentReply(ctx, id);
   await notifyChanged(ctx.db, [{ id, workspace_id: ctx.workspaceId }]);
 }

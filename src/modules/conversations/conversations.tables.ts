@@ -4,7 +4,7 @@ import { contacts } from '../contacts/contacts.tables.js';
 import { phoneNumbers } from '../numbers/numbers.tables.js';
 import { users, workspaces } from '../workspaces/workspaces.tables.js';
 import { inList } from '../sql.js';
-import { CONVERSATION_STATES } from './conversations.rules.js';
+import { ACTIVITY_KINDS, CONVERSATION_STATES } from './conversations.rules.js';
 
 /**
  * One conversation per contact and business number: its state, who handles it, and the latest
@@ -33,6 +33,11 @@ export const conversations = pgTable(
     handedOverAt: timestamp('handed_over_at', { withTimezone: true }),
     // When the state last changed: a message from the person after it reopens a pending or closed conversation.
     stateAt: timestamp('state_at', { withTimezone: true }).notNull().defaultNow(),
+    // Agent figures (figures.service.ts): when this opening began (created, or reopened after
+    // closed), the person's first message in it, and the first agent reply after that message.
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
+    firstInboundAt: timestamp('first_inbound_at', { withTimezone: true }),
+    firstResponseAt: timestamp('first_response_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -41,6 +46,8 @@ export const conversations = pgTable(
     index('conversations_list_idx').on(t.workspaceId, t.lastMessageAt, t.id),
     index('conversations_state_idx').on(t.workspaceId, t.state, t.lastMessageAt, t.id),
     index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId, t.lastMessageAt, t.id),
+    // Search finds contacts first (a few of 100,000): their conversations by contact, not a scan of all.
+    index('conversations_contact_idx').on(t.workspaceId, t.contactId),
     check('conversations_state_check', inList('state', CONVERSATION_STATES)),
   ],
 );
@@ -57,6 +64,25 @@ export const conversationNotes = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('conversation_notes_conversation_idx').on(t.conversationId, t.createdAt)],
+);
+
+/**
+ * What agents did, for the agent figures: each agent reply (`since`: the person's first unanswered
+ * message when it was the opening's first response, else null) and each close (`since`: when that
+ * opening began). Append-only, human-paced (one row per reply or close).
+ */
+export const conversationActivity = pgTable(
+  'conversation_activity',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id').notNull().references(() => conversations.id, { onDelete: 'cascade' }),
+    agentId: uuid('agent_id').references(() => users.id, { onDelete: 'set null' }),
+    kind: text('kind').notNull(),
+    since: timestamp('since', { withTimezone: true }),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('conversation_activity_at_idx').on(t.workspaceId, t.at), check('conversation_activity_kind_check', inList('kind', ACTIVITY_KINDS))],
 );
 
 /**

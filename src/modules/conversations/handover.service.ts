@@ -5,6 +5,7 @@ import type { Db } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { notifyChanged } from './notify.js';
 import { assignRoundRobin } from './routing.service.js';
+import { HANDOVER_OPENING_COLUMNS } from './figures.sql.js';
 
 /** Opens the conversations of the people handed over (set-based), each with the note for the agent. */
 export async function openHandovers(db: Db, h: { workspaceId: string; numberId: string; contactIds: string[]; note: string | null; now: Date }): Promise<void> {
@@ -12,9 +13,9 @@ export async function openHandovers(db: Db, h: { workspaceId: string; numberId: 
   const now = h.now.toISOString();
   const rows = await queryRowsOf<{ id: string; workspace_id: string; created: boolean }>(
     db,
-    sql`insert into conversations as c (workspace_id, number_id, contact_id, state, last_message_at, handed_over_at, state_at)
-        select ${h.workspaceId}, ${h.numberId}, x, 'open', ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz from unnest(${param(h.contactIds)}::uuid[]) as x
-        on conflict (number_id, contact_id) do update set state = 'open', handed_over_at = excluded.handed_over_at, state_at = excluded.state_at,
+    sql`insert into conversations as c (workspace_id, number_id, contact_id, state, last_message_at, handed_over_at, state_at, opened_at)
+        select ${h.workspaceId}, ${h.numberId}, x, 'open', ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz from unnest(${param(h.contactIds)}::uuid[]) as x
+        on conflict (number_id, contact_id) do update set ${HANDOVER_OPENING_COLUMNS}, state = 'open', handed_over_at = excluded.handed_over_at, state_at = excluded.state_at,
           last_message_at = greatest(c.last_message_at, excluded.last_message_at), updated_at = now()
         returning c.id, c.workspace_id, (c.xmax = 0) as created`,
   );

@@ -15,3 +15,6 @@ export { CANNED_VARIABLES } from './canned.rules.js';
 export { getRouting, setRouting, setAvailability } from './routing.service.js';
 export * from './routing.schemas.js';
 export { startTyping } from './typing.service.js';
+export { getAgentFigures } from './figures.service.js';
+export { figuresQuery, figuresOut } from './figures.schemas.js';
+export type { FiguresOut } from './figures.schemas.js';

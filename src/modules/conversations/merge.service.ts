@@ -11,6 +11,11 @@ export async function mergeConversations(db: Db, workspaceId: string, keepId: st
     update conversation_notes n set conversation_id = k.id
     from conversations d join conversations k on k.workspace_id = d.workspace_id and k.number_id = d.number_id and k.contact_id = ${keepId}
     where n.conversation_id = d.id and d.workspace_id = ${workspaceId} and d.contact_id = any(${drops}::uuid[])`);
+  // The dropped conversations' agent activity moves with their notes (figures keep their replies and closes).
+  await db.execute(sql`
+    update conversation_activity a set conversation_id = k.id
+    from conversations d join conversations k on k.workspace_id = d.workspace_id and k.number_id = d.number_id and k.contact_id = ${keepId}
+    where a.conversation_id = d.id and d.workspace_id = ${workspaceId} and d.contact_id = any(${drops}::uuid[])`);
   await db.execute(sql`
     update conversations k set last_message_at = greatest(k.last_message_at, d.last_message_at), last_inbound_at = greatest(k.last_inbound_at, d.last_inbound_at),
       preview = case when d.last_message_at > k.last_message_at then d.preview else k.preview end, updated_at = now()

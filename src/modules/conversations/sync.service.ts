@@ -8,6 +8,7 @@ import { previewOf } from './conversations.rules.js';
 import { notifyChanged } from './notify.js';
 import { assignRoundRobin } from './routing.service.js';
 import { syncStatusTicks } from './ticks.service.js';
+import { OPENING_COLUMNS } from './figures.sql.js';
 
 
 const BATCH = 5_000;
@@ -49,13 +50,16 @@ async function syncInbound(deps: { db: Db; log: Log }): Promise<number> {
   });
 }
 
-/** Each conversation's newest message of the batch (by the person's send time). */
-function latestPerConversation(rows: Inbound[]): Inbound[] {
-  const latest = new Map<string, Inbound>();
+type Latest = Inbound & { first_at: string | Date };
+
+/** Each conversation's newest message of the batch (by the person's send time), with the send time of its first. */
+function latestPerConversation(rows: Inbound[]): Latest[] {
+  const latest = new Map<string, Latest>();
   for (const r of rows) {
     const key = `${r.number_id}:${r.contact_id}`;
     const seen = latest.get(key);
-    if (!seen || new Date(r.sent_at) >= new Date(seen.sent_at)) latest.set(key, r);
+    const first = seen && new Date(seen.first_at) < new Date(r.sent_at) ? seen.first_at : r.sent_at;
+    latest.set(key, !seen || new Date(r.sent_at) >= new Date(seen.sent_at) ? { ...r, first_at: first } : { ...seen, first_at: first });
   }
   return [...latest.values()];
 }
@@ -65,15 +69,16 @@ function latestPerConversation(rows: Inbound[]): Inbound[] {
  * of the newest message), and a pending or closed conversation reopens only for a message sent
  * after its state changed, so a message read twice changes nothing.
  */
-async function upsertConversations(tx: Db, rows: Inbound[]): Promise<void> {
-  const col = <T>(f: (r: Inbound) => T) => param(rows.map(f));
+async function upsertConversations(tx: Db, rows: Latest[]): Promise<void> {
+  const col = <T>(f: (r: Latest) => T) => param(rows.map(f));
   const changed = await queryRowsOf<{ id: string; workspace_id: string; created: boolean }>(
     tx,
-    sql`insert into conversations as c (workspace_id, number_id, contact_id, state, last_message_at, last_inbound_at, last_inbound_wamid, preview, state_at)
-        select x.ws, x.num, x.contact, 'open', x.at, x.at, x.wamid, x.preview, x.at
+    sql`insert into conversations as c (workspace_id, number_id, contact_id, state, last_message_at, last_inbound_at, last_inbound_wamid, preview, state_at, opened_at, first_inbound_at)
+        select x.ws, x.num, x.contact, 'open', x.at, x.at, x.wamid, x.preview, x.at, x.first, x.first
         from unnest(${col((r) => r.workspace_id)}::uuid[], ${col((r) => r.number_id)}::uuid[], ${col((r) => r.contact_id)}::uuid[], ${col((r) => new Date(r.sent_at).toISOString())}::timestamptz[],
-                    ${col((r) => r.wamid)}::text[], ${col((r) => previewOf(r.type, r.body))}::text[]) as x(ws, num, contact, at, wamid, preview)
+                    ${col((r) => r.wamid)}::text[], ${col((r) => previewOf(r.type, r.body))}::text[], ${col((r) => new Date(r.first_at).toISOString())}::timestamptz[]) as x(ws, num, contact, at, wamid, preview, first)
         on conflict (number_id, contact_id) do update set
+          ${OPENING_COLUMNS},
           preview = case when excluded.last_inbound_at >= c.last_message_at then excluded.preview else c.preview end,
           last_inbound_wamid = case when excluded.last_inbound_at >= coalesce(c.last_inbound_at, '-infinity') then excluded.last_inbound_wamid else c.last_inbound_wamid end,
           last_message_at = greatest(c.last_message_at, excluded.last_message_at),

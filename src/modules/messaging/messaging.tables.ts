@@ -46,6 +46,9 @@ export const messages = pgTable(
     index('messages_initiated_idx').on(t.workspaceId, t.sentAt).where(sql`${t.businessInitiated}`),
     // Automations read new inbound messages in arrival order (keyword and reply triggers).
     index('messages_inbound_created_idx').on(t.createdAt).where(sql`${t.direction} = 'in'`),
+    // The inbox's search for words in a person's messages (conversations.service.ts `searchSql`, the same expression):
+    // full text with the 'simple' configuration (any language, no stemming), words matched by prefix.
+    index('messages_inbound_body_fts').using('gin', sql`to_tsvector('simple', coalesce(${t.body}, ''))`).where(sql`${t.direction} = 'in'`),
     index('messages_broadcast_idx').on(t.workspaceId, t.broadcastId, t.contactId).where(sql`${t.broadcastId} IS NOT NULL`),
     check('messages_direction_check', sql`${t.direction} IN ('in', 'out')`),
   ],
