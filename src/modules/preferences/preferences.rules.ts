@@ -166,3 +166,8 @@ export function choiceConfirmation(c: PreferenceChoice, s: { topicName?: string;
       return `Done: your messages are back on.${tail}`;
   }
 }
+
+/** The preference words in effect for a workspace, and the built-in ones by language (for the admin UI). */
+export function preferenceKeywordsOf(prefs: PreferenceSettings | undefined): { enabled: boolean; in_effect: string[]; defaults: Record<string, string[]> } {
+  return { enabled: prefs?.enabled !== false, in_effect: [...preferenceKeywordSet(prefs)].sort(), defaults: DEFAULT_PREFERENCE_KEYWORDS };
+}

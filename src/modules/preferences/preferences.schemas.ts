@@ -23,3 +23,10 @@ export const contactPreferencesIn = z
   })
   .refine((v) => v.paused_until !== undefined || v.pause_days !== undefined || v.frequency !== undefined, { message: 'give paused_until, pause_days or frequency', path: ['frequency'] })
   .refine((v) => !(v.paused_until !== undefined && v.pause_days !== undefined), { message: 'give paused_until or pause_days, not both', path: ['pause_days'] });
+
+/** The preference words in effect (after the workspace's additions and removals) and the built-in ones per language. */
+export const preferenceKeywordsOut = z.object({
+  enabled: z.boolean().describe('false: the keyword is not answered (settings.preferences.enabled)'),
+  in_effect: z.array(z.string()).describe('normalised words that open the preference centre'),
+  defaults: z.record(z.string(), z.array(z.string())).describe('built-in words by language'),
+});

@@ -4,6 +4,9 @@ import {
   contactPreferencesIn,
   contactPreferencesOut,
   getContactPreferences,
+  preferenceKeywordsOf,
+  preferenceKeywordsOut,
+  type PreferenceSettings,
   openPreferencePage,
   PAGE_LABELS,
   savePreferencePage,
@@ -16,6 +19,7 @@ import { ERROR_STATUS } from '../error-status.js';
 import type { FeatureDeps } from '../request-context.js';
 import { ctxOf, runMutation } from '../request-context.js';
 import { assertId, idParams } from '../schemas.js';
+import { getWorkspaceSettings } from '../../../modules/workspaces/index.js';
 import { esc, layout, sendPage } from './join.routes.js';
 
 // A checkbox per topic and two radio groups: a few KB at most.
@@ -43,6 +47,14 @@ export async function preferenceRoutes(app: FastifyInstance, deps: FeatureDeps):
     (req, reply) => {
       assertId('contact', req.params.id);
       return runMutation(req, reply, deps, 200, (ctx) => setContactPreferences(ctx, req.params.id, req.body));
+    },
+  );
+  r.get(
+    '/api/v1/preferences/keywords',
+    { config: { permission: 'workspace:read' }, schema: { tags: ['consent'], summary: 'The words that open the preference centre (built-in per language, plus settings.preferences.keywords)', response: { 200: preferenceKeywordsOut } } },
+    async (req) => {
+      const ctx = ctxOf(req, deps);
+      return preferenceKeywordsOf((await getWorkspaceSettings(ctx.db, ctx.workspaceId)).preferences as PreferenceSettings | undefined);
     },
   );
   await app.register(async (scope) => {
