@@ -198,6 +198,10 @@ describe('the API and settings', () => {
   });
 
   it('keywords are editable per workspace and may not clash with STOP or START words', async () => {
+    // An opt-in source may not take a preference word: the preference keyword would always answer first.
+    const source = await h.api('POST', '/api/v1/optin-sources', { kind: 'store', name: 'Till', keyword: 'Menu', topics: ['offers'], consent_text: 'Text MENU to get offers. Reply STOP to stop.' });
+    expect(source.status).toBe(409);
+    expect(source.body.error.code).toBe('KEYWORD_TAKEN');
     const clash = await h.api('PATCH', '/api/v1/workspace', { settings: { preferences: { keywords: ['Stop'] } } });
     expect(clash.status).toBe(422);
     expect(clash.body.error.details).toMatchObject({ path: 'settings.preferences.keywords' });
