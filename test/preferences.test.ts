@@ -79,9 +79,13 @@ describe('the preference keyword on WhatsApp', () => {
 
   it('records each tapped row as a ledger event from the person with the inbound wamid as evidence, and confirms it', async () => {
     const [ben] = await h.seedContacts(1, { tag: 'p-tap', from: 110 });
-    const menuWamid = await say(ben!.phone, { text: 'PREFERENCES' });
-    expect(menuWamid).toBeTruthy();
-    const leave = await say(ben!.phone, { type: 'interactive', interactive: { type: 'list_reply', id: 'pref:t:0:offers', title: 'Leave: offers' } });
+    await say(ben!.phone, { text: 'PREFERENCES' });
+    // The person taps the first row of the list they got, as WhatsApp echoes it: id, title, description, and the menu as context.
+    const [menu] = lists(ben!.phone);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const row = (menu!.request as any).interactive.action.sections[0].rows[0] as { id: string; title: string; description: string };
+    expect(row.id).toBe('pref:t:0:offers');
+    const leave = await say(ben!.phone, { type: 'interactive', interactive: { type: 'list_reply', ...row }, context_id: menu!.wamid });
     const pause = await say(ben!.phone, { type: 'interactive', interactive: { type: 'list_reply', id: 'pref:p:30', title: 'Pause for 30 days' } });
     const low = await say(ben!.phone, { type: 'interactive', interactive: { type: 'list_reply', id: 'pref:f:low', title: 'Fewer messages' } });
     const events = (await ledger(ben!.id)).filter((e) => e.source === 'preference_centre');
@@ -91,6 +95,7 @@ describe('the preference keyword on WhatsApp', () => {
       ['frequency', low],
     ]);
     expect(events[0]!.topic_id).not.toBeNull();
+    expect(events[0]!.evidence).toMatchObject({ menu_wamid: menu!.wamid, row_id: 'pref:t:0:offers', text: expect.stringContaining(row.title) });
     expect(events[1]!.evidence.paused_until).toEqual(expect.any(String));
     expect(events[2]!.evidence).toMatchObject({ frequency: 'low', channel: 'whatsapp', row_id: 'pref:f:low' });
     // The proof panel shows the choices and the state.
