@@ -122,6 +122,12 @@ describe('senders honour the choices', () => {
   it('the next broadcast skips a paused person with paused_by_contact; resuming lets the one after reach them', async () => {
     const [cat, dan] = await h.seedContacts(2, { tag: 'p-pause', from: 120 });
     await say(cat!.phone, { type: 'interactive', interactive: { type: 'list_reply', id: 'pref:p:30', title: 'Pause for 30 days' } });
+    const plan = await h.api('POST', '/api/v1/broadcasts', {
+      name: 'prefs pause plan',
+      audience: { rules: { field: 'tags', op: 'contains', value: 'p-pause' }, topic: 'offers' },
+      template: { name: 'weekly_offers', language: 'en_US', variables: { 'body.1': { value: 'x' }, 'body.2': { value: 'y' } } },
+    });
+    expect((await h.api('POST', `/api/v1/broadcasts/${plan.body.id}/estimate`)).body).toMatchObject({ sendable: 2, paused_by_contact: 1 });
     const id = await draft('p-pause');
     await h.waitFor(async () => (await h.api('GET', `/api/v1/broadcasts/${id}`)).body.status === 'completed', 20_000, 'the broadcast to complete');
     const r = await recipients(id);

@@ -2485,6 +2485,8 @@ export interface paths {
                             };
                             /** @description never agreed to the topic */
                             no_consent: number;
+                            /** @description paused marketing in the preference centre: skipped (paused_by_contact) while the pause lasts */
+                            paused_by_contact: number;
                             quiet_hours: {
                                 end: string;
                                 start: string;

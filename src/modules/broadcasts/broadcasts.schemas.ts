@@ -154,6 +154,7 @@ export const planOut = z.object({
   suppressed: z.number().describe('eligible, but on the suppression list: skipped at send time'),
   sendable: z.number(),
   frequency_capped: z.number().describe('at the marketing frequency cap now: deferred, not dropped'),
+  paused_by_contact: z.number().describe('paused marketing in the preference centre: skipped (paused_by_contact) while the pause lasts'),
   by_country: z.record(z.string(), z.number()),
   messaging_limit: z.object({ tier: z.string().nullable(), limit: z.number().nullable(), used_24h: z.number().describe('unique people the workspace reached outside a customer service window in the last 24 h (every sender, every number: Meta counts the limit per business portfolio)'), available_now: z.number().nullable(), spill: z.number() }),
   quiet_hours: z.object({ start: z.string(), end: z.string() }).nullable(),
