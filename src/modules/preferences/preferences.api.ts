@@ -33,7 +33,7 @@ export async function setContactPreferences(ctx: Ctx, contactId: string, input: 
     if (ms <= 0 || ms > 365 * 86_400_000) {
       throw new AppError('VALIDATION_FAILED', 'paused_until: must be in the future and at most 365 days ahead; send null to resume', { fields: [{ field: 'paused_until', message: 'in the future, within 365 days' }] });
     }
-    choices.push({ kind: 'pause', days: ms / 86_400_000 });
+    choices.push({ kind: 'pause', days: Math.ceil(ms / 86_400_000), until: new Date(data.paused_until) });
   }
   if (data.frequency !== undefined) choices.push({ kind: 'frequency', value: data.frequency });
   const evidence = { ...(data.evidence ?? {}), ...(ctx.requestId ? { request_id: ctx.requestId } : {}), channel: 'api' };

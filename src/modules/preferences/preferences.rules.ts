@@ -76,7 +76,7 @@ export function preferenceKeywordClashes(prefs: PreferenceSettings | undefined, 
 export type PreferenceChoice =
   | { kind: 'topic'; topicKey: string; subscribe: boolean }
   | { kind: 'frequency'; value: 'normal' | 'low' }
-  | { kind: 'pause'; days: number }
+  | { kind: 'pause'; days: number; /** An exact end (the API's `paused_until`); else `days` from the choice. */ until?: Date }
   | { kind: 'resume' };
 
 /** Prefix of every list-row id Greenlist puts in a preference menu. */

@@ -90,7 +90,7 @@ export async function applyPreferenceChoices(ctx: Ctx, contactId: string, choice
       if (!t) unknown.push(c.topicKey);
       else consent.push({ contactId, phoneHash: hash, topicId: t.id, action: c.subscribe ? 'grant' : 'withdraw', source: src.source, evidence, occurredAt: src.at, dedupeKey: key(t.id) });
     } else if (c.kind === 'pause') {
-      pausedUntil = new Date(src.at.getTime() + c.days * 86_400_000);
+      pausedUntil = c.until ?? new Date(src.at.getTime() + c.days * 86_400_000);
       prefs.push({ contactId, kind: 'pause', pausedUntil, source: src.source, evidence, occurredAt: src.at, dedupeKey: key('pause') });
     } else if (c.kind === 'resume') prefs.push({ contactId, kind: 'resume', source: src.source, evidence, occurredAt: src.at, dedupeKey: key('resume') });
     else prefs.push({ contactId, kind: 'frequency', frequency: c.value, source: src.source, evidence, occurredAt: src.at, dedupeKey: key('frequency') });
