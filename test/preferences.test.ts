@@ -229,6 +229,21 @@ describe('the API and settings', () => {
   });
 });
 
+describe('the welcome link', () => {
+  it('adds the preference page link to opt-in welcomes when settings.preferences.link_in_welcome is on', async () => {
+    expect((await h.api('PATCH', '/api/v1/workspace', { settings: { preferences: { link_in_welcome: true, link_ttl_days: 7 } } })).status).toBe(200);
+    const source = await h.api('POST', '/api/v1/optin-sources', { kind: 'store', name: 'Pref till', keyword: 'Join prefs', topics: ['offers'], consent_text: 'Text JOIN PREFS to get offers. Reply STOP to stop.' });
+    expect(source.status, JSON.stringify(source.body)).toBe(201);
+    const phone = '+2348039990001';
+    await say(phone, { text: 'join prefs' });
+    const welcome = h.sim.sent(phone).map((m) => (m.request as { text?: { body: string } }).text?.body ?? '').find((t) => t.startsWith('Thanks for joining'));
+    const link = /\/preferences\/(\S+)$/.exec(welcome ?? '')?.[1];
+    expect(welcome).toContain('Choose what you get and how often: ');
+    expect((await h.t.app.inject({ method: 'GET', url: `/preferences/${link}` })).statusCode).toBe(200);
+    expect((await h.api('PATCH', '/api/v1/workspace', { settings: { preferences: null } })).status).toBe(200);
+  });
+});
+
 describe('the hosted page behind a signed link', () => {
   const page = (path: string, payload?: string) =>
     h.t.app.inject({ method: payload === undefined ? 'GET' : 'POST', url: path, ...(payload === undefined ? {} : { payload, headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'PrefTest/1.0' } }) });
