@@ -18,6 +18,7 @@ import { processPendingWebhooks } from '../modules/inbound/index.js';
 import { configurePreferenceLinks } from '../modules/preferences/index.js';
 import { sendQueuedAutomated } from '../modules/messaging/index.js';
 import { INBOX_CHANNEL, syncConversations } from '../modules/conversations/index.js';
+import { scanAutoReplies } from '../modules/autoreplies/index.js';
 import { AUTOMATION_BATCH, hasLiveAutomations, runDueAutomations, scanAutomationTriggers, scanPeriodicTriggers } from '../modules/automations/index.js';
 import { startBroadcastDispatcher, type Dispatcher } from '../modules/broadcasts/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
@@ -127,6 +128,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let outboxPoller: Poller | undefined;
   let automationPoller: Poller | undefined;
   let conversationPoller: Poller | undefined;
+  let autoReplyPoller: Poller | undefined;
   let inboxEvents: { close(): Promise<void> } | undefined;
   let dispatcher: Dispatcher | undefined;
   let sandbox: Sandbox | undefined;
@@ -140,6 +142,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     await webhookPoller?.stop();
     await automationPoller?.stop();
     await conversationPoller?.stop();
+    await autoReplyPoller?.stop();
     await outboxPoller?.stop();
     await dispatcher?.stop();
     await worker?.stop();
@@ -208,6 +211,8 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
       outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: 1, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now(), upSince }) });
       // The inbox: conversations opened and bumped from new inbound messages (and NOTIFY for live views).
       conversationPoller = startPoller({ name: 'conversations', idleMs: 200, log, yieldRatio: 1, run: () => syncConversations({ db: database.db, log }) });
+      // Auto-replies (greeting, away, keywords, FAQ, fallback) to new inbound messages, queued in the outbox above.
+      autoReplyPoller = startPoller({ name: 'auto-replies', idleMs: 250, log, yieldRatio: 1, run: () => scanAutoReplies({ db: database.db, now: clock.now(), log }) });
       // Automations: enrol from new events and grants, then run due steps (their sends go through the outbox above).
       automationPoller = startPoller({
         name: 'automations',
@@ -218,7 +223,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         // sweep and a claim transaction (on PGlite's one connection those wait behind webhook work).
         run: async () =>
           (await hasLiveAutomations(database.db))
-            ? (await scanAutomationTriggers({ db: database.db, now: clock.now(), log })) + (await scanPeriodicTriggers({ db: database.db, now: clock.now(), log })) + (await runDueAutomations({ db: database.db, now: clock.now(), log }, database.kind === 'pglite' ? AUTOMATION_BATCH.pglite : AUTOMATION_BATCH.postgres))
+            ? (await scanAutomationTriggers({ db: database.db, now: clock.now(), log })) + (await scanPeriodicTriggers({ db: database.db, now: clock.now(), log })) + (await runDueAutomations({ db: database.db, now: clock.now(), log, links: { publicUrl: config.publicUrl, sign: wiring.linkSign } }, database.kind === 'pglite' ? AUTOMATION_BATCH.pglite : AUTOMATION_BATCH.postgres))
             : 0,
       });
     }

@@ -407,6 +407,7 @@ describe('automations in the admin UI', () => {
       'Ask a question',
       'Wait for a reply',
       'Wait for a customer event',
+      'Wait for a click',
       'Check a condition',
       'Add or remove tags',
       'Set an attribute',

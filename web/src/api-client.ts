@@ -94,7 +94,7 @@ export function setSessionEndedHandler(handler: (() => void) | undefined): void 
 }
 
 /** Calls the API with the session cookie; every write carries the CSRF header the server requires. */
-export async function apiRequest<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function apiRequest<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET') headers['x-greenlist-csrf'] = '1';
   if (body !== undefined) headers['content-type'] = 'application/json';

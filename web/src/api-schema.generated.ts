@@ -470,6 +470,254 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auto-replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The auto-replies (greeting, away, keyword replies, FAQ menu, fallback) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description sent outside business hours */
+                            away?: {
+                                enabled: boolean;
+                                text: string;
+                            } | null;
+                            /** @description the master switch */
+                            enabled: boolean;
+                            /** @description sent when nothing else answered in the window, e.g. "A person will answer within 2 hours" */
+                            fallback?: {
+                                enabled: boolean;
+                                text: string;
+                            } | null;
+                            /** @description an interactive list whose rows answer with a text or enrol in an automation */
+                            faq?: {
+                                body: string;
+                                button: string;
+                                enabled: boolean;
+                                /** @description words that send the menu */
+                                keywords: string[];
+                                rows: {
+                                    /** @description the text sent when the row is chosen */
+                                    answer?: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description or: the published automation the person is enrolled in
+                                     */
+                                    automation_id?: string;
+                                    description?: string;
+                                    id: string;
+                                    title: string;
+                                }[];
+                            } | null;
+                            /** @description sent on a person's first message ever */
+                            greeting?: {
+                                enabled: boolean;
+                                text: string;
+                            } | null;
+                            /** @description a message that is exactly one of the words (case, accents and punctuation ignored) gets the text */
+                            keywords?: {
+                                keywords: string[];
+                                text: string;
+                            }[];
+                            /** @description a business number's own switch, greeting, away and fallback (each given one replaces the workspace's) */
+                            overrides?: {
+                                away?: {
+                                    enabled: boolean;
+                                    text: string;
+                                } | null;
+                                enabled?: boolean;
+                                fallback?: {
+                                    enabled: boolean;
+                                    text: string;
+                                } | null;
+                                greeting?: {
+                                    enabled: boolean;
+                                    text: string;
+                                } | null;
+                                /** Format: uuid */
+                                number_id: string;
+                            }[];
+                            updated_at: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Replace the auto-replies
+         * @description Each auto-reply goes at most once per 24 h per person, number and kind, as a session message inside the window, and never while an agent handles the conversation, to a suppressed person, or in answer to STOP/START words, PREFERENCES/MENU, an opt-in keyword or a message an automation answers. Precedence for one message: FAQ row tapped > keyword reply > FAQ menu > greeting (first message ever) > away (outside business hours) > fallback (nothing else sent in the window).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description sent outside business hours */
+                        away?: {
+                            enabled: boolean;
+                            text: string;
+                        } | null;
+                        /** @description the master switch */
+                        enabled: boolean;
+                        /** @description sent when nothing else answered in the window, e.g. "A person will answer within 2 hours" */
+                        fallback?: {
+                            enabled: boolean;
+                            text: string;
+                        } | null;
+                        /** @description an interactive list whose rows answer with a text or enrol in an automation */
+                        faq?: {
+                            body: string;
+                            button: string;
+                            enabled: boolean;
+                            /** @description words that send the menu */
+                            keywords: string[];
+                            rows: {
+                                /** @description the text sent when the row is chosen */
+                                answer?: string;
+                                /**
+                                 * Format: uuid
+                                 * @description or: the published automation the person is enrolled in
+                                 */
+                                automation_id?: string;
+                                description?: string;
+                                id: string;
+                                title: string;
+                            }[];
+                        } | null;
+                        /** @description sent on a person's first message ever */
+                        greeting?: {
+                            enabled: boolean;
+                            text: string;
+                        } | null;
+                        /** @description a message that is exactly one of the words (case, accents and punctuation ignored) gets the text */
+                        keywords?: {
+                            keywords: string[];
+                            text: string;
+                        }[];
+                        /** @description a business number's own switch, greeting, away and fallback (each given one replaces the workspace's) */
+                        overrides?: {
+                            away?: {
+                                enabled: boolean;
+                                text: string;
+                            } | null;
+                            enabled?: boolean;
+                            fallback?: {
+                                enabled: boolean;
+                                text: string;
+                            } | null;
+                            greeting?: {
+                                enabled: boolean;
+                                text: string;
+                            } | null;
+                            /** Format: uuid */
+                            number_id: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description sent outside business hours */
+                            away?: {
+                                enabled: boolean;
+                                text: string;
+                            } | null;
+                            /** @description the master switch */
+                            enabled: boolean;
+                            /** @description sent when nothing else answered in the window, e.g. "A person will answer within 2 hours" */
+                            fallback?: {
+                                enabled: boolean;
+                                text: string;
+                            } | null;
+                            /** @description an interactive list whose rows answer with a text or enrol in an automation */
+                            faq?: {
+                                body: string;
+                                button: string;
+                                enabled: boolean;
+                                /** @description words that send the menu */
+                                keywords: string[];
+                                rows: {
+                                    /** @description the text sent when the row is chosen */
+                                    answer?: string;
+                                    /**
+                                     * Format: uuid
+                                     * @description or: the published automation the person is enrolled in
+                                     */
+                                    automation_id?: string;
+                                    description?: string;
+                                    id: string;
+                                    title: string;
+                                }[];
+                            } | null;
+                            /** @description sent on a person's first message ever */
+                            greeting?: {
+                                enabled: boolean;
+                                text: string;
+                            } | null;
+                            /** @description a message that is exactly one of the words (case, accents and punctuation ignored) gets the text */
+                            keywords?: {
+                                keywords: string[];
+                                text: string;
+                            }[];
+                            /** @description a business number's own switch, greeting, away and fallback (each given one replaces the workspace's) */
+                            overrides?: {
+                                away?: {
+                                    enabled: boolean;
+                                    text: string;
+                                } | null;
+                                enabled?: boolean;
+                                fallback?: {
+                                    enabled: boolean;
+                                    text: string;
+                                } | null;
+                                greeting?: {
+                                    enabled: boolean;
+                                    text: string;
+                                } | null;
+                                /** Format: uuid */
+                                number_id: string;
+                            }[];
+                            updated_at: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/automations": {
         parameters: {
             query?: never;
@@ -506,7 +754,7 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 status: string;
-                                /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                                /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                                 step_counts: {
                                     [key: string]: {
                                         [key: string]: number;
@@ -538,6 +786,8 @@ export interface paths {
                             goal?: {
                                 event: string;
                             };
+                            /** @description links sent tracked: a template variable { "tracked_link": N } or "{{link:N}}" in a message text; clicks are counted per step and wake a wait_for_click */
+                            links?: string[];
                             /**
                              * Format: uuid
                              * @description the business number it sends from (default: the only one)
@@ -562,6 +812,9 @@ export interface paths {
                                             fallback?: string;
                                         } | {
                                             value: string;
+                                        } | {
+                                            /** @description index into the definition's `links`: the person gets a Greenlist redirect that records the click */
+                                            tracked_link: number;
                                         };
                                     };
                                 };
@@ -587,12 +840,16 @@ export interface paths {
                                             fallback?: string;
                                         } | {
                                             value: string;
+                                        } | {
+                                            /** @description index into the definition's `links`: the person gets a Greenlist redirect that records the click */
+                                            tracked_link: number;
                                         };
                                     };
                                 };
                                 id: string;
                                 /** @description the step to go to next (default: the following step; after the last one, the end) */
                                 next?: string;
+                                /** @description "{{link:N}}" puts the tracked copy of links[N] in the text */
                                 text: string;
                                 /** @enum {string} */
                                 type: "send_message";
@@ -634,6 +891,22 @@ export interface paths {
                                 where?: {
                                     [key: string]: string | number | boolean;
                                 };
+                            } | {
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @description where to go when they open one of this run's tracked links (default: next) */
+                                on_click?: string;
+                                /** @description where to go when they do not (default: next) */
+                                on_timeout?: string;
+                                /** @description how long to wait for a click */
+                                timeout: {
+                                    days?: number;
+                                    hours?: number;
+                                    minutes?: number;
+                                };
+                                /** @enum {string} */
+                                type: "wait_for_click";
                             } | {
                                 /** @description the contact attribute the valid answer is stored in (its type checks the answer) */
                                 attribute: string;
@@ -847,7 +1120,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -903,7 +1176,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -939,6 +1212,8 @@ export interface paths {
                             goal?: {
                                 event: string;
                             };
+                            /** @description links sent tracked: a template variable { "tracked_link": N } or "{{link:N}}" in a message text; clicks are counted per step and wake a wait_for_click */
+                            links?: string[];
                             /**
                              * Format: uuid
                              * @description the business number it sends from (default: the only one)
@@ -963,6 +1238,9 @@ export interface paths {
                                             fallback?: string;
                                         } | {
                                             value: string;
+                                        } | {
+                                            /** @description index into the definition's `links`: the person gets a Greenlist redirect that records the click */
+                                            tracked_link: number;
                                         };
                                     };
                                 };
@@ -988,12 +1266,16 @@ export interface paths {
                                             fallback?: string;
                                         } | {
                                             value: string;
+                                        } | {
+                                            /** @description index into the definition's `links`: the person gets a Greenlist redirect that records the click */
+                                            tracked_link: number;
                                         };
                                     };
                                 };
                                 id: string;
                                 /** @description the step to go to next (default: the following step; after the last one, the end) */
                                 next?: string;
+                                /** @description "{{link:N}}" puts the tracked copy of links[N] in the text */
                                 text: string;
                                 /** @enum {string} */
                                 type: "send_message";
@@ -1035,6 +1317,22 @@ export interface paths {
                                 where?: {
                                     [key: string]: string | number | boolean;
                                 };
+                            } | {
+                                id: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @description where to go when they open one of this run's tracked links (default: next) */
+                                on_click?: string;
+                                /** @description where to go when they do not (default: next) */
+                                on_timeout?: string;
+                                /** @description how long to wait for a click */
+                                timeout: {
+                                    days?: number;
+                                    hours?: number;
+                                    minutes?: number;
+                                };
+                                /** @enum {string} */
+                                type: "wait_for_click";
                             } | {
                                 /** @description the contact attribute the valid answer is stored in (its type checks the answer) */
                                 attribute: string;
@@ -1248,7 +1546,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -1302,7 +1600,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -1413,7 +1711,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -1471,7 +1769,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -1529,7 +1827,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -1779,7 +2077,7 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed */
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -3037,6 +3335,229 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/business-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The business calendar (weekly hours, holidays, per-number overrides) and whether it is open now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false: no calendar set, so the business counts as always open and no away message goes */
+                            configured: boolean;
+                            holidays: {
+                                date: string;
+                                hours?: {
+                                    end: string;
+                                    start: string;
+                                }[];
+                                name?: string;
+                            }[];
+                            open_now: boolean;
+                            overrides: {
+                                holidays?: {
+                                    date: string;
+                                    hours?: {
+                                        end: string;
+                                        start: string;
+                                    }[];
+                                    name?: string;
+                                }[];
+                                number_id: string;
+                                weekly?: {
+                                    [key: string]: {
+                                        end: string;
+                                        start: string;
+                                    }[];
+                                };
+                            }[];
+                            /** @description the zone in effect */
+                            timezone: string;
+                            weekly: {
+                                [key: string]: {
+                                    end: string;
+                                    start: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Replace the business calendar
+         * @description Times are local to `timezone` (DST-safe). A day left out of `weekly` is closed; a holiday without `hours` is closed all day.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description dates with other hours: closed all day, or open only `hours` */
+                        holidays?: {
+                            date: string;
+                            hours?: {
+                                end: string;
+                                start: string;
+                            }[];
+                            name?: string;
+                        }[];
+                        /** @description a business number's own weekly hours and/or holidays (each replaces the workspace's) */
+                        overrides?: {
+                            holidays?: {
+                                date: string;
+                                hours?: {
+                                    end: string;
+                                    start: string;
+                                }[];
+                                name?: string;
+                            }[];
+                            /** Format: uuid */
+                            number_id: string;
+                            weekly?: {
+                                fri?: {
+                                    end: string;
+                                    start: string;
+                                }[];
+                                mon?: {
+                                    end: string;
+                                    start: string;
+                                }[];
+                                sat?: {
+                                    end: string;
+                                    start: string;
+                                }[];
+                                sun?: {
+                                    end: string;
+                                    start: string;
+                                }[];
+                                thu?: {
+                                    end: string;
+                                    start: string;
+                                }[];
+                                tue?: {
+                                    end: string;
+                                    start: string;
+                                }[];
+                                wed?: {
+                                    end: string;
+                                    start: string;
+                                }[];
+                            };
+                        }[];
+                        /** @description the calendar's zone (default: the workspace's `timezone` setting, else UTC) */
+                        timezone?: string | null;
+                        /** @description opening hours per weekday (mon…sun); a day left out is closed */
+                        weekly: {
+                            fri?: {
+                                end: string;
+                                start: string;
+                            }[];
+                            mon?: {
+                                end: string;
+                                start: string;
+                            }[];
+                            sat?: {
+                                end: string;
+                                start: string;
+                            }[];
+                            sun?: {
+                                end: string;
+                                start: string;
+                            }[];
+                            thu?: {
+                                end: string;
+                                start: string;
+                            }[];
+                            tue?: {
+                                end: string;
+                                start: string;
+                            }[];
+                            wed?: {
+                                end: string;
+                                start: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false: no calendar set, so the business counts as always open and no away message goes */
+                            configured: boolean;
+                            holidays: {
+                                date: string;
+                                hours?: {
+                                    end: string;
+                                    start: string;
+                                }[];
+                                name?: string;
+                            }[];
+                            open_now: boolean;
+                            overrides: {
+                                holidays?: {
+                                    date: string;
+                                    hours?: {
+                                        end: string;
+                                        start: string;
+                                    }[];
+                                    name?: string;
+                                }[];
+                                number_id: string;
+                                weekly?: {
+                                    [key: string]: {
+                                        end: string;
+                                        start: string;
+                                    }[];
+                                };
+                            }[];
+                            /** @description the zone in effect */
+                            timezone: string;
+                            weekly: {
+                                [key: string]: {
+                                    end: string;
+                                    start: string;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;

@@ -3,7 +3,7 @@
 // route's schema shows up here as a type error instead of a silent mismatch.
 import type { paths } from './api-schema.generated';
 
-type Method = 'get' | 'post' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
 

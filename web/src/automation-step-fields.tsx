@@ -3,6 +3,7 @@ import type { AutomationStep } from './automations-api';
 import { AutomationAttributeFields } from './automation-attribute-fields';
 import { AutomationBranchFields } from './automation-branch-fields';
 import { AutomationEventWaitFields } from './automation-event-wait-fields';
+import { AutomationClickWaitFields } from './automation-click-wait-fields';
 import { AutomationHandOverFields } from './automation-handover-fields';
 import { AutomationMessageFields } from './automation-message-fields';
 import { AutomationTagFields } from './automation-tag-fields';
@@ -42,7 +43,7 @@ export function AutomationStepFields({
 }) {
   const isLast = index === steps.length - 1;
   // A wait whose two ways out are both chosen never uses "next": offered only while one way is still the default (or next is set).
-  const bothWays = (step.type === 'wait_for_reply' && step.on_reply && step.on_timeout) || (step.type === 'wait_for_event' && step.on_event && step.on_timeout);
+  const bothWays = (step.type === 'wait_for_reply' && step.on_reply && step.on_timeout) || (step.type === 'wait_for_event' && step.on_event && step.on_timeout) || (step.type === 'wait_for_click' && step.on_click && step.on_timeout);
   const next =
     step.type !== 'branch' && step.type !== 'end' && !(bothWays && !step.next) ? (
       <AutomationTargetSelect
@@ -77,6 +78,7 @@ export function AutomationStepFields({
       {step.type === 'ask' && <AutomationAskFields id={id} index={index} step={step} steps={steps} attributes={context.attributes} onChange={onChange} />}
       {step.type === 'wait_for_reply' && <AutomationReplyFields id={id} index={index} step={step} steps={steps} onChange={onChange} />}
       {step.type === 'wait_for_event' && <AutomationEventWaitFields id={id} index={index} step={step} steps={steps} onChange={onChange} />}
+      {step.type === 'wait_for_click' && <AutomationClickWaitFields id={id} index={index} step={step} steps={steps} onChange={onChange} />}
       {step.type === 'hand_over' && <AutomationHandOverFields id={id} step={step} onChange={onChange} />}
       {step.type === 'withdraw_consent' && <AutomationWithdrawFields id={id} step={step} onChange={onChange} />}
       {step.type === 'tag' && <AutomationTagFields id={id} step={step} onChange={onChange} />}

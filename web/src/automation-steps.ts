@@ -11,6 +11,7 @@ export const STEP_TYPES: readonly { type: StepType; label: string; help: string 
   { type: 'ask', label: 'Ask a question', help: 'Asks in the chat and stores a valid answer on the person (the attribute’s type checks it; they are asked again if it does not fit).' },
   { type: 'wait_for_reply', label: 'Wait for a reply', help: 'Waits until the person answers, or goes the other way when they do not answer in time.' },
   { type: 'wait_for_event', label: 'Wait for a customer event', help: 'Waits until the person does something your shop system reports (e.g. a purchase): one way when it happens, the other way when it does not happen in time.' },
+  { type: 'wait_for_click', label: 'Wait for a click', help: 'Waits until the person opens a tracked link this automation sent them: one way when they click, the other way when they do not in time.' },
   { type: 'branch', label: 'Check a condition', help: 'Looks at the person now: if they match the conditions they go one way, otherwise the other.' },
   { type: 'tag', label: 'Add or remove tags', help: 'Changes the person’s tags, e.g. to remember they got this series.' },
   { type: 'set_attribute', label: 'Set an attribute', help: 'Stores a value on the person, e.g. “series” = “done”.' },
@@ -26,6 +27,7 @@ const ID_PREFIX: Record<StepType, string> = {
   ask: 'question',
   wait_for_reply: 'reply',
   wait_for_event: 'event',
+  wait_for_click: 'click',
   branch: 'check',
   tag: 'tag',
   set_attribute: 'attribute',
@@ -69,6 +71,8 @@ export function newStep(type: StepType, steps: readonly AutomationStep[]): Autom
       return { id, type, timeout: { days: 1 } };
     case 'wait_for_event':
       return { id, type, event: '', timeout: { days: 3 } };
+    case 'wait_for_click':
+      return { id, type, timeout: { days: 2 } };
     case 'tag':
       return { id, type, add: [] };
     case 'set_attribute':
@@ -116,6 +120,10 @@ export function stepSummary(step: AutomationStep, steps: readonly AutomationStep
       const to = (target: string | undefined) => (target ? stepName(steps, target) : 'the next step');
       return `“${step.event || '?'}”${where ? ` with ${where}` : ''} within ${durationText(step.timeout) || '?'}; it happens → ${to(step.on_event)}; not in time → ${to(step.on_timeout)}`;
     }
+    case 'wait_for_click': {
+      const to = (target: string | undefined) => (target ? stepName(steps, target) : 'the next step');
+      return `a tracked link within ${durationText(step.timeout) || '?'}; clicked → ${to(step.on_click)}; not in time → ${to(step.on_timeout)}`;
+    }
     case 'branch':
       return step.reply
         ? `their reply is ${[...(step.reply.equals ?? []), ...(step.reply.payload ?? [])].join(' / ') || (step.reply.contains ?? []).join(' / ')} → ${stepName(steps, step.then)}; otherwise → ${stepName(steps, step.else)}`
@@ -140,8 +148,10 @@ export const splitList = (text: string): string[] =>
     .map((s) => s.trim())
     .filter((s) => s !== '');
 
-/** The step with a way out set (`on_reply`, `on_event`, `on_timeout`), or removed (the default: the next step) when none is chosen. */
-export function withTarget<S extends Partial<Record<'on_reply' | 'on_event' | 'on_timeout', string>>>(step: S, key: 'on_reply' | 'on_event' | 'on_timeout', target: string | undefined): S {
+type WayOut = 'on_reply' | 'on_event' | 'on_click' | 'on_timeout';
+
+/** The step with a way out set (`on_reply`, `on_event`, `on_click`, `on_timeout`), or removed (the default: the next step) when none is chosen. */
+export function withTarget<S extends Partial<Record<WayOut, string>>>(step: S, key: WayOut, target: string | undefined): S {
   const copy = { ...step };
   if (target) copy[key] = target as S[typeof key];
   else delete copy[key];

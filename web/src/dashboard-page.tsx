@@ -3,6 +3,7 @@ import { getWorkspace, logOut, type Me } from './api-client';
 import { ApiKeysSection } from './api-keys-section';
 import { AuditLogSection } from './audit-log-section';
 import { AutomationsSection } from './automations-section';
+import { AutoRepliesSection } from './auto-replies-section';
 import { BroadcastsSection } from './broadcasts-section';
 import { ContactsSection } from './contacts-section';
 import { InboxSection } from './inbox-section';
@@ -20,6 +21,7 @@ const SECTIONS = [
   { id: 'opt-out-review', label: 'Opt-out review' },
   { id: 'preferences', label: 'Preference centre' },
   { id: 'inbox', label: 'Inbox' },
+  { id: 'auto-replies', label: 'Auto-replies' },
   { id: 'segments', label: 'Segments' },
   { id: 'broadcasts', label: 'Broadcasts' },
   { id: 'automations', label: 'Automations' },
@@ -30,7 +32,7 @@ const SECTIONS = [
 ] as const;
 type SectionId = (typeof SECTIONS)[number]['id'];
 
-/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Preference centre / Inbox / Segments / Broadcasts / Automations / Templates / Phone numbers / API keys / Audit log sections. */
+/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Preference centre / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / API keys / Audit log sections. */
 export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
   const workspace = useResource(getWorkspace);
   const [section, setSection] = useState<SectionId>('contacts');
@@ -75,6 +77,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         {section === 'opt-out-review' && <OptOutReviewSection />}
         {section === 'preferences' && <PreferenceCentreSection />}
         {section === 'inbox' && <InboxSection me={me} />}
+        {section === 'auto-replies' && <AutoRepliesSection />}
         {section === 'segments' && <SegmentsSection />}
         {section === 'broadcasts' && <BroadcastsSection />}
         {section === 'automations' && <AutomationsSection />}

@@ -17,3 +17,4 @@ export * from '../../modules/broadcasts/broadcasts.tables.js';
 export * from '../../modules/sending/sending.tables.js';
 export * from '../../modules/automations/automations.tables.js';
 export * from '../../modules/conversations/conversations.tables.js';
+export * from '../../modules/autoreplies/autoreplies.tables.js';

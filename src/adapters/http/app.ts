@@ -30,6 +30,7 @@ import { lifecycleRoutes } from './routes/lifecycle.routes.js';
 import { broadcastRoutes, linkRoutes } from './routes/broadcasts.routes.js';
 import { automationRoutes } from './routes/automations.routes.js';
 import { conversationRoutes } from './routes/conversations.routes.js';
+import { autoReplyRoutes } from './routes/autoreplies.routes.js';
 import type { InboxEvents } from './inbox-events.js';
 import type { BulkPacing } from '../../modules/lifecycle/index.js';
 import { topicRoutes } from './routes/topics.routes.js';
@@ -161,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   broadcastRoutes(app, featureDeps);
   automationRoutes(app, featureDeps);
   conversationRoutes(app, { ...featureDeps, inboxEvents: deps.inboxEvents });
+  autoReplyRoutes(app, reqDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   await joinRoutes(app, featureDeps);
   await preferenceRoutes(app, featureDeps);

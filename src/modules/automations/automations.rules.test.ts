@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkGraph, durationMs, nextOf } from './automations.rules.js';
+import { checkGraph, durationMs, fillLinks, linkIndexesIn, nextOf } from './automations.rules.js';
 
 describe('checkGraph', () => {
   it('accepts a straight line and a branch whose arms meet again', () => {
@@ -27,5 +27,12 @@ describe('nextOf and durationMs', () => {
   });
   it('adds days, hours and minutes', () => {
     expect(durationMs({ days: 2, hours: 1, minutes: 30 })).toBe((48 * 60 + 90) * 60_000);
+  });
+});
+
+describe('tracked links in texts', () => {
+  it('finds and fills {{link:N}} placeholders, spaces allowed, other braces left alone', () => {
+    expect(linkIndexesIn('See {{link:0}} and {{ link:2 }}, not {{1}}')).toEqual([0, 2]);
+    expect(fillLinks('See {{link:0}} and {{ link:2 }}, not {{1}}', (n) => `https://x/${n}`)).toBe('See https://x/0 and https://x/2, not {{1}}');
   });
 });

@@ -21,11 +21,12 @@ export interface GraphStep {
   else?: string | undefined;
   on_reply?: string | undefined;
   on_event?: string | undefined;
+  on_click?: string | undefined;
   on_timeout?: string | undefined;
 }
 
 /** Steps that wait: a loop through one of them is not a loop without end. */
-export const WAITING_STEPS = ['wait', 'wait_for_reply', 'wait_for_event', 'ask'] as const;
+export const WAITING_STEPS = ['wait', 'wait_for_reply', 'wait_for_event', 'wait_for_click', 'ask'] as const;
 
 /** A problem in a definition, at a JSON path (`steps[2].next`). */
 export interface DefinitionProblem {
@@ -45,7 +46,7 @@ export function successorsOf(steps: readonly GraphStep[], i: number): string[] {
   const s = steps[i]!;
   if (s.type === 'branch') return [s.then, s.else].filter((x): x is string => Boolean(x));
   const n = nextOf(steps, i);
-  const all = [s.on_reply ?? n, s.on_event ?? n, s.on_timeout ?? n, n].filter((x): x is string => Boolean(x));
+  const all = [s.on_reply ?? n, s.on_event ?? n, s.on_click ?? n, s.on_timeout ?? n, n].filter((x): x is string => Boolean(x));
   return [...new Set(all)];
 }
 
@@ -61,7 +62,7 @@ export function checkGraph(steps: readonly GraphStep[]): DefinitionProblem[] {
     else index.set(s.id, i);
   });
   steps.forEach((s, i) => {
-    for (const key of ['next', 'then', 'else', 'on_reply', 'on_event', 'on_timeout'] as const) {
+    for (const key of ['next', 'then', 'else', 'on_reply', 'on_event', 'on_click', 'on_timeout'] as const) {
       const target = s[key];
       if (target !== undefined && !index.has(target)) problems.push({ path: `steps[${i}].${key}`, problem: `no step has the id "${target}"; use one of: ${[...index.keys()].join(', ')}` });
     }
@@ -118,3 +119,16 @@ export function durationMs(d: { days?: number | undefined; hours?: number | unde
 
 /** How many steps one run may take in one go before it yields (a guard; waits end a go anyway). */
 export const MAX_STEPS_PER_GO = 50;
+
+/** `{{link:N}}` in a message text: where the tracked copy of links[N] goes. */
+export const LINK_PLACEHOLDER = /\{\{\s*link:(\d)\s*\}\}/g;
+
+/** The link indexes a text names with `{{link:N}}`. */
+export function linkIndexesIn(text: string): number[] {
+  return [...text.matchAll(LINK_PLACEHOLDER)].map((m) => Number(m[1]));
+}
+
+/** A text with each `{{link:N}}` replaced by `url(N)`. */
+export function fillLinks(text: string, url: (index: number) => string): string {
+  return text.replace(LINK_PLACEHOLDER, (_, n: string) => url(Number(n)));
+}

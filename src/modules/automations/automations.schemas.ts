@@ -9,6 +9,7 @@ const variableSource = z.union([
   z.strictObject({ field: z.enum(['name', 'first_name', 'profile_name', 'phone', 'country', 'language']), fallback: z.string().max(1024).optional() }),
   z.strictObject({ attribute: z.string().min(1).max(64), fallback: z.string().max(1024).optional() }),
   z.strictObject({ value: z.string().min(1).max(1024) }),
+  z.strictObject({ tracked_link: z.int().min(0).max(9).describe('index into the definition\'s `links`: the person gets a Greenlist redirect that records the click') }),
 ]);
 const templateRef = z.strictObject({ name: z.string().min(1).max(512), language: z.string().min(2).max(15), variables: z.record(z.string(), variableSource).optional() });
 
@@ -25,7 +26,7 @@ export const stepIn = z.discriminatedUnion('type', [
   z.strictObject({
     id: stepId,
     type: z.literal('send_message'),
-    text: z.string().min(1, 'must not be empty').max(4096, 'WhatsApp text is at most 4,096 characters'),
+    text: z.string().min(1, 'must not be empty').max(4096, 'WhatsApp text is at most 4,096 characters').describe('"{{link:N}}" puts the tracked copy of links[N] in the text'),
     buttons: replyButtons.optional().describe('reply buttons (then the text is at most 1,024 characters)'),
     fallback_template: templateRef.optional().describe('sent instead when the 24-hour window is closed; without it the step is skipped with the reason'),
     next,
@@ -46,6 +47,14 @@ export const stepIn = z.discriminatedUnion('type', [
     timeout: duration.describe('how long to wait for it'),
     on_event: stepId.optional().describe('where to go when it happens (default: next)'),
     on_timeout: stepId.optional().describe('where to go when it does not (default: next)'),
+    next,
+  }),
+  z.strictObject({
+    id: stepId,
+    type: z.literal('wait_for_click'),
+    timeout: duration.describe('how long to wait for a click'),
+    on_click: stepId.optional().describe("where to go when they open one of this run's tracked links (default: next)"),
+    on_timeout: stepId.optional().describe('where to go when they do not (default: next)'),
     next,
   }),
   z.strictObject({
@@ -152,6 +161,11 @@ export const definitionIn = z.strictObject({
   steps: z.array(stepIn).min(1, 'give at least one step').max(100),
   reentry_days: z.int().min(0).max(3650).nullable().optional().describe('null (default): once per person; N: again N days after their last enrolment'),
   goal: z.strictObject({ event: z.string().min(1).max(64) }).optional().describe('a customer event that ends the run as converted'),
+  links: z
+    .array(z.url({ protocol: /^https?$/, message: 'use an http(s) URL' }).max(2000))
+    .max(10)
+    .optional()
+    .describe('links sent tracked: a template variable { "tracked_link": N } or "{{link:N}}" in a message text; clicks are counted per step and wake a wait_for_click'),
 });
 export type DefinitionIn = z.infer<typeof definitionIn>;
 
@@ -177,7 +191,7 @@ export const automationOut = z.object({
   version: z.number().nullable(),
   definition: z.record(z.string(), z.unknown()),
   counts: z.record(z.string(), z.number()).describe('runs by state; enrolled = all'),
-  step_counts: z.record(z.string(), z.record(z.string(), z.number())).describe('per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else) and, for sends, delivered / read / failed'),
+  step_counts: z.record(z.string(), z.record(z.string(), z.number())).describe('per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked'),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx, Db } from '../context.js';
 import { assertContact, findContactIdsByPhones, setContactChangeWatches } from '../contacts/index.js';
-import { outboxDeliveryRankSql } from '../messaging/index.js';
+import { outboxOutcomeSql } from '../messaging/index.js';
 import { segmentAudience } from '../segments/index.js';
 import { queryRowsOf } from '../sql.js';
 import type { AutomationStatus } from './automations.rules.js';
@@ -35,22 +35,24 @@ async function countsOf(db: Db, id: string): Promise<Record<string, number>> {
 
 /**
  * Per step: what its runs did (sent, waited, deferred, skipped, exited, done, then/else) and, for
- * sends, how far the messages got (delivered, read, failed: from the message log).
+ * sends, how far the messages got (delivered, read, failed: from the message log), how many people
+ * replied within 72 h, and how many opened one of the step's tracked links (`clicked`).
  */
 async function stepCountsOf(db: Db, id: string): Promise<Record<string, Record<string, number>>> {
-  const rank = outboxDeliveryRankSql(sql`s.workspace_id`, sql`s.outbox_key`);
-  const rows = await queryRowsOf<{ step_id: string; outcome: string; n: number; delivered: number; read: number; failed: number }>(
+  const sent = outboxOutcomeSql(sql`s.workspace_id`, sql`s.outbox_key`);
+  const rows = await queryRowsOf<{ step_id: string; outcome: string; n: number; delivered: number; read: number; failed: number; replied: number; clicked: number }>(
     db,
     sql`select s.step_id, s.outcome, count(*)::int as n,
-          count(*) filter (where d.rank >= 3)::int as delivered, count(*) filter (where d.rank >= 4)::int as read, count(*) filter (where d.rank = -1)::int as failed
-        from automation_step_runs s cross join lateral (select ${rank} as rank) d
+          count(*) filter (where d.rank >= 3)::int as delivered, count(*) filter (where d.rank >= 4)::int as read, count(*) filter (where d.rank = -1)::int as failed,
+          count(*) filter (where d.replied)::int as replied, count(*) filter (where s.clicked_at is not null)::int as clicked
+        from automation_step_runs s left join lateral ${sent} d on true
         where s.automation_id = ${id} group by s.step_id, s.outcome`,
   );
   const out: Record<string, Record<string, number>> = {};
   for (const r of rows) {
     const c = (out[r.step_id] ??= {});
     c[r.outcome] = (c[r.outcome] ?? 0) + r.n;
-    if (r.outcome === 'sent') Object.assign(c, { delivered: r.delivered, read: r.read, failed: r.failed });
+    if (r.outcome === 'sent') Object.assign(c, { delivered: r.delivered, read: r.read, failed: r.failed, replied: r.replied, clicked: r.clicked });
   }
   return out;
 }

@@ -99,6 +99,8 @@ export const automationStepRuns = pgTable(
     reason: text('reason'),
     // The outbox item a send step queued (its message, statuses and clicks follow from it).
     outboxKey: text('outbox_key'),
+    // The first click on a tracked link this step sent (clicks.service).
+    clickedAt: timestamp('clicked_at', { withTimezone: true }),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.seq] }), index('automation_step_runs_step_idx').on(t.automationId, t.stepId)],

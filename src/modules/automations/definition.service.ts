@@ -8,7 +8,7 @@ import { listAttributes } from '../contacts/index.js';
 import { getBroadcast } from '../broadcasts/index.js';
 import { resolveAudience, segmentAudience } from '../segments/index.js';
 import { checkVariableMap, findSendableTemplate, templateDefOf, type VariableMap } from '../templates/index.js';
-import { checkGraph, type DefinitionProblem } from './automations.rules.js';
+import { checkGraph, linkIndexesIn, type DefinitionProblem } from './automations.rules.js';
 import { definitionIn, type DefinitionIn } from './automations.schemas.js';
 
 /** A definition checked and resolved: what a published version stores. */
@@ -62,6 +62,7 @@ export async function resolveDefinition(ctx: Ctx, input: unknown): Promise<Resol
     const path = `definition.steps[${i}]`;
     if (step.type === 'send_template') categories[step.id] = await checkTemplate(ctx, numberId, step.template, `${path}.template`, topic!.category, problems);
     if (step.type === 'send_message' && step.fallback_template) categories[step.id] = await checkTemplate(ctx, numberId, step.fallback_template, `${path}.fallback_template`, topic!.category, problems);
+    problems.push(...linkProblems(step, def.links ?? [], path));
     if (step.type === 'wait' && !step.duration && !step.until_time) problems.push({ path, problem: 'a wait needs a duration, an until_time, or both' });
     if (step.type === 'branch') {
       if (Boolean(step.rules) === Boolean(step.reply)) problems.push({ path, problem: 'a branch tests either segment rules ("rules") or the last reply ("reply"): give exactly one' });
@@ -74,6 +75,25 @@ export async function resolveDefinition(ctx: Ctx, input: unknown): Promise<Resol
   return { definition: def, topicId: topic!.id, topicCategory: topic!.category, numberId, categories };
 }
 
+type TemplateRef = Extract<DefinitionIn['steps'][number], { type: 'send_template' }>['template'];
+
+/** Tracked links a step names (`{ tracked_link: N }`, `{{link:N}}`) that are not in the definition's `links`. */
+function linkProblems(step: DefinitionIn['steps'][number], links: string[], path: string): DefinitionProblem[] {
+  const missing = (n: number) => links[n] === undefined;
+  const fix = `add it to definition.links (${links.length} link${links.length === 1 ? '' : 's'} now: indexes 0–${Math.max(0, links.length - 1)})`;
+  const problems: DefinitionProblem[] = [];
+  const refs = step.type === 'send_template' ? [['template', step.template] as const] : step.type === 'send_message' && step.fallback_template ? [['fallback_template', step.fallback_template] as const] : [];
+  for (const [key, ref] of refs)
+    for (const [k, v] of Object.entries(ref.variables ?? {})) if ('tracked_link' in v && missing(v.tracked_link)) problems.push({ path: `${path}.${key}.variables["${k}"]`, problem: `tracked_link ${v.tracked_link} is not in links; ${fix}` });
+  if (step.type === 'send_message') for (const n of linkIndexesIn(step.text)) if (missing(n)) problems.push({ path: `${path}.text`, problem: `{{link:${n}}} is not in links; ${fix}` });
+  return problems;
+}
+
+/** A template reference as the template checks see it: each tracked link as a plain URL value. */
+function withPlaceholderLinks(ref: TemplateRef): { name: string; language: string; variables: VariableMap } {
+  return { ...ref, variables: Object.fromEntries(Object.entries(ref.variables ?? {}).map(([k, v]) => [k, 'tracked_link' in v ? { value: 'https://example.com/r/a1.1.0.placeholder' } : v])) };
+}
+
 async function numberOf(ctx: Ctx, wanted: string | undefined): Promise<string> {
   const numbers = (await listNumbers(ctx, { limit: 100 })).data;
   const number = wanted ? numbers.find((n) => n.id === wanted) : numbers.length === 1 ? numbers[0] : undefined;
@@ -82,7 +102,8 @@ async function numberOf(ctx: Ctx, wanted: string | undefined): Promise<string> {
 }
 
 /** Checks one template reference; returns its category ('' when it could not be found). */
-async function checkTemplate(ctx: Ctx, numberId: string, ref: { name: string; language: string; variables?: VariableMap | undefined }, path: string, topicCategory: string, problems: DefinitionProblem[]): Promise<string> {
+async function checkTemplate(ctx: Ctx, numberId: string, tracked: TemplateRef, path: string, topicCategory: string, problems: DefinitionProblem[]): Promise<string> {
+  const ref = withPlaceholderLinks(tracked);
   try {
     const tpl = await findSendableTemplate(ctx, { name: ref.name, language: ref.language, numberId });
     // Why: a marketing template needs marketing consent, never a utility opt-in (as for broadcasts).

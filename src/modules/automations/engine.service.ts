@@ -8,6 +8,7 @@ import { getWorkspaceSettings } from '../workspaces/index.js';
 import { gateVerdicts, marketingPolicyFrom, type MarketingPolicy } from '../sending/index.js';
 import type { DefinitionIn } from './automations.schemas.js';
 import { advanceInLockstep, type RunEnd, type StepLog } from './lockstep.service.js';
+import type { LinkEnv } from './clicks.service.js';
 
 /** A claimed run. */
 export interface ClaimedRun {
@@ -27,10 +28,12 @@ export interface RunnableVersion {
   numberId: string | null;
 }
 
-/** What a run's steps need besides the run: the workspace's marketing policy and zone. */
+/** What a run's steps need besides the run: the workspace's marketing policy and zone, and how to render tracked links. */
 export interface RunEnv {
   policy: MarketingPolicy;
   timezone: string | null;
+  /** Absent (tests, tools): links go out as they are, untracked. */
+  links: LinkEnv | undefined;
 }
 
 /** On PGlite one transaction holds the only connection: smaller batches keep webhook acks waiting less. */
@@ -44,7 +47,7 @@ export const AUTOMATION_BATCH = { postgres: 1000, pglite: 100 } as const;
  * back: no step's effect commits without its log row and the run's new position, so each step
  * runs once. Returns how many runs were claimed.
  */
-export async function runDueAutomations(deps: { db: Db; now: Date; log: Log }, limit: number = AUTOMATION_BATCH.postgres): Promise<number> {
+export async function runDueAutomations(deps: { db: Db; now: Date; log: Log; links?: LinkEnv | undefined }, limit: number = AUTOMATION_BATCH.postgres): Promise<number> {
   const { now } = deps;
   return deps.db.transaction(async (tx) => {
     const runs = await queryRowsOf<ClaimedRun & { waiting_for: string | null; context: Record<string, unknown> }>(
@@ -60,7 +63,7 @@ export async function runDueAutomations(deps: { db: Db; now: Date; log: Log }, l
     for (const run of runs) {
       const key = `${run.automation_id}:${run.version}`;
       if (!versions.has(key)) versions.set(key, await loadVersion(tx, run.automation_id, run.version));
-      if (!envs.has(run.workspace_id)) envs.set(run.workspace_id, await envOf(tx, run.workspace_id));
+      if (!envs.has(run.workspace_id)) envs.set(run.workspace_id, { ...(await envOf(tx, run.workspace_id)), links: deps.links });
     }
     const refusals = await refusalsOf(tx, runs, versions);
     const { logs, ends } = await advanceInLockstep(
@@ -82,7 +85,7 @@ async function loadVersion(db: Db, automationId: string, version: number): Promi
   return { definition: v!.definition, topicId: v!.topic_id, numberId: v!.number_id };
 }
 
-async function envOf(db: Db, workspaceId: string): Promise<RunEnv> {
+async function envOf(db: Db, workspaceId: string): Promise<Omit<RunEnv, 'links'>> {
   const settings = (await getWorkspaceSettings(db, workspaceId)) as { broadcasts?: Record<string, unknown>; timezone?: string };
   return { policy: marketingPolicyFrom(settings.broadcasts), timezone: settings.timezone ?? null };
 }

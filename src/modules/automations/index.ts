@@ -4,7 +4,10 @@ export { createAutomation, updateAutomation, getAutomation, listAutomations, pub
 export { runDueAutomations, AUTOMATION_BATCH } from './engine.service.js';
 export { scanAutomationTriggers, hasLiveAutomations } from './triggers.service.js';
 export { scanPeriodicTriggers } from './sweeps.service.js';
+export { messagesAnsweredByAutomations } from './inbound-answers.service.js';
+export type { InboundForAutomations } from './inbound-answers.service.js';
 export type { EnrollResult } from './enrol.service.js';
 export { AUTOMATION_STATUSES, RUN_STATES } from './automations.rules.js';
 export * from './automations.schemas.js';
 export { listRecipes, createFromRecipe, fromRecipeIn, recipeOut } from './recipes.service.js';
+export { recordAutomationClick, isAutomationLinkToken, type LinkEnv } from './clicks.service.js';

@@ -27,7 +27,7 @@ export interface RunEnd {
   stepId: string | null;
   dueAt: Date | null;
   reason: string | null;
-  waitingFor: 'reply' | 'event' | null;
+  waitingFor: 'reply' | 'event' | 'click' | null;
   context: Record<string, unknown>;
 }
 

@@ -14,7 +14,8 @@ import { resolveAudience } from '../segments/index.js';
 import { gateVerdicts, type GateVerdict } from '../sending/index.js';
 import { queryRowsOf } from '../sql.js';
 import { compileTemplate, findSendableTemplate, templateDefOf, type VariableMap } from '../templates/index.js';
-import { durationMs } from './automations.rules.js';
+import { durationMs, fillLinks } from './automations.rules.js';
+import { automationLinkUrl, runsWithNewClicks } from './clicks.service.js';
 import type { StepIn } from './automations.schemas.js';
 import type { ClaimedRun, RunEnv, RunnableVersion } from './engine.service.js';
 
@@ -29,8 +30,8 @@ interface ResultExtras {
 export type StepResult = ResultExtras &
   (
     | { kind: 'next'; outcome: 'sent' | 'skipped' | 'done' | 'answered' | 'handed_over' }
-    | { kind: 'branch'; to: string | null; outcome: 'then' | 'else' | 'replied' | 'happened' | 'timed_out' | 'skipped' }
-    | { kind: 'wait'; until: Date; outcome: 'waited' | 'asked'; waitingFor?: 'reply' | 'event'; stay?: boolean }
+    | { kind: 'branch'; to: string | null; outcome: 'then' | 'else' | 'replied' | 'happened' | 'timed_out' | 'clicked' | 'not_clicked' | 'skipped' }
+    | { kind: 'wait'; until: Date; outcome: 'waited' | 'asked'; waitingFor?: 'reply' | 'event' | 'click'; stay?: boolean }
     | { kind: 'defer'; until: Date; outcome: 'deferred'; reason: string }
     | { kind: 'exit'; outcome: 'exited'; reason: string }
     | { kind: 'fail'; outcome: 'failed'; reason: string }
@@ -52,7 +53,7 @@ export interface StepInput {
 }
 
 /** Steps that run for a whole group of runs in a few statements; the others run run by run. */
-const SET_BASED = new Set<StepIn['type']>(['send_template', 'send_message', 'wait', 'wait_for_reply', 'wait_for_event', 'branch', 'tag', 'hand_over', 'end']);
+const SET_BASED = new Set<StepIn['type']>(['send_template', 'send_message', 'wait', 'wait_for_reply', 'wait_for_event', 'wait_for_click', 'branch', 'tag', 'hand_over', 'end']);
 
 /** Whether a step type runs set-based (one group, one savepoint) rather than run by run. */
 export function isSetBased(type: StepIn['type']): boolean {
@@ -82,6 +83,10 @@ export async function runSteps(ctx: Ctx, inputs: StepInput[]): Promise<StepResul
       return inputs.map((s) => waitForReply(ctx, s, step));
     case 'wait_for_event':
       return inputs.map((s) => waitForEvent(ctx, s, step));
+    case 'wait_for_click': {
+      const clicked = await runsWithNewClicks(ctx.db, inputs.filter((s) => !s.waitingFor).map((s) => ({ runId: s.run.id, afterSeq: Number(s.context.click_seq ?? 0) })));
+      return inputs.map((s) => waitForClick(ctx, s, step, clicked.has(s.run.id)));
+    }
     case 'tag':
       await bulkTag(ctx, { contact_ids: [...new Set(inputs.map((s) => s.run.contact_id))], add: step.add ?? [], remove: step.remove ?? [] });
       return inputs.map(() => ({ kind: 'next', outcome: 'done' }));
@@ -122,6 +127,20 @@ function waitForEvent(ctx: Ctx, s: StepInput, step: WaitForEventStep): StepResul
   return { kind: 'wait', outcome: 'waited', until: new Date(ctx.now.getTime() + durationMs(step.timeout)), waitingFor: 'event', stay: true, context: { awaiting: { event: step.event, where: step.where ?? null, since: ctx.now.toISOString() } } };
 }
 
+type WaitForClickStep = Extract<StepIn, { type: 'wait_for_click' }>;
+
+/**
+ * Waits for a click on one of the run's tracked links (a click wakes the run: `waitingFor`
+ * 'clicked'); a click already made on a link sent since the run's last click wait passes at once.
+ */
+function waitForClick(ctx: Ctx, s: StepInput, step: WaitForClickStep, clickedAlready: boolean): StepResult {
+  // `click_seq`: later click waits count only clicks on links sent after this step.
+  const seen = { click_seq: s.seq };
+  if (s.waitingFor === 'clicked' || (!s.waitingFor && clickedAlready)) return { kind: 'branch', to: step.on_click ?? s.nextId, outcome: 'clicked', context: seen };
+  if (s.waitingFor === 'click') return { kind: 'branch', to: step.on_timeout ?? s.nextId, outcome: 'not_clicked', context: seen };
+  return { kind: 'wait', outcome: 'waited', until: new Date(ctx.now.getTime() + durationMs(step.timeout)), waitingFor: 'click', stay: true };
+}
+
 /** The steps that run run by run: they read or write one person's answer or consent. */
 async function runOne(ctx: Ctx, s: StepInput): Promise<StepResult> {
   const { step } = s;
@@ -150,7 +169,7 @@ async function sendSteps(ctx: Ctx, inputs: StepInput[], step: SendStep): Promise
   // A template's category decides; a free-form message is marketing when the topic is.
   const marketing = step.type === 'send_template' ? v.definition.resolved.categories[step.id] === 'MARKETING' : v.definition.resolved.topic_category === 'marketing';
   const ref = step.type === 'send_template' ? step.template : step.fallback_template;
-  const text = step.type === 'send_message' ? freeForm(step.text, step.buttons) : null;
+  const text = step.type === 'send_message' ? (link: LinkOf) => freeForm(fillLinks(step.text, link), step.buttons) : null;
   return queueMessages(ctx, inputs, { marketing, template: ref, text });
 }
 
@@ -159,7 +178,15 @@ function freeForm(text: string, buttons: { id: string; title: string }[] | undef
   return buttons ? { type: 'interactive', interactive: { type: 'button', body: { text }, action: { buttons: buttons.map((b) => ({ type: 'reply' as const, reply: b })) } } } : { type: 'text', text };
 }
 
-type QueuedMessage = { marketing: boolean; template: TemplateRef | undefined; text: OutboundMessage | null };
+/** The URL a run step sends for link N of the definition: its tracked copy, or the link itself without a link env. */
+type LinkOf = (index: number) => string;
+type QueuedMessage = { marketing: boolean; template: TemplateRef | undefined; text: ((link: LinkOf) => OutboundMessage) | null };
+
+function linkOfRun(s: StepInput): LinkOf {
+  const links = s.version.definition.links ?? [];
+  const env = s.env.links;
+  return (n) => (env ? automationLinkUrl(env, s.run.id, s.seq, n) : (links[n] ?? ''));
+}
 
 /**
  * The send gate for a group of run steps, then the outbox: a refusal exits the run, a deferral
@@ -197,16 +224,18 @@ async function queueMessages(ctx: Ctx, inputs: StepInput[], m: QueuedMessage): P
     // Why exit: a STOP or a withdrawal of the automation's topic ends the run, not just this step.
     if (verdict.kind === 'skip') return { kind: 'exit', outcome: 'exited', reason: verdict.reason };
     if (verdict.kind === 'defer') return { kind: 'defer', outcome: 'deferred', until: verdict.until, reason: verdict.reason };
+    const link = linkOfRun(s);
     let template: TemplateMessage | undefined;
     if (render) {
-      const rendered = render(contact!);
+      const rendered = render(contact!, link);
       if (!rendered.ok) return { kind: 'next', outcome: 'skipped', reason: rendered.reason };
       template = rendered.message;
     }
     const waId = waIdOf(contact!);
     if (m.text && !windows.get(waId)?.open && !template) return { kind: 'next', outcome: 'skipped', reason: 'the 24-hour window is closed and the step has no fallback template' };
     const outboxKey = `auto:${s.run.id}:${s.seq}`;
-    queued.push({ workspaceId: ctx.workspaceId, numberId, contactId: contact!.id, waId, kind: 'automation', dedupeKey: outboxKey, message: m.text ?? template!, ...(template ? { template } : {}), marketing: marketingFor(contact!) });
+    const text = m.text && windows.get(waId)?.open ? m.text(link) : null;
+    queued.push({ workspaceId: ctx.workspaceId, numberId, contactId: contact!.id, waId, kind: 'automation', dedupeKey: outboxKey, message: text ?? template!, ...(template ? { template } : {}), marketing: marketingFor(contact!) });
     return { kind: 'next', outcome: 'sent', outboxKey };
   });
   await enqueueAutomated(ctx.db, queued, ctx.now);
@@ -240,7 +269,7 @@ async function askStep(ctx: Ctx, s: StepInput, step: AskStep): Promise<StepResul
     if (attempts > (step.retries ?? 2)) return giveUp(`no valid answer (${checked.error})`);
     prefix = `${step.invalid_text ?? 'Sorry, I did not get that.'}\n\n`;
   }
-  const [sent] = await queueMessages(ctx, [s], { marketing: false, template: undefined, text: freeForm(prefix + step.question, step.buttons) });
+  const [sent] = await queueMessages(ctx, [s], { marketing: false, template: undefined, text: () => freeForm(prefix + step.question, step.buttons) });
   if (sent!.outcome !== 'sent') return sent!;
   return { kind: 'wait', outcome: 'asked', until: new Date(ctx.now.getTime() + durationMs(step.timeout)), waitingFor: 'reply', stay: true, outboxKey: sent!.outboxKey, context: { asked: { ...(s.context.asked as object), [step.id]: attempts + 1 } } };
 }
@@ -265,17 +294,23 @@ async function branchHolds(ctx: Ctx, inputs: StepInput[], step: BranchStep): Pro
   return new Set(inputs.filter((s) => matched.has(s.run.contact_id)).map((s) => s.run.id));
 }
 
-type TemplateRef = { name: string; language: string; variables?: VariableMap | undefined };
+type TemplateRef = Extract<StepIn, { type: 'send_template' }>['template'];
+/** The attribute name a tracked link's URL is rendered through (not a key a person can have: attribute keys are lowercase words). */
+const LINK_ATTRIBUTE = '\u0000link';
 type TemplateMessage = Extract<OutboundMessage, { type: 'template' }>;
 type Rendered = { ok: true; message: TemplateMessage } | { ok: false; reason: string };
 
-/** The step's template, found and compiled once, as a function of the person it goes to. */
-async function templateRenderer(ctx: Ctx, numberId: string, ref: TemplateRef): Promise<(c: ContactOut) => Rendered> {
+/** The step's template, found and compiled once, as a function of the person it goes to and their run's links. */
+async function templateRenderer(ctx: Ctx, numberId: string, ref: TemplateRef): Promise<(c: ContactOut, link: LinkOf) => Rendered> {
   try {
     const tpl = await findSendableTemplate(ctx, { name: ref.name, language: ref.language, numberId });
-    const compiled = compileTemplate(templateDefOf(tpl), ref.variables ?? {});
-    return (c) => {
-      const r = compiled({ name: c.name, profile_name: c.profile_name, phone: c.phone ?? '', country: c.country, language: c.language, attributes: c.attributes });
+    // Why a reserved attribute per link: the template compiles once for the group; each run's tracked URL differs.
+    const vars = Object.fromEntries(Object.entries(ref.variables ?? {}).map(([k, v]) => [k, 'tracked_link' in v ? { attribute: `${LINK_ATTRIBUTE}${v.tracked_link}` } : v]));
+    const compiled = compileTemplate(templateDefOf(tpl), vars as VariableMap);
+    const used = Object.values(ref.variables ?? {}).flatMap((v) => ('tracked_link' in v ? [v.tracked_link] : []));
+    return (c, link) => {
+      const attributes = used.length === 0 ? c.attributes : { ...c.attributes, ...Object.fromEntries(used.map((n) => [`${LINK_ATTRIBUTE}${n}`, link(n)])) };
+      const r = compiled({ name: c.name, profile_name: c.profile_name, phone: c.phone ?? '', country: c.country, language: c.language, attributes });
       return r.ok ? { ok: true, message: r.message } : { ok: false, reason: r.reason };
     };
   } catch (err) {

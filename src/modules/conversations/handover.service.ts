@@ -33,3 +33,20 @@ export async function contactsWithAgent(db: Db, workspaceId: string, contactIds:
   );
   return new Set(rows.map((r) => r.contact_id));
 }
+
+/**
+ * Which of these messages reached a conversation an agent was handling when the person wrote:
+ * assigned to someone or handed over, and not closed since before the message (a closed
+ * conversation reopened by this very message has `state_at` at or after it, so it does not count).
+ * Returns the keys `<number id>:<contact id>:<sent at ms>` of the handled ones; auto-replies stay silent for them.
+ */
+export async function handledWhen(db: Db, items: { workspaceId: string; numberId: string; contactId: string; at: Date }[]): Promise<Set<string>> {
+  if (items.length === 0) return new Set();
+  const rows = await queryRowsOf<{ num: string; contact: string; at: string | Date }>(
+    db,
+    sql`select x.num, x.contact, x.at from unnest(${param(items.map((i) => i.workspaceId))}::uuid[], ${param(items.map((i) => i.numberId))}::uuid[], ${param(items.map((i) => i.contactId))}::uuid[], ${param(items.map((i) => i.at.toISOString()))}::timestamptz[]) as x(ws, num, contact, at)
+        join conversations c on c.workspace_id = x.ws and c.number_id = x.num and c.contact_id = x.contact
+        where (c.assignee_id is not null or c.handed_over_at is not null) and c.state <> 'closed' and c.state_at < x.at`,
+  );
+  return new Set(rows.map((r) => `${r.num}:${r.contact}:${new Date(r.at).getTime()}`));
+}

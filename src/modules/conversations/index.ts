@@ -7,4 +7,4 @@ export { syncConversations, INBOX_CHANNEL } from './sync.service.js';
 export { CONVERSATION_STATES, CONVERSATION_FILTERS } from './conversations.rules.js';
 export * from './conversations.schemas.js';
 export { mergeConversations } from './merge.service.js';
-export { openHandovers, contactsWithAgent } from './handover.service.js';
+export { openHandovers, contactsWithAgent, handledWhen } from './handover.service.js';

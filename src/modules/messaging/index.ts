@@ -10,4 +10,4 @@ export { conversationMessageIn } from './conversation.schemas.js';
 export { enqueueAutomated, sendQueuedAutomated } from './outbox.service.js';
 export type { AutomatedMessage } from './outbox.service.js';
 export { eraseWaIdTraces, moveContactMessages } from './erase-merge.service.js';
-export { outboxDeliveryRankSql } from './outbox-delivery.js';
+export { outboxOutcomeSql } from './outbox-delivery.js';

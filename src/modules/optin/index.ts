@@ -4,6 +4,7 @@ export type { InboundKeywordContext } from './optin-keyword.service.js';
 export { createOptinSource, listOptinSources, getOptinSource, updateOptinSource, publishOptinSource, optinLinkOf } from './optin-sources.service.js';
 export { findPublishedForm, issueFormToken, submitOptinForm, SUBMISSION_TTL_MS } from './optin-form.service.js';
 export type { HostedForm, FormSubmission, SubmitOutcome } from './optin-form.service.js';
+export { activeOptinKeywords } from './optin-lookup.js';
 export { renderQr } from './optin-qr.js';
 export type { QrFormat } from './optin-qr.js';
 export { missingFormFields, waMeLink, waDigits, slugify, pageVersionOf, signFormToken, checkFormToken, welcomeTextOf, confirmationPayload, submissionIdOfPayload, FORM_MIN_FILL_MS, FORM_TOKEN_MAX_AGE_MS, FORM_SLUG_PATTERN, STOP_INSTRUCTION } from './optin.rules.js';

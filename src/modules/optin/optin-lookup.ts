@@ -5,7 +5,8 @@ import type { Db } from '../context.js';
 import { numberForLink } from '../numbers/index.js';
 import { getWorkspace } from '../workspaces/index.js';
 import type { PageData } from './optin.schemas.js';
-import type { optinSources } from './optin.tables.js';
+import { and, eq, inArray } from 'drizzle-orm';
+import { optinSources } from './optin.tables.js';
 import { waDigits } from './optin.rules.js';
 
 /** An opt-in source row. */
@@ -43,4 +44,16 @@ export async function businessNameOf(db: Db, row: Pick<SourceRow, 'workspaceId' 
   if (fromPage) return fromPage;
   if (verifiedName) return verifiedName;
   return (await getWorkspace({ db, workspaceId: row.workspaceId })).name;
+}
+
+/** The active opt-in keywords (normalised) of these workspaces: messages that are an opt-in get the welcome, nothing else. */
+export async function activeOptinKeywords(db: Db, workspaceIds: string[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  if (workspaceIds.length === 0) return out;
+  const rows = await db
+    .select({ workspaceId: optinSources.workspaceId, keyword: optinSources.keyword })
+    .from(optinSources)
+    .where(and(inArray(optinSources.workspaceId, workspaceIds), eq(optinSources.status, 'active')));
+  for (const r of rows) if (r.keyword) (out.get(r.workspaceId) ?? out.set(r.workspaceId, new Set()).get(r.workspaceId)!).add(r.keyword);
+  return out;
 }

@@ -26,6 +26,7 @@ import {
   updateBroadcast,
   updateBroadcastIn,
 } from '../../../modules/broadcasts/index.js';
+import { isAutomationLinkToken, recordAutomationClick } from '../../../modules/automations/index.js';
 import { ctxOf, runMutation, type FeatureDeps } from '../request-context.js';
 import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
 
@@ -119,7 +120,9 @@ export function broadcastRoutes(app: FastifyInstance, deps: FeatureDeps): void {
 /** Tracked links: `/r/<token>` records the click and redirects (public; the token is signed). */
 export function linkRoutes(app: FastifyInstance, deps: FeatureDeps & { linkSign: (payload: string) => string }): void {
   app.get<{ Params: { token: string } }>('/r/:token', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
-    const url = await recordLinkClick(deps.db, deps.linkSign, req.params.token.slice(0, 64), deps.clock.now());
+    const token = req.params.token.slice(0, 64);
+    // Automation steps' links and broadcast links share /r/ (one public URL to allow-list), told apart by shape.
+    const url = isAutomationLinkToken(token) ? await recordAutomationClick(deps.db, deps.linkSign, token, deps.clock.now()) : await recordLinkClick(deps.db, deps.linkSign, token, deps.clock.now());
     if (!url) throw new AppError('LINK_INVALID', 'this link is not valid');
     return reply.code(302).header('cache-control', 'no-store').header('location', url).send();
   });

@@ -1,0 +1,1 @@
+ALTER TABLE "automation_step_runs" ADD COLUMN "clicked_at" timestamp with time zone;
