@@ -26,6 +26,7 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/contacts/{id}/erase': { id: () => ids.contact!, bodies: {}, read: (id) => `/api/v1/contacts/${id}` },
   '/api/v1/contacts/{id}/export': { id: () => ids.contact!, bodies: {}, read: (id) => `/api/v1/contacts/${id}` },
   '/api/v1/contacts/{id}/consent': { id: () => ids.contact!, bodies: { post: { topic: 'offers', action: 'withdraw', source: 'api' } } },
+  '/api/v1/contacts/{id}/preferences': { id: () => ids.contact!, bodies: { patch: { pause_days: 30, frequency: 'low' } } },
   '/api/v1/opt-out/notes/{id}/resolve': { id: () => ids.note!, bodies: { post: { action: 'opt_out' } }, read: () => '/api/v1/opt-out/notes' },
   '/api/v1/topics/{id}': { id: () => ids.topic!, bodies: { patch: { name: 'taken over' } } },
   '/api/v1/optin-sources/{id}': { id: () => ids.optinSource!, bodies: { patch: { name: 'taken over', status: 'archived' } } },

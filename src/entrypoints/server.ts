@@ -15,6 +15,7 @@ import { useSingleOwnerCaches } from '../modules/workspaces/index.js';
 import type { Sandbox } from './sandbox.js';
 import { startPoller, type Poller } from '../adapters/worker/poller.js';
 import { processPendingWebhooks } from '../modules/inbound/index.js';
+import { configurePreferenceLinks } from '../modules/preferences/index.js';
 import { sendQueuedAutomated } from '../modules/messaging/index.js';
 import { INBOX_CHANNEL, syncConversations } from '../modules/conversations/index.js';
 import { scanAutoReplies } from '../modules/autoreplies/index.js';
@@ -121,6 +122,8 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let url: string | undefined;
   const wiring = wire(database.db, runtime.masterKey, log, clock, { graphAllowedOrigins: config.graphAllowedOrigins });
   useSingleOwnerCaches(database.kind === 'pglite');
+  // The worker answers the preference keyword with a link to the hosted page: it must know the public URL too.
+  configurePreferenceLinks(config.publicUrl);
   let webhookPoller: Poller | undefined;
   let outboxPoller: Poller | undefined;
   let automationPoller: Poller | undefined;

@@ -47,6 +47,20 @@ export type ConsentView = ResponseOf<'/api/v1/contacts/{id}/consent', 'get'>;
 export type ConsentTopicState = ConsentView['state'][number];
 /** One consent-ledger event with the evidence recorded for it (the proof of consent). */
 export type ConsentEvent = ConsentView['events'][number];
+/** A contact's preference-centre choices now (pause, frequency). */
+export type ContactPreferenceState = ConsentView['preferences'];
+/** The words that open the preference centre. */
+export type PreferenceKeywords = ResponseOf<'/api/v1/preferences/keywords', 'get'>;
+/** The preference centre's workspace settings (`settings.preferences`). */
+export interface PreferenceSettings {
+  enabled?: boolean;
+  keywords?: string[];
+  disabled_keywords?: string[];
+  link_in_welcome?: boolean;
+  link_ttl_days?: number;
+  pause_days?: number;
+  menu_text?: string;
+}
 /** A message kept for review because it mentions a STOP word without being a clear opt-out. */
 export type OptOutNote = ItemOf<ResponseOf<'/api/v1/opt-out/notes', 'get'>>;
 /** How a review item is settled. */
@@ -134,6 +148,10 @@ export const listContacts = (filter: ContactFilter, cursor?: string, limit = 50)
 export const getContact = (id: string) => apiRequest<Contact>('GET', `/contacts/${encodeURIComponent(id)}`);
 /** Consent per topic, suppression, and every ledger event with its evidence. */
 export const getContactConsent = (id: string) => apiRequest<ConsentView>('GET', `/contacts/${encodeURIComponent(id)}/consent`);
+/** The preference words in effect and the built-in ones per language. */
+export const getPreferenceKeywords = () => apiRequest<PreferenceKeywords>('GET', '/preferences/keywords');
+/** Replaces the workspace's preference-centre settings (a 422 names the field that is wrong). */
+export const savePreferenceSettings = (preferences: PreferenceSettings) => apiRequest<Workspace>('PATCH', '/workspace', { settings: { preferences } });
 /** All topics of the workspace. */
 export const listTopics = () => apiRequest<{ data: Topic[] }>('GET', '/topics');
 /** One page of open review items (messages that only mention a STOP word), newest first. */

@@ -2783,6 +2783,8 @@ export interface paths {
                             };
                             /** @description never agreed to the topic */
                             no_consent: number;
+                            /** @description paused marketing in the preference centre: skipped (paused_by_contact) while the pause lasts */
+                            paused_by_contact: number;
                             quiet_hours: {
                                 end: string;
                                 start: string;
@@ -2938,7 +2940,7 @@ export interface paths {
                                 not_before: string;
                                 opted_out_at: string | null;
                                 phone: string | null;
-                                /** @description why it was not sent: excluded (by an exclusion), no_consent, consent_withdrawn, unreachable, suppressed, ... */
+                                /** @description why it was not sent: excluded (by an exclusion), no_consent, consent_withdrawn, unreachable, suppressed, paused_by_contact, ... */
                                 reason: string | null;
                                 replied_at: string | null;
                                 sent_at: string | null;
@@ -2994,7 +2996,7 @@ export interface paths {
                             matched: boolean;
                             /** @description not_matched, excluded or planned before the start; afterwards the recipient status (queued, sent, delivered, read, skipped, failed, excluded, ...) */
                             outcome: string;
-                            /** @description why not sent: excluded, no_consent, consent_withdrawn, unreachable, suppressed, ... */
+                            /** @description why not sent: excluded, no_consent, consent_withdrawn, unreachable, suppressed, paused_by_contact, ... */
                             reason: string | null;
                             /** @description the recipient row once the broadcast started */
                             recipient: {
@@ -3005,7 +3007,7 @@ export interface paths {
                                 not_before: string;
                                 opted_out_at: string | null;
                                 phone: string | null;
-                                /** @description why it was not sent: excluded (by an exclusion), no_consent, consent_withdrawn, unreachable, suppressed, ... */
+                                /** @description why it was not sent: excluded (by an exclusion), no_consent, consent_withdrawn, unreachable, suppressed, paused_by_contact, ... */
                                 reason: string | null;
                                 replied_at: string | null;
                                 sent_at: string | null;
@@ -4107,8 +4109,11 @@ export interface paths {
                         "application/json": {
                             contact_id: string;
                             events: {
-                                /** @enum {string} */
-                                action: "grant" | "withdraw";
+                                /**
+                                 * @description pause / resume / frequency: a preference-centre choice (evidence.paused_until, evidence.frequency)
+                                 * @enum {string}
+                                 */
+                                action: "grant" | "withdraw" | "pause" | "resume" | "frequency";
                                 actor: {
                                     id: string | null;
                                     type: string;
@@ -4122,8 +4127,15 @@ export interface paths {
                                 recorded_at: string;
                                 source: string;
                                 text_hash: string | null;
+                                /** @description topic key; "*" for every topic; null for a pause, resume or frequency choice */
                                 topic: string | null;
                             }[];
+                            preferences: {
+                                /** @enum {string} */
+                                frequency: "normal" | "low";
+                                /** @description marketing is paused until then (null: not paused now) */
+                                paused_until: string | null;
+                            };
                             state: {
                                 category: string;
                                 since: string | null;
@@ -4176,7 +4188,7 @@ export interface paths {
                          */
                         occurred_at?: string;
                         /** @enum {string} */
-                        source: "web_form" | "qr_keyword" | "inbound_message" | "api" | "import" | "agent" | "double_opt_in" | "stop_keyword" | "stop_button" | "user_preferences" | "delivery_failure" | "erasure" | "automation";
+                        source: "web_form" | "qr_keyword" | "inbound_message" | "api" | "import" | "agent" | "double_opt_in" | "stop_keyword" | "stop_button" | "user_preferences" | "delivery_failure" | "erasure" | "automation" | "preference_centre" | "preference_page";
                         /** @description topic key, or "*" for every topic */
                         topic: string;
                     };
@@ -4190,8 +4202,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @enum {string} */
-                            action: "grant" | "withdraw";
+                            /**
+                             * @description pause / resume / frequency: a preference-centre choice (evidence.paused_until, evidence.frequency)
+                             * @enum {string}
+                             */
+                            action: "grant" | "withdraw" | "pause" | "resume" | "frequency";
                             actor: {
                                 id: string | null;
                                 type: string;
@@ -4205,6 +4220,7 @@ export interface paths {
                             recorded_at: string;
                             source: string;
                             text_hash: string | null;
+                            /** @description topic key; "*" for every topic; null for a pause, resume or frequency choice */
                             topic: string | null;
                         };
                     };
@@ -4593,6 +4609,129 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A contact's preference-centre state: pause, frequency and topics */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact_id: string;
+                            /**
+                             * @description low halves the workspace frequency cap for this person
+                             * @enum {string}
+                             */
+                            frequency: "normal" | "low";
+                            /** @description marketing is paused now */
+                            paused: boolean;
+                            /** @description marketing waits until then (null: not paused) */
+                            paused_until: string | null;
+                            suppressed: boolean;
+                            topics: {
+                                category: string;
+                                name: string;
+                                subscribed: boolean;
+                                topic: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Pause, resume or change the frequency for a contact (each change is a ledger event with source "api") */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description how the person asked (e.g. { "text": "…", "app": "AcmeApp" }); the request id is added */
+                        evidence?: {
+                            app?: string;
+                            business_name?: string;
+                            form_id?: string;
+                            ip?: string;
+                            note?: string;
+                            source_id?: string;
+                            /** @description the exact consent wording the person saw */
+                            text?: string;
+                            url?: string;
+                            user_agent?: string;
+                            wamid?: string;
+                        } & {
+                            [key: string]: string | number | boolean | null;
+                        };
+                        /** @enum {string} */
+                        frequency?: "normal" | "low";
+                        /** @description pause marketing for this many days from now (instead of paused_until) */
+                        pause_days?: number;
+                        /** @description pause marketing until this time; null resumes now */
+                        paused_until?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact_id: string;
+                            /**
+                             * @description low halves the workspace frequency cap for this person
+                             * @enum {string}
+                             */
+                            frequency: "normal" | "low";
+                            /** @description marketing is paused now */
+                            paused: boolean;
+                            /** @description marketing waits until then (null: not paused) */
+                            paused_until: string | null;
+                            suppressed: boolean;
+                            topics: {
+                                category: string;
+                                name: string;
+                                subscribed: boolean;
+                                topic: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/contacts/bulk-tag": {
@@ -7338,6 +7477,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/preferences/keywords": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The words that open the preference centre (built-in per language, plus settings.preferences.keywords) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description built-in words by language */
+                            defaults: {
+                                [key: string]: string[];
+                            };
+                            /** @description false: the keyword is not answered (settings.preferences.enabled) */
+                            enabled: boolean;
+                            /** @description normalised words that open the preference centre */
+                            in_effect: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/segments": {
         parameters: {
             query?: never;
@@ -8951,6 +9135,23 @@ export interface paths {
                                 start_keywords?: string[];
                                 /** @description extra STOP words */
                                 stop_keywords?: string[];
+                            } | null;
+                            /** @description the preference centre: keyword, list, hosted page */
+                            preferences?: {
+                                /** @description built-in preference words to ignore (e.g. "menu" where a bot uses it) */
+                                disabled_keywords?: string[];
+                                /** @description answer the preference keyword with the preference list (default true) */
+                                enabled?: boolean;
+                                /** @description extra words that open the preference centre (besides PREFERENCES, MENU and their equivalents in other languages) */
+                                keywords?: string[];
+                                /** @description add a link to the preference page to opt-in welcomes (default false) */
+                                link_in_welcome?: boolean;
+                                /** @description how long a preference page link works (default 30) */
+                                link_ttl_days?: number;
+                                /** @description the preference list's text; the page link and how to stop are added */
+                                menu_text?: string;
+                                /** @description how long "pause" holds marketing (default 30) */
+                                pause_days?: number;
                             } | null;
                             /** @description price per delivered template by country and category, for broadcast cost estimates */
                             rate_card?: {

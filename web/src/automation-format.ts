@@ -70,6 +70,7 @@ const REASONS: Record<string, string> = {
   no_consent: 'no consent to the topic',
   suppressed: 'the number is suppressed',
   unreachable: 'not reachable on WhatsApp',
+  paused_by_contact: 'they paused offers in the preference centre',
   archived: 'the automation was archived',
 };
 /** Why a run or step ended as it did: known codes in words, anything else as the API said it. */

@@ -33,6 +33,7 @@ export function BroadcastEstimateView({ plan }: { plan: BroadcastEstimate }) {
           <Line label="On the suppression list" value={`− ${formatCount(plan.suppressed)}`} testId="estimate-suppressed" hint="Kept in the plan, skipped when sending." />
           <Line label="Sendable" value={formatCount(plan.sendable)} testId="estimate-sendable" strong />
           <Line label="At the frequency cap" value={formatCount(plan.frequency_capped)} testId="estimate-frequency-capped" hint="Held back until the cap frees up, not dropped." />
+          <Line label="Paused by the person" value={formatCount(plan.paused_by_contact)} testId="estimate-paused" hint="They paused offers in the preference centre: skipped while the pause lasts." />
         </tbody>
       </table>
       <h4>Messaging limit</h4>

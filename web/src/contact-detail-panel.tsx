@@ -3,6 +3,7 @@ import { getContact, getContactConsent } from './api-client';
 import { ConsentEventsList } from './consent-events-list';
 import { ConsentStateTable } from './consent-state-table';
 import { ContactFields } from './contact-fields';
+import { PreferenceState } from './preference-state';
 import { useResource } from './use-resource';
 
 /** One contact: its fields, a "suppressed" badge, consent per topic and the full proof-of-consent ledger. */
@@ -50,6 +51,7 @@ export function ContactDetailPanel({ contactId, onClose }: { contactId: string; 
         <>
           <h4>Consent per topic</h4>
           <ConsentStateTable state={consent.data.state} />
+          <PreferenceState prefs={consent.data.preferences} />
           <h4>Proof of consent</h4>
           <p className="muted small">Every grant and withdrawal, oldest first, with the evidence recorded at the time.</p>
           <ConsentEventsList events={consent.data.events} />

@@ -9,6 +9,7 @@ import { ContactsSection } from './contacts-section';
 import { InboxSection } from './inbox-section';
 import { OptOutReviewSection } from './opt-out-review-section';
 import { PhoneNumbersSection } from './phone-numbers-section';
+import { PreferenceCentreSection } from './preference-centre-section';
 import { SegmentsSection } from './segments-section';
 import { TemplatesSection } from './templates-section';
 import { TopicsSection } from './topics-section';
@@ -18,6 +19,7 @@ const SECTIONS = [
   { id: 'contacts', label: 'Contacts' },
   { id: 'topics', label: 'Topics' },
   { id: 'opt-out-review', label: 'Opt-out review' },
+  { id: 'preferences', label: 'Preference centre' },
   { id: 'inbox', label: 'Inbox' },
   { id: 'auto-replies', label: 'Auto-replies' },
   { id: 'segments', label: 'Segments' },
@@ -30,7 +32,7 @@ const SECTIONS = [
 ] as const;
 type SectionId = (typeof SECTIONS)[number]['id'];
 
-/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / API keys / Audit log sections. */
+/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Preference centre / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / API keys / Audit log sections. */
 export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
   const workspace = useResource(getWorkspace);
   const [section, setSection] = useState<SectionId>('contacts');
@@ -73,6 +75,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         {section === 'contacts' && <ContactsSection />}
         {section === 'topics' && <TopicsSection />}
         {section === 'opt-out-review' && <OptOutReviewSection />}
+        {section === 'preferences' && <PreferenceCentreSection />}
         {section === 'inbox' && <InboxSection me={me} />}
         {section === 'auto-replies' && <AutoRepliesSection />}
         {section === 'segments' && <SegmentsSection />}

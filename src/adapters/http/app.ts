@@ -40,6 +40,8 @@ import { optOutRoutes } from './routes/opt-out.routes.js';
 import { importRoutes } from './routes/imports.routes.js';
 import { optinRoutes } from './routes/optin.routes.js';
 import { joinRoutes } from './routes/join.routes.js';
+import { preferenceRoutes } from './routes/preferences.routes.js';
+import { configurePreferenceLinks } from '../../modules/preferences/index.js';
 import { templateRoutes } from './routes/templates.routes.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import type { WhatsAppGateway } from '../../modules/messaging/index.js';
@@ -148,6 +150,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   phoneNumberRoutes(app, { ...reqDeps, box: deps.box, gateway: deps.gateway, ...(deps.numbersChanged ? { numbersChanged: deps.numbersChanged } : {}), ...(deps.checkApiBaseUrl ? { checkApiBaseUrl: deps.checkApiBaseUrl } : {}) });
   messageRoutes(app, { ...reqDeps, box: deps.box, gateway: deps.gateway });
   const featureDeps = { ...reqDeps, box: deps.box, gateway: deps.gateway, publicUrl: deps.publicUrl, log: deps.log, ...(deps.uploadDir ? { uploadDir: deps.uploadDir } : {}) };
+  // Preference links in messages and pages point at this instance's public URL.
+  configurePreferenceLinks(deps.publicUrl);
   contactRoutes(app, featureDeps);
   topicRoutes(app, featureDeps);
   segmentRoutes(app, featureDeps);
@@ -165,6 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   conversationFigureRoutes(app, featureDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   await joinRoutes(app, featureDeps);
+  await preferenceRoutes(app, featureDeps);
   await webhookRoutes(app, deps.webhooks);
   await uiRoutes(app);
   return app;

@@ -219,6 +219,8 @@ async function queueMessages(ctx: Ctx, inputs: StepInput[], m: QueuedMessage): P
   const results = inputs.map((s): StepResult => {
     const contact = contacts.get(s.run.contact_id);
     const verdict: GateVerdict = (contact && verdicts.get(contact.id)) || { kind: 'skip', reason: 'unknown_contact' };
+    // A pause the person chose holds this marketing send only: the run goes on (a pause is not a STOP).
+    if (verdict.kind === 'skip' && verdict.reason === 'paused_by_contact') return { kind: 'next', outcome: 'skipped', reason: verdict.reason };
     // Why exit: a STOP or a withdrawal of the automation's topic ends the run, not just this step.
     if (verdict.kind === 'skip') return { kind: 'exit', outcome: 'exited', reason: verdict.reason };
     if (verdict.kind === 'defer') return { kind: 'defer', outcome: 'deferred', until: verdict.until, reason: verdict.reason };

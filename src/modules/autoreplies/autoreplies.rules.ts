@@ -3,6 +3,7 @@
 // answers one inbound message.
 import { DateTime } from 'luxon';
 import { DEFAULT_START_KEYWORDS, DEFAULT_STOP_KEYWORDS, normalizeKeyword } from '../consent/index.js';
+import { DEFAULT_PREFERENCE_KEYWORDS } from '../preferences/index.js';
 
 /** Weekdays as the calendar names them, Monday first (Luxon's weekday 1…7). */
 export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -31,7 +32,8 @@ export interface Calendar {
  * opt-out handling answers them) and the preference centre's PREFERENCES/MENU words (it answers
  * them, built apart). Normalised as `normalizeKeyword` does.
  */
-export const PREFERENCE_KEYWORDS = ['preferences', 'preference', 'menu', 'preferencias', 'einstellungen', 'menú', 'préférences'] as const;
+// The preference centre's own built-in words, every language (one list: `preferences` module).
+export const PREFERENCE_KEYWORDS: readonly string[] = Object.values(DEFAULT_PREFERENCE_KEYWORDS).flat();
 export const RESERVED_KEYWORDS: ReadonlySet<string> = new Set([...Object.values(DEFAULT_STOP_KEYWORDS).flat(), ...Object.values(DEFAULT_START_KEYWORDS).flat(), ...PREFERENCE_KEYWORDS, 'stop'].map(normalizeKeyword));
 
 /** Minutes since local midnight of "HH:MM" ("24:00" is 1440). */

@@ -122,7 +122,7 @@ export const recipientOut = z.object({
   phone: z.string().nullable(),
   state: z.string(),
   status: z.string().describe('queued, sending, skipped, sent, delivered, read, failed, uncertain, cancelled or excluded (matched, left out at start)'),
-  reason: z.string().nullable().describe('why it was not sent: excluded (by an exclusion), no_consent, consent_withdrawn, unreachable, suppressed, ...'),
+  reason: z.string().nullable().describe('why it was not sent: excluded (by an exclusion), no_consent, consent_withdrawn, unreachable, suppressed, paused_by_contact, ...'),
   error_code: z.number().nullable(),
   attempts: z.number(),
   not_before: z.string(),
@@ -139,7 +139,7 @@ export const recipientLookupOut = z.object({
   broadcast_status: z.string(),
   matched: z.boolean().describe('whether the audience matches (matched, at start for a started broadcast)'),
   outcome: z.string().describe('not_matched, excluded or planned before the start; afterwards the recipient status (queued, sent, delivered, read, skipped, failed, excluded, ...)'),
-  reason: z.string().nullable().describe('why not sent: excluded, no_consent, consent_withdrawn, unreachable, suppressed, ...'),
+  reason: z.string().nullable().describe('why not sent: excluded, no_consent, consent_withdrawn, unreachable, suppressed, paused_by_contact, ...'),
   recipient: recipientOut.nullable().describe('the recipient row once the broadcast started'),
 });
 
@@ -154,6 +154,7 @@ export const planOut = z.object({
   suppressed: z.number().describe('eligible, but on the suppression list: skipped at send time'),
   sendable: z.number(),
   frequency_capped: z.number().describe('at the marketing frequency cap now: deferred, not dropped'),
+  paused_by_contact: z.number().describe('paused marketing in the preference centre: skipped (paused_by_contact) while the pause lasts'),
   by_country: z.record(z.string(), z.number()),
   messaging_limit: z.object({ tier: z.string().nullable(), limit: z.number().nullable(), used_24h: z.number().describe('unique people the workspace reached outside a customer service window in the last 24 h (every sender, every number: Meta counts the limit per business portfolio)'), available_now: z.number().nullable(), spill: z.number() }),
   quiet_hours: z.object({ start: z.string(), end: z.string() }).nullable(),

@@ -1,7 +1,7 @@
 import { advanceSchedule, lockSchedule, marketingDeferral, marketingFactsSql, tierLimitOf, type LockedSchedule, type MarketingFacts } from '../sending/index.js';
 import { param, sql } from 'drizzle-orm';
 import { isBsuid } from '../../lib/phone/index.js';
-import { suppressedAmong, topicConsentJoin } from '../consent/index.js';
+import { pausedByContact, suppressedAmong, topicConsentJoin } from '../consent/index.js';
 import type { Db } from '../context.js';
 import { messagingLimitUsed, type OutboundMessage } from '../messaging/index.js';
 import type { RenderContact } from '../templates/index.js';
@@ -51,6 +51,8 @@ interface Candidate extends ClaimContact, MarketingFacts {
   wa_id: string | null;
   unreachable: boolean;
   consent: string | null;
+  /** The person paused marketing in the preference centre (always false for a utility broadcast). */
+  paused: boolean;
   last_sent_at: string | null;
 }
 
@@ -72,8 +74,8 @@ interface ClaimOptions {
 /**
  * Claims the next recipients of one business number, in one transaction that holds the number's
  * pacing row: reserves send slots on the shared schedule (so all workers together stay under the
- * rate), respects the messaging-limit tier, and evaluates each candidate: no consent or
- * unreachable → skipped; suppressed → skipped; a missing variable → skipped with the reason;
+ * rate), respects the messaging-limit tier, and evaluates each candidate: no consent,
+ * unreachable or paused by the person (marketing) → skipped; suppressed → skipped; a missing variable → skipped with the reason;
  * messaged in the last 6 s, in quiet hours or at the frequency cap → deferred (not dropped).
  */
 export async function claimForNumber(
@@ -200,7 +202,7 @@ async function candidatesOf(db: Db, b: ActiveBroadcast, nowIso: string, limit: n
     db,
     // A contact known only by its business-scoped user id is addressed (and suppressed) by that id.
     sql`select r.id, r.contact_id, r.attempts, coalesce(c.phone, c.user_id) as phone, c.wa_id, c.name, c.profile_name, c.country, c.language, c.attributes,
-          c.unreachable_at is not null as unreachable, ${consent.status} as consent,
+          c.unreachable_at is not null as unreachable, ${consent.status} as consent, ${b.isMarketing ? pausedByContact(sql`r.contact_id`, nowIso) : sql`false`} as paused,
           greatest(
             (select max(m.sent_at) from messages m where m.workspace_id = r.workspace_id and m.contact_id = r.contact_id and m.direction = 'out'),
             (select max(r2.sent_at) from broadcast_recipients r2 where r2.workspace_id = r.workspace_id and r2.contact_id = r.contact_id and r2.sent_at is not null and r2.id <> r.id)
@@ -222,6 +224,8 @@ type Verdict = { kind: 'send' } | { kind: 'skip'; reason: string } | { kind: 'de
 function evaluate(c: Candidate, b: ActiveBroadcast, now: Date): Verdict {
   if (c.consent !== 'granted') return { kind: 'skip', reason: c.consent === 'withdrawn' ? 'consent_withdrawn' : 'no_consent' };
   if (c.unreachable) return { kind: 'skip', reason: 'unreachable' };
+  // Skipped, not deferred: a 30-day pause would hold the broadcast open for a month.
+  if (c.paused) return { kind: 'skip', reason: 'paused_by_contact' };
   if (c.last_sent_at) {
     const next = new Date(c.last_sent_at).getTime() + PAIR_GAP_MS;
     if (next > now.getTime()) return { kind: 'defer', until: new Date(next), reason: 'deferred: messaged in the last 6 s' };

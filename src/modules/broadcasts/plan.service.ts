@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../lib/errors.js';
 import { zoneOfCountry } from '../../lib/phone/index.js';
 import type { Ctx, Db } from '../context.js';
-import { countSuppressedAmong, phoneHasher, suppressionCount, topicConsentJoin } from '../consent/index.js';
+import { countSuppressedAmong, phoneHasher, suppressionCount, topicConsentJoin, pausedByContact } from '../consent/index.js';
 import { resolveAudience } from '../segments/index.js';
 import { messagingLimitUsed } from '../messaging/index.js';
 import { atFrequencyCapSql, tierLimitOf } from '../sending/index.js';
@@ -112,6 +112,17 @@ async function countSuppressed(db: Db, workspaceId: string, b: BroadcastRow, now
   });
 }
 
+/** Eligible contacts who paused marketing in the preference centre: the claim skips them (`paused_by_contact`). */
+async function countPaused(db: Db, workspaceId: string, b: BroadcastRow, now: Date): Promise<number> {
+  const where = await audiencePredicate({ db, workspaceId, now }, b.audience);
+  const [r] = await queryRowsOf<{ n: string }>(
+    db,
+    sql`select count(*) as n from contacts c ${topicConsentJoin(sql`c.id`, b.topicId, { grantedOnly: true }).join}
+        where c.workspace_id = ${workspaceId} and c.unreachable_at is null and ${pausedByContact(sql`c.id`, now.toISOString())} and (${where})`,
+  );
+  return Number(r?.n ?? 0);
+}
+
 /** The plan shown before sending: every exclusion by reason, cost, the messaging-limit spill and caps. */
 export async function planBroadcast(db: Db, workspaceId: string, b: BroadcastRow, now: Date): Promise<z.infer<typeof planOut>> {
   const settings = (await getWorkspaceSettings(db, workspaceId)) as Record<string, unknown>;
@@ -126,6 +137,7 @@ export async function planBroadcast(db: Db, workspaceId: string, b: BroadcastRow
     const [r] = await queryRowsOf<{ n: string }>(db, sql`select count(*) as n from (${capped}) capped join contacts c on c.id = capped.contact_id where c.workspace_id = ${workspaceId} and (${where})`);
     frequencyCapped = Number(r?.n ?? 0);
   }
+  const paused = marketing ? await countPaused(db, workspaceId, b, now) : 0;
   const tier = await queryRowsOf<{ tier: string }>(db, sql`select n.messaging_limit_tier as tier from phone_numbers n where n.id = ${b.numberId} and n.workspace_id = ${workspaceId}`);
   const limit = tier[0] ? tierLimitOf(tier[0].tier) : null;
   const used = await messagingLimitUsed(db, workspaceId, now);
@@ -136,6 +148,7 @@ export async function planBroadcast(db: Db, workspaceId: string, b: BroadcastRow
     suppressed,
     sendable,
     frequency_capped: frequencyCapped,
+    paused_by_contact: paused,
     messaging_limit: { tier: tier[0]?.tier ?? null, limit, used_24h: used, available_now: limit === null ? null : Math.max(0, limit - used), spill: limit === null ? 0 : Math.max(0, sendable - Math.max(0, limit - used)) },
     quiet_hours: marketing ? policy.quietHours : null,
     cost: estimateCost(breakdown.by_country, b.templateCategory, card),

@@ -16,6 +16,9 @@ export const CONSENT_SOURCES = [
   'erasure',
   // An automation's re-permission request went unanswered (withdrawals only).
   'automation',
+  // The person's choice in the preference centre: a list reply on WhatsApp, or the hosted page behind their signed link.
+  'preference_centre',
+  'preference_page',
 ] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
@@ -24,7 +27,17 @@ export type ConsentSource = (typeof CONSENT_SOURCES)[number];
  * re-subscribe a number that opted out (is suppressed, or withdrew the topic): an import, an API
  * call or an agent cannot resurrect consent the person took back.
  */
-export const USER_INITIATED: ReadonlySet<ConsentSource> = new Set(['qr_keyword', 'inbound_message', 'double_opt_in']);
+export const USER_INITIATED: ReadonlySet<ConsentSource> = new Set(['qr_keyword', 'inbound_message', 'double_opt_in', 'preference_centre']);
+
+/**
+ * The hosted preference page: the person behind a signed link sent to their WhatsApp. They may
+ * re-join a topic they left there, but a full STOP (suppression) is only lifted from WhatsApp
+ * itself: a forwarded link must not resubscribe a number that asked for silence.
+ */
+export const LINK_INITIATED: ReadonlySet<ConsentSource> = new Set(['preference_page']);
+
+/** Sources Greenlist records itself from the person's own actions; an API caller may not claim them. */
+export const SYSTEM_ONLY_SOURCES: ReadonlySet<ConsentSource> = new Set(['qr_keyword', 'inbound_message', 'double_opt_in', 'preference_centre', 'preference_page']);
 
 /**
  * The evidence each source must carry to record a grant (GDPR Art. 7(1): the controller must be
@@ -45,6 +58,8 @@ export const GRANT_EVIDENCE: Record<ConsentSource, (string | string[])[]> = {
   delivery_failure: [],
   erasure: [],
   automation: [],
+  preference_centre: ['text', 'wamid'],
+  preference_page: ['text', 'link_id', 'user_agent'],
 };
 
 /** Sources a grant may use (the rest only withdraw). */

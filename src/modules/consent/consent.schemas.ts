@@ -60,8 +60,8 @@ export type ConsentEventIn = z.infer<typeof consentEventIn>;
 export const consentEventOut = z.object({
   id: z.number(),
   contact_id: z.string().nullable(),
-  topic: z.string().nullable(),
-  action: z.enum(['grant', 'withdraw']),
+  topic: z.string().nullable().describe('topic key; "*" for every topic; null for a pause, resume or frequency choice'),
+  action: z.enum(['grant', 'withdraw', 'pause', 'resume', 'frequency']).describe('pause / resume / frequency: a preference-centre choice (evidence.paused_until, evidence.frequency)'),
   source: z.string(),
   evidence: z.record(z.string(), z.unknown()),
   text_hash: z.string().nullable(),
@@ -76,6 +76,10 @@ export const consentViewOut = z.object({
   contact_id: z.string(),
   suppressed: z.boolean(),
   state: z.array(z.object({ topic: z.string(), category: z.string(), status: z.enum(['granted', 'withdrawn', 'none']), since: z.string().nullable(), source: z.string().nullable() })),
+  preferences: z.object({
+    paused_until: z.string().nullable().describe('marketing is paused until then (null: not paused now)'),
+    frequency: z.enum(['normal', 'low']),
+  }),
   events: z.array(consentEventOut),
 });
 export type ConsentViewOut = z.infer<typeof consentViewOut>;

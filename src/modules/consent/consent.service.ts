@@ -3,10 +3,11 @@ import { AppError } from '../../lib/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { getContact } from '../contacts/index.js';
 import type { Ctx } from '../context.js';
-import { GRANT_SOURCES, USER_INITIATED, missingEvidence } from './consent.rules.js';
+import { GRANT_SOURCES, SYSTEM_ONLY_SOURCES, USER_INITIATED, missingEvidence } from './consent.rules.js';
 import { consentEventIn, type ConsentEventOut, type ConsentViewOut } from './consent.schemas.js';
 import { consentEvents, consentState, topics } from './consent.tables.js';
 import { appendConsentEvents } from './ledger.service.js';
+import { preferencesOf } from './preferences.ledger.js';
 import { phoneHasher, removeSuppression, suppressedAmong, suppressionSubject } from './suppression.service.js';
 import { listTopics, topicsByKeys } from './topics.service.js';
 
@@ -14,8 +15,8 @@ function toEventOut(r: typeof consentEvents.$inferSelect, topicKeys: Map<string,
   return {
     id: r.id,
     contact_id: r.contactId,
-    topic: r.topicId ? (topicKeys.get(r.topicId) ?? null) : '*',
-    action: r.action as 'grant' | 'withdraw',
+    topic: r.topicId ? (topicKeys.get(r.topicId) ?? null) : r.action === 'grant' || r.action === 'withdraw' ? '*' : null,
+    action: r.action as ConsentEventOut['action'],
     source: r.source,
     evidence: r.evidence,
     text_hash: r.textHash,
@@ -33,6 +34,9 @@ function toEventOut(r: typeof consentEvents.$inferSelect, topicKeys: Map<string,
 export async function recordContactConsent(ctx: Ctx, contactId: string, input: unknown): Promise<ConsentEventOut> {
   const data = consentEventIn.parse(input);
   const contact = await getContact(ctx, contactId);
+  if (SYSTEM_ONLY_SOURCES.has(data.source) && !USER_INITIATED.has(data.source) && ctx.actor.type !== 'system') {
+    throw new AppError('VALIDATION_FAILED', `source: "${data.source}" is recorded by Greenlist itself from the person's preference page; use "api", "agent" or "web_form"`, { fields: [{ field: 'source', message: 'reserved for the preference centre' }] });
+  }
   if (data.action === 'grant') {
     if (!GRANT_SOURCES.includes(data.source)) {
       throw new AppError('VALIDATION_FAILED', `source: "${data.source}" only records withdrawals; a grant comes from ${GRANT_SOURCES.join(', ')}`, { fields: [{ field: 'source', message: 'not a grant source' }] });
@@ -86,9 +90,11 @@ export async function getContactConsent(ctx: Ctx, contactId: string): Promise<Co
     .orderBy(asc(consentEvents.occurredAt), asc(consentEvents.id));
   const hash = (await phoneHasher(ctx.db, ctx.workspaceId))(suppressionSubject(contact));
   const suppressed = (await suppressedAmong(ctx.db, ctx.workspaceId, [hash])).size > 0;
+  const prefs = (await preferencesOf(ctx.db, ctx.workspaceId, [contactId])).get(contactId)!;
   return {
     contact_id: contactId,
     suppressed,
+    preferences: { paused_until: prefs.pausedUntil && prefs.pausedUntil > ctx.now ? prefs.pausedUntil.toISOString() : null, frequency: prefs.frequency },
     state: all.map((t) => {
       const s = byTopic.get(t.id);
       return { topic: t.key, category: t.category, status: (s?.status as 'granted' | 'withdrawn' | undefined) ?? 'none', since: s ? s.since.toISOString() : null, source: s?.source ?? null };

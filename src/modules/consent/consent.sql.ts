@@ -130,3 +130,23 @@ export async function listSuppressions(db: Db, workspaceId: string, after: strin
         ${after !== undefined ? sql`and phone_hash > ${param(after)}` : sql``} order by phone_hash limit ${limit}`,
   );
 }
+
+// ---- preferences: a person's pause and frequency (contact_preferences) ----
+
+/** True when the contact paused marketing and the pause has not ended at `now` (an ISO time or SQL). */
+export function pausedByContact(contact: SQLWrapper, now: Operand): SQL {
+  return sql`exists (select 1 from contact_preferences cp where cp.contact_id = ${contact} and cp.paused_until > ${now}::timestamptz)`;
+}
+
+/** The frequency cap's `max` for a contact who chose a low frequency: half, at least one. */
+export function lowFrequencyCap(max: number): number {
+  return Math.max(1, Math.floor(max / 2));
+}
+
+/**
+ * The frequency cap's `max` for the outer contact, as an integer expression: halved (at least one)
+ * for a person who chose a low frequency in the preference centre, else `max`.
+ */
+export function frequencyCapFor(contact: SQLWrapper, max: number): SQL {
+  return sql`(case when exists (select 1 from contact_preferences cp where cp.contact_id = ${contact} and cp.frequency = 'low') then ${lowFrequencyCap(max)}::int else ${max}::int end)`;
+}

@@ -47,7 +47,8 @@ export const consentEvents = pgTable(
   (t) => [
     index('consent_events_contact_idx').on(t.workspaceId, t.contactId, t.id),
     uniqueIndex('consent_events_dedupe_uq').on(t.workspaceId, t.dedupeKey),
-    check('consent_events_action_check', sql`${t.action} IN ('grant', 'withdraw')`),
+    // pause / resume / frequency: the person's preference-centre choices (topic_id null), beside grants and withdrawals.
+    check('consent_events_action_check', sql`${t.action} IN ('grant', 'withdraw', 'pause', 'resume', 'frequency')`),
   ],
 );
 
@@ -68,6 +69,28 @@ export const consentState = pgTable(
     // contact_id last: segment counts and audiences read the ids from the index alone (index-only scan).
     index('consent_state_topic_idx').on(t.workspaceId, t.topicId, t.status, t.contactId),
     check('consent_state_status_check', sql`${t.status} IN ('granted', 'withdrawn')`),
+  ],
+);
+
+/**
+ * A person's messaging preferences, derived from their pause / resume / frequency ledger events in
+ * the same transaction (like `consent_state`): marketing waits while `paused_until` is in the
+ * future, and a `low` frequency halves the workspace's frequency cap for them.
+ */
+export const contactPreferences = pgTable(
+  'contact_preferences',
+  {
+    contactId: uuid('contact_id').primaryKey().references(() => contacts.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    pausedUntil: timestamp('paused_until', { withTimezone: true }),
+    pauseEventId: bigint('pause_event_id', { mode: 'number' }),
+    frequency: text('frequency').notNull().default('normal'),
+    frequencyEventId: bigint('frequency_event_id', { mode: 'number' }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  // The send gate asks "paused now?" / "low frequency?" per recipient by primary key; no other index is needed.
+  (t) => [
+    check('contact_preferences_frequency_check', sql`${t.frequency} IN ('normal', 'low')`),
   ],
 );
 

@@ -18,13 +18,18 @@ export {
   suppressionCount,
   countSuppressedAmong,
   listSuppressions,
+  pausedByContact,
+  frequencyCapFor,
+  lowFrequencyCap,
 } from './consent.sql.js';
+export { appendPreferenceEvents, preferencesOf, rederivePreferences } from './preferences.ledger.js';
+export type { PreferenceEventInput, ContactPreferences, Frequency } from './preferences.ledger.js';
 export type { ConsentSet } from './consent.sql.js';
 export { recordContactConsent, getContactConsent, topicIdsOfCategory } from './consent.service.js';
 export { createTopic, updateTopic, listTopics, getTopic, topicsByKeys, toTopicOut } from './topics.service.js';
 export { topicsById, type TopicRef } from './topics.service.js';
 export { suppressionKeyFor, hashPhoneWith, hashExactPhoneWith, phoneHasher, suppressionSubject, addSuppressions, carrySuppressions, removeSuppression, suppressedAmong } from './suppression.service.js';
-export { CONSENT_SOURCES, GRANT_SOURCES, USER_INITIATED, GRANT_EVIDENCE, missingEvidence, consentTextHash } from './consent.rules.js';
+export { CONSENT_SOURCES, GRANT_SOURCES, USER_INITIATED, LINK_INITIATED, SYSTEM_ONLY_SOURCES, GRANT_EVIDENCE, missingEvidence, consentTextHash } from './consent.rules.js';
 export type { ConsentSource } from './consent.rules.js';
 export { normalizeKeyword, keywordSets, matchKeyword, isStopButton, DEFAULT_STOP_KEYWORDS, DEFAULT_START_KEYWORDS } from './keywords.js';
 export type { KeywordSettings, KeywordSets, KeywordIntent } from './keywords.js';

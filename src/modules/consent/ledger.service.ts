@@ -1,8 +1,9 @@
 import { param, sql } from 'drizzle-orm';
 import type { Actor, Db } from '../context.js';
 import { queryRowsOf } from '../sql.js';
-import { USER_INITIATED, consentTextHash, type ConsentSource } from './consent.rules.js';
+import { LINK_INITIATED, USER_INITIATED, consentTextHash, type ConsentSource } from './consent.rules.js';
 import { suppressedAmong } from './suppression.service.js';
+import { rederivePreferences } from './preferences.ledger.js';
 
 /** One consent event to append. */
 export interface ConsentEventInput {
@@ -67,7 +68,8 @@ export async function refusedGrants<E extends GrantToCheck>(db: Db, workspaceId:
   const withdrawnContacts = new Set(withdrawn.map((r) => r.contact_id));
   const refuse = (e: E) =>
     (e.phoneHash !== undefined && suppressed.has(e.phoneHash)) ||
-    (e.contactId !== null && (e.topicId === null ? withdrawnContacts.has(e.contactId) : withdrawnPairs.has(`${e.contactId}/${e.topicId}`)));
+    (!LINK_INITIATED.has(e.source) &&
+      e.contactId !== null && (e.topicId === null ? withdrawnContacts.has(e.contactId) : withdrawnPairs.has(`${e.contactId}/${e.topicId}`)));
   return new Set(guarded.filter(refuse));
 }
 
@@ -148,8 +150,9 @@ export async function rederiveConsentState(db: Db, workspaceId: string, contactI
            case e.action when 'grant' then 'granted' else 'withdrawn' end, e.source, e.occurred_at, e.id
     from consent_events e
     join topics t on t.workspace_id = ${workspaceId} and (e.topic_id is null or t.id = e.topic_id)
-    where e.workspace_id = ${workspaceId} and e.contact_id = any(${param(contactIds)}::uuid[])
+    where e.workspace_id = ${workspaceId} and e.contact_id = any(${param(contactIds)}::uuid[]) and e.action in ('grant', 'withdraw')
     order by e.contact_id, t.id, date_trunc('second', e.occurred_at) desc, e.id desc`);
+  await rederivePreferences(db, workspaceId, contactIds);
 }
 
 /**

@@ -8,6 +8,7 @@ import { loggedWamids, recordInboundMessage, recordStatuses, touchServiceWindow,
 import { applyNumberHealth, findNumbersByMetaIds, qualityOfEvent } from '../numbers/index.js';
 import { applyTemplateQuality, applyTemplateStatus } from '../templates/index.js';
 import { applyOptinKeyword } from '../optin/index.js';
+import { handlePreferenceMessage } from '../preferences/index.js';
 import { noteInboundEngagement, noteStatusEngagement } from '../engagement/index.js';
 import { evaluateLifecycleFor } from '../lifecycle/index.js';
 import { noteBroadcastReplies, syncRecipientDelivery } from '../broadcasts/index.js';
@@ -143,6 +144,8 @@ async function applyInboundMessage(db: Db, n: { id: string; workspaceId: string 
   await touchServiceWindow(db, { workspaceId: n.workspaceId, numberId: n.id, waId: ev.waId, at: ev.at });
   if (ev.type !== 'text' && ev.type !== 'button' && ev.type !== 'interactive') return contact.id;
   const keywordCtx = { workspaceId: n.workspaceId, numberId: n.id, contactId: contact.id, waId: ev.waId, wamid: ev.wamid, text: ev.body, replyId: ev.replyId, at: ev.at, now };
+  // The preference keyword and preference-list replies come before opt-in keywords (STOP, applied above, before both).
+  if (await handlePreferenceMessage(db, { ...keywordCtx, type: ev.type, contextWamid: ev.contextWamid, log })) return contact.id;
   if (await applyOptinKeyword(db, keywordCtx)) return contact.id;
   if (ev.type === 'text') await captureReasonIfAsked(db, rules, { workspaceId: n.workspaceId, contactId: contact.id, wamid: ev.wamid, text: ev.body, at: ev.at });
   return contact.id;

@@ -80,7 +80,9 @@ type Deps = { db: Db; box: SecretBox; gateway: WhatsAppGateway; log: Log; now: D
 const MAX_ATTEMPTS = 6;
 // Confirmations of a STOP answer what the person just did: always sent, consent or not (Meta's
 // policy expects the opt-out to be acknowledged). Everything else is refused once they withdrew.
-const answersOptOut = (kind: string): boolean => kind.startsWith('stop_');
+// Answers to the person's own request skip the send-time consent check: a STOP confirmation, and the
+// preference centre's menu and confirmations (asked for by the person, even after leaving a topic).
+const answersOptOut = (kind: string): boolean => kind.startsWith('stop_') || kind.startsWith('preference_');
 
 /**
  * Sends queued automated messages through the send gate: claims a batch with a lease (SKIP LOCKED,

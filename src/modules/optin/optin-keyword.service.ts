@@ -5,6 +5,8 @@ import { recipientAddress } from '../../lib/phone/index.js';
 import { contactSubjectOf, setContactAttribute } from '../contacts/index.js';
 import { SYSTEM_ACTOR, type Db, type Log } from '../context.js';
 import { enqueueAutomated } from '../messaging/index.js';
+import { preferencePageLink, type PreferenceSettings } from '../preferences/index.js';
+import { getWorkspaceSettings } from '../workspaces/index.js';
 import { businessNameOf, numberOfSource, topicsOfSource, type SourceRow } from './optin-lookup.js';
 import { submissionIdOfPayload, welcomeTextOf } from './optin.rules.js';
 import type { PageData, WelcomeData } from './optin.schemas.js';
@@ -137,6 +139,7 @@ async function queueWelcome(db: Db, m: InboundKeywordContext, source: SourceRow,
     customText: welcome.text ?? null,
     incentive: welcome.incentive ?? null,
   });
+  const link = await welcomePreferenceLink(db, m.workspaceId, contactId, m.now);
   await enqueueAutomated(
     db,
     [
@@ -150,10 +153,16 @@ async function queueWelcome(db: Db, m: InboundKeywordContext, source: SourceRow,
         // (if configured) covers a welcome that waited in the queue until the window closed.
         dedupeKey: `welcome:${m.wamid}`,
         inboundAt: m.at,
-        message: { type: 'text', text },
+        message: { type: 'text', text: link ? `${text}\n\nChoose what you get and how often: ${link}` : text },
         ...(welcome.template ? { template: { type: 'template' as const, name: welcome.template.name, language: welcome.template.language } } : {}),
       },
     ],
     m.now,
   );
+}
+
+/** The preference page link for a welcome, when the workspace asks for one (`settings.preferences.link_in_welcome`). */
+async function welcomePreferenceLink(db: Db, workspaceId: string, contactId: string, now: Date): Promise<string | null> {
+  const prefs = (await getWorkspaceSettings(db, workspaceId)).preferences as PreferenceSettings | null | undefined;
+  return prefs?.link_in_welcome === true ? preferencePageLink(db, workspaceId, contactId, prefs, now) : null;
 }

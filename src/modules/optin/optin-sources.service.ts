@@ -9,6 +9,7 @@ import type { Ctx, Db } from '../context.js';
 import { validateAttributes } from '../contacts/index.js';
 import { hasNumber } from '../numbers/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
+import { isPreferenceKeyword } from '../preferences/index.js';
 import { numberOfSource, requireNumberOfSource, topicsOfSource, type SourceRow } from './optin-lookup.js';
 import { missingFormFields, slugify, waMeLink } from './optin.rules.js';
 import { createSourceIn, updateSourceIn, type LinkOut, type OptinKind, type OptinStatus, type PageData, type SourceOut } from './optin.schemas.js';
@@ -53,9 +54,12 @@ async function lockSourceWrites(db: Db): Promise<void> {
 async function claimKeyword(db: Db, workspaceId: string, raw: string, exceptId: string | null): Promise<string> {
   const keyword = normalizeKeyword(raw);
   if (!keyword) throw new AppError('VALIDATION_FAILED', 'keyword: use letters or digits (punctuation and emoji are ignored when matching)', field('keyword', 'empty once normalised'));
-  const own = (await getWorkspaceSettings(db, workspaceId)).opt_out ?? undefined;
+  const settings = await getWorkspaceSettings(db, workspaceId);
+  const own = settings.opt_out ?? undefined;
   const clash = matchKeyword(keyword, keywordSets(undefined)) ?? matchKeyword(keyword, keywordSets(own));
   if (clash) throw new AppError('KEYWORD_TAKEN', `keyword "${keyword}" is an opt-out or opt-in word ("${clash.keyword}"); choose another`, { field: 'keyword', keyword });
+  // The preference keyword is answered before opt-in keywords: a source with the same word would never subscribe anyone.
+  if (isPreferenceKeyword(settings, keyword)) throw new AppError('KEYWORD_TAKEN', `keyword "${keyword}" opens the preference centre; choose another (or disable it in settings.preferences.disabled_keywords)`, { field: 'keyword', keyword });
   const [taken] = await db
     .select({ id: optinSources.id })
     .from(optinSources)

@@ -3,14 +3,14 @@
 // reachability, then — for marketing — quiet hours and the frequency cap. Broadcasts apply the same
 // rules inside their set-based claim (broadcasts/claim.service.ts) with the same fragments.
 import { param, sql } from 'drizzle-orm';
-import { phoneHasher, suppressedAmong, topicConsentJoin } from '../consent/index.js';
+import { pausedByContact, phoneHasher, suppressedAmong, topicConsentJoin } from '../consent/index.js';
 import type { Db } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { marketingDeferrals } from './marketing.service.js';
 import type { MarketingPolicy } from './marketing.rules.js';
 
 /** Why a message must not go to a person at all. */
-export type RefusalReason = 'unknown_contact' | 'no_consent' | 'consent_withdrawn' | 'suppressed' | 'unreachable';
+export type RefusalReason = 'unknown_contact' | 'no_consent' | 'consent_withdrawn' | 'suppressed' | 'unreachable' | 'paused_by_contact';
 
 /** The gate's answer for one person: send now, never (this message), or not before `until`. */
 export type GateVerdict = { kind: 'send' } | { kind: 'skip'; reason: RefusalReason } | { kind: 'defer'; until: Date; reason: string };
@@ -32,15 +32,18 @@ export interface GateRequest {
 /**
  * The send gate's verdict for each person (INV-CONSENT: checked at send time, never from a cached
  * audience). Refusals come first — a suppressed number is refused even with a grant on record —
- * and only people who may be messaged at all are checked against the marketing rule.
+ * and only people who may be messaged at all are checked against the marketing rule. For marketing,
+ * a person who paused in the preference centre is skipped (`paused_by_contact`) until the pause ends.
  */
 export async function gateVerdicts(db: Db, req: GateRequest): Promise<Map<string, GateVerdict>> {
   const out = new Map<string, GateVerdict>(req.contactIds.map((id) => [id, { kind: 'skip', reason: 'unknown_contact' }]));
   if (req.contactIds.length === 0) return out;
   const consent = topicConsentJoin(sql`c.id`, req.topicId, { left: true });
-  const rows = await queryRowsOf<{ id: string; address: string | null; unreachable: boolean; consent: string | null }>(
+  // A pause the person chose in the preference centre holds marketing only: utility (an order update) still goes.
+  const paused = req.marketing ? pausedByContact(sql`c.id`, req.now.toISOString()) : sql`false`;
+  const rows = await queryRowsOf<{ id: string; address: string | null; unreachable: boolean; consent: string | null; paused: boolean }>(
     db,
-    sql`select c.id, coalesce(c.phone, c.user_id) as address, c.unreachable_at is not null as unreachable, ${consent.status} as consent
+    sql`select c.id, coalesce(c.phone, c.user_id) as address, c.unreachable_at is not null as unreachable, ${consent.status} as consent, ${paused} as paused
         from contacts c ${consent.join}
         where c.workspace_id = ${req.workspaceId} and c.id = any(${param(req.contactIds)}::uuid[])`,
   );
@@ -59,11 +62,12 @@ export async function gateVerdicts(db: Db, req: GateRequest): Promise<Map<string
 }
 
 /** The first rule a person fails, in the order the gate applies them (null: they may be messaged). */
-function refusalOf(r: { address: string | null; unreachable: boolean; consent: string | null }, isSuppressed: (address: string) => boolean): RefusalReason | null {
+function refusalOf(r: { address: string | null; unreachable: boolean; consent: string | null; paused: boolean }, isSuppressed: (address: string) => boolean): RefusalReason | null {
   if (!r.address) return 'unknown_contact';
   if (isSuppressed(r.address)) return 'suppressed';
   if (r.consent === 'withdrawn') return 'consent_withdrawn';
   if (r.consent !== 'granted') return 'no_consent';
   if (r.unreachable) return 'unreachable';
+  if (r.paused) return 'paused_by_contact';
   return null;
 }

@@ -2,6 +2,7 @@
 // their recent marketing sends for the frequency cap, counted across every sender.
 import { param, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../context.js';
+import { frequencyCapFor } from '../consent/index.js';
 import { queryRowsOf } from '../sql.js';
 import { marketingDeferral, type MarketingDeferral, type MarketingFacts, type MarketingPolicy } from './marketing.rules.js';
 
@@ -46,7 +47,8 @@ export function marketingFactsSql(policy: MarketingPolicy, p: { nowIso: string; 
   const since = cap ? sql`${now} - make_interval(days => ${cap.days})` : sql``;
   const capFrom = cap
     ? // A number, not a timestamptz[]: PGlite returns arrays of timestamps as unparsed text.
-      sql`(select extract(epoch from (array_agg(mk_s.sent_at order by mk_s.sent_at desc))[${cap.max}]) * 1000
+      // The cap's max is per person: halved for someone who chose a low frequency in the preference centre.
+      sql`(select extract(epoch from (array_agg(mk_s.sent_at order by mk_s.sent_at desc))[${frequencyCapFor(p.contactId, cap.max)}]) * 1000
            from (${marketingSendsSql({ workspaceId: p.workspaceId, contactId: p.contactId, since, exceptRecipient: p.exceptRecipient })}) mk_s)`
     : sql`null`;
   return sql`${quiet ? sql`extract(hour from ${local}) * 60 + extract(minute from ${local})` : sql`null`} as local_minutes,
@@ -55,12 +57,12 @@ export function marketingFactsSql(policy: MarketingPolicy, p: { nowIso: string; 
     ${capFrom} as cap_from_ms`;
 }
 
-/** How many of these people are at the frequency cap now (the plan shown before a broadcast). */
+/** How many of these people are at the frequency cap now (the plan shown before a broadcast); a low-frequency person's cap is halved. */
 export function atFrequencyCapSql(policy: MarketingPolicy, workspaceId: string, now: Date): SQL | null {
   const cap = policy.frequencyCap;
   if (!cap) return null;
   const since = sql`${now.toISOString()}::timestamptz - make_interval(days => ${cap.days})`;
-  return sql`select mk_s.contact_id from (${marketingSendsSql({ workspaceId: sql`${workspaceId}::uuid`, since })}) mk_s group by mk_s.contact_id having count(*) >= ${cap.max}`;
+  return sql`select mk_s.contact_id from (${marketingSendsSql({ workspaceId: sql`${workspaceId}::uuid`, since })}) mk_s group by mk_s.contact_id having count(*) >= ${frequencyCapFor(sql`mk_s.contact_id`, cap.max)}`;
 }
 
 /**

@@ -46,6 +46,8 @@ export function gateRefusal(v: GateVerdict, topicKey: string, now: Date): AppErr
       return new AppError('CONSENT_WITHDRAWN', `not sent: the person withdrew consent for "${topicKey}"; only they can opt in again`, { reason: v.reason, topic: topicKey });
     case 'no_consent':
       return new AppError('CONSENT_REQUIRED', `not sent: the person never agreed to "${topicKey}"; record their consent first (POST /api/v1/contacts/:id/consent)`, { reason: v.reason, topic: topicKey });
+    case 'paused_by_contact':
+      return new AppError('CONTACT_PAUSED', 'not sent: the person paused marketing messages in the preference centre; GET /api/v1/contacts/:id/preferences says until when', { reason: v.reason });
     case 'unreachable':
       return new AppError('CONTACT_UNREACHABLE', 'not sent: this number is marked unreachable (not on WhatsApp, or repeated 131026 failures)', { reason: v.reason });
   }

@@ -52,6 +52,19 @@ export const workspaceSettingsIn = z
       })
       .nullable()
       .optional(),
+    preferences: z
+      .strictObject({
+        enabled: z.boolean().optional().describe('answer the preference keyword with the preference list (default true)'),
+        keywords: keywordList.optional().describe('extra words that open the preference centre (besides PREFERENCES, MENU and their equivalents in other languages)'),
+        disabled_keywords: keywordList.optional().describe('built-in preference words to ignore (e.g. "menu" where a bot uses it)'),
+        link_in_welcome: z.boolean().optional().describe('add a link to the preference page to opt-in welcomes (default false)'),
+        link_ttl_days: z.int().min(1).max(90).optional().describe('how long a preference page link works (default 30)'),
+        pause_days: z.int().min(1).max(90).optional().describe('how long "pause" holds marketing (default 30)'),
+        menu_text: z.string().min(1).max(900).optional().describe("the preference list's text; the page link and how to stop are added"),
+      })
+      .nullable()
+      .optional()
+      .describe('the preference centre: keyword, list, hosted page'),
     timezone: z
       .string()
       .refine(isTimeZone, 'use an IANA time zone name such as "Europe/London"')

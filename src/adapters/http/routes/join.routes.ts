@@ -90,7 +90,8 @@ function pageUrl(deps: FeatureDeps, form: HostedForm): string {
   return `${deps.publicUrl.replace(/\/+$/, '')}/join/${form.slug}`;
 }
 
-function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
+/** Shared with the other hosted pages (preferences). */
+export function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
   // The form carries a fresh signed token and the person's number: never cache it.
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
 }
@@ -100,7 +101,8 @@ function sendNotFound(reply: FastifyReply): FastifyReply {
 }
 
 /** Escapes text for HTML element content and double-quoted attributes. */
-function esc(value: string): string {
+/** Shared with the other hosted pages (preferences). */
+export function esc(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
@@ -161,7 +163,8 @@ ${confirmationQueued ? '<p>We also sent you a WhatsApp message: tapping “Yes, 
   );
 }
 
-function layout(title: string, body: string): string {
+/** Shared with the other hosted pages (preferences). */
+export function layout(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
