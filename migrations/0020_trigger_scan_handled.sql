@@ -1,0 +1,1 @@
+ALTER TABLE "automation_cursors" ADD COLUMN "handled" text[] DEFAULT '{}'::text[] NOT NULL;
