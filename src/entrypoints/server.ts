@@ -23,6 +23,7 @@ import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
 import { failStaleImports } from '../modules/imports/index.js';
 import { prepareUploadDir } from '../adapters/db/upload-dir.js';
 import { safeErrorMessage } from '../lib/redact.js';
+import { WAKE_CHANNEL } from '../modules/wake.js';
 
 // On PostgreSQL other live processes may be running imports: only those that missed three 30 s
 // heartbeats are orphans at start-up (the minute sweep takes the rest after two minutes).
@@ -125,6 +126,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let automationPoller: Poller | undefined;
   let conversationPoller: Poller | undefined;
   let inboxEvents: { close(): Promise<void> } | undefined;
+  let unlistenWake: (() => Promise<void>) | undefined;
   let dispatcher: Dispatcher | undefined;
   let sandbox: Sandbox | undefined;
   // In-flight HTTP requests finish, queued webhook writes flush, the worker's current batch and
@@ -134,6 +136,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     await app?.close();
     await inboxEvents?.close();
     await wiring.webhooks.committer.close();
+    await unlistenWake?.();
     await webhookPoller?.stop();
     await automationPoller?.stop();
     await conversationPoller?.stop();
@@ -218,6 +221,9 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
             ? (await scanAutomationTriggers({ db: database.db, now: clock.now(), log })) + (await scanPeriodicTriggers({ db: database.db, now: clock.now(), log })) + (await runDueAutomations({ db: database.db, now: clock.now(), log }, database.kind === 'pglite' ? AUTOMATION_BATCH.pglite : AUTOMATION_BATCH.postgres))
             : 0,
       });
+      // Stored keywords wake the engine, queued answers the outbox (from this process or another, see modules/wake.ts).
+      const woken: Record<string, Poller> = { automations: automationPoller, outbox: outboxPoller };
+      unlistenWake = await database.listen(WAKE_CHANNEL, (target) => woken[target]?.poke());
     }
     if (runtime.lock) {
       const handlers = Object.fromEntries(Object.entries(ADMIN_COMMANDS).map(([name, cmd]) => [name, (args: Record<string, unknown>) => cmd(runtime, args)]));

@@ -9,6 +9,7 @@ import { credentialsFor } from '../numbers/index.js';
 import { refusedAtSend } from '../consent/index.js';
 import { bookSlots, defaultSendRate, tierLimitOf } from '../sending/index.js';
 import { queryRowsOf } from '../sql.js';
+import { wake } from '../wake.js';
 import type { NumberCredentials, OutboundMessage, WhatsAppGateway } from './messaging.gateway.js';
 import { isWindowOpen } from './messaging.rules.js';
 import { messagingLimitUsed, recordOutboundMessage, settleOutboundMessage, touchServiceWindow } from './messaging.service.js';
@@ -58,6 +59,8 @@ export async function enqueueAutomated(db: Db, items: AutomatedMessage[], now: D
     .returning({ id: outbox.id });
   const opened = items.filter((m) => m.inboundAt);
   for (const m of opened) await touchServiceWindow(db, { workspaceId: m.workspaceId, numberId: m.numberId, waId: m.waId, at: m.inboundAt! });
+  // The outbox sends it as soon as the caller commits, not at its next poll.
+  if (rows.length > 0) await wake(db, 'outbox');
   return rows.length;
 }
 
