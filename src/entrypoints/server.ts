@@ -76,7 +76,8 @@ const INTAKE_BURST_PER_S = 300;
 // During a burst, processing pauses this multiple of each run's time: ~11 % duty. Why: intake and
 // processing share the CPUs (and PGlite's one connection); acks are what Meta times, and richer
 // processing (engagement, lifecycle, recipient sync) halved intake when it ran flat out beside it.
-// Opt-outs are committed at intake, so a lag here delays only statuses and replies.
+// Opt-outs are committed at intake, and bodies carrying messages (keywords and replies a bot answers)
+// have their own loop that never defers, so a lag here delays only statuses.
 const BURST_YIELD = 8;
 // ... but never by more than this: past it, processing runs at its usual pace even mid-burst, so a
 // sustained stream (a 1,000/s broadcast's statuses) is processed, only a short burst is deferred.
@@ -84,6 +85,8 @@ const MAX_DEFERRED_LAG_MS = 20_000;
 // Bodies per processing batch, and on PGlite during a burst.
 const BATCH = 500;
 const BURST_BATCH_PGLITE = 100;
+// Bodies per batch of the messages-first loop: small, so a keyword is stored in tens of milliseconds.
+const MESSAGES_BATCH = 50;
 
 /**
  * How long webhook processing pauses after each batch (docs/performance.md, "Webhook intake and
@@ -96,7 +99,7 @@ export function webhookProcessingYield(
   kind: 'pglite' | 'postgres',
   role: Role,
   intake: { ratePerSecond(): number },
-): { ratio: () => number; batch: () => number; noteLag: (ms: number) => void } {
+): { ratio: () => number; batch: () => number; noteLag: (ms: number) => void; messages: { ratio: number; batch: number } } {
   const base = kind === 'pglite' || role === 'start' ? 1 : 0;
   let lagMs = 0;
   const noteLag = (ms: number) => {
@@ -108,6 +111,8 @@ export function webhookProcessingYield(
     // PGlite's one connection is held for a whole batch: smaller ones mid-burst keep acks from waiting behind it.
     batch: () => (kind === 'pglite' && deferring() ? BURST_BATCH_PGLITE : BATCH),
     noteLag,
+    // Bodies with messages: never deferred by a burst, only the usual pause beside intake.
+    messages: { ratio: base, batch: MESSAGES_BATCH },
   };
 }
 
@@ -122,6 +127,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   const wiring = wire(database.db, runtime.masterKey, log, clock, { graphAllowedOrigins: config.graphAllowedOrigins });
   useSingleOwnerCaches(database.kind === 'pglite');
   let webhookPoller: Poller | undefined;
+  let messagePoller: Poller | undefined;
   let outboxPoller: Poller | undefined;
   let automationPoller: Poller | undefined;
   let conversationPoller: Poller | undefined;
@@ -138,6 +144,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     await wiring.webhooks.committer.close();
     await unlistenWake?.();
     await webhookPoller?.stop();
+    await messagePoller?.stop();
     await automationPoller?.stop();
     await conversationPoller?.stop();
     await outboxPoller?.stop();
@@ -190,7 +197,15 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         idleMs: 200,
         log,
         yieldRatio: processingYield.ratio,
-        run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now(), onLag: processingYield.noteLag }, processingYield.batch()),
+        run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now(), onLag: processingYield.noteLag }, processingYield.batch(), undefined, 'rest'),
+      });
+      // What people write (keywords, button replies, STOPs) first: its own small batches, woken by intake.
+      messagePoller = startPoller({
+        name: 'webhook-messages',
+        idleMs: 250,
+        log,
+        yieldRatio: processingYield.messages.ratio,
+        run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now() }, processingYield.messages.batch, undefined, 'messages'),
       });
       // Opt-out confirmations, welcomes and opt-in confirmations.
       // Broadcasts: claims, paced sends and outcomes, shared with any other worker through the database.
@@ -222,7 +237,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
             : 0,
       });
       // Stored keywords wake the engine, queued answers the outbox (from this process or another, see modules/wake.ts).
-      const woken: Record<string, Poller> = { automations: automationPoller, outbox: outboxPoller };
+      const woken: Record<string, Poller> = { messages: messagePoller, automations: automationPoller, outbox: outboxPoller };
       unlistenWake = await database.listen(WAKE_CHANNEL, (target) => woken[target]?.poke());
     }
     if (runtime.lock) {

@@ -8,8 +8,8 @@ import type { Db } from './context.js';
 /** The LISTEN/NOTIFY channel of wake-ups; the payload names the loop. */
 export const WAKE_CHANNEL = 'greenlist_wake';
 
-/** The loops a wake-up can name: the automation engine (new inbound messages) and the outbox (new items). */
-export type WakeTarget = 'automations' | 'outbox';
+/** The loops a wake-up can name: processing of bodies with messages (intake), the automation engine (new inbound messages) and the outbox (new items). */
+export type WakeTarget = 'messages' | 'automations' | 'outbox';
 
 /** Asks every process running `target` to look now, when the caller's transaction commits. */
 export async function wake(db: Db, target: WakeTarget): Promise<void> {
