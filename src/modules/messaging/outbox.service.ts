@@ -110,6 +110,8 @@ export async function sendQueuedAutomated(deps: Deps, limit = 50, leaseMs = 60_0
   // People each workspace has reached outside a service window: counted once per pass, then this
   // pass's own business-initiated sends are added (they are not in the message log yet).
   const initiated = new Map<string, number>();
+  // Read once a pass (per number), not per item: on PGlite every statement waits its turn on the one connection.
+  const pass: Pass = { initiated, windows: await lastInboundOf(db, claimed), creds: new Map() };
   for (const [workspaceId, items] of groupBy(claimed, (c) => c.workspace_id)) {
     const checked = items.filter((i) => !answersOptOut(i.kind) && i.contact_id && i.address);
     const refused = await refusedAtSend(db, workspaceId, checked.map((i) => ({ contactId: i.contact_id!, address: i.address!, queuedAt: new Date(i.created_at) })));
@@ -117,7 +119,7 @@ export async function sendQueuedAutomated(deps: Deps, limit = 50, leaseMs = 60_0
       const reason = item.contact_id && !answersOptOut(item.kind) ? refused.get(item.contact_id) : undefined;
       if (reason) await finish(db, item.id, now, 'skipped', { lastError: reason === 'suppressed' ? 'the number is suppressed (opted out)' : 'the person withdrew consent after this was queued' });
       else {
-        const r = await prepare(deps, item, initiated);
+        const r = await prepare(deps, item, pass);
         if (r) ready.push(r);
       }
     }
@@ -133,6 +135,28 @@ interface Ready {
   creds: NumberCredentials & { throughputMps: number };
 }
 
+/** What a pass reads once and shares between its items. */
+interface Pass {
+  initiated: Map<string, number>;
+  /** The last inbound time of each claimed person, by `${number_id} ${wa_id}`. */
+  windows: Map<string, Date>;
+  /** Each number's credentials, by `${workspace_id} ${number_id}`. */
+  creds: Map<string, ReturnType<typeof credentialsFor>>;
+}
+
+/** The recorded service windows of the claimed people: one statement per number. */
+async function lastInboundOf(db: Db, claimed: Claimed[]): Promise<Map<string, Date>> {
+  const out = new Map<string, Date>();
+  for (const [numberId, items] of groupBy(claimed.filter((c) => c.number_id), (c) => c.number_id!)) {
+    const rows = await db
+      .select({ waId: serviceWindows.waId, at: serviceWindows.lastInboundAt })
+      .from(serviceWindows)
+      .where(and(eq(serviceWindows.numberId, numberId), inArray(serviceWindows.waId, [...new Set(items.map((i) => i.message.wa_id))])));
+    for (const r of rows) if (r.at) out.set(`${numberId} ${r.waId}`, r.at);
+  }
+  return out;
+}
+
 /** How long an item waits when the messaging limit is reached before it is tried again. */
 const LIMIT_RETRY_MS = 15 * 60_000;
 
@@ -142,22 +166,25 @@ const LIMIT_RETRY_MS = 15 * 60_000;
  * (counted over every sender of the workspace, plus this pass's own) the item waits, as a
  * broadcast's recipients do, instead of going out for Meta to fail.
  */
-async function prepare(deps: Deps, item: Claimed, initiated: Map<string, number>): Promise<Ready | null> {
+async function prepare(deps: Deps, item: Claimed, pass: Pass): Promise<Ready | null> {
   const { db, now } = deps;
+  const { initiated } = pass;
   if (!item.number_id) {
     await finish(db, item.id, now, 'skipped', { lastError: 'the business number was disconnected' });
     return null;
   }
-  const [win] = await db.select().from(serviceWindows).where(and(eq(serviceWindows.numberId, item.number_id), eq(serviceWindows.waId, item.message.wa_id)));
+  const recorded = pass.windows.get(`${item.number_id} ${item.message.wa_id}`);
   // The window as recorded, or as opened by the message this reply answers (whichever is later).
   const causedAt = item.message.inbound_at ? new Date(item.message.inbound_at) : undefined;
-  const lastInbound = win?.lastInboundAt && causedAt ? (win.lastInboundAt > causedAt ? win.lastInboundAt : causedAt) : (win?.lastInboundAt ?? causedAt);
+  const lastInbound = recorded && causedAt ? (recorded > causedAt ? recorded : causedAt) : (recorded ?? causedAt);
   const message = isWindowOpen(lastInbound, now) ? item.message.message : item.message.template;
   if (!message) {
     await finish(db, item.id, now, 'skipped', { lastError: 'the 24-hour window is closed and no template is configured' });
     return null;
   }
-  const creds = await credentialsFor({ db, workspaceId: item.workspace_id, actor: SYSTEM_ACTOR, now, log: deps.log }, deps.box, item.number_id);
+  const credsKey = `${item.workspace_id} ${item.number_id}`;
+  if (!pass.creds.has(credsKey)) pass.creds.set(credsKey, credentialsFor({ db, workspaceId: item.workspace_id, actor: SYSTEM_ACTOR, now, log: deps.log }, deps.box, item.number_id));
+  const creds = await pass.creds.get(credsKey)!;
   const limit = message === item.message.message ? null : tierLimitOf(creds.messagingLimitTier);
   if (limit !== null) {
     const used = initiated.get(item.workspace_id) ?? (await messagingLimitUsed(db, item.workspace_id, now));
@@ -201,29 +228,54 @@ async function sendPaced(deps: Deps, list: Ready[]): Promise<void> {
     return out;
   });
   const offset = slots.dbNowMs - slots.localAtDbNowMs;
+  const accepted: Accepted[] = [];
   await Promise.all(
     list.map(async (r, i) => {
       const wait = slots.startMs + i * slots.spacingMs - offset - Date.now();
       if (wait > 0) await new Promise((res) => setTimeout(res, wait));
-      await sendOne(deps, r, intents[i]!);
+      const ok = await sendOne(deps, r, intents[i]!);
+      if (ok) accepted.push(ok);
     }),
   );
+  await settleAccepted(deps, accepted);
 }
 
-async function sendOne(deps: Deps, { item, message, creds }: Ready, { callbackData, messageId }: { callbackData: string; messageId: string }): Promise<void> {
+/** A request Meta accepted, to be settled (wamid bound, item done). */
+interface Accepted {
+  ready: Ready;
+  messageId: string;
+  wamid: string;
+  waId: string | undefined;
+}
+
+/**
+ * Settles the accepted sends of a batch in one transaction (on PGlite, one turn on the connection
+ * instead of one per message). Until it commits the items hold their intent rows, so a crash in
+ * between settles them as interrupted (never re-posted), and statuses that come first bind by callback data.
+ */
+async function settleAccepted(deps: Deps, accepted: Accepted[]): Promise<void> {
+  if (accepted.length === 0) return;
+  await deps.db.transaction(async (tx) => {
+    for (const { ready: { item }, messageId, wamid, waId } of accepted) {
+      await settleOutboundMessage(tx, item.workspace_id, messageId, { wamid });
+      if (waId && waId !== item.message.wa_id && item.contact_id) await bindWaIds(tx, item.workspace_id, [{ contactId: item.contact_id, waId }]);
+    }
+    await tx.update(outbox).set({ status: 'done', doneAt: deps.now, lockedUntil: null, lastError: null }).where(inArray(outbox.id, accepted.map((a) => a.ready.item.id)));
+  });
+}
+
+/** Posts one message; returns what to settle when Meta accepted it (failures are recorded here). */
+async function sendOne(deps: Deps, ready: Ready, { callbackData, messageId }: { callbackData: string; messageId: string }): Promise<Accepted | null> {
   const { db, now } = deps;
+  const { item, message, creds } = ready;
   try {
     const res = await deps.gateway.sendMessage(creds, { to: recipientAddress(item.message.wa_id), message, callbackData });
-    await db.transaction(async (tx) => {
-      await settleOutboundMessage(tx, item.workspace_id, messageId, { wamid: res.wamid });
-      await tx.update(outbox).set({ status: 'done', doneAt: now, lockedUntil: null, lastError: null }).where(eq(outbox.id, item.id));
-      if (res.waId && res.waId !== item.message.wa_id && item.contact_id) await bindWaIds(tx, item.workspace_id, [{ contactId: item.contact_id, waId: res.waId }]);
-    });
+    return { ready, messageId, wamid: res.wamid, waId: res.waId };
   } catch (err) {
     if (isAppError(err) && err.retry === 'uncertain') {
       // Logged without a wamid; the status webhook's callback data fills it in. Never re-sent.
       await finish(db, item.id, now, 'done', { lastError: 'outcome uncertain; waiting for the status webhook' });
-      return;
+      return null;
     }
     const transient = isAppError(err) && (err.retry === 'transient' || err.retry === 'pacing');
     const text = safeErrorMessage(err);
@@ -237,6 +289,7 @@ async function sendOne(deps: Deps, { item, message, creds }: Ready, { callbackDa
     } else {
       await finish(db, item.id, now, 'failed', { lastError: text });
     }
+    return null;
   }
 }
 
