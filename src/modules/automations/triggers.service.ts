@@ -209,7 +209,8 @@ async function enrolHits(deps: { db: Db; now: Date }, l: Listener, source: Recor
   await enrollContacts(deps.db, { workspaceId: l.workspace_id, automationId: l.automation_id, version: l.version, now: deps.now, source }, { ids: hits.map((h) => h.contactId), keys: hits.map((h) => h.key) });
 }
 
-type InboundRow = { id: string; workspace_id: string; contact_id: string; body: string | null; reply_id: string | null; created_at: string | Date; settled: boolean };
+/** `at_key`: `created_at` as text, to the microsecond (a JS Date keeps milliseconds: a cursor through one would read its last row again for ever). */
+type InboundRow = { id: string; workspace_id: string; contact_id: string; body: string | null; reply_id: string | null; created_at: string | Date; at_key: string; settled: boolean };
 
 /**
  * Inbound messages, in (created_at, id) order after the cursor (messages have no growing id; many
@@ -218,12 +219,12 @@ type InboundRow = { id: string; workspace_id: string; contact_id: string; body: 
  */
 async function scanInbound(deps: { db: Db; now: Date }, listeners: Listener[]): Promise<number> {
   return deps.db.transaction(async (tx) => {
-    const [cursor] = await queryRowsOf<{ last_at: string | Date; last_key: string; handled: string[] }>(tx, sql`select last_at, last_key, handled from automation_cursors where source = 'messages' for update skip locked`);
+    const [cursor] = await queryRowsOf<{ last_at: string; last_key: string; handled: string[] }>(tx, sql`select last_at::text as last_at, last_key, handled from automation_cursors where source = 'messages' for update skip locked`);
     if (!cursor) return 0;
     const rows = await queryRowsOf<InboundRow>(
       tx,
-      sql`select id, workspace_id, contact_id, body, payload->>'reply_id' as reply_id, created_at, created_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' as settled
-          from messages where direction = 'in' and contact_id is not null and (created_at, id) > (${new Date(cursor.last_at).toISOString()}::timestamptz, ${cursor.last_key}::uuid)
+      sql`select id, workspace_id, contact_id, body, payload->>'reply_id' as reply_id, created_at, created_at::text as at_key, created_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' as settled
+          from messages where direction = 'in' and contact_id is not null and (created_at, id) > (${cursor.last_at}::timestamptz, ${cursor.last_key}::uuid)
           order by created_at, id limit ${BATCH}`,
     );
     if (rows.length === 0) return 0;
@@ -236,7 +237,7 @@ async function scanInbound(deps: { db: Db; now: Date }, listeners: Listener[]): 
     // Rows are in cursor order: those after the new cursor are the ones from `upTo` on.
     const stillAfter = upTo === -1 ? [] : rows.slice(upTo).map((r) => r.id);
     if (last || fresh.length > 0) {
-      const moveTo = last ? sql`last_at = ${new Date(last.created_at).toISOString()}::timestamptz, last_key = ${last.id},` : sql``;
+      const moveTo = last ? sql`last_at = ${last.at_key}::timestamptz, last_key = ${last.id},` : sql``;
       await tx.execute(sql`update automation_cursors set ${moveTo} handled = ${param(stillAfter)}::text[], updated_at = now() where source = 'messages'`);
     }
     return fresh.length;
