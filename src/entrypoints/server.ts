@@ -133,6 +133,8 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let conversationPoller: Poller | undefined;
   let inboxEvents: { close(): Promise<void> } | undefined;
   let unlistenWake: (() => Promise<void>) | undefined;
+  // Paced outbox sends still on their way when the outbox loop moved on (awaited before the database closes).
+  const outboxInFlight = new Set<Promise<void>>();
   let dispatcher: Dispatcher | undefined;
   let sandbox: Sandbox | undefined;
   // In-flight HTTP requests finish, queued webhook writes flush, the worker's current batch and
@@ -148,6 +150,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     await automationPoller?.stop();
     await conversationPoller?.stop();
     await outboxPoller?.stop();
+    await Promise.allSettled([...outboxInFlight]);
     await dispatcher?.stop();
     await worker?.stop();
     await control?.close();
@@ -220,7 +223,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         ...(database.kind === 'pglite' ? { maxRatePerNumber: PGLITE_MAX_SENDS_PER_S } : {}),
       });
       const upSince = clock.now();
-      outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: 1, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now(), upSince }) });
+      outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: 1, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now(), upSince, inFlight: outboxInFlight }) });
       // The inbox: conversations opened and bumped from new inbound messages (and NOTIFY for live views).
       conversationPoller = startPoller({ name: 'conversations', idleMs: 200, log, yieldRatio: 1, run: () => syncConversations({ db: database.db, log }) });
       // Automations: enrol from new events and grants, then run due steps (their sends go through the outbox above).

@@ -77,8 +77,15 @@ interface Claimed {
   address: string | null;
 }
 
-/** `upSince`: when this process (with PGlite: its webhook intake) started; an interrupted send's window also runs from then. */
-type Deps = { db: Db; box: SecretBox; gateway: WhatsAppGateway; log: Log; now: Date; upSince?: Date };
+/**
+ * `upSince`: when this process (with PGlite: its webhook intake) started; an interrupted send's window also runs from then.
+ * `inFlight`: when given, a pass returns once its sends are booked and logged, and their paced requests go on in this set
+ * (the worker's loop claims the next items meanwhile; it awaits the set before closing the database).
+ */
+type Deps = { db: Db; box: SecretBox; gateway: WhatsAppGateway; log: Log; now: Date; upSince?: Date; inFlight?: Set<Promise<void>> };
+
+// Batches whose paced requests may be on their way at once (per process); a pass past it waits for one to finish.
+const MAX_BATCHES_IN_FLIGHT = 4;
 
 const MAX_ATTEMPTS = 6;
 // Confirmations of a STOP answer what the person just did: always sent, consent or not (Meta's
@@ -96,6 +103,7 @@ const answersOptOut = (kind: string): boolean => kind.startsWith('stop_');
  */
 export async function sendQueuedAutomated(deps: Deps, limit = 50, leaseMs = 60_000): Promise<number> {
   const { db, now } = deps;
+  while (deps.inFlight && deps.inFlight.size >= MAX_BATCHES_IN_FLIGHT) await Promise.race(deps.inFlight);
   await settleInterrupted(db, now, deps.upSince ?? new Date(0));
   const claimed = await queryRowsOf<Claimed>(
     db,
@@ -124,7 +132,19 @@ export async function sendQueuedAutomated(deps: Deps, limit = 50, leaseMs = 60_0
       }
     }
   }
-  await Promise.all([...groupBy(ready, (r) => r.item.number_id!)].map(([, list]) => sendPaced(deps, list)));
+  const sending = Promise.all([...groupBy(ready, (r) => r.item.number_id!)].map(([, list]) => sendPaced(deps, list)));
+  if (!deps.inFlight || ready.length === 0) await sending;
+  else {
+    // Why not wait: a batch's requests leave at their paced slots (and Meta may be slow); an answer
+    // queued meanwhile would wait for the whole batch. Leased items are not claimed twice, and an
+    // item whose request may have left is settled by settleInterrupted even if this process dies.
+    const inFlight = deps.inFlight;
+    const tracked: Promise<void> = sending
+      .then(() => undefined)
+      .catch((err: unknown) => deps.log.warn({ err: { message: safeErrorMessage(err) } }, 'automated messages: a batch failed after it was claimed; its lease brings it back'))
+      .finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  }
   return claimed.length;
 }
 
