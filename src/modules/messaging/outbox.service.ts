@@ -85,7 +85,7 @@ interface Claimed {
 type Deps = { db: Db; box: SecretBox; gateway: WhatsAppGateway; log: Log; now: Date; upSince?: Date; inFlight?: Set<Promise<void>> };
 
 // Batches whose paced requests may be on their way at once (per process); a pass past it waits for one to finish.
-const MAX_BATCHES_IN_FLIGHT = 4;
+const MAX_BATCHES_IN_FLIGHT = 2;
 
 const MAX_ATTEMPTS = 6;
 // Confirmations of a STOP answer what the person just did: always sent, consent or not (Meta's
@@ -248,54 +248,35 @@ async function sendPaced(deps: Deps, list: Ready[]): Promise<void> {
     return out;
   });
   const offset = slots.dbNowMs - slots.localAtDbNowMs;
-  const accepted: Accepted[] = [];
   await Promise.all(
     list.map(async (r, i) => {
       const wait = slots.startMs + i * slots.spacingMs - offset - Date.now();
       if (wait > 0) await new Promise((res) => setTimeout(res, wait));
-      const ok = await sendOne(deps, r, intents[i]!);
-      if (ok) accepted.push(ok);
+      await sendOne(deps, r, intents[i]!);
     }),
   );
-  await settleAccepted(deps, accepted);
-}
-
-/** A request Meta accepted, to be settled (wamid bound, item done). */
-interface Accepted {
-  ready: Ready;
-  messageId: string;
-  wamid: string;
-  waId: string | undefined;
 }
 
 /**
- * Settles the accepted sends of a batch in one transaction (on PGlite, one turn on the connection
- * instead of one per message). Until it commits the items hold their intent rows, so a crash in
- * between settles them as interrupted (never re-posted), and statuses that come first bind by callback data.
+ * Posts one message and settles it at once in its own transaction. Why not one transaction for the
+ * batch: until the wamid is bound, a crash leaves the send to its status webhook (or, under
+ * `resend_after_window`, to a resend); settling each at once keeps that exposure to the requests
+ * actually in flight (a batch-wide settle made the crash test send 99 messages twice).
  */
-async function settleAccepted(deps: Deps, accepted: Accepted[]): Promise<void> {
-  if (accepted.length === 0) return;
-  await deps.db.transaction(async (tx) => {
-    for (const { ready: { item }, messageId, wamid, waId } of accepted) {
-      await settleOutboundMessage(tx, item.workspace_id, messageId, { wamid });
-      if (waId && waId !== item.message.wa_id && item.contact_id) await bindWaIds(tx, item.workspace_id, [{ contactId: item.contact_id, waId }]);
-    }
-    await tx.update(outbox).set({ status: 'done', doneAt: deps.now, lockedUntil: null, lastError: null }).where(inArray(outbox.id, accepted.map((a) => a.ready.item.id)));
-  });
-}
-
-/** Posts one message; returns what to settle when Meta accepted it (failures are recorded here). */
-async function sendOne(deps: Deps, ready: Ready, { callbackData, messageId }: { callbackData: string; messageId: string }): Promise<Accepted | null> {
+async function sendOne(deps: Deps, { item, message, creds }: Ready, { callbackData, messageId }: { callbackData: string; messageId: string }): Promise<void> {
   const { db, now } = deps;
-  const { item, message, creds } = ready;
   try {
     const res = await deps.gateway.sendMessage(creds, { to: recipientAddress(item.message.wa_id), message, callbackData });
-    return { ready, messageId, wamid: res.wamid, waId: res.waId };
+    await db.transaction(async (tx) => {
+      await settleOutboundMessage(tx, item.workspace_id, messageId, { wamid: res.wamid });
+      await tx.update(outbox).set({ status: 'done', doneAt: now, lockedUntil: null, lastError: null }).where(eq(outbox.id, item.id));
+      if (res.waId && res.waId !== item.message.wa_id && item.contact_id) await bindWaIds(tx, item.workspace_id, [{ contactId: item.contact_id, waId: res.waId }]);
+    });
   } catch (err) {
     if (isAppError(err) && err.retry === 'uncertain') {
       // Logged without a wamid; the status webhook's callback data fills it in. Never re-sent.
       await finish(db, item.id, now, 'done', { lastError: 'outcome uncertain; waiting for the status webhook' });
-      return null;
+      return;
     }
     const transient = isAppError(err) && (err.retry === 'transient' || err.retry === 'pacing');
     const text = safeErrorMessage(err);
@@ -309,7 +290,6 @@ async function sendOne(deps: Deps, ready: Ready, { callbackData, messageId }: { 
     } else {
       await finish(db, item.id, now, 'failed', { lastError: text });
     }
-    return null;
   }
 }
 
