@@ -223,7 +223,10 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         ...(database.kind === 'pglite' ? { maxRatePerNumber: PGLITE_MAX_SENDS_PER_S } : {}),
       });
       const upSince = clock.now();
-      outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: 1, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now(), upSince, inFlight: outboxInFlight }) });
+      // A worker on PostgreSQL shares neither CPU nor a connection with intake: its bot loops (outbox,
+      // automations) go round again at once after work; beside intake they pause as long as the pass took.
+      const loopYield = database.kind === 'postgres' && role === 'worker' ? 0 : 1;
+      outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: loopYield, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now(), upSince, inFlight: outboxInFlight }) });
       // The inbox: conversations opened and bumped from new inbound messages (and NOTIFY for live views).
       conversationPoller = startPoller({ name: 'conversations', idleMs: 200, log, yieldRatio: 1, run: () => syncConversations({ db: database.db, log }) });
       // Automations: enrol from new events and grants, then run due steps (their sends go through the outbox above).
@@ -231,7 +234,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         name: 'automations',
         idleMs: 250,
         log,
-        yieldRatio: 1,
+        yieldRatio: loopYield,
         // Why the first check: with no automation the loop costs one cheap query a pass, not a
         // sweep and a claim transaction (on PGlite's one connection those wait behind webhook work).
         run: async () =>
