@@ -183,3 +183,35 @@ describe('test runs', () => {
     expect((await h.api('POST', `/api/v1/automations/${id}/test-runs`, {})).status).toBe(422);
   });
 });
+
+describe('the trigger scan reads each inbound message once', () => {
+  it('enrols from a keyword once even though the row is read again during the lag, and still enrols a row that commits late behind one already handled', async () => {
+    clock.set(new Date());
+    const id = await published('late keyword', { trigger: { type: 'inbound', keywords: ['LATE'] }, topic: 'offers', steps: [{ id: 'mark', type: 'tag', add: ['late-hit'] }] });
+    const [ann, ben] = await h.seedContacts(2, { tag: 't-late' });
+    // Past the visibility lag since publishing: the automation no longer gets every row of the lag.
+    await new Promise((r) => setTimeout(r, 2_100));
+    const say = (c: { id: string; phone: string }, ago: string) =>
+      h.t.db.execute(sql`insert into messages (workspace_id, number_id, contact_id, wa_id, direction, type, body, sent_at, created_at)
+                         values (${h.tenant.workspaceId}, ${h.numberId}, ${c.id}, ${c.phone.slice(1)}, 'in', 'text', 'late', now(), now() - ${ago}::interval)`);
+    const scan = () => scanAutomationTriggers({ db: h.t.db, now: clock.now(), log });
+    await say(ann!, '0 seconds');
+    expect(await scan()).toBeGreaterThan(0);
+    expect(await enrolledIds(id)).toEqual([ann!.id]);
+    // Read again (younger than the lag), but not new: nothing to do, so the worker's loop does not spin on it.
+    expect(await scan()).toBe(0);
+    // A row that commits late, behind the one handled (an older creation time, still inside the lag): handled too.
+    await say(ben!, '1 second');
+    expect(await scan()).toBe(1);
+    expect(await enrolledIds(id)).toEqual([ann!.id, ben!.id].sort());
+    expect(await scan()).toBe(0);
+    const [cursor] = await queryRows<{ handled: string[] }>(h.t.db, sql`select handled from automation_cursors where source = 'messages'`);
+    expect(cursor!.handled.length).toBeGreaterThanOrEqual(2);
+    // Once the lag has passed the cursor moves past both and forgets them.
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect(await scan()).toBe(0);
+    const [after] = await queryRows<{ handled: string[] }>(h.t.db, sql`select handled from automation_cursors where source = 'messages'`);
+    expect(after!.handled).toEqual([]);
+    expect(await enrolledIds(id)).toEqual([ann!.id, ben!.id].sort());
+  });
+});

@@ -5,6 +5,7 @@ import { parseWebhook } from '../src/adapters/whatsapp/webhook-parse.js';
 import { processPendingWebhooks, purgeProcessedWebhooks } from '../src/modules/inbound/index.js';
 import { getServiceWindow, recordOutboundMessage } from '../src/modules/messaging/index.js';
 import { silentLogger } from '../src/lib/logger.js';
+import { WAKE_CHANNEL } from '../src/modules/wake.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { registerNumber } from './helpers/factories.js';
 import { messagesEnvelope, metaJson, sign, statusValue, textMessage } from './helpers/webhooks.js';
@@ -144,6 +145,33 @@ describe('processing statuses', () => {
     await recordOutboundMessage(t.db, { workspaceId: tenant.workspaceId, numberId: numberUuid, contactId: null, waId: '16505551234', type: 'text', body: 'hi', payload: {}, wamid: 'wamid.early', callbackData: 'cb-early', sentAt: new Date() });
     const [m] = await queryRows<{ status_rank: number }>(t.db, sql`select status_rank from messages where wamid = 'wamid.early'`);
     expect(m!.status_rank).toBe(3);
+  });
+});
+
+describe('messages first', () => {
+  it('flags bodies that carry messages at intake (and wakes their loop), so a messages-only pass takes them before earlier statuses', async () => {
+    const woken: string[] = [];
+    const unlisten = await t.testDb.database.listen(WAKE_CHANNEL, (p) => woken.push(p));
+    try {
+      const ts = Math.floor(Date.now() / 1000);
+      await deliver(statusValue('wamid.first-status', 'delivered', ts));
+      await deliver(textMessage('16505550142', 'wamid.first-msg', 'MENU', ts));
+      const rows = await queryRows<{ has_messages: boolean }>(t.db, sql`select has_messages from webhook_events where status = 'pending' order by id`);
+      expect(rows.map((r) => r.has_messages)).toEqual([false, true]);
+      const deps = { db: t.db, parse: parseWebhook, log: silentLogger(), now: new Date() };
+      expect(await processPendingWebhooks(deps, 50, undefined, 'messages')).toBe(1);
+      expect(await processPendingWebhooks(deps, 50, undefined, 'messages')).toBe(0);
+      // The status that came first is still waiting; the message is logged.
+      expect((await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from webhook_events where status = 'pending'`))[0]!.n).toBe(1);
+      expect((await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from messages where wamid = 'wamid.first-msg'`))[0]!.n).toBe(1);
+      expect(await processPendingWebhooks(deps, 500, undefined, 'rest')).toBe(1);
+      await t.testDb.database.ping();
+      await new Promise((r) => setTimeout(r, 100));
+      // Intake woke the messages loop; storing the message woke the automation engine.
+      expect(woken).toEqual(expect.arrayContaining(['messages', 'automations']));
+    } finally {
+      await unlisten();
+    }
   });
 });
 

@@ -24,4 +24,10 @@ describe('webhookProcessingYield', () => {
     expect(webhookProcessingYield('postgres', 'api', intake(10)).ratio()).toBe(0);
     expect(webhookProcessingYield('postgres', 'worker', intake(5_000)).ratio()).toBe(0);
   });
+
+  it('never defers bodies that carry messages: small batches at the usual pace, even mid-burst', () => {
+    expect(webhookProcessingYield('postgres', 'start', intake(2_000)).messages).toEqual({ ratio: 1, batch: 50 });
+    expect(webhookProcessingYield('pglite', 'start', intake(2_000)).messages).toEqual({ ratio: 1, batch: 50 });
+    expect(webhookProcessingYield('postgres', 'worker', intake(2_000)).messages).toEqual({ ratio: 0, batch: 50 });
+  });
 });

@@ -25,6 +25,7 @@ import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
 import { failStaleImports } from '../modules/imports/index.js';
 import { prepareUploadDir } from '../adapters/db/upload-dir.js';
 import { safeErrorMessage } from '../lib/redact.js';
+import { WAKE_CHANNEL } from '../modules/wake.js';
 
 // On PostgreSQL other live processes may be running imports: only those that missed three 30 s
 // heartbeats are orphans at start-up (the minute sweep takes the rest after two minutes).
@@ -77,7 +78,8 @@ const INTAKE_BURST_PER_S = 300;
 // During a burst, processing pauses this multiple of each run's time: ~11 % duty. Why: intake and
 // processing share the CPUs (and PGlite's one connection); acks are what Meta times, and richer
 // processing (engagement, lifecycle, recipient sync) halved intake when it ran flat out beside it.
-// Opt-outs are committed at intake, so a lag here delays only statuses and replies.
+// Opt-outs are committed at intake, and bodies carrying messages (keywords and replies a bot answers)
+// have their own loop that never defers, so a lag here delays only statuses.
 const BURST_YIELD = 8;
 // ... but never by more than this: past it, processing runs at its usual pace even mid-burst, so a
 // sustained stream (a 1,000/s broadcast's statuses) is processed, only a short burst is deferred.
@@ -85,6 +87,8 @@ const MAX_DEFERRED_LAG_MS = 20_000;
 // Bodies per processing batch, and on PGlite during a burst.
 const BATCH = 500;
 const BURST_BATCH_PGLITE = 100;
+// Bodies per batch of the messages-first loop: small, so a keyword is stored in tens of milliseconds.
+const MESSAGES_BATCH = 50;
 
 /**
  * How long webhook processing pauses after each batch (docs/performance.md, "Webhook intake and
@@ -97,7 +101,7 @@ export function webhookProcessingYield(
   kind: 'pglite' | 'postgres',
   role: Role,
   intake: { ratePerSecond(): number },
-): { ratio: () => number; batch: () => number; noteLag: (ms: number) => void } {
+): { ratio: () => number; batch: () => number; noteLag: (ms: number) => void; messages: { ratio: number; batch: number } } {
   const base = kind === 'pglite' || role === 'start' ? 1 : 0;
   let lagMs = 0;
   const noteLag = (ms: number) => {
@@ -109,6 +113,8 @@ export function webhookProcessingYield(
     // PGlite's one connection is held for a whole batch: smaller ones mid-burst keep acks from waiting behind it.
     batch: () => (kind === 'pglite' && deferring() ? BURST_BATCH_PGLITE : BATCH),
     noteLag,
+    // Bodies with messages: never deferred by a burst, only the usual pause beside intake.
+    messages: { ratio: base, batch: MESSAGES_BATCH },
   };
 }
 
@@ -125,11 +131,15 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   // The worker answers the preference keyword with a link to the hosted page: it must know the public URL too.
   configurePreferenceLinks(config.publicUrl);
   let webhookPoller: Poller | undefined;
+  let messagePoller: Poller | undefined;
   let outboxPoller: Poller | undefined;
   let automationPoller: Poller | undefined;
   let conversationPoller: Poller | undefined;
   let autoReplyPoller: Poller | undefined;
   let inboxEvents: { close(): Promise<void> } | undefined;
+  let unlistenWake: (() => Promise<void>) | undefined;
+  // Paced outbox sends still on their way when the outbox loop moved on (awaited before the database closes).
+  const outboxInFlight = new Set<Promise<void>>();
   let dispatcher: Dispatcher | undefined;
   let sandbox: Sandbox | undefined;
   // In-flight HTTP requests finish, queued webhook writes flush, the worker's current batch and
@@ -139,11 +149,14 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     await app?.close();
     await inboxEvents?.close();
     await wiring.webhooks.committer.close();
+    await unlistenWake?.();
     await webhookPoller?.stop();
+    await messagePoller?.stop();
     await automationPoller?.stop();
     await conversationPoller?.stop();
     await autoReplyPoller?.stop();
     await outboxPoller?.stop();
+    await Promise.allSettled([...outboxInFlight]);
     await dispatcher?.stop();
     await worker?.stop();
     await control?.close();
@@ -193,7 +206,15 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         idleMs: 200,
         log,
         yieldRatio: processingYield.ratio,
-        run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now(), onLag: processingYield.noteLag }, processingYield.batch()),
+        run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now(), onLag: processingYield.noteLag }, processingYield.batch(), undefined, 'rest'),
+      });
+      // What people write (keywords, button replies, STOPs) first: its own small batches, woken by intake.
+      messagePoller = startPoller({
+        name: 'webhook-messages',
+        idleMs: 250,
+        log,
+        yieldRatio: processingYield.messages.ratio,
+        run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now() }, processingYield.messages.batch, undefined, 'messages'),
       });
       // Opt-out confirmations, welcomes and opt-in confirmations.
       // Broadcasts: claims, paced sends and outcomes, shared with any other worker through the database.
@@ -208,7 +229,10 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         ...(database.kind === 'pglite' ? { maxRatePerNumber: PGLITE_MAX_SENDS_PER_S } : {}),
       });
       const upSince = clock.now();
-      outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: 1, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now(), upSince }) });
+      // A worker on PostgreSQL shares neither CPU nor a connection with intake: its bot loops (outbox,
+      // automations) go round again at once after work; beside intake they pause as long as the pass took.
+      const loopYield = database.kind === 'postgres' && role === 'worker' ? 0 : 1;
+      outboxPoller = startPoller({ name: 'outbox', idleMs: 250, log, yieldRatio: loopYield, run: () => sendQueuedAutomated({ db: database.db, box: wiring.box, gateway: wiring.gateway, log, now: clock.now(), upSince, inFlight: outboxInFlight }) });
       // The inbox: conversations opened and bumped from new inbound messages (and NOTIFY for live views).
       conversationPoller = startPoller({ name: 'conversations', idleMs: 200, log, yieldRatio: 1, run: () => syncConversations({ db: database.db, log }) });
       // Auto-replies (greeting, away, keywords, FAQ, fallback) to new inbound messages, queued in the outbox above.
@@ -218,7 +242,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         name: 'automations',
         idleMs: 250,
         log,
-        yieldRatio: 1,
+        yieldRatio: loopYield,
         // Why the first check: with no automation the loop costs one cheap query a pass, not a
         // sweep and a claim transaction (on PGlite's one connection those wait behind webhook work).
         run: async () =>
@@ -226,6 +250,9 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
             ? (await scanAutomationTriggers({ db: database.db, now: clock.now(), log })) + (await scanPeriodicTriggers({ db: database.db, now: clock.now(), log })) + (await runDueAutomations({ db: database.db, now: clock.now(), log, links: { publicUrl: config.publicUrl, sign: wiring.linkSign } }, database.kind === 'pglite' ? AUTOMATION_BATCH.pglite : AUTOMATION_BATCH.postgres))
             : 0,
       });
+      // Stored keywords wake the engine, queued answers the outbox (from this process or another, see modules/wake.ts).
+      const woken: Record<string, Poller> = { messages: messagePoller, automations: automationPoller, outbox: outboxPoller };
+      unlistenWake = await database.listen(WAKE_CHANNEL, (target) => woken[target]?.poke());
     }
     if (runtime.lock) {
       const handlers = Object.fromEntries(Object.entries(ADMIN_COMMANDS).map(([name, cmd]) => [name, (args: Record<string, unknown>) => cmd(runtime, args)]));

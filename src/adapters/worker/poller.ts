@@ -4,6 +4,12 @@ import { safeErrorMessage } from '../../lib/redact.js';
 /** A started poll loop. */
 export interface Poller {
   stop(): Promise<void>;
+  /**
+   * There is work: ends an idle sleep at once, or, when a run is going on (it may have looked
+   * before the work was visible), runs again after it instead of sleeping. A pause after a run that
+   * found work (`yieldRatio`) is kept, and so is the backoff after errors.
+   */
+  poke(): void;
 }
 
 /**
@@ -23,19 +29,26 @@ export function startPoller(opts: {
   let stopped = false;
   let failures = 0;
   let wake: (() => void) | undefined;
-  const sleep = (ms: number) =>
+  // Set by poke() while a run or a pause is going on; the idle sleep after it is skipped.
+  let poked = false;
+  let idle: (() => void) | undefined;
+  const sleep = (ms: number, wakeable = false) =>
     new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      t.unref();
-      wake = () => {
+      const done = () => {
         clearTimeout(t);
+        wake = idle = undefined;
         resolve();
       };
+      const t = setTimeout(done, ms);
+      t.unref();
+      wake = done;
+      if (wakeable) idle = done;
     });
   const loop = (async () => {
     while (!stopped) {
       let found = 0;
       const started = performance.now();
+      poked = false;
       try {
         found = await opts.run();
         failures = 0;
@@ -45,7 +58,9 @@ export function startPoller(opts: {
       }
       if (stopped) break;
       if (failures > 0) await sleep(Math.min(30_000, 250 * 2 ** failures));
-      else if (found === 0) await sleep(opts.idleMs);
+      else if (found === 0) {
+        if (!poked) await sleep(opts.idleMs, true);
+      }
       else {
         const ratio = typeof opts.yieldRatio === 'function' ? opts.yieldRatio() : opts.yieldRatio;
         if (ratio) await sleep((performance.now() - started) * ratio);
@@ -57,6 +72,10 @@ export function startPoller(opts: {
       stopped = true;
       wake?.();
       await loop;
+    },
+    poke() {
+      poked = true;
+      idle?.();
     },
   };
 }

@@ -116,6 +116,9 @@ export const automationCursors = pgTable('automation_cursors', {
   // For a source without a growing id (inbound messages): the creation time read up to.
   lastAt: timestamp('last_at', { withTimezone: true }),
   lastKey: text('last_key'),
+  // Rows after the cursor (younger than the visibility lag) whose triggers were already handled:
+  // read again for the lag, but not enrolled from again (ids as text; pruned as the cursor moves).
+  handled: text('handled').array().notNull().default(sql`'{}'::text[]`),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

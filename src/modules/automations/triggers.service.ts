@@ -9,10 +9,18 @@ import { enrollContacts } from './enrol.service.js';
 
 /**
  * Why a lag: identity ids are handed out before commit, so a row with a lower id can become
- * visible after a higher one was read. Rows younger than this (by the database clock) are read
- * again on the next scan instead of being passed for good; enrolment is idempotent (dedupe keys),
- * so reading a row twice enrols nobody twice. A transaction that commits more than this after it
- * inserted its row would be missed; event and consent writes commit in milliseconds.
+ * visible after a higher one was read. Rows younger than this (by the database clock) stay after
+ * the cursor and are read again on the next scan instead of being passed for good. A transaction
+ * that commits more than this after it inserted its row would be missed; event and consent writes
+ * commit in milliseconds.
+ *
+ * Why a handled set: re-reading is for rows that were not visible yet, not for enrolling the
+ * visible ones again on every pass (at a keyword a second that was ~5 enrolment calls per keyword
+ * and a busy loop). The cursor row keeps the ids after it whose triggers were handled, written in
+ * the same transaction as their enrolments (so a crash loses or repeats nothing; the row lock makes
+ * one process the scanner at a time). Enrolment only looks at the rows not in it; what depends on
+ * other rows' state (answers to waiting runs, awaited events, goals, withdrawals) still sees every
+ * row of the lag each pass, because the run it concerns may commit just after the row was read.
  */
 const VISIBILITY_LAG = '2 seconds';
 const BATCH = 5_000;
@@ -37,17 +45,28 @@ interface Listener {
   goal_event: string | null;
   /** When the automation was first published: what happened before never triggers it. */
   since: string | Date;
+  /** Published within the visibility lag: rows handled before the scan saw it are not handled for it yet, so it gets every row of the lag. */
+  recent: boolean;
 }
 
+/** What one scan read after its cursor: every row (`all`), and those whose triggers were not handled yet (`fresh`). */
+interface Read<R> {
+  all: R[];
+  fresh: R[];
+}
+/** The rows a listener's enrolment looks at. */
+const rowsFor = <R>(l: Listener, read: Read<R>): R[] => (l.recent ? read.all : read.fresh);
+
 /**
- * Scans new customer events, consent events and inbound messages once; returns how many rows it
+ * Scans new customer events, consent events and inbound messages once; returns how many new rows it
  * read. The worker calls it only while an automation is live (`hasLiveAutomations`, checked once a pass).
  */
 export async function scanAutomationTriggers(deps: { db: Db; now: Date; log: Log }): Promise<number> {
   const listeners = await queryRowsOf<Listener>(
     deps.db,
     sql`select a.id as automation_id, a.workspace_id, a.version, v.definition->'trigger' as trigger, v.topic_id, v.definition->'goal'->>'event' as goal_event,
-          (select min(f.published_at) from automation_versions f where f.automation_id = a.id) as since
+          (select min(f.published_at) from automation_versions f where f.automation_id = a.id) as since,
+          (select min(f.published_at) from automation_versions f where f.automation_id = a.id) > now() - interval '${sql.raw(VISIBILITY_LAG)}' as recent
         from automations a join automation_versions v on v.automation_id = a.id and v.version = a.version
         where a.status = 'published'`,
   );
@@ -81,33 +100,42 @@ const SOURCE_ROWS: Record<Source, (after: number) => SQL> = {
 
 type SourceRow = { id: number; workspace_id: string; contact_id: string; type: string; properties: Record<string, unknown>; at: string | Date; settled: boolean };
 
-/** Reads one source after its cursor under a row lock, hands the rows over, and moves the cursor past the settled ones. */
-async function scanSource(deps: { db: Db }, source: Source, handle: (tx: Db, rows: SourceRow[]) => Promise<void>): Promise<number> {
+/**
+ * Reads one source after its cursor under a row lock, hands the rows over, moves the cursor past
+ * the settled ones and remembers which rows after it were handled. Returns how many rows were new.
+ */
+async function scanSource(deps: { db: Db }, source: Source, handle: (tx: Db, read: Read<SourceRow>) => Promise<void>): Promise<number> {
   return deps.db.transaction(async (tx) => {
-    const [cursor] = await queryRowsOf<{ last_id: number }>(tx, sql`select last_id::bigint as last_id from automation_cursors where source = ${source} for update skip locked`);
+    const [cursor] = await queryRowsOf<{ last_id: number; handled: string[] }>(tx, sql`select last_id::bigint as last_id, handled from automation_cursors where source = ${source} for update skip locked`);
     if (!cursor) return 0;
-    const rows = await queryRowsOf<SourceRow>(tx, SOURCE_ROWS[source](cursor.last_id));
+    const rows = (await queryRowsOf<SourceRow>(tx, SOURCE_ROWS[source](cursor.last_id))).map((r) => ({ ...r, id: Number(r.id) }));
     if (rows.length === 0) return 0;
+    const handled = new Set(cursor.handled);
+    const fresh = rows.filter((r) => !handled.has(String(r.id)));
     // In the scan's transaction: on PGlite's one connection a statement outside it would wait forever.
-    await handle(tx, rows.map((r) => ({ ...r, id: Number(r.id) })));
+    await handle(tx, { all: rows, fresh });
     // The cursor stops before the first row that may still have an older neighbour on its way.
     const firstUnsettled = rows.find((r) => !r.settled);
-    const last = firstUnsettled ? Number(firstUnsettled.id) - 1 : Number(rows[rows.length - 1]!.id);
-    if (last > Number(cursor.last_id)) await tx.execute(sql`update automation_cursors set last_id = ${last}, updated_at = now() where source = ${source}`);
-    return rows.length;
+    const last = Math.max(Number(cursor.last_id), firstUnsettled ? firstUnsettled.id - 1 : rows[rows.length - 1]!.id);
+    const stillAfter = rows.filter((r) => r.id > last).map((r) => String(r.id));
+    if (last > Number(cursor.last_id) || fresh.length > 0) {
+      await tx.execute(sql`update automation_cursors set last_id = ${last}, handled = ${param(stillAfter)}::text[], updated_at = now() where source = ${source}`);
+    }
+    return fresh.length;
   });
 }
 
 const matches = (where: Listener['trigger']['where'], props: Record<string, unknown>) => Object.entries(where ?? {}).every(([k, v]) => props[k] === v);
 
 /** Customer events: enrol on `event` triggers; convert runs whose goal this event is. */
-async function onEvents(deps: { db: Db; now: Date }, listeners: Listener[], rows: SourceRow[]): Promise<void> {
+async function onEvents(deps: { db: Db; now: Date }, listeners: Listener[], read: Read<SourceRow>): Promise<void> {
+  const rows = read.all;
   await onAwaitedEvents(deps, rows);
   for (const l of listeners) {
     const mine = rows.filter((r) => r.workspace_id === l.workspace_id && new Date(r.at) >= new Date(l.since));
     if (mine.length === 0) continue;
     if (l.trigger.type === 'event') {
-      const hits = mine.filter((r) => r.type === l.trigger.event && matches(l.trigger.where, r.properties));
+      const hits = rowsFor(l, read).filter((r) => r.workspace_id === l.workspace_id && new Date(r.at) >= new Date(l.since) && r.type === l.trigger.event && matches(l.trigger.where, r.properties));
       await enrolHits(deps, l, { trigger: 'event' }, hits.map((e) => ({ contactId: e.contact_id, key: `ev:${e.id}` })));
     }
     const goals = l.goal_event ? mine.filter((r) => r.type === l.goal_event).map((r) => r.contact_id) : [];
@@ -147,8 +175,8 @@ async function onAwaitedEvents(deps: { db: Db; now: Date }, rows: SourceRow[]): 
  * (the engine also checks before each go, so nothing is sent meanwhile); a grant enrols on `opt_in`
  * triggers for the automation's topic.
  */
-async function onGrants(deps: { db: Db; now: Date }, listeners: Listener[], rows: SourceRow[]): Promise<void> {
-  const withdrawn = rows.filter((r) => r.properties.action === 'withdraw');
+async function onGrants(deps: { db: Db; now: Date }, listeners: Listener[], read: Read<SourceRow>): Promise<void> {
+  const withdrawn = read.all.filter((r) => r.properties.action === 'withdraw');
   for (const w of withdrawn) {
     await deps.db.execute(sql`update automation_runs r set state = 'exited', reason = 'consent_withdrawn', step_id = null, due_at = null,
                                 finished_at = ${deps.now.toISOString()}::timestamptz, updated_at = ${deps.now.toISOString()}::timestamptz
@@ -157,20 +185,20 @@ async function onGrants(deps: { db: Db; now: Date }, listeners: Listener[], rows
                                 and v.automation_id = r.automation_id and v.version = r.version and (${w.type}::uuid is null or v.topic_id = ${w.type}::uuid)`);
   }
   for (const l of listeners.filter((x) => x.trigger.type === 'opt_in' && x.topic_id)) {
-    const mine = rows.filter((r) => r.properties.action === 'grant' && r.workspace_id === l.workspace_id && r.type === l.topic_id && new Date(r.at) >= new Date(l.since));
+    const mine = rowsFor(l, read).filter((r) => r.properties.action === 'grant' && r.workspace_id === l.workspace_id && r.type === l.topic_id && new Date(r.at) >= new Date(l.since));
     await enrolHits(deps, l, { trigger: 'opt_in' }, mine.map((g) => ({ contactId: g.contact_id, key: `ce:${g.id}` })));
   }
 }
 
 /** Tag and attribute changes: enrol on `tag` (added or removed) and `attribute` (changed, optionally to a value) triggers. */
-async function onChanges(deps: { db: Db; now: Date }, listeners: Listener[], rows: SourceRow[]): Promise<void> {
+async function onChanges(deps: { db: Db; now: Date }, listeners: Listener[], read: Read<SourceRow>): Promise<void> {
   for (const l of listeners.filter((x) => x.trigger.type === 'tag' || x.trigger.type === 'attribute')) {
     const t = l.trigger;
     const hit = (r: SourceRow) =>
       t.type === 'tag'
         ? r.type === `tag_${t.change ?? 'added'}` && r.properties.key === t.tag
         : r.type === 'attribute_changed' && r.properties.key === t.attribute && (t.equals === undefined || r.properties.value === t.equals);
-    const hits = rows.filter((r) => r.workspace_id === l.workspace_id && new Date(r.at) >= new Date(l.since) && hit(r));
+    const hits = rowsFor(l, read).filter((r) => r.workspace_id === l.workspace_id && new Date(r.at) >= new Date(l.since) && hit(r));
     await enrolHits(deps, l, { trigger: t.type }, hits.map((c) => ({ contactId: c.contact_id, key: `cc:${c.id}` })));
   }
 }
@@ -181,7 +209,8 @@ async function enrolHits(deps: { db: Db; now: Date }, l: Listener, source: Recor
   await enrollContacts(deps.db, { workspaceId: l.workspace_id, automationId: l.automation_id, version: l.version, now: deps.now, source }, { ids: hits.map((h) => h.contactId), keys: hits.map((h) => h.key) });
 }
 
-type InboundRow = { id: string; workspace_id: string; contact_id: string; body: string | null; reply_id: string | null; created_at: string | Date; settled: boolean };
+/** `at_key`: `created_at` as text, to the microsecond (a JS Date keeps milliseconds: a cursor through one would read its last row again for ever). */
+type InboundRow = { id: string; workspace_id: string; contact_id: string; body: string | null; reply_id: string | null; created_at: string | Date; at_key: string; settled: boolean };
 
 /**
  * Inbound messages, in (created_at, id) order after the cursor (messages have no growing id; many
@@ -190,21 +219,28 @@ type InboundRow = { id: string; workspace_id: string; contact_id: string; body: 
  */
 async function scanInbound(deps: { db: Db; now: Date }, listeners: Listener[]): Promise<number> {
   return deps.db.transaction(async (tx) => {
-    const [cursor] = await queryRowsOf<{ last_at: string | Date; last_key: string }>(tx, sql`select last_at, last_key from automation_cursors where source = 'messages' for update skip locked`);
+    const [cursor] = await queryRowsOf<{ last_at: string; last_key: string; handled: string[] }>(tx, sql`select last_at::text as last_at, last_key, handled from automation_cursors where source = 'messages' for update skip locked`);
     if (!cursor) return 0;
     const rows = await queryRowsOf<InboundRow>(
       tx,
-      sql`select id, workspace_id, contact_id, body, payload->>'reply_id' as reply_id, created_at, created_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' as settled
-          from messages where direction = 'in' and contact_id is not null and (created_at, id) > (${new Date(cursor.last_at).toISOString()}::timestamptz, ${cursor.last_key}::uuid)
+      sql`select id, workspace_id, contact_id, body, payload->>'reply_id' as reply_id, created_at, created_at::text as at_key, created_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' as settled
+          from messages where direction = 'in' and contact_id is not null and (created_at, id) > (${cursor.last_at}::timestamptz, ${cursor.last_key}::uuid)
           order by created_at, id limit ${BATCH}`,
     );
     if (rows.length === 0) return 0;
+    const handled = new Set(cursor.handled);
+    const fresh = rows.filter((r) => !handled.has(r.id));
     await onReplies({ ...deps, db: tx }, rows);
-    await onInboundTriggers({ ...deps, db: tx }, listeners, rows);
+    await onInboundTriggers({ ...deps, db: tx }, listeners, { all: rows, fresh });
     const upTo = rows.findIndex((r) => !r.settled);
     const last = upTo === -1 ? rows[rows.length - 1] : rows[upTo - 1];
-    if (last) await tx.execute(sql`update automation_cursors set last_at = ${new Date(last.created_at).toISOString()}::timestamptz, last_key = ${last.id}, updated_at = now() where source = 'messages'`);
-    return rows.length;
+    // Rows are in cursor order: those after the new cursor are the ones from `upTo` on.
+    const stillAfter = upTo === -1 ? [] : rows.slice(upTo).map((r) => r.id);
+    if (last || fresh.length > 0) {
+      const moveTo = last ? sql`last_at = ${last.at_key}::timestamptz, last_key = ${last.id},` : sql``;
+      await tx.execute(sql`update automation_cursors set ${moveTo} handled = ${param(stillAfter)}::text[], updated_at = now() where source = 'messages'`);
+    }
+    return fresh.length;
   });
 }
 
@@ -226,17 +262,20 @@ async function onReplies(deps: { db: Db; now: Date }, rows: InboundRow[]): Promi
 }
 
 /** Keyword, first-message and button triggers; people handed over to an agent are left to the agent. */
-async function onInboundTriggers(deps: { db: Db; now: Date }, listeners: Listener[], rows: InboundRow[]): Promise<void> {
-  if (!listeners.some((x) => x.trigger.type === 'inbound' || x.trigger.type === 'button')) return;
+async function onInboundTriggers(deps: { db: Db; now: Date }, listeners: Listener[], read: Read<InboundRow>): Promise<void> {
+  const mine = listeners.filter((x) => x.trigger.type === 'inbound' || x.trigger.type === 'button');
+  let rows = mine.some((l) => l.recent) ? read.all : read.fresh;
+  if (mine.length === 0 || rows.length === 0) return;
   const withAgent = new Set<string>();
   for (const ws of new Set(rows.map((r) => r.workspace_id))) {
     for (const id of await contactsWithAgent(deps.db, ws, [...new Set(rows.filter((r) => r.workspace_id === ws).map((r) => r.contact_id))])) withAgent.add(id);
   }
   rows = rows.filter((r) => !withAgent.has(r.contact_id));
-  for (const l of listeners.filter((x) => x.trigger.type === 'inbound' || x.trigger.type === 'button')) {
+  const freshIds = new Set(read.fresh.map((r) => r.id));
+  for (const l of mine) {
     const words = new Set((l.trigger.keywords ?? []).map(normalizeKeyword));
     const hits: { contactId: string; key: string }[] = [];
-    for (const m of rows.filter((r) => r.workspace_id === l.workspace_id && new Date(r.created_at) >= new Date(l.since))) {
+    for (const m of rows.filter((r) => (l.recent || freshIds.has(r.id)) && r.workspace_id === l.workspace_id && new Date(r.created_at) >= new Date(l.since))) {
       const hit =
         l.trigger.type === 'button'
           ? m.reply_id !== null && (l.trigger.payload ?? []).includes(m.reply_id)

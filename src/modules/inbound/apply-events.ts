@@ -13,6 +13,7 @@ import { noteInboundEngagement, noteStatusEngagement } from '../engagement/index
 import { evaluateLifecycleFor } from '../lifecycle/index.js';
 import { noteBroadcastReplies, syncRecipientDelivery } from '../broadcasts/index.js';
 import { queryRowsOf } from '../sql.js';
+import { wake } from '../wake.js';
 import type { InboundMessageEvent, StatusEvent, WebhookEvent } from './inbound.events.js';
 import { applyOptOutSignals, captureReasonIfAsked, optOutRules, type OptOutRules } from './opt-out.js';
 
@@ -109,6 +110,8 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
     await noteInboundEngagement(db, workspaceId, items, now);
     await noteBroadcastReplies(db, workspaceId, items);
   }
+  // Keywords and replies for the automation engine: it looks as soon as this commits.
+  if (inbound.size > 0) await wake(db, 'automations');
   for (const [workspaceId, { ids, waIds }] of touched) {
     if (waIds.size > 0) {
       const rows = await queryRowsOf<{ id: string }>(db, sql`select id from contacts where workspace_id = ${workspaceId} and wa_id = any(${param([...waIds])}::text[])`);

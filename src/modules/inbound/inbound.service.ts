@@ -8,7 +8,8 @@ import type { WebhookEvent, WebhookParser } from './inbound.events.js';
 import { applyWebhookEvents } from './apply-events.js';
 import { applyStoredStatuses } from '../messaging/index.js';
 import { syncRecipientDelivery } from '../broadcasts/index.js';
-import { applyOptOutSignals, mayCarryOptOut } from './opt-out.js';
+import { applyOptOutSignals, carriesMessages, mayCarryOptOut } from './opt-out.js';
+import { wake } from '../wake.js';
 
 /** A verified webhook body waiting to be stored. */
 export interface RawWebhook {
@@ -40,14 +41,16 @@ export async function storeWebhooks(db: Db, batch: RawWebhook[], optOuts?: { par
     } catch (err) {
       optOuts.log.error({ err: { message: safeErrorMessage(err) } }, 'opt-out at intake failed; processing will apply it');
     }
+    if (batch.some((b) => carriesMessages(b.raw))) await wake(tx, 'messages');
   });
 }
 
 async function insertRaw(db: Db, batch: RawWebhook[]): Promise<void> {
-  // Three array parameters instead of 3 × N placeholders: cheaper to build, send and plan.
+  // Array parameters instead of 4 × N placeholders: cheaper to build, send and plan.
   await db.execute(sql`
-    insert into webhook_events (raw, received_at, phone_number_id)
-    select * from unnest(${param(batch.map((b) => b.raw))}::text[], ${param(batch.map((b) => b.receivedAt.toISOString()))}::timestamptz[], ${param(batch.map((b) => b.phoneNumberId))}::text[])`);
+    insert into webhook_events (raw, received_at, phone_number_id, has_messages)
+    select * from unnest(${param(batch.map((b) => b.raw))}::text[], ${param(batch.map((b) => b.receivedAt.toISOString()))}::timestamptz[], ${param(batch.map((b) => b.phoneNumberId))}::text[],
+                         ${param(batch.map((b) => carriesMessages(b.raw)))}::boolean[])`);
 }
 
 /** How `last_error` of a processed body starts when some of its values were put aside (it is then kept past retention). */
@@ -56,22 +59,29 @@ export const PUT_ASIDE = 'put aside (replaced by U+FFFD): ';
 // A body that keeps failing (a bug, not a transient fault) stops being retried after this many tries.
 const MAX_ATTEMPTS = 8;
 
+/** Which pending bodies a processing pass claims: those carrying inbound messages, the others, or any. */
+export type WebhookShare = 'messages' | 'rest' | 'all';
+
 /**
  * Claims up to `limit` pending bodies with a lease and processes them. Several workers can run
  * this at once: `FOR UPDATE SKIP LOCKED` hands each body to one of them, and an expired lease
  * (crashed worker) makes it claimable again. Processing is idempotent, so a replay is harmless.
+ * `share` lets a worker take bodies that carry messages in their own quick loop (a keyword never
+ * waits behind a batch of statuses) and the rest in another.
  */
 export async function processPendingWebhooks(
   deps: { db: Db; parse: WebhookParser; log: Log; now: Date; onLag?: (ms: number) => void },
   limit = 500,
   leaseMs = 60_000,
+  share: WebhookShare = 'all',
 ): Promise<number> {
   const { db, now } = deps;
+  const only = share === 'messages' ? sql`and has_messages` : share === 'rest' ? sql`and not has_messages` : sql``;
   const claimed = await queryRowsOf<{ id: number; raw: string; received_at: string; attempts: number }>(
     db,
     sql`update webhook_events set locked_until = ${new Date(now.getTime() + leaseMs).toISOString()}::timestamptz, attempts = attempts + 1
         where id in (select id from webhook_events
-                     where status = 'pending' and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)
+                     where status = 'pending' ${only} and (locked_until is null or locked_until < ${now.toISOString()}::timestamptz)
                      order by id limit ${limit} for update skip locked)
         returning id, raw, received_at, attempts`,
   );

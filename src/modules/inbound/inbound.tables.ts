@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Raw webhook bodies, stored (signature verified) before Meta gets its 200, then processed by
@@ -18,9 +18,12 @@ export const webhookEvents = pgTable(
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     processedAt: timestamp('processed_at', { withTimezone: true }),
     lastError: text('last_error'),
+    // Carries inbound messages (set at intake): processed first, in small batches, never deferred by a burst.
+    hasMessages: boolean('has_messages').notNull().default(false),
   },
   (t) => [
     index('webhook_events_pending_idx').on(t.id).where(sql`${t.status} = 'pending'`),
+    index('webhook_events_pending_messages_idx').on(t.id).where(sql`${t.status} = 'pending' and ${t.hasMessages}`),
     check('webhook_events_status_check', sql`${t.status} IN ('pending', 'processed', 'failed')`),
   ],
 );

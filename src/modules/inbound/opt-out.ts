@@ -48,9 +48,17 @@ interface Signal {
   profileName: string | undefined;
 }
 
+/**
+ * Cheap test on a raw body: does it carry inbound messages (a `"messages":` key, not the
+ * `"field":"messages"` every body has)? What people write is processed first (a bot's keyword).
+ */
+export function carriesMessages(raw: string): boolean {
+  return /"messages"\s*:/.test(raw);
+}
+
 /** Cheap test on a raw body: can it carry an opt-out at all? Most bodies are statuses and skip the parse. */
 export function mayCarryOptOut(raw: string): boolean {
-  return raw.includes('"messages"') || raw.includes('user_preferences') || raw.includes('131050');
+  return carriesMessages(raw) || raw.includes('user_preferences') || raw.includes('131050');
 }
 
 interface WorkspaceRules {

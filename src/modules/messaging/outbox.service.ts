@@ -9,6 +9,7 @@ import { credentialsFor } from '../numbers/index.js';
 import { refusedAtSend } from '../consent/index.js';
 import { bookSlots, defaultSendRate, tierLimitOf } from '../sending/index.js';
 import { queryRowsOf } from '../sql.js';
+import { wake } from '../wake.js';
 import type { NumberCredentials, OutboundMessage, WhatsAppGateway } from './messaging.gateway.js';
 import { isWindowOpen } from './messaging.rules.js';
 import { messagingLimitUsed, recordOutboundMessage, settleOutboundMessage, touchServiceWindow } from './messaging.service.js';
@@ -58,6 +59,8 @@ export async function enqueueAutomated(db: Db, items: AutomatedMessage[], now: D
     .returning({ id: outbox.id });
   const opened = items.filter((m) => m.inboundAt);
   for (const m of opened) await touchServiceWindow(db, { workspaceId: m.workspaceId, numberId: m.numberId, waId: m.waId, at: m.inboundAt! });
+  // The outbox sends it as soon as the caller commits, not at its next poll.
+  if (rows.length > 0) await wake(db, 'outbox');
   return rows.length;
 }
 
@@ -74,8 +77,15 @@ interface Claimed {
   address: string | null;
 }
 
-/** `upSince`: when this process (with PGlite: its webhook intake) started; an interrupted send's window also runs from then. */
-type Deps = { db: Db; box: SecretBox; gateway: WhatsAppGateway; log: Log; now: Date; upSince?: Date };
+/**
+ * `upSince`: when this process (with PGlite: its webhook intake) started; an interrupted send's window also runs from then.
+ * `inFlight`: when given, a pass returns once its sends are booked and logged, and their paced requests go on in this set
+ * (the worker's loop claims the next items meanwhile; it awaits the set before closing the database).
+ */
+type Deps = { db: Db; box: SecretBox; gateway: WhatsAppGateway; log: Log; now: Date; upSince?: Date; inFlight?: Set<Promise<void>> };
+
+// Batches whose paced requests may be on their way at once (per process); a pass past it waits for one to finish.
+const MAX_BATCHES_IN_FLIGHT = 2;
 
 const MAX_ATTEMPTS = 6;
 // Confirmations of a STOP answer what the person just did: always sent, consent or not (Meta's
@@ -95,6 +105,7 @@ const answersOptOut = (kind: string): boolean => kind.startsWith('stop_') || kin
  */
 export async function sendQueuedAutomated(deps: Deps, limit = 50, leaseMs = 60_000): Promise<number> {
   const { db, now } = deps;
+  while (deps.inFlight && deps.inFlight.size >= MAX_BATCHES_IN_FLIGHT) await Promise.race(deps.inFlight);
   await settleInterrupted(db, now, deps.upSince ?? new Date(0));
   const claimed = await queryRowsOf<Claimed>(
     db,
@@ -109,6 +120,8 @@ export async function sendQueuedAutomated(deps: Deps, limit = 50, leaseMs = 60_0
   // People each workspace has reached outside a service window: counted once per pass, then this
   // pass's own business-initiated sends are added (they are not in the message log yet).
   const initiated = new Map<string, number>();
+  // Read once a pass (per number), not per item: on PGlite every statement waits its turn on the one connection.
+  const pass: Pass = { initiated, windows: await lastInboundOf(db, claimed), creds: new Map() };
   for (const [workspaceId, items] of groupBy(claimed, (c) => c.workspace_id)) {
     const checked = items.filter((i) => !answersOptOut(i.kind) && i.contact_id && i.address);
     const refused = await refusedAtSend(db, workspaceId, checked.map((i) => ({ contactId: i.contact_id!, address: i.address!, queuedAt: new Date(i.created_at) })));
@@ -116,12 +129,24 @@ export async function sendQueuedAutomated(deps: Deps, limit = 50, leaseMs = 60_0
       const reason = item.contact_id && !answersOptOut(item.kind) ? refused.get(item.contact_id) : undefined;
       if (reason) await finish(db, item.id, now, 'skipped', { lastError: reason === 'suppressed' ? 'the number is suppressed (opted out)' : 'the person withdrew consent after this was queued' });
       else {
-        const r = await prepare(deps, item, initiated);
+        const r = await prepare(deps, item, pass);
         if (r) ready.push(r);
       }
     }
   }
-  await Promise.all([...groupBy(ready, (r) => r.item.number_id!)].map(([, list]) => sendPaced(deps, list)));
+  const sending = Promise.all([...groupBy(ready, (r) => r.item.number_id!)].map(([, list]) => sendPaced(deps, list)));
+  if (!deps.inFlight || ready.length === 0) await sending;
+  else {
+    // Why not wait: a batch's requests leave at their paced slots (and Meta may be slow); an answer
+    // queued meanwhile would wait for the whole batch. Leased items are not claimed twice, and an
+    // item whose request may have left is settled by settleInterrupted even if this process dies.
+    const inFlight = deps.inFlight;
+    const tracked: Promise<void> = sending
+      .then(() => undefined)
+      .catch((err: unknown) => deps.log.warn({ err: { message: safeErrorMessage(err) } }, 'automated messages: a batch failed after it was claimed; its lease brings it back'))
+      .finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  }
   return claimed.length;
 }
 
@@ -130,6 +155,28 @@ interface Ready {
   item: Claimed;
   message: OutboundMessage;
   creds: NumberCredentials & { throughputMps: number };
+}
+
+/** What a pass reads once and shares between its items. */
+interface Pass {
+  initiated: Map<string, number>;
+  /** The last inbound time of each claimed person, by `${number_id} ${wa_id}`. */
+  windows: Map<string, Date>;
+  /** Each number's credentials, by `${workspace_id} ${number_id}`. */
+  creds: Map<string, ReturnType<typeof credentialsFor>>;
+}
+
+/** The recorded service windows of the claimed people: one statement per number. */
+async function lastInboundOf(db: Db, claimed: Claimed[]): Promise<Map<string, Date>> {
+  const out = new Map<string, Date>();
+  for (const [numberId, items] of groupBy(claimed.filter((c) => c.number_id), (c) => c.number_id!)) {
+    const rows = await db
+      .select({ waId: serviceWindows.waId, at: serviceWindows.lastInboundAt })
+      .from(serviceWindows)
+      .where(and(eq(serviceWindows.numberId, numberId), inArray(serviceWindows.waId, [...new Set(items.map((i) => i.message.wa_id))])));
+    for (const r of rows) if (r.at) out.set(`${numberId} ${r.waId}`, r.at);
+  }
+  return out;
 }
 
 /** How long an item waits when the messaging limit is reached before it is tried again. */
@@ -141,22 +188,25 @@ const LIMIT_RETRY_MS = 15 * 60_000;
  * (counted over every sender of the workspace, plus this pass's own) the item waits, as a
  * broadcast's recipients do, instead of going out for Meta to fail.
  */
-async function prepare(deps: Deps, item: Claimed, initiated: Map<string, number>): Promise<Ready | null> {
+async function prepare(deps: Deps, item: Claimed, pass: Pass): Promise<Ready | null> {
   const { db, now } = deps;
+  const { initiated } = pass;
   if (!item.number_id) {
     await finish(db, item.id, now, 'skipped', { lastError: 'the business number was disconnected' });
     return null;
   }
-  const [win] = await db.select().from(serviceWindows).where(and(eq(serviceWindows.numberId, item.number_id), eq(serviceWindows.waId, item.message.wa_id)));
+  const recorded = pass.windows.get(`${item.number_id} ${item.message.wa_id}`);
   // The window as recorded, or as opened by the message this reply answers (whichever is later).
   const causedAt = item.message.inbound_at ? new Date(item.message.inbound_at) : undefined;
-  const lastInbound = win?.lastInboundAt && causedAt ? (win.lastInboundAt > causedAt ? win.lastInboundAt : causedAt) : (win?.lastInboundAt ?? causedAt);
+  const lastInbound = recorded && causedAt ? (recorded > causedAt ? recorded : causedAt) : (recorded ?? causedAt);
   const message = isWindowOpen(lastInbound, now) ? item.message.message : item.message.template;
   if (!message) {
     await finish(db, item.id, now, 'skipped', { lastError: 'the 24-hour window is closed and no template is configured' });
     return null;
   }
-  const creds = await credentialsFor({ db, workspaceId: item.workspace_id, actor: SYSTEM_ACTOR, now, log: deps.log }, deps.box, item.number_id);
+  const credsKey = `${item.workspace_id} ${item.number_id}`;
+  if (!pass.creds.has(credsKey)) pass.creds.set(credsKey, credentialsFor({ db, workspaceId: item.workspace_id, actor: SYSTEM_ACTOR, now, log: deps.log }, deps.box, item.number_id));
+  const creds = await pass.creds.get(credsKey)!;
   const limit = message === item.message.message ? null : tierLimitOf(creds.messagingLimitTier);
   if (limit !== null) {
     const used = initiated.get(item.workspace_id) ?? (await messagingLimitUsed(db, item.workspace_id, now));
@@ -209,6 +259,12 @@ async function sendPaced(deps: Deps, list: Ready[]): Promise<void> {
   );
 }
 
+/**
+ * Posts one message and settles it at once in its own transaction. Why not one transaction for the
+ * batch: until the wamid is bound, a crash leaves the send to its status webhook (or, under
+ * `resend_after_window`, to a resend); settling each at once keeps that exposure to the requests
+ * actually in flight (a batch-wide settle made the crash test send 99 messages twice).
+ */
 async function sendOne(deps: Deps, { item, message, creds }: Ready, { callbackData, messageId }: { callbackData: string; messageId: string }): Promise<void> {
   const { db, now } = deps;
   try {
