@@ -1,16 +1,17 @@
 // Bot answer latency (issue 15 target): "from a keyword or button reply received to the bot's answer
 // accepted by the simulator: p99 ≤ 1 s under 300 webhooks/s of other traffic".
+// (The keyword is INFO, not MENU: MENU opens the preference centre, which answers with its own list.)
 // A running `greenlist start` (API and worker in one process, as shipped; on PostgreSQL also
 // `greenlist api` + `greenlist worker`, BOT_BENCH_SHAPES=start,split) has a connected number
 // whose Cloud API is the simulator (its own process on loopback, so its acceptance times are not
 // delayed by this one's load generator; it POSTs the bot's status webhooks back, as Meta does),
 // a marketing topic everyone here agreed to, and two published automations:
-//   "Menu": keyword MENU → a free-form text (allowed: the person just wrote);
+//   "Menu": keyword INFO → a free-form text (allowed: the person just wrote);
 //   "Order": keyword ORDER → a question with reply buttons → wait_for_reply → branch on the button
 //            → one of two free-form answers.
 // While other traffic runs at BOT_BENCH_LOAD signed webhooks/s (status webhooks as `blast` sends;
 // BOT_BENCH_LOAD_INBOUND=0.3 makes that share ordinary inbound texts from other people), distinct
-// people send MENU (paced BOT_BENCH_RATE/s), then ORDER, then tap a button of the question they got.
+// people send INFO (paced BOT_BENCH_RATE/s), then ORDER, then tap a button of the question they got.
 // Measured per message: wall time from the POST of the signed inbound webhook to the simulator
 // accepting the bot's answer to that person (`accepted_at`); next to it, in the same run, the raw
 // floors: that webhook's own POST → 200, and a send POSTed straight to the simulator. Afterwards
@@ -99,7 +100,7 @@ async function seed(base: string, key: string, simUrl: string): Promise<void> {
     const c = await api(base, key, '/api/v1/contacts', { phone: `+${people[i]}` });
     await api(base, key, `/api/v1/contacts/${c.id}/consent`, { topic: 'offers', action: 'grant', source: 'api', evidence: { text: 'News and offers from Acme. Reply STOP to end.', ip: '203.0.113.1' } });
   });
-  const menu = await api(base, key, '/api/v1/automations', { name: 'Menu', definition: { trigger: { type: 'inbound', keywords: ['MENU'] }, topic: 'offers', steps: [{ id: 'menu', type: 'send_message', text: MENU_TEXT }] } });
+  const menu = await api(base, key, '/api/v1/automations', { name: 'Menu', definition: { trigger: { type: 'inbound', keywords: ['INFO'] }, topic: 'offers', steps: [{ id: 'menu', type: 'send_message', text: MENU_TEXT }] } });
   await api(base, key, `/api/v1/automations/${menu.id}/publish`, undefined, 200);
   const order = await api(base, key, '/api/v1/automations', { name: 'Order', definition: ORDER_DEFINITION });
   await api(base, key, `/api/v1/automations/${order.id}/publish`, undefined, 200);
@@ -276,11 +277,11 @@ async function runOne(setup: Setup, env: Record<string, string>, query: () => Pr
     await seed(base, key, sim.url);
     const load = otherTraffic(base);
     await new Promise((r) => setTimeout(r, 3_000));
-    const warm = await paced(WARMUP, PER_S, (i) => sendKeyword(base, 'warm', i, 'MENU'));
+    const warm = await paced(WARMUP, PER_S, (i) => sendKeyword(base, 'warm', i, 'INFO'));
     await awaitSends(sim, warm.map((s) => s.waId), 1);
     // 1. Keywords (and, between them, sends straight to the simulator: the floor of the last hop).
     const [menu, directMs] = await Promise.all([
-      paced(KEYWORDS, PER_S, (i) => sendKeyword(base, 'menu', i, ['MENU', 'menu', ' Menu. '][i % 3]!)),
+      paced(KEYWORDS, PER_S, (i) => sendKeyword(base, 'menu', i, ['INFO', 'info', ' Info. '][i % 3]!)),
       paced(KEYWORDS, PER_S, async (i) => (await new Promise((r) => setTimeout(r, 500 / PER_S)), directSend(sim.url, i))),
     ]);
     // 2. ORDER: the bot asks with reply buttons; once every question is in, each person taps one.
@@ -344,7 +345,7 @@ const answerMs = (xs: Sample[]) => xs.map((s) => (s.answeredAt === undefined ? N
 export async function runBotLatencyBench(opts: { printMachine?: boolean } = {}): Promise<Check[]> {
   if (opts.printMachine !== false) printMachine();
   const mix = INBOUND_SHARE > 0 ? `${Math.round((1 - INBOUND_SHARE) * 100)} % status webhooks, ${Math.round(INBOUND_SHARE * 100)} % inbound texts from 5,000 other people` : 'status webhooks';
-  console.log(`\nBot answer latency: ${KEYWORDS} MENU keywords, then ${TAPS} ORDER keywords and ${TAPS} button taps, ${PER_S}/s from distinct people, amid ${LOAD_PER_S}/s other webhooks (${mix})`);
+  console.log(`\nBot answer latency: ${KEYWORDS} INFO keywords, then ${TAPS} ORDER keywords and ${TAPS} button taps, ${PER_S}/s from distinct people, amid ${LOAD_PER_S}/s other webhooks (${mix})`);
   const pgUrl = await postgresUrl();
   const engines = benchEngines(pgUrl);
   const outcomes: Outcome[] = [];
@@ -389,7 +390,7 @@ export async function runBotLatencyBench(opts: { printMachine?: boolean } = {}):
   printTable(
     ['setup', 'measured', 'answered', 'p50', 'p95', 'p99', 'max'],
     outcomes.flatMap((o) => [
-      latencyRow(o.setup.label, 'keyword MENU → text answer', answerMs(o.menu), o.menu.length),
+      latencyRow(o.setup.label, 'keyword INFO → text answer', answerMs(o.menu), o.menu.length),
       latencyRow(o.setup.label, 'keyword ORDER → question with buttons', answerMs(o.order), o.order.length),
       latencyRow(o.setup.label, 'button tap → next answer', answerMs(o.taps), o.taps.length),
       latencyRow(o.setup.label, 'raw: keyword webhook POST → 200', [...o.menu, ...o.order, ...o.taps].map((s) => s.ackMs), o.menu.length + o.order.length + o.taps.length),
@@ -406,7 +407,7 @@ export async function runBotLatencyBench(opts: { printMachine?: boolean } = {}):
     outcomes.flatMap((o) =>
       (
         [
-          ['keyword MENU', o.menu],
+          ['keyword INFO', o.menu],
           ['keyword ORDER', o.order],
           ['button tap', o.taps],
         ] as const
@@ -420,7 +421,7 @@ export async function runBotLatencyBench(opts: { printMachine?: boolean } = {}):
       }),
     ),
   );
-  console.log(`\nHow often each loop came round for the ${KEYWORDS} MENU keywords (${PER_S}/s): distinct passes that handled them, and the median / max gap between consecutive ones (a pass shows as its timestamp)`);
+  console.log(`\nHow often each loop came round for the ${KEYWORDS} INFO keywords (${PER_S}/s): distinct passes that handled them, and the median / max gap between consecutive ones (a pass shows as its timestamp)`);
   printTable(
     ['setup', 'webhook processing', 'trigger scan (keywords)', 'engine', 'outbox'],
     outcomes.map((o) => {
@@ -444,7 +445,7 @@ export async function runBotLatencyBench(opts: { printMachine?: boolean } = {}):
     checks.push({ name: `${o.setup.label}: keyword → answer accepted p99 (${LOAD_PER_S}/s other webhooks)`, value: fmt(kw), target: `≤ ${TARGET_P99_MS} ms`, met: kw <= TARGET_P99_MS });
     checks.push({ name: `${o.setup.label}: button tap → answer accepted p99 (${LOAD_PER_S}/s other webhooks)`, value: fmt(tap), target: `≤ ${TARGET_P99_MS} ms`, met: tap <= TARGET_P99_MS });
     checks.push({ name: `${o.setup.label}: keyword webhook POST → 200 p99 (raw floor)`, value: fmt(pct(sorted(o.menu.map((s) => s.ackMs)), 99)), better: 'lower' });
-    checks.push({ name: `${o.setup.label}: every MENU answered exactly once`, value: `${exactMenu} / ${o.menu.length}`, target: 'all', met: exactMenu === o.menu.length });
+    checks.push({ name: `${o.setup.label}: every INFO answered exactly once`, value: `${exactMenu} / ${o.menu.length}`, target: 'all', met: exactMenu === o.menu.length });
     checks.push({ name: `${o.setup.label}: every ORDER asked once and every tap answered once`, value: `${exactOrder} / ${o.order.length}`, target: 'all', met: exactOrder === o.order.length });
   }
   printChecks('Bot answer latency', checks);

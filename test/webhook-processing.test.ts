@@ -168,7 +168,7 @@ describe('messages first', () => {
       await t.testDb.database.ping();
       await new Promise((r) => setTimeout(r, 100));
       // Intake woke the messages loop; storing the message woke the automation engine.
-      expect(woken).toEqual(expect.arrayContaining(['messages', 'automations']));
+      expect(woken).toEqual(expect.arrayContaining(['messages', 'inbound']));
     } finally {
       await unlisten();
     }

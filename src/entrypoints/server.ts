@@ -25,7 +25,7 @@ import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
 import { failStaleImports } from '../modules/imports/index.js';
 import { prepareUploadDir } from '../adapters/db/upload-dir.js';
 import { safeErrorMessage } from '../lib/redact.js';
-import { WAKE_CHANNEL } from '../modules/wake.js';
+import { WAKE_CHANNEL, type WakeTarget } from '../modules/wake.js';
 
 // On PostgreSQL other live processes may be running imports: only those that missed three 30 s
 // heartbeats are orphans at start-up (the minute sweep takes the rest after two minutes).
@@ -250,9 +250,9 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
             ? (await scanAutomationTriggers({ db: database.db, now: clock.now(), log })) + (await scanPeriodicTriggers({ db: database.db, now: clock.now(), log })) + (await runDueAutomations({ db: database.db, now: clock.now(), log, links: { publicUrl: config.publicUrl, sign: wiring.linkSign } }, database.kind === 'pglite' ? AUTOMATION_BATCH.pglite : AUTOMATION_BATCH.postgres))
             : 0,
       });
-      // Stored keywords wake the engine, queued answers the outbox (from this process or another, see modules/wake.ts).
-      const woken: Record<string, Poller> = { messages: messagePoller, automations: automationPoller, outbox: outboxPoller };
-      unlistenWake = await database.listen(WAKE_CHANNEL, (target) => woken[target]?.poke());
+      // Stored messages wake the engine, the inbox and auto-replies; queued answers the outbox (from this process or another, see modules/wake.ts).
+      const woken: Record<WakeTarget, Poller[]> = { messages: [messagePoller], inbound: [automationPoller, conversationPoller, autoReplyPoller], outbox: [outboxPoller] };
+      unlistenWake = await database.listen(WAKE_CHANNEL, (target) => woken[target as WakeTarget]?.forEach((p) => p.poke()));
     }
     if (runtime.lock) {
       const handlers = Object.fromEntries(Object.entries(ADMIN_COMMANDS).map(([name, cmd]) => [name, (args: Record<string, unknown>) => cmd(runtime, args)]));

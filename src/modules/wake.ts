@@ -8,8 +8,11 @@ import type { Db } from './context.js';
 /** The LISTEN/NOTIFY channel of wake-ups; the payload names the loop. */
 export const WAKE_CHANNEL = 'greenlist_wake';
 
-/** The loops a wake-up can name: processing of bodies with messages (intake), the automation engine (new inbound messages) and the outbox (new items). */
-export type WakeTarget = 'messages' | 'automations' | 'outbox';
+/**
+ * What a wake-up announces: bodies with messages to process (intake → processing), inbound messages
+ * stored (processing → the automation engine, the inbox sync and auto-replies), and new outbox items.
+ */
+export type WakeTarget = 'messages' | 'inbound' | 'outbox';
 
 /** Asks every process running `target` to look now, when the caller's transaction commits. */
 export async function wake(db: Db, target: WakeTarget): Promise<void> {

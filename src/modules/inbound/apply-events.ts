@@ -111,7 +111,7 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
     await noteBroadcastReplies(db, workspaceId, items);
   }
   // Keywords and replies for the automation engine: it looks as soon as this commits.
-  if (inbound.size > 0) await wake(db, 'automations');
+  if (inbound.size > 0) await wake(db, 'inbound');
   for (const [workspaceId, { ids, waIds }] of touched) {
     if (waIds.size > 0) {
       const rows = await queryRowsOf<{ id: string }>(db, sql`select id from contacts where workspace_id = ${workspaceId} and wa_id = any(${param([...waIds])}::text[])`);
