@@ -136,3 +136,14 @@ describe('tracked links and wait_for_click', () => {
     expect(run!.steps.filter((s) => s.step_id === 'second').map((s) => s.outcome)).toEqual(['waited', 'not_clicked']);
   });
 });
+
+describe('keywords the preference centre answers', () => {
+  it('an inbound trigger on a preference-centre word is refused with its path and the way out', async () => {
+    const def = { trigger: { type: 'inbound', keywords: ['help', 'MENU'] }, topic: 'offers', steps: [{ id: 'hi', type: 'send_message', text: 'Hello' }] };
+    const bad = await h.api('POST', '/api/v1/automations', { name: 'menu bot', definition: def });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details).toMatchObject({ path: 'definition.trigger.keywords[1]', problem: expect.stringContaining('disabled_keywords') });
+    expect((await h.api('PATCH', '/api/v1/workspace', { settings: { preferences: { disabled_keywords: ['menu'] } } })).status).toBe(200);
+    expect((await h.api('POST', '/api/v1/automations', { name: 'menu bot', definition: def })).status).toBe(201);
+  });
+});

@@ -364,7 +364,7 @@ describe('automations in the admin UI', () => {
 
     await view().getByRole('button', { name: 'Edit the steps' }).click();
     await expect.poll(stepHeads).toEqual(['1 Send a message menu', '2 Wait for a reply choice', '3 Check a condition is-hours', '4 Check a condition is-order', '5 Send a message hours', '6 Send a message order', '7 Add or remove tags human', '8 Send a message human-reply', '9 End done']);
-    expect(await editor().getByLabel('Someone sends a keyword (e.g. MENU)').isChecked()).toBe(true);
+    expect(await editor().getByLabel('Someone sends a keyword (e.g. HELP)').isChecked()).toBe(true);
     expect(await editor().getByLabel('Keywords (separated by commas)').inputValue()).toBe('menu, help, hi, hello');
     // Waiting for the reply: an hour, then the end without an answer.
     expect(await stepCard(2).getByLabel('Wait for an answer (hours)').inputValue()).toBe('1');

@@ -941,6 +941,8 @@ export interface paths {
                                 id: string;
                                 /** @description the step to go to next (default: the following step; after the last one, the end) */
                                 next?: string;
+                                /** @description then until one of these days of the week in the person's zone (at until_time, else as soon as it is that day), e.g. ["sat", "sun"] */
+                                on_days?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
                                 /** @enum {string} */
                                 type: "wait";
                                 /** @description then until this local time of day in the person's zone */
@@ -1367,6 +1369,8 @@ export interface paths {
                                 id: string;
                                 /** @description the step to go to next (default: the following step; after the last one, the end) */
                                 next?: string;
+                                /** @description then until one of these days of the week in the person's zone (at until_time, else as soon as it is that day), e.g. ["sat", "sun"] */
+                                on_days?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
                                 /** @enum {string} */
                                 type: "wait";
                                 /** @description then until this local time of day in the person's zone */

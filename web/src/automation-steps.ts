@@ -108,7 +108,8 @@ export function stepSummary(step: AutomationStep, steps: readonly AutomationStep
       return `“${step.text.length > 80 ? `${step.text.slice(0, 80)}…` : step.text}”${step.fallback_template ? `, or ${step.fallback_template.name} when the chat window is closed` : ''}`;
     case 'wait': {
       const d = durationText(step.duration);
-      const until = step.until_time ? `until ${step.until_time} (their time)` : '';
+      const on = step.on_days ? `on ${step.on_days.join('/')}` : '';
+      const until = step.until_time || on ? [`until ${step.until_time ?? 'the day'}`, on, '(their time)'].filter(Boolean).join(' ') : '';
       return [d, until].filter(Boolean).join(', then ') || 'no time set';
     }
     case 'ask':

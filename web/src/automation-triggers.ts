@@ -10,7 +10,7 @@ export const TRIGGERS: readonly { type: EditableTriggerType; label: string }[] =
   { type: 'api', label: 'Only when I enrol people (here or through the API)' },
   { type: 'event', label: 'A customer event happens (e.g. a purchase)' },
   { type: 'opt_in', label: 'Someone agrees to the topic' },
-  { type: 'inbound', label: 'Someone sends a keyword (e.g. MENU)' },
+  { type: 'inbound', label: 'Someone sends a keyword (e.g. HELP)' },
   { type: 'tag', label: 'A tag is added to someone or removed (e.g. vip)' },
   { type: 'attribute', label: 'Something about someone changes (an attribute, e.g. their plan)' },
   { type: 'broadcast_not_read', label: 'Someone has not read a broadcast after some days' },

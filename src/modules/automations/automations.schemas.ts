@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { LIFECYCLE_STAGES } from '../lifecycle/index.js';
 
 const stepId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'use 1–40 lowercase letters, digits, "-" or "_", e.g. "welcome"');
+/** Days of the week, Monday first (ISO). */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour "HH:MM", e.g. "10:00"');
 
 /** Template variables, mapped as in broadcasts (a contact field, an attribute, or a fixed value). */
@@ -74,6 +76,12 @@ export const stepIn = z.discriminatedUnion('type', [
     type: z.literal('wait'),
     duration: duration.optional(),
     until_time: hhmm.optional().describe("then until this local time of day in the person's zone"),
+    on_days: z
+      .array(z.enum(WEEKDAYS))
+      .min(1, 'give at least one day')
+      .max(7)
+      .optional()
+      .describe("then until one of these days of the week in the person's zone (at until_time, else as soon as it is that day), e.g. [\"sat\", \"sun\"]"),
     next,
   }),
   z.strictObject({

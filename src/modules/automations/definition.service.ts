@@ -5,6 +5,8 @@ import type { Ctx } from '../context.js';
 import { topicsByKeys } from '../consent/index.js';
 import { listNumbers } from '../numbers/index.js';
 import { listAttributes } from '../contacts/index.js';
+import { isPreferenceKeyword, type PreferenceSettings } from '../preferences/index.js';
+import { getWorkspaceSettings } from '../workspaces/index.js';
 import { getBroadcast } from '../broadcasts/index.js';
 import { resolveAudience, segmentAudience } from '../segments/index.js';
 import { checkVariableMap, findSendableTemplate, templateDefOf, type VariableMap } from '../templates/index.js';
@@ -58,12 +60,13 @@ export async function resolveDefinition(ctx: Ctx, input: unknown): Promise<Resol
     if (!attributes.has(key)) problems.push({ path, problem: `no attribute "${key}"; define it first (POST /api/v1/attributes) so answers are checked against its type` });
   };
   if (trigger.type === 'attribute') knownAttribute(trigger.attribute, 'definition.trigger.attribute');
+  if (trigger.type === 'inbound' && trigger.keywords) problems.push(...(await preferenceWordProblems(ctx, trigger.keywords)));
   for (const [i, step] of def.steps.entries()) {
     const path = `definition.steps[${i}]`;
     if (step.type === 'send_template') categories[step.id] = await checkTemplate(ctx, numberId, step.template, `${path}.template`, topic!.category, problems);
     if (step.type === 'send_message' && step.fallback_template) categories[step.id] = await checkTemplate(ctx, numberId, step.fallback_template, `${path}.fallback_template`, topic!.category, problems);
     problems.push(...linkProblems(step, def.links ?? [], path));
-    if (step.type === 'wait' && !step.duration && !step.until_time) problems.push({ path, problem: 'a wait needs a duration, an until_time, or both' });
+    if (step.type === 'wait' && !step.duration && !step.until_time && !step.on_days) problems.push({ path, problem: 'a wait needs a duration, an until_time, on_days, or a mix' });
     if (step.type === 'branch') {
       if (Boolean(step.rules) === Boolean(step.reply)) problems.push({ path, problem: 'a branch tests either segment rules ("rules") or the last reply ("reply"): give exactly one' });
       else if (step.rules) await checkRules(ctx, step.rules, `${path}.rules`, problems);
@@ -92,6 +95,19 @@ function linkProblems(step: DefinitionIn['steps'][number], links: string[], path
 /** A template reference as the template checks see it: each tracked link as a plain URL value. */
 function withPlaceholderLinks(ref: TemplateRef): { name: string; language: string; variables: VariableMap } {
   return { ...ref, variables: Object.fromEntries(Object.entries(ref.variables ?? {}).map(([k, v]) => [k, 'tracked_link' in v ? { value: 'https://example.com/r/a1.1.0.placeholder' } : v])) };
+}
+
+/**
+ * Keywords that open the preference centre: it answers them in webhook processing (as STOP is
+ * answered first), so an automation listening on one would answer the same message a second time.
+ */
+async function preferenceWordProblems(ctx: Ctx, keywords: string[]): Promise<DefinitionProblem[]> {
+  const settings = (await getWorkspaceSettings(ctx.db, ctx.workspaceId)) as { preferences?: PreferenceSettings };
+  return keywords.flatMap((k, i) =>
+    isPreferenceKeyword(settings, k)
+      ? [{ path: `definition.trigger.keywords[${i}]`, problem: `"${k}" opens the preference centre; use another word, or turn it off for this workspace with settings.preferences.disabled_keywords: ["${k.trim().toLowerCase()}"]` }]
+      : [],
+  );
 }
 
 async function numberOf(ctx: Ctx, wanted: string | undefined): Promise<string> {

@@ -143,7 +143,7 @@ export const RECIPES: Recipe[] = [
     slots: [],
     attributes: [],
     build: (i) =>
-      def(i, { type: 'inbound', keywords: ['menu', 'help', 'hi', 'hello'] }, [
+      def(i, { type: 'inbound', keywords: ['help', 'hi', 'hello'] }, [
         { id: 'menu', type: 'send_message', text: 'How can we help?', buttons: [{ id: 'hours', title: 'Opening hours' }, { id: 'order', title: 'My order' }, { id: 'human', title: 'Talk to a person' }] },
         { id: 'choice', type: 'wait_for_reply', timeout: { hours: 1 }, on_timeout: 'done' },
         { id: 'is-hours', type: 'branch', reply: { payload: ['hours'], contains: ['hour', 'open'] }, then: 'hours', else: 'is-order' },

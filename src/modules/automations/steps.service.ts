@@ -16,7 +16,7 @@ import { queryRowsOf } from '../sql.js';
 import { compileTemplate, findSendableTemplate, templateDefOf, type VariableMap } from '../templates/index.js';
 import { durationMs, fillLinks } from './automations.rules.js';
 import { automationLinkUrl, runsWithNewClicks } from './clicks.service.js';
-import type { StepIn } from './automations.schemas.js';
+import { WEEKDAYS, type StepIn } from './automations.schemas.js';
 import type { ClaimedRun, RunEnv, RunnableVersion } from './engine.service.js';
 
 /** Fields every result may carry: the reason, the outbox key of a send, what the run should remember. */
@@ -321,24 +321,31 @@ async function templateRenderer(ctx: Ctx, numberId: string, ref: TemplateRef): P
 }
 
 /**
- * When a wait ends, per person: after its duration, then at the next `until_time` in the person's
- * zone (else the workspace's, else UTC). Zone names are checked against PostgreSQL's list once for
- * the group (a bad stored zone falls back instead of failing the statement).
+ * When a wait ends, per person: after its duration, then at the next `until_time` on one of
+ * `on_days` (both optional) in the person's zone (else the workspace's, else UTC). Zone names are
+ * checked against PostgreSQL's list once for the group (a bad stored zone falls back instead of
+ * failing the statement).
  */
 async function waitUntil(ctx: Ctx, contactIds: string[], step: Extract<StepIn, { type: 'wait' }>, env: RunEnv): Promise<Map<string, Date>> {
   const base = new Date(ctx.now.getTime() + durationMs(step.duration ?? {}));
   const out = new Map(contactIds.map((id) => [id, base]));
-  if (!step.until_time) return out;
+  if (!step.until_time && !step.on_days) return out;
   const b = base.toISOString();
+  // Candidates: the wait's local time (or the start of the day) on each of the next 8 local days;
+  // the first on an allowed day that is not past (a time-less day counts until it ends, from `base`).
+  const days = (step.on_days ?? WEEKDAYS).map((d) => WEEKDAYS.indexOf(d) + 1);
+  const time = step.until_time ?? '00:00';
+  const timed = step.until_time !== undefined;
   const rows = await queryRowsOf<{ id: string; at: string | Date }>(
     ctx.db,
     sql`with c as (select c.id, c.timezone from contacts c where c.id = any(${param([...new Set(contactIds)])}::uuid[])),
              zones as (select name from pg_timezone_names where name in (select timezone from c union select ${env.timezone}::text)),
              z as (select c.id, coalesce((select name from zones where name = c.timezone), (select name from zones where name = ${env.timezone}::text), 'UTC') as tz from c),
-             d as (select id, tz, (date_trunc('day', ${b}::timestamptz at time zone tz) + ${step.until_time}::interval) at time zone tz as today from z)
-        select id, case when today >= ${b}::timestamptz then today
-                    else (date_trunc('day', ${b}::timestamptz at time zone tz) + interval '1 day' + ${step.until_time}::interval) at time zone tz end as at
-        from d`,
+             d as (select z.id, (day + ${time}::interval) at time zone z.tz as at, (day + interval '1 day') at time zone z.tz as day_end, extract(isodow from day)::int as dow
+                   from z cross join lateral (select date_trunc('day', ${b}::timestamptz at time zone z.tz) + make_interval(days => k) as day from generate_series(0, 7) as k) as g)
+        select id, min(case when ${timed} then at else greatest(at, ${b}::timestamptz) end) as at
+        from d where dow = any(${param(days)}::int[]) and (case when ${timed} then at >= ${b}::timestamptz else day_end > ${b}::timestamptz end)
+        group by id`,
   );
   for (const r of rows) out.set(r.id, new Date(r.at));
   return out;
