@@ -206,7 +206,11 @@ async function onChanges(deps: { db: Db; now: Date }, listeners: Listener[], rea
 /** Enrols the people a scan batch found for one automation, in one statement, each under the key of what enrolled them. */
 async function enrolHits(deps: { db: Db; now: Date }, l: Listener, source: Record<string, unknown>, hits: { contactId: string; key: string }[]): Promise<void> {
   if (hits.length === 0) return;
-  await enrollContacts(deps.db, { workspaceId: l.workspace_id, automationId: l.automation_id, version: l.version, now: deps.now, source }, { ids: hits.map((h) => h.contactId), keys: hits.map((h) => h.key) });
+  // Newest first: a person named twice in a batch is enrolled once, by the first key given. Why the
+  // newest: a re-read (an automation published within the lag reads every row of it again) names
+  // the person's older, already enrolled hit too, and that key would win and conflict, dropping the new one.
+  const newest = [...hits].reverse();
+  await enrollContacts(deps.db, { workspaceId: l.workspace_id, automationId: l.automation_id, version: l.version, now: deps.now, source }, { ids: newest.map((h) => h.contactId), keys: newest.map((h) => h.key) });
 }
 
 /** `at_key`: `created_at` as text, to the microsecond (a JS Date keeps milliseconds: a cursor through one would read its last row again for ever). */
