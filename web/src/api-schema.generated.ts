@@ -4874,6 +4874,8 @@ export interface paths {
                                     id: string;
                                     name: string | null;
                                     phone: string | null;
+                                    /** @description the name they show on WhatsApp */
+                                    profile_name: string | null;
                                     tags: string[];
                                 };
                                 id: string;
@@ -4934,6 +4936,8 @@ export interface paths {
                                 id: string;
                                 name: string | null;
                                 phone: string | null;
+                                /** @description the name they show on WhatsApp */
+                                profile_name: string | null;
                                 tags: string[];
                             };
                             id: string;
@@ -4943,7 +4947,7 @@ export interface paths {
                                 body: string | null;
                                 direction: string;
                                 id: string;
-                                /** @description person, broadcast, automation, agent, api or system */
+                                /** @description person, broadcast, automation, auto_reply, agent, api or system */
                                 source: string;
                                 status: string;
                                 type: string;
@@ -5017,6 +5021,8 @@ export interface paths {
                                 id: string;
                                 name: string | null;
                                 phone: string | null;
+                                /** @description the name they show on WhatsApp */
+                                profile_name: string | null;
                                 tags: string[];
                             };
                             id: string;
@@ -5026,7 +5032,7 @@ export interface paths {
                                 body: string | null;
                                 direction: string;
                                 id: string;
-                                /** @description person, broadcast, automation, agent, api or system */
+                                /** @description person, broadcast, automation, auto_reply, agent, api or system */
                                 source: string;
                                 status: string;
                                 type: string;
@@ -5260,6 +5266,8 @@ export interface paths {
                                 id: string;
                                 name: string | null;
                                 phone: string | null;
+                                /** @description the name they show on WhatsApp */
+                                profile_name: string | null;
                                 tags: string[];
                             };
                             id: string;
@@ -5269,7 +5277,7 @@ export interface paths {
                                 body: string | null;
                                 direction: string;
                                 id: string;
-                                /** @description person, broadcast, automation, agent, api or system */
+                                /** @description person, broadcast, automation, auto_reply, agent, api or system */
                                 source: string;
                                 status: string;
                                 type: string;
@@ -5334,6 +5342,8 @@ export interface paths {
                                 id: string;
                                 name: string | null;
                                 phone: string | null;
+                                /** @description the name they show on WhatsApp */
+                                profile_name: string | null;
                                 tags: string[];
                             };
                             id: string;
@@ -5343,7 +5353,7 @@ export interface paths {
                                 body: string | null;
                                 direction: string;
                                 id: string;
-                                /** @description person, broadcast, automation, agent, api or system */
+                                /** @description person, broadcast, automation, auto_reply, agent, api or system */
                                 source: string;
                                 status: string;
                                 type: string;
@@ -5415,6 +5425,8 @@ export interface paths {
                                 id: string;
                                 name: string | null;
                                 phone: string | null;
+                                /** @description the name they show on WhatsApp */
+                                profile_name: string | null;
                                 tags: string[];
                             };
                             id: string;
@@ -5424,7 +5436,7 @@ export interface paths {
                                 body: string | null;
                                 direction: string;
                                 id: string;
-                                /** @description person, broadcast, automation, agent, api or system */
+                                /** @description person, broadcast, automation, auto_reply, agent, api or system */
                                 source: string;
                                 status: string;
                                 type: string;

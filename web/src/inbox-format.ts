@@ -58,4 +58,4 @@ export function statusText(status: string): string {
 }
 
 /** Who the conversation is with: the name, else the phone. */
-export const contactLabel = (c: Conversation['contact']) => c.name ?? c.phone ?? 'Unknown contact';
+export const contactLabel = (c: Conversation['contact']) => c.name ?? c.profile_name ?? c.phone ?? 'Unknown contact';

@@ -22,7 +22,7 @@ export function InboxList({ rows, selectedId, now, onOpen }: { rows: Conversatio
                   {formatRelative(c.last_message_at, now)}
                 </span>
               </span>
-              {c.contact.name && c.contact.phone && <span className="muted small">{c.contact.phone}</span>}
+              {(c.contact.name ?? c.contact.profile_name) && c.contact.phone && <span className="muted small">{c.contact.phone}</span>}
               <span className="inbox-row-foot">
                 <span className="inbox-preview">{c.preview ?? '—'}</span>
                 {c.unread > 0 && (

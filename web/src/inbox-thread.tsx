@@ -150,7 +150,7 @@ export function InboxThread({
               <div className="inbox-bubble">
                 {e.message.direction !== 'in' && e.message.source !== 'person' && (
                   <span className="inbox-source" data-testid="message-source">
-                    {e.message.source}
+                    {e.message.source.replace('_', '-')}
                   </span>
                 )}
                 <span className="inbox-body prewrap" data-testid="message-body">

@@ -57,7 +57,7 @@ export function PreferenceCentreSection() {
         </p>
       )}
       <form onSubmit={save} className="card" aria-label="Preference centre settings">
-        <label className="row">
+        <label className="inline">
           <input type="checkbox" checked={form.enabled !== false} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} /> Answer the preference keyword on WhatsApp
         </label>
         <div className="field">
@@ -68,7 +68,7 @@ export function PreferenceCentreSection() {
           <label htmlFor="prefs-disabled">Built-in keywords to ignore (comma-separated)</label>
           <input id="prefs-disabled" value={disabled} onChange={(e) => setDisabled(e.target.value)} placeholder="e.g. menu" />
         </div>
-        <label className="row">
+        <label className="inline">
           <input type="checkbox" checked={form.link_in_welcome === true} onChange={(e) => setForm({ ...form, link_in_welcome: e.target.checked })} /> Add the preference page link to
           opt-in welcomes
         </label>

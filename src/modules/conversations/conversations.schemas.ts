@@ -17,7 +17,7 @@ const window = z.object({ open: z.boolean(), closes_at: z.string().nullable().de
 export const conversationOut = z.object({
   id: z.string(),
   number_id: z.string(),
-  contact: z.object({ id: z.string(), name: z.string().nullable(), phone: z.string().nullable(), tags: z.array(z.string()) }),
+  contact: z.object({ id: z.string(), name: z.string().nullable(), profile_name: z.string().nullable().describe('the name they show on WhatsApp'), phone: z.string().nullable(), tags: z.array(z.string()) }),
   state: z.enum(CONVERSATION_STATES),
   assignee_id: z.string().nullable(),
   unread: z.number(),
@@ -30,7 +30,7 @@ export type ConversationOut = z.infer<typeof conversationOut>;
 /** A conversation with its thread (newest 100 messages, oldest first) and notes. */
 export const conversationDetailOut = conversationOut.extend({
   messages: z.array(
-    z.object({ id: z.string(), direction: z.string(), type: z.string(), body: z.string().nullable(), status: z.string(), source: z.string().describe('person, broadcast, automation, agent, api or system'), at: z.string() }),
+    z.object({ id: z.string(), direction: z.string(), type: z.string(), body: z.string().nullable(), status: z.string(), source: z.string().describe('person, broadcast, automation, auto_reply, agent, api or system'), at: z.string() }),
   ),
   notes: z.array(z.object({ id: z.string(), author_id: z.string().nullable(), text: z.string(), created_at: z.string() })),
 });

@@ -20,6 +20,7 @@ type Row = {
   number_id: string;
   contact_id: string;
   name: string | null;
+  profile_name: string | null;
   phone: string | null;
   tags: string[];
   state: ConversationState;
@@ -81,14 +82,14 @@ function searchSql(ctx: Ctx, q: string | undefined): SQL {
 const UNREAD = sql`(select count(*)::int from messages m where m.workspace_id = cv.workspace_id and m.contact_id = cv.contact_id and m.number_id = cv.number_id
                      and m.direction = 'in' and m.sent_at > coalesce(cv.read_at, '-infinity'))`;
 
-const SELECT = sql`select cv.id, cv.number_id, cv.contact_id, c.name, c.phone, c.tags, cv.state, cv.assignee_id, ${UNREAD} as unread, cv.preview, cv.last_message_at, cv.last_inbound_at
+const SELECT = sql`select cv.id, cv.number_id, cv.contact_id, c.name, c.profile_name, c.phone, c.tags, cv.state, cv.assignee_id, ${UNREAD} as unread, cv.preview, cv.last_message_at, cv.last_inbound_at
                    from conversations cv join contacts c on c.id = cv.contact_id`;
 
 function toOut(r: Row, now: Date): ConversationOut {
   return {
     id: r.id,
     number_id: r.number_id,
-    contact: { id: r.contact_id, name: r.name, phone: r.phone, tags: r.tags },
+    contact: { id: r.contact_id, name: r.name, profile_name: r.profile_name, phone: r.phone, tags: r.tags },
     state: r.state,
     assignee_id: r.assignee_id,
     unread: r.unread,
@@ -139,7 +140,9 @@ function sourceOf(m: { direction: string; broadcast_id: string | null; callback_
   const by = (m.payload.sent_by as { type?: string } | undefined)?.type;
   if (by === 'user') return 'agent';
   if (by === 'api_key') return 'api';
-  return (m.payload.kind as string | undefined) === 'automation' ? 'automation' : 'system';
+  const kind = (m.payload.kind as string | undefined) ?? '';
+  if (kind === 'automation') return 'automation';
+  return kind.startsWith('auto_reply_') ? 'auto_reply' : 'system';
 }
 
 /** Assigns a conversation to a user of the workspace (or unassigns it). */
