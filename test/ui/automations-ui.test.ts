@@ -358,14 +358,14 @@ describe('automations in the admin UI', () => {
     await shot('recipe-menu');
     await recipeForm().getByRole('button', { name: 'Create the draft' }).click();
     await page.locator('[role=status]', { hasText: 'Saved the draft “FAQ and order-tracking menu”. Publish it to start.' }).waitFor();
-    await shows(view().getByTestId('automation-summary'), 'Not published yet. Starts when someone sends a keyword (menu, help, hi, hello). Topic: offers.');
+    await shows(view().getByTestId('automation-summary'), 'Not published yet. Starts when someone sends a keyword (help, hi, hello). Topic: offers.');
     await expect.poll(() => view().getByTestId('flow-step').locator('h4').allTextContents()).toEqual(['1 Send a message', '2 Wait for a reply', '3 Check a condition', '4 Check a condition', '5 Send a message', '6 Send a message', '7 Add or remove tags', '8 Send a message', '9 End']);
     await shot('recipe-menu-created');
 
     await view().getByRole('button', { name: 'Edit the steps' }).click();
     await expect.poll(stepHeads).toEqual(['1 Send a message menu', '2 Wait for a reply choice', '3 Check a condition is-hours', '4 Check a condition is-order', '5 Send a message hours', '6 Send a message order', '7 Add or remove tags human', '8 Send a message human-reply', '9 End done']);
     expect(await editor().getByLabel('Someone sends a keyword (e.g. HELP)').isChecked()).toBe(true);
-    expect(await editor().getByLabel('Keywords (separated by commas)').inputValue()).toBe('menu, help, hi, hello');
+    expect(await editor().getByLabel('Keywords (separated by commas)').inputValue()).toBe('help, hi, hello');
     // Waiting for the reply: an hour, then the end without an answer.
     expect(await stepCard(2).getByLabel('Wait for an answer (hours)').inputValue()).toBe('1');
     expect(await stepCard(2).getByLabel('Without an answer, go to').locator('option:checked').textContent()).toBe('Step 9 · End');
