@@ -4849,7 +4849,7 @@ export interface paths {
             parameters: {
                 query?: {
                     cursor?: string;
-                    /** @description mine, unassigned, open, pending (waiting on the customer), closed, window_closing (the 24 h window closes within an hour) */
+                    /** @description mine (yours, and your teams' with no user yet), unassigned, open, pending (waiting on the customer), closed, window_closing (the 24 h window closes within an hour) */
                     filter?: "all" | "mine" | "unassigned" | "open" | "pending" | "closed" | "window_closing";
                     limit?: number;
                     /** @description a name, phone, tag or words in their messages */

@@ -5,7 +5,7 @@ import { CONVERSATION_FILTERS, CONVERSATION_STATES } from './conversations.rules
 
 /** `GET /api/v1/conversations` query. */
 export const conversationListQuery = z.object({
-  filter: z.enum(CONVERSATION_FILTERS).default('all').describe('mine, unassigned, open, pending (waiting on the customer), closed, window_closing (the 24 h window closes within an hour)'),
+  filter: z.enum(CONVERSATION_FILTERS).default('all').describe("mine (yours, and your teams' with no user yet), unassigned, open, pending (waiting on the customer), closed, window_closing (the 24 h window closes within an hour)"),
   q: z.string().trim().min(1).max(100).optional().describe('a name, phone, tag or words in their messages'),
   team: z.uuid().optional().describe("only conversations assigned to this team (an id from GET /api/v1/inbox-teams)"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
