@@ -75,6 +75,8 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/conversations/{id}/canned-replies': { id: () => ids.conversation!, bodies: {}, read: (id) => `/api/v1/conversations/${id}` },
   '/api/v1/conversations/routing/agents/{id}': { id: () => ids.user!, bodies: { put: { available: true } }, read: () => '/api/v1/conversations/routing' },
   '/api/v1/canned-replies/{id}': { id: () => ids.canned!, bodies: { patch: { text: 'taken over' } } },
+  '/api/v1/inbox-teams/{id}': { id: () => ids.team!, bodies: { patch: { name: 'taken over' } } },
+  '/api/v1/inbox-teams/{id}/members': { id: () => ids.team!, bodies: { put: { user_ids: [] } }, read: (id) => `/api/v1/inbox-teams/${id}` },
   '/api/v1/contacts/{id}/automation-runs': { id: () => ids.contact!, bodies: {} },
   '/api/v1/templates/{id}/preview': { id: () => ids.template!, bodies: { post: { variables: { 'body.1': { value: 'x' } } } }, read: (id) => `/api/v1/templates/${id}` },
 };
@@ -97,6 +99,7 @@ beforeAll(async () => {
   const [conversation] = await t.db.insert(conversations).values({ workspaceId: a.workspaceId, numberId: ids.number!, contactId: ids.contact!, lastMessageAt: new Date(), lastInboundAt: new Date(), preview: 'hello' }).returning();
   ids.conversation = conversation!.id;
   ids.canned = (await t.call(a.key, { method: 'POST', url: '/api/v1/canned-replies', payload: { shortcut: 'hours', text: 'Hi {{first_name|there}}, we open at 9.' } })).json().id;
+  ids.team = (await t.call(a.key, { method: 'POST', url: '/api/v1/inbox-teams', payload: { name: 'Returns', user_ids: [ids.user] } })).json().id;
   ids.topic = (await t.call(a.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } })).json().id;
   await t.call(b.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } });
   const [note] = await t.db.insert(optOutNotes).values({ workspaceId: a.workspaceId, contactId: ids.contact, kind: 'review', text: 'please stop', wamid: 'wamid.review-a' }).returning();
@@ -200,6 +203,12 @@ describe('cross-workspace access matrix', () => {
     expect(audit.map((e) => e.target_id)).not.toContain(ids.user);
     const canned = (await t.call(b.key, { method: 'GET', url: '/api/v1/canned-replies' })).json().data as { id: string }[];
     expect(canned.map((c) => c.id)).not.toContain(ids.canned);
+    const teams = (await t.call(b.key, { method: 'GET', url: '/api/v1/inbox-teams' })).json().data as { id: string }[];
+    expect(teams.map((c) => c.id)).not.toContain(ids.team);
+    // A's user cannot join B's team (unknown there); the same name is free in B; B's team is unknown to A.
+    expect((await t.call(b.key, { method: 'POST', url: '/api/v1/inbox-teams', payload: { name: 'Returns', user_ids: [ids.user] } })).statusCode).toBe(422);
+    const bTeam = (await t.call(b.key, { method: 'POST', url: '/api/v1/inbox-teams', payload: { name: 'Returns' } })).json().id as string;
+    expect((await t.call(a.key, { method: 'POST', url: `/api/v1/conversations/${ids.conversation}/assign`, payload: { team_id: bTeam } })).statusCode).toBe(404);
     expect((await t.call(b.key, { method: 'GET', url: '/api/v1/conversations' })).json().data).toEqual([]);
     const ws = (await t.call(b.key, { method: 'GET', url: '/api/v1/workspace' })).json();
     expect(ws.id).toBe(b.workspaceId);

@@ -4849,11 +4849,13 @@ export interface paths {
             parameters: {
                 query?: {
                     cursor?: string;
-                    /** @description mine, unassigned, open, pending (waiting on the customer), closed, window_closing (the 24 h window closes within an hour) */
+                    /** @description mine (yours, and your teams' with no user yet), unassigned, open, pending (waiting on the customer), closed, window_closing (the 24 h window closes within an hour) */
                     filter?: "all" | "mine" | "unassigned" | "open" | "pending" | "closed" | "window_closing";
                     limit?: number;
                     /** @description a name, phone, tag or words in their messages */
                     q?: string;
+                    /** @description only conversations assigned to this team (an id from GET /api/v1/inbox-teams) */
+                    team?: string;
                 };
                 header?: never;
                 path?: never;
@@ -4884,6 +4886,8 @@ export interface paths {
                                 preview: string | null;
                                 /** @enum {string} */
                                 state: "open" | "pending" | "closed";
+                                /** @description the team it is assigned to (GET /api/v1/inbox-teams) */
+                                team_id: string | null;
                                 unread: number;
                                 window: {
                                     /** @description when the 24-hour customer-service window closes (null: they never wrote) */
@@ -4962,6 +4966,8 @@ export interface paths {
                             preview: string | null;
                             /** @enum {string} */
                             state: "open" | "pending" | "closed";
+                            /** @description the team it is assigned to (GET /api/v1/inbox-teams) */
+                            team_id: string | null;
                             unread: number;
                             window: {
                                 /** @description when the 24-hour customer-service window closes (null: they never wrote) */
@@ -4990,7 +4996,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Assign to a user of the workspace, or unassign (null) */
+        /** Assign to a user and/or a team of the workspace, or unassign either (null); a team alone clears a user not in it, and round-robin (when on) deals it among the team's available members */
         post: {
             parameters: {
                 query?: never;
@@ -5003,8 +5009,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description a user of this workspace, or null to unassign */
-                        assignee_id: string | null;
+                        /** @description a user of this workspace, or null to unassign the user */
+                        assignee_id?: string | null;
+                        /** @description a team of this workspace, or null to take the team off (the user stays) */
+                        team_id?: string | null;
                     };
                 };
             };
@@ -5047,6 +5055,8 @@ export interface paths {
                             preview: string | null;
                             /** @enum {string} */
                             state: "open" | "pending" | "closed";
+                            /** @description the team it is assigned to (GET /api/v1/inbox-teams) */
+                            team_id: string | null;
                             unread: number;
                             window: {
                                 /** @description when the 24-hour customer-service window closes (null: they never wrote) */
@@ -5292,6 +5302,8 @@ export interface paths {
                             preview: string | null;
                             /** @enum {string} */
                             state: "open" | "pending" | "closed";
+                            /** @description the team it is assigned to (GET /api/v1/inbox-teams) */
+                            team_id: string | null;
                             unread: number;
                             window: {
                                 /** @description when the 24-hour customer-service window closes (null: they never wrote) */
@@ -5368,6 +5380,8 @@ export interface paths {
                             preview: string | null;
                             /** @enum {string} */
                             state: "open" | "pending" | "closed";
+                            /** @description the team it is assigned to (GET /api/v1/inbox-teams) */
+                            team_id: string | null;
                             unread: number;
                             window: {
                                 /** @description when the 24-hour customer-service window closes (null: they never wrote) */
@@ -5451,6 +5465,8 @@ export interface paths {
                             preview: string | null;
                             /** @enum {string} */
                             state: "open" | "pending" | "closed";
+                            /** @description the team it is assigned to (GET /api/v1/inbox-teams) */
+                            team_id: string | null;
                             unread: number;
                             window: {
                                 /** @description when the 24-hour customer-service window closes (null: they never wrote) */
@@ -6217,6 +6233,243 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox-teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Teams of agents by name, each with its members (at most 100) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                created_at: string;
+                                id: string;
+                                name: string;
+                                updated_at: string;
+                                user_ids: string[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a team (a name unique in the workspace without case), optionally with its members */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description unique in the workspace (without case), e.g. "Returns" */
+                        name: string;
+                        /**
+                         * @description the users in the team (users of this workspace who may answer conversations)
+                         * @default []
+                         */
+                        user_ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            id: string;
+                            name: string;
+                            updated_at: string;
+                            user_ids: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox-teams/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One team with its members */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            id: string;
+                            name: string;
+                            updated_at: string;
+                            user_ids: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a team (its conversations keep their user and lose the team) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            deleted: true;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a team */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description unique in the workspace (without case), e.g. "Returns" */
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            id: string;
+                            name: string;
+                            updated_at: string;
+                            user_ids: string[];
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/inbox-teams/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a team's members (users who may answer conversations) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the users in the team (users of this workspace who may answer conversations) */
+                        user_ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            id: string;
+                            name: string;
+                            updated_at: string;
+                            user_ids: string[];
+                        };
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;

@@ -20,14 +20,16 @@ export type ReplyBody = BodyOf<'/api/v1/conversations/{id}/messages', 'post'>;
 const at = (id: string) => `/conversations/${encodeURIComponent(id)}`;
 
 /** One page of the inbox, newest activity first. */
-export const listConversations = (filter: ConversationFilter, q: string, cursor?: string, limit = 50) =>
-  apiRequest<Page<Conversation>>('GET', `/conversations${query({ filter, q: q.trim() || undefined, limit, cursor })}`);
+export const listConversations = (filter: ConversationFilter, q: string, cursor?: string, limit = 50, team?: string) =>
+  apiRequest<Page<Conversation>>('GET', `/conversations${query({ filter, q: q.trim() || undefined, team: team || undefined, limit, cursor })}`);
 /** One conversation with its messages and notes. */
 export const getConversation = (id: string) => apiRequest<ConversationDetail>('GET', at(id));
 /** Sends a reply; the answer is the message's id and status. */
 export const sendReply = (id: string, body: ReplyBody) => apiRequest<{ id: string; status: string }>('POST', `${at(id)}/messages`, body);
 /** Assigns to a user of the workspace, or unassigns (null). */
 export const assignConversation = (id: string, assigneeId: string | null) => apiRequest<ConversationDetail>('POST', `${at(id)}/assign`, { assignee_id: assigneeId });
+/** Assigns to a team (null: takes the team off); a user not in the team is cleared, and round-robin may deal it to a member. */
+export const assignConversationTeam = (id: string, teamId: string | null) => apiRequest<ConversationDetail>('POST', `${at(id)}/assign`, { team_id: teamId });
 /** Open, pending (waiting on the customer) or closed. */
 export const setConversationState = (id: string, state: ConversationState) => apiRequest<ConversationDetail>('POST', `${at(id)}/state`, { state });
 /** Adds an internal note (never sent to the person). */
@@ -68,3 +70,14 @@ export const setAvailable = (userId: string, available: boolean) => apiRequest<R
 export const listContactRuns = (contactId: string) => apiRequest<{ data: ContactRun[] }>('GET', `/contacts/${encodeURIComponent(contactId)}/automation-runs`);
 /** A contact's newest customer events. */
 export const listContactEvents = (contactId: string, limit = 5) => apiRequest<Page<ContactEvent>>('GET', `/contacts/${encodeURIComponent(contactId)}/events?limit=${limit}`);
+
+/** A team of agents with its members. */
+export type InboxTeam = ResponseOf<'/api/v1/inbox-teams/{id}', 'get'>;
+/** The workspace's teams by name. */
+export const listInboxTeams = () => apiRequest<{ data: InboxTeam[] }>('GET', '/inbox-teams');
+/** Creates a team with its members. */
+export const createInboxTeam = (input: { name: string; user_ids: string[] }) => apiRequest<InboxTeam>('POST', '/inbox-teams', input);
+/** Replaces a team's members. */
+export const setInboxTeamMembers = (id: string, userIds: string[]) => apiRequest<InboxTeam>('PUT', `/inbox-teams/${encodeURIComponent(id)}/members`, { user_ids: userIds });
+/** Deletes a team (its conversations keep their user). */
+export const deleteInboxTeam = (id: string) => apiRequest<{ deleted: true }>('DELETE', `/inbox-teams/${encodeURIComponent(id)}`);

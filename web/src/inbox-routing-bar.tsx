@@ -1,9 +1,9 @@
 import type { Me } from './api-client';
 import { setAvailable, setRoundRobin, type Routing } from './inbox-api';
 
-/** The inbox's team controls: my availability for new conversations, round-robin (owners and admins), and the canned replies button. */
-export function InboxRoutingBar(props: { me: Me; routing: Routing | undefined; onRouting: (r: Routing) => void; onError: (message: string) => void; onCanned: () => void }) {
-  const { me, routing, onRouting, onCanned } = props;
+/** The inbox's team controls: my availability for new conversations, round-robin and teams (owners and admins), and the canned replies button. */
+export function InboxRoutingBar(props: { me: Me; routing: Routing | undefined; onRouting: (r: Routing) => void; onError: (message: string) => void; onCanned: () => void; onTeams: () => void }) {
+  const { me, routing, onRouting, onCanned, onTeams } = props;
   const failed = (err: unknown) => props.onError(err instanceof Error ? err.message : String(err));
   const mine = routing?.agents.find((a) => a.user_id === me.actor.id);
   const canManage = me.actor.role === 'owner' || me.actor.role === 'admin';
@@ -22,6 +22,11 @@ export function InboxRoutingBar(props: { me: Me; routing: Routing | undefined; o
       <button type="button" className="secondary" onClick={onCanned}>
         Canned replies
       </button>
+      {canManage && (
+        <button type="button" className="secondary" onClick={onTeams}>
+          Teams
+        </button>
+      )}
     </div>
   );
 }

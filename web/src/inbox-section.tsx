@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { ApiError, type Me } from './api-client';
-import { getConversation, getRouting, markConversationRead, type ConversationDetail, type ConversationFilter, type Routing } from './inbox-api';
+import { getConversation, getRouting, listInboxTeams, markConversationRead, type ConversationDetail, type ConversationFilter, type InboxTeam, type Routing } from './inbox-api';
 import { InboxCannedManager } from './inbox-canned-manager';
 import { InboxContactPanel } from './inbox-contact-panel';
 import { InboxFigures } from './inbox-figures';
 import { InboxList } from './inbox-list';
 import { coalesce, useConversationEvents, useNow, type TypingSignal } from './inbox-live';
 import { InboxRoutingBar } from './inbox-routing-bar';
+import { InboxTeamsManager } from './inbox-teams-manager';
 import { InboxThread } from './inbox-thread';
 import { useConversations } from './inbox-use-conversations';
 import { useTypingWarnings } from './inbox-use-typing';
@@ -37,7 +38,8 @@ export function InboxSection({ me }: { me: Me }) {
   const [filter, setFilter] = useState<ConversationFilter>('all');
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
-  const list = useConversations(filter, q);
+  const [team, setTeam] = useState('');
+  const list = useConversations(filter, q, team);
   const [openId, setOpenId] = useState<string>();
   const [pane, setPane] = useState<Pane>('list');
   const [thread, setThread] = useState<ConversationDetail>();
@@ -46,15 +48,21 @@ export function InboxSection({ me }: { me: Me }) {
   const [routingError, setRoutingError] = useState<string>();
   const [showCanned, setShowCanned] = useState(false);
   const [cannedVersion, setCannedVersion] = useState(0);
+  const [teams, setTeams] = useState<InboxTeam[]>([]);
+  const [showTeams, setShowTeams] = useState(false);
   const typing = useTypingWarnings(me.actor.id);
   const now = useNow();
   const openRef = useRef(openId);
   openRef.current = openId;
   const marking = useRef<string>(undefined);
 
+  const loadTeams = useCallback(() => {
+    listInboxTeams().then((r) => setTeams(r.data), (err: unknown) => setRoutingError(err instanceof Error ? err.message : String(err)));
+  }, []);
   useEffect(() => {
     getRouting().then(setRouting, (err: unknown) => setRoutingError(err instanceof Error ? err.message : String(err)));
-  }, []);
+    loadTeams();
+  }, [loadTeams]);
 
   // The open conversation, one load at a time (live updates come in bursts); an answer for a conversation no longer open is dropped.
   const reloadOpen = useMemo(
@@ -159,13 +167,14 @@ export function InboxSection({ me }: { me: Me }) {
         </div>
       </div>
       {view === 'agents' && <InboxFigures />}
-      {view === 'conversations' && <InboxRoutingBar me={me} routing={routing} onRouting={setRouting} onError={setRoutingError} onCanned={() => setShowCanned((s) => !s)} />}
+      {view === 'conversations' && <InboxRoutingBar me={me} routing={routing} onRouting={setRouting} onError={setRoutingError} onCanned={() => setShowCanned((s) => !s)} onTeams={() => setShowTeams((s) => !s)} />}
       {routingError && (
         <p className="error" role="alert">
           {routingError}
         </p>
       )}
       {showCanned && view === 'conversations' && <InboxCannedManager onClose={() => setShowCanned(false)} onChanged={() => setCannedVersion((v) => v + 1)} />}
+      {showTeams && view === 'conversations' && <InboxTeamsManager teams={teams} agents={routing?.agents ?? []} onClose={() => setShowTeams(false)} onChanged={loadTeams} />}
       <div className="inbox-layout" hidden={view === 'agents'}>
         <div className="inbox-side">
           <div className="inbox-chips" role="group" aria-label="Filter">
@@ -174,6 +183,16 @@ export function InboxSection({ me }: { me: Me }) {
                 {f.label}
               </button>
             ))}
+            {teams.length > 0 && (
+              <select aria-label="Team filter" className="inbox-team-filter" value={team} onChange={(e) => setTeam(e.target.value)}>
+                <option value="">All teams</option>
+                {teams.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name}
+                  </option>
+                ))}
+              </select>
+            )}
           </div>
           <form className="inbox-search" role="search" onSubmit={applySearch}>
             <input type="search" aria-label="Search conversations" placeholder="Name, phone, tag or words" value={search} onChange={(e) => setSearch(e.target.value)} />
@@ -186,7 +205,7 @@ export function InboxSection({ me }: { me: Me }) {
               {list.error}
             </p>
           )}
-          {list.loaded && list.rows.length === 0 && !list.error && <p className="muted">{q || filter !== 'all' ? 'No conversation matches.' : 'No conversations yet: they start when someone writes to your number.'}</p>}
+          {list.loaded && list.rows.length === 0 && !list.error && <p className="muted">{q || filter !== 'all' || team ? 'No conversation matches.' : 'No conversations yet: they start when someone writes to your number.'}</p>}
           <InboxList rows={list.rows} selectedId={openId} now={now} onOpen={open} />
           {list.hasMore && (
             <p>
@@ -208,6 +227,7 @@ export function InboxSection({ me }: { me: Me }) {
               conversation={thread}
               meId={me.actor.id}
               agents={routing?.agents ?? []}
+              teams={teams}
               replying={typing.replyingIn(thread.id)}
               cannedVersion={cannedVersion}
               now={now}

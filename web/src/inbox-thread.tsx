@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from './api-client';
 import { InboxComposer } from './inbox-composer';
-import { addConversationNote, assignConversation, setConversationState, type ConversationDetail, type ConversationNote, type Routing, type ThreadMessage } from './inbox-api';
+import { addConversationNote, assignConversation, assignConversationTeam, setConversationState, type ConversationDetail, type ConversationNote, type InboxTeam, type Routing, type ThreadMessage } from './inbox-api';
 import { contactLabel, STATE_LABELS, statusText, windowIsOpen, windowText } from './inbox-format';
 
 type Entry = { kind: 'message'; at: string; message: ThreadMessage } | { kind: 'note'; at: string; note: ConversationNote };
@@ -20,6 +20,7 @@ export function InboxThread({
   conversation: c,
   meId,
   agents,
+  teams,
   replying,
   cannedVersion,
   now,
@@ -32,6 +33,8 @@ export function InboxThread({
   meId: string | null;
   /** Users who may answer, for names and the "Assign to" list. */
   agents: Routing['agents'];
+  /** The workspace's teams, for the "Assign to team" list and the team's name. */
+  teams: InboxTeam[];
   /** Who else is replying here now, if anyone. */
   replying: string | undefined;
   /** Bumped when canned replies change, so the picker reads them again. */
@@ -94,6 +97,7 @@ export function InboxThread({
               {STATE_LABELS[c.state]}
             </span>{' '}
             <span data-testid="thread-assignee">{assignee}</span>
+            {c.team_id && <span data-testid="thread-team">{` · Team ${teams.find((t) => t.id === c.team_id)?.name ?? c.team_id.slice(0, 8)}`}</span>}
           </span>
         </div>
         <button type="button" className="secondary inbox-contact-toggle" onClick={onContact}>
@@ -121,6 +125,19 @@ export function InboxThread({
                   {`${a.name || a.email}${a.available ? '' : ' (away)'}`}
                 </option>
               ))}
+          </select>
+        )}
+        {teams.length > 0 && (
+          <select aria-label="Assign to team" value="" disabled={busy} onChange={(e) => e.target.value && void act(() => assignConversationTeam(c.id, e.target.value === 'none' ? null : e.target.value))}>
+            <option value="">Assign to team…</option>
+            {teams
+              .filter((t) => t.id !== c.team_id)
+              .map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+            {c.team_id && <option value="none">No team</option>}
           </select>
         )}
         {c.state !== 'pending' && (

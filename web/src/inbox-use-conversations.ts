@@ -23,8 +23,8 @@ interface State {
   error?: string;
 }
 
-/** Cursor paging over the inbox for a filter and search; answers that arrive after a newer request started are dropped. */
-export function useConversations(filter: ConversationFilter, q: string): ConversationList {
+/** Cursor paging over the inbox for a filter, search and team ('' for all); answers that arrive after a newer request started are dropped. */
+export function useConversations(filter: ConversationFilter, q: string, team = ''): ConversationList {
   const [state, setState] = useState<State>({ rows: [], cursor: null, loaded: false, loading: true });
   const latest = useRef(0);
   const shown = useRef(0);
@@ -35,7 +35,7 @@ export function useConversations(filter: ConversationFilter, q: string): Convers
       const request = ++latest.current;
       if (mode !== 'refresh') setState((s) => ({ ...s, loading: true, error: undefined }));
       const limit = mode === 'refresh' ? Math.min(200, Math.max(PAGE_SIZE, shown.current)) : PAGE_SIZE;
-      return listConversations(filter, q, cursor, limit).then(
+      return listConversations(filter, q, cursor, limit, team).then(
         (page) => {
           if (request !== latest.current) return;
           setState((s) => ({ rows: mode === 'more' ? [...s.rows, ...page.data] : page.data, cursor: page.next_cursor, loaded: true, loading: false }));
@@ -46,7 +46,7 @@ export function useConversations(filter: ConversationFilter, q: string): Convers
         },
       );
     },
-    [filter, q],
+    [filter, q, team],
   );
 
   useEffect(() => {

@@ -5,8 +5,9 @@ import { CONVERSATION_FILTERS, CONVERSATION_STATES } from './conversations.rules
 
 /** `GET /api/v1/conversations` query. */
 export const conversationListQuery = z.object({
-  filter: z.enum(CONVERSATION_FILTERS).default('all').describe('mine, unassigned, open, pending (waiting on the customer), closed, window_closing (the 24 h window closes within an hour)'),
+  filter: z.enum(CONVERSATION_FILTERS).default('all').describe("mine (yours, and your teams' with no user yet), unassigned, open, pending (waiting on the customer), closed, window_closing (the 24 h window closes within an hour)"),
   q: z.string().trim().min(1).max(100).optional().describe('a name, phone, tag or words in their messages'),
+  team: z.uuid().optional().describe("only conversations assigned to this team (an id from GET /api/v1/inbox-teams)"),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });
@@ -20,6 +21,7 @@ export const conversationOut = z.object({
   contact: z.object({ id: z.string(), name: z.string().nullable(), profile_name: z.string().nullable().describe('the name they show on WhatsApp'), phone: z.string().nullable(), tags: z.array(z.string()) }),
   state: z.enum(CONVERSATION_STATES),
   assignee_id: z.string().nullable(),
+  team_id: z.string().nullable().describe('the team it is assigned to (GET /api/v1/inbox-teams)'),
   unread: z.number(),
   preview: z.string().nullable(),
   last_message_at: z.string(),
@@ -36,7 +38,16 @@ export const conversationDetailOut = conversationOut.extend({
 });
 export type ConversationDetailOut = z.infer<typeof conversationDetailOut>;
 
-export const assignIn = z.strictObject({ assignee_id: z.uuid().nullable().describe('a user of this workspace, or null to unassign') });
+/**
+ * Assigning: a user, a team, or both. A team alone keeps the current user if they are in it, else
+ * clears them (and round-robin, when on, deals it to one of the team's available members).
+ */
+export const assignIn = z
+  .strictObject({
+    assignee_id: z.uuid().nullable().optional().describe('a user of this workspace, or null to unassign the user'),
+    team_id: z.uuid().nullable().optional().describe('a team of this workspace, or null to take the team off (the user stays)'),
+  })
+  .refine((v) => v.assignee_id !== undefined || v.team_id !== undefined, { message: 'give assignee_id, team_id or both', path: ['assignee_id'] });
 export const stateIn = z.strictObject({ state: z.enum(CONVERSATION_STATES) });
 export const noteIn = z.strictObject({ text: z.string().trim().min(1, 'must not be empty').max(4000) });
 

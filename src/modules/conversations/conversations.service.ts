@@ -2,7 +2,7 @@
 // notes, assignment, states, read marks and notes. Agents see the conversations assigned to them
 // and the unassigned ones; every other role sees all of the workspace's.
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { notFound } from '../../lib/errors.js';
+import { AppError, notFound } from '../../lib/errors.js';
 import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx } from '../context.js';
@@ -14,6 +14,8 @@ import { assignIn, noteIn, stateIn, type ConversationDetailOut, type Conversatio
 import { conversationNotes, conversations } from './conversations.tables.js';
 import { notifyChanged } from './notify.js';
 import { recordAgentReply, recordStateChange } from './figures.service.js';
+import { assignTeamRoundRobin } from './routing.service.js';
+import { assertInboxTeam, teamHasMember } from './teams.service.js';
 
 type Row = {
   id: string;
@@ -25,6 +27,7 @@ type Row = {
   tags: string[];
   state: ConversationState;
   assignee_id: string | null;
+  team_id: string | null;
   unread: number;
   preview: string | null;
   last_message_at: string | Date;
@@ -44,7 +47,10 @@ function filterSql(ctx: Ctx, filter: ConversationFilter): SQL {
     case 'all':
       return sql`true`;
     case 'mine':
-      return ctx.actor.type === 'user' ? sql`cv.assignee_id = ${ctx.actor.id}::uuid` : sql`false`;
+      // Mine: assigned to me, or to one of my teams and to no user yet (`inbox_team_members_user_idx`).
+      return ctx.actor.type === 'user'
+        ? sql`(cv.assignee_id = ${ctx.actor.id}::uuid or (cv.assignee_id is null and cv.team_id in (select m.team_id from inbox_team_members m where m.workspace_id = ${ctx.workspaceId} and m.user_id = ${ctx.actor.id}::uuid)))`
+        : sql`false`;
     case 'unassigned':
       return sql`cv.assignee_id is null`;
     case 'open':
@@ -82,7 +88,7 @@ function searchSql(ctx: Ctx, q: string | undefined): SQL {
 const UNREAD = sql`(select count(*)::int from messages m where m.workspace_id = cv.workspace_id and m.contact_id = cv.contact_id and m.number_id = cv.number_id
                      and m.direction = 'in' and m.sent_at > coalesce(cv.read_at, '-infinity'))`;
 
-const SELECT = sql`select cv.id, cv.number_id, cv.contact_id, c.name, c.profile_name, c.phone, c.tags, cv.state, cv.assignee_id, ${UNREAD} as unread, cv.preview, cv.last_message_at, cv.last_inbound_at
+const SELECT = sql`select cv.id, cv.number_id, cv.contact_id, c.name, c.profile_name, c.phone, c.tags, cv.state, cv.assignee_id, cv.team_id, ${UNREAD} as unread, cv.preview, cv.last_message_at, cv.last_inbound_at
                    from conversations cv join contacts c on c.id = cv.contact_id`;
 
 function toOut(r: Row, now: Date): ConversationOut {
@@ -92,6 +98,7 @@ function toOut(r: Row, now: Date): ConversationOut {
     contact: { id: r.contact_id, name: r.name, profile_name: r.profile_name, phone: r.phone, tags: r.tags },
     state: r.state,
     assignee_id: r.assignee_id,
+    team_id: r.team_id,
     unread: r.unread,
     preview: r.preview,
     last_message_at: iso(r.last_message_at),
@@ -100,12 +107,12 @@ function toOut(r: Row, now: Date): ConversationOut {
 }
 
 /** One page of the inbox, newest activity first. */
-export async function listConversations(ctx: Ctx, q: { filter: ConversationFilter; q?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<ConversationOut>> {
+export async function listConversations(ctx: Ctx, q: { filter: ConversationFilter; q?: string | undefined; team?: string | undefined; limit: number; cursor?: string | undefined }): Promise<Page<ConversationOut>> {
   const after = decodeCursor(q.cursor, { t: 'time', id: 'uuid' });
   const keyset = after ? sql`(cv.last_message_at, cv.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : sql`true`;
   const rows = await queryRowsOf<Row>(
     ctx.db,
-    sql`${SELECT} where cv.workspace_id = ${ctx.workspaceId} and ${visibleTo(ctx)} and ${filterSql(ctx, q.filter)} and ${searchSql(ctx, q.q)} and ${keyset}
+    sql`${SELECT} where cv.workspace_id = ${ctx.workspaceId} and ${visibleTo(ctx)} and ${filterSql(ctx, q.filter)} and ${searchSql(ctx, q.q)} and ${q.team ? sql`cv.team_id = ${q.team}::uuid` : sql`true`} and ${keyset}
         order by cv.last_message_at desc, cv.id desc limit ${q.limit + 1}`,
   );
   return toPage(rows, q.limit, (r) => toOut(r, ctx.now), (r) => ({ t: iso(r.last_message_at), id: r.id }));
@@ -145,15 +152,31 @@ function sourceOf(m: { direction: string; broadcast_id: string | null; callback_
   return kind.startsWith('auto_reply_') ? 'auto_reply' : 'system';
 }
 
-/** Assigns a conversation to a user of the workspace (or unassigns it). */
+/**
+ * Assigns a conversation to a user, a team, or both (null unassigns either). A team given alone
+ * keeps the user if they are in it, else clears them; a conversation left with a team and no user
+ * is dealt round-robin among the team's available members (when round-robin is on). A user and a
+ * team given together must match (422 on `assignee_id`).
+ */
 export async function assignConversation(ctx: Ctx, id: string, input: unknown): Promise<ConversationDetailOut> {
-  const { assignee_id } = assignIn.parse(input);
-  await loadRow(ctx, id);
-  // A user of another workspace, or none, is not found (422 would tell that the id exists somewhere).
+  const { assignee_id, team_id } = assignIn.parse(input);
+  const row = await loadRow(ctx, id);
+  // A user or team of another workspace, or none, is not found (422 would tell that the id exists somewhere).
   if (assignee_id) await getUser(ctx, assignee_id);
-  await ctx.db.update(conversations).set({ assigneeId: assignee_id, updatedAt: ctx.now }).where(and(eq(conversations.id, id), eq(conversations.workspaceId, ctx.workspaceId)));
+  let assignee = assignee_id === undefined ? row.assignee_id : assignee_id;
+  if (team_id) {
+    await assertInboxTeam(ctx, team_id);
+    if (assignee && !(await teamHasMember(ctx, team_id, assignee))) {
+      if (assignee_id) throw new AppError('VALIDATION_FAILED', 'this user is not in the team; add them to it first, or assign the team alone', { fields: [{ field: 'assignee_id', message: 'not a member of team_id' }] });
+      assignee = null;
+    }
+  }
+  const team = team_id === undefined ? row.team_id : team_id;
+  await ctx.db.update(conversations).set({ assigneeId: assignee, teamId: team, updatedAt: ctx.now }).where(and(eq(conversations.id, id), eq(conversations.workspaceId, ctx.workspaceId)));
+  // An explicit `assignee_id: null` leaves it to the team; otherwise the team's round deals it.
+  if (team && !assignee && assignee_id === undefined) await assignTeamRoundRobin(ctx.db, ctx.workspaceId, team, [id]);
   await notifyChanged(ctx.db, [{ id, workspace_id: ctx.workspaceId }]);
-  await recordAudit(ctx, { action: 'conversation.assigned', targetType: 'conversation', targetId: id, details: { assignee_id } });
+  await recordAudit(ctx, { action: 'conversation.assigned', targetType: 'conversation', targetId: id, details: { assignee_id: assignee, team_id: team } });
   return getConversation(ctx, id);
 }
 

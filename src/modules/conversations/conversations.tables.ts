@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, bigint, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { contacts } from '../contacts/contacts.tables.js';
 import { phoneNumbers } from '../numbers/numbers.tables.js';
 import { users, workspaces } from '../workspaces/workspaces.tables.js';
@@ -22,6 +22,8 @@ export const conversations = pgTable(
     contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
     state: text('state').notNull().default('open'),
     assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    // The team it is assigned to (inbox_teams; deleting the team clears it).
+    teamId: uuid('team_id').references((): AnyPgColumn => inboxTeams.id, { onDelete: 'set null' }),
     // The newest message either way (what the list sorts by), and the person's newest (their 24 h window).
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull(),
     lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
@@ -46,6 +48,7 @@ export const conversations = pgTable(
     index('conversations_list_idx').on(t.workspaceId, t.lastMessageAt, t.id),
     index('conversations_state_idx').on(t.workspaceId, t.state, t.lastMessageAt, t.id),
     index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId, t.lastMessageAt, t.id),
+    index('conversations_team_idx').on(t.workspaceId, t.teamId, t.lastMessageAt, t.id).where(sql`${t.teamId} is not null`),
     // Search finds contacts first (a few of 100,000): their conversations by contact, not a scan of all.
     index('conversations_contact_idx').on(t.workspaceId, t.contactId),
     check('conversations_state_check', inList('state', CONVERSATION_STATES)),
@@ -140,4 +143,28 @@ export const inboxAgents = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('inbox_agents_turn_idx').on(t.workspaceId, t.turn).where(sql`${t.available}`)],
+);
+
+/** A team of agents conversations can be assigned to (a name unique per workspace without case). */
+export const inboxTeams = pgTable(
+  'inbox_teams',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('inbox_teams_name_uq').on(t.workspaceId, sql`lower(${t.name})`)],
+);
+
+/** Who is in a team: round-robin deals a team's conversations among its available members. */
+export const inboxTeamMembers = pgTable(
+  'inbox_team_members',
+  {
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    teamId: uuid('team_id').notNull().references(() => inboxTeams.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('inbox_team_members_user_idx').on(t.workspaceId, t.userId)],
 );

@@ -18,3 +18,5 @@ export { startTyping } from './typing.service.js';
 export { getAgentFigures } from './figures.service.js';
 export { figuresQuery, figuresOut } from './figures.schemas.js';
 export type { FiguresOut } from './figures.schemas.js';
+export { listInboxTeams, getInboxTeam, createInboxTeam, updateInboxTeam, setInboxTeamMembers, deleteInboxTeam } from './teams.service.js';
+export * from './teams.schemas.js';

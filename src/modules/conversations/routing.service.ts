@@ -77,23 +77,62 @@ export async function assignRoundRobin(tx: Db, created: { id: string; workspace_
   const picks: { id: string; user_id: string }[] = [];
   const turns: { workspace_id: string; user_id: string; turn: number }[] = [];
   for (const [workspaceId, list] of byWorkspace) {
-    // Lowest turn first; ties (new agents at 0) by user id, so every process orders them alike.
-    list.sort((x, y) => Number(x.turn) - Number(y.turn) || x.user_id.localeCompare(y.user_id));
-    const top = Math.max(...list.map((a) => Number(a.turn)));
-    const mine = created.filter((c) => c.workspace_id === workspaceId);
-    mine.forEach((c, i) => {
-      const agent = list[i % list.length]!;
-      picks.push({ id: c.id, user_id: agent.user_id });
-      // The agent's turn moves past everyone's: they come last until the others had theirs.
-      const last = turns.find((t) => t.workspace_id === workspaceId && t.user_id === agent.user_id);
-      if (last) last.turn = top + i + 1;
-      else turns.push({ workspace_id: workspaceId, user_id: agent.user_id, turn: top + i + 1 });
-    });
+    const dealt = deal(list, created.filter((c) => c.workspace_id === workspaceId).map((c) => c.id), Math.max(...list.map((a) => Number(a.turn))));
+    picks.push(...dealt.picks);
+    turns.push(...dealt.turns.map((t) => ({ workspace_id: workspaceId, ...t })));
   }
+  await writeDeal(tx, picks, turns);
+}
+
+/**
+ * Deals `ids` in turn among `list` (locked agents of one workspace): lowest turn first, ties (new
+ * agents at 0) by user id so every process orders them alike; each agent who got one moves past
+ * `top`, so they come last until the others had theirs.
+ */
+function deal(list: Agent[], ids: string[], top: number): { picks: { id: string; user_id: string }[]; turns: { user_id: string; turn: number }[] } {
+  list.sort((x, y) => Number(x.turn) - Number(y.turn) || x.user_id.localeCompare(y.user_id));
+  const picks: { id: string; user_id: string }[] = [];
+  const turns = new Map<string, number>();
+  ids.forEach((id, i) => {
+    const agent = list[i % list.length]!;
+    picks.push({ id, user_id: agent.user_id });
+    turns.set(agent.user_id, top + i + 1);
+  });
+  return { picks, turns: [...turns].map(([user_id, turn]) => ({ user_id, turn })) };
+}
+
+async function writeDeal(tx: Db, picks: { id: string; user_id: string }[], turns: { workspace_id: string; user_id: string; turn: number }[]): Promise<void> {
   await tx.execute(sql`update conversations c set assignee_id = x.user_id, updated_at = now()
                        from unnest(${param(picks.map((p) => p.id))}::uuid[], ${param(picks.map((p) => p.user_id))}::uuid[]) as x(id, user_id)
                        where c.id = x.id and c.assignee_id is null`);
   await tx.execute(sql`update inbox_agents a set turn = x.turn, updated_at = now()
                        from unnest(${param(turns.map((t) => t.workspace_id))}::uuid[], ${param(turns.map((t) => t.user_id))}::uuid[], ${param(turns.map((t) => t.turn))}::bigint[]) as x(ws, user_id, turn)
                        where a.workspace_id = x.ws and a.user_id = x.user_id`);
+}
+
+/**
+ * Deals `ids` (conversations just assigned to a team, with no user) among the team's available
+ * members when the workspace's round-robin is on, in the caller's transaction; returns how many got
+ * someone. Same locking as `assignRoundRobin` (the members' agent rows, `for update`); the turns
+ * are the workspace's, so the members move past every agent's turn, not only the team's — a team
+ * deal does not put its members ahead in the workspace-wide round.
+ */
+export async function assignTeamRoundRobin(tx: Db, workspaceId: string, teamId: string, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  // `users` is the workspaces module's table: read only to leave out disabled users and viewers.
+  const list = await queryRowsOf<Agent>(
+    tx,
+    sql`select a.workspace_id, a.user_id, a.turn from inbox_agents a
+        join inbox_routing r on r.workspace_id = a.workspace_id and r.round_robin
+        join inbox_team_members m on m.workspace_id = a.workspace_id and m.team_id = ${teamId}::uuid and m.user_id = a.user_id
+        join users u on u.id = a.user_id and u.workspace_id = a.workspace_id and u.disabled_at is null and u.role <> 'viewer'
+        where a.workspace_id = ${workspaceId}::uuid and a.available
+        order by a.user_id
+        for update of a`,
+  );
+  if (list.length === 0) return 0;
+  const [top] = await queryRowsOf<{ top: string | number }>(tx, sql`select coalesce(max(turn), 0) as top from inbox_agents where workspace_id = ${workspaceId}::uuid`);
+  const dealt = deal(list, ids, Number(top?.top ?? 0));
+  await writeDeal(tx, dealt.picks, dealt.turns.map((t) => ({ workspace_id: workspaceId, ...t })));
+  return dealt.picks.length;
 }

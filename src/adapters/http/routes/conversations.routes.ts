@@ -77,7 +77,7 @@ export function conversationRoutes(app: FastifyInstance, deps: RequestDeps & { b
     checkId(req.params.id);
     return getConversation(ctxOf(req, deps), req.params.id);
   });
-  r.post('/api/v1/conversations/:id/assign', { config: reply, schema: { tags, summary: 'Assign to a user of the workspace, or unassign (null)', params: idParams, body: assignIn, response: { 200: conversationDetailOut } } }, (req, res) => {
+  r.post('/api/v1/conversations/:id/assign', { config: reply, schema: { tags, summary: 'Assign to a user and/or a team of the workspace, or unassign either (null); a team alone clears a user not in it, and round-robin (when on) deals it among the team\'s available members', params: idParams, body: assignIn, response: { 200: conversationDetailOut } } }, (req, res) => {
     checkId(req.params.id);
     return runMutation(req, res, deps, 200, (ctx) => assignConversation(ctx, req.params.id, req.body));
   });
