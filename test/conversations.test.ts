@@ -158,6 +158,19 @@ describe('the inbox', () => {
   });
 });
 
+describe('an idle inbox', () => {
+  it('reads nothing once the last message has settled (its cursor keeps created_at to the microsecond)', async () => {
+    clock.set(new Date());
+    const [kim] = await h.seedContacts(1, { tag: 'idle' });
+    h.sim.inbound({ from: kim!.phone.slice(1), text: 'Just once' });
+    await h.waitFor(async () => (await settle(), (await list('?q=idle')).length === 1), 10_000, 'the conversation');
+    await new Promise((r) => setTimeout(r, 2_300));
+    await syncConversations({ db: h.t.db, log });
+    // Why this matters: a pass that reads a row counts as work, so a cursor that lost microseconds kept the loop busy for ever.
+    expect(await syncConversations({ db: h.t.db, log })).toBe(0);
+  });
+});
+
 describe('hand-over from a bot', () => {
   it('a keyword bot hands the person over: the conversation opens with the note, bots stay quiet until it is closed', async () => {
     clock.set(new Date());

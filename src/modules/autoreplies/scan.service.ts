@@ -38,21 +38,21 @@ export async function scanAutoReplies(deps: { db: Db; now: Date; log: Log }): Pr
   }
   return deps.db.transaction(async (tx) => {
     // One scanner at a time (the others skip); the claims' unique key keeps even two at once safe.
-    const [cursor] = await queryRowsOf<{ last_at: string | Date; last_key: string }>(tx, sql`select last_at, last_key from autoreply_cursor where name = 'inbound' for update skip locked`);
+    const [cursor] = await queryRowsOf<{ last_at: string; last_key: string }>(tx, sql`select last_at::text as last_at, last_key from autoreply_cursor where name = 'inbound' for update skip locked`);
     if (!cursor) return 0;
-    const rows = await queryRowsOf<Omit<Inbound, 'is_first'> & { settled: boolean }>(
+    const rows = await queryRowsOf<Omit<Inbound, 'is_first'> & { at_key: string; settled: boolean }>(
       tx,
       sql`select m.id, m.workspace_id, m.number_id, m.contact_id, m.type, m.body, m.payload->>'reply_id' as reply_id, m.sent_at, m.created_at,
-                 m.created_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' as settled
+                 m.created_at::text as at_key, m.created_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' as settled
           from messages m
-          where m.direction = 'in' and m.contact_id is not null and m.number_id is not null and (m.created_at, m.id) > (${new Date(cursor.last_at).toISOString()}::timestamptz, ${cursor.last_key}::uuid)
+          where m.direction = 'in' and m.contact_id is not null and m.number_id is not null and (m.created_at, m.id) > (${cursor.last_at}::timestamptz, ${cursor.last_key}::uuid)
           order by m.created_at, m.id limit ${BATCH}`,
     );
     if (rows.length === 0) return 0;
     await answerBatch({ ...deps, db: tx }, rows);
     const upTo = rows.findIndex((r) => !r.settled);
     const last = upTo === -1 ? rows[rows.length - 1] : rows[upTo - 1];
-    if (last) await tx.execute(sql`update autoreply_cursor set last_at = ${new Date(last.created_at).toISOString()}::timestamptz, last_key = ${last.id}, updated_at = now() where name = 'inbound'`);
+    if (last) await tx.execute(sql`update autoreply_cursor set last_at = ${last.at_key}::timestamptz, last_key = ${last.id}, updated_at = now() where name = 'inbound'`);
     return rows.length;
   });
 }

@@ -19,7 +19,7 @@ const BATCH = 5_000;
  */
 const VISIBILITY_LAG = '2 seconds';
 
-type Inbound = { id: string; workspace_id: string; number_id: string; contact_id: string; type: string; body: string | null; wamid: string | null; sent_at: string | Date; created_at: string | Date; settled: boolean };
+type Inbound = { id: string; workspace_id: string; number_id: string; contact_id: string; type: string; body: string | null; wamid: string | null; sent_at: string | Date; created_at: string | Date; at_key: string; settled: boolean };
 
 /**
  * One pass of the worker's inbox loop: new inbound messages into conversations, then new delivery
@@ -32,20 +32,20 @@ export async function syncConversations(deps: { db: Db; log: Log }): Promise<num
 /** Reads up to 5,000 new inbound messages and upserts their conversations (the cursor row is created by migration 0019). */
 async function syncInbound(deps: { db: Db; log: Log }): Promise<number> {
   return deps.db.transaction(async (tx) => {
-    const [cursor] = await queryRowsOf<{ last_at: string | Date; last_key: string }>(tx, sql`select last_at, last_key from conversation_cursor where name = 'inbound' for update skip locked`);
+    const [cursor] = await queryRowsOf<{ last_at: string; last_key: string }>(tx, sql`select last_at::text as last_at, last_key from conversation_cursor where name = 'inbound' for update skip locked`);
     if (!cursor) return 0;
     const rows = await queryRowsOf<Inbound>(
       tx,
-      sql`select m.id, m.workspace_id, m.number_id, m.contact_id, m.type, m.body, m.wamid, m.sent_at, m.created_at, m.created_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' as settled
+      sql`select m.id, m.workspace_id, m.number_id, m.contact_id, m.type, m.body, m.wamid, m.sent_at, m.created_at, m.created_at::text as at_key, m.created_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' as settled
           from messages m
-          where m.direction = 'in' and m.contact_id is not null and m.number_id is not null and (m.created_at, m.id) > (${new Date(cursor.last_at).toISOString()}::timestamptz, ${cursor.last_key}::uuid)
+          where m.direction = 'in' and m.contact_id is not null and m.number_id is not null and (m.created_at, m.id) > (${cursor.last_at}::timestamptz, ${cursor.last_key}::uuid)
           order by m.created_at, m.id limit ${BATCH}`,
     );
     if (rows.length === 0) return 0;
     await upsertConversations(tx, latestPerConversation(rows));
     const upTo = rows.findIndex((r) => !r.settled);
     const last = upTo === -1 ? rows[rows.length - 1] : rows[upTo - 1];
-    if (last) await tx.execute(sql`update conversation_cursor set last_at = ${new Date(last.created_at).toISOString()}::timestamptz, last_key = ${last.id}, updated_at = now() where name = 'inbound'`);
+    if (last) await tx.execute(sql`update conversation_cursor set last_at = ${last.at_key}::timestamptz, last_key = ${last.id}, updated_at = now() where name = 'inbound'`);
     return rows.length;
   });
 }
