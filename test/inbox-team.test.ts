@@ -183,13 +183,17 @@ describe('typing and ticks, live', () => {
     const other = await stream({ authorization: `Bearer ${h.tenant.key}` }, ac.signal);
     const stats = async () => (await h.sim.app.inject({ method: 'GET', url: '/_sim/stats' })).json() as { typing_indicators: number };
     const before = (await stats()).typing_indicators;
-    const typed = await dan.call('POST', `/api/v1/conversations/${conv.id}/typing`);
-    expect(typed.status, JSON.stringify(typed.body)).toBe(200);
-    expect(typed.body).toEqual({ typing_indicator: true });
-    expect(await other.until(new RegExp(`event: typing\ndata: \\{"conversation_id":"${conv.id}","user_id":"${dan.id}","name":"Dan"\\}`), 5000)).toBe(true);
-    expect((await stats()).typing_indicators).toBe(before + 1);
-    expect((await h.api('GET', `/api/v1/conversations/${conv.id}`)).body.unread).toBe(0);
-    ac.abort();
+    // Why try/finally: an open stream left behind keeps the app from closing (the file's afterAll then times out too).
+    try {
+      const typed = await dan.call('POST', `/api/v1/conversations/${conv.id}/typing`);
+      expect(typed.status, JSON.stringify(typed.body)).toBe(200);
+      expect(typed.body).toEqual({ typing_indicator: true });
+      expect(await other.until(new RegExp(`event: typing\ndata: \\{"conversation_id":"${conv.id}","user_id":"${dan.id}","name":"Dan"\\}`), 5000)).toBe(true);
+      expect((await stats()).typing_indicators).toBe(before + 1);
+      expect((await h.api('GET', `/api/v1/conversations/${conv.id}`)).body.unread).toBe(0);
+    } finally {
+      ac.abort();
+    }
   });
 
   it('delivery ticks: a status webhook for a reply announces its conversation', async () => {
