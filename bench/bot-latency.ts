@@ -22,7 +22,8 @@
 // Run: node --import tsx bench/bot-latency.ts
 //   BOT_BENCH_KEYWORDS=300 BOT_BENCH_TAPS=200 BOT_BENCH_RATE=20 BOT_BENCH_LOAD=300 BOT_BENCH_LOAD_INBOUND=0
 import { PGlite } from '@electric-sql/pglite';
-import { EXTENSIONS } from '../src/adapters/db/pglite.js';
+// A namespace import: bench:compare runs this bench against older trees, whose pglite.ts has no EXTENSIONS.
+import * as pgliteAdapter from '../src/adapters/db/pglite.js';
 import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
 import { QUIET_KNOBS, signSha256, toMetaJson as metaJson } from '../src/simulator/index.js';
@@ -355,7 +356,7 @@ export async function runBotLatencyBench(opts: { printMachine?: boolean } = {}):
       try {
         outcomes.push(
           await runOne(setup, { GREENLIST_DATA_DIR: data.dir }, async () => {
-            const d = await PGlite.create(`${data.dir}/pgdata`, { extensions: EXTENSIONS });
+            const d = await PGlite.create(`${data.dir}/pgdata`, { extensions: (pgliteAdapter as Partial<typeof pgliteAdapter>).EXTENSIONS ?? {} });
             try {
               return (await d.query<StageRow>(STAGES_SQL)).rows;
             } finally {

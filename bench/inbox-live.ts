@@ -20,7 +20,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
-import { EXTENSIONS } from '../src/adapters/db/pglite.js';
+// A namespace import: bench:compare runs this bench against older trees, whose pglite.ts has no EXTENSIONS.
+import * as pgliteAdapter from '../src/adapters/db/pglite.js';
 import { signSha256, toMetaJson as metaJson } from '../src/simulator/index.js';
 import { createApiKey, freePort, isMain, ms, printChecks, printLoad, printMachine, printTable, randomMasterKey, spawnGreenlist, stopCleanly, tempDataDir, tempPgDatabase, waitReady, type Check, type GreenlistProcess } from './lib.js';
 import { benchEngines, postgresUrl } from './seed-contacts.js';
@@ -358,7 +359,7 @@ export async function runInboxLiveBench(opts: { printMachine?: boolean } = {}): 
       try {
         outcomes.push(
           await runOne(setup, { GREENLIST_DATA_DIR: data.dir }, undefined, async () => {
-            const d = await PGlite.create(`${data.dir}/pgdata`, { extensions: EXTENSIONS });
+            const d = await PGlite.create(`${data.dir}/pgdata`, { extensions: (pgliteAdapter as Partial<typeof pgliteAdapter>).EXTENSIONS ?? {} });
             try {
               return (await d.query<{ wamid: string; created_at: string }>(PROCESSED_SQL)).rows;
             } finally {

@@ -5,7 +5,8 @@
 // every STOP is checked in the database to prove it. PGlite always; PostgreSQL when DATABASE_URL is set.
 // Run: node --import tsx bench/stop-latency.ts
 import { PGlite } from '@electric-sql/pglite';
-import { EXTENSIONS } from '../src/adapters/db/pglite.js';
+// A namespace import: bench:compare runs this bench against older trees, whose pglite.ts has no EXTENSIONS.
+import * as pgliteAdapter from '../src/adapters/db/pglite.js';
 import pg from 'pg';
 import { signSha256, toMetaJson as metaJson } from '../src/simulator/index.js';
 import { createApiKey, freePort, isMain, ms, printChecks, printMachine, printTable, randomMasterKey, spawnGreenlist, stopCleanly, tempDataDir, tempPgDatabase, waitReady, type Check } from './lib.js';
@@ -94,7 +95,7 @@ export async function runStopLatencyBench(opts: { printMachine?: boolean } = {})
   try {
     outcomes.push(
       await runOne('PGlite', { GREENLIST_DATA_DIR: data.dir }, async () => {
-        const d = await PGlite.create(`${data.dir}/pgdata`, { extensions: EXTENSIONS });
+        const d = await PGlite.create(`${data.dir}/pgdata`, { extensions: (pgliteAdapter as Partial<typeof pgliteAdapter>).EXTENSIONS ?? {} });
         const r = await d.query<{ n: number }>(WITHDRAWN_SQL);
         await d.close();
         return r.rows[0]!.n;
