@@ -293,7 +293,7 @@ async function onInboundTriggers(deps: { db: Db; now: Date }, listeners: Listene
 async function isFirstMessage(db: Db, m: InboundRow): Promise<boolean> {
   const [r] = await queryRowsOf<{ earlier: boolean }>(
     db,
-    sql`select exists (select 1 from messages where workspace_id = ${m.workspace_id} and contact_id = ${m.contact_id} and direction = 'in' and (created_at, id) < (${new Date(m.created_at).toISOString()}::timestamptz, ${m.id}::uuid)) as earlier`,
+    sql`select exists (select 1 from messages where workspace_id = ${m.workspace_id} and contact_id = ${m.contact_id} and direction = 'in' and (created_at, id) < (${m.at_key}::timestamptz, ${m.id}::uuid)) as earlier`,
   );
   return !r?.earlier;
 }
