@@ -148,7 +148,7 @@ async function applyInboundMessage(db: Db, n: { id: string; workspaceId: string 
   if (ev.type !== 'text' && ev.type !== 'button' && ev.type !== 'interactive') return contact.id;
   const keywordCtx = { workspaceId: n.workspaceId, numberId: n.id, contactId: contact.id, waId: ev.waId, wamid: ev.wamid, text: ev.body, replyId: ev.replyId, at: ev.at, now };
   // The preference keyword and preference-list replies come before opt-in keywords (STOP, applied above, before both).
-  if (await handlePreferenceMessage(db, { ...keywordCtx, type: ev.type, contextWamid: ev.contextWamid, log })) return contact.id;
+  if (await handlePreferenceMessage(db, { ...keywordCtx, type: ev.type, contextWamid: ev.contextWamid, workspace: (await rules(n.workspaceId)).workspace, log })) return contact.id;
   if (await applyOptinKeyword(db, keywordCtx)) return contact.id;
   if (ev.type === 'text') await captureReasonIfAsked(db, rules, { workspaceId: n.workspaceId, contactId: contact.id, wamid: ev.wamid, text: ev.body, at: ev.at });
   return contact.id;

@@ -64,6 +64,8 @@ export function mayCarryOptOut(raw: string): boolean {
 interface WorkspaceRules {
   sets: ReturnType<typeof keywordSets>;
   settings: OptOutSettings;
+  /** The workspace as read once for the batch (its name and all its settings), for later keyword handlers. */
+  workspace: { name: string; settings: Record<string, unknown> };
   name: string;
   topics: TopicOut[];
 }
@@ -80,7 +82,7 @@ export function optOutRules(db: Db): OptOutRules {
       hit = (async () => {
         const ws = await getWorkspace({ db, workspaceId });
         const settings = ((ws.settings as { opt_out?: OptOutSettings & KeywordSettings }).opt_out ?? {}) as OptOutSettings & KeywordSettings;
-        return { sets: keywordSets(settings), settings, name: ws.name, topics: await listTopics(db, workspaceId) };
+        return { sets: keywordSets(settings), settings, workspace: { name: ws.name, settings: ws.settings as Record<string, unknown> }, name: ws.name, topics: await listTopics(db, workspaceId) };
       })();
       cache.set(workspaceId, hit);
     }

@@ -19,6 +19,8 @@ export interface InboundForPreferences {
   text: string | null;
   replyId: string | null;
   contextWamid?: string | null;
+  /** The workspace (name, settings) when the caller already read it for its batch; else it is read here. */
+  workspace?: { name: string; settings: Record<string, unknown> };
   at: Date;
   now: Date;
   log: Log;
@@ -41,7 +43,7 @@ export async function handlePreferenceMessage(db: Db, m: InboundForPreferences):
   const isReply = (m.type === 'interactive' || m.type === 'button') && typeof m.replyId === 'string' && m.replyId.startsWith(ROW_PREFIX);
   const maybeKeyword = m.type === 'text' && !!m.text && m.text.length <= 60;
   if (!isReply && !maybeKeyword) return false;
-  const ws = await getWorkspace({ db, workspaceId: m.workspaceId });
+  const ws = m.workspace ?? (await getWorkspace({ db, workspaceId: m.workspaceId }));
   const prefs = settingsOf(ws);
   if (isReply) {
     const choice = choiceOfRowId(m.replyId);
