@@ -13,7 +13,8 @@ export interface InboundForAutomations {
   contactId: string;
   body: string | null;
   replyId: string | null;
-  createdAt: Date;
+  /** When it reached us, to the microsecond, as text (a run's `last_reply.at` is compared to it exactly). */
+  createdAt: string;
   /** No earlier inbound message from this person in the workspace. */
   isFirst: boolean;
 }
@@ -38,7 +39,7 @@ export async function messagesAnsweredByAutomations(db: Db, rows: InboundForAuto
   for (const l of listeners) {
     const words = new Set((l.trigger.keywords ?? []).map(normalizeKeyword));
     for (const m of rows) {
-      if (m.workspaceId !== l.workspace_id || m.createdAt < new Date(l.since)) continue;
+      if (m.workspaceId !== l.workspace_id || new Date(m.createdAt) < new Date(l.since)) continue;
       const hit =
         l.trigger.type === 'button'
           ? m.replyId !== null && (l.trigger.payload ?? []).includes(m.replyId)
@@ -49,7 +50,7 @@ export async function messagesAnsweredByAutomations(db: Db, rows: InboundForAuto
   // Replies to a run's question: the run waits (or waited) for this person's reply since before the message.
   const waited = await queryRowsOf<{ id: string }>(
     db,
-    sql`select x.id from unnest(${param(rows.map((r) => r.id))}::uuid[], ${param(rows.map((r) => r.workspaceId))}::uuid[], ${param(rows.map((r) => r.contactId))}::uuid[], ${param(rows.map((r) => r.createdAt.toISOString()))}::timestamptz[]) as x(id, ws, contact, at)
+    sql`select x.id from unnest(${param(rows.map((r) => r.id))}::uuid[], ${param(rows.map((r) => r.workspaceId))}::uuid[], ${param(rows.map((r) => r.contactId))}::uuid[], ${param(rows.map((r) => r.createdAt))}::timestamptz[]) as x(id, ws, contact, at)
         where exists (select 1 from automation_runs r where r.workspace_id = x.ws and r.contact_id = x.contact
                         and ((r.waiting_for = 'reply' and r.state = 'waiting' and (r.context->>'waiting_since')::timestamptz < x.at)
                              or (r.context->'last_reply'->>'at')::timestamptz = x.at))`,

@@ -255,7 +255,7 @@ async function scanInbound(deps: { db: Db; now: Date }, listeners: Listener[]): 
 async function onReplies(deps: { db: Db; now: Date }, rows: InboundRow[]): Promise<void> {
   await deps.db.execute(sql`
     with x as (select * from unnest(${param(rows.map((r) => r.workspace_id))}::uuid[], ${param(rows.map((r) => r.contact_id))}::uuid[], ${param(rows.map((r) => r.body))}::text[],
-                                    ${param(rows.map((r) => r.reply_id))}::text[], ${param(rows.map((r) => new Date(r.created_at).toISOString()))}::timestamptz[]) as x(ws, contact, body, reply_id, created_at)),
+                                    ${param(rows.map((r) => r.reply_id))}::text[], ${param(rows.map((r) => r.at_key))}::timestamptz[]) as x(ws, contact, body, reply_id, created_at)),
          f as (select r2.id as run_id, m.body, m.reply_id, m.created_at
                from automation_runs r2
                cross join lateral (select * from x where x.ws = r2.workspace_id and x.contact = r2.contact_id and x.created_at > (r2.context->>'waiting_since')::timestamptz order by x.created_at limit 1) m

@@ -26,6 +26,8 @@ export interface Inbound {
   reply_id: string | null;
   sent_at: string | Date;
   created_at: string | Date;
+  /** `created_at` to the microsecond, as text (a JS Date would drop the microseconds). */
+  at_key: string;
   is_first: boolean;
 }
 
@@ -77,14 +79,14 @@ async function eligibleOf(ctx: Ctx, rules: WorkspaceRules, rows: Omit<Inbound, '
   });
   const handled = await handledWhen(
     ctx.db,
-    left.map((r) => ({ workspaceId: r.workspace_id, numberId: r.number_id, contactId: r.contact_id, at: new Date(r.sent_at) })),
+    left.map((r) => ({ id: r.id, workspaceId: r.workspace_id, numberId: r.number_id, contactId: r.contact_id, receivedAt: r.at_key })),
   );
-  const free = left.filter((r) => !handled.has(`${r.number_id}:${r.contact_id}:${new Date(r.sent_at).getTime()}`));
+  const free = left.filter((r) => !handled.has(r.id));
   const firsts = await firstMessages(ctx.db, free);
   const open: Inbound[] = free.map((r) => ({ ...r, is_first: firsts.has(r.id) }));
   const byAutomation = await messagesAnsweredByAutomations(
     ctx.db,
-    open.map((r) => ({ id: r.id, workspaceId: r.workspace_id, contactId: r.contact_id, body: r.body, replyId: r.reply_id, createdAt: new Date(r.created_at), isFirst: r.is_first })),
+    open.map((r) => ({ id: r.id, workspaceId: r.workspace_id, contactId: r.contact_id, body: r.body, replyId: r.reply_id, createdAt: r.at_key, isFirst: r.is_first })),
   );
   const rest = open.filter((r) => !byAutomation.has(r.id));
   const contacts = await reachable(ctx, [...new Set(rest.map((r) => r.contact_id))]);
@@ -96,13 +98,13 @@ async function eligibleOf(ctx: Ctx, rules: WorkspaceRules, rows: Omit<Inbound, '
   });
 }
 
-/** Which of these messages are the person's first inbound message ever in the workspace (by their send time). */
+/** Which of these messages are the person's first inbound message ever in the workspace (by their send time; within one second, by arrival, since WhatsApp stamps whole seconds). */
 async function firstMessages(db: Db, rows: Omit<Inbound, 'is_first'>[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const firsts = await queryRowsOf<{ id: string }>(
     db,
-    sql`select x.id from unnest(${param(rows.map((r) => r.id))}::uuid[], ${param(rows.map((r) => r.workspace_id))}::uuid[], ${param(rows.map((r) => r.contact_id))}::uuid[], ${param(rows.map((r) => new Date(r.sent_at).toISOString()))}::timestamptz[]) as x(id, ws, contact, at)
-        where not exists (select 1 from messages e where e.workspace_id = x.ws and e.contact_id = x.contact and e.direction = 'in' and (e.sent_at, e.id) < (x.at, x.id))`,
+    sql`select x.id from unnest(${param(rows.map((r) => r.id))}::uuid[], ${param(rows.map((r) => r.workspace_id))}::uuid[], ${param(rows.map((r) => r.contact_id))}::uuid[], ${param(rows.map((r) => new Date(r.sent_at).toISOString()))}::timestamptz[], ${param(rows.map((r) => r.at_key))}::timestamptz[]) as x(id, ws, contact, at, received)
+        where not exists (select 1 from messages e where e.workspace_id = x.ws and e.contact_id = x.contact and e.direction = 'in' and (e.sent_at, e.created_at, e.id) < (x.at, x.received, x.id))`,
   );
   return new Set(firsts.map((r) => r.id));
 }

@@ -40,7 +40,7 @@ export async function scanAutoReplies(deps: { db: Db; now: Date; log: Log }): Pr
     // One scanner at a time (the others skip); the claims' unique key keeps even two at once safe.
     const [cursor] = await queryRowsOf<{ last_at: string; last_key: string }>(tx, sql`select last_at::text as last_at, last_key from autoreply_cursor where name = 'inbound' for update skip locked`);
     if (!cursor) return 0;
-    const rows = await queryRowsOf<Omit<Inbound, 'is_first'> & { at_key: string; settled: boolean }>(
+    const rows = await queryRowsOf<Omit<Inbound, 'is_first'> & { settled: boolean }>(
       tx,
       sql`select m.id, m.workspace_id, m.number_id, m.contact_id, m.type, m.body, m.payload->>'reply_id' as reply_id, m.sent_at, m.created_at,
                  m.created_at::text as at_key, m.created_at < now() - interval '${sql.raw(VISIBILITY_LAG)}' as settled

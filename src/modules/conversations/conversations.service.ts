@@ -172,7 +172,9 @@ export async function assignConversation(ctx: Ctx, id: string, input: unknown): 
     }
   }
   const team = team_id === undefined ? row.team_id : team_id;
-  await ctx.db.update(conversations).set({ assigneeId: assignee, teamId: team, updatedAt: ctx.now }).where(and(eq(conversations.id, id), eq(conversations.workspaceId, ctx.workspaceId)));
+  // A person's handling begins when someone first takes it (a hand-over to another agent does not restart it).
+  const handledAt = sql`case when ${conversations.assigneeId} is null and ${conversations.handedOverAt} is null then clock_timestamp() else ${conversations.handledAt} end`;
+  await ctx.db.update(conversations).set({ assigneeId: assignee, teamId: team, updatedAt: ctx.now, ...(assignee ? { handledAt } : {}) }).where(and(eq(conversations.id, id), eq(conversations.workspaceId, ctx.workspaceId)));
   // An explicit `assignee_id: null` leaves it to the team; otherwise the team's round deals it.
   if (team && !assignee && assignee_id === undefined) await assignTeamRoundRobin(ctx.db, ctx.workspaceId, team, [id]);
   await notifyChanged(ctx.db, [{ id, workspace_id: ctx.workspaceId }]);

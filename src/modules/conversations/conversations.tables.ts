@@ -33,6 +33,10 @@ export const conversations = pgTable(
     readAt: timestamp('read_at', { withTimezone: true }),
     // Set when an automation handed the person over to a person (bots stay quiet until it closes).
     handedOverAt: timestamp('handed_over_at', { withTimezone: true }),
+    // When a person's handling of it last began (assigned, handed over, or reopened by the person
+    // while assigned), by the database clock: auto-replies stay silent for messages that reached us
+    // after it (compared with the message's arrival, not WhatsApp's whole-second send time).
+    handledAt: timestamp('handled_at', { withTimezone: true }),
     // When the state last changed: a message from the person after it reopens a pending or closed conversation.
     stateAt: timestamp('state_at', { withTimezone: true }).notNull().defaultNow(),
     // Agent figures (figures.service.ts): when this opening began (created, or reopened after

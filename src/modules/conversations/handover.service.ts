@@ -13,9 +13,9 @@ export async function openHandovers(db: Db, h: { workspaceId: string; numberId: 
   const now = h.now.toISOString();
   const rows = await queryRowsOf<{ id: string; workspace_id: string; created: boolean }>(
     db,
-    sql`insert into conversations as c (workspace_id, number_id, contact_id, state, last_message_at, handed_over_at, state_at, opened_at)
-        select ${h.workspaceId}, ${h.numberId}, x, 'open', ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz from unnest(${param(h.contactIds)}::uuid[]) as x
-        on conflict (number_id, contact_id) do update set ${HANDOVER_OPENING_COLUMNS}, state = 'open', handed_over_at = excluded.handed_over_at, state_at = excluded.state_at,
+    sql`insert into conversations as c (workspace_id, number_id, contact_id, state, last_message_at, handed_over_at, state_at, opened_at, handled_at)
+        select ${h.workspaceId}, ${h.numberId}, x, 'open', ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz, clock_timestamp() from unnest(${param(h.contactIds)}::uuid[]) as x
+        on conflict (number_id, contact_id) do update set ${HANDOVER_OPENING_COLUMNS}, state = 'open', handed_over_at = excluded.handed_over_at, state_at = excluded.state_at, handled_at = excluded.handled_at,
           last_message_at = greatest(c.last_message_at, excluded.last_message_at), updated_at = now()
         returning c.id, c.workspace_id, (c.xmax = 0) as created`,
   );
@@ -38,18 +38,21 @@ export async function contactsWithAgent(db: Db, workspaceId: string, contactIds:
 }
 
 /**
- * Which of these messages reached a conversation an agent was handling when the person wrote:
- * assigned to someone or handed over, and not closed since before the message (a closed
- * conversation reopened by this very message has `state_at` at or after it, so it does not count).
- * Returns the keys `<number id>:<contact id>:<sent at ms>` of the handled ones; auto-replies stay silent for them.
+ * Which of these messages reached a conversation a person was handling when it arrived: assigned
+ * to someone or handed over, not closed, and taken (or reopened) before the message reached us.
+ * Why arrival and not send time: WhatsApp stamps whole seconds, so a message written just after an
+ * agent took the conversation can carry an earlier time than the take; both `handled_at` and the
+ * message's `created_at` are the database clock, to the microsecond. A closed conversation reopened
+ * by the message has `handled_at` after it, so the message that reopens it is not handled.
+ * Returns the ids of the handled ones; auto-replies stay silent for them.
  */
-export async function handledWhen(db: Db, items: { workspaceId: string; numberId: string; contactId: string; at: Date }[]): Promise<Set<string>> {
+export async function handledWhen(db: Db, items: { id: string; workspaceId: string; numberId: string; contactId: string; receivedAt: string }[]): Promise<Set<string>> {
   if (items.length === 0) return new Set();
-  const rows = await queryRowsOf<{ num: string; contact: string; at: string | Date }>(
+  const rows = await queryRowsOf<{ id: string }>(
     db,
-    sql`select x.num, x.contact, x.at from unnest(${param(items.map((i) => i.workspaceId))}::uuid[], ${param(items.map((i) => i.numberId))}::uuid[], ${param(items.map((i) => i.contactId))}::uuid[], ${param(items.map((i) => i.at.toISOString()))}::timestamptz[]) as x(ws, num, contact, at)
+    sql`select x.id from unnest(${param(items.map((i) => i.id))}::uuid[], ${param(items.map((i) => i.workspaceId))}::uuid[], ${param(items.map((i) => i.numberId))}::uuid[], ${param(items.map((i) => i.contactId))}::uuid[], ${param(items.map((i) => i.receivedAt))}::timestamptz[]) as x(id, ws, num, contact, at)
         join conversations c on c.workspace_id = x.ws and c.number_id = x.num and c.contact_id = x.contact
-        where (c.assignee_id is not null or c.handed_over_at is not null) and c.state <> 'closed' and c.state_at < x.at`,
+        where (c.assignee_id is not null or c.handed_over_at is not null) and c.state <> 'closed' and c.handled_at < x.at`,
   );
-  return new Set(rows.map((r) => `${r.num}:${r.contact}:${new Date(r.at).getTime()}`));
+  return new Set(rows.map((r) => r.id));
 }

@@ -102,7 +102,7 @@ function deal(list: Agent[], ids: string[], top: number): { picks: { id: string;
 }
 
 async function writeDeal(tx: Db, picks: { id: string; user_id: string }[], turns: { workspace_id: string; user_id: string; turn: number }[]): Promise<void> {
-  await tx.execute(sql`update conversations c set assignee_id = x.user_id, updated_at = now()
+  await tx.execute(sql`update conversations c set assignee_id = x.user_id, handled_at = case when c.handed_over_at is null then clock_timestamp() else c.handled_at end, updated_at = now()
                        from unnest(${param(picks.map((p) => p.id))}::uuid[], ${param(picks.map((p) => p.user_id))}::uuid[]) as x(id, user_id)
                        where c.id = x.id and c.assignee_id is null`);
   await tx.execute(sql`update inbox_agents a set turn = x.turn, updated_at = now()

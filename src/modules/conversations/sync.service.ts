@@ -85,6 +85,7 @@ async function upsertConversations(tx: Db, rows: Latest[]): Promise<void> {
           last_inbound_at = greatest(c.last_inbound_at, excluded.last_inbound_at),
           state = case when c.state <> 'open' and excluded.last_inbound_at > c.state_at then 'open' else c.state end,
           state_at = case when c.state <> 'open' and excluded.last_inbound_at > c.state_at then excluded.last_inbound_at else c.state_at end,
+          handled_at = case when c.state <> 'open' and excluded.last_inbound_at > c.state_at then clock_timestamp() else c.handled_at end,
           updated_at = now()
         -- Only a real change is written (and announced): a message read again changes nothing.
         where excluded.last_inbound_at > coalesce(c.last_inbound_at, '-infinity') or (c.state <> 'open' and excluded.last_inbound_at > c.state_at)
