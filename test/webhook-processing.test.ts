@@ -164,7 +164,7 @@ describe('messages first', () => {
       // The status that came first is still waiting; the message is logged.
       expect((await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from webhook_events where status = 'pending'`))[0]!.n).toBe(1);
       expect((await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from messages where wamid = 'wamid.first-msg'`))[0]!.n).toBe(1);
-      expect(await processPendingWebhooks(deps, 500, undefined, 'rest')).toBe(1);
+      expect(await processPendingWebhooks(deps, 500, undefined, 'all')).toBe(1);
       await t.testDb.database.ping();
       await new Promise((r) => setTimeout(r, 100));
       // Intake woke the messages loop; storing the message woke the automation engine.

@@ -206,7 +206,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         idleMs: 200,
         log,
         yieldRatio: processingYield.ratio,
-        run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now(), onLag: processingYield.noteLag }, processingYield.batch(), undefined, 'rest'),
+        run: () => processPendingWebhooks({ db: database.db, parse: parseWebhook, log, now: clock.now(), onLag: processingYield.noteLag }, processingYield.batch(), undefined, 'all'),
       });
       // What people write (keywords, button replies, STOPs) first: its own small batches, woken by intake.
       messagePoller = startPoller({
