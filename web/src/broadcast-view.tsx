@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { Segment } from './api-client';
+import { broadcastRecipientsCsvUrl } from './analytics-api';
 import { BroadcastDraftPanel } from './broadcast-draft-panel';
 import { statusLabel } from './broadcast-format';
 import { BroadcastProgress } from './broadcast-progress';
@@ -45,6 +46,11 @@ export function BroadcastView({
           )}
         </h3>
         <span className="row">
+          {b && b.status !== 'draft' && (
+            <a className="button-link secondary" href={broadcastRecipientsCsvUrl(b.id)} download data-testid="recipients-csv">
+              Download recipients (CSV)
+            </a>
+          )}
           <button type="button" className="secondary" onClick={live.reload}>
             Refresh
           </button>

@@ -7,17 +7,18 @@ import { BroadcastsTable } from './broadcasts-table';
 import { usePagedList } from './use-paged-list';
 import { useResource } from './use-resource';
 
-/** Broadcasts: the list with status and progress, a composer for a new one, and one opened (draft steps or live progress). */
-export function BroadcastsSection() {
+/** Broadcasts: the list with status and progress, a composer for a new one, and one opened (draft steps or live progress); `openId` opens that one first. */
+export function BroadcastsSection({ openId }: { openId?: string | undefined } = {}) {
   const list = usePagedList((cursor) => listBroadcasts(cursor));
   const segments = useResource(listSegments);
   const [composing, setComposing] = useState(false);
-  const [open, setOpen] = useState<Broadcast>();
+  // The opened broadcast: its id, and the list's copy when it was opened from the list.
+  const [open, setOpen] = useState<{ id: string; initial?: Broadcast } | undefined>(openId ? { id: openId } : undefined);
   const [done, setDone] = useState<string>();
 
   function created(b: Broadcast) {
     setComposing(false);
-    setOpen(b);
+    setOpen({ id: b.id, initial: b });
     setDone(`Saved the draft “${b.name}”. Check the audience, then start it.`);
     list.reload();
   }
@@ -42,7 +43,7 @@ export function BroadcastsSection() {
   function openOne(b: Broadcast) {
     setComposing(false);
     setDone(undefined);
-    setOpen(b);
+    setOpen({ id: b.id, initial: b });
   }
 
   return (
@@ -71,7 +72,7 @@ export function BroadcastsSection() {
       </p>
       {composing && <BroadcastComposer onCreated={created} onCancel={() => setComposing(false)} />}
       {open && (
-        <BroadcastView key={open.id} id={open.id} initial={open} segments={segments.data?.data ?? []} onChanged={changed} onDeleted={deleted} onClose={() => setOpen(undefined)} />
+        <BroadcastView key={open.id} id={open.id} {...(open.initial ? { initial: open.initial } : {})} segments={segments.data?.data ?? []} onChanged={changed} onDeleted={deleted} onClose={() => setOpen(undefined)} />
       )}
       {list.loaded && list.rows.length === 0 && !list.error && <p className="muted">No broadcasts yet.</p>}
       {list.rows.length > 0 && <BroadcastsTable rows={list.rows} openId={open?.id} onOpen={openOne} />}

@@ -8,6 +8,7 @@ import { BroadcastsSection } from './broadcasts-section';
 import { ContactsSection } from './contacts-section';
 import { InboxSection } from './inbox-section';
 import { OptOutReviewSection } from './opt-out-review-section';
+import { OverviewSection } from './overview-section';
 import { PhoneNumbersSection } from './phone-numbers-section';
 import { PreferenceCentreSection } from './preference-centre-section';
 import { SegmentsSection } from './segments-section';
@@ -16,6 +17,7 @@ import { TopicsSection } from './topics-section';
 import { useResource } from './use-resource';
 
 const SECTIONS = [
+  { id: 'overview', label: 'Overview' },
   { id: 'contacts', label: 'Contacts' },
   { id: 'topics', label: 'Topics' },
   { id: 'opt-out-review', label: 'Opt-out review' },
@@ -32,10 +34,12 @@ const SECTIONS = [
 ] as const;
 type SectionId = (typeof SECTIONS)[number]['id'];
 
-/** The signed-in shell: workspace name, logout, and the Contacts / Topics / Opt-out review / Preference centre / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / API keys / Audit log sections. */
+/** The signed-in shell: workspace name, logout, and the Overview / Contacts / Topics / Opt-out review / Preference centre / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / API keys / Audit log sections. */
 export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
   const workspace = useResource(getWorkspace);
-  const [section, setSection] = useState<SectionId>('contacts');
+  const [section, setSection] = useState<SectionId>('overview');
+  // A broadcast the Overview asked to open in the Broadcasts tab.
+  const [openBroadcastId, setOpenBroadcastId] = useState<string>();
   const [logoutError, setLogoutError] = useState<string>();
 
   async function logout() {
@@ -45,6 +49,11 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
     } catch (err) {
       setLogoutError(err instanceof Error ? err.message : String(err));
     }
+  }
+
+  function showBroadcast(id: string) {
+    setOpenBroadcastId(id);
+    setSection('broadcasts');
   }
 
   return (
@@ -66,12 +75,17 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
       )}
       <nav className="tabs" aria-label="Sections">
         {SECTIONS.map((s) => (
-          <button key={s.id} type="button" className="tab" aria-current={section === s.id ? 'page' : undefined} onClick={() => setSection(s.id)}>
+          <button key={s.id} type="button" className="tab" aria-current={section === s.id ? 'page' : undefined} onClick={() => {
+              setOpenBroadcastId(undefined);
+              setSection(s.id);
+            }}
+          >
             {s.label}
           </button>
         ))}
       </nav>
       <main className="content">
+        {section === 'overview' && <OverviewSection onOpenBroadcast={showBroadcast} />}
         {section === 'contacts' && <ContactsSection />}
         {section === 'topics' && <TopicsSection />}
         {section === 'opt-out-review' && <OptOutReviewSection />}
@@ -79,7 +93,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         {section === 'inbox' && <InboxSection me={me} />}
         {section === 'auto-replies' && <AutoRepliesSection />}
         {section === 'segments' && <SegmentsSection />}
-        {section === 'broadcasts' && <BroadcastsSection />}
+        {section === 'broadcasts' && <BroadcastsSection openId={openBroadcastId} />}
         {section === 'automations' && <AutomationsSection />}
         {section === 'templates' && <TemplatesSection />}
         {section === 'phone-numbers' && <PhoneNumbersSection />}

@@ -1,0 +1,45 @@
+import { useMemo, useState } from 'react';
+import { getWorkspace } from './api-client';
+import { BroadcastsCard } from './overview-broadcasts-card';
+import { lastDays } from './overview-format';
+import { GrowthCard } from './overview-growth-card';
+import { NumbersCard } from './overview-numbers-card';
+import { OptOutsCard } from './overview-optouts-card';
+import { RangePicker, type RangeDays } from './overview-range-picker';
+import { useResource } from './use-resource';
+
+/** The workspace's time zone setting, else UTC (as the reports use it). */
+function zoneOf(settings: Record<string, unknown> | undefined): string {
+  const tz = settings?.timezone;
+  return typeof tz === 'string' && tz ? tz : 'UTC';
+}
+
+/** The first page: list growth, opt-outs, recent broadcasts' funnels and each number's health over the last 7, 30 or 90 days. */
+export function OverviewSection({ onOpenBroadcast }: { onOpenBroadcast: (id: string) => void }) {
+  const workspace = useResource(getWorkspace);
+  const [days, setDays] = useState<RangeDays>(30);
+  const timeZone = workspace.data ? zoneOf(workspace.data.settings) : undefined;
+  const range = useMemo(() => (timeZone ? lastDays(days, timeZone) : undefined), [days, timeZone]);
+  return (
+    <section aria-labelledby="overview-title" className="overview">
+      <div className="section-head">
+        <h2 id="overview-title">Overview</h2>
+        <RangePicker value={days} onChange={setDays} />
+      </div>
+      {workspace.error && (
+        <p className="error" role="alert">
+          {workspace.error}
+        </p>
+      )}
+      {!range && !workspace.error && <p className="muted">Loading…</p>}
+      {range && timeZone && (
+        <div className="overview-grid">
+            <GrowthCard range={range} />
+            <OptOutsCard range={range} />
+            <NumbersCard timeZone={timeZone} />
+            <BroadcastsCard range={range} timeZone={timeZone} onOpenBroadcast={onOpenBroadcast} />
+        </div>
+      )}
+    </section>
+  );
+}
