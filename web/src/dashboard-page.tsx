@@ -34,12 +34,18 @@ const SECTIONS = [
 ] as const;
 type SectionId = (typeof SECTIONS)[number]['id'];
 
+/** The broadcast a `#broadcasts/<id>` address names (the Overview's links, opened in a new tab). */
+function broadcastInHash(): string | undefined {
+  const m = /^#broadcasts\/([^/]+)$/.exec(window.location.hash);
+  return m ? decodeURIComponent(m[1]!) : undefined;
+}
+
 /** The signed-in shell: workspace name, logout, and the Overview / Contacts / Topics / Opt-out review / Preference centre / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / API keys / Audit log sections. */
 export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
   const workspace = useResource(getWorkspace);
-  const [section, setSection] = useState<SectionId>('overview');
   // A broadcast the Overview asked to open in the Broadcasts tab.
-  const [openBroadcastId, setOpenBroadcastId] = useState<string>();
+  const [openBroadcastId, setOpenBroadcastId] = useState<string | undefined>(broadcastInHash);
+  const [section, setSection] = useState<SectionId>(openBroadcastId ? 'broadcasts' : 'overview');
   const [logoutError, setLogoutError] = useState<string>();
 
   async function logout() {

@@ -16,6 +16,7 @@ export function BroadcastsCard({ range, timeZone, onOpenBroadcast }: { range: Da
       wide
       loading={list.loading}
       error={list.error}
+      onRetry={list.reload}
       empty={rows && rows.length === 0 ? 'No broadcasts went out in this period. Start one in the Broadcasts tab.' : undefined}
       actions={<CsvLink href={broadcastsCsvUrl(range)} label="Download broadcasts (CSV)" />}
     >
@@ -30,7 +31,7 @@ export function BroadcastsCard({ range, timeZone, onOpenBroadcast }: { range: Da
                 </th>
                 <th scope="col">Of those sent</th>
                 <th scope="col">
-                  <span className="visually-hidden">Recipients</span>
+                  <span className="visually-hidden">Per recipient</span>
                 </th>
               </tr>
             </thead>
@@ -60,7 +61,7 @@ export function BroadcastsCard({ range, timeZone, onOpenBroadcast }: { range: Da
                     <CompactFunnel row={b} />
                   </td>
                   <td>
-                    <CsvLink href={broadcastRecipientsCsvUrl(b.id)} label={`Download the recipients of ${b.name} (CSV)`} />
+                    <CsvLink href={broadcastRecipientsCsvUrl(b.id)} label={`Recipients CSV of ${b.name}`} text="Recipients CSV" />
                   </td>
                 </tr>
               ))}

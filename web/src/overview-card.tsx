@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
 
 /** A plain link the browser downloads (it streams the file; no script reads it). */
-export function CsvLink({ href, label }: { href: string; label: string }) {
+export function CsvLink({ href, label, text = 'CSV' }: { href: string; label: string; text?: string }) {
   return (
     <a className="button-link secondary" href={href} download aria-label={label}>
-      CSV
+      {text}
     </a>
   );
 }
@@ -19,6 +19,7 @@ export function OverviewCard({
   empty,
   children,
   wide,
+  onRetry,
 }: {
   id: string;
   title: string;
@@ -29,6 +30,8 @@ export function OverviewCard({
   empty?: string | undefined;
   children?: ReactNode;
   wide?: boolean;
+  /** Loads the card again (offered with the error). */
+  onRetry: () => void;
 }) {
   return (
     <section className={`card overview-card${wide ? ' wide' : ''}`} aria-labelledby={`${id}-title`} aria-busy={loading} data-testid={id}>
@@ -37,9 +40,14 @@ export function OverviewCard({
         {actions && <span className="row">{actions}</span>}
       </div>
       {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
+        <div className="row">
+          <p className="error" role="alert">
+            This report could not be loaded: {error}
+          </p>
+          <button type="button" className="secondary small-button" onClick={onRetry}>
+            Try again
+          </button>
+        </div>
       ) : loading && !children ? (
         <p className="muted">Loading…</p>
       ) : empty ? (

@@ -27,6 +27,7 @@ export function GrowthCard({ range }: { range: DayRange }) {
       wide
       loading={growth.loading}
       error={growth.error}
+      onRetry={growth.reload}
       empty={nothing ? 'No opt-ins yet in this period — share your opt-in page or add an opt-in keyword to grow your list.' : undefined}
       actions={
         <>

@@ -48,6 +48,7 @@ export function NumbersCard({ timeZone }: { timeZone: string }) {
       title="Numbers"
       loading={numbers.loading}
       error={numbers.error}
+      onRetry={numbers.reload}
       empty={rows && rows.length === 0 ? 'No WhatsApp number is connected yet.' : undefined}
     >
       {rows && (

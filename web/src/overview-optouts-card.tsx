@@ -56,6 +56,7 @@ export function OptOutsCard({ range }: { range: DayRange }) {
       title="Opt-outs"
       loading={optOuts.loading}
       error={optOuts.error}
+      onRetry={optOuts.reload}
       empty={r && r.total === 0 ? 'Nobody opted out in this period.' : undefined}
       actions={<CsvLink href={optOutsCsvUrl(range)} label="Download opt-outs (CSV)" />}
     >
