@@ -153,7 +153,8 @@ describe('the Overview tab', () => {
     expect(await optOuts.getByTestId('opt-outs-total').textContent()).toBe('1');
     const reasons = optOuts.getByTestId('opt-out-reasons-row');
     expect(await reasons.count()).toBe(1);
-    expect(await reasons.first().textContent()).toContain('Sent a stop word');
+    // Nobody answered "why are you leaving?".
+    expect(await reasons.first().textContent()).toContain('No reason given');
     const before = optOuts.getByTestId('opt-out-preceding-row');
     expect(await before.count()).toBe(1);
     expect(await before.first().textContent()).toContain(BROADCAST);

@@ -3,6 +3,26 @@ import { formatCount, formatDay, formatNet } from './overview-format';
 
 const BY_LABEL = { source: 'Source', topic: 'Topic', number: 'Number' } as const;
 
+/** Where opt-ins and opt-outs come from (the consent ledger's sources), in words; others as the API names them. */
+const SOURCES: Record<string, string> = {
+  web_form: 'Web form',
+  qr_keyword: 'QR code or keyword',
+  inbound_message: 'Message to you',
+  api: 'API',
+  import: 'Import',
+  agent: 'Your team',
+  double_opt_in: 'Confirmed sign-up',
+  stop_keyword: 'Stop word',
+  stop_button: 'Stop button',
+  user_preferences: 'Their preferences',
+  delivery_failure: 'Messages kept failing',
+  erasure: 'Data erased',
+  automation: 'Automation (no answer to a re-permission request)',
+  preference_centre: 'Preference centre (WhatsApp)',
+  preference_page: 'Preference page',
+};
+const groupLabel = (r: GrowthReport, g: GrowthReport['groups'][number]) => (r.by === 'source' ? (SOURCES[g.key] ?? g.label) : g.label);
+
 /** Opt-ins, opt-outs and net per group and in all: the chart's figures as a table. */
 export function GrowthTotalsTable({ report }: { report: GrowthReport }) {
   const t = report.totals;
@@ -26,7 +46,7 @@ export function GrowthTotalsTable({ report }: { report: GrowthReport }) {
         <tbody>
           {report.groups.map((g) => (
             <tr key={g.key} data-testid="growth-group">
-              <th scope="row">{g.label}</th>
+              <th scope="row">{groupLabel(report, g)}</th>
               <td className="num">{formatCount(g.opt_ins)}</td>
               <td className="num">{formatCount(g.opt_outs)}</td>
               <td className="num">{formatNet(g.net)}</td>

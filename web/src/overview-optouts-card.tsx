@@ -4,23 +4,10 @@ import { formatCount, formatRate } from './overview-format';
 import { ShareBar } from './overview-share-bar';
 import { useResource } from './use-resource';
 
-/** Opt-out reasons (the consent ledger's sources) in words; any other reason shows as recorded. */
-const REASONS: Record<string, string> = {
-  stop_keyword: 'Sent a stop word',
-  stop_button: 'Pressed a stop button',
-  inbound_message: 'Asked in a message',
-  preference_centre: 'Preference centre (WhatsApp)',
-  preference_page: 'Preference page',
-  user_preferences: 'Their preferences',
-  agent: 'Opted out by your team',
-  api: 'Through the API',
-  import: 'Import',
-  web_form: 'Web form',
-  delivery_failure: 'Messages kept failing',
-  automation: 'No answer to a re-permission request',
-  erasure: 'Data erased on request',
-};
-const reasonLabel = (r: string) => REASONS[r] ?? r.replace(/_/g, ' ');
+/** The API's word for an opt-out whose person gave no reason. */
+const NO_REASON = 'no reason given';
+/** A reason as the person wrote it (lower-cased by the API), quoted; "No reason given" when none. */
+const reasonLabel = (r: string) => (r === NO_REASON ? 'No reason given' : `“${r}”`);
 
 /** What came before an opt-out, in words. */
 function precedingLabel(p: OptOutPreceding): string {
