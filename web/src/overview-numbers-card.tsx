@@ -27,8 +27,9 @@ function History({ n, timeZone }: { n: NumberHealth; timeZone: string }) {
   if (n.history.length === 0) return <p className="muted small">No change recorded yet.</p>;
   // Newest first, the last five.
   const latest = [...n.history].sort((a, b) => b.at.localeCompare(a.at)).slice(0, 5);
+  if (latest.length === 1) return <p className="muted small">Unchanged since {formatInstant(latest[0]!.at, timeZone)}.</p>;
   return (
-    <ol className="plain history" aria-label={`History of ${n.display_number}`}>
+    <ol className="plain history" aria-label={`Changes of ${n.display_number}, newest first`}>
       {latest.map((h) => (
         <li key={h.at} className="small">
           <span className="muted">{formatInstant(h.at, timeZone)}</span> <QualityBadge rating={h.quality_rating} /> {formatTier(h.messaging_tier)}
