@@ -42,7 +42,7 @@ async function workspaceCountry(db: Db, workspaceId: string): Promise<string | u
 }
 
 /** The attestation, complete, or IMPORT_ATTESTATION_MISSING naming every missing field. */
-function completeAttestation(raw: unknown): Attestation {
+function completeAttestation(raw: unknown, yesNoColumn: boolean): Attestation {
   const parsed = attestationIn.safeParse(raw ?? {});
   if (!parsed.success) throw invalid('attestation', parsed.error);
   const a = parsed.data;
@@ -54,9 +54,18 @@ function completeAttestation(raw: unknown): Attestation {
       { missing: missing.map((m) => `attestation.${m}`) },
     );
   }
+  // Why: a shop's "Accepts Email/SMS Marketing" is consent to that channel; WhatsApp's Business
+  // Policy needs opt-in to receive WhatsApp messages from the business (docs/design.md, imports).
+  if (yesNoColumn && a.covers_whatsapp !== true) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'a yes/no consent column is WhatsApp consent only if the wording people agreed to named WhatsApp; a shop\'s email or SMS marketing consent is not. Set attestation.covers_whatsapp to true if it did; otherwise map the column to an attribute',
+      { fields: [{ field: 'attestation.covers_whatsapp', message: 'must be true to import a yes/no consent column' }] },
+    );
+  }
   const at = parseConsentDate(a.collected_at!);
   if (!at) throw new AppError('VALIDATION_FAILED', 'attestation.collected_at must be a date such as 2025-03-31 or 2025-03-31T14:05:00Z', { fields: [{ field: 'attestation.collected_at', message: 'not a date' }] });
-  return { attested_by: a.attested_by!, collected_where: a.collected_where!, collected_at: at, text: a.text! };
+  return { attested_by: a.attested_by!, collected_where: a.collected_where!, collected_at: at, text: a.text!, ...(a.covers_whatsapp !== undefined ? { covers_whatsapp: a.covers_whatsapp } : {}) };
 }
 
 /** The list an import fills must be a static list of this workspace (checked before the file is read). */
@@ -79,7 +88,7 @@ export async function prepareImport(db: Db, workspaceId: string, input: { mappin
   if (!mapping.topics && (mapping.consent_date || mapping.consent_source)) {
     throw new AppError('VALIDATION_FAILED', 'mapping.consent_date and mapping.consent_source need mapping.topics (what people consented to)', { fields: [{ field: 'mapping.topics', message: 'required with consent columns' }] });
   }
-  const attestation = mapping.topics ? completeAttestation(input.attestation) : null;
+  const attestation = mapping.topics ? completeAttestation(input.attestation, mapping.topics.consent_column !== undefined) : null;
   const topics = (await listTopics(db, workspaceId)).map((t) => ({ id: t.id, key: t.key }));
   const fixed = mapping.topics?.keys ? await topicsByKeys(db, workspaceId, mapping.topics.keys, 'mapping.topics.keys') : [];
   if (mapping.list) await assertStaticList(db, workspaceId, mapping.list);
