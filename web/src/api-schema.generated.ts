@@ -6003,6 +6003,135 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/import-mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Saved import mappings and the built-in presets (Shopify, HubSpot, Google Contacts) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                mapping: {
+                                    [key: string]: unknown;
+                                };
+                                name: string;
+                                /** @description for presets: what the export holds and what it does not (consent) */
+                                note: string | null;
+                                preset: boolean;
+                                updated_at: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a mapping under a name to reuse it (the same name replaces it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description an import mapping, as POST /api/v1/imports takes it */
+                        mapping: {
+                            [key: string]: unknown;
+                        };
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            mapping: {
+                                [key: string]: unknown;
+                            };
+                            name: string;
+                            /** @description for presets: what the export holds and what it does not (consent) */
+                            note: string | null;
+                            preset: boolean;
+                            updated_at: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/import-mappings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a saved mapping */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            deleted: true;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports": {
         parameters: {
             query?: never;
@@ -6111,8 +6240,10 @@ export interface paths {
                     /** @description check every row and count what would change, writing nothing */
                     dry_run?: "0" | "1" | "true" | "false";
                     filename?: string;
-                    /** @description JSON: which column feeds which field, e.g. {"phone":"Phone","name":"Name"} */
+                    /** @description JSON: which column feeds which field, e.g. {"phone":"Phone","name":"Name"}; with mapping_id, only the keys to add or replace */
                     mapping?: string;
+                    /** @description a saved mapping id or a preset ("preset:shopify-customers"), from GET /api/v1/import-mappings */
+                    mapping_id?: string;
                 };
                 header?: never;
                 path?: never;

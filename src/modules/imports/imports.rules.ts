@@ -26,6 +26,8 @@ export interface ColumnPlan {
   consentSource: number;
   attributes: { key: string; index: number; def: AttributeDef }[];
   defaultCountry: string | undefined;
+  /** mapping.defaults: for empty cells (language, zone) and tags for every row. */
+  defaults: { language: string; timezone: string; tags: string[] };
   /** Topics granted on every row (mapping.topics.keys), as ids. */
   fixedTopicIds: string[];
   /** Every topic of the workspace by key, for the topics column. */
@@ -99,6 +101,7 @@ export function planColumns(rawHeader: string[], mapping: ImportMapping, defs: A
     consentSource: col(mapping.consent_source),
     attributes: Object.entries(mapping.attributes ?? {}).map(([key, name]) => ({ key, index: col(name), def: defs.find((d) => d.key === key)! })),
     defaultCountry: mapping.default_country,
+    defaults: { language: mapping.defaults?.language ?? '', timezone: mapping.defaults?.timezone ?? '', tags: mapping.defaults?.tags ?? [] },
     fixedTopicIds,
     topicIdsByKey: Object.fromEntries(topics.map((t) => [t.key, t.id])),
     wantsConsent: mapping.topics !== undefined,
@@ -208,9 +211,9 @@ export function mapRow(cells: string[], line: number, plan: ColumnPlan, nowMs: n
   } catch (err) {
     return fail('PHONE_INVALID', err instanceof Error ? err.message : 'phone is not valid');
   }
-  const tz = cellAt(cells, plan.timezone);
+  const tz = cellAt(cells, plan.timezone) || plan.defaults.timezone;
   if (tz !== '' && !isTimeZone(tz)) return fail('VALIDATION_FAILED', 'timezone must be an IANA zone such as Europe/London');
-  const language = cellAt(cells, plan.language);
+  const language = cellAt(cells, plan.language) || plan.defaults.language;
   if (language !== '' && !LANGUAGE.test(language)) return fail('VALIDATION_FAILED', 'language must be a language code such as en or pt-BR');
   const name = plan.name.map((i) => cellAt(cells, i)).filter((part) => part !== '').join(' ');
   if (name.length > 200) return fail('VALIDATION_FAILED', 'name is longer than 200 characters');
@@ -222,7 +225,7 @@ export function mapRow(cells: string[], line: number, plan: ColumnPlan, nowMs: n
     if ('error' in r) return fail('ATTRIBUTE_INVALID', `attributes.${a.key}: ${r.error}`);
     (attributes ??= {})[a.key] = r.value;
   }
-  const tags = splitList(cellAt(cells, plan.tags), plan.tagsSeparator);
+  const tags = [...new Set([...splitList(cellAt(cells, plan.tags), plan.tagsSeparator), ...plan.defaults.tags])];
   if (tags.some((t) => t.length > 64 || CONTROL.test(t))) return fail('VALIDATION_FAILED', 'tags must be at most 64 characters each, without control characters');
   const consent = mapConsent(cells, plan, nowMs, fail);
   if ('code' in consent) return consent;

@@ -43,6 +43,14 @@ export const importMappingIn = z.strictObject({
     .describe('what each row consented to; needs an attestation'),
   consent_date: column.optional().describe('column with when the person agreed (ISO date or date-time); rows with it empty get no grant'),
   consent_source: column.optional().describe('column with where consent was collected; rows with it empty get no grant'),
+  defaults: z
+    .strictObject({
+      language: z.string().regex(/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$/, 'a language code such as en or pt-BR').optional(),
+      timezone: z.string().max(64).optional().describe('an IANA zone such as Europe/London'),
+      tags: z.array(z.string().trim().min(1).max(64)).max(20).optional().describe('tags every imported contact gets'),
+    })
+    .optional()
+    .describe('values for rows whose cell is empty, or when the file has no such column (language, timezone); tags are added to every row'),
   list: z.uuid('the id of a static list (POST /api/v1/segments with a name and no rules)').optional().describe('a static list every imported contact joins'),
 });
 /** A validated mapping. */
@@ -119,7 +127,8 @@ export const importAccepted = z.object({ id: z.string(), status: z.enum(['queued
 /** The small-file JSON form of an import request. */
 export const importJsonIn = z.strictObject({
   csv: z.string().min(1, 'the CSV text is empty'),
-  mapping: importMappingIn,
+  mapping: z.record(z.string(), z.unknown()).optional().describe('an import mapping (see the query form); with mapping_id, only the keys to add or replace'),
+  mapping_id: z.string().max(100).optional().describe('a saved mapping id or a preset ("preset:shopify-customers")'),
   attestation: attestationIn.optional(),
   dry_run: z.boolean().default(false),
   filename: z.string().max(255).optional(),
@@ -135,3 +144,21 @@ export const suppressionImportOut = z.object({
 });
 /** What a suppression-list import did. */
 export type SuppressionImportOut = z.infer<typeof suppressionImportOut>;
+
+/** A saved mapping or a built-in preset (`preset: true`, id `preset:<key>`). */
+export const savedMappingOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  preset: z.boolean(),
+  mapping: z.record(z.string(), z.unknown()),
+  note: z.string().nullable().describe('for presets: what the export holds and what it does not (consent)'),
+  updated_at: z.string().nullable(),
+});
+/** A saved mapping as the API shows it. */
+export type SavedMappingOut = z.infer<typeof savedMappingOut>;
+
+/** Saving a mapping under a name. */
+export const saveMappingIn = z.strictObject({
+  name: z.string().trim().min(1, 'name the mapping').max(100),
+  mapping: z.record(z.string(), z.unknown()).describe('an import mapping, as POST /api/v1/imports takes it'),
+});
