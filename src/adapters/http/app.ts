@@ -38,6 +38,7 @@ import type { BulkPacing } from '../../modules/lifecycle/index.js';
 import { topicRoutes } from './routes/topics.routes.js';
 import { optOutRoutes } from './routes/opt-out.routes.js';
 import { importRoutes } from './routes/imports.routes.js';
+import { shopRoutes } from './routes/shops.routes.js';
 import { optinRoutes } from './routes/optin.routes.js';
 import { joinRoutes } from './routes/join.routes.js';
 import { preferenceRoutes } from './routes/preferences.routes.js';
@@ -170,6 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   await joinRoutes(app, featureDeps);
   await preferenceRoutes(app, featureDeps);
+  await shopRoutes(app, featureDeps);
   await webhookRoutes(app, deps.webhooks);
   await uiRoutes(app);
   return app;
