@@ -43,6 +43,7 @@ import { joinRoutes } from './routes/join.routes.js';
 import { preferenceRoutes } from './routes/preferences.routes.js';
 import { configurePreferenceLinks } from '../../modules/preferences/index.js';
 import { templateRoutes } from './routes/templates.routes.js';
+import { analyticsNumberRoutes } from './routes/analytics-numbers.routes.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import type { WhatsAppGateway } from '../../modules/messaging/index.js';
 
@@ -167,6 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   autoReplyRoutes(app, reqDeps);
   inboxSetupRoutes(app, featureDeps);
   conversationFigureRoutes(app, featureDeps);
+  analyticsNumberRoutes(app, reqDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   await joinRoutes(app, featureDeps);
   await preferenceRoutes(app, featureDeps);
