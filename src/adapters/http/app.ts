@@ -44,6 +44,8 @@ import { preferenceRoutes } from './routes/preferences.routes.js';
 import { configurePreferenceLinks } from '../../modules/preferences/index.js';
 import { templateRoutes } from './routes/templates.routes.js';
 import { analyticsNumberRoutes } from './routes/analytics-numbers.routes.js';
+import { metricsRoutes } from './routes/metrics.routes.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import type { WhatsAppGateway } from '../../modules/messaging/index.js';
 
@@ -75,6 +77,9 @@ export interface AppDeps {
   bulkPacing?: BulkPacing;
   /** Live inbox updates (LISTEN/NOTIFY) for the Server-Sent Events route. */
   inboxEvents?: InboxEvents;
+  /** This process's operator metrics; /metrics exists only with `metricsToken` (GREENLIST_METRICS_TOKEN). */
+  metrics?: Metrics;
+  metricsToken?: string;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -143,6 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   healthRoutes(app, deps.ping);
+  if (deps.metrics && deps.metricsToken) metricsRoutes(app, deps.metrics, deps.metricsToken);
   authRoutes(app, reqDeps, { secureCookies: deps.publicUrl.startsWith('https://') });
   workspaceRoutes(app, reqDeps);
   userRoutes(app, reqDeps);

@@ -18,3 +18,4 @@ export { mapRow, planColumns, mergeRows, parseConsentDate } from './imports.rule
 export type { MappedRow, ColumnPlan } from './imports.rules.js';
 export { importDedupeKey } from './chunker.js';
 export * from './imports.schemas.js';
+export { importProgress } from './gauges.service.js';
