@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { countingGateway, createMetrics } from '../src/adapters/metrics/metrics.js';
+import { startMetricsListener } from '../src/adapters/metrics/metrics-listener.js';
 import { metaErrorToAppError } from '../src/adapters/whatsapp/error-codes.js';
 import { loadConfig } from '../src/config/index.js';
 import type { WhatsAppGateway } from '../src/modules/messaging/index.js';
@@ -150,5 +151,22 @@ describe('GET /metrics when on', () => {
     }
     // Default process metrics are only added by the entrypoint (enableProcessMetrics), once.
     expect(text).not.toContain('greenlist_process_cpu');
+  });
+
+  it("serves a worker's metrics on its own listener, with the same token rule", async () => {
+    const metrics = createMetrics({ db: h.t.db, pool: () => ({ total: 2, idle: 1, waiting: 0, max: 10 }), intakeRate: () => 0 });
+    const listener = await startMetricsListener(metrics, TOKEN, '127.0.0.1', 0);
+    try {
+      expect((await fetch(listener.url)).status).toBe(401);
+      expect((await fetch(listener.url, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+      expect((await fetch(listener.url.replace('/metrics', '/other'), { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+      const ok = await fetch(listener.url, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(ok.status).toBe(200);
+      const values = parseProm(await ok.text());
+      expect(values.get('greenlist_db_pool_connections{state="total"}')).toBe(2);
+      expect(values.get('greenlist_db_pool_connections{state="max"}')).toBe(10);
+    } finally {
+      await listener.close();
+    }
   });
 });
