@@ -9,6 +9,8 @@ import { metaErrorToAppError } from '../src/adapters/whatsapp/error-codes.js';
 import { loadConfig } from '../src/config/index.js';
 import type { WhatsAppGateway } from '../src/modules/messaging/index.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { createTestDatabase, onPostgres } from './helpers/db.js';
+import { spawnGreenlist } from './helpers/process.js';
 import { createBroadcastHarness, OFFERS_TEMPLATE, UPDATE_TEMPLATE, type BroadcastHarness } from './helpers/broadcast.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
@@ -167,6 +169,35 @@ describe('GET /metrics when on', () => {
       expect(values.get('greenlist_db_pool_connections{state="max"}')).toBe(10);
     } finally {
       await listener.close();
+    }
+  });
+});
+
+describe.skipIf(!onPostgres)('greenlist api and greenlist worker as processes', { timeout: 120_000 }, () => {
+  it('each serves its own /metrics: the api on its port, the worker on GREENLIST_METRICS_PORT', async () => {
+    const tdb = await createTestDatabase();
+    const env = { DATABASE_URL: tdb.url!, GREENLIST_MASTER_KEY: 'cd'.repeat(32), GREENLIST_PORT: '0', GREENLIST_METRICS_TOKEN: TOKEN, GREENLIST_METRICS_PORT: '0' };
+    const api = spawnGreenlist(['api'], env);
+    const worker = spawnGreenlist(['worker'], env);
+    try {
+      const [apiUrl] = await Promise.all([api.ready(), worker.ready()]);
+      const ready = JSON.parse(worker.output().split('\n').find((l) => l.includes('"msg":"Greenlist worker ready"'))!) as { metrics: string };
+      expect(ready.metrics).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      for (const url of [`${apiUrl}/metrics`, ready.metrics]) {
+        expect((await fetch(url)).status).toBe(401);
+        const res = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
+        expect(res.status).toBe(200);
+        const values = parseProm(await res.text());
+        expect(values.get('greenlist_db_pool_connections{state="max"}')).toBe(10);
+        expect([...values.keys()].some((k) => k.startsWith('greenlist_process_cpu_user_seconds_total'))).toBe(true);
+        expect(values.get('greenlist_webhooks_pending')).toBe(0);
+      }
+      expect(await api.stop('SIGTERM')).toBe(0);
+      expect(await worker.stop('SIGTERM')).toBe(0);
+    } finally {
+      await api.stop('SIGKILL').catch(() => undefined);
+      await worker.stop('SIGKILL').catch(() => undefined);
+      await tdb.close();
     }
   });
 });
