@@ -74,6 +74,17 @@ describe('number health history', () => {
     expect(events.map((e) => e.event)).toEqual(['connected', 'UPGRADE', 'FLAGGED']);
   });
 
+  it('appends a row when a person corrects the tier, and none for a change that leaves it', async () => {
+    const patch = (payload: Record<string, unknown>) => t.call(b.key, { method: 'PATCH', url: `/api/v1/phone-numbers/${numberB}`, payload });
+    expect((await patch({ messaging_limit_tier: 'TIER_2K' })).statusCode).toBe(200);
+    expect((await patch({ display_number: '+1 555 020 0002' })).statusCode).toBe(200);
+    const events = await queryRows<{ event: string; messaging_limit_tier: string }>(t.db, sql`select event, messaging_limit_tier from phone_number_health_events where phone_number_id = ${numberB} order by id`);
+    expect(events).toEqual([
+      { event: 'connected', messaging_limit_tier: 'TIER_250' },
+      { event: 'manual', messaging_limit_tier: 'TIER_2K' },
+    ]);
+  });
+
   it('keeps only the last 90 days in the history', async () => {
     const old = new Date(Date.now() - 91 * 86_400_000);
     await t.db.execute(sql`insert into phone_number_health_events (workspace_id, phone_number_id, quality_rating, messaging_limit_tier, event, occurred_at) values (${a.workspaceId}, ${numberA}, 'GREEN', 'TIER_2K', 'test', ${old.toISOString()}::timestamptz)`);
@@ -84,8 +95,8 @@ describe('number health history', () => {
   it("shows a workspace only its own numbers and their history", async () => {
     const seenByB = await analytics(b.key);
     expect(seenByB.map((n) => n.id)).toEqual([numberB]);
-    expect(seenByB[0]).toMatchObject({ quality_rating: 'UNKNOWN', messaging_tier: 'TIER_250' });
-    expect(seenByB[0]!.history).toHaveLength(1);
+    expect(seenByB[0]).toMatchObject({ quality_rating: 'UNKNOWN', messaging_tier: 'TIER_2K' });
+    expect(seenByB[0]!.history.map((h) => h.messaging_tier)).toEqual(['TIER_250', 'TIER_2K']);
     expect((await analytics(a.key)).map((n) => n.id)).toEqual([numberA]);
   });
 
