@@ -44,6 +44,9 @@ import { joinRoutes } from './routes/join.routes.js';
 import { preferenceRoutes } from './routes/preferences.routes.js';
 import { configurePreferenceLinks } from '../../modules/preferences/index.js';
 import { templateRoutes } from './routes/templates.routes.js';
+import { analyticsNumberRoutes } from './routes/analytics-numbers.routes.js';
+import { metricsRoutes } from './routes/metrics.routes.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import type { WhatsAppGateway } from '../../modules/messaging/index.js';
 
@@ -75,6 +78,9 @@ export interface AppDeps {
   bulkPacing?: BulkPacing;
   /** Live inbox updates (LISTEN/NOTIFY) for the Server-Sent Events route. */
   inboxEvents?: InboxEvents;
+  /** This process's operator metrics; /metrics exists only with `metricsToken` (GREENLIST_METRICS_TOKEN). */
+  metrics?: Metrics;
+  metricsToken?: string;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -143,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   healthRoutes(app, deps.ping);
+  if (deps.metrics && deps.metricsToken) metricsRoutes(app, deps.metrics, deps.metricsToken);
   authRoutes(app, reqDeps, { secureCookies: deps.publicUrl.startsWith('https://') });
   workspaceRoutes(app, reqDeps);
   userRoutes(app, reqDeps);
@@ -168,6 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   autoReplyRoutes(app, reqDeps);
   inboxSetupRoutes(app, featureDeps);
   conversationFigureRoutes(app, featureDeps);
+  analyticsNumberRoutes(app, reqDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   await joinRoutes(app, featureDeps);
   await preferenceRoutes(app, featureDeps);

@@ -20,3 +20,4 @@ export { importDedupeKey } from './chunker.js';
 export * from './imports.schemas.js';
 export { listMappings, saveMapping, deleteMapping, resolveMapping } from './mappings.service.js';
 export { MAPPING_PRESETS } from './mappings.presets.js';
+export { importProgress } from './gauges.service.js';
