@@ -113,7 +113,8 @@ describe('greeting and away', () => {
     expect(await waitReceived(ben!.phone, 1)).toEqual(['Hello from Acme!']);
     const agent = await h.api('POST', '/api/v1/users', { email: 'agent@autoreply.example', role: 'agent', password: 'correct horse battery' });
     expect((await h.api('POST', `/api/v1/conversations/${await conversationOf(ben!.id)}/assign`, { assignee_id: agent.body.id })).status).toBe(200);
-    h.sim.inbound({ from: ben!.phone.slice(1), text: 'still there?' });
+    // Stamped a second before the take (WhatsApp's whole seconds), it reached us after it: handled.
+    h.sim.inbound({ from: ben!.phone.slice(1), text: 'still there?', timestamp: Math.floor(Date.now() / 1000) - 1 });
     await waitInbound(ben!.id, 2);
     await settle();
     await settle();

@@ -35,6 +35,8 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/optin-sources/{id}/qr.png': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
   '/api/v1/optin-sources/{id}/qr.svg': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
   '/api/v1/imports/{id}': { id: () => ids.import!, bodies: {} },
+  '/api/v1/shop-connections/{id}': { id: () => ids.shop!, bodies: {}, read: () => '/api/v1/shop-connections' },
+  '/api/v1/import-mappings/{id}': { id: () => ids.importMapping!, bodies: {}, read: () => '/api/v1/import-mappings' },
   '/api/v1/segments/{id}': { id: () => ids.segment!, bodies: { patch: { name: 'taken over' } } },
   '/api/v1/segments/{id}/count': { id: () => ids.segment!, bodies: {}, read: (id) => `/api/v1/segments/${id}` },
   '/api/v1/segments/{id}/contacts': { id: () => ids.segment!, bodies: {}, read: (id) => `/api/v1/segments/${id}` },
@@ -118,6 +120,8 @@ beforeAll(async () => {
   ids.lifecycleRun = (await t.call(a.key, { method: 'POST', url: '/api/v1/lifecycle/runs' })).json().id;
   ids.hygieneRun = (await t.call(a.key, { method: 'POST', url: '/api/v1/hygiene/runs' })).json().id;
   ids.import = (await t.call(a.key, { method: 'POST', url: '/api/v1/imports', payload: { csv: 'phone\n+16505550102\n', mapping: { phone: 'phone' }, dry_run: true } })).json().id;
+  ids.shop = (await t.call(a.key, { method: 'POST', url: '/api/v1/shop-connections', payload: { platform: 'shopify', name: 'A shop', secret: 'shpss_tenancy_secret' } })).json().id;
+  ids.importMapping = (await t.call(a.key, { method: 'POST', url: '/api/v1/import-mappings', payload: { name: 'A mapping', mapping: { phone: 'phone' } } })).json().id;
   for (let i = 0; i < 200 && (await t.call(a.key, { method: 'GET', url: `/api/v1/imports/${ids.import}` })).json().status !== 'completed'; i++) await new Promise((r) => setTimeout(r, 25));
 });
 afterAll(() => t.close());

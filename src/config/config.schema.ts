@@ -64,6 +64,10 @@ export const configSchema = z.object({
     .refine(isTrustProxy, 'use false, a hop count (1 = one reverse proxy in front), or proxy addresses/ranges such as "10.0.0.0/8,loopback"')
     .default('false'),
   GREENLIST_WORKER_HEAP_MB: z.coerce.number({ error: 'must be a number of MB' }).int('must be a whole number').min(0, 'must be 0 (no cap) or a size in MB').default(160),
+  // Turns on GET /metrics (Prometheus), which then needs `Authorization: Bearer <this>`.
+  GREENLIST_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (generate one with: openssl rand -hex 32)').optional(),
+  // Where `greenlist worker` (which serves no API) answers GET /metrics when the token is set.
+  GREENLIST_METRICS_PORT: port(9464),
   GREENLIST_SANDBOX: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
   // Cloud API origins besides https://graph.facebook.com a number may use (a proxy, a simulator).
   GREENLIST_GRAPH_ALLOWED_ORIGINS: z
@@ -99,6 +103,10 @@ export interface Config {
   workerHeapMb: number;
   /** auto: run the bundled Cloud API simulator when no real number is connected. */
   sandbox: 'auto' | 'on' | 'off';
+  /** Bearer token of GET /metrics; unset: no /metrics (404). */
+  metricsToken: string | undefined;
+  /** Port of the worker's own /metrics listener (on GREENLIST_HOST). */
+  metricsPort: number;
   /** Origins besides Meta's Graph host that numbers may call, trusted even on private addresses (operator's choice). */
   graphAllowedOrigins: AllowedOrigin[];
 }

@@ -82,6 +82,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxy: trustProxyOf(c.GREENLIST_TRUST_PROXY),
     workerHeapMb: c.GREENLIST_WORKER_HEAP_MB,
     sandbox: c.GREENLIST_SANDBOX,
+    metricsToken: c.GREENLIST_METRICS_TOKEN,
+    metricsPort: c.GREENLIST_METRICS_PORT,
     graphAllowedOrigins: c.GREENLIST_GRAPH_ALLOWED_ORIGINS,
   };
 }

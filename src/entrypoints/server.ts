@@ -126,7 +126,9 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let worker: SweepRunner | undefined;
   let control: ControlServer | undefined;
   let url: string | undefined;
-  const wiring = wire(database.db, runtime.masterKey, log, clock, { graphAllowedOrigins: config.graphAllowedOrigins });
+  const wiring = wire(database.db, runtime.masterKey, log, clock, { graphAllowedOrigins: config.graphAllowedOrigins, poolStats: database.poolStats });
+  if (config.metricsToken) wiring.metrics.enableProcessMetrics();
+  let metricsListener: { url: string; close(): Promise<void> } | undefined;
   useSingleOwnerCaches(database.kind === 'pglite');
   // The worker answers the preference keyword with a link to the hosted page: it must know the public URL too.
   configurePreferenceLinks(config.publicUrl);
@@ -159,6 +161,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     await Promise.allSettled([...outboxInFlight]);
     await dispatcher?.stop();
     await worker?.stop();
+    await metricsListener?.close();
     await control?.close();
     await runtime.close();
   };
@@ -192,10 +195,17 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         publicUrl: config.publicUrl,
         version: VERSION,
         bulkPacing: bulkPacingFor(database.kind),
+        metrics: wiring.metrics,
+        ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
       });
       url = await app.listen({ host: config.host, port: config.port });
       // The simulator calls this process's webhook URL, so it starts once the app listens.
       if (role === 'start' && (await isSandboxWanted(runtime, config.sandbox))) sandbox = await startSandbox(runtime, wiring, url, log);
+    }
+    if (role === 'worker' && config.metricsToken) {
+      // A worker serves no API: its sends and process figures get their own small listener.
+      const { startMetricsListener } = await import('../adapters/metrics/metrics-listener.js');
+      metricsListener = await startMetricsListener(wiring.metrics, config.metricsToken, config.host, config.metricsPort);
     }
     if (role !== 'api') {
       const intakeBusy = () => wiring.webhooks.committer.ratePerSecond() >= INTAKE_BURST_PER_S;
@@ -265,7 +275,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   }
   // heap_limit_mb: what this isolate may grow to (a `greenlist worker` runs in a capped thread, see worker-thread.ts).
   const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 1_048_576);
-  log.info({ role, url, database: database.kind, version: VERSION, sandbox: sandbox?.url ?? null, thread: threadId, heap_limit_mb: heapLimitMb }, `Greenlist ${role} ready${url ? ` on ${url}` : ''}`);
+  log.info({ role, url, database: database.kind, version: VERSION, sandbox: sandbox?.url ?? null, thread: threadId, heap_limit_mb: heapLimitMb, metrics: metricsListener?.url ?? (config.metricsToken && url ? `${url}/metrics` : null) }, `Greenlist ${role} ready${url ? ` on ${url}` : ''}`);
   let stopping: Promise<void> | undefined;
   return {
     runtime,

@@ -11,6 +11,7 @@ import { apiBaseUrlProblem, createOutboundFetch, type AllowedOrigin, type Outbou
 import { createIntakeSecrets } from '../adapters/whatsapp/intake-secrets.js';
 import { createGroupCommitter, type GroupCommitter } from '../adapters/db/group-commit.js';
 import type { WebhookIntakeDeps } from '../adapters/http/routes/webhooks.routes.js';
+import { countingGateway, createMetrics, type Metrics, type PoolStats } from '../adapters/metrics/metrics.js';
 
 /** The adapters a process wires into modules and routes. */
 export interface Wiring {
@@ -25,6 +26,8 @@ export interface Wiring {
   outbound: OutboundFetch;
   /** Why a number's api_base_url may not be stored (Graph or GREENLIST_GRAPH_ALLOWED_ORIGINS only). */
   checkApiBaseUrl: (url: string) => string | undefined;
+  /** This process's operator metrics (served on /metrics only when GREENLIST_METRICS_TOKEN is set). */
+  metrics: Metrics;
 }
 
 /** A signal within one process: a connected number was added, changed or removed. */
@@ -49,14 +52,18 @@ function numbersChangedSignal(): NumbersChanged {
 }
 
 /** Builds the secret box, the Cloud API client and the webhook intake (group commit). */
-export function wire(db: Db, masterKey: Buffer, log: Logger, clock: { now(): Date }, opts: { graphAllowedOrigins?: AllowedOrigin[] } = {}): Wiring {
+export function wire(db: Db, masterKey: Buffer, log: Logger, clock: { now(): Date }, opts: { graphAllowedOrigins?: AllowedOrigin[]; poolStats?: () => PoolStats } = {}): Wiring {
   const allowed = opts.graphAllowedOrigins ?? [];
   const outbound = createOutboundFetch({ allowed, reach: 'graph' });
   const box = createSecretBox(masterKey);
+  // Counters cost an increment each, so they always run; the gauges are read only when scraped.
+  // (The intake rate is read at scrape time, after the committer below exists.)
+  const metrics = createMetrics({ db, pool: opts.poolStats ?? (() => ({ total: 1, idle: 1, waiting: 0, max: 1 })), intakeRate: () => committer.ratePerSecond() });
   const committer = createGroupCommitter<RawWebhook>({
     flush: async (items) => {
       try {
         await storeWebhooks(db, items, { parse: parseWebhook, log, now: clock.now() });
+        metrics.webhooksStored(items.length);
       } catch (err) {
         log.error({ err: { message: safeErrorMessage(err) }, count: items.length }, 'could not store webhook batch; answering 5xx so Meta retries');
         throw err;
@@ -68,11 +75,12 @@ export function wire(db: Db, masterKey: Buffer, log: Logger, clock: { now(): Dat
   numbersChanged.subscribe(secrets.invalidate);
   return {
     box,
-    gateway: createCloudApiClient({ outbound }),
+    gateway: countingGateway(createCloudApiClient({ outbound }), metrics),
     webhooks: { secrets, committer, clock },
     linkSign: linkSigner(masterKey),
     numbersChanged,
     outbound,
     checkApiBaseUrl: (url) => apiBaseUrlProblem(url, allowed),
+    metrics,
   };
 }

@@ -59,6 +59,8 @@ const NUMBER = { phoneNumberId: '7065403522', wabaId: '7022901293', accessToken:
 export interface BroadcastHarnessOptions {
   /** Serve live inbox updates (Server-Sent Events) from this app. */
   liveInbox?: boolean;
+  /** Serve GET /metrics with this bearer token. */
+  metricsToken?: string;
   seed?: string;
   templates?: TemplateSeed[];
   /** Throughput of the number, both at the simulator and as connected. */
@@ -86,7 +88,7 @@ function mergeOver(base: DeepPartial<SimKnobs>, patch: DeepPartial<SimKnobs>): D
 /** Builds the harness; the webhook processor runs in the background like a worker's. */
 export async function createBroadcastHarness(opts: BroadcastHarnessOptions = {}): Promise<BroadcastHarness> {
   const clock = opts.clock ?? { now: () => new Date() };
-  const t = await createTestApp({ ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.liveInbox ? { liveInbox: true } : {}) });
+  const t = await createTestApp({ ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.liveInbox ? { liveInbox: true } : {}), ...(opts.metricsToken ? { metricsToken: opts.metricsToken } : {}) });
   const appUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
   const tenant = await t.tenant(`bc-${Math.random().toString(36).slice(2, 8)}`);
   const sim = createSimulator({

@@ -11,6 +11,8 @@ export interface Database {
   db: Db;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Connections of the pool (operator metrics): PGlite reports its one connection. */
+  poolStats(): { total: number; idle: number; waiting: number; max: number };
   /**
    * Calls `onPayload` for every NOTIFY on `channel` (from any process on this database) until the
    * returned function is called. On PostgreSQL a dedicated connection listens and comes back by
@@ -52,6 +54,7 @@ function openPostgres(url: string, poolSize: number, log?: Logger): Database {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
     listen: (channel, onPayload) => listenPostgres(url, channel, onPayload, log),
     close: async () => {
       if (!closed) {

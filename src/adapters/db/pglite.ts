@@ -29,6 +29,8 @@ export async function openPglite(target: Exclude<DatabaseTarget, { kind: 'postgr
     ping: async () => {
       await client.query('select 1');
     },
+    // One in-process connection; whether it is busy is not observable cheaply, so it reads as idle.
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0, max: 1 }),
     // One process owns the data directory, so every NOTIFY comes from this client.
     listen: async (channel, onPayload) => {
       const stop = await client.listen(channel, onPayload);

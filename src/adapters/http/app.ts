@@ -38,11 +38,15 @@ import type { BulkPacing } from '../../modules/lifecycle/index.js';
 import { topicRoutes } from './routes/topics.routes.js';
 import { optOutRoutes } from './routes/opt-out.routes.js';
 import { importRoutes } from './routes/imports.routes.js';
+import { shopRoutes } from './routes/shops.routes.js';
 import { optinRoutes } from './routes/optin.routes.js';
 import { joinRoutes } from './routes/join.routes.js';
 import { preferenceRoutes } from './routes/preferences.routes.js';
 import { configurePreferenceLinks } from '../../modules/preferences/index.js';
 import { templateRoutes } from './routes/templates.routes.js';
+import { analyticsNumberRoutes } from './routes/analytics-numbers.routes.js';
+import { metricsRoutes } from './routes/metrics.routes.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import type { WhatsAppGateway } from '../../modules/messaging/index.js';
 
@@ -74,6 +78,9 @@ export interface AppDeps {
   bulkPacing?: BulkPacing;
   /** Live inbox updates (LISTEN/NOTIFY) for the Server-Sent Events route. */
   inboxEvents?: InboxEvents;
+  /** This process's operator metrics; /metrics exists only with `metricsToken` (GREENLIST_METRICS_TOKEN). */
+  metrics?: Metrics;
+  metricsToken?: string;
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -142,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   healthRoutes(app, deps.ping);
+  if (deps.metrics && deps.metricsToken) metricsRoutes(app, deps.metrics, deps.metricsToken);
   authRoutes(app, reqDeps, { secureCookies: deps.publicUrl.startsWith('https://') });
   workspaceRoutes(app, reqDeps);
   userRoutes(app, reqDeps);
@@ -167,9 +175,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   autoReplyRoutes(app, reqDeps);
   inboxSetupRoutes(app, featureDeps);
   conversationFigureRoutes(app, featureDeps);
+  analyticsNumberRoutes(app, reqDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   await joinRoutes(app, featureDeps);
   await preferenceRoutes(app, featureDeps);
+  await shopRoutes(app, featureDeps);
   await webhookRoutes(app, deps.webhooks);
   await uiRoutes(app);
   return app;

@@ -12,3 +12,4 @@ export { AUTOMATION_STATUSES, RUN_STATES } from './automations.rules.js';
 export * from './automations.schemas.js';
 export { listRecipes, createFromRecipe, fromRecipeIn, recipeOut } from './recipes.service.js';
 export { recordAutomationClick, isAutomationLinkToken, type LinkEnv } from './clicks.service.js';
+export { automationTimers } from './gauges.service.js';

@@ -12,3 +12,4 @@ export * from './broadcasts.schemas.js';
 export { eraseBroadcastRecipients, mergeBroadcastRecipients } from './erase-merge.service.js';
 export { unreadSendsSql } from './unread.service.js';
 export type { UnreadSendsQuery } from './unread.service.js';
+export { queuedRecipients } from './gauges.service.js';

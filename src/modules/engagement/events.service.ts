@@ -1,7 +1,7 @@
 import { param, sql } from 'drizzle-orm';
 import { AppError, isAppError } from '../../lib/errors.js';
 import { parsePhone } from '../../lib/phone/index.js';
-import type { Ctx } from '../context.js';
+import type { Ctx, Db } from '../context.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { queryRowsOf } from '../sql.js';
 import { recordEventsIn, type EventIn, type RecordEventsOut } from './events.schemas.js';
@@ -131,4 +131,14 @@ async function insertEvents(ctx: Ctx, rows: Prepared[]): Promise<{ id: string; c
     )
     select id::text as id, contact_id from ins`,
   );
+}
+
+/** The contact a customer event with one of these idempotency keys was recorded for (the first key found), if any. */
+export async function contactOfEventKeys(db: Db, workspaceId: string, keys: string[]): Promise<string | undefined> {
+  if (keys.length === 0) return undefined;
+  const rows = await queryRowsOf<{ contact_id: string; key: string }>(
+    db,
+    sql`select contact_id, idempotency_key as key from contact_events where workspace_id = ${workspaceId} and idempotency_key = any(${param(keys)}::text[])`,
+  );
+  return keys.map((k) => rows.find((r) => r.key === k)?.contact_id).find((id) => id !== undefined);
 }

@@ -51,7 +51,7 @@ function grantEvents(rows: ChunkRow[], ids: Map<string, { id: string }>, importI
     const g = r.grant;
     const contact = ids.get(r.phone);
     if (!g || !contact) continue;
-    const evidence = { text: att.text, import_id: importId, attested_by: att.attested_by, collected_where: g.collectedWhere, collected_at: g.occurredAt, row: r.line };
+    const evidence = { text: att.text, import_id: importId, attested_by: att.attested_by, collected_where: g.collectedWhere, collected_at: g.occurredAt, row: r.line, ...(att.covers_whatsapp ? { covers_whatsapp: true } : {}) };
     r.topicIds.forEach((topicId, i) => {
       events.push({ contactId: contact.id, phoneHash: g.phoneHash, topicId, action: 'grant', source: 'import', evidence, occurredAt: new Date(g.occurredAt), dedupeKey: g.dedupeKeys[i]! });
     });

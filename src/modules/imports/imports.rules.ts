@@ -3,24 +3,31 @@
 import { AppError } from '../../lib/errors.js';
 import { isTimeZone, parsePhone } from '../../lib/phone/index.js';
 import { coerceCell, isIsoDate, type AttributeDef } from './attributes.js';
-import type { ImportMapping, RowError } from './imports.schemas.js';
+import { DEFAULT_FALSE_VALUES, DEFAULT_TRUE_VALUES, type ImportMapping, type RowError } from './imports.schemas.js';
 
 /** Column indexes resolved against the header, plus what rows are checked against. */
 export interface ColumnPlan {
   width: number;
   phone: number;
   country: number;
-  name: number;
+  /** The name's columns, joined with a space. */
+  name: number[];
   language: number;
   timezone: number;
   tags: number;
   tagsSeparator: string;
   topics: number;
   topicsSeparator: string;
+  /** A yes/no column deciding whether the row grants the fixed topics (-1: none). */
+  consentFlag: number;
+  trueValues: ReadonlySet<string>;
+  falseValues: ReadonlySet<string>;
   consentDate: number;
   consentSource: number;
   attributes: { key: string; index: number; def: AttributeDef }[];
   defaultCountry: string | undefined;
+  /** mapping.defaults: for empty cells (language, zone) and tags for every row. */
+  defaults: { language: string; timezone: string; tags: string[] };
   /** Topics granted on every row (mapping.topics.keys), as ids. */
   fixedTopicIds: string[];
   /** Every topic of the workspace by key, for the topics column. */
@@ -80,17 +87,21 @@ export function planColumns(rawHeader: string[], mapping: ImportMapping, defs: A
     width: header.length,
     phone: col(mapping.phone),
     country: col(mapping.country),
-    name: col(mapping.name),
+    name: (typeof mapping.name === 'string' ? [mapping.name] : (mapping.name ?? [])).map((n) => col(n)),
     language: col(mapping.language),
     timezone: col(mapping.timezone),
     tags: col(mapping.tags),
     tagsSeparator: mapping.tags_separator,
     topics: col(mapping.topics?.column),
     topicsSeparator: mapping.topics?.separator ?? ';',
+    consentFlag: col(mapping.topics?.consent_column),
+    trueValues: new Set(mapping.topics?.true_values ?? DEFAULT_TRUE_VALUES),
+    falseValues: new Set(mapping.topics?.false_values ?? DEFAULT_FALSE_VALUES),
     consentDate: col(mapping.consent_date),
     consentSource: col(mapping.consent_source),
     attributes: Object.entries(mapping.attributes ?? {}).map(([key, name]) => ({ key, index: col(name), def: defs.find((d) => d.key === key)! })),
     defaultCountry: mapping.default_country,
+    defaults: { language: mapping.defaults?.language ?? '', timezone: mapping.defaults?.timezone ?? '', tags: mapping.defaults?.tags ?? [] },
     fixedTopicIds,
     topicIdsByKey: Object.fromEntries(topics.map((t) => [t.key, t.id])),
     wantsConsent: mapping.topics !== undefined,
@@ -143,6 +154,13 @@ function isSwallowedRows(cell: string): boolean {
 function mapConsent(cells: string[], plan: ColumnPlan, nowMs: number, fail: Fail): Pick<MappedRow, 'topicIds' | 'consentAt' | 'consentWhere'> | RowError {
   const none = { topicIds: [], consentAt: null, consentWhere: null };
   if (!plan.wantsConsent) return none;
+  if (plan.consentFlag >= 0) {
+    const flag = cellAt(cells, plan.consentFlag).toLowerCase();
+    if (flag === '' || plan.falseValues.has(flag)) return none;
+    if (!plan.trueValues.has(flag)) {
+      return fail('VALIDATION_FAILED', `topics.consent_column: ${JSON.stringify(flag.slice(0, 40))} is neither a yes value (${[...plan.trueValues].slice(0, 5).join(', ')}) nor a no value; add it to topics.true_values or topics.false_values`);
+    }
+  }
   const ids = [...plan.fixedTopicIds];
   for (const key of splitList(cellAt(cells, plan.topics), plan.topicsSeparator)) {
     const id = plan.topicIdsByKey[key] ?? plan.topicIdsByKey[key.toLowerCase()];
@@ -193,11 +211,11 @@ export function mapRow(cells: string[], line: number, plan: ColumnPlan, nowMs: n
   } catch (err) {
     return fail('PHONE_INVALID', err instanceof Error ? err.message : 'phone is not valid');
   }
-  const tz = cellAt(cells, plan.timezone);
+  const tz = cellAt(cells, plan.timezone) || plan.defaults.timezone;
   if (tz !== '' && !isTimeZone(tz)) return fail('VALIDATION_FAILED', 'timezone must be an IANA zone such as Europe/London');
-  const language = cellAt(cells, plan.language);
+  const language = cellAt(cells, plan.language) || plan.defaults.language;
   if (language !== '' && !LANGUAGE.test(language)) return fail('VALIDATION_FAILED', 'language must be a language code such as en or pt-BR');
-  const name = cellAt(cells, plan.name);
+  const name = plan.name.map((i) => cellAt(cells, i)).filter((part) => part !== '').join(' ');
   if (name.length > 200) return fail('VALIDATION_FAILED', 'name is longer than 200 characters');
   let attributes: MappedRow['attributes'] = null;
   for (const a of plan.attributes) {
@@ -207,7 +225,7 @@ export function mapRow(cells: string[], line: number, plan: ColumnPlan, nowMs: n
     if ('error' in r) return fail('ATTRIBUTE_INVALID', `attributes.${a.key}: ${r.error}`);
     (attributes ??= {})[a.key] = r.value;
   }
-  const tags = splitList(cellAt(cells, plan.tags), plan.tagsSeparator);
+  const tags = [...new Set([...splitList(cellAt(cells, plan.tags), plan.tagsSeparator), ...plan.defaults.tags])];
   if (tags.some((t) => t.length > 64 || CONTROL.test(t))) return fail('VALIDATION_FAILED', 'tags must be at most 64 characters each, without control characters');
   const consent = mapConsent(cells, plan, nowMs, fail);
   if ('code' in consent) return consent;

@@ -1,6 +1,7 @@
 import { and, inArray, lt, sql } from 'drizzle-orm';
 import { queryRowsOf, workspaceRowById, workspaceRowsByTime } from '../sql.js';
 import { AppError } from '../../lib/errors.js';
+import { isTimeZone } from '../../lib/phone/index.js';
 import { mapPage, type Page } from '../../lib/pagination.js';
 import { recordAudit } from '../audit/index.js';
 import { consentTextHash, listTopics, suppressionKeyFor, topicsByKeys } from '../consent/index.js';
@@ -10,6 +11,8 @@ import type { CsvEncoding } from './encoding.js';
 import { attestationIn, importMappingIn, type Attestation, type ImportMapping, type ImportOut } from './imports.schemas.js';
 import { assertAttributeKeys, parseConsentDate, planColumns } from './imports.rules.js';
 import { imports } from './imports.tables.js';
+import { invalid } from './invalid.js';
+import { resolveMapping } from './mappings.service.js';
 import { segmentKindOf } from '../segments/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import type { PipelineConfig } from './row-pipeline.js';
@@ -32,17 +35,13 @@ export interface PreparedImport {
   cfg: Omit<PipelineConfig, 'chunkSize' | 'maxBytes' | 'encoding'>;
 }
 
-function invalid(prefix: string, err: { issues: { path: PropertyKey[]; message: string }[] }): AppError {
-  const fields = err.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].join('.'), message: i.message }));
-  return new AppError('VALIDATION_FAILED', `${fields[0]!.field}: ${fields[0]!.message}`, { fields });
-}
 
 async function workspaceCountry(db: Db, workspaceId: string): Promise<string | undefined> {
   return (await getWorkspaceSettings(db, workspaceId)).default_country ?? undefined;
 }
 
 /** The attestation, complete, or IMPORT_ATTESTATION_MISSING naming every missing field. */
-function completeAttestation(raw: unknown): Attestation {
+function completeAttestation(raw: unknown, yesNoColumn: boolean): Attestation {
   const parsed = attestationIn.safeParse(raw ?? {});
   if (!parsed.success) throw invalid('attestation', parsed.error);
   const a = parsed.data;
@@ -54,9 +53,18 @@ function completeAttestation(raw: unknown): Attestation {
       { missing: missing.map((m) => `attestation.${m}`) },
     );
   }
+  // Why: a shop's "Accepts Email/SMS Marketing" is consent to that channel; WhatsApp's Business
+  // Policy needs opt-in to receive WhatsApp messages from the business (docs/design.md, imports).
+  if (yesNoColumn && a.covers_whatsapp !== true) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'a yes/no consent column is WhatsApp consent only if the wording people agreed to named WhatsApp; a shop\'s email or SMS marketing consent is not. Set attestation.covers_whatsapp to true if it did; otherwise map the column to an attribute',
+      { fields: [{ field: 'attestation.covers_whatsapp', message: 'must be true to import a yes/no consent column' }] },
+    );
+  }
   const at = parseConsentDate(a.collected_at!);
   if (!at) throw new AppError('VALIDATION_FAILED', 'attestation.collected_at must be a date such as 2025-03-31 or 2025-03-31T14:05:00Z', { fields: [{ field: 'attestation.collected_at', message: 'not a date' }] });
-  return { attested_by: a.attested_by!, collected_where: a.collected_where!, collected_at: at, text: a.text! };
+  return { attested_by: a.attested_by!, collected_where: a.collected_where!, collected_at: at, text: a.text!, ...(a.covers_whatsapp !== undefined ? { covers_whatsapp: a.covers_whatsapp } : {}) };
 }
 
 /** The list an import fills must be a static list of this workspace (checked before the file is read). */
@@ -71,15 +79,18 @@ async function assertStaticList(db: Db, workspaceId: string, id: string): Promis
  * suppression key, all before the file is read. Consent is imported only with a complete
  * attestation (GDPR Art. 7(1)): without one the request is refused, not silently downgraded.
  */
-export async function prepareImport(db: Db, workspaceId: string, input: { mapping: unknown; attestation?: unknown; dryRun?: boolean }, now: Date): Promise<PreparedImport> {
-  const parsed = importMappingIn.safeParse(input.mapping ?? {});
+export async function prepareImport(db: Db, workspaceId: string, input: { mapping: unknown; mappingId?: string | undefined; attestation?: unknown; dryRun?: boolean }, now: Date): Promise<PreparedImport> {
+  const parsed = importMappingIn.safeParse((await resolveMapping(db, workspaceId, input.mappingId, input.mapping)) ?? {});
   if (!parsed.success) throw invalid('mapping', parsed.error);
   // National numbers fall back to the workspace's default country (settings.default_country).
   const mapping = { ...parsed.data, default_country: parsed.data.default_country ?? (await workspaceCountry(db, workspaceId)) };
+  if (mapping.defaults?.timezone && !isTimeZone(mapping.defaults.timezone)) {
+    throw new AppError('VALIDATION_FAILED', 'mapping.defaults.timezone must be an IANA zone such as Europe/London', { fields: [{ field: 'mapping.defaults.timezone', message: 'not an IANA zone' }] });
+  }
   if (!mapping.topics && (mapping.consent_date || mapping.consent_source)) {
     throw new AppError('VALIDATION_FAILED', 'mapping.consent_date and mapping.consent_source need mapping.topics (what people consented to)', { fields: [{ field: 'mapping.topics', message: 'required with consent columns' }] });
   }
-  const attestation = mapping.topics ? completeAttestation(input.attestation) : null;
+  const attestation = mapping.topics ? completeAttestation(input.attestation, mapping.topics.consent_column !== undefined) : null;
   const topics = (await listTopics(db, workspaceId)).map((t) => ({ id: t.id, key: t.key }));
   const fixed = mapping.topics?.keys ? await topicsByKeys(db, workspaceId, mapping.topics.keys, 'mapping.topics.keys') : [];
   if (mapping.list) await assertStaticList(db, workspaceId, mapping.list);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, integer, jsonb, pgTable, text, timestamp, uuid, index } from 'drizzle-orm/pg-core';
+import { boolean, check, integer, jsonb, pgTable, text, timestamp, uuid, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspaces/workspaces.tables.js';
 
 /** CSV imports: their mapping, attestation, progress and per-row errors (the first ones). */
@@ -48,4 +48,18 @@ export const imports = pgTable(
     index('imports_workspace_idx').on(t.workspaceId, t.createdAt),
     check('imports_status_check', sql`${t.status} IN ('queued', 'running', 'completed', 'failed')`),
   ],
+);
+
+/** Mappings a workspace saved to reuse ("Our shop's customers"); built-in presets live in code (mappings.presets.ts). */
+export const importMappings = pgTable(
+  'import_mappings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    mapping: jsonb('mapping').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('import_mappings_name_uq').on(t.workspaceId, t.name)],
 );

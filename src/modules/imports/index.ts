@@ -18,3 +18,6 @@ export { mapRow, planColumns, mergeRows, parseConsentDate } from './imports.rule
 export type { MappedRow, ColumnPlan } from './imports.rules.js';
 export { importDedupeKey } from './chunker.js';
 export * from './imports.schemas.js';
+export { listMappings, saveMapping, deleteMapping, resolveMapping } from './mappings.service.js';
+export { MAPPING_PRESETS } from './mappings.presets.js';
+export { importProgress } from './gauges.service.js';

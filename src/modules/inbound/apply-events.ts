@@ -71,7 +71,7 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
         await applyNumberHealth(
           db,
           { wabaId: ev.wabaId, ...(ev.displayNumber ? { displayNumber: ev.displayNumber } : {}) },
-          { ...(ev.limitTier ? { limitTier: ev.limitTier } : {}), ...(qualityOfEvent(ev.event) ? { qualityRating: qualityOfEvent(ev.event) } : {}), now: ev.at },
+          { ...(ev.limitTier ? { limitTier: ev.limitTier } : {}), ...(qualityOfEvent(ev.event) ? { qualityRating: qualityOfEvent(ev.event) } : {}), now: ev.at, event: ev.event || 'quality_update' },
         );
         break;
       case 'user_preference': {

@@ -11,3 +11,4 @@ export { enqueueAutomated, sendQueuedAutomated } from './outbox.service.js';
 export type { AutomatedMessage } from './outbox.service.js';
 export { eraseWaIdTraces, moveContactMessages } from './erase-merge.service.js';
 export { outboxOutcomeSql } from './outbox-delivery.js';
+export { outboxDepth } from './gauges.service.js';

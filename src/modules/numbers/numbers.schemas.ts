@@ -51,3 +51,16 @@ export const numberOut = z.object({
 });
 
 export type NumberOut = z.infer<typeof numberOut>;
+
+/** GET /api/v1/analytics/numbers: each number's current rating and tier and its history (a contract the dashboard reads). */
+export const numberHealthOut = z.object({
+  data: z.array(
+    z.object({
+      id: z.uuid(),
+      display_number: z.string(),
+      quality_rating: z.string(),
+      messaging_tier: z.string(),
+      history: z.array(z.object({ at: z.string(), quality_rating: z.string(), messaging_tier: z.string() })),
+    }),
+  ),
+});

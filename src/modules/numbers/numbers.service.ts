@@ -1,15 +1,15 @@
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import { AppError } from '../../lib/errors.js';
 import { mapPage, type Page } from '../../lib/pagination.js';
 import { apiBaseUrlProblem } from '../../lib/outbound/index.js';
 import { safeEqual, type SecretBox } from '../../lib/secrets.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx, Db } from '../context.js';
-import { idsInWorkspaces, workspaceRowById, workspaceRowsByKey } from '../sql.js';
+import { idsInWorkspaces, queryRowsOf, workspaceRowById, workspaceRowsByKey } from '../sql.js';
 import type { NumberCredentials, WhatsAppGateway } from '../messaging/index.js';
 import { normaliseLimitTier, QUALITY_RATINGS, throughputOfLevel, type MessagingLimitTier, type QualityRating } from './numbers.rules.js';
 import { connectNumberIn, updateNumberIn, type NumberOut } from './numbers.schemas.js';
-import { phoneNumbers } from './numbers.tables.js';
+import { phoneNumberHealthEvents, phoneNumbers } from './numbers.tables.js';
 
 type NumberRow = typeof phoneNumbers.$inferSelect;
 
@@ -92,6 +92,7 @@ export async function connectNumber(ctx: Ctx, box: SecretBox, input: unknown, op
     .returning();
   // Phone-number ids are global at Meta; a clash is reported without saying which workspace has it.
   if (!row) throw new AppError('PHONE_NUMBER_TAKEN', 'phone_number_id: this phone number id is already connected (in this or another workspace); disconnect it there first', { field: 'phone_number_id' });
+  await recordHealth(ctx.db, row, 'connected', ctx.now);
   await recordAudit(ctx, { action: 'phone_number.connected', targetType: 'phone_number', targetId: row.id, details: { display_number: d.display_number } });
   return toNumberOut(row);
 }
@@ -142,6 +143,7 @@ export async function updateNumber(ctx: Ctx, box: SecretBox, id: string, input: 
     })
     .where(and(eq(phoneNumbers.id, id), eq(phoneNumbers.workspaceId, ctx.workspaceId)))
     .returning();
+  if (row && row.messagingLimitTier !== current.messagingLimitTier) await recordHealth(ctx.db, row, 'manual', ctx.now);
   const secretsRotated = ['access_token', 'app_secret', 'verify_token'].filter((k) => k in d);
   await recordAudit(ctx, {
     action: 'phone_number.updated',
@@ -192,35 +194,83 @@ export async function listIntakeNumbers(db: Db, box: SecretBox): Promise<IntakeN
   return rows.map((r) => ({ id: r.id, workspaceId: r.workspaceId, phoneNumberId: r.phoneNumberId, wabaId: r.wabaId, appSecret: box.open(r.app), verifyToken: box.open(r.verify) }));
 }
 
-/** Applies a `phone_number_quality_update` (or a health read) to a number. */
+/** Appends one row of a number's health history (its rating and tier as they now stand). */
+async function recordHealth(db: Db, row: Pick<NumberRow, 'id' | 'workspaceId' | 'qualityRating' | 'messagingLimitTier'>, event: string, at: Date): Promise<void> {
+  await db.insert(phoneNumberHealthEvents).values({ workspaceId: row.workspaceId, phoneNumberId: row.id, qualityRating: row.qualityRating, messagingLimitTier: row.messagingLimitTier, event, occurredAt: at });
+}
+
+/**
+ * Applies a `phone_number_quality_update` (or a health read) to a number. A change of quality
+ * rating or tier appends a health-history row in the same statement. Why one statement: the
+ * webhook path may run outside a transaction, and the CTE's `before` reads the rows as they were
+ * before the update (every part of one statement sees the same snapshot).
+ */
 export async function applyNumberHealth(
   db: Db,
   where: { phoneNumberId?: string; wabaId?: string; displayNumber?: string },
-  health: { qualityRating?: string; limitTier?: string | number; throughputLevel?: string; verifiedName?: string; now: Date },
+  health: { qualityRating?: string; limitTier?: string | number; throughputLevel?: string; verifiedName?: string; now: Date; event?: string },
 ): Promise<number> {
   const tier = normaliseLimitTier(health.limitTier);
   const mps = throughputOfLevel(health.throughputLevel);
   const quality = health.qualityRating && (QUALITY_RATINGS as readonly string[]).includes(health.qualityRating) ? health.qualityRating : undefined;
   const conds = [
-    where.phoneNumberId ? eq(phoneNumbers.phoneNumberId, where.phoneNumberId) : undefined,
-    where.wabaId ? eq(phoneNumbers.wabaId, where.wabaId) : undefined,
+    where.phoneNumberId ? sql`phone_number_id = ${where.phoneNumberId}` : undefined,
+    where.wabaId ? sql`waba_id = ${where.wabaId}` : undefined,
     // Meta writes the display number as digits ("15550100000"); people type it with spaces and a plus.
-    where.displayNumber ? sql`regexp_replace(${phoneNumbers.displayNumber}, '[^0-9]', '', 'g') = ${where.displayNumber.replace(/\D/g, '')}` : undefined,
+    where.displayNumber ? sql`regexp_replace(display_number, '[^0-9]', '', 'g') = ${where.displayNumber.replace(/\D/g, '')}` : undefined,
   ].filter((c) => c !== undefined);
   if (conds.length === 0) return 0;
-  const rows = await db
-    .update(phoneNumbers)
-    .set({
-      ...(tier ? { messagingLimitTier: tier } : {}),
-      ...(mps ? { throughputMps: mps } : {}),
-      ...(quality ? { qualityRating: quality } : {}),
-      ...(health.verifiedName ? { verifiedName: health.verifiedName } : {}),
-      healthCheckedAt: health.now,
-      updatedAt: health.now,
-    })
-    .where(and(...conds))
-    .returning({ id: phoneNumbers.id });
+  const match = sql.join(conds, sql` and `);
+  const sets = [
+    tier ? sql`messaging_limit_tier = ${tier}` : undefined,
+    mps ? sql`throughput_mps = ${mps}` : undefined,
+    quality ? sql`quality_rating = ${quality}` : undefined,
+    health.verifiedName ? sql`verified_name = ${health.verifiedName}` : undefined,
+    sql`health_checked_at = ${health.now.toISOString()}::timestamptz`,
+    sql`updated_at = ${health.now.toISOString()}::timestamptz`,
+  ].filter((c) => c !== undefined);
+  const rows = await queryRowsOf<{ id: string }>(db, sql`
+    with before as (select id, quality_rating, messaging_limit_tier from phone_numbers where ${match}),
+    changed as (update phone_numbers set ${sql.join(sets, sql`, `)} where ${match} returning id, workspace_id, quality_rating, messaging_limit_tier),
+    logged as (
+      insert into phone_number_health_events (workspace_id, phone_number_id, quality_rating, messaging_limit_tier, event, occurred_at)
+      select c.workspace_id, c.id, c.quality_rating, c.messaging_limit_tier, ${health.event ?? 'health_read'}, ${health.now.toISOString()}::timestamptz
+      from changed c join before b on b.id = c.id
+      where (b.quality_rating, b.messaging_limit_tier) is distinct from (c.quality_rating, c.messaging_limit_tier)
+    )
+    select id from changed`);
   return rows.length;
+}
+
+/** One number's health history point. */
+export interface HealthPoint {
+  at: string;
+  quality_rating: string;
+  messaging_tier: string;
+}
+
+/** The workspace's numbers with their current rating and tier and their history since `since`, oldest first. */
+export async function numberHealthHistory(
+  ctx: Pick<Ctx, 'db' | 'workspaceId'>,
+  since: Date,
+): Promise<{ id: string; display_number: string; quality_rating: string; messaging_tier: string; history: HealthPoint[] }[]> {
+  const numbers = await ctx.db
+    .select({ id: phoneNumbers.id, displayNumber: phoneNumbers.displayNumber, qualityRating: phoneNumbers.qualityRating, messagingLimitTier: phoneNumbers.messagingLimitTier })
+    .from(phoneNumbers)
+    .where(eq(phoneNumbers.workspaceId, ctx.workspaceId))
+    .orderBy(asc(phoneNumbers.createdAt), asc(phoneNumbers.id));
+  const events = await ctx.db
+    .select({ numberId: phoneNumberHealthEvents.phoneNumberId, at: phoneNumberHealthEvents.occurredAt, quality: phoneNumberHealthEvents.qualityRating, tier: phoneNumberHealthEvents.messagingLimitTier })
+    .from(phoneNumberHealthEvents)
+    .where(and(eq(phoneNumberHealthEvents.workspaceId, ctx.workspaceId), gte(phoneNumberHealthEvents.occurredAt, since)))
+    .orderBy(asc(phoneNumberHealthEvents.occurredAt), asc(phoneNumberHealthEvents.id));
+  const byNumber = new Map<string, HealthPoint[]>();
+  for (const e of events) {
+    const list = byNumber.get(e.numberId) ?? [];
+    list.push({ at: e.at.toISOString(), quality_rating: e.quality, messaging_tier: e.tier });
+    byNumber.set(e.numberId, list);
+  }
+  return numbers.map((n) => ({ id: n.id, display_number: n.displayNumber, quality_rating: n.qualityRating, messaging_tier: n.messagingLimitTier, history: byNumber.get(n.id) ?? [] }));
 }
 
 /** Reads the number's health from the Cloud API and stores it. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspaces/workspaces.tables.js';
 import { MESSAGING_LIMIT_TIERS, QUALITY_RATINGS } from './numbers.rules.js';
 import { inList } from '../sql.js';
@@ -34,4 +34,24 @@ export const phoneNumbers = pgTable(
     check('phone_numbers_limit_check', inList('messaging_limit_tier', MESSAGING_LIMIT_TIERS)),
     check('phone_numbers_quality_check', inList('quality_rating', QUALITY_RATINGS)),
   ],
+);
+
+/**
+ * Append-only history of each number's quality rating and messaging-limit tier: one row when the
+ * number is connected (or, for numbers connected before this table, when it was created) and one
+ * each time a webhook or a health read changes either, written in the statement that changes it.
+ */
+export const phoneNumberHealthEvents = pgTable(
+  'phone_number_health_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    phoneNumberId: uuid('phone_number_id').notNull().references(() => phoneNumbers.id, { onDelete: 'cascade' }),
+    qualityRating: text('quality_rating').notNull(),
+    messagingLimitTier: text('messaging_limit_tier').notNull(),
+    // What caused the row: connected, backfill, health_read, or Meta's event name (FLAGGED, UPGRADE, ...).
+    event: text('event').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('phone_number_health_events_number_idx').on(t.workspaceId, t.phoneNumberId, t.occurredAt)],
 );

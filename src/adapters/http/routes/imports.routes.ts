@@ -23,9 +23,14 @@ import {
   listImports,
   prepareImport,
   startImport,
+  listMappings,
+  saveMapping,
+  deleteMapping,
+  savedMappingOut,
+  saveMappingIn,
   suppressionImportOut,
 } from '../../../modules/imports/index.js';
-import { ctxOf, type FeatureDeps } from '../request-context.js';
+import { ctxOf, runMutation, type FeatureDeps } from '../request-context.js';
 import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
 
 // The small-file JSON form carries the CSV inside JSON; larger files go as a text/csv body, which
@@ -34,7 +39,8 @@ const JSON_BODY_LIMIT = 16 * 1024 * 1024;
 const CSV_TYPES = ['text/csv', 'application/csv'];
 
 const importQuery = z.object({
-  mapping: z.string().max(20_000).optional().describe('JSON: which column feeds which field, e.g. {"phone":"Phone","name":"Name"}'),
+  mapping: z.string().max(20_000).optional().describe('JSON: which column feeds which field, e.g. {"phone":"Phone","name":"Name"}; with mapping_id, only the keys to add or replace'),
+  mapping_id: z.string().max(100).optional().describe('a saved mapping id or a preset ("preset:shopify-customers"), from GET /api/v1/import-mappings'),
   attestation: z.string().max(20_000).optional().describe('JSON: {attested_by, collected_where, collected_at, text}; required when the mapping imports consent'),
   dry_run: z.enum(['true', 'false', '1', '0']).optional().describe('check every row and count what would change, writing nothing'),
   filename: z.string().max(255).optional(),
@@ -116,6 +122,7 @@ export function importRoutes(app: FastifyInstance, deps: FeatureDeps): void {
         const q = req.query;
         const input = {
           mapping: json ? json.mapping : jsonParam('mapping', q.mapping),
+          mappingId: json ? json.mapping_id : q.mapping_id,
           attestation: json ? json.attestation : jsonParam('attestation', q.attestation),
           dryRun: json ? json.dry_run : q.dry_run === 'true' || q.dry_run === '1',
         };
@@ -127,6 +134,22 @@ export function importRoutes(app: FastifyInstance, deps: FeatureDeps): void {
         return { id: started.id, status: started.status };
       },
     );
+
+    r.get('/api/v1/import-mappings', { config: read, schema: { tags, summary: 'Saved import mappings and the built-in presets (Shopify, HubSpot, Google Contacts)', response: { 200: z.object({ data: z.array(savedMappingOut) }) } } }, async (req) => ({
+      data: await listMappings(ctxOf(req, deps)),
+    }));
+
+    r.post('/api/v1/import-mappings', { config: write, schema: { tags, summary: 'Save a mapping under a name to reuse it (the same name replaces it)', body: saveMappingIn, response: { 201: savedMappingOut } } }, (req, reply) =>
+      runMutation(req, reply, deps, 201, (ctx) => saveMapping(ctx, req.body)),
+    );
+
+    r.delete('/api/v1/import-mappings/:id', { config: write, schema: { tags, summary: 'Delete a saved mapping', params: idParams, response: { 200: z.object({ deleted: z.literal(true) }) } } }, (req, reply) => {
+      assertId('import mapping', req.params.id);
+      return runMutation(req, reply, deps, 200, async (ctx) => {
+        await deleteMapping(ctx, req.params.id);
+        return { deleted: true as const };
+      });
+    });
 
     r.get('/api/v1/imports', { config: read, schema: { tags, summary: 'List imports, newest first (row errors only on the single import)', querystring: pageQuery, response: { 200: pageOf(importOut) } } }, (req) =>
       listImports(ctxOf(req, deps), req.query),
