@@ -1,5 +1,6 @@
 // Analytics through the public API (/api/v1/analytics/*): typed by hand until the generated schema has them.
 import { apiRequest, query } from './api-client';
+import type { ResponseOf } from './api-schema';
 
 /** How the growth report groups its rows. */
 export type GrowthGroupBy = 'source' | 'topic' | 'number';
@@ -107,3 +108,6 @@ export const optOutsCsvUrl = (r: DayRange) => `/api/v1/analytics/opt-outs.csv${r
 export const broadcastsCsvUrl = (r: DayRange) => `/api/v1/analytics/broadcasts.csv${rangeQuery(r)}`;
 /** Where the browser downloads one broadcast's recipients (the funnel per person) as CSV. */
 export const broadcastRecipientsCsvUrl = (id: string) => `/api/v1/broadcasts/${encodeURIComponent(id)}/recipients.csv`;
+
+// The hand-written types above must accept what the API's schema says it answers (checked when the endpoint is in the generated schema).
+const _numbersMatch: ResponseOf<'/api/v1/analytics/numbers', 'get'> extends { data: NumberHealth[] } ? true : never = true;
