@@ -62,13 +62,15 @@ type Cell = { day: string; key: string | null; ins: number; outs: number };
 async function growthCells(ctx: Ctx, p: Period, by: 'source' | 'topic' | 'number'): Promise<Cell[]> {
   const key = by === 'source' ? sql`source` : by === 'topic' ? sql`topic_id::text` : sql`number_id::text`;
   const n = by === 'topic' ? sql`events` : sql`acts`;
+  // Why the date is grouped first and formatted after: to_char per bucket row was most of the cost.
   return queryRowsOf<Cell>(
     ctx.db,
-    sql`select to_char(bucket at time zone ${p.zone}, 'YYYY-MM-DD') as day, ${key} as key,
-               coalesce(sum(${n}) filter (where action = 'grant'), 0)::int as ins, coalesce(sum(${n}) filter (where action = 'withdraw'), 0)::int as outs
-        from analytics_growth_buckets
-        where workspace_id = ${ctx.workspaceId} and bucket >= ${periodStart(p)} and bucket < ${periodEnd(p)}
-        group by 1, 2`,
+    sql`select d::text as day, key, ins, outs from (
+          select (bucket at time zone ${p.zone})::date as d, ${key} as key,
+                 coalesce(sum(${n}) filter (where action = 'grant'), 0)::int as ins, coalesce(sum(${n}) filter (where action = 'withdraw'), 0)::int as outs
+          from analytics_growth_buckets
+          where workspace_id = ${ctx.workspaceId} and bucket >= ${periodStart(p)} and bucket < ${periodEnd(p)}
+          group by 1, 2) g`,
   );
 }
 

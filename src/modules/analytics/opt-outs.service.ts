@@ -25,6 +25,17 @@ function withReasons(ctx: Ctx, p: Period, extra: SQL = sql``): SQL {
           order by o.event_id, n.created_at)`;
 }
 
+/** The period's reasons: each opt-out's first answer, counted (opt-outs with none are left to the caller). */
+function givenReasons(ctx: Ctx, p: Period): SQL {
+  return sql`with o as (select event_id, contact_id, occurred_at from analytics_opt_outs where workspace_id = ${ctx.workspaceId} and occurred_at >= ${periodStart(p)} and occurred_at < ${periodEnd(p)} and contact_id is not null),
+    n as (select contact_id, created_at, nullif(lower(regexp_replace(btrim(text), '[[:space:]]+', ' ', 'g')), '') as reason from opt_out_notes
+          where workspace_id = ${ctx.workspaceId} and kind = 'reason' and created_at >= ${periodStart(p)} and created_at < ${periodEnd(p)} + make_interval(days => ${REASON_WINDOW_DAYS})),
+    r as (select distinct on (o.event_id) n.reason from o
+          join n on n.contact_id = o.contact_id and n.reason is not null and n.created_at >= o.occurred_at and n.created_at < o.occurred_at + make_interval(days => ${REASON_WINDOW_DAYS})
+          order by o.event_id, n.created_at)
+    select reason, count(*)::int as count from r group by reason order by count desc, reason`;
+}
+
 const creditedName = sql`case r.credited_kind when 'broadcast' then (select b.name from broadcasts b where b.id = r.credited_id and b.workspace_id = r.workspace_id)
   when 'automation' then (select a.name from automations a where a.id = r.credited_id and a.workspace_id = r.workspace_id) end`;
 
@@ -32,9 +43,11 @@ const creditedName = sql`case r.credited_kind when 'broadcast' then (select b.na
 export async function getOptOuts(ctx: Ctx, input: unknown): Promise<OptOutsOut> {
   const q = optOutsQuery.parse(input);
   const p = await resolvePeriod(ctx, q, (x) => optOutsQuery.parse(x));
-  const reasons = await queryRowsOf<{ reason: string | null; count: number }>(
+  // Why only the opt-outs with an answer are joined and sorted: most have none; they are the total less those.
+  const reasons = await queryRowsOf<{ reason: string; count: number }>(ctx.db, givenReasons(ctx, p));
+  const [counted] = await queryRowsOf<{ n: number }>(
     ctx.db,
-    sql`with ${withReasons(ctx, p)} select reason, count(*)::int as count from r group by reason order by count desc, reason nulls last`,
+    sql`select count(*)::int as n from analytics_opt_outs where workspace_id = ${ctx.workspaceId} and occurred_at >= ${periodStart(p)} and occurred_at < ${periodEnd(p)}`,
   );
   const preceding = await queryRowsOf<{ kind: 'broadcast' | 'automation' | 'none'; id: string | null; step_id: string | null; count: number; name: string | null }>(
     ctx.db,
@@ -44,14 +57,14 @@ export async function getOptOuts(ctx: Ctx, input: unknown): Promise<OptOutsOut> 
           group by credited_kind, credited_id, credited_step_id, workspace_id) r
         order by r.count desc, r.kind, r.id nulls last, r.step_id nulls last`,
   );
-  const total = reasons.reduce((s, r) => s + r.count, 0);
-  const given = reasons.filter((r) => r.reason !== null).slice(0, TOP_REASONS);
-  const none = reasons.find((r) => r.reason === null)?.count ?? 0;
+  const total = counted?.n ?? 0;
+  const none = total - reasons.reduce((s, r) => s + r.count, 0);
+  const given = reasons.slice(0, TOP_REASONS);
   return {
     from: p.from,
     to: p.to,
     total,
-    reasons: [...given.map((r) => ({ reason: r.reason!, count: r.count })), ...(none > 0 ? [{ reason: NO_REASON, count: none }] : [])],
+    reasons: [...given.map((r) => ({ reason: r.reason, count: r.count })), ...(none > 0 ? [{ reason: NO_REASON, count: none }] : [])],
     preceding: preceding.map((r) => ({ kind: r.kind, id: r.id, name: r.name, step_id: r.step_id, count: r.count })),
   };
 }
