@@ -5,7 +5,7 @@ import { parseWebhook } from '../src/adapters/whatsapp/webhook-parse.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { processPendingWebhooks } from '../src/modules/inbound/index.js';
 import { addOptOutNote } from '../src/modules/consent/index.js';
-import { rollUpAllGrowth } from '../src/modules/analytics/index.js';
+import { rollUpAllGrowth, vacuumGrowthDeltas } from '../src/modules/analytics/index.js';
 import { csvLine } from '../src/modules/imports/index.js';
 import type { Simulator } from '../src/simulator/index.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
@@ -254,6 +254,13 @@ describe('opt-outs: reasons and the message before', () => {
     const csv = (await get(a.key, `/api/v1/analytics/opt-outs.csv?${RANGE}`)).body;
     expect(csv).not.toContain(ids.c1);
     expect(csv.split(/(?<=\r\n)/)).toHaveLength(7);
+  });
+});
+
+describe('the delta queue', () => {
+  it('is empty once drained, and the sweep vacuums it', async () => {
+    expect(await queryRows(t.db, sql`select 1 from analytics_growth_deltas`)).toHaveLength(0);
+    expect(await vacuumGrowthDeltas(t.db)).toBe(0);
   });
 });
 
