@@ -56,7 +56,7 @@ const SOURCE_LABELS: Record<string, string> = {
   preference_centre: 'Preference centre',
 };
 
-type Cell = { day: string; key: string | null; ins: number; outs: number };
+type Cell = { day: string; key: string | null; ins: number; outs: number; act_ins: number; act_outs: number };
 
 /** Growth per local day and group (`by`): grants and withdrawals; topics count ledger rows, the rest people's acts. */
 async function growthCells(ctx: Ctx, p: Period, by: 'source' | 'topic' | 'number'): Promise<Cell[]> {
@@ -65,9 +65,10 @@ async function growthCells(ctx: Ctx, p: Period, by: 'source' | 'topic' | 'number
   // Why the date is grouped first and formatted after: to_char per bucket row was most of the cost.
   return queryRowsOf<Cell>(
     ctx.db,
-    sql`select d::text as day, key, ins, outs from (
+    sql`select d::text as day, key, ins, outs, act_ins, act_outs from (
           select (bucket at time zone ${p.zone})::date as d, ${key} as key,
-                 coalesce(sum(${n}) filter (where action = 'grant'), 0)::int as ins, coalesce(sum(${n}) filter (where action = 'withdraw'), 0)::int as outs
+                 coalesce(sum(${n}) filter (where action = 'grant'), 0)::int as ins, coalesce(sum(${n}) filter (where action = 'withdraw'), 0)::int as outs,
+                 coalesce(sum(acts) filter (where action = 'grant'), 0)::int as act_ins, coalesce(sum(acts) filter (where action = 'withdraw'), 0)::int as act_outs
           from analytics_growth_buckets
           where workspace_id = ${ctx.workspaceId} and bucket >= ${periodStart(p)} and bucket < ${periodEnd(p)}
           group by 1, 2) g`,
@@ -103,27 +104,16 @@ export async function getGrowth(ctx: Ctx, input: unknown): Promise<GrowthOut & {
     perDay.set(c.day, [d[0] + c.ins, d[1] + c.outs]);
     const g = perGroup.get(c.key!) ?? [0, 0];
     perGroup.set(c.key!, [g[0] + c.ins, g[1] + c.outs]);
-    if (q.by !== 'topic') {
-      totals[0] += c.ins;
-      totals[1] += c.outs;
-    }
+    // By topic the groups count per topic; the totals still count people's acts (each act's first row carries it).
+    totals[0] += c.act_ins;
+    totals[1] += c.act_outs;
   }
-  // By topic the groups count per topic; the totals still count people's acts.
-  const total = q.by === 'topic' ? await actTotals(ctx, p) : totals;
+  const total = totals;
   const days = daysOf(p.from, p.to).map((date) => ({ date, ...fig(...(perDay.get(date) ?? [0, 0])) }));
   const groups = [...perGroup.entries()]
     .map(([key, [ins, outs]]) => ({ key, label: label(key), ...fig(ins, outs) }))
     .sort((a, b) => b.opt_ins - a.opt_ins || a.opt_outs - b.opt_outs || a.label.localeCompare(b.label));
   return { timezone: p.zone, from: p.from, to: p.to, by: q.by, days, groups, totals: fig(...total), cells: cells as Cell[] };
-}
-
-async function actTotals(ctx: Ctx, p: Period): Promise<[number, number]> {
-  const [r] = await queryRowsOf<{ ins: number; outs: number }>(
-    ctx.db,
-    sql`select coalesce(sum(acts) filter (where action = 'grant'), 0)::int as ins, coalesce(sum(acts) filter (where action = 'withdraw'), 0)::int as outs
-        from analytics_growth_buckets where workspace_id = ${ctx.workspaceId} and bucket >= ${periodStart(p)} and bucket < ${periodEnd(p)}`,
-  );
-  return [r?.ins ?? 0, r?.outs ?? 0];
 }
 
 /** Growth as CSV lines' cells: every day × every group of the period (zeros included). */
