@@ -37,6 +37,7 @@ import type { InboxEvents } from './inbox-events.js';
 import type { BulkPacing } from '../../modules/lifecycle/index.js';
 import { topicRoutes } from './routes/topics.routes.js';
 import { optOutRoutes } from './routes/opt-out.routes.js';
+import { analyticsGrowthRoutes } from './routes/analytics-growth.routes.js';
 import { importRoutes } from './routes/imports.routes.js';
 import { shopRoutes } from './routes/shops.routes.js';
 import { optinRoutes } from './routes/optin.routes.js';
@@ -177,6 +178,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   inboxSetupRoutes(app, featureDeps);
   conversationFigureRoutes(app, featureDeps);
   analyticsNumberRoutes(app, reqDeps);
+  analyticsGrowthRoutes(app, featureDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   await joinRoutes(app, featureDeps);
   await preferenceRoutes(app, featureDeps);
