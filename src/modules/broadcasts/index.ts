@@ -1,6 +1,7 @@
 // The broadcasts module: template broadcasts to segments, their plan, the send engine and its results.
 export { createBroadcast, updateBroadcast, startBroadcast, changeBroadcastStatus, deleteBroadcast, getBroadcast, listBroadcasts, estimateBroadcast } from './broadcasts.service.js';
-export { listRecipients, recipientOutcome, RECIPIENT_FILTERS, broadcastCounts } from './progress.service.js';
+export { listRecipients, recipientOutcome, RECIPIENT_FILTERS, broadcastCounts, progressOf, scanCounts, recipientStatusOf } from './progress.service.js';
+export { drainFunnelDeltas, drainAllFunnelDeltas, funnelMetrics } from './funnel.service.js';
 export { sendBroadcastTest, listBroadcastTests } from './test-send.service.js';
 export { startBroadcastDispatcher } from './dispatcher.js';
 export type { Dispatcher, DispatcherDeps } from './dispatcher.js';
