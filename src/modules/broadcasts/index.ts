@@ -13,3 +13,4 @@ export * from './broadcasts.schemas.js';
 export { eraseBroadcastRecipients, mergeBroadcastRecipients } from './erase-merge.service.js';
 export { unreadSendsSql } from './unread.service.js';
 export type { UnreadSendsQuery } from './unread.service.js';
+export { broadcastFunnels, broadcastFunnelsCsv, broadcastRecipientsCsv, FUNNEL_CSV_HEADER, RECIPIENTS_CSV_HEADER, type BroadcastFunnelRow, type Funnel } from './funnel-report.service.js';
