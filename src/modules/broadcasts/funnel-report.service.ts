@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { csvLine } from '../imports/index.js';
+import { csvCell, csvLine } from '../imports/index.js';
 import type { Ctx } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { loadBroadcast } from './broadcast-row.js';
@@ -80,7 +80,8 @@ export async function* broadcastFunnelsCsv(rows: BroadcastFunnelRow[]): AsyncGen
 export const RECIPIENTS_CSV_HEADER = ['contact_id', 'phone', 'name', 'state', 'reason', 'error_code', 'sent_at', 'delivered', 'read', 'replied_at', 'clicked_at', 'opted_out_at'];
 
 const PAGE = 10_000;
-const iso = (v: string | null) => (v == null ? null : new Date(v).toISOString());
+// ISO 8601 in UTC with milliseconds, as Date.toISOString() writes it, formatted by the database.
+const isoSql = (col: string) => sql.raw(`to_char(${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 /**
  * The per-recipient drill-down of one broadcast as CSV: checks the broadcast belongs to the
@@ -96,7 +97,8 @@ export async function broadcastRecipientsCsv(ctx: Pick<Ctx, 'db' | 'workspaceId'
     for (;;) {
       const rows = await queryRowsOf<{ contact_id: string; phone: string | null; name: string | null; state: string; rank: number; reason: string | null; error_code: number | null; sent_at: string | null; replied_at: string | null; clicked_at: string | null; opted_out_at: string | null }>(
         ctx.db,
-        sql`select r.contact_id, c.phone, c.name, r.state, r.delivery_rank as rank, r.reason, r.error_code, r.sent_at, r.replied_at, r.clicked_at, r.opted_out_at
+        sql`select r.contact_id, c.phone, c.name, r.state, r.delivery_rank as rank, r.reason, r.error_code,
+                   ${isoSql('r.sent_at')} as sent_at, ${isoSql('r.replied_at')} as replied_at, ${isoSql('r.clicked_at')} as clicked_at, ${isoSql('r.opted_out_at')} as opted_out_at
             from broadcast_recipients r left join contacts c on c.id = r.contact_id and c.workspace_id = r.workspace_id
             where r.broadcast_id = ${id} and r.workspace_id = ${ctx.workspaceId} and r.contact_id > ${after}::uuid
             order by r.contact_id limit ${PAGE}`,
@@ -105,8 +107,9 @@ export async function broadcastRecipientsCsv(ctx: Pick<Ctx, 'db' | 'workspaceId'
       let chunk = '';
       for (const r of rows) {
         const rank = Number(r.rank);
-        const status = recipientStatusOf(r.state, rank);
-        chunk += csvLine([r.contact_id, r.phone, r.name, status, r.reason, r.error_code, iso(r.sent_at), rank >= 3, rank >= 4, iso(r.replied_at), iso(r.clicked_at), iso(r.opted_out_at)]);
+        // Text a person or WhatsApp wrote goes through csvCell (quoted, neutralised); ids, codes,
+        // booleans and ISO times are ours and cannot start a formula, so they are written as they are.
+        chunk += `${r.contact_id},${csvCell(r.phone)},${csvCell(r.name)},${csvCell(recipientStatusOf(r.state, rank))},${csvCell(r.reason)},${r.error_code ?? ''},${r.sent_at ?? ''},${rank >= 3},${rank >= 4},${r.replied_at ?? ''},${r.clicked_at ?? ''},${r.opted_out_at ?? ''}\r\n`;
       }
       yield chunk;
       if (rows.length < PAGE) return;
