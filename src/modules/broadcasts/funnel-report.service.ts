@@ -88,6 +88,8 @@ const isoSql = (col: string) => sql.raw(`to_char(${col} at time zone 'UTC', 'YYY
  * workspace (404 before a byte is sent), then yields one chunk per keyset page of 10,000 rows on
  * (broadcast_id, contact_id), the recipients' unique index, so memory stays one page whatever the
  * audience and a page costs the same at the end as at the start. The consumer pulls (backpressure).
+ * Why `c.id > after` on the join: the planner merges the page with contacts in id order, and without
+ * it the contacts scan starts at the first id for every page (the export was quadratic: 6,600 rows/s at 1M).
  */
 export async function broadcastRecipientsCsv(ctx: Pick<Ctx, 'db' | 'workspaceId'>, id: string): Promise<AsyncGenerator<string>> {
   await loadBroadcast(ctx, id);
@@ -99,7 +101,8 @@ export async function broadcastRecipientsCsv(ctx: Pick<Ctx, 'db' | 'workspaceId'
         ctx.db,
         sql`select r.contact_id, c.phone, c.name, r.state, r.delivery_rank as rank, r.reason, r.error_code,
                    ${isoSql('r.sent_at')} as sent_at, ${isoSql('r.replied_at')} as replied_at, ${isoSql('r.clicked_at')} as clicked_at, ${isoSql('r.opted_out_at')} as opted_out_at
-            from broadcast_recipients r left join contacts c on c.id = r.contact_id and c.workspace_id = r.workspace_id
+            from broadcast_recipients r
+              left join contacts c on c.id = r.contact_id and c.workspace_id = r.workspace_id and c.id > ${after}::uuid
             where r.broadcast_id = ${id} and r.workspace_id = ${ctx.workspaceId} and r.contact_id > ${after}::uuid
             order by r.contact_id limit ${PAGE}`,
       );
