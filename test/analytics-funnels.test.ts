@@ -148,7 +148,7 @@ describe('broadcast funnels', () => {
     expect((await h.api('GET', '/api/v1/analytics/broadcasts?from=2020-01-01&to=2020-01-31')).body.data).toEqual([]);
     const today = new Date().toISOString().slice(0, 10);
     expect((await h.api('GET', `/api/v1/analytics/broadcasts?from=${today}&to=${today}`)).body.data).toHaveLength(1);
-    for (const [q, field] of [['from=2026-02-30', 'from'], ['to=yesterday', 'to'], ['limit=0', 'limit'], ['from=2026-05-02&to=2026-05-01', 'to']] as const) {
+    for (const [q, field] of [['from=2026-02-30', 'from'], ['to=yesterday', 'to'], ['limit=0', 'limit'], ['from=0000-01-01', 'from'], ['from=2026-05-02&to=2026-05-01', 'to']] as const) {
       const bad = await h.api('GET', `/api/v1/analytics/broadcasts?${q}`);
       expect(bad.status, q).toBe(422);
       expect(bad.body.error.details.fields.map((f: { field: string }) => f.field), q).toContain(`querystring.${field}`);

@@ -10,7 +10,8 @@ import { assertId, idParams } from '../schemas.js';
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar day');
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar day')
+  .refine((s) => s >= '1970-01-01', 'must be 1970-01-01 or later');
 
 /** `?from=&to=&limit=`: broadcasts started in a range of days (default the last 90), at most `limit`. */
 export const funnelQuery = z
