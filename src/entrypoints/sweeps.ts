@@ -6,6 +6,7 @@ import { failStaleImports } from '../modules/imports/index.js';
 import { mergeEquivalentContactsEverywhere } from '../modules/privacy/index.js';
 import { inferMissingZones, purgeContactChanges } from '../modules/contacts/index.js';
 import { runHygiene, runLifecycle, workspacesDueFor, type BulkPacing, type MaintenanceKind } from '../modules/lifecycle/index.js';
+import { drainFunnelDeltas } from '../modules/broadcasts/index.js';
 import { isAppError } from '../lib/errors.js';
 import { refreshPlannerStats } from '../adapters/db/planner-stats.js';
 import type { Db } from '../modules/context.js';
@@ -53,6 +54,8 @@ export function allSweeps(log: Logger, pacing: BulkPacing = {}, opts: { intakeBu
     { name: 'contacts.infer-zones', everyMs: 60 * 60_000, run: async (db) => ({ inferred: await inferMissingZones(db) }) },
     // The analytics delta queue: written and deleted all day; VACUUM runs outside a transaction (standalone).
     { name: 'analytics.vacuum-growth-deltas', everyMs: 10 * 60_000, standalone: true, run: async (db) => ({ vacuumed: await vacuumGrowthDeltas(db) }) },
+    // Broadcast funnels: fold the recipient-row deltas into the rollup (reads add what is pending, so this bounds their cost, not their accuracy).
+    { name: 'broadcasts.funnel-drain', everyMs: 1_000, run: async (db) => { await drainFunnelDeltas(db); return {}; } }, // quiet: every second
     // PGlite has no autovacuum and PostgreSQL's wakes once a minute: keep plans fit for tables that grow fast.
     { name: 'db.planner-stats', everyMs: 15_000, run: async (db) => ({ analyzed: opts.intakeBusy?.() ? 0 : await refreshPlannerStats(db) }) },
   ];

@@ -28,6 +28,7 @@ import { segmentRoutes } from './routes/segments.routes.js';
 import { eventRoutes } from './routes/events.routes.js';
 import { lifecycleRoutes } from './routes/lifecycle.routes.js';
 import { broadcastRoutes, linkRoutes } from './routes/broadcasts.routes.js';
+import { analyticsFunnelRoutes } from './routes/analytics-funnels.routes.js';
 import { automationRoutes } from './routes/automations.routes.js';
 import { conversationRoutes } from './routes/conversations.routes.js';
 import { autoReplyRoutes } from './routes/autoreplies.routes.js';
@@ -172,6 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   optinRoutes(app, featureDeps);
   templateRoutes(app, featureDeps);
   broadcastRoutes(app, featureDeps);
+  analyticsFunnelRoutes(app, featureDeps);
   automationRoutes(app, featureDeps);
   conversationRoutes(app, { ...featureDeps, inboxEvents: deps.inboxEvents });
   autoReplyRoutes(app, reqDeps);
