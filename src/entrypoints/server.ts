@@ -26,6 +26,7 @@ import { failStaleImports } from '../modules/imports/index.js';
 import { prepareUploadDir } from '../adapters/db/upload-dir.js';
 import { safeErrorMessage } from '../lib/redact.js';
 import { WAKE_CHANNEL, type WakeTarget } from '../modules/wake.js';
+import { rollUpGrowth } from '../modules/analytics/index.js';
 
 // On PostgreSQL other live processes may be running imports: only those that missed three 30 s
 // heartbeats are orphans at start-up (the minute sweep takes the rest after two minutes).
@@ -138,6 +139,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let automationPoller: Poller | undefined;
   let conversationPoller: Poller | undefined;
   let autoReplyPoller: Poller | undefined;
+  let growthPoller: Poller | undefined;
   let inboxEvents: { close(): Promise<void> } | undefined;
   let unlistenWake: (() => Promise<void>) | undefined;
   // Paced outbox sends still on their way when the outbox loop moved on (awaited before the database closes).
@@ -157,6 +159,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     await automationPoller?.stop();
     await conversationPoller?.stop();
     await autoReplyPoller?.stop();
+    await growthPoller?.stop();
     await outboxPoller?.stop();
     await Promise.allSettled([...outboxInFlight]);
     await dispatcher?.stop();
@@ -247,6 +250,8 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
       conversationPoller = startPoller({ name: 'conversations', idleMs: 200, log, yieldRatio: 1, run: () => syncConversations({ db: database.db, log }) });
       // Auto-replies (greeting, away, keywords, FAQ, fallback) to new inbound messages, queued in the outbox above.
       autoReplyPoller = startPoller({ name: 'auto-replies', idleMs: 250, log, yieldRatio: 1, run: () => scanAutoReplies({ db: database.db, now: clock.now(), log }) });
+      // List growth: ledger deltas folded into the analytics rollup (lag target 5 s; an idle pass is one cheap DELETE).
+      growthPoller = startPoller({ name: 'analytics-growth', idleMs: 1000, log, yieldRatio: 1, run: () => rollUpGrowth(database.db) });
       // Automations: enrol from new events and grants, then run due steps (their sends go through the outbox above).
       automationPoller = startPoller({
         name: 'automations',

@@ -6,9 +6,11 @@ import { failStaleImports } from '../modules/imports/index.js';
 import { mergeEquivalentContactsEverywhere } from '../modules/privacy/index.js';
 import { inferMissingZones, purgeContactChanges } from '../modules/contacts/index.js';
 import { runHygiene, runLifecycle, workspacesDueFor, type BulkPacing, type MaintenanceKind } from '../modules/lifecycle/index.js';
+import { drainFunnelDeltas } from '../modules/broadcasts/index.js';
 import { isAppError } from '../lib/errors.js';
 import { refreshPlannerStats } from '../adapters/db/planner-stats.js';
 import type { Db } from '../modules/context.js';
+import { vacuumGrowthDeltas } from '../modules/analytics/index.js';
 import type { Logger } from 'pino';
 
 /**
@@ -50,6 +52,10 @@ export function allSweeps(log: Logger, pacing: BulkPacing = {}, opts: { intakeBu
     { name: 'imports.fail-stale', everyMs: 60_000, run: async (db, now) => ({ failed: await failStaleImports(db, now) }) },
     // Contacts stored before their prefix could name a zone (UK mobiles) get it; one scan an hour once done.
     { name: 'contacts.infer-zones', everyMs: 60 * 60_000, run: async (db) => ({ inferred: await inferMissingZones(db) }) },
+    // The analytics delta queue: written and deleted all day; VACUUM runs outside a transaction (standalone).
+    { name: 'analytics.vacuum-growth-deltas', everyMs: 10 * 60_000, standalone: true, run: async (db) => ({ vacuumed: await vacuumGrowthDeltas(db) }) },
+    // Broadcast funnels: fold the recipient-row deltas into the rollup (reads add what is pending, so this bounds their cost, not their accuracy).
+    { name: 'broadcasts.funnel-drain', everyMs: 1_000, run: async (db) => { await drainFunnelDeltas(db); return {}; } }, // quiet: every second
     // PGlite has no autovacuum and PostgreSQL's wakes once a minute: keep plans fit for tables that grow fast.
     { name: 'db.planner-stats', everyMs: 15_000, run: async (db) => ({ analyzed: opts.intakeBusy?.() ? 0 : await refreshPlannerStats(db) }) },
   ];

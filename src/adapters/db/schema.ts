@@ -19,3 +19,4 @@ export * from '../../modules/automations/automations.tables.js';
 export * from '../../modules/conversations/conversations.tables.js';
 export * from '../../modules/autoreplies/autoreplies.tables.js';
 export * from '../../modules/shops/shops.tables.js';
+export * from '../../modules/analytics/growth.tables.js';

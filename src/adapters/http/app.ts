@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmetMiddleware, { type HelmetOptions } from 'helmet';
 import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
+import swagger, { type SwaggerTransformObject } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
@@ -28,6 +28,7 @@ import { segmentRoutes } from './routes/segments.routes.js';
 import { eventRoutes } from './routes/events.routes.js';
 import { lifecycleRoutes } from './routes/lifecycle.routes.js';
 import { broadcastRoutes, linkRoutes } from './routes/broadcasts.routes.js';
+import { analyticsFunnelRoutes } from './routes/analytics-funnels.routes.js';
 import { automationRoutes } from './routes/automations.routes.js';
 import { conversationRoutes } from './routes/conversations.routes.js';
 import { autoReplyRoutes } from './routes/autoreplies.routes.js';
@@ -37,6 +38,7 @@ import type { InboxEvents } from './inbox-events.js';
 import type { BulkPacing } from '../../modules/lifecycle/index.js';
 import { topicRoutes } from './routes/topics.routes.js';
 import { optOutRoutes } from './routes/opt-out.routes.js';
+import { analyticsGrowthRoutes } from './routes/analytics-growth.routes.js';
 import { importRoutes } from './routes/imports.routes.js';
 import { shopRoutes } from './routes/shops.routes.js';
 import { optinRoutes } from './routes/optin.routes.js';
@@ -142,6 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       security: [{ apiKey: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: withErrorResponses,
   });
   // staticCSP would replace the app's CSP on /docs with one whose style-src lacks 'unsafe-inline' (Swagger UI
   // styles itself inline) and that always upgrades to https; the app's own CSP already fits the page.
@@ -170,12 +173,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   optinRoutes(app, featureDeps);
   templateRoutes(app, featureDeps);
   broadcastRoutes(app, featureDeps);
+  analyticsFunnelRoutes(app, featureDeps);
   automationRoutes(app, featureDeps);
   conversationRoutes(app, { ...featureDeps, inboxEvents: deps.inboxEvents });
   autoReplyRoutes(app, reqDeps);
   inboxSetupRoutes(app, featureDeps);
   conversationFigureRoutes(app, featureDeps);
   analyticsNumberRoutes(app, reqDeps);
+  analyticsGrowthRoutes(app, featureDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   await joinRoutes(app, featureDeps);
   await preferenceRoutes(app, featureDeps);
@@ -239,3 +244,38 @@ function staticHelmetHeaders(options: HelmetOptions): Record<string, string> {
   helmetMiddleware(options)({} as never, res as never, () => {});
   return headers;
 }
+
+/** The error envelope every failure answers (error-handler.ts), as the OpenAPI document describes it. */
+const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'details'],
+      properties: {
+        code: { type: 'string', description: 'a stable code from docs/errors.md, e.g. VALIDATION_FAILED' },
+        message: { type: 'string', description: 'what went wrong and how to fix it' },
+        details: { type: 'object', additionalProperties: true, description: 'for VALIDATION_FAILED: `fields: [{ field, message }]`' },
+      },
+    },
+  },
+};
+
+/**
+ * Adds the error envelope as every operation's `default` response, so generated clients (client/,
+ * the admin UI's types) type `error` on any failure rather than leaving it unknown.
+ */
+const withErrorResponses: SwaggerTransformObject = (doc) => {
+  const api = ('openapiObject' in doc ? doc.openapiObject : doc.swaggerObject) as { paths?: Record<string, Record<string, { responses?: Record<string, unknown> }>>; components?: { schemas?: Record<string, unknown> } };
+  api.components = { ...api.components, schemas: { ...api.components?.schemas, Error: ERROR_SCHEMA } };
+  for (const ops of Object.values(api.paths ?? {})) {
+    for (const op of Object.values(ops)) {
+      if (op && typeof op === 'object' && op.responses && !op.responses.default) {
+        op.responses.default = { description: 'An error: `{ error: { code, message, details } }` (docs/errors.md)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      }
+    }
+  }
+  return api as ReturnType<SwaggerTransformObject>;
+};
+

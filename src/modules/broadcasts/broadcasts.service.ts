@@ -12,7 +12,7 @@ import { policyFrom, resolveTrackedLinks, type BroadcastStatus } from './broadca
 import { createBroadcastIn, updateBroadcastIn, type BroadcastOut, type CreateBroadcastIn } from './broadcasts.schemas.js';
 import { broadcasts } from './broadcasts.tables.js';
 import { audiencePredicate, fallbackZoneOf, planBroadcast, snapshotRecipients } from './plan.service.js';
-import { broadcastCounts, forgetCounts } from './progress.service.js';
+import { broadcastCounts } from './progress.service.js';
 
 import { loadBroadcast, type BroadcastRow } from './broadcast-row.js';
 
@@ -198,7 +198,6 @@ export async function changeBroadcastStatus(ctx: Ctx, id: string, action: 'pause
     await ctx.db.execute(sql`update broadcast_recipients set state = 'cancelled', reason = 'broadcast cancelled', locked_until = null, updated_at = ${ctx.now.toISOString()}::timestamptz
                              where broadcast_id = ${id} and state in ('queued', 'claimed')`);
   }
-  forgetCounts(id);
   await recordAudit(ctx, { action: `broadcast.${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : 'cancelled'}`, targetType: 'broadcast', targetId: id });
   return toBroadcastOut(ctx, row!);
 }

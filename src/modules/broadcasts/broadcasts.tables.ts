@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspaces/workspaces.tables.js';
 import { phoneNumbers } from '../numbers/numbers.tables.js';
 import { topics } from '../consent/consent.tables.js';
@@ -118,4 +118,44 @@ export const broadcastTestSends = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('broadcast_test_sends_broadcast_idx').on(t.broadcastId, t.id)],
+);
+
+/**
+ * Funnel rollup: one count per broadcast and metric (`planned`, `sent`, `skipped:<reason>`,
+ * `failed:<code>`, …; see the SQL function broadcast_funnel_metrics). Only the drain writes it,
+ * adding the deltas that the broadcast_recipients triggers append (funnel.service.ts).
+ */
+export const broadcastFunnelCounts = pgTable(
+  'broadcast_funnel_counts',
+  {
+    broadcastId: uuid('broadcast_id').notNull().references(() => broadcasts.id, { onDelete: 'cascade' }),
+    metric: text('metric').notNull(),
+    workspaceId: uuid('workspace_id').notNull(),
+    n: bigint('n', { mode: 'number' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.broadcastId, t.metric] })],
+);
+
+/**
+ * Append-only changes to the funnel, one row per statement on broadcast_recipients and recipient
+ * shape (state, rank, reason, code, replied/clicked/opted out) with a signed count. Written by
+ * statement-level triggers, drained into broadcast_funnel_counts; no foreign keys (hot insert path).
+ */
+export const broadcastFunnelDeltas = pgTable(
+  'broadcast_funnel_deltas',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    broadcastId: uuid('broadcast_id').notNull(),
+    workspaceId: uuid('workspace_id').notNull(),
+    state: text('state').notNull(),
+    rank: smallint('rank').notNull(),
+    reason: text('reason'),
+    code: integer('code'),
+    replied: boolean('replied').notNull(),
+    clicked: boolean('clicked').notNull(),
+    optedOut: boolean('opted_out').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [index('broadcast_funnel_deltas_broadcast_idx').on(t.broadcastId)],
 );

@@ -1,6 +1,7 @@
 // The broadcasts module: template broadcasts to segments, their plan, the send engine and its results.
 export { createBroadcast, updateBroadcast, startBroadcast, changeBroadcastStatus, deleteBroadcast, getBroadcast, listBroadcasts, estimateBroadcast } from './broadcasts.service.js';
-export { listRecipients, recipientOutcome, RECIPIENT_FILTERS, broadcastCounts } from './progress.service.js';
+export { listRecipients, recipientOutcome, RECIPIENT_FILTERS, broadcastCounts, progressOf, scanCounts, recipientStatusOf } from './progress.service.js';
+export { drainFunnelDeltas, drainAllFunnelDeltas, funnelMetrics } from './funnel.service.js';
 export { sendBroadcastTest, listBroadcastTests } from './test-send.service.js';
 export { startBroadcastDispatcher } from './dispatcher.js';
 export type { Dispatcher, DispatcherDeps } from './dispatcher.js';
@@ -13,3 +14,4 @@ export { eraseBroadcastRecipients, mergeBroadcastRecipients } from './erase-merg
 export { unreadSendsSql } from './unread.service.js';
 export type { UnreadSendsQuery } from './unread.service.js';
 export { queuedRecipients } from './gauges.service.js';
+export { broadcastFunnels, broadcastFunnelsCsv, broadcastRecipientsCsv, FUNNEL_CSV_HEADER, RECIPIENTS_CSV_HEADER, type BroadcastFunnelRow, type Funnel } from './funnel-report.service.js';

@@ -7,33 +7,41 @@ import type { z } from 'zod';
 import type { BroadcastOut, recipientLookupOut, recipientOut } from './broadcasts.schemas.js';
 import { previewContactOutcome } from './plan.service.js';
 import { loadBroadcast } from './broadcast-row.js';
+import { funnelMetrics } from './funnel.service.js';
 
 type Counts = BroadcastOut['counts'];
 
 type Progress = { counts: Counts; skippedByReason: Record<string, number>; excludedByReason: Record<string, number>; failedByCode: Record<string, number> };
 
-// Counting a million-row broadcast takes a while; its result is reused for five times as long as
-// it took (at most 5 s), so a progress page polling every 2 s cannot keep the database busy.
-// Small broadcasts (well under 200 ms) stay live. Per process: counts are display, not correctness.
-const countCache = new Map<string, { until: number; value: Progress }>();
-
-/** Live per-state counts of one broadcast (one grouped scan of its recipient rows). */
+/**
+ * Per-state counts of one broadcast, from the funnel rollup plus its undrained deltas (a few index
+ * probes, whatever the audience size; exact at any drain lag). Same answer as scanCounts.
+ */
 export async function broadcastCounts(db: Db, broadcastId: string): Promise<Progress> {
-  const cached = countCache.get(broadcastId);
-  if (cached && cached.until > Date.now()) return cached.value;
-  const started = Date.now();
-  const value = await countRows(db, broadcastId);
-  const took = Date.now() - started;
-  if (took >= 200) {
-    if (countCache.size > 1000) countCache.clear();
-    countCache.set(broadcastId, { until: Date.now() + Math.min(5_000, took * 5), value });
-  }
-  return value;
+  const metrics = (await funnelMetrics(db, null, [broadcastId])).get(broadcastId) ?? {};
+  return progressOf(metrics);
 }
 
-/** Drops a cached count (after a status change, so the answer shows it). */
-export function forgetCounts(broadcastId: string): void {
-  countCache.delete(broadcastId);
+/** The Progress shape of funnel metrics (`skipped:<reason>`, `failed:<code>`, `excluded:<reason>` split out). */
+export function progressOf(metrics: Record<string, number>): Progress {
+  const c: Counts = { planned: 0, skipped: 0, queued: 0, sending: 0, sent: 0, delivered: 0, read: 0, replied: 0, clicked: 0, failed: 0, opted_out: 0, cancelled: 0, uncertain: 0, excluded: 0 };
+  const skippedByReason: Record<string, number> = {};
+  const excludedByReason: Record<string, number> = {};
+  const failedByCode: Record<string, number> = {};
+  const split: Record<string, Record<string, number>> = { skipped: skippedByReason, excluded: excludedByReason, failed: failedByCode };
+  for (const [metric, n] of Object.entries(metrics)) {
+    const at = metric.indexOf(':');
+    if (at > 0) {
+      const into = split[metric.slice(0, at)];
+      if (into) into[metric.slice(at + 1)] = n;
+    } else if (metric in c) c[metric as keyof Counts] = n;
+  }
+  return { counts: c, skippedByReason, excludedByReason, failedByCode };
+}
+
+/** Per-state counts from one grouped scan of the recipient rows (the rollup's reference: tests and benches). */
+export async function scanCounts(db: Db, broadcastId: string): Promise<Progress> {
+  return countRows(db, broadcastId);
 }
 
 async function countRows(db: Db, broadcastId: string): Promise<Progress> {
