@@ -5,11 +5,12 @@
 // broadcast before it, the broadcast's funnel (its name opens it in the Broadcasts tab, which links
 // the recipients CSV) and the number's quality and tier; every CSV button is a plain download link
 // to the report's URL for the chosen period. At 1280 px and 390 px wide, nothing is wider than
-// the screen. A card whose endpoint is not on this branch yet is skipped (its test says so).
+// the screen.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rollUpGrowth } from '../../src/modules/analytics/index.js';
 import { createBroadcastHarness, type BroadcastHarness } from '../helpers/broadcast.js';
 import { loginUi, openUiPage, UI_TIMEOUT } from '../helpers/ui.js';
 import { ensureWebBuilt } from './web-build.js';
@@ -31,8 +32,6 @@ const pageErrors: string[] = [];
 const cspViolations: string[] = [];
 const consoleLines: string[] = [];
 
-/** Which analytics endpoints this branch serves (the cards of the others are skipped). */
-const has = { growth: false, optOuts: false, broadcasts: false, numbers: false };
 
 const card = (id: string) => page.getByTestId(id);
 const today = () => new Date().toISOString().slice(0, 10);
@@ -42,24 +41,6 @@ async function shot(name: string): Promise<void> {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `overview-${name}.png`), fullPage: true });
-}
-
-/** Skips a card's test while its endpoint is missing on this branch. */
-function needs(ctx: TestContext, ok: boolean, endpoint: string): void {
-  if (!ok) {
-    console.warn(`overview-ui: ${endpoint} is not served on this branch yet; its card's test is skipped`);
-    ctx.skip();
-  }
-}
-
-/**
- * The analytics module's rollup step, when this branch has it. Why a computed path: the module is
- * built on another branch in parallel; this test must compile (and skip those cards) without it.
- */
-async function growthRollUp(): Promise<((db: unknown) => Promise<number>) | undefined> {
-  const path = '../../src/modules/analytics/index.js';
-  const mod = (await import(/* @vite-ignore */ path).catch(() => undefined)) as { rollUpGrowth?: (db: unknown) => Promise<number> } | undefined;
-  return mod?.rollUpGrowth;
 }
 
 /** The href of the card's link named `name`. */
@@ -99,14 +80,14 @@ beforeAll(async () => {
 
   // The growth and opt-out reports read a rollup a worker loop keeps (the server's analytics-growth poller): fold it here.
   await h.sim.webhooksIdle();
-  const rollUp = await growthRollUp();
-  if (rollUp) while ((await rollUp(h.t.db)) > 0);
+  while ((await rollUpGrowth(h.t.db)) > 0);
 
+  // The reports the cards read answer for this seeded workspace.
   const range = `from=${daysAgo(29)}&to=${today()}`;
-  has.growth = (await h.api('GET', `/api/v1/analytics/growth?${range}&by=source`)).status === 200;
-  has.optOuts = (await h.api('GET', `/api/v1/analytics/opt-outs?${range}`)).status === 200;
-  has.broadcasts = (await h.api('GET', `/api/v1/analytics/broadcasts?${range}&limit=20`)).status === 200;
-  has.numbers = (await h.api('GET', '/api/v1/analytics/numbers')).status === 200;
+  for (const url of [`/api/v1/analytics/growth?${range}&by=source`, `/api/v1/analytics/opt-outs?${range}`, `/api/v1/analytics/broadcasts?${range}&limit=20`, '/api/v1/analytics/numbers']) {
+    const res = await h.api('GET', url);
+    expect(res.status, `${url}: ${JSON.stringify(res.body)}`).toBe(200);
+  }
 
   base = h.appUrl.replace('localhost', '127.0.0.1');
   ({ browser, context, page } = await openUiPage({ dialogs, pageErrors, consoleLines, cspViolations }, { viewport: { width: 1280, height: 900 } }));
@@ -128,8 +109,7 @@ describe('the Overview tab', () => {
     expect(await page.getByRole('group', { name: 'Period' }).getByRole('button', { name: '30 days' }).getAttribute('aria-pressed')).toBe('true');
   });
 
-  it('growth: draws the chart and shows the seeded opt-ins and opt-outs in its table (skipped while GET /api/v1/analytics/growth is missing)', async (ctx) => {
-    needs(ctx, has.growth, 'GET /api/v1/analytics/growth');
+  it('growth: draws the chart and shows the seeded opt-ins and opt-outs in its table', async () => {
     const growth = card('growth');
     await growth.getByTestId('growth-totals').waitFor({ timeout: UI_TIMEOUT });
     expect(await growth.getByTestId('total-opt-ins').textContent()).toBe('3');
@@ -161,8 +141,7 @@ describe('the Overview tab', () => {
     await shot('1280');
   });
 
-  it('opt-outs: the STOP with its reason and the broadcast before it (skipped while GET /api/v1/analytics/opt-outs is missing)', async (ctx) => {
-    needs(ctx, has.optOuts, 'GET /api/v1/analytics/opt-outs');
+  it('opt-outs: the STOP with its reason and the broadcast before it', async () => {
     const optOuts = card('opt-outs');
     await optOuts.getByTestId('opt-outs-total').waitFor();
     expect(await optOuts.getByTestId('opt-outs-total').textContent()).toBe('1');
@@ -176,8 +155,7 @@ describe('the Overview tab', () => {
     expect(await hrefOf('opt-outs', 'Download opt-outs (CSV)')).toBe(`/api/v1/analytics/opt-outs.csv?from=${daysAgo(29)}&to=${today()}`);
   });
 
-  it('broadcasts: the funnel in percentages of those sent, opening the broadcast in its tab (skipped while GET /api/v1/analytics/broadcasts is missing)', async (ctx) => {
-    needs(ctx, has.broadcasts, 'GET /api/v1/analytics/broadcasts');
+  it('broadcasts: the funnel in percentages of those sent, opening the broadcast in its tab', async () => {
     const list = card('broadcast-funnels');
     const row = list.getByTestId('funnel-row').filter({ hasText: BROADCAST });
     await row.waitFor();
@@ -192,8 +170,7 @@ describe('the Overview tab', () => {
     await page.getByRole('heading', { name: 'Overview', level: 2 }).waitFor();
   });
 
-  it('numbers: the number with its quality badge and tier (skipped while GET /api/v1/analytics/numbers is missing)', async (ctx) => {
-    needs(ctx, has.numbers, 'GET /api/v1/analytics/numbers');
+  it('numbers: the number with its quality badge and tier', async () => {
     const number = card('numbers-health').getByTestId('number-health').filter({ hasText: '+1 555 078 3881' });
     await number.waitFor();
     expect(['GREEN', 'YELLOW', 'RED', 'UNKNOWN']).toContain(await number.getByTestId('quality-badge').first().textContent());
@@ -228,24 +205,25 @@ describe('the Overview tab', () => {
     await expect.poll(() => hrefOf('opt-outs', 'Download opt-outs (CSV)')).toBe(`/api/v1/analytics/opt-outs.csv?${q}`);
     expect(await hrefOf('broadcast-funnels', 'Download broadcasts (CSV)')).toBe(`/api/v1/analytics/broadcasts.csv?${q}`);
     expect(await hrefOf('growth', 'Download growth (CSV)')).toMatch(new RegExp(`^/api/v1/analytics/growth\\.csv\\?${q}&by=`));
-    if (has.growth) {
-      // The opt-ins were yesterday: still in the last 7 days.
-      await expect.poll(() => card('growth').getByTestId('total-opt-ins').textContent()).toBe('3');
-    }
+    // The opt-ins were yesterday: still in the last 7 days.
+    await expect.poll(() => card('growth').getByTestId('total-opt-ins').textContent()).toBe('3');
   });
 
-  it('the CSV links download through the session (skipped for the reports not served yet)', async () => {
+  it('the CSV links download through the session', async () => {
     const links = [
-      ['growth', 'Download growth (CSV)', has.growth],
-      ['opt-outs', 'Download opt-outs (CSV)', has.optOuts],
-      ['broadcast-funnels', 'Download broadcasts (CSV)', has.broadcasts],
+      ['growth', 'Download growth (CSV)'],
+      ['opt-outs', 'Download opt-outs (CSV)'],
+      ['broadcast-funnels', 'Download broadcasts (CSV)'],
     ] as const;
-    for (const [id, name, served] of links) {
-      if (!served) continue;
+    for (const [id, name] of links) {
       const res = await context.request.get(`${base}${await hrefOf(id, name)}`);
       expect(res.status(), `${name}: ${await res.text()}`).toBe(200);
       expect(res.headers()['content-type']).toContain('text/csv');
     }
+    const recipients = await context.request.get(`${base}/api/v1/broadcasts/${broadcastId}/recipients.csv`);
+    expect(recipients.status()).toBe(200);
+    // A header and one line per recipient.
+    expect((await recipients.text()).trim().split('\n')).toHaveLength(4);
   });
 
   it('fits a phone (390 px) and a desktop (1280 px)', async () => {

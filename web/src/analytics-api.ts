@@ -1,4 +1,4 @@
-// Analytics through the public API (/api/v1/analytics/*): typed by hand until the generated schema has them.
+// Analytics through the public API (/api/v1/analytics/*): typed by hand (written beside the endpoints), checked against the generated schema at the end of the file.
 import { apiRequest, query } from './api-client';
 import type { ResponseOf } from './api-schema';
 
@@ -111,3 +111,6 @@ export const broadcastRecipientsCsvUrl = (id: string) => `/api/v1/broadcasts/${e
 
 // The hand-written types above must accept what the API's schema says it answers (checked when the endpoint is in the generated schema).
 const _numbersMatch: ResponseOf<'/api/v1/analytics/numbers', 'get'> extends { data: NumberHealth[] } ? true : never = true;
+const _growthMatch: ResponseOf<'/api/v1/analytics/growth', 'get'> extends GrowthReport ? true : never = true;
+const _optOutsMatch: ResponseOf<'/api/v1/analytics/opt-outs', 'get'> extends OptOutReport ? true : never = true;
+const _broadcastsMatch: ResponseOf<'/api/v1/analytics/broadcasts', 'get'> extends { data: BroadcastFunnelRow[] } ? true : never = true;
