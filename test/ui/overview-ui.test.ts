@@ -78,12 +78,19 @@ beforeAll(async () => {
     'the STOP to withdraw consent',
   );
 
-  // The growth and opt-out reports read a rollup a worker loop keeps (the server's analytics-growth poller): fold it here.
-  await h.sim.webhooksIdle();
-  while ((await rollUpGrowth(h.t.db)) > 0);
-
   // The reports the cards read answer for this seeded workspace.
   const range = `from=${daysAgo(29)}&to=${today()}`;
+  // The growth and opt-out reports read a rollup a worker loop keeps (the server's analytics-growth
+  // poller): fold it here until it has the STOP (which waits for its message to be stored).
+  await h.waitFor(
+    async () => {
+      while ((await rollUpGrowth(h.t.db)) > 0);
+      const totals = (await h.api('GET', `/api/v1/analytics/growth?${range}`)).body.totals as { opt_ins: number; opt_outs: number };
+      return totals.opt_ins === 3 && totals.opt_outs === 1;
+    },
+    20_000,
+    'the growth rollup to count the three opt-ins and the STOP',
+  );
   for (const url of [`/api/v1/analytics/growth?${range}&by=source`, `/api/v1/analytics/opt-outs?${range}`, `/api/v1/analytics/broadcasts?${range}&limit=20`, '/api/v1/analytics/numbers']) {
     const res = await h.api('GET', url);
     expect(res.status, `${url}: ${JSON.stringify(res.body)}`).toBe(200);
