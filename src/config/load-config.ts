@@ -83,5 +83,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     workerHeapMb: c.GREENLIST_WORKER_HEAP_MB,
     sandbox: c.GREENLIST_SANDBOX,
     graphAllowedOrigins: c.GREENLIST_GRAPH_ALLOWED_ORIGINS,
+    webhookAllowedOrigins: c.GREENLIST_WEBHOOK_ALLOWED_ORIGINS,
   };
 }

@@ -18,3 +18,4 @@ export * from '../../modules/sending/sending.tables.js';
 export * from '../../modules/automations/automations.tables.js';
 export * from '../../modules/conversations/conversations.tables.js';
 export * from '../../modules/autoreplies/autoreplies.tables.js';
+export * from '../../modules/hooks/hooks.tables.js';

@@ -43,6 +43,8 @@ import { joinRoutes } from './routes/join.routes.js';
 import { preferenceRoutes } from './routes/preferences.routes.js';
 import { configurePreferenceLinks } from '../../modules/preferences/index.js';
 import { templateRoutes } from './routes/templates.routes.js';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.routes.js';
+import { webhookUrlProblem, type HookDeps, type WebhookSend } from '../../modules/hooks/index.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import type { WhatsAppGateway } from '../../modules/messaging/index.js';
 
@@ -74,6 +76,8 @@ export interface AppDeps {
   bulkPacing?: BulkPacing;
   /** Live inbox updates (LISTEN/NOTIFY) for the Server-Sent Events route. */
   inboxEvents?: InboxEvents;
+  /** Outbound webhooks: the guard test sends go through and the endpoint URL policy (default: public https only, nothing sent). */
+  hooks?: HookDeps & { send: WebhookSend };
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -168,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   inboxSetupRoutes(app, featureDeps);
   conversationFigureRoutes(app, featureDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
+  webhookEndpointRoutes(app, { ...reqDeps, log: deps.log, hooks: deps.hooks ?? { box: deps.box, checkUrl: (url) => webhookUrlProblem(url, []), send: () => Promise.reject(new Error('outbound webhooks are not wired in this process')) } });
   await joinRoutes(app, featureDeps);
   await preferenceRoutes(app, featureDeps);
   await webhookRoutes(app, deps.webhooks);
