@@ -8,6 +8,12 @@ import { createTestApp, type TestApp } from './helpers/app.js';
 import { createLogger } from '../src/lib/logger.js';
 import { OutboundError } from '../src/lib/outbound/index.js';
 import { deliverDueWebhooks, emitEvents } from '../src/modules/hooks/index.js';
+import { processPendingWebhooks } from '../src/modules/inbound/index.js';
+import { syncConversations } from '../src/modules/conversations/index.js';
+import { parseWebhook } from '../src/adapters/whatsapp/webhook-parse.js';
+import { silentLogger } from '../src/lib/logger.js';
+import { registerNumber } from './helpers/factories.js';
+import { messagesEnvelope, metaJson, sign, textMessage } from './helpers/webhooks.js';
 
 // Issue 18, outbound webhooks: signed delivery, retries while a receiver is down, disabling after
 // 24 h, replay, test sends, the SSRF matrix and tenancy. The delivery loop is driven directly with
@@ -265,6 +271,55 @@ describe('delivery', () => {
     const g = rx.got.filter((x) => x.path === '/ok/rotate').at(-1)!;
     expect(verify(secret, g.headers, g.body, Math.floor(now.getTime() / 1000))).toBe(true);
     expect(verify(ep.secret, g.headers, g.body, Math.floor(now.getTime() / 1000))).toBe(false);
+  });
+});
+
+describe('event sources (each written in the transaction of its change)', () => {
+  it('contact.created/updated, consent.granted/withdrawn, message.received, conversation.assigned/closed, import.completed', async () => {
+    const ep = await addEndpoint('/ok/sources', ['*']);
+    const bodies = () => rx.got.filter((g) => g.path === '/ok/sources').map((g) => JSON.parse(g.body) as { id: string; type: string; data: Record<string, unknown> });
+    expect((await call(tenant.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } })).statusCode).toBe(201);
+    const created = await call(tenant.key, { method: 'POST', url: '/api/v1/contacts', payload: { phone: '+16505550111', name: 'Ada' } });
+    expect(created.statusCode, created.body).toBe(201);
+    const contactId = created.json().id as string;
+    await call(tenant.key, { method: 'PATCH', url: `/api/v1/contacts/${contactId}`, payload: { name: 'Ada L.' } });
+    const granted = await call(tenant.key, { method: 'POST', url: `/api/v1/contacts/${contactId}/consent`, payload: { topic: 'offers', action: 'grant', source: 'agent', evidence: { text: 'Offers by WhatsApp', note: 'asked at the till' } } });
+    expect(granted.statusCode, granted.body).toBe(201);
+    await call(tenant.key, { method: 'POST', url: `/api/v1/contacts/${contactId}/consent`, payload: { topic: 'offers', action: 'withdraw', source: 'api' } });
+    // An inbound message from a new person: contact.created and message.received.
+    const N = { phoneNumberId: '7065403522', wabaId: '7022901293', secret: 'app-secret-hooks' };
+    await registerNumber(t, tenant.key, { ...N, displayNumber: '+1 555 010 0007', accessToken: 'EAAG-token-hooks', appSecret: N.secret, verifyToken: 'verify-hooks-123' });
+    const env = metaJson(messagesEnvelope(N, textMessage('16505550222', 'wamid.hooks-1', 'Do you ship to Leeds?', Math.floor(Date.now() / 1000) - 5, 'Bea')));
+    const intake = await t.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(env, N.secret) }, payload: env });
+    expect(intake.statusCode).toBe(200);
+    while ((await processPendingWebhooks({ db: t.db, parse: parseWebhook, log: silentLogger(), now })) > 0);
+    await syncConversations({ db: t.db, log: silentLogger() });
+    const conv = (await call(tenant.key, { method: 'GET', url: '/api/v1/conversations?filter=all' })).json().data[0] as { id: string };
+    const assigned = await call(tenant.key, { method: 'POST', url: `/api/v1/conversations/${conv.id}/assign`, payload: { assignee_id: null } });
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    expect((await call(tenant.key, { method: 'POST', url: `/api/v1/conversations/${conv.id}/state`, payload: { state: 'closed' } })).statusCode).toBe(200);
+    const imp = await call(tenant.key, { method: 'POST', url: '/api/v1/imports', payload: { csv: 'phone,name\n+16505550333,Cy\n', mapping: { phone: 'phone', name: 'name' } } });
+    expect(imp.statusCode, imp.body).toBeLessThan(300);
+    for (let i = 0; i < 200 && (await call(tenant.key, { method: 'GET', url: `/api/v1/imports/${imp.json().id}` })).json().status !== 'completed'; i++) await new Promise((r) => setTimeout(r, 25));
+    await drain();
+    const got = bodies();
+    const byType = (type: string) => got.filter((b) => b.type === type);
+    // Delivery order is not guaranteed (at least once, concurrently): compared as sets.
+    expect(byType('contact.created').map((b) => b.data.phone).sort()).toEqual(['+16505550111', '+16505550222']);
+    expect(byType('contact.created').find((b) => b.data.phone === '+16505550222')!.data).toMatchObject({ profile_name: 'Bea', wa_id: '16505550222' });
+    expect(byType('contact.updated')[0]!.data).toMatchObject({ contact_id: contactId, name: 'Ada L.', changed: ['name'] });
+    expect(byType('consent.granted')[0]!.data).toMatchObject({ contact_id: contactId, phone: '+16505550111', name: 'Ada L.', topic_key: 'offers', source: 'agent', all_topics: false });
+    expect(byType('consent.withdrawn')[0]!.data).toMatchObject({ contact_id: contactId, topic_key: 'offers', source: 'api' });
+    expect(byType('message.received')[0]!.data).toMatchObject({ text: 'Do you ship to Leeds?', wa_id: '16505550222', phone: '+16505550222', name: 'Bea', type: 'text', wamid: 'wamid.hooks-1' });
+    expect(byType('conversation.assigned')[0]!.data).toMatchObject({ conversation_id: conv.id, phone: '+16505550222' });
+    expect(byType('conversation.closed')[0]!.data).toMatchObject({ conversation_id: conv.id, state: 'closed' });
+    expect(byType('import.completed')[0]!.data).toMatchObject({ import_id: imp.json().id, rows: 1, created: 1 });
+    // No secret, token or raw webhook body in any payload.
+    const all = JSON.stringify(got);
+    expect(all).not.toContain('EAAG-token-hooks');
+    expect(all).not.toContain(N.secret);
+    expect(all).not.toContain('"raw"');
+    expect((await deliveries(ep.id)).every((d) => d.status === 'delivered')).toBe(true);
   });
 });
 

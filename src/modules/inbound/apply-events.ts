@@ -140,7 +140,7 @@ async function applyInboundMessage(db: Db, n: { id: string; workspaceId: string 
     payload: { ...(ev.replyId ? { reply_id: ev.replyId } : {}), ...(ev.referral ? { referral: ev.referral } : {}), ...(ev.errorCodes.length ? { error_codes: ev.errorCodes } : {}), raw: ev.raw },
     contextWamid: ev.contextWamid,
     sentAt: ev.at,
-  });
+  }, now);
   // Every message the user sends (re)opens the 24 h customer-service window; reactions and
   // unsupported types count too, as Meta counts any user message.
   if (!isNew) return null;

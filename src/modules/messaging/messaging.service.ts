@@ -4,6 +4,7 @@ import { queryRowsOf, workspaceRowById, workspaceRowsByTime } from '../sql.js';
 import type { Ctx, Db } from '../context.js';
 import { displayStatus, isWindowOpen, SERVICE_WINDOW_MS } from './messaging.rules.js';
 import { messages, messageStatusEvents, serviceWindows } from './messaging.tables.js';
+import { emitMessageReceived } from './message-events.js';
 
 /** An inbound message, normalised. */
 export interface InboundMessageRecord {
@@ -19,14 +20,16 @@ export interface InboundMessageRecord {
   sentAt: Date;
 }
 
-/** Logs an inbound message once (duplicates by wamid are ignored); returns whether it was new. */
-export async function recordInboundMessage(db: Db, m: InboundMessageRecord): Promise<boolean> {
+/** Logs an inbound message once (duplicates by wamid are ignored) and emits `message.received` for a new one; returns whether it was new. */
+export async function recordInboundMessage(db: Db, m: InboundMessageRecord, now = new Date()): Promise<boolean> {
   const rows = await db
     .insert(messages)
     .values({ ...m, direction: 'in', statusRank: 0 })
     .onConflictDoNothing()
     .returning({ id: messages.id });
-  return rows.length > 0;
+  if (rows.length === 0) return false;
+  await emitMessageReceived(db, m.workspaceId, rows[0]!.id, now);
+  return true;
 }
 
 /**
