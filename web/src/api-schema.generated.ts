@@ -9279,6 +9279,416 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/webhook-deliveries/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery's event again (same event id) as a new delivery, due now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempt_log?: {
+                                attempt: number;
+                                attempted_at: string;
+                                error: string | null;
+                                latency_ms: number;
+                                status_code: number | null;
+                            }[];
+                            attempts: number;
+                            /** @description the JSON body as last sent (what the signature covers) */
+                            body: string | null;
+                            created_at: string;
+                            delivered_at: string | null;
+                            endpoint_id: string;
+                            event_id: string;
+                            event_type: string;
+                            id: string;
+                            last_error: string | null;
+                            last_status_code: number | null;
+                            latency_ms: number | null;
+                            next_attempt_at: string | null;
+                            /** @description the first 2 KB of the receiver's last answer */
+                            response_snippet: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "delivered" | "failed" | "dead";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's endpoints (never their secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                created_at: string;
+                                description: string | null;
+                                disabled_reason: string | null;
+                                enabled: boolean;
+                                events: string[];
+                                failing_since: string | null;
+                                id: string;
+                                /** @description the signing secret (whsec_…): shown only when the endpoint is created or the secret rotated */
+                                secret?: string;
+                                updated_at: string;
+                                url: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add an endpoint; the answer carries its signing secret, shown only this once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        /** @description event types delivered to this endpoint; * for every type */
+                        events: ("*" | "contact.created" | "contact.updated" | "consent.granted" | "consent.withdrawn" | "message.received" | "message.status" | "broadcast.started" | "broadcast.completed" | "automation.run.completed" | "conversation.assigned" | "conversation.closed" | "import.completed")[];
+                        /** @description where events are POSTed; https (plain http only for origins the operator allow-lists) */
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            description: string | null;
+                            disabled_reason: string | null;
+                            enabled: boolean;
+                            events: string[];
+                            failing_since: string | null;
+                            id: string;
+                            /** @description the signing secret (whsec_…): shown only when the endpoint is created or the secret rotated */
+                            secret?: string;
+                            updated_at: string;
+                            url: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One endpoint (never its secret) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            description: string | null;
+                            disabled_reason: string | null;
+                            enabled: boolean;
+                            events: string[];
+                            failing_since: string | null;
+                            id: string;
+                            /** @description the signing secret (whsec_…): shown only when the endpoint is created or the secret rotated */
+                            secret?: string;
+                            updated_at: string;
+                            url: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove an endpoint and its delivery log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change the URL or events, enable or disable, or rotate the secret (the new one is returned once) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        /** @description false pauses deliveries; true re-enables (also after an automatic disable) */
+                        enabled?: boolean;
+                        /** @description event types delivered to this endpoint; * for every type */
+                        events?: ("*" | "contact.created" | "contact.updated" | "consent.granted" | "consent.withdrawn" | "message.received" | "message.status" | "broadcast.started" | "broadcast.completed" | "automation.run.completed" | "conversation.assigned" | "conversation.closed" | "import.completed")[];
+                        /**
+                         * @description true: a new signing secret, returned once in this response; the old one stops signing at once
+                         * @enum {boolean}
+                         */
+                        rotate_secret?: true;
+                        /** @description where events are POSTed; https (plain http only for origins the operator allow-lists) */
+                        url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            description: string | null;
+                            disabled_reason: string | null;
+                            enabled: boolean;
+                            events: string[];
+                            failing_since: string | null;
+                            id: string;
+                            /** @description the signing secret (whsec_…): shown only when the endpoint is created or the secret rotated */
+                            secret?: string;
+                            updated_at: string;
+                            url: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint's delivery log, newest first, each with its attempts */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    status?: "pending" | "delivered" | "failed" | "dead";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                attempt_log?: {
+                                    attempt: number;
+                                    attempted_at: string;
+                                    error: string | null;
+                                    latency_ms: number;
+                                    status_code: number | null;
+                                }[];
+                                attempts: number;
+                                /** @description the JSON body as last sent (what the signature covers) */
+                                body: string | null;
+                                created_at: string;
+                                delivered_at: string | null;
+                                endpoint_id: string;
+                                event_id: string;
+                                event_type: string;
+                                id: string;
+                                last_error: string | null;
+                                last_status_code: number | null;
+                                latency_ms: number | null;
+                                next_attempt_at: string | null;
+                                /** @description the first 2 KB of the receiver's last answer */
+                                response_snippet: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "delivered" | "failed" | "dead";
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a signed webhook.test event to this endpoint now and answer with the delivery */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempt_log?: {
+                                attempt: number;
+                                attempted_at: string;
+                                error: string | null;
+                                latency_ms: number;
+                                status_code: number | null;
+                            }[];
+                            attempts: number;
+                            /** @description the JSON body as last sent (what the signature covers) */
+                            body: string | null;
+                            created_at: string;
+                            delivered_at: string | null;
+                            endpoint_id: string;
+                            event_id: string;
+                            event_type: string;
+                            id: string;
+                            last_error: string | null;
+                            last_status_code: number | null;
+                            latency_ms: number | null;
+                            next_attempt_at: string | null;
+                            /** @description the first 2 KB of the receiver's last answer */
+                            response_snippet: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "delivered" | "failed" | "dead";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspace": {
         parameters: {
             query?: never;
