@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import {
   createEndpoint,
@@ -24,7 +25,7 @@ import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
 import { assertId, idParams, pageOf } from '../schemas.js';
 
 /** Outbound webhook endpoints, their delivery log, replays and test sends. Secrets appear only in the answer that made them. */
-export function webhookEndpointRoutes(app: FastifyInstance, deps: RequestDeps & { log: import('pino').Logger; hooks: HookDeps & { send: WebhookSend } }): void {
+export function webhookEndpointRoutes(app: FastifyInstance, deps: RequestDeps & { log: Logger; hooks: HookDeps & { send: WebhookSend } }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const manage = { permission: 'workspace:manage' as const };
   const read = { permission: 'workspace:read' as const };
