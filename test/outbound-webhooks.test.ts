@@ -136,6 +136,15 @@ describe('endpoints', () => {
     expect(bad.json().error.details.fields[0].field).toMatch(/^events/);
   });
 
+  it("describes every event's body in the OpenAPI document's webhooks section", async () => {
+    const doc = (await t.call(undefined, { method: 'GET', url: '/api/openapi.json' })).json();
+    for (const type of ['contact.created', 'contact.updated', 'consent.granted', 'consent.withdrawn', 'message.received', 'conversation.assigned', 'conversation.closed', 'import.completed', 'webhook.test']) {
+      const op = doc.webhooks[type].post;
+      expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+      expect(Object.keys(op.requestBody.content['application/json'].schema.properties)).toEqual(['id', 'type', 'timestamp', 'workspace_id', 'data']);
+    }
+  });
+
   it('writes nothing for events no endpoint subscribes to', async () => {
     const other = await t.tenant('hooks-none');
     const n = await t.db.transaction((tx) => emitEvents(tx, other.workspaceId, [{ type: 'contact.created', data: {} }], now));

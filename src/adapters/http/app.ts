@@ -44,6 +44,7 @@ import { preferenceRoutes } from './routes/preferences.routes.js';
 import { configurePreferenceLinks } from '../../modules/preferences/index.js';
 import { templateRoutes } from './routes/templates.routes.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.routes.js';
+import { webhooksOpenApi } from './webhooks-openapi.js';
 import { webhookUrlProblem, type HookDeps, type WebhookSend } from '../../modules/hooks/index.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import type { WhatsAppGateway } from '../../modules/messaging/index.js';
@@ -137,6 +138,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       servers: [{ url: deps.publicUrl }],
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
+      // Plain JSON Schema objects (from zod); the plugin's OpenAPI typings (openapi-types) are not a direct dependency.
+      webhooks: webhooksOpenApi() as never,
     },
     transform: jsonSchemaTransform,
   });

@@ -11,3 +11,4 @@ export { WEBHOOK_EVENT_TYPES, DELIVERY_STATUSES, RETRY_WINDOW_MS, DISABLE_AFTER_
 export type { WebhookEventType, DeliveryStatus } from './hooks.rules.js';
 export { endpointIn, endpointPatch, endpointOut, deliveryOut, deliveryListQuery } from './hooks.schemas.js';
 export type { EndpointOut, DeliveryOut } from './hooks.schemas.js';
+export { WEBHOOK_EVENT_DATA, webhookEnvelope } from './hooks.events.js';
