@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -164,12 +165,20 @@ describe('delivery', () => {
     expect(verify(ep.secret, g.headers, g.body, Math.floor(now.getTime() / 1000))).toBe(true);
     // Tampered body, wrong secret, stale timestamp: refused by the same check.
     expect(verify(ep.secret, g.headers, g.body.replace('offers', 'other'), Math.floor(now.getTime() / 1000))).toBe(false);
-    expect(verify(secrets[0]!, g.headers, g.body, Math.floor(now.getTime() / 1000))).toBe(false);
+    expect(verify(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, g.headers, g.body, Math.floor(now.getTime() / 1000))).toBe(false);
     expect(verify(ep.secret, g.headers, g.body, Math.floor(now.getTime() / 1000) + 301)).toBe(false);
     const body = JSON.parse(g.body);
     expect(body).toMatchObject({ id: g.headers['webhook-id'], type: 'consent.granted', workspace_id: tenant.workspaceId, data: { contact_id: 'c-1', topic_key: 'offers' } });
     const [d] = await deliveries(ep.id);
     expect(d).toMatchObject({ status: 'delivered', attempts: 1, last_status_code: 200, response_snippet: 'thanks', body: g.body, event_id: body.id });
+    // The README's snippet for integrators, run as written.
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const snippet = /```js\n(import \{ createHmac[\s\S]*?)```/.exec(readme)![1]!.replace(/^import .*\n/, '').replace('export function', 'function');
+    const readmeVerify = new Function('createHmac', 'timingSafeEqual', `${snippet}\nreturn verifyGreenlistWebhook;`)(createHmac, timingSafeEqual) as (s: string, h: IncomingHttpHeaders, b: string, n: number) => boolean;
+    const nowS = Math.floor(now.getTime() / 1000);
+    expect(readmeVerify(ep.secret, g.headers, g.body, nowS)).toBe(true);
+    expect(readmeVerify(ep.secret, g.headers, g.body + ' ', nowS)).toBe(false);
+    expect(readmeVerify(ep.secret, g.headers, g.body, nowS + 301)).toBe(false);
   });
 
   it('retries while the receiver is down, loses nothing, and records the attempts in order', async () => {
