@@ -14,6 +14,7 @@ import { SegmentsSection } from './segments-section';
 import { TemplatesSection } from './templates-section';
 import { TopicsSection } from './topics-section';
 import { useResource } from './use-resource';
+import { WebhooksSection } from './webhooks-section';
 
 const SECTIONS = [
   { id: 'contacts', label: 'Contacts' },
@@ -28,6 +29,7 @@ const SECTIONS = [
   { id: 'templates', label: 'Templates' },
   { id: 'phone-numbers', label: 'Phone numbers' },
   { id: 'api-keys', label: 'API keys' },
+  { id: 'webhooks', label: 'Webhooks' },
   { id: 'audit-log', label: 'Audit log' },
 ] as const;
 type SectionId = (typeof SECTIONS)[number]['id'];
@@ -84,6 +86,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         {section === 'templates' && <TemplatesSection />}
         {section === 'phone-numbers' && <PhoneNumbersSection />}
         {section === 'api-keys' && <ApiKeysSection />}
+        {section === 'webhooks' && <WebhooksSection />}
         {section === 'audit-log' && <AuditLogSection />}
       </main>
     </div>
