@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hookEndpoints } from '../../src/modules/hooks/hooks.tables.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 import { loginUi, openUiPage, serveApp, UI_TIMEOUT } from '../helpers/ui.js';
 import { ensureWebBuilt } from './web-build.js';
@@ -73,7 +74,8 @@ describe('the Webhooks tab', () => {
   });
 
   it('shows a banner for an endpoint disabled after 24 h of failures', async () => {
-    const [ep] = (await t.db.execute(`update hook_endpoints set enabled = false, disabled_reason = 'every delivery failed for 24 hours' returning id` as never)).rows as { id: string }[];
+    // As the delivery loop leaves it (test/outbound-webhooks.test.ts drives the real 24 h).
+    const [ep] = await t.db.update(hookEndpoints).set({ enabled: false, disabledReason: 'every delivery failed for 24 hours (since 2026-12-06T10:00:00Z)' }).returning({ id: hookEndpoints.id });
     expect(ep).toBeDefined();
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'API keys', exact: true }).click();
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Webhooks', exact: true }).click();
