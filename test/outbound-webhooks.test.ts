@@ -8,7 +8,9 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { createLogger } from '../src/lib/logger.js';
 import { OutboundError } from '../src/lib/outbound/index.js';
+import { eq } from 'drizzle-orm';
 import { deliverDueWebhooks, emitEvents } from '../src/modules/hooks/index.js';
+import { hookEndpoints } from '../src/modules/hooks/hooks.tables.js';
 import { processPendingWebhooks } from '../src/modules/inbound/index.js';
 import { syncConversations } from '../src/modules/conversations/index.js';
 import { parseWebhook } from '../src/adapters/whatsapp/webhook-parse.js';
@@ -382,6 +384,15 @@ describe('SSRF', () => {
     }
     // The guard refuses them at send time too (a URL stored before the operator's list changed).
     for (const url of refused.slice(0, 12)) await expect(bare.wiring.hooks.send(url, { method: 'POST', body: '{}' })).rejects.toBeInstanceOf(OutboundError);
+    expect(sink.connections()).toBe(0);
+  });
+
+  it('fails a delivery whose stored URL the policy now refuses, without sending or retrying it', async () => {
+    const made = await bare.call(key, { method: 'POST', url: '/api/v1/webhook-endpoints', payload: { url: 'https://crm.example.com/hook', events: ['*'] } });
+    // As if the URL had been allowed when stored (an operator's list that has since changed).
+    await bare.db.update(hookEndpoints).set({ url: `https://[::ffff:127.0.0.1]:${sink.port}/hook` }).where(eq(hookEndpoints.id, made.json().id));
+    const test = await bare.call(key, { method: 'POST', url: `/api/v1/webhook-endpoints/${made.json().id}/test` });
+    expect(test.json()).toMatchObject({ status: 'failed', attempts: 1, next_attempt_at: null, last_error: 'outbound request refused: address not allowed' });
     expect(sink.connections()).toBe(0);
   });
 

@@ -2,6 +2,7 @@
 // workers share them), POSTs each signed body through the outbound guard, and records every
 // attempt, the retry schedule, dead deliveries and endpoints disabled after 24 h of failures.
 import { param, sql } from 'drizzle-orm';
+import { OutboundError } from '../../lib/outbound/index.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import { safeErrorMessage } from '../../lib/redact.js';
 import { recordAudit } from '../audit/index.js';
@@ -52,6 +53,8 @@ interface Outcome {
   latencyMs: number;
   snippet: string | null;
   body: string;
+  /** Refused by the outbound policy before anything was sent: retrying cannot help until the URL or the operator's list changes. */
+  refused?: boolean;
 }
 
 /** The JSON body of an event (the envelope receivers parse): id, type, timestamp, workspace, data. */
@@ -99,7 +102,8 @@ async function attempt(deps: DeliveryDeps, d: Claimed): Promise<Outcome> {
     const ok = res.status >= 200 && res.status < 300;
     return { d, ok, statusCode: res.status, error: ok ? null : `answered ${res.status}`, latencyMs: Math.round(performance.now() - started), snippet: responseSnippet(text, secret), body };
   } catch (err) {
-    return { d, ok: false, statusCode: null, error: safeErrorMessage(err).slice(0, 300), latencyMs: Math.round(performance.now() - started), snippet: null, body };
+    const refused = err instanceof OutboundError && err.reason === 'refused';
+    return { d, ok: false, statusCode: null, error: safeErrorMessage(err).slice(0, 300), latencyMs: Math.round(performance.now() - started), snippet: null, body, refused };
   }
 }
 
@@ -124,7 +128,8 @@ async function recordOutcomes(deps: DeliveryDeps, outcomes: Outcome[]): Promise<
     const next = new Date(now.getTime() + nextAttemptDelayMs(attempts, random));
     // Why the window counts from the delivery's creation: a replay gets its own 3 days.
     const dead = !o.ok && next.getTime() - new Date(o.d.created_at).getTime() > RETRY_WINDOW_MS;
-    return { ...o, attempts, status: o.ok ? 'delivered' : dead ? 'dead' : 'pending', next: o.ok || dead ? null : next };
+    const status = o.ok ? 'delivered' : o.refused ? 'failed' : dead ? 'dead' : 'pending';
+    return { ...o, attempts, status, next: status === 'pending' ? next : null };
   });
   const col = <T>(f: (p: (typeof plan)[number]) => T) => param(plan.map(f));
   const at = sql`${now.toISOString()}::timestamptz`;

@@ -21,7 +21,11 @@ export const WEBHOOK_EVENT_TYPES = [
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-/** Where a delivery stands. `dead`: retried for 3 days without a 2xx. `failed`: the endpoint was removed or refused at send time for good. */
+/**
+ * Where a delivery stands. `dead`: retried for 3 days without a 2xx. `failed`: the outbound policy
+ * refused its URL before anything was sent (e.g. the operator removed its origin from the allow
+ * list); not retried, replay it once the URL or the list is fixed.
+ */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'dead'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
