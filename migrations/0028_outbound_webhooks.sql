@@ -61,5 +61,7 @@ ALTER TABLE "hook_events" ADD CONSTRAINT "hook_events_workspace_id_workspaces_id
 CREATE INDEX "hook_attempts_delivery_idx" ON "hook_attempts" USING btree ("delivery_id","id");--> statement-breakpoint
 CREATE INDEX "hook_deliveries_due_idx" ON "hook_deliveries" USING btree ("next_attempt_at") WHERE status = 'pending';--> statement-breakpoint
 CREATE INDEX "hook_deliveries_endpoint_idx" ON "hook_deliveries" USING btree ("workspace_id","endpoint_id","created_at","id");--> statement-breakpoint
+CREATE INDEX "hook_deliveries_event_idx" ON "hook_deliveries" USING btree ("event_id");--> statement-breakpoint
 CREATE INDEX "hook_endpoints_workspace_idx" ON "hook_endpoints" USING btree ("workspace_id","created_at");--> statement-breakpoint
-CREATE INDEX "hook_events_workspace_idx" ON "hook_events" USING btree ("workspace_id","created_at");
+CREATE INDEX "hook_events_workspace_idx" ON "hook_events" USING btree ("workspace_id","created_at");--> statement-breakpoint
+CREATE INDEX "hook_events_created_idx" ON "hook_events" USING btree ("created_at");

@@ -9,7 +9,7 @@ import { createTestApp, type TestApp } from './helpers/app.js';
 import { createLogger } from '../src/lib/logger.js';
 import { OutboundError } from '../src/lib/outbound/index.js';
 import { eq } from 'drizzle-orm';
-import { deliverDueWebhooks, emitEvents } from '../src/modules/hooks/index.js';
+import { deliverDueWebhooks, emitEvents, purgeWebhookLog, WEBHOOK_LOG_RETENTION_MS } from '../src/modules/hooks/index.js';
 import { hookEndpoints } from '../src/modules/hooks/hooks.tables.js';
 import { processPendingWebhooks } from '../src/modules/inbound/index.js';
 import { syncConversations } from '../src/modules/conversations/index.js';
@@ -410,6 +410,23 @@ describe('SSRF', () => {
     const res = await call(tenant.key, { method: 'POST', url: `/api/v1/webhook-endpoints/${ep.id}/test` });
     expect(res.json()).toMatchObject({ status: 'pending', last_status_code: 302 });
     expect(sink.connections()).toBe(0);
+  });
+});
+
+describe('retention', () => {
+  it('deletes events and their log after 30 days, but not while a delivery is pending', async () => {
+    // import.completed: the earlier tests' endpoints that never answer 2xx (redirect) do not take it.
+    const ok = await addEndpoint('/ok/retention', ['import.completed']);
+    const down = await addEndpoint('/down/retention', ['import.completed']);
+    await emit(['import.completed']);
+    await drain();
+    advance(WEBHOOK_LOG_RETENTION_MS + HOUR);
+    // The failing endpoint was disabled long ago: its delivery still waits, so the event stays.
+    while ((await purgeWebhookLog(t.db, now)) > 0);
+    expect(await deliveries(ok.id)).toHaveLength(1);
+    expect((await call(tenant.key, { method: 'DELETE', url: `/api/v1/webhook-endpoints/${down.id}` })).statusCode).toBe(204);
+    expect(await purgeWebhookLog(t.db, now)).toBeGreaterThan(0);
+    expect(await deliveries(ok.id)).toHaveLength(0);
   });
 });
 

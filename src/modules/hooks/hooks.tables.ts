@@ -36,7 +36,8 @@ export const hookEvents = pgTable(
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('hook_events_workspace_idx').on(t.workspaceId, t.createdAt)],
+  // created_at alone: the retention sweep looks across workspaces.
+  (t) => [index('hook_events_workspace_idx').on(t.workspaceId, t.createdAt), index('hook_events_created_idx').on(t.createdAt)],
 );
 
 /** One event's delivery to one endpoint: its attempts, schedule and last answer. */
@@ -68,6 +69,8 @@ export const hookDeliveries = pgTable(
     // The worker's claim: pending rows by due time only (delivered ones drop out of the index).
     index('hook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index('hook_deliveries_endpoint_idx').on(t.workspaceId, t.endpointId, t.createdAt, t.id),
+    // The cascade when the retention sweep deletes an event, and its "still pending?" check.
+    index('hook_deliveries_event_idx').on(t.eventId),
   ],
 );
 

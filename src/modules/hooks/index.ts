@@ -12,3 +12,4 @@ export type { WebhookEventType, DeliveryStatus } from './hooks.rules.js';
 export { endpointIn, endpointPatch, endpointOut, deliveryOut, deliveryListQuery } from './hooks.schemas.js';
 export type { EndpointOut, DeliveryOut } from './hooks.schemas.js';
 export { WEBHOOK_EVENT_DATA, webhookEnvelope } from './hooks.events.js';
+export { purgeWebhookLog, WEBHOOK_LOG_RETENTION_MS } from './retention.service.js';
