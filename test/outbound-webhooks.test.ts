@@ -16,7 +16,8 @@ import { syncConversations } from '../src/modules/conversations/index.js';
 import { parseWebhook } from '../src/adapters/whatsapp/webhook-parse.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { registerNumber } from './helpers/factories.js';
-import { messagesEnvelope, metaJson, sign, textMessage } from './helpers/webhooks.js';
+import { messagesEnvelope, metaJson, sign, statusValue, textMessage } from './helpers/webhooks.js';
+import { recordOutboundMessage } from '../src/modules/messaging/index.js';
 
 // Issue 18, outbound webhooks: signed delivery, retries while a receiver is down, disabling after
 // 24 h, replay, test sends, the SSRF matrix and tenancy. The delivery loop is driven directly with
@@ -141,7 +142,7 @@ describe('endpoints', () => {
 
   it("describes every event's body in the OpenAPI document's webhooks section", async () => {
     const doc = (await t.call(undefined, { method: 'GET', url: '/api/openapi.json' })).json();
-    for (const type of ['contact.created', 'contact.updated', 'consent.granted', 'consent.withdrawn', 'message.received', 'conversation.assigned', 'conversation.closed', 'import.completed', 'webhook.test']) {
+    for (const type of ['contact.created', 'contact.updated', 'consent.granted', 'consent.withdrawn', 'message.received', 'message.status', 'conversation.assigned', 'conversation.closed', 'import.completed', 'webhook.test']) {
       const op = doc.webhooks[type].post;
       expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
       expect(Object.keys(op.requestBody.content['application/json'].schema.properties)).toEqual(['id', 'type', 'timestamp', 'workspace_id', 'data']);
@@ -295,7 +296,7 @@ describe('delivery', () => {
 });
 
 describe('event sources (each written in the transaction of its change)', () => {
-  it('contact.created/updated, consent.granted/withdrawn, message.received, conversation.assigned/closed, import.completed', async () => {
+  it('contact.created/updated, consent.granted/withdrawn, message.received, message.status, conversation.assigned/closed, import.completed', async () => {
     const ep = await addEndpoint('/ok/sources', ['*']);
     const bodies = () => rx.got.filter((g) => g.path === '/ok/sources').map((g) => JSON.parse(g.body) as { id: string; type: string; data: Record<string, unknown> });
     expect((await call(tenant.key, { method: 'POST', url: '/api/v1/topics', payload: { key: 'offers', name: 'Offers', category: 'marketing' } })).statusCode).toBe(201);
@@ -308,10 +309,16 @@ describe('event sources (each written in the transaction of its change)', () => 
     await call(tenant.key, { method: 'POST', url: `/api/v1/contacts/${contactId}/consent`, payload: { topic: 'offers', action: 'withdraw', source: 'api' } });
     // An inbound message from a new person: contact.created and message.received.
     const N = { phoneNumberId: '7065403522', wabaId: '7022901293', secret: 'app-secret-hooks' };
-    await registerNumber(t, tenant.key, { ...N, displayNumber: '+1 555 010 0007', accessToken: 'EAAG-token-hooks', appSecret: N.secret, verifyToken: 'verify-hooks-123' });
+    const numberId = await registerNumber(t, tenant.key, { ...N, displayNumber: '+1 555 010 0007', accessToken: 'EAAG-token-hooks', appSecret: N.secret, verifyToken: 'verify-hooks-123' });
     const env = metaJson(messagesEnvelope(N, textMessage('16505550222', 'wamid.hooks-1', 'Do you ship to Leeds?', Math.floor(Date.now() / 1000) - 5, 'Bea')));
     const intake = await t.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(env, N.secret) }, payload: env });
     expect(intake.statusCode).toBe(200);
+    while ((await processPendingWebhooks({ db: t.db, parse: parseWebhook, log: silentLogger(), now })) > 0);
+    // A reply to that person, then WhatsApp's status webhook for it: message.status.
+    const bea = (await call(tenant.key, { method: 'GET', url: '/api/v1/contacts?q=Bea' })).json().data[0] as { id: string };
+    const outId = await recordOutboundMessage(t.db, { workspaceId: tenant.workspaceId, numberId, contactId: bea.id, waId: '16505550222', type: 'text', body: 'Yes we do', payload: {}, wamid: 'wamid.hooks-out-1', callbackData: 'msg:hooks-out-1', sentAt: now });
+    const statusEnv = metaJson(messagesEnvelope(N, statusValue('wamid.hooks-out-1', 'delivered', Math.floor(Date.now() / 1000))));
+    expect((await t.app.inject({ method: 'POST', url: '/webhooks/whatsapp', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(statusEnv, N.secret) }, payload: statusEnv })).statusCode).toBe(200);
     while ((await processPendingWebhooks({ db: t.db, parse: parseWebhook, log: silentLogger(), now })) > 0);
     await syncConversations({ db: t.db, log: silentLogger() });
     const conv = (await call(tenant.key, { method: 'GET', url: '/api/v1/conversations?filter=all' })).json().data[0] as { id: string };
@@ -333,6 +340,7 @@ describe('event sources (each written in the transaction of its change)', () => 
     expect(byType('message.received')[0]!.data).toMatchObject({ text: 'Do you ship to Leeds?', wa_id: '16505550222', phone: '+16505550222', name: 'Bea', type: 'text', wamid: 'wamid.hooks-1' });
     expect(byType('conversation.assigned')[0]!.data).toMatchObject({ conversation_id: conv.id, phone: '+16505550222' });
     expect(byType('conversation.closed')[0]!.data).toMatchObject({ conversation_id: conv.id, state: 'closed' });
+    expect(byType('message.status')[0]!.data).toMatchObject({ message_id: outId, contact_id: bea.id, wamid: 'wamid.hooks-out-1', status: 'delivered', phone: '+16505550222', broadcast_id: null });
     expect(byType('import.completed')[0]!.data).toMatchObject({ import_id: imp.json().id, rows: 1, created: 1 });
     // No secret, token or raw webhook body in any payload.
     const all = JSON.stringify(got);

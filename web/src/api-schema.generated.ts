@@ -10458,6 +10458,78 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "message.status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.status (outbound webhook)
+         * @description POSTed to each endpoint subscribed to this event, signed; answer 2xx within 10 s. Anything else is retried with backoff for 3 days.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the event id (deduplicate on it) */
+                    "webhook-id": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>"> with the key base64-decoded from the secret after "whsec_" (Standard Webhooks); space-separated when several */
+                    "webhook-signature": string;
+                    /** @description when this attempt was signed, Unix seconds; refuse values more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            broadcast_id: string | null;
+                            contact_id: string | null;
+                            /** @description Meta's error code of a failure */
+                            error_code: number | null;
+                            /** @description null when the status arrived before the send was logged */
+                            message_id: string | null;
+                            name: string | null;
+                            /** @description when it happened (ISO 8601, UTC) */
+                            occurred_at: string;
+                            /** @description E.164; null for a person known only by a business-scoped user id */
+                            phone: string | null;
+                            /** @description sent, delivered, read or failed */
+                            status: string;
+                            wamid: string;
+                        };
+                        /** @description the event id: the same in the webhook-id header and on every retry or replay; deduplicate on it */
+                        id: string;
+                        /** @description when the event was recorded (ISO 8601, UTC) */
+                        timestamp: string;
+                        /** @enum {string} */
+                        type: "message.status";
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook.test": {
         parameters: {
             query?: never;

@@ -12,7 +12,7 @@ export type WebhookEndpointBody = BodyOf<'/api/v1/webhook-endpoints', 'post'>;
 export type WebhookDelivery = ItemOf<ResponseOf<'/api/v1/webhook-endpoints/{id}/deliveries', 'get'>>;
 
 /** The events an endpoint may subscribe to ("*": all). */
-export const WEBHOOK_EVENTS = ['contact.created', 'contact.updated', 'consent.granted', 'consent.withdrawn', 'message.received', 'conversation.assigned', 'conversation.closed', 'import.completed'] as const;
+export const WEBHOOK_EVENTS = ['contact.created', 'contact.updated', 'consent.granted', 'consent.withdrawn', 'message.received', 'message.status', 'conversation.assigned', 'conversation.closed', 'import.completed'] as const;
 
 /** The workspace's endpoints. */
 export const listWebhookEndpoints = () => apiRequest<{ data: WebhookEndpoint[] }>('GET', '/webhook-endpoints');

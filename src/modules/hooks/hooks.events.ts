@@ -44,6 +44,16 @@ export const WEBHOOK_EVENT_DATA: Partial<Record<WebhookEventType, z.ZodType>> = 
     context_wamid: z.string().nullable().describe('the message it answers'),
     occurred_at: when,
   }),
+  'message.status': z.object({
+    ...contactKeys,
+    contact_id: z.string().nullable(),
+    message_id: z.string().nullable().describe('null when the status arrived before the send was logged'),
+    broadcast_id: z.string().nullable(),
+    wamid: z.string(),
+    status: z.string().describe('sent, delivered, read or failed'),
+    error_code: z.number().int().nullable().describe("Meta's error code of a failure"),
+    occurred_at: when,
+  }),
   'conversation.assigned': z.object({ ...contactKeys, conversation_id: z.string(), number_id: z.string(), assignee_id: z.string().nullable(), team_id: z.string().nullable(), state: z.string(), occurred_at: when }),
   'conversation.closed': z.object({ ...contactKeys, conversation_id: z.string(), number_id: z.string(), assignee_id: z.string().nullable(), team_id: z.string().nullable(), state: z.literal('closed'), occurred_at: when }),
   'import.completed': z.object({
