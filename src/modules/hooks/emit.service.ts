@@ -13,8 +13,8 @@ export interface WebhookEventInput {
 
 /**
  * Records events for the workspace's endpoints in the caller's transaction (`db` = its tx).
- * One statement: with no endpoint subscribed it is one index probe and writes nothing; otherwise
- * each event gets an id (the receivers' idempotency key) and a pending delivery per endpoint.
+ * With no enabled endpoint it is one indexed probe and writes nothing; otherwise one more statement
+ * gives each event an id (the receivers' idempotency key) and a pending delivery per subscribed endpoint.
  * Why nothing is cached in memory: several processes may emit, and all must see a new endpoint at once.
  */
 export async function emitEvents(db: Db, workspaceId: string, events: WebhookEventInput[], at: Date): Promise<number> {
@@ -30,12 +30,15 @@ export async function emitEvents(db: Db, workspaceId: string, events: WebhookEve
  */
 export async function emitEventRows(db: Db, workspaceId: string, rows: SQL, at: Date): Promise<number> {
   const ws = sql`${workspaceId}::uuid`;
+  // Why a separate probe first: planning the data-modifying CTE below costs ~8× a simple indexed
+  // SELECT (0.87 ms against 0.10 ms on PGlite), and most workspaces have no endpoint.
+  const [probe] = await queryRowsOf<{ any: boolean }>(db, sql`select exists (select 1 from hook_endpoints p where p.workspace_id = ${ws} and p.enabled) as any`);
+  if (!probe?.any) return 0;
   const when = sql`${at.toISOString()}::timestamptz`;
   const out = await queryRowsOf<{ n: number }>(
     db,
     sql`with e as materialized (
           select gen_random_uuid() as id, r.type, r.data from (${rows}) r
-          where exists (select 1 from hook_endpoints p where p.workspace_id = ${ws} and p.enabled)
         ),
         m as materialized (
           select e.id as event_id, p.id as endpoint_id from e
