@@ -205,6 +205,17 @@ describe('delivery', () => {
     const ok = rx.got.filter((g) => g.path === '/flaky' && log.some((d) => d.event_id === g.headers['webhook-id']));
     // Each event reached the receiver under its own id on every attempt, the last one answered.
     expect(new Set(ok.map((g) => g.headers['webhook-id'])).size).toBe(3);
+    // The log pages newest first with a keyset cursor, and filters by status.
+    const seenIds: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await call(tenant.key, { method: 'GET', url: `/api/v1/webhook-endpoints/${ep.id}/deliveries?limit=1${cursor ? `&cursor=${cursor}` : ''}` })).json() as { data: { id: string }[]; next_cursor: string | null };
+      seenIds.push(...page.data.map((d) => d.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seenIds).toEqual(log.map((d) => d.id));
+    expect((await call(tenant.key, { method: 'GET', url: `/api/v1/webhook-endpoints/${ep.id}/deliveries?status=pending` })).json().data).toEqual([]);
+    expect((await call(tenant.key, { method: 'GET', url: `/api/v1/webhook-endpoints/${ep.id}/deliveries?cursor=bogus` })).json().error.details.fields[0].field).toBe('cursor');
     for (const d of log) {
       expect(d.attempt_log.map((a) => a.attempt)).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(d.attempt_log.map((a) => a.status_code)).toEqual([503, 503, 503, 503, 503, 503, 200]);
