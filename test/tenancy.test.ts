@@ -5,6 +5,7 @@ import { optOutNotes } from '../src/modules/consent/consent.tables.js';
 import { templates } from '../src/modules/templates/templates.tables.js';
 import { conversations } from '../src/modules/conversations/conversations.tables.js';
 import { recordOutboundMessage } from '../src/modules/messaging/index.js';
+import { emitEvents } from '../src/modules/hooks/index.js';
 import { exampleOf, fieldPathsOf, operationsOf, withValueAt } from './helpers/openapi-fuzz.js';
 
 let t: TestApp;
@@ -81,6 +82,10 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/inbox-teams/{id}': { id: () => ids.team!, bodies: { patch: { name: 'taken over' } } },
   '/api/v1/inbox-teams/{id}/members': { id: () => ids.team!, bodies: { put: { user_ids: [] } }, read: (id) => `/api/v1/inbox-teams/${id}` },
   '/api/v1/contacts/{id}/automation-runs': { id: () => ids.contact!, bodies: {} },
+  '/api/v1/webhook-endpoints/{id}': { id: () => ids.hookEndpoint!, bodies: { patch: { enabled: false } } },
+  '/api/v1/webhook-endpoints/{id}/test': { id: () => ids.hookEndpoint!, bodies: {}, read: (id) => `/api/v1/webhook-endpoints/${id}` },
+  '/api/v1/webhook-endpoints/{id}/deliveries': { id: () => ids.hookEndpoint!, bodies: {} },
+  '/api/v1/webhook-deliveries/{id}/replay': { id: () => ids.hookDelivery!, bodies: {}, read: () => `/api/v1/webhook-endpoints/${ids.hookEndpoint}/deliveries` },
   '/api/v1/templates/{id}/preview': { id: () => ids.template!, bodies: { post: { variables: { 'body.1': { value: 'x' } } } }, read: (id) => `/api/v1/templates/${id}` },
 };
 
@@ -120,6 +125,9 @@ beforeAll(async () => {
   ids.automation = automation.json().id;
   ids.lifecycleRun = (await t.call(a.key, { method: 'POST', url: '/api/v1/lifecycle/runs' })).json().id;
   ids.hygieneRun = (await t.call(a.key, { method: 'POST', url: '/api/v1/hygiene/runs' })).json().id;
+  ids.hookEndpoint = (await t.call(a.key, { method: 'POST', url: '/api/v1/webhook-endpoints', payload: { url: 'https://hooks.example.com/greenlist', events: ['contact.created'] } })).json().id;
+  await t.db.transaction((tx) => emitEvents(tx, a.workspaceId, [{ type: 'contact.created', data: { contact_id: ids.contact } }], new Date()));
+  ids.hookDelivery = (await t.call(a.key, { method: 'GET', url: `/api/v1/webhook-endpoints/${ids.hookEndpoint}/deliveries` })).json().data[0].id;
   ids.import = (await t.call(a.key, { method: 'POST', url: '/api/v1/imports', payload: { csv: 'phone\n+16505550102\n', mapping: { phone: 'phone' }, dry_run: true } })).json().id;
   ids.shop = (await t.call(a.key, { method: 'POST', url: '/api/v1/shop-connections', payload: { platform: 'shopify', name: 'A shop', secret: 'shpss_tenancy_secret' } })).json().id;
   ids.importMapping = (await t.call(a.key, { method: 'POST', url: '/api/v1/import-mappings', payload: { name: 'A mapping', mapping: { phone: 'phone' } } })).json().id;

@@ -81,6 +81,18 @@ export const configSchema = z.object({
         return z.NEVER;
       }
     }),
+  // Outbound webhook origins the operator trusts: plain http and private or loopback addresses allowed (an internal CRM).
+  GREENLIST_WEBHOOK_ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((text, c) => {
+      try {
+        return parseAllowedOrigins(text);
+      } catch (err) {
+        c.addIssue({ code: 'custom', message: `${(err as Error).message} (a comma-separated list of origins)` });
+        return z.NEVER;
+      }
+    }),
 });
 
 /** Validated configuration, in the shape the rest of the code uses. */
@@ -109,4 +121,6 @@ export interface Config {
   metricsPort: number;
   /** Origins besides Meta's Graph host that numbers may call, trusted even on private addresses (operator's choice). */
   graphAllowedOrigins: AllowedOrigin[];
+  /** Origins outbound webhooks may reach over plain http or on private addresses (operator's choice). */
+  webhookAllowedOrigins: AllowedOrigin[];
 }

@@ -85,5 +85,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     metricsToken: c.GREENLIST_METRICS_TOKEN,
     metricsPort: c.GREENLIST_METRICS_PORT,
     graphAllowedOrigins: c.GREENLIST_GRAPH_ALLOWED_ORIGINS,
+    webhookAllowedOrigins: c.GREENLIST_WEBHOOK_ALLOWED_ORIGINS,
   };
 }

@@ -22,6 +22,7 @@ import { scanAutoReplies } from '../modules/autoreplies/index.js';
 import { AUTOMATION_BATCH, hasLiveAutomations, runDueAutomations, scanAutomationTriggers, scanPeriodicTriggers } from '../modules/automations/index.js';
 import { startBroadcastDispatcher, type Dispatcher } from '../modules/broadcasts/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
+import { deliverDueWebhooks } from '../modules/hooks/index.js';
 import { failStaleImports } from '../modules/imports/index.js';
 import { prepareUploadDir } from '../adapters/db/upload-dir.js';
 import { safeErrorMessage } from '../lib/redact.js';
@@ -127,7 +128,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let worker: SweepRunner | undefined;
   let control: ControlServer | undefined;
   let url: string | undefined;
-  const wiring = wire(database.db, runtime.masterKey, log, clock, { graphAllowedOrigins: config.graphAllowedOrigins, poolStats: database.poolStats });
+  const wiring = wire(database.db, runtime.masterKey, log, clock, { graphAllowedOrigins: config.graphAllowedOrigins, webhookAllowedOrigins: config.webhookAllowedOrigins, poolStats: database.poolStats });
   if (config.metricsToken) wiring.metrics.enableProcessMetrics();
   let metricsListener: { url: string; close(): Promise<void> } | undefined;
   useSingleOwnerCaches(database.kind === 'pglite');
@@ -140,6 +141,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let conversationPoller: Poller | undefined;
   let autoReplyPoller: Poller | undefined;
   let growthPoller: Poller | undefined;
+  let hookPoller: Poller | undefined;
   let inboxEvents: { close(): Promise<void> } | undefined;
   let unlistenWake: (() => Promise<void>) | undefined;
   // Paced outbox sends still on their way when the outbox loop moved on (awaited before the database closes).
@@ -160,6 +162,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     await conversationPoller?.stop();
     await autoReplyPoller?.stop();
     await growthPoller?.stop();
+    await hookPoller?.stop();
     await outboxPoller?.stop();
     await Promise.allSettled([...outboxInFlight]);
     await dispatcher?.stop();
@@ -186,6 +189,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
         linkSign: wiring.linkSign,
         numbersChanged: wiring.numbersChanged,
         checkApiBaseUrl: wiring.checkApiBaseUrl,
+        hooks: wiring.hooks,
         ...(uploadDir ? { uploadDir } : {}),
         db: database.db,
         ping: database.ping,
@@ -265,6 +269,8 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
             ? (await scanAutomationTriggers({ db: database.db, now: clock.now(), log })) + (await scanPeriodicTriggers({ db: database.db, now: clock.now(), log })) + (await runDueAutomations({ db: database.db, now: clock.now(), log, links: { publicUrl: config.publicUrl, sign: wiring.linkSign } }, database.kind === 'pglite' ? AUTOMATION_BATCH.pglite : AUTOMATION_BATCH.postgres))
             : 0,
       });
+      // Outbound webhooks: due deliveries claimed in batches (SKIP LOCKED + lease), signed and POSTed through the guard.
+      hookPoller = startPoller({ name: 'outbound-webhooks', idleMs: 500, log, yieldRatio: loopYield, run: () => deliverDueWebhooks({ db: database.db, box: wiring.box, send: wiring.hooks.send, log, now: clock.now() }) });
       // Stored messages wake the engine, the inbox and auto-replies; queued answers the outbox (from this process or another, see modules/wake.ts).
       const woken: Record<WakeTarget, Poller[]> = { messages: [messagePoller], inbound: [automationPoller, conversationPoller, autoReplyPoller], outbox: [outboxPoller] };
       unlistenWake = await database.listen(WAKE_CHANNEL, (target) => woken[target as WakeTarget]?.forEach((p) => p.poke()));

@@ -3,6 +3,7 @@ import { purgeIdempotencyKeys } from '../modules/idempotency/index.js';
 import { purgeOldSessions } from '../modules/workspaces/index.js';
 import { purgeProcessedWebhooks } from '../modules/inbound/index.js';
 import { failStaleImports } from '../modules/imports/index.js';
+import { purgeWebhookLog } from '../modules/hooks/index.js';
 import { mergeEquivalentContactsEverywhere } from '../modules/privacy/index.js';
 import { inferMissingZones, purgeContactChanges } from '../modules/contacts/index.js';
 import { runHygiene, runLifecycle, workspacesDueFor, type BulkPacing, type MaintenanceKind } from '../modules/lifecycle/index.js';
@@ -46,6 +47,7 @@ export function allSweeps(log: Logger, pacing: BulkPacing = {}, opts: { intakeBu
     { name: 'idempotency-keys.purge', everyMs: 10 * 60_000, run: async (db, now) => ({ purged: await purgeIdempotencyKeys(db, now) }) },
     { name: 'sessions.purge', everyMs: 30 * 60_000, run: async (db, now) => ({ purged: await purgeOldSessions(db, now) }) },
     { name: 'contact-changes.purge', everyMs: 30 * 60_000, run: async (db, now) => ({ purged: await purgeContactChanges(db, now) }) },
+    { name: 'outbound-webhooks.purge', everyMs: 60 * 60_000, run: async (db, now) => ({ purged: await purgeWebhookLog(db, now) }) },
     { name: 'webhook-events.purge', everyMs: 15 * 60_000, run: async (db, now) => ({ purged: await purgeProcessedWebhooks(db, now) }) },
     // One WhatsApp user under two number forms (Brazil's 9th digit, MX 521, AR 549) becomes one contact.
     { name: 'contacts.merge-whatsapp-forms', everyMs: 30 * 60_000, run: (db, now) => mergeEquivalentContactsEverywhere(db, now, log) },

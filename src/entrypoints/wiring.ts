@@ -8,6 +8,7 @@ import { linkSigner } from '../modules/broadcasts/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
 import { createCloudApiClient } from '../adapters/whatsapp/cloud-api-client.js';
 import { apiBaseUrlProblem, createOutboundFetch, type AllowedOrigin, type OutboundFetch } from '../lib/outbound/index.js';
+import { webhookUrlProblem, type HookDeps } from '../modules/hooks/index.js';
 import { createIntakeSecrets } from '../adapters/whatsapp/intake-secrets.js';
 import { createGroupCommitter, type GroupCommitter } from '../adapters/db/group-commit.js';
 import type { WebhookIntakeDeps } from '../adapters/http/routes/webhooks.routes.js';
@@ -28,6 +29,8 @@ export interface Wiring {
   checkApiBaseUrl: (url: string) => string | undefined;
   /** This process's operator metrics (served on /metrics only when GREENLIST_METRICS_TOKEN is set). */
   metrics: Metrics;
+  /** Outbound webhooks: the guard deliveries go through (public https, plus GREENLIST_WEBHOOK_ALLOWED_ORIGINS) and the endpoint URL policy. */
+  hooks: HookDeps & { send: OutboundFetch };
 }
 
 /** A signal within one process: a connected number was added, changed or removed. */
@@ -52,8 +55,11 @@ function numbersChangedSignal(): NumbersChanged {
 }
 
 /** Builds the secret box, the Cloud API client and the webhook intake (group commit). */
-export function wire(db: Db, masterKey: Buffer, log: Logger, clock: { now(): Date }, opts: { graphAllowedOrigins?: AllowedOrigin[]; poolStats?: () => PoolStats } = {}): Wiring {
+export function wire(db: Db, masterKey: Buffer, log: Logger, clock: { now(): Date }, opts: { graphAllowedOrigins?: AllowedOrigin[]; webhookAllowedOrigins?: AllowedOrigin[]; poolStats?: () => PoolStats } = {}): Wiring {
   const allowed = opts.graphAllowedOrigins ?? [];
+  const hookOrigins = opts.webhookAllowedOrigins ?? [];
+  // Its own guard and pools: receivers are any public https host, never the Cloud API's trust list.
+  const hookSend = createOutboundFetch({ allowed: hookOrigins, reach: 'public', maxResponseBytes: 64 * 1024 });
   const outbound = createOutboundFetch({ allowed, reach: 'graph' });
   const box = createSecretBox(masterKey);
   // Counters cost an increment each, so they always run; the gauges are read only when scraped.
@@ -82,5 +88,6 @@ export function wire(db: Db, masterKey: Buffer, log: Logger, clock: { now(): Dat
     outbound,
     checkApiBaseUrl: (url) => apiBaseUrlProblem(url, allowed),
     metrics,
+    hooks: { box, send: hookSend, checkUrl: (url) => webhookUrlProblem(url, hookOrigins) },
   };
 }

@@ -38,13 +38,13 @@ export interface TestApp {
 }
 
 /** Builds the real app (real routes, real database) for `inject()` tests. */
-export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPerMinute?: number; rateLimitPerIpPerMinute?: number; clock?: Clock; graphAllowedOrigins?: string; trustProxy?: false | number | string[]; liveInbox?: boolean; metricsToken?: string } = {}): Promise<TestApp> {
+export async function createTestApp(overrides: { log?: Logger; rateLimitPerKeyPerMinute?: number; rateLimitPerIpPerMinute?: number; clock?: Clock; graphAllowedOrigins?: string; webhookAllowedOrigins?: string; trustProxy?: false | number | string[]; liveInbox?: boolean; metricsToken?: string } = {}): Promise<TestApp> {
   const testDb = await createTestDatabase();
   const db = testDb.database.db;
   const log = overrides.log ?? silentLogger();
   // The API's business clock (each request's ctx.now); scheduling tests pass a testClock. Webhook intake keeps the wall clock.
   const clock = overrides.clock ?? { now: () => new Date() };
-  const wiring = wire(db, TEST_MASTER_KEY, log, { now: () => new Date() }, { graphAllowedOrigins: parseAllowedOrigins(overrides.graphAllowedOrigins ?? TEST_GRAPH_ORIGINS), poolStats: testDb.database.poolStats });
+  const wiring = wire(db, TEST_MASTER_KEY, log, { now: () => new Date() }, { graphAllowedOrigins: parseAllowedOrigins(overrides.graphAllowedOrigins ?? TEST_GRAPH_ORIGINS), webhookAllowedOrigins: parseAllowedOrigins(overrides.webhookAllowedOrigins ?? ''), poolStats: testDb.database.poolStats });
   // As in production: the key cache is on only for the embedded database.
   useSingleOwnerCaches(testDb.database.kind === 'pglite');
   const inboxEvents = overrides.liveInbox ? createInboxEvents(testDb.database.listen, INBOX_CHANNEL, log) : undefined;

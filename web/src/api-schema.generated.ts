@@ -11384,6 +11384,488 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/webhook-deliveries/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery's event again (same event id) as a new delivery, due now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempt_log?: {
+                                attempt: number;
+                                attempted_at: string;
+                                error: string | null;
+                                latency_ms: number;
+                                status_code: number | null;
+                            }[];
+                            attempts: number;
+                            /** @description the JSON body as last sent (what the signature covers) */
+                            body: string | null;
+                            created_at: string;
+                            delivered_at: string | null;
+                            endpoint_id: string;
+                            event_id: string;
+                            event_type: string;
+                            id: string;
+                            last_error: string | null;
+                            last_status_code: number | null;
+                            latency_ms: number | null;
+                            next_attempt_at: string | null;
+                            /** @description the first 2 KB of the receiver's last answer */
+                            response_snippet: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "delivered" | "failed" | "dead";
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's endpoints (never their secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                created_at: string;
+                                description: string | null;
+                                disabled_reason: string | null;
+                                enabled: boolean;
+                                events: string[];
+                                failing_since: string | null;
+                                id: string;
+                                /** @description the signing secret (whsec_…): shown only when the endpoint is created or the secret rotated */
+                                secret?: string;
+                                updated_at: string;
+                                url: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add an endpoint; the answer carries its signing secret, shown only this once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        /** @description event types delivered to this endpoint; * for every type */
+                        events: ("*" | "contact.created" | "contact.updated" | "consent.granted" | "consent.withdrawn" | "message.received" | "message.status" | "broadcast.started" | "broadcast.completed" | "automation.run.completed" | "conversation.assigned" | "conversation.closed" | "import.completed")[];
+                        /** @description where events are POSTed; https (plain http only for origins the operator allow-lists) */
+                        url: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            description: string | null;
+                            disabled_reason: string | null;
+                            enabled: boolean;
+                            events: string[];
+                            failing_since: string | null;
+                            id: string;
+                            /** @description the signing secret (whsec_…): shown only when the endpoint is created or the secret rotated */
+                            secret?: string;
+                            updated_at: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One endpoint (never its secret) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            description: string | null;
+                            disabled_reason: string | null;
+                            enabled: boolean;
+                            events: string[];
+                            failing_since: string | null;
+                            id: string;
+                            /** @description the signing secret (whsec_…): shown only when the endpoint is created or the secret rotated */
+                            secret?: string;
+                            updated_at: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove an endpoint and its delivery log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change the URL or events, enable or disable, or rotate the secret (the new one is returned once) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string | null;
+                        /** @description false pauses deliveries; true re-enables (also after an automatic disable) */
+                        enabled?: boolean;
+                        /** @description event types delivered to this endpoint; * for every type */
+                        events?: ("*" | "contact.created" | "contact.updated" | "consent.granted" | "consent.withdrawn" | "message.received" | "message.status" | "broadcast.started" | "broadcast.completed" | "automation.run.completed" | "conversation.assigned" | "conversation.closed" | "import.completed")[];
+                        /**
+                         * @description true: a new signing secret, returned once in this response; the old one stops signing at once
+                         * @enum {boolean}
+                         */
+                        rotate_secret?: true;
+                        /** @description where events are POSTed; https (plain http only for origins the operator allow-lists) */
+                        url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created_at: string;
+                            description: string | null;
+                            disabled_reason: string | null;
+                            enabled: boolean;
+                            events: string[];
+                            failing_since: string | null;
+                            id: string;
+                            /** @description the signing secret (whsec_…): shown only when the endpoint is created or the secret rotated */
+                            secret?: string;
+                            updated_at: string;
+                            url: string;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint's delivery log, newest first, each with its attempts */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    status?: "pending" | "delivered" | "failed" | "dead";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                attempt_log?: {
+                                    attempt: number;
+                                    attempted_at: string;
+                                    error: string | null;
+                                    latency_ms: number;
+                                    status_code: number | null;
+                                }[];
+                                attempts: number;
+                                /** @description the JSON body as last sent (what the signature covers) */
+                                body: string | null;
+                                created_at: string;
+                                delivered_at: string | null;
+                                endpoint_id: string;
+                                event_id: string;
+                                event_type: string;
+                                id: string;
+                                last_error: string | null;
+                                last_status_code: number | null;
+                                latency_ms: number | null;
+                                next_attempt_at: string | null;
+                                /** @description the first 2 KB of the receiver's last answer */
+                                response_snippet: string | null;
+                                /** @enum {string} */
+                                status: "pending" | "delivered" | "failed" | "dead";
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a signed webhook.test event to this endpoint now and answer with the delivery */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempt_log?: {
+                                attempt: number;
+                                attempted_at: string;
+                                error: string | null;
+                                latency_ms: number;
+                                status_code: number | null;
+                            }[];
+                            attempts: number;
+                            /** @description the JSON body as last sent (what the signature covers) */
+                            body: string | null;
+                            created_at: string;
+                            delivered_at: string | null;
+                            endpoint_id: string;
+                            event_id: string;
+                            event_type: string;
+                            id: string;
+                            last_error: string | null;
+                            last_status_code: number | null;
+                            latency_ms: number | null;
+                            next_attempt_at: string | null;
+                            /** @description the first 2 KB of the receiver's last answer */
+                            response_snippet: string | null;
+                            /** @enum {string} */
+                            status: "pending" | "delivered" | "failed" | "dead";
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspace": {
         parameters: {
             query?: never;
@@ -11593,7 +12075,719 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "consent.granted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * consent.granted (outbound webhook)
+         * @description POSTed to each endpoint subscribed to this event, signed; answer 2xx within 10 s. Anything else is retried with backoff for 3 days.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the event id (deduplicate on it) */
+                    "webhook-id": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>"> with the key base64-decoded from the secret after "whsec_" (Standard Webhooks); space-separated when several */
+                    "webhook-signature": string;
+                    /** @description when this attempt was signed, Unix seconds; refuse values more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description true when the change covered every topic (e.g. STOP) */
+                            all_topics: boolean;
+                            /** @description the consent ledger row's id */
+                            consent_event_id: number;
+                            contact_id: string;
+                            name: string | null;
+                            /** @description when it happened (ISO 8601, UTC) */
+                            occurred_at: string;
+                            /** @description E.164; null for a person known only by a business-scoped user id */
+                            phone: string | null;
+                            /** @description api, import, web_form, qr_keyword, opt_out_keyword, agent, … */
+                            source: string;
+                            topic_id: string | null;
+                            topic_key: string | null;
+                        };
+                        /** @description the event id: the same in the webhook-id header and on every retry or replay; deduplicate on it */
+                        id: string;
+                        /** @description when the event was recorded (ISO 8601, UTC) */
+                        timestamp: string;
+                        /** @enum {string} */
+                        type: "consent.granted";
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "consent.withdrawn": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * consent.withdrawn (outbound webhook)
+         * @description POSTed to each endpoint subscribed to this event, signed; answer 2xx within 10 s. Anything else is retried with backoff for 3 days.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the event id (deduplicate on it) */
+                    "webhook-id": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>"> with the key base64-decoded from the secret after "whsec_" (Standard Webhooks); space-separated when several */
+                    "webhook-signature": string;
+                    /** @description when this attempt was signed, Unix seconds; refuse values more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description true when the change covered every topic (e.g. STOP) */
+                            all_topics: boolean;
+                            /** @description the consent ledger row's id */
+                            consent_event_id: number;
+                            contact_id: string;
+                            name: string | null;
+                            /** @description when it happened (ISO 8601, UTC) */
+                            occurred_at: string;
+                            /** @description E.164; null for a person known only by a business-scoped user id */
+                            phone: string | null;
+                            /** @description api, import, web_form, qr_keyword, opt_out_keyword, agent, … */
+                            source: string;
+                            topic_id: string | null;
+                            topic_key: string | null;
+                        };
+                        /** @description the event id: the same in the webhook-id header and on every retry or replay; deduplicate on it */
+                        id: string;
+                        /** @description when the event was recorded (ISO 8601, UTC) */
+                        timestamp: string;
+                        /** @enum {string} */
+                        type: "consent.withdrawn";
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * contact.created (outbound webhook)
+         * @description POSTed to each endpoint subscribed to this event, signed; answer 2xx within 10 s. Anything else is retried with backoff for 3 days.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the event id (deduplicate on it) */
+                    "webhook-id": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>"> with the key base64-decoded from the secret after "whsec_" (Standard Webhooks); space-separated when several */
+                    "webhook-signature": string;
+                    /** @description when this attempt was signed, Unix seconds; refuse values more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            contact_id: string;
+                            country: string | null;
+                            language: string | null;
+                            name: string | null;
+                            /** @description when it happened (ISO 8601, UTC) */
+                            occurred_at: string;
+                            /** @description E.164; null for a person known only by a business-scoped user id */
+                            phone: string | null;
+                            profile_name: string | null;
+                            tags: string[];
+                            timezone: string | null;
+                            wa_id: string | null;
+                        };
+                        /** @description the event id: the same in the webhook-id header and on every retry or replay; deduplicate on it */
+                        id: string;
+                        /** @description when the event was recorded (ISO 8601, UTC) */
+                        timestamp: string;
+                        /** @enum {string} */
+                        type: "contact.created";
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * contact.updated (outbound webhook)
+         * @description POSTed to each endpoint subscribed to this event, signed; answer 2xx within 10 s. Anything else is retried with backoff for 3 days.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the event id (deduplicate on it) */
+                    "webhook-id": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>"> with the key base64-decoded from the secret after "whsec_" (Standard Webhooks); space-separated when several */
+                    "webhook-signature": string;
+                    /** @description when this attempt was signed, Unix seconds; refuse values more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            attributes: {
+                                [key: string]: unknown;
+                            };
+                            /** @description the fields the change named */
+                            changed?: string[];
+                            contact_id: string;
+                            country: string | null;
+                            language: string | null;
+                            name: string | null;
+                            /** @description when it happened (ISO 8601, UTC) */
+                            occurred_at: string;
+                            /** @description E.164; null for a person known only by a business-scoped user id */
+                            phone: string | null;
+                            profile_name: string | null;
+                            tags: string[];
+                            timezone: string | null;
+                            wa_id: string | null;
+                        };
+                        /** @description the event id: the same in the webhook-id header and on every retry or replay; deduplicate on it */
+                        id: string;
+                        /** @description when the event was recorded (ISO 8601, UTC) */
+                        timestamp: string;
+                        /** @enum {string} */
+                        type: "contact.updated";
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "conversation.assigned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * conversation.assigned (outbound webhook)
+         * @description POSTed to each endpoint subscribed to this event, signed; answer 2xx within 10 s. Anything else is retried with backoff for 3 days.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the event id (deduplicate on it) */
+                    "webhook-id": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>"> with the key base64-decoded from the secret after "whsec_" (Standard Webhooks); space-separated when several */
+                    "webhook-signature": string;
+                    /** @description when this attempt was signed, Unix seconds; refuse values more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            assignee_id: string | null;
+                            contact_id: string;
+                            conversation_id: string;
+                            name: string | null;
+                            number_id: string;
+                            /** @description when it happened (ISO 8601, UTC) */
+                            occurred_at: string;
+                            /** @description E.164; null for a person known only by a business-scoped user id */
+                            phone: string | null;
+                            state: string;
+                            team_id: string | null;
+                        };
+                        /** @description the event id: the same in the webhook-id header and on every retry or replay; deduplicate on it */
+                        id: string;
+                        /** @description when the event was recorded (ISO 8601, UTC) */
+                        timestamp: string;
+                        /** @enum {string} */
+                        type: "conversation.assigned";
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "conversation.closed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * conversation.closed (outbound webhook)
+         * @description POSTed to each endpoint subscribed to this event, signed; answer 2xx within 10 s. Anything else is retried with backoff for 3 days.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the event id (deduplicate on it) */
+                    "webhook-id": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>"> with the key base64-decoded from the secret after "whsec_" (Standard Webhooks); space-separated when several */
+                    "webhook-signature": string;
+                    /** @description when this attempt was signed, Unix seconds; refuse values more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            assignee_id: string | null;
+                            contact_id: string;
+                            conversation_id: string;
+                            name: string | null;
+                            number_id: string;
+                            /** @description when it happened (ISO 8601, UTC) */
+                            occurred_at: string;
+                            /** @description E.164; null for a person known only by a business-scoped user id */
+                            phone: string | null;
+                            /** @enum {string} */
+                            state: "closed";
+                            team_id: string | null;
+                        };
+                        /** @description the event id: the same in the webhook-id header and on every retry or replay; deduplicate on it */
+                        id: string;
+                        /** @description when the event was recorded (ISO 8601, UTC) */
+                        timestamp: string;
+                        /** @enum {string} */
+                        type: "conversation.closed";
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "import.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * import.completed (outbound webhook)
+         * @description POSTed to each endpoint subscribed to this event, signed; answer 2xx within 10 s. Anything else is retried with backoff for 3 days.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the event id (deduplicate on it) */
+                    "webhook-id": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>"> with the key base64-decoded from the secret after "whsec_" (Standard Webhooks); space-separated when several */
+                    "webhook-signature": string;
+                    /** @description when this attempt was signed, Unix seconds; refuse values more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            consent_granted: number;
+                            consent_refused: number;
+                            created: number;
+                            errors: number;
+                            import_id: string;
+                            merged: number;
+                            /** @description when it happened (ISO 8601, UTC) */
+                            occurred_at: string;
+                            rows: number;
+                            skipped: number;
+                            unchanged: number;
+                            updated: number;
+                        };
+                        /** @description the event id: the same in the webhook-id header and on every retry or replay; deduplicate on it */
+                        id: string;
+                        /** @description when the event was recorded (ISO 8601, UTC) */
+                        timestamp: string;
+                        /** @enum {string} */
+                        type: "import.completed";
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.received (outbound webhook)
+         * @description POSTed to each endpoint subscribed to this event, signed; answer 2xx within 10 s. Anything else is retried with backoff for 3 days.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the event id (deduplicate on it) */
+                    "webhook-id": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>"> with the key base64-decoded from the secret after "whsec_" (Standard Webhooks); space-separated when several */
+                    "webhook-signature": string;
+                    /** @description when this attempt was signed, Unix seconds; refuse values more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            contact_id: string;
+                            /** @description the message it answers */
+                            context_wamid: string | null;
+                            message_id: string;
+                            name: string | null;
+                            /** @description the business number it reached */
+                            number_id: string;
+                            /** @description when it happened (ISO 8601, UTC) */
+                            occurred_at: string;
+                            /** @description E.164; null for a person known only by a business-scoped user id */
+                            phone: string | null;
+                            /** @description the button or list row chosen */
+                            reply_id: string | null;
+                            text: string | null;
+                            /** @description text, image, button, interactive, … */
+                            type: string;
+                            wa_id: string;
+                            wamid: string;
+                        };
+                        /** @description the event id: the same in the webhook-id header and on every retry or replay; deduplicate on it */
+                        id: string;
+                        /** @description when the event was recorded (ISO 8601, UTC) */
+                        timestamp: string;
+                        /** @enum {string} */
+                        type: "message.received";
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "message.status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * message.status (outbound webhook)
+         * @description POSTed to each endpoint subscribed to this event, signed; answer 2xx within 10 s. Anything else is retried with backoff for 3 days.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the event id (deduplicate on it) */
+                    "webhook-id": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>"> with the key base64-decoded from the secret after "whsec_" (Standard Webhooks); space-separated when several */
+                    "webhook-signature": string;
+                    /** @description when this attempt was signed, Unix seconds; refuse values more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            broadcast_id: string | null;
+                            contact_id: string | null;
+                            /** @description Meta's error code of a failure */
+                            error_code: number | null;
+                            /** @description null when the status arrived before the send was logged */
+                            message_id: string | null;
+                            name: string | null;
+                            /** @description when it happened (ISO 8601, UTC) */
+                            occurred_at: string;
+                            /** @description E.164; null for a person known only by a business-scoped user id */
+                            phone: string | null;
+                            /** @description sent, delivered, read or failed */
+                            status: string;
+                            wamid: string;
+                        };
+                        /** @description the event id: the same in the webhook-id header and on every retry or replay; deduplicate on it */
+                        id: string;
+                        /** @description when the event was recorded (ISO 8601, UTC) */
+                        timestamp: string;
+                        /** @enum {string} */
+                        type: "message.status";
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook.test (outbound webhook)
+         * @description POSTed to each endpoint subscribed to this event, signed; answer 2xx within 10 s. Anything else is retried with backoff for 3 days.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the event id (deduplicate on it) */
+                    "webhook-id": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>"> with the key base64-decoded from the secret after "whsec_" (Standard Webhooks); space-separated when several */
+                    "webhook-signature": string;
+                    /** @description when this attempt was signed, Unix seconds; refuse values more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            endpoint_id: string;
+                            message: string;
+                            /** @description when it happened (ISO 8601, UTC) */
+                            occurred_at: string;
+                        };
+                        /** @description the event id: the same in the webhook-id header and on every retry or replay; deduplicate on it */
+                        id: string;
+                        /** @description when the event was recorded (ISO 8601, UTC) */
+                        timestamp: string;
+                        /** @enum {string} */
+                        type: "webhook.test";
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         Error: {

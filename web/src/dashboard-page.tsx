@@ -15,6 +15,7 @@ import { SegmentsSection } from './segments-section';
 import { TemplatesSection } from './templates-section';
 import { TopicsSection } from './topics-section';
 import { useResource } from './use-resource';
+import { WebhooksSection } from './webhooks-section';
 
 const SECTIONS = [
   { id: 'overview', label: 'Overview' },
@@ -30,6 +31,7 @@ const SECTIONS = [
   { id: 'templates', label: 'Templates' },
   { id: 'phone-numbers', label: 'Phone numbers' },
   { id: 'api-keys', label: 'API keys' },
+  { id: 'webhooks', label: 'Webhooks' },
   { id: 'audit-log', label: 'Audit log' },
 ] as const;
 type SectionId = (typeof SECTIONS)[number]['id'];
@@ -40,7 +42,7 @@ function broadcastInHash(): string | undefined {
   return m ? decodeURIComponent(m[1]!) : undefined;
 }
 
-/** The signed-in shell: workspace name, logout, and the Overview / Contacts / Topics / Opt-out review / Preference centre / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / API keys / Audit log sections. */
+/** The signed-in shell: workspace name, logout, and the Overview / Contacts / Topics / Opt-out review / Preference centre / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / Webhooks / API keys / Audit log sections. */
 export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
   const workspace = useResource(getWorkspace);
   // A broadcast the Overview asked to open in the Broadcasts tab.
@@ -104,6 +106,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         {section === 'templates' && <TemplatesSection />}
         {section === 'phone-numbers' && <PhoneNumbersSection />}
         {section === 'api-keys' && <ApiKeysSection />}
+        {section === 'webhooks' && <WebhooksSection />}
         {section === 'audit-log' && <AuditLogSection />}
       </main>
     </div>

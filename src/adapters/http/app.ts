@@ -49,6 +49,9 @@ import { templateRoutes } from './routes/templates.routes.js';
 import { analyticsNumberRoutes } from './routes/analytics-numbers.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.routes.js';
+import { webhooksOpenApi } from './webhooks-openapi.js';
+import { webhookUrlProblem, type HookDeps, type WebhookSend } from '../../modules/hooks/index.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import type { WhatsAppGateway } from '../../modules/messaging/index.js';
 
@@ -83,6 +86,8 @@ export interface AppDeps {
   /** This process's operator metrics; /metrics exists only with `metricsToken` (GREENLIST_METRICS_TOKEN). */
   metrics?: Metrics;
   metricsToken?: string;
+  /** Outbound webhooks: the guard test sends go through and the endpoint URL policy (default: public https only, nothing sent). */
+  hooks?: HookDeps & { send: WebhookSend };
 }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
@@ -142,6 +147,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       servers: [{ url: deps.publicUrl }],
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
+      // Plain JSON Schema objects (from zod); the plugin's OpenAPI typings (openapi-types) are not a direct dependency.
+      webhooks: webhooksOpenApi() as never,
     },
     transform: jsonSchemaTransform,
     transformObject: withErrorResponses,
@@ -182,6 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   analyticsNumberRoutes(app, reqDeps);
   analyticsGrowthRoutes(app, featureDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
+  webhookEndpointRoutes(app, { ...reqDeps, log: deps.log, hooks: deps.hooks ?? { box: deps.box, checkUrl: (url) => webhookUrlProblem(url, []), send: () => Promise.reject(new Error('outbound webhooks are not wired in this process')) } });
   await joinRoutes(app, featureDeps);
   await preferenceRoutes(app, featureDeps);
   await shopRoutes(app, featureDeps);

@@ -4,6 +4,7 @@ import { queryRowsOf } from '../sql.js';
 import { LINK_INITIATED, USER_INITIATED, consentTextHash, type ConsentSource } from './consent.rules.js';
 import { suppressedAmong } from './suppression.service.js';
 import { rederivePreferences } from './preferences.ledger.js';
+import { emitConsentEvents } from './consent-events.js';
 
 /** One consent event to append. */
 export interface ConsentEventInput {
@@ -109,6 +110,7 @@ export async function appendConsentEvents(db: Db, workspaceId: string, actor: Pi
   );
   const recorded = rows.map((r) => ({ id: Number(r.id), contactId: r.contact_id, topicId: r.topic_id, action: r.action, source: r.source, occurredAt: new Date(r.occurred_at) }));
   await deriveState(db, workspaceId, recorded);
+  await emitConsentEvents(db, workspaceId, recorded, now);
   return { recorded, blocked };
 }
 

@@ -8,6 +8,7 @@ import type { Ctx } from '../context.js';
 import { olderThan } from '../sql.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { validateAttributes } from './attributes.service.js';
+import { emitContactEvent } from './contact-events.js';
 import { bulkTagIn, contactFilter, createContactIn, updateContactIn, type ContactFilter, type ContactOut } from './contacts.schemas.js';
 import { contactColumns, findEquivalentContacts, toContactOut } from './contacts.service.js';
 import { contacts } from './contacts.tables.js';
@@ -59,7 +60,9 @@ export async function createContact(ctx: Ctx, input: unknown): Promise<ContactOu
   if (!row) return phoneTaken(ctx, phone.e164);
   await recordAudit(ctx, { action: 'contact.created', targetType: 'contact', targetId: row.id, details: { country: row.country } });
   // A new contact has no lifecycle row yet: it is 'new'.
-  return toContactOut({ ...row, lifecycleStage: 'new' });
+  const out = toContactOut({ ...row, lifecycleStage: 'new' });
+  await emitContactEvent(ctx.db, ctx.workspaceId, 'contact.created', out, ctx.now);
+  return out;
 }
 
 function stripNulls(attrs: Record<string, unknown>): Record<string, unknown> {
@@ -106,7 +109,9 @@ export async function updateContact(ctx: Ctx, id: string, input: unknown): Promi
     throw err;
   }
   await recordAudit(ctx, { action: 'contact.updated', targetType: 'contact', targetId: id, details: { fields: Object.keys(data) } });
-  return toContactOut(row!);
+  const out = toContactOut(row!);
+  await emitContactEvent(ctx.db, ctx.workspaceId, 'contact.updated', out, ctx.now, Object.keys(data));
+  return out;
 }
 
 /** SQL conditions for a contact filter (always scoped to the workspace). */

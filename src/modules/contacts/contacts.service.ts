@@ -5,6 +5,7 @@ import type { Ctx, Db } from '../context.js';
 import { contacts } from './contacts.tables.js';
 import type { ContactOut } from './contacts.schemas.js';
 import { geoOfWaId } from './contacts.geo.js';
+import { emitContactEvent } from './contact-events.js';
 
 /** The identity fields of a contact. `phone` is null for a user known only by a BSUID. */
 export interface ContactRef {
@@ -35,6 +36,11 @@ export async function rememberUserId(db: Db, workspaceId: string, contactId: str
       and not exists (select 1 from contacts o where o.workspace_id = ${workspaceId} and o.user_id = ${userId})`);
 }
 
+// A person who wrote first became a contact: `contact.created` in the same transaction as the row.
+async function emitFirstContact(db: Db, workspaceId: string, c: { id: string; phone: string | null; waId: string | null; language: string | null; country: string | null }, profileName: string | undefined, now: Date): Promise<void> {
+  await emitContactEvent(db, workspaceId, 'contact.created', { id: c.id, phone: c.phone, wa_id: c.waId, name: null, profile_name: profileName ?? null, country: c.country, timezone: null, language: c.language, attributes: {}, tags: [] }, now);
+}
+
 /**
  * Finds or creates the contact of a business-scoped user id. Such a contact has no phone and no
  * wa_id; its country is the BSUID's prefix. Creating it records no consent, as for a phone.
@@ -53,8 +59,10 @@ export async function findOrCreateContactByUserId(db: Db, workspaceId: string, u
     .insert(contacts)
     .values({ workspaceId, phone: null, waId: null, userId, profileName: profileName ?? null, country: userId.slice(0, 2), createdAt: now, updatedAt: now })
     .onConflictDoUpdate({ target: [contacts.workspaceId, contacts.userId], targetWhere: sql`${contacts.userId} is not null`, set: { updatedAt: now } })
-    .returning({ id: contacts.id, phone: contacts.phone, waId: contacts.waId, userId: contacts.userId, language: contacts.language, country: contacts.country });
-  return row!;
+    .returning({ id: contacts.id, phone: contacts.phone, waId: contacts.waId, userId: contacts.userId, language: contacts.language, country: contacts.country, inserted: sql<boolean>`(xmax = 0)` });
+  const { inserted, ...ref } = row!;
+  if (inserted) await emitFirstContact(db, workspaceId, ref, profileName, now);
+  return ref;
 }
 
 /**
@@ -94,8 +102,10 @@ export async function findOrCreateContactByWaId(db: Db, workspaceId: string, waI
     .insert(contacts)
     .values({ workspaceId, phone, waId, profileName: profileName ?? null, ...geoOfWaId(waId), createdAt: now, updatedAt: now })
     .onConflictDoUpdate({ target: [contacts.workspaceId, contacts.phone], set: { waId, updatedAt: now } })
-    .returning({ id: contacts.id, phone: contacts.phone, waId: contacts.waId, language: contacts.language, country: contacts.country });
-  return { ...row!, duplicates: [] };
+    .returning({ id: contacts.id, phone: contacts.phone, waId: contacts.waId, language: contacts.language, country: contacts.country, inserted: sql<boolean>`(xmax = 0)` });
+  const { inserted, ...ref } = row!;
+  if (inserted) await emitFirstContact(db, workspaceId, ref, profileName, now);
+  return { ...ref, duplicates: [] };
 }
 
 /** Sets one text attribute on a contact (merged into `attributes`; the others stay). */

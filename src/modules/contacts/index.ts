@@ -12,3 +12,4 @@ export { eraseContactRow, mergeContactRows } from './erase-merge.service.js';
 export { contactSubjectOf } from './contacts.reads.js';
 export { setContactChangeWatches, purgeContactChanges, CONTACT_CHANGES_RETENTION_MS } from './changes.service.js';
 export type { ContactChangeWatch } from './changes.service.js';
+export { contactEventData, emitContactEvent, contactCardSql } from './contact-events.js';

@@ -16,6 +16,7 @@ import { notifyChanged } from './notify.js';
 import { recordAgentReply, recordStateChange } from './figures.service.js';
 import { assignTeamRoundRobin } from './routing.service.js';
 import { assertInboxTeam, teamHasMember } from './teams.service.js';
+import { emitConversationEvent } from './conversation-events.js';
 
 type Row = {
   id: string;
@@ -179,6 +180,7 @@ export async function assignConversation(ctx: Ctx, id: string, input: unknown): 
   if (team && !assignee && assignee_id === undefined) await assignTeamRoundRobin(ctx.db, ctx.workspaceId, team, [id]);
   await notifyChanged(ctx.db, [{ id, workspace_id: ctx.workspaceId }]);
   await recordAudit(ctx, { action: 'conversation.assigned', targetType: 'conversation', targetId: id, details: { assignee_id: assignee, team_id: team } });
+  await emitConversationEvent(ctx.db, ctx.workspaceId, 'conversation.assigned', id, ctx.now);
   return getConversation(ctx, id);
 }
 
@@ -191,6 +193,7 @@ export async function setConversationState(ctx: Ctx, id: string, input: unknown)
   await ctx.db.update(conversations).set({ state, stateAt: ctx.now, updatedAt: ctx.now, ...(state === 'closed' ? { handedOverAt: null } : {}) }).where(and(eq(conversations.id, id), eq(conversations.workspaceId, ctx.workspaceId)));
   await notifyChanged(ctx.db, [{ id, workspace_id: ctx.workspaceId }]);
   await recordAudit(ctx, { action: state === 'closed' ? 'conversation.closed' : 'conversation.state_changed', targetType: 'conversation', targetId: id, details: { state } });
+  if (state === 'closed' && row.state !== 'closed') await emitConversationEvent(ctx.db, ctx.workspaceId, 'conversation.closed', id, ctx.now);
   return getConversation(ctx, id);
 }
 

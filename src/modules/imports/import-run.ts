@@ -14,6 +14,7 @@ import { imports } from './imports.tables.js';
 import { contactChunks, type PipelineState } from './row-pipeline.js';
 import { DEFAULT_TX_BUDGET_MS, splitChunk, TransactionSizer } from './tx-sizer.js';
 import { workerChunks } from './worker-chunks.js';
+import { emitEvents } from '../hooks/index.js';
 
 /** What running an import needs. */
 export interface ImportDeps {
@@ -190,8 +191,14 @@ export async function runImport(deps: ImportDeps, job: ImportJob, source: Import
       }
     }
     p = { ...p, bytesRead: state.bytesRead };
-    await finish(db, job, { status: 'completed', encoding: state.encoding ?? null, failure: null }, deps.clock.now());
-    await recordAudit(ctx(), { action: 'import.completed', targetType: 'import', targetId: job.importId, details: { rows: p.rowsRead, created: p.created, updated: p.updated, unchanged: p.unchanged, merged: p.merged, skipped: p.skipped, consent_granted: p.consentGranted, dry_run: job.prepared.dryRun } });
+    const done = p;
+    // The end, its audit row and its webhook event commit together.
+    await db.transaction(async (tx) => {
+      const now = deps.clock.now();
+      await finish(tx, job, { status: 'completed', encoding: state.encoding ?? null, failure: null }, now);
+      await recordAudit({ ...ctx(), db: tx }, { action: 'import.completed', targetType: 'import', targetId: job.importId, details: { rows: done.rowsRead, created: done.created, updated: done.updated, unchanged: done.unchanged, merged: done.merged, skipped: done.skipped, consent_granted: done.consentGranted, dry_run: job.prepared.dryRun } });
+      if (!job.prepared.dryRun) await emitImportCompleted(tx, job.workspaceId, job.importId, done, now);
+    });
   } catch (err) {
     const failure = err instanceof AppError ? `${err.code}: ${err.message}` : 'INTERNAL: the import failed unexpectedly; the error was logged. Run the same file again: nothing already imported is created twice';
     if (!(err instanceof AppError)) deps.log.error({ importId: job.importId, err: { message: err instanceof Error ? err.message : String(err) } }, 'import failed');
@@ -202,6 +209,11 @@ export async function runImport(deps: ImportDeps, job: ImportJob, source: Import
     opts.onProgress?.(p);
   }
   return getImport(ctx(), job.importId);
+}
+
+// One event per import, not one contact.created per row: a CRM re-reads the list (the export) after a bulk load.
+async function emitImportCompleted(db: Db, workspaceId: string, importId: string, p: ImportProgress, now: Date): Promise<void> {
+  await emitEvents(db, workspaceId, [{ type: 'import.completed', data: { import_id: importId, rows: p.rowsRead, created: p.created, updated: p.updated, unchanged: p.unchanged, merged: p.merged, skipped: p.skipped, errors: p.errorCount, consent_granted: p.consentGranted, consent_refused: p.consentRefused, occurred_at: now.toISOString() } }], now);
 }
 
 async function finish(db: Db, job: ImportJob, end: { status: 'completed' | 'failed'; encoding: string | null; failure: string | null }, now: Date): Promise<void> {

@@ -95,7 +95,7 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
   }
   for (const [workspaceId, list] of statuses) {
     const records = list.map((s) => ({ wamid: s.wamid, status: s.status, occurredAt: s.at, recipientWaId: s.recipientWaId, errorCode: s.errorCodes[0] ?? null, callbackData: s.callbackData, pricing: s.pricing }));
-    const fresh = await recordStatuses(db, workspaceId, records);
+    const fresh = await recordStatuses(db, workspaceId, records, now);
     // Statuses whose message is not visible (its send is being logged in a transaction still open): the caller applies them again after commit.
     const freshWamids = new Set(fresh.map((f) => f.wamid));
     if (freshWamids.size > 0) {
@@ -140,7 +140,7 @@ async function applyInboundMessage(db: Db, n: { id: string; workspaceId: string 
     payload: { ...(ev.replyId ? { reply_id: ev.replyId } : {}), ...(ev.referral ? { referral: ev.referral } : {}), ...(ev.errorCodes.length ? { error_codes: ev.errorCodes } : {}), raw: ev.raw },
     contextWamid: ev.contextWamid,
     sentAt: ev.at,
-  });
+  }, now);
   // Every message the user sends (re)opens the 24 h customer-service window; reactions and
   // unsupported types count too, as Meta counts any user message.
   if (!isNew) return null;

@@ -4,6 +4,7 @@ import { queryRowsOf, workspaceRowById, workspaceRowsByTime } from '../sql.js';
 import type { Ctx, Db } from '../context.js';
 import { displayStatus, isWindowOpen, SERVICE_WINDOW_MS } from './messaging.rules.js';
 import { messages, messageStatusEvents, serviceWindows } from './messaging.tables.js';
+import { emitMessageReceived, emitMessageStatuses } from './message-events.js';
 
 /** An inbound message, normalised. */
 export interface InboundMessageRecord {
@@ -19,14 +20,16 @@ export interface InboundMessageRecord {
   sentAt: Date;
 }
 
-/** Logs an inbound message once (duplicates by wamid are ignored); returns whether it was new. */
-export async function recordInboundMessage(db: Db, m: InboundMessageRecord): Promise<boolean> {
+/** Logs an inbound message once (duplicates by wamid are ignored) and emits `message.received` for a new one; returns whether it was new. */
+export async function recordInboundMessage(db: Db, m: InboundMessageRecord, now = new Date()): Promise<boolean> {
   const rows = await db
     .insert(messages)
     .values({ ...m, direction: 'in', statusRank: 0 })
     .onConflictDoNothing()
     .returning({ id: messages.id });
-  return rows.length > 0;
+  if (rows.length === 0) return false;
+  await emitMessageReceived(db, m.workspaceId, rows[0]!.id, now);
+  return true;
 }
 
 /**
@@ -79,7 +82,7 @@ export interface StatusRecord {
  * message log: rank only rises, the first failure is kept, and every raw event stays.
  * Safe in any order and under replays. Returns the events that were new.
  */
-export async function recordStatuses(db: Db, workspaceId: string, statuses: StatusRecord[]): Promise<NewStatusEvent[]> {
+export async function recordStatuses(db: Db, workspaceId: string, statuses: StatusRecord[], now = new Date()): Promise<NewStatusEvent[]> {
   if (statuses.length === 0) return [];
   const inserted = await db
     .insert(messageStatusEvents)
@@ -87,6 +90,7 @@ export async function recordStatuses(db: Db, workspaceId: string, statuses: Stat
     .onConflictDoNothing()
     .returning({ wamid: messageStatusEvents.wamid, status: messageStatusEvents.status, occurredAt: messageStatusEvents.occurredAt, errorCode: messageStatusEvents.errorCode });
   await applyStoredStatuses(db, workspaceId, statuses, [...new Set(inserted.map((r) => r.wamid))]);
+  await emitMessageStatuses(db, workspaceId, inserted, now);
   return inserted;
 }
 
