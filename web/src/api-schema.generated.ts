@@ -12076,6 +12076,207 @@ export interface paths {
     };
 }
 export interface webhooks {
+    "automation.run.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * automation.run.completed (outbound webhook)
+         * @description POSTed to each endpoint subscribed to this event, signed; answer 2xx within 10 s. Anything else is retried with backoff for 3 days.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the event id (deduplicate on it) */
+                    "webhook-id": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>"> with the key base64-decoded from the secret after "whsec_" (Standard Webhooks); space-separated when several */
+                    "webhook-signature": string;
+                    /** @description when this attempt was signed, Unix seconds; refuse values more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            automation_id: string;
+                            automation_name: string;
+                            contact_id: string;
+                            name: string | null;
+                            /** @description when it happened (ISO 8601, UTC) */
+                            occurred_at: string;
+                            /** @description E.164; null for a person known only by a business-scoped user id */
+                            phone: string | null;
+                            run_id: string;
+                            version: number;
+                        };
+                        /** @description the event id: the same in the webhook-id header and on every retry or replay; deduplicate on it */
+                        id: string;
+                        /** @description when the event was recorded (ISO 8601, UTC) */
+                        timestamp: string;
+                        /** @enum {string} */
+                        type: "automation.run.completed";
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "broadcast.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * broadcast.completed (outbound webhook)
+         * @description POSTed to each endpoint subscribed to this event, signed; answer 2xx within 10 s. Anything else is retried with backoff for 3 days.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the event id (deduplicate on it) */
+                    "webhook-id": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>"> with the key base64-decoded from the secret after "whsec_" (Standard Webhooks); space-separated when several */
+                    "webhook-signature": string;
+                    /** @description when this attempt was signed, Unix seconds; refuse values more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            broadcast_id: string;
+                            /** @description the funnel when it completed: planned, skipped, sent, delivered, read, replied, clicked, failed, opted_out, … */
+                            counts: {
+                                [key: string]: number;
+                            };
+                            name: string;
+                            /** @description when it happened (ISO 8601, UTC) */
+                            occurred_at: string;
+                            template_name: string;
+                        };
+                        /** @description the event id: the same in the webhook-id header and on every retry or replay; deduplicate on it */
+                        id: string;
+                        /** @description when the event was recorded (ISO 8601, UTC) */
+                        timestamp: string;
+                        /** @enum {string} */
+                        type: "broadcast.completed";
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "broadcast.started": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * broadcast.started (outbound webhook)
+         * @description POSTed to each endpoint subscribed to this event, signed; answer 2xx within 10 s. Anything else is retried with backoff for 3 days.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the event id (deduplicate on it) */
+                    "webhook-id": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>"> with the key base64-decoded from the secret after "whsec_" (Standard Webhooks); space-separated when several */
+                    "webhook-signature": string;
+                    /** @description when this attempt was signed, Unix seconds; refuse values more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            broadcast_id: string;
+                            name: string;
+                            number_id: string | null;
+                            /** @description when it happened (ISO 8601, UTC) */
+                            occurred_at: string;
+                            /** @description recipients snapshotted to be sent */
+                            planned: number;
+                            template_name: string;
+                        };
+                        /** @description the event id: the same in the webhook-id header and on every retry or replay; deduplicate on it */
+                        id: string;
+                        /** @description when the event was recorded (ISO 8601, UTC) */
+                        timestamp: string;
+                        /** @enum {string} */
+                        type: "broadcast.started";
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "consent.granted": {
         parameters: {
             query?: never;

@@ -1,6 +1,8 @@
 // The automation engine: claims due runs (SKIP LOCKED, in one transaction) and moves them through
 // their steps until their next wait (lockstep.service), committing the steps' effects, their log
 // rows and the runs' new positions together.
+import { emitEventRows } from '../hooks/index.js';
+import { contactCardSql } from '../contacts/index.js';
 import { param, sql } from 'drizzle-orm';
 import { type Db, type Log } from '../context.js';
 import { queryRowsOf } from '../sql.js';
@@ -141,4 +143,23 @@ async function writeEnds(tx: Db, ends: RunEnd[], now: Date): Promise<void> {
                 ${param(ends.map((e) => e.dueAt?.toISOString() ?? null))}::timestamptz[], ${param(ends.map((e) => e.reason))}::text[], ${param(ends.map((e) => e.waitingFor))}::text[],
                 ${param(ends.map((e) => JSON.stringify(e.context)))}::jsonb[]) as x(id, state, seq, step_id, due_at, reason, waiting_for, context)
     where r.id = x.id`);
+  await emitRunsCompleted(tx, ends.filter((e) => e.state === 'completed').map((e) => e.id), now);
+}
+
+/** `automation.run.completed` for the runs that completed, per workspace, in the engine's transaction. */
+async function emitRunsCompleted(tx: Db, ids: number[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  const byWorkspace = await queryRowsOf<{ workspace_id: string; ids: string[] }>(tx, sql`select workspace_id, array_agg(id::text) as ids from automation_runs where id = any(${param(ids)}::bigint[]) group by workspace_id`);
+  for (const w of byWorkspace) {
+    await emitEventRows(
+      tx,
+      w.workspace_id,
+      sql`select 'automation.run.completed'::text as type,
+            jsonb_build_object('run_id', r.id::text, 'automation_id', r.automation_id, 'automation_name', a.name, 'version', r.version, 'contact_id', r.contact_id, 'occurred_at', ${now.toISOString()}::text)
+            || ${contactCardSql(w.workspace_id, sql`r.contact_id`)} as data
+          from automation_runs r join automations a on a.id = r.automation_id
+          where r.id = any(${param(w.ids)}::bigint[])`,
+      now,
+    );
+  }
 }

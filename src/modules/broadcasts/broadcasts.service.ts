@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { emitEvents } from '../hooks/index.js';
 import { AppError } from '../../lib/errors.js';
 import type { Page } from '../../lib/pagination.js';
 import { workspaceRowsByTime } from '../sql.js';
@@ -168,6 +169,7 @@ export async function beginSending(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>,
     .set({ status: 'sending', policy: b.policy, startAt: b.startAt, startedAt: ctx.now, plan: { ...b.plan, ...snap, fallback_timezone: zone }, updatedAt: ctx.now })
     .where(eq(broadcasts.id, b.id))
     .returning();
+  await emitEvents(ctx.db, ctx.workspaceId, [{ type: 'broadcast.started', data: { broadcast_id: b.id, name: b.name, template_name: b.templateName, number_id: b.numberId, planned: (snap as { planned?: number }).planned ?? 0, occurred_at: ctx.now.toISOString() } }], ctx.now);
   return row!;
 }
 

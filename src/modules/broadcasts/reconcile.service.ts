@@ -1,4 +1,5 @@
 import { and, eq, lte, param, sql } from 'drizzle-orm';
+import { emitEvents } from '../hooks/index.js';
 import type { Db, Log } from '../context.js';
 import { fillMissingWamids, reconcileMessageStatus, recordBroadcastMessages } from '../messaging/index.js';
 import { queryRowsOf } from '../sql.js';
@@ -128,9 +129,9 @@ async function resolveUncertain(db: Db, now: Date): Promise<number> {
 
 /** Completes drained broadcasts and pauses those whose failures, opt-outs, number quality or template status say stop. */
 export async function superviseBroadcasts(db: Db, now: Date, log: Log, opts: { checkHealth: boolean }): Promise<{ completed: number; paused: number }> {
-  const active = await queryRowsOf<{ id: string; policy: BroadcastPolicy; quality: string | null; template_status: string | null }>(
+  const active = await queryRowsOf<{ id: string; workspace_id: string; name: string; template_name: string; policy: BroadcastPolicy; quality: string | null; template_status: string | null }>(
     db,
-    sql`select b.id, b.policy, n.quality_rating as quality, t.status as template_status
+    sql`select b.id, b.workspace_id, b.name, b.template_name, b.policy, n.quality_rating as quality, t.status as template_status
         from broadcasts b left join phone_numbers n on n.id = b.number_id left join templates t on t.id = b.template_id
         where b.status = 'sending'`,
   );
@@ -138,7 +139,12 @@ export async function superviseBroadcasts(db: Db, now: Date, log: Log, opts: { c
   let paused = 0;
   for (const b of active) {
     if (await isDrained(db, b.id)) {
-      await db.execute(sql`update broadcasts set status = 'completed', finished_at = ${now.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz where id = ${b.id} and status = 'sending'`);
+      const done = await queryRowsOf<{ id: string }>(db, sql`update broadcasts set status = 'completed', finished_at = ${now.toISOString()}::timestamptz, updated_at = ${now.toISOString()}::timestamptz where id = ${b.id} and status = 'sending' returning id`);
+      // Not in one transaction with the update: a crash between them loses the event, never sends it twice.
+      if (done.length > 0) {
+        const { counts } = await broadcastCounts(db, b.id);
+        await emitEvents(db, b.workspace_id, [{ type: 'broadcast.completed', data: { broadcast_id: b.id, name: b.name, template_name: b.template_name, counts, occurred_at: now.toISOString() } }], now);
+      }
       completed++;
       continue;
     }

@@ -69,6 +69,15 @@ export const WEBHOOK_EVENT_DATA: Partial<Record<WebhookEventType, z.ZodType>> = 
     consent_refused: z.number().int(),
     occurred_at: when,
   }),
+  'broadcast.started': z.object({ broadcast_id: z.string(), name: z.string(), template_name: z.string(), number_id: z.string().nullable(), planned: z.number().int().describe('recipients snapshotted to be sent'), occurred_at: when }),
+  'broadcast.completed': z.object({
+    broadcast_id: z.string(),
+    name: z.string(),
+    template_name: z.string(),
+    counts: z.record(z.string(), z.number().int()).describe('the funnel when it completed: planned, skipped, sent, delivered, read, replied, clicked, failed, opted_out, …'),
+    occurred_at: when,
+  }),
+  'automation.run.completed': z.object({ ...contactKeys, run_id: z.string(), automation_id: z.string(), automation_name: z.string(), version: z.number().int(), occurred_at: when }),
   'webhook.test': z.object({ endpoint_id: z.string(), message: z.string(), occurred_at: when }),
 };
 

@@ -1,0 +1,57 @@
+// Outbound webhook events from broadcasts and automations (issue 18): a broadcast sent through the
+// real engine writes broadcast.started when it starts and broadcast.completed (with its funnel) when
+// it completes; an automation run that completes writes automation.run.completed with the person.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../src/adapters/db/database.js';
+import { runDueAutomations } from '../src/modules/automations/index.js';
+import { silentLogger } from '../src/lib/logger.js';
+import { createBroadcastHarness, type BroadcastHarness } from './helpers/broadcast.js';
+
+let h: BroadcastHarness;
+beforeAll(async () => {
+  h = await createBroadcastHarness({ seed: 'hooks-sources', tier: 'TIER_UNLIMITED', settings: { broadcasts: { quiet_hours: null, frequency_cap: null } } });
+  // Stored only (a public https URL); these tests read the outbox, nothing is delivered.
+  const endpoint = await h.api('POST', '/api/v1/webhook-endpoints', { url: 'https://crm.example.com/greenlist', events: ['broadcast.started', 'broadcast.completed', 'automation.run.completed'] });
+  expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201);
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const events = async (type: string) => queryRows<{ data: Record<string, unknown> }>(h.t.db, sql`select payload as data from hook_events where workspace_id = ${h.tenant.workspaceId} and type = ${type} order by created_at`);
+
+describe('broadcast and automation events', () => {
+  it('broadcast.started and broadcast.completed, once each, with the funnel', async () => {
+    await h.seedContacts(3, { tag: 'hooks-b' });
+    const created = await h.api('POST', '/api/v1/broadcasts', {
+      name: 'Winter sale',
+      audience: { rules: { field: 'tags', op: 'contains', value: 'hooks-b' }, topic: 'offers' },
+      template: { name: 'weekly_offers', language: 'en_US', variables: { 'body.1': { field: 'first_name', fallback: 'there' }, 'body.2': { value: 'https://shop.example' } } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    expect((await h.api('POST', `/api/v1/broadcasts/${id}/start`)).status).toBe(200);
+    const d = h.dispatcher();
+    await h.waitFor(async () => (await h.api('GET', `/api/v1/broadcasts/${id}`)).body.status === 'completed', 30_000, 'completion');
+    await d.stop();
+    const started = await events('broadcast.started');
+    expect(started.map((e) => e.data)).toEqual([expect.objectContaining({ broadcast_id: id, name: 'Winter sale', template_name: 'weekly_offers', planned: 3 })]);
+    const completed = await events('broadcast.completed');
+    expect(completed).toHaveLength(1);
+    expect(completed[0]!.data).toMatchObject({ broadcast_id: id, counts: expect.objectContaining({ planned: 3, sent: 3 }) });
+  });
+
+  it('automation.run.completed with the person, once per run', async () => {
+    const [ann] = await h.seedContacts(1, { tag: 'hooks-a', from: 50 });
+    const created = await h.api('POST', '/api/v1/automations', { name: 'Say hi', definition: { trigger: { type: 'api' }, topic: 'offers', steps: [{ id: 'tag', type: 'tag', add: ['greeted'] }] } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await h.api('POST', `/api/v1/automations/${created.body.id}/publish`)).status).toBe(200);
+    expect((await h.api('POST', `/api/v1/automations/${created.body.id}/enrollments`, { contact_ids: [ann!.id] })).status).toBeLessThan(300);
+    while ((await runDueAutomations({ db: h.t.db, now: new Date(), log: silentLogger() })) > 0) {
+      /* until nothing is due */
+    }
+    const done = await events('automation.run.completed');
+    expect(done.map((e) => e.data)).toEqual([expect.objectContaining({ automation_id: created.body.id, automation_name: 'Say hi', contact_id: ann!.id, phone: ann!.phone })]);
+  });
+});
