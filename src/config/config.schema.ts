@@ -40,6 +40,21 @@ const positiveInt = (fallback: number) =>
   z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be greater than 0').default(fallback);
 
 /** Every environment variable Greenlist reads, with defaults. Keys are the variable names. */
+
+/** A comma-separated list of origins an operator allows (refused with the parser's reason). */
+function originList() {
+  return z
+    .string()
+    .default('')
+    .transform((text, c) => {
+      try {
+        return parseAllowedOrigins(text);
+      } catch (err) {
+        c.addIssue({ code: 'custom', message: `${(err as Error).message} (a comma-separated list of origins)` });
+        return z.NEVER;
+      }
+    });
+}
 export const configSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -70,29 +85,9 @@ export const configSchema = z.object({
   GREENLIST_METRICS_PORT: port(9464),
   GREENLIST_SANDBOX: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
   // Cloud API origins besides https://graph.facebook.com a number may use (a proxy, a simulator).
-  GREENLIST_GRAPH_ALLOWED_ORIGINS: z
-    .string()
-    .default('')
-    .transform((text, c) => {
-      try {
-        return parseAllowedOrigins(text);
-      } catch (err) {
-        c.addIssue({ code: 'custom', message: `${(err as Error).message} (a comma-separated list of origins)` });
-        return z.NEVER;
-      }
-    }),
+  GREENLIST_GRAPH_ALLOWED_ORIGINS: originList(),
   // Outbound webhook origins the operator trusts: plain http and private or loopback addresses allowed (an internal CRM).
-  GREENLIST_WEBHOOK_ALLOWED_ORIGINS: z
-    .string()
-    .default('')
-    .transform((text, c) => {
-      try {
-        return parseAllowedOrigins(text);
-      } catch (err) {
-        c.addIssue({ code: 'custom', message: `${(err as Error).message} (a comma-separated list of origins)` });
-        return z.NEVER;
-      }
-    }),
+  GREENLIST_WEBHOOK_ALLOWED_ORIGINS: originList(),
 });
 
 /** Validated configuration, in the shape the rest of the code uses. */
