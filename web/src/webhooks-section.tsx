@@ -35,7 +35,7 @@ export function WebhooksSection() {
       <div className="section-head">
         <h2 id="webhooks-title">Webhooks</h2>
       </div>
-      <p className="muted">Greenlist POSTs signed events (contacts, consent, messages, conversations, imports) to your systems. Delivery is retried for 3 days.</p>
+      <p className="muted">Greenlist POSTs signed events (contacts, consent, messages, broadcasts, automations, conversations, imports) to your systems. Delivery is retried for 3 days.</p>
       {disabled.map((e) => (
         <p key={e.id} className="error" role="alert" data-testid="webhook-disabled-banner">
           {e.url} was disabled: {e.disabled_reason}
