@@ -1,10 +1,12 @@
 // Outbound webhook events from broadcasts and automations (issue 18): a broadcast sent through the
 // real engine writes broadcast.started when it starts and broadcast.completed (with its funnel) when
-// it completes; an automation run that completes writes automation.run.completed with the person.
+// it completes; an automation run that completes writes automation.run.completed with the person;
+// a conversation the inbox's round-robin hands to an agent writes conversation.assigned once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/adapters/db/database.js';
 import { runDueAutomations } from '../src/modules/automations/index.js';
+import { syncConversations } from '../src/modules/conversations/index.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { createBroadcastHarness, type BroadcastHarness } from './helpers/broadcast.js';
 
@@ -12,7 +14,7 @@ let h: BroadcastHarness;
 beforeAll(async () => {
   h = await createBroadcastHarness({ seed: 'hooks-sources', tier: 'TIER_UNLIMITED', settings: { broadcasts: { quiet_hours: null, frequency_cap: null } } });
   // Stored only (a public https URL); these tests read the outbox, nothing is delivered.
-  const endpoint = await h.api('POST', '/api/v1/webhook-endpoints', { url: 'https://crm.example.com/greenlist', events: ['broadcast.started', 'broadcast.completed', 'automation.run.completed'] });
+  const endpoint = await h.api('POST', '/api/v1/webhook-endpoints', { url: 'https://crm.example.com/greenlist', events: ['broadcast.started', 'broadcast.completed', 'automation.run.completed', 'conversation.assigned'] });
   expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201);
 });
 afterAll(async () => {
@@ -53,5 +55,19 @@ describe('broadcast and automation events', () => {
     }
     const done = await events('automation.run.completed');
     expect(done.map((e) => e.data)).toEqual([expect.objectContaining({ automation_id: created.body.id, automation_name: 'Say hi', contact_id: ann!.id, phone: ann!.phone })]);
+  });
+
+  it('conversation.assigned when the round-robin hands a new conversation to an agent, once', async () => {
+    const agent = await h.api('POST', '/api/v1/users', { email: 'rr@hooks.example', role: 'agent', password: 'correct horse battery' });
+    expect(agent.status, JSON.stringify(agent.body)).toBe(201);
+    expect((await h.api('PATCH', '/api/v1/conversations/routing', { round_robin: true })).status).toBe(200);
+    expect((await h.api('PUT', `/api/v1/conversations/routing/agents/${agent.body.id}`, { available: true })).status).toBe(200);
+    const [cat] = await h.seedContacts(1, { tag: 'hooks-rr', from: 80 });
+    h.sim.inbound({ from: cat!.phone.slice(1), text: 'hello?' });
+    await h.sim.webhooksIdle();
+    await h.waitFor(async () => (await syncConversations({ db: h.t.db, log: silentLogger() }), (await events('conversation.assigned')).length > 0), 10_000, 'the assignment event');
+    await syncConversations({ db: h.t.db, log: silentLogger() });
+    const assigned = await events('conversation.assigned');
+    expect(assigned.map((e) => e.data)).toEqual([expect.objectContaining({ contact_id: cat!.id, assignee_id: agent.body.id, phone: cat!.phone })]);
   });
 });

@@ -177,10 +177,11 @@ export async function assignConversation(ctx: Ctx, id: string, input: unknown): 
   const handledAt = sql`case when ${conversations.assigneeId} is null and ${conversations.handedOverAt} is null then clock_timestamp() else ${conversations.handledAt} end`;
   await ctx.db.update(conversations).set({ assigneeId: assignee, teamId: team, updatedAt: ctx.now, ...(assignee ? { handledAt } : {}) }).where(and(eq(conversations.id, id), eq(conversations.workspaceId, ctx.workspaceId)));
   // An explicit `assignee_id: null` leaves it to the team; otherwise the team's round deals it.
-  if (team && !assignee && assignee_id === undefined) await assignTeamRoundRobin(ctx.db, ctx.workspaceId, team, [id]);
+  const dealt = team && !assignee && assignee_id === undefined ? await assignTeamRoundRobin(ctx.db, ctx.workspaceId, team, [id]) : 0;
   await notifyChanged(ctx.db, [{ id, workspace_id: ctx.workspaceId }]);
   await recordAudit(ctx, { action: 'conversation.assigned', targetType: 'conversation', targetId: id, details: { assignee_id: assignee, team_id: team } });
-  await emitConversationEvent(ctx.db, ctx.workspaceId, 'conversation.assigned', id, ctx.now);
+  // A team's round that dealt it to someone announced the assignment already (with the member).
+  if (dealt === 0) await emitConversationEvent(ctx.db, ctx.workspaceId, 'conversation.assigned', [id], ctx.now);
   return getConversation(ctx, id);
 }
 
@@ -193,7 +194,7 @@ export async function setConversationState(ctx: Ctx, id: string, input: unknown)
   await ctx.db.update(conversations).set({ state, stateAt: ctx.now, updatedAt: ctx.now, ...(state === 'closed' ? { handedOverAt: null } : {}) }).where(and(eq(conversations.id, id), eq(conversations.workspaceId, ctx.workspaceId)));
   await notifyChanged(ctx.db, [{ id, workspace_id: ctx.workspaceId }]);
   await recordAudit(ctx, { action: state === 'closed' ? 'conversation.closed' : 'conversation.state_changed', targetType: 'conversation', targetId: id, details: { state } });
-  if (state === 'closed' && row.state !== 'closed') await emitConversationEvent(ctx.db, ctx.workspaceId, 'conversation.closed', id, ctx.now);
+  if (state === 'closed' && row.state !== 'closed') await emitConversationEvent(ctx.db, ctx.workspaceId, 'conversation.closed', [id], ctx.now);
   return getConversation(ctx, id);
 }
 

@@ -2,6 +2,7 @@
 // With round-robin on, each new conversation goes to the available agent whose turn it is (the
 // lowest `turn`), set-based per batch and serialised by row locks on the agents, so two processes
 // creating conversations at once never hand out the same turn twice.
+import { emitConversationEvent } from './conversation-events.js';
 import { eq, param, sql } from 'drizzle-orm';
 import { AppError } from '../../lib/errors.js';
 import { recordAudit } from '../audit/index.js';
@@ -102,9 +103,16 @@ function deal(list: Agent[], ids: string[], top: number): { picks: { id: string;
 }
 
 async function writeDeal(tx: Db, picks: { id: string; user_id: string }[], turns: { workspace_id: string; user_id: string; turn: number }[]): Promise<void> {
-  await tx.execute(sql`update conversations c set assignee_id = x.user_id, handled_at = case when c.handed_over_at is null then clock_timestamp() else c.handled_at end, updated_at = now()
-                       from unnest(${param(picks.map((p) => p.id))}::uuid[], ${param(picks.map((p) => p.user_id))}::uuid[]) as x(id, user_id)
-                       where c.id = x.id and c.assignee_id is null`);
+  const dealt = await queryRowsOf<{ id: string; workspace_id: string }>(
+    tx,
+    sql`update conversations c set assignee_id = x.user_id, handled_at = case when c.handed_over_at is null then clock_timestamp() else c.handled_at end, updated_at = now()
+        from unnest(${param(picks.map((p) => p.id))}::uuid[], ${param(picks.map((p) => p.user_id))}::uuid[]) as x(id, user_id)
+        where c.id = x.id and c.assignee_id is null
+        returning c.id, c.workspace_id`,
+  );
+  // Round-robin assignments are assignments too: a helpdesk or CRM following them hears of them.
+  const now = new Date();
+  for (const ws of new Set(dealt.map((d) => d.workspace_id))) await emitConversationEvent(tx, ws, 'conversation.assigned', dealt.filter((d) => d.workspace_id === ws).map((d) => d.id), now);
   await tx.execute(sql`update inbox_agents a set turn = x.turn, updated_at = now()
                        from unnest(${param(turns.map((t) => t.workspace_id))}::uuid[], ${param(turns.map((t) => t.user_id))}::uuid[], ${param(turns.map((t) => t.turn))}::bigint[]) as x(ws, user_id, turn)
                        where a.workspace_id = x.ws and a.user_id = x.user_id`);
