@@ -1,7 +1,8 @@
 // Outbound webhook events from broadcasts and automations (issue 18): a broadcast sent through the
 // real engine writes broadcast.started when it starts and broadcast.completed (with its funnel) when
 // it completes; an automation run that completes writes automation.run.completed with the person;
-// a conversation the inbox's round-robin hands to an agent writes conversation.assigned once.
+// a conversation the inbox's round-robin hands to an agent writes conversation.assigned once; an
+// automation's webhook step writes automation.webhook (signed and retried like every event).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/adapters/db/database.js';
@@ -14,7 +15,7 @@ let h: BroadcastHarness;
 beforeAll(async () => {
   h = await createBroadcastHarness({ seed: 'hooks-sources', tier: 'TIER_UNLIMITED', settings: { broadcasts: { quiet_hours: null, frequency_cap: null } } });
   // Stored only (a public https URL); these tests read the outbox, nothing is delivered.
-  const endpoint = await h.api('POST', '/api/v1/webhook-endpoints', { url: 'https://crm.example.com/greenlist', events: ['broadcast.started', 'broadcast.completed', 'automation.run.completed', 'conversation.assigned'] });
+  const endpoint = await h.api('POST', '/api/v1/webhook-endpoints', { url: 'https://crm.example.com/greenlist', events: ['broadcast.started', 'broadcast.completed', 'automation.run.completed', 'automation.webhook', 'conversation.assigned'] });
   expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201);
 });
 afterAll(async () => {
@@ -69,5 +70,26 @@ describe('broadcast and automation events', () => {
     await syncConversations({ db: h.t.db, log: silentLogger() });
     const assigned = await events('conversation.assigned');
     expect(assigned.map((e) => e.data)).toEqual([expect.objectContaining({ contact_id: cat!.id, assignee_id: agent.body.id, phone: cat!.phone })]);
+  });
+
+  it("an automation's webhook step writes automation.webhook with the person and the step's values; a bad name is a 422", async () => {
+    const [dan] = await h.seedContacts(1, { tag: 'hooks-w', from: 90 });
+    const bad = await h.api('POST', '/api/v1/automations', { name: 'Bad', definition: { trigger: { type: 'api' }, topic: 'offers', steps: [{ id: 'call', type: 'webhook', name: 'has spaces' }] } });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body)).toMatch(/steps\.0\.name/);
+    const created = await h.api('POST', '/api/v1/automations', {
+      name: 'Qualify',
+      definition: { trigger: { type: 'api' }, topic: 'offers', steps: [{ id: 'call', type: 'webhook', name: 'lead.qualified', data: { stage: 'qualified', score: 7 } }] },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect((await h.api('POST', `/api/v1/automations/${created.body.id}/publish`)).status).toBe(200);
+    expect((await h.api('POST', `/api/v1/automations/${created.body.id}/enrollments`, { contact_ids: [dan!.id] })).status).toBeLessThan(300);
+    while ((await runDueAutomations({ db: h.t.db, now: new Date(), log: silentLogger() })) > 0) {
+      /* until nothing is due */
+    }
+    const calls = await events('automation.webhook');
+    expect(calls.map((e) => e.data)).toEqual([expect.objectContaining({ event: 'lead.qualified', values: { stage: 'qualified', score: 7 }, step_id: 'call', automation_id: created.body.id, contact_id: dan!.id, phone: dan!.phone })]);
+    const [log] = await queryRows<{ outcome: string }>(h.t.db, sql`select s.outcome from automation_step_runs s join automation_runs r on r.id = s.run_id where r.automation_id = ${created.body.id} and s.step_id = 'call'`);
+    expect(log?.outcome).toBe('sent');
   });
 });

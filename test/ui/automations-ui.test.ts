@@ -409,6 +409,7 @@ describe('automations in the admin UI', () => {
       'Wait for a customer event',
       'Wait for a click',
       'Check a condition',
+      'Tell your systems',
       'Add or remove tags',
       'Set an attribute',
       'Stop their messages',

@@ -1521,6 +1521,18 @@ export interface paths {
                                 /** @enum {string} */
                                 type: "branch";
                             } | {
+                                /** @description fixed values sent along (at most 20) */
+                                data?: {
+                                    [key: string]: string | number | boolean;
+                                };
+                                id: string;
+                                /** @description what happened, as your system reads it: sent as data.event of an automation.webhook event */
+                                name: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @enum {string} */
+                                type: "webhook";
+                            } | {
                                 add?: string[];
                                 id: string;
                                 /** @description the step to go to next (default: the following step; after the last one, the end) */
@@ -1966,6 +1978,18 @@ export interface paths {
                                 then: string;
                                 /** @enum {string} */
                                 type: "branch";
+                            } | {
+                                /** @description fixed values sent along (at most 20) */
+                                data?: {
+                                    [key: string]: string | number | boolean;
+                                };
+                                id: string;
+                                /** @description what happened, as your system reads it: sent as data.event of an automation.webhook event */
+                                name: string;
+                                /** @description the step to go to next (default: the following step; after the last one, the end) */
+                                next?: string;
+                                /** @enum {string} */
+                                type: "webhook";
                             } | {
                                 add?: string[];
                                 id: string;
@@ -11522,7 +11546,7 @@ export interface paths {
                     "application/json": {
                         description?: string | null;
                         /** @description event types delivered to this endpoint; * for every type */
-                        events: ("*" | "contact.created" | "contact.updated" | "consent.granted" | "consent.withdrawn" | "message.received" | "message.status" | "broadcast.started" | "broadcast.completed" | "automation.run.completed" | "conversation.assigned" | "conversation.closed" | "import.completed")[];
+                        events: ("*" | "contact.created" | "contact.updated" | "consent.granted" | "consent.withdrawn" | "message.received" | "message.status" | "broadcast.started" | "broadcast.completed" | "automation.run.completed" | "automation.webhook" | "conversation.assigned" | "conversation.closed" | "import.completed")[];
                         /** @description where events are POSTed; https (plain http only for origins the operator allow-lists) */
                         url: string;
                     };
@@ -11669,7 +11693,7 @@ export interface paths {
                         /** @description false pauses deliveries; true re-enables (also after an automatic disable) */
                         enabled?: boolean;
                         /** @description event types delivered to this endpoint; * for every type */
-                        events?: ("*" | "contact.created" | "contact.updated" | "consent.granted" | "consent.withdrawn" | "message.received" | "message.status" | "broadcast.started" | "broadcast.completed" | "automation.run.completed" | "conversation.assigned" | "conversation.closed" | "import.completed")[];
+                        events?: ("*" | "contact.created" | "contact.updated" | "consent.granted" | "consent.withdrawn" | "message.received" | "message.status" | "broadcast.started" | "broadcast.completed" | "automation.run.completed" | "automation.webhook" | "conversation.assigned" | "conversation.closed" | "import.completed")[];
                         /**
                          * @description true: a new signing secret, returned once in this response; the old one stops signing at once
                          * @enum {boolean}
@@ -12124,6 +12148,79 @@ export interface webhooks {
                         timestamp: string;
                         /** @enum {string} */
                         type: "automation.run.completed";
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description received (any 2xx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "automation.webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * automation.webhook (outbound webhook)
+         * @description POSTed to each endpoint subscribed to this event, signed; answer 2xx within 10 s. Anything else is retried with backoff for 3 days.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description the event id (deduplicate on it) */
+                    "webhook-id": string;
+                    /** @description v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>"> with the key base64-decoded from the secret after "whsec_" (Standard Webhooks); space-separated when several */
+                    "webhook-signature": string;
+                    /** @description when this attempt was signed, Unix seconds; refuse values more than 5 minutes from your clock */
+                    "webhook-timestamp": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        data: {
+                            automation_id: string;
+                            contact_id: string;
+                            /** @description the step's event name, e.g. lead.qualified */
+                            event: string;
+                            name: string | null;
+                            /** @description when it happened (ISO 8601, UTC) */
+                            occurred_at: string;
+                            /** @description E.164; null for a person known only by a business-scoped user id */
+                            phone: string | null;
+                            run_id: string;
+                            step_id: string;
+                            /** @description the step's fixed values */
+                            values: {
+                                [key: string]: string | number | boolean;
+                            };
+                        };
+                        /** @description the event id: the same in the webhook-id header and on every retry or replay; deduplicate on it */
+                        id: string;
+                        /** @description when the event was recorded (ISO 8601, UTC) */
+                        timestamp: string;
+                        /** @enum {string} */
+                        type: "automation.webhook";
                         workspace_id: string;
                     };
                 };

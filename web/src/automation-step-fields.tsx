@@ -6,6 +6,7 @@ import { AutomationEventWaitFields } from './automation-event-wait-fields';
 import { AutomationClickWaitFields } from './automation-click-wait-fields';
 import { AutomationHandOverFields } from './automation-handover-fields';
 import { AutomationMessageFields } from './automation-message-fields';
+import { AutomationWebhookFields } from './automation-webhook-fields';
 import { AutomationTagFields } from './automation-tag-fields';
 import { AutomationTargetSelect } from './automation-target-select';
 import { AutomationTemplateFields, type TemplateRef } from './automation-template-fields';
@@ -82,6 +83,7 @@ export function AutomationStepFields({
       {step.type === 'hand_over' && <AutomationHandOverFields id={id} step={step} onChange={onChange} />}
       {step.type === 'withdraw_consent' && <AutomationWithdrawFields id={id} step={step} onChange={onChange} />}
       {step.type === 'tag' && <AutomationTagFields id={id} step={step} onChange={onChange} />}
+      {step.type === 'webhook' && <AutomationWebhookFields id={id} step={step} onChange={onChange} />}
       {step.type === 'set_attribute' && <AutomationAttributeFields id={id} step={step} attributes={context.attributes} onChange={onChange} />}
       {next}
     </div>

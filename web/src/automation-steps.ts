@@ -13,6 +13,7 @@ export const STEP_TYPES: readonly { type: StepType; label: string; help: string 
   { type: 'wait_for_event', label: 'Wait for a customer event', help: 'Waits until the person does something your shop system reports (e.g. a purchase): one way when it happens, the other way when it does not happen in time.' },
   { type: 'wait_for_click', label: 'Wait for a click', help: 'Waits until the person opens a tracked link this automation sent them: one way when they click, the other way when they do not in time.' },
   { type: 'branch', label: 'Check a condition', help: 'Looks at the person now: if they match the conditions they go one way, otherwise the other.' },
+  { type: 'webhook', label: 'Tell your systems', help: 'Sends a signed webhook (automation.webhook) with the person and the values you set to every endpoint in the Webhooks tab that listens for it; retried for 3 days.' },
   { type: 'tag', label: 'Add or remove tags', help: 'Changes the person’s tags, e.g. to remember they got this series.' },
   { type: 'set_attribute', label: 'Set an attribute', help: 'Stores a value on the person, e.g. “series” = “done”.' },
   { type: 'withdraw_consent', label: 'Stop their messages', help: 'Withdraws the person’s consent for this topic, with the reason in the consent ledger (e.g. no answer to a re-permission request).' },
@@ -29,6 +30,7 @@ const ID_PREFIX: Record<StepType, string> = {
   wait_for_event: 'event',
   wait_for_click: 'click',
   branch: 'check',
+  webhook: 'webhook',
   tag: 'tag',
   set_attribute: 'attribute',
   withdraw_consent: 'withdraw',
@@ -73,6 +75,8 @@ export function newStep(type: StepType, steps: readonly AutomationStep[]): Autom
       return { id, type, event: '', timeout: { days: 3 } };
     case 'wait_for_click':
       return { id, type, timeout: { days: 2 } };
+    case 'webhook':
+      return { id, type, name: '' };
     case 'tag':
       return { id, type, add: [] };
     case 'set_attribute':
@@ -129,6 +133,8 @@ export function stepSummary(step: AutomationStep, steps: readonly AutomationStep
       return step.reply
         ? `their reply is ${[...(step.reply.equals ?? []), ...(step.reply.payload ?? [])].join(' / ') || (step.reply.contains ?? []).join(' / ')} → ${stepName(steps, step.then)}; otherwise → ${stepName(steps, step.else)}`
         : `matches → ${stepName(steps, step.then)}; otherwise → ${stepName(steps, step.else)}`;
+    case 'webhook':
+      return `“${step.name || '?'}” to your webhook endpoints${Object.keys(step.data ?? {}).length ? ` with ${Object.entries(step.data ?? {}).map(([k, v]) => `${k} = ${String(v)}`).join(', ')}` : ''}`;
     case 'tag':
       return [step.add?.length ? `add ${step.add.join(', ')}` : '', step.remove?.length ? `remove ${step.remove.join(', ')}` : ''].filter(Boolean).join('; ') || 'no tags';
     case 'set_attribute':

@@ -22,6 +22,7 @@ export const WEBHOOK_EVENTS = [
   'broadcast.started',
   'broadcast.completed',
   'automation.run.completed',
+  'automation.webhook',
   'conversation.assigned',
   'conversation.closed',
   'import.completed',

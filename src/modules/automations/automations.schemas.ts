@@ -95,6 +95,16 @@ export const stepIn = z.discriminatedUnion('type', [
     then: stepId,
     else: stepId,
   }),
+  z.strictObject({
+    id: stepId,
+    type: z.literal('webhook'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_.:-]{0,63}$/i, 'a short name your system recognises, e.g. "lead.qualified"')
+      .describe('what happened, as your system reads it: sent as data.event of an automation.webhook event'),
+    data: z.record(z.string().min(1).max(64), z.union([z.string().max(500), z.number(), z.boolean()])).optional().describe('fixed values sent along (at most 20)'),
+    next,
+  }).refine((s) => Object.keys(s.data ?? {}).length <= 20, { message: 'at most 20 values', path: ['data'] }),
   z.strictObject({ id: stepId, type: z.literal('tag'), add: z.array(z.string().min(1).max(64)).max(20).optional(), remove: z.array(z.string().min(1).max(64)).max(20).optional(), next }),
   z.strictObject({ id: stepId, type: z.literal('set_attribute'), key: z.string().min(1).max(64), value: z.string().max(1024), next }),
   z.strictObject({

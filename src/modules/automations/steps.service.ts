@@ -3,6 +3,8 @@
 // topic, suppression, reachability, and for marketing quiet hours and the frequency cap) and then
 // go out through the outbox (one dedupe key per run step: queued once however often this is retried),
 // which books the number's shared pacing schedule and respects the messaging limit.
+import { emitEventRows } from '../hooks/index.js';
+import { contactCardSql } from '../contacts/index.js';
 import { param, sql } from 'drizzle-orm';
 import { isAppError } from '../../lib/errors.js';
 import type { Ctx } from '../context.js';
@@ -86,6 +88,11 @@ export async function runSteps(ctx: Ctx, inputs: StepInput[]): Promise<StepResul
     case 'wait_for_click': {
       const clicked = await runsWithNewClicks(ctx.db, inputs.filter((s) => !s.waitingFor).map((s) => ({ runId: s.run.id, afterSeq: Number(s.context.click_seq ?? 0) })));
       return inputs.map((s) => waitForClick(ctx, s, step, clicked.has(s.run.id)));
+    }
+    case 'webhook': {
+      // Signed and retried by the outbound webhooks; endpoints subscribed to automation.webhook get one event per person.
+      const sent = await emitAutomationWebhook(ctx, inputs.map((s) => s.run.id), step);
+      return inputs.map(() => ({ kind: 'next', outcome: sent > 0 ? 'sent' : 'skipped' }));
     }
     case 'tag':
       await bulkTag(ctx, { contact_ids: [...new Set(inputs.map((s) => s.run.contact_id))], add: step.add ?? [], remove: step.remove ?? [] });
@@ -349,4 +356,20 @@ async function waitUntil(ctx: Ctx, contactIds: string[], step: Extract<StepIn, {
   );
   for (const r of rows) out.set(r.id, new Date(r.at));
   return out;
+}
+
+type WebhookStep = Extract<StepIn, { type: 'webhook' }>;
+
+/** One `automation.webhook` event per run of the group (its person's card, the step's name and values); returns how many were written. */
+async function emitAutomationWebhook(ctx: Ctx, runIds: number[], step: WebhookStep): Promise<number> {
+  return emitEventRows(
+    ctx.db,
+    ctx.workspaceId,
+    sql`select 'automation.webhook'::text as type,
+          jsonb_build_object('event', ${step.name}::text, 'values', ${JSON.stringify(step.data ?? {})}::jsonb, 'step_id', ${step.id}::text, 'run_id', r.id::text,
+            'automation_id', r.automation_id, 'contact_id', r.contact_id, 'occurred_at', ${ctx.now.toISOString()}::text)
+          || ${contactCardSql(ctx.workspaceId, sql`r.contact_id`)} as data
+        from automation_runs r where r.id = any(${param(runIds)}::bigint[]) and r.workspace_id = ${ctx.workspaceId}::uuid`,
+    ctx.now,
+  );
 }

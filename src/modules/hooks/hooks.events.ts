@@ -78,6 +78,15 @@ export const WEBHOOK_EVENT_DATA: Partial<Record<WebhookEventType, z.ZodType>> = 
     occurred_at: when,
   }),
   'automation.run.completed': z.object({ ...contactKeys, run_id: z.string(), automation_id: z.string(), automation_name: z.string(), version: z.number().int(), occurred_at: when }),
+  'automation.webhook': z.object({
+    ...contactKeys,
+    event: z.string().describe("the step's event name, e.g. lead.qualified"),
+    values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).describe("the step's fixed values"),
+    step_id: z.string(),
+    run_id: z.string(),
+    automation_id: z.string(),
+    occurred_at: when,
+  }),
   'webhook.test': z.object({ endpoint_id: z.string(), message: z.string(), occurred_at: when }),
 };
 

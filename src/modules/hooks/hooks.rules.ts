@@ -14,6 +14,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'broadcast.started',
   'broadcast.completed',
   'automation.run.completed',
+  'automation.webhook',
   'conversation.assigned',
   'conversation.closed',
   'import.completed',
