@@ -307,6 +307,13 @@ describe('local time, quiet hours and schedules', () => {
   }, 60_000);
 
   it('messaging-limit tier: TIER_250 sends to 250 unique recipients in 24 h and the rest wait for the window to roll', async () => {
+    // Earlier tests' sends still in flight (a cancelled broadcast's claimed rows) would be stamped
+    // with the clock below and count in its 24 h window: let them finish first.
+    await h.waitFor(
+      async () => (await queryRows<{ n: number }>(h.t.db, sql`select count(*)::int as n from broadcast_recipients where workspace_id = ${h.tenant.workspaceId} and state in ('claimed', 'sending')`))[0]!.n === 0,
+      30_000,
+      'earlier sends to settle',
+    );
     setClock('2026-12-20T12:00:00Z'); // more than 24 h after every earlier send in this file
     // Set in the database, as a quality webhook or a health refresh would (PATCH /phone-numbers/:id would also reset api_base_url to its default).
     await h.t.db.execute(sql`update phone_numbers set messaging_limit_tier = 'TIER_250' where id = ${h.numberId}`);
