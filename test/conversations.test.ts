@@ -7,6 +7,7 @@ import { silentLogger } from '../src/lib/logger.js';
 import { syncConversations } from '../src/modules/conversations/index.js';
 import { runDueAutomations, scanAutomationTriggers } from '../src/modules/automations/index.js';
 import { testClock } from './helpers/app.js';
+import { sseText } from './helpers/sse.js';
 import { createBroadcastHarness, type BroadcastHarness } from './helpers/broadcast.js';
 
 const clock = testClock(new Date());
@@ -222,16 +223,8 @@ describe('live updates', () => {
     const res = await fetch(`${h.appUrl}/api/v1/conversations/events`, { headers: { authorization: `Bearer ${h.tenant.key}` }, signal: ac.signal });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
-    const reader = res.body!.getReader();
-    let text = '';
-    const until = async (pattern: RegExp, ms: number) => {
-      const stop = Date.now() + ms;
-      while (!pattern.test(text) && Date.now() < stop) {
-        const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), 200))]);
-        if (chunk && !chunk.done) text += new TextDecoder().decode(chunk.value);
-      }
-      return pattern.test(text);
-    };
+    const sse = sseText(res);
+    const until = (pattern: RegExp, ms: number) => sse.until(pattern, ms);
     expect(await until(/retry: 2000/, 2000)).toBe(true);
     h.sim.inbound({ from: ivy!.phone.slice(1), text: 'Are you there?' });
     await h.waitFor(async () => (await settle(), (await list('?q=live')).length === 1), 10_000, 'the conversation');

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../src/lib/logger.js';
 import { openHandovers, syncConversations } from '../src/modules/conversations/index.js';
+import { sseText } from './helpers/sse.js';
 import { createBroadcastHarness, type BroadcastHarness } from './helpers/broadcast.js';
 
 let h: BroadcastHarness;
@@ -160,18 +161,7 @@ describe('typing and ticks, live', () => {
   async function stream(headers: Record<string, string>, signal: AbortSignal) {
     const res = await fetch(`${h.appUrl}/api/v1/conversations/events`, { headers, signal });
     expect(res.status).toBe(200);
-    const reader = res.body!.getReader();
-    const s = {
-      text: '',
-      async until(pattern: RegExp, ms: number): Promise<boolean> {
-        const stop = Date.now() + ms;
-        while (!pattern.test(s.text) && Date.now() < stop) {
-          const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), 100))]);
-          if (chunk && !chunk.done) s.text += new TextDecoder().decode(chunk.value);
-        }
-        return pattern.test(s.text);
-      },
-    };
+    const s = sseText(res);
     expect(await s.until(/retry: 2000/, 2000)).toBe(true);
     return s;
   }
@@ -188,7 +178,8 @@ describe('typing and ticks, live', () => {
       const typed = await dan.call('POST', `/api/v1/conversations/${conv.id}/typing`);
       expect(typed.status, JSON.stringify(typed.body)).toBe(200);
       expect(typed.body).toEqual({ typing_indicator: true });
-      expect(await other.until(new RegExp(`event: typing\ndata: \\{"conversation_id":"${conv.id}","user_id":"${dan.id}","name":"Dan"\\}`), 5000)).toBe(true);
+      const heard = await other.until(new RegExp(`event: typing\ndata: \\{"conversation_id":"${conv.id}","user_id":"${dan.id}","name":"Dan"\\}`), 5000);
+      expect(heard, other.text()).toBe(true);
       expect((await stats()).typing_indicators).toBe(before + 1);
       expect((await h.api('GET', `/api/v1/conversations/${conv.id}`)).body.unread).toBe(0);
     } finally {
@@ -209,11 +200,11 @@ describe('typing and ticks, live', () => {
       return m?.status === 'read';
     }, 10_000, 'the ticks');
     await new Promise((r) => setTimeout(r, 200));
-    const mark = s.text.length;
+    const mark = s.text().length;
     // The worker's pass announces the status events (sent, delivered, read) of the reply.
     await syncConversations({ db: h.t.db, log });
     expect(await s.until(new RegExp(`[\\s\\S]{${mark}}[\\s\\S]*event: conversations\ndata: \\{"ids":\\[[^\\]]*"${conv.id}"`), 1000)).toBe(true);
-    expect(s.text.slice(mark)).toContain(conv.id);
+    expect(s.text().slice(mark)).toContain(conv.id);
     ac.abort();
   });
 });

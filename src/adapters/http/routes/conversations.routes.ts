@@ -56,16 +56,21 @@ export function conversationRoutes(app: FastifyInstance, deps: RequestDeps & { b
       reply.hijack();
       const out = reply.raw;
       out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      out.write('retry: 2000\n\n');
-      const unsubscribe = await deps.inboxEvents.subscribe(ctx.workspaceId, (e) => {
+      // The stream may close while the subscription is being made: whichever comes second ends it.
+      const sub: { stop?: () => void; closed?: boolean } = {};
+      const beat = setInterval(() => out.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      req.raw.on('close', () => {
+        sub.closed = true;
+        clearInterval(beat);
+        sub.stop?.();
+      });
+      sub.stop = await deps.inboxEvents.subscribe(ctx.workspaceId, (e) => {
         if (e.kind === 'typing') out.write(`event: typing\ndata: ${JSON.stringify(e.typing)}\n\n`);
         else out.write(`event: conversations\ndata: ${JSON.stringify({ ids: e.ids })}\n\n`);
       });
-      const beat = setInterval(() => out.write(': keep-alive\n\n'), HEARTBEAT_MS);
-      req.raw.on('close', () => {
-        clearInterval(beat);
-        unsubscribe();
-      });
+      if (sub.closed) return sub.stop();
+      // Only once listening: a client may take the first line as "live from here" (events in between were lost).
+      out.write('retry: 2000\n\n');
     },
   );
   r.get(
