@@ -29,28 +29,10 @@ export function GrowthTotalsTable({ report }: { report: GrowthReport }) {
   return (
     <div className="table-scroll">
       <table className="compact figures" aria-label="Growth totals" data-testid="growth-totals">
-        <thead>
-          <tr>
-            <th scope="col">{BY_LABEL[report.by]}</th>
-            <th scope="col" className="num">
-              Opt-ins
-            </th>
-            <th scope="col" className="num">
-              Opt-outs
-            </th>
-            <th scope="col" className="num">
-              Net
-            </th>
-          </tr>
-        </thead>
+        <FiguresHead first={BY_LABEL[report.by]} />
         <tbody>
           {report.groups.map((g) => (
-            <tr key={g.key} data-testid="growth-group">
-              <th scope="row">{groupLabel(report, g)}</th>
-              <td className="num">{formatCount(g.opt_ins)}</td>
-              <td className="num">{formatCount(g.opt_outs)}</td>
-              <td className="num">{formatNet(g.net)}</td>
-            </tr>
+            <FiguresRow key={g.key} testId="growth-group" label={groupLabel(report, g)} f={g} />
           ))}
           <tr className="total" data-testid="growth-total">
             <th scope="row">Total</th>
@@ -77,32 +59,46 @@ export function GrowthDaysTable({ report }: { report: GrowthReport }) {
       <summary>Day by day</summary>
       <div className="table-scroll">
         <table className="compact figures" aria-label="Growth per day">
-          <thead>
-            <tr>
-              <th scope="col">Day</th>
-              <th scope="col" className="num">
-                Opt-ins
-              </th>
-              <th scope="col" className="num">
-                Opt-outs
-              </th>
-              <th scope="col" className="num">
-                Net
-              </th>
-            </tr>
-          </thead>
+          <FiguresHead first="Day" />
           <tbody>
             {report.days.map((d) => (
-              <tr key={d.date}>
-                <th scope="row">{formatDay(d.date, true)}</th>
-                <td className="num">{formatCount(d.opt_ins)}</td>
-                <td className="num">{formatCount(d.opt_outs)}</td>
-                <td className="num">{formatNet(d.net)}</td>
-              </tr>
+              <FiguresRow key={d.date} label={formatDay(d.date, true)} f={d} />
             ))}
           </tbody>
         </table>
       </div>
     </details>
+  );
+}
+
+/** The header both tables share: what a row is, then opt-ins, opt-outs and net. */
+function FiguresHead({ first }: { first: string }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{first}</th>
+        <th scope="col" className="num">
+          Opt-ins
+        </th>
+        <th scope="col" className="num">
+          Opt-outs
+        </th>
+        <th scope="col" className="num">
+          Net
+        </th>
+      </tr>
+    </thead>
+  );
+}
+
+/** One row of figures: its label, opt-ins, opt-outs and net. */
+function FiguresRow({ label, f, testId }: { label: string; f: { opt_ins: number; opt_outs: number; net: number }; testId?: string }) {
+  return (
+    <tr data-testid={testId}>
+      <th scope="row">{label}</th>
+      <td className="num">{formatCount(f.opt_ins)}</td>
+      <td className="num">{formatCount(f.opt_outs)}</td>
+      <td className="num">{formatNet(f.net)}</td>
+    </tr>
   );
 }
