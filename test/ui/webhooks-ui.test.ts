@@ -2,6 +2,8 @@
 // the operator setting): an unsafe URL is refused at its field, an endpoint is added and its secret
 // shown once, a test event is sent and appears delivered in the log, it is replayed, and an
 // endpoint disabled after 24 h of failures shows a banner.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type Page } from 'playwright-core';
@@ -82,5 +84,21 @@ describe('the Webhooks tab', () => {
     await expect.poll(() => section().getByTestId('webhook-disabled-banner').textContent(), { timeout: UI_TIMEOUT }).toContain('every delivery failed for 24 hours');
     expect(seen.pageErrors).toEqual([]);
     expect(seen.cspViolations).toEqual([]);
+  });
+
+  it('connects a shop: the URL to paste into the shop is shown, and the shop can be disconnected', async () => {
+    const form = page.getByRole('form', { name: 'Connect a shop' });
+    await form.getByLabel('Shop').selectOption('woocommerce');
+    await form.getByLabel('Name').fill('Acme on Woo');
+    await form.getByLabel('Webhook secret').fill('woo-secret-4242');
+    await form.getByRole('button', { name: 'Connect shop' }).click();
+    const url = page.getByTestId('shop-webhook-url');
+    await expect.poll(() => url.textContent(), { timeout: UI_TIMEOUT }).toMatch(/\/webhooks\/shops\/[0-9a-f-]{36}$/);
+    expect(await page.getByRole('table', { name: 'Connected shops' }).textContent()).toContain('Acme on Woo (WooCommerce)');
+    expect(await page.content()).not.toContain('woo-secret-4242');
+    await page.screenshot({ path: join(tmpdir(), 'webhooks-shops-1280.png'), fullPage: true });
+    await page.getByRole('table', { name: 'Connected shops' }).getByRole('button', { name: 'Disconnect' }).click();
+    await expect.poll(() => page.getByText('No shop connected yet.').count(), { timeout: UI_TIMEOUT }).toBe(1);
+    expect(seen.pageErrors).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { useResource } from './use-resource';
 import { deleteWebhookEndpoint, listWebhookEndpoints, sendWebhookTest, setWebhookEndpointEnabled, type CreatedWebhookEndpoint, type WebhookEndpoint } from './webhooks-api';
 import { NewWebhookSecretNotice, WebhookCreateForm } from './webhooks-create-form';
 import { WebhookDeliveries } from './webhooks-deliveries';
+import { ShopsSection } from './shops-section';
 
 /** Outbound webhooks: endpoints (add one, its secret shown once; test, enable, disable, delete), a banner for endpoints disabled after 24 h of failures, and the delivery log with replay. */
 export function WebhooksSection() {
@@ -57,6 +58,7 @@ export function WebhooksSection() {
       {endpoints.data && rows.length === 0 && <p className="muted">No endpoints yet.</p>}
       {rows.length > 0 && <EndpointTable rows={rows} act={act} onShow={setSelected} />}
       {shown && <WebhookDeliveries endpoint={shown} version={version} />}
+      <ShopsSection />
     </section>
   );
 }
