@@ -39,6 +39,8 @@ export async function seed(ctx: Ctx, numberId: string, n: number): Promise<void>
     select m.workspace_id, ${numberId}, m.contact_id, (array['open','open','open','open','open','open','open','open','pending','closed'])[1 + (abs(hashtext(m.contact_id::text)) % 10)],
            max(m.sent_at), max(m.sent_at), 'Hello', case when abs(hashtext(m.contact_id::text)) % 2 = 0 then min(m.sent_at) end, min(m.sent_at)
     from messages m where m.workspace_id = ${ctx.workspaceId} group by m.workspace_id, m.contact_id`);
+  // What the conversations module's upsert does for each new conversation (markContactsInInbox): its person becomes searchable.
+  await ctx.db.execute(sql`update contacts c set in_inbox = true where c.workspace_id = ${ctx.workspaceId} and exists (select 1 from conversations cv where cv.contact_id = c.id)`);
   for (const t of ['contacts', 'messages', 'conversations']) await ctx.db.execute(sql.raw(`vacuum analyze ${t}`));
 }
 

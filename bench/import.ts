@@ -9,7 +9,8 @@
 // Each engine runs twice: alone, then (fresh database again) while signed webhooks are posted at
 // 300/s, printing the webhook ack latency during the import. A raw baseline (plain unnest insert
 // of already-normalised rows) is measured on the same machine so the ratio can be compared across
-// noisy machines. Run: node --import tsx bench/import.ts   (IMPORT_BENCH_ROWS=200000 for a quick run)
+// noisy machines. Run: node --import tsx bench/import.ts   (IMPORT_BENCH_ROWS=200000 for a quick run;
+// BENCH_ENGINES=pglite|postgres picks the engines)
 import { createWriteStream } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -50,7 +51,7 @@ function phoneOf(i: number): string {
 }
 
 /** Writes the benchmark CSV; returns its size and what it contains. */
-async function generateCsv(path: string, rows: number): Promise<{ bytes: number; consentRows: number; invalid: number; duplicates: number }> {
+export async function generateCsv(path: string, rows: number): Promise<{ bytes: number; consentRows: number; invalid: number; duplicates: number }> {
   const out = createWriteStream(path);
   let buf = 'phone,name,city,tags,topics,opted_in\n';
   let bytes = 0;
@@ -123,7 +124,7 @@ interface Outcome {
   rssOf: string;
 }
 
-function cliArgs(file: string): string[] {
+export function cliArgs(file: string): string[] {
   return [
     'import', file, '--name-column', 'name', '--default-country', 'GB', '--attribute', 'city=city', '--tags-column', 'tags', '--topics-column', 'topics',
     '--consent-date-column', 'opted_in', '--attested-by', 'Bench Owner', '--collected-where', 'shop checkout form', '--collected-at', '2024-01-01',
@@ -256,9 +257,10 @@ export async function runImportBench(opts: { printMachine?: boolean } = {}): Pro
     const gen = await generateCsv(file, ROWS);
     console.log(`\nCSV import: ${ROWS.toLocaleString('en')} rows, ${mb(gen.bytes)} (${gen.consentRows.toLocaleString('en')} with topic consent, ${gen.duplicates} duplicates, ${gen.invalid} invalid), generated in ${s(performance.now() - t0)}`);
     const pgUrl = await postgresUrl();
+    const wanted = (process.env.BENCH_ENGINES ?? 'pglite,postgres').split(',');
     const engines: { db: keyof typeof TARGETS; env: () => Promise<{ env: Record<string, string>; done(): Promise<void> }> }[] = [
-      { db: 'PGlite', env: async () => { const d = await tempDataDir('import'); return { env: { GREENLIST_DATA_DIR: d.dir }, done: d.cleanup }; } },
-      ...(pgUrl ? [{ db: 'PostgreSQL' as const, env: async () => { const t = await tempPgDatabase(pgUrl); return { env: { DATABASE_URL: t.url, GREENLIST_MASTER_KEY: randomMasterKey() }, done: t.drop }; } }] : []),
+      ...(wanted.includes('pglite') ? [{ db: 'PGlite' as const, env: async () => { const d = await tempDataDir('import'); return { env: { GREENLIST_DATA_DIR: d.dir }, done: d.cleanup }; } }] : []),
+      ...(pgUrl && wanted.includes('postgres') ? [{ db: 'PostgreSQL' as const, env: async () => { const t = await tempPgDatabase(pgUrl); return { env: { DATABASE_URL: t.url, GREENLIST_MASTER_KEY: randomMasterKey() }, done: t.drop }; } }] : []),
     ];
     for (const e of engines) {
       baselines[e.db] = await rawInsertBaseline(e.db === 'PGlite' ? undefined : pgUrl, Math.min(100_000, ROWS));

@@ -71,6 +71,22 @@ describe('import counts account for every row', () => {
     expect((await nameAndCity('+447400820001'))?.name).toBe('Olivia Taylor');
   });
 
+  it('writes parts in file order even with two transactions in flight (PostgreSQL): later rows only fill blanks, two forms of one Brazilian number stay one contact', async () => {
+    const mapping = { phone: 'phone', name: 'name', attributes: { city: 'city' } };
+    // 30 chunks of 2 rows: every third chunk repeats a number of the chunk before, with a different name and a city.
+    const rows: string[] = [];
+    for (let i = 0; i < 20; i++) rows.push(`+4474008500${String(i).padStart(2, '0')},First ${i},`, `+4474008600${String(i).padStart(2, '0')},Other ${i},`, `+4474008500${String(i).padStart(2, '0')},Later ${i},Bath`);
+    // The same WhatsApp user twice: with the ninth digit, then (a chunk later) without it.
+    rows.push('+5511944445555,Ana,', '+447400869999,Pad,', '+551144445555,Ana Later,Rio');
+    const out = await run(['phone,name,city', ...rows].join('\n'), mapping, { chunkSize: 2 });
+    expect(out).toMatchObject({ status: 'completed', rows_total: 63, created: 42, merged: 21 });
+    expectAccounted(out);
+    for (let i = 0; i < 20; i += 7) expect(await nameAndCity(`+4474008500${String(i).padStart(2, '0')}`)).toEqual({ name: `First ${i}`, city: 'Bath' });
+    const ana = await queryRowsOf<{ phone: string; name: string; city: string | null }>(t.db, sql`select phone, name, attributes->>'city' as city from contacts where workspace_id = ${a.workspaceId} and phone like '+5511%44445555'`);
+    expect(ana).toHaveLength(1);
+    expect(ana[0]!.name).toBe('Ana');
+  });
+
   it('a re-run after a crash counts what this run did, and what the crashed run had already written', async () => {
     const rows = Array.from({ length: 40 }, (_, i) => `+4474008300${String(i).padStart(2, '0')},Person ${i}`);
     const csv = ['phone,name', ...rows].join('\n');

@@ -8,6 +8,7 @@ export * from './contacts.schemas.js';
 export { upsertContactBatch } from './batch-upsert.js';
 export type { ContactBatchRow, ContactBatchPolicy, ContactBatchWrite } from './batch-upsert.js';
 export { markUnreachable, clearUnreachable } from './reachability.js';
+export { markContactsInInbox } from './inbox-flag.js';
 export { eraseContactRow, mergeContactRows } from './erase-merge.service.js';
 export { contactSubjectOf } from './contacts.reads.js';
 export { setContactChangeWatches, purgeContactChanges, CONTACT_CHANGES_RETENTION_MS } from './changes.service.js';

@@ -6,20 +6,23 @@ import { queryRowsOf } from '../sql.js';
 import { notifyChanged } from './notify.js';
 import { assignRoundRobin } from './routing.service.js';
 import { HANDOVER_OPENING_COLUMNS } from './figures.sql.js';
+import { markContactsInInbox } from '../contacts/index.js';
 
 /** Opens the conversations of the people handed over (set-based), each with the note for the agent. */
 export async function openHandovers(db: Db, h: { workspaceId: string; numberId: string; contactIds: string[]; note: string | null; now: Date }): Promise<void> {
   if (h.contactIds.length === 0) return;
   const now = h.now.toISOString();
-  const rows = await queryRowsOf<{ id: string; workspace_id: string; created: boolean }>(
+  const rows = await queryRowsOf<{ id: string; workspace_id: string; contact_id: string; created: boolean }>(
     db,
     sql`insert into conversations as c (workspace_id, number_id, contact_id, state, last_message_at, handed_over_at, state_at, opened_at, handled_at)
         select ${h.workspaceId}, ${h.numberId}, x, 'open', ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz, ${now}::timestamptz, clock_timestamp() from unnest(${param(h.contactIds)}::uuid[]) as x
         on conflict (number_id, contact_id) do update set ${HANDOVER_OPENING_COLUMNS}, state = 'open', handed_over_at = excluded.handed_over_at, state_at = excluded.state_at, handled_at = excluded.handled_at,
           last_message_at = greatest(c.last_message_at, excluded.last_message_at), updated_at = now()
-        returning c.id, c.workspace_id, (c.xmax = 0) as created`,
+        returning c.id, c.workspace_id, c.contact_id, (c.xmax = 0) as created`,
   );
-  await assignRoundRobin(db, rows.filter((r) => r.created));
+  const created = rows.filter((r) => r.created);
+  await markContactsInInbox(db, created.map((r) => ({ workspaceId: r.workspace_id, contactId: r.contact_id })));
+  await assignRoundRobin(db, created);
   if (h.note) {
     await db.execute(sql`insert into conversation_notes (workspace_id, conversation_id, text, created_at)
                          select ${h.workspaceId}, x, ${h.note}, ${now}::timestamptz from unnest(${param(rows.map((r) => r.id))}::uuid[]) as x`);

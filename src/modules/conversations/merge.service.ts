@@ -3,6 +3,8 @@
 // dropped one's notes move to it and the newer activity wins.
 import { param, sql } from 'drizzle-orm';
 import type { Db } from '../context.js';
+import { queryRowsOf } from '../sql.js';
+import { markContactsInInbox } from '../contacts/index.js';
 
 /** Moves `dropIds`' conversations (and notes) to `keepId`, in the caller's transaction. */
 export async function mergeConversations(db: Db, workspaceId: string, keepId: string, dropIds: string[]): Promise<void> {
@@ -24,5 +26,6 @@ export async function mergeConversations(db: Db, workspaceId: string, keepId: st
   await db.execute(sql`
     delete from conversations d where d.workspace_id = ${workspaceId} and d.contact_id = any(${drops}::uuid[])
       and exists (select 1 from conversations k where k.workspace_id = d.workspace_id and k.number_id = d.number_id and k.contact_id = ${keepId})`);
-  await db.execute(sql`update conversations set contact_id = ${keepId}, updated_at = now() where workspace_id = ${workspaceId} and contact_id = any(${drops}::uuid[])`);
+  const moved = await queryRowsOf<{ id: string }>(db, sql`update conversations set contact_id = ${keepId}, updated_at = now() where workspace_id = ${workspaceId} and contact_id = any(${drops}::uuid[]) returning id`);
+  if (moved.length > 0) await markContactsInInbox(db, [{ workspaceId, contactId: keepId }]);
 }

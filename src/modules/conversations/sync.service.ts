@@ -9,6 +9,7 @@ import { notifyChanged } from './notify.js';
 import { assignRoundRobin } from './routing.service.js';
 import { syncStatusTicks } from './ticks.service.js';
 import { OPENING_COLUMNS } from './figures.sql.js';
+import { markContactsInInbox } from '../contacts/index.js';
 
 
 const BATCH = 5_000;
@@ -71,7 +72,7 @@ function latestPerConversation(rows: Inbound[]): Latest[] {
  */
 async function upsertConversations(tx: Db, rows: Latest[]): Promise<void> {
   const col = <T>(f: (r: Latest) => T) => param(rows.map(f));
-  const changed = await queryRowsOf<{ id: string; workspace_id: string; created: boolean }>(
+  const changed = await queryRowsOf<{ id: string; workspace_id: string; contact_id: string; created: boolean }>(
     tx,
     sql`insert into conversations as c (workspace_id, number_id, contact_id, state, last_message_at, last_inbound_at, last_inbound_wamid, preview, state_at, opened_at, first_inbound_at)
         select x.ws, x.num, x.contact, 'open', x.at, x.at, x.wamid, x.preview, x.at, x.first, x.first
@@ -90,9 +91,11 @@ async function upsertConversations(tx: Db, rows: Latest[]): Promise<void> {
         -- Only a real change is written (and announced): a message read again changes nothing.
         where excluded.last_inbound_at > coalesce(c.last_inbound_at, '-infinity') or (c.state <> 'open' and excluded.last_inbound_at > c.state_at)
            or (excluded.last_inbound_at >= c.last_message_at and c.preview is distinct from excluded.preview)
-        returning c.id, c.workspace_id, (c.xmax = 0) as created`,
+        returning c.id, c.workspace_id, c.contact_id, (c.xmax = 0) as created`,
   );
   // Only conversations this statement created (xmax = 0: inserted, not updated) are handed out.
-  await assignRoundRobin(tx, changed.filter((c) => c.created));
+  const created = changed.filter((c) => c.created);
+  await markContactsInInbox(tx, created.map((c) => ({ workspaceId: c.workspace_id, contactId: c.contact_id })));
+  await assignRoundRobin(tx, created);
   await notifyChanged(tx, changed);
 }

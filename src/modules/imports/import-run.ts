@@ -5,12 +5,12 @@ import { and, eq } from 'drizzle-orm';
 import { AppError } from '../../lib/errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { Actor, Db, Log } from '../context.js';
-import { previewChunk, writeChunk, type ChunkOutcome } from './chunk-writer.js';
-import type { ContactChunk, RowMerge } from './chunker.js';
+import type { ContactChunk } from './chunker.js';
 import type { CsvEncoding } from './encoding.js';
-import type { ImportOut, RowError } from './imports.schemas.js';
-import { DEFAULT_CHUNK_SIZE, DEFAULT_MAX_BYTES, MAX_CHUNK_SIZE, MAX_KEPT_ERRORS, getImport, type PreparedImport } from './imports.service.js';
+import type { ImportOut } from './imports.schemas.js';
+import { DEFAULT_CHUNK_SIZE, DEFAULT_MAX_BYTES, MAX_CHUNK_SIZE, getImport, type PreparedImport } from './imports.service.js';
 import { imports } from './imports.tables.js';
+import { writePart, type ImportProgress, type Kept } from './part-writer.js';
 import { contactChunks, type PipelineState } from './row-pipeline.js';
 import { DEFAULT_TX_BUDGET_MS, splitChunk, TransactionSizer } from './tx-sizer.js';
 import { workerChunks } from './worker-chunks.js';
@@ -26,24 +26,7 @@ export interface ImportDeps {
 /** Where the CSV comes from: a file (parsed in a worker thread when large) or any byte stream. */
 export type ImportSource = { path: string; bytes?: number } | { stream: AsyncIterable<Buffer | string>; bytes?: number };
 
-/** Counters as an import advances: rowsRead = created + updated + unchanged + merged + skipped. */
-export interface ImportProgress {
-  rowsRead: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  /** Rows merged into an earlier row of the same number. */
-  merged: number;
-  /** Rows not imported (one per row error; an unreadable stretch of the file is one). */
-  skipped: number;
-  unreadable: number;
-  errorCount: number;
-  consentGranted: number;
-  /** Rows whose grant was refused because the number opted out (the contact itself was imported). */
-  consentRefused: number;
-  bytesRead: number;
-  bytesTotal: number | null;
-}
+export type { ImportProgress } from './part-writer.js';
 
 /** Per-run settings. */
 export interface RunOptions {
@@ -71,6 +54,14 @@ export interface ImportJob {
   prepared: PreparedImport;
 }
 
+/** Write transactions in flight at once on PostgreSQL (one backend each; the machine kind has 2 cores). */
+const IN_FLIGHT_ON_POSTGRES = 2;
+
+/** Whether the database is PGlite in this process (a PostgreSQL server's client is a pool). */
+function isEmbedded(db: Db): boolean {
+  return typeof (db as { $client?: { totalCount?: unknown } }).$client?.totalCount !== 'number';
+}
+
 function chunkSizeOf(opts: RunOptions): number {
   return Math.min(Math.max(opts.chunkSize ?? DEFAULT_CHUNK_SIZE, 1), MAX_CHUNK_SIZE);
 }
@@ -84,76 +75,6 @@ function chunksOf(source: ImportSource, job: ImportJob, opts: RunOptions, state:
     return contactChunks(createReadStream(source.path, { highWaterMark: 256 * 1024 }), cfg, state);
   }
   return contactChunks(source.stream, cfg, state);
-}
-
-function add(p: ImportProgress, chunk: ContactChunk, o: ChunkOutcome, bytesRead: number): ImportProgress {
-  return {
-    ...p,
-    rowsRead: p.rowsRead + chunk.rowsRead,
-    created: p.created + o.created,
-    updated: p.updated + o.updated,
-    unchanged: p.unchanged + o.unchanged,
-    merged: p.merged + chunk.duplicates,
-    skipped: p.skipped + chunk.errors.length,
-    unreadable: p.unreadable + chunk.unreadable,
-    errorCount: p.errorCount + chunk.errors.length,
-    consentGranted: p.consentGranted + o.consentGranted,
-    consentRefused: p.consentRefused + o.optedOut,
-    bytesRead,
-  };
-}
-
-/** The first row errors and merges an import keeps (all are counted); a list is written only when it grew. */
-interface Kept {
-  errors: RowError[];
-  merges: RowMerge[];
-}
-
-async function saveProgress(db: Db, id: string, p: ImportProgress, kept: { errors?: RowError[]; merges?: RowMerge[] }, now: Date): Promise<void> {
-  const rows = await db
-    .update(imports)
-    .set({
-      rowsTotal: p.rowsRead,
-      created: p.created,
-      updated: p.updated,
-      unchanged: p.unchanged,
-      merged: p.merged,
-      skipped: p.skipped,
-      unreadable: p.unreadable,
-      consentGranted: p.consentGranted,
-      consentRefused: p.consentRefused,
-      errorCount: p.errorCount,
-      ...(kept.errors ? { errors: kept.errors } : {}),
-      ...(kept.merges ? { merges: kept.merges } : {}),
-      heartbeatAt: now,
-    })
-    .where(and(eq(imports.id, id), eq(imports.status, 'running')))
-    .returning({ id: imports.id });
-  if (rows.length === 0) throw new AppError('CONFLICT', 'the import was marked failed while it ran (no heartbeat for two minutes); run the same file again');
-}
-
-/** Appends to a kept list up to MAX_KEPT_ERRORS; returns the list when it grew (to be saved), else undefined. */
-function keep<T>(list: T[], fresh: T[]): T[] | undefined {
-  const added = list.length < MAX_KEPT_ERRORS ? fresh.slice(0, MAX_KEPT_ERRORS - list.length) : [];
-  list.push(...added);
-  return added.length > 0 ? list : undefined;
-}
-
-/** Writes (or, in a dry run, previews) one part and its progress; returns the new counters. */
-async function applyPart(deps: ImportDeps, job: ImportJob, part: ContactChunk, p: ImportProgress, kept: Kept): Promise<ImportProgress> {
-  const grown = { errors: keep(kept.errors, part.errors), merges: keep(kept.merges, part.merges) };
-  const now = deps.clock.now();
-  if (job.prepared.dryRun) {
-    const next = add(p, part, await previewChunk(deps.db, job.workspaceId, part), part.bytesRead);
-    await saveProgress(deps.db, job.importId, next, grown, now);
-    return next;
-  }
-  return deps.db.transaction(async (tx) => {
-    const ctx = { db: tx, workspaceId: job.workspaceId, actor: job.actor, now, log: deps.log };
-    const next = add(p, part, await writeChunk(ctx, { importId: job.importId, chunk: part, attestation: job.prepared.attestation, listId: job.prepared.mapping.list }), part.bytesRead);
-    await saveProgress(tx, job.importId, next, grown, now);
-    return next;
-  });
 }
 
 /**
@@ -178,17 +99,36 @@ export async function runImport(deps: ImportDeps, job: ImportJob, source: Import
   }, HEARTBEAT_MS);
   heartbeat.unref();
   try {
-    const sizer = new TransactionSizer(opts.txBudgetMs ?? DEFAULT_TX_BUDGET_MS, chunkSizeOf(opts));
-    for await (const chunk of chunksOf(source, job, opts, state)) {
-      for (const part of splitChunk(chunk, () => sizer.size)) {
-        if (opts.signal?.aborted) throw new AppError('CONFLICT', 'the import was stopped because the server shut down; run the same file again: nothing already imported is created twice');
-        const t0 = performance.now();
-        p = await applyPart(deps, job, part, p, kept);
-        sizer.record(part.rows.length, performance.now() - t0);
-        opts.onProgress?.(p);
-        // PGlite runs on this thread: let webhook intake and other requests in between transactions.
-        await new Promise((r) => setImmediate(r));
+    // PGlite: one transaction at a time, sized to a time budget (it serialises everything, webhook acks
+    // included). PostgreSQL: a chunk per transaction, two in flight (see writePart).
+    const embedded = isEmbedded(db);
+    const sizer = embedded ? new TransactionSizer(opts.txBudgetMs ?? DEFAULT_TX_BUDGET_MS, chunkSizeOf(opts)) : { size: chunkSizeOf(opts), record: () => {} };
+    const depth = embedded ? 1 : IN_FLIGHT_ON_POSTGRES;
+    const partJob = { db, log: deps.log, importId: job.importId, workspaceId: job.workspaceId, actor: job.actor, prepared: job.prepared };
+    const inFlight: { done: Promise<ImportProgress>; rows: number; t0: number }[] = [];
+    let last: Promise<ImportProgress> = Promise.resolve(p);
+    const settleOldest = async () => {
+      const oldest = inFlight.shift()!;
+      p = await oldest.done;
+      sizer.record(oldest.rows, performance.now() - oldest.t0);
+      opts.onProgress?.(p);
+    };
+    try {
+      for await (const chunk of chunksOf(source, job, opts, state)) {
+        for (const part of splitChunk(chunk, () => sizer.size)) {
+          if (opts.signal?.aborted) throw new AppError('CONFLICT', 'the import was stopped because the server shut down; run the same file again: nothing already imported is created twice');
+          last = writePart(partJob, part, last, kept, deps.clock.now());
+          last.catch(() => {}); // handled where it is awaited (settleOldest, or the finally below)
+          inFlight.push({ done: last, rows: part.rows.length, t0: performance.now() });
+          if (inFlight.length >= depth) await settleOldest();
+          // PGlite runs on this thread: let webhook intake and other requests in between transactions.
+          if (embedded) await new Promise((r) => setImmediate(r));
+        }
       }
+      while (inFlight.length > 0) await settleOldest();
+    } finally {
+      // A part still in flight after a failure fails too (it waits for the one before): wait for it to end.
+      await Promise.allSettled(inFlight.map((f) => f.done));
     }
     p = { ...p, bytesRead: state.bytesRead };
     const done = p;
