@@ -41,7 +41,8 @@ export const contacts = pgTable(
     uniqueIndex('contacts_workspace_user_id_uq').on(t.workspaceId, t.userId).where(sql`${t.userId} is not null`),
     // Every contact is reachable somehow: by phone, or by its business-scoped user id.
     check('contacts_phone_or_user_id_check', sql`${t.phone} is not null or ${t.userId} is not null`),
-    index('contacts_workspace_wa_id_idx').on(t.workspaceId, t.waId),
+    // Partial: lookups by wa_id always name one, and imported contacts (no wa_id yet) skip the index.
+    index('contacts_workspace_wa_id_idx').on(t.workspaceId, t.waId).where(sql`${t.waId} is not null`),
     index('contacts_workspace_created_idx').on(t.workspaceId, t.createdAt, t.id),
     // Built at schema creation (not after a big import): segment filters on tags and attributes use them.
     index('contacts_tags_gin').using('gin', t.tags),
