@@ -17,9 +17,11 @@ import { loginUi, openUiPage, serveApp, UI_TIMEOUT } from '../helpers/ui.js';
 import { ensureWebBuilt } from './web-build.js';
 
 const EMAIL = 'owner@imports-ui.example';
+const VIEWER = 'viewer@imports-ui.example';
 const PASSWORD = 'a long enough passphrase';
 const SHOPIFY = new URL('../../examples/shopify-customers.csv', import.meta.url);
 let t: TestApp;
+let base: string;
 let workspaceId: string;
 let browser: Browser;
 let page: Page;
@@ -52,8 +54,10 @@ beforeAll(async () => {
   workspaceId = owner.workspaceId;
   await createTopic(owner.ctx, { key: 'offers', name: 'Offers', category: 'marketing' });
   expect((await t.call(owner.key, { method: 'POST', url: '/api/v1/users', payload: { email: EMAIL, role: 'owner', password: PASSWORD } })).statusCode).toBe(201);
+  expect((await t.call(owner.key, { method: 'POST', url: '/api/v1/users', payload: { email: VIEWER, role: 'viewer', password: PASSWORD } })).statusCode).toBe(201);
   ({ browser, page } = await openUiPage(seen, { viewport: { width: 1280, height: 900 } }));
-  await loginUi(page, await serveApp(t), { workspace: 'imports-ui', email: EMAIL, password: PASSWORD });
+  base = await serveApp(t);
+  await loginUi(page, base, { workspace: 'imports-ui', email: EMAIL, password: PASSWORD });
   await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Imports', exact: true }).click();
 }, 120_000);
 
@@ -76,6 +80,12 @@ describe('the Imports tab', () => {
     await page.getByLabel('A yes/no column says who agreed to a topic').check();
     await page.getByLabel('Topic granted').selectOption('offers');
     await page.getByLabel('Yes/no consent column').selectOption('Accepts SMS Marketing');
+    // A bad default is refused by the preview, under its field.
+    await page.getByLabel('Default time zone').fill('Mars/Olympus');
+    const tzField = page.locator('.field', { has: page.getByLabel('Default time zone') });
+    await expect.poll(() => tzField.getByTestId('field-error').textContent(), { timeout: UI_TIMEOUT }).toContain('IANA zone');
+    expect(await page.getByLabel('Default time zone').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Default time zone').fill('');
     await page.getByLabel('Default language').fill('en');
     const rows = page.getByTestId('preview-row');
     await expect.poll(async () => (await rows.allTextContents()).join(' | '), { timeout: UI_TIMEOUT }).toContain('Maria Lopez');
@@ -97,7 +107,9 @@ describe('the Imports tab', () => {
   it('refuses the yes/no column until the attestation says the consent named WhatsApp; the dry run then checks every row and writes nothing', async () => {
     await fillAttestation(false);
     await page.getByRole('button', { name: /^Dry run/ }).click();
-    await expect.poll(() => page.getByTestId('start-error').textContent(), { timeout: UI_TIMEOUT }).toContain('email or SMS marketing consent is not');
+    // The API's refusal shows under the checkbox it names.
+    const problem = page.getByTestId('import-attestation').getByTestId('field-error');
+    await expect.poll(() => problem.textContent(), { timeout: UI_TIMEOUT }).toContain('email or SMS marketing consent is not');
     expect(await page.getByLabel('The text people agreed to named WhatsApp').getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('The text people agreed to named WhatsApp').check();
     await page.getByRole('button', { name: /^Dry run/ }).click();
@@ -195,5 +207,18 @@ describe('the Imports tab', () => {
       await page.screenshot({ path: join(tmpdir(), `imports-360-part${i}.png`), fullPage: true, clip: { x: 0, y, width: 360, height: Math.min(1200, height - y) } });
     }
     expect(seen.pageErrors).toEqual([]);
+  });
+
+  it('shows a viewer the past imports and the exports, without the wizard (importing would answer 403)', async () => {
+    const context = await browser.newContext();
+    const viewer = await context.newPage();
+    await loginUi(viewer, base, { workspace: 'imports-ui', email: VIEWER, password: PASSWORD });
+    await viewer.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Imports', exact: true }).click();
+    await viewer.getByRole('table', { name: 'Past imports' }).waitFor({ timeout: UI_TIMEOUT });
+    expect(await viewer.getByLabel('CSV file', { exact: true }).count()).toBe(0);
+    expect(await viewer.getByTestId('export-contacts').count()).toBe(1);
+    const [dl] = await Promise.all([viewer.waitForEvent('download'), viewer.getByTestId('export-contacts').click()]);
+    expect(await readFile((await dl.path())!, 'utf8')).toContain('Maria Lopez');
+    await context.close();
   });
 });

@@ -149,3 +149,15 @@ export function errorFields(err: unknown): string[] {
   const field = typeof err.details.field === 'string' ? [err.details.field] : [];
   return [...fields, ...missing, ...field];
 }
+
+/** The field an API error names first and its message, to show next to that field. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The first field an API error names ("attestation.covers_whatsapp", "mapping.topics.keys"…), with the error's message. */
+export function fieldError(err: unknown): FieldError | undefined {
+  const field = errorFields(err)[0];
+  return field && err instanceof Error ? { field, message: err.message } : undefined;
+}

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { listTopics } from './api-client';
 import { ImportAttestationForm } from './import-attestation-form';
-import { EMPTY_DRAFT, errorFields, guessPhoneColumn, importsConsent, mappingFromDraft, missingColumns, type MappingDraft } from './import-mapping';
+import { EMPTY_DRAFT, errorFields, fieldError, guessPhoneColumn, importsConsent, mappingFromDraft, missingColumns, type MappingDraft } from './import-mapping';
 import { ImportMappingForm } from './import-mapping-form';
 import { ImportPreviewTable } from './import-preview-table';
 import { ImportProgressBar, ImportResult } from './import-result';
@@ -105,6 +105,11 @@ export function ImportWizard({ onImported }: { onImported: () => void }) {
   }
 
   const invalid = [...errorFields(mapped.error), ...errorFields(startError), ...missing];
+  // An error naming a mapping or attestation field shows under that field; any other in place.
+  const claimed = (e: unknown, prefix: string) => fieldError(e)?.field.startsWith(prefix) === true;
+  const mappingError = claimed(mapped.error, 'mapping') ? fieldError(mapped.error) : claimed(startError, 'mapping') ? fieldError(startError) : undefined;
+  const attestationError = claimed(startError, 'attestation') ? fieldError(startError) : undefined;
+  const isClaimed = (e: unknown) => claimed(e, 'mapping') || claimed(e, 'attestation');
   const dryDone = dryRun.record?.status === 'completed';
   const canImport = dryDone && (dryRun.record?.rows_total ?? 0) > (dryRun.record?.skipped ?? 0);
 
@@ -165,11 +170,11 @@ export function ImportWizard({ onImported }: { onImported: () => void }) {
       {facts.preview && (
         <section className="import-step" aria-labelledby="import-step-columns">
           <h3 id="import-step-columns">2. Match the columns</h3>
-          <ImportMappingForm header={header} detectedDelimiter={facts.preview.delimiter} draft={draft} onChange={setDraft} mappings={mappings.data?.data ?? []} topics={topics.data?.data ?? []} invalidFields={invalid} />
+          <ImportMappingForm header={header} detectedDelimiter={facts.preview.delimiter} draft={draft} onChange={setDraft} mappings={mappings.data?.data ?? []} topics={topics.data?.data ?? []} invalidFields={invalid} error={mappingError} />
           {missing.length > 0 && (
             <p className="error" role="alert">{`This file has no column ${missing.map((m) => `"${m}"`).join(', ')}; choose another column or clear the field.`}</p>
           )}
-          {mapped.error !== undefined && (
+          {mapped.error !== undefined && !isClaimed(mapped.error) && (
             <p className="error" role="alert" data-testid="mapping-error">
               {message(mapped.error)}
             </p>
@@ -184,13 +189,13 @@ export function ImportWizard({ onImported }: { onImported: () => void }) {
       {mapped.preview && (
         <section className="import-step" aria-labelledby="import-step-check">
           <h3 id="import-step-check">3. {consent ? 'Attest the consent, then check' : 'Check'} every row</h3>
-          {consent ? <ImportAttestationForm value={attestation} onChange={setAttestation} yesNoColumn={draft.consent === 'column'} invalidFields={invalid} /> : <p className="muted">No consent is imported: the contacts are added without topics, to be asked to opt in.</p>}
+          {consent ? <ImportAttestationForm value={attestation} onChange={setAttestation} yesNoColumn={draft.consent === 'column'} invalidFields={invalid} error={attestationError} /> : <p className="muted">No consent is imported: the contacts are added without topics, to be asked to opt in.</p>}
           <div className="row">
             <button type="button" onClick={() => void start(true)} disabled={busy || (dryRunId !== undefined && !dryDone && !dryRun.error)}>
               Dry run (check every row, write nothing)
             </button>
           </div>
-          {startError !== undefined && (
+          {startError !== undefined && !isClaimed(startError) && (
             <p className="error" role="alert" data-testid="start-error">
               {message(startError)}
             </p>
