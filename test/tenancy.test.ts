@@ -36,6 +36,7 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/optin-sources/{id}/qr.png': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
   '/api/v1/optin-sources/{id}/qr.svg': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
   '/api/v1/imports/{id}': { id: () => ids.import!, bodies: {} },
+  '/api/v1/imports/{id}/rejected.csv': { id: () => ids.import!, bodies: {}, read: (id) => `/api/v1/imports/${id}` },
   '/api/v1/shop-connections/{id}': { id: () => ids.shop!, bodies: {}, read: () => '/api/v1/shop-connections' },
   '/api/v1/import-mappings/{id}': { id: () => ids.importMapping!, bodies: {}, read: () => '/api/v1/import-mappings' },
   '/api/v1/segments/{id}': { id: () => ids.segment!, bodies: { patch: { name: 'taken over' } } },

@@ -93,14 +93,19 @@ export function setSessionEndedHandler(handler: (() => void) | undefined): void 
   onSessionEnded = handler;
 }
 
-/** Calls the API with the session cookie; every write carries the CSRF header the server requires. */
+/**
+ * Calls the API with the session cookie; every write carries the CSRF header the server requires.
+ * A `Blob` body (a CSV file or a slice of one) is sent as text/csv as it is: the browser streams it
+ * from disk, and the server spools it, so a large file is never read into memory on either side.
+ */
 export async function apiRequest<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET') headers['x-greenlist-csrf'] = '1';
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const isFile = body instanceof Blob;
+  if (body !== undefined) headers['content-type'] = isFile ? 'text/csv' : 'application/json';
   let res: Response;
   try {
-    res = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? null : JSON.stringify(body) });
+    res = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? null : isFile ? body : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, 'NETWORK', 'Greenlist is not answering; check that it is running and reload the page.');
   }

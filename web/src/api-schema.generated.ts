@@ -7681,6 +7681,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/{id}/rejected.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import's rejected rows as CSV: line, code, message (the first 1,000; formula-neutralised) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Look at a CSV before importing it: encoding, delimiter, header, the first rows, and with a mapping each row as it would be imported
+         * @description Send the file, or only its start with partial=true (a browser sends file.slice(0, 1 MB)), as a text/csv body. Nothing is written and the upload is deleted at once. The mapping is checked as an import checks it (a column the file lacks is a 422 naming it), but no attestation is needed yet.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description field separator; guessed from the header line when absent (mapping.delimiter wins) */
+                    delimiter?: "," | ";" | "\t" | "|";
+                    /** @description JSON: a mapping to preview the rows with (as POST /api/v1/imports takes it); with mapping_id, only the keys to add or replace */
+                    mapping?: string;
+                    /** @description a saved mapping id or a preset ("preset:shopify-customers"), from GET /api/v1/import-mappings */
+                    mapping_id?: string;
+                    /** @description true when the body is only the start of the file (a browser sends a slice): it is cut after its last line break */
+                    partial?: "0" | "1" | "true" | "false";
+                    /** @description how many rows after the header to show */
+                    rows?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description bytes read (after a partial upload was cut at its last line break) */
+                            bytes: number;
+                            /** @description the field separator, given or guessed from the header line */
+                            delimiter: string;
+                            /** @description utf-8, utf-8-bom, utf-16le, utf-16be or windows-1252 */
+                            encoding: string;
+                            header: string[];
+                            /** @description the mapping as it will run (a preset with your keys on top, the default country filled in); null when none was given */
+                            mapping: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description true when the body was the start of a larger file */
+                            partial: boolean;
+                            rows: {
+                                /** @description the row as read (empty for a stretch that is not CSV) */
+                                cells: string[];
+                                /** @description the contact the row would import as; null without a mapping or when the row has an error */
+                                contact: {
+                                    attributes: {
+                                        [key: string]: unknown;
+                                    };
+                                    consent_at: string | null;
+                                    consent_where: string | null;
+                                    country: string | null;
+                                    language: string | null;
+                                    name: string | null;
+                                    /** @description E.164, as it will be stored */
+                                    phone: string;
+                                    tags: string[];
+                                    timezone: string | null;
+                                    /** @description topic keys the row grants (with the attestation); empty: no consent recorded */
+                                    topics: string[];
+                                } | null;
+                                /** @description why the row would not be imported */
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                /** @description the CSV line (1 = the header) */
+                                line: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inbox-teams": {
         parameters: {
             query?: never;

@@ -6,6 +6,7 @@ import { AutomationsSection } from './automations-section';
 import { AutoRepliesSection } from './auto-replies-section';
 import { BroadcastsSection } from './broadcasts-section';
 import { ContactsSection } from './contacts-section';
+import { ImportsSection } from './imports-section';
 import { InboxSection } from './inbox-section';
 import { OptOutReviewSection } from './opt-out-review-section';
 import { OverviewSection } from './overview-section';
@@ -20,6 +21,7 @@ import { WebhooksSection } from './webhooks-section';
 const SECTIONS = [
   { id: 'overview', label: 'Overview' },
   { id: 'contacts', label: 'Contacts' },
+  { id: 'imports', label: 'Imports' },
   { id: 'topics', label: 'Topics' },
   { id: 'opt-out-review', label: 'Opt-out review' },
   { id: 'preferences', label: 'Preference centre' },
@@ -42,7 +44,7 @@ function broadcastInHash(): string | undefined {
   return m ? decodeURIComponent(m[1]!) : undefined;
 }
 
-/** The signed-in shell: workspace name, logout, and the Overview / Contacts / Topics / Opt-out review / Preference centre / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / Webhooks / API keys / Audit log sections. */
+/** The signed-in shell: workspace name, logout, and the Overview / Contacts / Imports / Topics / Opt-out review / Preference centre / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / Webhooks / API keys / Audit log sections. */
 export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
   const workspace = useResource(getWorkspace);
   // A broadcast the Overview asked to open in the Broadcasts tab.
@@ -95,6 +97,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
       <main className="content">
         {section === 'overview' && <OverviewSection onOpenBroadcast={showBroadcast} />}
         {section === 'contacts' && <ContactsSection />}
+        {section === 'imports' && <ImportsSection me={me} />}
         {section === 'topics' && <TopicsSection />}
         {section === 'opt-out-review' && <OptOutReviewSection />}
         {section === 'preferences' && <PreferenceCentreSection />}

@@ -162,3 +162,40 @@ export const saveMappingIn = z.strictObject({
   name: z.string().trim().min(1, 'name the mapping').max(100),
   mapping: z.record(z.string(), z.unknown()).describe('an import mapping, as POST /api/v1/imports takes it'),
 });
+
+/** One row of a file as the import wizard previews it: its cells, and the contact it would make or its error. */
+export const previewRowOut = z.object({
+  line: z.number().describe('the CSV line (1 = the header)'),
+  cells: z.array(z.string()).describe('the row as read (empty for a stretch that is not CSV)'),
+  contact: z
+    .object({
+      phone: z.string().describe('E.164, as it will be stored'),
+      name: z.string().nullable(),
+      country: z.string().nullable(),
+      language: z.string().nullable(),
+      timezone: z.string().nullable(),
+      tags: z.array(z.string()),
+      attributes: z.record(z.string(), z.unknown()),
+      topics: z.array(z.string()).describe('topic keys the row grants (with the attestation); empty: no consent recorded'),
+      consent_at: z.string().nullable(),
+      consent_where: z.string().nullable(),
+    })
+    .nullable()
+    .describe('the contact the row would import as; null without a mapping or when the row has an error'),
+  error: rowErrorOut.omit({ row: true }).nullable().describe('why the row would not be imported'),
+});
+/** A previewed row. */
+export type PreviewRowOut = z.infer<typeof previewRowOut>;
+
+/** What the import wizard shows about a file before importing it. */
+export const importPreviewOut = z.object({
+  bytes: z.number().describe('bytes read (after a partial upload was cut at its last line break)'),
+  partial: z.boolean().describe('true when the body was the start of a larger file'),
+  encoding: z.string().describe('utf-8, utf-8-bom, utf-16le, utf-16be or windows-1252'),
+  delimiter: z.string().describe('the field separator, given or guessed from the header line'),
+  header: z.array(z.string()),
+  mapping: z.record(z.string(), z.unknown()).nullable().describe('the mapping as it will run (a preset with your keys on top, the default country filled in); null when none was given'),
+  rows: z.array(previewRowOut),
+});
+/** A file preview. */
+export type ImportPreviewOut = z.infer<typeof importPreviewOut>;

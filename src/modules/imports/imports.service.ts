@@ -74,12 +74,20 @@ async function assertStaticList(db: Db, workspaceId: string, id: string): Promis
   if (kind !== 'static') throw new AppError('SEGMENT_NOT_STATIC', 'mapping.list must be a static list; a dynamic segment picks its members by its rules', { field: 'mapping.list' });
 }
 
+/** A mapping checked against the workspace: topics, attribute definitions and the default country resolved. */
+export interface ResolvedMapping {
+  mapping: ImportMapping;
+  topics: { id: string; key: string }[];
+  fixedTopicIds: string[];
+  attributeDefs: PipelineConfig['attributeDefs'];
+}
+
 /**
- * Validates the mapping and attestation and resolves topics, attribute definitions and the
- * suppression key, all before the file is read. Consent is imported only with a complete
- * attestation (GDPR Art. 7(1)): without one the request is refused, not silently downgraded.
+ * Validates a mapping (a saved one or a preset by `mappingId`, with `mapping`'s keys on top) and
+ * resolves what it names in the workspace: the part of preparing an import that needs no
+ * attestation, so the import wizard can preview rows before the attestation is written.
  */
-export async function prepareImport(db: Db, workspaceId: string, input: { mapping: unknown; mappingId?: string | undefined; attestation?: unknown; dryRun?: boolean }, now: Date): Promise<PreparedImport> {
+export async function resolveImportMapping(db: Db, workspaceId: string, input: { mapping: unknown; mappingId?: string | undefined }): Promise<ResolvedMapping> {
   const parsed = importMappingIn.safeParse((await resolveMapping(db, workspaceId, input.mappingId, input.mapping)) ?? {});
   if (!parsed.success) throw invalid('mapping', parsed.error);
   // National numbers fall back to the workspace's default country (settings.default_country).
@@ -90,17 +98,27 @@ export async function prepareImport(db: Db, workspaceId: string, input: { mappin
   if (!mapping.topics && (mapping.consent_date || mapping.consent_source)) {
     throw new AppError('VALIDATION_FAILED', 'mapping.consent_date and mapping.consent_source need mapping.topics (what people consented to)', { fields: [{ field: 'mapping.topics', message: 'required with consent columns' }] });
   }
-  const attestation = mapping.topics ? completeAttestation(input.attestation, mapping.topics.consent_column !== undefined) : null;
   const topics = (await listTopics(db, workspaceId)).map((t) => ({ id: t.id, key: t.key }));
   const fixed = mapping.topics?.keys ? await topicsByKeys(db, workspaceId, mapping.topics.keys, 'mapping.topics.keys') : [];
   if (mapping.list) await assertStaticList(db, workspaceId, mapping.list);
   const attributeDefs = await loadAttributeDefs(db, workspaceId);
   // Checked here too so an undefined attribute is a 422 before the upload is read.
   assertAttributeKeys(mapping, attributeDefs);
+  return { mapping, topics, fixedTopicIds: fixed.map((t) => t.id), attributeDefs };
+}
+
+/**
+ * Validates the mapping and attestation and resolves topics, attribute definitions and the
+ * suppression key, all before the file is read. Consent is imported only with a complete
+ * attestation (GDPR Art. 7(1)): without one the request is refused, not silently downgraded.
+ */
+export async function prepareImport(db: Db, workspaceId: string, input: { mapping: unknown; mappingId?: string | undefined; attestation?: unknown; dryRun?: boolean }, now: Date): Promise<PreparedImport> {
+  const { mapping, topics, fixedTopicIds, attributeDefs } = await resolveImportMapping(db, workspaceId, input);
+  const attestation = mapping.topics ? completeAttestation(input.attestation, mapping.topics.consent_column !== undefined) : null;
   const grants = attestation
     ? { suppressionKeyHex: (await suppressionKeyFor(db, workspaceId)).toString('hex'), textHash: consentTextHash(attestation.text), collectedAt: attestation.collected_at, collectedWhere: attestation.collected_where }
     : null;
-  return { mapping, attestation, dryRun: input.dryRun ?? false, cfg: { mapping, attributeDefs, topics, fixedTopicIds: fixed.map((t) => t.id), grants, nowMs: now.getTime() } };
+  return { mapping, attestation, dryRun: input.dryRun ?? false, cfg: { mapping, attributeDefs, topics, fixedTopicIds, grants, nowMs: now.getTime() } };
 }
 
 /** Checks the header of a file against the mapping (IMPORT_CSV_INVALID naming a missing column). */

@@ -1,14 +1,18 @@
 // The imports module: streaming CSV import of contacts (with attested consent), CSV export of
 // contacts with their consent state, and suppression-list import/export.
-export { prepareImport, checkHeader, createImport, getImport, listImports, failStaleImports, toImportOut } from './imports.service.js';
+export { prepareImport, resolveImportMapping, checkHeader, createImport, getImport, listImports, failStaleImports, toImportOut } from './imports.service.js';
 export { DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, DEFAULT_MAX_BYTES, MAX_KEPT_ERRORS, STALE_IMPORT_MS } from './imports.service.js';
-export type { PreparedImport, LiveProgress } from './imports.service.js';
+export type { PreparedImport, ResolvedMapping, LiveProgress } from './imports.service.js';
 export { runImport, WORKER_MIN_BYTES } from './import-run.js';
 export type { ImportDeps, ImportSource, ImportProgress, RunOptions, ImportJob } from './import-run.js';
 export { importRunnerFor, startImport, importFile } from './import-runner.js';
 export type { ImportRunner, StartImportInput } from './import-runner.js';
 export { inspectCsvFile } from './inspect.js';
 export type { FileFacts } from './inspect.js';
+export { previewImportFile, MAX_PREVIEW_ROWS } from './preview.js';
+export type { PreviewInput } from './preview.js';
+export { rejectedRowsCsv } from './rejected-csv.js';
+export type { RejectedRowsCsv } from './rejected-csv.js';
 export { exportContactsCsv } from './contacts-export.js';
 export { importSuppressions, exportSuppressionsCsv } from './suppressions-csv.js';
 export { neutralise, csvCell, csvLine } from './csv-format.js';

@@ -19,8 +19,12 @@ import {
   importJsonIn,
   importOut,
   importRunnerFor,
+  importPreviewOut,
   importSuppressions,
   listImports,
+  MAX_PREVIEW_ROWS,
+  previewImportFile,
+  rejectedRowsCsv,
   prepareImport,
   startImport,
   listMappings,
@@ -44,6 +48,14 @@ const importQuery = z.object({
   attestation: z.string().max(20_000).optional().describe('JSON: {attested_by, collected_where, collected_at, text}; required when the mapping imports consent'),
   dry_run: z.enum(['true', 'false', '1', '0']).optional().describe('check every row and count what would change, writing nothing'),
   filename: z.string().max(255).optional(),
+});
+
+const previewQuery = z.object({
+  partial: z.enum(['true', 'false', '1', '0']).optional().describe('true when the body is only the start of the file (a browser sends a slice): it is cut after its last line break'),
+  rows: z.coerce.number().int().min(1, 'must be at least 1').max(MAX_PREVIEW_ROWS, `must be at most ${MAX_PREVIEW_ROWS}`).default(10).describe('how many rows after the header to show'),
+  delimiter: z.enum([',', ';', '\t', '|']).optional().describe('field separator; guessed from the header line when absent (mapping.delimiter wins)'),
+  mapping: importQuery.shape.mapping.describe('JSON: a mapping to preview the rows with (as POST /api/v1/imports takes it); with mapping_id, only the keys to add or replace'),
+  mapping_id: importQuery.shape.mapping_id,
 });
 
 function jsonParam(name: string, raw: string | undefined): unknown {
@@ -135,6 +147,43 @@ export function importRoutes(app: FastifyInstance, deps: FeatureDeps): void {
       },
     );
 
+    r.post(
+      '/api/v1/imports/preview',
+      {
+        config: write,
+        schema: {
+          tags,
+          summary: 'Look at a CSV before importing it: encoding, delimiter, header, the first rows, and with a mapping each row as it would be imported',
+          description:
+            'Send the file, or only its start with partial=true (a browser sends file.slice(0, 1 MB)), as a text/csv body. Nothing is written and the upload is deleted at once. The mapping is checked as an import checks it (a column the file lacks is a 422 naming it), but no attestation is needed yet.',
+          consumes: CSV_TYPES,
+          querystring: previewQuery,
+          response: { 200: importPreviewOut },
+        },
+      },
+      async (req, reply) => {
+        const ctx = ctxOf(req, deps);
+        const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        if (!CSV_TYPES.includes(type)) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the file (or its start, with partial=true) as a text/csv body', { header: 'content-type' });
+        const q = req.query;
+        const file = await spool(req, reply, req.body as Readable, DEFAULT_MAX_BYTES, deps.uploadDir ?? tmpdir());
+        try {
+          return await previewImportFile(deps.db, ctx.workspaceId, {
+            path: file.path,
+            maxBytes: DEFAULT_MAX_BYTES,
+            partial: q.partial === 'true' || q.partial === '1',
+            rows: q.rows,
+            delimiter: q.delimiter,
+            mapping: jsonParam('mapping', q.mapping),
+            mappingId: q.mapping_id,
+            now: ctx.now,
+          });
+        } finally {
+          await file.cleanup();
+        }
+      },
+    );
+
     r.get('/api/v1/import-mappings', { config: read, schema: { tags, summary: 'Saved import mappings and the built-in presets (Shopify, HubSpot, Google Contacts)', response: { 200: z.object({ data: z.array(savedMappingOut) }) } } }, async (req) => ({
       data: await listMappings(ctxOf(req, deps)),
     }));
@@ -159,6 +208,18 @@ export function importRoutes(app: FastifyInstance, deps: FeatureDeps): void {
       assertId('import', req.params.id);
       return getImport(ctxOf(req, deps), req.params.id, runner.progress(req.params.id));
     });
+
+    r.get(
+      '/api/v1/imports/:id/rejected.csv',
+      { config: read, schema: { tags, summary: "An import's rejected rows as CSV: line, code, message (the first 1,000; formula-neutralised)", params: idParams, produces: ['text/csv'] } },
+      async (req, reply) => {
+        assertId('import', req.params.id);
+        const csv = await rejectedRowsCsv(ctxOf(req, deps), req.params.id);
+        // The file lists the first rows kept; this header says how many were rejected in all.
+        reply.header('x-rejected-rows-total', String(csv.total));
+        return sendCsvDownload(reply, `import-${req.params.id}-rejected.csv`, csv.lines);
+      },
+    );
 
     r.get('/api/v1/contacts/export.csv', { config: read, schema: { tags, summary: 'Export contacts with their consent state as CSV (formula-neutralised)', produces: ['text/csv'] } }, async (req, reply) => {
       const ctx = ctxOf(req, deps);
