@@ -54,6 +54,7 @@ import { webhooksOpenApi } from './webhooks-openapi.js';
 import { webhookUrlProblem, type HookDeps, type WebhookSend } from '../../modules/hooks/index.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import type { WhatsAppGateway } from '../../modules/messaging/index.js';
+import { noteWebhookArrival } from '../../lib/webhook-pressure.js';
 
 /** Everything the HTTP app needs; built by the entrypoint (or a test). */
 export interface AppDeps {
@@ -121,8 +122,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // @fastify/helmet 13 rebuilds helmet (and re-parses the CSP) on every request; the headers never
   // change, so they are computed once (above) and set by a cheap hook.
-  app.addHook('onRequest', (_req, reply, done) => {
+  app.addHook('onRequest', (req, reply, done) => {
     reply.headers(securityHeaders);
+    if (req.url.startsWith('/webhooks/')) noteWebhookArrival();
     done();
   });
   await app.register(cookie);
