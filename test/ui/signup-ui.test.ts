@@ -109,7 +109,7 @@ describe('the Opt-in sources tab', () => {
     const text = (await sheet.textContent()) ?? '';
     for (const part of [BUSINESS, 'Join us on WhatsApp', 'send SPRING', 'Offers', 'Seasonal bouquets and deals', 'How often', 'at most 2 a week', 'Reply STOP at any time', 'https://wa.me/15550783990?text=spring']) expect(text).toContain(part);
     const qr = sheet.getByRole('img', { name: /QR code/ });
-    await expect.poll(() => qr.evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
+    await expect.poll(() => qr.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
     await shot(poster, 'poster-a4-screen');
     await poster.getByLabel('Paper').selectOption('A5');
     await poster.emulateMedia({ media: 'print' });
@@ -142,7 +142,7 @@ describe('the Opt-in sources tab', () => {
     await detail().getByRole('button', { name: 'Publish page' }).click();
     await expect.poll(() => detail().getByRole('alert').textContent(), { timeout: UI_TIMEOUT }).toContain('page.privacy_url');
     const frame = detail().locator('iframe[title="Sign-up page preview at phone size"]');
-    expect(await frame.evaluate((f) => (f as HTMLIFrameElement).getBoundingClientRect().width)).toBe(360 + 20);
+    expect(await frame.evaluate((f) => (f as unknown as { getBoundingClientRect(): { width: number } }).getBoundingClientRect().width)).toBe(360 + 20);
     const inner = page.frameLocator('iframe[title="Sign-up page preview at phone size"]');
     await expect.poll(() => inner.locator('body').textContent(), { timeout: UI_TIMEOUT }).toContain('Fresh offers on WhatsApp');
     expect(await inner.locator('.preview').textContent()).toContain('page.privacy_url');
@@ -157,7 +157,7 @@ describe('the Opt-in sources tab', () => {
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await detail().getByRole('button', { name: 'Publish page' }).click();
     await detail().getByRole('button', { name: 'Unpublish page' }).waitFor();
-    expect(await detail().getByTestId('optin-page-url').textContent()).toBe(`${'http://127.0.0.1:8080'}/join/bloom-offers`);
+    expect(await detail().getByTestId('optin-page-url').textContent()).toBe('http://127.0.0.1:8080/join/bloom-offers') // the configured public URL;
     await expect.poll(() => inner.locator('.preview').textContent(), { timeout: UI_TIMEOUT }).toContain('This page is live.');
     expect(await row('Website sign-up').textContent()).toContain('published');
     await shot(page, 'form-preview-1280');

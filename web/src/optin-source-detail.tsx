@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { formatTime } from './format';
 import { fieldErrorsOf } from './optin-errors';
 import { getOptinLink, KIND_LABELS, pagePreviewUrl, posterUrl, publishOptinSource, qrUrl, updateOptinSource, type OptinSource } from './optin-api';
@@ -20,6 +20,7 @@ async function copy(text: string, input: HTMLInputElement | null): Promise<boole
 export function OptinSourceDetail({ source, canEdit, onEdit, onChanged }: { source: OptinSource; canEdit: boolean; onEdit: () => void; onChanged: (s: OptinSource) => void }) {
   const link = useResource(() => getOptinLink(source.id), `${source.id}:${source.keyword}:${source.number_id}`);
   const [copied, setCopied] = useState<string>();
+  const linkInput = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   // Reloads the preview frame after a change (its URL is the same).
@@ -106,8 +107,8 @@ export function OptinSourceDetail({ source, canEdit, onEdit, onChanged }: { sour
           <label htmlFor="optin-link" className="visually-hidden">
             Click-to-chat link
           </label>
-          <input id="optin-link" readOnly value={link.data.url} onFocus={(e) => e.target.select()} />
-          <button type="button" className="secondary" onClick={(e) => void copy(link.data!.url, e.currentTarget.previousElementSibling as HTMLInputElement).then((ok) => setCopied(ok ? 'Link copied.' : 'Selected: press Ctrl+C (⌘C) to copy.'))}>
+          <input id="optin-link" ref={linkInput} readOnly value={link.data.url} onFocus={(e) => e.target.select()} />
+          <button type="button" className="secondary" onClick={() => void copy(link.data!.url, linkInput.current).then((ok) => setCopied(ok ? 'Link copied.' : 'Selected: press Ctrl+C (⌘C) to copy.'))}>
             Copy link
           </button>
         </div>

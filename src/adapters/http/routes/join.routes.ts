@@ -146,7 +146,7 @@ ${s.description ? `<p>${esc(s.description)}</p>` : ''}
 <ul>${topics}</ul>
 ${s.frequency ? `<p><strong>How often:</strong> ${esc(s.frequency)}</p>` : ''}
 <p><strong>How to stop:</strong> ${esc(s.howToStop)}</p>
-<form method="post"${v.preview ? ' action="#preview"' : ''}>
+<form method="post">
 ${v.error ? `<p class="error" id="form-error" role="alert">${esc(v.error)}</p>` : ''}
 <label for="country">Country</label>
 <select id="country" name="country" autocomplete="country">${options}</select>
