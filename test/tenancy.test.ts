@@ -33,6 +33,7 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/optin-sources/{id}': { id: () => ids.optinSource!, bodies: { patch: { name: 'taken over', status: 'archived' } } },
   '/api/v1/optin-sources/{id}/publish': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
   '/api/v1/optin-sources/{id}/link': { id: () => ids.optinSource!, bodies: {} },
+  '/api/v1/optin-sources/{id}/page-preview': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
   '/api/v1/optin-sources/{id}/qr.png': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
   '/api/v1/optin-sources/{id}/qr.svg': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
   '/api/v1/imports/{id}': { id: () => ids.import!, bodies: {} },

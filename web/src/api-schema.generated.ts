@@ -8656,8 +8656,12 @@ export interface paths {
                                 keyword: string;
                                 /** @enum {string} */
                                 kind: "form" | "store" | "flyer" | "event" | "ad" | "link" | "other";
+                                /** @description when the latest of them opted in */
+                                last_opt_in_at: string | null;
                                 name: string;
                                 number_id: string | null;
+                                /** @description people who opted in through this source (once each, however many topics or times), from the consent ledger */
+                                opt_in_count: number;
                                 page: {
                                     [key: string]: unknown;
                                 } | null;
@@ -8764,8 +8768,12 @@ export interface paths {
                             keyword: string;
                             /** @enum {string} */
                             kind: "form" | "store" | "flyer" | "event" | "ad" | "link" | "other";
+                            /** @description when the latest of them opted in */
+                            last_opt_in_at: string | null;
                             name: string;
                             number_id: string | null;
+                            /** @description people who opted in through this source (once each, however many topics or times), from the consent ledger */
+                            opt_in_count: number;
                             page: {
                                 [key: string]: unknown;
                             } | null;
@@ -8830,8 +8838,12 @@ export interface paths {
                             keyword: string;
                             /** @enum {string} */
                             kind: "form" | "store" | "flyer" | "event" | "ad" | "link" | "other";
+                            /** @description when the latest of them opted in */
+                            last_opt_in_at: string | null;
                             name: string;
                             number_id: string | null;
+                            /** @description people who opted in through this source (once each, however many topics or times), from the consent ledger */
+                            opt_in_count: number;
                             page: {
                                 [key: string]: unknown;
                             } | null;
@@ -8937,8 +8949,12 @@ export interface paths {
                             keyword: string;
                             /** @enum {string} */
                             kind: "form" | "store" | "flyer" | "event" | "ad" | "link" | "other";
+                            /** @description when the latest of them opted in */
+                            last_opt_in_at: string | null;
                             name: string;
                             number_id: string | null;
+                            /** @description people who opted in through this source (once each, however many topics or times), from the consent ledger */
+                            opt_in_count: number;
                             page: {
                                 [key: string]: unknown;
                             } | null;
@@ -9017,6 +9033,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/optin-sources/{id}/page-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A form's sign-up page as it would show now, draft or live (HTML, for the admin preview; nothing can be submitted from it) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/optin-sources/{id}/publish": {
         parameters: {
             query?: never;
@@ -9051,8 +9112,12 @@ export interface paths {
                             keyword: string;
                             /** @enum {string} */
                             kind: "form" | "store" | "flyer" | "event" | "ad" | "link" | "other";
+                            /** @description when the latest of them opted in */
+                            last_opt_in_at: string | null;
                             name: string;
                             number_id: string | null;
+                            /** @description people who opted in through this source (once each, however many topics or times), from the consent ledger */
+                            opt_in_count: number;
                             page: {
                                 [key: string]: unknown;
                             } | null;

@@ -2,8 +2,10 @@ import { useEffect, useState } from 'react';
 import { getMe, setSessionEndedHandler, type Me } from './api-client';
 import { DashboardPage } from './dashboard-page';
 import { LoginPage } from './login-page';
+import { posterIdInHash } from './optin-api';
+import { OptinPosterPage } from './optin-poster-page';
 
-/** Root: asks the API who is signed in, then shows the login page or the dashboard. */
+/** Root: asks the API who is signed in, then shows the login page, the dashboard, or an opt-in source's poster (`/#optin-poster/<id>`). */
 export function App() {
   // undefined while asking; null when there is no session.
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -14,5 +16,8 @@ export function App() {
   }, []);
   if (me === undefined) return <p className="page-loading">Loading…</p>;
   if (me === null) return <LoginPage onLoggedIn={setMe} />;
+  // A printable poster opens in its own tab, without the dashboard around it.
+  const posterId = posterIdInHash(window.location.hash);
+  if (posterId) return <OptinPosterPage sourceId={posterId} />;
   return <DashboardPage me={me} onLoggedOut={() => setMe(null)} />;
 }

@@ -8,6 +8,7 @@ import { BroadcastsSection } from './broadcasts-section';
 import { ContactsSection } from './contacts-section';
 import { ImportsSection } from './imports-section';
 import { InboxSection } from './inbox-section';
+import { OptinSourcesSection } from './optin-sources-section';
 import { OptOutReviewSection } from './opt-out-review-section';
 import { OverviewSection } from './overview-section';
 import { PhoneNumbersSection } from './phone-numbers-section';
@@ -23,6 +24,7 @@ const SECTIONS = [
   { id: 'contacts', label: 'Contacts' },
   { id: 'imports', label: 'Imports' },
   { id: 'topics', label: 'Topics' },
+  { id: 'optin-sources', label: 'Opt-in sources' },
   { id: 'opt-out-review', label: 'Opt-out review' },
   { id: 'preferences', label: 'Preference centre' },
   { id: 'inbox', label: 'Inbox' },
@@ -44,7 +46,7 @@ function broadcastInHash(): string | undefined {
   return m ? decodeURIComponent(m[1]!) : undefined;
 }
 
-/** The signed-in shell: workspace name, logout, and the Overview / Contacts / Imports / Topics / Opt-out review / Preference centre / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / Webhooks / API keys / Audit log sections. */
+/** The signed-in shell: workspace name, logout, and the Overview / Contacts / Imports / Topics / Opt-in sources / Opt-out review / Preference centre / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / Webhooks / API keys / Audit log sections. */
 export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
   const workspace = useResource(getWorkspace);
   // A broadcast the Overview asked to open in the Broadcasts tab.
@@ -99,6 +101,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         {section === 'contacts' && <ContactsSection />}
         {section === 'imports' && <ImportsSection me={me} />}
         {section === 'topics' && <TopicsSection />}
+        {section === 'optin-sources' && <OptinSourcesSection me={me} />}
         {section === 'opt-out-review' && <OptOutReviewSection />}
         {section === 'preferences' && <PreferenceCentreSection />}
         {section === 'inbox' && <InboxSection me={me} />}

@@ -50,6 +50,10 @@ export const consentEvents = pgTable(
   (t) => [
     index('consent_events_contact_idx').on(t.workspaceId, t.contactId, t.id),
     uniqueIndex('consent_events_dedupe_uq').on(t.workspaceId, t.dedupeKey),
+    // Opt-ins per opt-in source (optinCountsBySource): only grants that name a source are indexed.
+    index('consent_events_optin_source_idx')
+      .on(t.workspaceId, sql`(${t.evidence}->>'source_id')`)
+      .where(sql`${t.action} = 'grant' and (${t.evidence}->>'source_id') is not null`),
     // pause / resume / frequency: the person's preference-centre choices (topic_id null), beside grants and withdrawals.
     check('consent_events_action_check', sql`${t.action} IN ('grant', 'withdraw', 'pause', 'resume', 'frequency')`),
   ],

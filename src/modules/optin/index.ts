@@ -4,6 +4,8 @@ export type { InboundKeywordContext } from './optin-keyword.service.js';
 export { createOptinSource, listOptinSources, getOptinSource, updateOptinSource, publishOptinSource, optinLinkOf } from './optin-sources.service.js';
 export { findPublishedForm, issueFormToken, submitOptinForm, SUBMISSION_TTL_MS } from './optin-form.service.js';
 export type { HostedForm, FormSubmission, SubmitOutcome } from './optin-form.service.js';
+export { previewOptinForm } from './optin-preview.service.js';
+export type { FormPreview } from './optin-preview.service.js';
 export { activeOptinKeywords } from './optin-lookup.js';
 export { renderQr } from './optin-qr.js';
 export type { QrFormat } from './optin-qr.js';

@@ -31,6 +31,11 @@ export async function findPublishedForm(db: Db, slug: string): Promise<HostedFor
   if (!row) return undefined;
   const number = await numberOfSource(db, row);
   if (!number || number.digits.length < 7) return undefined;
+  return hostedFormOf(db, row, number);
+}
+
+/** A form row as its page states it, with the business number its confirmation goes to. */
+export async function hostedFormOf(db: Db, row: typeof optinSources.$inferSelect, number: { id: string; digits: string; verifiedName: string | null }): Promise<HostedForm> {
   const page = (row.page ?? {}) as PageData;
   const topics = await topicsOfSource(db, row);
   const statements: PageStatements = {
@@ -47,7 +52,7 @@ export async function findPublishedForm(db: Db, slug: string): Promise<HostedFor
   return {
     id: row.id,
     workspaceId: row.workspaceId,
-    slug,
+    slug: row.slug ?? '',
     keyword: row.keyword,
     statements,
     topics,

@@ -4,7 +4,7 @@ import { AppError } from '../../lib/errors.js';
 import { mapPage, type Page } from '../../lib/pagination.js';
 import { workspaceRowById, workspaceRowsByTime } from '../sql.js';
 import { recordAudit } from '../audit/index.js';
-import { keywordSets, listTopics, matchKeyword, normalizeKeyword, topicsByKeys } from '../consent/index.js';
+import { keywordSets, listTopics, matchKeyword, normalizeKeyword, optinCountsBySource, topicsByKeys, type SourceOptinCount } from '../consent/index.js';
 import type { Ctx, Db } from '../context.js';
 import { validateAttributes } from '../contacts/index.js';
 import { hasNumber } from '../numbers/index.js';
@@ -17,7 +17,7 @@ import { optinSources } from './optin.tables.js';
 
 const field = (name: string, message: string) => ({ fields: [{ field: name, message }] });
 
-function toSourceOut(r: SourceRow, keys: Map<string, string>): SourceOut {
+function toSourceOut(r: SourceRow, keys: Map<string, string>, count: SourceOptinCount | undefined): SourceOut {
   return {
     id: r.id,
     kind: r.kind as OptinKind,
@@ -30,13 +30,16 @@ function toSourceOut(r: SourceRow, keys: Map<string, string>): SourceOut {
     page: r.page,
     welcome: r.welcome,
     status: r.status as OptinStatus,
+    opt_in_count: count?.people ?? 0,
+    last_opt_in_at: count?.lastAt?.toISOString() ?? null,
     created_at: r.createdAt.toISOString(),
     updated_at: r.updatedAt.toISOString(),
   };
 }
 
 async function outOf(db: Db, r: SourceRow): Promise<SourceOut> {
-  return toSourceOut(r, new Map((await topicsOfSource(db, r)).map((t) => [t.id, t.key])));
+  const counts = await optinCountsBySource(db, r.workspaceId, [r.id]);
+  return toSourceOut(r, new Map((await topicsOfSource(db, r)).map((t) => [t.id, t.key])), counts.get(r.id));
 }
 
 /**
@@ -137,7 +140,7 @@ export async function getOptinSource(ctx: Ctx, id: string): Promise<SourceOut> {
   return outOf(ctx.db, await loadSource(ctx, id));
 }
 
-/** Lists the workspace's sources, oldest first, optionally of one kind or status. */
+/** Lists the workspace's sources, oldest first, optionally of one kind or status, each with its opt-in count (one statement per page). */
 export async function listOptinSources(ctx: Ctx, q: { limit: number; cursor?: string; kind?: OptinKind; status?: OptinStatus }): Promise<Page<SourceOut>> {
   const page = await workspaceRowsByTime(ctx.db, optinSources, {
     workspaceId: ctx.workspaceId,
@@ -148,7 +151,8 @@ export async function listOptinSources(ctx: Ctx, q: { limit: number; cursor?: st
     cursor: q.cursor,
   });
   const keys = new Map((await listTopics(ctx.db, ctx.workspaceId)).map((t) => [t.id, t.key]));
-  return mapPage(page, (r) => toSourceOut(r, keys));
+  const counts = await optinCountsBySource(ctx.db, ctx.workspaceId, page.data.map((r) => r.id));
+  return mapPage(page, (r) => toSourceOut(r, keys, counts.get(r.id)));
 }
 
 /** Changes a source. A change to an active form must leave it complete (it is live at /join/<slug>). */

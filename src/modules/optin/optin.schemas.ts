@@ -87,6 +87,8 @@ export const sourceOut = z.object({
   page: z.record(z.string(), z.unknown()).nullable(),
   welcome: z.record(z.string(), z.unknown()).nullable(),
   status: z.enum(OPTIN_STATUSES),
+  opt_in_count: z.number().int().describe('people who opted in through this source (once each, however many topics or times), from the consent ledger'),
+  last_opt_in_at: z.string().nullable().describe('when the latest of them opted in'),
   created_at: z.string(),
   updated_at: z.string(),
 });

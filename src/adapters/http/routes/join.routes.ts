@@ -86,6 +86,12 @@ function countryOfNumber(digits: string): string {
   return countryOfE164(digits);
 }
 
+/** A form's page as the admin preview shows it: no token (nothing can be submitted), a preview banner. */
+export function previewPage(form: HostedForm, note: PreviewNote): string {
+  const country = form.defaultCountry ?? (form.number.digits ? countryOfNumber(form.number.digits) : '');
+  return formPage(form, { token: '', phone: '', country, preview: note });
+}
+
 function pageUrl(deps: FeatureDeps, form: HostedForm): string {
   return `${deps.publicUrl.replace(/\/+$/, '')}/join/${form.slug}`;
 }
@@ -117,7 +123,14 @@ function countries(): { code: string; label: string }[] {
   return countryList;
 }
 
-function formPage(form: HostedForm, v: { token: string; phone: string; country: string; error?: string }): string {
+/** What the admin preview of a page adds: a banner saying it is a preview, and what publishing still needs. */
+export interface PreviewNote {
+  live: boolean;
+  missing: string[];
+}
+
+/** The sign-up page of a form; with `preview`, a banner on top and a Continue button that submits nothing. */
+function formPage(form: HostedForm, v: { token: string; phone: string; country: string; error?: string; preview?: PreviewNote }): string {
   const s = form.statements;
   const topics = s.topics.map((t) => `<li><strong>${esc(t.name)}</strong>${t.frequency ? ` — ${esc(t.frequency)}` : ''}</li>`).join('');
   const options = [`<option value=""${v.country ? '' : ' selected'}>Choose your country</option>`]
@@ -126,7 +139,7 @@ function formPage(form: HostedForm, v: { token: string; phone: string; country: 
   const invalid = v.error ? ' aria-invalid="true" aria-describedby="form-error"' : '';
   return layout(
     `Join ${s.businessName} on WhatsApp`,
-    `<p class="eyebrow">${esc(s.businessName)}</p>
+    `${v.preview ? previewBanner(v.preview) : ''}<p class="eyebrow">${esc(s.businessName)}</p>
 <h1>${esc(s.headline ?? `Get ${s.businessName} on WhatsApp`)}</h1>
 ${s.description ? `<p>${esc(s.description)}</p>` : ''}
 <h2>What you will get</h2>
@@ -142,10 +155,16 @@ ${v.error ? `<p class="error" id="form-error" role="alert">${esc(v.error)}</p>` 
 <div class="hp" aria-hidden="true"><label for="website">Leave this empty</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
 <input type="hidden" name="t" value="${esc(v.token)}">
 <p class="consent">${esc(s.consentText)}</p>
-<button type="submit">Continue</button>
+<button type="submit"${v.preview ? ' disabled' : ''}>Continue</button>
 </form>
 <p class="small">Next you confirm on WhatsApp; nothing is sent to you before that. <a href="${esc(s.privacyUrl)}" rel="noopener noreferrer">Privacy policy</a></p>`,
   );
+}
+
+function previewBanner(p: PreviewNote): string {
+  const state = p.live ? 'This page is live.' : 'This page is a draft: people cannot open it until you publish it.';
+  const missing = p.missing.length > 0 ? ` Publishing needs: ${esc(p.missing.join(', '))}.` : '';
+  return `<p class="preview" role="note"><strong>Preview.</strong> ${state}${missing} Continue is off here.</p>\n`;
 }
 
 function confirmPage(form: HostedForm, confirmationQueued: boolean): string {
@@ -183,6 +202,7 @@ input[aria-invalid=true]{border-color:#b3261e}
 button,.button{display:block;width:100%;margin-top:1rem;padding:.85rem 1rem;border:0;border-radius:.5rem;background:#137a3f;color:#fff;font:inherit;font-weight:600;text-align:center;text-decoration:none;cursor:pointer}
 .consent{margin-top:1.25rem;padding:.75rem;background:#f3f5f4;border-radius:.5rem;font-size:.95rem}
 .error{padding:.75rem;border-radius:.5rem;background:#fdecea;color:#8c1d18;font-weight:600}
+.preview{margin:0 0 1rem;padding:.6rem .75rem;border-radius:.5rem;background:#fffaeb;color:#7a2e0e;font-size:.875rem}button:disabled{opacity:.6;cursor:default}
 .small{font-size:.875rem;color:#4a5560}.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 </style>
 </head>

@@ -10,6 +10,7 @@ import {
   OPTIN_KINDS,
   OPTIN_STATUSES,
   optinLinkOf,
+  previewOptinForm,
   publishOptinSource,
   renderQr,
   sourceOut,
@@ -17,6 +18,7 @@ import {
   updateSourceIn,
 } from '../../../modules/optin/index.js';
 import { ctxOf, runMutation, type FeatureDeps } from '../request-context.js';
+import { previewPage, sendPage } from './join.routes.js';
 import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
 
 const qrQuery = z.object({ size: z.coerce.number().int().min(128, 'must be at least 128').max(2048, 'must be at most 2048').default(512).describe('PNG width in pixels') });
@@ -56,6 +58,17 @@ export function optinRoutes(app: FastifyInstance, deps: FeatureDeps): void {
     async (req, reply) => {
       assertId('opt-in source', req.params.id);
       return withPage(await runMutation(req, reply, deps, 200, (ctx) => publishOptinSource(ctx, req.params.id)));
+    },
+  );
+  r.get(
+    '/api/v1/optin-sources/:id/page-preview',
+    { config: read, schema: { tags, summary: 'A form\'s sign-up page as it would show now, draft or live (HTML, for the admin preview; nothing can be submitted from it)', params: idParams } },
+    async (req, reply) => {
+      assertId('opt-in source', req.params.id);
+      const { form, status, missing } = await previewOptinForm(ctxOf(req, deps), req.params.id);
+      // The admin app shows it in a phone-sized frame: its own origin may frame it, nobody else.
+      reply.header('content-security-policy', String(reply.getHeader('content-security-policy') ?? '').replace("frame-ancestors 'none'", "frame-ancestors 'self'"));
+      return sendPage(reply, 200, previewPage(form, { live: status === 'active', missing }));
     },
   );
   r.get('/api/v1/optin-sources/:id/link', { config: read, schema: { tags, summary: 'Click-to-chat link (wa.me) with the keyword prefilled', params: idParams, response: { 200: linkOut } } }, async (req) => {

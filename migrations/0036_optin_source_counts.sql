@@ -1,0 +1,1 @@
+CREATE INDEX "consent_events_optin_source_idx" ON "consent_events" USING btree ("workspace_id",("evidence"->>'source_id')) WHERE "consent_events"."action" = 'grant' and ("consent_events"."evidence"->>'source_id') is not null;
