@@ -161,6 +161,8 @@ describe('the Settings tab (viewer)', () => {
     await page.setViewportSize({ width: 360, height: 780 });
     await page.getByRole('table', { name: 'Users' }).waitFor();
     await shot(page, 'owner-360');
+    await card(page, 'Sending').screenshot({ path: join(SHOTS, 'settings-sending-360.png') });
+    await page.locator('section.team').screenshot({ path: join(SHOTS, 'settings-team-360.png') });
     expect(await overflow(page)).toBeLessThanOrEqual(360);
     expect(seen.pageErrors).toEqual([]);
   });

@@ -77,6 +77,7 @@ export function SettingInput(props: {
 /** A settings card: its fields (read-only unless `canEdit`), a Save button, the outcome, and any error no field claims. */
 export function SettingsCard(props: { title: string; submitLabel?: string; description?: ReactNode; canEdit: boolean; state: SaveState; claimed: readonly string[]; children: ReactNode }) {
   const rest = unclaimed(props.state.errors, props.claimed);
+  const fieldCount = Object.keys(props.state.errors.byField).length - (rest.length - (props.state.errors.general ? 1 : 0));
   return (
     <form className="settings-form card settings-card" aria-label={props.title} onSubmit={props.state.submit}>
       <h3>{props.title}</h3>
@@ -91,6 +92,11 @@ export function SettingsCard(props: { title: string; submitLabel?: string; descr
           </button>
           {props.state.saved && <span role="status">Saved.</span>}
         </div>
+      )}
+      {fieldCount > 0 && (
+        <p className="visually-hidden" role="alert">
+          Not saved: {fieldCount === 1 ? 'one field needs' : `${fieldCount} fields need`} a change (the message is under the field).
+        </p>
       )}
       {rest.length > 0 && (
         <ul className="error" role="alert">

@@ -105,7 +105,7 @@ export function TeamSection({ me }: { me: Me }) {
       )}
       {users.data && (
         <div className="table-wrap">
-          <table aria-label="Users">
+          <table aria-label="Users" className="users-table">
             <thead>
               <tr>
                 <th>User</th>
