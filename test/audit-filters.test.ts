@@ -108,6 +108,7 @@ describe('audit log filters', () => {
     for (const [qs, field] of [
       ['action=consent withdrawn', 'querystring.action'],
       ['since=yesterday', 'querystring.since'],
+      ['since=0000-01-01T00:00:00Z', 'querystring.since'],
       ['until=2026-11-24', 'querystring.until'],
       ['contact_id=42', 'querystring.contact_id'],
       ['actor_type=robot', 'querystring.actor_type'],

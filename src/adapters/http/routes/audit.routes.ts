@@ -22,7 +22,13 @@ const auditRecord = z.object({
   created_at: z.string(),
 });
 
-const instant = z.iso.datetime({ offset: true, message: 'use an ISO 8601 time with offset, e.g. "2026-12-01T00:00:00Z"' });
+// Years the database's timestamps hold either way round (PostgreSQL has no year 0).
+const instant = z.iso
+  .datetime({ offset: true, message: 'use an ISO 8601 time with offset, e.g. "2026-12-01T00:00:00Z"' })
+  .refine((v) => {
+    const year = new Date(v).getUTCFullYear();
+    return year >= 1970 && year <= 9999;
+  }, 'use a time between the years 1970 and 9999');
 
 const auditQuery = pageQuery.extend({
   action: z
