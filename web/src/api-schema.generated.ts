@@ -782,15 +782,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit log, newest first */
+        /** Audit log, newest first, with who and what by name */
         get: {
             parameters: {
                 query?: {
+                    /** @description one action (`consent.withdrawn`) or a family (`consent.*`) */
                     action?: string;
+                    actor_id?: string;
+                    /** @description who acted: a user, an API key, the system (webhooks, sweeps) or the CLI */
+                    actor_type?: "user" | "api_key" | "system" | "cli";
+                    /** @description entries about this contact (consent changes, edits, erasure) */
+                    contact_id?: string;
                     cursor?: string;
                     limit?: number;
+                    /** @description entries at or after this time */
+                    since?: string;
                     target_id?: string;
                     target_type?: string;
+                    /** @description entries before this time */
+                    until?: string;
                 };
                 header?: never;
                 path?: never;
@@ -808,6 +818,8 @@ export interface paths {
                             data: {
                                 action: string;
                                 actor_id: string | null;
+                                /** @description the user's name (or email) or the API key's name; null for the system, the CLI, or one since removed */
+                                actor_name: string | null;
                                 actor_type: string;
                                 created_at: string;
                                 details: {
@@ -816,6 +828,8 @@ export interface paths {
                                 id: number;
                                 request_id: string | null;
                                 target_id: string | null;
+                                /** @description what the target is called now, for a contact, user or API key (a contact's name or phone; null once erased) */
+                                target_name: string | null;
                                 target_type: string;
                             }[];
                             next_cursor: string | null;

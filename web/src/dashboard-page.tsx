@@ -14,6 +14,8 @@ import { OverviewSection } from './overview-section';
 import { PhoneNumbersSection } from './phone-numbers-section';
 import { PreferenceCentreSection } from './preference-centre-section';
 import { SegmentsSection } from './segments-section';
+import { canManageWorkspace } from './settings-api';
+import { SettingsSection } from './settings-section';
 import { TemplatesSection } from './templates-section';
 import { TopicsSection } from './topics-section';
 import { useResource } from './use-resource';
@@ -37,8 +39,11 @@ const SECTIONS = [
   { id: 'api-keys', label: 'API keys' },
   { id: 'webhooks', label: 'Webhooks' },
   { id: 'audit-log', label: 'Audit log' },
+  { id: 'settings', label: 'Settings' },
 ] as const;
 type SectionId = (typeof SECTIONS)[number]['id'];
+// Tabs whose every call needs an owner or admin (the API answers 403 to other roles): not shown to them.
+const MANAGER_ONLY: readonly SectionId[] = ['api-keys', 'audit-log'];
 
 /** The broadcast a `#broadcasts/<id>` address names (the Overview's links, opened in a new tab). */
 function broadcastInHash(): string | undefined {
@@ -46,7 +51,7 @@ function broadcastInHash(): string | undefined {
   return m ? decodeURIComponent(m[1]!) : undefined;
 }
 
-/** The signed-in shell: workspace name, logout, and the Overview / Contacts / Imports / Topics / Opt-in sources / Opt-out review / Preference centre / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / Webhooks / API keys / Audit log sections. */
+/** The signed-in shell: workspace name, logout, and the Overview / Contacts / Imports / Topics / Opt-in sources / Opt-out review / Preference centre / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / Webhooks / API keys / Audit log / Settings sections (API keys and Audit log for owners and admins only). */
 export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
   const workspace = useResource(getWorkspace);
   // A broadcast the Overview asked to open in the Broadcasts tab.
@@ -86,7 +91,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         </p>
       )}
       <nav className="tabs" aria-label="Sections">
-        {SECTIONS.map((s) => (
+        {SECTIONS.filter((s) => canManageWorkspace(me.actor.role) || !MANAGER_ONLY.includes(s.id)).map((s) => (
           <button key={s.id} type="button" className="tab" aria-current={section === s.id ? 'page' : undefined} onClick={() => {
               setOpenBroadcastId(undefined);
               setSection(s.id);
@@ -114,6 +119,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         {section === 'api-keys' && <ApiKeysSection />}
         {section === 'webhooks' && <WebhooksSection />}
         {section === 'audit-log' && <AuditLogSection />}
+        {section === 'settings' && <SettingsSection me={me} onWorkspaceChanged={workspace.reload} />}
       </main>
     </div>
   );

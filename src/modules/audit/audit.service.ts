@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, gte, like, lt, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../context.js';
 import { mapPage, type Page } from '../../lib/pagination.js';
 import { workspaceRowsByKey } from '../sql.js';
@@ -44,9 +44,40 @@ export async function recordAudit(ctx: Ctx, entry: AuditEntry): Promise<void> {
 export interface AuditQuery {
   limit: number;
   cursor?: string;
+  /** An exact action (`consent.withdrawn`), or a family ending in `.*` (`consent.*`). */
   action?: string;
   targetType?: string;
   targetId?: string;
+  actorType?: string;
+  actorId?: string;
+  /** Entries about this contact: its own rows (target `contact`). */
+  contactId?: string;
+  /** Entries at or after this instant. */
+  since?: Date;
+  /** Entries before this instant. */
+  until?: Date;
+}
+
+// `consent.*` matches every consent action; LIKE's own wildcards in the family name are escaped.
+function actionFilter(action: string | undefined): SQL | undefined {
+  if (!action) return undefined;
+  if (!action.endsWith('.*')) return eq(auditLog.action, action);
+  const family = action.slice(0, -1).replace(/[\\%_]/g, (c) => `\\${c}`);
+  return like(auditLog.action, `${family}%`);
+}
+
+// Every filter is an equality or range on audit_log's own columns, so one statement answers a page.
+function auditFilters(q: AuditQuery): (SQL | undefined)[] {
+  return [
+    actionFilter(q.action),
+    q.targetType ? eq(auditLog.targetType, q.targetType) : undefined,
+    q.targetId ? eq(auditLog.targetId, q.targetId) : undefined,
+    q.contactId ? and(eq(auditLog.targetType, 'contact'), eq(auditLog.targetId, q.contactId)) : undefined,
+    q.actorType ? eq(auditLog.actorType, q.actorType) : undefined,
+    q.actorId ? eq(auditLog.actorId, q.actorId) : undefined,
+    q.since ? gte(auditLog.createdAt, q.since) : undefined,
+    q.until ? lt(auditLog.createdAt, q.until) : undefined,
+  ];
 }
 
 /** Lists the workspace's audit log, newest first, with keyset paging. */
@@ -56,7 +87,7 @@ export async function listAuditLog(ctx: Ctx, q: AuditQuery): Promise<Page<AuditR
     key: 'id',
     kind: 'int',
     order: 'desc',
-    filters: [q.action ? eq(auditLog.action, q.action) : undefined, q.targetType ? eq(auditLog.targetType, q.targetType) : undefined, q.targetId ? eq(auditLog.targetId, q.targetId) : undefined],
+    filters: auditFilters(q),
     limit: q.limit,
     cursor: q.cursor,
   });

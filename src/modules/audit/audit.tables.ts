@@ -19,5 +19,11 @@ export const auditLog = pgTable(
     requestId: text('request_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('audit_log_workspace_idx').on(t.workspaceId, t.id), index('audit_log_target_idx').on(t.workspaceId, t.targetType, t.targetId)],
+  (t) => [
+    index('audit_log_workspace_idx').on(t.workspaceId, t.id),
+    index('audit_log_target_idx').on(t.workspaceId, t.targetType, t.targetId),
+    // The admin app's filters: by who did it, and by date range.
+    index('audit_log_actor_idx').on(t.workspaceId, t.actorId, t.id),
+    index('audit_log_created_idx').on(t.workspaceId, t.createdAt),
+  ],
 );

@@ -3,6 +3,7 @@ export { createWorkspace, ensureDefaultWorkspace, findWorkspaceBySlug, getWorksp
 export { createApiKey, listApiKeys, getApiKey, revokeApiKey, authenticateApiKey, useSingleOwnerCaches } from './api-keys.service.js';
 export type { KeyPrincipal } from './api-keys.service.js';
 export { prepareCreateUser, prepareUpdateUser, createUser, listUsers, getUser, updateUser, deleteUser } from './users.service.js';
+export { principalNames } from './principal-names.js';
 export { logIn, logOut, authenticateSession, purgeOldSessions, SESSION_TTL_MS } from './sessions.service.js';
 export { ROLES, roleCan, canAssignRole, API_KEY_PREFIX, SLUG_PATTERN } from './workspaces.rules.js';
 export type { Role, Permission } from './workspaces.rules.js';
