@@ -2,16 +2,30 @@ import { useEffect, useState } from 'react';
 import { getMe, setSessionEndedHandler, type Me } from './api-client';
 import { DashboardPage } from './dashboard-page';
 import { LoginPage } from './login-page';
+import { SetupPage, setupTokenInHash } from './setup-page';
 
-/** Root: asks the API who is signed in, then shows the login page or the dashboard. */
+/** Root: the first-run setup page at /setup; otherwise asks the API who is signed in, then shows the login page or the dashboard. */
 export function App() {
   // undefined while asking; null when there is no session.
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [setupToken, setSetupToken] = useState<string | undefined>(() => (window.location.pathname === '/setup' ? setupTokenInHash(window.location.hash) : undefined));
   useEffect(() => {
-    getMe().then(setMe, () => setMe(null));
+    // The setup page needs no session; after setup (or with a session already) the app asks as usual.
+    if (setupToken === undefined && me === undefined) getMe().then(setMe, () => setMe(null));
     setSessionEndedHandler(() => setMe(null));
     return () => setSessionEndedHandler(undefined);
-  }, []);
+  }, [setupToken, me]);
+  if (setupToken !== undefined) {
+    return (
+      <SetupPage
+        token={setupToken}
+        onDone={(created) => {
+          setSetupToken(undefined);
+          setMe(created);
+        }}
+      />
+    );
+  }
   if (me === undefined) return <p className="page-loading">Loading…</p>;
   if (me === null) return <LoginPage onLoggedIn={setMe} />;
   return <DashboardPage me={me} onLoggedOut={() => setMe(null)} />;

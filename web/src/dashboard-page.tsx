@@ -59,6 +59,11 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
     }
   }
 
+  function openSection(id: SectionId) {
+    setOpenBroadcastId(undefined);
+    setSection(id);
+  }
+
   function showBroadcast(id: string) {
     setOpenBroadcastId(id);
     setSection('broadcasts');
@@ -83,17 +88,24 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
       )}
       <nav className="tabs" aria-label="Sections">
         {SECTIONS.map((s) => (
-          <button key={s.id} type="button" className="tab" aria-current={section === s.id ? 'page' : undefined} onClick={() => {
-              setOpenBroadcastId(undefined);
-              setSection(s.id);
-            }}
-          >
+          <button key={s.id} type="button" className="tab" aria-current={section === s.id ? 'page' : undefined} onClick={() => openSection(s.id)}>
             {s.label}
           </button>
         ))}
       </nav>
+      {/* On a phone the fifteen tabs would take half the screen: a menu takes their place (styles.css). */}
+      <div className="tabs-menu">
+        <label htmlFor="section-menu">Section</label>
+        <select id="section-menu" value={section} onChange={(e) => openSection(e.target.value as SectionId)}>
+          {SECTIONS.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </div>
       <main className="content">
-        {section === 'overview' && <OverviewSection onOpenBroadcast={showBroadcast} />}
+        {section === 'overview' && <OverviewSection role={me.actor.role} onOpenBroadcast={showBroadcast} onOpenSection={openSection} />}
         {section === 'contacts' && <ContactsSection />}
         {section === 'topics' && <TopicsSection />}
         {section === 'opt-out-review' && <OptOutReviewSection />}
