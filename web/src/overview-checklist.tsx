@@ -63,20 +63,23 @@ export function OnboardingChecklist({
               {s.done ? '✓' : ''}
             </span>
             <div className="step-text">
-              <strong>{s.title}</strong>
-              <span className="visually-hidden">{s.done ? ' (done)' : ' (to do)'}</span>
-              <span className="muted">{s.hint}</span>
-            </div>
-            <div className="step-actions">
-              <button type="button" className="link" onClick={() => onOpenSection(s.section)}>
-                Open {s.link}
+              {/* The title opens the step's tab. Its name never repeats a tab's ("Open Templates" would
+                  make every "Templates" lookup ambiguous for assistive tech and tests alike). */}
+              <button type="button" className="link step-title" onClick={() => onOpenSection(s.section)}>
+                {s.title}
               </button>
-              {s.id === 'number' && !s.done && canManage && facts.data && onlySandbox(facts.data) && (
+              <span className="visually-hidden">{s.done ? ' (done)' : ' (to do)'}</span>
+              <span className="muted">
+                {s.hint} <span className="step-where">In the {s.link} tab.</span>
+              </span>
+            </div>
+            {s.id === 'number' && !s.done && canManage && facts.data && onlySandbox(facts.data) && (
+              <div className="step-actions">
                 <button type="button" className="secondary small-button" disabled={busy} onClick={() => save({ keep_sandbox: true })}>
                   Keep the sandbox
                 </button>
-              )}
-            </div>
+              </div>
+            )}
           </li>
         ))}
       </ol>
