@@ -119,7 +119,7 @@ describe('greenlist start with no user', () => {
   async function started(): Promise<{ server: GreenlistProcess; url: string }> {
     const server = spawnGreenlist(['start'], env);
     running.push(server);
-    const url = await server.ready(60_000);
+    const url = await server.ready(180_000);
     // The banner follows the ready line.
     for (let i = 0; i < 100 && !server.output().includes('Stop with Ctrl+C'); i++) await new Promise((r) => setTimeout(r, 50));
     return { server, url };
@@ -153,5 +153,5 @@ describe('greenlist start with no user', () => {
     const { server: next } = await started();
     expect(next.output()).not.toMatch(/setup#token=|First run/);
     expect(await next.stop()).toBe(0);
-  }, 120_000);
+  }, 400_000);
 });

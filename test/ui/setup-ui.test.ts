@@ -40,7 +40,7 @@ beforeAll(async () => {
   tdb = onPostgres ? await createTestDatabase() : undefined;
   // Sandbox mode on its default (auto): with no credentials the bundled simulator's number is connected.
   server = spawnGreenlist(['start'], { GREENLIST_DATA_DIR: dir, GREENLIST_PORT: '0', ...(tdb ? { DATABASE_URL: tdb.url!, GREENLIST_MASTER_KEY: 'cd'.repeat(32) } : {}) });
-  base = await server.ready(60_000);
+  base = await server.ready(180_000); // PGlite's first start runs initdb: slow on a loaded machine
   for (let i = 0; i < 200 && !/setup#token=/.test(server.output()); i++) await new Promise((r) => setTimeout(r, 50));
   setupUrl = /(http:\/\/127\.0\.0\.1:\d+\/setup#token=[\w-]+)/.exec(server.output())?.[1] ?? '';
   browser = await launchChromium();
@@ -48,7 +48,7 @@ beforeAll(async () => {
   page = await context.newPage();
   page.setDefaultTimeout(UI_TIMEOUT);
   watchPage(page, seen);
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -142,9 +142,10 @@ describe('first run in the browser', () => {
       await menu.selectOption({ label: tab });
       await p.locator('main.content h2').first().waitFor();
       // Let the tab's first reads land (their tables and cards change the width).
-      await p.waitForFunction("!document.querySelector('main.content')?.textContent?.includes('Loading…')", null, { timeout: UI_TIMEOUT }).catch(() => undefined);
+      await p.locator('main.content').getByText('Loading…').first().waitFor({ state: 'hidden' }).catch(() => undefined);
       await p.waitForTimeout(200);
-      widths[tab] = (await p.evaluate('document.scrollingElement.scrollWidth')) as number;
+      // document.scrollingElement is <html> in standards mode (a function, not a string: the CSP forbids eval).
+      widths[tab] = await p.locator('html').evaluate((e) => (e as unknown as { scrollWidth: number }).scrollWidth);
       if (tab === 'Audit log') {
         // Wider than the screen, so it scrolls in its own box instead of the page.
         const table = await p.getByRole('table').first().evaluate((t) => ({ scroll: t.scrollWidth, client: t.clientWidth }));

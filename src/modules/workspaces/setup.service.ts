@@ -37,13 +37,18 @@ export function setupLink(publicUrl: string, token: string): string {
   return `${publicUrl}/setup#token=${token}`;
 }
 
-async function spendToken(tx: Db, token: string, now: Date): Promise<void> {
-  const [row] = await tx.select().from(setupTokens).where(eq(setupTokens.tokenHash, sha256Hex(token))).for('update');
+/**
+ * The token's row if it can still be spent, else the error saying why. `lock` takes the row for the
+ * transaction that spends it; without it this is the cheap check made before hashing a password.
+ */
+async function spendableToken(db: Db, token: string, now: Date, lock: boolean): Promise<{ id: string }> {
+  const query = db.select({ id: setupTokens.id, usedAt: setupTokens.usedAt, expiresAt: setupTokens.expiresAt }).from(setupTokens).where(eq(setupTokens.tokenHash, sha256Hex(token)));
+  const [row] = lock ? await query.for('update') : await query;
   if (!row) throw new AppError('SETUP_TOKEN_INVALID', 'this setup link is not valid; copy the whole link printed by "greenlist start" (restart Greenlist for a new one)', { field: 'token' });
   if (row.usedAt) throw new AppError('SETUP_TOKEN_USED', 'this setup link was already used; log in with the owner account it created', { field: 'token' });
   if (row.expiresAt <= now) throw new AppError('SETUP_TOKEN_EXPIRED', 'this setup link has expired (links last 24 hours); restart Greenlist to print a new one', { field: 'token' });
-  if (!(await isSetupNeeded(tx))) throw new AppError('SETUP_DONE', 'Greenlist is already set up; log in, or ask an owner to invite you');
-  await tx.update(setupTokens).set({ usedAt: now }).where(eq(setupTokens.id, row.id));
+  if (!(await isSetupNeeded(db))) throw new AppError('SETUP_DONE', 'Greenlist is already set up; log in, or ask an owner to invite you');
+  return row;
 }
 
 /**
@@ -57,12 +62,15 @@ export async function completeSetup(
   env: { now: Date; log: Log; requestId?: string },
 ): Promise<{ token: string; expiresAt: Date; userId: string; workspaceId: string; role: Role }> {
   const data = setupIn.parse(input);
-  // scrypt takes ~0.3 s: hashed before the transaction and its lock.
+  // Checked first so a wrong or spent link costs no password hash (scrypt: ~0.3 s and 128 MiB).
+  await spendableToken(db, data.token, env.now, false);
+  // Hashed before the transaction and its lock; the token is checked again under the lock.
   const prepared = await prepareCreateUser({ email: data.email, name: data.name, role: 'owner', password: data.password });
   const workspace = await ensureDefaultWorkspace(db, env);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('greenlist:setup'))`);
-    await spendToken(tx, data.token, env.now);
+    const token = await spendableToken(tx, data.token, env.now, true);
+    await tx.update(setupTokens).set({ usedAt: env.now }).where(eq(setupTokens.id, token.id));
     const base = { db: tx, workspaceId: workspace.id, now: env.now, log: env.log, ...(env.requestId ? { requestId: env.requestId } : {}) };
     const user = await createUser({ ...base, actor: SYSTEM_ACTOR }, prepared);
     const ctx: Ctx = { ...base, actor: { type: 'user', id: user.id, role: 'owner' } };
