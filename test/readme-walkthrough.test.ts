@@ -122,6 +122,8 @@ describe('README walkthrough', { timeout: 900_000 }, () => {
     expect(server.output()).toContain(`Admin UI     ${url}/`);
     expect(server.output()).toContain(`Simulator    ${simUrl}/_sim`);
     expect(server.output()).toContain('npx greenlist apikey create');
+    // A fresh instance has no user: it prints the one-time setup link the Quick start describes (issue 19).
+    expect(server.output()).toMatch(new RegExp(`First run: no user yet.*\\n  ${url.replace(/\./g, '\\.')}/setup#token=[\\w-]{43}\\n`));
 
     const blocks = readmeBlocks().filter((b) => !b.skip);
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', GREENLIST_LOG_LEVEL: 'warn', ...engineEnv };

@@ -110,7 +110,7 @@ export async function serve(role: Role, signals: SignalSource = processSignals):
   // Imported here: the main thread of a `greenlist worker` (which only hosts its thread) never loads the server.
   const { startServer } = await import('./server.js');
   running.server = await startServer(config, log, role).catch(fail);
-  const banner = startupBanner({ role, url: running.server.url, sandboxUrl: running.server.sandboxUrl, database: running.server.runtime.database.kind, dataDir: config.databaseUrl ? undefined : resolve(config.dataDir) });
+  const banner = startupBanner({ role, url: running.server.url, sandboxUrl: running.server.sandboxUrl, database: running.server.runtime.database.kind, dataDir: config.databaseUrl ? undefined : resolve(config.dataDir), setupUrl: running.server.setupUrl });
   if (banner.length > 0) process.stderr.write(`${banner.join('\n')}\n`);
   if (pendingSignal) {
     count = 0;

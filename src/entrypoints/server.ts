@@ -11,7 +11,7 @@ import { openRuntime, type Runtime } from './runtime.js';
 import { allSweeps } from './sweeps.js';
 import { bulkPacingFor } from '../modules/lifecycle/index.js';
 import { wire } from './wiring.js';
-import { useSingleOwnerCaches } from '../modules/workspaces/index.js';
+import { issueSetupToken, setupLink, useSingleOwnerCaches } from '../modules/workspaces/index.js';
 import type { Sandbox } from './sandbox.js';
 import { startPoller, type Poller } from '../adapters/worker/poller.js';
 import { processPendingWebhooks } from '../modules/inbound/index.js';
@@ -64,6 +64,8 @@ export interface RunningServer {
   /** Set in sandbox mode. */
   sandboxUrl: string | undefined;
   url: string | undefined;
+  /** The one-time first-run setup link, when this process serves HTTP and no user exists yet. */
+  setupUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -120,6 +122,19 @@ export function webhookProcessingYield(
   };
 }
 
+/**
+ * With no user yet, a new one-time setup link (its token stored only hashed), logged once here and
+ * printed once in the start-up banner; undefined once anyone can log in. The link uses the public
+ * URL, unless the port was chosen by the system (0), where only the listening URL is right.
+ */
+async function printableSetupLink(runtime: Runtime, url: string, log: Logger): Promise<string | undefined> {
+  const issued = await issueSetupToken(runtime.database.db, runtime.clock.now());
+  if (!issued) return undefined;
+  const link = setupLink(runtime.config.port === 0 ? url : runtime.config.publicUrl, issued.token);
+  log.info({ setup_url: link, expires_at: issued.expiresAt.toISOString() }, 'no user yet: open the setup link to create the owner (it works once, for 24 hours)');
+  return link;
+}
+
 /** Opens the runtime and starts the HTTP server and/or the worker for `role`. */
 export async function startServer(config: Config, log: Logger, role: Role): Promise<RunningServer> {
   const runtime = await openRuntime(config, log);
@@ -128,6 +143,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
   let worker: SweepRunner | undefined;
   let control: ControlServer | undefined;
   let url: string | undefined;
+  let setupUrl: string | undefined;
   const wiring = wire(database.db, runtime.masterKey, log, clock, { graphAllowedOrigins: config.graphAllowedOrigins, webhookAllowedOrigins: config.webhookAllowedOrigins, poolStats: database.poolStats });
   if (config.metricsToken) wiring.metrics.enableProcessMetrics();
   let metricsListener: { url: string; close(): Promise<void> } | undefined;
@@ -208,6 +224,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
       url = await app.listen({ host: config.host, port: config.port });
       // The simulator calls this process's webhook URL, so it starts once the app listens.
       if (role === 'start' && (await isSandboxWanted(runtime, config.sandbox))) sandbox = await startSandbox(runtime, wiring, url, log);
+      setupUrl = await printableSetupLink(runtime, url, log);
     }
     if (role === 'worker' && config.metricsToken) {
       // A worker serves no API: its sends and process figures get their own small listener.
@@ -292,6 +309,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     runtime,
     app,
     url,
+    setupUrl,
     sandboxUrl: sandbox?.url,
     stop: () => (stopping ??= stopAll()),
   };

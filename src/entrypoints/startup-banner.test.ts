@@ -19,4 +19,12 @@ describe('startupBanner', () => {
     expect(api).not.toContain('Simulator');
     expect(startupBanner({ role: 'worker', url: undefined, sandboxUrl: undefined, database: 'postgres', dataDir: undefined })).toEqual([]);
   });
+
+  it('prints the first-run setup link only when there is one', () => {
+    const link = 'http://127.0.0.1:8080/setup#token=abc';
+    const first = startupBanner({ role: 'start', url: 'http://127.0.0.1:8080', sandboxUrl: undefined, database: 'pglite', dataDir: '/d', setupUrl: link }).join('\n');
+    expect(first).toMatch(/First run: no user yet[^\n]*\n {2}http:\/\/127\.0\.0\.1:8080\/setup#token=abc\n/);
+    const later = startupBanner({ role: 'start', url: 'http://127.0.0.1:8080', sandboxUrl: undefined, database: 'pglite', dataDir: '/d' }).join('\n');
+    expect(later).not.toContain('First run');
+  });
 });

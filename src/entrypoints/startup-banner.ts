@@ -12,6 +12,8 @@ export interface BannerInput {
   database: 'pglite' | 'postgres';
   /** The embedded database's directory (PGlite only). */
   dataDir: string | undefined;
+  /** The one-time first-run setup link (only while no user exists). */
+  setupUrl?: string | undefined;
 }
 
 /** The banner's lines (no trailing newline); empty for a process that serves no HTTP. */
@@ -26,6 +28,12 @@ export function startupBanner(b: BannerInput): string[] {
     `  API docs     ${b.url}/docs`,
   ];
   if (b.sandboxUrl) lines.push(`  Simulator    ${b.sandboxUrl}/_sim  (WhatsApp Cloud API sandbox; see src/simulator/README.md)`);
+  if (b.setupUrl) {
+    lines.push(
+      'First run: no user yet. Open this one-time link (valid 24 hours) to create the owner and name your business:',
+      `  ${b.setupUrl}`,
+    );
+  }
   lines.push(
     'Next, in another terminal:',
     '  npx greenlist apikey create                                      # an API key (shown once)',

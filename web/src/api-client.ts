@@ -180,3 +180,18 @@ export const countSegment = (id: string) => apiRequest<{ count: number }>('GET',
 /** One page of the contacts in a saved segment now. */
 export const listSegmentContacts = (id: string, cursor?: string, limit = 50) =>
   apiRequest<Page<Contact>>('GET', `/segments/${encodeURIComponent(id)}/contacts${query({ limit, cursor })}`);
+
+/** Whether first-run setup is open (no user yet), and the countries its form offers. */
+export type SetupStatus = ResponseOf<'/api/v1/setup', 'get'>;
+/** What first-run setup takes: the link's one-time token, the owner's login and the business. */
+export type SetupInput = BodyOf<'/api/v1/setup', 'post'>;
+/** Whether first-run setup is still open. */
+export const getSetupStatus = () => apiRequest<SetupStatus>('GET', '/setup');
+/** Creates the first owner with the setup link's token and logs them in (sets the session cookie). */
+export const completeSetup = (input: SetupInput) => apiRequest<Me>('POST', '/setup', input);
+/**
+ * Changes the workspace's name or settings (a 422 names the field that is wrong). Settings are typed
+ * loosely: the generated type's catch-all (`[key: string]: null`, unknown keys may only be removed)
+ * clashes with every known key in TypeScript.
+ */
+export const updateWorkspace = (input: { name?: string; settings?: Record<string, unknown> }) => apiRequest<Workspace>('PATCH', '/workspace', input);

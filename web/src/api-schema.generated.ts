@@ -10390,6 +10390,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether first-run setup is still open (no user exists yet) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description countries with their calling codes, for the default country */
+                            countries: {
+                                calling_code: string;
+                                code: string;
+                            }[];
+                            /** @description true while no user exists: open the setup link printed by "greenlist start" */
+                            setup_needed: boolean;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create the first owner with the one-time token from the setup link (sets the session cookie)
+         * @description A server started with no user prints a setup link, `<public url>/setup#token=…`, valid once and for 24 hours. This creates the owner in the `default` workspace, names the business (the workspace name, used in welcome and STOP texts), sets the default country and time zone, and logs the owner in. Refused with SETUP_DONE once any user exists.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the workspace name, used in welcome and STOP texts */
+                        business_name: string;
+                        /** @description country for phone numbers written without +country code */
+                        default_country: string;
+                        /** Format: email */
+                        email: string;
+                        /**
+                         * @description the owner's name
+                         * @default
+                         */
+                        name?: string;
+                        /** @description at least 12 characters; not your email, not a run like 123456789012 */
+                        password: string;
+                        /** @description the business time zone */
+                        timezone: string;
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            actor: {
+                                id: string | null;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "marketer" | "agent" | "viewer";
+                                type: string;
+                            };
+                            workspace_id: string;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shop-connections": {
         parameters: {
             query?: never;
@@ -12236,6 +12350,13 @@ export interface paths {
                                 onboarding_days?: number;
                                 /** @description how long someone back from dormant stays "reactivating" (default 14) */
                                 reactivating_days?: number;
+                            } | null;
+                            /** @description the Overview's getting-started checklist */
+                            onboarding?: {
+                                /** @description the Overview no longer shows the getting-started checklist */
+                                hidden?: boolean;
+                                /** @description the owner chose to keep the sandbox number for now (ticks "connect a number") */
+                                keep_sandbox?: boolean;
                             } | null;
                             opt_out?: {
                                 /** @description ask "why are you leaving?" and keep the answer */

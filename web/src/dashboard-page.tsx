@@ -68,6 +68,11 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
     }
   }
 
+  function openSection(id: SectionId) {
+    setOpenBroadcastId(undefined);
+    setSection(id);
+  }
+
   function showBroadcast(id: string) {
     setOpenBroadcastId(id);
     setSection('broadcasts');
@@ -92,17 +97,24 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
       )}
       <nav className="tabs" aria-label="Sections">
         {SECTIONS.filter((s) => canManageWorkspace(me.actor.role) || !MANAGER_ONLY.includes(s.id)).map((s) => (
-          <button key={s.id} type="button" className="tab" aria-current={section === s.id ? 'page' : undefined} onClick={() => {
-              setOpenBroadcastId(undefined);
-              setSection(s.id);
-            }}
-          >
+          <button key={s.id} type="button" className="tab" aria-current={section === s.id ? 'page' : undefined} onClick={() => openSection(s.id)}>
             {s.label}
           </button>
         ))}
       </nav>
+      {/* On a phone the eighteen tabs would take half the screen: a menu takes their place (styles.css). */}
+      <div className="tabs-menu">
+        <label htmlFor="section-menu">Section</label>
+        <select id="section-menu" value={section} onChange={(e) => openSection(e.target.value as SectionId)}>
+          {SECTIONS.filter((s) => canManageWorkspace(me.actor.role) || !MANAGER_ONLY.includes(s.id)).map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </div>
       <main className="content">
-        {section === 'overview' && <OverviewSection onOpenBroadcast={showBroadcast} />}
+        {section === 'overview' && <OverviewSection role={me.actor.role} onOpenBroadcast={showBroadcast} onOpenSection={openSection} />}
         {section === 'contacts' && <ContactsSection />}
         {section === 'imports' && <ImportsSection me={me} />}
         {section === 'topics' && <TopicsSection />}

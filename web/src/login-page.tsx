@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { logIn, type Me } from './api-client';
+import { getSetupStatus, logIn, type Me } from './api-client';
+import { useResource } from './use-resource';
 
 /** Login form: workspace slug (default "default"), email and password; shows the API's error message. */
 export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {
@@ -8,6 +9,7 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const setup = useResource(getSetupStatus);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -26,6 +28,11 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (me: Me) => void }) {
       <form className="card login-card" onSubmit={submit}>
         <h1>Greenlist</h1>
         <p className="muted">Sign in to manage your workspace.</p>
+        {setup.data?.setup_needed && (
+          <p className="notice" role="status">
+            No one can log in yet. Open the one-time setup link that <code>greenlist start</code> printed in its console to create the owner.
+          </p>
+        )}
         <label htmlFor="login-workspace">Workspace</label>
         <input id="login-workspace" value={workspace} onChange={(e) => setWorkspace(e.target.value)} required autoComplete="organization" />
         <label htmlFor="login-email">Email</label>

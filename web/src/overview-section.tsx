@@ -1,5 +1,7 @@
 import { useMemo, useState } from 'react';
-import { getWorkspace } from './api-client';
+import { getWorkspace, type Role } from './api-client';
+import { OnboardingChecklist } from './overview-checklist';
+import type { OnboardingSettings, StepSection } from './onboarding';
 import { BroadcastsCard } from './overview-broadcasts-card';
 import { lastDays } from './overview-format';
 import { GrowthCard } from './overview-growth-card';
@@ -14,8 +16,8 @@ function zoneOf(settings: Record<string, unknown> | undefined): string {
   return typeof tz === 'string' && tz ? tz : 'UTC';
 }
 
-/** The first page: list growth, opt-outs, recent broadcasts' funnels and each number's health over the last 7, 30 or 90 days. */
-export function OverviewSection({ onOpenBroadcast }: { onOpenBroadcast: (id: string) => void }) {
+/** The first page: the getting-started checklist, then list growth, opt-outs, recent broadcasts' funnels and each number's health over the last 7, 30 or 90 days. */
+export function OverviewSection({ role, onOpenBroadcast, onOpenSection }: { role: Role; onOpenBroadcast: (id: string) => void; onOpenSection: (section: StepSection) => void }) {
   const workspace = useResource(getWorkspace);
   const [days, setDays] = useState<RangeDays>(30);
   const timeZone = workspace.data ? zoneOf(workspace.data.settings) : undefined;
@@ -32,6 +34,14 @@ export function OverviewSection({ onOpenBroadcast }: { onOpenBroadcast: (id: str
         </p>
       )}
       {!range && !workspace.error && <p className="muted">Loading…</p>}
+      {workspace.data && (
+        <OnboardingChecklist
+          settings={(workspace.data.settings.onboarding ?? {}) as OnboardingSettings}
+          canManage={role === 'owner' || role === 'admin'}
+          onSettingsSaved={workspace.reload}
+          onOpenSection={onOpenSection}
+        />
+      )}
       {range && timeZone && (
         <div className="overview-grid">
             <GrowthCard range={range} />

@@ -16,6 +16,7 @@ import { installInputGuards } from './input-guards.js';
 import { apiKeyRoutes } from './routes/api-keys.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { setupRoutes } from './routes/setup.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { userRoutes } from './routes/users.routes.js';
 import { workspaceRoutes } from './routes/workspace.routes.js';
@@ -163,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   healthRoutes(app, deps.ping);
   if (deps.metrics && deps.metricsToken) metricsRoutes(app, deps.metrics, deps.metricsToken);
   authRoutes(app, reqDeps, { secureCookies: deps.publicUrl.startsWith('https://') });
+  setupRoutes(app, reqDeps, { secureCookies: deps.publicUrl.startsWith('https://') });
   workspaceRoutes(app, reqDeps);
   userRoutes(app, reqDeps);
   apiKeyRoutes(app, reqDeps);

@@ -1,10 +1,11 @@
-// The workspaces module: tenants, users and roles, API keys, login sessions.
+// The workspaces module: tenants, users and roles, API keys, login sessions, first-run setup.
 export { createWorkspace, ensureDefaultWorkspace, findWorkspaceBySlug, getWorkspace, getWorkspaceSettings, updateWorkspace, countWorkspaces } from './workspaces.service.js';
 export { createApiKey, listApiKeys, getApiKey, revokeApiKey, authenticateApiKey, useSingleOwnerCaches } from './api-keys.service.js';
 export type { KeyPrincipal } from './api-keys.service.js';
 export { prepareCreateUser, prepareUpdateUser, createUser, listUsers, getUser, updateUser, deleteUser } from './users.service.js';
 export { principalNames } from './principal-names.js';
+export { isSetupNeeded, issueSetupToken, setupLink, completeSetup } from './setup.service.js';
 export { logIn, logOut, authenticateSession, purgeOldSessions, SESSION_TTL_MS } from './sessions.service.js';
-export { ROLES, roleCan, canAssignRole, API_KEY_PREFIX, SLUG_PATTERN } from './workspaces.rules.js';
+export { ROLES, roleCan, canAssignRole, API_KEY_PREFIX, SLUG_PATTERN, SETUP_TOKEN_TTL_MS } from './workspaces.rules.js';
 export type { Role, Permission } from './workspaces.rules.js';
 export * from './workspaces.schemas.js';

@@ -33,24 +33,31 @@ export async function logIn(
   if (!row || !ok || !row.user.passwordHash || row.user.disabledAt) {
     throw new AppError('AUTH_LOGIN_FAILED', 'email or password is wrong');
   }
+  return db.transaction((tx) => openSession(tx, { workspaceId: row.workspaceId, userId: row.user.id, role: row.user.role as Role }, env));
+}
+
+/** A new login session for a user whose identity is already proven; returns the cookie token (stored only hashed). */
+export async function openSession(
+  tx: Db,
+  user: { workspaceId: string; userId: string; role: Role },
+  env: { now: Date; log: Log; requestId?: string },
+): Promise<{ token: string; expiresAt: Date; userId: string; workspaceId: string; role: Role }> {
   const token = randomToken(32);
   const expiresAt = new Date(env.now.getTime() + SESSION_TTL_MS);
-  return db.transaction(async (tx) => {
-    const [s] = await tx
-      .insert(sessions)
-      .values({ workspaceId: row.workspaceId, userId: row.user.id, tokenHash: sha256Hex(token), createdAt: env.now, expiresAt })
-      .returning({ id: sessions.id });
-    const ctx: Ctx = {
-      db: tx,
-      workspaceId: row.workspaceId,
-      actor: { type: 'user', id: row.user.id, role: row.user.role as Role },
-      now: env.now,
-      log: env.log,
-      ...(env.requestId ? { requestId: env.requestId } : {}),
-    };
-    await recordAudit(ctx, { action: 'session.created', targetType: 'session', targetId: s!.id });
-    return { token, expiresAt, userId: row.user.id, workspaceId: row.workspaceId, role: row.user.role as Role };
-  });
+  const [s] = await tx
+    .insert(sessions)
+    .values({ workspaceId: user.workspaceId, userId: user.userId, tokenHash: sha256Hex(token), createdAt: env.now, expiresAt })
+    .returning({ id: sessions.id });
+  const ctx: Ctx = {
+    db: tx,
+    workspaceId: user.workspaceId,
+    actor: { type: 'user', id: user.userId, role: user.role },
+    now: env.now,
+    log: env.log,
+    ...(env.requestId ? { requestId: env.requestId } : {}),
+  };
+  await recordAudit(ctx, { action: 'session.created', targetType: 'session', targetId: s!.id });
+  return { token, expiresAt, ...user };
 }
 
 /** Resolves a session cookie to its user; undefined when unknown, expired, revoked or the user is disabled. */

@@ -53,3 +53,20 @@ export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
 
 /** API keys carry a typed prefix so secret scanners can recognise a leaked one. */
 export const API_KEY_PREFIX = 'glk_';
+
+/** How long a first-run setup link works. */
+export const SETUP_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Why a password is too weak to protect an owner account, or undefined when it will do. Length is
+ * checked by the schema (12+); this catches long but guessable ones: the email itself, one
+ * character repeated, or a run like "123456789012".
+ */
+export function passwordWeakness(password: string, email: string): string | undefined {
+  const lower = password.toLowerCase();
+  const local = email.toLowerCase().split('@')[0] ?? '';
+  if (lower.includes(email.toLowerCase()) || (local.length >= 3 && lower.includes(local))) return 'must not contain your email address';
+  if (new Set(lower).size < 5) return 'use at least 5 different characters';
+  if (/^(?:0123456789|1234567890|qwertyuiop|password|abcdefghij)/.test(lower)) return 'is too easy to guess; use a few unrelated words or a password manager';
+  return undefined;
+}

@@ -1,6 +1,10 @@
 import { z } from 'zod';
-import { isTimeZone } from '../../lib/phone/index.js';
-import { ROLES, SLUG_PATTERN } from './workspaces.rules.js';
+import { countriesWithCallingCodes, isTimeZone } from '../../lib/phone/index.js';
+import { passwordWeakness, ROLES, SLUG_PATTERN } from './workspaces.rules.js';
+
+// Built on first use: the phone library is loaded lazily (a worker never needs it for this).
+let phoneCountries: Set<string> | undefined;
+const isPhoneCountry = (code: string) => (phoneCountries ??= new Set(countriesWithCallingCodes().map((c) => c.code))).has(code);
 
 /** Role field shared by users and API keys. */
 export const roleSchema = z.enum(ROLES);
@@ -122,6 +126,14 @@ export const workspaceSettingsIn = z
       })
       .nullable()
       .optional(),
+    onboarding: z
+      .strictObject({
+        keep_sandbox: z.boolean().optional().describe('the owner chose to keep the sandbox number for now (ticks "connect a number")'),
+        hidden: z.boolean().optional().describe('the Overview no longer shows the getting-started checklist'),
+      })
+      .nullable()
+      .optional()
+      .describe("the Overview's getting-started checklist"),
     rate_card: z
       .strictObject({
         currency: z.string().regex(/^[A-Z]{3}$/, 'use an ISO 4217 code such as "USD"'),
@@ -207,3 +219,29 @@ export type ApiKeyOut = z.infer<typeof apiKeyOut>;
 export type UserOut = z.infer<typeof userOut>;
 export type CreateUserIn = z.input<typeof createUserIn>;
 export type UpdateUserIn = z.infer<typeof updateUserIn>;
+
+/** First-run setup: the one-time token from the setup link, the owner's login and the business. */
+export const setupIn = z
+  .strictObject({
+    token: z.string().min(1, 'must not be empty; open the setup link printed by "greenlist start"').max(100),
+    email: z.email('must be an email address').max(254),
+    name: z.string().trim().max(200).default('').describe("the owner's name"),
+    password: password.describe('at least 12 characters; not your email, not a run like 123456789012'),
+    business_name: z.string().trim().min(1, 'must not be empty; it is used in welcome and STOP texts').max(200).describe('the workspace name, used in welcome and STOP texts'),
+    default_country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'use an ISO 3166 alpha-2 code such as "GB"')
+      .refine(isPhoneCountry, 'is not a country with a calling code; use an ISO 3166 alpha-2 code such as "GB"')
+      .describe('country for phone numbers written without +country code'),
+    timezone: z.string().refine(isTimeZone, 'use an IANA time zone name such as "Europe/London"').describe('the business time zone'),
+  })
+  .superRefine((v, ctx) => {
+    const weak = passwordWeakness(v.password, v.email);
+    if (weak) ctx.addIssue({ code: 'custom', path: ['password'], message: weak });
+  });
+
+/** Whether first-run setup is still open, and the countries a setup form offers. */
+export const setupStatusOut = z.object({
+  setup_needed: z.boolean().describe('true while no user exists: open the setup link printed by "greenlist start"'),
+  countries: z.array(z.object({ code: z.string(), calling_code: z.string() })).describe('countries with their calling codes, for the default country'),
+});

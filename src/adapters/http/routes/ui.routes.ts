@@ -29,7 +29,8 @@ export async function uiRoutes(app: FastifyInstance, distDir: string = WEB_DIST_
   // Its own plugin scope: swagger-ui registers @fastify/static too, and `reply.sendFile` stays local here.
   await app.register(async (scope) => {
     await scope.register(fastifyStatic, { root: join(distDir, 'assets'), prefix: '/assets/', index: false, maxAge: '365d', immutable: true });
-    for (const [url, file] of [['/', 'index.html'], ['/favicon.svg', 'favicon.svg']] as const) {
+    // `/setup` is the first-run page: the same app, which reads the token from the link's #fragment.
+    for (const [url, file] of [['/', 'index.html'], ['/setup', 'index.html'], ['/favicon.svg', 'favicon.svg']] as const) {
       scope.get(url, isPublic, (_req, reply) => reply.header('cache-control', 'no-cache').sendFile(file, distDir, { cacheControl: false }));
     }
   });
