@@ -99,12 +99,20 @@ describe('resend to failed', () => {
   });
 
   it('holds a 131049 recipient back for 24 h with the reason, then resends it once', async () => {
-    const [limited, other] = await h.seedContacts(2, { tag: 'r-eco' });
-    faults([{ code: 131049, mode: 'async', to: waId(limited!.phone), remaining: 1 }]);
+    const [limited, other, limitedSync] = await h.seedContacts(3, { tag: 'r-eco' });
+    // Meta reports 131049 by status webhook; a synchronous answer with it is handled the same way.
+    faults([
+      { code: 131049, mode: 'async', to: waId(limited!.phone), remaining: 1 },
+      { code: 131049, to: waId(limitedSync!.phone), remaining: 1 },
+    ]);
     const d = h.dispatcher();
     const id = await startBroadcast('r-eco');
     await h.waitFor(async () => (await rows(id)).get(limited!.id)!.state === 'failed', 20_000, 'the 131049 status');
     await waitStatus(id, 'completed');
+    const syncRow = (await rows(id)).get(limitedSync!.id)!;
+    expect(syncRow).toMatchObject({ state: 'failed', error_code: 131049 });
+    expect(syncRow.reason).toMatch(/^held back by WhatsApp's per-user marketing limit \(131049\); can be resent after /);
+    expect(new Date(syncRow.not_before).getTime() - Date.now()).toBeGreaterThan(23.9 * 3_600_000);
     const row = (await rows(id)).get(limited!.id)!;
     expect(row.error_code).toBe(131049);
     expect(row.reason).toMatch(/^held back by WhatsApp's per-user marketing limit \(131049\); can be resent after \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
@@ -114,15 +122,19 @@ describe('resend to failed', () => {
     expect(accepted(limited!.phone)).toHaveLength(1);
 
     const early = await resend(id);
-    expect(early.body).toEqual({ requeued: 0, not_eligible: { already_resent: 0, permanent_error: 0, marketing_limit_wait: 1 }, next_resend_at: new Date(after).toISOString() });
+    const first = Math.min(after, new Date(syncRow.not_before).getTime());
+    expect(early.body).toEqual({ requeued: 0, not_eligible: { already_resent: 0, permanent_error: 0, marketing_limit_wait: 2 }, next_resend_at: new Date(first).toISOString() });
 
-    offset = after - Date.now() + 60_000;
+    offset = Math.max(after, new Date(syncRow.not_before).getTime()) - Date.now() + 60_000;
     const late = await resend(id);
-    expect(late.body).toMatchObject({ requeued: 1, not_eligible: { marketing_limit_wait: 0 } });
-    await h.waitFor(async () => (await rows(id)).get(limited!.id)!.state === 'accepted', 20_000, 'the resend');
+    expect(late.body).toMatchObject({ requeued: 2, not_eligible: { marketing_limit_wait: 0 } });
+    await h.waitFor(async () => (await rows(id)).get(limited!.id)!.state === 'accepted' && (await rows(id)).get(limitedSync!.id)!.state === 'accepted', 20_000, 'the resends');
     await waitStatus(id, 'completed');
     expect(accepted(limited!.phone)).toHaveLength(2);
     expect(accepted(other!.phone)).toHaveLength(1);
+    expect(accepted(limitedSync!.phone)).toHaveLength(1);
+    // Never twice: a second 24 h later nothing is left to resend.
+    expect((await resend(id)).body.requeued).toBe(0);
     await d.stop();
     offset = 0;
     faults([]);
