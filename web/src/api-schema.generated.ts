@@ -3871,6 +3871,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/broadcasts/{id}/resend-failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue failed recipients once more: transient errors only (and 131049 after 24 h), never twice, through the same send-time checks */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the earliest time a recipient held back by 131049 can be resent, if one waits */
+                            next_resend_at: string | null;
+                            /** @description failed recipients not queued again, by reason */
+                            not_eligible: {
+                                /** @description resent once already (never twice) */
+                                already_resent: number;
+                                /** @description held back by WhatsApp's per-user marketing limit (131049) less than 24 h ago */
+                                marketing_limit_wait: number;
+                                /** @description permanent errors, never resent: not on WhatsApp (131026), stopped marketing (131050), window closed (131047), invalid parameters, ... */
+                                permanent_error: number;
+                            };
+                            /** @description failed recipients queued again (transient errors, and 131049 once its wait has passed); the send-time checks (consent, suppression, quiet hours, cap) still apply */
+                            requeued: number;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/broadcasts/{id}/resume": {
         parameters: {
             query?: never;

@@ -2,6 +2,7 @@ import { BroadcastControls } from './broadcast-controls';
 import { BroadcastCountsView } from './broadcast-counts';
 import { doneCount, formatCount } from './broadcast-format';
 import { BroadcastRecipients } from './broadcast-recipients';
+import { BroadcastResend } from './broadcast-resend';
 import type { Broadcast } from './broadcasts-api';
 import { formatTime } from './format';
 
@@ -41,8 +42,8 @@ function PauseNotice({ broadcast: b }: { broadcast: Broadcast }) {
   );
 }
 
-/** A broadcast past its draft: pause notice, progress bar, counts, controls and the recipients (once sending began). */
-export function BroadcastProgress({ broadcast: b, onChanged }: { broadcast: Broadcast; onChanged: (b: Broadcast) => void }) {
+/** A broadcast past its draft: pause notice, progress bar, counts, controls (and Resend to failed) and the recipients (once sending began). */
+export function BroadcastProgress({ broadcast: b, onChanged, onReload }: { broadcast: Broadcast; onChanged: (b: Broadcast) => void; onReload?: () => void }) {
   // Recipients are chosen when sending begins; before that there is nothing to count.
   const begun = b.started_at !== null || b.counts.planned > 0;
   return (
@@ -54,6 +55,7 @@ export function BroadcastProgress({ broadcast: b, onChanged }: { broadcast: Broa
       {begun && <ProgressBar broadcast={b} />}
       {begun && <BroadcastCountsView broadcast={b} />}
       <BroadcastControls broadcast={b} onChanged={onChanged} />
+      {begun && <BroadcastResend broadcast={b} onResent={() => onReload?.()} />}
       {begun && <BroadcastRecipients broadcastId={b.id} version={`${b.status}|${JSON.stringify(b.counts)}`} />}
     </div>
   );

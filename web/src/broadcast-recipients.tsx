@@ -36,33 +36,35 @@ export function BroadcastRecipients({ broadcastId, version }: { broadcastId: str
       )}
       {list.loaded && list.rows.length === 0 && !list.error && <p className="muted" data-testid="no-recipients">Nobody here.</p>}
       {list.rows.length > 0 && (
-        <table aria-label="Recipients">
-          <thead>
-            <tr>
-              <th>Phone</th>
-              <th>Status</th>
-              <th>Reason</th>
-              <th>Attempts</th>
-              <th>Sent</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.rows.map((r) => (
-              <tr key={r.contact_id} data-testid="recipient-row">
-                <td className="nowrap">{r.phone ?? '(erased)'}</td>
-                <td>
-                  <span className={`badge rstatus-${r.status}`}>{statusLabel(r.status)}</span>
-                  {r.replied_at && <span className="badge rstatus-replied">replied</span>}
-                  {r.clicked_at && <span className="badge rstatus-clicked">clicked</span>}
-                  {r.opted_out_at && <span className="badge rstatus-opted_out">opted out</span>}
-                </td>
-                <td>{r.reason ? reasonLabel(r.reason) : r.error_code !== null ? `error ${r.error_code}` : '—'}</td>
-                <td className="num">{r.attempts}</td>
-                <td className="nowrap">{formatTime(r.sent_at)}</td>
+        <div className="table-scroll">
+          <table aria-label="Recipients">
+            <thead>
+              <tr>
+                <th>Phone</th>
+                <th>Status</th>
+                <th>Reason</th>
+                <th>Attempts</th>
+                <th>Sent</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {list.rows.map((r) => (
+                <tr key={r.contact_id} data-testid="recipient-row">
+                  <td className="nowrap">{r.phone ?? '(erased)'}</td>
+                  <td>
+                    <span className={`badge rstatus-${r.status}`}>{statusLabel(r.status)}</span>
+                    {r.replied_at && <span className="badge rstatus-replied">replied</span>}
+                    {r.clicked_at && <span className="badge rstatus-clicked">clicked</span>}
+                    {r.opted_out_at && <span className="badge rstatus-opted_out">opted out</span>}
+                  </td>
+                  <td>{r.reason ? reasonLabel(r.reason) : r.error_code !== null ? `error ${r.error_code}` : '—'}</td>
+                  <td className="num">{r.attempts}</td>
+                  <td className="nowrap">{formatTime(r.sent_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {list.hasMore && (
         <button type="button" className="secondary" onClick={list.loadMore} disabled={list.loading}>

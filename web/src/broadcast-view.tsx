@@ -72,7 +72,7 @@ export function BroadcastView({
             <summary>What it sends, to whom and when</summary>
             <BroadcastSummary broadcast={b} segments={segments} />
           </details>
-          <BroadcastProgress broadcast={b} onChanged={live.replace} />
+          <BroadcastProgress broadcast={b} onChanged={live.replace} onReload={live.reload} />
         </>
       )}
     </section>

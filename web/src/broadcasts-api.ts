@@ -70,3 +70,7 @@ export const changeBroadcast = (id: string, action: BroadcastAction) => apiReque
 /** One page of recipients, optionally of one state. */
 export const listRecipients = (id: string, state: RecipientFilter | '', cursor?: string, limit = 50) =>
   apiRequest<Page<Recipient>>('GET', `${at(id)}/recipients${query({ state, limit, cursor })}`);
+/** The answer of "Resend to failed": how many were queued again, and why the others were not. */
+export type ResendResult = ResponseOf<'/api/v1/broadcasts/{id}/resend-failed', 'post'>;
+/** Queues the failed recipients with a transient error once more (never twice; 131049 after its wait). */
+export const resendFailed = (id: string) => apiRequest<ResendResult>('POST', `${at(id)}/resend-failed`);

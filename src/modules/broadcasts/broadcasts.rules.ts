@@ -204,3 +204,27 @@ export function slotsToReserve(nowMs: number, nextSlotMs: number, ratePerSecond:
   const floor = start <= nowMs ? 1 : 0;
   return Math.max(floor, Math.min(max, Math.floor((room * ratePerSecond) / 1000)));
 }
+
+/**
+ * Meta codes a failed recipient may be sent once more for ("Resend to failed"): transient server and
+ * throughput errors (whatsapp-cloud-api.md §2) and 131000 reported as a failed status (the message
+ * is known not to have gone out). 131049 is resendable too, but only after ECOSYSTEM_RETRY_HOURS.
+ * Everything else (131026 not on WhatsApp, 131050 stopped marketing, 131047 window, invalid
+ * parameters, template and account errors) is permanent and never resent.
+ */
+export const RESENDABLE_CODES: readonly number[] = [1, 2, 4, 80007, 130429, 131000, 131016, 131057, 133004];
+
+/** Meta's per-user marketing limit ("healthy ecosystem engagement"). */
+export const ECOSYSTEM_LIMIT_CODE = 131049;
+
+/**
+ * Hours before a 131049 recipient may be resent. Meta publishes no time; its guidance is "retry
+ * later" and the per-user cap is a rolling daily one, so 24 h is the conservative choice
+ * (docs/whatsapp-cloud-api.md §2).
+ */
+export const ECOSYSTEM_RETRY_HOURS = 24;
+
+/** The reason shown on a recipient held back by 131049, with the earliest time it can be resent. */
+export function ecosystemLimitReason(resendAfter: Date): string {
+  return `held back by WhatsApp's per-user marketing limit (131049); can be resent after ${resendAfter.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

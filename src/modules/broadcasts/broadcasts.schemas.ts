@@ -160,3 +160,16 @@ export const planOut = z.object({
   quiet_hours: z.object({ start: z.string(), end: z.string() }).nullable(),
   cost: z.object({ currency: z.string(), total: z.number(), by_country: z.record(z.string(), z.object({ recipients: z.number(), rate: z.number(), cost: z.number() })) }),
 });
+
+/** The answer of "Resend to failed" (`POST /broadcasts/:id/resend-failed`). */
+export const resendFailedOut = z.object({
+  requeued: z.number().describe('failed recipients queued again (transient errors, and 131049 once its wait has passed); the send-time checks (consent, suppression, quiet hours, cap) still apply'),
+  not_eligible: z
+    .object({
+      already_resent: z.number().describe('resent once already (never twice)'),
+      permanent_error: z.number().describe('permanent errors, never resent: not on WhatsApp (131026), stopped marketing (131050), window closed (131047), invalid parameters, ...'),
+      marketing_limit_wait: z.number().describe("held back by WhatsApp's per-user marketing limit (131049) less than 24 h ago"),
+    })
+    .describe('failed recipients not queued again, by reason'),
+  next_resend_at: z.string().nullable().describe('the earliest time a recipient held back by 131049 can be resent, if one waits'),
+});

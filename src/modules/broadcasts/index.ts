@@ -2,6 +2,7 @@
 export { createBroadcast, updateBroadcast, startBroadcast, changeBroadcastStatus, deleteBroadcast, getBroadcast, listBroadcasts, estimateBroadcast } from './broadcasts.service.js';
 export { listRecipients, recipientOutcome, RECIPIENT_FILTERS, broadcastCounts, progressOf, scanCounts, recipientStatusOf } from './progress.service.js';
 export { drainFunnelDeltas, drainAllFunnelDeltas, funnelMetrics } from './funnel.service.js';
+export { resendFailed, NOT_RESENT_REASONS, type ResendResult } from './resend.service.js';
 export { sendBroadcastTest, listBroadcastTests } from './test-send.service.js';
 export { startBroadcastDispatcher } from './dispatcher.js';
 export type { Dispatcher, DispatcherDeps } from './dispatcher.js';

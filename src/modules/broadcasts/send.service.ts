@@ -6,7 +6,7 @@ import { consentGranted, phoneHashNotSuppressed } from '../consent/index.js';
 import { bindWaIds } from '../contacts/index.js';
 import { reconcileMessageStatus, recordBroadcastMessages } from '../messaging/index.js';
 import { queryRowsOf } from '../sql.js';
-import { failureActionOf, pairRateDelayMs, retryDelayMs, type BroadcastPolicy } from './broadcasts.rules.js';
+import { ECOSYSTEM_LIMIT_CODE, ECOSYSTEM_RETRY_HOURS, ecosystemLimitReason, failureActionOf, pairRateDelayMs, retryDelayMs, type BroadcastPolicy } from './broadcasts.rules.js';
 import type { ClaimedSend } from './claim.service.js';
 import { syncRecipientDelivery } from './tracking.service.js';
 
@@ -118,8 +118,14 @@ function effectOf(o: SendOutcome, policies: Map<string, BroadcastPolicy>, now: D
       return { row: { ...base, state: 'queued', reason: 'deferred: pair rate limit (131056)', nb: new Date(now.getTime() + pairRateDelayMs(attempts - 1)).toISOString(), clearSent: true } };
     case 'pause_broadcast':
       return { row: { ...base, state: 'queued', reason: action.reason, code: metaCode, clearSent: true }, pause: { code: action.code, reason: action.reason } };
-    case 'fail':
+    case 'fail': {
+      // 131049: not_before holds the earliest time "Resend to failed" may send it again (resend.service.ts).
+      if (metaCode === ECOSYSTEM_LIMIT_CODE) {
+        const after = new Date(now.getTime() + ECOSYSTEM_RETRY_HOURS * 3_600_000);
+        return { row: { ...base, state: 'failed', reason: ecosystemLimitReason(after), code: metaCode, nb: after.toISOString() } };
+      }
       return { row: { ...base, state: 'failed', reason: action.reason, code: metaCode } };
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import { param, sql } from 'drizzle-orm';
 import type { Db } from '../context.js';
 import { noteClickEngagement } from '../engagement/index.js';
 import { queryRowsOf } from '../sql.js';
+import { ECOSYSTEM_LIMIT_CODE, ECOSYSTEM_RETRY_HOURS } from './broadcasts.rules.js';
 
 /** How long after a broadcast message a reply or an opt-out is credited to it. */
 export const ATTRIBUTION_WINDOW_HOURS = 72;
@@ -20,7 +21,15 @@ export async function syncRecipientDelivery(db: Db, workspaceId: string, wamids:
           delivery_rank = greatest(r.delivery_rank, m.status_rank),
           error_code = coalesce(r.error_code, m.error_code),
           state = case when m.failed_at is not null and greatest(r.delivery_rank, m.status_rank) < 3 and r.state in ('accepted', 'uncertain', 'sending') then 'failed' else r.state end,
-          reason = case when m.failed_at is not null and greatest(r.delivery_rank, m.status_rank) < 3 and r.state in ('accepted', 'uncertain', 'sending') then 'WhatsApp reported the message failed' else r.reason end
+          reason = case when m.failed_at is not null and greatest(r.delivery_rank, m.status_rank) < 3 and r.state in ('accepted', 'uncertain', 'sending')
+                        then case when m.error_code = ${ECOSYSTEM_LIMIT_CODE}
+                                  then 'held back by WhatsApp''s per-user marketing limit (131049); can be resent after '
+                                       || to_char((m.failed_at + make_interval(hours => ${ECOSYSTEM_RETRY_HOURS})) at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC'
+                                  else 'WhatsApp reported the message failed' end
+                        else r.reason end,
+          -- 131049: not_before holds the earliest time "Resend to failed" may send it again (resend.service.ts).
+          not_before = case when m.failed_at is not null and m.error_code = ${ECOSYSTEM_LIMIT_CODE} and greatest(r.delivery_rank, m.status_rank) < 3 and r.state in ('accepted', 'uncertain', 'sending')
+                            then m.failed_at + make_interval(hours => ${ECOSYSTEM_RETRY_HOURS}) else r.not_before end
         from unnest(${param(wamids)}::text[]) as k(wamid)
         cross join lateral (
           select m.broadcast_id, m.contact_id, m.wamid, m.status_rank, m.error_code, m.failed_at from messages m

@@ -18,6 +18,8 @@ import {
   recipientOutcome,
   RECIPIENT_FILTERS,
   recordLinkClick,
+  resendFailed,
+  resendFailedOut,
   sendBroadcastTest,
   startBroadcast,
   testSendIn,
@@ -92,6 +94,22 @@ export function broadcastRoutes(app: FastifyInstance, deps: FeatureDeps): void {
       return runMutation(req, reply, deps, 200, (ctx) => (action === 'start' ? startBroadcast(ctx, req.params.id) : changeBroadcastStatus(ctx, req.params.id, action)));
     });
   }
+  r.post(
+    '/api/v1/broadcasts/:id/resend-failed',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: 'Queue failed recipients once more: transient errors only (and 131049 after 24 h), never twice, through the same send-time checks',
+        params: idParams,
+        response: { 200: resendFailedOut },
+      },
+    },
+    (req, reply) => {
+      assertId('broadcast', req.params.id);
+      return runMutation(req, reply, deps, 200, (ctx) => resendFailed(ctx, req.params.id));
+    },
+  );
   r.get(
     '/api/v1/broadcasts/:id/recipients',
     {
