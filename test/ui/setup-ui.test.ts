@@ -146,12 +146,6 @@ describe('first run in the browser', () => {
       await p.waitForTimeout(200);
       // document.scrollingElement is <html> in standards mode (a function, not a string: the CSP forbids eval).
       widths[tab] = await p.locator('html').evaluate((e) => (e as unknown as { scrollWidth: number }).scrollWidth);
-      if (tab === 'Audit log') {
-        // Wider than the screen, so it scrolls in its own box instead of the page.
-        const table = await p.getByRole('table').first().evaluate((t) => ({ scroll: t.scrollWidth, client: t.clientWidth }));
-        expect(table.scroll).toBeGreaterThan(table.client);
-        expect(table.client).toBeLessThanOrEqual(360);
-      }
       await shot(p, `360-${tab.toLowerCase().replace(/\W+/g, '-')}`);
     }
     expect(widths).toEqual(Object.fromEntries(TABS.map((t) => [t, expect.toSatisfy((w: number) => w <= 360)])));
