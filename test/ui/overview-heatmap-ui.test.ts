@@ -20,6 +20,7 @@ const SHOTS = process.env.UI_SCREENSHOTS;
 let t: TestApp;
 let browser: Browser;
 let page: Page;
+let listId: string;
 const seen = { dialogs: [] as string[], pageErrors: [] as string[], consoleLines: [] as string[], cspViolations: [] as string[] };
 const SENT = new Date(Date.now() - 3 * 86_400_000);
 SENT.setUTCHours(10, 15, 0, 0);
@@ -49,13 +50,19 @@ beforeAll(async () => {
     values (${ws}, 'Offers', 'sending', '{}'::jsonb, 'offer', 'en', 'MARKETING', '{}'::jsonb, ${SENT.toISOString()}::timestamptz - interval '1 hour') returning id`);
   const iso = SENT.toISOString();
   // Kolkata i = 1..25 (read when i <= 20, replied when i <= 5); New York i = 26..30 (delivered only).
-  await t.db.execute(sql`insert into contacts (id, workspace_id, phone, wa_id, timezone)
-    select md5('heat-ui-' || i)::uuid, ${ws}, '+9198000' || lpad(i::text, 5, '0'), '9198000' || lpad(i::text, 5, '0'), case when i <= 25 then 'Asia/Kolkata' else 'America/New_York' end
+  await t.db.execute(sql`insert into contacts (workspace_id, phone, wa_id, timezone)
+    select ${ws}, '+9198000' || lpad(i::text, 5, '0'), '9198000' || lpad(i::text, 5, '0'), case when i <= 25 then 'Asia/Kolkata' else 'America/New_York' end
     from generate_series(1, 30) i`);
   await t.db.execute(sql`insert into broadcast_recipients (broadcast_id, workspace_id, contact_id, state, not_before, is_marketing, timezone, sent_at, delivery_rank, replied_at)
-    select ${b!.id}, ${ws}, md5('heat-ui-' || i)::uuid, 'accepted', ${iso}::timestamptz, true, 'UTC', ${iso}::timestamptz, case when i <= 20 then 4 else 3 end,
-           case when i <= 5 then ${iso}::timestamptz + interval '1 hour' end
-    from generate_series(1, 30) i`);
+    select ${b!.id}, ${ws}, c.id, 'accepted', ${iso}::timestamptz, true, 'UTC', ${iso}::timestamptz, case when c.i <= 20 then 4 else 3 end,
+           case when c.i <= 5 then ${iso}::timestamptz + interval '1 hour' end
+    from (select id, right(wa_id, 5)::int as i from contacts where workspace_id = ${ws}) c`);
+  // A list of the first ten Kolkatans (all read, five replied): the card's segment filter.
+  const list = await t.call(owner.key, { method: 'POST', url: '/api/v1/segments', payload: { name: 'First ten' } });
+  expect(list.statusCode, list.body).toBe(201);
+  listId = list.json().id as string;
+  const ids = (await queryRows<{ id: string }>(t.db, sql`select id from contacts where workspace_id = ${ws} and right(wa_id, 5)::int <= 10`)).map((r) => r.id);
+  expect((await t.call(owner.key, { method: 'POST', url: `/api/v1/segments/${listId}/members`, payload: { contact_ids: ids } })).statusCode).toBe(200);
   ({ browser, page } = await openUiPage(seen, { viewport: { width: 1280, height: 900 } }));
   await loginUi(page, await serveApp(t), { workspace: 'heat-ui', email: EMAIL, password: PASSWORD });
 }, 120_000);
@@ -99,6 +106,19 @@ describe('the best send time card', () => {
     const href = await card.getByRole('link', { name: 'Download the engagement heatmap (CSV)' }).getAttribute('href');
     expect(href).toBe(`/api/v1/analytics/engagement-heatmap.csv?from=${daysAgo(29)}&to=${daysAgo(0)}`);
     await shot('reply-table');
+  });
+
+  it('narrows to a segment, and the CSV follows', async () => {
+    const card = page.getByTestId('heatmap');
+    await card.getByLabel('Segment').selectOption({ label: 'First ten' });
+    const kolkata = card.getByTestId(`heat-${kWd}-${kHour}`);
+    await expect.poll(() => kolkata.getAttribute('title'), { timeout: UI_TIMEOUT }).toMatch(/10 sent/);
+    expect(await kolkata.getAttribute('title')).toMatch(/10 sent, 10 read \(100%\), 5 replied \(50%\)/);
+    expect(await card.getByTestId(`heat-${nWd}-${nHour}`).getAttribute('tabindex')).toBeNull();
+    const href = await card.getByRole('link', { name: 'Download the engagement heatmap (CSV)' }).getAttribute('href');
+    expect(href).toBe(`/api/v1/analytics/engagement-heatmap.csv?from=${daysAgo(29)}&to=${daysAgo(0)}&segment_id=${listId}`);
+    await shot('segment');
+    await card.getByLabel('Segment').selectOption({ label: 'Everyone' });
   });
 
   it('scrolls the grid inside its own box at 360 px', async () => {

@@ -46,7 +46,8 @@ export const broadcastRecipientsCsvUrl = (id: string) => `/api/v1/broadcasts/${e
 export type EngagementHeatmap = ResponseOf<'/api/v1/analytics/engagement-heatmap', 'get'>;
 /** One weekday × hour cell of the heatmap. */
 export type HeatmapCell = EngagementHeatmap['cells'][number];
-/** The engagement heatmap over a range of days (the sends' days, workspace time zone). */
-export const getEngagementHeatmap = (r: DayRange) => apiRequest<EngagementHeatmap>('GET', `/analytics/engagement-heatmap${rangeQuery(r)}`);
+const heatmapQuery = (r: DayRange, segmentId: string) => query({ from: r.from, to: r.to, segment_id: segmentId || undefined });
+/** The engagement heatmap over a range of days (the sends' days, workspace time zone), optionally for a segment ('' for everyone). */
+export const getEngagementHeatmap = (r: DayRange, segmentId = '') => apiRequest<EngagementHeatmap>('GET', `/analytics/engagement-heatmap${heatmapQuery(r, segmentId)}`);
 /** Where the browser downloads the engagement heatmap as CSV. */
-export const heatmapCsvUrl = (r: DayRange) => `/api/v1/analytics/engagement-heatmap.csv${rangeQuery(r)}`;
+export const heatmapCsvUrl = (r: DayRange, segmentId = '') => `/api/v1/analytics/engagement-heatmap.csv${heatmapQuery(r, segmentId)}`;

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { listSegments } from './api-client';
 import { getEngagementHeatmap, heatmapCsvUrl, type DayRange, type EngagementHeatmap, type HeatmapCell } from './analytics-api';
 import { CsvLink, OverviewCard } from './overview-card';
 import { formatCount, formatRate } from './overview-format';
@@ -117,10 +118,12 @@ function BestHours({ report }: { report: EngagementHeatmap }) {
   );
 }
 
-/** Best send time: read or reply rate by the recipient's local weekday × hour over the range. */
+/** Best send time: read or reply rate by the recipient's local weekday × hour over the range, for everyone or a segment. */
 export function HeatmapCard({ range }: { range: DayRange }) {
   const [measure, setMeasure] = useState<Measure>('read');
-  const heat = useResource(() => getEngagementHeatmap(range), `${range.from}|${range.to}`);
+  const [segmentId, setSegmentId] = useState('');
+  const segments = useResource(listSegments);
+  const heat = useResource(() => getEngagementHeatmap(range, segmentId), `${range.from}|${range.to}|${segmentId}`);
   const r = heat.data;
   return (
     <OverviewCard
@@ -134,13 +137,24 @@ export function HeatmapCard({ range }: { range: DayRange }) {
       actions={
         <>
           <label className="inline">
+            Segment{' '}
+            <select value={segmentId} onChange={(e) => setSegmentId(e.target.value)} aria-label="Segment">
+              <option value="">Everyone</option>
+              {(segments.data?.data ?? []).map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="inline">
             Colour by{' '}
             <select value={measure} onChange={(e) => setMeasure(e.target.value as Measure)} aria-label="Colour by">
               <option value="read">Read rate</option>
               <option value="reply">Reply rate</option>
             </select>
           </label>
-          <CsvLink href={heatmapCsvUrl(range)} label="Download the engagement heatmap (CSV)" />
+          <CsvLink href={heatmapCsvUrl(range, segmentId)} label="Download the engagement heatmap (CSV)" />
         </>
       }
     >
