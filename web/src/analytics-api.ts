@@ -41,3 +41,13 @@ export const optOutsCsvUrl = (r: DayRange) => `/api/v1/analytics/opt-outs.csv${r
 export const broadcastsCsvUrl = (r: DayRange) => `/api/v1/analytics/broadcasts.csv${rangeQuery(r)}`;
 /** Where the browser downloads one broadcast's recipients (the funnel per person) as CSV. */
 export const broadcastRecipientsCsvUrl = (id: string) => `/api/v1/broadcasts/${encodeURIComponent(id)}/recipients.csv`;
+
+/** Read and reply rates by the recipient's local weekday × hour, and each weekday's best hour. */
+export type EngagementHeatmap = ResponseOf<'/api/v1/analytics/engagement-heatmap', 'get'>;
+/** One weekday × hour cell of the heatmap. */
+export type HeatmapCell = EngagementHeatmap['cells'][number];
+const heatmapQuery = (r: DayRange, segmentId: string) => query({ from: r.from, to: r.to, segment_id: segmentId || undefined });
+/** The engagement heatmap over a range of days (the sends' days, workspace time zone), optionally for a segment ('' for everyone). */
+export const getEngagementHeatmap = (r: DayRange, segmentId = '') => apiRequest<EngagementHeatmap>('GET', `/analytics/engagement-heatmap${heatmapQuery(r, segmentId)}`);
+/** Where the browser downloads the engagement heatmap as CSV. */
+export const heatmapCsvUrl = (r: DayRange, segmentId = '') => `/api/v1/analytics/engagement-heatmap.csv${heatmapQuery(r, segmentId)}`;

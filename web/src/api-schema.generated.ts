@@ -129,6 +129,146 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/engagement-heatmap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read and reply rates of broadcast and automation sends by the recipient's local weekday × hour, with each weekday's best hour */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day of sends (workspace time zone); default: 29 days before `to` */
+                    from?: string;
+                    /** @description only sends to people who are in this segment now */
+                    segment_id?: string;
+                    /** @description last day of sends, included (workspace time zone); default: today */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description one per weekday, Monday first */
+                            best_hours: {
+                                /** @description the hour with the highest read rate among cells with at least `min_sends` sends (earliest on a tie); null: no such cell */
+                                hour: number | null;
+                                read_rate: number | null;
+                                sent: number;
+                                weekday: number;
+                            }[];
+                            /** @description all 168 cells, weekday then hour (zeros included) */
+                            cells: {
+                                /** @description the recipient's local hour of the send, 0–23 */
+                                hour: number;
+                                /** @description of those, read (a read status came back) */
+                                read: number;
+                                /** @description read / sent; null when nothing was sent */
+                                read_rate: number | null;
+                                /** @description of those, followed by a message from the person within 72 h (the funnels’ definition) */
+                                replied: number;
+                                /** @description replied / sent; null when nothing was sent */
+                                reply_rate: number | null;
+                                /** @description outbound broadcast and automation messages sent */
+                                sent: number;
+                                /** @description the recipient's local weekday of the send: 0 Monday … 6 Sunday */
+                                weekday: number;
+                            }[];
+                            from: string;
+                            /** @description sends a cell needs to be a best hour */
+                            min_sends: number;
+                            segment_id: string | null;
+                            /** @description the workspace's time zone: days of the period, and the zone of recipients without one */
+                            timezone: string;
+                            to: string;
+                            totals: {
+                                read: number;
+                                replied: number;
+                                sent: number;
+                            };
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/engagement-heatmap.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The engagement heatmap as CSV: one row per weekday × hour (168), with counts and rates */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day of sends (workspace time zone); default: 29 days before `to` */
+                    from?: string;
+                    /** @description only sends to people who are in this segment now */
+                    segment_id?: string;
+                    /** @description last day of sends, included (workspace time zone); default: today */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/growth": {
         parameters: {
             query?: never;

@@ -5,6 +5,7 @@ import type { OnboardingSettings, StepSection } from './onboarding';
 import { BroadcastsCard } from './overview-broadcasts-card';
 import { lastDays } from './overview-format';
 import { GrowthCard } from './overview-growth-card';
+import { HeatmapCard } from './overview-heatmap-card';
 import { NumbersCard } from './overview-numbers-card';
 import { OptOutsCard } from './overview-optouts-card';
 import { RangePicker, type RangeDays } from './overview-range-picker';
@@ -16,7 +17,7 @@ function zoneOf(settings: Record<string, unknown> | undefined): string {
   return typeof tz === 'string' && tz ? tz : 'UTC';
 }
 
-/** The first page: the getting-started checklist, then list growth, opt-outs, recent broadcasts' funnels and each number's health over the last 7, 30 or 90 days. */
+/** The first page: the getting-started checklist, then list growth, opt-outs, recent broadcasts' funnels, each number's health and the best send time over the last 7, 30 or 90 days. */
 export function OverviewSection({ role, onOpenBroadcast, onOpenSection }: { role: Role; onOpenBroadcast: (id: string) => void; onOpenSection: (section: StepSection) => void }) {
   const workspace = useResource(getWorkspace);
   const [days, setDays] = useState<RangeDays>(30);
@@ -48,6 +49,7 @@ export function OverviewSection({ role, onOpenBroadcast, onOpenSection }: { role
             <OptOutsCard range={range} />
             <NumbersCard timeZone={timeZone} />
             <BroadcastsCard range={range} timeZone={timeZone} onOpenBroadcast={onOpenBroadcast} />
+            <HeatmapCard range={range} />
         </div>
       )}
     </section>

@@ -40,6 +40,7 @@ import type { BulkPacing } from '../../modules/lifecycle/index.js';
 import { topicRoutes } from './routes/topics.routes.js';
 import { optOutRoutes } from './routes/opt-out.routes.js';
 import { analyticsGrowthRoutes } from './routes/analytics-growth.routes.js';
+import { analyticsHeatmapRoutes } from './routes/analytics-heatmap.routes.js';
 import { importRoutes } from './routes/imports.routes.js';
 import { shopRoutes } from './routes/shops.routes.js';
 import { optinRoutes } from './routes/optin.routes.js';
@@ -192,6 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   conversationFigureRoutes(app, featureDeps);
   analyticsNumberRoutes(app, reqDeps);
   analyticsGrowthRoutes(app, featureDeps);
+  analyticsHeatmapRoutes(app, featureDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   webhookEndpointRoutes(app, { ...reqDeps, log: deps.log, hooks: deps.hooks ?? { box: deps.box, checkUrl: (url) => webhookUrlProblem(url, []), send: () => Promise.reject(new Error('outbound webhooks are not wired in this process')) } });
   await joinRoutes(app, featureDeps);

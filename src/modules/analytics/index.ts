@@ -1,8 +1,12 @@
 // The analytics module: reports over what happens to a list. List health (growth by source, topic
 // and number; opt-out reasons and the messages credited with opt-outs) is read from rollups kept
-// current from the consent ledger (growth.rollup.ts), never from the ledger per request.
+// current from the consent ledger (growth.rollup.ts), never from the ledger per request. The
+// engagement heatmap (best send time) is one grouped query over the period's sends.
 export { rollUpGrowth, rollUpAllGrowth, vacuumGrowthDeltas, OPT_OUT_CREDIT_HOURS, GROWTH_BATCH } from './growth.rollup.js';
 export { getGrowth, growthCsvRows } from './growth.service.js';
 export { getOptOuts, optOutCsvRows, OPT_OUTS_CSV_HEADER, NO_REASON } from './opt-outs.service.js';
 export { growthQuery, optOutsQuery, growthOut, optOutsOut, GROWTH_MAX_DAYS } from './growth.schemas.js';
 export type { GrowthOut, OptOutsOut, GrowthQuery, OptOutsQuery } from './growth.schemas.js';
+export { getHeatmap, heatmapCsvRows, HEATMAP_CSV_HEADER } from './heatmap.service.js';
+export { heatmapQuery, heatmapOut, BEST_HOUR_MIN_SENDS, WEEKDAYS } from './heatmap.schemas.js';
+export type { HeatmapOut, HeatmapQuery, HeatmapCell } from './heatmap.schemas.js';

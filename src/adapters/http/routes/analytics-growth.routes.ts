@@ -9,13 +9,13 @@ const tags = ['analytics'];
 const read = { permission: 'contacts:read' as const };
 
 /** Lines of a CSV download: the header, then each row (formula-neutralised cells). */
-async function* csvOf(header: string[], rows: AsyncIterable<(string | number | null)[]>): AsyncGenerator<string> {
+export async function* csvOf(header: string[], rows: AsyncIterable<(string | number | null)[]>): AsyncGenerator<string> {
   yield csvLine(header);
   for await (const r of rows) yield csvLine(r);
 }
 
 /** Streams CSV lines as a download no cache keeps (the opt-outs list names contacts). */
-function sendCsv(reply: FastifyReply, filename: string, lines: AsyncIterable<string>): FastifyReply {
+export function sendCsv(reply: FastifyReply, filename: string, lines: AsyncIterable<string>): FastifyReply {
   return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).header('cache-control', 'no-store').send(Readable.from(lines));
 }
 

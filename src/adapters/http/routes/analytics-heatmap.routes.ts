@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { getHeatmap, heatmapCsvRows, heatmapOut, heatmapQuery, HEATMAP_CSV_HEADER } from '../../../modules/analytics/index.js';
+import { ctxOf, type RequestDeps } from '../request-context.js';
+import { csvOf, sendCsv } from './analytics-growth.routes.js';
+
+const tags = ['analytics'];
+const read = { permission: 'contacts:read' as const };
+
+/** Best send time: read and reply rates by the recipient's local weekday × hour (JSON and CSV). */
+export function analyticsHeatmapRoutes(app: FastifyInstance, deps: RequestDeps): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/api/v1/analytics/engagement-heatmap',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: "Read and reply rates of broadcast and automation sends by the recipient's local weekday × hour, with each weekday's best hour",
+        querystring: heatmapQuery,
+        response: { 200: heatmapOut },
+      },
+    },
+    (req) => getHeatmap(ctxOf(req, deps), req.query),
+  );
+  r.get(
+    '/api/v1/analytics/engagement-heatmap.csv',
+    { config: read, schema: { tags, summary: 'The engagement heatmap as CSV: one row per weekday × hour (168), with counts and rates', querystring: heatmapQuery, produces: ['text/csv'] } },
+    async (req, reply) => {
+      const rows = heatmapCsvRows(ctxOf(req, deps), req.query);
+      // The first row is read before answering, so a bad period or segment is a 4xx, not a broken download.
+      const first = await rows.next();
+      async function* all() {
+        if (!first.done) yield first.value;
+        yield* rows;
+      }
+      return sendCsv(reply, 'engagement-heatmap.csv', csvOf(HEATMAP_CSV_HEADER, all()));
+    },
+  );
+}
