@@ -58,9 +58,14 @@ function guardsOf(e: GrantToCheck): { suppressed: boolean; withdrawn: boolean } 
  * dry run (refusedGrants) and the append ask exactly the same question.
  */
 function refusedSql(workspaceId: string): SQL {
+  // Why two withdrawn tests rather than one with `(e.topic_id is null or cs.topic_id = e.topic_id)`: with
+  // the OR, PostgreSQL probed consent_state_topic_idx without its topic column, reading every withdrawn
+  // state of the workspace per event (1.5 ms each; an import chunk's grants took a second). Each branch
+  // here is an exact key: (contact, topic), or the contact's prefix of the primary key.
+  const withdrawn = sql`select 1 from consent_state cs where cs.contact_id = e.contact_id and cs.workspace_id = ${workspaceId}::uuid and cs.status = 'withdrawn'`;
   return sql`((e.check_suppressed and exists (select 1 from suppressions s where s.workspace_id = ${workspaceId}::uuid and s.phone_hash = e.phone_hash))
-           or (e.check_withdrawn and exists (select 1 from consent_state cs where cs.workspace_id = ${workspaceId}::uuid and cs.contact_id = e.contact_id
-                                             and cs.status = 'withdrawn' and (e.topic_id is null or cs.topic_id = e.topic_id))))`;
+           or (e.check_withdrawn and e.topic_id is not null and exists (${withdrawn} and cs.topic_id = e.topic_id))
+           or (e.check_withdrawn and e.topic_id is null and exists (${withdrawn})))`;
 }
 
 /** The guard columns of `events` as unnest arguments (phone_hash, check_suppressed, check_withdrawn). */
