@@ -181,7 +181,7 @@ async function runOne(db: keyof typeof TARGETS, env: Record<string, string>, fil
     const peak = rss.stop();
     blaster?.stop();
     const result = webhooks ? await webhooks : undefined;
-    if (code !== 0) throw new Error(`greenlist import exited ${code}:\n${cli.output()}`);
+    if (code !== 0) throw new Error(`greenlist import exited ${code}:\n${cli.output()}\nserver (last lines):\n${server.output().slice(-4000)}`);
     const list = (await api(base, key, '/api/v1/imports?limit=1')) as { data: { rows_total: number; created: number; error_count: number; consent_granted: number; started_at: string; finished_at: string }[] };
     const imp = list.data[0]!;
     await stopCleanly(server);

@@ -23,7 +23,7 @@ import { AUTOMATION_BATCH, hasLiveAutomations, runDueAutomations, scanAutomation
 import { startBroadcastDispatcher, type Dispatcher } from '../modules/broadcasts/index.js';
 import { parseWebhook } from '../adapters/whatsapp/webhook-parse.js';
 import { deliverDueWebhooks } from '../modules/hooks/index.js';
-import { failStaleImports } from '../modules/imports/index.js';
+import { failStaleImports, importsRunningHere } from '../modules/imports/index.js';
 import { prepareUploadDir } from '../adapters/db/upload-dir.js';
 import { safeErrorMessage } from '../lib/redact.js';
 import { WAKE_CHANNEL, type WakeTarget } from '../modules/wake.js';
@@ -233,7 +233,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
     }
     if (role !== 'api') {
       const intakeBusy = () => wiring.webhooks.committer.ratePerSecond() >= INTAKE_BURST_PER_S;
-      worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps(log, bulkPacingFor(database.kind), { intakeBusy }) });
+      worker = startSweepRunner({ db: database.db, log, clock, sweeps: allSweeps(log, bulkPacingFor(database.kind), { intakeBusy, importing: importsRunningHere }) });
       const processingYield = webhookProcessingYield(database.kind, role, wiring.webhooks.committer);
       webhookPoller = startPoller({
         name: 'webhooks',

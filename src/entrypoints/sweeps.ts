@@ -2,7 +2,7 @@ import type { Sweep } from '../adapters/worker/sweep-runner.js';
 import { purgeIdempotencyKeys } from '../modules/idempotency/index.js';
 import { purgeOldSessions } from '../modules/workspaces/index.js';
 import { purgeProcessedWebhooks } from '../modules/inbound/index.js';
-import { failStaleImports } from '../modules/imports/index.js';
+import { failStaleImports, IMPORT_FILLED_TABLES } from '../modules/imports/index.js';
 import { purgeWebhookLog } from '../modules/hooks/index.js';
 import { mergeEquivalentContactsEverywhere } from '../modules/privacy/index.js';
 import { inferMissingZones, purgeContactChanges } from '../modules/contacts/index.js';
@@ -39,7 +39,7 @@ function bulkSweep(kind: MaintenanceKind, everyMs: number, log: Logger, pacing: 
  * burst: ANALYZE then waits (on PGlite it holds the one connection: 0.5 s for a 200k-row table,
  * which an ack would wait behind).
  */
-export function allSweeps(log: Logger, pacing: BulkPacing = {}, opts: { intakeBusy?: () => boolean } = {}): Sweep[] {
+export function allSweeps(log: Logger, pacing: BulkPacing = {}, opts: { intakeBusy?: () => boolean; importing?: () => boolean } = {}): Sweep[] {
   return [
     // Stages are day-based, so hourly keeps them current; events that matter re-evaluate at once.
     { name: 'lifecycle.evaluate', everyMs: 5 * 60_000, standalone: true, run: bulkSweep('lifecycle', 60 * 60_000, log, pacing) },
@@ -59,6 +59,8 @@ export function allSweeps(log: Logger, pacing: BulkPacing = {}, opts: { intakeBu
     // Broadcast funnels: fold the recipient-row deltas into the rollup (reads add what is pending, so this bounds their cost, not their accuracy).
     { name: 'broadcasts.funnel-drain', everyMs: 1_000, run: async (db) => { await drainFunnelDeltas(db); return {}; } }, // quiet: every second
     // PGlite has no autovacuum and PostgreSQL's wakes once a minute: keep plans fit for tables that grow fast.
-    { name: 'db.planner-stats', everyMs: 15_000, run: async (db) => ({ analyzed: opts.intakeBusy?.() ? 0 : await refreshPlannerStats(db) }) },
+    // While an import runs here, the tables it fills are left for after it: re-analyzing them every 15 s as they
+    // grow by a fifth cost a third of a PGlite import (docs/performance.md, "Imports at wire speed").
+    { name: 'db.planner-stats', everyMs: 15_000, run: async (db) => ({ analyzed: opts.intakeBusy?.() ? 0 : await refreshPlannerStats(db, { skip: opts.importing?.() ? IMPORT_FILLED_TABLES : [] }) }) },
   ];
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { param, sql } from 'drizzle-orm';
 import type { Db } from '../../modules/context.js';
 import { queryRows } from './database.js';
 
@@ -16,10 +16,10 @@ const MIN_PAGES = 8;
  * autovacuum launcher wakes once a minute, so a table that grows from nothing during a first
  * broadcast (messages, status events) is planned as empty for that minute. Both made status
  * processing hash-join the whole messages table per webhook batch (docs/performance.md, "Stale
- * statistics"). Staleness is judged from the table's current size against `pg_class.relpages`,
+ * statistics"). `skip` leaves tables out (those a running import is filling: see sweeps.ts). Staleness is judged from the table's current size against `pg_class.relpages`,
  * which ANALYZE records, because PGlite keeps no `pg_stat_user_tables` counters.
  */
-export async function refreshPlannerStats(db: Db): Promise<number> {
+export async function refreshPlannerStats(db: Db, opts: { skip?: readonly string[] } = {}): Promise<number> {
   const stale = await queryRows<{ name: string }>(
     db,
     sql`select name from (
@@ -28,7 +28,7 @@ export async function refreshPlannerStats(db: Db): Promise<number> {
           from pg_class c join pg_namespace n on n.oid = c.relnamespace
           where n.nspname = current_schema() and c.relkind = 'r'
         ) t
-        where pages >= ${MIN_PAGES}::int
+        where pages >= ${MIN_PAGES}::int and not (name = any(${param([...(opts.skip ?? [])])}::text[]))
           and (reltuples < 0 or abs(pages - relpages) > greatest(${MIN_PAGES}::int, relpages * ${DRIFT}::float8))
         order by pages`,
   );

@@ -25,6 +25,17 @@ interface Running {
   done: Promise<void>;
 }
 
+/** How many imports run in this process now (started by any runner). */
+let runningHere = 0;
+
+/** Whether an import is running in this process (the planner-stats sweep leaves its tables alone meanwhile). */
+export function importsRunningHere(): boolean {
+  return runningHere > 0;
+}
+
+/** The tables an import fills (through the contacts, consent, segments and analytics modules). */
+export const IMPORT_FILLED_TABLES: readonly string[] = ['contacts', 'contact_tags', 'contact_changes', 'consent_events', 'consent_state', 'analytics_growth_deltas', 'segment_members'];
+
 // One runner per database: the HTTP routes and the CLI's control channel share it, so shutting
 // the app down stops imports started either way.
 const runners = new WeakMap<Db, ImportRunner>();
@@ -44,10 +55,12 @@ export function importRunnerFor(deps: ImportDeps): ImportRunner {
           (err: unknown) => deps.log.error({ importId: job.importId, err: { message: err instanceof Error ? err.message : String(err) } }, 'import could not be recorded as finished'),
         )
         .finally(async () => {
+          runningHere--;
           running.delete(job.importId);
           await opts.cleanup?.().catch(() => {});
         });
       running.set(job.importId, entry);
+      runningHere++;
     },
     progress(id) {
       const r = running.get(id);

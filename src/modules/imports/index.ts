@@ -5,7 +5,7 @@ export { DEFAULT_CHUNK_SIZE, MAX_CHUNK_SIZE, DEFAULT_MAX_BYTES, MAX_KEPT_ERRORS,
 export type { PreparedImport, ResolvedMapping, LiveProgress } from './imports.service.js';
 export { runImport, WORKER_MIN_BYTES } from './import-run.js';
 export type { ImportDeps, ImportSource, ImportProgress, RunOptions, ImportJob } from './import-run.js';
-export { importRunnerFor, startImport, importFile } from './import-runner.js';
+export { importRunnerFor, startImport, importFile, importsRunningHere, IMPORT_FILLED_TABLES } from './import-runner.js';
 export type { ImportRunner, StartImportInput } from './import-runner.js';
 export { inspectCsvFile } from './inspect.js';
 export type { FileFacts } from './inspect.js';
