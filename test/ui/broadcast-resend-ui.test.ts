@@ -72,7 +72,8 @@ afterAll(async () => {
 describe('resend to failed in the admin UI', () => {
   it('shows the 131049 reason, resends after a confirmation and says what it did', async () => {
     await loginUi(page, base, { workspace: slug, email: EMAIL, password: PASSWORD });
-    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Broadcasts', exact: true }).click();
+    // A phone-sized page: the tab bar is the "Section" menu.
+    await page.getByLabel('Section', { exact: true }).selectOption({ label: 'Broadcasts' });
     await page.getByTestId('broadcast-row').getByRole('button', { name: 'Friday offers' }).click();
     await view().getByTestId('broadcast-status').filter({ hasText: 'Completed' }).waitFor({ timeout: UI_TIMEOUT });
 

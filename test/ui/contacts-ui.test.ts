@@ -87,7 +87,7 @@ describe('contacts and consent in the admin UI', () => {
     await loginUi(page, base, { workspace: 'shop', email: EMAIL, password: PASSWORD });
     await page.getByRole('heading', { name: 'Overview', level: 2 }).waitFor();
     const tabs = await page.getByRole('navigation', { name: 'Sections' }).getByRole('button').allTextContents();
-    expect(tabs.slice(0, 4)).toEqual(['Overview', 'Contacts', 'Topics', 'Opt-out review']);
+    expect(tabs.slice(0, 4)).toEqual(['Overview', 'Contacts', 'Imports', 'Topics']);
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Contacts' }).click();
     await page.getByRole('heading', { name: 'Contacts', level: 2 }).waitFor();
     expect(await page.getByRole('button', { name: 'Contacts' }).getAttribute('aria-current')).toBe('page');

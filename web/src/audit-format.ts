@@ -92,6 +92,7 @@ function importSentence(p: Parts): string {
 const PREDICATES: Record<string, (p: Parts) => string> = {
   'workspace.created': (p) => `created the workspace ${quoted(p.d.slug, '')}`.trim(),
   'workspace.updated': (p) => `changed the workspace settings${list(p.d.settings_keys) ? ` (${list(p.d.settings_keys)})` : ''}${Array.isArray(p.d.fields) && p.d.fields.includes('name') ? ' and its name' : ''}`,
+  'setup.completed': () => 'set up Greenlist (the first owner, the business name, its country and time zone)',
   'user.created': (p) => `added ${p.e.target_name ?? 'a user'} as ${str(p.d.role) || 'a user'}`,
   'user.updated': (p) => `changed ${p.e.target_name ?? 'a user'} (${list(p.d.fields) || 'no fields'}${p.d.password_changed === true ? ', new password' : ''})`,
   'user.deleted': (p) => `removed a user (${str(p.d.role)})`,
@@ -127,6 +128,7 @@ const PREDICATES: Record<string, (p: Parts) => string> = {
   'broadcast.paused': () => 'paused a broadcast',
   'broadcast.resumed': () => 'resumed a broadcast',
   'broadcast.cancelled': () => 'cancelled a broadcast',
+  'broadcast.resent_failed': (p) => `resent a broadcast to ${plural(p.d.requeued, 'recipient')} whose send had failed`,
   'broadcast.deleted': () => 'deleted a broadcast draft',
   'broadcast.test_sent': (p) => `sent a broadcast test to ${plural(p.d.recipients, 'number')}`,
   'broadcast.recipients_exported': () => "exported a broadcast's recipients",

@@ -40,3 +40,5 @@ export { listOptOutNotes, resolveOptOutNote, addOptOutNote, hasOptOutReasonSince
 export { refusedAtSend, type QueuedFor } from './send-check.service.js';
 export type { OptOutNoteOut } from './opt-out-review.service.js';
 export { moveOptOutNotes } from './opt-out-review.service.js';
+/** The consent module's ledger tables, for maintenance that must name them (the planner-stats sweep during an import). */
+export const CONSENT_LEDGER_TABLES: readonly string[] = ['consent_events', 'consent_state'];

@@ -1,6 +1,7 @@
 // Background imports in this process: started after the upload is accepted, visible while they
 // run (bytes read), stopped cleanly on shutdown. The imports row stays the source of truth.
 import type { Ctx, Db } from '../context.js';
+import { CONSENT_LEDGER_TABLES } from '../consent/index.js';
 import type { ImportOut } from './imports.schemas.js';
 import { runImport, type ImportDeps, type ImportJob, type ImportProgress, type ImportSource, type RunOptions } from './import-run.js';
 import { inspectCsvFile } from './inspect.js';
@@ -34,7 +35,7 @@ export function importsRunningHere(): boolean {
 }
 
 /** The tables an import fills (through the contacts, consent, segments and analytics modules). */
-export const IMPORT_FILLED_TABLES: readonly string[] = ['contacts', 'contact_tags', 'contact_changes', 'consent_events', 'consent_state', 'analytics_growth_deltas', 'segment_members'];
+export const IMPORT_FILLED_TABLES: readonly string[] = ['contacts', 'contact_tags', 'contact_changes', ...CONSENT_LEDGER_TABLES, 'analytics_growth_deltas', 'segment_members'];
 
 // One runner per database: the HTTP routes and the CLI's control channel share it, so shutting
 // the app down stops imports started either way.

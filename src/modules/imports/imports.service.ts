@@ -87,7 +87,7 @@ export interface ResolvedMapping {
  * resolves what it names in the workspace: the part of preparing an import that needs no
  * attestation, so the import wizard can preview rows before the attestation is written.
  */
-export async function resolveImportMapping(db: Db, workspaceId: string, input: { mapping: unknown; mappingId?: string | undefined }): Promise<ResolvedMapping> {
+export async function resolveImportMapping(db: Db, workspaceId: string, input: { mapping: unknown; mappingId?: string | undefined }, checkParsed: (m: ImportMapping) => void = () => {}): Promise<ResolvedMapping> {
   const parsed = importMappingIn.safeParse((await resolveMapping(db, workspaceId, input.mappingId, input.mapping)) ?? {});
   if (!parsed.success) throw invalid('mapping', parsed.error);
   // National numbers fall back to the workspace's default country (settings.default_country).
@@ -98,6 +98,7 @@ export async function resolveImportMapping(db: Db, workspaceId: string, input: {
   if (!mapping.topics && (mapping.consent_date || mapping.consent_source)) {
     throw new AppError('VALIDATION_FAILED', 'mapping.consent_date and mapping.consent_source need mapping.topics (what people consented to)', { fields: [{ field: 'mapping.topics', message: 'required with consent columns' }] });
   }
+  checkParsed(mapping);
   const topics = (await listTopics(db, workspaceId)).map((t) => ({ id: t.id, key: t.key }));
   const fixed = mapping.topics?.keys ? await topicsByKeys(db, workspaceId, mapping.topics.keys, 'mapping.topics.keys') : [];
   if (mapping.list) await assertStaticList(db, workspaceId, mapping.list);
@@ -113,8 +114,10 @@ export async function resolveImportMapping(db: Db, workspaceId: string, input: {
  * attestation (GDPR Art. 7(1)): without one the request is refused, not silently downgraded.
  */
 export async function prepareImport(db: Db, workspaceId: string, input: { mapping: unknown; mappingId?: string | undefined; attestation?: unknown; dryRun?: boolean }, now: Date): Promise<PreparedImport> {
-  const { mapping, topics, fixedTopicIds, attributeDefs } = await resolveImportMapping(db, workspaceId, input);
-  const attestation = mapping.topics ? completeAttestation(input.attestation, mapping.topics.consent_column !== undefined) : null;
+  const attestationOf = (m: ImportMapping) => (m.topics ? completeAttestation(input.attestation, m.topics.consent_column !== undefined) : null);
+  // A missing attestation is reported before the topics are looked up (the first thing to fix).
+  const { mapping, topics, fixedTopicIds, attributeDefs } = await resolveImportMapping(db, workspaceId, input, (m) => void attestationOf(m));
+  const attestation = attestationOf(mapping);
   const grants = attestation
     ? { suppressionKeyHex: (await suppressionKeyFor(db, workspaceId)).toString('hex'), textHash: consentTextHash(attestation.text), collectedAt: attestation.collected_at, collectedWhere: attestation.collected_where }
     : null;
