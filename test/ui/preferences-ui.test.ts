@@ -81,7 +81,7 @@ describe('the hosted preference page on a phone', () => {
 describe('the admin UI', () => {
   it('edits the preference keywords and shows a contact’s pause and frequency', async () => {
     await loginUi(page, base, { workspace: 'prefs-ui', email: EMAIL, password: PASSWORD });
-    await page.getByRole('button', { name: 'Preference centre' }).click();
+    await page.getByLabel('Section', { exact: true }).selectOption({ label: 'Preference centre' }); // a phone: the tab bar is a menu
     await page.getByTestId('prefs-in-effect').filter({ hasText: 'menu' }).waitFor();
     await page.getByLabel('Extra keywords (comma-separated)').fill('stop');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -93,7 +93,7 @@ describe('the admin UI', () => {
     await page.getByTestId('prefs-in-effect').filter({ hasText: 'mis opciones' }).waitFor();
     expect(await page.getByTestId('prefs-in-effect').textContent()).not.toMatch(/\bmenu\b/);
 
-    await page.getByRole('button', { name: 'Contacts', exact: true }).click();
+    await page.getByLabel('Section', { exact: true }).selectOption({ label: 'Contacts' });
     await page.getByRole('button', { name: '+14155550188', exact: true }).click();
     const prefs = page.getByTestId('contact-preferences');
     await prefs.filter({ hasText: 'paused until' }).waitFor();
