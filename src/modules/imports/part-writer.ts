@@ -105,9 +105,12 @@ function keep<T>(list: T[], fresh: T[]): T[] | undefined {
  * (Brazil, Mexico, Argentina), which adopts an existing contact that an earlier part may be creating.
  */
 function byDependence(part: ContactChunk): { free: ContactChunk; later: ContactChunk } {
-  const isLater = (r: ContactChunk['rows'][number]) => r.repeat || whatsappEquivalents(r.phone).length > 1;
+  const free: ContactChunk['rows'] = [];
+  const later: ContactChunk['rows'] = [];
+  // One pass: the equivalent-forms test parses the number, once per row.
+  for (const r of part.rows) (r.repeat || whatsappEquivalents(r.phone).length > 1 ? later : free).push(r);
   const rest = { errors: [], rowsRead: 0, duplicates: 0, merges: [], unreadable: 0, bytesRead: part.bytesRead };
-  return { free: { ...rest, rows: part.rows.filter((r) => !isLater(r)) }, later: { ...rest, rows: part.rows.filter(isLater) } };
+  return { free: { ...rest, rows: free }, later: { ...rest, rows: later } };
 }
 
 /**
