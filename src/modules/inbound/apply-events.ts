@@ -95,14 +95,15 @@ export async function applyWebhookEvents(db: Db, events: WebhookEvent[], now: Da
   }
   for (const [workspaceId, list] of statuses) {
     const records = list.map((s) => ({ wamid: s.wamid, status: s.status, occurredAt: s.at, recipientWaId: s.recipientWaId, errorCode: s.errorCodes[0] ?? null, callbackData: s.callbackData, pricing: s.pricing }));
+    // Why look before storing: on PostgreSQL each statement sees what had committed when it began. A
+    // send committed between applying these statuses and a later look would pass that look yet have
+    // missed them, and its own after-commit catch-up ran before these were committed: lost reads.
+    // Whatever is not visible now is applied again by the caller after this transaction commits.
+    const visible = await loggedWamids(db, workspaceId, [...new Set(records.map((r) => r.wamid))]);
     const fresh = await recordStatuses(db, workspaceId, records, now);
-    // Statuses whose message is not visible (its send is being logged in a transaction still open): the caller applies them again after commit.
     const freshWamids = new Set(fresh.map((f) => f.wamid));
-    if (freshWamids.size > 0) {
-      const found = await loggedWamids(db, workspaceId, [...freshWamids]);
-      const missing = records.filter((r) => freshWamids.has(r.wamid) && !found.has(r.wamid));
-      if (missing.length > 0) unmatched.set(workspaceId, missing);
-    }
+    const missing = records.filter((r) => freshWamids.has(r.wamid) && !visible.has(r.wamid));
+    if (missing.length > 0) unmatched.set(workspaceId, missing);
     await noteStatusEngagement(db, workspaceId, fresh, now);
     await syncRecipientDelivery(db, workspaceId, [...freshWamids]);
   }

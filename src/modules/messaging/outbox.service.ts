@@ -12,7 +12,7 @@ import { queryRowsOf } from '../sql.js';
 import { wake } from '../wake.js';
 import type { NumberCredentials, OutboundMessage, WhatsAppGateway } from './messaging.gateway.js';
 import { isWindowOpen } from './messaging.rules.js';
-import { messagingLimitUsed, recordOutboundMessage, settleOutboundMessage, touchServiceWindow } from './messaging.service.js';
+import { messagingLimitUsed, reconcileMessageStatus, recordOutboundMessage, settleOutboundMessage, touchServiceWindow } from './messaging.service.js';
 import { outbox, serviceWindows } from './messaging.tables.js';
 
 /** An automated message to queue. */
@@ -267,6 +267,7 @@ async function sendPaced(deps: Deps, list: Ready[]): Promise<void> {
  */
 async function sendOne(deps: Deps, { item, message, creds }: Ready, { callbackData, messageId }: { callbackData: string; messageId: string }): Promise<void> {
   const { db, now } = deps;
+  let wamid: string;
   try {
     const res = await deps.gateway.sendMessage(creds, { to: recipientAddress(item.message.wa_id), message, callbackData });
     await db.transaction(async (tx) => {
@@ -274,6 +275,7 @@ async function sendOne(deps: Deps, { item, message, creds }: Ready, { callbackDa
       await tx.update(outbox).set({ status: 'done', doneAt: now, lockedUntil: null, lastError: null }).where(eq(outbox.id, item.id));
       if (res.waId && res.waId !== item.message.wa_id && item.contact_id) await bindWaIds(tx, item.workspace_id, [{ contactId: item.contact_id, waId: res.waId }]);
     });
+    wamid = res.wamid;
   } catch (err) {
     if (isAppError(err) && err.retry === 'uncertain') {
       // Logged without a wamid; the status webhook's callback data fills it in. Never re-sent.
@@ -292,7 +294,10 @@ async function sendOne(deps: Deps, { item, message, creds }: Ready, { callbackDa
     } else {
       await finish(db, item.id, now, 'failed', { lastError: text });
     }
+    return;
   }
+  // Again after commit: statuses stored while that transaction was open could not see the wamid (processPendingWebhooks).
+  await reconcileMessageStatus(db, item.workspace_id, [wamid]);
 }
 
 /**

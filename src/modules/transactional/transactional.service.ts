@@ -10,7 +10,7 @@ import { fallbackZoneOf } from '../broadcasts/index.js';
 import { topicsByKeys } from '../consent/index.js';
 import { bindWaIds, findContactByPhone, getContact, type ContactOut } from '../contacts/index.js';
 import type { Ctx } from '../context.js';
-import { getMessage, getServiceWindow, messagingLimitRoom, recordOutboundMessage, settleOutboundMessage, type MessageDetailOut, type OutboundMessage, type WhatsAppGateway } from '../messaging/index.js';
+import { getMessage, getServiceWindow, messagingLimitRoom, reconcileMessageStatus, recordOutboundMessage, settleOutboundMessage, type MessageDetailOut, type OutboundMessage, type WhatsAppGateway } from '../messaging/index.js';
 import { credentialsFor, getNumber, listNumbers } from '../numbers/index.js';
 import { defaultSendRate, gateVerdicts, marketingPolicyFrom, tierLimitOf, waitForSendSlot } from '../sending/index.js';
 import { assertVariableMap, compileTemplate, findSendableTemplate, templateDefOf, type VariableMap } from '../templates/index.js';
@@ -141,6 +141,7 @@ async function assertMessagingLimitRoom(ctx: Ctx, tier: string, waId: string): P
  */
 export async function deliverTransactionalSend(ctx: Ctx, deps: { box: SecretBox; gateway: WhatsAppGateway }, p: PreparedTransactionalSend): Promise<MessageDetailOut> {
   const creds = await credentialsFor(ctx, deps.box, p.numberId);
+  let wamid: string;
   try {
     await waitForSendSlot(ctx.db, { numberId: p.numberId, workspaceId: ctx.workspaceId, ratePerSecond: defaultSendRate(creds.throughputMps) });
     const res = await deps.gateway.sendMessage(creds, { to: p.to, message: p.message, callbackData: `msg:${p.messageId}` });
@@ -149,12 +150,15 @@ export async function deliverTransactionalSend(ctx: Ctx, deps: { box: SecretBox;
       // WhatsApp answers with the id it knows the person by (Brazil's 9th digit, Mexico's 521, …).
       if (res.waId && res.waId !== p.waId && !isBsuid(p.waId)) await bindWaIds(tx, ctx.workspaceId, [{ contactId: p.contactId, waId: res.waId }]);
     });
+    wamid = res.wamid;
   } catch (err) {
     if (isAppError(err) && err.retry === 'uncertain') return getMessage(ctx, p.messageId);
     const metaCode = isAppError(err) ? Number(err.details?.meta_code ?? 0) || null : null;
     await settleOutboundMessage(ctx.db, ctx.workspaceId, p.messageId, { failedAt: ctx.now, errorCode: metaCode ?? 0 });
     throw err;
   }
+  // Again after commit: statuses stored while that transaction was open could not see the wamid (processPendingWebhooks).
+  await reconcileMessageStatus(ctx.db, ctx.workspaceId, [wamid]);
   return getMessage(ctx, p.messageId);
 }
 
