@@ -27,7 +27,7 @@ import { failStaleImports, importsRunningHere } from '../modules/imports/index.j
 import { prepareUploadDir } from '../adapters/db/upload-dir.js';
 import { safeErrorMessage } from '../lib/redact.js';
 import { WAKE_CHANNEL, type WakeTarget } from '../modules/wake.js';
-import { rollUpGrowth } from '../modules/analytics/index.js';
+import { rollUpCosts, rollUpGrowth } from '../modules/analytics/index.js';
 
 // On PostgreSQL other live processes may be running imports: only those that missed three 30 s
 // heartbeats are orphans at start-up (the minute sweep takes the rest after two minutes).
@@ -272,7 +272,7 @@ export async function startServer(config: Config, log: Logger, role: Role): Prom
       // Auto-replies (greeting, away, keywords, FAQ, fallback) to new inbound messages, queued in the outbox above.
       autoReplyPoller = startPoller({ name: 'auto-replies', idleMs: 250, log, yieldRatio: 1, run: () => scanAutoReplies({ db: database.db, now: clock.now(), log }) });
       // List growth: ledger deltas folded into the analytics rollup (lag target 5 s; an idle pass is one cheap DELETE).
-      growthPoller = startPoller({ name: 'analytics-growth', idleMs: 1000, log, yieldRatio: 1, run: () => rollUpGrowth(database.db) });
+      growthPoller = startPoller({ name: 'analytics-growth', idleMs: 1000, log, yieldRatio: 1, run: async () => (await rollUpGrowth(database.db)) + (await rollUpCosts(database.db)) });
       // Automations: enrol from new events and grants, then run due steps (their sends go through the outbox above).
       automationPoller = startPoller({
         name: 'automations',

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rollUpGrowth } from '../../src/modules/analytics/index.js';
+import { rollUpCosts, rollUpGrowth } from '../../src/modules/analytics/index.js';
 import { createBroadcastHarness, type BroadcastHarness } from '../helpers/broadcast.js';
 import { loginUi, openUiPage, UI_TIMEOUT } from '../helpers/ui.js';
 import { ensureWebBuilt } from './web-build.js';
@@ -90,6 +90,15 @@ beforeAll(async () => {
     },
     20_000,
     'the growth rollup to count the three opt-ins and the STOP',
+  );
+  // The cost report reads the cost rollup (the same poller folds it): fold it until the sends are priced.
+  await h.waitFor(
+    async () => {
+      while ((await rollUpCosts(h.t.db)) > 0);
+      return ((await h.api('GET', '/api/v1/analytics/cost')).body.totals as { billable: number }).billable === 3;
+    },
+    20_000,
+    'the cost rollup to count the three billable sends',
   );
   for (const url of [`/api/v1/analytics/growth?${range}&by=source`, `/api/v1/analytics/opt-outs?${range}`, `/api/v1/analytics/broadcasts?${range}&limit=20`, '/api/v1/analytics/numbers']) {
     const res = await h.api('GET', url);
@@ -184,6 +193,17 @@ describe('the Overview tab', () => {
     expect(await number.getByTestId('number-tier').textContent()).toBe('10K / 24 h');
   });
 
+  it('cost: this month’s templates, the estimate and what Meta’s pricing made billable, priced with the indicative card', async () => {
+    const cost = card('cost');
+    const month = cost.getByTestId('cost-month').last();
+    await month.waitFor({ timeout: UI_TIMEOUT });
+    const cells = (await month.locator('td').allTextContents()).map((t) => t.trim());
+    // 3 marketing templates to Nigeria at 0.0516 each, all billable.
+    expect(cells).toEqual(['3', '$0.1548', '3', '$0.1548']);
+    expect(await cost.getByTestId('cost-month').count()).toBe(3);
+    expect(await cost.textContent()).toContain('indicative list');
+  });
+
   it('a broadcast’s page links its recipients as CSV', async () => {
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Broadcasts' }).click();
     await page.getByTestId('broadcast-row').filter({ hasText: BROADCAST }).getByRole('button', { name: BROADCAST }).click();
@@ -221,6 +241,7 @@ describe('the Overview tab', () => {
       ['growth', 'Download growth (CSV)'],
       ['opt-outs', 'Download opt-outs (CSV)'],
       ['broadcast-funnels', 'Download broadcasts (CSV)'],
+      ['cost', 'Download the cost per month, country and category as CSV'],
     ] as const;
     for (const [id, name] of links) {
       const res = await context.request.get(`${base}${await hrefOf(id, name)}`);
@@ -237,9 +258,14 @@ describe('the Overview tab', () => {
     await page.getByRole('group', { name: 'Period' }).getByRole('button', { name: '30 days' }).click();
     await page.waitForLoadState('networkidle');
     await shot('1280-final');
+    // A desktop has the tab bar and no section menu; a phone the other way round.
+    expect(await page.getByLabel('Section', { exact: true }).isVisible()).toBe(false);
+    expect(await page.getByRole('navigation', { name: 'Sections' }).isVisible()).toBe(true);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300); // Chart.js redraws on resize.
     await shot('390');
+    expect(await page.getByLabel('Section', { exact: true }).isVisible()).toBe(true);
+    expect(await page.getByRole('navigation', { name: 'Sections' }).isVisible()).toBe(false);
     expect(await page.locator('html').evaluate((e) => (e as unknown as { scrollWidth: number }).scrollWidth)).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 900 });
   });

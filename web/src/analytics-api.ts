@@ -51,3 +51,10 @@ const heatmapQuery = (r: DayRange, segmentId: string) => query({ from: r.from, t
 export const getEngagementHeatmap = (r: DayRange, segmentId = '') => apiRequest<EngagementHeatmap>('GET', `/analytics/engagement-heatmap${heatmapQuery(r, segmentId)}`);
 /** Where the browser downloads the engagement heatmap as CSV. */
 export const heatmapCsvUrl = (r: DayRange, segmentId = '') => `/api/v1/analytics/engagement-heatmap.csv${heatmapQuery(r, segmentId)}`;
+
+/** What messages cost per month, country and category: the estimate against Meta's pricing. */
+export type CostReport = ResponseOf<'/api/v1/analytics/cost', 'get'>;
+/** The cost report of the last three months (UTC, as Meta bills). */
+export const getCost = () => apiRequest<CostReport>('GET', '/analytics/cost');
+/** Where the browser downloads the cost report of the last three months as CSV. */
+export const costCsvUrl = '/api/v1/analytics/cost.csv';

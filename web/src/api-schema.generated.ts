@@ -129,6 +129,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/cost": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What messages cost per month (UTC), country and category: the estimate against the pricing in Meta's status webhooks */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first month (UTC, as Meta bills); default: two months before `to` */
+                    from?: string;
+                    /** @description last month, included (UTC); default: this month */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the rate card's currency (settings.rate_card, or the built-in indicative list) */
+                            currency: string;
+                            from: string;
+                            /** @description every month of the period, zeros included */
+                            months: {
+                                /** @description billable × the rate card’s price for that country and Meta’s category */
+                                actual_cost: number;
+                                /** @description messages whose status webhooks’ pricing said billable, by Meta’s category */
+                                billable: number;
+                                /** @description sent × the rate card’s price for that country and category */
+                                estimated_cost: number;
+                                month: string;
+                                /** @description templates sent, by the category Greenlist sent them as (the estimate counts these) */
+                                sent: number;
+                            }[];
+                            /**
+                             * @description whose prices: the workspace’s own rate card, or the built-in indicative list
+                             * @enum {string}
+                             */
+                            rate_card: "workspace" | "default";
+                            /** @description one per month, country and category with any message */
+                            rows: {
+                                /** @description billable × the rate card’s price for that country and Meta’s category */
+                                actual_cost: number;
+                                /** @description messages whose status webhooks’ pricing said billable, by Meta’s category */
+                                billable: number;
+                                category: string;
+                                /** @description the contact’s country; "unknown" when not known */
+                                country: string;
+                                /** @description sent × the rate card’s price for that country and category */
+                                estimated_cost: number;
+                                month: string;
+                                rate: number;
+                                /** @description templates sent, by the category Greenlist sent them as (the estimate counts these) */
+                                sent: number;
+                            }[];
+                            to: string;
+                            totals: {
+                                /** @description billable × the rate card’s price for that country and Meta’s category */
+                                actual_cost: number;
+                                /** @description messages whose status webhooks’ pricing said billable, by Meta’s category */
+                                billable: number;
+                                /** @description sent × the rate card’s price for that country and category */
+                                estimated_cost: number;
+                                /** @description templates sent, by the category Greenlist sent them as (the estimate counts these) */
+                                sent: number;
+                            };
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/cost.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cost report as CSV: one row per month, country and category */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first month (UTC, as Meta bills); default: two months before `to` */
+                    from?: string;
+                    /** @description last month, included (UTC); default: this month */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/engagement-heatmap": {
         parameters: {
             query?: never;

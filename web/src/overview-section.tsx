@@ -3,6 +3,7 @@ import { getWorkspace, type Role } from './api-client';
 import { OnboardingChecklist } from './overview-checklist';
 import type { OnboardingSettings, StepSection } from './onboarding';
 import { BroadcastsCard } from './overview-broadcasts-card';
+import { CostCard } from './overview-cost-card';
 import { lastDays } from './overview-format';
 import { GrowthCard } from './overview-growth-card';
 import { HeatmapCard } from './overview-heatmap-card';
@@ -17,7 +18,7 @@ function zoneOf(settings: Record<string, unknown> | undefined): string {
   return typeof tz === 'string' && tz ? tz : 'UTC';
 }
 
-/** The first page: the getting-started checklist, then list growth, opt-outs, recent broadcasts' funnels, each number's health and the best send time over the last 7, 30 or 90 days. */
+/** The first page: the getting-started checklist, then list growth, opt-outs, recent broadcasts' funnels, each number's health and the best send time over the last 7, 30 or 90 days, and what messages cost over the last three months. */
 export function OverviewSection({ role, onOpenBroadcast, onOpenSection }: { role: Role; onOpenBroadcast: (id: string) => void; onOpenSection: (section: StepSection) => void }) {
   const workspace = useResource(getWorkspace);
   const [days, setDays] = useState<RangeDays>(30);
@@ -50,6 +51,7 @@ export function OverviewSection({ role, onOpenBroadcast, onOpenSection }: { role
             <NumbersCard timeZone={timeZone} />
             <BroadcastsCard range={range} timeZone={timeZone} onOpenBroadcast={onOpenBroadcast} />
             <HeatmapCard range={range} />
+            <CostCard />
         </div>
       )}
     </section>

@@ -20,4 +20,5 @@ export * from '../../modules/conversations/conversations.tables.js';
 export * from '../../modules/autoreplies/autoreplies.tables.js';
 export * from '../../modules/shops/shops.tables.js';
 export * from '../../modules/analytics/growth.tables.js';
+export * from '../../modules/analytics/cost.tables.js';
 export * from '../../modules/hooks/hooks.tables.js';

@@ -97,7 +97,8 @@ export async function rollUpAllGrowth(db: Db, limit = GROWTH_BATCH): Promise<num
  * by page. On PostgreSQL autovacuum does the same, and this is cheap when there is nothing to do.
  */
 export async function vacuumGrowthDeltas(db: Db): Promise<0> {
-  await db.execute(sql`vacuum analytics_growth_deltas`);
+  // The cost rollup's deltas (cost.rollup.ts) churn the same way.
+  await db.execute(sql`vacuum analytics_growth_deltas, analytics_cost_deltas`);
   // Nothing to report (a count would log the sweep every time).
   return 0;
 }

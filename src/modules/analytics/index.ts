@@ -2,6 +2,7 @@
 // and number; opt-out reasons and the messages credited with opt-outs) is read from rollups kept
 // current from the consent ledger (growth.rollup.ts), never from the ledger per request. The
 // engagement heatmap (best send time) is one grouped query over the period's sends.
+// What messages cost (estimate against Meta's pricing) is read from a rollup the `messages` triggers feed.
 export { rollUpGrowth, rollUpAllGrowth, vacuumGrowthDeltas, OPT_OUT_CREDIT_HOURS, GROWTH_BATCH } from './growth.rollup.js';
 export { getGrowth, growthCsvRows } from './growth.service.js';
 export { getOptOuts, optOutCsvRows, OPT_OUTS_CSV_HEADER, NO_REASON } from './opt-outs.service.js';
@@ -10,3 +11,7 @@ export type { GrowthOut, OptOutsOut, GrowthQuery, OptOutsQuery } from './growth.
 export { getHeatmap, heatmapCsvRows, HEATMAP_CSV_HEADER } from './heatmap.service.js';
 export { heatmapQuery, heatmapOut, BEST_HOUR_MIN_SENDS, WEEKDAYS } from './heatmap.schemas.js';
 export type { HeatmapOut, HeatmapQuery, HeatmapCell } from './heatmap.schemas.js';
+export { rollUpCosts, rollUpAllCosts, COST_BATCH } from './cost.rollup.js';
+export { getCost, costCsvRows, COST_CSV_HEADER } from './cost.service.js';
+export { costQuery, costOut, COST_MAX_MONTHS } from './cost.schemas.js';
+export type { CostOut, CostQuery } from './cost.schemas.js';

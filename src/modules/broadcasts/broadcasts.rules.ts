@@ -178,6 +178,18 @@ export const DEFAULT_RATE_CARD: RateCard = {
   },
 };
 
+/**
+ * The card's price of one message to `country` in a pricing `category` as Meta names them
+ * (`marketing_lite` is priced as marketing, `authentication_international` as authentication;
+ * service and free entry-point messages cost nothing); `*` stands for countries not on the card.
+ */
+export function rateOf(card: RateCard, country: string, category: string): number {
+  const c = category.toLowerCase();
+  const base = c.startsWith('marketing') ? 'marketing' : c.startsWith('authentication') ? 'authentication' : c === 'utility' ? 'utility' : null;
+  if (!base) return 0;
+  return card.rates[country]?.[base] ?? card.rates['*']?.[base] ?? 0;
+}
+
 /** Estimated cost of sending to these per-country counts in a category. */
 export function estimateCost(byCountry: Record<string, number>, category: string, card: RateCard): { currency: string; total: number; by_country: Record<string, { recipients: number; rate: number; cost: number }> } {
   const cat = category.toLowerCase() as 'marketing' | 'utility' | 'authentication';

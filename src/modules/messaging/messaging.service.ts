@@ -141,14 +141,17 @@ export async function reconcileMessageStatus(db: Db, workspaceId: string, wamids
       status_at = greatest(m.status_at, agg.last_at),
       error_code = coalesce(m.error_code, agg.error_code),
       failed_at = coalesce(m.failed_at, agg.failed_at),
-      pricing_category = coalesce(agg.pricing_category, m.pricing_category)
+      pricing_category = coalesce(agg.pricing_category, m.pricing_category),
+      pricing_billable = coalesce(agg.pricing_billable, m.pricing_billable)
     from (
       select e.wamid,
              max(${rankCase})::smallint as max_rank,
              max(e.occurred_at) as last_at,
              (array_agg(e.error_code order by e.occurred_at) filter (where e.status = 'failed'))[1] as error_code,
              min(e.occurred_at) filter (where e.status = 'failed') as failed_at,
-             max(e.pricing->>'category') as pricing_category
+             max(e.pricing->>'category') as pricing_category,
+             -- Meta's per-message pricing (analytics cost rollup); text compare, so an odd value is ignored rather than failing the batch.
+             bool_or(case e.pricing->>'billable' when 'true' then true when 'false' then false end) as pricing_billable
       -- One index probe per wamid (lateral), never a scan of the workspace's events.
       from unnest(${param(wamids)}::text[]) as k(wamid)
       cross join lateral (select * from message_status_events e where e.workspace_id = ${workspaceId} and e.wamid = k.wamid offset 0) e

@@ -27,6 +27,8 @@ export const messages = pgTable(
     // The broadcast this outbound message belongs to, if any (segments ask "read broadcast X").
     broadcastId: uuid('broadcast_id'),
     pricingCategory: text('pricing_category'),
+    // The pricing of its status webhooks says Meta charges for it (null: no pricing seen yet).
+    pricingBillable: boolean('pricing_billable'),
     // An outbound message sent while no customer service window was open with this person on this
     // number: it counts against the messaging limit (unique people per moving 24 h, per portfolio).
     businessInitiated: boolean('business_initiated').notNull().default(false),
