@@ -3252,6 +3252,20 @@ export interface paths {
                             time: string;
                             /** @enum {string} */
                             type: "local";
+                        } | {
+                            /** Format: date */
+                            date: string;
+                            /** @description when the last 30 days have no best hour for that weekday (fewer than 20 sends in every hour): this local time (default "10:00") */
+                            fallback_time?: string;
+                            /** @description for contacts without a time zone (default: the workspace time zone) */
+                            fallback_timezone?: string;
+                            /** @description as for `local`: true sends at once to recipients whose hour has already passed */
+                            send_late?: boolean;
+                            /**
+                             * @description on `date`, each recipient gets it at the best send time's hour for that weekday, in their own time zone
+                             * @enum {string}
+                             */
+                            type: "best_hour";
                         };
                         template: {
                             language: string;
@@ -3559,6 +3573,20 @@ export interface paths {
                             time: string;
                             /** @enum {string} */
                             type: "local";
+                        } | {
+                            /** Format: date */
+                            date: string;
+                            /** @description when the last 30 days have no best hour for that weekday (fewer than 20 sends in every hour): this local time (default "10:00") */
+                            fallback_time?: string;
+                            /** @description for contacts without a time zone (default: the workspace time zone) */
+                            fallback_timezone?: string;
+                            /** @description as for `local`: true sends at once to recipients whose hour has already passed */
+                            send_late?: boolean;
+                            /**
+                             * @description on `date`, each recipient gets it at the best send time's hour for that weekday, in their own time zone
+                             * @enum {string}
+                             */
+                            type: "best_hour";
                         };
                         template?: {
                             language: string;

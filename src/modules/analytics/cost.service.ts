@@ -6,8 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context.js';
 import { queryRowsOf } from '../sql.js';
-import { getWorkspaceSettings } from '../workspaces/index.js';
-import { DEFAULT_RATE_CARD, rateOf, type RateCard } from '../broadcasts/index.js';
+import { getWorkspaceSettings, rateCardOf, rateOf } from '../workspaces/index.js';
 import { costQuery, monthsBetween, type CostOut } from './cost.schemas.js';
 
 type Figures = CostOut['totals'];
@@ -27,8 +26,7 @@ export async function getCost(ctx: Ctx, input: unknown): Promise<CostOut> {
   const to = q.to ?? ctx.now.toISOString().slice(0, 7);
   const from = q.from ?? addMonths(to, -2);
   const settings = (await getWorkspaceSettings(ctx.db, ctx.workspaceId)) as Record<string, unknown>;
-  const own = settings.rate_card as RateCard | null | undefined;
-  const card = own ?? DEFAULT_RATE_CARD;
+  const { card, own } = rateCardOf(settings);
   const found = await queryRowsOf<{ month: string; country: string; category: string; kind: string; n: string }>(
     ctx.db,
     sql`select to_char(day, 'YYYY-MM') as month, country, category, kind, sum(messages) as n from analytics_cost_days

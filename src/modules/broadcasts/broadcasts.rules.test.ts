@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   autoPauseReason,
   DEFAULT_POLICY,
-  DEFAULT_RATE_CARD,
   resolveTrackedLinks,
   estimateCost,
   failureActionOf,
@@ -11,8 +10,8 @@ import {
   retryDelayMs,
   slotsToReserve,
   type BroadcastPolicy,
-  type RateCard,
 } from './broadcasts.rules.js';
+import { DEFAULT_RATE_CARD, type RateCard } from '../workspaces/index.js';
 
 describe('retryDelayMs', () => {
   it('doubles from 1 s with full jitter over the upper half, capped at 60 s', () => {

@@ -1,5 +1,6 @@
 // Pure rules of broadcasting: states, policies and their defaults, error handling, auto-pause,
 // pacing arithmetic and cost estimates. No I/O; unit-tested in broadcasts.rules.test.ts.
+import type { RateCard } from '../workspaces/index.js';
 import { DEFAULT_MARKETING_POLICY, DEFAULT_PACING_RATIO, marketingPolicyFrom, type MarketingPolicy } from '../sending/index.js';
 
 /**
@@ -150,45 +151,6 @@ export function autoPauseReason(c: ProgressCounts, quality: string, policy: Broa
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
 
-
-/** A per-country, per-category price list (price per delivered message). */
-export interface RateCard {
-  currency: string;
-  rates: Record<string, Partial<Record<'marketing' | 'utility' | 'authentication', number>>>;
-}
-
-/**
- * Indicative prices per delivered template (USD, Meta's 2025 list, rounded). Workspaces replace
- * or extend it in settings `rate_card`; `*` is the fallback for other countries.
- */
-export const DEFAULT_RATE_CARD: RateCard = {
-  currency: 'USD',
-  rates: {
-    '*': { marketing: 0.0604, utility: 0.0077, authentication: 0.0077 },
-    NG: { marketing: 0.0516, utility: 0.0067, authentication: 0.0067 },
-    KE: { marketing: 0.0198, utility: 0.004, authentication: 0.004 },
-    ZA: { marketing: 0.0379, utility: 0.0076, authentication: 0.0076 },
-    IN: { marketing: 0.0107, utility: 0.0014, authentication: 0.0014 },
-    BR: { marketing: 0.0625, utility: 0.0068, authentication: 0.0068 },
-    MX: { marketing: 0.0305, utility: 0.0085, authentication: 0.0085 },
-    US: { marketing: 0.025, utility: 0.004, authentication: 0.0135 },
-    GB: { marketing: 0.0529, utility: 0.022, authentication: 0.0358 },
-    DE: { marketing: 0.1365, utility: 0.055, authentication: 0.0768 },
-    ID: { marketing: 0.0411, utility: 0.025, authentication: 0.03 },
-  },
-};
-
-/**
- * The card's price of one message to `country` in a pricing `category` as Meta names them
- * (`marketing_lite` is priced as marketing, `authentication_international` as authentication;
- * service and free entry-point messages cost nothing); `*` stands for countries not on the card.
- */
-export function rateOf(card: RateCard, country: string, category: string): number {
-  const c = category.toLowerCase();
-  const base = c.startsWith('marketing') ? 'marketing' : c.startsWith('authentication') ? 'authentication' : c === 'utility' ? 'utility' : null;
-  if (!base) return 0;
-  return card.rates[country]?.[base] ?? card.rates['*']?.[base] ?? 0;
-}
 
 /** Estimated cost of sending to these per-country counts in a category. */
 export function estimateCost(byCountry: Record<string, number>, category: string, card: RateCard): { currency: string; total: number; by_country: Record<string, { recipients: number; rate: number; cost: number }> } {

@@ -27,6 +27,17 @@ export const scheduleIn = z.discriminatedUnion('type', [
       .optional()
       .describe('true: recipients whose local date and time has already passed when the broadcast starts get it at once; without it, starting is refused (422 naming schedule.date)'),
   }),
+  z.strictObject({
+    type: z.literal('best_hour').describe("on `date`, each recipient gets it at the best send time's hour for that weekday, in their own time zone"),
+    date: z.iso.date('use "YYYY-MM-DD"'),
+    fallback_time: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use 24-hour "HH:MM", e.g. "10:00"')
+      .optional()
+      .describe('when the last 30 days have no best hour for that weekday (fewer than 20 sends in every hour): this local time (default "10:00")'),
+    fallback_timezone: z.string().refine(isTimeZone, 'use an IANA time zone name').optional().describe('for contacts without a time zone (default: the workspace time zone)'),
+    send_late: z.boolean().optional().describe('as for `local`: true sends at once to recipients whose hour has already passed'),
+  }),
 ]);
 
 /** Creating a broadcast (a draft). */

@@ -16,6 +16,7 @@ import { audiencePredicate, fallbackZoneOf, planBroadcast, snapshotRecipients } 
 import { broadcastCounts } from './progress.service.js';
 
 import { loadBroadcast, type BroadcastRow } from './broadcast-row.js';
+import { chooseBestHour } from './best-hour.service.js';
 
 /** Template variables with tracked links replaced by a placeholder value, for checking against the template. */
 function checkableVariables(vars: Record<string, unknown>): VariableMap {
@@ -145,11 +146,14 @@ export async function startBroadcast(ctx: Ctx, id: string): Promise<BroadcastOut
     await recordAudit(ctx, { action: 'broadcast.scheduled', targetType: 'broadcast', targetId: id, details: { at: s.at } });
     return toBroadcastOut(ctx, row!);
   }
-  const started = await beginSending(ctx, { ...b, policy: policy as unknown as Record<string, unknown>, startAt: ctx.now });
+  // A best-hour schedule is a local one whose time is the heatmap's best hour for that weekday, chosen now.
+  const best = s.type === 'best_hour' ? await chooseBestHour(ctx, b.schedule as { date: string; fallback_time?: string }, (b.audience as { segment_id?: string }).segment_id) : null;
+  const schedule = best ? { ...b.schedule, time: best.time } : b.schedule;
+  const started = await beginSending(ctx, { ...b, schedule, plan: best ? { ...b.plan, best_hour: best } : b.plan, policy: policy as unknown as Record<string, unknown>, startAt: ctx.now });
   const late = (started.plan as { late?: number }).late ?? 0;
   // Why refuse: a past local date used to start sending at once, unlike a past `at`. Throwing rolls the snapshot back (the request's transaction).
   if (late > 0 && !(b.schedule as { send_late?: boolean }).send_late) {
-    const local = b.schedule as { date: string; time: string };
+    const local = schedule as { date: string; time: string };
     throw new AppError(
       'BROADCAST_SCHEDULE_INVALID',
       `schedule.date: ${local.date} ${local.time} has already passed in the time zone of ${late} recipient(s); pick a later date, or set schedule.send_late: true to send to them at once`,

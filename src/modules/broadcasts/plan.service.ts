@@ -6,9 +6,9 @@ import { countSuppressedAmong, phoneHasher, suppressionCount, topicConsentJoin, 
 import { resolveAudience } from '../segments/index.js';
 import { messagingLimitUsed } from '../messaging/index.js';
 import { atFrequencyCapSql, tierLimitOf } from '../sending/index.js';
-import { getWorkspaceSettings } from '../workspaces/index.js';
+import { getWorkspaceSettings, rateCardOf } from '../workspaces/index.js';
 import { queryRowsOf } from '../sql.js';
-import { DEFAULT_RATE_CARD, estimateCost, policyFrom, type RateCard } from './broadcasts.rules.js';
+import { estimateCost, policyFrom } from './broadcasts.rules.js';
 import type { broadcasts } from './broadcasts.tables.js';
 import type { z } from 'zod';
 import type { planOut } from './broadcasts.schemas.js';
@@ -142,7 +142,7 @@ export async function planBroadcast(db: Db, workspaceId: string, b: BroadcastRow
   const limit = tier[0] ? tierLimitOf(tier[0].tier) : null;
   const used = await messagingLimitUsed(db, workspaceId, now);
   const sendable = Math.max(0, breakdown.eligible - suppressed);
-  const card = (settings.rate_card as RateCard | undefined) ?? DEFAULT_RATE_CARD;
+  const { card } = rateCardOf(settings);
   return {
     ...breakdown,
     suppressed,
@@ -198,7 +198,7 @@ export async function snapshotRecipients(db: Db, b: BroadcastRow, now: Date, fal
   const zone = sql`coalesce(z.name, ${fallbackZone})`;
   const nowIso = now.toISOString();
   const notBefore =
-    s.type === 'local'
+    s.type === 'local' || s.type === 'best_hour'
       ? sql`greatest(${nowIso}::timestamptz, ((${s.date}::date + ${s.time}::time) at time zone ${zone}))`
       : sql`${(b.startAt ?? now).toISOString()}::timestamptz`;
   const rows = await queryRowsOf<{ planned: string; excluded: string; late: string }>(
@@ -213,7 +213,7 @@ export async function snapshotRecipients(db: Db, b: BroadcastRow, now: Date, fal
           where c.workspace_id = ${b.workspaceId} and (${include})
           returning state, not_before)
         select count(*) filter (where state = 'queued') as planned, count(*) filter (where state = 'excluded') as excluded,
-          ${s.type === 'local' ? sql`count(*) filter (where state = 'queued' and not_before <= ${nowIso}::timestamptz)` : sql`0`} as late
+          ${s.type === 'local' || s.type === 'best_hour' ? sql`count(*) filter (where state = 'queued' and not_before <= ${nowIso}::timestamptz)` : sql`0`} as late
         from ins`,
   );
   return { planned: Number(rows[0]?.planned ?? 0), excluded: Number(rows[0]?.excluded ?? 0), late: Number(rows[0]?.late ?? 0) };

@@ -9,3 +9,5 @@ export { logIn, logOut, authenticateSession, purgeOldSessions, SESSION_TTL_MS } 
 export { ROLES, roleCan, canAssignRole, API_KEY_PREFIX, SLUG_PATTERN, SETUP_TOKEN_TTL_MS } from './workspaces.rules.js';
 export type { Role, Permission } from './workspaces.rules.js';
 export * from './workspaces.schemas.js';
+export { DEFAULT_RATE_CARD, rateOf, rateCardOf } from './rate-card.js';
+export type { RateCard } from './rate-card.js';
