@@ -157,7 +157,7 @@ describe('template composer', () => {
     await h.waitFor(async () => ((await h.api('GET', `/api/v1/templates/${res.body.id}`)).body as { status: string }).status === 'REJECTED', 15_000, 'the rejection');
     await page.getByRole('button', { name: 'Sync from WhatsApp' }).click();
     await contains(row('reject_flash_sale').locator('.badge[class*="status-"]'), 'rejected');
-    await contains(row('reject_flash_sale'), 'PROMOTIONAL');
+    await contains(row('reject_flash_sale').getByTestId('template-rejection'), 'Meta judged the content promotional for its category');
     await shot(page, 'list-approved-rejected');
     expect(seen.pageErrors).toEqual([]);
     expect(seen.cspViolations).toEqual([]);

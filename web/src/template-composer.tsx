@@ -61,7 +61,7 @@ export function TemplateComposer({ onCreated, onCancel }: { onCreated: (t: Templ
     setServerIssues([]);
   };
   const all = lint ? placeIssues(lint, kinds, draft) : [];
-  const issues = [...all.filter((i) => submitted || touched.has(groupOf(i.field))), ...serverIssues];
+  const issues = [...all.filter((i) => i.warning || submitted || touched.has(groupOf(i.field))), ...serverIssues];
   const errorCount = all.filter((i) => !i.warning).length;
 
   async function submit(e: FormEvent) {
@@ -178,7 +178,7 @@ export function TemplateComposer({ onCreated, onCancel }: { onCreated: (t: Templ
           </fieldset>
           <TemplateButtonFields buttons={draft.buttons} onChange={(buttons) => set('buttons')({ buttons })} issues={issues} />
           <FieldIssues field="general" issues={issues} />
-          <p className="status-line muted small" role="status" data-testid="template-lint-summary">
+          <p className={`status-line small ${errorCount > 0 ? 'error' : ''}`} role="status" data-testid="template-lint-summary">
             {failed ? `The check is not answering: ${failed}` : !lint || touched.size === 0 ? '' : errorCount === 0 ? 'Ready to submit: no problems found.' : `${errorCount} ${errorCount === 1 ? 'problem' : 'problems'} to fix.`}
           </p>
           {problem && (

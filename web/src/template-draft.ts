@@ -149,6 +149,7 @@ function plainWords(issue: Issue, field: string, d: TemplateDraft): string {
     if (field === 'header-media') return 'Meta needs a sample of the media: paste an upload handle ("4::…") or a public https link.';
     if (field.startsWith('button-')) return 'A link with {{1}} needs an example of what goes in its place.';
   }
+  if (issue.code === 'TEMPLATE_BUTTONS_NOT_GROUPED') return 'Put all quick replies together, before or after the other buttons (remove and add buttons to reorder them).';
   if (issue.code === 'TEMPLATE_NAME_INVALID') return 'Use lowercase letters, digits and underscores only, e.g. "order_update".';
   if (issue.code === 'TEMPLATE_NO_OPT_OUT') return 'Marketing templates should offer a way out: a "Stop promotions" quick reply, or a footer such as "Reply STOP to unsubscribe".';
   const m = issue.message;
