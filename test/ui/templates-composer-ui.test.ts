@@ -177,12 +177,17 @@ describe('template composer', () => {
       await c.getByRole('button', { name: 'Add quick reply' }).click();
       await c.getByLabel('Button 1 text').fill('Change booking');
       await contains(c.getByTestId('template-phone-preview'), 'Hi Ada, your table is booked.');
-      await contains(c.getByTestId('template-lint-summary'), '1 problem to fix'); // the name is still empty
+      await contains(c.getByTestId('template-lint-summary'), '1 problem to fix, in parts not filled in yet'); // the name is still empty
       expect(await p.locator('html').evaluate((e) => (e as unknown as { scrollWidth: number }).scrollWidth)).toBeLessThanOrEqual(360);
       const box = await c.getByTestId('template-phone-preview').boundingBox();
       expect(box!.x).toBeGreaterThanOrEqual(0);
       expect(box!.x + box!.width).toBeLessThanOrEqual(360);
       await shot(p, 'composer-phone-360');
+      // Submitting shows the finding that was waiting for the name, and submits nothing.
+      await c.getByRole('button', { name: 'Submit for review' }).click();
+      await contains(c.getByTestId('issues-name'), 'Use lowercase letters, digits and underscores');
+      await contains(c.getByRole('alert'), 'Fix the problem marked in red before submitting.');
+      expect(((await h.api('GET', '/api/v1/templates')).body as { data: unknown[] }).data).toHaveLength(5);
     } finally {
       await phone.browser.close();
     }

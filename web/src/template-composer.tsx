@@ -19,6 +19,12 @@ const CATEGORIES: { value: TemplateDraft['category']; label: string }[] = [
 /** The form group a field's findings belong to: they show once the person has edited that group (or tried to submit). */
 const groupOf = (field: string) => (field.startsWith('button') ? 'buttons' : field.split('-')[0]!);
 
+/** "2 problems to fix." and, when some are in parts not filled in yet, where they are. */
+function summary(errors: number, hidden: number): string {
+  const n = `${errors} ${errors === 1 ? 'problem' : 'problems'} to fix`;
+  return hidden > 0 ? `${n}, ${hidden === errors ? '' : `${hidden} of them `}in parts not filled in yet (Submit for review marks them).` : `${n}.`;
+}
+
 /** Lints the draft through the API 400 ms after the last change; answers to older drafts are dropped. */
 function useLiveLint(definition: unknown, enabled: boolean): { lint: LintResult | undefined; setLint: (l: LintResult) => void; failed: string | undefined } {
   const [lint, setLint] = useState<LintResult>();
@@ -63,6 +69,7 @@ export function TemplateComposer({ onCreated, onCancel }: { onCreated: (t: Templ
   const all = lint ? placeIssues(lint, kinds, draft) : [];
   const issues = [...all.filter((i) => i.warning || submitted || touched.has(groupOf(i.field))), ...serverIssues];
   const errorCount = all.filter((i) => !i.warning).length;
+  const hidden = errorCount - issues.filter((i) => !i.warning && all.includes(i)).length;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -178,8 +185,8 @@ export function TemplateComposer({ onCreated, onCancel }: { onCreated: (t: Templ
           </fieldset>
           <TemplateButtonFields buttons={draft.buttons} onChange={(buttons) => set('buttons')({ buttons })} issues={issues} />
           <FieldIssues field="general" issues={issues} />
-          <p className={`status-line small ${errorCount > 0 ? 'error' : ''}`} role="status" data-testid="template-lint-summary">
-            {failed ? `The check is not answering: ${failed}` : !lint || touched.size === 0 ? '' : errorCount === 0 ? 'Ready to submit: no problems found.' : `${errorCount} ${errorCount === 1 ? 'problem' : 'problems'} to fix.`}
+          <p className={`status-line small${errorCount > 0 || failed ? ' tpl-summary-problems' : ''}`} role="status" data-testid="template-lint-summary">
+            {failed ? `The check is not answering: ${failed}` : !lint || touched.size === 0 ? '' : errorCount === 0 ? 'Ready to submit: no problems found.' : summary(errorCount, hidden)}
           </p>
           {problem && (
             <p className="error" role="alert">
