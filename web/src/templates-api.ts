@@ -27,3 +27,11 @@ export const syncTemplates = () => apiRequest<SyncResult>('POST', '/templates/sy
 /** Renders a template: with no sample, Meta's example values stand in for the variables not given as fixed text. */
 export const previewTemplate = (id: string, input: { variables: Record<string, VariableSource>; sample?: SampleContact }) =>
   apiRequest<TemplatePreview>('POST', `/templates/${encodeURIComponent(id)}/preview`, input);
+/** What lint and submit take: Meta's creation shape. */
+export type TemplateDefinition = BodyOf<'/api/v1/templates/lint', 'post'>;
+/** Lint findings of a definition: errors block a submission, warnings do not. */
+export type LintResult = ResponseOf<'/api/v1/templates/lint', 'post'>;
+/** Checks a definition against Meta's rules without submitting it. */
+export const lintTemplate = (def: TemplateDefinition) => apiRequest<LintResult>('POST', '/templates/lint', def);
+/** Lints and submits a template to Meta for review; a 422 TEMPLATE_INVALID carries the findings in details.issues. */
+export const createTemplate = (def: TemplateDefinition & { number_id?: string }) => apiRequest<Template>('POST', '/templates', def);

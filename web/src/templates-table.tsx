@@ -1,4 +1,4 @@
-import { cssToken, templateText } from './template-format';
+import { cssToken, rejectionText, templateText } from './template-format';
 import type { Template } from './templates-api';
 
 /** Templates: name and language (opens the preview), category, status, quality, parameters and lint findings. */
@@ -29,7 +29,11 @@ export function TemplatesTable({ rows, openId, onOpen }: { rows: Template[]; ope
             </td>
             <td>
               <span className={`badge status-${cssToken(t.status)}`}>{t.status.toLowerCase()}</span>
-              {t.rejection_reason && <div className="muted small">{t.rejection_reason}</div>}
+              {t.rejection_reason && t.rejection_reason !== 'NONE' && (
+                <div className="muted small" data-testid="template-rejection" title={t.rejection_reason}>
+                  {rejectionText(t.rejection_reason)}
+                </div>
+              )}
             </td>
             <td>
               <span className={`quality quality-${cssToken(t.quality_score)}`}>{t.quality_score.toLowerCase()}</span>

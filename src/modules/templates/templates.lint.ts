@@ -123,7 +123,7 @@ function lintButtons(c: Comp, path: string, category: string, out: Out): void {
   // Quick replies must form one group: quick replies then call-to-actions, or the other way round.
   const firstQr = kinds.indexOf('QUICK_REPLY');
   const lastQr = kinds.lastIndexOf('QUICK_REPLY');
-  if (firstQr >= 0 && kinds.slice(firstQr, lastQr + 1).some((k) => k !== 'QUICK_REPLY')) {
+  if (firstQr >= 0 && (kinds.slice(firstQr, lastQr + 1).some((k) => k !== 'QUICK_REPLY') || (firstQr > 0 && lastQr < kinds.length - 1))) {
     out.errors.push({ code: 'TEMPLATE_BUTTONS_NOT_GROUPED', path: `${path}.buttons`, message: 'put all QUICK_REPLY buttons together, before or after the other buttons' });
   }
 }

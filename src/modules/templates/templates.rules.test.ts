@@ -210,6 +210,12 @@ describe('lintTemplate', () => {
       'TEMPLATE_BUTTONS_NOT_GROUPED@components[1].buttons',
     ]);
   });
+  it('wants quick replies before or after all the other buttons, not between them', () => {
+    const buttons = (...kinds: string[]) => ({ ...PROMO, category: 'UTILITY', components: [{ type: 'BODY', text: 'Hello there' }, { type: 'BUTTONS', buttons: kinds.map((type) => (type === 'URL' ? { type, text: 'Go', url: 'https://a.example' } : { type, text: 'Ok' })) }] });
+    expect(codes(buttons('URL', 'QUICK_REPLY', 'URL')).errors).toEqual(['TEMPLATE_BUTTONS_NOT_GROUPED@components[1].buttons']);
+    expect(codes(buttons('QUICK_REPLY', 'QUICK_REPLY', 'URL')).errors).toEqual([]);
+    expect(codes(buttons('URL', 'QUICK_REPLY', 'QUICK_REPLY')).errors).toEqual([]);
+  });
   it('requires a media handle example for media headers', () => {
     expect(codes({ ...NAMED, components: [{ type: 'HEADER', format: 'IMAGE' }, { type: 'BODY', text: 'Look' }] }).errors).toEqual(['TEMPLATE_EXAMPLE_MISSING@components[0].example.header_handle']);
   });
