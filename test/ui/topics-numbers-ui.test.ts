@@ -126,7 +126,7 @@ describe('the Topics tab (owner)', () => {
     await page.getByRole('button', { name: 'Edit weekly-offers' }).click();
     await edit.getByLabel('Name', { exact: true }).fill(' ');
     await edit.getByRole('button', { name: 'Save topic' }).click();
-    expect(await fieldError(edit, 'Name')).toBeTruthy();
+    expect(await fieldError(edit, 'Name')).toBe('give the topic a name people will recognise');
     expect((await topics())[0]!.name).toBe('Offers of the week');
     await shot(page, 'topics-1280');
     await page.locator('.topic-edit').getByRole('button', { name: 'Close' }).click();
@@ -236,6 +236,9 @@ describe('the Phone numbers tab (owner)', () => {
       await create.getByRole('button', { name: 'Create topic' }).click();
       await p.getByTestId('topic-row').filter({ hasText: 'orders' }).waitFor();
       expect((await topics()).find((x) => x.key === 'orders')).toMatchObject({ name: 'Order updates', category: 'utility' });
+      // Each topic is a block on a phone: its Edit button is on screen, not scrolled off to the side.
+      const edit = await p.getByRole('button', { name: 'Edit orders' }).boundingBox();
+      expect(edit!.x + edit!.width).toBeLessThanOrEqual(360);
       expect(await overflow(p)).toBeLessThanOrEqual(360);
       await shot(p, 'topics-360');
 

@@ -100,7 +100,7 @@ export function PhoneNumberCard({ number, canManage, onChanged, onRemoved }: { n
           <button type="button" className="secondary" aria-expanded={tokenOpen} onClick={() => setTokenOpen(!tokenOpen)}>
             Replace access token
           </button>
-          <button type="button" className="secondary danger" onClick={() => setConfirming(true)} disabled={busy || confirming}>
+          <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={busy || confirming}>
             Disconnect
           </button>
         </div>

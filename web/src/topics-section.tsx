@@ -48,7 +48,7 @@ export function TopicsSection({ role }: { role: Role }) {
       )}
       {topics.data && rows.length === 0 && <p className="muted">No topics yet.</p>}
       {rows.length > 0 && (
-        <table aria-label="Topics">
+        <table aria-label="Topics" className="topics-table">
           <thead>
             <tr>
               <th>Key</th>
