@@ -86,10 +86,10 @@ describe('admin UI in a real browser', () => {
 
   it('lists phone numbers with the sandbox badge, quality and tier', async () => {
     await page.getByRole('button', { name: 'Phone numbers' }).click();
-    const sandboxRow = page.locator('tr', { hasText: '+1 555 010 0099' });
+    const sandboxRow = page.getByTestId('number-card').filter({ hasText: '+1 555 010 0099' });
     await sandboxRow.waitFor();
     expect(await sandboxRow.locator('.badge.sandbox').textContent()).toBe('sandbox');
-    const realRow = page.locator('tr', { hasText: '+1 555 010 0001' });
+    const realRow = page.getByTestId('number-card').filter({ hasText: '+1 555 010 0001' });
     expect(await realRow.locator('.badge').count()).toBe(0);
     expect(await realRow.textContent()).toContain('10K / 24 h');
     expect(await realRow.locator('.quality').textContent()).toBe('unknown');

@@ -147,13 +147,13 @@ describe('contacts and consent in the admin UI', () => {
     expect(await rows().allTextContents()).toEqual([expect.stringContaining(ANA.phone)]);
   });
 
-  it('lists the topics read-only', async () => {
+  it('lists the topics, each with an Edit button for the owner', async () => {
     await page.getByRole('button', { name: 'Topics' }).click();
     const offers = page.locator('[data-testid=topic-row]', { hasText: 'offers' });
     await offers.waitFor();
     expect(await page.locator('[data-testid=topic-row]').count()).toBe(2);
-    expect(await offers.locator('td').allTextContents()).toEqual(['offers', 'Offers', 'marketing', 'at most 2 a week']);
-    expect(await page.locator('[data-testid=topic-row]', { hasText: 'orders' }).locator('td').allTextContents()).toEqual(['orders', 'Order updates', 'utility', '—']);
+    expect(await offers.locator('td').allTextContents()).toEqual(['offers', 'Offers', 'marketing', 'at most 2 a week', 'Edit']);
+    expect(await page.locator('[data-testid=topic-row]', { hasText: 'orders' }).locator('td').allTextContents()).toEqual(['orders', 'Order updates', 'utility', '—', 'Edit']);
   });
 
   it('dismisses one review item and resolves the other as an opt-out after a confirmation', async () => {

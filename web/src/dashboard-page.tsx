@@ -117,7 +117,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         {section === 'overview' && <OverviewSection role={me.actor.role} onOpenBroadcast={showBroadcast} onOpenSection={openSection} />}
         {section === 'contacts' && <ContactsSection />}
         {section === 'imports' && <ImportsSection me={me} />}
-        {section === 'topics' && <TopicsSection />}
+        {section === 'topics' && <TopicsSection role={me.actor.role} />}
         {section === 'optin-sources' && <OptinSourcesSection me={me} />}
         {section === 'opt-out-review' && <OptOutReviewSection />}
         {section === 'preferences' && <PreferenceCentreSection />}
@@ -127,7 +127,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         {section === 'broadcasts' && <BroadcastsSection openId={openBroadcastId} />}
         {section === 'automations' && <AutomationsSection />}
         {section === 'templates' && <TemplatesSection />}
-        {section === 'phone-numbers' && <PhoneNumbersSection />}
+        {section === 'phone-numbers' && <PhoneNumbersSection role={me.actor.role} />}
         {section === 'api-keys' && <ApiKeysSection />}
         {section === 'webhooks' && <WebhooksSection />}
         {section === 'audit-log' && <AuditLogSection />}

@@ -5,7 +5,7 @@ import { GRANT_SOURCES, CONSENT_SOURCES } from './consent.rules.js';
 /** A new topic. */
 export const createTopicIn = z.strictObject({
   key: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,47}$/, 'use 1-48 lowercase letters, digits, _ or -, e.g. "offers"'),
-  name: z.string().trim().min(1).max(100),
+  name: z.string().trim().min(1, 'give the topic a name people will recognise').max(100),
   category: z.enum(['marketing', 'utility']),
   description: z.string().max(1000).optional(),
   frequency: z.string().max(200).optional().describe('what is promised, e.g. "at most 2 messages a week"'),
@@ -13,7 +13,7 @@ export const createTopicIn = z.strictObject({
 
 /** Changes to a topic (its key and category are fixed: consent was given to them). */
 export const updateTopicIn = z.strictObject({
-  name: z.string().trim().min(1).max(100).optional(),
+  name: z.string().trim().min(1, 'give the topic a name people will recognise').max(100).optional(),
   description: z.string().max(1000).nullable().optional(),
   frequency: z.string().max(200).nullable().optional(),
 });
