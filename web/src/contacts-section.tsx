@@ -40,6 +40,11 @@ export function ContactsSection({ onOpenConversation }: { onOpenConversation?: (
     });
   }
 
+  function open(id: string | undefined) {
+    setOpenId(id);
+    setNotice(undefined);
+  }
+
   const panelCtx: ContactPanelContext = {
     defaultCountry: defaultCountryOf(workspace.data?.settings),
     attributeDefs: attributes.data?.data ?? [],
@@ -102,7 +107,7 @@ export function ContactsSection({ onOpenConversation }: { onOpenConversation?: (
                 Select a phone number to see the contact, its timeline and its proof of consent; tick rows to tag several at once.
               </p>
               <div className="table-scroll">
-                <ContactsTable rows={contacts.rows} selectedId={openId} onOpen={setOpenId} checked={checked} onCheck={check} />
+                <ContactsTable rows={contacts.rows} selectedId={openId} onOpen={open} checked={checked} onCheck={check} />
               </div>
             </>
           )}
@@ -117,7 +122,7 @@ export function ContactsSection({ onOpenConversation }: { onOpenConversation?: (
             {contacts.loading ? 'Loading…' : contacts.loaded ? `${contacts.rows.length} shown${contacts.hasMore ? ', more available' : ''}.` : ''}
           </p>
         </div>
-        {openId && <ContactDetailPanel key={openId} contactId={openId} onClose={() => setOpenId(undefined)} ctx={panelCtx} />}
+        {openId && <ContactDetailPanel key={openId} contactId={openId} onClose={() => open(undefined)} ctx={panelCtx} />}
       </div>
     </section>
   );
