@@ -1,15 +1,29 @@
-import { useEffect, useRef } from 'react';
-import { getContact, getContactConsent } from './api-client';
+import { useEffect, useRef, useState } from 'react';
+import { getContact, getContactConsent, type AttributeDefinition } from './api-client';
 import { ConsentEventsList } from './consent-events-list';
 import { ConsentStateTable } from './consent-state-table';
 import { ContactFields } from './contact-fields';
+import { ContactForm } from './contact-form';
+import { ContactPrivacyActions } from './contact-privacy-actions';
+import { ContactTimeline } from './contact-timeline';
 import { PreferenceState } from './preference-state';
 import { useResource } from './use-resource';
 
-/** One contact: its fields, a "suppressed" badge, consent per topic and the full proof-of-consent ledger. */
-export function ContactDetailPanel({ contactId, onClose }: { contactId: string; onClose: () => void }) {
+/** What the panel needs from the Contacts tab: the workspace's country and attributes (for editing) and what to do after a change. */
+export interface ContactPanelContext {
+  defaultCountry: string | undefined;
+  attributeDefs: AttributeDefinition[];
+  onChanged: () => void;
+  onErased: () => void;
+  onOpenConversation?: (id: string) => void;
+}
+
+/** One contact: its fields (editable), a "suppressed" badge, consent per topic, the proof-of-consent ledger, a timeline, and export / erase. */
+export function ContactDetailPanel({ contactId, onClose, ctx }: { contactId: string; onClose: () => void; ctx: ContactPanelContext }) {
   const contact = useResource(() => getContact(contactId), contactId);
   const consent = useResource(() => getContactConsent(contactId), contactId);
+  const [editing, setEditing] = useState(false);
+  const [notice, setNotice] = useState<string>();
   const heading = useRef<HTMLHeadingElement>(null);
   // Move focus to the panel when another contact opens, so keyboard and screen-reader users land on it.
   useEffect(() => heading.current?.focus(), [contactId]);
@@ -33,6 +47,11 @@ export function ContactDetailPanel({ contactId, onClose }: { contactId: string; 
           )}
         </h3>
         <span className="row">
+          {c && !editing && (
+            <button type="button" onClick={() => (setEditing(true), setNotice(undefined))}>
+              Edit
+            </button>
+          )}
           <button type="button" className="secondary" onClick={refresh}>
             Refresh
           </button>
@@ -46,7 +65,26 @@ export function ContactDetailPanel({ contactId, onClose }: { contactId: string; 
           {problem}
         </p>
       )}
-      {c && <ContactFields contact={c} />}
+      {notice && (
+        <p className="ok-line" role="status">
+          {notice}
+        </p>
+      )}
+      {c && editing && (
+        <ContactForm
+          contact={c}
+          defaultCountry={ctx.defaultCountry}
+          attributeDefs={ctx.attributeDefs}
+          onCancel={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            setNotice('Saved.');
+            contact.reload();
+            ctx.onChanged();
+          }}
+        />
+      )}
+      {c && !editing && <ContactFields contact={c} />}
       {consent.data && (
         <>
           <h4>Consent per topic</h4>
@@ -57,6 +95,8 @@ export function ContactDetailPanel({ contactId, onClose }: { contactId: string; 
           <ConsentEventsList events={consent.data.events} />
         </>
       )}
+      {c && <ContactTimeline contact={c} consent={consent.data?.events} onOpenConversation={ctx.onOpenConversation} />}
+      {c && <ContactPrivacyActions contact={c} onErased={ctx.onErased} />}
     </section>
   );
 }

@@ -1,44 +1,114 @@
 import { useState } from 'react';
-import { listContacts, listTopics, type ContactFilter } from './api-client';
-import { ContactDetailPanel } from './contact-detail-panel';
+import { getWorkspace, listAttributes, listContacts, listTopics, type ContactFilter } from './api-client';
+import { ContactBulkTagBar } from './contact-bulk-tag-bar';
+import { ContactDetailPanel, type ContactPanelContext } from './contact-detail-panel';
 import { ContactFilterForm } from './contact-filter-form';
+import { ContactForm } from './contact-form';
 import { ContactsTable } from './contacts-table';
 import { usePagedList } from './use-paged-list';
 import { useResource } from './use-resource';
+import './contacts-styles.css';
 
 const PAGE_SIZE = 50;
 
-/** Contacts: search by name or phone, filter by consent to a topic, page with "Load more", open one for its proof of consent. */
-export function ContactsSection() {
+/** The workspace's country for numbers written without +code, from its settings. */
+function defaultCountryOf(settings: Record<string, unknown> | undefined): string | undefined {
+  const c = settings?.default_country;
+  return typeof c === 'string' ? c : undefined;
+}
+
+/** Contacts: search, add, open one to edit it, see its timeline, export or erase it; select rows to add or remove a tag on many. */
+export function ContactsSection({ onOpenConversation }: { onOpenConversation?: (id: string) => void } = {}) {
   const topics = useResource(listTopics);
+  const attributes = useResource(listAttributes);
+  const workspace = useResource(getWorkspace);
   const [filter, setFilter] = useState<ContactFilter>({});
   const contacts = usePagedList((cursor) => listContacts(filter, cursor, PAGE_SIZE), JSON.stringify(filter));
   const [openId, setOpenId] = useState<string>();
+  const [adding, setAdding] = useState(false);
+  const [checked, setChecked] = useState<Set<string>>(new Set());
+  const [notice, setNotice] = useState<string>();
 
+  function check(ids: string[], on: boolean) {
+    setChecked((prev) => {
+      const next = new Set(prev);
+      for (const id of ids) {
+        if (on) next.add(id);
+        else next.delete(id);
+      }
+      return next;
+    });
+  }
+
+  function open(id: string | undefined) {
+    setOpenId(id);
+    setNotice(undefined);
+  }
+
+  const panelCtx: ContactPanelContext = {
+    defaultCountry: defaultCountryOf(workspace.data?.settings),
+    attributeDefs: attributes.data?.data ?? [],
+    onChanged: contacts.reload,
+    onErased: () => {
+      setOpenId(undefined);
+      setNotice('The contact was erased. Its number stays suppressed.');
+      check(openId ? [openId] : [], false);
+      contacts.reload();
+    },
+    onOpenConversation,
+  };
   const problem = contacts.error ?? topics.error;
   return (
-    <section aria-labelledby="contacts-title">
+    <section aria-labelledby="contacts-title" className="contacts-section">
       <div className="section-head">
         <h2 id="contacts-title">Contacts</h2>
-        <button type="button" className="secondary" onClick={contacts.reload}>
-          Refresh
-        </button>
+        <span className="row">
+          {!adding && (
+            <button type="button" onClick={() => (setAdding(true), setNotice(undefined))}>
+              Add contact
+            </button>
+          )}
+          <button type="button" className="secondary" onClick={contacts.reload}>
+            Refresh
+          </button>
+        </span>
       </div>
+      {adding && (
+        <ContactForm
+          defaultCountry={panelCtx.defaultCountry}
+          attributeDefs={panelCtx.attributeDefs}
+          onCancel={() => setAdding(false)}
+          onSaved={(c) => {
+            setAdding(false);
+            setNotice(`Added ${c.name ?? c.phone ?? 'the contact'}. No consent was recorded.`);
+            setOpenId(c.id);
+            contacts.reload();
+          }}
+        />
+      )}
+      {notice && (
+        <p className="ok-line" role="status">
+          {notice}
+        </p>
+      )}
       <ContactFilterForm topics={topics.data?.data ?? []} onApply={setFilter} />
       {problem && (
         <p className="error" role="alert">
           {problem}
         </p>
       )}
+      {checked.size > 0 && <ContactBulkTagBar selected={[...checked]} onDone={contacts.reload} onClear={() => setChecked(new Set())} />}
       <div className={openId ? 'split' : undefined}>
-        <div>
+        <div className="contacts-list">
           {contacts.loaded && contacts.rows.length === 0 && !contacts.error && <p className="muted">No contact matches.</p>}
           {contacts.rows.length > 0 && (
             <>
               <p id="contact-open-hint" className="muted small">
-                Select a phone number to see the contact and its proof of consent.
+                Select a phone number to see the contact, its timeline and its proof of consent; tick rows to tag several at once.
               </p>
-              <ContactsTable rows={contacts.rows} selectedId={openId} onOpen={setOpenId} />
+              <div className="table-scroll">
+                <ContactsTable rows={contacts.rows} selectedId={openId} onOpen={open} checked={checked} onCheck={check} />
+              </div>
             </>
           )}
           {contacts.hasMore && (
@@ -52,7 +122,7 @@ export function ContactsSection() {
             {contacts.loading ? 'Loading…' : contacts.loaded ? `${contacts.rows.length} shown${contacts.hasMore ? ', more available' : ''}.` : ''}
           </p>
         </div>
-        {openId && <ContactDetailPanel key={openId} contactId={openId} onClose={() => setOpenId(undefined)} />}
+        {openId && <ContactDetailPanel key={openId} contactId={openId} onClose={() => open(undefined)} ctx={panelCtx} />}
       </div>
     </section>
   );

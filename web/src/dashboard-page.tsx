@@ -58,6 +58,8 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
   const [openBroadcastId, setOpenBroadcastId] = useState<string | undefined>(broadcastInHash);
   const [section, setSection] = useState<SectionId>(openBroadcastId ? 'broadcasts' : 'overview');
   const [logoutError, setLogoutError] = useState<string>();
+  // A conversation the Contacts tab's timeline asked to open in the Inbox.
+  const [openConversationId, setOpenConversationId] = useState<string>();
 
   async function logout() {
     try {
@@ -70,7 +72,13 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
 
   function openSection(id: SectionId) {
     setOpenBroadcastId(undefined);
+    setOpenConversationId(undefined);
     setSection(id);
+  }
+
+  function showConversation(id: string) {
+    setOpenConversationId(id);
+    setSection('inbox');
   }
 
   function showBroadcast(id: string) {
@@ -115,13 +123,13 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
       </div>
       <main className="content">
         {section === 'overview' && <OverviewSection role={me.actor.role} onOpenBroadcast={showBroadcast} onOpenSection={openSection} />}
-        {section === 'contacts' && <ContactsSection />}
+        {section === 'contacts' && <ContactsSection onOpenConversation={showConversation} />}
         {section === 'imports' && <ImportsSection me={me} />}
         {section === 'topics' && <TopicsSection role={me.actor.role} />}
         {section === 'optin-sources' && <OptinSourcesSection me={me} />}
         {section === 'opt-out-review' && <OptOutReviewSection />}
         {section === 'preferences' && <PreferenceCentreSection />}
-        {section === 'inbox' && <InboxSection me={me} />}
+        {section === 'inbox' && <InboxSection me={me} openConversationId={openConversationId} />}
         {section === 'auto-replies' && <AutoRepliesSection />}
         {section === 'segments' && <SegmentsSection />}
         {section === 'broadcasts' && <BroadcastsSection openId={openBroadcastId} />}

@@ -32,16 +32,16 @@ const SETTLE_POLL_MS = 2_000;
 /** Which pane a phone-sized screen shows (wider screens show all three). */
 type Pane = 'list' | 'thread' | 'contact';
 
-/** The shared inbox: filter chips, search, the conversation list, the open thread and its contact, kept up to date live. */
-export function InboxSection({ me }: { me: Me }) {
+/** The shared inbox: filter chips, search, the conversation list, the open thread (`openConversationId` first, when another tab asked) and its contact, kept up to date live. */
+export function InboxSection({ me, openConversationId }: { me: Me; openConversationId?: string }) {
   const [view, setView] = useState<'conversations' | 'agents'>('conversations');
   const [filter, setFilter] = useState<ConversationFilter>('all');
   const [q, setQ] = useState('');
   const [search, setSearch] = useState('');
   const [team, setTeam] = useState('');
   const list = useConversations(filter, q, team);
-  const [openId, setOpenId] = useState<string>();
-  const [pane, setPane] = useState<Pane>('list');
+  const [openId, setOpenId] = useState<string | undefined>(openConversationId);
+  const [pane, setPane] = useState<Pane>(openConversationId ? 'thread' : 'list');
   const [thread, setThread] = useState<ConversationDetail>();
   const [threadError, setThreadError] = useState<string>();
   const [routing, setRouting] = useState<Routing>();
