@@ -3004,6 +3004,10 @@ export interface paths {
                                 id: string;
                                 links: string[];
                                 name: string;
+                                /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                                next_attempt_at: string | null;
+                                /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                                next_attempt_reason: string | null;
                                 number_id: string | null;
                                 pause_code: string | null;
                                 pause_reason: string | null;
@@ -3169,6 +3173,10 @@ export interface paths {
                             id: string;
                             links: string[];
                             name: string;
+                            /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                            next_attempt_at: string | null;
+                            /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                            next_attempt_reason: string | null;
                             number_id: string | null;
                             pause_code: string | null;
                             pause_reason: string | null;
@@ -3273,6 +3281,10 @@ export interface paths {
                             id: string;
                             links: string[];
                             name: string;
+                            /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                            next_attempt_at: string | null;
+                            /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                            next_attempt_reason: string | null;
                             number_id: string | null;
                             pause_code: string | null;
                             pause_reason: string | null;
@@ -3476,6 +3488,10 @@ export interface paths {
                             id: string;
                             links: string[];
                             name: string;
+                            /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                            next_attempt_at: string | null;
+                            /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                            next_attempt_reason: string | null;
                             number_id: string | null;
                             pause_code: string | null;
                             pause_reason: string | null;
@@ -3578,6 +3594,10 @@ export interface paths {
                             id: string;
                             links: string[];
                             name: string;
+                            /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                            next_attempt_at: string | null;
+                            /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                            next_attempt_reason: string | null;
                             number_id: string | null;
                             pause_code: string | null;
                             pause_reason: string | null;
@@ -3775,6 +3795,10 @@ export interface paths {
                             id: string;
                             links: string[];
                             name: string;
+                            /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                            next_attempt_at: string | null;
+                            /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                            next_attempt_reason: string | null;
                             number_id: string | null;
                             pause_code: string | null;
                             pause_reason: string | null;
@@ -4132,6 +4156,10 @@ export interface paths {
                             id: string;
                             links: string[];
                             name: string;
+                            /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                            next_attempt_at: string | null;
+                            /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                            next_attempt_reason: string | null;
                             number_id: string | null;
                             pause_code: string | null;
                             pause_reason: string | null;
@@ -4238,6 +4266,10 @@ export interface paths {
                             id: string;
                             links: string[];
                             name: string;
+                            /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                            next_attempt_at: string | null;
+                            /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                            next_attempt_reason: string | null;
                             number_id: string | null;
                             pause_code: string | null;
                             pause_reason: string | null;
