@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { listRecipients, RECIPIENT_FILTERS, type Recipient, type RecipientFilter } from './broadcasts-api';
 import { formatTime } from './format';
 import { reasonLabel, statusLabel } from './broadcast-format';
-import { waitReasonLabel } from './broadcast-waiting';
+import { waitReasonShort } from './broadcast-waiting';
 import { formatInstant } from './overview-format';
 import { usePagedList } from './use-paged-list';
 import { useWorkspaceZone } from './use-workspace-zone';
@@ -11,7 +11,7 @@ const PAGE_SIZE = 50;
 
 /** The reason cell: why not sent, or until when and why a queued recipient waits (in the workspace's zone). */
 function reasonText(r: Recipient, timeZone: string | undefined): string {
-  if (r.status === 'queued' && timeZone && new Date(r.not_before).getTime() > Date.now()) return `waits until ${formatInstant(r.not_before, timeZone)}: ${waitReasonLabel(r.reason)}`;
+  if (r.status === 'queued' && timeZone && new Date(r.not_before).getTime() > Date.now()) return `until ${formatInstant(r.not_before, timeZone)} (${waitReasonShort(r.reason)})`;
   return r.reason ? reasonLabel(r.reason) : r.error_code !== null ? `error ${r.error_code}` : '—';
 }
 

@@ -15,6 +15,18 @@ export function waitReasonLabel(reason: string | null): string {
   return reason;
 }
 
+/** A wait's reason in a word or two, for the recipients table ("quiet hours", "frequency cap", …). */
+export function waitReasonShort(reason: string | null): string {
+  if (reason === null) return 'pacing';
+  if (reason === 'deferred: quiet hours') return 'quiet hours';
+  if (reason === 'deferred: frequency cap') return 'frequency cap';
+  if (reason === 'deferred: messaged in the last 6 s') return 'pacing';
+  if (reason.includes('131056')) return 'pair limit (131056)';
+  if (reason.startsWith('retrying: ')) return 'retry';
+  if (reason.startsWith('resent: ')) return 'resend';
+  return reason;
+}
+
 /** "4 waiting until 8 Dec 2026, 08:00 (Africa/Lagos): quiet hours …" under the counts while recipients wait; nothing when none does. */
 export function BroadcastWaiting({ broadcast: b, now = Date.now() }: { broadcast: Broadcast; now?: number }) {
   const timeZone = useWorkspaceZone();
