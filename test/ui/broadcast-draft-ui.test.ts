@@ -195,6 +195,36 @@ describe('broadcast drafts in the admin UI', () => {
     await shot('waiting-360');
   });
 
+  it('schedules the copy at a set time through the confirmation, which says when in the workspace zone', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByTestId('broadcast-row').filter({ hasText: 'Copy of' }).getByRole('button').first().click();
+    await view().getByRole('button', { name: 'Edit draft' }).click();
+    await composer().getByLabel('At a set time').check();
+    // Tomorrow at 10:00 in the browser's own zone (the composer's field is "your time").
+    const local = await page.evaluate(() => {
+      const d = new Date(Date.now() + 86_400_000);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T10:00`;
+    });
+    await composer().getByLabel('Send at (your time)').fill(local);
+    await composer().getByRole('button', { name: 'Save changes' }).click();
+    await composer().waitFor({ state: 'detached' });
+    const copyId = ((await h.api('GET', '/api/v1/broadcasts')).body.data as Out[]).find((x) => x.name.startsWith('Copy of'))!.id;
+    const at = ((await get(copyId)).schedule as { type: string; at: string }).at;
+    expect(at).toBe(await page.evaluate((v) => new Date(v).toISOString(), local));
+    await view().getByRole('button', { name: 'Check audience' }).click();
+    await view().getByRole('button', { name: 'Schedule…' }).click();
+    const confirm = view().getByRole('group', { name: 'Confirm scheduling' });
+    const when = await page.evaluate(
+      ([iso, timeZone]) => new Date(iso).toLocaleString(undefined, { timeZone, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' }),
+      [at, ZONE] as const,
+    );
+    await shows(confirm.getByTestId('confirm-when'), `When: at ${when} (${ZONE})`);
+    await confirm.getByRole('button', { name: 'Yes, schedule it' }).click();
+    await shows(view().getByTestId('broadcast-status'), 'Scheduled');
+    expect((await get(copyId)).status).toBe('scheduled');
+  });
+
   it('raised no dialog, page error or CSP violation', () => {
     expect(seen.dialogs).toEqual([]);
     expect(seen.pageErrors).toEqual([]);
