@@ -118,6 +118,8 @@ describe('local time, quiet hours and schedules', () => {
     for (const p of people.auckland) expect(r.get(p.id)).toMatchObject({ state: 'queued', reason: 'deferred: quiet hours', not_before: '2026-06-15T20:00:00.000Z' });
     await h.waitFor(async () => (await get(id)).counts.sent === 4, 10_000, 'outcomes to be recorded');
     expect((await get(id)).counts).toMatchObject({ planned: 8, sent: 4, queued: 4, skipped: 0 });
+    // The broadcast says until when the earliest of them waits, and why (the admin app's "waiting until").
+    expect(await get(id)).toMatchObject({ next_attempt_at: '2026-06-15T12:00:00.000Z', next_attempt_reason: 'deferred: quiet hours' });
 
     setClock('2026-06-15T11:59:58Z');
     await settle();
@@ -130,6 +132,7 @@ describe('local time, quiet hours and schedules', () => {
     setClock('2026-06-15T20:00:01Z');
     await allSent(people.auckland, 'weekly_offers');
     await h.waitFor(async () => (await get(id)).status === 'completed', 10_000, 'completion');
+    expect(await get(id)).toMatchObject({ next_attempt_at: null, next_attempt_reason: null });
 
     // INV-TIME: no marketing message left outside 08:00–21:00 in its recipient's zone.
     const done = await rows(id);

@@ -248,6 +248,7 @@ describe('broadcasts in the admin UI', () => {
 
   it('starts it; the live view shows it queued, and Pause / Resume work', async () => {
     await view().getByRole('button', { name: `Start sending to ${sendable.length}` }).click();
+    await view().getByRole('group', { name: 'Confirm starting' }).getByRole('button', { name: 'Yes, start sending' }).click();
     await shows(view().getByTestId('broadcast-status'), 'Sending');
     // The "saved the draft" line goes once the broadcast moves on.
     await expect.poll(() => page.locator('.status-line').textContent()).toBe('');

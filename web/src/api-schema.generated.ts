@@ -3150,6 +3150,10 @@ export interface paths {
                                 id: string;
                                 links: string[];
                                 name: string;
+                                /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                                next_attempt_at: string | null;
+                                /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                                next_attempt_reason: string | null;
                                 number_id: string | null;
                                 pause_code: string | null;
                                 pause_reason: string | null;
@@ -3329,6 +3333,10 @@ export interface paths {
                             id: string;
                             links: string[];
                             name: string;
+                            /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                            next_attempt_at: string | null;
+                            /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                            next_attempt_reason: string | null;
                             number_id: string | null;
                             pause_code: string | null;
                             pause_reason: string | null;
@@ -3433,6 +3441,10 @@ export interface paths {
                             id: string;
                             links: string[];
                             name: string;
+                            /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                            next_attempt_at: string | null;
+                            /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                            next_attempt_reason: string | null;
                             number_id: string | null;
                             pause_code: string | null;
                             pause_reason: string | null;
@@ -3650,6 +3662,10 @@ export interface paths {
                             id: string;
                             links: string[];
                             name: string;
+                            /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                            next_attempt_at: string | null;
+                            /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                            next_attempt_reason: string | null;
                             number_id: string | null;
                             pause_code: string | null;
                             pause_reason: string | null;
@@ -3752,6 +3768,10 @@ export interface paths {
                             id: string;
                             links: string[];
                             name: string;
+                            /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                            next_attempt_at: string | null;
+                            /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                            next_attempt_reason: string | null;
                             number_id: string | null;
                             pause_code: string | null;
                             pause_reason: string | null;
@@ -3949,6 +3969,10 @@ export interface paths {
                             id: string;
                             links: string[];
                             name: string;
+                            /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                            next_attempt_at: string | null;
+                            /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                            next_attempt_reason: string | null;
                             number_id: string | null;
                             pause_code: string | null;
                             pause_reason: string | null;
@@ -4306,6 +4330,10 @@ export interface paths {
                             id: string;
                             links: string[];
                             name: string;
+                            /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                            next_attempt_at: string | null;
+                            /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                            next_attempt_reason: string | null;
                             number_id: string | null;
                             pause_code: string | null;
                             pause_reason: string | null;
@@ -4412,6 +4440,10 @@ export interface paths {
                             id: string;
                             links: string[];
                             name: string;
+                            /** @description when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits */
+                            next_attempt_at: string | null;
+                            /** @description why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time) */
+                            next_attempt_reason: string | null;
                             number_id: string | null;
                             pause_code: string | null;
                             pause_reason: string | null;

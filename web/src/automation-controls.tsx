@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ConfirmBar } from './confirm-bar';
 import { changeAutomation, type Automation, type AutomationAction } from './automations-api';
 
 /** Publish (the draft as a new version), Pause, Resume and Archive (after a confirmation): only the ones its status allows. */
@@ -44,15 +45,9 @@ export function AutomationControls({ automation: a, onChanged }: { automation: A
           </button>
         )}
         {confirming && (
-          <span className="row confirm" role="group" aria-label="Confirm archiving">
-            <span>Archive it? Everyone still in it leaves now; this cannot be undone.</span>
-            <button type="button" className="danger" onClick={() => act('archive')} disabled={busy}>
-              Yes, archive it
-            </button>
-            <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-              Keep it
-            </button>
-          </span>
+          <ConfirmBar label="Confirm archiving" yes="Yes, archive it" no="Keep it" danger busy={busy} onYes={() => act('archive')} onNo={() => setConfirming(false)}>
+            Archive it? Everyone still in it leaves now; this cannot be undone.
+          </ConfirmBar>
         )}
       </div>
       <p className="muted small">

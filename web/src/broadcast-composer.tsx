@@ -1,8 +1,9 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { listAttributes, listSegments, listTopics } from './api-client';
 import { BroadcastAudienceFields, type AudienceDraft } from './broadcast-audience-fields';
+import { audienceDraftOf, scheduleDraftOf, trackedLinksOf, variableDraftsOf } from './broadcast-edit';
 import { NOW_DRAFT, scheduleOf, type ScheduleDraft } from './broadcast-schedule';
-import { createBroadcast, type Broadcast, type BroadcastInput } from './broadcasts-api';
+import { createBroadcast, updateBroadcast, type Broadcast, type BroadcastInput } from './broadcasts-api';
 import { ComposerPreview } from './composer-preview';
 import { ScheduleFields } from './schedule-fields';
 import { templateLabel, templateText } from './template-format';
@@ -14,18 +15,29 @@ import { VariableMappingTable } from './variable-mapping-table';
 /**
  * A new broadcast: name, audience (topic, segment or all contacts, one segment left out), an
  * approved template with a source for each of its variables, and when to send. Saved as a draft,
- * which `onCreated` opens for the audience check, a test send and Start.
+ * which `onCreated` opens for the audience check, a test send and Start. With `editing`, the same
+ * form prefilled with that draft, saved over it (PATCH) and handed to `onCreated`.
  */
-export function BroadcastComposer({ onCreated, onCancel }: { onCreated: (b: Broadcast) => void; onCancel: () => void }) {
+export function BroadcastComposer({ editing, onCreated, onCancel }: { editing?: Broadcast; onCreated: (b: Broadcast) => void; onCancel: () => void }) {
   const topics = useResource(listTopics);
   const segments = useResource(listSegments);
   const attributes = useResource(listAttributes);
   const templates = useResource(() => listTemplates({ status: 'APPROVED' }));
-  const [name, setName] = useState('');
-  const [audience, setAudience] = useState<AudienceDraft>({ topic: '', segment: '', exclude: '' });
+  const [name, setName] = useState(editing?.name ?? '');
+  const initialAudience = useMemo(() => (editing ? audienceDraftOf(editing) : { topic: '', segment: '', exclude: '' }), [editing]);
+  const [audience, setAudience] = useState<AudienceDraft>(initialAudience);
   const [templateId, setTemplateId] = useState('');
-  const [drafts, setDrafts] = useState<Record<string, VariableDraft>>({});
-  const [schedule, setSchedule] = useState<ScheduleDraft>(NOW_DRAFT);
+  const [drafts, setDrafts] = useState<Record<string, VariableDraft>>(() => (editing ? variableDraftsOf(editing.template.variables) : {}));
+  const [schedule, setSchedule] = useState<ScheduleDraft>(() => (editing ? scheduleDraftOf(editing) : NOW_DRAFT));
+
+  // Editing: once the templates are in, select the draft's template and keep its variable rows.
+  useEffect(() => {
+    if (!editing || templateId !== '' || !templates.data) return;
+    const t = templates.data.data.find((x) => x.name === editing.template.name && x.language === editing.template.language);
+    if (!t) return;
+    setTemplateId(t.id);
+    setDrafts((cur) => draftsFor(t.params, cur));
+  }, [templates.data]);
   const [tried, setTried] = useState(false);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -47,6 +59,7 @@ export function BroadcastComposer({ onCreated, onCancel }: { onCreated: (b: Broa
     if (!variables) return { problem: 'Fill in every variable.' };
     const when = scheduleOf(schedule);
     if ('problem' in when) return { problem: `Schedule: ${when.problem}.` };
+    const sameTemplate = editing && editing.template.name === template.name && editing.template.language === template.language;
     return {
       input: {
         name: name.trim(),
@@ -55,7 +68,8 @@ export function BroadcastComposer({ onCreated, onCancel }: { onCreated: (b: Broa
           topic: audience.topic,
           ...(audience.exclude ? { exclude: [{ segment_id: audience.exclude }] } : {}),
         },
-        template: { name: template.name, language: template.language, variables },
+        // Tracked links are not edited here: the same template keeps them as they were.
+        template: { name: template.name, language: template.language, variables: sameTemplate ? { ...variables, ...trackedLinksOf(editing.template.variables) } : variables },
         schedule: when.schedule,
       },
     };
@@ -69,7 +83,13 @@ export function BroadcastComposer({ onCreated, onCancel }: { onCreated: (b: Broa
     if ('problem' in built) return;
     setBusy(true);
     try {
-      onCreated(await createBroadcast(built.input));
+      if (!editing) onCreated(await createBroadcast(built.input));
+      else {
+        // An untouched audience is not sent, so one built from rules (not shown here) stays as it was.
+        const patch: Partial<BroadcastInput> = { ...built.input };
+        if (JSON.stringify(audience) === JSON.stringify(initialAudience)) delete patch.audience;
+        onCreated(await updateBroadcast(editing.id, patch));
+      }
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -83,13 +103,13 @@ export function BroadcastComposer({ onCreated, onCancel }: { onCreated: (b: Broa
   const loadProblem = topics.error ?? segments.error ?? templates.error ?? attributes.error;
   return (
     <section className="card editor" aria-labelledby="composer-title" data-testid="broadcast-composer">
-      <h3 id="composer-title">New broadcast</h3>
+      <h3 id="composer-title">{editing ? `Edit “${editing.name}”` : 'New broadcast'}</h3>
       {loadProblem && (
         <p className="error" role="alert">
           {loadProblem}
         </p>
       )}
-      <form onSubmit={save} aria-label="New broadcast" noValidate>
+      <form onSubmit={save} aria-label={editing ? 'Edit broadcast' : 'New broadcast'} noValidate>
         <div className="field">
           <label htmlFor="broadcast-name">Name</label>
           <input id="broadcast-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} placeholder="e.g. Weekly offers, week 48" />
@@ -133,7 +153,7 @@ export function BroadcastComposer({ onCreated, onCancel }: { onCreated: (b: Broa
         )}
         <div className="row">
           <button type="submit" disabled={busy}>
-            Save draft
+            {editing ? 'Save changes' : 'Save draft'}
           </button>
           <button type="button" className="secondary" onClick={onCancel}>
             Cancel

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ConfirmBar } from './confirm-bar';
 import { changeBroadcast, type Broadcast, type BroadcastAction } from './broadcasts-api';
 
 /** Pause (sending or scheduled), Resume (paused) and Cancel (after a confirmation in the page). */
@@ -43,15 +44,9 @@ export function BroadcastControls({ broadcast: b, onChanged }: { broadcast: Broa
           </button>
         )}
         {canCancel && confirming && (
-          <span className="row confirm" role="group" aria-label="Confirm cancelling">
-            <span>Cancel it? Nobody still waiting gets the message; this cannot be undone.</span>
-            <button type="button" className="danger" onClick={() => act('cancel')} disabled={busy}>
-              Yes, cancel it
-            </button>
-            <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-              Keep sending
-            </button>
-          </span>
+          <ConfirmBar label="Confirm cancelling" yes="Yes, cancel it" no="Keep sending" danger busy={busy} onYes={() => act('cancel')} onNo={() => setConfirming(false)}>
+            Cancel it? Nobody still waiting gets the message; this cannot be undone.
+          </ConfirmBar>
         )}
       </div>
       {error && (

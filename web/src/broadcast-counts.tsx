@@ -1,4 +1,5 @@
 import { formatCount, reasonLabel } from './broadcast-format';
+import { BroadcastWaiting } from './broadcast-waiting';
 import type { Broadcast, BroadcastCounts } from './broadcasts-api';
 
 const COUNTS: { key: keyof BroadcastCounts; label: string }[] = [
@@ -18,7 +19,7 @@ const COUNTS: { key: keyof BroadcastCounts; label: string }[] = [
   { key: 'excluded', label: 'Left out at start' },
 ];
 
-/** Every count of a broadcast, then the ones left out at start and skipped by reason, and the failed ones by error code. */
+/** Every count of a broadcast, until when the waiting ones wait, then the ones left out at start and skipped by reason, and the failed ones by error code. */
 export function BroadcastCountsView({ broadcast: b }: { broadcast: Broadcast }) {
   const order = ['excluded', 'no_consent', 'consent_withdrawn', 'unreachable'];
   const excluded = Object.entries(b.excluded_by_reason ?? {}).sort(([a], [z]) => order.indexOf(a) - order.indexOf(z));
@@ -34,6 +35,7 @@ export function BroadcastCountsView({ broadcast: b }: { broadcast: Broadcast }) 
           </div>
         ))}
       </dl>
+      <BroadcastWaiting broadcast={b} />
       {excluded.length > 0 && (
         <p className="small" data-testid="excluded-by-reason">
           <strong>Left out at start:</strong> {excluded.map(([reason, n]) => `${reasonLabel(reason)} (${formatCount(n)})`).join(', ')}

@@ -56,7 +56,7 @@ export function BroadcastProgress({ broadcast: b, onChanged, onReload }: { broad
       {begun && <BroadcastCountsView broadcast={b} />}
       <BroadcastControls broadcast={b} onChanged={onChanged} />
       {begun && <BroadcastResend broadcast={b} onResent={() => onReload?.()} />}
-      {begun && <BroadcastRecipients broadcastId={b.id} version={`${b.status}|${JSON.stringify(b.counts)}`} />}
+      {begun && <BroadcastRecipients broadcastId={b.id} version={`${b.status}|${JSON.stringify(b.counts)}|${b.next_attempt_at ?? ''}`} />}
     </div>
   );
 }

@@ -2,15 +2,25 @@ import { useState } from 'react';
 import { listRecipients, RECIPIENT_FILTERS, type Recipient, type RecipientFilter } from './broadcasts-api';
 import { formatTime } from './format';
 import { reasonLabel, statusLabel } from './broadcast-format';
+import { waitReasonShort } from './broadcast-waiting';
+import { formatInstant } from './overview-format';
 import { usePagedList } from './use-paged-list';
+import { useWorkspaceZone } from './use-workspace-zone';
 
 const PAGE_SIZE = 50;
+
+/** The reason cell: why not sent, or until when and why a queued recipient waits (in the workspace's zone). */
+function reasonText(r: Recipient, timeZone: string | undefined): string {
+  if (r.status === 'queued' && timeZone && new Date(r.not_before).getTime() > Date.now()) return `until ${formatInstant(r.not_before, timeZone)} (${waitReasonShort(r.reason)})`;
+  return r.reason ? reasonLabel(r.reason) : r.error_code !== null ? `error ${r.error_code}` : '—';
+}
 
 /**
  * Everyone the audience matched, page by page, with a state filter: who got it, and for the others
  * why not (left out at start with the reason, skipped, failed with the code). `version` changes reload it.
  */
 export function BroadcastRecipients({ broadcastId, version }: { broadcastId: string; version: string }) {
+  const timeZone = useWorkspaceZone();
   const [filter, setFilter] = useState<RecipientFilter | ''>('');
   const list = usePagedList<Recipient>((cursor) => listRecipients(broadcastId, filter, cursor, PAGE_SIZE), `${broadcastId}|${filter}|${version}`);
   return (
@@ -57,7 +67,7 @@ export function BroadcastRecipients({ broadcastId, version }: { broadcastId: str
                     {r.clicked_at && <span className="badge rstatus-clicked">clicked</span>}
                     {r.opted_out_at && <span className="badge rstatus-opted_out">opted out</span>}
                   </td>
-                  <td>{r.reason ? reasonLabel(r.reason) : r.error_code !== null ? `error ${r.error_code}` : '—'}</td>
+                  <td>{reasonText(r, timeZone)}</td>
                   <td className="num">{r.attempts}</td>
                   <td className="nowrap">{formatTime(r.sent_at)}</td>
                 </tr>

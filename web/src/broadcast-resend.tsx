@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { formatCount } from './broadcast-format';
 import { resendFailed, type Broadcast, type ResendResult } from './broadcasts-api';
+import { ConfirmBar } from './confirm-bar';
 import { formatTime } from './format';
 
 /** The result of a resend in words: queued again, then who was not and why. */
@@ -45,15 +46,9 @@ export function BroadcastResend({ broadcast: b, onResent }: { broadcast: Broadca
           </button>
         )}
         {confirming && (
-          <span className="row confirm" role="group" aria-label="Confirm resending">
-            <span>Resend to failed recipients? Only temporary errors are resent, each person at most once, and consent is checked again.</span>
-            <button type="button" onClick={resend} disabled={busy}>
-              Yes, resend
-            </button>
-            <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-              Not now
-            </button>
-          </span>
+          <ConfirmBar label="Confirm resending" yes="Yes, resend" no="Not now" busy={busy} onYes={resend} onNo={() => setConfirming(false)}>
+            Resend to failed recipients? Only temporary errors are resent, each person at most once, and consent is checked again.
+          </ConfirmBar>
         )}
       </div>
       {result && (

@@ -1,14 +1,15 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Segment } from './api-client';
 import { broadcastRecipientsCsvUrl } from './analytics-api';
 import { BroadcastDraftPanel } from './broadcast-draft-panel';
+import { duplicateInput } from './broadcast-edit';
 import { statusLabel } from './broadcast-format';
 import { BroadcastProgress } from './broadcast-progress';
 import { BroadcastSummary } from './broadcast-summary';
-import type { Broadcast } from './broadcasts-api';
+import { createBroadcast, type Broadcast } from './broadcasts-api';
 import { useBroadcast } from './use-broadcast';
 
-/** One broadcast, kept live: a draft's steps before it starts, its progress after. `onChanged` hears each new status. */
+/** One broadcast, kept live: a draft's steps before it starts (Edit opens `onEdit`), its progress after; Duplicate saves a copy as a new draft for `onDuplicated`. `onChanged` hears each new status. */
 export function BroadcastView({
   id,
   initial,
@@ -16,6 +17,8 @@ export function BroadcastView({
   onChanged,
   onDeleted,
   onClose,
+  onEdit,
+  onDuplicated,
 }: {
   id: string;
   initial?: Broadcast;
@@ -23,7 +26,11 @@ export function BroadcastView({
   onChanged: (b: Broadcast) => void;
   onDeleted: (b: Broadcast) => void;
   onClose: () => void;
+  onEdit: (b: Broadcast) => void;
+  onDuplicated: (copy: Broadcast) => void;
 }) {
+  const [duplicating, setDuplicating] = useState(false);
+  const [dupError, setDupError] = useState<string>();
   const live = useBroadcast(id, initial);
   const b = live.data;
   const status = b?.status;
@@ -33,6 +40,18 @@ export function BroadcastView({
     if (b && seen.current !== status) onChanged(b);
     seen.current = status;
   }, [status]);
+
+  async function duplicate(from: Broadcast) {
+    setDuplicating(true);
+    setDupError(undefined);
+    try {
+      onDuplicated(await createBroadcast(duplicateInput(from)));
+    } catch (err) {
+      setDupError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setDuplicating(false);
+    }
+  }
 
   return (
     <section className="card detail" aria-labelledby="broadcast-title" data-testid="broadcast-view">
@@ -51,6 +70,11 @@ export function BroadcastView({
               Download recipients (CSV)
             </a>
           )}
+          {b && (
+            <button type="button" className="secondary" onClick={() => duplicate(b)} disabled={duplicating}>
+              Duplicate
+            </button>
+          )}
           <button type="button" className="secondary" onClick={live.reload}>
             Refresh
           </button>
@@ -59,13 +83,18 @@ export function BroadcastView({
           </button>
         </span>
       </div>
+      {dupError && (
+        <p className="error" role="alert">
+          {`Could not duplicate: ${dupError}`}
+        </p>
+      )}
       {live.error && (
         <p className="error" role="alert">
           {live.error}
         </p>
       )}
       {!b && !live.error && <p className="muted">Loading…</p>}
-      {b && b.status === 'draft' && <BroadcastDraftPanel key={b.updated_at} broadcast={b} segments={segments} onStarted={live.replace} onDeleted={onDeleted} />}
+      {b && b.status === 'draft' && <BroadcastDraftPanel key={b.updated_at} broadcast={b} segments={segments} onStarted={live.replace} onDeleted={onDeleted} onEdit={onEdit} />}
       {b && b.status !== 'draft' && (
         <>
           <details className="summary-details">

@@ -15,6 +15,8 @@ export type AudiencePart = { segment_id: string } | { rules: Record<string, unkn
 /** A new broadcast (saved as a draft). */
 export interface BroadcastInput {
   name: string;
+  /** The business number that sends (default: the only connected one). */
+  number_id?: string;
   audience: { segment_id?: string; rules?: Record<string, unknown>; all_contacts?: true; topic: string; exclude?: AudiencePart[] };
   template: { name: string; language: string; variables?: Record<string, VariableSource> };
   links?: string[];
@@ -57,6 +59,8 @@ export const listBroadcasts = (cursor?: string, limit = 50) => apiRequest<Page<B
 export const getBroadcast = (id: string) => apiRequest<Broadcast>('GET', at(id));
 /** Saves a new draft after the API checks its topic, template, variables and audience. */
 export const createBroadcast = (input: BroadcastInput) => apiRequest<Broadcast>('POST', '/broadcasts', input);
+/** Changes a draft (the API checks it like a new one; 409 BROADCAST_STATE_INVALID once it started). */
+export const updateBroadcast = (id: string, patch: Partial<BroadcastInput>) => apiRequest<Broadcast>('PATCH', at(id), patch);
 /** Deletes a draft. */
 export const deleteBroadcast = (id: string) => apiRequest<{ deleted: true }>('DELETE', at(id));
 /** The plan now: every exclusion by reason, sendable count, messaging-limit spill and cost. */

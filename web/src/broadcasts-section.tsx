@@ -12,6 +12,8 @@ export function BroadcastsSection({ openId }: { openId?: string | undefined } = 
   const list = usePagedList((cursor) => listBroadcasts(cursor));
   const segments = useResource(listSegments);
   const [composing, setComposing] = useState(false);
+  // The draft being edited in the composer (its view is closed meanwhile).
+  const [editing, setEditing] = useState<Broadcast>();
   // The opened broadcast: its id, and the list's copy when it was opened from the list.
   const [open, setOpen] = useState<{ id: string; initial?: Broadcast } | undefined>(openId ? { id: openId } : undefined);
   const [done, setDone] = useState<string>();
@@ -19,7 +21,28 @@ export function BroadcastsSection({ openId }: { openId?: string | undefined } = 
   function created(b: Broadcast) {
     setComposing(false);
     setOpen({ id: b.id, initial: b });
-    setDone(`Saved the draft “${b.name}”. Check the audience, then start it.`);
+    setDone(editing ? `Saved the changes to “${b.name}”. Check the audience again, then start it.` : `Saved the draft “${b.name}”. Check the audience, then start it.`);
+    setEditing(undefined);
+    list.reload();
+  }
+
+  function edit(b: Broadcast) {
+    setDone(undefined);
+    setOpen(undefined);
+    setEditing(b);
+    setComposing(true);
+  }
+
+  function cancelCompose() {
+    setComposing(false);
+    // Back to the draft that was being edited.
+    if (editing) setOpen({ id: editing.id, initial: editing });
+    setEditing(undefined);
+  }
+
+  function duplicated(copy: Broadcast) {
+    setOpen({ id: copy.id, initial: copy });
+    setDone(`Duplicated as the new draft “${copy.name}”. Change what differs, check the audience, then start it.`);
     list.reload();
   }
 
@@ -37,11 +60,13 @@ export function BroadcastsSection({ openId }: { openId?: string | undefined } = 
   function compose() {
     setDone(undefined);
     setOpen(undefined);
+    setEditing(undefined);
     setComposing(true);
   }
 
   function openOne(b: Broadcast) {
     setComposing(false);
+    setEditing(undefined);
     setDone(undefined);
     setOpen({ id: b.id, initial: b });
   }
@@ -70,9 +95,13 @@ export function BroadcastsSection({ openId }: { openId?: string | undefined } = 
       <p className="status-line" role="status">
         {done}
       </p>
-      {composing && <BroadcastComposer onCreated={created} onCancel={() => setComposing(false)} />}
+      {composing && <BroadcastComposer key={editing?.id ?? 'new'} {...(editing ? { editing } : {})} onCreated={created} onCancel={cancelCompose} />}
       {open && (
-        <BroadcastView key={open.id} id={open.id} {...(open.initial ? { initial: open.initial } : {})} segments={segments.data?.data ?? []} onChanged={changed} onDeleted={deleted} onClose={() => setOpen(undefined)} />
+        <BroadcastView key={open.id} id={open.id} {...(open.initial ? { initial: open.initial } : {})} segments={segments.data?.data ?? []} onChanged={changed} onDeleted={deleted}
+          onClose={() => setOpen(undefined)}
+          onEdit={edit}
+          onDuplicated={duplicated}
+        />
       )}
       {list.loaded && list.rows.length === 0 && !list.error && <p className="muted">No broadcasts yet.</p>}
       {list.rows.length > 0 && <BroadcastsTable rows={list.rows} openId={open?.id} onOpen={openOne} />}

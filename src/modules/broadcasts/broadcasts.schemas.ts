@@ -120,6 +120,8 @@ export const broadcastOut = z.object({
   skipped_by_reason: z.record(z.string(), z.number()),
   excluded_by_reason: z.record(z.string(), z.number()).describe('excluded, no_consent, consent_withdrawn, unreachable'),
   failed_by_code: z.record(z.string(), z.number()),
+  next_attempt_at: z.string().nullable().describe('when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits'),
+  next_attempt_reason: z.string().nullable().describe("why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time)"),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
   created_at: z.string(),

@@ -13,7 +13,7 @@ import { policyFrom, resolveTrackedLinks, type BroadcastStatus } from './broadca
 import { createBroadcastIn, updateBroadcastIn, type BroadcastOut, type CreateBroadcastIn } from './broadcasts.schemas.js';
 import { broadcasts } from './broadcasts.tables.js';
 import { audiencePredicate, fallbackZoneOf, planBroadcast, snapshotRecipients } from './plan.service.js';
-import { broadcastCounts } from './progress.service.js';
+import { broadcastCounts, nextAttempt } from './progress.service.js';
 
 import { loadBroadcast, type BroadcastRow } from './broadcast-row.js';
 import { chooseBestHour } from './best-hour.service.js';
@@ -238,6 +238,7 @@ export async function listBroadcasts(ctx: Ctx, q: { limit: number; cursor?: stri
 export async function toBroadcastOut(ctx: Pick<Ctx, 'db'>, r: BroadcastRow): Promise<BroadcastOut> {
   const topic = r.topicId ? (await topicsById(ctx.db, r.workspaceId, [r.topicId])).get(r.topicId) : undefined;
   const progress = await broadcastCounts(ctx.db, r.id);
+  const next = progress.counts.queued > 0 ? await nextAttempt(ctx.db, r.id) : null;
   return {
     id: r.id,
     name: r.name,
@@ -256,6 +257,8 @@ export async function toBroadcastOut(ctx: Pick<Ctx, 'db'>, r: BroadcastRow): Pro
     skipped_by_reason: progress.skippedByReason,
     excluded_by_reason: progress.excludedByReason,
     failed_by_code: progress.failedByCode,
+    next_attempt_at: next?.at ?? null,
+    next_attempt_reason: next?.reason ?? null,
     started_at: r.startedAt?.toISOString() ?? null,
     finished_at: r.finishedAt?.toISOString() ?? null,
     created_at: r.createdAt.toISOString(),

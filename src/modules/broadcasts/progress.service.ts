@@ -39,6 +39,18 @@ export function progressOf(metrics: Record<string, number>): Progress {
   return { counts: c, skippedByReason, excludedByReason, failedByCode };
 }
 
+/**
+ * The earliest waiting recipient's next attempt and why it waits: one probe of
+ * broadcast_recipients_due_idx (queued rows by not_before), whatever the audience size.
+ */
+export async function nextAttempt(db: Db, broadcastId: string): Promise<{ at: string; reason: string | null } | null> {
+  const [row] = await queryRowsOf<{ at: string | Date; reason: string | null }>(
+    db,
+    sql`select not_before as at, reason from broadcast_recipients where broadcast_id = ${broadcastId} and state = 'queued' order by not_before limit 1`,
+  );
+  return row ? { at: new Date(row.at).toISOString(), reason: row.reason } : null;
+}
+
 /** Per-state counts from one grouped scan of the recipient rows (the rollup's reference: tests and benches). */
 export async function scanCounts(db: Db, broadcastId: string): Promise<Progress> {
   return countRows(db, broadcastId);
