@@ -225,6 +225,37 @@ describe('broadcast drafts in the admin UI', () => {
     expect((await get(copyId)).status).toBe('scheduled');
   });
 
+  it("schedules a draft at each recipient's best hour, and says which hour was chosen and why", async () => {
+    const made = await h.api('POST', '/api/v1/broadcasts', {
+      name: 'Best hour offers',
+      audience: { all_contacts: true, topic: 'offers' },
+      template: { name: 'weekly_offers', language: 'en_US', variables: { 'body.1': { field: 'first_name', fallback: 'there' }, 'body.2': { value: 'x' } } },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const id = made.body.id as string;
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Broadcasts', exact: true }).click();
+    await page.getByTestId('broadcast-row').filter({ hasText: 'Best hour offers' }).getByRole('button').first().click();
+    await view().getByRole('button', { name: 'Edit draft' }).click();
+    await composer().getByLabel("At each recipient's best hour").check();
+    const date = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    await composer().getByLabel('Date', { exact: true }).fill(date);
+    await composer().getByLabel('Local time if there is too little history').fill('09:30');
+    await composer().getByRole('button', { name: 'Save changes' }).click();
+    await composer().waitFor({ state: 'detached' });
+    expect((await get(id)).schedule).toEqual({ type: 'best_hour', date, fallback_time: '09:30' });
+    expect(await view().getByTestId('broadcast-summary').textContent()).toContain(`On ${date} at the best send time's hour for that weekday, in each recipient's time zone`);
+    await view().getByRole('button', { name: 'Check audience' }).click();
+    await view().getByRole('button', { name: 'Schedule…' }).click();
+    const confirm = view().getByRole('group', { name: 'Confirm scheduling' });
+    expect(await confirm.getByTestId('confirm-when').textContent()).toContain('(chosen when it starts; 09:30 if there is too little history)');
+    await confirm.getByRole('button', { name: 'Yes, schedule it' }).click();
+    // Nothing was read yet in this workspace: no weekday has a best hour, so the fallback time.
+    await shows(view().getByTestId('best-hour-choice'), "09:30 in each recipient's zone: too little history on " + new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`)) + 's to pick an hour, so the fallback time');
+    expect((await get(id)).status).toBe('sending');
+    await shot('best-hour-started');
+  });
+
   it('raised no dialog, page error or CSP violation', () => {
     expect(seen.dialogs).toEqual([]);
     expect(seen.pageErrors).toEqual([]);

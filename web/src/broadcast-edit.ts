@@ -40,6 +40,7 @@ function localInputValue(iso: string): string {
 export function scheduleDraftOf(b: Broadcast): ScheduleDraft {
   const s = b.schedule;
   if (s.type === 'at') return { ...NOW_DRAFT, type: 'at', at: localInputValue(s.at) };
+  if (s.type === 'best_hour') return { ...NOW_DRAFT, type: 'best_hour', date: s.date, fallbackTime: s.fallback_time ?? '', fallbackZone: s.fallback_timezone ?? '', ...(s.send_late ? { sendLate: true } : {}) };
   if (s.type === 'local') return { ...NOW_DRAFT, type: 'local', date: s.date, time: s.time, fallbackZone: s.fallback_timezone ?? '', ...(s.send_late ? { sendLate: true } : {}) };
   return NOW_DRAFT;
 }

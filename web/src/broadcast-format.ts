@@ -1,6 +1,6 @@
 // How broadcasts read in the UI: statuses, schedules, audiences, variable sources, money.
 import type { Segment } from './api-client';
-import type { Broadcast, BroadcastCounts, Schedule } from './broadcasts-api';
+import type { BestHourChoice, Broadcast, BroadcastCounts, Schedule } from './broadcasts-api';
 import { formatTime } from './format';
 import type { VariableSource } from './templates-api';
 
@@ -51,7 +51,18 @@ export function describeSource(source: VariableSource): string {
 export function describeSchedule(s: Schedule, startAt?: string | null): string {
   if (s.type === 'now') return 'As soon as it is started';
   if (s.type === 'at') return `At ${formatTime(startAt ?? s.at)}`;
+  if (s.type === 'best_hour') return `On ${s.date} at the best send time's hour for that weekday, in each recipient's time zone${s.fallback_timezone ? ` (${s.fallback_timezone} when unknown)` : ''}`;
   return `On ${s.date} at ${s.time} in each recipient's time zone${s.fallback_timezone ? ` (${s.fallback_timezone} when unknown)` : ''}`;
+}
+
+const WEEKDAY_NAMES = ['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'];
+
+/** "19:00 in each recipient's zone: the best hour on Fridays (43% read of 120 sends)". */
+export function describeBestHour(c: BestHourChoice): string {
+  const day = WEEKDAY_NAMES[c.weekday] ?? 'that weekday';
+  if (c.source === 'fallback') return `${c.time} in each recipient's zone: too little history on ${day} to pick an hour, so the fallback time`;
+  const rate = c.read_rate === null ? '' : ` (${Math.round(c.read_rate * 100)}% read of ${c.sent} sends${c.source === 'segment' ? ' in the audience segment' : ''})`;
+  return `${c.time} in each recipient's zone: the best hour on ${day}${rate}`;
 }
 
 /** Who the broadcast is for, in words. */

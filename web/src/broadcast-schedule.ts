@@ -8,6 +8,8 @@ export interface ScheduleDraft {
   date: string;
   time: string;
   fallbackZone: string;
+  /** Best hour: the local time to use when no hour has enough sends ('' for the default 10:00). */
+  fallbackTime?: string;
   /** Send at once to recipients whose local time has already passed (otherwise starting is refused). */
   sendLate?: boolean;
 }
@@ -22,6 +24,12 @@ export function scheduleOf(d: ScheduleDraft): { schedule: Schedule } | { problem
     if (!d.at || Number.isNaN(when.getTime())) return { problem: 'pick the date and time to send at' };
     return { schedule: { type: 'at', at: when.toISOString() } };
   }
+  const late = d.sendLate ? { send_late: true } : {};
+  const zone = d.fallbackZone.trim() ? { fallback_timezone: d.fallbackZone.trim() } : {};
+  if (d.type === 'best_hour') {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d.date)) return { problem: 'pick the date to send on' };
+    return { schedule: { type: 'best_hour', date: d.date, ...(d.fallbackTime ? { fallback_time: d.fallbackTime } : {}), ...zone, ...late } };
+  }
   if (!/^\d{4}-\d{2}-\d{2}$/.test(d.date) || !/^\d{2}:\d{2}$/.test(d.time)) return { problem: "pick the date and the time in each recipient's zone" };
-  return { schedule: { type: 'local', date: d.date, time: d.time, ...(d.fallbackZone.trim() ? { fallback_timezone: d.fallbackZone.trim() } : {}), ...(d.sendLate ? { send_late: true } : {}) } };
+  return { schedule: { type: 'local', date: d.date, time: d.time, ...zone, ...late } };
 }

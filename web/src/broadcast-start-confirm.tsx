@@ -23,6 +23,7 @@ export function whenText(b: Broadcast, timeZone: string): string {
   const s = b.schedule;
   if (s.type === 'now') return 'now';
   if (s.type === 'at') return `at ${formatInstant(b.start_at ?? s.at, timeZone)} (${timeZone})`;
+  if (s.type === 'best_hour') return `on ${s.date} at the best send time's hour for that weekday (chosen when it starts; ${s.fallback_time ?? '10:00'} if there is too little history), in each recipient's own time zone`;
   return `on ${s.date} at ${s.time} in each recipient's own time zone`;
 }
 

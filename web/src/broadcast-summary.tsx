@@ -1,10 +1,11 @@
 import type { Segment } from './api-client';
-import { describeAudience, describeSchedule, describeSource } from './broadcast-format';
-import type { Broadcast } from './broadcasts-api';
+import { describeAudience, describeBestHour, describeSchedule, describeSource } from './broadcast-format';
+import type { BestHourChoice, Broadcast } from './broadcasts-api';
 
 /** What a broadcast sends, to whom and when. */
 export function BroadcastSummary({ broadcast: b, segments }: { broadcast: Broadcast; segments: Segment[] }) {
   const vars = Object.entries(b.template.variables);
+  const bestHour = (b.plan as { best_hour?: BestHourChoice }).best_hour;
   return (
     <dl className="fields" data-testid="broadcast-summary">
       <div>
@@ -33,6 +34,12 @@ export function BroadcastSummary({ broadcast: b, segments }: { broadcast: Broadc
         <dt>When</dt>
         <dd>{describeSchedule(b.schedule, b.start_at)}</dd>
       </div>
+      {bestHour && (
+        <div>
+          <dt>Chosen hour</dt>
+          <dd data-testid="best-hour-choice">{describeBestHour(bestHour)}</dd>
+        </div>
+      )}
     </dl>
   );
 }

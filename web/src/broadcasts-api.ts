@@ -6,8 +6,21 @@ import type { VariableSource } from './templates-api';
 /** Broadcast lifecycle, as the API names it. */
 export type BroadcastStatus = 'draft' | 'scheduled' | 'sending' | 'paused' | 'completed' | 'cancelled';
 
-/** When a broadcast goes out: now, at one instant, or at a wall-clock time in each recipient's zone. */
-export type Schedule = { type: 'now' } | { type: 'at'; at: string } | { type: 'local'; date: string; time: string; fallback_timezone?: string; send_late?: boolean };
+/** When a broadcast goes out: now, at one instant, at a wall-clock time in each recipient's zone, or on a date at the best send time's hour. */
+export type Schedule =
+  | { type: 'now' }
+  | { type: 'at'; at: string }
+  | { type: 'local'; date: string; time: string; fallback_timezone?: string; send_late?: boolean }
+  | { type: 'best_hour'; date: string; fallback_time?: string; fallback_timezone?: string; send_late?: boolean };
+
+/** How a best-hour broadcast's hour was chosen when it started (`plan.best_hour`). */
+export interface BestHourChoice {
+  time: string;
+  weekday: number;
+  source: 'segment' | 'workspace' | 'fallback';
+  read_rate: number | null;
+  sent: number;
+}
 
 /** One part of an audience: a saved segment or rules. */
 export type AudiencePart = { segment_id: string } | { rules: Record<string, unknown> };
