@@ -19,7 +19,7 @@ function Months({ c }: { c: CostReport }) {
       <thead>
         <tr>
           <th scope="col">Month (UTC)</th>
-          <th scope="col" className="num">Templates sent</th>
+          <th scope="col" className="num" title="Templates sent">Sent</th>
           <th scope="col" className="num">Estimate</th>
           <th scope="col" className="num">Billable</th>
           <th scope="col" className="num">Actual</th>
@@ -28,7 +28,7 @@ function Months({ c }: { c: CostReport }) {
       <tbody>
         {c.months.map((m) => (
           <tr key={m.month} data-testid="cost-month">
-            <th scope="row">{monthName(m.month)}</th>
+            <th scope="row" className="nowrap">{monthName(m.month)}</th>
             <td className="num">{m.sent.toLocaleString()}</td>
             <td className="num">{money(m.estimated_cost, c.currency)}</td>
             <td className="num">{m.billable.toLocaleString()}</td>
