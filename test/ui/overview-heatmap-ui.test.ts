@@ -103,7 +103,7 @@ describe('the best send time card', () => {
     expect(await rows.count()).toBe(2);
     const texts = await rows.allTextContents();
     expect(texts.some((x) => x.includes('25') && x.includes('20') && x.includes('80%') && x.includes('20%'))).toBe(true);
-    const href = await card.getByRole('link', { name: 'Download the engagement heatmap (CSV)' }).getAttribute('href');
+    const href = await card.getByRole('link', { name: 'Download the engagement heatmap as CSV' }).getAttribute('href');
     expect(href).toBe(`/api/v1/analytics/engagement-heatmap.csv?from=${daysAgo(29)}&to=${daysAgo(0)}`);
     await shot('reply-table');
   });
@@ -115,7 +115,7 @@ describe('the best send time card', () => {
     await expect.poll(() => kolkata.getAttribute('title'), { timeout: UI_TIMEOUT }).toMatch(/10 sent/);
     expect(await kolkata.getAttribute('title')).toMatch(/10 sent, 10 read \(100%\), 5 replied \(50%\)/);
     expect(await card.getByTestId(`heat-${nWd}-${nHour}`).getAttribute('tabindex')).toBeNull();
-    const href = await card.getByRole('link', { name: 'Download the engagement heatmap (CSV)' }).getAttribute('href');
+    const href = await card.getByRole('link', { name: 'Download the engagement heatmap as CSV' }).getAttribute('href');
     expect(href).toBe(`/api/v1/analytics/engagement-heatmap.csv?from=${daysAgo(29)}&to=${daysAgo(0)}&segment_id=${listId}`);
     await shot('segment');
     await card.getByLabel('Segment').selectOption({ label: 'Everyone' });

@@ -146,7 +146,7 @@ describe('the Overview tab', () => {
     expect(painted.n).toBeGreaterThan(1_000);
     expect(await canvas.getAttribute('aria-label')).toContain('3 opt-ins, 1 opt-outs');
     // The CSV button is a plain download link to the same report.
-    const link = growth.getByRole('link', { name: 'Download growth (CSV)' });
+    const link = growth.getByRole('link', { name: 'Download growth as CSV' });
     expect(await link.getAttribute('download')).not.toBeNull();
     expect(await link.getAttribute('href')).toBe(`/api/v1/analytics/growth.csv?from=${daysAgo(29)}&to=${today()}&by=source`);
     // Grouped by topic: the table says so and the link follows.
@@ -168,7 +168,7 @@ describe('the Overview tab', () => {
     const before = optOuts.getByTestId('opt-out-preceding-row');
     expect(await before.count()).toBe(1);
     expect(await before.first().textContent()).toContain(BROADCAST);
-    expect(await hrefOf('opt-outs', 'Download opt-outs (CSV)')).toBe(`/api/v1/analytics/opt-outs.csv?from=${daysAgo(29)}&to=${today()}`);
+    expect(await hrefOf('opt-outs', 'Download opt-outs as CSV')).toBe(`/api/v1/analytics/opt-outs.csv?from=${daysAgo(29)}&to=${today()}`);
   });
 
   it('broadcasts: the funnel in percentages of those sent, opening the broadcast in its tab', async () => {
@@ -177,7 +177,7 @@ describe('the Overview tab', () => {
     await row.waitFor();
     expect(await row.getByTestId('funnel-sent').textContent()).toContain('3');
     expect(await row.getByTestId('funnel-opted_out').textContent()).toContain('33.3%');
-    expect(await hrefOf('broadcast-funnels', 'Download broadcasts (CSV)')).toBe(`/api/v1/analytics/broadcasts.csv?from=${daysAgo(29)}&to=${today()}`);
+    expect(await hrefOf('broadcast-funnels', 'Download broadcasts as CSV')).toBe(`/api/v1/analytics/broadcasts.csv?from=${daysAgo(29)}&to=${today()}`);
     expect(await row.getByRole('link', { name: `Recipients CSV of ${BROADCAST}` }).getAttribute('href')).toBe(`/api/v1/broadcasts/${broadcastId}/recipients.csv`);
     await row.getByRole('link', { name: BROADCAST, exact: true }).click();
     await page.getByRole('heading', { name: 'Broadcasts', level: 2 }).waitFor();
@@ -229,18 +229,18 @@ describe('the Overview tab', () => {
   it('a shorter period changes every report’s link', async () => {
     await page.getByRole('group', { name: 'Period' }).getByRole('button', { name: '7 days' }).click();
     const q = `from=${daysAgo(6)}&to=${today()}`;
-    await expect.poll(() => hrefOf('opt-outs', 'Download opt-outs (CSV)')).toBe(`/api/v1/analytics/opt-outs.csv?${q}`);
-    expect(await hrefOf('broadcast-funnels', 'Download broadcasts (CSV)')).toBe(`/api/v1/analytics/broadcasts.csv?${q}`);
-    expect(await hrefOf('growth', 'Download growth (CSV)')).toMatch(new RegExp(`^/api/v1/analytics/growth\\.csv\\?${q}&by=`));
+    await expect.poll(() => hrefOf('opt-outs', 'Download opt-outs as CSV')).toBe(`/api/v1/analytics/opt-outs.csv?${q}`);
+    expect(await hrefOf('broadcast-funnels', 'Download broadcasts as CSV')).toBe(`/api/v1/analytics/broadcasts.csv?${q}`);
+    expect(await hrefOf('growth', 'Download growth as CSV')).toMatch(new RegExp(`^/api/v1/analytics/growth\\.csv\\?${q}&by=`));
     // The opt-ins were yesterday: still in the last 7 days.
     await expect.poll(() => card('growth').getByTestId('total-opt-ins').textContent()).toBe('3');
   });
 
   it('the CSV links download through the session', async () => {
     const links = [
-      ['growth', 'Download growth (CSV)'],
-      ['opt-outs', 'Download opt-outs (CSV)'],
-      ['broadcast-funnels', 'Download broadcasts (CSV)'],
+      ['growth', 'Download growth as CSV'],
+      ['opt-outs', 'Download opt-outs as CSV'],
+      ['broadcast-funnels', 'Download broadcasts as CSV'],
       ['cost', 'Download the cost per month, country and category as CSV'],
     ] as const;
     for (const [id, name] of links) {

@@ -38,8 +38,8 @@ export function ImportsTable({ imports }: { imports: ImportRecord[] }) {
               <td className="num">{i.consent_granted}</td>
               <td>
                 {i.error_count > 0 && (
-                  <a className="button-link secondary" href={rejectedRowsCsvUrl(i.id)} download aria-label={`Rejected rows of ${i.filename ?? 'this import'} (CSV)`}>
-                    Rejected CSV
+                  <a className="button-link secondary" href={rejectedRowsCsvUrl(i.id)} download aria-label={`Rejected rows of ${i.filename ?? 'this import'} as CSV`}>
+                    Rejected rows
                   </a>
                 )}
               </td>

@@ -18,7 +18,7 @@ export function BroadcastsCard({ range, timeZone, onOpenBroadcast }: { range: Da
       error={list.error}
       onRetry={list.reload}
       empty={rows && rows.length === 0 ? 'No broadcasts went out in this period. Start one in the Broadcasts tab.' : undefined}
-      actions={<CsvLink href={broadcastsCsvUrl(range)} label="Download broadcasts (CSV)" />}
+      actions={<CsvLink href={broadcastsCsvUrl(range)} label="Download broadcasts as CSV" />}
     >
       {rows && (
         <div className="table-scroll">

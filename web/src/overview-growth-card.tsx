@@ -41,7 +41,7 @@ export function GrowthCard({ range }: { range: DayRange }) {
               ))}
             </select>
           </label>
-          <CsvLink href={growthCsvUrl(range, by)} label="Download growth (CSV)" />
+          <CsvLink href={growthCsvUrl(range, by)} label="Download growth as CSV" />
         </>
       }
     >

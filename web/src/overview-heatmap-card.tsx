@@ -154,7 +154,7 @@ export function HeatmapCard({ range }: { range: DayRange }) {
               <option value="reply">Reply rate</option>
             </select>
           </label>
-          <CsvLink href={heatmapCsvUrl(range, segmentId)} label="Download the engagement heatmap (CSV)" />
+          <CsvLink href={heatmapCsvUrl(range, segmentId)} label="Download the engagement heatmap as CSV" />
         </>
       }
     >

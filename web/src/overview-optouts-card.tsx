@@ -45,7 +45,7 @@ export function OptOutsCard({ range }: { range: DayRange }) {
       error={optOuts.error}
       onRetry={optOuts.reload}
       empty={r && r.total === 0 ? 'Nobody opted out in this period.' : undefined}
-      actions={<CsvLink href={optOutsCsvUrl(range)} label="Download opt-outs (CSV)" />}
+      actions={<CsvLink href={optOutsCsvUrl(range)} label="Download opt-outs as CSV" />}
     >
       {r && (
         <>
