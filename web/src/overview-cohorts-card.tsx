@@ -17,7 +17,7 @@ function monthName(month: string): string {
 function ShareCell({ at, testId }: { at: Cohort['month_1']; testId: string }) {
   return (
     <td className="num" data-testid={testId} title={at.engaged === null ? 'Not yet' : `${formatCount(at.engaged)} people`}>
-      {at.engaged === null ? <span className="muted">not yet</span> : formatRate(at.share)}
+      {at.engaged === null ? <span className="muted small">not yet</span> : formatRate(at.share)}
     </td>
   );
 }
@@ -48,9 +48,15 @@ export function CohortsCard() {
                 <tr>
                   <th scope="col">Opted in</th>
                   <th scope="col" className="num">People</th>
-                  <th scope="col" className="num">Month 1</th>
-                  <th scope="col" className="num">Month 3</th>
-                  <th scope="col" className="num">Month 6</th>
+                  <th scope="col" className="num">
+                    <abbr title="1st month after">1 mo</abbr>
+                  </th>
+                  <th scope="col" className="num">
+                    <abbr title="3rd month after">3 mo</abbr>
+                  </th>
+                  <th scope="col" className="num">
+                    <abbr title="6th month after">6 mo</abbr>
+                  </th>
                 </tr>
               </thead>
               <tbody>
