@@ -6,7 +6,7 @@ import { failStaleImports, IMPORT_FILLED_TABLES } from '../modules/imports/index
 import { purgeWebhookLog } from '../modules/hooks/index.js';
 import { mergeEquivalentContactsEverywhere } from '../modules/privacy/index.js';
 import { inferMissingZones, purgeContactChanges } from '../modules/contacts/index.js';
-import { runHygiene, runLifecycle, workspacesDueFor, type BulkPacing, type MaintenanceKind } from '../modules/lifecycle/index.js';
+import { runHygiene, runLifecycle, snapshotLifecycleStages, workspacesDueFor, type BulkPacing, type MaintenanceKind } from '../modules/lifecycle/index.js';
 import { drainFunnelDeltas } from '../modules/broadcasts/index.js';
 import { isAppError } from '../lib/errors.js';
 import { refreshPlannerStats } from '../adapters/db/planner-stats.js';
@@ -43,6 +43,8 @@ export function allSweeps(log: Logger, pacing: BulkPacing = {}, opts: { intakeBu
   return [
     // Stages are day-based, so hourly keeps them current; events that matter re-evaluate at once.
     { name: 'lifecycle.evaluate', everyMs: 5 * 60_000, standalone: true, run: bulkSweep('lifecycle', 60 * 60_000, log, pacing) },
+    // The stage distribution per local day (analytics "Lifecycle over time"): hourly, so each day's row ends as the count of its last hour.
+    { name: 'lifecycle.snapshot-stages', everyMs: 60 * 60_000, run: async (db, now) => ({ workspaces: await snapshotLifecycleStages(db, now) }) },
     { name: 'hygiene.run', everyMs: 30 * 60_000, standalone: true, run: bulkSweep('hygiene', 6 * 60 * 60_000, log, pacing) },
     { name: 'idempotency-keys.purge', everyMs: 10 * 60_000, run: async (db, now) => ({ purged: await purgeIdempotencyKeys(db, now) }) },
     { name: 'sessions.purge', everyMs: 30 * 60_000, run: async (db, now) => ({ purged: await purgeOldSessions(db, now) }) },

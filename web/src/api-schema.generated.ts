@@ -129,6 +129,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contacts by opt-in month and the share who read or replied 1, 3 and 6 months later */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description how many opt-in months, counting back from the current one (included) */
+                    months?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description oldest month first; every month of the range, empty ones included */
+                            cohorts: {
+                                /** @description contacts whose first opt-in fell in this month (erased contacts are not counted) */
+                                contacts: number;
+                                /** @description the opt-in month, YYYY-MM (month of the contact’s first grant in the ledger) */
+                                month: string;
+                                /** @description the calendar month after the opt-in month */
+                                month_1: {
+                                    /** @description cohort contacts who read a message or sent one during that calendar month; null: the month has not begun */
+                                    engaged: number | null;
+                                    /** @description engaged / contacts; null when the month has not begun or the cohort is empty */
+                                    share: number | null;
+                                };
+                                /** @description the third calendar month after the opt-in month */
+                                month_3: {
+                                    /** @description cohort contacts who read a message or sent one during that calendar month; null: the month has not begun */
+                                    engaged: number | null;
+                                    /** @description engaged / contacts; null when the month has not begun or the cohort is empty */
+                                    share: number | null;
+                                };
+                                /** @description the sixth calendar month after the opt-in month */
+                                month_6: {
+                                    /** @description cohort contacts who read a message or sent one during that calendar month; null: the month has not begun */
+                                    engaged: number | null;
+                                    /** @description engaged / contacts; null when the month has not begun or the cohort is empty */
+                                    share: number | null;
+                                };
+                            }[];
+                            months: number;
+                            /** @description the workspace's time zone, which months are counted in */
+                            timezone: string;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/cohorts.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The engagement cohorts as CSV: one row per opt-in month */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description how many opt-in months, counting back from the current one (included) */
+                    months?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/cost": {
         parameters: {
             query?: never;
@@ -511,6 +637,129 @@ export interface paths {
                 query?: {
                     /** @description what `groups` splits the totals by */
                     by?: "source" | "topic" | "number";
+                    /** @description first day (workspace time zone); default: 29 days before `to` */
+                    from?: string;
+                    /** @description last day, included (workspace time zone); default: today */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/lifecycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contacts per lifecycle stage per day (workspace time zone), from the daily snapshot */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day (workspace time zone); default: 29 days before `to` */
+                    from?: string;
+                    /** @description last day, included (workspace time zone); default: today */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            days: {
+                                /** @description contacts per stage as last counted that day; null: no snapshot was taken that day */
+                                counts: {
+                                    active: number;
+                                    archived: number;
+                                    at_risk: number;
+                                    churned: number;
+                                    dormant: number;
+                                    loyal: number;
+                                    new: number;
+                                    onboarding: number;
+                                    reactivating: number;
+                                } | null;
+                                /** @description YYYY-MM-DD in the workspace time zone */
+                                date: string;
+                                /** @description contacts that day (the sum of counts); null: no snapshot */
+                                total: number | null;
+                            }[];
+                            from: string;
+                            /** @description every stage, in the order of the lifecycle */
+                            stages: ("new" | "onboarding" | "active" | "loyal" | "at_risk" | "dormant" | "reactivating" | "churned" | "archived")[];
+                            /** @description the workspace's time zone, which days are counted in */
+                            timezone: string;
+                            to: string;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/lifecycle.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The lifecycle stage distribution as CSV: one row per day, one column per stage */
+        get: {
+            parameters: {
+                query?: {
                     /** @description first day (workspace time zone); default: 29 days before `to` */
                     from?: string;
                     /** @description last day, included (workspace time zone); default: today */

@@ -3,10 +3,12 @@ import { getWorkspace, type Role } from './api-client';
 import { OnboardingChecklist } from './overview-checklist';
 import type { OnboardingSettings, StepSection } from './onboarding';
 import { BroadcastsCard } from './overview-broadcasts-card';
+import { CohortsCard } from './overview-cohorts-card';
 import { CostCard } from './overview-cost-card';
 import { lastDays } from './overview-format';
 import { GrowthCard } from './overview-growth-card';
 import { HeatmapCard } from './overview-heatmap-card';
+import { LifecycleCard } from './overview-lifecycle-card';
 import { NumbersCard } from './overview-numbers-card';
 import { OptOutsCard } from './overview-optouts-card';
 import { RangePicker, type RangeDays } from './overview-range-picker';
@@ -18,7 +20,7 @@ function zoneOf(settings: Record<string, unknown> | undefined): string {
   return typeof tz === 'string' && tz ? tz : 'UTC';
 }
 
-/** The first page: the getting-started checklist, then list growth, opt-outs, recent broadcasts' funnels, each number's health and the best send time over the last 7, 30 or 90 days, and what messages cost over the last three months. */
+/** The first page: the getting-started checklist, then list growth, opt-outs, recent broadcasts' funnels, each number’s health and the best send time over the last 7, 30 or 90 days, what messages cost over the last three months, the lifecycle stages day by day and engagement by opt-in month. */
 export function OverviewSection({ role, onOpenBroadcast, onOpenSection }: { role: Role; onOpenBroadcast: (id: string) => void; onOpenSection: (section: StepSection) => void }) {
   const workspace = useResource(getWorkspace);
   const [days, setDays] = useState<RangeDays>(30);
@@ -52,6 +54,8 @@ export function OverviewSection({ role, onOpenBroadcast, onOpenSection }: { role
             <BroadcastsCard range={range} timeZone={timeZone} onOpenBroadcast={onOpenBroadcast} />
             <HeatmapCard range={range} />
             <CostCard />
+            <LifecycleCard range={range} />
+            <CohortsCard />
         </div>
       )}
     </section>

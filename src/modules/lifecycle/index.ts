@@ -9,3 +9,5 @@ export type { LifecycleThresholds } from './lifecycle.rules.js';
 export { LIFECYCLE_STAGES } from './lifecycle.tables.js';
 export type { LifecycleStage } from './lifecycle.tables.js';
 export { moveLifecycleTransitions } from './merge.service.js';
+export { snapshotLifecycleStages, ensureStageSnapshot, stageDaysBetween } from './stage-days.service.js';
+export type { StageDay } from './stage-days.service.js';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspaces/workspaces.tables.js';
 import { contacts } from '../contacts/contacts.tables.js';
 
@@ -73,4 +73,22 @@ export const maintenanceRuns = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [index('maintenance_runs_ws_idx').on(t.workspaceId, t.kind, t.startedAt)],
+);
+
+/**
+ * How many contacts were in each lifecycle stage on a day (the workspace's time zone): one row per
+ * workspace, day and stage (all nine, zeros included), written only by this module's daily snapshot
+ * (stage-days.service.ts) with INSERT … ON CONFLICT DO UPDATE, so the day's row holds the last count
+ * taken that day. No personal data: erasure leaves it as it is.
+ */
+export const lifecycleStageDays = pgTable(
+  'lifecycle_stage_days',
+  {
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    day: date('day').notNull(),
+    stage: text('stage').notNull(),
+    contacts: integer('contacts').notNull(),
+    takenAt: timestamp('taken_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.stage] })],
 );
