@@ -114,7 +114,7 @@ describe('the Overview lifecycle and cohort cards', () => {
     expect(painted.w).toBeGreaterThan(200);
     expect(painted.n).toBeGreaterThan(1_000);
     // The CSV link downloads the same days: the two earlier counts and today's.
-    const link = card.getByRole('link', { name: 'Download contacts per lifecycle stage per day (CSV)' });
+    const link = card.getByRole('link', { name: 'Download contacts per lifecycle stage per day as CSV' });
     expect(await link.getAttribute('download')).not.toBeNull();
     const csv = await page.request.get(new URL((await link.getAttribute('href'))!, base).href);
     expect(csv.status()).toBe(200);
@@ -129,7 +129,7 @@ describe('the Overview lifecycle and cohort cards', () => {
     const card = page.getByTestId('cohorts');
     await card.getByTestId('cohorts-table').waitFor({ timeout: UI_TIMEOUT });
     expect(await rowsOf(page, 'cohorts', 'cohort-row')).toEqual([[monthLabel(monthStart(-3)), '4', '25%', '50%', 'not yet']]);
-    const link = card.getByRole('link', { name: 'Download engagement by opt-in month (CSV)' });
+    const link = card.getByRole('link', { name: 'Download engagement by opt-in month as CSV' });
     const csv = await page.request.get(new URL((await link.getAttribute('href'))!, base).href);
     const lines = (await csv.text()).trim().split('\r\n').map((l) => l.replace(/"/g, ''));
     expect(lines).toHaveLength(13);

@@ -31,7 +31,7 @@ export function CohortsCard() {
     <OverviewCard
       id="cohorts"
       title="Still engaged after opting in"
-      actions={<CsvLink href={cohortsCsvUrl(MONTHS)} label="Download engagement by opt-in month (CSV)" />}
+      actions={<CsvLink href={cohortsCsvUrl(MONTHS)} label="Download engagement by opt-in month as CSV" />}
       loading={report.loading}
       error={report.error}
       onRetry={report.reload}

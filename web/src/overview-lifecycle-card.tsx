@@ -58,7 +58,7 @@ export function LifecycleCard({ range }: { range: DayRange }) {
     <OverviewCard
       id="lifecycle"
       title="Lifecycle stages"
-      actions={<CsvLink href={lifecycleCsvUrl(range)} label="Download contacts per lifecycle stage per day (CSV)" />}
+      actions={<CsvLink href={lifecycleCsvUrl(range)} label="Download contacts per lifecycle stage per day as CSV" />}
       loading={report.loading}
       error={report.error}
       onRetry={report.reload}
