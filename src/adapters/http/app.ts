@@ -41,6 +41,7 @@ import { topicRoutes } from './routes/topics.routes.js';
 import { optOutRoutes } from './routes/opt-out.routes.js';
 import { analyticsGrowthRoutes } from './routes/analytics-growth.routes.js';
 import { analyticsHeatmapRoutes } from './routes/analytics-heatmap.routes.js';
+import { analyticsBreakdownRoutes } from './routes/analytics-breakdowns.routes.js';
 import { analyticsCostRoutes } from './routes/analytics-cost.routes.js';
 import { importRoutes } from './routes/imports.routes.js';
 import { shopRoutes } from './routes/shops.routes.js';
@@ -195,6 +196,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   analyticsNumberRoutes(app, reqDeps);
   analyticsGrowthRoutes(app, featureDeps);
   analyticsHeatmapRoutes(app, featureDeps);
+  analyticsBreakdownRoutes(app, featureDeps);
   analyticsCostRoutes(app, featureDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   webhookEndpointRoutes(app, { ...reqDeps, log: deps.log, hooks: deps.hooks ?? { box: deps.box, checkUrl: (url) => webhookUrlProblem(url, []), send: () => Promise.reject(new Error('outbound webhooks are not wired in this process')) } });

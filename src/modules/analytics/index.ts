@@ -15,3 +15,6 @@ export { rollUpCosts, rollUpAllCosts, COST_BATCH } from './cost.rollup.js';
 export { getCost, costCsvRows, COST_CSV_HEADER } from './cost.service.js';
 export { costQuery, costOut, COST_MAX_MONTHS } from './cost.schemas.js';
 export type { CostOut, CostQuery } from './cost.schemas.js';
+export { getBreakdown, breakdownCsvRows, BREAKDOWN_CSV_HEADER } from './breakdowns.service.js';
+export { breakdownQuery, breakdownOut, BREAKDOWNS } from './breakdowns.schemas.js';
+export type { Breakdown, BreakdownOut, BreakdownQuery } from './breakdowns.schemas.js';
