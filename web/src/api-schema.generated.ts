@@ -976,6 +976,402 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/optin-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Broadcast recipients' funnels grouped by the opt-in source each person first joined through, over a period */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day (workspace time zone); default: 29 days before `to` */
+                    from?: string;
+                    /** @description last day, included (workspace time zone); default: today */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            by: "template" | "segment" | "optin_source";
+                            from: string;
+                            groups: {
+                                /** @description broadcasts of the period in this group (with recipients in it, for opt-in sources) */
+                                broadcasts: number;
+                                funnel: {
+                                    clicked: number;
+                                    delivered: number;
+                                    failed: number;
+                                    opted_out: number;
+                                    planned: number;
+                                    read: number;
+                                    replied: number;
+                                    sent: number;
+                                    skipped: number;
+                                };
+                                /** @description template "name:language"; segment id, "rules" or "all_contacts"; opt-in source id, "channel:<ledger source>" or "none" */
+                                key: string;
+                                /** @description what the admin shows: "offer (en)", the segment name, "Custom rules", the opt-in source name… */
+                                label: string;
+                                /** @description fractions of `sent`; null when nothing was sent */
+                                rates: {
+                                    clicked: number | null;
+                                    delivered: number | null;
+                                    opted_out: number | null;
+                                    read: number | null;
+                                    replied: number | null;
+                                };
+                            }[];
+                            /** @description the workspace's time zone, which days are counted in */
+                            timezone: string;
+                            to: string;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/optin-sources.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Broadcast recipients' funnels grouped by the opt-in source each person first joined through, over a period, as CSV */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day (workspace time zone); default: 29 days before `to` */
+                    from?: string;
+                    /** @description last day, included (workspace time zone); default: today */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Broadcast funnels summed per audience segment ('Custom rules' for rules-only audiences) over a period */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day (workspace time zone); default: 29 days before `to` */
+                    from?: string;
+                    /** @description last day, included (workspace time zone); default: today */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            by: "template" | "segment" | "optin_source";
+                            from: string;
+                            groups: {
+                                /** @description broadcasts of the period in this group (with recipients in it, for opt-in sources) */
+                                broadcasts: number;
+                                funnel: {
+                                    clicked: number;
+                                    delivered: number;
+                                    failed: number;
+                                    opted_out: number;
+                                    planned: number;
+                                    read: number;
+                                    replied: number;
+                                    sent: number;
+                                    skipped: number;
+                                };
+                                /** @description template "name:language"; segment id, "rules" or "all_contacts"; opt-in source id, "channel:<ledger source>" or "none" */
+                                key: string;
+                                /** @description what the admin shows: "offer (en)", the segment name, "Custom rules", the opt-in source name… */
+                                label: string;
+                                /** @description fractions of `sent`; null when nothing was sent */
+                                rates: {
+                                    clicked: number | null;
+                                    delivered: number | null;
+                                    opted_out: number | null;
+                                    read: number | null;
+                                    replied: number | null;
+                                };
+                            }[];
+                            /** @description the workspace's time zone, which days are counted in */
+                            timezone: string;
+                            to: string;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/segments.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Broadcast funnels summed per audience segment ('Custom rules' for rules-only audiences) over a period, as CSV */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day (workspace time zone); default: 29 days before `to` */
+                    from?: string;
+                    /** @description last day, included (workspace time zone); default: today */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Broadcast funnels summed per template (name and language) over the broadcasts started in a period */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day (workspace time zone); default: 29 days before `to` */
+                    from?: string;
+                    /** @description last day, included (workspace time zone); default: today */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            by: "template" | "segment" | "optin_source";
+                            from: string;
+                            groups: {
+                                /** @description broadcasts of the period in this group (with recipients in it, for opt-in sources) */
+                                broadcasts: number;
+                                funnel: {
+                                    clicked: number;
+                                    delivered: number;
+                                    failed: number;
+                                    opted_out: number;
+                                    planned: number;
+                                    read: number;
+                                    replied: number;
+                                    sent: number;
+                                    skipped: number;
+                                };
+                                /** @description template "name:language"; segment id, "rules" or "all_contacts"; opt-in source id, "channel:<ledger source>" or "none" */
+                                key: string;
+                                /** @description what the admin shows: "offer (en)", the segment name, "Custom rules", the opt-in source name… */
+                                label: string;
+                                /** @description fractions of `sent`; null when nothing was sent */
+                                rates: {
+                                    clicked: number | null;
+                                    delivered: number | null;
+                                    opted_out: number | null;
+                                    read: number | null;
+                                    replied: number | null;
+                                };
+                            }[];
+                            /** @description the workspace's time zone, which days are counted in */
+                            timezone: string;
+                            to: string;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/templates.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Broadcast funnels summed per template (name and language) over the broadcasts started in a period, as CSV */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day (workspace time zone); default: 29 days before `to` */
+                    from?: string;
+                    /** @description last day, included (workspace time zone); default: today */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-keys": {
         parameters: {
             query?: never;

@@ -4,6 +4,7 @@ import { OnboardingChecklist } from './overview-checklist';
 import type { OnboardingSettings, StepSection } from './onboarding';
 import { BroadcastsCard } from './overview-broadcasts-card';
 import { CohortsCard } from './overview-cohorts-card';
+import { BreakdownsCard } from './overview-breakdowns-card';
 import { CostCard } from './overview-cost-card';
 import { lastDays } from './overview-format';
 import { GrowthCard } from './overview-growth-card';
@@ -52,6 +53,7 @@ export function OverviewSection({ role, onOpenBroadcast, onOpenSection }: { role
             <OptOutsCard range={range} />
             <NumbersCard timeZone={timeZone} />
             <BroadcastsCard range={range} timeZone={timeZone} onOpenBroadcast={onOpenBroadcast} />
+            <BreakdownsCard range={range} />
             <HeatmapCard range={range} />
             <CostCard />
             <LifecycleCard range={range} />

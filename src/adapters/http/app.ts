@@ -42,6 +42,7 @@ import { optOutRoutes } from './routes/opt-out.routes.js';
 import { analyticsGrowthRoutes } from './routes/analytics-growth.routes.js';
 import { analyticsHeatmapRoutes } from './routes/analytics-heatmap.routes.js';
 import { analyticsLifecycleRoutes, analyticsCohortsRoutes } from './routes/analytics-lifecycle.routes.js';
+import { analyticsBreakdownRoutes } from './routes/analytics-breakdowns.routes.js';
 import { analyticsCostRoutes } from './routes/analytics-cost.routes.js';
 import { importRoutes } from './routes/imports.routes.js';
 import { shopRoutes } from './routes/shops.routes.js';
@@ -198,6 +199,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   analyticsHeatmapRoutes(app, featureDeps);
   analyticsLifecycleRoutes(app, featureDeps);
   analyticsCohortsRoutes(app, featureDeps);
+  analyticsBreakdownRoutes(app, featureDeps);
   analyticsCostRoutes(app, featureDeps);
   linkRoutes(app, { ...featureDeps, linkSign: deps.linkSign });
   webhookEndpointRoutes(app, { ...reqDeps, log: deps.log, hooks: deps.hooks ?? { box: deps.box, checkUrl: (url) => webhookUrlProblem(url, []), send: () => Promise.reject(new Error('outbound webhooks are not wired in this process')) } });

@@ -40,7 +40,8 @@ export async function resolvePeriod(ctx: Ctx, q: { from?: string | undefined; to
 export const periodStart = (p: Period) => sql`(${p.from}::date::timestamp at time zone ${p.zone})`;
 export const periodEnd = (p: Period) => sql`((${p.to}::date + 1)::timestamp at time zone ${p.zone})`;
 
-const SOURCE_LABELS: Record<string, string> = {
+/** Display names of the consent ledger's sources (channels). */
+export const SOURCE_LABELS: Record<string, string> = {
   web_form: 'Web form',
   qr_keyword: 'QR code / keyword',
   inbound_message: 'WhatsApp message',

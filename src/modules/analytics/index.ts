@@ -21,3 +21,6 @@ export type { LifecycleReportOut, LifecycleReportQuery } from './lifecycle-repor
 export { getCohorts, cohortsCsvRows, COHORTS_CSV_HEADER } from './cohorts.service.js';
 export { cohortsQuery, cohortsOut, COHORTS_MAX_MONTHS, COHORT_OFFSETS } from './cohorts.schemas.js';
 export type { CohortsOut, CohortsQuery } from './cohorts.schemas.js';
+export { getBreakdown, breakdownCsvRows, BREAKDOWN_CSV_HEADER } from './breakdowns.service.js';
+export { breakdownQuery, breakdownOut, BREAKDOWNS } from './breakdowns.schemas.js';
+export type { Breakdown, BreakdownOut, BreakdownQuery } from './breakdowns.schemas.js';

@@ -4,6 +4,7 @@ export { appendConsentEvents, rederiveConsentState, refusedGrants, recordedDedup
 export { anonymiseConsentLedger } from './ledger.service.js';
 export { optinCountsBySource } from './source-counts.js';
 export { firstGrantsSql } from './first-grants.sql.js';
+export { firstOptinJoin } from './first-optin.sql.js';
 export type { SourceOptinCount } from './source-counts.js';
 export type { ConsentEventInput, RecordedConsentEvent, AppendResult, GrantToCheck } from './ledger.service.js';
 // The consent predicate as SQL fragments and queries: no module outside this one names `consent_state` or `suppressions`.
