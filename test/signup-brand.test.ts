@@ -45,7 +45,7 @@ afterAll(async () => {
   await t.close();
 });
 
-const putLogo = (payload: unknown) => t.call(tenant.key, { method: 'PUT', url: `/api/v1/optin-sources/${formId}/logo`, payload });
+const putLogo = (payload: Record<string, unknown>) => t.call(tenant.key, { method: 'PUT', url: `/api/v1/optin-sources/${formId}/logo`, payload });
 const fieldsOf = (res: { json: () => unknown }) => (res.json() as { error: { details: { fields: { field: string; message: string }[] } } }).error.details.fields;
 
 describe('sign-up page branding', () => {

@@ -48,6 +48,8 @@ export async function saveOptinLogo(ctx: Ctx, id: string, input: unknown): Promi
   const now = ctx.now;
   const values = { sourceId: row.id, workspaceId: ctx.workspaceId, contentType: real, bytes, size: bytes.length, sha256, updatedAt: now };
   await ctx.db.insert(optinLogos).values(values).onConflictDoUpdate({ target: optinLogos.sourceId, set: { contentType: real, bytes, size: bytes.length, sha256, updatedAt: now } });
+  // The source changes with its page: the admin preview and lists see a new updated_at.
+  await ctx.db.update(optinSources).set({ updatedAt: now }).where(eq(optinSources.id, row.id));
   await recordAudit(ctx, { action: 'optin_source.logo_set', targetType: 'optin_source', targetId: row.id, details: { content_type: real, size: bytes.length } });
   return { contentType: real, size: bytes.length, sha256, updatedAt: now };
 }
@@ -56,6 +58,7 @@ export async function saveOptinLogo(ctx: Ctx, id: string, input: unknown): Promi
 export async function deleteOptinLogo(ctx: Ctx, id: string): Promise<boolean> {
   const row = await formRow(ctx, id);
   const gone = await ctx.db.delete(optinLogos).where(eq(optinLogos.sourceId, row.id)).returning({ id: optinLogos.sourceId });
+  if (gone.length > 0) await ctx.db.update(optinSources).set({ updatedAt: ctx.now }).where(eq(optinSources.id, row.id));
   if (gone.length > 0) await recordAudit(ctx, { action: 'optin_source.logo_removed', targetType: 'optin_source', targetId: row.id, details: {} });
   return gone.length > 0;
 }
