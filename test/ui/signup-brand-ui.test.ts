@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderQr } from '../../src/modules/optin/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
@@ -30,6 +30,10 @@ let ownerKey: string;
 const seen = { dialogs: [] as string[], pageErrors: [] as string[], cspViolations: [] as string[] };
 const tab = () => page.locator('section.optin-sources');
 const detail = () => tab().getByTestId('optin-source-detail');
+
+/** A computed style of the element (in the browser). */
+const styleOf = (l: Locator, prop: 'backgroundColor' | 'color') =>
+  l.evaluate((e, p) => (globalThis as unknown as { getComputedStyle(el: unknown): Record<string, string> }).getComputedStyle(e)[p]!, prop);
 
 async function shot(p: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
@@ -99,8 +103,8 @@ describe('sign-up page branding and languages', () => {
     const stored = (await t.call(ownerKey, { method: 'GET', url: '/api/v1/optin-sources?kind=form' })).json().data[0];
     expect(stored.page).toMatchObject({ brand_color: '#5B2A86', languages: ['en', 'pt', 'es'] });
     const inner = page.frameLocator('iframe[title="Sign-up page preview at phone size"]');
-    await expect.poll(() => inner.locator('button[type=submit]').evaluate((b) => getComputedStyle(b as never).backgroundColor), { timeout: UI_TIMEOUT }).toBe('rgb(91, 42, 134)');
-    expect(await inner.locator('button[type=submit]').evaluate((b) => getComputedStyle(b as never).color)).toBe('rgb(255, 255, 255)');
+    await expect.poll(() => styleOf(inner.locator('button[type=submit]'), 'backgroundColor'), { timeout: UI_TIMEOUT }).toBe('rgb(91, 42, 134)');
+    expect(await styleOf(inner.locator('button[type=submit]'), 'color')).toBe('rgb(255, 255, 255)');
     await expect.poll(() => inner.locator('img.logo').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: UI_TIMEOUT }).toBe(128);
     expect(await inner.locator('nav.langs').textContent()).toContain('Português');
     await shot(page, 'preview-1280');
@@ -116,7 +120,7 @@ describe('sign-up page branding and languages', () => {
       expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
       expect(await join.locator('html').getAttribute('lang')).toBe('pt');
       expect(await join.getByText('Como sair:').locator('..').textContent()).toContain('Responda SAIR a qualquer momento');
-      expect(await join.getByRole('button', { name: 'Continuar' }).evaluate((b) => getComputedStyle(b as never).backgroundColor)).toBe('rgb(91, 42, 134)');
+      expect(await styleOf(join.getByRole('button', { name: 'Continuar' }), 'backgroundColor')).toBe('rgb(91, 42, 134)');
       await expect.poll(() => join.locator('img.logo').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: UI_TIMEOUT }).toBe(128);
       expect(await join.getByText('Sim, quero receber as ofertas da Flor no WhatsApp.').count()).toBe(1);
       expect(await join.locator('html').evaluate((e) => e.scrollWidth)).toBeLessThanOrEqual(360);
