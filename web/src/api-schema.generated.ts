@@ -9781,6 +9781,8 @@ export interface paths {
                          */
                         number_id?: string;
                         page?: {
+                            /** @description the page header and button colour; the text on it is white or dark, whichever reads better */
+                            brand_color?: string;
                             business_name?: string;
                             /** @description approved template with a quick-reply button, sent to the number after a submission */
                             confirmation_template?: {
@@ -9794,6 +9796,8 @@ export interface paths {
                             headline?: string;
                             /** @description e.g. "Reply STOP at any time" */
                             how_to_stop?: string;
+                            /** @description languages the page offers (a switcher shows them); the first is the default when the browser asks for none of them. Default: en */
+                            languages?: ("en" | "es" | "pt" | "fr" | "de" | "it")[];
                             /** Format: uri */
                             privacy_url?: string;
                         };
@@ -9961,6 +9965,8 @@ export interface paths {
                         name?: string;
                         number_id?: string | null;
                         page?: {
+                            /** @description the page header and button colour; the text on it is white or dark, whichever reads better */
+                            brand_color?: string;
                             business_name?: string;
                             /** @description approved template with a quick-reply button, sent to the number after a submission */
                             confirmation_template?: {
@@ -9974,6 +9980,8 @@ export interface paths {
                             headline?: string;
                             /** @description e.g. "Reply STOP at any time" */
                             how_to_stop?: string;
+                            /** @description languages the page offers (a switcher shows them); the first is the default when the browser asks for none of them. Default: en */
+                            languages?: ("en" | "es" | "pt" | "fr" | "de" | "it")[];
                             /** Format: uri */
                             privacy_url?: string;
                         } | null;
@@ -10099,6 +10107,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/optin-sources/{id}/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A form's logo image (404 when it has none) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Upload a form's logo (PNG, JPEG or WebP, at most 200 KB, base64); the bytes must be the type named */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        content_type: "image/png" | "image/jpeg" | "image/webp";
+                        /** @description the image file, base64-encoded; at most 200 KB once decoded */
+                        data: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            content_type: "image/png" | "image/jpeg" | "image/webp";
+                            sha256: string;
+                            size: number;
+                            updated_at: string;
+                            /** @description where the signed-in admin reads it */
+                            url: string;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a form's logo */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deleted: boolean;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/optin-sources/{id}/page-preview": {
         parameters: {
             query?: never;
@@ -10109,7 +10243,10 @@ export interface paths {
         /** A form's sign-up page as it would show now, draft or live (HTML, for the admin preview; nothing can be submitted from it) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description one of the form's languages; default: Accept-Language among them, else the first */
+                    lang?: string;
+                };
                 header?: never;
                 path: {
                     id: string;

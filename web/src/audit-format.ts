@@ -150,6 +150,8 @@ const PREDICATES: Record<string, (p: Parts) => string> = {
   'automation.test_run': () => 'test-ran an automation',
   'optin_source.created': (p) => `created a ${str(p.d.kind)} opt-in source${p.d.keyword ? ` with the keyword ${str(p.d.keyword)}` : ''}`,
   'optin_source.updated': (p) => `changed an opt-in source (${list(p.d.fields)})`,
+  'optin_source.logo_set': (p) => `uploaded a logo for a sign-up page (${str(p.d.content_type)})`,
+  'optin_source.logo_removed': () => 'removed the logo of a sign-up page',
   'optin_source.published': (p) => `published the ${str(p.d.kind)} opt-in source${p.d.slug ? ` ${str(p.d.slug)}` : ''}`,
   'opt_out_review.opt_out': (p) => `settled a review as an opt-out for ${contact(p.e)}`,
   'opt_out_review.dismiss': (p) => `dismissed a review note about ${contact(p.e)}`,

@@ -56,3 +56,15 @@ export function posterIdInHash(hash: string): string | undefined {
 }
 /** One source. */
 export const getOptinSource = (id: string) => apiRequest<OptinSource>('GET', at(id));
+
+/** A form's stored logo, as the upload answers. */
+export type OptinLogo = ResponseOf<'/api/v1/optin-sources/{id}/logo', 'put'>;
+/** Uploads (replaces) a form's logo: PNG, JPEG or WebP, at most 200 KB (a 422 names `content_type` or `data`). */
+export const uploadOptinLogo = (id: string, body: BodyOf<'/api/v1/optin-sources/{id}/logo', 'put'>) => apiRequest<OptinLogo>('PUT', `${at(id)}/logo`, body);
+/** Removes a form's logo. */
+export const deleteOptinLogo = (id: string) => apiRequest<{ deleted: boolean }>('DELETE', `${at(id)}/logo`);
+/** Where a form's logo is served to the signed-in admin (404 when it has none). */
+export const logoUrl = (id: string, version: string) => `/api/v1${at(id)}/logo?v=${encodeURIComponent(version)}`;
+/** The languages a sign-up page can offer, named in their own language (checked against the API's list). */
+export const PAGE_LANGUAGE_LABELS = { en: 'English', es: 'Español', pt: 'Português', fr: 'Français', de: 'Deutsch', it: 'Italiano' } as const satisfies Record<NonNullable<PageFields['languages']>[number], string>;
+export type PageLanguage = keyof typeof PAGE_LANGUAGE_LABELS;

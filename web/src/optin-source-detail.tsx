@@ -151,7 +151,7 @@ export function OptinSourceDetail({ source, canEdit, onEdit, onChanged }: { sour
             <p className="muted">A draft: people cannot open it until you publish it.</p>
           )}
           <div className="phone-frame">
-            <iframe key={previewKey} title="Sign-up page preview at phone size" src={pagePreviewUrl(source.id)} width={360} height={640} />
+            <iframe key={`${previewKey}:${source.updated_at}`} title="Sign-up page preview at phone size" src={pagePreviewUrl(source.id)} width={360} height={640} />
           </div>
         </>
       )}

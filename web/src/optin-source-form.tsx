@@ -1,7 +1,8 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import type { PhoneNumber, Topic } from './api-client';
 import { fieldErrorsOf, type FieldErrors } from './optin-errors';
-import { createOptinSource, KIND_LABELS, updateOptinSource, type OptinKind, type OptinSource, type PageFields, type WelcomeFields } from './optin-api';
+import { createOptinSource, KIND_LABELS, updateOptinSource, type OptinKind, type OptinSource, type PageFields, type PageLanguage, type WelcomeFields } from './optin-api';
+import { BrandColourField, LogoField, PageLanguagesField } from './optin-brand-fields';
 
 /** The form's text fields (empty: not set). */
 interface Draft {
@@ -21,6 +22,8 @@ interface Draft {
   howToStop: string;
   privacyUrl: string;
   defaultCountry: string;
+  brandColor: string;
+  languages: PageLanguage[];
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -45,6 +48,8 @@ function draftOf(s: OptinSource | undefined, businessName: string): Draft {
     howToStop: s ? str(page.how_to_stop) : 'Reply STOP at any time',
     privacyUrl: str(page.privacy_url),
     defaultCountry: str(page.default_country),
+    brandColor: str(page.brand_color),
+    languages: Array.isArray(page.languages) && page.languages.length > 0 ? (page.languages as PageLanguage[]) : ['en'],
   };
 }
 
@@ -65,8 +70,9 @@ function merged(stored: Record<string, unknown> | null | undefined, edited: Reco
 }
 
 function pageOf(d: Draft, stored: OptinSource | undefined): PageFields {
-  const edited = { business_name: d.businessName, headline: d.headline, description: d.description, frequency: d.frequency, how_to_stop: d.howToStop, privacy_url: d.privacyUrl, default_country: d.defaultCountry.toUpperCase() };
-  return merged(stored?.page, edited) as PageFields;
+  const edited = { business_name: d.businessName, headline: d.headline, description: d.description, frequency: d.frequency, how_to_stop: d.howToStop, privacy_url: d.privacyUrl, default_country: d.defaultCountry.toUpperCase(), brand_color: d.brandColor };
+  // An empty list is sent as it is: the API says "choose at least one language" at the field.
+  return { ...merged(stored?.page, edited), languages: d.languages } as PageFields;
 }
 
 function welcomeOf(d: Draft, stored: OptinSource | undefined): WelcomeFields | null {
@@ -195,6 +201,9 @@ export function OptinSourceForm(props: { source?: OptinSource; topics: Topic[]; 
           {text('page.how_to_stop', 'How to stop', d.howToStop, (howToStop) => set({ howToStop }), { max: 500 })}
           {text('page.privacy_url', 'Privacy policy URL', d.privacyUrl, (privacyUrl) => set({ privacyUrl }), { type: 'url', max: 2000, placeholder: 'https://…' })}
           {text('page.default_country', 'Default country (optional)', d.defaultCountry, (defaultCountry) => set({ defaultCountry }), { max: 2, placeholder: 'e.g. GB', hint: 'Two-letter code; empty: the business number’s country.' })}
+          <BrandColourField idBase={idBase} value={d.brandColor} onChange={(brandColor) => set({ brandColor })} error={errors.byField['page.brand_color']} />
+          <LogoField idBase={idBase} sourceId={source?.id} version={source?.updated_at ?? ''} />
+          <PageLanguagesField idBase={idBase} value={d.languages} onChange={(languages) => set({ languages })} error={errors.byField['page.languages'] ?? Object.entries(errors.byField).find(([k]) => k.startsWith('page.languages'))?.[1]} />
         </fieldset>
       )}
       <div className="row">

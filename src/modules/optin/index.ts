@@ -13,3 +13,7 @@ export { missingFormFields, waMeLink, waDigits, slugify, pageVersionOf, signForm
 export type { FormFacts, PageStatements, FormTokenCheck, WelcomeFacts } from './optin.rules.js';
 export * from './optin.schemas.js';
 export { eraseOptinSubmissions, moveOptinSubmissions } from './erase-merge.service.js';
+export { saveOptinLogo, deleteOptinLogo, logoOfSource, adminLogoOf, sniffImageType } from './optin-logo.service.js';
+export type { LogoInfo } from './optin-logo.service.js';
+export { PAGE_LANGUAGES, PAGE_TEXT, STOP_WORD, pickPageLanguage, stopWordsAreBuiltIn } from './signup-page.i18n.js';
+export type { PageLanguage, PageText } from './signup-page.i18n.js';

@@ -10,6 +10,8 @@ import { businessNameOf, numberOfSource, topicsOfSource, type SourceTopic } from
 import { checkFormToken, confirmationPayload, pageVersionOf, signFormToken, type PageStatements } from './optin.rules.js';
 import type { PageData } from './optin.schemas.js';
 import { optinSources, optinSubmissions } from './optin.tables.js';
+import { logoVersionOf } from './optin-logo.service.js';
+import type { PageLanguage } from './signup-page.i18n.js';
 
 /** A published form, with everything its page states. */
 export interface HostedForm {
@@ -23,6 +25,12 @@ export interface HostedForm {
   number: { id: string; digits: string };
   defaultCountry: string | null;
   confirmationTemplate: { name: string; language: string } | null;
+  /** The page's header and button colour (#RRGGBB), or null for Greenlist's green. */
+  brandColor: string | null;
+  /** Languages the page offers, the default first. */
+  languages: PageLanguage[];
+  /** The logo's version tag (its URL carries it), or null without a logo. */
+  logoVersion: string | null;
 }
 
 /** A published form by slug; undefined for unknown, draft or archived forms (the page is a 404). */
@@ -60,6 +68,9 @@ export async function hostedFormOf(db: Db, row: typeof optinSources.$inferSelect
     number: { id: number.id, digits: number.digits },
     defaultCountry: page.default_country ?? null,
     confirmationTemplate: page.confirmation_template ?? null,
+    brandColor: page.brand_color ?? null,
+    languages: page.languages && page.languages.length > 0 ? page.languages : ['en'],
+    logoVersion: await logoVersionOf(db, row.id),
   };
 }
 

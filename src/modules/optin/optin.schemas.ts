@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FORM_SLUG_PATTERN } from './optin.rules.js';
+import { PAGE_LANGUAGES } from './signup-page.i18n.js';
 
 /** Kinds of opt-in source: a hosted form, or a link / QR code placed somewhere. */
 export const OPTIN_KINDS = ['form', 'store', 'flyer', 'event', 'ad', 'link', 'other'] as const;
@@ -42,6 +43,17 @@ export const pageIn = z.strictObject({
     .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 country code such as GB')
     .optional(),
   confirmation_template: templateRef.optional().describe('approved template with a quick-reply button, sent to the number after a submission'),
+  brand_color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a hex colour such as #137A3F')
+    .optional()
+    .describe('the page header and button colour; the text on it is white or dark, whichever reads better'),
+  languages: z
+    .array(z.enum(PAGE_LANGUAGES, { error: `must be one of ${PAGE_LANGUAGES.join(', ')}` }))
+    .min(1, 'choose at least one language')
+    .refine((l) => new Set(l).size === l.length, 'list each language once')
+    .optional()
+    .describe('languages the page offers (a switcher shows them); the first is the default when the browser asks for none of them. Default: en'),
 });
 
 const keywordIn = z.string().trim().min(1).max(60).describe('what people text to opt in; case, accents and punctuation are ignored');
@@ -101,3 +113,24 @@ export type LinkOut = z.infer<typeof linkOut>;
 /** Stored `page` and `welcome` objects (validated on write). */
 export type PageData = z.infer<typeof pageIn>;
 export type WelcomeData = z.infer<typeof welcomeIn>;
+
+/** Logo image types the page accepts: no SVG (it can carry scripts). */
+export const LOGO_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
+export type LogoType = (typeof LOGO_TYPES)[number];
+/** The largest logo, in bytes (200 KB). */
+export const LOGO_MAX_BYTES = 200 * 1024;
+
+/** A logo upload: the image, base64-encoded. */
+export const logoIn = z.strictObject({
+  content_type: z.enum(LOGO_TYPES, { error: 'must be image/png, image/jpeg or image/webp (SVG is not accepted)' }),
+  data: z
+    .string()
+    .min(1, 'is empty')
+    .max(Math.ceil(LOGO_MAX_BYTES / 3) * 4 + 4, 'the image must be at most 200 KB')
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be the image in base64')
+    .describe('the image file, base64-encoded; at most 200 KB once decoded'),
+});
+export type LogoIn = z.infer<typeof logoIn>;
+
+/** A form's logo as the API describes it. */
+export const logoOut = z.object({ content_type: z.enum(LOGO_TYPES), size: z.number().int(), sha256: z.string(), url: z.string().describe('where the signed-in admin reads it'), updated_at: z.string() });

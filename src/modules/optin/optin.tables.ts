@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspaces/workspaces.tables.js';
 import { contacts } from '../contacts/contacts.tables.js';
 import { phoneNumbers } from '../numbers/numbers.tables.js';
@@ -52,4 +52,24 @@ export const optinSubmissions = pgTable(
     confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
   },
   (t) => [index('optin_submissions_phone_idx').on(t.workspaceId, t.phone, t.createdAt)],
+);
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * A hosted form's logo (one per form): the uploaded bytes, checked as PNG, JPEG or WebP by their
+ * magic bytes, served from Greenlist so the page never loads (and the server never fetches) a user URL.
+ */
+export const optinLogos = pgTable(
+  'optin_logos',
+  {
+    sourceId: uuid('source_id').primaryKey().references(() => optinSources.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    contentType: text('content_type').notNull(),
+    bytes: bytea('bytes').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check('optin_logos_type_check', sql`${t.contentType} IN ('image/png', 'image/jpeg', 'image/webp')`), check('optin_logos_size_check', sql`${t.size} <= 204800`)],
 );

@@ -2,7 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  adminLogoOf,
   createOptinSource,
+  deleteOptinLogo,
+  logoIn,
+  logoOut,
+  saveOptinLogo,
   createSourceIn,
   getOptinSource,
   linkOut,
@@ -18,7 +23,7 @@ import {
   updateSourceIn,
 } from '../../../modules/optin/index.js';
 import { ctxOf, runMutation, type FeatureDeps } from '../request-context.js';
-import { previewPage, sendPage } from './join.routes.js';
+import { previewPage, sendLogo, sendPage } from './join.routes.js';
 import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
 
 const qrQuery = z.object({ size: z.coerce.number().int().min(128, 'must be at least 128').max(2048, 'must be at most 2048').default(512).describe('PNG width in pixels') });
@@ -62,15 +67,43 @@ export function optinRoutes(app: FastifyInstance, deps: FeatureDeps): void {
   );
   r.get(
     '/api/v1/optin-sources/:id/page-preview',
-    { config: read, schema: { tags, summary: 'A form\'s sign-up page as it would show now, draft or live (HTML, for the admin preview; nothing can be submitted from it)', params: idParams } },
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'A form\'s sign-up page as it would show now, draft or live (HTML, for the admin preview; nothing can be submitted from it)',
+        params: idParams,
+        querystring: z.object({ lang: z.string().max(8).optional().describe('one of the form\'s languages; default: Accept-Language among them, else the first') }),
+      },
+    },
     async (req, reply) => {
       assertId('opt-in source', req.params.id);
       const { form, status, missing } = await previewOptinForm(ctxOf(req, deps), req.params.id);
       // The admin app shows it in a phone-sized frame: its own origin may frame it, nobody else.
       reply.header('content-security-policy', String(reply.getHeader('content-security-policy') ?? '').replace("frame-ancestors 'none'", "frame-ancestors 'self'"));
-      return sendPage(reply, 200, previewPage(form, { live: status === 'active', missing }));
+      const logoUrl = form.logoVersion ? `/api/v1/optin-sources/${form.id}/logo?v=${form.logoVersion}` : null;
+      return sendPage(reply, 200, previewPage(form, { live: status === 'active', missing }, { lang: req.query.lang, acceptLanguage: req.headers['accept-language'], logoUrl }));
     },
   );
+  r.put(
+    '/api/v1/optin-sources/:id/logo',
+    { config: write, schema: { tags, summary: 'Upload a form\'s logo (PNG, JPEG or WebP, at most 200 KB, base64); the bytes must be the type named', params: idParams, body: logoIn, response: { 200: logoOut } } },
+    async (req, reply) => {
+      assertId('opt-in source', req.params.id);
+      const id = req.params.id;
+      const saved = await runMutation(req, reply, deps, 200, (ctx) => saveOptinLogo(ctx, id, req.body));
+      return { content_type: saved.contentType, size: saved.size, sha256: saved.sha256, url: `/api/v1/optin-sources/${id}/logo?v=${saved.sha256.slice(0, 12)}`, updated_at: saved.updatedAt.toISOString() };
+    },
+  );
+  r.delete('/api/v1/optin-sources/:id/logo', { config: write, schema: { tags, summary: 'Remove a form\'s logo', params: idParams, response: { 200: z.object({ deleted: z.boolean() }) } } }, async (req, reply) => {
+    assertId('opt-in source', req.params.id);
+    const id = req.params.id;
+    return { deleted: await runMutation(req, reply, deps, 200, (ctx) => deleteOptinLogo(ctx, id)) };
+  });
+  r.get('/api/v1/optin-sources/:id/logo', { config: read, schema: { tags, summary: 'A form\'s logo image (404 when it has none)', params: idParams } }, async (req, reply) => {
+    assertId('opt-in source', req.params.id);
+    return sendLogo(reply, await adminLogoOf(ctxOf(req, deps), req.params.id), 'private, no-cache');
+  });
   r.get('/api/v1/optin-sources/:id/link', { config: read, schema: { tags, summary: 'Click-to-chat link (wa.me) with the keyword prefilled', params: idParams, response: { 200: linkOut } } }, async (req) => {
     assertId('opt-in source', req.params.id);
     return optinLinkOf(ctxOf(req, deps), req.params.id);
