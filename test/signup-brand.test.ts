@@ -127,6 +127,25 @@ describe('sign-up page branding', () => {
     expect(stopWordsAreBuiltIn()).toBe(true);
   });
 
+  it('speaks every language with built-in STOP words, right to left in Arabic', async () => {
+    const page = { business_name: 'Flor & Cia', frequency: '2 por semana', how_to_stop: 'Reply STOP at any time', privacy_url: 'https://flor.example/privacidade', brand_color: '#FFD400', languages: ['pt', 'en', 'es', 'id', 'ms', 'tr', 'hi', 'ar'] };
+    const patched = await t.call(tenant.key, { method: 'PATCH', url: `/api/v1/optin-sources/${formId}`, payload: { page } });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const get = (lang: string) => t.app.inject({ method: 'GET', url: `/join/flor-cia?lang=${lang}` });
+    const ar = (await get('ar')).body;
+    expect(ar).toContain('<html lang="ar" dir="rtl">');
+    expect(ar).toContain('أرسل توقف في أي وقت');
+    expect((await get('tr')).body).toContain('İstediğiniz zaman DUR yazarak');
+    expect((await get('id')).body).toContain('Balas BERHENTI kapan saja');
+    expect((await get('hi')).body).toContain('कभी भी BAND लिखकर');
+    expect((await get('pt')).body).toContain('<html lang="pt">');
+    // An Arabic browser gets the Arabic page; the switcher names each language in itself.
+    const byBrowser = await t.app.inject({ method: 'GET', url: '/join/flor-cia', headers: { 'accept-language': 'ar-EG,ar;q=0.9' } });
+    expect(byBrowser.body).toContain('<html lang="ar" dir="rtl">');
+    expect(byBrowser.body).toContain('<a href="?lang=ms" hreflang="ms" lang="ms">Bahasa Melayu</a>');
+    expect(stopWordsAreBuiltIn()).toBe(true);
+  });
+
   it('removes the logo', async () => {
     const del = await t.call(tenant.key, { method: 'DELETE', url: `/api/v1/optin-sources/${formId}/logo` });
     expect(del.json()).toEqual({ deleted: true });

@@ -9797,7 +9797,7 @@ export interface paths {
                             /** @description e.g. "Reply STOP at any time" */
                             how_to_stop?: string;
                             /** @description languages the page offers (a switcher shows them); the first is the default when the browser asks for none of them. Default: en */
-                            languages?: ("en" | "es" | "pt" | "fr" | "de" | "it")[];
+                            languages?: ("en" | "es" | "pt" | "fr" | "de" | "it" | "id" | "ms" | "tr" | "hi" | "ar")[];
                             /** Format: uri */
                             privacy_url?: string;
                         };
@@ -9981,7 +9981,7 @@ export interface paths {
                             /** @description e.g. "Reply STOP at any time" */
                             how_to_stop?: string;
                             /** @description languages the page offers (a switcher shows them); the first is the default when the browser asks for none of them. Default: en */
-                            languages?: ("en" | "es" | "pt" | "fr" | "de" | "it")[];
+                            languages?: ("en" | "es" | "pt" | "fr" | "de" | "it" | "id" | "ms" | "tr" | "hi" | "ar")[];
                             /** Format: uri */
                             privacy_url?: string;
                         } | null;

@@ -66,5 +66,5 @@ export const deleteOptinLogo = (id: string) => apiRequest<{ deleted: boolean }>(
 /** Where a form's logo is served to the signed-in admin (404 when it has none). */
 export const logoUrl = (id: string, version: string) => `/api/v1${at(id)}/logo?v=${encodeURIComponent(version)}`;
 /** The languages a sign-up page can offer, named in their own language (checked against the API's list). */
-export const PAGE_LANGUAGE_LABELS = { en: 'English', es: 'Español', pt: 'Português', fr: 'Français', de: 'Deutsch', it: 'Italiano' } as const satisfies Record<NonNullable<PageFields['languages']>[number], string>;
+export const PAGE_LANGUAGE_LABELS = { en: 'English', es: 'Español', pt: 'Português', fr: 'Français', de: 'Deutsch', it: 'Italiano', id: 'Bahasa Indonesia', ms: 'Bahasa Melayu', tr: 'Türkçe', hi: 'हिन्दी', ar: 'العربية' } as const satisfies Record<NonNullable<PageFields['languages']>[number], string>;
 export type PageLanguage = keyof typeof PAGE_LANGUAGE_LABELS;

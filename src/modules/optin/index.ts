@@ -15,5 +15,5 @@ export * from './optin.schemas.js';
 export { eraseOptinSubmissions, moveOptinSubmissions } from './erase-merge.service.js';
 export { saveOptinLogo, deleteOptinLogo, logoOfSource, adminLogoOf, sniffImageType } from './optin-logo.service.js';
 export type { LogoInfo } from './optin-logo.service.js';
-export { PAGE_LANGUAGES, PAGE_TEXT, STOP_WORD, pickPageLanguage, stopWordsAreBuiltIn } from './signup-page.i18n.js';
+export { PAGE_LANGUAGES, PAGE_TEXT, RTL_LANGUAGES, STOP_WORD, pickPageLanguage, stopWordsAreBuiltIn } from './signup-page.i18n.js';
 export type { PageLanguage, PageText } from './signup-page.i18n.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { findPublishedForm, FORM_SLUG_PATTERN, issueFormToken, logoOfSource, PAGE_TEXT, pickPageLanguage, STOP_WORD, submitOptinForm, waMeLink, type HostedForm, type PageLanguage } from '../../../modules/optin/index.js';
+import { findPublishedForm, FORM_SLUG_PATTERN, issueFormToken, logoOfSource, PAGE_TEXT, pickPageLanguage, RTL_LANGUAGES, STOP_WORD, submitOptinForm, waMeLink, type HostedForm, type PageLanguage } from '../../../modules/optin/index.js';
 import { brandCss } from './join-brand.js';
 import { toAppError } from '../error-handler.js';
 import { ERROR_STATUS } from '../error-status.js';
@@ -254,7 +254,7 @@ ${howToStopBlock(form, lang)}
 /** Shared with the other hosted pages (preferences). */
 export function layout(title: string, body: string, opts: { lang?: string; css?: string } = {}): string {
   return `<!doctype html>
-<html lang="${esc(opts.lang ?? 'en')}">
+<html lang="${esc(opts.lang ?? 'en')}"${(RTL_LANGUAGES as readonly string[]).includes(opts.lang ?? 'en') ? ' dir="rtl"' : ''}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
