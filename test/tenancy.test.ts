@@ -36,6 +36,11 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/optin-sources/{id}/page-preview': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
   '/api/v1/optin-sources/{id}/qr.png': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
   '/api/v1/optin-sources/{id}/qr.svg': { id: () => ids.optinSource!, bodies: {}, read: (id) => `/api/v1/optin-sources/${id}` },
+  '/api/v1/optin-sources/{id}/logo': {
+    id: () => ids.optinSource!,
+    bodies: { put: { content_type: 'image/png', data: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' } },
+    read: (id) => `/api/v1/optin-sources/${id}`,
+  },
   '/api/v1/imports/{id}': { id: () => ids.import!, bodies: {} },
   '/api/v1/imports/{id}/rejected.csv': { id: () => ids.import!, bodies: {}, read: (id) => `/api/v1/imports/${id}` },
   '/api/v1/shop-connections/{id}': { id: () => ids.shop!, bodies: {}, read: () => '/api/v1/shop-connections' },
