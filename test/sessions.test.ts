@@ -31,6 +31,12 @@ describe('admin UI login', () => {
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { greenlist_session: c.value } });
     expect(me.statusCode).toBe(200);
     expect(me.json().workspace_id).toBe(owner.workspaceId);
+    // What the role may do, from the server's own map: the admin UI shows only these controls.
+    const marketer = ['workspace:read', 'contacts:read', 'contacts:write', 'broadcasts:manage', 'conversations:reply', 'messages:send'];
+    expect(res.json().permissions).toEqual(marketer);
+    expect(me.json().permissions).toEqual(marketer);
+    const asKey = await t.call(owner.key, { method: 'GET', url: '/api/v1/auth/me' });
+    expect(asKey.json().permissions).toContain('workspace:manage');
   });
 
   it('fails with one generic message for a wrong password or unknown email', async () => {

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { putAutoReplies, problemsOf, type AutoReplies, type AutoRepliesBody } from './auto-replies-api';
 import { FaqFields, type FaqDraft } from './auto-replies-faq-fields';
+import { useCan } from './permissions';
 
 type Simple = { enabled: boolean; text: string };
 type KeywordDraft = { words: string; text: string };
@@ -19,6 +20,7 @@ const words = (s: string) =>
 
 /** The auto-replies: the master switch, greeting / away / fallback, keyword replies and the FAQ menu, saved as a whole. */
 export function AutoRepliesForm({ replies, onSaved }: { replies: AutoReplies; onSaved: (r: AutoReplies) => void }) {
+  const canManage = useCan('workspace:manage');
   const [enabled, setEnabled] = useState(replies.enabled);
   const [simple, setSimple] = useState<Record<SimpleKey, Simple>>(() => Object.fromEntries(SIMPLE.map(([k]) => [k, replies[k] ?? { enabled: false, text: '' }])) as Record<SimpleKey, Simple>);
   const [keywords, setKeywords] = useState<KeywordDraft[]>((replies.keywords ?? []).map((k) => ({ words: k.keywords.join(', '), text: k.text })));
@@ -87,11 +89,15 @@ export function AutoRepliesForm({ replies, onSaved }: { replies: AutoReplies; on
         </button>
       </fieldset>
       <FaqFields faq={faq} onChange={setFaq} />
-      <div className="row">
-        <button type="submit" disabled={busy}>
-          Save auto-replies
-        </button>
-      </div>
+      {canManage ? (
+        <div className="row">
+          <button type="submit" disabled={busy}>
+            Save auto-replies
+          </button>
+        </div>
+      ) : (
+        <p className="muted">Only owners and admins can change this.</p>
+      )}
       {problems.length > 0 && (
         <ul className="error" role="alert">
           {problems.map((p) => (

@@ -5,9 +5,11 @@ import { AutomationView } from './automation-view';
 import { listAutomations, type Automation } from './automations-api';
 import { AutomationsTable } from './automations-table';
 import { useResource } from './use-resource';
+import { useCan } from './permissions';
 
 /** Automations: the list with status and counts, the editor for a new one, and one opened (actions, steps with counts, enrolment, runs). */
 export function AutomationsSection() {
+  const canManage = useCan('broadcasts:manage');
   const list = useResource(listAutomations);
   const segments = useResource(listSegments);
   const [creating, setCreating] = useState(false);
@@ -39,7 +41,7 @@ export function AutomationsSection() {
       <div className="section-head">
         <h2 id="automations-title">Automations</h2>
         <span className="row">
-          {!creating && (
+          {!creating && canManage && (
             <button type="button" onClick={create}>
               New automation
             </button>

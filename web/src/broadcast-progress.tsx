@@ -5,6 +5,7 @@ import { BroadcastRecipients } from './broadcast-recipients';
 import { BroadcastResend } from './broadcast-resend';
 import type { Broadcast } from './broadcasts-api';
 import { formatTime } from './format';
+import { useCan } from './permissions';
 
 /** Progress bar and "n of m done": sent, failed, skipped or cancelled out of everyone planned. */
 function ProgressBar({ broadcast: b }: { broadcast: Broadcast }) {
@@ -44,6 +45,7 @@ function PauseNotice({ broadcast: b }: { broadcast: Broadcast }) {
 
 /** A broadcast past its draft: pause notice, progress bar, counts, controls (and Resend to failed) and the recipients (once sending began). */
 export function BroadcastProgress({ broadcast: b, onChanged, onReload }: { broadcast: Broadcast; onChanged: (b: Broadcast) => void; onReload?: () => void }) {
+  const canManage = useCan('broadcasts:manage');
   // Recipients are chosen when sending begins; before that there is nothing to count.
   const begun = b.started_at !== null || b.counts.planned > 0;
   return (
@@ -54,8 +56,8 @@ export function BroadcastProgress({ broadcast: b, onChanged, onReload }: { broad
       {!begun && b.status === 'cancelled' && <p className="muted">It was cancelled before it started; nobody got it.</p>}
       {begun && <ProgressBar broadcast={b} />}
       {begun && <BroadcastCountsView broadcast={b} />}
-      <BroadcastControls broadcast={b} onChanged={onChanged} />
-      {begun && <BroadcastResend broadcast={b} onResent={() => onReload?.()} />}
+      {canManage && <BroadcastControls broadcast={b} onChanged={onChanged} />}
+      {begun && canManage && <BroadcastResend broadcast={b} onResent={() => onReload?.()} />}
       {begun && <BroadcastRecipients broadcastId={b.id} version={`${b.status}|${JSON.stringify(b.counts)}|${b.next_attempt_at ?? ''}`} />}
     </div>
   );

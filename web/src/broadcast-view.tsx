@@ -8,6 +8,7 @@ import { BroadcastProgress } from './broadcast-progress';
 import { BroadcastSummary } from './broadcast-summary';
 import { createBroadcast, type Broadcast } from './broadcasts-api';
 import { useBroadcast } from './use-broadcast';
+import { useCan } from './permissions';
 
 /** One broadcast, kept live: a draft's steps before it starts (Edit opens `onEdit`), its progress after; Duplicate saves a copy as a new draft for `onDuplicated`. `onChanged` hears each new status. */
 export function BroadcastView({
@@ -29,6 +30,7 @@ export function BroadcastView({
   onEdit: (b: Broadcast) => void;
   onDuplicated: (copy: Broadcast) => void;
 }) {
+  const canManage = useCan('broadcasts:manage');
   const [duplicating, setDuplicating] = useState(false);
   const [dupError, setDupError] = useState<string>();
   const live = useBroadcast(id, initial);
@@ -70,7 +72,7 @@ export function BroadcastView({
               Download recipients (CSV)
             </a>
           )}
-          {b && (
+          {b && canManage && (
             <button type="button" className="secondary" onClick={() => duplicate(b)} disabled={duplicating}>
               Duplicate
             </button>
@@ -94,7 +96,8 @@ export function BroadcastView({
         </p>
       )}
       {!b && !live.error && <p className="muted">Loading…</p>}
-      {b && b.status === 'draft' && <BroadcastDraftPanel key={b.updated_at} broadcast={b} segments={segments} onStarted={live.replace} onDeleted={onDeleted} onEdit={onEdit} />}
+      {b && b.status === 'draft' && !canManage && <BroadcastSummary broadcast={b} segments={segments} />}
+      {b && b.status === 'draft' && canManage && <BroadcastDraftPanel key={b.updated_at} broadcast={b} segments={segments} onStarted={live.replace} onDeleted={onDeleted} onEdit={onEdit} />}
       {b && b.status !== 'draft' && (
         <>
           <details className="summary-details">

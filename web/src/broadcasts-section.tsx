@@ -6,9 +6,11 @@ import { listBroadcasts, type Broadcast } from './broadcasts-api';
 import { BroadcastsTable } from './broadcasts-table';
 import { usePagedList } from './use-paged-list';
 import { useResource } from './use-resource';
+import { useCan } from './permissions';
 
 /** Broadcasts: the list with status and progress, a composer for a new one, and one opened (draft steps or live progress); `openId` opens that one first. */
 export function BroadcastsSection({ openId }: { openId?: string | undefined } = {}) {
+  const canManage = useCan('broadcasts:manage');
   const list = usePagedList((cursor) => listBroadcasts(cursor));
   const segments = useResource(listSegments);
   const [composing, setComposing] = useState(false);
@@ -76,7 +78,7 @@ export function BroadcastsSection({ openId }: { openId?: string | undefined } = 
       <div className="section-head">
         <h2 id="broadcasts-title">Broadcasts</h2>
         <span className="row">
-          {!composing && (
+          {!composing && canManage && (
             <button type="button" onClick={compose}>
               New broadcast
             </button>

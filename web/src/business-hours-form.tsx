@@ -1,11 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { OverridesFields, overrideDrafts, overridesBody } from './business-hours-overrides';
 import { formatHolidays, formatIntervals, parseHolidays, parseIntervals, putBusinessHours, problemsOf, WEEKDAYS, type BusinessHours } from './auto-replies-api';
+import { useCan } from './permissions';
 
 type Day = (typeof WEEKDAYS)[number][0];
 
 /** The business calendar: the zone, each weekday's hours, holidays; saved as a whole (422 problems listed by field). */
 export function BusinessHoursForm({ hours, onSaved }: { hours: BusinessHours; onSaved: (h: BusinessHours) => void }) {
+  const canManage = useCan('workspace:manage');
   const [timezone, setTimezone] = useState(hours.timezone);
   const [days, setDays] = useState<Record<Day, string>>(() => Object.fromEntries(WEEKDAYS.map(([d]) => [d, formatIntervals(hours.weekly[d])])) as Record<Day, string>);
   const [holidays, setHolidays] = useState(formatHolidays(hours.holidays));
@@ -54,11 +56,15 @@ export function BusinessHoursForm({ hours, onSaved }: { hours: BusinessHours; on
         <textarea id="bh-holidays" rows={3} value={holidays} onChange={(e) => setHolidays(e.target.value)} placeholder={'2026-12-25 Christmas\n2026-12-24 09:00-12:00 Christmas Eve'} />
       </div>
       <OverridesFields drafts={overrides} onChange={setOverrides} problems={problems} />
-      <div className="row">
-        <button type="submit" disabled={busy}>
-          Save business hours
-        </button>
-      </div>
+      {canManage ? (
+        <div className="row">
+          <button type="submit" disabled={busy}>
+            Save business hours
+          </button>
+        </div>
+      ) : (
+        <p className="muted">Only owners and admins can change this.</p>
+      )}
       {problems.length > 0 && (
         <ul className="error" role="alert">
           {problems.map((p) => (

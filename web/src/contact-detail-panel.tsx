@@ -8,6 +8,7 @@ import { ContactPrivacyActions } from './contact-privacy-actions';
 import { ContactTimeline } from './contact-timeline';
 import { PreferenceState } from './preference-state';
 import { useResource } from './use-resource';
+import { useCan } from './permissions';
 
 /** What the panel needs from the Contacts tab: the workspace's country and attributes (for editing) and what to do after a change. */
 export interface ContactPanelContext {
@@ -23,6 +24,7 @@ export function ContactDetailPanel({ contactId, onClose, ctx }: { contactId: str
   const contact = useResource(() => getContact(contactId), contactId);
   const consent = useResource(() => getContactConsent(contactId), contactId);
   const [editing, setEditing] = useState(false);
+  const canWrite = useCan('contacts:write');
   const [notice, setNotice] = useState<string>();
   const heading = useRef<HTMLHeadingElement>(null);
   // Move focus to the panel when another contact opens, so keyboard and screen-reader users land on it.
@@ -47,7 +49,7 @@ export function ContactDetailPanel({ contactId, onClose, ctx }: { contactId: str
           )}
         </h3>
         <span className="row">
-          {c && !editing && (
+          {c && !editing && canWrite && (
             <button type="button" onClick={() => (setEditing(true), setNotice(undefined))}>
               Edit
             </button>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Contact } from './api-client';
 import { eraseContact, exportContact } from './contacts-api';
+import { useCan } from './permissions';
 
 /** Saves `data` as a JSON file named `name` through a temporary download link. */
 function downloadJson(name: string, data: unknown): void {
@@ -16,6 +17,7 @@ function downloadJson(name: string, data: unknown): void {
 
 /** Data-subject requests for one contact: download everything held (access request) and erase, after a confirmation that says what erasure does. */
 export function ContactPrivacyActions({ contact, onErased }: { contact: Contact; onErased: () => void }) {
+  const canWrite = useCan('contacts:write');
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -46,9 +48,11 @@ export function ContactPrivacyActions({ contact, onErased }: { contact: Contact;
         <button type="button" className="secondary" onClick={download}>
           Export data (JSON)
         </button>
-        <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={confirming}>
-          Erase contact…
-        </button>
+        {canWrite && (
+          <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={confirming}>
+            Erase contact…
+          </button>
+        )}
       </p>
       {notice && (
         <p className="muted small" role="status">

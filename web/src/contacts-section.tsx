@@ -8,6 +8,7 @@ import { ContactsTable } from './contacts-table';
 import { usePagedList } from './use-paged-list';
 import { useResource } from './use-resource';
 import './contacts-styles.css';
+import { useCan } from './permissions';
 
 const PAGE_SIZE = 50;
 
@@ -19,6 +20,7 @@ function defaultCountryOf(settings: Record<string, unknown> | undefined): string
 
 /** Contacts: search, add, open one to edit it, see its timeline, export or erase it; select rows to add or remove a tag on many. */
 export function ContactsSection({ onOpenConversation }: { onOpenConversation?: (id: string) => void } = {}) {
+  const canWrite = useCan('contacts:write');
   const topics = useResource(listTopics);
   const attributes = useResource(listAttributes);
   const workspace = useResource(getWorkspace);
@@ -63,7 +65,7 @@ export function ContactsSection({ onOpenConversation }: { onOpenConversation?: (
       <div className="section-head">
         <h2 id="contacts-title">Contacts</h2>
         <span className="row">
-          {!adding && (
+          {!adding && canWrite && (
             <button type="button" onClick={() => (setAdding(true), setNotice(undefined))}>
               Add contact
             </button>
@@ -97,7 +99,7 @@ export function ContactsSection({ onOpenConversation }: { onOpenConversation?: (
           {problem}
         </p>
       )}
-      {checked.size > 0 && <ContactBulkTagBar selected={[...checked]} onDone={contacts.reload} onClear={() => setChecked(new Set())} />}
+      {checked.size > 0 && canWrite && <ContactBulkTagBar selected={[...checked]} onDone={contacts.reload} onClear={() => setChecked(new Set())} />}
       <div className={openId ? 'split' : undefined}>
         <div className="contacts-list">
           {contacts.loaded && contacts.rows.length === 0 && !contacts.error && <p className="muted">No contact matches.</p>}

@@ -20,6 +20,7 @@ import { TemplatesSection } from './templates-section';
 import { TopicsSection } from './topics-section';
 import { useResource } from './use-resource';
 import { WebhooksSection } from './webhooks-section';
+import { PermissionsProvider } from './permissions';
 
 const SECTIONS = [
   { id: 'overview', label: 'Overview' },
@@ -43,7 +44,8 @@ const SECTIONS = [
 ] as const;
 type SectionId = (typeof SECTIONS)[number]['id'];
 // Tabs whose every call needs an owner or admin (the API answers 403 to other roles): not shown to them.
-const MANAGER_ONLY: readonly SectionId[] = ['api-keys', 'audit-log'];
+// Tabs whose every control needs workspace:manage (outbound webhooks and shops are set up by owners and admins).
+const MANAGER_ONLY: readonly SectionId[] = ['api-keys', 'webhooks', 'audit-log'];
 
 /** The broadcast a `#broadcasts/<id>` address names (the Overview's links, opened in a new tab). */
 function broadcastInHash(): string | undefined {
@@ -122,6 +124,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         </select>
       </div>
       <main className="content">
+        <PermissionsProvider permissions={me.permissions}>
         {section === 'overview' && <OverviewSection role={me.actor.role} onOpenBroadcast={showBroadcast} onOpenSection={openSection} />}
         {section === 'contacts' && <ContactsSection onOpenConversation={showConversation} />}
         {section === 'imports' && <ImportsSection me={me} />}
@@ -140,6 +143,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         {section === 'webhooks' && <WebhooksSection />}
         {section === 'audit-log' && <AuditLogSection />}
         {section === 'settings' && <SettingsSection me={me} onWorkspaceChanged={workspace.reload} />}
+        </PermissionsProvider>
       </main>
     </div>
   );

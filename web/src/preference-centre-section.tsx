@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { getPreferenceKeywords, getWorkspace, savePreferenceSettings, type PreferenceSettings } from './api-client';
 import { useResource } from './use-resource';
+import { useCan } from './permissions';
 
 const words = (text: string): string[] =>
   text
@@ -13,6 +14,7 @@ const words = (text: string): string[] =>
  * the hosted page link (in welcomes, how long it works), how long a pause lasts and the list's text.
  */
 export function PreferenceCentreSection() {
+  const canManage = useCan('workspace:manage');
   const workspace = useResource(getWorkspace);
   const keywords = useResource(getPreferenceKeywords);
   const [form, setForm] = useState<PreferenceSettings>({});
@@ -84,7 +86,7 @@ export function PreferenceCentreSection() {
           <label htmlFor="prefs-text">List text (optional; the page link and how to stop are added)</label>
           <textarea id="prefs-text" maxLength={900} value={form.menu_text ?? ''} onChange={(e) => setForm({ ...form, menu_text: e.target.value })} />
         </div>
-        <button type="submit">Save</button>
+        {canManage ? <button type="submit">Save</button> : <p className="muted">Only owners and admins can change this.</p>}
         {status.ok && <p role="status">{status.ok}</p>}
         {status.error && (
           <p className="error" role="alert">

@@ -3,11 +3,13 @@ import { countSegment, deleteSegment, listSegmentContacts, type Segment } from '
 import { formatTime } from './format';
 import { ContactSampleTable } from './segment-preview-panel';
 import { useResource } from './use-resource';
+import { useCan } from './permissions';
 
 const PAGE_SIZE = 50;
 
 /** One saved segment: its rules, how many contacts it holds now, the first page of them, and Delete (after a confirmation). */
 export function SegmentDetailPanel({ segment, onDeleted, onClose }: { segment: Segment; onDeleted: (s: Segment) => void; onClose: () => void }) {
+  const canWrite = useCan('contacts:write');
   const count = useResource(() => countSegment(segment.id), segment.id);
   const contacts = useResource(() => listSegmentContacts(segment.id, undefined, PAGE_SIZE), segment.id);
   const [confirming, setConfirming] = useState(false);
@@ -69,6 +71,7 @@ export function SegmentDetailPanel({ segment, onDeleted, onClose }: { segment: S
       {contacts.data && rows.length === 0 && <p className="muted">Nobody is in this segment now.</p>}
       {rows.length > 0 && <ContactSampleTable rows={rows} label="Contacts in the segment" rowTestId="segment-contact-row" />}
       {contacts.data?.next_cursor && <p className="muted small">{`The first ${rows.length} are shown.`}</p>}
+      {canWrite && (
       <div className="row danger-zone">
         {!confirming ? (
           <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={busy}>
@@ -86,6 +89,7 @@ export function SegmentDetailPanel({ segment, onDeleted, onClose }: { segment: S
           </>
         )}
       </div>
+      )}
       {deleteError && (
         <p className="error" role="alert" data-testid="delete-error">
           {deleteError}

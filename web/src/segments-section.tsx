@@ -4,9 +4,11 @@ import { SegmentDetailPanel } from './segment-detail-panel';
 import { SegmentEditor } from './segment-editor';
 import { SegmentsTable } from './segments-table';
 import { useResource } from './use-resource';
+import { useCan } from './permissions';
 
 /** Segments and lists: the saved ones, a rule editor with a live count for a new one, and one opened with its contacts. */
 export function SegmentsSection() {
+  const canWrite = useCan('contacts:write');
   const segments = useResource(listSegments);
   const attributes = useResource(listAttributes);
   // The rule language's fields and operators: the editor opens once they are here.
@@ -41,7 +43,7 @@ export function SegmentsSection() {
       <div className="section-head">
         <h2 id="segments-title">Segments</h2>
         <span className="row">
-          {!isEditing && <button type="button" onClick={startEditing}>New segment</button>}
+          {!isEditing && canWrite && <button type="button" onClick={startEditing}>New segment</button>}
           <button type="button" className="secondary" onClick={segments.reload}>
             Refresh
           </button>

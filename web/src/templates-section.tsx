@@ -5,12 +5,14 @@ import { TemplatePreviewPanel } from './template-preview-panel';
 import { TemplatesTable } from './templates-table';
 import { listTemplates, syncTemplates, type Template } from './templates-api';
 import { useResource } from './use-resource';
+import { useCan } from './permissions';
 
 /** How often the list is reloaded while a template waits for Meta's review. */
 const PENDING_POLL_MS = 5_000;
 
 /** Message templates: the list with status, category, quality and lint findings, Sync from Meta, a preview, and the composer for new ones. */
 export function TemplatesSection() {
+  const canManage = useCan('broadcasts:manage');
   const templates = useResource(() => listTemplates());
   const [open, setOpen] = useState<Template>();
   const [busy, setBusy] = useState(false);
@@ -55,14 +57,16 @@ export function TemplatesSection() {
       <div className="section-head">
         <h2 id="templates-title">Templates</h2>
         <span className="row">
-          {!composing && (
+          {!composing && canManage && (
             <button type="button" onClick={() => setComposing(true)}>
               New template
             </button>
           )}
-          <button type="button" className="secondary" onClick={sync} disabled={busy}>
-            {busy ? 'Syncing…' : 'Sync from WhatsApp'}
-          </button>
+          {canManage && (
+            <button type="button" className="secondary" onClick={sync} disabled={busy}>
+              {busy ? 'Syncing…' : 'Sync from WhatsApp'}
+            </button>
+          )}
           <button type="button" className="secondary" onClick={templates.reload}>
             Refresh
           </button>

@@ -6,7 +6,7 @@ export { prepareCreateUser, prepareUpdateUser, createUser, listUsers, getUser, u
 export { principalNames } from './principal-names.js';
 export { isSetupNeeded, issueSetupToken, setupLink, completeSetup } from './setup.service.js';
 export { logIn, logOut, authenticateSession, purgeOldSessions, SESSION_TTL_MS } from './sessions.service.js';
-export { ROLES, roleCan, canAssignRole, API_KEY_PREFIX, SLUG_PATTERN, SETUP_TOKEN_TTL_MS } from './workspaces.rules.js';
+export { ROLES, PERMISSIONS, permissionsOf, roleCan, canAssignRole, API_KEY_PREFIX, SLUG_PATTERN, SETUP_TOKEN_TTL_MS } from './workspaces.rules.js';
 export type { Role, Permission } from './workspaces.rules.js';
 export * from './workspaces.schemas.js';
 export { DEFAULT_RATE_CARD, rateOf, rateCardOf } from './rate-card.js';

@@ -38,6 +38,14 @@ const GRANTS: Record<Role, readonly Permission[]> = {
   viewer: ['workspace:read', 'contacts:read'],
 };
 
+/** Every permission, in one list (the API's enum of them). */
+export const PERMISSIONS = EVERY_PERMISSION as readonly [Permission, ...Permission[]];
+
+/** What `role` may do: the admin UI hides the controls of everything else (GET /auth/me). */
+export function permissionsOf(role: Role): Permission[] {
+  return [...GRANTS[role]];
+}
+
 /** True when `role` carries `permission`. */
 export function roleCan(role: Role, permission: Permission): boolean {
   return GRANTS[role].includes(permission);

@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, isAppError } from '../../../lib/errors.js';
-import { logIn, logOut, loginIn, ROLES, SESSION_TTL_MS } from '../../../modules/workspaces/index.js';
+import { logIn, logOut, loginIn, PERMISSIONS, permissionsOf, ROLES, SESSION_TTL_MS, type Role } from '../../../modules/workspaces/index.js';
 import { FailureCounter, SESSION_COOKIE } from '../auth.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
 
 const meOut = z.object({
   workspace_id: z.string(),
   actor: z.object({ type: z.string(), id: z.string().nullable(), role: z.enum(ROLES) }),
+  permissions: z.array(z.enum(PERMISSIONS)).describe("what the caller's role may do (the admin UI shows only the controls it allows)"),
 });
 
 // Per account (workspace + email), across every IP: the per-IP limit alone is no defence against
@@ -45,7 +46,7 @@ export function authRoutes(app: FastifyInstance, deps: RequestDeps, opts: { secu
         secure: opts.secureCookies,
         maxAge: Math.floor(SESSION_TTL_MS / 1000),
       });
-      return { workspace_id: s.workspaceId, actor: { type: 'user', id: s.userId, role: s.role } };
+      return { workspace_id: s.workspaceId, actor: { type: 'user', id: s.userId, role: s.role }, permissions: permissionsOf(s.role as Role) };
     },
   );
   r.post('/api/v1/auth/logout', { schema: { tags, summary: 'End the current session', response: { 204: z.null() } } }, async (req, reply) => {
@@ -57,6 +58,6 @@ export function authRoutes(app: FastifyInstance, deps: RequestDeps, opts: { secu
   });
   r.get('/api/v1/auth/me', { schema: { tags, summary: 'The authenticated caller', response: { 200: meOut } } }, (req) => {
     const ctx = ctxOf(req, deps);
-    return { workspace_id: ctx.workspaceId, actor: ctx.actor };
+    return { workspace_id: ctx.workspaceId, actor: ctx.actor, permissions: permissionsOf(ctx.actor.role as Role) };
   });
 }
