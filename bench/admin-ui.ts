@@ -86,12 +86,11 @@ export async function runAdminUiBench(): Promise<Check[]> {
       ['page', 'first visit', 'second visit'],
       [['login page (cold)', ms(loginPage), '–'], ['log in → Overview', ms(overview), '–'], ...tabs.map((t) => [t, ms(first.get(t)!), ms(again.get(t)!)])],
     );
-    const worst = Math.max(loginPage, overview, ...first.values());
-    const worstTab = [...first.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    const [worstName, worst] = [['login page', loginPage], ['log in → Overview', overview], ...first.entries()].sort((a, b) => (b[1] as number) - (a[1] as number))[0] as [string, number];
     return [
       { name: 'raw: browser navigation to /readyz (median of 5)', value: ms(median(raw)) },
       { name: `tabs' first load, median of ${tabs.length}`, value: ms(median([...first.values()])) },
-      { name: `slowest first load (${worstTab[0]})`, value: ms(worst), target: `≤ ${ms(TARGET_MS)}`, met: worst <= TARGET_MS },
+      { name: `slowest first load (${worstName})`, value: ms(worst), target: `≤ ${ms(TARGET_MS)}`, met: worst <= TARGET_MS },
     ];
   } finally {
     await browser.close();
