@@ -58,7 +58,6 @@ async function pressAll(tab: string, done: Set<string>): Promise<number> {
     if (!name || done.has(name) || /^(log out|close|cancel|not yet|back)$/i.test(name)) continue;
     done.add(name);
     shown.push(`${tab} › ${name}`);
-    if (process.env.ROLES_DEBUG) console.log(`${tab} › ${name}`);
     where = `${tab} › ${name}`;
     await b.click({ timeout: 2_000 }).catch(() => undefined);
     await page.waitForLoadState('networkidle').catch(() => undefined);

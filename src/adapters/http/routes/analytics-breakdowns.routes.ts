@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { breakdownCsvRows, breakdownOut, breakdownQuery, BREAKDOWN_CSV_HEADER, getBreakdown, type Breakdown } from '../../../modules/analytics/index.js';
 import { ctxOf, type RequestDeps } from '../request-context.js';
-import { csvOf, sendCsv } from './analytics-growth.routes.js';
+import { sendCsvRows } from './analytics-growth.routes.js';
 
 const tags = ['analytics'];
 const read = { permission: 'contacts:read' as const };
@@ -19,14 +19,7 @@ export function analyticsBreakdownRoutes(app: FastifyInstance, deps: RequestDeps
   for (const { path, by, summary } of ROUTES) {
     r.get(`/api/v1/analytics/${path}`, { config: read, schema: { tags, summary, querystring: breakdownQuery, response: { 200: breakdownOut } } }, (req) => getBreakdown(ctxOf(req, deps), by, req.query));
     r.get(`/api/v1/analytics/${path}.csv`, { config: read, schema: { tags, summary: `${summary}, as CSV`, querystring: breakdownQuery, produces: ['text/csv'] } }, async (req, reply) => {
-      const rows = breakdownCsvRows(ctxOf(req, deps), by, req.query);
-      // The first row is read before answering, so a bad period is a 4xx, not a broken download.
-      const first = await rows.next();
-      async function* all() {
-        if (!first.done) yield first.value;
-        yield* rows;
-      }
-      return sendCsv(reply, `funnels-by-${by.replace('_', '-')}.csv`, csvOf(BREAKDOWN_CSV_HEADER, all()));
+      return sendCsvRows(reply, `funnels-by-${by.replace('_', '-')}.csv`, BREAKDOWN_CSV_HEADER, breakdownCsvRows(ctxOf(req, deps), by, req.query));
     });
   }
 }

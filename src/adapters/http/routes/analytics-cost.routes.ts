@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { costCsvRows, costOut, costQuery, COST_CSV_HEADER, getCost } from '../../../modules/analytics/index.js';
 import { ctxOf, type RequestDeps } from '../request-context.js';
-import { csvOf, sendCsv } from './analytics-growth.routes.js';
+import { sendCsvRows } from './analytics-growth.routes.js';
 
 const tags = ['analytics'];
 const read = { permission: 'contacts:read' as const };
@@ -20,13 +20,7 @@ export function analyticsCostRoutes(app: FastifyInstance, deps: RequestDeps): vo
     { config: read, schema: { tags, summary: 'The cost report as CSV: one row per month, country and category', querystring: costQuery, produces: ['text/csv'] } },
     async (req, reply) => {
       const rows = costCsvRows(ctxOf(req, deps), req.query);
-      // The first row is read before answering, so a bad period is a 4xx, not a broken download.
-      const first = await rows.next();
-      async function* all() {
-        if (!first.done) yield first.value;
-        yield* rows;
-      }
-      return sendCsv(reply, 'cost.csv', csvOf(COST_CSV_HEADER, all()));
+      return sendCsvRows(reply, 'cost.csv', COST_CSV_HEADER, rows);
     },
   );
 }

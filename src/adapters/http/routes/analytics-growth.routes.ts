@@ -14,6 +14,19 @@ export async function* csvOf(header: string[], rows: AsyncIterable<(string | num
   for await (const r of rows) yield csvLine(r);
 }
 
+/**
+ * Streams `rows` as a CSV download, reading the first row before answering: the rows' validation
+ * (a bad period, an unknown segment) then answers 4xx instead of breaking a download already begun.
+ */
+export async function sendCsvRows(reply: FastifyReply, filename: string, header: string[], rows: AsyncGenerator<(string | number | null)[]>): Promise<FastifyReply> {
+  const first = await rows.next();
+  async function* all() {
+    if (!first.done) yield first.value;
+    yield* rows;
+  }
+  return sendCsv(reply, filename, csvOf(header, all()));
+}
+
 /** Streams CSV lines as a download no cache keeps (the opt-outs list names contacts). */
 export function sendCsv(reply: FastifyReply, filename: string, lines: AsyncIterable<string>): FastifyReply {
   return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).header('cache-control', 'no-store').send(Readable.from(lines));
@@ -36,13 +49,7 @@ export function analyticsGrowthRoutes(app: FastifyInstance, deps: RequestDeps): 
     async (req, reply) => {
       const ctx = ctxOf(req, deps);
       const rows = growthCsvRows(ctx, req.query);
-      // The first row is read before answering, so a bad period is a 422, not a broken download.
-      const first = await rows.next();
-      async function* all() {
-        if (!first.done) yield first.value;
-        yield* rows;
-      }
-      return sendCsv(reply, 'growth.csv', csvOf(['date', 'group', 'opt_ins', 'opt_outs', 'net'], all()));
+      return sendCsvRows(reply, 'growth.csv', ['date', 'group', 'opt_ins', 'opt_outs', 'net'], rows);
     },
   );
   r.get(
@@ -55,12 +62,7 @@ export function analyticsGrowthRoutes(app: FastifyInstance, deps: RequestDeps): 
     { config: read, schema: { tags, summary: 'One row per opt-out in the period: time, contact, source, topic, reason and the message credited', querystring: optOutsQuery, produces: ['text/csv'] } },
     async (req, reply) => {
       const rows = optOutCsvRows(ctxOf(req, deps), req.query);
-      const first = await rows.next();
-      async function* all() {
-        if (!first.done) yield first.value;
-        yield* rows;
-      }
-      return sendCsv(reply, 'opt-outs.csv', csvOf(OPT_OUTS_CSV_HEADER, all()));
+      return sendCsvRows(reply, 'opt-outs.csv', OPT_OUTS_CSV_HEADER, rows);
     },
   );
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { getHeatmap, heatmapCsvRows, heatmapOut, heatmapQuery, HEATMAP_CSV_HEADER } from '../../../modules/analytics/index.js';
 import { ctxOf, type RequestDeps } from '../request-context.js';
-import { csvOf, sendCsv } from './analytics-growth.routes.js';
+import { sendCsvRows } from './analytics-growth.routes.js';
 
 const tags = ['analytics'];
 const read = { permission: 'contacts:read' as const };
@@ -28,13 +28,7 @@ export function analyticsHeatmapRoutes(app: FastifyInstance, deps: RequestDeps):
     { config: read, schema: { tags, summary: 'The engagement heatmap as CSV: one row per weekday × hour (168), with counts and rates', querystring: heatmapQuery, produces: ['text/csv'] } },
     async (req, reply) => {
       const rows = heatmapCsvRows(ctxOf(req, deps), req.query);
-      // The first row is read before answering, so a bad period or segment is a 4xx, not a broken download.
-      const first = await rows.next();
-      async function* all() {
-        if (!first.done) yield first.value;
-        yield* rows;
-      }
-      return sendCsv(reply, 'engagement-heatmap.csv', csvOf(HEATMAP_CSV_HEADER, all()));
+      return sendCsvRows(reply, 'engagement-heatmap.csv', HEATMAP_CSV_HEADER, rows);
     },
   );
 }

@@ -13,20 +13,11 @@ import {
   LIFECYCLE_CSV_HEADER,
 } from '../../../modules/analytics/index.js';
 import { ctxOf, type RequestDeps } from '../request-context.js';
-import { csvOf, sendCsv } from './analytics-growth.routes.js';
+import { sendCsvRows } from './analytics-growth.routes.js';
 
 const tags = ['analytics'];
 const read = { permission: 'contacts:read' as const };
 
-/** CSV lines whose first row is read before answering, so bad input is a 4xx, not a broken download. */
-async function firstThen(rows: AsyncGenerator<(string | number | null)[]>): Promise<AsyncGenerator<(string | number | null)[]>> {
-  const first = await rows.next();
-  async function* all() {
-    if (!first.done) yield first.value;
-    yield* rows;
-  }
-  return all();
-}
 
 /** Lifecycle stage distribution per day from the daily snapshot (JSON and CSV). */
 export function analyticsLifecycleRoutes(app: FastifyInstance, deps: RequestDeps): void {
@@ -39,7 +30,7 @@ export function analyticsLifecycleRoutes(app: FastifyInstance, deps: RequestDeps
   r.get(
     '/api/v1/analytics/lifecycle.csv',
     { config: read, schema: { tags, summary: 'The lifecycle stage distribution as CSV: one row per day, one column per stage', querystring: lifecycleReportQuery, produces: ['text/csv'] } },
-    async (req, reply) => sendCsv(reply, 'lifecycle-stages.csv', csvOf(LIFECYCLE_CSV_HEADER, await firstThen(lifecycleCsvRows(ctxOf(req, deps), req.query)))),
+    async (req, reply) => sendCsvRows(reply, 'lifecycle-stages.csv', LIFECYCLE_CSV_HEADER, lifecycleCsvRows(ctxOf(req, deps), req.query)),
   );
 }
 
@@ -54,6 +45,6 @@ export function analyticsCohortsRoutes(app: FastifyInstance, deps: RequestDeps):
   r.get(
     '/api/v1/analytics/cohorts.csv',
     { config: read, schema: { tags, summary: 'The engagement cohorts as CSV: one row per opt-in month', querystring: cohortsQuery, produces: ['text/csv'] } },
-    async (req, reply) => sendCsv(reply, 'engagement-cohorts.csv', csvOf(COHORTS_CSV_HEADER, await firstThen(cohortsCsvRows(ctxOf(req, deps), req.query)))),
+    async (req, reply) => sendCsvRows(reply, 'engagement-cohorts.csv', COHORTS_CSV_HEADER, cohortsCsvRows(ctxOf(req, deps), req.query)),
   );
 }
