@@ -131,6 +131,74 @@ describe('Shopify', () => {
   });
 });
 
+describe('Shopify cancellations and compliance topics', () => {
+  const withPhone = (phone: string, id: number) => {
+    const order = JSON.parse(fixture('shopify-order-paid.json'));
+    order.id = id;
+    for (const o of [order.customer, order.billing_address, order.customer.default_address]) o.phone = phone;
+    return order;
+  };
+  const contactsWith = async (phone: string) =>
+    (await queryRowsOf<{ n: number }>(t.db, sql`select count(*)::int as n from contacts where workspace_id = ${a.workspaceId} and phone = ${phone}`))[0]!.n;
+
+  it('records a cancelled order as its own event on the order\'s person, once', async () => {
+    const cancelled = { ...withPhone('+447400123456', 5940139491234), cancelled_at: '2026-12-02T09:00:00+00:00', cancel_reason: 'customer' };
+    expect((await shopifyPost('orders/cancelled', JSON.stringify(cancelled))).json().outcome).toBe('applied');
+    expect((await shopifyPost('orders/cancelled', JSON.stringify(cancelled))).json().outcome).toBe('applied');
+    const rows = await queryRowsOf<{ type: string; p: Record<string, unknown>; at: string }>(
+      t.db,
+      sql`select e.type, e.properties as p, e.occurred_at::text as at from contact_events e join contacts c on c.id = e.contact_id where c.workspace_id = ${a.workspaceId} and c.phone = '+447400123456' and e.type = 'order.cancelled'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.p).toMatchObject({ order_id: '5940139491234', cancel_reason: 'customer' });
+    expect(new Date(rows[0]!.at).toISOString()).toBe('2026-12-02T09:00:00.000Z');
+  });
+
+  it('a data request finds the person by the order it names (no phone) and leaves a readable audit row; nothing is created for an unknown customer', async () => {
+    const res = await shopifyPost('customers/data_request', fixture('shopify-customers-data-request.json'));
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().outcome).toBe('applied');
+    const [row] = await queryRowsOf<{ target_id: string; details: Record<string, unknown> }>(t.db, sql`select target_id, details from audit_log where workspace_id = ${a.workspaceId} and action = 'shop.data_requested'`);
+    const [maria] = await queryRowsOf<{ id: string }>(t.db, sql`select id from contacts where workspace_id = ${a.workspaceId} and phone = '+447400123456'`);
+    expect(row!.target_id).toBe(maria!.id);
+    expect(row!.details).toMatchObject({ shop: 'Acme on Shopify', request_id: '9999' });
+    const unknown = { shop_id: 1, shop_domain: 'acme.myshopify.com', orders_requested: [1], customer: { id: 2, email: 'x@example.com', phone: '+447400199999' }, data_request: { id: 1 } };
+    expect((await shopifyPost('customers/data_request', JSON.stringify(unknown))).json().outcome).toBe('ignored: no contact matches this customer');
+    expect(await contactsWith('+447400199999')).toBe(0);
+  });
+
+  it('a customer redaction erases the person through the privacy module: contact gone, number suppressed so no API grant brings it back', async () => {
+    expect((await shopifyPost('orders/paid', JSON.stringify(withPhone('+447400123458', 5940139491299)))).json().outcome).toBe('applied');
+    expect(await contactsWith('+447400123458')).toBe(1);
+    const res = await shopifyPost('customers/redact', fixture('shopify-customers-redact.json'));
+    expect(res.json().outcome).toBe('applied');
+    expect(await contactsWith('+447400123458')).toBe(0);
+    const [erased] = await queryRowsOf<{ n: number }>(t.db, sql`select count(*)::int as n from audit_log where workspace_id = ${a.workspaceId} and action = 'contact.erased' and actor_id = ${`shop:${shopify}`}`);
+    expect(erased!.n).toBe(1);
+    // The erased number is suppressed: an API grant for it is refused.
+    const back = await t.call(a.key, { method: 'POST', url: '/api/v1/contacts', payload: { phone: '+447400123458' } });
+    const grant = await t.call(a.key, { method: 'POST', url: `/api/v1/contacts/${back.json().id}/consent`, payload: { topic: 'offers', action: 'grant', source: 'api', evidence: { text: 'Yes to offers on WhatsApp', ip: '203.0.113.9' } } });
+    expect(grant.statusCode, grant.body).toBe(409);
+    expect(grant.json().error.code).toBe('CONSENT_SUPPRESSED');
+  });
+
+  it('a shop redaction erases every event that shop sent, recomputes purchase figures, and removes the connection', async () => {
+    const second = await t.call(a.key, { method: 'POST', url: '/api/v1/shop-connections', payload: { platform: 'shopify', name: 'Second shop', secret: SHOPIFY_SECRET } });
+    const id = second.json().id as string;
+    const order = JSON.stringify(withPhone('+447400123456', 6000000000001));
+    expect((await shopifyPost('orders/paid', order, { connection: id })).json().outcome).toBe('applied');
+    const [maria] = await queryRowsOf<{ id: string }>(t.db, sql`select id from contacts where workspace_id = ${a.workspaceId} and phone = '+447400123456'`);
+    const engagement = async () => (await t.call(a.key, { method: 'GET', url: `/api/v1/contacts/${maria!.id}/engagement` })).json();
+    expect(await engagement()).toMatchObject({ purchases_count: 2, purchases_total: '119.98' });
+    expect((await shopifyPost('shop/redact', fixture('shopify-shop-redact.json'), { connection: id })).json().outcome).toBe('applied');
+    expect(await engagement()).toMatchObject({ purchases_count: 1, purchases_total: '59.99' });
+    const [left] = await queryRowsOf<{ n: number }>(t.db, sql`select count(*)::int as n from contact_events where workspace_id = ${a.workspaceId} and idempotency_key like ${`shop:${id}:%`}`);
+    expect(left!.n).toBe(0);
+    expect((await shopifyPost('orders/paid', order, { connection: id })).statusCode).toBe(401);
+    expect((await t.call(a.key, { method: 'GET', url: '/api/v1/shop-connections' })).json().data.map((c: { id: string }) => c.id)).not.toContain(id);
+  });
+});
+
 describe('WooCommerce', () => {
   it('answers the unsigned ping, maps an order with a national-format phone, and a refund on a later update, each once', async () => {
     const ping = await t.call(undefined, { method: 'POST', url: `/webhooks/shops/${woo}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'webhook_id=3' });
@@ -146,6 +214,13 @@ describe('WooCommerce', () => {
       { type: 'purchase', amount: '45.00', currency: 'GBP' },
       { type: 'refund', amount: '45.00', currency: 'GBP' },
     ]);
+  });
+
+  it('a cancelled order is recorded as order.cancelled, not as a purchase', async () => {
+    const cancelled = { ...JSON.parse(fixture('woocommerce-order-created.json')), id: 7001, status: 'cancelled', date_paid_gmt: null, refunds: [] };
+    expect((await wooPost('order.updated', JSON.stringify(cancelled))).json().outcome).toBe('applied');
+    const rows = await queryRowsOf<{ type: string }>(t.db, sql`select type from contact_events where workspace_id = ${a.workspaceId} and properties->>'order_id' = '7001'`);
+    expect(rows.map((r) => r.type)).toEqual(['order.cancelled']);
   });
 
   it('another workspace cannot see or delete the connections; a deleted connection refuses its webhooks', async () => {

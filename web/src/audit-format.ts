@@ -177,6 +177,8 @@ const PREDICATES: Record<string, (p: Parts) => string> = {
   'business_hours.updated': () => 'changed the business hours',
   'shop.connected': (p) => `connected the shop ${quoted(p.d.name, '')}`,
   'shop.disconnected': () => 'disconnected a shop',
+  'shop.redacted': (p) => `erased the ${str(p.d.events) || '0'} events the shop ${quoted(p.d.name, '')} sent, and the shop, at its request`,
+  'shop.data_requested': (p) => `passed on the shop ${quoted(p.d.shop, '')}'s request for a customer's data${p.d.request_id ? ` (request ${str(p.d.request_id)})` : ''}: export it from the contact's page`,
   'webhook_endpoint.created': (p) => `added the webhook ${str(p.d.url)}`,
   'webhook_endpoint.updated': () => 'changed a webhook',
   'webhook_endpoint.secret_rotated': () => "rotated a webhook's secret",

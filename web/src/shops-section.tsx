@@ -37,7 +37,7 @@ export function ShopsSection() {
     <section aria-labelledby="shops-title" className="shops">
       <h3 id="shops-title">Connected shops</h3>
       <p className="muted">
-        Orders, refunds and checkouts from your shop become customer events (for segments, lifecycle and automations). A shop’s email or SMS marketing consent never becomes WhatsApp consent.
+        Orders, refunds and checkouts from your shop become customer events (for segments, lifecycle and automations). A shop’s email or SMS marketing consent never becomes WhatsApp consent. In the shop, send orders (created, paid, cancelled), refunds, checkouts and customers to the URL below; Shopify’s customer redaction requests erase the contact here too.
       </p>
       <form className="inline-form" onSubmit={submit} aria-label="Connect a shop">
         <label htmlFor="shop-platform">Shop</label>

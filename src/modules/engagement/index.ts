@@ -3,4 +3,4 @@ export { recordEvents, contactOfEventKeys, PURCHASE_EVENT } from './events.servi
 export { noteInboundEngagement, noteStatusEngagement, noteClickEngagement, recountEngagementWindows, getContactEngagement, listContactEvents } from './engagement.service.js';
 export type { NewStatus } from './engagement.service.js';
 export * from './events.schemas.js';
-export { moveContactEvents, mergeContactEngagement } from './merge.service.js';
+export { moveContactEvents, mergeContactEngagement, eraseEventsByKeyPrefix } from './merge.service.js';

@@ -30,10 +30,23 @@ export interface ShopEvent {
   orderKeys?: string[];
 }
 
+/**
+ * A privacy request from the shop (Shopify's mandatory compliance topics): erase one customer,
+ * record that one customer asked for their data, or erase everything this shop sent.
+ */
+export interface ShopPrivacyRequest {
+  kind: 'redact_customer' | 'data_request' | 'redact_shop';
+  /** The shop's own id of the request (data requests carry one), for the audit row. */
+  requestId?: string;
+  /** Keys of the orders the request names: they find the person when no phone matches. */
+  orderKeys: string[];
+}
+
 /** What one webhook asks for. */
 export interface ShopIntent {
   person: ShopPerson | null;
   events: ShopEvent[];
+  privacy?: ShopPrivacyRequest;
   /** Why nothing is recorded (an unsupported topic, no phone), for the delivery log. */
   ignored?: string;
 }
@@ -104,6 +117,7 @@ export function shopifyIntent(topic: string, p: Obj, prefix: string, now: Date):
     properties: { order_id: str(p.id), order_name: str(p.name), source: 'shopify', ...person.marketing },
   });
   const orderKey = (id: unknown, what: string) => `${prefix}:order:${str(id)}:${what}`;
+  const keysOfOrders = (ids: unknown) => (Array.isArray(ids) ? ids : []).slice(0, 1000).flatMap((id) => (str(id) ? [orderKey(id, 'paid'), orderKey(id, 'created')] : []));
   switch (topic) {
     case 'customers/create':
     case 'customers/update':
@@ -128,6 +142,25 @@ export function shopifyIntent(topic: string, p: Obj, prefix: string, now: Date):
       };
       return { person: person.phone ? person : null, events: [event] };
     }
+    case 'orders/cancelled': {
+      const event: ShopEvent = {
+        ...order('order.cancelled', orderKey(p.id, 'cancelled')),
+        occurredAt: iso(p.cancelled_at ?? p.updated_at, now),
+        properties: { order_id: str(p.id), order_name: str(p.name), cancel_reason: str(p.cancel_reason), source: 'shopify' },
+        orderKeys: [orderKey(p.id, 'paid'), orderKey(p.id, 'created')],
+      };
+      return { person: person.phone ? person : null, events: [event] };
+    }
+    // Shopify's mandatory compliance topics (documented payloads: customer {id, email, phone},
+    // orders_to_redact / orders_requested, data_request {id}; shop/redact names only the shop).
+    case 'customers/redact':
+      return { person: person.phone ? person : null, events: [], privacy: { kind: 'redact_customer', orderKeys: keysOfOrders(p.orders_to_redact) } };
+    case 'customers/data_request': {
+      const requestId = str(obj(p.data_request).id);
+      return { person: person.phone ? person : null, events: [], privacy: { kind: 'data_request', orderKeys: keysOfOrders(p.orders_requested), ...(requestId ? { requestId } : {}) } };
+    }
+    case 'shop/redact':
+      return { person: null, events: [], privacy: { kind: 'redact_shop', orderKeys: [] } };
     case 'checkouts/create':
     case 'checkouts/update':
       return {
@@ -173,7 +206,8 @@ export function wooIntent(topic: string, p: Obj, prefix: string, now: Date): Sho
         return c ? { ...rest, currency: c } : rest;
       };
       if (topic === 'order.created') events.push(opt({ ...base, type: 'order.created', amount: num(p.total), occurredAt: at(p.date_created_gmt), key: `${prefix}:order:${str(p.id)}:created` }) as ShopEvent);
-      if (str(p.date_paid_gmt) || p.status === 'completed' || p.status === 'processing') {
+      if (p.status === 'cancelled') events.push(opt({ ...base, type: 'order.cancelled', amount: num(p.total), occurredAt: at(p.date_modified_gmt), key: `${prefix}:order:${str(p.id)}:cancelled` }) as ShopEvent);
+      else if (str(p.date_paid_gmt) || p.status === 'completed' || p.status === 'processing') {
         events.push(opt({ ...base, type: PURCHASE_EVENT, amount: num(p.total), occurredAt: at(p.date_paid_gmt ?? p.date_created_gmt), key: `${prefix}:order:${str(p.id)}:paid` }) as ShopEvent);
       }
       for (const r of (Array.isArray(p.refunds) ? p.refunds : []).map(obj)) {

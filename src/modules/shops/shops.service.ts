@@ -8,12 +8,13 @@ import { parsePhone } from '../../lib/phone/index.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import { SYSTEM_ACTOR, type Ctx, type Db, type Log } from '../context.js';
 import { createContact, findContactByPhone, updateContact } from '../contacts/index.js';
-import { contactOfEventKeys, recordEvents } from '../engagement/index.js';
+import { contactOfEventKeys, eraseEventsByKeyPrefix, recordEvents } from '../engagement/index.js';
+import { eraseContact } from '../privacy/index.js';
 import { evaluateLifecycleFor } from '../lifecycle/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
 import { recordAudit } from '../audit/index.js';
 import { shopConnectionIn, type ShopConnectionOut } from './shops.schemas.js';
-import { shopifyIntent, verifyShopSignature, wooIntent, type ShopIntent, type ShopPerson } from './shops.rules.js';
+import { shopifyIntent, verifyShopSignature, wooIntent, type ShopIntent, type ShopPerson, type ShopPrivacyRequest } from './shops.rules.js';
 import { shopConnections, shopDeliveries } from './shops.tables.js';
 
 type Row = typeof shopConnections.$inferSelect;
@@ -87,15 +88,16 @@ export async function receiveShopWebhook(deps: { db: Db; box: SecretBox; log: Lo
       if (fresh.length === 0) return 'duplicate';
     }
     const ctx: Ctx = { db: tx, workspaceId: conn.workspaceId, actor: { ...SYSTEM_ACTOR, id: `shop:${conn.id}` }, now: deps.now, log: deps.log };
-    const outcome = await applyIntent(ctx, intent);
+    const outcome = await applyIntent(ctx, intent, conn);
     await tx.update(shopConnections).set({ lastEventAt: deps.now }).where(eq(shopConnections.id, conn.id));
     if (deliveryId && outcome !== 'applied') await tx.update(shopDeliveries).set({ outcome }).where(and(eq(shopDeliveries.connectionId, conn.id), eq(shopDeliveries.deliveryId, deliveryId.slice(0, 200))));
     return outcome;
   });
 }
 
-async function applyIntent(ctx: Ctx, intent: ShopIntent): Promise<string> {
+async function applyIntent(ctx: Ctx, intent: ShopIntent, conn: Row): Promise<string> {
   if (intent.ignored) return `ignored: ${intent.ignored}`;
+  if (intent.privacy) return applyPrivacyRequest(ctx, intent.person, intent.privacy, conn);
   let contactId = intent.person?.phone ? await contactFor(ctx, intent.person) : undefined;
   // A refund carries no customer: it belongs to whoever the order's events were recorded for.
   if (!contactId && intent.events.some((e) => e.orderKeys)) contactId = await contactOfEventKeys(ctx.db, ctx.workspaceId, intent.events.flatMap((e) => e.orderKeys ?? []));
@@ -117,15 +119,50 @@ async function applyIntent(ctx: Ctx, intent: ShopIntent): Promise<string> {
   return 'applied';
 }
 
-/** The person's contact, created (without consent) when the number is new; undefined when the number is not valid. */
-async function contactFor(ctx: Ctx, person: ShopPerson): Promise<string | undefined> {
+/**
+ * Applies one of Shopify's compliance requests. A customer redaction erases the person here too
+ * (through the privacy module, so their suppression survives and nothing can bring them back); a
+ * data request is recorded in the audit log for the owner, who exports the contact's data from its
+ * page; a shop redaction erases every event this shop sent and the connection itself. The person is
+ * found by phone or by the orders named, never created.
+ */
+async function applyPrivacyRequest(ctx: Ctx, person: ShopPerson | null, req: ShopPrivacyRequest, conn: Row): Promise<string> {
+  if (req.kind === 'redact_shop') {
+    const events = await eraseEventsByKeyPrefix(ctx.db, ctx.workspaceId, `shop:${conn.id}:`);
+    await ctx.db.delete(shopConnections).where(eq(shopConnections.id, conn.id));
+    await recordAudit(ctx, { action: 'shop.redacted', targetType: 'shop_connection', targetId: conn.id, details: { name: conn.name, events } });
+    return 'applied';
+  }
+  const contactId = (person?.phone ? await existingContactFor(ctx, person) : undefined) ?? (await contactOfEventKeys(ctx.db, ctx.workspaceId, req.orderKeys));
+  if (!contactId) return 'ignored: no contact matches this customer';
+  if (req.kind === 'redact_customer') {
+    await eraseContact(ctx, contactId);
+    return 'applied';
+  }
+  await recordAudit(ctx, { action: 'shop.data_requested', targetType: 'contact', targetId: contactId, details: { shop: conn.name, ...(req.requestId ? { request_id: req.requestId } : {}) } });
+  return 'applied';
+}
+
+/** The person's number in E.164 (their country, else the workspace's default); undefined when not valid. */
+async function e164Of(ctx: Ctx, person: ShopPerson): Promise<string | undefined> {
   const fallback = (await getWorkspaceSettings(ctx.db, ctx.workspaceId)).default_country ?? undefined;
-  let e164: string;
   try {
-    e164 = parsePhone(person.phone!, person.country?.toUpperCase() ?? fallback, 'phone').e164;
+    return parsePhone(person.phone!, person.country?.toUpperCase() ?? fallback, 'phone').e164;
   } catch {
     return undefined;
   }
+}
+
+/** The person's contact when one exists with this number; never creates one. */
+async function existingContactFor(ctx: Ctx, person: ShopPerson): Promise<string | undefined> {
+  const e164 = await e164Of(ctx, person);
+  return e164 ? (await findContactByPhone(ctx, e164))?.id : undefined;
+}
+
+/** The person's contact, created (without consent) when the number is new; undefined when the number is not valid. */
+async function contactFor(ctx: Ctx, person: ShopPerson): Promise<string | undefined> {
+  const e164 = await e164Of(ctx, person);
+  if (!e164) return undefined;
   const found = await findContactByPhone(ctx, e164);
   if (found) {
     if (!found.name && person.name) await updateContact(ctx, found.id, { name: person.name.slice(0, 200) });
