@@ -8,6 +8,7 @@ import { parsePhone } from '../../lib/phone/index.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import { SYSTEM_ACTOR, type Ctx, type Db, type Log } from '../context.js';
 import { createContact, findContactByPhone, updateContact } from '../contacts/index.js';
+import { attributeConversions } from '../broadcasts/index.js';
 import { contactOfEventKeys, recordEvents } from '../engagement/index.js';
 import { evaluateLifecycleFor } from '../lifecycle/index.js';
 import { getWorkspaceSettings } from '../workspaces/index.js';
@@ -101,7 +102,7 @@ async function applyIntent(ctx: Ctx, intent: ShopIntent): Promise<string> {
   if (!contactId && intent.events.some((e) => e.orderKeys)) contactId = await contactOfEventKeys(ctx.db, ctx.workspaceId, intent.events.flatMap((e) => e.orderKeys ?? []));
   if (!contactId) return intent.person?.phone === null || !intent.person ? 'ignored: no phone number' : 'ignored: the phone number is not valid';
   if (intent.events.length === 0) return 'applied';
-  await recordEvents(ctx, {
+  const recorded = await recordEvents(ctx, {
     events: intent.events.map((e) => ({
       contact_id: contactId,
       type: e.type,
@@ -113,6 +114,8 @@ async function applyIntent(ctx: Ctx, intent: ShopIntent): Promise<string> {
       idempotency_key: e.key,
     })),
   });
+  // A purchase after a broadcast is credited to it in this transaction (docs/design.md §24c).
+  await attributeConversions(ctx.db, ctx.workspaceId, recorded.ids, ctx.now);
   await evaluateLifecycleFor(ctx.db, ctx.workspaceId, [contactId], ctx.now);
   return 'applied';
 }
