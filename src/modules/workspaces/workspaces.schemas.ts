@@ -128,7 +128,7 @@ export const workspaceSettingsIn = z
       .optional(),
     conversions: z
       .strictObject({
-        window_days: z.int().min(1).max(30).optional().describe('a goal event within this many days after a broadcast message was sent is credited to it (default 7)'),
+        window_days: z.int().min(1, 'must be at least 1 day').max(30, 'must be at most 30 days').optional().describe('a goal event within this many days after a broadcast message was sent is credited to it (default 7)'),
         event_types: z
           .array(z.string().trim().min(1).max(100))
           .min(1)
