@@ -16,6 +16,7 @@ afterAll(async () => {
   await h?.close();
 });
 
+type P = { id: string; phone: string };
 const DAY = 86_400_000;
 // The first broadcast's send time, set on its rows so the edges are exact (20 days back: events must not be in the future).
 const T1 = new Date(Math.floor((Date.now() - 20 * DAY) / 1000) * 1000);
@@ -62,7 +63,7 @@ describe('broadcast conversions and revenue', () => {
   }, 90_000);
 
   it('credits purchases within 7 days (edges included), to the last broadcast sent before them', async () => {
-    const [a, b, c, d, e] = people as [{ id: string }, { id: string }, { id: string }, { id: string }, { id: string }];
+    const [a, b, c, d, e] = people as [P, P, P, P, P];
     expect((await event(a.id, at(7 * DAY), { amount: 10, currency: 'EUR', idempotency_key: 'a-edge' })).status).toBe(200); // exactly 7 days: counts
     expect((await event(b.id, at(7 * DAY + 1000), { amount: 99, currency: 'EUR', idempotency_key: 'b-late' })).status).toBe(200); // 7 days + 1 s: does not
     expect((await event(c.id, at(-1000), { amount: 50, currency: 'EUR', idempotency_key: 'c-before' })).status).toBe(200); // before the send: does not
@@ -122,7 +123,7 @@ describe('broadcast conversions and revenue', () => {
     const res = await h.t.call(h.tenant.key, { method: 'GET', url: `/api/v1/broadcasts/${b1}/recipients.csv` });
     expect(res.statusCode).toBe(200);
     const by = new Map(parseCsv(res.body).map((r) => [r.contact_id, r]));
-    const [a, b, c, , e] = people as [{ id: string }, { id: string }, { id: string }, { id: string }, { id: string }];
+    const [a, b, c, , e] = people as [P, P, P, P, P];
     expect(by.get(a.id)).toMatchObject({ converted_at: at(7 * DAY), revenue: '10.00 EUR' });
     expect(by.get(b.id)).toMatchObject({ converted_at: '', revenue: '' });
     expect(by.get(c.id)).toMatchObject({ converted_at: at(0), revenue: '3.00 EUR; 5.00 USD' });

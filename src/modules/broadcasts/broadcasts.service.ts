@@ -1,4 +1,3 @@
-import { conversionsOf } from './conversions.service.js';
 import { eq, sql } from 'drizzle-orm';
 import { emitEvents } from '../hooks/index.js';
 import { AppError } from '../../lib/errors.js';
@@ -15,6 +14,7 @@ import { createBroadcastIn, updateBroadcastIn, type BroadcastOut, type CreateBro
 import { broadcasts } from './broadcasts.tables.js';
 import { audiencePredicate, fallbackZoneOf, planBroadcast, snapshotRecipients } from './plan.service.js';
 import { broadcastCounts, nextAttempt } from './progress.service.js';
+import { conversionsOf } from './conversions.service.js';
 
 import { loadBroadcast, type BroadcastRow } from './broadcast-row.js';
 import { chooseBestHour } from './best-hour.service.js';
