@@ -142,4 +142,13 @@ describe('broadcast conversions and revenue', () => {
     expect((await credited())['b-signup']).toBe(b1);
     expect((await credited())['b-late']).toBeUndefined();
   });
+
+  it('erasing a contact removes their credited events; the broadcast no longer counts them', async () => {
+    const a = people[0]!;
+    expect((await h.api('POST', `/api/v1/contacts/${a.id}/erase`)).status).toBe(200);
+    const left = await queryRows<{ n: string }>(h.t.db, sql`select count(*) as n from broadcast_conversions where contact_id = ${a.id}`);
+    expect(Number(left[0]!.n)).toBe(0);
+    const detail = await h.api('GET', `/api/v1/broadcasts/${b1}`);
+    expect(detail.body.conversions).toMatchObject({ converted: 4, revenue: [{ currency: 'EUR', amount: 11 }, { currency: 'USD', amount: 5 }] });
+  });
 });
