@@ -140,10 +140,10 @@ describe('broadcast funnels', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.data.map((b: { id: string }) => b.id)).toEqual([id]);
     const [row] = res.body.data;
-    expect(row).toMatchObject({ id, name: '=SUM(A1:A9) sale', status: 'completed', template_name: 'weekly_offers', funnel: EXPECTED });
-    expect(row.rates).toEqual({ delivered: 1, read: 1, replied: 2 / 5, clicked: 1 / 5, opted_out: 1 / 5 });
+    expect(row).toMatchObject({ id, name: '=SUM(A1:A9) sale', status: 'completed', template_name: 'weekly_offers', funnel: { ...EXPECTED, converted: 0 }, revenue: [] });
+    expect(row.rates).toEqual({ delivered: 1, read: 1, replied: 2 / 5, clicked: 1 / 5, converted: 0, opted_out: 1 / 5 });
     expect(row.finished_at).not.toBeNull();
-    expect(Object.keys(row).sort()).toEqual(['finished_at', 'funnel', 'id', 'name', 'rates', 'started_at', 'status', 'template_name']);
+    expect(Object.keys(row).sort()).toEqual(['finished_at', 'funnel', 'id', 'name', 'rates', 'revenue', 'started_at', 'status', 'template_name']);
     // A range that ends before it started finds nothing; bad input names the field.
     expect((await h.api('GET', '/api/v1/analytics/broadcasts?from=2020-01-01&to=2020-01-31')).body.data).toEqual([]);
     const today = new Date().toISOString().slice(0, 10);
@@ -161,7 +161,7 @@ describe('broadcast funnels', () => {
     expect(out.headers['content-type']).toMatch(/^text\/csv/);
     expect(out.headers['content-disposition']).toMatch(/^attachment; filename="broadcast-funnels-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv"$/);
     const [header, ...rows] = out.rows;
-    expect(header).toEqual(['id', 'name', 'status', 'template_name', 'started_at', 'finished_at', 'planned', 'skipped', 'sent', 'delivered', 'read', 'replied', 'clicked', 'opted_out', 'failed']);
+    expect(header).toEqual(['id', 'name', 'status', 'template_name', 'started_at', 'finished_at', 'planned', 'skipped', 'sent', 'delivered', 'read', 'replied', 'clicked', 'converted', 'opted_out', 'failed', 'revenue']);
     expect(rows).toHaveLength(1);
     const r = Object.fromEntries(header!.map((k, i) => [k, rows[0]![i]]));
     expect(r).toMatchObject({ id, name: "'=SUM(A1:A9) sale", status: 'completed', template_name: 'weekly_offers' });
@@ -174,7 +174,7 @@ describe('broadcast funnels', () => {
     expect(out.headers['content-disposition']).toBe(`attachment; filename="broadcast-${id}-recipients.csv"`);
     expect(out.raw).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
     const [header, ...rows] = out.rows;
-    expect(header).toEqual(['contact_id', 'phone', 'name', 'state', 'reason', 'error_code', 'sent_at', 'delivered', 'read', 'replied_at', 'clicked_at', 'opted_out_at']);
+    expect(header).toEqual(['contact_id', 'phone', 'name', 'state', 'reason', 'error_code', 'sent_at', 'delivered', 'read', 'replied_at', 'clicked_at', 'opted_out_at', 'converted_at', 'revenue']);
     expect(rows).toHaveLength(8);
     const by = new Map(rows.map((r) => [r[0], Object.fromEntries(header!.map((k, i) => [k, r[i]]))]));
     const [clicker, replier, stopper, named, plain, suppressed, invalid] = people;

@@ -78,6 +78,10 @@ beforeAll(async () => {
     'the STOP to withdraw consent',
   );
 
+  // Another of them buys after the broadcast: a conversion credited to it (last touch, within 7 days).
+  const bought = await h.api('POST', '/api/v1/events', { contact_id: people[1]!.id, type: 'purchase', amount: 12.5, currency: 'EUR' });
+  expect(bought.status, JSON.stringify(bought.body)).toBe(200);
+
   // The reports the cards read answer for this seeded workspace.
   const range = `from=${daysAgo(29)}&to=${today()}`;
   // The growth and opt-out reports read a rollup a worker loop keeps (the server's analytics-growth
@@ -177,6 +181,8 @@ describe('the Overview tab', () => {
     await row.waitFor();
     expect(await row.getByTestId('funnel-sent').textContent()).toContain('3');
     expect(await row.getByTestId('funnel-opted_out').textContent()).toContain('33.3%');
+    expect(await row.getByTestId('funnel-converted').textContent()).toContain('33.3%');
+    expect(await row.getByTestId('funnel-revenue').textContent()).toContain('€12.50');
     expect(await hrefOf('broadcast-funnels', 'Download broadcasts as CSV')).toBe(`/api/v1/analytics/broadcasts.csv?from=${daysAgo(29)}&to=${today()}`);
     expect(await row.getByRole('link', { name: `Recipients CSV of ${BROADCAST}` }).getAttribute('href')).toBe(`/api/v1/broadcasts/${broadcastId}/recipients.csv`);
     await row.getByRole('link', { name: BROADCAST, exact: true }).click();
@@ -211,6 +217,10 @@ describe('the Overview tab', () => {
     await link.waitFor();
     expect(await link.getAttribute('href')).toBe(`/api/v1/broadcasts/${broadcastId}/recipients.csv`);
     expect(await link.getAttribute('download')).not.toBeNull();
+    // The purchase after it: one converted, its revenue in its currency.
+    expect(await page.getByTestId('count-converted').textContent()).toBe('1');
+    expect(await page.getByTestId('conversion-revenue').textContent()).toBe('€12.50');
+    await shot('broadcast-view');
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Overview' }).click();
     await page.getByRole('heading', { name: 'Overview', level: 2 }).waitFor();
   });

@@ -100,6 +100,22 @@ describe('the Settings tab (owner)', () => {
     await shot(page, 'owner-1280');
   });
 
+  it('sets the conversion window: 31 days is refused next to the field, 14 is stored', async () => {
+    const conv = card(page, 'Conversions');
+    const days = conv.getByLabel('Attribution window (days, 1–30)');
+    expect(await days.inputValue()).toBe('7');
+    await days.fill('31');
+    await conv.getByRole('button', { name: 'Save conversions' }).click();
+    await expect.poll(() => days.getAttribute('aria-invalid'), { timeout: UI_TIMEOUT }).toBe('true');
+    expect(await conv.locator('[data-field="settings.conversions.window_days"]').textContent()).toContain('30');
+    expect((await workspace()).settings.conversions).toBeUndefined();
+    await conv.screenshot({ path: join(SHOTS, 'settings-conversions-error.png') });
+    await days.fill('14');
+    await conv.getByLabel('Goal event types (comma-separated)').fill('purchase, signup');
+    await conv.getByRole('button', { name: 'Save conversions' }).click();
+    await expect.poll(async () => (await workspace()).settings.conversions, { timeout: UI_TIMEOUT }).toEqual({ window_days: 14, event_types: ['purchase', 'signup'] });
+  });
+
   it('adds a user with a role, changes the role and deactivates them', async () => {
     const add = card(page, 'Add a user');
     await add.getByLabel('Email').fill('ana@settings-ui.example');

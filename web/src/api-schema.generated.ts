@@ -35,6 +35,8 @@ export interface paths {
                                 finished_at: string | null;
                                 funnel: {
                                     clicked: number;
+                                    /** @description contacts with a goal event credited (see conversions in the broadcast) */
+                                    converted: number;
                                     delivered: number;
                                     failed: number;
                                     opted_out: number;
@@ -49,11 +51,17 @@ export interface paths {
                                 /** @description fractions of `sent`; null when nothing was sent */
                                 rates: {
                                     clicked: number | null;
+                                    converted: number | null;
                                     delivered: number | null;
                                     opted_out: number | null;
                                     read: number | null;
                                     replied: number | null;
                                 };
+                                /** @description credited revenue per currency (never added across currencies) */
+                                revenue: {
+                                    amount: number;
+                                    currency: string;
+                                }[];
                                 started_at: string;
                                 status: string;
                                 template_name: string;
@@ -3770,6 +3778,18 @@ export interface paths {
                                 audience: {
                                     [key: string]: unknown;
                                 };
+                                /** @description goal events (purchase by default) within settings.conversions.window_days (default 7) after the last broadcast message sent to the contact */
+                                conversions: {
+                                    /** @description goal events credited (last touch, within the window) */
+                                    conversions: number;
+                                    /** @description contacts with at least one goal event credited to this broadcast */
+                                    converted: number;
+                                    /** @description sum of the credited amounts per currency (never added across currencies) */
+                                    revenue: {
+                                        amount: number;
+                                        currency: string;
+                                    }[];
+                                };
                                 counts: {
                                     cancelled: number;
                                     clicked: number;
@@ -3953,6 +3973,18 @@ export interface paths {
                             audience: {
                                 [key: string]: unknown;
                             };
+                            /** @description goal events (purchase by default) within settings.conversions.window_days (default 7) after the last broadcast message sent to the contact */
+                            conversions: {
+                                /** @description goal events credited (last touch, within the window) */
+                                conversions: number;
+                                /** @description contacts with at least one goal event credited to this broadcast */
+                                converted: number;
+                                /** @description sum of the credited amounts per currency (never added across currencies) */
+                                revenue: {
+                                    amount: number;
+                                    currency: string;
+                                }[];
+                            };
                             counts: {
                                 cancelled: number;
                                 clicked: number;
@@ -4060,6 +4092,18 @@ export interface paths {
                         "application/json": {
                             audience: {
                                 [key: string]: unknown;
+                            };
+                            /** @description goal events (purchase by default) within settings.conversions.window_days (default 7) after the last broadcast message sent to the contact */
+                            conversions: {
+                                /** @description goal events credited (last touch, within the window) */
+                                conversions: number;
+                                /** @description contacts with at least one goal event credited to this broadcast */
+                                converted: number;
+                                /** @description sum of the credited amounts per currency (never added across currencies) */
+                                revenue: {
+                                    amount: number;
+                                    currency: string;
+                                }[];
                             };
                             counts: {
                                 cancelled: number;
@@ -4282,6 +4326,18 @@ export interface paths {
                             audience: {
                                 [key: string]: unknown;
                             };
+                            /** @description goal events (purchase by default) within settings.conversions.window_days (default 7) after the last broadcast message sent to the contact */
+                            conversions: {
+                                /** @description goal events credited (last touch, within the window) */
+                                conversions: number;
+                                /** @description contacts with at least one goal event credited to this broadcast */
+                                converted: number;
+                                /** @description sum of the credited amounts per currency (never added across currencies) */
+                                revenue: {
+                                    amount: number;
+                                    currency: string;
+                                }[];
+                            };
                             counts: {
                                 cancelled: number;
                                 clicked: number;
@@ -4387,6 +4443,18 @@ export interface paths {
                         "application/json": {
                             audience: {
                                 [key: string]: unknown;
+                            };
+                            /** @description goal events (purchase by default) within settings.conversions.window_days (default 7) after the last broadcast message sent to the contact */
+                            conversions: {
+                                /** @description goal events credited (last touch, within the window) */
+                                conversions: number;
+                                /** @description contacts with at least one goal event credited to this broadcast */
+                                converted: number;
+                                /** @description sum of the credited amounts per currency (never added across currencies) */
+                                revenue: {
+                                    amount: number;
+                                    currency: string;
+                                }[];
                             };
                             counts: {
                                 cancelled: number;
@@ -4588,6 +4656,18 @@ export interface paths {
                         "application/json": {
                             audience: {
                                 [key: string]: unknown;
+                            };
+                            /** @description goal events (purchase by default) within settings.conversions.window_days (default 7) after the last broadcast message sent to the contact */
+                            conversions: {
+                                /** @description goal events credited (last touch, within the window) */
+                                conversions: number;
+                                /** @description contacts with at least one goal event credited to this broadcast */
+                                converted: number;
+                                /** @description sum of the credited amounts per currency (never added across currencies) */
+                                revenue: {
+                                    amount: number;
+                                    currency: string;
+                                }[];
                             };
                             counts: {
                                 cancelled: number;
@@ -4950,6 +5030,18 @@ export interface paths {
                             audience: {
                                 [key: string]: unknown;
                             };
+                            /** @description goal events (purchase by default) within settings.conversions.window_days (default 7) after the last broadcast message sent to the contact */
+                            conversions: {
+                                /** @description goal events credited (last touch, within the window) */
+                                conversions: number;
+                                /** @description contacts with at least one goal event credited to this broadcast */
+                                converted: number;
+                                /** @description sum of the credited amounts per currency (never added across currencies) */
+                                revenue: {
+                                    amount: number;
+                                    currency: string;
+                                }[];
+                            };
                             counts: {
                                 cancelled: number;
                                 clicked: number;
@@ -5059,6 +5151,18 @@ export interface paths {
                         "application/json": {
                             audience: {
                                 [key: string]: unknown;
+                            };
+                            /** @description goal events (purchase by default) within settings.conversions.window_days (default 7) after the last broadcast message sent to the contact */
+                            conversions: {
+                                /** @description goal events credited (last touch, within the window) */
+                                conversions: number;
+                                /** @description contacts with at least one goal event credited to this broadcast */
+                                converted: number;
+                                /** @description sum of the credited amounts per currency (never added across currencies) */
+                                revenue: {
+                                    amount: number;
+                                    currency: string;
+                                }[];
                             };
                             counts: {
                                 cancelled: number;
@@ -13517,6 +13621,13 @@ export interface paths {
                                     policy?: "never_resend" | "resend_after_window";
                                     window_seconds?: number;
                                 };
+                            } | null;
+                            /** @description broadcast conversions and revenue: the attribution window and the goal events */
+                            conversions?: {
+                                /** @description customer event types that count as conversions (default ["purchase"]) */
+                                event_types?: string[];
+                                /** @description a goal event within this many days after a broadcast message was sent is credited to it (default 7) */
+                                window_days?: number;
                             } | null;
                             /** @description country for phone numbers written without +country code */
                             default_country?: string | null;

@@ -1,4 +1,5 @@
 import { formatCount, reasonLabel } from './broadcast-format';
+import { BroadcastConversions } from './broadcast-conversions';
 import { BroadcastWaiting } from './broadcast-waiting';
 import type { Broadcast, BroadcastCounts } from './broadcasts-api';
 
@@ -35,6 +36,7 @@ export function BroadcastCountsView({ broadcast: b }: { broadcast: Broadcast }) 
           </div>
         ))}
       </dl>
+      <BroadcastConversions broadcast={b} />
       <BroadcastWaiting broadcast={b} />
       {excluded.length > 0 && (
         <p className="small" data-testid="excluded-by-reason">

@@ -93,3 +93,8 @@ export function formatMoney(amount: number, currency: string, digits = 2): strin
 
 /** "sending" → "Sending". */
 export const statusLabel = (s: string): string => (s ? s[0]!.toUpperCase() + s.slice(1).replaceAll('_', ' ') : s);
+
+/** Revenue per currency in one line ("€21.00 · $5.00"), never added across currencies; "—" when none. */
+export function formatRevenue(revenue: { currency: string; amount: number }[]): string {
+  return revenue.length === 0 ? '—' : revenue.map((r) => formatMoney(r.amount, r.currency)).join(' · ');
+}

@@ -1,4 +1,5 @@
 import type { BroadcastFunnelRow } from './analytics-api';
+import { formatRevenue } from './broadcast-format';
 import { formatCount, formatRate } from './overview-format';
 import { ShareBar } from './overview-share-bar';
 
@@ -7,6 +8,7 @@ const STEPS = [
   { key: 'read', label: 'Read', tone: 'green' },
   { key: 'replied', label: 'Replied', tone: 'blue' },
   { key: 'clicked', label: 'Clicked', tone: 'blue' },
+  { key: 'converted', label: 'Converted', tone: 'blue' },
   { key: 'opted_out', label: 'Opted out', tone: 'red' },
 ] as const;
 
@@ -21,6 +23,10 @@ export function CompactFunnel({ row }: { row: BroadcastFunnelRow }) {
           <span className="num funnel-pct">{formatRate(row.rates[s.key])}</span>
         </li>
       ))}
+      <li data-testid="funnel-revenue" className="funnel-revenue">
+        <span className="funnel-label">Revenue</span>
+        <span className="num">{formatRevenue(row.revenue)}</span>
+      </li>
     </ul>
   );
 }

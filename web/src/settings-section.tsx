@@ -2,6 +2,7 @@ import { getWorkspace, type Me } from './api-client';
 import { getBusinessHours } from './auto-replies-api';
 import { BusinessHoursForm } from './business-hours-form';
 import { canManageWorkspace } from './settings-api';
+import { ConversionsForm } from './settings-conversions-form';
 import { ListsForm } from './settings-lists-form';
 import { OptOutForm } from './settings-opt-out-form';
 import { ProfileForm } from './settings-profile-form';
@@ -43,6 +44,7 @@ export function SettingsSection({ me, onWorkspaceChanged }: { me: Me; onWorkspac
           <OptOutForm workspace={workspace.data} canEdit={canEdit} onSaved={saved} />
           <ListsForm workspace={workspace.data} canEdit={canEdit} onSaved={saved} />
           <RateCardForm workspace={workspace.data} canEdit={canEdit} onSaved={saved} />
+          <ConversionsForm workspace={workspace.data} onSaved={saved} />
         </div>
       )}
       <p className="muted">The preference centre&apos;s keyword and page are set in the Preference centre tab; auto-replies in the Auto-replies tab.</p>

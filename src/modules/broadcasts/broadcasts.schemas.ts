@@ -101,6 +101,15 @@ export const countsOut = z.object({
   excluded: z.number().describe('matched by the audience but left out at start (see excluded_by_reason); not part of planned'),
 });
 
+/** A broadcast's conversions (funnel step 8): contacts converted, goal events credited, revenue per currency. */
+export const conversionsOut = z
+  .object({
+    converted: z.number().describe('contacts with at least one goal event credited to this broadcast'),
+    conversions: z.number().describe('goal events credited (last touch, within the window)'),
+    revenue: z.array(z.object({ currency: z.string(), amount: z.number() })).describe('sum of the credited amounts per currency (never added across currencies)'),
+  })
+  .describe('goal events (purchase by default) within settings.conversions.window_days (default 7) after the last broadcast message sent to the contact');
+
 /** A broadcast as the API shows it. */
 export const broadcastOut = z.object({
   id: z.string(),
@@ -120,6 +129,7 @@ export const broadcastOut = z.object({
   skipped_by_reason: z.record(z.string(), z.number()),
   excluded_by_reason: z.record(z.string(), z.number()).describe('excluded, no_consent, consent_withdrawn, unreachable'),
   failed_by_code: z.record(z.string(), z.number()),
+  conversions: conversionsOut,
   next_attempt_at: z.string().nullable().describe('when the earliest waiting (queued) recipient is next tried: after quiet hours, the frequency cap, pacing or a retry wait; null when nobody waits'),
   next_attempt_reason: z.string().nullable().describe("why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time)"),
   started_at: z.string().nullable(),

@@ -14,6 +14,7 @@ import { createBroadcastIn, updateBroadcastIn, type BroadcastOut, type CreateBro
 import { broadcasts } from './broadcasts.tables.js';
 import { audiencePredicate, fallbackZoneOf, planBroadcast, snapshotRecipients } from './plan.service.js';
 import { broadcastCounts, nextAttempt } from './progress.service.js';
+import { conversionsOf } from './conversions.service.js';
 
 import { loadBroadcast, type BroadcastRow } from './broadcast-row.js';
 import { chooseBestHour } from './best-hour.service.js';
@@ -239,6 +240,7 @@ export async function toBroadcastOut(ctx: Pick<Ctx, 'db'>, r: BroadcastRow): Pro
   const topic = r.topicId ? (await topicsById(ctx.db, r.workspaceId, [r.topicId])).get(r.topicId) : undefined;
   const progress = await broadcastCounts(ctx.db, r.id);
   const next = progress.counts.queued > 0 ? await nextAttempt(ctx.db, r.id) : null;
+  const conversions = (await conversionsOf(ctx.db, r.workspaceId, [r.id])).get(r.id)!;
   return {
     id: r.id,
     name: r.name,
@@ -257,6 +259,7 @@ export async function toBroadcastOut(ctx: Pick<Ctx, 'db'>, r: BroadcastRow): Pro
     skipped_by_reason: progress.skippedByReason,
     excluded_by_reason: progress.excludedByReason,
     failed_by_code: progress.failedByCode,
+    conversions,
     next_attempt_at: next?.at ?? null,
     next_attempt_reason: next?.reason ?? null,
     started_at: r.startedAt?.toISOString() ?? null,

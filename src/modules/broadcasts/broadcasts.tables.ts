@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from '../workspaces/workspaces.tables.js';
 import { phoneNumbers } from '../numbers/numbers.tables.js';
 import { topics } from '../consent/consent.tables.js';
@@ -158,4 +158,28 @@ export const broadcastFunnelDeltas = pgTable(
     n: integer('n').notNull(),
   },
   (t) => [index('broadcast_funnel_deltas_broadcast_idx').on(t.broadcastId)],
+);
+
+/**
+ * Conversions credited to broadcasts (issue 17, funnel step 8): one row per customer event (a
+ * purchase or a configured goal event) that happened within the workspace's window after a
+ * broadcast message was sent to its contact, credited to the last such message (last touch).
+ * Written in the transaction that records the event (conversions.service.ts); `event_id` is unique,
+ * so attributing the same event again changes nothing. No foreign key to contact_events: the
+ * engagement module owns that table and may purge it.
+ */
+export const broadcastConversions = pgTable(
+  'broadcast_conversions',
+  {
+    eventId: bigint('event_id', { mode: 'number' }).primaryKey(),
+    workspaceId: uuid('workspace_id').notNull(),
+    broadcastId: uuid('broadcast_id').notNull().references(() => broadcasts.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    amount: numeric('amount', { precision: 14, scale: 2 }),
+    currency: text('currency'),
+    attributedAt: timestamp('attributed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('broadcast_conversions_broadcast_idx').on(t.broadcastId, t.contactId), index('broadcast_conversions_contact_idx').on(t.workspaceId, t.contactId)],
 );

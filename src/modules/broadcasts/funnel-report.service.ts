@@ -3,6 +3,7 @@ import { csvCell, csvLine } from '../imports/index.js';
 import type { Ctx } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { loadBroadcast } from './broadcast-row.js';
+import { conversionsOf, type Revenue } from './conversions.service.js';
 import { funnelMetrics } from './funnel.service.js';
 import { progressOf, recipientStatusOf } from './progress.service.js';
 
@@ -15,6 +16,7 @@ export interface Funnel {
   read: number;
   replied: number;
   clicked: number;
+  converted: number;
   opted_out: number;
   failed: number;
 }
@@ -28,7 +30,8 @@ export interface BroadcastFunnelRow {
   started_at: string;
   finished_at: string | null;
   funnel: Funnel;
-  rates: { delivered: number | null; read: number | null; replied: number | null; clicked: number | null; opted_out: number | null };
+  revenue: Revenue[];
+  rates: { delivered: number | null; read: number | null; replied: number | null; clicked: number | null; converted: number | null; opted_out: number | null };
 }
 
 const rate = (n: number, sent: number) => (sent === 0 ? null : n / sent);
@@ -47,10 +50,13 @@ export async function broadcastFunnels(ctx: Pick<Ctx, 'db' | 'workspaceId'>, q: 
           and b.started_at < (${q.to}::date + 1)::timestamp at time zone w.tz
         order by b.started_at desc, b.id limit ${q.limit}`,
   );
-  const metrics = await funnelMetrics(ctx.db, ctx.workspaceId, rows.map((r) => r.id));
+  const ids = rows.map((r) => r.id);
+  const metrics = await funnelMetrics(ctx.db, ctx.workspaceId, ids);
+  const conversions = await conversionsOf(ctx.db, ctx.workspaceId, ids);
   return rows.map((r) => {
     const c = progressOf(metrics.get(r.id) ?? {}).counts;
-    const funnel: Funnel = { planned: c.planned, skipped: c.skipped, sent: c.sent, delivered: c.delivered, read: c.read, replied: c.replied, clicked: c.clicked, opted_out: c.opted_out, failed: c.failed };
+    const conv = conversions.get(r.id)!;
+    const funnel: Funnel = { planned: c.planned, skipped: c.skipped, sent: c.sent, delivered: c.delivered, read: c.read, replied: c.replied, clicked: c.clicked, converted: conv.converted, opted_out: c.opted_out, failed: c.failed };
     return {
       id: r.id,
       name: r.name,
@@ -59,25 +65,29 @@ export async function broadcastFunnels(ctx: Pick<Ctx, 'db' | 'workspaceId'>, q: 
       started_at: new Date(r.started_at).toISOString(),
       finished_at: r.finished_at == null ? null : new Date(r.finished_at).toISOString(),
       funnel,
-      rates: { delivered: rate(c.delivered, c.sent), read: rate(c.read, c.sent), replied: rate(c.replied, c.sent), clicked: rate(c.clicked, c.sent), opted_out: rate(c.opted_out, c.sent) },
+      revenue: conv.revenue,
+      rates: { delivered: rate(c.delivered, c.sent), read: rate(c.read, c.sent), replied: rate(c.replied, c.sent), clicked: rate(c.clicked, c.sent), converted: rate(conv.converted, c.sent), opted_out: rate(c.opted_out, c.sent) },
     };
   });
 }
 
 /** Header of the broadcast funnel CSV. */
-export const FUNNEL_CSV_HEADER = ['id', 'name', 'status', 'template_name', 'started_at', 'finished_at', 'planned', 'skipped', 'sent', 'delivered', 'read', 'replied', 'clicked', 'opted_out', 'failed'];
+export const FUNNEL_CSV_HEADER = ['id', 'name', 'status', 'template_name', 'started_at', 'finished_at', 'planned', 'skipped', 'sent', 'delivered', 'read', 'replied', 'clicked', 'converted', 'opted_out', 'failed', 'revenue'];
+
+/** Revenue per currency as one CSV cell: "120.00 EUR; 15.50 USD" (currencies are never added). */
+export const revenueText = (revenue: Revenue[]): string => revenue.map((v) => `${v.amount.toFixed(2)} ${v.currency}`).join('; ');
 
 /** The funnel report as CSV lines (formula-neutralised). */
 export async function* broadcastFunnelsCsv(rows: BroadcastFunnelRow[]): AsyncGenerator<string> {
   yield csvLine(FUNNEL_CSV_HEADER);
   for (const r of rows) {
     const f = r.funnel;
-    yield csvLine([r.id, r.name, r.status, r.template_name, r.started_at, r.finished_at, f.planned, f.skipped, f.sent, f.delivered, f.read, f.replied, f.clicked, f.opted_out, f.failed]);
+    yield csvLine([r.id, r.name, r.status, r.template_name, r.started_at, r.finished_at, f.planned, f.skipped, f.sent, f.delivered, f.read, f.replied, f.clicked, f.converted, f.opted_out, f.failed, revenueText(r.revenue)]);
   }
 }
 
 /** Header of the per-recipient drill-down CSV. */
-export const RECIPIENTS_CSV_HEADER = ['contact_id', 'phone', 'name', 'state', 'reason', 'error_code', 'sent_at', 'delivered', 'read', 'replied_at', 'clicked_at', 'opted_out_at'];
+export const RECIPIENTS_CSV_HEADER = ['contact_id', 'phone', 'name', 'state', 'reason', 'error_code', 'sent_at', 'delivered', 'read', 'replied_at', 'clicked_at', 'opted_out_at', 'converted_at', 'revenue'];
 
 const PAGE = 10_000;
 // ISO 8601 in UTC with milliseconds, as Date.toISOString() writes it, formatted by the database.
@@ -97,12 +107,20 @@ export async function broadcastRecipientsCsv(ctx: Pick<Ctx, 'db' | 'workspaceId'
     yield csvLine(RECIPIENTS_CSV_HEADER);
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const rows = await queryRowsOf<{ contact_id: string; phone: string | null; name: string | null; state: string; rank: number; reason: string | null; error_code: number | null; sent_at: string | null; replied_at: string | null; clicked_at: string | null; opted_out_at: string | null }>(
+      const rows = await queryRowsOf<{ contact_id: string; phone: string | null; name: string | null; state: string; rank: number; reason: string | null; error_code: number | null; sent_at: string | null; replied_at: string | null; clicked_at: string | null; opted_out_at: string | null; converted_at: string | null; revenue: string | null }>(
         ctx.db,
         sql`select r.contact_id, c.phone, c.name, r.state, r.delivery_rank as rank, r.reason, r.error_code,
-                   ${isoSql('r.sent_at')} as sent_at, ${isoSql('r.replied_at')} as replied_at, ${isoSql('r.clicked_at')} as clicked_at, ${isoSql('r.opted_out_at')} as opted_out_at
+                   ${isoSql('r.sent_at')} as sent_at, ${isoSql('r.replied_at')} as replied_at, ${isoSql('r.clicked_at')} as clicked_at, ${isoSql('r.opted_out_at')} as opted_out_at,
+                   ${isoSql('v.converted_at')} as converted_at, v.revenue
             from broadcast_recipients r
               left join contacts c on c.id = r.contact_id and c.workspace_id = r.workspace_id and c.id > ${after}::uuid
+              -- The recipient's credited goal events (usually none: one probe of the conversions index).
+              left join lateral (
+                select min(x.occurred_at) as converted_at,
+                       (select string_agg(y.amount::text || ' ' || y.currency, '; ' order by y.currency)
+                        from (select currency, sum(amount) as amount from broadcast_conversions z
+                              where z.broadcast_id = r.broadcast_id and z.contact_id = r.contact_id and z.amount is not null and z.currency is not null group by currency) y) as revenue
+                from broadcast_conversions x where x.broadcast_id = r.broadcast_id and x.contact_id = r.contact_id) v on true
             where r.broadcast_id = ${id} and r.workspace_id = ${ctx.workspaceId} and r.contact_id > ${after}::uuid
             order by r.contact_id limit ${PAGE}`,
       );
@@ -112,7 +130,7 @@ export async function broadcastRecipientsCsv(ctx: Pick<Ctx, 'db' | 'workspaceId'
         const rank = Number(r.rank);
         // Text a person or WhatsApp wrote goes through csvCell (quoted, neutralised); ids, codes,
         // booleans and ISO times are ours and cannot start a formula, so they are written as they are.
-        chunk += `${r.contact_id},${csvCell(r.phone)},${csvCell(r.name)},${csvCell(recipientStatusOf(r.state, rank))},${csvCell(r.reason)},${r.error_code ?? ''},${r.sent_at ?? ''},${rank >= 3},${rank >= 4},${r.replied_at ?? ''},${r.clicked_at ?? ''},${r.opted_out_at ?? ''}\r\n`;
+        chunk += `${r.contact_id},${csvCell(r.phone)},${csvCell(r.name)},${csvCell(recipientStatusOf(r.state, rank))},${csvCell(r.reason)},${r.error_code ?? ''},${r.sent_at ?? ''},${rank >= 3},${rank >= 4},${r.replied_at ?? ''},${r.clicked_at ?? ''},${r.opted_out_at ?? ''},${r.converted_at ?? ''},${csvCell(r.revenue)}\r\n`;
       }
       yield chunk;
       if (rows.length < PAGE) return;

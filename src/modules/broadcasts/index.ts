@@ -16,3 +16,4 @@ export { unreadSendsSql } from './unread.service.js';
 export type { UnreadSendsQuery } from './unread.service.js';
 export { queuedRecipients } from './gauges.service.js';
 export { broadcastFunnels, broadcastFunnelsCsv, broadcastRecipientsCsv, FUNNEL_CSV_HEADER, RECIPIENTS_CSV_HEADER, type BroadcastFunnelRow, type Funnel } from './funnel-report.service.js';
+export { attributeConversions, forgetConversionsOfEvents, conversionsOf, conversionRulesOf, DEFAULT_CONVERSION_WINDOW_DAYS, type Conversions, type Revenue } from './conversions.service.js';

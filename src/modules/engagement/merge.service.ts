@@ -37,13 +37,13 @@ export async function mergeContactEngagement(db: Db, workspaceId: string, keepId
  * Why `left()` and not a range on the key index: under a non-C collation a text range does not
  * follow byte order, and this runs once per shop, so a scan of the workspace's events is fine.
  */
-export async function eraseEventsByKeyPrefix(db: Db, workspaceId: string, keyPrefix: string): Promise<number> {
-  const rows = await queryRowsOf<{ contact_id: string }>(
+export async function eraseEventsByKeyPrefix(db: Db, workspaceId: string, keyPrefix: string): Promise<number[]> {
+  const rows = await queryRowsOf<{ id: string; contact_id: string }>(
     db,
-    sql`delete from contact_events where workspace_id = ${workspaceId} and left(idempotency_key, ${keyPrefix.length}) = ${keyPrefix} returning contact_id`,
+    sql`delete from contact_events where workspace_id = ${workspaceId} and left(idempotency_key, ${keyPrefix.length}) = ${keyPrefix} returning id::text as id, contact_id`,
   );
   const ids = [...new Set(rows.map((r) => r.contact_id))];
-  if (ids.length === 0) return 0;
+  if (ids.length === 0) return [];
   await db.execute(sql`
     update contact_engagement ce set
       first_purchase_at = p.first_at, last_purchase_at = p.last_at, purchases_count = p.n, purchases_total = p.total, last_event_at = p.last_event_at
@@ -58,5 +58,5 @@ export async function eraseEventsByKeyPrefix(db: Db, workspaceId: string, keyPre
       group by c.id
     ) p
     where ce.contact_id = p.contact_id and ce.workspace_id = ${workspaceId}`);
-  return rows.length;
+  return rows.map((r) => Number(r.id));
 }

@@ -8,6 +8,7 @@ import { parsePhone } from '../../lib/phone/index.js';
 import type { SecretBox } from '../../lib/secrets.js';
 import { SYSTEM_ACTOR, type Ctx, type Db, type Log } from '../context.js';
 import { createContact, findContactByPhone, updateContact } from '../contacts/index.js';
+import { attributeConversions, forgetConversionsOfEvents } from '../broadcasts/index.js';
 import { contactOfEventKeys, eraseEventsByKeyPrefix, recordEvents } from '../engagement/index.js';
 import { eraseContact } from '../privacy/index.js';
 import { evaluateLifecycleFor } from '../lifecycle/index.js';
@@ -103,7 +104,7 @@ async function applyIntent(ctx: Ctx, intent: ShopIntent, conn: Row): Promise<str
   if (!contactId && intent.events.some((e) => e.orderKeys)) contactId = await contactOfEventKeys(ctx.db, ctx.workspaceId, intent.events.flatMap((e) => e.orderKeys ?? []));
   if (!contactId) return intent.person?.phone === null || !intent.person ? 'ignored: no phone number' : 'ignored: the phone number is not valid';
   if (intent.events.length === 0) return 'applied';
-  await recordEvents(ctx, {
+  const recorded = await recordEvents(ctx, {
     events: intent.events.map((e) => ({
       contact_id: contactId,
       type: e.type,
@@ -115,6 +116,8 @@ async function applyIntent(ctx: Ctx, intent: ShopIntent, conn: Row): Promise<str
       idempotency_key: e.key,
     })),
   });
+  // A purchase after a broadcast is credited to it in this transaction (docs/design.md §24c).
+  await attributeConversions(ctx.db, ctx.workspaceId, recorded.ids, ctx.now);
   await evaluateLifecycleFor(ctx.db, ctx.workspaceId, [contactId], ctx.now);
   return 'applied';
 }
@@ -129,8 +132,9 @@ async function applyIntent(ctx: Ctx, intent: ShopIntent, conn: Row): Promise<str
 async function applyPrivacyRequest(ctx: Ctx, person: ShopPerson | null, req: ShopPrivacyRequest, conn: Row): Promise<string> {
   if (req.kind === 'redact_shop') {
     const events = await eraseEventsByKeyPrefix(ctx.db, ctx.workspaceId, `shop:${conn.id}:`);
+    await forgetConversionsOfEvents(ctx.db, ctx.workspaceId, events);
     await ctx.db.delete(shopConnections).where(eq(shopConnections.id, conn.id));
-    await recordAudit(ctx, { action: 'shop.redacted', targetType: 'shop_connection', targetId: conn.id, details: { name: conn.name, events } });
+    await recordAudit(ctx, { action: 'shop.redacted', targetType: 'shop_connection', targetId: conn.id, details: { name: conn.name, events: events.length } });
     return 'applied';
   }
   const contactId = (person?.phone ? await existingContactFor(ctx, person) : undefined) ?? (await contactOfEventKeys(ctx.db, ctx.workspaceId, req.orderKeys));

@@ -126,6 +126,19 @@ export const workspaceSettingsIn = z
       })
       .nullable()
       .optional(),
+    conversions: z
+      .strictObject({
+        window_days: z.int().min(1, 'must be at least 1 day').max(30, 'must be at most 30 days').optional().describe('a goal event within this many days after a broadcast message was sent is credited to it (default 7)'),
+        event_types: z
+          .array(z.string().trim().min(1).max(100))
+          .min(1)
+          .max(10)
+          .optional()
+          .describe('customer event types that count as conversions (default ["purchase"])'),
+      })
+      .nullable()
+      .optional()
+      .describe('broadcast conversions and revenue: the attribution window and the goal events'),
     onboarding: z
       .strictObject({
         keep_sandbox: z.boolean().optional().describe('the owner chose to keep the sandbox number for now (ticks "connect a number")'),

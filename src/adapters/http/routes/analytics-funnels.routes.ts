@@ -33,8 +33,9 @@ export const broadcastFunnelOut = z.object({
   template_name: z.string(),
   started_at: z.string(),
   finished_at: z.string().nullable(),
-  funnel: z.object({ planned: z.number(), skipped: z.number(), sent: z.number(), delivered: z.number(), read: z.number(), replied: z.number(), clicked: z.number(), opted_out: z.number(), failed: z.number() }),
-  rates: z.object({ delivered: rateOut, read: rateOut, replied: rateOut, clicked: rateOut, opted_out: rateOut }).describe('fractions of `sent`; null when nothing was sent'),
+  funnel: z.object({ planned: z.number(), skipped: z.number(), sent: z.number(), delivered: z.number(), read: z.number(), replied: z.number(), clicked: z.number(), converted: z.number().describe('contacts with a goal event credited (see conversions in the broadcast)'), opted_out: z.number(), failed: z.number() }),
+  revenue: z.array(z.object({ currency: z.string(), amount: z.number() })).describe('credited revenue per currency (never added across currencies)'),
+  rates: z.object({ delivered: rateOut, read: rateOut, replied: rateOut, clicked: rateOut, converted: rateOut, opted_out: rateOut }).describe('fractions of `sent`; null when nothing was sent'),
 });
 
 function range(q: z.infer<typeof funnelQuery>, now: Date): { from: string; to: string; limit: number } {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contactEventOut, engagementOut, getContactEngagement, listContactEvents, recordEvents, recordEventsIn, recordEventsOut } from '../../../modules/engagement/index.js';
+import { attributeConversions } from '../../../modules/broadcasts/index.js';
 import { evaluateLifecycleFor, getContactLifecycle } from '../../../modules/lifecycle/index.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
 import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
@@ -23,6 +24,8 @@ export function eventRoutes(app: FastifyInstance, deps: RequestDeps): void {
     (req, reply) =>
       runMutation(req, reply, deps, 200, async (ctx) => {
         const { contactIds, ...out } = await recordEvents(ctx, req.body);
+        // A goal event after a broadcast is credited to it in the same transaction (docs/design.md §24c).
+        await attributeConversions(ctx.db, ctx.workspaceId, out.ids, ctx.now);
         // A purchase can make someone active or loyal now, not at the next bulk run.
         await evaluateLifecycleFor(ctx.db, ctx.workspaceId, contactIds, ctx.now);
         return out;

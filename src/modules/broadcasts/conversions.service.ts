@@ -1,0 +1,90 @@
+// Conversions and revenue (issue 17, funnel step 8): goal events credited to the last broadcast
+// message sent to the contact before them, within the workspace's window (docs/design.md §24c).
+import { param, sql } from 'drizzle-orm';
+import type { Db } from '../context.js';
+import { PURCHASE_EVENT } from '../engagement/index.js';
+import { getWorkspaceSettings, type WorkspaceSettings } from '../workspaces/index.js';
+import { queryRowsOf } from '../sql.js';
+
+/** Days after a send in which a goal event is credited to it, unless the workspace sets another (1–30). */
+export const DEFAULT_CONVERSION_WINDOW_DAYS = 7;
+
+/** Revenue in one currency (amounts of different currencies are never added up). */
+export interface Revenue {
+  currency: string;
+  amount: number;
+}
+
+/** A broadcast's conversions: contacts who converted, goal events credited, revenue per currency. */
+export interface Conversions {
+  converted: number;
+  conversions: number;
+  revenue: Revenue[];
+}
+
+/** The workspace's attribution rules: the window in days and the event types that are goals. */
+export function conversionRulesOf(settings: WorkspaceSettings): { windowDays: number; eventTypes: string[] } {
+  return { windowDays: settings.conversions?.window_days ?? DEFAULT_CONVERSION_WINDOW_DAYS, eventTypes: settings.conversions?.event_types ?? [PURCHASE_EVENT] };
+}
+
+/**
+ * Credits newly recorded customer events to broadcasts, in the caller's transaction (the one that
+ * recorded them): each goal event goes to the last broadcast message sent to its contact at or
+ * before the event (`accepted` or `uncertain`: WhatsApp took it) and no more than the window
+ * before it. One set-based statement for the whole batch, one index probe per event
+ * (broadcast_recipients_contact_sent_idx). `event_id` is the key, so running it again for the same
+ * events (a retried request, a re-run after a crash) credits nothing twice. Returns how many were credited.
+ */
+export async function attributeConversions(db: Db, workspaceId: string, eventIds: number[], now: Date): Promise<number> {
+  if (eventIds.length === 0) return 0;
+  const rules = conversionRulesOf(await getWorkspaceSettings(db, workspaceId));
+  // Why date_trunc on sent_at: events often carry whole-second times, and a purchase in the same
+  // second as the send happened after it (the replies rule does the same).
+  const rows = await queryRowsOf<{ n: string }>(
+    db,
+    sql`with ins as (
+          insert into broadcast_conversions (event_id, workspace_id, broadcast_id, contact_id, sent_at, occurred_at, amount, currency, attributed_at)
+          select e.id, e.workspace_id, r.broadcast_id, e.contact_id, r.sent_at, e.occurred_at, e.amount, e.currency, ${now.toISOString()}::timestamptz
+          from contact_events e
+            cross join lateral (
+              select r.broadcast_id, r.sent_at from broadcast_recipients r
+              where r.workspace_id = e.workspace_id and r.contact_id = e.contact_id and r.sent_at is not null and r.state in ('accepted', 'uncertain')
+                and date_trunc('second', r.sent_at) <= e.occurred_at
+              order by r.sent_at desc limit 1) r
+          where e.workspace_id = ${workspaceId} and e.id = any(${param(eventIds)}::bigint[]) and e.type = any(${param(rules.eventTypes)}::text[])
+            and r.sent_at >= e.occurred_at - make_interval(days => ${rules.windowDays})
+          on conflict (event_id) do nothing
+          returning 1)
+        select count(*) as n from ins`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * Conversions of some broadcasts (of one workspace): contacts converted, events credited and
+ * revenue per currency, from broadcast_conversions by its broadcast index (no scan of the message log).
+ */
+export async function conversionsOf(db: Db, workspaceId: string, broadcastIds: string[]): Promise<Map<string, Conversions>> {
+  const out = new Map<string, Conversions>(broadcastIds.map((id) => [id, { converted: 0, conversions: 0, revenue: [] }]));
+  if (broadcastIds.length === 0) return out;
+  const rows = await queryRowsOf<{ broadcast_id: string; converted: string; conversions: string; revenue: { currency: string; amount: string }[] | null }>(
+    db,
+    sql`select c.broadcast_id, count(distinct c.contact_id) as converted, count(*) as conversions,
+               (select json_agg(json_build_object('currency', x.currency, 'amount', x.amount::text) order by x.currency)
+                from (select currency, sum(amount) as amount from broadcast_conversions y
+                      where y.broadcast_id = c.broadcast_id and y.amount is not null and y.currency is not null group by currency) x) as revenue
+        from broadcast_conversions c
+        where c.workspace_id = ${workspaceId} and c.broadcast_id = any(${param(broadcastIds)}::uuid[])
+        group by c.broadcast_id`,
+  );
+  for (const r of rows) {
+    out.set(r.broadcast_id, { converted: Number(r.converted), conversions: Number(r.conversions), revenue: (r.revenue ?? []).map((v) => ({ currency: v.currency, amount: Number(v.amount) })) });
+  }
+  return out;
+}
+
+/** Forgets the credits of erased customer events (a shop that asked for its data to be deleted). */
+export async function forgetConversionsOfEvents(db: Db, workspaceId: string, eventIds: number[]): Promise<void> {
+  if (eventIds.length === 0) return;
+  await db.execute(sql`delete from broadcast_conversions where workspace_id = ${workspaceId} and event_id = any(${param(eventIds)}::bigint[])`);
+}
