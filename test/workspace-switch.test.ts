@@ -21,7 +21,7 @@ beforeAll(async () => {
   expect((await add(cafe.key, 'viewer', PASSWORD)).statusCode).toBe(201);
   // Same email, another password: a login with PASSWORD proves nothing about this one.
   expect((await add(bakery.key, 'owner', 'a different passphrase')).statusCode).toBe(201);
-});
+}, 120_000);
 afterAll(() => t.close());
 
 async function login(workspace: string, password = PASSWORD): Promise<string> {
@@ -50,7 +50,7 @@ describe('switching workspace', () => {
     // Logging in to the bakery with its own password links the other two? No: their password differs.
     const bakeryCookie = await login('bakery-sw', 'a different passphrase');
     expect((await workspacesOf(bakeryCookie)).map((w) => w.slug)).toEqual(['bakery-sw']);
-  });
+  }, 90_000);
 
   it('moves the session to a linked workspace, ends the old cookie, and can switch back', async () => {
     const cookie = await login('shop-sw');
@@ -71,7 +71,7 @@ describe('switching workspace', () => {
     const audit = async (key: string) => ((await t.call(key, { method: 'GET', url: '/api/v1/audit-log?limit=20' })).json().data as { action: string }[]).map((e) => e.action);
     expect(await audit(cafe.key)).toEqual(expect.arrayContaining(['session.switched_in', 'session.switched_out']));
     expect(await audit(shop.key)).toEqual(expect.arrayContaining(['session.switched_out', 'session.switched_in']));
-  });
+  }, 90_000);
 
   it('refuses a workspace the login did not prove, naming the field', async () => {
     const cookie = await login('shop-sw');
@@ -83,7 +83,7 @@ describe('switching workspace', () => {
     expect((await asCookie(cookie, { method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(200);
     // An API key belongs to one workspace: there is nothing to switch.
     expect((await t.call(shop.key, { method: 'GET', url: '/api/v1/auth/workspaces' })).statusCode).toBe(401);
-  });
+  }, 90_000);
 
   it('drops a linked workspace whose user changes password or is disabled after the login', async () => {
     const cookie = await login('shop-sw');
@@ -96,7 +96,7 @@ describe('switching workspace', () => {
     // Re-enabled, but the old login never re-proved it: only a new login links it again.
     expect((await workspacesOf(cookie)).map((w) => w.slug)).toEqual(['shop-sw']);
     expect((await workspacesOf(await login('shop-sw'))).map((w) => w.slug).sort()).toEqual(['cafe-sw', 'shop-sw']);
-  });
+  }, 90_000);
 
   it('logging out ends the linked sessions too', async () => {
     const cookie = await login('shop-sw');
@@ -104,5 +104,5 @@ describe('switching workspace', () => {
     const cafeCookie = moved.cookies.find((c) => c.name === 'greenlist_session')!.value;
     expect((await asCookie(cafeCookie, { method: 'POST', url: '/api/v1/auth/logout' })).statusCode).toBe(204);
     expect((await asCookie(cafeCookie, { method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(401);
-  });
+  }, 90_000);
 });

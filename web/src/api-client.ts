@@ -171,6 +171,8 @@ export const listOpenReviews = (cursor?: string, limit = 50) => apiRequest<Page<
 export const resolveReview = (id: number, action: ReviewAction) => apiRequest<OptOutNote>('POST', `/opt-out/notes/${encodeURIComponent(String(id))}/resolve`, { action });
 /** Custom attribute definitions of the workspace. */
 export const listAttributes = () => apiRequest<{ data: AttributeDefinition[] }>('GET', '/attributes');
+/** Defines a custom attribute (its key and the type every value is checked against). */
+export const defineAttribute = (input: BodyOf<'/api/v1/attributes', 'post'>) => apiRequest<AttributeDefinition>('POST', '/attributes', input);
 /** All saved segments and static lists, by name. */
 export const listSegments = () => apiRequest<{ data: Segment[] }>('GET', '/segments');
 /** Counts and samples the contacts matching `rules` without saving anything; bad rules are a 422 naming the node. */
