@@ -6197,10 +6197,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A contact's automation runs across automations: running ones first, then the newest (at most 50) */
+        /** A contact's automation runs across automations, keyset-paged: running ones first then the newest (order=running_first, the default), or newest enrolment first (order=newest) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    order?: "running_first" | "newest";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -6227,6 +6231,7 @@ export interface paths {
                                 state: string;
                                 step_id: string | null;
                             }[];
+                            next_cursor: string | null;
                         };
                     };
                 };
@@ -6676,12 +6681,71 @@ export interface paths {
                         "application/json": {
                             changed_at: string | null;
                             stage: string;
+                            /** @description the latest 200, newest first; GET /contacts/{id}/lifecycle/transitions pages through all */
                             transitions: {
                                 at: string;
                                 from: string;
                                 reason: string;
                                 to: string;
                             }[];
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/lifecycle/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A contact's lifecycle transitions, newest first, keyset-paged */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                at: string;
+                                from: string;
+                                reason: string;
+                                to: string;
+                            }[];
+                            next_cursor: string | null;
                         };
                     };
                 };
