@@ -30,7 +30,7 @@ async function login(workspace: string, password = PASSWORD): Promise<string> {
   return res.cookies.find((c) => c.name === 'greenlist_session')!.value;
 }
 
-const asCookie = (cookie: string, opts: { method: 'GET' | 'POST'; url: string; payload?: unknown }) =>
+const asCookie = (cookie: string, opts: { method: 'GET' | 'POST'; url: string; payload?: Record<string, unknown> }) =>
   t.app.inject({ ...opts, cookies: { greenlist_session: cookie }, headers: opts.method === 'POST' ? csrf : {} });
 
 async function workspacesOf(cookie: string) {
