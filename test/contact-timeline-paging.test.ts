@@ -3,6 +3,7 @@
 // every row exactly once, in order; a tampered cursor is a 422 naming `cursor`.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRowsOf } from '../src/modules/sql.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 
 let t: TestApp;
@@ -15,10 +16,10 @@ beforeAll(async () => {
   t = await createTestApp();
   const shop = await t.tenant('paging');
   key = shop.key;
-  contactId = (await t.call(key, { method: 'POST', url: '/api/v1/contacts', payload: { phone: '+14155550188' } })).json().id;
+  contactId = ((await t.call(key, { method: 'POST', url: '/api/v1/contacts', payload: { phone: '+14155550188' } })).json() as { id: string }).id;
   // History seeded as it would stand after months: runs of one automation (every third still
   // running) and stage changes, each a minute apart.
-  const [a] = (await t.db.execute(sql`insert into automations (workspace_id, name, draft) values (${shop.workspaceId}, 'Paging', '{}'::jsonb) returning id`)).rows as { id: string }[];
+  const [a] = await queryRowsOf<{ id: string }>(t.db, sql`insert into automations (workspace_id, name, draft) values (${shop.workspaceId}, 'Paging', '{}'::jsonb) returning id`);
   for (let i = 0; i < RUNS; i++) {
     const at = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
     const running = i % 3 === 0;
