@@ -53,6 +53,7 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/contacts/{id}/events': { id: () => ids.contact!, bodies: {} },
   '/api/v1/contacts/{id}/engagement': { id: () => ids.contact!, bodies: {} },
   '/api/v1/contacts/{id}/lifecycle': { id: () => ids.contact!, bodies: {} },
+  '/api/v1/contacts/{id}/lifecycle/transitions': { id: () => ids.contact!, bodies: {} },
   '/api/v1/lifecycle/runs/{id}': { id: () => ids.lifecycleRun!, bodies: {} },
   '/api/v1/hygiene/runs/{id}': { id: () => ids.hygieneRun!, bodies: {} },
   '/api/v1/templates/{id}': { id: () => ids.template!, bodies: {} },

@@ -125,6 +125,12 @@ export const logIn = (input: { workspace: string; email: string; password: strin
 export const logOut = () => apiRequest<undefined>('POST', '/auth/logout');
 /** The signed-in user, or a 401 ApiError when there is no session. */
 export const getMe = () => apiRequest<Me>('GET', '/auth/me');
+/** A workspace this login may switch to (same email, password proven at login). */
+export type LinkedWorkspace = ItemOf<ResponseOf<'/api/v1/auth/workspaces', 'get'>>;
+/** The workspaces this login may switch to, the current one marked. */
+export const listLinkedWorkspaces = () => apiRequest<{ data: LinkedWorkspace[] }>('GET', '/auth/workspaces');
+/** Moves the session to another of this login's workspaces (the server sets a new session cookie). */
+export const switchWorkspace = (workspaceId: string) => apiRequest<Me>('POST', '/auth/switch', { workspace_id: workspaceId });
 /** The signed-in user's workspace. */
 export const getWorkspace = () => apiRequest<Workspace>('GET', '/workspace');
 /** Connected WhatsApp business numbers. */
@@ -165,6 +171,8 @@ export const listOpenReviews = (cursor?: string, limit = 50) => apiRequest<Page<
 export const resolveReview = (id: number, action: ReviewAction) => apiRequest<OptOutNote>('POST', `/opt-out/notes/${encodeURIComponent(String(id))}/resolve`, { action });
 /** Custom attribute definitions of the workspace. */
 export const listAttributes = () => apiRequest<{ data: AttributeDefinition[] }>('GET', '/attributes');
+/** Defines a custom attribute (its key and the type every value is checked against). */
+export const defineAttribute = (input: BodyOf<'/api/v1/attributes', 'post'>) => apiRequest<AttributeDefinition>('POST', '/attributes', input);
 /** All saved segments and static lists, by name. */
 export const listSegments = () => apiRequest<{ data: Segment[] }>('GET', '/segments');
 /** Counts and samples the contacts matching `rules` without saving anything; bad rules are a 422 naming the node. */

@@ -1868,7 +1868,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End the current session */
+        /** End the current session (and its linked sessions in other workspaces) */
         post: {
             parameters: {
                 query?: never;
@@ -1935,6 +1935,123 @@ export interface paths {
                             /** @description what the caller's role may do (the admin UI shows only the controls it allows) */
                             permissions: ("workspace:read" | "workspace:manage" | "users:manage" | "apikeys:manage" | "audit:read" | "contacts:read" | "contacts:write" | "broadcasts:manage" | "conversations:reply" | "messages:send")[];
                             workspace_id: string;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/switch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the session to another workspace of this login (sets a new session cookie) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        workspace_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            actor: {
+                                id: string | null;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "marketer" | "agent" | "viewer";
+                                type: string;
+                            };
+                            /** @description what the caller's role may do (the admin UI shows only the controls it allows) */
+                            permissions: ("workspace:read" | "workspace:manage" | "users:manage" | "apikeys:manage" | "audit:read" | "contacts:read" | "contacts:write" | "broadcasts:manage" | "conversations:reply" | "messages:send")[];
+                            workspace_id: string;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/workspaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspaces this login may switch to (same email, password proven at login), the current one marked */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description the workspace this session is in */
+                                current: boolean;
+                                name: string;
+                                /** @enum {string} */
+                                role: "owner" | "admin" | "marketer" | "agent" | "viewer";
+                                slug: string;
+                                workspace_id: string;
+                            }[];
                         };
                     };
                 };
@@ -6184,10 +6301,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A contact's automation runs across automations: running ones first, then the newest (at most 50) */
+        /** A contact's automation runs across automations, keyset-paged: running ones first then the newest (order=running_first, the default), or newest enrolment first (order=newest) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    order?: "running_first" | "newest";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -6214,6 +6335,7 @@ export interface paths {
                                 state: string;
                                 step_id: string | null;
                             }[];
+                            next_cursor: string | null;
                         };
                     };
                 };
@@ -6663,12 +6785,71 @@ export interface paths {
                         "application/json": {
                             changed_at: string | null;
                             stage: string;
+                            /** @description the latest 200, newest first; GET /contacts/{id}/lifecycle/transitions pages through all */
                             transitions: {
                                 at: string;
                                 from: string;
                                 reason: string;
                                 to: string;
                             }[];
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/lifecycle/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A contact's lifecycle transitions, newest first, keyset-paged */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                at: string;
+                                from: string;
+                                reason: string;
+                                to: string;
+                            }[];
+                            next_cursor: string | null;
                         };
                     };
                 };

@@ -98,6 +98,8 @@ const PREDICATES: Record<string, (p: Parts) => string> = {
   'user.deleted': (p) => `removed a user (${str(p.d.role)})`,
   'session.created': () => 'logged in',
   'session.revoked': () => 'logged out',
+  'session.switched_out': () => 'switched to another of their workspaces',
+  'session.switched_in': () => 'switched here from another of their workspaces (same email, password proven at login)',
   'api_key.created': (p) => `created the API key ${quoted(p.d.name, '')} (${str(p.d.role)})`,
   'api_key.revoked': (p) => `revoked the API key ${quoted(p.d.name, '')}${p.d.reason ? ` (${str(p.d.reason).replace(/_/g, ' ')})` : ''}`,
   'consent.granted': (p) => consentSentence(p, 'gave consent to'),

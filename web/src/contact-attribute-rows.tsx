@@ -1,4 +1,5 @@
 import type { AttributeDefinition } from './api-client';
+import { AttributeDefineFields } from './attribute-define-fields';
 
 /** One attribute row being edited: the key (a defined attribute) and its value as typed. */
 export interface AttributeRow {
@@ -38,8 +39,15 @@ function ValueInput({ id, def, value, onChange, invalid }: { id: string; def: At
   return <input {...common} type={def?.type === 'number' ? 'number' : def?.type === 'date' ? 'date' : 'text'} step={def?.type === 'number' ? 'any' : undefined} value={value} maxLength={1000} />;
 }
 
-/** Key/value rows for a contact's custom attributes; a key is picked from the workspace's defined attributes. */
-export function AttributeRows(props: { idPrefix: string; rows: AttributeRow[]; defs: AttributeDefinition[]; errorFor: (key: string) => string | undefined; onChange: (rows: AttributeRow[]) => void }) {
+/** Key/value rows for a contact's custom attributes; a key is picked from the workspace's defined attributes, or defined on the spot when `onDefined` is given. */
+export function AttributeRows(props: {
+  idPrefix: string;
+  rows: AttributeRow[];
+  defs: AttributeDefinition[];
+  errorFor: (key: string) => string | undefined;
+  onChange: (rows: AttributeRow[]) => void;
+  onDefined?: (def: AttributeDefinition) => void;
+}) {
   const { rows, defs, onChange } = props;
   const set = (i: number, row: AttributeRow) => onChange(rows.map((r, j) => (j === i ? row : r)));
   const unused = defs.filter((d) => !rows.some((r) => r.key === d.key));
@@ -86,6 +94,7 @@ export function AttributeRows(props: { idPrefix: string; rows: AttributeRow[]; d
           Add attribute
         </button>
       )}
+      {props.onDefined && <AttributeDefineFields idPrefix={props.idPrefix} onDefined={props.onDefined} />}
     </fieldset>
   );
 }

@@ -15,6 +15,8 @@ export interface ContactPanelContext {
   defaultCountry: string | undefined;
   attributeDefs: AttributeDefinition[];
   onChanged: () => void;
+  /** A new attribute was defined from the edit form: reload the catalogue. */
+  onAttributeDefined?: () => void;
   onErased: () => void;
   onOpenConversation?: (id: string) => void;
 }
@@ -77,6 +79,7 @@ export function ContactDetailPanel({ contactId, onClose, ctx }: { contactId: str
           contact={c}
           defaultCountry={ctx.defaultCountry}
           attributeDefs={ctx.attributeDefs}
+          onAttributeDefined={ctx.onAttributeDefined}
           onCancel={() => setEditing(false)}
           onSaved={() => {
             setEditing(false);

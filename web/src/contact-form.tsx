@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { type AttributeDefinition, type Contact } from './api-client';
 import { AttributeRows, attributeText, attributeValue, type AttributeRow } from './contact-attribute-rows';
 import { createContact, updateContact, type ContactChanges, type NewContact } from './contacts-api';
+import { useCan } from './permissions';
 import { SettingInput } from './settings-form-parts';
 import { errorAt, fieldErrorsOf, unclaimed, wordsOf, type FieldErrors } from './settings-api';
 
@@ -68,19 +69,36 @@ function changesOf(d: Draft, defs: AttributeDefinition[], c: Contact): ContactCh
 }
 
 /** Add a contact (POST) or change one (PATCH): phone, name, language, time zone, tags, notes and attributes; the API's 422 shows under the field it names. */
-export function ContactForm(props: { contact?: Contact; defaultCountry: string | undefined; attributeDefs: AttributeDefinition[]; onSaved: (c: Contact) => void; onCancel: () => void }) {
+export function ContactForm(props: {
+  contact?: Contact;
+  defaultCountry: string | undefined;
+  attributeDefs: AttributeDefinition[];
+  onSaved: (c: Contact) => void;
+  onCancel: () => void;
+  onAttributeDefined?: () => void;
+}) {
   const editing = props.contact;
+  const canDefine = useCan('contacts:write');
+  // Defined from this form: usable at once, before the tab's catalogue reloads.
+  const [definedHere, setDefinedHere] = useState<AttributeDefinition[]>([]);
+  const defs = [...props.attributeDefs, ...definedHere.filter((d) => !props.attributeDefs.some((x) => x.key === d.key))];
   const idp = editing ? 'edit-contact' : 'new-contact';
   const [draft, setDraft] = useState<Draft>(() => draftOf(editing));
   const [errors, setErrors] = useState<FieldErrors>(NO_ERRORS);
   const [busy, setBusy] = useState(false);
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
 
+  function defined(def: AttributeDefinition) {
+    setDefinedHere((d) => [...d, def]);
+    setDraft((d) => ({ ...d, attributes: [...d.attributes, { key: def.key, value: '' }] }));
+    props.onAttributeDefined?.();
+  }
+
   function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setErrors(NO_ERRORS);
-    const save = editing ? updateContact(editing.id, changesOf(draft, props.attributeDefs, editing)) : createContact(newContactOf(draft, props.attributeDefs));
+    const save = editing ? updateContact(editing.id, changesOf(draft, defs, editing)) : createContact(newContactOf(draft, defs));
     save.then(
       (c) => (setBusy(false), props.onSaved(c)),
       (err: unknown) => (setErrors(fieldErrorsOf(err)), setBusy(false)),
@@ -106,7 +124,14 @@ export function ContactForm(props: { contact?: Contact; defaultCountry: string |
         <SettingInput id={`${idp}-timezone`} label="Time zone" field="timezone" errors={errors} value={draft.timezone} onChange={(timezone) => set({ timezone })} hint="An IANA name such as Europe/Berlin; leave empty to take it from the number." placeholder="Europe/Berlin" />
         <SettingInput id={`${idp}-tags`} label="Tags" field="tags" errors={errors} value={draft.tags} onChange={(tags) => set({ tags })} hint="Separated by commas, e.g. vip, newsletter." />
       </div>
-      <AttributeRows idPrefix={idp} rows={draft.attributes} defs={props.attributeDefs} errorFor={(key) => errorAt(errors, `attributes.${key}`)} onChange={(attributes) => set({ attributes })} />
+      <AttributeRows
+        idPrefix={idp}
+        rows={draft.attributes}
+        defs={defs}
+        errorFor={(key) => errorAt(errors, `attributes.${key}`)}
+        onChange={(attributes) => set({ attributes })}
+        onDefined={canDefine ? defined : undefined}
+      />
       <div className="field">
         <label htmlFor={`${idp}-notes`}>Notes</label>
         <textarea id={`${idp}-notes`} rows={2} maxLength={5000} value={draft.notes} onChange={(e) => set({ notes: e.target.value })} />

@@ -1,7 +1,7 @@
 // A contact's timeline, composed in the browser from the API's per-kind lists (messages, consent
 // ledger, customer events, lifecycle transitions, automation runs): one list, newest first.
 import type { ConsentEvent } from './api-client';
-import type { ContactCustomerEvent, ContactLifecycle, ContactMessage, ContactRun } from './contacts-api';
+import type { ContactCustomerEvent, ContactMessage, ContactRun, ContactTransition } from './contacts-api';
 
 /** What a timeline entry is. */
 export type TimelineKind = 'message' | 'consent' | 'event' | 'lifecycle' | 'automation';
@@ -21,7 +21,7 @@ export interface TimelineSources {
   messages?: ContactMessage[];
   consent?: ConsentEvent[];
   events?: ContactCustomerEvent[];
-  lifecycle?: ContactLifecycle;
+  transitions?: ContactTransition[];
   runs?: ContactRun[];
 }
 
@@ -60,7 +60,7 @@ export function timelineOf(s: TimelineSources): TimelineItem[] {
     })),
     ...(s.consent ?? []).map((e): TimelineItem => ({ key: `consent-${e.id}`, kind: 'consent', at: e.occurred_at, title: consentTitle(e), detail: `via ${e.source}`, consent: e })),
     ...(s.events ?? []).map((e): TimelineItem => ({ key: `event-${e.id}`, kind: 'event', at: e.occurred_at, title: `Customer event: ${e.type}`, detail: eventDetail(e) })),
-    ...(s.lifecycle?.transitions ?? []).map((t, i): TimelineItem => ({ key: `life-${i}`, kind: 'lifecycle', at: t.at, title: `Lifecycle: ${t.from} → ${t.to}`, detail: t.reason })),
+    ...(s.transitions ?? []).map((t): TimelineItem => ({ key: `life-${t.at}-${t.from}-${t.to}`, kind: 'lifecycle', at: t.at, title: `Lifecycle: ${t.from} → ${t.to}`, detail: t.reason })),
     ...(s.runs ?? []).flatMap(runItems),
   ];
   return items.sort((a, b) => Date.parse(b.at) - Date.parse(a.at) || a.key.localeCompare(b.key));

@@ -1,59 +1,43 @@
-import { useState } from 'react';
 import type { Contact, ConsentEvent } from './api-client';
-import { getContactLifecycle, listContactCustomerEvents, listContactMessages, listContactRuns, searchConversations } from './contacts-api';
-import { timelineOf, type TimelineKind } from './contact-timeline-items';
+import { searchConversations } from './contacts-api';
+import type { TimelineKind } from './contact-timeline-items';
 import { EvidenceList } from './evidence-list';
 import { formatTime } from './format';
 import { useResource } from './use-resource';
+import { useTimelinePages } from './use-timeline-pages';
 
 const KIND_LABELS: Record<TimelineKind, string> = { message: 'message', consent: 'consent', event: 'event', lifecycle: 'lifecycle', automation: 'automation' };
-const FIRST = 20;
 
-/** Loads every source of the timeline at once; one that fails (e.g. no permission) leaves its entries out and says so. */
-async function loadSources(contact: Contact) {
-  const settle = <T,>(p: Promise<T>) => p.then((v) => ({ v }), (err: unknown) => ({ err: err instanceof Error ? err.message : String(err) }));
-  const [messages, events, lifecycle, runs, conversations] = await Promise.all([
-    settle(listContactMessages(contact.id)),
-    settle(listContactCustomerEvents(contact.id)),
-    settle(getContactLifecycle(contact.id)),
-    settle(listContactRuns(contact.id)),
-    contact.phone ? settle(searchConversations(contact.phone)) : Promise.resolve({ v: { data: [] } }),
-  ]);
-  const failed = [messages, events, lifecycle, runs].filter((r): r is { err: string } => 'err' in r).map((r) => r.err);
-  const conversation = 'v' in conversations ? conversations.v.data.find((c) => c.contact.id === contact.id) : undefined;
-  return {
-    messages: 'v' in messages ? messages.v.data : undefined,
-    events: 'v' in events ? events.v.data : undefined,
-    lifecycle: 'v' in lifecycle ? lifecycle.v : undefined,
-    runs: 'v' in runs ? runs.v.data : undefined,
-    conversationId: conversation?.id,
-    failed,
-  };
+/** The contact's Inbox conversation, when there is one. */
+async function conversationOf(contact: Contact): Promise<string | undefined> {
+  if (!contact.phone) return undefined;
+  const found = await searchConversations(contact.phone);
+  return found.data.find((c) => c.contact.id === contact.id)?.id;
 }
 
-/** The contact's history in one list, newest first: messages (with a link to the Inbox conversation), consent with its proof, customer events, lifecycle changes and automation runs. */
+/**
+ * The contact's history in one list, newest first: messages (with a link to the Inbox conversation), consent with its proof,
+ * customer events, lifecycle changes and automation runs; a page at a time, "Show older" reads the next one from the API.
+ */
 export function ContactTimeline({ contact, consent, onOpenConversation }: { contact: Contact; consent: ConsentEvent[] | undefined; onOpenConversation?: (id: string) => void }) {
-  const sources = useResource(() => loadSources(contact), `${contact.id}:${contact.updated_at}`);
-  const [showAll, setShowAll] = useState(false);
-  const s = sources.data;
-  const items = s ? timelineOf({ ...s, consent }) : [];
-  const shown = showAll ? items : items.slice(0, FIRST);
+  const pages = useTimelinePages(contact, consent);
+  const conversation = useResource(() => conversationOf(contact), contact.id);
+  const items = pages.items;
   return (
-    <div className="contact-timeline" aria-busy={sources.loading}>
+    <div className="contact-timeline" aria-busy={pages.loading}>
       <h4>Timeline</h4>
-      {s?.conversationId && onOpenConversation && (
+      {conversation.data && onOpenConversation && (
         <p>
-          <button type="button" className="link" onClick={() => onOpenConversation(s.conversationId!)}>
+          <button type="button" className="link" onClick={() => onOpenConversation(conversation.data!)}>
             Open the conversation in the Inbox
           </button>
         </p>
       )}
-      {sources.error && <p className="error">{sources.error}</p>}
-      {s && s.failed.length > 0 && <p className="muted small">Some history could not be loaded: {s.failed.join('; ')}</p>}
-      {s && items.length === 0 && <p className="muted">Nothing has happened with this contact yet.</p>}
+      {pages.failed.length > 0 && <p className="muted small">Some history could not be loaded: {pages.failed.join('; ')}</p>}
+      {!pages.loading && items.length === 0 && !pages.hasOlder && <p className="muted">Nothing has happened with this contact yet.</p>}
       {items.length > 0 && (
         <ol className="timeline" aria-label="Timeline">
-          {shown.map((it) => (
+          {items.map((it) => (
             <li key={it.key} className={`timeline-item kind-${it.kind}`} data-testid="timeline-item" data-kind={it.kind}>
               <p className="timeline-head">
                 <span className={`badge timeline-kind kind-${it.kind}`}>{KIND_LABELS[it.kind]}</span> <strong>{it.title}</strong> <span className="muted small">{formatTime(it.at)}</span>
@@ -69,11 +53,12 @@ export function ContactTimeline({ contact, consent, onOpenConversation }: { cont
           ))}
         </ol>
       )}
-      {items.length > shown.length && (
-        <button type="button" className="secondary" onClick={() => setShowAll(true)}>
-          Show all {items.length} entries
+      {pages.hasOlder && (
+        <button type="button" className="secondary" disabled={pages.loading} onClick={pages.showOlder}>
+          {pages.loading ? 'Loading…' : 'Show older'}
         </button>
       )}
+      {!pages.hasOlder && items.length > 0 && <p className="muted small">That is everything: {items.length} entries.</p>}
     </div>
   );
 }

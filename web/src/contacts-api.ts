@@ -1,4 +1,4 @@
-// The Contacts tab's writes and the reads its timeline composes, all through the public API.
+// The Contacts tab's writes and the paged reads its timeline composes, all through the public API.
 import { apiRequest, query, type Contact, type Page } from './api-client';
 import type { BodyOf, ItemOf, ResponseOf } from './api-schema';
 
@@ -10,8 +10,8 @@ export type ContactChanges = BodyOf<'/api/v1/contacts/{id}', 'patch'>;
 export type ContactMessage = ItemOf<ResponseOf<'/api/v1/contacts/{id}/messages', 'get'>>;
 /** One customer event (order, click...) of a contact. */
 export type ContactCustomerEvent = ItemOf<ResponseOf<'/api/v1/contacts/{id}/events', 'get'>>;
-/** A contact's lifecycle stage and its transitions. */
-export type ContactLifecycle = ResponseOf<'/api/v1/contacts/{id}/lifecycle', 'get'>;
+/** One change of a contact's lifecycle stage. */
+export type ContactTransition = ItemOf<ResponseOf<'/api/v1/contacts/{id}/lifecycle/transitions', 'get'>>;
 /** One automation run of a contact. */
 export type ContactRun = ItemOf<ResponseOf<'/api/v1/contacts/{id}/automation-runs', 'get'>>;
 /** One inbox conversation as listed. */
@@ -30,13 +30,13 @@ export const bulkTagContacts = (contactIds: string[], add: string[], remove: str
 export const exportContact = (id: string) => apiRequest<unknown>('GET', path(id, '/export'));
 /** Erases the contact: personal data deleted, consent proof tombstoned, the number kept only as a suppression hash. */
 export const eraseContact = (id: string) => apiRequest<{ erased: true }>('POST', path(id, '/erase'));
-/** The newest messages of the contact. */
-export const listContactMessages = (id: string, limit = 50) => apiRequest<Page<ContactMessage>>('GET', path(id, `/messages${query({ limit })}`));
-/** The newest customer events of the contact. */
-export const listContactCustomerEvents = (id: string, limit = 50) => apiRequest<Page<ContactCustomerEvent>>('GET', path(id, `/events${query({ limit })}`));
-/** The contact's lifecycle stage and every transition. */
-export const getContactLifecycle = (id: string) => apiRequest<ContactLifecycle>('GET', path(id, '/lifecycle'));
-/** The contact's automation runs (at most 50). */
-export const listContactRuns = (id: string) => apiRequest<{ data: ContactRun[] }>('GET', path(id, '/automation-runs'));
+/** A page of the contact's messages, newest first (pass the previous page's next_cursor for older ones). */
+export const listContactMessages = (id: string, limit = 50, cursor?: string) => apiRequest<Page<ContactMessage>>('GET', path(id, `/messages${query({ limit, cursor })}`));
+/** A page of the contact's customer events, newest first. */
+export const listContactCustomerEvents = (id: string, limit = 50, cursor?: string) => apiRequest<Page<ContactCustomerEvent>>('GET', path(id, `/events${query({ limit, cursor })}`));
+/** A page of the contact's lifecycle transitions, newest first. */
+export const listContactTransitions = (id: string, limit = 50, cursor?: string) => apiRequest<Page<ContactTransition>>('GET', path(id, `/lifecycle/transitions${query({ limit, cursor })}`));
+/** A page of the contact's automation runs, newest enrolment first. */
+export const listContactRuns = (id: string, limit = 50, cursor?: string) => apiRequest<Page<ContactRun>>('GET', path(id, `/automation-runs${query({ order: 'newest', limit, cursor })}`));
 /** Inbox conversations whose name, phone, tag or words match `q`. */
 export const searchConversations = (q: string) => apiRequest<Page<ConversationSummary>>('GET', `/conversations${query({ q, limit: 20 })}`);

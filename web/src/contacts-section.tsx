@@ -51,6 +51,7 @@ export function ContactsSection({ onOpenConversation }: { onOpenConversation?: (
     defaultCountry: defaultCountryOf(workspace.data?.settings),
     attributeDefs: attributes.data?.data ?? [],
     onChanged: contacts.reload,
+    onAttributeDefined: attributes.reload,
     onErased: () => {
       setOpenId(undefined);
       setNotice('The contact was erased. Its number stays suppressed.');
@@ -79,6 +80,7 @@ export function ContactsSection({ onOpenConversation }: { onOpenConversation?: (
         <ContactForm
           defaultCountry={panelCtx.defaultCountry}
           attributeDefs={panelCtx.attributeDefs}
+          onAttributeDefined={attributes.reload}
           onCancel={() => setAdding(false)}
           onSaved={(c) => {
             setAdding(false);

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { getWorkspace, logOut, type Me } from './api-client';
+import { WorkspaceSwitcher } from './workspace-switcher';
 import { ApiKeysSection } from './api-keys-section';
 import { AuditLogSection } from './audit-log-section';
 import { AutomationsSection } from './automations-section';
@@ -53,7 +54,7 @@ function broadcastInHash(): string | undefined {
   return m ? decodeURIComponent(m[1]!) : undefined;
 }
 
-/** The signed-in shell: workspace name, logout, and the Overview / Contacts / Imports / Topics / Opt-in sources / Opt-out review / Preference centre / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / Webhooks / API keys / Audit log / Settings sections (API keys and Audit log for owners and admins only). */
+/** The signed-in shell: workspace name (with a switcher when the login has several workspaces), logout, and the Overview / Contacts / Imports / Topics / Opt-in sources / Opt-out review / Preference centre / Inbox / Auto-replies / Segments / Broadcasts / Automations / Templates / Phone numbers / Webhooks / API keys / Audit log / Settings sections (API keys and Audit log for owners and admins only). */
 export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => void }) {
   const workspace = useResource(getWorkspace);
   // A broadcast the Overview asked to open in the Broadcasts tab.
@@ -95,6 +96,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
         <span className="workspace-name" data-testid="workspace-name">
           {workspace.data?.name ?? workspace.error ?? '…'}
         </span>
+        <WorkspaceSwitcher />
         <span className="muted role">{me.actor.role}</span>
         <button type="button" className="secondary" onClick={logout}>
           Log out

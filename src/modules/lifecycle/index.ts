@@ -1,5 +1,5 @@
 // The lifecycle module: stages from engagement and consent, their transitions, bulk runs and list hygiene.
-export { evaluateLifecycleFor, evaluateLifecycleChunk, getContactLifecycle } from './lifecycle.service.js';
+export { evaluateLifecycleFor, evaluateLifecycleChunk, getContactLifecycle, listContactTransitions } from './lifecycle.service.js';
 export { runLifecycle, runHygiene, openRun, bulkPacingFor } from './runs.service.js';
 export type { RunOptions, BulkPacing } from './runs.service.js';
 export { getMaintenanceRun, listMaintenanceRuns, workspacesDueFor } from './maintenance.service.js';

@@ -1,4 +1,5 @@
-import { and, desc, eq, param, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, param, sql, type SQL } from 'drizzle-orm';
+import { decodeCursor, toPage, type Page } from '../../lib/pagination.js';
 import { consentSummaryOf } from '../consent/index.js';
 import type { Ctx, Db } from '../context.js';
 import { assertContact } from '../contacts/index.js';
@@ -125,7 +126,22 @@ export async function evaluateLifecycleChunk(db: Db, workspaceId: string, contac
   return evaluateSelection(db, workspaceId, sql`c.id = any(${param(contactIds)}::uuid[])`, t, now);
 }
 
-/** A contact's current stage and its transitions, newest first. */
+const TRANSITIONS_CURSOR = { id: 'int' } as const;
+
+/** A page of a contact's stage transitions, newest first (keyset on the transition id). */
+export async function listContactTransitions(ctx: Ctx, contactId: string, q: { limit: number; cursor?: string }): Promise<Page<{ from: string; to: string; reason: string; at: string }>> {
+  await assertContact(ctx, contactId);
+  const after = decodeCursor(q.cursor, TRANSITIONS_CURSOR);
+  const rows = await ctx.db
+    .select()
+    .from(lifecycleTransitions)
+    .where(and(eq(lifecycleTransitions.contactId, contactId), eq(lifecycleTransitions.workspaceId, ctx.workspaceId), after ? lt(lifecycleTransitions.id, after.id) : undefined))
+    .orderBy(desc(lifecycleTransitions.id))
+    .limit(q.limit + 1);
+  return toPage(rows, q.limit, (r) => ({ from: r.fromStage, to: r.toStage, reason: r.reason, at: r.occurredAt.toISOString() }), (r) => ({ id: Number(r.id) }));
+}
+
+/** A contact's current stage and its transitions, newest first (the latest 200; page through all of them with listContactTransitions). */
 export async function getContactLifecycle(ctx: Ctx, contactId: string): Promise<{ stage: string; changed_at: string | null; transitions: { from: string; to: string; reason: string; at: string }[] }> {
   await assertContact(ctx, contactId);
   // No row yet: the contact is 'new' and has never changed stage.

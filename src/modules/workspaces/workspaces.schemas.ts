@@ -227,6 +227,18 @@ export const loginIn = z.strictObject({
   password: z.string().min(1, 'must not be empty').max(512),
 });
 
+/** POST /auth/switch: the workspace to move the session to. */
+export const switchWorkspaceIn = z.strictObject({ workspace_id: z.uuid('must be a workspace id') });
+
+/** A workspace the current login may switch to. */
+export const linkedWorkspaceOut = z.object({
+  workspace_id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  current: z.boolean().describe('the workspace this session is in'),
+});
+
 export type WorkspaceOut = z.infer<typeof workspaceOut>;
 export type ApiKeyOut = z.infer<typeof apiKeyOut>;
 export type UserOut = z.infer<typeof userOut>;

@@ -52,7 +52,12 @@ export const apiKeys = pgTable(
   (t) => [index('api_keys_workspace_idx').on(t.workspaceId, t.createdAt), check('api_keys_role_check', inList('role', ROLES))],
 );
 
-/** Admin UI login sessions; the cookie carries a random token, the table only its hash. */
+/**
+ * Admin UI login sessions; the cookie carries a random token, the table only its hash. One login
+ * opens one row per workspace whose credentials it proved (same email, password verified), all
+ * sharing `login_id`; only the row the cookie points at authenticates, the others are where
+ * POST /auth/switch may move the cookie. Each row stays in its own workspace.
+ */
 export const sessions = pgTable(
   'sessions',
   {
@@ -63,8 +68,9 @@ export const sessions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    loginId: uuid('login_id').notNull().defaultRandom(),
   },
-  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt), index('sessions_login_idx').on(t.loginId)],
 );
 
 /**

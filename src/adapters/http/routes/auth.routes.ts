@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, isAppError } from '../../../lib/errors.js';
-import { logIn, logOut, loginIn, PERMISSIONS, permissionsOf, ROLES, SESSION_TTL_MS, type Role } from '../../../modules/workspaces/index.js';
+import { linkedWorkspaceOut, listLinkedWorkspaces, logIn, logOut, loginIn, PERMISSIONS, permissionsOf, ROLES, SESSION_TTL_MS, switchWorkspace, switchWorkspaceIn, type Role } from '../../../modules/workspaces/index.js';
 import { FailureCounter, SESSION_COOKIE } from '../auth.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
 
@@ -17,7 +17,21 @@ const meOut = z.object({
 const ACCOUNT_FAILURES = 10;
 const ACCOUNT_WINDOW_MS = 15 * 60_000;
 
-/** Admin UI login/logout and "who am I". */
+function setSessionCookie(reply: FastifyReply, token: string, secure: boolean): void {
+  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure, maxAge: Math.floor(SESSION_TTL_MS / 1000) });
+}
+
+function meOf(s: { workspaceId: string; userId: string; role: Role }) {
+  return { workspace_id: s.workspaceId, actor: { type: 'user', id: s.userId, role: s.role }, permissions: permissionsOf(s.role) };
+}
+
+function sessionIdOf(req: FastifyRequest): string {
+  const sessionId = req.principal?.sessionId;
+  if (!sessionId) throw new AppError('AUTH_REQUIRED', 'this needs an admin UI session cookie (log in); API keys belong to one workspace');
+  return sessionId;
+}
+
+/** Admin UI login/logout, switching workspace, and "who am I". */
 export function authRoutes(app: FastifyInstance, deps: RequestDeps, opts: { secureCookies: boolean }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const accountFailures = new FailureCounter(ACCOUNT_FAILURES, ACCOUNT_WINDOW_MS);
@@ -39,19 +53,28 @@ export function authRoutes(app: FastifyInstance, deps: RequestDeps, opts: { secu
         throw err;
       });
       accountFailures.clear(account);
-      reply.setCookie(SESSION_COOKIE, s.token, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: opts.secureCookies,
-        maxAge: Math.floor(SESSION_TTL_MS / 1000),
-      });
-      return { workspace_id: s.workspaceId, actor: { type: 'user', id: s.userId, role: s.role }, permissions: permissionsOf(s.role as Role) };
+      setSessionCookie(reply, s.token, opts.secureCookies);
+      return meOf(s);
     },
   );
-  r.post('/api/v1/auth/logout', { schema: { tags, summary: 'End the current session', response: { 204: z.null() } } }, async (req, reply) => {
-    const sessionId = req.principal?.sessionId;
-    if (!sessionId) throw new AppError('AUTH_REQUIRED', 'logout ends a cookie session; API keys are revoked with DELETE /api/v1/api-keys/:id');
+  r.get(
+    '/api/v1/auth/workspaces',
+    { schema: { tags, summary: 'The workspaces this login may switch to (same email, password proven at login), the current one marked', response: { 200: z.object({ data: z.array(linkedWorkspaceOut) }) } } },
+    async (req) => ({ data: await listLinkedWorkspaces(ctxOf(req, deps), sessionIdOf(req)) }),
+  );
+  r.post(
+    '/api/v1/auth/switch',
+    { schema: { tags, summary: 'Move the session to another workspace of this login (sets a new session cookie)', body: switchWorkspaceIn, response: { 200: meOut } } },
+    async (req, reply) => {
+      const sessionId = sessionIdOf(req);
+      const base = ctxOf(req, deps);
+      const s = await deps.db.transaction((tx) => switchWorkspace({ ...base, db: tx }, sessionId, req.body));
+      setSessionCookie(reply, s.token, opts.secureCookies);
+      return meOf(s);
+    },
+  );
+  r.post('/api/v1/auth/logout', { schema: { tags, summary: 'End the current session (and its linked sessions in other workspaces)', response: { 204: z.null() } } }, async (req, reply) => {
+    const sessionId = sessionIdOf(req);
     await runMutation(req, reply, deps, 204, (ctx) => logOut(ctx, sessionId));
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return null;

@@ -26,7 +26,12 @@ import {
   updateAutomationIn,
 } from '../../../modules/automations/index.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
-import { assertId, idParams } from '../schemas.js';
+import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
+
+const contactRunsQuery = pageQuery.extend({
+  limit: z.coerce.number().int().min(1, 'must be at least 1').max(200, 'must be at most 200').default(50),
+  order: z.enum(['running_first', 'newest']).default('running_first'),
+});
 
 const checkId = (id: string): void => assertId('automation', id);
 
@@ -109,10 +114,19 @@ export function automationRoutes(app: FastifyInstance, deps: RequestDeps): void 
   );
   r.get(
     '/api/v1/contacts/:id/automation-runs',
-    { config: read, schema: { tags, summary: "A contact's automation runs across automations: running ones first, then the newest (at most 50)", params: idParams, response: { 200: z.object({ data: z.array(contactRunOut) }) } } },
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: "A contact's automation runs across automations, keyset-paged: running ones first then the newest (order=running_first, the default), or newest enrolment first (order=newest)",
+        params: idParams,
+        querystring: contactRunsQuery,
+        response: { 200: pageOf(contactRunOut) },
+      },
+    },
     async (req) => {
       assertId('contact', req.params.id);
-      return { data: await listContactRuns(ctxOf(req, deps), req.params.id) };
+      return listContactRuns(ctxOf(req, deps), req.params.id, req.query);
     },
   );
 }

@@ -3,14 +3,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contactEventOut, engagementOut, getContactEngagement, listContactEvents, recordEvents, recordEventsIn, recordEventsOut } from '../../../modules/engagement/index.js';
 import { attributeConversions } from '../../../modules/broadcasts/index.js';
-import { evaluateLifecycleFor, getContactLifecycle } from '../../../modules/lifecycle/index.js';
+import { evaluateLifecycleFor, getContactLifecycle, listContactTransitions } from '../../../modules/lifecycle/index.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
 import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
 
+const transitionOut = z.object({ from: z.string(), to: z.string(), reason: z.string(), at: z.string() });
 const lifecycleOut = z.object({
   stage: z.string(),
   changed_at: z.string().nullable(),
-  transitions: z.array(z.object({ from: z.string(), to: z.string(), reason: z.string(), at: z.string() })),
+  transitions: z.array(transitionOut).describe('the latest 200, newest first; GET /contacts/{id}/lifecycle/transitions pages through all'),
 });
 
 /** Customer events in, and what Greenlist knows about a contact's engagement and lifecycle. */
@@ -43,4 +44,12 @@ export function eventRoutes(app: FastifyInstance, deps: RequestDeps): void {
     assertId('contact', req.params.id);
     return getContactLifecycle(ctxOf(req, deps), req.params.id);
   });
+  r.get(
+    '/api/v1/contacts/:id/lifecycle/transitions',
+    { config: read, schema: { tags: ['lifecycle'], summary: "A contact's lifecycle transitions, newest first, keyset-paged", params: idParams, querystring: pageQuery, response: { 200: pageOf(transitionOut) } } },
+    (req) => {
+      assertId('contact', req.params.id);
+      return listContactTransitions(ctxOf(req, deps), req.params.id, req.query);
+    },
+  );
 }
