@@ -110,7 +110,7 @@ export async function runAdminUiBench(): Promise<Check[]> {
   const proc = spawnGreenlist(['start'], env);
   const browser = await launchChromium();
   try {
-    await waitReady(proc, base);
+    await waitReady(proc, base, 180_000);
     await proc.waitForOutput(/Greenlist is running/);
     const key = await createApiKey(env);
     const api = (method: string, path: string, body?: unknown) =>
