@@ -31,3 +31,19 @@ export async function loginUi(page: Page, base: string, who: { workspace: string
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Log in' }).click();
 }
+
+/**
+ * Scrolls each Overview card still waiting to be scrolled to (LazyCard: a card loads its report when
+ * it comes on screen) into view, one after the other, until every card has loaded or started to.
+ */
+export async function revealOverviewCards(page: Page): Promise<void> {
+  await page.getByRole('heading', { name: 'Overview', level: 2 }).waitFor({ timeout: 30_000 });
+  await page.locator('.overview-grid').waitFor({ timeout: 30_000 });
+  for (let i = 0; i < 20; i++) {
+    const waiting = page.locator('.lazy-card');
+    if ((await waiting.count()) === 0) return;
+    const id = await waiting.first().getAttribute('data-testid');
+    await waiting.first().scrollIntoViewIfNeeded();
+    await page.locator(`.lazy-card[data-testid="${id}"]`).waitFor({ state: 'detached' });
+  }
+}

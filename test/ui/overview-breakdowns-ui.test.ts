@@ -11,7 +11,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/adapters/db/database.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { loginUi, openUiPage, serveApp, UI_TIMEOUT } from '../helpers/ui.js';
+import { loginUi, openUiPage, revealOverviewCards, serveApp, UI_TIMEOUT } from '../helpers/ui.js';
 import { ensureWebBuilt } from './web-build.js';
 
 const EMAIL = 'owner@funnels.example';
@@ -107,7 +107,8 @@ beforeAll(async () => {
   base = await serveApp(t);
   ({ browser, page } = await openUiPage({ dialogs, pageErrors, cspViolations }, { viewport: { width: 1280, height: 900 } }));
   await loginUi(page, base, { workspace: 'funnels', email: EMAIL, password: PASSWORD });
-  await page.getByRole('heading', { name: 'Overview', level: 2 }).waitFor();
+  // Waits up to 30 s for the Overview (the login's scrypt alone takes seconds on a busy machine) and scrolls its cards in.
+  await revealOverviewCards(page);
 }, 120_000);
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/adapters/db/database.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { loginUi, openUiPage, serveApp, UI_TIMEOUT } from '../helpers/ui.js';
+import { loginUi, openUiPage, revealOverviewCards, serveApp, UI_TIMEOUT } from '../helpers/ui.js';
 import { ensureWebBuilt } from './web-build.js';
 
 const EMAIL = 'owner@heatmap.example';
@@ -65,6 +65,7 @@ beforeAll(async () => {
   expect((await t.call(owner.key, { method: 'POST', url: `/api/v1/segments/${listId}/members`, payload: { contact_ids: ids } })).statusCode).toBe(200);
   ({ browser, page } = await openUiPage(seen, { viewport: { width: 1280, height: 900 } }));
   await loginUi(page, await serveApp(t), { workspace: 'heat-ui', email: EMAIL, password: PASSWORD });
+  await revealOverviewCards(page);
 }, 120_000);
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/adapters/db/database.js';
 import { snapshotLifecycleStages } from '../../src/modules/lifecycle/index.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
-import { loginUi, openUiPage, serveApp, UI_TIMEOUT } from '../helpers/ui.js';
+import { loginUi, openUiPage, revealOverviewCards, serveApp, UI_TIMEOUT } from '../helpers/ui.js';
 import { ensureWebBuilt } from './web-build.js';
 
 const PASSWORD = 'a long enough passphrase';
@@ -76,6 +76,7 @@ beforeAll(async () => {
   base = await serveApp(t);
   ({ browser, page } = await openUiPage(seen, { viewport: { width: 1280, height: 900 } }));
   await loginUi(page, base, { workspace: 'lifecycle-ui', email: 'owner@lifecycle-ui.example', password: PASSWORD });
+  await revealOverviewCards(page);
 }, 120_000);
 
 afterAll(async () => {
@@ -142,6 +143,7 @@ describe('the Overview lifecycle and cohort cards', () => {
   it('fits a 360 px phone', async () => {
     await page.setViewportSize({ width: 360, height: 780 });
     await page.reload();
+    await revealOverviewCards(page);
     await page.getByTestId('cohorts').getByTestId('cohorts-table').waitFor({ timeout: UI_TIMEOUT });
     await page.getByTestId('lifecycle').getByTestId('lifecycle-canvas').waitFor();
     expect(await overflow(page)).toBeLessThanOrEqual(360);

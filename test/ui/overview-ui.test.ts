@@ -12,7 +12,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rollUpCosts, rollUpGrowth } from '../../src/modules/analytics/index.js';
 import { createBroadcastHarness, type BroadcastHarness } from '../helpers/broadcast.js';
-import { loginUi, openUiPage, UI_TIMEOUT } from '../helpers/ui.js';
+import { loginUi, openUiPage, revealOverviewCards, UI_TIMEOUT } from '../helpers/ui.js';
 import { ensureWebBuilt } from './web-build.js';
 
 const EMAIL = 'owner@overview.example';
@@ -121,7 +121,7 @@ afterAll(async () => {
 
 describe('the Overview tab', () => {
   it('is the first tab and the page a signed-in owner lands on', async () => {
-    await page.getByRole('heading', { name: 'Overview', level: 2 }).waitFor();
+    await revealOverviewCards(page);
     const tabs = page.getByRole('navigation', { name: 'Sections' }).getByRole('button');
     expect((await tabs.allTextContents())[0]).toBe('Overview');
     expect(await tabs.first().getAttribute('aria-current')).toBe('page');
@@ -189,7 +189,7 @@ describe('the Overview tab', () => {
     await page.getByRole('heading', { name: 'Broadcasts', level: 2 }).waitFor();
     await page.getByTestId('broadcast-view').getByRole('heading', { name: BROADCAST }).waitFor();
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Overview' }).click();
-    await page.getByRole('heading', { name: 'Overview', level: 2 }).waitFor();
+    await revealOverviewCards(page);
   });
 
   it('numbers: the number with its quality badge and tier', async () => {
@@ -222,7 +222,7 @@ describe('the Overview tab', () => {
     expect(await page.getByTestId('conversion-revenue').textContent()).toBe('€12.50');
     await shot('broadcast-view');
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Overview' }).click();
-    await page.getByRole('heading', { name: 'Overview', level: 2 }).waitFor();
+    await revealOverviewCards(page);
   });
 
   it('a #broadcasts/<id> address (a funnel row opened in a new tab) starts on that broadcast', async () => {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { getWorkspace, listAttributes, listContacts, listTopics, type ContactFilter } from './api-client';
 import { ContactBulkTagBar } from './contact-bulk-tag-bar';
 import { ContactDetailPanel, type ContactPanelContext } from './contact-detail-panel';
@@ -31,7 +31,8 @@ export function ContactsSection({ onOpenConversation }: { onOpenConversation?: (
   const [checked, setChecked] = useState<Set<string>>(new Set());
   const [notice, setNotice] = useState<string>();
 
-  function check(ids: string[], on: boolean) {
+  // Stable callbacks: the table's rows are memoised, so a new function each render would draw every row again.
+  const check = useCallback((ids: string[], on: boolean) => {
     setChecked((prev) => {
       const next = new Set(prev);
       for (const id of ids) {
@@ -40,12 +41,12 @@ export function ContactsSection({ onOpenConversation }: { onOpenConversation?: (
       }
       return next;
     });
-  }
+  }, []);
 
-  function open(id: string | undefined) {
+  const open = useCallback((id: string | undefined) => {
     setOpenId(id);
     setNotice(undefined);
-  }
+  }, []);
 
   const panelCtx: ContactPanelContext = {
     defaultCountry: defaultCountryOf(workspace.data?.settings),

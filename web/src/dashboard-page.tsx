@@ -127,7 +127,7 @@ export function DashboardPage({ me, onLoggedOut }: { me: Me; onLoggedOut: () => 
       </div>
       <main className="content">
         <PermissionsProvider permissions={me.permissions}>
-        {section === 'overview' && <OverviewSection role={me.actor.role} onOpenBroadcast={showBroadcast} onOpenSection={openSection} />}
+        {section === 'overview' && <OverviewSection role={me.actor.role} workspace={workspace} onOpenBroadcast={showBroadcast} onOpenSection={openSection} />}
         {section === 'contacts' && <ContactsSection onOpenConversation={showConversation} />}
         {section === 'imports' && <ImportsSection me={me} />}
         {section === 'topics' && <TopicsSection role={me.actor.role} />}

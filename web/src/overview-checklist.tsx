@@ -41,7 +41,7 @@ export function OnboardingChecklist({
   const doneCount = steps.filter((s) => s.done).length;
   const allDone = steps.length > 0 && doneCount === steps.length;
   return (
-    <section className="card overview-card wide checklist" aria-labelledby="checklist-title">
+    <section className="card overview-card wide checklist" aria-labelledby="checklist-title" aria-busy={facts.loading}>
       <div className="section-head">
         <h3 id="checklist-title">{allDone ? 'You are all set' : 'Get started'}</h3>
         {facts.data && (

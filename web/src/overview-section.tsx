@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { getWorkspace, type Role } from './api-client';
+import type { Role, Workspace } from './api-client';
 import { OnboardingChecklist } from './overview-checklist';
 import type { OnboardingSettings, StepSection } from './onboarding';
 import { BroadcastsCard } from './overview-broadcasts-card';
@@ -9,11 +9,12 @@ import { CostCard } from './overview-cost-card';
 import { lastDays } from './overview-format';
 import { GrowthCard } from './overview-growth-card';
 import { HeatmapCard } from './overview-heatmap-card';
+import { LazyCard } from './overview-lazy-card';
 import { LifecycleCard } from './overview-lifecycle-card';
 import { NumbersCard } from './overview-numbers-card';
 import { OptOutsCard } from './overview-optouts-card';
 import { RangePicker, type RangeDays } from './overview-range-picker';
-import { useResource } from './use-resource';
+import type { Resource } from './use-resource';
 
 /** The workspace's time zone setting, else UTC (as the reports use it). */
 function zoneOf(settings: Record<string, unknown> | undefined): string {
@@ -22,8 +23,18 @@ function zoneOf(settings: Record<string, unknown> | undefined): string {
 }
 
 /** The first page: the getting-started checklist, then list growth, opt-outs, recent broadcasts' funnels, each number’s health and the best send time over the last 7, 30 or 90 days, what messages cost over the last three months, the lifecycle stages day by day and engagement by opt-in month. */
-export function OverviewSection({ role, onOpenBroadcast, onOpenSection }: { role: Role; onOpenBroadcast: (id: string) => void; onOpenSection: (section: StepSection) => void }) {
-  const workspace = useResource(getWorkspace);
+export function OverviewSection({
+  role,
+  workspace,
+  onOpenBroadcast,
+  onOpenSection,
+}: {
+  role: Role;
+  /** The workspace the shell already loaded (its settings name the time zone): asked for once, not twice. */
+  workspace: Resource<Workspace>;
+  onOpenBroadcast: (id: string) => void;
+  onOpenSection: (section: StepSection) => void;
+}) {
   const [days, setDays] = useState<RangeDays>(30);
   const timeZone = workspace.data ? zoneOf(workspace.data.settings) : undefined;
   const range = useMemo(() => (timeZone ? lastDays(days, timeZone) : undefined), [days, timeZone]);
@@ -49,15 +60,18 @@ export function OverviewSection({ role, onOpenBroadcast, onOpenSection }: { role
       )}
       {range && timeZone && (
         <div className="overview-grid">
-            <GrowthCard range={range} />
-            <OptOutsCard range={range} />
-            <NumbersCard timeZone={timeZone} />
-            <BroadcastsCard range={range} timeZone={timeZone} onOpenBroadcast={onOpenBroadcast} />
-            <BreakdownsCard range={range} />
-            <HeatmapCard range={range} />
-            <CostCard />
-            <LifecycleCard range={range} />
-            <CohortsCard />
+          {/* Each card asks for its report when it scrolls near the screen (LazyCard): the first screen does not wait behind the reports below it. */}
+          <LazyCard id="growth" title="List growth" wide>{() => <GrowthCard range={range} />}</LazyCard>
+          <LazyCard id="opt-outs" title="Opt-outs">{() => <OptOutsCard range={range} />}</LazyCard>
+          <LazyCard id="numbers-health" title="Numbers">{() => <NumbersCard timeZone={timeZone} />}</LazyCard>
+          <LazyCard id="broadcast-funnels" title="Recent broadcasts" wide>
+            {() => <BroadcastsCard range={range} timeZone={timeZone} onOpenBroadcast={onOpenBroadcast} />}
+          </LazyCard>
+          <LazyCard id="funnel-breakdowns" title="Funnels compared" wide>{() => <BreakdownsCard range={range} />}</LazyCard>
+          <LazyCard id="heatmap" title="Best send time" wide>{() => <HeatmapCard range={range} />}</LazyCard>
+          <LazyCard id="cost" title="What messages cost">{() => <CostCard />}</LazyCard>
+          <LazyCard id="lifecycle" title="Lifecycle stages">{() => <LifecycleCard range={range} />}</LazyCard>
+          <LazyCard id="cohorts" title="Still engaged after opting in">{() => <CohortsCard />}</LazyCard>
         </div>
       )}
     </section>
