@@ -1,18 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { LIVE_STATUSES } from './broadcast-format';
+import { receiptsStillComing } from './broadcast-receipts';
 import { getBroadcast, type Broadcast } from './broadcasts-api';
 
 /** Poll interval while a broadcast is sending or scheduled. */
 export const POLL_MS = 2_000;
-
-/** How long after a broadcast finished its view keeps polling: delivery and read receipts arrive after the last send. */
-export const RECEIPTS_WINDOW_MS = 10 * 60_000;
-
-/** True while `b` is sending or scheduled, or finished less than RECEIPTS_WINDOW_MS ago (its counts still move). */
-export function stillMoving(b: Pick<Broadcast, 'status' | 'finished_at'>, now = Date.now()): boolean {
-  if (LIVE_STATUSES.includes(b.status)) return true;
-  return b.status === 'completed' && b.finished_at !== null && now - Date.parse(b.finished_at) < RECEIPTS_WINDOW_MS;
-}
 
 /** What `useBroadcast` returns: the latest broadcast, the last error, and ways to refresh or take an answer the page already has. */
 export interface LiveBroadcast {
@@ -45,7 +37,7 @@ export function useBroadcast(id: string, initial?: Broadcast): LiveBroadcast {
           setData(b);
           setError(undefined);
           if (LIVE_STATUSES.includes(b.status)) timer = setTimeout(tick, POLL_MS);
-          else if (stillMoving(b)) timer = setTimeout(tick, POLL_MS * 2);
+          else if (receiptsStillComing(b)) timer = setTimeout(tick, POLL_MS * 2);
         },
         (err: unknown) => {
           if (!live) return;
