@@ -76,6 +76,10 @@ describe('POST /api/v1/setup', () => {
     const [wonToken, lostToken] = a.statusCode === 200 ? [first.token, second.token] : [second.token, first.token];
     expect(lost.json().error.code).toBe('SETUP_DONE');
     expect(won.json().actor).toMatchObject({ type: 'user', role: 'owner' });
+    // The same permissions GET /auth/me answers: the admin app shows the owner's controls from them at once.
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { greenlist_session: won.cookies.find((c) => c.name === 'greenlist_session')!.value } });
+    expect(won.json().permissions).toEqual(me.json().permissions);
+    expect(won.json().permissions).toContain('contacts:write');
 
     // Logged in: the cookie authenticates, and the workspace carries the business name, country and zone.
     const cookie = won.cookies.find((c) => c.name === 'greenlist_session')!;

@@ -11961,6 +11961,8 @@ export interface paths {
                                 role: "owner" | "admin" | "marketer" | "agent" | "viewer";
                                 type: string;
                             };
+                            /** @description what the owner's role may do (the admin UI shows only the controls it allows) */
+                            permissions: ("workspace:read" | "workspace:manage" | "users:manage" | "apikeys:manage" | "audit:read" | "contacts:read" | "contacts:write" | "broadcasts:manage" | "conversations:reply" | "messages:send")[];
                             workspace_id: string;
                         };
                     };

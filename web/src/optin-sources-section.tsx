@@ -56,7 +56,8 @@ export function OptinSourcesSection({ me }: { me: Me }) {
           {sources.error ?? topics.error}
         </p>
       )}
-      {(mode.kind === 'new' || editing) && topics.data && (
+      {/* The form starts from the workspace's name as the business name: it opens once that is read (or could not be). */}
+      {(mode.kind === 'new' || editing) && topics.data && (workspace.data || workspace.error) && (
         <div className="card editor">
           <OptinSourceForm
             key={editing?.id ?? 'new'}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { LIVE_STATUSES } from './broadcast-format';
+import { receiptsStillComing } from './broadcast-receipts';
 import { getBroadcast, type Broadcast } from './broadcasts-api';
 
 /** Poll interval while a broadcast is sending or scheduled. */
@@ -15,8 +16,9 @@ export interface LiveBroadcast {
 }
 
 /**
- * Loads a broadcast and reloads it every 2 s while it is sending or scheduled. Polling stops once
- * it is drafted, paused, completed or cancelled; a failed poll is retried while it was live.
+ * Loads a broadcast and reloads it every 2 s while it is sending or scheduled, and every 4 s for
+ * ten minutes after it completed (receipts still come in). Polling stops once it is drafted,
+ * paused, cancelled or long completed; a failed poll is retried while it was live.
  */
 export function useBroadcast(id: string, initial?: Broadcast): LiveBroadcast {
   const [data, setData] = useState<Broadcast | undefined>(initial);
@@ -35,6 +37,7 @@ export function useBroadcast(id: string, initial?: Broadcast): LiveBroadcast {
           setData(b);
           setError(undefined);
           if (LIVE_STATUSES.includes(b.status)) timer = setTimeout(tick, POLL_MS);
+          else if (receiptsStillComing(b)) timer = setTimeout(tick, POLL_MS * 2);
         },
         (err: unknown) => {
           if (!live) return;

@@ -2,13 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { countriesWithCallingCodes } from '../../../lib/phone/index.js';
-import { completeSetup, isSetupNeeded, ROLES, SESSION_TTL_MS, setupIn, setupStatusOut } from '../../../modules/workspaces/index.js';
+import { completeSetup, isSetupNeeded, PERMISSIONS, permissionsOf, ROLES, SESSION_TTL_MS, setupIn, setupStatusOut } from '../../../modules/workspaces/index.js';
 import { SESSION_COOKIE } from '../auth.js';
 import type { RequestDeps } from '../request-context.js';
 
 const setupOut = z.object({
   workspace_id: z.string(),
   actor: z.object({ type: z.string(), id: z.string().nullable(), role: z.enum(ROLES) }),
+  // As GET /auth/me and login answer: the admin app shows the new owner's controls from it at once.
+  permissions: z.array(z.enum(PERMISSIONS)).describe("what the owner's role may do (the admin UI shows only the controls it allows)"),
 });
 
 /** First-run setup: public, and refused once any user exists. */
@@ -39,7 +41,7 @@ export function setupRoutes(app: FastifyInstance, deps: RequestDeps, opts: { sec
     async (req, reply) => {
       const s = await completeSetup(deps.db, req.body, { now: deps.clock.now(), log: req.log, requestId: req.id });
       reply.setCookie(SESSION_COOKIE, s.token, { path: '/', httpOnly: true, sameSite: 'strict', secure: opts.secureCookies, maxAge: Math.floor(SESSION_TTL_MS / 1000) });
-      return { workspace_id: s.workspaceId, actor: { type: 'user', id: s.userId, role: s.role } };
+      return { workspace_id: s.workspaceId, actor: { type: 'user', id: s.userId, role: s.role }, permissions: permissionsOf(s.role) };
     },
   );
 }
