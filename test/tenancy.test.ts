@@ -65,6 +65,7 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/broadcasts/{id}/resume': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
   '/api/v1/broadcasts/{id}/cancel': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
   '/api/v1/broadcasts/{id}/resend-failed': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
+  '/api/v1/broadcasts/{id}/ab/pick-winner': { id: () => ids.broadcast!, bodies: { post: {} }, read: (id) => `/api/v1/broadcasts/${id}` },
   '/api/v1/broadcasts/{id}/recipients': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
   '/api/v1/broadcasts/{id}/recipients/{contact_id}': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },
   '/api/v1/broadcasts/{id}/recipients.csv': { id: () => ids.broadcast!, bodies: {}, read: (id) => `/api/v1/broadcasts/${id}` },

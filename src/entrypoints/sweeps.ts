@@ -7,7 +7,7 @@ import { purgeWebhookLog } from '../modules/hooks/index.js';
 import { mergeEquivalentContactsEverywhere } from '../modules/privacy/index.js';
 import { inferMissingZones, purgeContactChanges } from '../modules/contacts/index.js';
 import { runHygiene, runLifecycle, snapshotLifecycleStages, workspacesDueFor, type BulkPacing, type MaintenanceKind } from '../modules/lifecycle/index.js';
-import { drainFunnelDeltas } from '../modules/broadcasts/index.js';
+import { drainFunnelDeltas, sweepAbTests } from '../modules/broadcasts/index.js';
 import { isAppError } from '../lib/errors.js';
 import { refreshPlannerStats } from '../adapters/db/planner-stats.js';
 import type { Db } from '../modules/context.js';
@@ -59,6 +59,8 @@ export function allSweeps(log: Logger, pacing: BulkPacing = {}, opts: { intakeBu
     // The analytics delta queue: written and deleted all day; VACUUM runs outside a transaction (standalone).
     { name: 'analytics.vacuum-growth-deltas', everyMs: 10 * 60_000, standalone: true, run: async (db) => ({ vacuumed: await vacuumGrowthDeltas(db) }) },
     // Broadcast funnels: fold the recipient-row deltas into the rollup (reads add what is pending, so this bounds their cost, not their accuracy).
+    // A/B tests whose window ended: pick the winner (auto) or wait for a person; rest drained → done.
+    { name: 'broadcasts.ab-winners', everyMs: 30_000, run: (db, now) => sweepAbTests(db, now) },
     { name: 'broadcasts.funnel-drain', everyMs: 1_000, run: async (db) => { await drainFunnelDeltas(db); return {}; } }, // quiet: every second
     // PGlite has no autovacuum and PostgreSQL's wakes once a minute: keep plans fit for tables that grow fast.
     // While an import runs here, the tables it fills are left for after it: re-analyzing them every 15 s as they

@@ -3892,6 +3892,58 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: {
+                                ab_test: {
+                                    comparison: {
+                                        /** @description 1 − p of a two-proportion z-test, best against runner-up */
+                                        confidence: number;
+                                        p_value: number;
+                                        z: number;
+                                    } | null;
+                                    holdout_percent: number;
+                                    /** @description the best variant by the metric so far */
+                                    leader: string | null;
+                                    metric: string;
+                                    picked_at: string | null;
+                                    /** @description 'auto' or the id of the person who confirmed */
+                                    picked_by: string | null;
+                                    runner_up: string | null;
+                                    /** @enum {string} */
+                                    send_winner: "auto" | "confirm";
+                                    /** @enum {string} */
+                                    status: "not_started" | "testing" | "waiting_for_pick" | "rest_sending" | "done";
+                                    test_ends_at: string | null;
+                                    test_percent: number;
+                                    /** @description the variants, then holdout and rest */
+                                    variants: {
+                                        clicked: number;
+                                        converted: number;
+                                        delivered: number;
+                                        /** @description A–D, holdout (got nothing: the control) or rest (gets the winner) */
+                                        key: string;
+                                        /** @description each count / sent (0 when nothing was sent) */
+                                        rates: {
+                                            clicked: number;
+                                            converted: number;
+                                            delivered: number;
+                                            read: number;
+                                            replied: number;
+                                        };
+                                        read: number;
+                                        recipients: number;
+                                        replied: number;
+                                        /** @description accepted by WhatsApp */
+                                        sent: number;
+                                        template: {
+                                            language: string;
+                                            name: string;
+                                        } | null;
+                                        variables: {
+                                            [key: string]: unknown;
+                                        } | null;
+                                    }[];
+                                    window_hours: number;
+                                    winner: string | null;
+                                } | null;
                                 audience: {
                                     [key: string]: unknown;
                                 };
@@ -3994,6 +4046,49 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description an A/B test: variants, split, holdout and how the winner is picked (null: none) */
+                        ab_test?: {
+                            /** @description share that gets nothing (the control); test_percent + holdout_percent ≤ 100 (default 0) */
+                            holdout_percent?: number;
+                            /**
+                             * @description what the winner is picked by; conversion: a 'purchase' event (POST /api/v1/events) within window_hours after the send
+                             * @enum {string}
+                             */
+                            metric: "read" | "reply" | "click" | "conversion";
+                            /**
+                             * @description auto: the rest gets the winner when the window ends; confirm (default): a manager confirms (POST /broadcasts/:id/ab/pick-winner)
+                             * @enum {string}
+                             */
+                            send_winner?: "auto" | "confirm";
+                            /** @description share of the sendable audience in the test, split evenly among the variants */
+                            test_percent: number;
+                            /** @description 2 to 4 variants, named A, B, C, D in this order */
+                            variants: {
+                                /** @description default: the broadcast's template */
+                                template?: {
+                                    language: string;
+                                    name: string;
+                                };
+                                /** @description default: the broadcast's variables (when the template is the broadcast's) */
+                                variables?: {
+                                    [key: string]: {
+                                        fallback?: string;
+                                        /** @enum {string} */
+                                        field: "name" | "first_name" | "profile_name" | "phone" | "country" | "language";
+                                    } | {
+                                        attribute: string;
+                                        fallback?: string;
+                                    } | {
+                                        value: string;
+                                    } | {
+                                        /** @description index into `links`: the recipient gets a Greenlist redirect that records the click */
+                                        tracked_link: number;
+                                    };
+                                };
+                            }[];
+                            /** @description hours after the start when the winner is picked */
+                            window_hours: number;
+                        } | null;
                         audience: {
                             /**
                              * @description every contact of the workspace (consent for the topic is still required)
@@ -4087,6 +4182,58 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            ab_test: {
+                                comparison: {
+                                    /** @description 1 − p of a two-proportion z-test, best against runner-up */
+                                    confidence: number;
+                                    p_value: number;
+                                    z: number;
+                                } | null;
+                                holdout_percent: number;
+                                /** @description the best variant by the metric so far */
+                                leader: string | null;
+                                metric: string;
+                                picked_at: string | null;
+                                /** @description 'auto' or the id of the person who confirmed */
+                                picked_by: string | null;
+                                runner_up: string | null;
+                                /** @enum {string} */
+                                send_winner: "auto" | "confirm";
+                                /** @enum {string} */
+                                status: "not_started" | "testing" | "waiting_for_pick" | "rest_sending" | "done";
+                                test_ends_at: string | null;
+                                test_percent: number;
+                                /** @description the variants, then holdout and rest */
+                                variants: {
+                                    clicked: number;
+                                    converted: number;
+                                    delivered: number;
+                                    /** @description A–D, holdout (got nothing: the control) or rest (gets the winner) */
+                                    key: string;
+                                    /** @description each count / sent (0 when nothing was sent) */
+                                    rates: {
+                                        clicked: number;
+                                        converted: number;
+                                        delivered: number;
+                                        read: number;
+                                        replied: number;
+                                    };
+                                    read: number;
+                                    recipients: number;
+                                    replied: number;
+                                    /** @description accepted by WhatsApp */
+                                    sent: number;
+                                    template: {
+                                        language: string;
+                                        name: string;
+                                    } | null;
+                                    variables: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                                window_hours: number;
+                                winner: string | null;
+                            } | null;
                             audience: {
                                 [key: string]: unknown;
                             };
@@ -4207,6 +4354,58 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            ab_test: {
+                                comparison: {
+                                    /** @description 1 − p of a two-proportion z-test, best against runner-up */
+                                    confidence: number;
+                                    p_value: number;
+                                    z: number;
+                                } | null;
+                                holdout_percent: number;
+                                /** @description the best variant by the metric so far */
+                                leader: string | null;
+                                metric: string;
+                                picked_at: string | null;
+                                /** @description 'auto' or the id of the person who confirmed */
+                                picked_by: string | null;
+                                runner_up: string | null;
+                                /** @enum {string} */
+                                send_winner: "auto" | "confirm";
+                                /** @enum {string} */
+                                status: "not_started" | "testing" | "waiting_for_pick" | "rest_sending" | "done";
+                                test_ends_at: string | null;
+                                test_percent: number;
+                                /** @description the variants, then holdout and rest */
+                                variants: {
+                                    clicked: number;
+                                    converted: number;
+                                    delivered: number;
+                                    /** @description A–D, holdout (got nothing: the control) or rest (gets the winner) */
+                                    key: string;
+                                    /** @description each count / sent (0 when nothing was sent) */
+                                    rates: {
+                                        clicked: number;
+                                        converted: number;
+                                        delivered: number;
+                                        read: number;
+                                        replied: number;
+                                    };
+                                    read: number;
+                                    recipients: number;
+                                    replied: number;
+                                    /** @description accepted by WhatsApp */
+                                    sent: number;
+                                    template: {
+                                        language: string;
+                                        name: string;
+                                    } | null;
+                                    variables: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                                window_hours: number;
+                                winner: string | null;
+                            } | null;
                             audience: {
                                 [key: string]: unknown;
                             };
@@ -4347,6 +4546,49 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description an A/B test: variants, split, holdout and how the winner is picked (null: none) */
+                        ab_test?: {
+                            /** @description share that gets nothing (the control); test_percent + holdout_percent ≤ 100 (default 0) */
+                            holdout_percent?: number;
+                            /**
+                             * @description what the winner is picked by; conversion: a 'purchase' event (POST /api/v1/events) within window_hours after the send
+                             * @enum {string}
+                             */
+                            metric: "read" | "reply" | "click" | "conversion";
+                            /**
+                             * @description auto: the rest gets the winner when the window ends; confirm (default): a manager confirms (POST /broadcasts/:id/ab/pick-winner)
+                             * @enum {string}
+                             */
+                            send_winner?: "auto" | "confirm";
+                            /** @description share of the sendable audience in the test, split evenly among the variants */
+                            test_percent: number;
+                            /** @description 2 to 4 variants, named A, B, C, D in this order */
+                            variants: {
+                                /** @description default: the broadcast's template */
+                                template?: {
+                                    language: string;
+                                    name: string;
+                                };
+                                /** @description default: the broadcast's variables (when the template is the broadcast's) */
+                                variables?: {
+                                    [key: string]: {
+                                        fallback?: string;
+                                        /** @enum {string} */
+                                        field: "name" | "first_name" | "profile_name" | "phone" | "country" | "language";
+                                    } | {
+                                        attribute: string;
+                                        fallback?: string;
+                                    } | {
+                                        value: string;
+                                    } | {
+                                        /** @description index into `links`: the recipient gets a Greenlist redirect that records the click */
+                                        tracked_link: number;
+                                    };
+                                };
+                            }[];
+                            /** @description hours after the start when the winner is picked */
+                            window_hours: number;
+                        } | null;
                         audience?: {
                             /**
                              * @description every contact of the workspace (consent for the topic is still required)
@@ -4440,6 +4682,58 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            ab_test: {
+                                comparison: {
+                                    /** @description 1 − p of a two-proportion z-test, best against runner-up */
+                                    confidence: number;
+                                    p_value: number;
+                                    z: number;
+                                } | null;
+                                holdout_percent: number;
+                                /** @description the best variant by the metric so far */
+                                leader: string | null;
+                                metric: string;
+                                picked_at: string | null;
+                                /** @description 'auto' or the id of the person who confirmed */
+                                picked_by: string | null;
+                                runner_up: string | null;
+                                /** @enum {string} */
+                                send_winner: "auto" | "confirm";
+                                /** @enum {string} */
+                                status: "not_started" | "testing" | "waiting_for_pick" | "rest_sending" | "done";
+                                test_ends_at: string | null;
+                                test_percent: number;
+                                /** @description the variants, then holdout and rest */
+                                variants: {
+                                    clicked: number;
+                                    converted: number;
+                                    delivered: number;
+                                    /** @description A–D, holdout (got nothing: the control) or rest (gets the winner) */
+                                    key: string;
+                                    /** @description each count / sent (0 when nothing was sent) */
+                                    rates: {
+                                        clicked: number;
+                                        converted: number;
+                                        delivered: number;
+                                        read: number;
+                                        replied: number;
+                                    };
+                                    read: number;
+                                    recipients: number;
+                                    replied: number;
+                                    /** @description accepted by WhatsApp */
+                                    sent: number;
+                                    template: {
+                                        language: string;
+                                        name: string;
+                                    } | null;
+                                    variables: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                                window_hours: number;
+                                winner: string | null;
+                            } | null;
                             audience: {
                                 [key: string]: unknown;
                             };
@@ -4530,6 +4824,114 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/broadcasts/{id}/ab/pick-winner": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A/B test: send the winner (the best variant by the metric, or `variant`) to the rest of the audience; once, through the same send-time checks */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description override: send this variant to the rest (default: the best by the metric)
+                         * @enum {string}
+                         */
+                        variant?: "A" | "B" | "C" | "D";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            comparison: {
+                                /** @description 1 − p of a two-proportion z-test, best against runner-up */
+                                confidence: number;
+                                p_value: number;
+                                z: number;
+                            } | null;
+                            holdout_percent: number;
+                            /** @description the best variant by the metric so far */
+                            leader: string | null;
+                            metric: string;
+                            picked_at: string | null;
+                            /** @description 'auto' or the id of the person who confirmed */
+                            picked_by: string | null;
+                            runner_up: string | null;
+                            /** @enum {string} */
+                            send_winner: "auto" | "confirm";
+                            /** @enum {string} */
+                            status: "not_started" | "testing" | "waiting_for_pick" | "rest_sending" | "done";
+                            test_ends_at: string | null;
+                            test_percent: number;
+                            /** @description the variants, then holdout and rest */
+                            variants: {
+                                clicked: number;
+                                converted: number;
+                                delivered: number;
+                                /** @description A–D, holdout (got nothing: the control) or rest (gets the winner) */
+                                key: string;
+                                /** @description each count / sent (0 when nothing was sent) */
+                                rates: {
+                                    clicked: number;
+                                    converted: number;
+                                    delivered: number;
+                                    read: number;
+                                    replied: number;
+                                };
+                                read: number;
+                                recipients: number;
+                                replied: number;
+                                /** @description accepted by WhatsApp */
+                                sent: number;
+                                template: {
+                                    language: string;
+                                    name: string;
+                                } | null;
+                                variables: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                            window_hours: number;
+                            winner: string | null;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/broadcasts/{id}/cancel": {
         parameters: {
             query?: never;
@@ -4558,6 +4960,58 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            ab_test: {
+                                comparison: {
+                                    /** @description 1 − p of a two-proportion z-test, best against runner-up */
+                                    confidence: number;
+                                    p_value: number;
+                                    z: number;
+                                } | null;
+                                holdout_percent: number;
+                                /** @description the best variant by the metric so far */
+                                leader: string | null;
+                                metric: string;
+                                picked_at: string | null;
+                                /** @description 'auto' or the id of the person who confirmed */
+                                picked_by: string | null;
+                                runner_up: string | null;
+                                /** @enum {string} */
+                                send_winner: "auto" | "confirm";
+                                /** @enum {string} */
+                                status: "not_started" | "testing" | "waiting_for_pick" | "rest_sending" | "done";
+                                test_ends_at: string | null;
+                                test_percent: number;
+                                /** @description the variants, then holdout and rest */
+                                variants: {
+                                    clicked: number;
+                                    converted: number;
+                                    delivered: number;
+                                    /** @description A–D, holdout (got nothing: the control) or rest (gets the winner) */
+                                    key: string;
+                                    /** @description each count / sent (0 when nothing was sent) */
+                                    rates: {
+                                        clicked: number;
+                                        converted: number;
+                                        delivered: number;
+                                        read: number;
+                                        replied: number;
+                                    };
+                                    read: number;
+                                    recipients: number;
+                                    replied: number;
+                                    /** @description accepted by WhatsApp */
+                                    sent: number;
+                                    template: {
+                                        language: string;
+                                        name: string;
+                                    } | null;
+                                    variables: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                                window_hours: number;
+                                winner: string | null;
+                            } | null;
                             audience: {
                                 [key: string]: unknown;
                             };
@@ -4771,6 +5225,58 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            ab_test: {
+                                comparison: {
+                                    /** @description 1 − p of a two-proportion z-test, best against runner-up */
+                                    confidence: number;
+                                    p_value: number;
+                                    z: number;
+                                } | null;
+                                holdout_percent: number;
+                                /** @description the best variant by the metric so far */
+                                leader: string | null;
+                                metric: string;
+                                picked_at: string | null;
+                                /** @description 'auto' or the id of the person who confirmed */
+                                picked_by: string | null;
+                                runner_up: string | null;
+                                /** @enum {string} */
+                                send_winner: "auto" | "confirm";
+                                /** @enum {string} */
+                                status: "not_started" | "testing" | "waiting_for_pick" | "rest_sending" | "done";
+                                test_ends_at: string | null;
+                                test_percent: number;
+                                /** @description the variants, then holdout and rest */
+                                variants: {
+                                    clicked: number;
+                                    converted: number;
+                                    delivered: number;
+                                    /** @description A–D, holdout (got nothing: the control) or rest (gets the winner) */
+                                    key: string;
+                                    /** @description each count / sent (0 when nothing was sent) */
+                                    rates: {
+                                        clicked: number;
+                                        converted: number;
+                                        delivered: number;
+                                        read: number;
+                                        replied: number;
+                                    };
+                                    read: number;
+                                    recipients: number;
+                                    replied: number;
+                                    /** @description accepted by WhatsApp */
+                                    sent: number;
+                                    template: {
+                                        language: string;
+                                        name: string;
+                                    } | null;
+                                    variables: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                                window_hours: number;
+                                winner: string | null;
+                            } | null;
                             audience: {
                                 [key: string]: unknown;
                             };
@@ -5144,6 +5650,58 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            ab_test: {
+                                comparison: {
+                                    /** @description 1 − p of a two-proportion z-test, best against runner-up */
+                                    confidence: number;
+                                    p_value: number;
+                                    z: number;
+                                } | null;
+                                holdout_percent: number;
+                                /** @description the best variant by the metric so far */
+                                leader: string | null;
+                                metric: string;
+                                picked_at: string | null;
+                                /** @description 'auto' or the id of the person who confirmed */
+                                picked_by: string | null;
+                                runner_up: string | null;
+                                /** @enum {string} */
+                                send_winner: "auto" | "confirm";
+                                /** @enum {string} */
+                                status: "not_started" | "testing" | "waiting_for_pick" | "rest_sending" | "done";
+                                test_ends_at: string | null;
+                                test_percent: number;
+                                /** @description the variants, then holdout and rest */
+                                variants: {
+                                    clicked: number;
+                                    converted: number;
+                                    delivered: number;
+                                    /** @description A–D, holdout (got nothing: the control) or rest (gets the winner) */
+                                    key: string;
+                                    /** @description each count / sent (0 when nothing was sent) */
+                                    rates: {
+                                        clicked: number;
+                                        converted: number;
+                                        delivered: number;
+                                        read: number;
+                                        replied: number;
+                                    };
+                                    read: number;
+                                    recipients: number;
+                                    replied: number;
+                                    /** @description accepted by WhatsApp */
+                                    sent: number;
+                                    template: {
+                                        language: string;
+                                        name: string;
+                                    } | null;
+                                    variables: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                                window_hours: number;
+                                winner: string | null;
+                            } | null;
                             audience: {
                                 [key: string]: unknown;
                             };
@@ -5266,6 +5824,58 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            ab_test: {
+                                comparison: {
+                                    /** @description 1 − p of a two-proportion z-test, best against runner-up */
+                                    confidence: number;
+                                    p_value: number;
+                                    z: number;
+                                } | null;
+                                holdout_percent: number;
+                                /** @description the best variant by the metric so far */
+                                leader: string | null;
+                                metric: string;
+                                picked_at: string | null;
+                                /** @description 'auto' or the id of the person who confirmed */
+                                picked_by: string | null;
+                                runner_up: string | null;
+                                /** @enum {string} */
+                                send_winner: "auto" | "confirm";
+                                /** @enum {string} */
+                                status: "not_started" | "testing" | "waiting_for_pick" | "rest_sending" | "done";
+                                test_ends_at: string | null;
+                                test_percent: number;
+                                /** @description the variants, then holdout and rest */
+                                variants: {
+                                    clicked: number;
+                                    converted: number;
+                                    delivered: number;
+                                    /** @description A–D, holdout (got nothing: the control) or rest (gets the winner) */
+                                    key: string;
+                                    /** @description each count / sent (0 when nothing was sent) */
+                                    rates: {
+                                        clicked: number;
+                                        converted: number;
+                                        delivered: number;
+                                        read: number;
+                                        replied: number;
+                                    };
+                                    read: number;
+                                    recipients: number;
+                                    replied: number;
+                                    /** @description accepted by WhatsApp */
+                                    sent: number;
+                                    template: {
+                                        language: string;
+                                        name: string;
+                                    } | null;
+                                    variables: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                }[];
+                                window_hours: number;
+                                winner: string | null;
+                            } | null;
                             audience: {
                                 [key: string]: unknown;
                             };

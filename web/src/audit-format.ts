@@ -130,6 +130,7 @@ const PREDICATES: Record<string, (p: Parts) => string> = {
   'broadcast.paused': () => 'paused a broadcast',
   'broadcast.resumed': () => 'resumed a broadcast',
   'broadcast.cancelled': () => 'cancelled a broadcast',
+  'broadcast.ab_winner_picked': (p) => `picked variant ${String(p.d.winner ?? '?')} as the A/B test winner${p.d.overridden ? ' (over the leader)' : ''} and sent it to the rest`,
   'broadcast.resent_failed': (p) => `resent a broadcast to ${plural(p.d.requeued, 'recipient')} whose send had failed`,
   'broadcast.deleted': () => 'deleted a broadcast draft',
   'broadcast.test_sent': (p) => `sent a broadcast test to ${plural(p.d.recipients, 'number')}`,

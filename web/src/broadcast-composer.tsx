@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { listAttributes, listSegments, listTopics } from './api-client';
+import { ApiError, listAttributes, listSegments, listTopics } from './api-client';
+import { abDraftOf, abInputOf, NO_AB, type AbDraft } from './broadcast-ab';
+import { BroadcastAbFields } from './broadcast-ab-fields';
 import { BroadcastAudienceFields, type AudienceDraft } from './broadcast-audience-fields';
 import { audienceDraftOf, scheduleDraftOf, trackedLinksOf, variableDraftsOf } from './broadcast-edit';
 import { NOW_DRAFT, scheduleOf, type ScheduleDraft } from './broadcast-schedule';
@@ -29,6 +31,8 @@ export function BroadcastComposer({ editing, onCreated, onCancel }: { editing?: 
   const [templateId, setTemplateId] = useState('');
   const [drafts, setDrafts] = useState<Record<string, VariableDraft>>(() => (editing ? variableDraftsOf(editing.template.variables) : {}));
   const [schedule, setSchedule] = useState<ScheduleDraft>(() => (editing ? scheduleDraftOf(editing) : NOW_DRAFT));
+  const [ab, setAb] = useState<AbDraft>(NO_AB);
+  const [abError, setAbError] = useState<string>();
 
   // Editing: once the templates are in, select the draft's template and keep its variable rows.
   useEffect(() => {
@@ -37,6 +41,7 @@ export function BroadcastComposer({ editing, onCreated, onCancel }: { editing?: 
     if (!t) return;
     setTemplateId(t.id);
     setDrafts((cur) => draftsFor(t.params, cur));
+    setAb(abDraftOf(editing.ab_test, templates.data.data));
   }, [templates.data]);
   const [tried, setTried] = useState(false);
   const [error, setError] = useState<string>();
@@ -60,6 +65,8 @@ export function BroadcastComposer({ editing, onCreated, onCancel }: { editing?: 
     const when = scheduleOf(schedule);
     if ('problem' in when) return { problem: `Schedule: ${when.problem}.` };
     const sameTemplate = editing && editing.template.name === template.name && editing.template.language === template.language;
+    const abBuilt = abInputOf(ab, templates.data?.data ?? []);
+    if ('problem' in abBuilt) return { problem: abBuilt.problem };
     return {
       input: {
         name: name.trim(),
@@ -71,6 +78,7 @@ export function BroadcastComposer({ editing, onCreated, onCancel }: { editing?: 
         // Tracked links are not edited here: the same template keeps them as they were.
         template: { name: template.name, language: template.language, variables: sameTemplate ? { ...variables, ...trackedLinksOf(editing.template.variables) } : variables },
         schedule: when.schedule,
+        ...(abBuilt.ab || editing?.ab_test ? { ab_test: abBuilt.ab } : {}),
       },
     };
   }
@@ -79,6 +87,7 @@ export function BroadcastComposer({ editing, onCreated, onCancel }: { editing?: 
     e.preventDefault();
     setTried(true);
     setError(undefined);
+    setAbError(undefined);
     const built = inputOf();
     if ('problem' in built) return;
     setBusy(true);
@@ -91,7 +100,9 @@ export function BroadcastComposer({ editing, onCreated, onCancel }: { editing?: 
         onCreated(await updateBroadcast(editing.id, patch));
       }
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      // A complaint about the A/B test shows inside its section, next to the fields it names.
+      if (err instanceof ApiError && String(err.details.path ?? '').startsWith('ab_test')) setAbError(err.message);
+      else setError(err instanceof Error ? err.message : String(err));
     } finally {
       setBusy(false);
     }
@@ -145,6 +156,15 @@ export function BroadcastComposer({ editing, onCreated, onCancel }: { editing?: 
             </>
           )}
         </fieldset>
+        <BroadcastAbFields
+          draft={ab}
+          templates={templates.data?.data ?? []}
+          main={{ ...(template ? { template } : {}), drafts }}
+          attributes={attributes.data?.data ?? []}
+          showProblems={tried}
+          {...(abError ? { apiError: abError } : {})}
+          onChange={setAb}
+        />
         <ScheduleFields draft={schedule} onChange={setSchedule} />
         {shown && (
           <p className="error" role="alert" data-testid="composer-error">

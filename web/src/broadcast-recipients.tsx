@@ -11,6 +11,8 @@ const PAGE_SIZE = 50;
 
 /** The reason cell: why not sent, or until when and why a queued recipient waits (in the workspace's zone). */
 function reasonText(r: Recipient, timeZone: string | undefined): string {
+  // The rest of an A/B test waits for the winner, not for a time (its not_before is in year 9999).
+  if (r.status === 'queued' && new Date(r.not_before).getUTCFullYear() >= 9999) return r.reason ?? 'waiting for the A/B test winner';
   if (r.status === 'queued' && timeZone && new Date(r.not_before).getTime() > Date.now()) return `until ${formatInstant(r.not_before, timeZone)} (${waitReasonShort(r.reason)})`;
   return r.reason ? reasonLabel(r.reason) : r.error_code !== null ? `error ${r.error_code}` : '—';
 }

@@ -9,6 +9,7 @@ import { BroadcastSummary } from './broadcast-summary';
 import { createBroadcast, type Broadcast } from './broadcasts-api';
 import { useBroadcast } from './use-broadcast';
 import { useCan } from './permissions';
+import { BroadcastAbResults } from './broadcast-ab-results';
 
 /** One broadcast, kept live: a draft's steps before it starts (Edit opens `onEdit`), its progress after; Duplicate saves a copy as a new draft for `onDuplicated`. `onChanged` hears each new status. */
 export function BroadcastView({
@@ -104,6 +105,7 @@ export function BroadcastView({
             <summary>What it sends, to whom and when</summary>
             <BroadcastSummary broadcast={b} segments={segments} />
           </details>
+          <BroadcastAbResults broadcast={b} onChanged={live.reload} />
           <BroadcastProgress broadcast={b} onChanged={live.replace} onReload={live.reload} />
         </>
       )}

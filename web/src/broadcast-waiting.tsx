@@ -34,7 +34,9 @@ export function BroadcastWaiting({ broadcast: b, now = Date.now() }: { broadcast
   if (n === 0 || !timeZone) return null;
   const waiting = `${formatCount(n)} waiting`;
   let text: string;
+  const heldForWinner = b.ab_test && (b.ab_test.status === 'testing' || b.ab_test.status === 'waiting_for_pick');
   if (b.status === 'paused') text = `${waiting} until the broadcast is resumed.`;
+  else if (heldForWinner && !b.next_attempt_at) text = `${waiting} for the A/B test winner (the rest of the audience).`;
   else if (!b.next_attempt_at || new Date(b.next_attempt_at).getTime() <= now) text = `${waiting}: being sent now, as fast as the number’s pace allows.`;
   else text = `${waiting} until ${formatInstant(b.next_attempt_at, timeZone)} (${timeZone}), the earliest next attempt: ${waitReasonLabel(b.next_attempt_reason)}.`;
   return (

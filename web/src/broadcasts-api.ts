@@ -34,6 +34,24 @@ export interface BroadcastInput {
   template: { name: string; language: string; variables?: Record<string, VariableSource> };
   links?: string[];
   schedule?: Schedule;
+  /** An A/B test (null removes one from a draft). */
+  ab_test?: AbTestInput | null;
+}
+
+/** One A/B variant: another template, other variable values, or both (default: the broadcast's). */
+export interface AbVariantInput {
+  template?: { name: string; language: string };
+  variables?: Record<string, VariableSource>;
+}
+
+/** The A/B test of a broadcast, as the composer sends it. */
+export interface AbTestInput {
+  variants: AbVariantInput[];
+  test_percent: number;
+  holdout_percent?: number;
+  metric: 'read' | 'reply' | 'click' | 'conversion';
+  window_hours: number;
+  send_winner?: 'auto' | 'confirm';
 }
 
 type BroadcastOut = ResponseOf<'/api/v1/broadcasts/{id}', 'get'>;
@@ -90,4 +108,8 @@ export const listRecipients = (id: string, state: RecipientFilter | '', cursor?:
 /** The answer of "Resend to failed": how many were queued again, and why the others were not. */
 export type ResendResult = ResponseOf<'/api/v1/broadcasts/{id}/resend-failed', 'post'>;
 /** Queues the failed recipients with a transient error once more (never twice; 131049 after its wait). */
+/** An A/B test with its per-variant results. */
+export type AbTest = NonNullable<BroadcastOut['ab_test']>;
+/** Sends the A/B winner (the leader, or `variant`) to the rest of the audience. */
+export const pickAbWinner = (id: string, variant?: string) => apiRequest<AbTest>('POST', `${at(id)}/ab/pick-winner`, variant ? { variant } : {});
 export const resendFailed = (id: string) => apiRequest<ResendResult>('POST', `${at(id)}/resend-failed`);

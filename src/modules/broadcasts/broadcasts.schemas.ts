@@ -40,6 +40,62 @@ export const scheduleIn = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** One variant of an A/B test: another template, other variable values, or both (default: the broadcast's). */
+const abVariantIn = z.strictObject({
+  template: z.strictObject({ name: z.string().min(1).max(512), language: z.string().min(2).max(15) }).optional().describe("default: the broadcast's template"),
+  variables: z.record(z.string(), variableSource).optional().describe("default: the broadcast's variables (when the template is the broadcast's)"),
+});
+
+/** The A/B test of a broadcast. */
+export const abTestIn = z.strictObject({
+  variants: z.array(abVariantIn).max(10).describe('2 to 4 variants, named A, B, C, D in this order'),
+  test_percent: z.int().min(1).max(100).describe('share of the sendable audience in the test, split evenly among the variants'),
+  holdout_percent: z.int().min(0).max(99).optional().describe('share that gets nothing (the control); test_percent + holdout_percent ≤ 100 (default 0)'),
+  metric: z.enum(['read', 'reply', 'click', 'conversion']).describe("what the winner is picked by; conversion: a 'purchase' event (POST /api/v1/events) within window_hours after the send"),
+  window_hours: z.int().min(1).max(720).describe('hours after the start when the winner is picked'),
+  send_winner: z.enum(['auto', 'confirm']).optional().describe("auto: the rest gets the winner when the window ends; confirm (default): a manager confirms (POST /broadcasts/:id/ab/pick-winner)"),
+});
+export type AbTestIn = z.infer<typeof abTestIn>;
+
+/** Picking the winner of an A/B test by hand. */
+export const pickWinnerIn = z.strictObject({
+  variant: z.enum(['A', 'B', 'C', 'D']).optional().describe('override: send this variant to the rest (default: the best by the metric)'),
+});
+
+/** One group's results in an A/B test. */
+export const abVariantOut = z.object({
+  key: z.string().describe('A–D, holdout (got nothing: the control) or rest (gets the winner)'),
+  template: z.object({ name: z.string(), language: z.string() }).nullable(),
+  variables: z.record(z.string(), z.unknown()).nullable(),
+  recipients: z.number(),
+  sent: z.number().describe('accepted by WhatsApp'),
+  delivered: z.number(),
+  read: z.number(),
+  replied: z.number(),
+  clicked: z.number(),
+  converted: z.number(),
+  rates: z.object({ delivered: z.number(), read: z.number(), replied: z.number(), clicked: z.number(), converted: z.number() }).describe('each count / sent (0 when nothing was sent)'),
+});
+
+/** An A/B test with its results (`ab_test` of a broadcast). */
+export const abTestOut = z.object({
+  status: z.enum(['not_started', 'testing', 'waiting_for_pick', 'rest_sending', 'done']),
+  test_percent: z.number(),
+  holdout_percent: z.number(),
+  metric: z.string(),
+  window_hours: z.number(),
+  send_winner: z.enum(['auto', 'confirm']),
+  test_ends_at: z.string().nullable(),
+  variants: z.array(abVariantOut).describe('the variants, then holdout and rest'),
+  leader: z.string().nullable().describe('the best variant by the metric so far'),
+  runner_up: z.string().nullable(),
+  comparison: z.object({ z: z.number(), p_value: z.number(), confidence: z.number().describe('1 − p of a two-proportion z-test, best against runner-up') }).nullable(),
+  winner: z.string().nullable(),
+  picked_by: z.string().nullable().describe("'auto' or the id of the person who confirmed"),
+  picked_at: z.string().nullable(),
+});
+export type AbTestOut = z.infer<typeof abTestOut>;
+
 /** Creating a broadcast (a draft). */
 export const createBroadcastIn = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(200),
@@ -58,6 +114,7 @@ export const createBroadcastIn = z.strictObject({
   }),
   links: z.array(z.url({ protocol: /^https?$/, message: 'use an http(s) URL' }).max(2000)).max(10).optional(),
   schedule: scheduleIn.optional(),
+  ab_test: abTestIn.nullable().optional().describe('an A/B test: variants, split, holdout and how the winner is picked (null: none)'),
 });
 export type CreateBroadcastIn = z.infer<typeof createBroadcastIn>;
 
@@ -134,6 +191,7 @@ export const broadcastOut = z.object({
   next_attempt_reason: z.string().nullable().describe("why that recipient waits: 'deferred: quiet hours', 'deferred: frequency cap', 'retrying: …', … (null: its first attempt, at the paced or scheduled time)"),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
+  ab_test: abTestOut.nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -18,6 +18,7 @@ import { conversionsOf } from './conversions.service.js';
 
 import { loadBroadcast, type BroadcastRow } from './broadcast-row.js';
 import { chooseBestHour } from './best-hour.service.js';
+import { abTestInOf, abTestOf, abTestView, beginAbTest, resolveAbVariants, saveAbTest, splitOf } from './ab-test.service.js';
 
 /** Template variables with tracked links replaced by a placeholder value, for checking against the template. */
 function checkableVariables(vars: Record<string, unknown>): VariableMap {
@@ -86,6 +87,7 @@ export async function createBroadcast(ctx: Ctx, input: unknown): Promise<Broadca
       updatedAt: ctx.now,
     })
     .returning();
+  if (data.ab_test) await saveAbTest(ctx.db, row!, data.ab_test, await resolveAbVariants(ctx, data, refs), ctx.now);
   await recordAudit(ctx, { action: 'broadcast.created', targetType: 'broadcast', targetId: row!.id, details: { template: data.template.name, topic: data.audience.topic } });
   return toBroadcastOut(ctx, row!);
 }
@@ -104,6 +106,9 @@ export async function updateBroadcast(ctx: Ctx, id: string, input: unknown): Pro
     links: patch.links ?? cur.links,
     schedule: (patch.schedule ?? cur.schedule) as CreateBroadcastIn['schedule'],
   };
+  const curAb = patch.ab_test === undefined ? await abTestOf(ctx.db, id) : undefined;
+  const ab = patch.ab_test === undefined ? (curAb ? abTestInOf(curAb) : null) : patch.ab_test;
+  if (ab) merged.ab_test = ab;
   const data = createBroadcastIn.parse(merged);
   const refs = await resolveRefs(ctx, data);
   const [row] = await ctx.db
@@ -114,6 +119,7 @@ export async function updateBroadcast(ctx: Ctx, id: string, input: unknown): Pro
     })
     .where(eq(broadcasts.id, id))
     .returning();
+  await saveAbTest(ctx.db, row!, data.ab_test ?? null, data.ab_test ? await resolveAbVariants(ctx, data, refs) : [], ctx.now);
   await recordAudit(ctx, { action: 'broadcast.updated', targetType: 'broadcast', targetId: id, details: { fields: Object.keys(patch) } });
   return toBroadcastOut(ctx, row!);
 }
@@ -168,7 +174,9 @@ export async function startBroadcast(ctx: Ctx, id: string): Promise<BroadcastOut
 /** Snapshots recipients and moves a broadcast to `sending` (callers hold its row lock). */
 export async function beginSending(ctx: Pick<Ctx, 'db' | 'workspaceId' | 'now'>, b: BroadcastRow): Promise<BroadcastRow> {
   const zone = await fallbackZoneOf(ctx.db, ctx.workspaceId, b.schedule);
-  const snap = await snapshotRecipients(ctx.db, b, ctx.now, zone);
+  const ab = await abTestOf(ctx.db, b.id);
+  const snap = await snapshotRecipients(ctx.db, b, ctx.now, zone, ab ? splitOf(ab) : undefined);
+  if (ab) await beginAbTest(ctx.db, b.id, ctx.now);
   const [row] = await ctx.db
     .update(broadcasts)
     .set({ status: 'sending', policy: b.policy, startAt: b.startAt, startedAt: ctx.now, plan: { ...b.plan, ...snap, fallback_timezone: zone }, updatedAt: ctx.now })
@@ -241,6 +249,7 @@ export async function toBroadcastOut(ctx: Pick<Ctx, 'db'>, r: BroadcastRow): Pro
   const progress = await broadcastCounts(ctx.db, r.id);
   const next = progress.counts.queued > 0 ? await nextAttempt(ctx.db, r.id) : null;
   const conversions = (await conversionsOf(ctx.db, r.workspaceId, [r.id])).get(r.id)!;
+  const ab = await abTestOf(ctx.db, r.id);
   return {
     id: r.id,
     name: r.name,
@@ -264,6 +273,7 @@ export async function toBroadcastOut(ctx: Pick<Ctx, 'db'>, r: BroadcastRow): Pro
     next_attempt_reason: next?.reason ?? null,
     started_at: r.startedAt?.toISOString() ?? null,
     finished_at: r.finishedAt?.toISOString() ?? null,
+    ab_test: ab ? await abTestView(ctx.db, ab) : null,
     created_at: r.createdAt.toISOString(),
     updated_at: r.updatedAt.toISOString(),
   };

@@ -5,6 +5,7 @@ import { phoneNumbers } from '../numbers/numbers.tables.js';
 import { topics } from '../consent/consent.tables.js';
 import { templates } from '../templates/templates.tables.js';
 import { BROADCAST_STATUSES, RECIPIENT_STATES } from './broadcasts.rules.js';
+import { AB_METRICS, AB_STATUSES } from './ab-test.rules.js';
 import { inList } from '../sql.js';
 
 /**
@@ -87,6 +88,8 @@ export const broadcastRecipients = pgTable(
     repliedAt: timestamp('replied_at', { withTimezone: true }),
     clickedAt: timestamp('clicked_at', { withTimezone: true }),
     optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
+    // A/B tests: the recipient's group (variant key A–D, 'holdout' or 'rest'), fixed at the snapshot; null without a test.
+    variant: text('variant'),
     updatedAt: timestamp('updated_at', { withTimezone: true }),
   },
   (t) => [
@@ -182,4 +185,39 @@ export const broadcastConversions = pgTable(
     attributedAt: timestamp('attributed_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('broadcast_conversions_broadcast_idx').on(t.broadcastId, t.contactId), index('broadcast_conversions_contact_idx').on(t.workspaceId, t.contactId)],
+);
+
+/**
+ * The A/B test of a broadcast (at most one): its variants (template and variables each, resolved
+ * when saved), the split, the winner metric and window, and where it is. The winner sweep claims
+ * rows with FOR UPDATE SKIP LOCKED and moves `status` forward with conditional updates, so with
+ * several workers each step happens once (ab-test.service.ts).
+ */
+export const broadcastAbTests = pgTable(
+  'broadcast_ab_tests',
+  {
+    broadcastId: uuid('broadcast_id').primaryKey().references(() => broadcasts.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    // [{ key, template_id, template_name, template_language, variables }], in key order A, B, …
+    variants: jsonb('variants').$type<Record<string, unknown>[]>().notNull(),
+    testPercent: smallint('test_percent').notNull(),
+    holdoutPercent: smallint('holdout_percent').notNull().default(0),
+    metric: text('metric').notNull(),
+    windowHours: integer('window_hours').notNull(),
+    autoSendWinner: boolean('auto_send_winner').notNull(),
+    status: text('status').notNull().default('not_started'),
+    testEndsAt: timestamp('test_ends_at', { withTimezone: true }),
+    winner: text('winner'),
+    // 'auto' (the sweep) or the id of the person who confirmed.
+    pickedBy: text('picked_by'),
+    pickedAt: timestamp('picked_at', { withTimezone: true }),
+    // Per-variant results when the winner was picked (what the choice was based on).
+    resultsAtPick: jsonb('results_at_pick').$type<Record<string, unknown>>(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('broadcast_ab_tests_due_idx').on(t.testEndsAt).where(sql`${t.status} IN ('testing', 'rest_sending')`),
+    check('broadcast_ab_tests_status_check', inList('status', AB_STATUSES)),
+    check('broadcast_ab_tests_metric_check', inList('metric', AB_METRICS)),
+  ],
 );

@@ -16,8 +16,10 @@ export interface ActiveBroadcast {
   topicId: string;
   isMarketing: boolean;
   policy: BroadcastPolicy;
-  /** Renders one recipient's message, or says why it cannot be sent. */
-  render(contact: ClaimContact, recipientId: number): { ok: true; message: Extract<OutboundMessage, { type: 'template' }>; text: string } | { ok: false; reason: string };
+  /** The broadcast has an A/B test: claims read each row's group and the winner, and render by them. */
+  hasAbTest?: boolean;
+  /** Renders one recipient's message (an A/B variant's when `variant` is given), or says why it cannot be sent. */
+  render(contact: ClaimContact, recipientId: number, variant?: string | null): { ok: true; message: Extract<OutboundMessage, { type: 'template' }>; text: string } | { ok: false; reason: string };
   /** HMAC of an E.164 number under the workspace's suppression key. */
   hashPhone(e164: string): string;
 }
@@ -54,6 +56,9 @@ interface Candidate extends ClaimContact, MarketingFacts {
   /** The person paused marketing in the preference centre (always false for a utility broadcast). */
   paused: boolean;
   last_sent_at: string | null;
+  /** A/B test: the row's group (A–D or rest) and the test's winner (null while testing). */
+  variant: string | null;
+  ab_winner: string | null;
 }
 
 /** Minimum gap between two messages to one person (Meta's pair rate is about one per 6 s). */
@@ -148,7 +153,8 @@ async function claimFromBroadcast(
     if (verdict.kind === 'skip') transitions.push({ id: c.id, state: 'skipped', reason: verdict.reason, notBefore: null, lockedUntil: null, inc: 0 });
     else if (verdict.kind === 'defer') transitions.push({ id: c.id, state: 'queued', reason: verdict.reason, notBefore: verdict.until, lockedUntil: null, inc: 0 });
     else {
-      const rendered = b.render(c, c.id);
+      // The rest gets the winner; the sweep or a person set it in the transaction that released the rest.
+      const rendered = b.render(c, c.id, c.variant === 'rest' ? c.ab_winner : c.variant);
       if (!rendered.ok) transitions.push({ id: c.id, state: 'skipped', reason: rendered.reason, notBefore: null, lockedUntil: null, inc: 0 });
       else ok.push({ c, rendered, hash: b.hashPhone(c.phone) });
     }
@@ -207,7 +213,8 @@ async function candidatesOf(db: Db, b: ActiveBroadcast, nowIso: string, limit: n
             (select max(m.sent_at) from messages m where m.workspace_id = r.workspace_id and m.contact_id = r.contact_id and m.direction = 'out'),
             (select max(r2.sent_at) from broadcast_recipients r2 where r2.workspace_id = r.workspace_id and r2.contact_id = r.contact_id and r2.sent_at is not null and r2.id <> r.id)
           ) as last_sent_at,
-          ${facts}
+          ${facts},
+          ${b.hasAbTest ? sql`r.variant, (select a.winner from broadcast_ab_tests a where a.broadcast_id = r.broadcast_id) as ab_winner` : sql`null as variant, null as ab_winner`}
         from broadcast_recipients r
         join contacts c on c.id = r.contact_id
         ${consent.join}

@@ -9,6 +9,8 @@ import { atFrequencyCapSql, tierLimitOf } from '../sending/index.js';
 import { getWorkspaceSettings, rateCardOf } from '../workspaces/index.js';
 import { queryRowsOf } from '../sql.js';
 import { estimateCost, policyFrom } from './broadcasts.rules.js';
+import { AB_HOLDOUT, AB_REST, type AbSplit } from './ab-test.rules.js';
+import { abGroupSql, REST_HELD_UNTIL } from './ab-test.service.js';
 import type { broadcasts } from './broadcasts.tables.js';
 import type { z } from 'zod';
 import type { planOut } from './broadcasts.schemas.js';
@@ -188,7 +190,7 @@ export interface SnapshotResult {
  * zone names are unique). Why: speculative insertion made a 600 k-row snapshot ~3× slower
  * (bench/broadcast-snapshot.ts).
  */
-export async function snapshotRecipients(db: Db, b: BroadcastRow, now: Date, fallbackZone: string): Promise<SnapshotResult> {
+export async function snapshotRecipients(db: Db, b: BroadcastRow, now: Date, fallbackZone: string, ab?: AbSplit): Promise<SnapshotResult> {
   const ctx = { db, workspaceId: b.workspaceId, now };
   const a = b.audience as AudienceSpec;
   const include = await partPredicate(ctx, a, 'audience');
@@ -201,19 +203,25 @@ export async function snapshotRecipients(db: Db, b: BroadcastRow, now: Date, fal
     s.type === 'local' || s.type === 'best_hour'
       ? sql`greatest(${nowIso}::timestamptz, ((${s.date}::date + ${s.time}::time) at time zone ${zone}))`
       : sql`${(b.startAt ?? now).toISOString()}::timestamptz`;
+  // A/B test: each planned contact's group from a hash of (broadcast, contact); the holdout is left out
+  // (excluded: ab_holdout), the rest waits with a not_before no claim reaches until a winner is picked.
+  const group = ab ? sql`case when o.reason is null then ${abGroupSql(b.id, ab)} end` : sql`null::text`;
   const rows = await queryRowsOf<{ planned: string; excluded: string; late: string }>(
     db,
     sql`with z as materialized (select name from pg_timezone_names), ins as (
-          insert into broadcast_recipients (broadcast_id, workspace_id, contact_id, state, reason, not_before, is_marketing, timezone)
-          select ${b.id}, ${b.workspaceId}, c.id, case when o.reason is null then 'queued' else 'excluded' end, o.reason, ${notBefore}, ${b.templateCategory === 'MARKETING'}, ${zone}
+          insert into broadcast_recipients (broadcast_id, workspace_id, contact_id, state, reason, not_before, is_marketing, timezone, variant)
+          select ${b.id}, ${b.workspaceId}, c.id, case when o.reason is null and g.grp is distinct from ${AB_HOLDOUT} then 'queued' else 'excluded' end,
+            coalesce(o.reason, case g.grp when ${AB_HOLDOUT} then 'ab_holdout' when ${AB_REST} then 'waiting for the A/B test winner' end),
+            case when g.grp = ${AB_REST} then ${REST_HELD_UNTIL}::timestamptz else ${notBefore} end, ${b.templateCategory === 'MARKETING'}, ${zone}, g.grp
           from contacts c
           ${consent.join}
           left join z on z.name = c.timezone
           cross join lateral (select ${reason} as reason) o
+          cross join lateral (select ${group} as grp) g
           where c.workspace_id = ${b.workspaceId} and (${include})
-          returning state, not_before)
+          returning state, not_before, variant)
         select count(*) filter (where state = 'queued') as planned, count(*) filter (where state = 'excluded') as excluded,
-          ${s.type === 'local' || s.type === 'best_hour' ? sql`count(*) filter (where state = 'queued' and not_before <= ${nowIso}::timestamptz)` : sql`0`} as late
+          ${s.type === 'local' || s.type === 'best_hour' ? sql`count(*) filter (where state = 'queued' and variant is distinct from ${AB_REST} and not_before <= ${nowIso}::timestamptz)` : sql`0`} as late
         from ins`,
   );
   return { planned: Number(rows[0]?.planned ?? 0), excluded: Number(rows[0]?.excluded ?? 0), late: Number(rows[0]?.late ?? 0) };

@@ -46,7 +46,8 @@ export function progressOf(metrics: Record<string, number>): Progress {
 export async function nextAttempt(db: Db, broadcastId: string): Promise<{ at: string; reason: string | null } | null> {
   const [row] = await queryRowsOf<{ at: string | Date; reason: string | null }>(
     db,
-    sql`select not_before as at, reason from broadcast_recipients where broadcast_id = ${broadcastId} and state = 'queued' order by not_before limit 1`,
+    // Rest rows of an A/B test wait for the winner, not for a time (REST_HELD_UNTIL): not shown as a next attempt.
+    sql`select not_before as at, reason from broadcast_recipients where broadcast_id = ${broadcastId} and state = 'queued' and not_before < '9999-01-01'::timestamptz order by not_before limit 1`,
   );
   return row ? { at: new Date(row.at).toISOString(), reason: row.reason } : null;
 }

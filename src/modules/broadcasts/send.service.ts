@@ -43,10 +43,18 @@ function attemptOf(s: ClaimedSend): number {
   return Number(s.callbackData.split(':')[2]);
 }
 
+/**
+ * Back to the queue, or cancelled when the broadcast was cancelled meanwhile (why: the cancel
+ * withdrew only rows that were queued or claimed at that moment; a claim handed back afterwards
+ * would otherwise sit queued in a cancelled broadcast forever).
+ */
+const backToQueue = sql`state = case when exists (select 1 from broadcasts b where b.id = r.broadcast_id and b.status = 'cancelled') then 'cancelled' else 'queued' end,
+  reason = case when exists (select 1 from broadcasts b where b.id = r.broadcast_id and b.status = 'cancelled') then 'broadcast cancelled' else r.reason end`;
+
 /** Puts claimed (never posted) rows back in the queue; the claim does not count as an attempt. */
 export async function releaseClaims(db: Db, sends: ClaimedSend[]): Promise<void> {
   if (sends.length === 0) return;
-  await db.execute(sql`update broadcast_recipients r set state = 'queued', locked_until = null, attempts = r.attempts - 1
+  await db.execute(sql`update broadcast_recipients r set ${backToQueue}, locked_until = null, attempts = r.attempts - 1
                        from unnest(${param(sends.map((s) => s.recipientId))}::bigint[], ${param(sends.map((s) => attemptOf(s)))}::int[]) as x(id, attempt)
                        where r.id = x.id and r.state = 'claimed' and r.attempts = x.attempt`);
 }
@@ -58,7 +66,7 @@ export async function releaseClaims(db: Db, sends: ClaimedSend[]): Promise<void>
  */
 export async function returnUnsent(db: Db, sends: ClaimedSend[]): Promise<void> {
   if (sends.length === 0) return;
-  await db.execute(sql`update broadcast_recipients r set state = 'queued', sent_at = null, locked_until = null, attempts = r.attempts - 1
+  await db.execute(sql`update broadcast_recipients r set ${backToQueue}, sent_at = null, locked_until = null, attempts = r.attempts - 1
                        from unnest(${param(sends.map((s) => s.recipientId))}::bigint[], ${param(sends.map((s) => attemptOf(s)))}::int[]) as x(id, attempt)
                        where r.id = x.id and r.state = 'sending' and r.attempts = x.attempt`);
 }

@@ -27,6 +27,9 @@ import {
   listBroadcastTests,
   updateBroadcast,
   updateBroadcastIn,
+  abTestOut,
+  pickAbWinner,
+  pickWinnerIn,
 } from '../../../modules/broadcasts/index.js';
 import { isAutomationLinkToken, recordAutomationClick } from '../../../modules/automations/index.js';
 import { ctxOf, runMutation, type FeatureDeps } from '../request-context.js';
@@ -108,6 +111,23 @@ export function broadcastRoutes(app: FastifyInstance, deps: FeatureDeps): void {
     (req, reply) => {
       assertId('broadcast', req.params.id);
       return runMutation(req, reply, deps, 200, (ctx) => resendFailed(ctx, req.params.id));
+    },
+  );
+  r.post(
+    '/api/v1/broadcasts/:id/ab/pick-winner',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: 'A/B test: send the winner (the best variant by the metric, or `variant`) to the rest of the audience; once, through the same send-time checks',
+        params: idParams,
+        body: pickWinnerIn.optional(),
+        response: { 200: abTestOut },
+      },
+    },
+    (req, reply) => {
+      assertId('broadcast', req.params.id);
+      return runMutation(req, reply, deps, 200, (ctx) => pickAbWinner(ctx, req.params.id, req.body ?? {}));
     },
   );
   r.get(
