@@ -96,7 +96,7 @@ describe('lifecycle stage distribution over time', () => {
     expect(rows).toEqual([{ day: '2026-11-20', n: 9 }, { day: '2026-11-21', n: 9 }]);
   });
 
-  it('reports each day per stage, a day without a snapshot as null, and takes today on demand', async () => {
+  it('reports each day per stage, a day without a snapshot as null, and takes today on demand, again when it is over five minutes old', async () => {
     // Today (2026-11-22 local) changes once more before the report is read.
     await setStage(a.workspaceId, A.slice(7, 8), 'dormant');
     const r = (await get('/api/v1/analytics/lifecycle?from=2026-11-19&to=2026-11-22')).json();
@@ -111,6 +111,14 @@ describe('lifecycle stage distribution over time', () => {
     await setStage(a.workspaceId, A.slice(8, 9), 'dormant');
     const again = (await get('/api/v1/analytics/lifecycle?from=2026-11-22&to=2026-11-22')).json();
     expect(again.days[0].counts.dormant).toBe(1);
+    // Five minutes on, today is taken again (a new shop's first import shows the same day).
+    clock.advance(5 * 60_000 + 1_000);
+    try {
+      const later = (await get('/api/v1/analytics/lifecycle?from=2026-11-22&to=2026-11-22')).json();
+      expect(later.days[0].counts.dormant).toBe(2);
+    } finally {
+      clock.set(new Date('2026-11-22T10:00:00Z'));
+    }
   });
 
   it('defaults to the last 30 days up to today', async () => {

@@ -34,10 +34,18 @@ export async function snapshotLifecycleStages(db: Db, now: Date, opts: { workspa
   return new Set(rows.map((r) => r.workspace_id)).size;
 }
 
-/** Takes the workspace's snapshot for `day` (its local today at `now`) unless one exists. Returns whether it took one. */
+/** How old today's snapshot may be before a report takes it again (the hourly sweep also does). */
+export const TODAY_SNAPSHOT_MAX_AGE_MS = 5 * 60_000;
+
+/**
+ * Takes the workspace's snapshot for `day` (its local today at `now`) unless a fresh one exists.
+ * Why refresh today: a new shop opens the Overview before its first import, and an hour-old
+ * "0 contacts" would stand until the sweep; past days are never retaken. Returns whether it took one.
+ */
 export async function ensureStageSnapshot(db: Db, workspaceId: string, day: string, now: Date): Promise<boolean> {
-  const have = await queryRowsOf<{ one: number }>(db, sql`select 1 as one from lifecycle_stage_days where workspace_id = ${workspaceId} and day = ${day}::date limit 1`);
-  if (have.length > 0) return false;
+  const since = new Date(now.getTime() - TODAY_SNAPSHOT_MAX_AGE_MS).toISOString();
+  const fresh = await queryRowsOf<{ one: number }>(db, sql`select 1 as one from lifecycle_stage_days where workspace_id = ${workspaceId} and day = ${day}::date and taken_at > ${since}::timestamptz limit 1`);
+  if (fresh.length > 0) return false;
   await snapshotLifecycleStages(db, now, { workspaceId });
   return true;
 }
