@@ -165,8 +165,8 @@ async function groupCounts(db: Db, a: AbRow): Promise<GroupCounts[]> {
 
 const EMPTY = { recipients: 0, sent: 0, delivered: 0, read: 0, replied: 0, clicked: 0, converted: 0 };
 
-/** A test with its per-group results, leader and confidence (the `ab_test` of a broadcast). */
-export async function abTestView(db: Db, a: AbRow): Promise<AbTestOut> {
+/** A test with its per-group results, leader and confidence (the `ab_test` of a broadcast); given the broadcast's status, a finished one reads done. */
+export async function abTestView(db: Db, a: AbRow, broadcastStatus?: string): Promise<AbTestOut> {
   const counts = a.status === 'not_started' ? [] : await groupCounts(db, a);
   const variants = a.variants as unknown as StoredVariant[];
   const row = (key: string, v?: StoredVariant) => {
@@ -181,7 +181,8 @@ export async function abTestView(db: Db, a: AbRow): Promise<AbTestOut> {
   const tested = variants.map((v) => row(v.key, v));
   const ranked = a.status === 'not_started' ? null : rankVariants(tested, a.metric as AbMetric);
   return {
-    status: a.status as AbTestOut['status'],
+    // The rest may all have gone before the sweep marks the test done: a finished broadcast says so at once.
+    status: (a.status === 'rest_sending' && (broadcastStatus === 'completed' || broadcastStatus === 'cancelled') ? 'done' : a.status) as AbTestOut['status'],
     test_percent: a.testPercent,
     holdout_percent: a.holdoutPercent,
     metric: a.metric,

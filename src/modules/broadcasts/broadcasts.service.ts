@@ -273,7 +273,7 @@ export async function toBroadcastOut(ctx: Pick<Ctx, 'db'>, r: BroadcastRow): Pro
     next_attempt_reason: next?.reason ?? null,
     started_at: r.startedAt?.toISOString() ?? null,
     finished_at: r.finishedAt?.toISOString() ?? null,
-    ab_test: ab ? await abTestView(ctx.db, ab) : null,
+    ab_test: ab ? await abTestView(ctx.db, ab, r.status) : null,
     created_at: r.createdAt.toISOString(),
     updated_at: r.updatedAt.toISOString(),
   };
