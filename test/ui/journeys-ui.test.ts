@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../helpers/db.js';
 import { spawnGreenlist, type GreenlistProcess } from '../helpers/process.js';
-import { UI_TIMEOUT } from '../helpers/ui.js';
+import { revealOverviewCards, UI_TIMEOUT } from '../helpers/ui.js';
 import { launchChromium, watchPage, type PageWatch } from './browser.js';
 import { ensureWebBuilt } from './web-build.js';
 
@@ -353,6 +353,7 @@ describe('a shop owner, from a fresh data directory, in the browser only', () =>
     const funnelTitle = async () => {
       await openTab('Broadcasts');
       await openTab('Overview');
+      await revealOverviewCards(page); // the cards below the checklist load when scrolled to
       await delivered.waitFor({ timeout: 30_000 });
       return delivered.getAttribute('title');
     };
@@ -370,6 +371,8 @@ describe('a shop owner, from a fresh data directory, in the browser only', () =>
     const grant = detail.locator('[data-testid=consent-event]').filter({ hasText: 'grant' }).first();
     await grant.waitFor();
     expect(await grant.locator('dd[data-field=text]').textContent()).toContain('Ana Bakery offers on WhatsApp');
+    // The timeline loads its pages after the proof and pushes the privacy buttons down: wait for it, as a person would.
+    await detail.getByText(/^That is everything/).waitFor();
     await shot(page, '9-contact-proof');
     await detail.getByRole('button', { name: 'Erase contact…' }).click();
     await detail.getByRole('alertdialog').getByRole('button', { name: 'Yes, erase' }).click();
