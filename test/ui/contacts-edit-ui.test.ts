@@ -1,6 +1,6 @@
 // Changing contacts in the admin UI, in a real browser against the real app on loopback (issue 19):
 // add a contact (a bad phone shows the API's message under the field), edit it, tag two contacts
-// at once, read a contact's timeline (consent grant with its proof, a customer event), download
+// at once, add them to a static list and take one out, read a contact's timeline (consent grant with its proof, a customer event), download
 // the access-request JSON and erase after a confirmation; each outcome checked through the API.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,7 @@ let base: string;
 let browser: Browser;
 let page: Page;
 let caraId: string;
+let listId: string;
 const seen = { dialogs: [] as string[], pageErrors: [] as string[], cspViolations: [] as string[], consoleLines: [] as string[] };
 
 type ApiContact = { id: string; phone: string; name: string | null; language: string | null; country: string | null; tags: string[]; attributes: Record<string, unknown>; timezone: string | null };
@@ -58,6 +59,7 @@ beforeAll(async () => {
   await post('/api/v1/contacts', BULK_A);
   await post('/api/v1/contacts', BULK_B);
   caraId = (await post('/api/v1/contacts', CARA)).id;
+  listId = (await post('/api/v1/segments', { name: 'Market stall regulars', kind: 'static' })).id;
   await post(`/api/v1/contacts/${caraId}/consent`, { topic: 'offers', action: 'grant', source: 'api', evidence: { text: CONSENT_TEXT, ip: '203.0.113.7' } });
   await post('/api/v1/events', { contact_id: caraId, type: 'purchase', amount: 42.5, currency: 'EUR', products: ['Sourdough'] }, 200);
   base = await serveApp(t);
@@ -150,6 +152,24 @@ describe('adding and changing contacts in the admin UI', () => {
     expect((await byPhone(BULK_A.phone))!.tags).toEqual([]);
     expect((await byPhone(BULK_B.phone))!.tags).toEqual(['spring-sale']);
     await bar.getByRole('button', { name: 'Clear selection' }).click();
+    await bar.waitFor({ state: 'detached' });
+  });
+
+  it('adds two selected contacts to a static list, then removes one from it', async () => {
+    const members = async () => ((await api('GET', `/api/v1/segments/${listId}/contacts`)).body as { data: ApiContact[] }).data.map((c) => c.phone).sort();
+    await page.getByLabel(`Select ${BULK_A.name}`).check();
+    await page.getByLabel(`Select ${BULK_B.name}`).check();
+    const bar = page.getByRole('form', { name: 'Add the selected contacts to a list' });
+    expect(await bar.getByLabel('List').locator('option:checked').textContent()).toBe('Market stall regulars');
+    await bar.getByRole('button', { name: 'Add to list' }).click();
+    await bar.getByRole('status').filter({ hasText: 'Added 2 contacts to “Market stall regulars” (2 in the list now).' }).waitFor();
+    await shot('bulk-list');
+    expect(await members()).toEqual([BULK_A.phone, BULK_B.phone]);
+    await page.getByLabel(`Select ${BULK_B.name}`).uncheck();
+    await bar.getByRole('button', { name: 'Remove from list' }).click();
+    await bar.getByRole('status').filter({ hasText: 'Removed 1 contact from “Market stall regulars” (1 left).' }).waitFor();
+    expect(await members()).toEqual([BULK_B.phone]);
+    await page.getByRole('form', { name: 'Tag the selected contacts' }).getByRole('button', { name: 'Clear selection' }).click();
     await bar.waitFor({ state: 'detached' });
   });
 

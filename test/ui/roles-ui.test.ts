@@ -21,7 +21,7 @@ const forbidden: string[] = [];
 /** Every button the viewer was shown, as "tab › name". */
 const shown: string[] = [];
 /** Entry points of changes to contacts, broadcasts, segments and automations (contacts:write, broadcasts:manage). */
-const LIST_WRITES = /^(Add contact|Edit|Erase contact…|New broadcast|Duplicate|Edit draft|Pause|Cancel broadcast|Resend to failed.*|New automation|New segment|Delete|New template|Sync from WhatsApp)$/;
+const LIST_WRITES = /^(Add contact|Edit|Add to list|Remove from list|Erase contact…|New broadcast|Duplicate|Edit draft|Pause|Cancel broadcast|Resend to failed.*|New automation|New segment|Delete|New template|Sync from WhatsApp)$/;
 /** Entry points of changes to the workspace itself (workspace:manage and above). */
 const WORKSPACE_WRITES = /^(Save|Save business hours|Save auto-replies|Add endpoint|Connect shop|Invite|Create key|Connect number)$/;
 /** Tabs only managers (owners and admins) are shown. */

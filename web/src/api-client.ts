@@ -185,6 +185,12 @@ export const deleteSegment = (id: string) => apiRequest<{ deleted: true }>('DELE
 export const getSegmentCatalog = () => apiRequest<SegmentCatalog>('GET', '/segments/catalog');
 /** How many contacts a saved segment holds now. */
 export const countSegment = (id: string) => apiRequest<{ count: number }>('GET', `/segments/${encodeURIComponent(id)}/count`);
+/** What adding to or removing from a static list did. */
+export type ListMembersChanged = ResponseOf<'/api/v1/segments/{id}/members', 'post'>;
+/** Adds contacts to a static list. */
+export const addListMembers = (id: string, contactIds: string[]) => apiRequest<ListMembersChanged>('POST', `/segments/${encodeURIComponent(id)}/members`, { contact_ids: contactIds });
+/** Removes contacts from a static list. */
+export const removeListMembers = (id: string, contactIds: string[]) => apiRequest<ListMembersChanged>('POST', `/segments/${encodeURIComponent(id)}/members/remove`, { contact_ids: contactIds });
 /** One page of the contacts in a saved segment now. */
 export const listSegmentContacts = (id: string, cursor?: string, limit = 50) =>
   apiRequest<Page<Contact>>('GET', `/segments/${encodeURIComponent(id)}/contacts${query({ limit, cursor })}`);

@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import { getWorkspace, listAttributes, listContacts, listTopics, type ContactFilter } from './api-client';
+import { ContactBulkListBar } from './contact-bulk-list-bar';
 import { ContactBulkTagBar } from './contact-bulk-tag-bar';
 import { ContactDetailPanel, type ContactPanelContext } from './contact-detail-panel';
 import { ContactFilterForm } from './contact-filter-form';
@@ -103,13 +104,14 @@ export function ContactsSection({ onOpenConversation }: { onOpenConversation?: (
         </p>
       )}
       {checked.size > 0 && canWrite && <ContactBulkTagBar selected={[...checked]} onDone={contacts.reload} onClear={() => setChecked(new Set())} />}
+      {checked.size > 0 && canWrite && <ContactBulkListBar selected={[...checked]} />}
       <div className={openId ? 'split' : undefined}>
         <div className="contacts-list">
           {contacts.loaded && contacts.rows.length === 0 && !contacts.error && <p className="muted">No contact matches.</p>}
           {contacts.rows.length > 0 && (
             <>
               <p id="contact-open-hint" className="muted small">
-                Select a phone number to see the contact, its timeline and its proof of consent; tick rows to tag several at once.
+                Select a phone number to see the contact, its timeline and its proof of consent; tick rows to tag several at once or add them to a list.
               </p>
               <div className="table-scroll">
                 <ContactsTable rows={contacts.rows} selectedId={openId} onOpen={open} checked={checked} onCheck={check} />
