@@ -2,7 +2,8 @@
 // broadcasts in the period (two templates, a saved segment and a rules audience) whose recipients are
 // seeded in known states, ten people who first joined through two opt-in sources, an import, or never
 // opted in. The answer is exact before the funnel rollup is drained (pending deltas) and after; drafts,
-// other days and other workspaces never show; bad periods are 422 naming the field.
+// other days and other workspaces never show; bad periods are 422 naming the field. Credited goal
+// events (conversions) count a recipient once per broadcast and keep revenue per currency.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/adapters/db/database.js';
@@ -124,6 +125,18 @@ beforeAll(async () => {
   ids.other = other;
   const ob = await broadcast(b.workspaceId, { template: 'offer', language: 'en', audience: { all_contacts: true }, startedAt: '2026-11-18T10:00:00Z' });
   await recipients(b.workspaceId, ob, 'other:R');
+  // Goal events credited to broadcasts, as conversions.service writes them: c1 twice after B1 (one
+  // recipient, 25 EUR), c3 (10 USD) and c9 (no amount) after B2; c1 after the later broadcast and the
+  // other workspace's buyer never count in the period.
+  const credit = async (ws: string, eventId: number, broadcastId: string, person: string, amount: number | null, currency: string | null) =>
+    t.db.execute(sql`insert into broadcast_conversions (event_id, workspace_id, broadcast_id, contact_id, sent_at, occurred_at, amount, currency, attributed_at)
+      values (${eventId}, ${ws}, ${broadcastId}, ${ids[person]}, '2026-11-16T10:00:00Z', '2026-11-18T10:00:00Z', ${amount}, ${currency}, '2026-11-18T10:00:00Z')`);
+  await credit(ws, 9001, b1, 'c1', 20, 'EUR');
+  await credit(ws, 9002, b1, 'c1', 5, 'EUR');
+  await credit(ws, 9003, b2, 'c3', 10, 'USD');
+  await credit(ws, 9004, b2, 'c9', null, null);
+  await credit(ws, 9005, later, 'c1', 30, 'EUR');
+  await credit(b.workspaceId, 9006, ob, 'other', 99, 'GBP');
 });
 afterAll(async () => {
   await t?.close();
@@ -148,8 +161,8 @@ describe('funnels per template, segment and opt-in source', () => {
     expect([res.timezone, res.from, res.to, res.by]).toEqual(['UTC', '2026-11-16', '2026-11-22', 'template']);
     const [offer, news] = res.groups as Group[];
     expect(offer!.key).toBe('offer:en');
-    expect(offer!.rates).toEqual({ delivered: 0.8, read: 0.5, replied: 0.2, clicked: 0.1, opted_out: 0.1 });
-    expect(news!.rates).toEqual({ delivered: 0.8, read: 0.4, replied: 0, clicked: 0, opted_out: 0.2 });
+    expect(offer!.rates).toEqual({ delivered: 0.8, read: 0.5, replied: 0.2, clicked: 0.1, opted_out: 0.1, converted: 0.3 });
+    expect(news!.rates).toEqual({ delivered: 0.8, read: 0.4, replied: 0, clicked: 0, opted_out: 0.2, converted: 0 });
     const seg = await groups('segments');
     expect(seg.map((g) => g.key)).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/), 'rules']);
     const opt = await groups('optin-sources');
@@ -168,15 +181,34 @@ describe('funnels per template, segment and opt-in source', () => {
     expect((await t.call(a.key, { method: 'PATCH', url: '/api/v1/workspace', payload: { settings: { timezone: 'UTC' } } })).statusCode).toBe(200);
   });
 
+  it('counts converted recipients once per broadcast and keeps revenue per currency, in the period and the workspace only', async () => {
+    const conv = (gs: (Group & { revenue: unknown })[]) => gs.map((g) => [g.label, g.funnel.converted, g.revenue]);
+    expect(conv(await groups('templates'))).toEqual([
+      ['offer (en)', 3, [{ currency: 'EUR', amount: 25 }, { currency: 'USD', amount: 10 }]],
+      ['news (es)', 0, []],
+    ]);
+    expect(conv(await groups('segments'))).toEqual([
+      ['VIP', 1, [{ currency: 'EUR', amount: 25 }]],
+      ['Custom rules', 2, [{ currency: 'USD', amount: 10 }]],
+    ]);
+    expect(conv(await groups('optin-sources'))).toEqual([
+      ['Flyer', 0, []],
+      ['Store QR', 2, [{ currency: 'EUR', amount: 25 }, { currency: 'USD', amount: 10 }]],
+      ['Import', 1, []],
+      ['No opt-in recorded', 0, []],
+    ]);
+    expect(conv(await groups('templates', b.key))).toEqual([['offer (en)', 1, [{ currency: 'GBP', amount: 99 }]]]);
+  });
+
   it('downloads each breakdown as CSV with the same rows', async () => {
     const res = await get(`/api/v1/analytics/optin-sources.csv?${PERIOD}`);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.headers['content-disposition']).toBe('attachment; filename="funnels-by-optin-source.csv"');
     const lines = csvLines(res.body);
-    expect(lines[0]).toBe('key,label,broadcasts,planned,skipped,sent,delivered,read,replied,clicked,opted_out,failed,delivered_rate,read_rate,replied_rate,clicked_rate,opted_out_rate');
-    expect(lines.slice(3)).toEqual(['channel:import,Import,2,4,0,3,2,1,1,0,0,1,0.6667,0.3333,0.3333,0,0', 'none,No opt-in recorded,2,2,0,2,1,0,0,0,0,0,0.5,0,0,0,0']);
+    expect(lines[0]).toBe('key,label,broadcasts,planned,skipped,sent,delivered,read,replied,clicked,opted_out,failed,delivered_rate,read_rate,replied_rate,clicked_rate,opted_out_rate,converted,converted_rate,revenue');
+    expect(lines.slice(3)).toEqual(['channel:import,Import,2,4,0,3,2,1,1,0,0,1,0.6667,0.3333,0.3333,0,0,1,0.3333,', 'none,No opt-in recorded,2,2,0,2,1,0,0,0,0,0,0.5,0,0,0,0,0,0,']);
     const tpl = csvLines((await get(`/api/v1/analytics/templates.csv?${PERIOD}`)).body);
-    expect(tpl.slice(1)).toEqual(['offer:en,offer (en),2,13,1,10,8,5,2,1,1,1,0.8,0.5,0.2,0.1,0.1', 'news:es,news (es),1,6,0,5,4,2,0,0,1,1,0.8,0.4,0,0,0.2']);
+    expect(tpl.slice(1)).toEqual(['offer:en,offer (en),2,13,1,10,8,5,2,1,1,1,0.8,0.5,0.2,0.1,0.1,3,0.3,25.00 EUR; 10.00 USD', 'news:es,news (es),1,6,0,5,4,2,0,0,1,1,0.8,0.4,0,0,0.2,0,0,']);
     const seg = csvLines((await get(`/api/v1/analytics/segments.csv?${PERIOD}`)).body);
     expect(seg.slice(1).map((l) => l.split(',').slice(1, 4).join(','))).toEqual(['VIP,2,12', 'Custom rules,1,7']);
   });

@@ -128,7 +128,7 @@ describe('Funnels compared (Overview)', () => {
     expect(href).toBe(`/api/v1/analytics/templates.csv?from=${daysAgo(29)}&to=${daysAgo(0)}`);
     // The link downloads the same figures (with the browser's session).
     const csv = await page.evaluate(async (u) => (await fetch(u!)).text(), href);
-    expect(csv.split('\r\n')[1]!.replaceAll('"', '')).toBe('offer:en,offer (en),1,6,1,5,4,2,1,0,1,0,0.8,0.4,0.2,0,0.2');
+    expect(csv.split('\r\n')[1]!.replaceAll('"', '')).toBe('offer:en,offer (en),1,6,1,5,4,2,1,0,1,0,0.8,0.4,0.2,0,0.2,0,0,');
     await card().screenshot({ path: SHOTS ? join(SHOTS, 'breakdowns-card-1280.png') : join('/tmp', 'breakdowns-card-1280.png') });
     await shot('1280');
   });

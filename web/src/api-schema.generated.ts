@@ -1021,6 +1021,8 @@ export interface paths {
                                 broadcasts: number;
                                 funnel: {
                                     clicked: number;
+                                    /** @description recipients (a contact per broadcast) credited with a goal event within the attribution window (settings.conversions) */
+                                    converted: number;
                                     delivered: number;
                                     failed: number;
                                     opted_out: number;
@@ -1037,11 +1039,17 @@ export interface paths {
                                 /** @description fractions of `sent`; null when nothing was sent */
                                 rates: {
                                     clicked: number | null;
+                                    converted: number | null;
                                     delivered: number | null;
                                     opted_out: number | null;
                                     read: number | null;
                                     replied: number | null;
                                 };
+                                /** @description credited goal events' amounts per currency (never added across currencies) */
+                                revenue: {
+                                    amount: number;
+                                    currency: string;
+                                }[];
                             }[];
                             /** @description the workspace's time zone, which days are counted in */
                             timezone: string;
@@ -1153,6 +1161,8 @@ export interface paths {
                                 broadcasts: number;
                                 funnel: {
                                     clicked: number;
+                                    /** @description recipients (a contact per broadcast) credited with a goal event within the attribution window (settings.conversions) */
+                                    converted: number;
                                     delivered: number;
                                     failed: number;
                                     opted_out: number;
@@ -1169,11 +1179,17 @@ export interface paths {
                                 /** @description fractions of `sent`; null when nothing was sent */
                                 rates: {
                                     clicked: number | null;
+                                    converted: number | null;
                                     delivered: number | null;
                                     opted_out: number | null;
                                     read: number | null;
                                     replied: number | null;
                                 };
+                                /** @description credited goal events' amounts per currency (never added across currencies) */
+                                revenue: {
+                                    amount: number;
+                                    currency: string;
+                                }[];
                             }[];
                             /** @description the workspace's time zone, which days are counted in */
                             timezone: string;
@@ -1285,6 +1301,8 @@ export interface paths {
                                 broadcasts: number;
                                 funnel: {
                                     clicked: number;
+                                    /** @description recipients (a contact per broadcast) credited with a goal event within the attribution window (settings.conversions) */
+                                    converted: number;
                                     delivered: number;
                                     failed: number;
                                     opted_out: number;
@@ -1301,11 +1319,17 @@ export interface paths {
                                 /** @description fractions of `sent`; null when nothing was sent */
                                 rates: {
                                     clicked: number | null;
+                                    converted: number | null;
                                     delivered: number | null;
                                     opted_out: number | null;
                                     read: number | null;
                                     replied: number | null;
                                 };
+                                /** @description credited goal events' amounts per currency (never added across currencies) */
+                                revenue: {
+                                    amount: number;
+                                    currency: string;
+                                }[];
                             }[];
                             /** @description the workspace's time zone, which days are counted in */
                             timezone: string;

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { DayRange } from './analytics-api';
 import { breakdownCsvUrl, getBreakdown, type BreakdownGroup, type BreakdownPath } from './breakdowns-api';
 import { CsvLink, OverviewCard } from './overview-card';
+import { formatMoney } from './broadcast-format';
 import { formatCount, formatRate } from './overview-format';
 import { useResource } from './use-resource';
 import './overview-breakdowns.css';
@@ -18,6 +19,7 @@ const RATES = [
   { key: 'replied', label: 'Replied' },
   { key: 'clicked', label: 'Clicked' },
   { key: 'opted_out', label: 'Opted out' },
+  { key: 'converted', label: 'Converted' },
 ] as const;
 
 /** One group's row: its name, how many were sent, and each step as a share of those sent. */
@@ -38,6 +40,9 @@ function BreakdownRow({ g }: { g: BreakdownGroup }) {
           {formatRate(g.rates[r.key])}
         </td>
       ))}
+      <td className="num" data-label="Revenue" data-testid="breakdown-revenue">
+        {g.revenue.length === 0 ? '—' : g.revenue.map((v) => formatMoney(v.amount, v.currency)).join(', ')}
+      </td>
     </tr>
   );
 }
@@ -74,7 +79,7 @@ export function BreakdownsCard({ range }: { range: DayRange }) {
     >
       {groups && (
         <>
-          <p className="muted small">Rates are shares of the messages sent. {by === 'optin-sources' ? 'Each person counts under the source they first joined through.' : ''}</p>
+          <p className="muted small">Rates are shares of the messages sent; converted counts recipients with a goal event in the attribution window. {by === 'optin-sources' ? 'Each person counts under the source they first joined through.' : ''}</p>
           <div className="table-scroll">
             <table className="breakdowns" aria-label={`Funnels ${chosen.label.toLowerCase()}`}>
               <thead>
@@ -88,6 +93,9 @@ export function BreakdownsCard({ range }: { range: DayRange }) {
                       {r.label}
                     </th>
                   ))}
+                  <th scope="col" className="num">
+                    Revenue
+                  </th>
                 </tr>
               </thead>
               <tbody>

@@ -17,7 +17,18 @@ export const BREAKDOWNS = ['template', 'segment', 'optin_source'] as const;
 export type Breakdown = (typeof BREAKDOWNS)[number];
 
 const rate = z.number().min(0).max(1).nullable();
-const funnel = z.object({ planned: z.number(), skipped: z.number(), sent: z.number(), delivered: z.number(), read: z.number(), replied: z.number(), clicked: z.number(), opted_out: z.number(), failed: z.number() });
+const funnel = z.object({
+  planned: z.number(),
+  skipped: z.number(),
+  sent: z.number(),
+  delivered: z.number(),
+  read: z.number(),
+  replied: z.number(),
+  clicked: z.number(),
+  opted_out: z.number(),
+  failed: z.number(),
+  converted: z.number().describe('recipients (a contact per broadcast) credited with a goal event within the attribution window (settings.conversions)'),
+});
 export type BreakdownFunnel = z.infer<typeof funnel>;
 
 /** Broadcast funnels summed per template, segment or opt-in source over a period. */
@@ -32,7 +43,8 @@ export const breakdownOut = z.object({
       label: z.string().describe('what the admin shows: "offer (en)", the segment name, "Custom rules", the opt-in source name…'),
       broadcasts: z.number().describe('broadcasts of the period in this group (with recipients in it, for opt-in sources)'),
       funnel,
-      rates: z.object({ delivered: rate, read: rate, replied: rate, clicked: rate, opted_out: rate }).describe('fractions of `sent`; null when nothing was sent'),
+      rates: z.object({ delivered: rate, read: rate, replied: rate, clicked: rate, opted_out: rate, converted: rate }).describe('fractions of `sent`; null when nothing was sent'),
+      revenue: z.array(z.object({ currency: z.string(), amount: z.number() })).describe('credited goal events\' amounts per currency (never added across currencies)'),
     }),
   ),
 });

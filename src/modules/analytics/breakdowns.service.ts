@@ -2,6 +2,8 @@
 // the funnel rollup (broadcast_funnel_counts plus undrained deltas) of the period's broadcasts in one
 // grouped query; opt-in sources need the recipient rows (the rollup is per broadcast, not per person),
 // one grouped pass over the period's broadcasts' recipients, each probing its first grant once.
+// Conversions (converted recipients, revenue per currency) come from the broadcasts' credited goal
+// events (broadcast_conversions, docs/design.md §24c) grouped by the same key.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Ctx } from '../context.js';
 import { queryRowsOf } from '../sql.js';
@@ -10,7 +12,7 @@ import { breakdownQuery, type Breakdown, type BreakdownFunnel, type BreakdownOut
 import { periodEnd, periodStart, resolvePeriod, SOURCE_LABELS, type Period } from './growth.service.js';
 
 const FIGURES = ['planned', 'skipped', 'sent', 'delivered', 'read', 'replied', 'clicked', 'opted_out', 'failed'] as const;
-const RATES = ['delivered', 'read', 'replied', 'clicked', 'opted_out'] as const;
+const RATES = ['delivered', 'read', 'replied', 'clicked', 'opted_out', 'converted'] as const;
 
 type Row = { key: string; label: string | null; broadcasts: string | number } & Record<(typeof FIGURES)[number], string | number | null>;
 
@@ -58,6 +60,39 @@ async function optinSourceGroups(ctx: Ctx, p: Period): Promise<Row[]> {
   return rows.map((r) => ({ ...r, label: optinLabel(r.key, r.label) }));
 }
 
+/** Converted recipients and revenue (per currency, never added across currencies) of one group. */
+type GroupConversions = { converted: number; revenue: { currency: string; amount: number }[] };
+
+/**
+ * Conversions of the period's broadcasts per group key: a recipient (contact, broadcast) who
+ * converted counts once however many goal events were credited; revenue sums every credited event.
+ * `optin` groups by the contact's first opt-in source, as `optinSourceGroups` does.
+ */
+async function conversionGroups(ctx: Ctx, p: Period, key: SQL, optin: boolean): Promise<Map<string, GroupConversions>> {
+  const groupKey = optin ? sql`coalesce(fo.source_id, 'channel:' || fo.source, 'none')` : sql`b.key`;
+  const rows = await queryRowsOf<{ key: string; converted: string | null; currency: string | null; amount: string | null }>(
+    ctx.db,
+    sql`with b as (${periodBroadcasts(ctx, p, key, sql`null::text`)}),
+        k as (
+          select ${groupKey} as key, c.broadcast_id, c.contact_id, c.amount, c.currency
+          from broadcast_conversions c join b on b.id = c.broadcast_id
+            ${optin ? firstOptinJoin(sql`c.contact_id`, ctx.workspaceId, 'fo') : sql``}
+          where c.workspace_id = ${ctx.workspaceId})
+        select key, count(distinct (broadcast_id, contact_id))::text as converted, null::text as currency, null::text as amount from k group by key
+        union all
+        select key, null, currency, sum(amount)::text from k where amount is not null and currency is not null group by key, currency
+        order by 1, 3`,
+  );
+  const out = new Map<string, GroupConversions>();
+  for (const r of rows) {
+    const g = out.get(r.key) ?? { converted: 0, revenue: [] };
+    if (r.converted !== null) g.converted = Number(r.converted);
+    else g.revenue.push({ currency: r.currency!, amount: Number(r.amount) });
+    out.set(r.key, g);
+  }
+  return out;
+}
+
 /** What an opt-in source group is called: the source's name, the channel's, or that none was recorded. */
 function optinLabel(key: string, name: string | null): string {
   if (key === 'none') return 'No opt-in recorded';
@@ -81,22 +116,35 @@ export async function getBreakdown(ctx: Ctx, by: Breakdown, input: unknown): Pro
   const p = await resolvePeriod(ctx, q, (x) => breakdownQuery.parse(x));
   const rows =
     by === 'template' ? await rollupGroups(ctx, p, TEMPLATE_KEY, TEMPLATE_LABEL) : by === 'segment' ? await rollupGroups(ctx, p, SEGMENT_KEY, segmentLabel(ctx)) : await optinSourceGroups(ctx, p);
+  const conversions = await conversionGroups(ctx, p, by === 'template' ? TEMPLATE_KEY : SEGMENT_KEY, by === 'optin_source');
   const groups = rows.map((r) => {
-    const funnel = Object.fromEntries(FIGURES.map((f) => [f, Number(r[f] ?? 0)])) as BreakdownFunnel;
+    const c = conversions.get(r.key) ?? { converted: 0, revenue: [] };
+    const funnel = { ...Object.fromEntries(FIGURES.map((f) => [f, Number(r[f] ?? 0)])), converted: c.converted } as BreakdownFunnel;
     const rates = Object.fromEntries(RATES.map((f) => [f, funnel.sent === 0 ? null : funnel[f] / funnel.sent])) as BreakdownOut['groups'][number]['rates'];
-    return { key: r.key, label: r.label ?? r.key, broadcasts: Number(r.broadcasts), funnel, rates };
+    return { key: r.key, label: r.label ?? r.key, broadcasts: Number(r.broadcasts), funnel, rates, revenue: c.revenue };
   });
   groups.sort((x, y) => y.funnel.sent - x.funnel.sent || x.label.localeCompare(y.label) || x.key.localeCompare(y.key));
   return { timezone: p.zone, from: p.from, to: p.to, by, groups };
 }
 
-/** Header of a breakdown CSV. */
-export const BREAKDOWN_CSV_HEADER = ['key', 'label', 'broadcasts', ...FIGURES, ...RATES.map((f) => `${f}_rate`)];
+/** Header of a breakdown CSV (conversions last, so older readers of the first columns are unchanged). */
+export const BREAKDOWN_CSV_HEADER = ['key', 'label', 'broadcasts', ...FIGURES, ...RATES.filter((f) => f !== 'converted').map((f) => `${f}_rate`), 'converted', 'converted_rate', 'revenue'];
 
-/** A breakdown as CSV rows (rates as fractions of sent with 4 decimals, empty when nothing was sent). */
+const rateCell = (r: number | null) => (r === null ? null : Number(r.toFixed(4)));
+
+/** A breakdown as CSV rows (rates as fractions of sent with 4 decimals, empty when nothing was sent; revenue as "21.00 EUR; 5.00 USD"). */
 export async function* breakdownCsvRows(ctx: Ctx, by: Breakdown, input: unknown): AsyncGenerator<(string | number | null)[]> {
   const out = await getBreakdown(ctx, by, input);
   for (const g of out.groups) {
-    yield [g.key, g.label, g.broadcasts, ...FIGURES.map((f) => g.funnel[f]), ...RATES.map((f) => (g.rates[f] === null ? null : Number(g.rates[f]!.toFixed(4))))];
+    yield [
+      g.key,
+      g.label,
+      g.broadcasts,
+      ...FIGURES.map((f) => g.funnel[f]),
+      ...RATES.filter((f) => f !== 'converted').map((f) => rateCell(g.rates[f])),
+      g.funnel.converted,
+      rateCell(g.rates.converted),
+      g.revenue.map((v) => `${v.amount.toFixed(2)} ${v.currency}`).join('; '),
+    ];
   }
 }
