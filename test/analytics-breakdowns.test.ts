@@ -69,7 +69,7 @@ async function recipients(ws: string, broadcastId: string, spec: string): Promis
   }
 }
 
-type Group = { key: string; label: string; broadcasts: number; funnel: Record<string, number>; rates: Record<string, number | null> };
+type Group = { key: string; label: string; broadcasts: number; funnel: Record<string, number>; rates: Record<string, number | null>; revenue: { currency: string; amount: number }[] };
 /** CSV lines with the quoting undone (no cell here holds a comma or a quote). */
 const csvLines = (body: string) => body.trim().split('\r\n').map((l) => l.replaceAll('"', ''));
 const get = async (url: string, key = a.key) => {
@@ -182,7 +182,7 @@ describe('funnels per template, segment and opt-in source', () => {
   });
 
   it('counts converted recipients once per broadcast and keeps revenue per currency, in the period and the workspace only', async () => {
-    const conv = (gs: (Group & { revenue: unknown })[]) => gs.map((g) => [g.label, g.funnel.converted, g.revenue]);
+    const conv = (gs: Group[]) => gs.map((g) => [g.label, g.funnel.converted, g.revenue]);
     expect(conv(await groups('templates'))).toEqual([
       ['offer (en)', 3, [{ currency: 'EUR', amount: 25 }, { currency: 'USD', amount: 10 }]],
       ['news (es)', 0, []],

@@ -93,6 +93,22 @@ describe('contacts', () => {
     expect((await t.call(other, { method: 'GET', url: '/api/v1/contacts?q=Zed' })).json().data).toHaveLength(0);
   });
 
+  it('lists each contact with the topics it has consent for now, its stage and when it last engaged', async () => {
+    for (const topic of ['offers', 'news']) await t.call(key, { method: 'POST', url: '/api/v1/topics', payload: { key: topic, name: topic, category: 'marketing' } });
+    const ivy = (await create({ phone: '+14155550170', name: 'Ivy List' })).json().id as string;
+    const jon = (await create({ phone: '+14155550171', name: 'Jon List' })).json().id as string;
+    const evidence = { text: 'Yes to WhatsApp offers', ip: '203.0.113.9' };
+    for (const topic of ['offers', 'news']) expect((await t.call(key, { method: 'POST', url: `/api/v1/contacts/${ivy}/consent`, payload: { topic, action: 'grant', source: 'api', evidence } })).statusCode).toBeLessThan(300);
+    expect((await t.call(key, { method: 'POST', url: `/api/v1/contacts/${ivy}/consent`, payload: { topic: 'news', action: 'withdraw', source: 'api' } })).statusCode).toBeLessThan(300);
+    expect((await t.call(key, { method: 'POST', url: '/api/v1/events', payload: { contact_id: ivy, type: 'purchase', amount: 12, occurred_at: '2026-11-20T10:00:00Z' } })).statusCode).toBeLessThan(300);
+    const rows = (await t.call(key, { method: 'GET', url: '/api/v1/contacts?q=%2B1415555017' })).json().data as { id: string; consent: string[]; last_engaged_at: string | null; lifecycle_stage: string }[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(ivy)).toMatchObject({ consent: ['offers'], last_engaged_at: '2026-11-20T10:00:00.000Z' });
+    expect(byId.get(jon)).toMatchObject({ consent: [], last_engaged_at: null, lifecycle_stage: 'new' });
+    // The phone lookup answers the same columns.
+    expect((await t.call(key, { method: 'GET', url: '/api/v1/contacts?phone=%2B14155550170' })).json().data[0]).toMatchObject({ id: ivy, consent: ['offers'] });
+  });
+
   it('bulk-tags by ids and by filter in one statement', async () => {
     const res = await t.call(key, { method: 'POST', url: '/api/v1/contacts/bulk-tag', payload: { filter: { tag: 'search' }, add: ['promo', 'search'], remove: ['search'] } });
     expect(res.json()).toEqual({ updated: 3 });

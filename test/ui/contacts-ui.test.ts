@@ -106,7 +106,9 @@ describe('contacts and consent in the admin UI', () => {
     await search('Ana', '', undefined, ANA.name);
     expect(await rows().count()).toBe(1);
     const cells = await rows().first().locator('td').allTextContents();
-    expect(cells.slice(1, 6)).toEqual([ANA.phone, ANA.name, 'US', 'America/Los_Angeles', 'vipsf']);
+    // Phone, name, country, zone, the topics with consent now, stage, last engaged, tags, created.
+    expect(cells.slice(1, 6)).toEqual([ANA.phone, ANA.name, 'US', 'America/Los_Angeles', 'offers']);
+    expect(cells[8]).toBe('vipsf');
 
     await search('+4420', '', undefined, BEN.name);
     expect(await rows().count()).toBe(1);

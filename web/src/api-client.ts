@@ -28,6 +28,8 @@ export interface Page<T> {
 }
 /** A contact. `phone` is personal data: show it to the signed-in user, never log it. */
 export type Contact = ResponseOf<'/api/v1/contacts/{id}', 'get'>;
+/** A row of the contact list: the contact, the topics it has consent for now, and when it last engaged. */
+export type ContactListItem = ItemOf<ResponseOf<'/api/v1/contacts', 'get'>>;
 /** What consent to a topic can be. */
 export type ConsentStatus = ConsentTopicState['status'];
 /** Every consent status (checked against the API's list). */
@@ -154,7 +156,7 @@ export function query(params: Record<string, string | number | undefined>): stri
 
 /** One page of contacts matching `filter` (name or phone prefix, consent to a topic), newest first. */
 export const listContacts = (filter: ContactFilter, cursor?: string, limit = 50) =>
-  apiRequest<Page<Contact>>('GET', `/contacts${query({ q: filter.q, topic: filter.topic, consent: filter.topic ? filter.consent : undefined, limit, cursor })}`);
+  apiRequest<Page<ContactListItem>>('GET', `/contacts${query({ q: filter.q, topic: filter.topic, consent: filter.topic ? filter.consent : undefined, limit, cursor })}`);
 /** One contact. */
 export const getContact = (id: string) => apiRequest<Contact>('GET', `/contacts/${encodeURIComponent(id)}`);
 /** Consent per topic, suppression, and every ledger event with its evidence. */

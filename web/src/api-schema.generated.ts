@@ -6616,7 +6616,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List and search contacts, or look one up by E.164 phone */
+        /** List and search contacts, or look one up by E.164 phone; each row also says which topics it has consent for and when it last engaged */
         get: {
             parameters: {
                 query?: {
@@ -6653,10 +6653,14 @@ export interface paths {
                                 attributes: {
                                     [key: string]: unknown;
                                 };
+                                /** @description keys of the topics this contact has consent for now */
+                                consent: string[];
                                 country: string | null;
                                 created_at: string;
                                 id: string;
                                 language: string | null;
+                                /** @description the latest inbound message, read, click or customer event; null when never */
+                                last_engaged_at: string | null;
                                 lifecycle_stage: string;
                                 name: string | null;
                                 notes: string | null;

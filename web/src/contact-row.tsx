@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { Contact } from './api-client';
+import type { ContactListItem } from './api-client';
 import { formatTime } from './format';
 import { TagList } from './tag-list';
 
@@ -14,7 +14,7 @@ export const ContactRow = memo(function ContactRow({
   onOpen,
   onCheck,
 }: {
-  contact: Contact;
+  contact: ContactListItem;
   selected: boolean;
   checked: boolean;
   onOpen: (id: string) => void;
@@ -33,6 +33,9 @@ export const ContactRow = memo(function ContactRow({
       <td>{c.name ?? c.profile_name ?? '—'}</td>
       <td>{c.country ?? '—'}</td>
       <td>{c.timezone ?? '—'}</td>
+      <td>{c.consent.length === 0 ? <span className="muted">none</span> : <TagList tags={c.consent} label="Topics with consent" />}</td>
+      <td>{c.lifecycle_stage.replace('_', ' ')}</td>
+      <td className="nowrap">{c.last_engaged_at ? formatTime(c.last_engaged_at) : '—'}</td>
       <td>
         <TagList tags={c.tags} />
       </td>

@@ -1,8 +1,8 @@
-import type { Contact } from './api-client';
+import type { ContactListItem } from './api-client';
 import { ContactRow } from './contact-row';
 
 /** The contact list (rows memoised: pass stable `onOpen` and `onCheck`): a checkbox per row (for bulk tagging), phone (opens the detail), name, country, time zone, tags and creation time. */
-export function ContactsTable(props: { rows: Contact[]; selectedId: string | undefined; onOpen: (id: string) => void; checked: Set<string>; onCheck: (ids: string[], on: boolean) => void }) {
+export function ContactsTable(props: { rows: ContactListItem[]; selectedId: string | undefined; onOpen: (id: string) => void; checked: Set<string>; onCheck: (ids: string[], on: boolean) => void }) {
   const { rows, selectedId, onOpen, checked, onCheck } = props;
   const allChecked = rows.length > 0 && rows.every((c) => checked.has(c.id));
   return (
@@ -16,6 +16,9 @@ export function ContactsTable(props: { rows: Contact[]; selectedId: string | und
           <th>Name</th>
           <th>Country</th>
           <th>Time zone</th>
+          <th>Consent</th>
+          <th>Stage</th>
+          <th>Last engaged</th>
           <th>Tags</th>
           <th>Created</th>
         </tr>

@@ -87,6 +87,17 @@ export async function consentStatesOf(db: Db, workspaceId: string, contactIds: s
   return queryRowsOf(db, sql`select contact_id, topic_id, status from consent_state where workspace_id = ${workspaceId}::uuid and contact_id = any(${param(contactIds)}::uuid[])`);
 }
 
+/** Keys of the topics each of these contacts has consent for now (contacts with none are absent). */
+export async function grantedTopicKeysOf(db: Db, workspaceId: string, contactIds: string[]): Promise<Map<string, string[]>> {
+  if (contactIds.length === 0) return new Map();
+  const rows = await queryRowsOf<{ contact_id: string; keys: string[] }>(
+    db,
+    sql`select s.contact_id, array_agg(t.key order by t.key) as keys from consent_state s join topics t on t.id = s.topic_id
+        where s.workspace_id = ${workspaceId}::uuid and s.contact_id = any(${param(contactIds)}::uuid[]) and s.status = 'granted' group by s.contact_id`,
+  );
+  return new Map(rows.map((r) => [r.contact_id, r.keys]));
+}
+
 /** Up to `limit` contacts that withdrew every topic they had and did so before `cutoff` (retention purge). */
 export async function contactsOptedOutBefore(db: Db, workspaceId: string, cutoff: Date, limit: number): Promise<string[]> {
   const rows = await queryRowsOf<{ id: string }>(

@@ -16,6 +16,7 @@ export {
   consentRecordedSet,
   consentSummaryOf,
   consentStatesOf,
+  grantedTopicKeysOf,
   contactsOptedOutBefore,
   phoneHashSuppressed,
   phoneHashNotSuppressed,

@@ -140,6 +140,17 @@ export async function recountEngagementWindows(db: Db, workspaceId: string, cont
 
 const ts = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
+/** When each of these contacts last engaged (an inbound message, a read, a click or a customer event); absent when never. */
+export async function lastEngagedOf(db: Db, workspaceId: string, contactIds: string[]): Promise<Map<string, string>> {
+  if (contactIds.length === 0) return new Map();
+  const rows = await queryRowsOf<{ contact_id: string; at: string | Date }>(
+    db,
+    sql`select contact_id, last_engaged_at as at from contact_engagement
+        where workspace_id = ${workspaceId}::uuid and contact_id = any(${param(contactIds)}::uuid[]) and last_engaged_at is not null`,
+  );
+  return new Map(rows.map((r) => [r.contact_id, new Date(r.at).toISOString()]));
+}
+
 /** A contact's engagement (zeros when nothing has happened yet). */
 export async function getContactEngagement(ctx: Ctx, contactId: string): Promise<EngagementOut> {
   await assertContact(ctx, contactId);

@@ -20,10 +20,26 @@ import {
   updateContactIn,
 } from '../../../modules/contacts/index.js';
 import { evaluateLifecycleFor } from '../../../modules/lifecycle/index.js';
-import { consentEventIn, consentEventOut, consentViewOut, getContactConsent, recordContactConsent } from '../../../modules/consent/index.js';
+import { consentEventIn, consentEventOut, consentViewOut, getContactConsent, grantedTopicKeysOf, recordContactConsent } from '../../../modules/consent/index.js';
+import { lastEngagedOf } from '../../../modules/engagement/index.js';
+import type { Ctx } from '../../../modules/context.js';
 import { eraseContact, exportContact } from '../../../modules/privacy/index.js';
 import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
 import { assertId, idParams, pageOf, pageQuery } from '../schemas.js';
+
+/** A row of the contact list: the contact, the topics it has consent for now, and when it last engaged. */
+const contactListItemOut = contactOut.extend({
+  consent: z.array(z.string()).describe('keys of the topics this contact has consent for now'),
+  last_engaged_at: z.string().nullable().describe('the latest inbound message, read, click or customer event; null when never'),
+});
+type ContactListItem = z.infer<typeof contactListItemOut>;
+
+/** Adds consent and last engagement to a page of contacts: two indexed lookups for the page, whatever the list's size. */
+async function withListColumns(ctx: Ctx, rows: z.infer<typeof contactOut>[]): Promise<ContactListItem[]> {
+  const ids = rows.map((c) => c.id);
+  const [consent, engaged] = await Promise.all([grantedTopicKeysOf(ctx.db, ctx.workspaceId, ids), lastEngagedOf(ctx.db, ctx.workspaceId, ids)]);
+  return rows.map((c) => ({ ...c, consent: consent.get(c.id) ?? [], last_engaged_at: engaged.get(c.id) ?? null }));
+}
 
 /** Contacts: create, read, update, erase, search, bulk tag, attributes, consent and data-subject export. */
 export function contactRoutes(app: FastifyInstance, deps: RequestDeps): void {
@@ -37,15 +53,17 @@ export function contactRoutes(app: FastifyInstance, deps: RequestDeps): void {
   );
   r.get(
     '/api/v1/contacts',
-    { config: read, schema: { tags, summary: 'List and search contacts, or look one up by E.164 phone', querystring: pageQuery.extend(contactFilter.shape).extend({ phone: z.string().max(40).optional() }), response: { 200: pageOf(contactOut) } } },
+    { config: read, schema: { tags, summary: 'List and search contacts, or look one up by E.164 phone; each row also says which topics it has consent for and when it last engaged', querystring: pageQuery.extend(contactFilter.shape).extend({ phone: z.string().max(40).optional() }), response: { 200: pageOf(contactListItemOut) } } },
     async (req) => {
       const { phone, ...rest } = req.query;
+      const ctx = ctxOf(req, deps);
       if (phone !== undefined) {
         if (!/^\+[1-9]\d{6,14}$/.test(phone)) throw new AppError('PHONE_INVALID', 'phone must be in E.164 form, e.g. +14155550123 (URL-encode the + as %2B)', { field: 'phone' });
-        const found = await findContactByPhone(ctxOf(req, deps), phone);
-        return { data: found ? [found] : [], next_cursor: null };
+        const found = await findContactByPhone(ctx, phone);
+        return { data: await withListColumns(ctx, found ? [found] : []), next_cursor: null };
       }
-      return listContacts(ctxOf(req, deps), rest);
+      const page = await listContacts(ctx, rest);
+      return { ...page, data: await withListColumns(ctx, page.data) };
     },
   );
   r.post('/api/v1/contacts/bulk-tag', { config: write, schema: { tags, summary: 'Add and remove tags on many contacts', body: bulkTagIn, response: { 200: z.object({ updated: z.number() }) } } }, (req, reply) =>
