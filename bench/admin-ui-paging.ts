@@ -18,13 +18,12 @@ import { openDatabase } from '../src/adapters/db/database.js';
 import { runMigrations } from '../src/adapters/db/migrate.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { ensureDefaultWorkspace } from '../src/modules/workspaces/index.js';
-import { launchChromium } from '../test/ui/browser.js';
-import { createApiKey, freePort, isMain, median, ms, printChecks, printLoad, printMachine, printTable, s, spawnGreenlist, waitReady, type Check } from './lib.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, startAdminServer } from './admin-server.js';
+import { isMain, median, ms, printChecks, printLoad, printMachine, printTable, s, type Check } from './lib.js';
 
 const CONTACTS = Number(process.env.PAGING_BENCH_CONTACTS ?? 1_000_000);
 const PAGES = Number(process.env.PAGING_BENCH_PAGES ?? 20);
 const TARGET_MS = 300;
-const PASSWORD = 'a long enough passphrase';
 /** Bump when the seeded data changes. */
 const SEED_VERSION = 1;
 
@@ -101,20 +100,9 @@ async function fetchFromPage(page: Page, path: string): Promise<{ ms: number; ne
 export async function runPagingBench(): Promise<Check[]> {
   printMachine();
   const data = await seededCopy(CONTACTS);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = { GREENLIST_DATA_DIR: data.dir, GREENLIST_PORT: String(port) };
-  const proc = spawnGreenlist(['start'], env);
-  const browser = await launchChromium();
+  const server = await startAdminServer(data.dir);
+  const { base, slug, browser } = server;
   try {
-    await waitReady(proc, base, 180_000);
-    await proc.waitForOutput(/Greenlist is running/);
-    const key = await createApiKey(env);
-    const api = (method: string, path: string, body?: unknown) =>
-      fetch(`${base}/api/v1${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    const user = await api('POST', '/users', { email: 'owner@bench.example', role: 'admin', password: PASSWORD });
-    if (!user.ok) throw new Error(`user create: ${user.status} ${await user.text()}`);
-    const slug = ((await (await api('GET', '/workspace')).json()) as { slug: string }).slug;
 
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const readyz: number[] = [];
@@ -125,8 +113,8 @@ export async function runPagingBench(): Promise<Check[]> {
     }
     await page.goto(`${base}/`);
     await page.getByLabel('Workspace').fill(slug);
-    await page.getByLabel('Email').fill('owner@bench.example');
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Email').fill(ADMIN_EMAIL);
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
     const nav = page.getByRole('navigation', { name: 'Sections' });
     await nav.waitFor();
@@ -179,8 +167,7 @@ export async function runPagingBench(): Promise<Check[]> {
       { name: `Load more, slowest of ${PAGES}`, value: ms(worstNext), target: `≤ ${ms(TARGET_MS)}`, met: worstNext <= TARGET_MS },
     ];
   } finally {
-    await browser.close();
-    await proc.stop('SIGINT');
+    await server.stop();
     await data.cleanup();
   }
 }

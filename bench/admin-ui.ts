@@ -5,12 +5,11 @@
 // it started. Raw baseline in the same run: the browser navigating to /readyz.
 // Run: node --import tsx bench/admin-ui.ts
 import type { Page, Request } from 'playwright-core';
-import { launchChromium } from '../test/ui/browser.js';
-import { createApiKey, freePort, isMain, median, ms, printChecks, printMachine, printTable, spawnGreenlist, tempDataDir, waitReady, type Check } from './lib.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, startAdminServer } from './admin-server.js';
+import { isMain, median, ms, printChecks, printMachine, printTable, tempDataDir, type Check } from './lib.js';
 
 const CONTACTS = Number(process.env.ADMIN_UI_BENCH_CONTACTS ?? 300);
 const TARGET_MS = 1_000;
-const PASSWORD = 'a long enough passphrase';
 
 /** Time from `act` to the last response of the requests it started (polling for 300 ms of quiet). */
 async function timed(page: Page, act: () => Promise<unknown>): Promise<number> {
@@ -104,20 +103,9 @@ export async function untilFirstScreen(page: Page): Promise<number> {
 export async function runAdminUiBench(): Promise<Check[]> {
   printMachine();
   const data = await tempDataDir('admin-ui');
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = { GREENLIST_DATA_DIR: data.dir, GREENLIST_PORT: String(port) };
-  const proc = spawnGreenlist(['start'], env);
-  const browser = await launchChromium();
+  const server = await startAdminServer(data.dir);
+  const { base, slug, browser, api } = server;
   try {
-    await waitReady(proc, base, 180_000);
-    await proc.waitForOutput(/Greenlist is running/);
-    const key = await createApiKey(env);
-    const api = (method: string, path: string, body?: unknown) =>
-      fetch(`${base}/api/v1${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
-    const user = await api('POST', '/users', { email: 'owner@bench.example', role: 'admin', password: PASSWORD });
-    if (!user.ok) throw new Error(`user create: ${user.status} ${await user.text()}`);
-    const slug = ((await (await api('GET', '/workspace')).json()) as { slug: string }).slug;
     for (let i = 0; i < CONTACTS; i++) await api('POST', '/contacts', { phone: `+4477009${String(i).padStart(5, '0')}`, name: `Person ${i}`, tags: i % 3 === 0 ? ['vip'] : [] });
 
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
@@ -128,8 +116,8 @@ export async function runAdminUiBench(): Promise<Check[]> {
       await page.getByLabel('Workspace').waitFor();
     });
     await page.getByLabel('Workspace').fill(slug);
-    await page.getByLabel('Email').fill('owner@bench.example');
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Email').fill(ADMIN_EMAIL);
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
     const overviewRequests = recordRequests(page);
     let overviewFirstScreen = 0;
     const overview = await timed(page, async () => {
@@ -165,8 +153,7 @@ export async function runAdminUiBench(): Promise<Check[]> {
       { name: `slowest first load (${worstName})`, value: ms(worst), target: `≤ ${ms(TARGET_MS)}`, met: worst <= TARGET_MS },
     ];
   } finally {
-    await browser.close();
-    await proc.stop('SIGINT');
+    await server.stop();
     await data.cleanup();
   }
 }
