@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { BulkBarFeedback } from './bulk-bar-feedback';
 import { addListMembers, listSegments, removeListMembers } from './api-client';
 import { fieldErrorsOf } from './settings-api';
 import { useResource } from './use-resource';
@@ -49,16 +50,7 @@ export function ContactBulkListBar({ selected }: { selected: string[] }) {
       <button type="button" className="secondary" onClick={() => void run('remove')} disabled={busy || !chosen || selected.length === 0}>
         Remove from list
       </button>
-      {error && (
-        <p id="bulk-list-error" className="error field-error" role="alert">
-          {error}
-        </p>
-      )}
-      {notice && (
-        <p className="muted small bulk-notice" role="status">
-          {notice}
-        </p>
-      )}
+      <BulkBarFeedback errorId="bulk-list-error" error={error} notice={notice} />
     </form>
   );
 }

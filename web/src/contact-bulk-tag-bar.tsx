@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { BulkBarFeedback } from './bulk-bar-feedback';
 import { bulkTagContacts } from './contacts-api';
 import { errorAt, fieldErrorsOf, wordsOf } from './settings-api';
 
@@ -44,16 +45,7 @@ export function ContactBulkTagBar({ selected, onDone, onClear }: { selected: str
       <button type="button" className="link" onClick={onClear}>
         Clear selection
       </button>
-      {error && (
-        <p id="bulk-tag-error" className="error field-error" role="alert">
-          {error}
-        </p>
-      )}
-      {notice && (
-        <p className="muted small bulk-notice" role="status">
-          {notice}
-        </p>
-      )}
+      <BulkBarFeedback errorId="bulk-tag-error" error={error} notice={notice} />
     </form>
   );
 }
