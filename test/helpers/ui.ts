@@ -39,11 +39,13 @@ export async function loginUi(page: Page, base: string, who: { workspace: string
 export async function revealOverviewCards(page: Page): Promise<void> {
   await page.getByRole('heading', { name: 'Overview', level: 2 }).waitFor({ timeout: 30_000 });
   await page.locator('.overview-grid').waitFor({ timeout: 30_000 });
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 40; i++) {
     const waiting = page.locator('.lazy-card');
     if ((await waiting.count()) === 0) return;
-    const id = await waiting.first().getAttribute('data-testid');
-    await waiting.first().scrollIntoViewIfNeeded();
+    const id = await waiting.first().getAttribute('data-testid', { timeout: 5_000 }).catch(() => null);
+    if (id === null) continue; // it loaded (came into view) while we looked: take the next one
+    // A card in view swaps its placeholder for the real card on its own: scrolling to one gone is fine.
+    await page.locator(`.lazy-card[data-testid="${id}"]`).scrollIntoViewIfNeeded({ timeout: 5_000 }).catch(() => undefined);
     await page.locator(`.lazy-card[data-testid="${id}"]`).waitFor({ state: 'detached' });
   }
 }
