@@ -180,6 +180,16 @@ describe('A/B tests: assignment, test, winner and rest', () => {
     expect(done).toMatchObject({ status: 'done', winner: 'B' });
     expect(done.variants.find((v: { key: string }) => v.key === 'rest').sent).toBe(count('rest') - 1);
     expect(done.variants.find((v: { key: string }) => v.key === 'holdout')).toMatchObject({ recipients: count('holdout'), sent: 0 });
+
+    // A conversion is the conversions module's credit to this broadcast within the test's window (6 h) after the send.
+    const [b1, b2] = byGroup('B');
+    const credit = (eventId: number, contactId: string, hoursAfter: number) =>
+      h.t.db.execute(sql`insert into broadcast_conversions (event_id, workspace_id, broadcast_id, contact_id, sent_at, occurred_at, amount, currency, attributed_at)
+        select ${eventId}, workspace_id, broadcast_id, contact_id, sent_at, sent_at + make_interval(hours => ${hoursAfter}), 10, 'EUR', now()
+        from broadcast_recipients where broadcast_id = ${id} and contact_id = ${contactId}`);
+    await credit(990001, b1!, 1);
+    await credit(990002, b2!, 7);
+    expect((await get(id)).ab_test.variants.find((v: { key: string }) => v.key === 'B').converted).toBe(1);
   }, 90_000);
 
   it('auto mode: the sweep picks the winner once (two sweeps at the same time) and a manual pick after it is refused', async () => {

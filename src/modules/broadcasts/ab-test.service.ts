@@ -26,8 +26,6 @@ export interface StoredVariant {
 /** `not_before` of rest rows until a winner is picked: far enough that no claim takes them (claims read due rows only). */
 export const REST_HELD_UNTIL = '9999-12-31T00:00:00Z';
 
-/** The event type a conversion is (engagement's PURCHASE_EVENT: a shop or CRM reports it through POST /api/v1/events). */
-const CONVERSION_EVENT = 'purchase';
 
 function invalid(path: string, message: string): AppError {
   return new AppError('AB_TEST_INVALID', `${path}: ${message}`, { path, field: path });
@@ -145,9 +143,11 @@ async function groupCounts(db: Db, a: AbRow): Promise<GroupCounts[]> {
           count(*) filter (where r.delivery_rank >= 4) as read,
           count(r.replied_at) as replied,
           count(r.clicked_at) as clicked,
+          -- A conversion is a goal event credited to this broadcast (broadcast_conversions, §24c: the
+          -- workspace's goal types, last touch) that happened within the test's window after the send.
           count(*) filter (where r.sent_at is not null and exists (
-            select 1 from contact_events e where e.contact_id = r.contact_id and e.type = ${CONVERSION_EVENT}
-              and e.occurred_at >= r.sent_at and e.occurred_at < r.sent_at + make_interval(hours => ${a.windowHours}))) as converted
+            select 1 from broadcast_conversions c where c.broadcast_id = r.broadcast_id and c.contact_id = r.contact_id
+              and c.occurred_at < r.sent_at + make_interval(hours => ${a.windowHours}))) as converted
         from broadcast_recipients r where r.broadcast_id = ${a.broadcastId} and r.variant is not null
         group by r.variant`,
   );
