@@ -10,7 +10,33 @@ type Lib = typeof LibPhone;
 let lib: Lib | undefined;
 // Loaded on first use, not at start-up: the full metadata costs ~80 ms to load, and start-up time
 // is a target (docs/performance.md).
-const phoneLib = (): Lib => (lib ??= require('libphonenumber-js/max') as Lib);
+const phoneLib = (): Lib => (lib ??= withCompiledPatterns(require('libphonenumber-js/max') as Lib));
+
+/**
+ * Makes libphonenumber-js compile each metadata pattern once. Why: its `matchesEntirely` builds a
+ * `new RegExp` from the pattern text on every call, ~10 per validated number (one per number
+ * type), which was a quarter of an import's parse time (docs/performance.md, "Imports at wire
+ * speed"). Its modules look the helper up on their exports object at each call, so replacing the
+ * export there is seen by all of them. Same behaviour (the patterns have no flags, so `test` keeps
+ * no state); if a later version moves the helper, numbers still parse, only slower.
+ */
+function withCompiledPatterns(loaded: Lib): Lib {
+  let helper: { default?: unknown } | undefined;
+  try {
+    const base = require.resolve('libphonenumber-js/max').replace(/max[\\/]index\.cjs$/, '');
+    helper = require(`${base}build/helpers/matchesEntirely.js`) as { default?: unknown };
+  } catch {
+    return loaded;
+  }
+  if (typeof helper.default !== 'function' || helper.default.length !== 2) return loaded;
+  const compiled = new Map<string, RegExp>();
+  helper.default = (text: string | undefined, pattern: string): boolean => {
+    let re = compiled.get(pattern);
+    if (!re) compiled.set(pattern, (re = new RegExp(`^(?:${pattern})$`)));
+    return re.test(text || '');
+  };
+  return loaded;
+}
 
 /** A parsed, valid phone number. */
 export interface ParsedPhone {

@@ -63,9 +63,11 @@ export const consentEvents = pgTable(
 export const consentState = pgTable(
   'consent_state',
   {
-    workspaceId: uuid('workspace_id').notNull().references(() => workspaces.id, { onDelete: 'cascade' }),
+    // Keys to workspaces and topics dropped like the ledger's (neither is ever deleted; two checked
+    // lookups per folded grant). The contact key stays: erasing a contact cascades to its state.
+    workspaceId: uuid('workspace_id').notNull(),
     contactId: uuid('contact_id').notNull().references(() => contacts.id, { onDelete: 'cascade' }),
-    topicId: uuid('topic_id').notNull().references(() => topics.id, { onDelete: 'cascade' }),
+    topicId: uuid('topic_id').notNull(),
     status: text('status').notNull(),
     source: text('source').notNull(),
     since: timestamp('since', { withTimezone: true }).notNull(),
