@@ -143,6 +143,35 @@ describe('broadcast conversions and revenue', () => {
     expect((await credited())['b-late']).toBeUndefined();
   });
 
+  it('refunds of a credited order take its revenue back (capped, idempotent, even before the purchase)', async () => {
+    const d = people[3]!;
+    const revenue = async () => (await h.api('GET', `/api/v1/broadcasts/${b1}`)).body.conversions.revenue as { currency: string; amount: number }[];
+    const eur = async () => (await revenue()).find((r) => r.currency === 'EUR')!.amount;
+    const before = await eur();
+    const convertedBefore = (await h.api('GET', `/api/v1/broadcasts/${b1}`)).body.conversions.converted as number;
+    const refund = (key: string, amount: number, order: string, minutes: number, currency: string | undefined = 'EUR') =>
+      h.api('POST', '/api/v1/events', { contact_id: d.id, type: 'refund', occurred_at: at(DAY + minutes * 60_000), amount, ...(currency ? { currency } : {}), properties: { order_id: order }, idempotency_key: key });
+    // A refund that arrives before its purchase is netted when the purchase is credited.
+    expect((await refund('d-r0', 4, 'o-2', 1)).status).toBe(200);
+    expect(await eur()).toBe(before);
+    expect((await event(d.id, at(DAY + 2 * 60_000), { amount: 30, currency: 'EUR', properties: { order_id: 'o-2' }, idempotency_key: 'd-o2' })).status).toBe(200);
+    expect(await eur()).toBe(before + 26);
+    expect((await refund('d-r1', 10, 'o-2', 3)).status).toBe(200);
+    expect(await eur()).toBe(before + 16);
+    // The same refund again (resent), one for another order, one in another currency: no change.
+    expect((await refund('d-r1', 10, 'o-2', 3)).body).toMatchObject({ duplicates: 1 });
+    expect((await refund('d-r2', 10, 'o-other', 4)).status).toBe(200);
+    expect((await refund('d-r3', 10, 'o-2', 5, 'USD')).status).toBe(200);
+    expect(await eur()).toBe(before + 16);
+    // More refunded than paid: the order adds nothing, never less; without a currency it is the purchase's.
+    expect((await refund('d-r4', 50, 'o-2', 6, undefined)).status).toBe(200);
+    expect(await eur()).toBe(before);
+    const detail = (await h.api('GET', `/api/v1/broadcasts/${b1}`)).body.conversions;
+    expect(detail.converted).toBe(convertedBefore); // the person did convert; only the money went back
+    const csv = await h.t.call(h.tenant.key, { method: 'GET', url: '/api/v1/analytics/broadcasts.csv' });
+    expect(parseCsv(csv.body).find((r) => r.id === b1)!.revenue).toContain(`${before.toFixed(2)} EUR`);
+  });
+
   it('erasing a contact removes their credited events; the broadcast no longer counts them', async () => {
     const a = people[0]!;
     expect((await h.api('POST', `/api/v1/contacts/${a.id}/erase`)).status).toBe(200);

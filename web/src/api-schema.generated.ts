@@ -1045,7 +1045,7 @@ export interface paths {
                                     read: number | null;
                                     replied: number | null;
                                 };
-                                /** @description credited goal events' amounts per currency (never added across currencies) */
+                                /** @description credited goal events' amounts per currency, net of refunds (never added across currencies) */
                                 revenue: {
                                     amount: number;
                                     currency: string;
@@ -1185,7 +1185,7 @@ export interface paths {
                                     read: number | null;
                                     replied: number | null;
                                 };
-                                /** @description credited goal events' amounts per currency (never added across currencies) */
+                                /** @description credited goal events' amounts per currency, net of refunds (never added across currencies) */
                                 revenue: {
                                     amount: number;
                                     currency: string;
@@ -1325,7 +1325,7 @@ export interface paths {
                                     read: number | null;
                                     replied: number | null;
                                 };
-                                /** @description credited goal events' amounts per currency (never added across currencies) */
+                                /** @description credited goal events' amounts per currency, net of refunds (never added across currencies) */
                                 revenue: {
                                     amount: number;
                                     currency: string;
@@ -3977,7 +3977,7 @@ export interface paths {
                                     conversions: number;
                                     /** @description contacts with at least one goal event credited to this broadcast */
                                     converted: number;
-                                    /** @description sum of the credited amounts per currency (never added across currencies) */
+                                    /** @description sum of the credited amounts per currency, net of refunds (a `refund` event with the purchase's properties.order_id); never added across currencies */
                                     revenue: {
                                         amount: number;
                                         currency: string;
@@ -4267,7 +4267,7 @@ export interface paths {
                                 conversions: number;
                                 /** @description contacts with at least one goal event credited to this broadcast */
                                 converted: number;
-                                /** @description sum of the credited amounts per currency (never added across currencies) */
+                                /** @description sum of the credited amounts per currency, net of refunds (a `refund` event with the purchase's properties.order_id); never added across currencies */
                                 revenue: {
                                     amount: number;
                                     currency: string;
@@ -4439,7 +4439,7 @@ export interface paths {
                                 conversions: number;
                                 /** @description contacts with at least one goal event credited to this broadcast */
                                 converted: number;
-                                /** @description sum of the credited amounts per currency (never added across currencies) */
+                                /** @description sum of the credited amounts per currency, net of refunds (a `refund` event with the purchase's properties.order_id); never added across currencies */
                                 revenue: {
                                     amount: number;
                                     currency: string;
@@ -4767,7 +4767,7 @@ export interface paths {
                                 conversions: number;
                                 /** @description contacts with at least one goal event credited to this broadcast */
                                 converted: number;
-                                /** @description sum of the credited amounts per currency (never added across currencies) */
+                                /** @description sum of the credited amounts per currency, net of refunds (a `refund` event with the purchase's properties.order_id); never added across currencies */
                                 revenue: {
                                     amount: number;
                                     currency: string;
@@ -5045,7 +5045,7 @@ export interface paths {
                                 conversions: number;
                                 /** @description contacts with at least one goal event credited to this broadcast */
                                 converted: number;
-                                /** @description sum of the credited amounts per currency (never added across currencies) */
+                                /** @description sum of the credited amounts per currency, net of refunds (a `refund` event with the purchase's properties.order_id); never added across currencies */
                                 revenue: {
                                     amount: number;
                                     currency: string;
@@ -5310,7 +5310,7 @@ export interface paths {
                                 conversions: number;
                                 /** @description contacts with at least one goal event credited to this broadcast */
                                 converted: number;
-                                /** @description sum of the credited amounts per currency (never added across currencies) */
+                                /** @description sum of the credited amounts per currency, net of refunds (a `refund` event with the purchase's properties.order_id); never added across currencies */
                                 revenue: {
                                     amount: number;
                                     currency: string;
@@ -5735,7 +5735,7 @@ export interface paths {
                                 conversions: number;
                                 /** @description contacts with at least one goal event credited to this broadcast */
                                 converted: number;
-                                /** @description sum of the credited amounts per currency (never added across currencies) */
+                                /** @description sum of the credited amounts per currency, net of refunds (a `refund` event with the purchase's properties.order_id); never added across currencies */
                                 revenue: {
                                     amount: number;
                                     currency: string;
@@ -5909,7 +5909,7 @@ export interface paths {
                                 conversions: number;
                                 /** @description contacts with at least one goal event credited to this broadcast */
                                 converted: number;
-                                /** @description sum of the credited amounts per currency (never added across currencies) */
+                                /** @description sum of the credited amounts per currency, net of refunds (a `refund` event with the purchase's properties.order_id); never added across currencies */
                                 revenue: {
                                     amount: number;
                                     currency: string;
@@ -9037,6 +9037,7 @@ export interface paths {
                         properties?: {
                             [key: string]: unknown;
                         };
+                        /** @description what happened, e.g. "purchase", "refund", "appointment.booked"; a "refund" with properties.order_id takes its amount back from the revenue credited for the purchase with the same order_id */
                         type: string;
                     } | {
                         events: {
@@ -9059,6 +9060,7 @@ export interface paths {
                             properties?: {
                                 [key: string]: unknown;
                             };
+                            /** @description what happened, e.g. "purchase", "refund", "appointment.booked"; a "refund" with properties.order_id takes its amount back from the revenue credited for the purchase with the same order_id */
                             type: string;
                         }[];
                     };

@@ -44,7 +44,7 @@ export const breakdownOut = z.object({
       broadcasts: z.number().describe('broadcasts of the period in this group (with recipients in it, for opt-in sources)'),
       funnel,
       rates: z.object({ delivered: rate, read: rate, replied: rate, clicked: rate, opted_out: rate, converted: rate }).describe('fractions of `sent`; null when nothing was sent'),
-      revenue: z.array(z.object({ currency: z.string(), amount: z.number() })).describe('credited goal events\' amounts per currency (never added across currencies)'),
+      revenue: z.array(z.object({ currency: z.string(), amount: z.number() })).describe('credited goal events\' amounts per currency, net of refunds (never added across currencies)'),
     }),
   ),
 });

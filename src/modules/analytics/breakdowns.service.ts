@@ -65,7 +65,7 @@ type GroupConversions = { converted: number; revenue: { currency: string; amount
 
 /**
  * Conversions of the period's broadcasts per group key: a recipient (contact, broadcast) who
- * converted counts once however many goal events were credited; revenue sums every credited event.
+ * converted counts once however many goal events were credited; revenue sums every credited event, net of refunds.
  * `optin` groups by the contact's first opt-in source, as `optinSourceGroups` does.
  */
 async function conversionGroups(ctx: Ctx, p: Period, key: SQL, optin: boolean): Promise<Map<string, GroupConversions>> {
@@ -74,7 +74,7 @@ async function conversionGroups(ctx: Ctx, p: Period, key: SQL, optin: boolean): 
     ctx.db,
     sql`with b as (${periodBroadcasts(ctx, p, key, sql`null::text`)}),
         k as (
-          select ${groupKey} as key, c.broadcast_id, c.contact_id, c.amount, c.currency
+          select ${groupKey} as key, c.broadcast_id, c.contact_id, c.amount - c.refunded as amount, c.currency
           from broadcast_conversions c join b on b.id = c.broadcast_id
             ${optin ? firstOptinJoin(sql`c.contact_id`, ctx.workspaceId, 'fo') : sql``}
           where c.workspace_id = ${ctx.workspaceId})

@@ -163,7 +163,7 @@ export const conversionsOut = z
   .object({
     converted: z.number().describe('contacts with at least one goal event credited to this broadcast'),
     conversions: z.number().describe('goal events credited (last touch, within the window)'),
-    revenue: z.array(z.object({ currency: z.string(), amount: z.number() })).describe('sum of the credited amounts per currency (never added across currencies)'),
+    revenue: z.array(z.object({ currency: z.string(), amount: z.number() })).describe('sum of the credited amounts per currency, net of refunds (a `refund` event with the purchase\'s properties.order_id); never added across currencies'),
   })
   .describe('goal events (purchase by default) within settings.conversions.window_days (default 7) after the last broadcast message sent to the contact');
 

@@ -182,6 +182,8 @@ export const broadcastConversions = pgTable(
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
     amount: numeric('amount', { precision: 14, scale: 2 }),
     currency: text('currency'),
+    /** What `refund` events of the same order took back (never more than `amount`); revenue is amount − refunded. */
+    refunded: numeric('refunded', { precision: 14, scale: 2 }).notNull().default('0'),
     attributedAt: timestamp('attributed_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('broadcast_conversions_broadcast_idx').on(t.broadcastId, t.contactId), index('broadcast_conversions_contact_idx').on(t.workspaceId, t.contactId)],

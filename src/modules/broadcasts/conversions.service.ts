@@ -2,7 +2,7 @@
 // message sent to the contact before them, within the workspace's window (docs/design.md §24c).
 import { param, sql } from 'drizzle-orm';
 import type { Db } from '../context.js';
-import { PURCHASE_EVENT } from '../engagement/index.js';
+import { PURCHASE_EVENT, REFUND_EVENT } from '../engagement/index.js';
 import { getWorkspaceSettings, type WorkspaceSettings } from '../workspaces/index.js';
 import { queryRowsOf } from '../sql.js';
 
@@ -37,6 +37,12 @@ export function conversionRulesOf(settings: WorkspaceSettings): { windowDays: nu
  */
 export async function attributeConversions(db: Db, workspaceId: string, eventIds: number[], now: Date): Promise<number> {
   if (eventIds.length === 0) return 0;
+  const credited = await creditGoalEvents(db, workspaceId, eventIds, now);
+  await netRefunds(db, workspaceId, eventIds);
+  return credited;
+}
+
+async function creditGoalEvents(db: Db, workspaceId: string, eventIds: number[], now: Date): Promise<number> {
   const rules = conversionRulesOf(await getWorkspaceSettings(db, workspaceId));
   // Why date_trunc on sent_at: events often carry whole-second times, and a purchase in the same
   // second as the send happened after it (the replies rule does the same).
@@ -61,6 +67,29 @@ export async function attributeConversions(db: Db, workspaceId: string, eventIds
 }
 
 /**
+ * Nets refunds out of credited revenue: for every order (`properties.order_id`, per contact) that
+ * one of these events names, a purchase of that order credited to a broadcast gets `refunded` =
+ * the sum of the order's `refund` events in its currency, capped at its amount. Why recomputed,
+ * not added: the same refund seen twice, or a refund that arrives before its purchase is credited,
+ * still leaves the right figure (the purchase's own run nets the earlier refund).
+ */
+async function netRefunds(db: Db, workspaceId: string, eventIds: number[]): Promise<void> {
+  await db.execute(sql`
+    with orders as (
+      select distinct e.contact_id, e.properties->>'order_id' as order_id
+      from contact_events e
+      where e.workspace_id = ${workspaceId} and e.id = any(${param(eventIds)}::bigint[]) and e.properties->>'order_id' is not null)
+    update broadcast_conversions c
+    set refunded = least(c.amount, coalesce((
+          select sum(r.amount) from contact_events r
+          where r.workspace_id = ${workspaceId} and r.contact_id = c.contact_id and r.type = ${REFUND_EVENT}
+            and r.properties->>'order_id' = o.order_id and r.amount is not null and (r.currency is null or r.currency = c.currency)), 0))
+    from orders o
+    join contact_events p on p.workspace_id = ${workspaceId} and p.contact_id = o.contact_id and p.properties->>'order_id' = o.order_id
+    where c.event_id = p.id and c.workspace_id = ${workspaceId} and c.amount is not null`);
+}
+
+/**
  * Conversions of some broadcasts (of one workspace): contacts converted, events credited and
  * revenue per currency, from broadcast_conversions by its broadcast index (no scan of the message log).
  */
@@ -71,7 +100,7 @@ export async function conversionsOf(db: Db, workspaceId: string, broadcastIds: s
     db,
     sql`select c.broadcast_id, count(distinct c.contact_id) as converted, count(*) as conversions,
                (select json_agg(json_build_object('currency', x.currency, 'amount', x.amount::text) order by x.currency)
-                from (select currency, sum(amount) as amount from broadcast_conversions y
+                from (select currency, sum(amount - refunded) as amount from broadcast_conversions y
                       where y.broadcast_id = c.broadcast_id and y.amount is not null and y.currency is not null group by currency) x) as revenue
         from broadcast_conversions c
         where c.workspace_id = ${workspaceId} and c.broadcast_id = any(${param(broadcastIds)}::uuid[])

@@ -118,7 +118,7 @@ export async function broadcastRecipientsCsv(ctx: Pick<Ctx, 'db' | 'workspaceId'
               left join lateral (
                 select min(x.occurred_at) as converted_at,
                        (select string_agg(y.amount::text || ' ' || y.currency, '; ' order by y.currency)
-                        from (select currency, sum(amount) as amount from broadcast_conversions z
+                        from (select currency, sum(amount - refunded) as amount from broadcast_conversions z
                               where z.broadcast_id = r.broadcast_id and z.contact_id = r.contact_id and z.amount is not null and z.currency is not null group by currency) y) as revenue
                 from broadcast_conversions x where x.broadcast_id = r.broadcast_id and x.contact_id = r.contact_id) v on true
             where r.broadcast_id = ${id} and r.workspace_id = ${ctx.workspaceId} and r.contact_id > ${after}::uuid

@@ -13,7 +13,8 @@ export const eventIn = z
       .trim()
       .min(1)
       .max(100)
-      .regex(/^[a-z0-9][a-z0-9_.:-]*$/i, 'use letters, digits and _ . : - (e.g. "purchase", "appointment.booked")'),
+      .regex(/^[a-z0-9][a-z0-9_.:-]*$/i, 'use letters, digits and _ . : - (e.g. "purchase", "appointment.booked")')
+      .describe('what happened, e.g. "purchase", "refund", "appointment.booked"; a "refund" with properties.order_id takes its amount back from the revenue credited for the purchase with the same order_id'),
     properties: z.record(z.string(), z.unknown()).optional(),
     amount: z.number().finite().min(-1e12).max(1e12).optional().describe('purchases: the order value (also read from properties.amount)'),
     currency: z.string().regex(/^[A-Z]{3}$/, 'use an ISO 4217 code such as "EUR"').optional(),

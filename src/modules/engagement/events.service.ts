@@ -8,6 +8,8 @@ import { recordEventsIn, type EventIn, type RecordEventsOut } from './events.sch
 
 /** Events of this type are purchases: they feed purchase counts, totals and anniversaries. */
 export const PURCHASE_EVENT = 'purchase';
+/** The customer event that takes back (part of) a purchase; it names the order in `properties.order_id`. */
+export const REFUND_EVENT = 'refund';
 
 // A little clock skew between a shop and us is normal; "occurred" an hour from now is not.
 const FUTURE_TOLERANCE_MS = 5 * 60_000;

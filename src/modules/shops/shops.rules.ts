@@ -3,7 +3,7 @@
 // idempotency key. A shop's email/SMS marketing state travels as event properties only: consent to
 // email or SMS is not consent to WhatsApp, so it never becomes a grant.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { PURCHASE_EVENT } from '../engagement/index.js';
+import { PURCHASE_EVENT, REFUND_EVENT } from '../engagement/index.js';
 
 /** Platforms a shop connection can be. */
 export const SHOP_PLATFORMS = ['shopify', 'woocommerce'] as const;
@@ -132,7 +132,7 @@ export function shopifyIntent(topic: string, p: Obj, prefix: string, now: Date):
     case 'refunds/create': {
       const refunded = (Array.isArray(p.transactions) ? p.transactions : []).map(obj).filter((t) => t.kind === 'refund' && t.status !== 'failure').reduce((s, t) => s + (num(t.amount) ?? 0), 0);
       const event: ShopEvent = {
-        type: 'refund',
+        type: REFUND_EVENT,
         amount: refunded,
         products: products((Array.isArray(p.refund_line_items) ? p.refund_line_items : []).map((r) => obj(r).line_item), 'product_id', 'title'),
         occurredAt: iso(p.created_at, now),
@@ -211,7 +211,7 @@ export function wooIntent(topic: string, p: Obj, prefix: string, now: Date): Sho
         events.push(opt({ ...base, type: PURCHASE_EVENT, amount: num(p.total), occurredAt: at(p.date_paid_gmt ?? p.date_created_gmt), key: `${prefix}:order:${str(p.id)}:paid` }) as ShopEvent);
       }
       for (const r of (Array.isArray(p.refunds) ? p.refunds : []).map(obj)) {
-        events.push(opt({ ...base, type: 'refund', amount: Math.abs(num(r.total) ?? 0), occurredAt: at(p.date_modified_gmt), key: `${prefix}:refund:${str(r.id)}`, properties: { ...base.properties, refund_id: str(r.id), reason: str(r.reason) } }) as ShopEvent);
+        events.push(opt({ ...base, type: REFUND_EVENT, amount: Math.abs(num(r.total) ?? 0), occurredAt: at(p.date_modified_gmt), key: `${prefix}:refund:${str(r.id)}`, properties: { ...base.properties, refund_id: str(r.id), reason: str(r.reason) } }) as ShopEvent);
       }
       return { person, events };
     }

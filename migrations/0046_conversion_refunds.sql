@@ -1,0 +1,2 @@
+-- Revenue net of refunds (docs/design.md §24c): a refund event naming a credited purchase's order takes its amount back.
+ALTER TABLE "broadcast_conversions" ADD COLUMN "refunded" numeric(14, 2) DEFAULT '0' NOT NULL;
