@@ -1,6 +1,9 @@
 // Contacts, consent and opt-out review in the admin UI, in a real browser (Debian's chromium driven
 // by playwright-core) against the real app on loopback: search, paging, the consent filter, the
 // proof-of-consent detail (evidence shown as text), topics, and resolving a review item as an opt-out.
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { optOutNotes } from '../../src/modules/consent/consent.tables.js';
@@ -13,6 +16,7 @@ const PASSWORD = 'a long enough passphrase';
 
 const ANA = { phone: '+14155550123', name: 'Ana Granted', tags: ['vip', 'sf'], attributes: { city: 'San Francisco', tier: 'gold' } };
 const BEN = { phone: '+442071838750', name: 'Ben Withdrawn' };
+const SHOTS = process.env.UI_SCREENSHOTS ?? join(tmpdir(), 'greenlist-ui-shots');
 const FILLERS = 50; // with ANA and BEN: one more than a page of 50, so "Load more" appears
 const fillerPhone = (i: number) => `+49151234567${String(i).padStart(2, '0')}`;
 // Markup and a line break: the UI must show the exact wording as text, never as HTML.
@@ -31,6 +35,9 @@ const consoleLines: string[] = [];
 
 const rows = () => page.locator('[data-testid=contact-row]');
 const detail = () => page.locator('[data-testid=contact-detail]');
+const countLine = () => page.getByTestId('contact-count');
+/** Waits until the total line says exactly `text` (it is asked for after the list's first page). */
+const countSays = (text: string) => page.getByTestId('contact-count').getByText(text, { exact: true }).waitFor();
 
 /** Applies the contact filter form and waits until the list shows a row containing `expect`. */
 async function search(q: string, topic: string, status: string | undefined, expectText: string): Promise<void> {
@@ -100,6 +107,40 @@ describe('contacts and consent in the admin UI', () => {
     await page.locator('[role=status]', { hasText: `${FILLERS + 2} shown.` }).waitFor();
     expect(await rows().count()).toBe(FILLERS + 2);
     expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+  });
+
+  it('shows the total count, which follows a search and stays the total while paging', async () => {
+    await countSays(`${FILLERS + 2} contacts`);
+    await search('Filler 1', '', undefined, 'Filler 1');
+    // "Filler 1" and "Filler 10"-"Filler 19": a prefix search, as the list's.
+    await countSays('11 contacts match');
+    expect(await rows().count()).toBe(11);
+    await search('Ana', '', undefined, ANA.name);
+    await countSays('1 contact match');
+    await search('', '', undefined, `Filler ${FILLERS - 1}`);
+    await countSays(`${FILLERS + 2} contacts`);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.locator('[role=status]', { hasText: `${FILLERS + 2} shown.` }).waitFor();
+    expect(await countLine().textContent()).toBe(`${FILLERS + 2} contacts`);
+  });
+
+  it('counts a contact added from the tab and one erased, and fits a 360 px phone', async () => {
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    const form = page.getByRole('form', { name: 'Add contact' });
+    await form.getByLabel('Phone', { exact: true }).fill('+14155550199');
+    await form.getByRole('button', { name: 'Add contact' }).click();
+    await countSays(`${FILLERS + 3} contacts`);
+    await page.setViewportSize({ width: 360, height: 780 });
+    await countLine().scrollIntoViewIfNeeded();
+    expect(await page.locator('html').evaluate((e) => (e as unknown as { scrollWidth: number }).scrollWidth)).toBeLessThanOrEqual(360);
+    const box = await countLine().boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: join((mkdirSync(SHOTS, { recursive: true }), SHOTS), 'contacts-count-360.png'), fullPage: false });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // The new contact is open: erase it, and the total follows.
+    await detail().getByRole('button', { name: 'Erase contact…' }).click();
+    await detail().getByRole('button', { name: 'Yes, erase' }).click();
+    await countSays(`${FILLERS + 2} contacts`);
   });
 
   it('finds a contact by name and by phone prefix', async () => {

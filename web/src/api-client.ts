@@ -157,6 +157,11 @@ export function query(params: Record<string, string | number | undefined>): stri
 /** One page of contacts matching `filter` (name or phone prefix, consent to a topic), newest first. */
 export const listContacts = (filter: ContactFilter, cursor?: string, limit = 50) =>
   apiRequest<Page<ContactListItem>>('GET', `/contacts${query({ q: filter.q, topic: filter.topic, consent: filter.topic ? filter.consent : undefined, limit, cursor })}`);
+/** How many contacts match `filter`: exact up to 100,000, an estimate (`exact: false`) above. */
+export type ContactCount = ResponseOf<'/api/v1/contacts/count', 'get'>;
+/** Counts the contacts matching `filter` (the list's filters), in a request of its own so the list never waits for it. */
+export const countContacts = (filter: ContactFilter) =>
+  apiRequest<ContactCount>('GET', `/contacts/count${query({ q: filter.q, topic: filter.topic, consent: filter.topic ? filter.consent : undefined })}`);
 /** One contact. */
 export const getContact = (id: string) => apiRequest<Contact>('GET', `/contacts/${encodeURIComponent(id)}`);
 /** Consent per topic, suppression, and every ledger event with its evidence. */

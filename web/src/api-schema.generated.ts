@@ -7881,6 +7881,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contacts/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many contacts match the filters GET /contacts takes: exact up to 100,000, an estimate (exact: false) above; a separate call, so a list page never waits for it */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description key=value equality on a custom attribute */
+                    attribute?: string;
+                    consent?: "granted" | "withdrawn" | "none";
+                    country?: string;
+                    created_after?: string;
+                    created_before?: string;
+                    language?: string;
+                    /** @description name or phone prefix */
+                    q?: string;
+                    tag?: string;
+                    /** @description topic key; with consent */
+                    topic?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description contacts of the workspace matching the filters; an estimate when exact is false */
+                            count: number;
+                            /** @description true: counted exactly. false: more than 100,000 match, and count is PostgreSQL's estimate for the filters (at least 100,001); show it as "about" */
+                            exact: boolean;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contacts/export.csv": {
         parameters: {
             query?: never;

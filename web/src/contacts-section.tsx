@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import { getWorkspace, listAttributes, listContacts, listTopics, type ContactFilter } from './api-client';
 import { ContactBulkListBar } from './contact-bulk-list-bar';
+import { ContactCountLine } from './contact-count';
 import { ContactBulkTagBar } from './contact-bulk-tag-bar';
 import { ContactDetailPanel, type ContactPanelContext } from './contact-detail-panel';
 import { ContactFilterForm } from './contact-filter-form';
@@ -107,6 +108,8 @@ export function ContactsSection({ onOpenConversation }: { onOpenConversation?: (
       {checked.size > 0 && canWrite && <ContactBulkListBar selected={[...checked]} />}
       <div className={openId ? 'split' : undefined}>
         <div className="contacts-list">
+          {/* Keyed by the list's answers: the count is asked for after each first page (new filter, reload, add, erase), never before it. */}
+          {contacts.starts > 0 && <ContactCountLine key={contacts.starts} filter={filter} />}
           {contacts.loaded && contacts.rows.length === 0 && !contacts.error && <p className="muted">No contact matches.</p>}
           {contacts.rows.length > 0 && (
             <>

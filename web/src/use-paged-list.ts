@@ -9,6 +9,8 @@ export interface PagedList<T> {
   loading: boolean;
   error: string | undefined;
   hasMore: boolean;
+  /** How many times a first page has answered: changes each time the list starts over (new key, reload) and answers, never on "load more". */
+  starts: number;
   loadMore: () => void;
   reload: () => void;
 }
@@ -19,6 +21,7 @@ interface State<T> {
   loaded: boolean;
   loading: boolean;
   error?: string;
+  starts: number;
 }
 
 /**
@@ -26,7 +29,7 @@ interface State<T> {
  * appends the next page on `loadMore()`. An answer that arrives after a newer request started is dropped.
  */
 export function usePagedList<T>(load: (cursor?: string) => Promise<Page<T>>, key: unknown = null): PagedList<T> {
-  const [state, setState] = useState<State<T>>({ rows: [], cursor: null, loaded: false, loading: true });
+  const [state, setState] = useState<State<T>>({ rows: [], cursor: null, loaded: false, loading: true, starts: 0 });
   const [generation, setGeneration] = useState(0);
   const latest = useRef(0);
 
@@ -36,7 +39,7 @@ export function usePagedList<T>(load: (cursor?: string) => Promise<Page<T>>, key
     run().then(
       (page) => {
         if (request !== latest.current) return;
-        setState((s) => ({ rows: append ? [...s.rows, ...page.data] : page.data, cursor: page.next_cursor, loaded: true, loading: false }));
+        setState((s) => ({ rows: append ? [...s.rows, ...page.data] : page.data, cursor: page.next_cursor, loaded: true, loading: false, starts: append ? s.starts : s.starts + 1 }));
       },
       (err: unknown) => {
         if (request !== latest.current) return;
@@ -46,7 +49,7 @@ export function usePagedList<T>(load: (cursor?: string) => Promise<Page<T>>, key
   }, []);
 
   useEffect(() => {
-    setState({ rows: [], cursor: null, loaded: false, loading: true });
+    setState((s) => ({ rows: [], cursor: null, loaded: false, loading: true, starts: s.starts }));
     fetchPage(false, () => load());
     return () => {
       latest.current++;
@@ -59,5 +62,5 @@ export function usePagedList<T>(load: (cursor?: string) => Promise<Page<T>>, key
     if (cursor) fetchPage(true, () => load(cursor));
   };
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { rows: state.rows, loaded: state.loaded, loading: state.loading, error: state.error, hasMore: cursor !== null, loadMore, reload };
+  return { rows: state.rows, loaded: state.loaded, loading: state.loading, error: state.error, hasMore: cursor !== null, starts: state.starts, loadMore, reload };
 }

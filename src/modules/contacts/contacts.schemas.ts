@@ -62,6 +62,15 @@ export const contactFilter = z.strictObject({
 });
 export type ContactFilter = z.infer<typeof contactFilter>;
 
+/** How many contacts a filter matches (GET /contacts/count). */
+export const contactCountOut = z.object({
+  count: z.number().int().describe('contacts of the workspace matching the filters; an estimate when exact is false'),
+  exact: z
+    .boolean()
+    .describe('true: counted exactly. false: more than 100,000 match, and count is PostgreSQL\'s estimate for the filters (at least 100,001); show it as "about"'),
+});
+export type ContactCountOut = z.infer<typeof contactCountOut>;
+
 /** Adds and removes tags on many contacts at once. */
 export const bulkTagIn = z
   .strictObject({

@@ -2,6 +2,7 @@
 export { findOrCreateContactByWaId, findOrCreateContactByUserId, rememberUserId, bindWaIds, setContactAttribute, findEquivalentContacts, moveContactNumber, assertContact, getContact, getContacts, findContactIdsByPhones, findContactByPhone, toContactOut, contactColumns, stageOf } from './contacts.service.js';
 export type { ContactRef, ResolvedContact, ContactRow } from './contacts.service.js';
 export { createContact, updateContact, listContacts, bulkTag, filterConditions } from './contacts.crud.js';
+export { countContacts, EXACT_COUNT_UP_TO } from './contacts.count.js';
 export { defineAttribute, listAttributes, validateAttributes, coerceAttribute } from './attributes.service.js';
 export { geoOfWaId, inferMissingZones } from './contacts.geo.js';
 export * from './contacts.schemas.js';

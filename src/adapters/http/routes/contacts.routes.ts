@@ -7,8 +7,10 @@ import {
   attributeDefinitionOut,
   bulkTag,
   bulkTagIn,
+  contactCountOut,
   contactFilter,
   contactOut,
+  countContacts,
   createContact,
   createContactIn,
   defineAttribute,
@@ -65,6 +67,19 @@ export function contactRoutes(app: FastifyInstance, deps: RequestDeps): void {
       const page = await listContacts(ctx, rest);
       return { ...page, data: await withListColumns(ctx, page.data) };
     },
+  );
+  r.get(
+    '/api/v1/contacts/count',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'How many contacts match the filters GET /contacts takes: exact up to 100,000, an estimate (exact: false) above; a separate call, so a list page never waits for it',
+        querystring: contactFilter,
+        response: { 200: contactCountOut },
+      },
+    },
+    (req) => countContacts(ctxOf(req, deps), req.query),
   );
   r.post('/api/v1/contacts/bulk-tag', { config: write, schema: { tags, summary: 'Add and remove tags on many contacts', body: bulkTagIn, response: { 200: z.object({ updated: z.number() }) } } }, (req, reply) =>
     runMutation(req, reply, deps, 200, (ctx) => bulkTag(ctx, req.body)),

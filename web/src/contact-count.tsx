@@ -1,0 +1,26 @@
+// The Contacts tab's total: "1,234 contacts" for the current filter, or "about 1.0 M contacts" past the exact cap.
+import { useState } from 'react';
+import { countContacts, type ContactCount, type ContactFilter } from './api-client';
+import { useResource } from './use-resource';
+
+/** The count as words: exact with thousands separators, an estimate rounded and said to be one. */
+export function contactCountText(c: ContactCount, filtered: boolean): string {
+  const n = c.exact ? c.count.toLocaleString('en') : c.count >= 1_000_000 ? `about ${(c.count / 1_000_000).toFixed(1)} M` : `about ${Math.round(c.count / 1000)} k`;
+  return `${n} ${c.count === 1 ? 'contact' : 'contacts'}${filtered ? ' match' : ''}`;
+}
+
+/**
+ * How many contacts match the list's filter. The section mounts it once the list's page has
+ * answered (and again after each reload), so the count's request never delays the rows.
+ */
+export function ContactCountLine({ filter }: { filter: ContactFilter }) {
+  // The filter as it was when the list answered: a new filter remounts this line after its own first page.
+  const [asked] = useState(filter);
+  const count = useResource(() => countContacts(asked));
+  const filtered = Boolean(asked.q || asked.topic);
+  return (
+    <p className="contact-count" data-testid="contact-count" aria-live="polite" title={count.data && !count.data.exact ? 'An estimate: more than 100,000 contacts match, too many to count on every visit' : undefined}>
+      {count.error ? <span className="muted">Count unavailable</span> : count.data ? <strong>{contactCountText(count.data, filtered)}</strong> : <span className="muted">Counting…</span>}
+    </p>
+  );
+}
