@@ -14634,6 +14634,66 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/workspace/onboarding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The getting-started checklist's facts: which steps the workspace has done, in one answer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The getting-started checklist’s facts. The "keep the sandbox" and "hidden" choices are the workspace setting `onboarding` (GET /api/v1/workspace). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description At least one opt-in source is active (people can join through it) */
+                            active_source: boolean;
+                            /** @description At least one import completed and was not a dry run */
+                            completed_import: boolean;
+                            /** @description A WhatsApp Cloud API number other than the bundled sandbox simulator’s is connected */
+                            real_number: boolean;
+                            /** @description The bundled sandbox simulator’s number is connected (with no real one, "Keep the sandbox" is a real choice) */
+                            sandbox_number: boolean;
+                            /** @description At least one broadcast started sending (status sending, paused or completed) */
+                            sent_broadcast: boolean;
+                            /** @description At least one template exists that is not DELETED, in any review state */
+                            template: boolean;
+                            /** @description At least one topic exists */
+                            topic: boolean;
+                        };
+                    };
+                };
+                /** @description An error: `{ error: { code, message, details } }` (docs/errors.md) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     "automation.run.completed": {

@@ -1,11 +1,7 @@
-// The Overview's getting-started checklist: each step is ticked from real data read through the public API.
-import { apiRequest, listPhoneNumbers, listTopics, query, type Page, type PhoneNumber } from './api-client';
-import type { ItemOf, ResponseOf } from './api-schema';
-import { listBroadcasts, type Broadcast } from './broadcasts-api';
-
-type OptinSource = ItemOf<ResponseOf<'/api/v1/optin-sources', 'get'>>;
-type Import = ItemOf<ResponseOf<'/api/v1/imports', 'get'>>;
-type Template = ItemOf<ResponseOf<'/api/v1/templates', 'get'>>;
+// The Overview's getting-started checklist: each step is ticked from real data, read through the
+// public API in one request (GET /api/v1/workspace/onboarding).
+import { apiRequest } from './api-client';
+import type { ResponseOf } from './api-schema';
 
 /** The workspace's `settings.onboarding`. */
 export interface OnboardingSettings {
@@ -26,40 +22,20 @@ export interface OnboardingStep {
   link: string;
 }
 
-/** What the steps are computed from. */
-export interface OnboardingFacts {
-  numbers: PhoneNumber[];
-  topics: number;
-  activeSources: number;
-  imports: Import[];
-  templates: number;
-  broadcasts: Broadcast[];
-}
+/** What the steps are computed from: yes/no facts about the workspace. */
+export type OnboardingFacts = ResponseOf<'/api/v1/workspace/onboarding', 'get'>;
 
-// A broadcast has been sent once it left draft/scheduled (cancelled ones may never have sent).
-const SENT_STATES = new Set(['sending', 'paused', 'completed']);
-
-/** Reads what the checklist needs: six small reads in parallel, each a first page. */
-export async function loadOnboardingFacts(): Promise<OnboardingFacts> {
-  const [numbers, topics, sources, imports, templates, broadcasts] = await Promise.all([
-    listPhoneNumbers(),
-    listTopics(),
-    apiRequest<Page<OptinSource>>('GET', `/optin-sources${query({ status: 'active', limit: 1 })}`),
-    apiRequest<Page<Import>>('GET', `/imports${query({ limit: 50 })}`),
-    apiRequest<Page<Template>>('GET', `/templates${query({ limit: 1 })}`),
-    listBroadcasts(undefined, 100),
-  ]);
-  return { numbers: numbers.data, topics: topics.data.length, activeSources: sources.data.length, imports: imports.data, templates: templates.data.length, broadcasts: broadcasts.data };
-}
+/** Reads what the checklist needs: one request, answered by one SQL statement on the server. */
+export const loadOnboardingFacts = () => apiRequest<OnboardingFacts>('GET', '/workspace/onboarding');
 
 /** True when only the bundled simulator's number is connected (so "Keep the sandbox" is a real choice). */
 export function onlySandbox(facts: OnboardingFacts): boolean {
-  return facts.numbers.length > 0 && facts.numbers.every((n) => n.is_sandbox);
+  return facts.sandbox_number && !facts.real_number;
 }
 
 /** The six steps, in the order a shop owner does them. */
 export function onboardingSteps(facts: OnboardingFacts, settings: OnboardingSettings): OnboardingStep[] {
-  const realNumber = facts.numbers.some((n) => !n.is_sandbox);
+  const realNumber = facts.real_number;
   return [
     {
       id: 'number',
@@ -69,11 +45,11 @@ export function onboardingSteps(facts: OnboardingFacts, settings: OnboardingSett
       section: 'phone-numbers',
       link: 'Phone numbers',
     },
-    { id: 'topic', title: 'Create a topic', hint: 'What people subscribe to, e.g. “Offers” or “Order updates”.', done: facts.topics > 0, section: 'topics', link: 'Topics' },
+    { id: 'topic', title: 'Create a topic', hint: 'What people subscribe to, e.g. “Offers” or “Order updates”.', done: facts.topic, section: 'topics', link: 'Topics' },
     // Opt-in sources have no tab of their own yet: the Topics tab is where consent starts.
-    { id: 'source', title: 'Publish an opt-in source', hint: 'A QR code, link or sign-up page people join through.', done: facts.activeSources > 0, section: 'optin-sources', link: 'Opt-in sources' },
-    { id: 'import', title: 'Import a list', hint: 'Bring in contacts who already agreed to hear from you.', done: facts.imports.some((i) => i.status === 'completed' && !i.dry_run), section: 'imports', link: 'Imports' },
-    { id: 'template', title: 'Create a template', hint: 'Meta approves the message before a broadcast can use it.', done: facts.templates > 0, section: 'templates', link: 'Templates' },
-    { id: 'broadcast', title: 'Send your first broadcast', hint: 'Pick an audience and a template, then send.', done: facts.broadcasts.some((b) => SENT_STATES.has(b.status)), section: 'broadcasts', link: 'Broadcasts' },
+    { id: 'source', title: 'Publish an opt-in source', hint: 'A QR code, link or sign-up page people join through.', done: facts.active_source, section: 'optin-sources', link: 'Opt-in sources' },
+    { id: 'import', title: 'Import a list', hint: 'Bring in contacts who already agreed to hear from you.', done: facts.completed_import, section: 'imports', link: 'Imports' },
+    { id: 'template', title: 'Create a template', hint: 'Meta approves the message before a broadcast can use it.', done: facts.template, section: 'templates', link: 'Templates' },
+    { id: 'broadcast', title: 'Send your first broadcast', hint: 'Pick an audience and a template, then send.', done: facts.sent_broadcast, section: 'broadcasts', link: 'Broadcasts' },
   ];
 }

@@ -1,25 +1,27 @@
 import { useState } from 'react';
 import { updateWorkspace } from './api-client';
-import { loadOnboardingFacts, onboardingSteps, onlySandbox, type OnboardingSettings, type StepSection } from './onboarding';
-import { useResource } from './use-resource';
+import { onboardingSteps, onlySandbox, type OnboardingFacts, type OnboardingSettings, type StepSection } from './onboarding';
+import type { Resource } from './use-resource';
 
 /**
  * The getting-started checklist at the top of the Overview: six steps, each linking to its tab and
  * ticked from real data. "Keep the sandbox" and hiding it are stored in `settings.onboarding`
- * (owners and admins only: others see no button the API would refuse).
+ * (owners and admins only: others see no button the API would refuse). Its facts are loaded by the
+ * Overview, so the request starts together with the workspace's, not after it.
  */
 export function OnboardingChecklist({
+  facts,
   settings,
   canManage,
   onSettingsSaved,
   onOpenSection,
 }: {
+  facts: Resource<OnboardingFacts>;
   settings: OnboardingSettings;
   canManage: boolean;
   onSettingsSaved: () => void;
   onOpenSection: (section: StepSection) => void;
 }) {
-  const facts = useResource(loadOnboardingFacts);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 

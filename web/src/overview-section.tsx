@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { Role, Workspace } from './api-client';
 import { OnboardingChecklist } from './overview-checklist';
-import type { OnboardingSettings, StepSection } from './onboarding';
+import { loadOnboardingFacts, type OnboardingSettings, type StepSection } from './onboarding';
 import { BroadcastsCard } from './overview-broadcasts-card';
 import { CohortsCard } from './overview-cohorts-card';
 import { BreakdownsCard } from './overview-breakdowns-card';
@@ -14,7 +14,7 @@ import { LifecycleCard } from './overview-lifecycle-card';
 import { NumbersCard } from './overview-numbers-card';
 import { OptOutsCard } from './overview-optouts-card';
 import { RangePicker, type RangeDays } from './overview-range-picker';
-import type { Resource } from './use-resource';
+import { useResource, type Resource } from './use-resource';
 
 /** The workspace's time zone setting, else UTC (as the reports use it). */
 function zoneOf(settings: Record<string, unknown> | undefined): string {
@@ -36,6 +36,9 @@ export function OverviewSection({
   onOpenSection: (section: StepSection) => void;
 }) {
   const [days, setDays] = useState<RangeDays>(30);
+  // Asked for at once, beside the shell's GET /workspace, not once the settings are in: the
+  // checklist's one request does not wait a round trip (its answer is unused if the settings hide it).
+  const onboardingFacts = useResource(loadOnboardingFacts);
   const timeZone = workspace.data ? zoneOf(workspace.data.settings) : undefined;
   const range = useMemo(() => (timeZone ? lastDays(days, timeZone) : undefined), [days, timeZone]);
   return (
@@ -52,6 +55,7 @@ export function OverviewSection({
       {!range && !workspace.error && <p className="muted">Loading…</p>}
       {workspace.data && (
         <OnboardingChecklist
+          facts={onboardingFacts}
           settings={(workspace.data.settings.onboarding ?? {}) as OnboardingSettings}
           canManage={role === 'owner' || role === 'admin'}
           onSettingsSaved={workspace.reload}

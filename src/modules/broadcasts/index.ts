@@ -19,3 +19,5 @@ export { broadcastFunnels, broadcastFunnelsCsv, broadcastRecipientsCsv, FUNNEL_C
 export { attributeConversions, forgetConversionsOfEvents, conversionsOf, conversionRulesOf, DEFAULT_CONVERSION_WINDOW_DAYS, type Conversions, type Revenue } from './conversions.service.js';
 export { pickAbWinner, sweepAbTests } from './ab-test.service.js';
 export { abBucket, abGroupOf, twoProportionTest, rankVariants, AB_METRICS } from './ab-test.rules.js';
+// A yes/no fact as SQL (the getting-started checklist reads every module's in one statement).
+export { hasSentBroadcastSql } from './broadcast-facts.sql.js';

@@ -45,3 +45,5 @@ export type { OptOutNoteOut } from './opt-out-review.service.js';
 export { moveOptOutNotes } from './opt-out-review.service.js';
 /** The consent module's ledger tables, for maintenance that must name them (the planner-stats sweep during an import). */
 export const CONSENT_LEDGER_TABLES: readonly string[] = ['consent_events', 'consent_state'];
+// A yes/no fact as SQL (the getting-started checklist reads every module's in one statement).
+export { hasTopicSql } from './topic-facts.sql.js';

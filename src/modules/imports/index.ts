@@ -25,3 +25,5 @@ export * from './imports.schemas.js';
 export { listMappings, saveMapping, deleteMapping, resolveMapping } from './mappings.service.js';
 export { MAPPING_PRESETS } from './mappings.presets.js';
 export { importProgress } from './gauges.service.js';
+// A yes/no fact as SQL (the getting-started checklist reads every module's in one statement).
+export { hasCompletedImportSql } from './import-facts.sql.js';

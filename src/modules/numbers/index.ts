@@ -6,3 +6,5 @@ export { listNumberWabas, hasNumber, numberForLink, sendRatesOf } from './number
 export { connectNumberIn, updateNumberIn, numberOut, numberHealthOut } from './numbers.schemas.js';
 export type { NumberOut } from './numbers.schemas.js';
 export * from './numbers.rules.js';
+// A yes/no fact as SQL (the getting-started checklist reads every module's in one statement).
+export { hasNumberSql } from './number-facts.sql.js';

@@ -17,3 +17,5 @@ export { saveOptinLogo, deleteOptinLogo, logoOfSource, adminLogoOf, sniffImageTy
 export type { LogoInfo } from './optin-logo.service.js';
 export { PAGE_LANGUAGES, PAGE_TEXT, RTL_LANGUAGES, STOP_WORD, pickPageLanguage, stopWordsAreBuiltIn } from './signup-page.i18n.js';
 export type { PageLanguage, PageText } from './signup-page.i18n.js';
+// A yes/no fact as SQL (the getting-started checklist reads every module's in one statement).
+export { hasActiveSourceSql } from './source-facts.sql.js';

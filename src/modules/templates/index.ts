@@ -8,3 +8,5 @@ export { templateParams, checkVariableMap, renderTemplate, compileTemplate, lint
 export type { TemplateDef, TemplateParam, VariableSource, VariableMap, RenderContact, RenderResult, LintIssue } from './templates.rules.js';
 export { mentionsOptOut } from './templates.lint.js';
 export * from './templates.schemas.js';
+// A yes/no fact as SQL (the getting-started checklist reads every module's in one statement).
+export { hasTemplateSql } from './template-facts.sql.js';

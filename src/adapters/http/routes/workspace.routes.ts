@@ -5,12 +5,19 @@ import { ctxOf, runMutation, type RequestDeps } from '../request-context.js';
 import { preferenceKeywordClashes, type PreferenceSettings } from '../../../modules/preferences/index.js';
 import type { KeywordSettings } from '../../../modules/consent/index.js';
 import { AppError } from '../../../lib/errors.js';
+import { getOnboardingFacts, onboardingOut } from '../../../modules/onboarding/index.js';
 
 /** The caller's own workspace. */
 export function workspaceRoutes(app: FastifyInstance, deps: RequestDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/api/v1/workspace', { config: { permission: 'workspace:read' }, schema: { tags: ['workspace'], summary: 'The workspace this key belongs to', response: { 200: workspaceOut } } }, (req) =>
     getWorkspace(ctxOf(req, deps)),
+  );
+  // Every role that sees the Overview reads it (workspace:read): the checklist shows on everyone's first tab.
+  r.get(
+    '/api/v1/workspace/onboarding',
+    { config: { permission: 'workspace:read' }, schema: { tags: ['workspace'], summary: "The getting-started checklist's facts: which steps the workspace has done, in one answer", response: { 200: onboardingOut } } },
+    (req) => getOnboardingFacts(ctxOf(req, deps)),
   );
   r.patch(
     '/api/v1/workspace',
