@@ -113,4 +113,33 @@ describe('defining an attribute from the contact form', () => {
     const ella = (await api(`/api/v1/contacts/${ellaId}`)) as { attributes: Record<string, unknown> };
     expect(ella.attributes).toEqual({ birthday: '1990-05-17', vip_member: true });
   }, 60_000);
+
+  it('defines a choice of values: none given is named next to Values; then the form offers exactly them', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByTestId('contact-detail').getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByRole('form', { name: 'Edit contact' });
+    await form.getByRole('button', { name: 'Define a new attribute' }).click();
+    const fields = form.getByRole('group', { name: 'New attribute' });
+    await fields.getByLabel('Key').fill('tier');
+    await fields.getByLabel('Type').selectOption({ label: 'Choice of values' });
+    await fields.getByLabel('Values').fill(' , ');
+    await fields.getByRole('button', { name: 'Define attribute' }).click();
+    const valuesError = fields.locator('[data-field=enum_values]');
+    await valuesError.waitFor();
+    expect(await fields.getByLabel('Values').getAttribute('aria-invalid')).toBe('true');
+    await fields.getByLabel('Values').fill('Gold, Silver,  Bronze, Gold');
+    await fields.getByLabel('Values').press('Enter');
+    await fields.waitFor({ state: 'detached' });
+    const value = form.getByLabel('Value of tier');
+    expect(await value.locator('option').allTextContents()).toEqual(expect.arrayContaining(['Gold', 'Silver', 'Bronze']));
+    await value.selectOption({ label: 'Silver' });
+    await shot('enum');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').getByText('Saved.').waitFor();
+    const defs = (await api('/api/v1/attributes')) as { data: { key: string; type: string; enum_values: string[] | null }[] };
+    expect(defs.data.find((d) => d.key === 'tier')).toMatchObject({ type: 'enum', enum_values: ['Gold', 'Silver', 'Bronze'] });
+    const ella = (await api(`/api/v1/contacts/${ellaId}`)) as { attributes: Record<string, unknown> };
+    expect(ella.attributes).toEqual({ birthday: '1990-05-17', vip_member: true, tier: 'Silver' });
+    expect(seen.pageErrors).toEqual([]);
+  }, 60_000);
 });

@@ -2,13 +2,19 @@ import { useState } from 'react';
 import { defineAttribute, type AttributeDefinition } from './api-client';
 import { errorAt, fieldErrorsOf, unclaimed, type FieldErrors } from './settings-api';
 
-/** The types a new attribute can have from the contact form (enums need their values: define those in the API). */
+/** The types a new attribute can have from the contact form (a choice lists its values, comma-separated). */
 const TYPES = [
   ['string', 'Text'],
   ['number', 'Number'],
   ['date', 'Date'],
   ['boolean', 'Yes / no'],
+  ['enum', 'Choice of values'],
 ] as const;
+
+/** "Gold, Silver, gold" → ["Gold", "Silver"]: trimmed, empties and repeats dropped (the API checks the rest). */
+export function choicesOf(text: string): string[] {
+  return [...new Set(text.split(',').map((v) => v.trim()).filter((v) => v !== ''))];
+}
 type NewType = (typeof TYPES)[number][0];
 
 /**
@@ -19,6 +25,7 @@ export function AttributeDefineFields({ idPrefix, onDefined }: { idPrefix: strin
   const [open, setOpen] = useState(false);
   const [key, setKey] = useState('');
   const [type, setType] = useState<NewType>('string');
+  const [choices, setChoices] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({ byField: {} });
   const [busy, setBusy] = useState(false);
   const id = `${idPrefix}-new-attr`;
@@ -34,9 +41,10 @@ export function AttributeDefineFields({ idPrefix, onDefined }: { idPrefix: strin
     setBusy(true);
     setErrors({ byField: {} });
     try {
-      const def = await defineAttribute({ key: key.trim(), type });
+      const def = await defineAttribute({ key: key.trim(), type, ...(type === 'enum' ? { enum_values: choicesOf(choices) } : {}) });
       setOpen(false);
       setKey('');
+      setChoices('');
       onDefined(def);
     } catch (err) {
       setErrors(fieldErrorsOf(err));
@@ -47,7 +55,8 @@ export function AttributeDefineFields({ idPrefix, onDefined }: { idPrefix: strin
 
   const keyError = errorAt(errors, 'key');
   const typeError = errorAt(errors, 'type');
-  const rest = unclaimed(errors, ['key', 'type']);
+  const choicesError = errorAt(errors, 'enum_values');
+  const rest = unclaimed(errors, ['key', 'type', 'enum_values']);
   return (
     <fieldset className="plain attribute-define" aria-label="New attribute">
       <legend>New attribute</legend>
@@ -87,6 +96,26 @@ export function AttributeDefineFields({ idPrefix, onDefined }: { idPrefix: strin
           )}
         </div>
       </div>
+      {type === 'enum' && (
+        <div className="field">
+          <label htmlFor={`${id}-choices`}>Values</label>
+          <input id={`${id}-choices`} value={choices} placeholder="e.g. Gold, Silver, Bronze" aria-invalid={choicesError ? true : undefined} aria-describedby={choicesError ? `${id}-choices-error` : `${id}-choices-hint`} onChange={(e) => setChoices(e.target.value)} onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                void define();
+              }
+            }} />
+          {choicesError ? (
+            <p id={`${id}-choices-error`} className="error field-error" data-field="enum_values">
+              {choicesError}
+            </p>
+          ) : (
+            <p id={`${id}-choices-hint`} className="muted small">
+              Separated by commas; the contact form then offers exactly these.
+            </p>
+          )}
+        </div>
+      )}
       {rest.length > 0 && (
         <p className="error" role="alert">
           {rest.join(' ')}
