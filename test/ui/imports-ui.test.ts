@@ -4,6 +4,7 @@
 // (refused until it says the consent named WhatsApp), a dry run, the import with its progress to
 // completion, counts against the file's known truth, a file with bad rows and its rejected rows
 // downloaded, the exports downloaded with the session cookie, and the page at 360 px wide.
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ import { createTestApp, type TestApp } from '../helpers/app.js';
 import { loginUi, openUiPage, serveApp, UI_TIMEOUT } from '../helpers/ui.js';
 import { ensureWebBuilt } from './web-build.js';
 
+const SHOTS = process.env.UI_SCREENSHOTS ?? join(tmpdir(), 'greenlist-ui-shots');
+mkdirSync(SHOTS, { recursive: true });
 const EMAIL = 'owner@imports-ui.example';
 const VIEWER = 'viewer@imports-ui.example';
 const PASSWORD = 'a long enough passphrase';
@@ -120,7 +123,7 @@ describe('the Imports tab', () => {
     expect(await count('dry-run-result', 'Rejected')).toBe(0);
     const [n] = await queryRowsOf<{ n: number }>(t.db, sql`select count(*)::int as n from contacts where workspace_id = ${workspaceId}`);
     expect(n!.n).toBe(0);
-    await page.screenshot({ path: join(tmpdir(), 'imports-dry-run-1280.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, 'imports-dry-run-1280.png'), fullPage: true });
   });
 
   it('imports with a progress bar to completion; the counts and the stored contacts match the file', async () => {
@@ -147,7 +150,7 @@ describe('the Imports tab', () => {
     expect(await history.first().textContent()).not.toContain('dry run');
     expect(await history.first().textContent()).toContain('completed');
     expect(await history.nth(1).textContent()).toContain('dry run');
-    await page.screenshot({ path: join(tmpdir(), 'imports-done-1280.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, 'imports-done-1280.png'), fullPage: true });
   });
 
   it('imports a file with bad rows using the saved mapping, lists them, and downloads them as CSV', async () => {
@@ -200,11 +203,11 @@ describe('the Imports tab', () => {
       return { scrollWidth: html.scrollWidth, scrollHeight: html.scrollHeight };
     });
     expect((await size()).scrollWidth).toBeLessThanOrEqual(360);
-    await page.screenshot({ path: join(tmpdir(), 'imports-360.png'), fullPage: true });
+    await page.screenshot({ path: join(SHOTS, 'imports-360.png'), fullPage: true });
     // The same page in phone-screen-sized pieces, to look at.
     const height = (await size()).scrollHeight;
     for (let y = 0, i = 1; y < height; y += 1200, i++) {
-      await page.screenshot({ path: join(tmpdir(), `imports-360-part${i}.png`), fullPage: true, clip: { x: 0, y, width: 360, height: Math.min(1200, height - y) } });
+      await page.screenshot({ path: join(SHOTS, `imports-360-part${i}.png`), fullPage: true, clip: { x: 0, y, width: 360, height: Math.min(1200, height - y) } });
     }
     expect(seen.pageErrors).toEqual([]);
   });
