@@ -1,5 +1,5 @@
 // The Contacts tab's total: "1,234 contacts" for the current filter, or "about 1.0 M contacts" past the exact cap.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { countContacts, type ContactCount, type ContactFilter } from './api-client';
 import { useResource } from './use-resource';
 
@@ -16,11 +16,28 @@ export function contactCountText(c: ContactCount, filtered: boolean): string {
 export function ContactCountLine({ filter }: { filter: ContactFilter }) {
   // The filter as it was when the list answered: a new filter remounts this line after its own first page.
   const [asked] = useState(filter);
-  const count = useResource(() => countContacts(asked));
+  const painted = useAfterPaint();
+  // Why after paint: asked in the same commit as the rows, the request and its answer's render
+  // competed with drawing them (the first load at 1 M contacts, docs/performance.md).
+  const count = useResource(() => (painted ? countContacts(asked) : new Promise<never>(() => {})), painted);
   const filtered = Boolean(asked.q || asked.topic);
   return (
     <p className="contact-count" data-testid="contact-count" aria-live="polite" title={count.data && !count.data.exact ? 'An estimate: more than 100,000 contacts match, too many to count on every visit' : undefined}>
       {count.error ? <span className="muted">Count unavailable</span> : count.data ? <strong>{contactCountText(count.data, filtered)}</strong> : <span className="muted">Counting…</span>}
     </p>
   );
+}
+
+/** False until the browser has painted the frame after mount (a frame, then a task). */
+function useAfterPaint(): boolean {
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setPainted(true), 0)));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, []);
+  return painted;
 }
