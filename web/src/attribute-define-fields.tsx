@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import { defineAttribute, type AttributeDefinition } from './api-client';
 import { errorAt, fieldErrorsOf, unclaimed, type FieldErrors } from './settings-api';
 
@@ -53,6 +53,12 @@ export function AttributeDefineFields({ idPrefix, onDefined }: { idPrefix: strin
     }
   }
 
+  // Enter in a field defines the attribute here instead of submitting the contact form around it.
+  const defineOnEnter = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    void define();
+  };
   const keyError = errorAt(errors, 'key');
   const typeError = errorAt(errors, 'type');
   const choicesError = errorAt(errors, 'enum_values');
@@ -63,13 +69,7 @@ export function AttributeDefineFields({ idPrefix, onDefined }: { idPrefix: strin
       <div className="attribute-define-row">
         <div className="field">
           <label htmlFor={`${id}-key`}>Key</label>
-          <input id={`${id}-key`} value={key} maxLength={48} placeholder="e.g. birthday" aria-invalid={keyError ? true : undefined} aria-describedby={keyError ? `${id}-key-error` : `${id}-key-hint`} onChange={(e) => setKey(e.target.value)} onKeyDown={(e) => {
-              // Enter defines the attribute here instead of submitting the contact form around it.
-              if (e.key === 'Enter') {
-                e.preventDefault();
-                void define();
-              }
-            }} />
+          <input id={`${id}-key`} value={key} maxLength={48} placeholder="e.g. birthday" aria-invalid={keyError ? true : undefined} aria-describedby={keyError ? `${id}-key-error` : `${id}-key-hint`} onChange={(e) => setKey(e.target.value)} onKeyDown={defineOnEnter} />
           {keyError ? (
             <p id={`${id}-key-error`} className="error field-error" data-field="key">
               {keyError}
@@ -99,12 +99,7 @@ export function AttributeDefineFields({ idPrefix, onDefined }: { idPrefix: strin
       {type === 'enum' && (
         <div className="field">
           <label htmlFor={`${id}-choices`}>Values</label>
-          <input id={`${id}-choices`} value={choices} placeholder="e.g. Gold, Silver, Bronze" aria-invalid={choicesError ? true : undefined} aria-describedby={choicesError ? `${id}-choices-error` : `${id}-choices-hint`} onChange={(e) => setChoices(e.target.value)} onKeyDown={(e) => {
-              if (e.key === 'Enter') {
-                e.preventDefault();
-                void define();
-              }
-            }} />
+          <input id={`${id}-choices`} value={choices} placeholder="e.g. Gold, Silver, Bronze" aria-invalid={choicesError ? true : undefined} aria-describedby={choicesError ? `${id}-choices-error` : `${id}-choices-hint`} onChange={(e) => setChoices(e.target.value)} onKeyDown={defineOnEnter} />
           {choicesError ? (
             <p id={`${id}-choices-error`} className="error field-error" data-field="enum_values">
               {choicesError}

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Ctx } from '../context.js';
 import { queryRowsOf } from '../sql.js';
 import { filterConditions } from './contacts.crud.js';
-import { contactFilter, type ContactCountOut } from './contacts.schemas.js';
+import { contactFilter, type ContactCountOut, type ContactFilter } from './contacts.schemas.js';
 import { contacts } from './contacts.tables.js';
 
 /** Up to this many matches the count is exact; beyond it, an estimate (`exact: false`). */
@@ -16,7 +16,7 @@ export const EXACT_COUNT_UP_TO = 100_000;
  * answer is the planner's row estimate for the same condition, never below the cap. `upTo` is
  * the cap (tests lower it).
  */
-export async function countContacts(ctx: Ctx, filter: unknown, upTo = EXACT_COUNT_UP_TO): Promise<ContactCountOut> {
+export async function countContacts(ctx: Ctx, filter: ContactFilter, upTo = EXACT_COUNT_UP_TO): Promise<ContactCountOut> {
   const where = filterConditions(ctx.workspaceId, contactFilter.parse(filter));
   const [row] = await queryRowsOf<{ n: number }>(ctx.db, sql`select count(*)::int as n from (select 1 from ${contacts} where ${where} limit ${upTo + 1}) m`);
   const n = row?.n ?? 0;
