@@ -116,7 +116,7 @@ describe('contacts and consent in the admin UI', () => {
     await countSays('11 contacts match');
     expect(await rows().count()).toBe(11);
     await search('Ana', '', undefined, ANA.name);
-    await countSays('1 contact match');
+    await countSays('1 contact matches');
     await search('', '', undefined, `Filler ${FILLERS - 1}`);
     await countSays(`${FILLERS + 2} contacts`);
     await page.getByRole('button', { name: 'Load more' }).click();

@@ -1,11 +1,14 @@
 // The Contacts tab's total: "1,234 contacts" for the current filter, or "about 1.0 M contacts" past the exact cap.
 import { useEffect, useState } from 'react';
 import { countContacts, type ContactCount, type ContactFilter } from './api-client';
+import { formatMatchCount } from './segment-preview-panel';
 import { useResource } from './use-resource';
 
 /** The count as words: exact with thousands separators, an estimate rounded and said to be one. */
 export function contactCountText(c: ContactCount, filtered: boolean): string {
+  if (c.exact && filtered) return formatMatchCount(c.count);
   const n = c.exact ? c.count.toLocaleString('en') : c.count >= 1_000_000 ? `about ${(c.count / 1_000_000).toFixed(1)} M` : `about ${Math.round(c.count / 1000)} k`;
+  // An estimate is always above 100,000, so plural.
   return `${n} ${c.count === 1 ? 'contact' : 'contacts'}${filtered ? ' match' : ''}`;
 }
 
