@@ -9,7 +9,8 @@
 // order-tracking menu" recipe (no slots) with its reply steps in the editor, a recipe's date
 // start described in words; then a blank automation started by a tag with a "wait for a customer
 // event" step (both ways out saved and shown in the flow), published, started by a tag added
-// through the API and sent down the "it happens" way by a purchase; a test run started from the
+// through the API and sent down the "it happens" way by a purchase (credited to its send step, with
+// its revenue, in the step counts); a test run started from the
 // page (the phone prefilled with a sandbox contact, an unknown number and a second run at once
 // refused in words, the run's steps followed without a refresh); and attribute and unread-broadcast
 // starts edited in the form.
@@ -466,12 +467,14 @@ describe('automations in the admin UI', () => {
     expect((await runRows().first().locator('td').allTextContents())[2]).toBe('Step 2 · Wait for a customer event');
     await expect.poll(() => h.sim.sent(who.phone).filter((m) => m.template?.name === 'weekly_offers').length).toBe(2); // the welcome, then this one
 
-    expect((await h.api('POST', '/api/v1/events', { contact_id: who.id, type: 'purchase', properties: { product: 'shoes' } })).status).toBe(200);
+    expect((await h.api('POST', '/api/v1/events', { contact_id: who.id, type: 'purchase', amount: 25, currency: 'EUR', properties: { product: 'shoes' } })).status).toBe(200);
     await untilShown(async () => (await runRows().first().getByTestId('run-state').textContent()) === 'Completed');
     await runRows().first().getByRole('button', { name: /^Steps/ }).click();
     const logLines = async () => (await view().getByTestId('run-steps').locator('li').allTextContents()).map((l) => l.replace(/^.*?Step/, 'Step'));
     await expect.poll(logLines).toEqual(['Step 1 · Send a template: Sent', 'Step 2 · Wait for a customer event: Waited', 'Step 2 · Wait for a customer event: It happened', 'Step 4 · End: Done']);
     await expect.poll(() => view().getByTestId('step-counts').nth(1).textContent()).toBe('1 waited · 1 happened in time');
+    // The purchase came after step 1's message: it is credited there (last touch), with its revenue.
+    await expect.poll(() => view().getByTestId('step-counts').first().textContent()).toMatch(/^1 sent .*· 1 converted · €25\.00 revenue$/);
   });
 
   it('starts a test run from the page, prefilled with a sandbox contact, and follows its steps', async () => {

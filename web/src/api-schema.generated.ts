@@ -2400,7 +2400,21 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 status: string;
-                                /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
+                                /** @description per send step id that has conversions: goal events (purchase by default) within settings.conversions.window_days after its message, when no later broadcast or step message came first */
+                                step_conversions: {
+                                    [key: string]: {
+                                        /** @description goal events credited (last touch across broadcasts and automation steps, within the window) */
+                                        conversions: number;
+                                        /** @description contacts with at least one goal event credited to this step */
+                                        converted: number;
+                                        /** @description credited amounts per currency, net of refunds; never added across currencies */
+                                        revenue: {
+                                            amount: number;
+                                            currency: string;
+                                        }[];
+                                    };
+                                };
+                                /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked / converted */
                                 step_counts: {
                                     [key: string]: {
                                         [key: string]: number;
@@ -2789,7 +2803,21 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
+                            /** @description per send step id that has conversions: goal events (purchase by default) within settings.conversions.window_days after its message, when no later broadcast or step message came first */
+                            step_conversions: {
+                                [key: string]: {
+                                    /** @description goal events credited (last touch across broadcasts and automation steps, within the window) */
+                                    conversions: number;
+                                    /** @description contacts with at least one goal event credited to this step */
+                                    converted: number;
+                                    /** @description credited amounts per currency, net of refunds; never added across currencies */
+                                    revenue: {
+                                        amount: number;
+                                        currency: string;
+                                    }[];
+                                };
+                            };
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked / converted */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -2854,7 +2882,21 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
+                            /** @description per send step id that has conversions: goal events (purchase by default) within settings.conversions.window_days after its message, when no later broadcast or step message came first */
+                            step_conversions: {
+                                [key: string]: {
+                                    /** @description goal events credited (last touch across broadcasts and automation steps, within the window) */
+                                    conversions: number;
+                                    /** @description contacts with at least one goal event credited to this step */
+                                    converted: number;
+                                    /** @description credited amounts per currency, net of refunds; never added across currencies */
+                                    revenue: {
+                                        amount: number;
+                                        currency: string;
+                                    }[];
+                                };
+                            };
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked / converted */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -3247,7 +3289,21 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
+                            /** @description per send step id that has conversions: goal events (purchase by default) within settings.conversions.window_days after its message, when no later broadcast or step message came first */
+                            step_conversions: {
+                                [key: string]: {
+                                    /** @description goal events credited (last touch across broadcasts and automation steps, within the window) */
+                                    conversions: number;
+                                    /** @description contacts with at least one goal event credited to this step */
+                                    converted: number;
+                                    /** @description credited amounts per currency, net of refunds; never added across currencies */
+                                    revenue: {
+                                        amount: number;
+                                        currency: string;
+                                    }[];
+                                };
+                            };
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked / converted */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -3310,7 +3366,21 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
+                            /** @description per send step id that has conversions: goal events (purchase by default) within settings.conversions.window_days after its message, when no later broadcast or step message came first */
+                            step_conversions: {
+                                [key: string]: {
+                                    /** @description goal events credited (last touch across broadcasts and automation steps, within the window) */
+                                    conversions: number;
+                                    /** @description contacts with at least one goal event credited to this step */
+                                    converted: number;
+                                    /** @description credited amounts per currency, net of refunds; never added across currencies */
+                                    revenue: {
+                                        amount: number;
+                                        currency: string;
+                                    }[];
+                                };
+                            };
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked / converted */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -3439,7 +3509,21 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
+                            /** @description per send step id that has conversions: goal events (purchase by default) within settings.conversions.window_days after its message, when no later broadcast or step message came first */
+                            step_conversions: {
+                                [key: string]: {
+                                    /** @description goal events credited (last touch across broadcasts and automation steps, within the window) */
+                                    conversions: number;
+                                    /** @description contacts with at least one goal event credited to this step */
+                                    converted: number;
+                                    /** @description credited amounts per currency, net of refunds; never added across currencies */
+                                    revenue: {
+                                        amount: number;
+                                        currency: string;
+                                    }[];
+                                };
+                            };
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked / converted */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -3506,7 +3590,21 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
+                            /** @description per send step id that has conversions: goal events (purchase by default) within settings.conversions.window_days after its message, when no later broadcast or step message came first */
+                            step_conversions: {
+                                [key: string]: {
+                                    /** @description goal events credited (last touch across broadcasts and automation steps, within the window) */
+                                    conversions: number;
+                                    /** @description contacts with at least one goal event credited to this step */
+                                    converted: number;
+                                    /** @description credited amounts per currency, net of refunds; never added across currencies */
+                                    revenue: {
+                                        amount: number;
+                                        currency: string;
+                                    }[];
+                                };
+                            };
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked / converted */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -3573,7 +3671,21 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
+                            /** @description per send step id that has conversions: goal events (purchase by default) within settings.conversions.window_days after its message, when no later broadcast or step message came first */
+                            step_conversions: {
+                                [key: string]: {
+                                    /** @description goal events credited (last touch across broadcasts and automation steps, within the window) */
+                                    conversions: number;
+                                    /** @description contacts with at least one goal event credited to this step */
+                                    converted: number;
+                                    /** @description credited amounts per currency, net of refunds; never added across currencies */
+                                    revenue: {
+                                        amount: number;
+                                        currency: string;
+                                    }[];
+                                };
+                            };
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked / converted */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;
@@ -3859,7 +3971,21 @@ export interface paths {
                             id: string;
                             name: string;
                             status: string;
-                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked */
+                            /** @description per send step id that has conversions: goal events (purchase by default) within settings.conversions.window_days after its message, when no later broadcast or step message came first */
+                            step_conversions: {
+                                [key: string]: {
+                                    /** @description goal events credited (last touch across broadcasts and automation steps, within the window) */
+                                    conversions: number;
+                                    /** @description contacts with at least one goal event credited to this step */
+                                    converted: number;
+                                    /** @description credited amounts per currency, net of refunds; never added across currencies */
+                                    revenue: {
+                                        amount: number;
+                                        currency: string;
+                                    }[];
+                                };
+                            };
+                            /** @description per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked / converted */
                             step_counts: {
                                 [key: string]: {
                                     [key: string]: number;

@@ -26,6 +26,7 @@ export const STEP_COUNTS: readonly { key: string; label: string }[] = [
   { key: 'delivered', label: 'delivered' },
   { key: 'read', label: 'read' },
   { key: 'clicked', label: 'clicked' },
+  { key: 'converted', label: 'converted' },
   { key: 'failed', label: 'failed' },
   { key: 'waited', label: 'waited' },
   { key: 'deferred', label: 'held back' },

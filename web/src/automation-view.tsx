@@ -97,7 +97,7 @@ export function AutomationView({
                   </button>
                 )}
               </div>
-              <AutomationFlow steps={a.definition.steps} stepCounts={a.step_counts} />
+              <AutomationFlow steps={a.definition.steps} stepCounts={a.step_counts} stepConversions={a.step_conversions} />
             </>
           )}
           <h4>Test run</h4>

@@ -209,7 +209,19 @@ export const automationOut = z.object({
   version: z.number().nullable(),
   definition: z.record(z.string(), z.unknown()),
   counts: z.record(z.string(), z.number()).describe('runs by state; enrolled = all'),
-  step_counts: z.record(z.string(), z.record(z.string(), z.number())).describe('per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked'),
+  step_counts: z
+    .record(z.string(), z.record(z.string(), z.number()))
+    .describe('per step id: outcomes (sent, waited, deferred, skipped, exited, done, then, else, clicked, not_clicked, timed_out) and, for sends, delivered / read / failed / replied / clicked / converted'),
+  step_conversions: z
+    .record(
+      z.string(),
+      z.object({
+        converted: z.number().describe('contacts with at least one goal event credited to this step'),
+        conversions: z.number().describe('goal events credited (last touch across broadcasts and automation steps, within the window)'),
+        revenue: z.array(z.object({ currency: z.string(), amount: z.number() })).describe('credited amounts per currency, net of refunds; never added across currencies'),
+      }),
+    )
+    .describe('per send step id that has conversions: goal events (purchase by default) within settings.conversions.window_days after its message, when no later broadcast or step message came first'),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -3,6 +3,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import { AppError, notFound } from '../../lib/errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { Ctx, Db } from '../context.js';
+import { stepConversionsOf, type Conversions } from '../broadcasts/index.js';
 import { assertContact, findContactIdsByPhones, setContactChangeWatches } from '../contacts/index.js';
 import { outboxOutcomeSql } from '../messaging/index.js';
 import { segmentAudience } from '../segments/index.js';
@@ -57,9 +58,17 @@ async function stepCountsOf(db: Db, id: string): Promise<Record<string, Record<s
   return out;
 }
 
+/** Adds each send step's converted contacts to its counts (the funnel's last figure beside read and clicked). */
+function withConverted(counts: Record<string, Record<string, number>>, conversions: Map<string, Conversions>): Record<string, Record<string, number>> {
+  for (const [stepId, c] of conversions) (counts[stepId] ??= {}).converted = c.converted;
+  return counts;
+}
+
 async function toOut(db: Db, row: Row): Promise<AutomationOut> {
+  const conversions = await stepConversionsOf(db, row.workspaceId, row.id);
   return automationOut.parse({
-    step_counts: await stepCountsOf(db, row.id),
+    step_counts: withConverted(await stepCountsOf(db, row.id), conversions),
+    step_conversions: Object.fromEntries(conversions),
     id: row.id,
     name: row.name,
     status: row.status,

@@ -190,6 +190,31 @@ export const broadcastConversions = pgTable(
 );
 
 /**
+ * Goal events credited to an automation step's message (the same last-touch rule as broadcasts:
+ * the conversions service credits each event once, to whichever came last). Owned by the
+ * conversions service with `broadcast_conversions`. No foreign keys: automations are never deleted,
+ * and erasure and merging handle the contact like the broadcast credits.
+ */
+export const automationConversions = pgTable(
+  'automation_conversions',
+  {
+    eventId: bigint('event_id', { mode: 'number' }).primaryKey(),
+    workspaceId: uuid('workspace_id').notNull(),
+    automationId: uuid('automation_id').notNull(),
+    stepId: text('step_id').notNull(),
+    runId: bigint('run_id', { mode: 'number' }).notNull(),
+    contactId: uuid('contact_id').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    amount: numeric('amount', { precision: 14, scale: 2 }),
+    currency: text('currency'),
+    refunded: numeric('refunded', { precision: 14, scale: 2 }).notNull().default('0'),
+    attributedAt: timestamp('attributed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('automation_conversions_step_idx').on(t.automationId, t.stepId), index('automation_conversions_contact_idx').on(t.workspaceId, t.contactId)],
+);
+
+/**
  * The A/B test of a broadcast (at most one): its variants (template and variables each, resolved
  * when saved), the split, the winner metric and window, and where it is. The winner sweep claims
  * rows with FOR UPDATE SKIP LOCKED and moves `status` forward with conditional updates, so with

@@ -6,6 +6,7 @@ import type { Db } from '../context.js';
 export async function eraseBroadcastRecipients(db: Db, workspaceId: string, contactId: string): Promise<void> {
   await db.execute(sql`delete from broadcast_recipients where workspace_id = ${workspaceId} and contact_id = ${contactId}`);
   await db.execute(sql`delete from broadcast_conversions where workspace_id = ${workspaceId} and contact_id = ${contactId}`);
+  await db.execute(sql`delete from automation_conversions where workspace_id = ${workspaceId} and contact_id = ${contactId}`);
 }
 
 /** Merge step: the dropped contacts' broadcast rows move to the kept one, except where that broadcast already has the kept contact (those are deleted). */
@@ -16,4 +17,5 @@ export async function mergeBroadcastRecipients(db: Db, workspaceId: string, keep
   await db.execute(sql`delete from broadcast_recipients where workspace_id = ${workspaceId} and contact_id = any(${ids}::uuid[])`);
   // Credited events follow their person (the engagement module moves the events themselves).
   await db.execute(sql`update broadcast_conversions set contact_id = ${keepId} where workspace_id = ${workspaceId} and contact_id = any(${ids}::uuid[])`);
+  await db.execute(sql`update automation_conversions set contact_id = ${keepId} where workspace_id = ${workspaceId} and contact_id = any(${ids}::uuid[])`);
 }
