@@ -70,7 +70,8 @@ describe('conversions per automation step', () => {
     expect((await h.api('POST', `/api/v1/automations/${id}/enrollments`, { contact_ids: people.map((p) => p.id) })).status).toBe(200);
     await tick(); // the welcome goes out at START
     expect(people.every((p) => h.sim.sent(p.phone).length === 1)).toBe(true);
-    const [ann, ben] = people as [{ id: string }, { id: string }];
+    const ann = people[0]!;
+    const ben = people[1]!;
 
     clock.set(new Date(START.getTime() + 2 * HOUR));
     expect((await purchase(ann.id, HOUR, 'ann-order', { amount: 30, currency: 'EUR', properties: { order_id: 'A1' } })).status).toBe(200);
@@ -117,6 +118,19 @@ describe('conversions per automation step', () => {
       welcome: { converted: 1, conversions: 1, revenue: [{ currency: 'EUR', amount: 17.5 }] },
       follow_up: { converted: 2, conversions: 2, revenue: [{ currency: 'EUR', amount: 20 }, { currency: 'USD', amount: 5 }] },
     });
+
+    // The same figures as a CSV download, one row per step in the flow's order.
+    const csv = await h.t.app.inject({ method: 'GET', url: `/api/v1/automations/${id}/steps.csv`, headers: { authorization: `Bearer ${h.tenant.key}` } });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const [header, ...rows] = csv.body.trim().split('\r\n').map((l) => l.split(',').map((c) => c.replace(/^"|"$/g, '')));
+    const row = (stepId: string) => Object.fromEntries(header!.map((k, i) => [k, rows.find((r) => r[1] === stepId)![i]]));
+    expect(rows.map((r) => r.slice(0, 3).join(' '))).toEqual(['1 welcome send_template', '2 pause wait', '3 follow_up send_template', '4 done end']);
+    expect(row('welcome')).toMatchObject({ sent: '3', converted: '1', conversions: '1', revenue: '17.50 EUR' });
+    expect(row('follow_up')).toMatchObject({ sent: '3', converted: '2', conversions: '2', revenue: '20.00 EUR; 5.00 USD' });
+    expect(row('pause')).toMatchObject({ waited: '3', converted: '0', revenue: '' });
+    const other = await h.t.app.inject({ method: 'GET', url: `/api/v1/automations/00000000-0000-7000-8000-000000000000/steps.csv`, headers: { authorization: `Bearer ${h.tenant.key}` } });
+    expect(other.statusCode).toBe(404);
 
     expect((await h.api('POST', `/api/v1/contacts/${ann.id}/erase`)).status).toBeLessThan(300);
     body = (await h.api('GET', `/api/v1/automations/${id}`)).body;

@@ -475,6 +475,9 @@ describe('automations in the admin UI', () => {
     await expect.poll(() => view().getByTestId('step-counts').nth(1).textContent()).toBe('1 waited · 1 happened in time');
     // The purchase came after step 1's message: it is credited there (last touch), with its revenue.
     await expect.poll(() => view().getByTestId('step-counts').first().textContent()).toMatch(/^1 sent .*· 1 converted · €25\.00 revenue$/);
+    // The same figures download as CSV from the page (the link carries the session, as any download).
+    const csv = await page.evaluate(async (href) => (await fetch(href!)).text(), await view().getByTestId('steps-csv').getAttribute('href'));
+    expect(csv.split('\r\n')[1]).toMatch(/^"1","[^"]+","send_template","1",.*"25\.00 EUR"$/);
   });
 
   it('starts a test run from the page, prefilled with a sandbox contact, and follows its steps', async () => {

@@ -91,11 +91,16 @@ export function AutomationView({
             <>
               <div className="section-head">
                 <h4>Steps (the draft)</h4>
-                {a.status !== 'archived' && (
-                  <button type="button" className="secondary" onClick={() => setEditing(true)}>
-                    Edit the steps
-                  </button>
-                )}
+                <span className="row">
+                  <a className="button-link secondary" href={`/api/v1/automations/${encodeURIComponent(a.id)}/steps.csv`} download data-testid="steps-csv">
+                    Download step figures (CSV)
+                  </a>
+                  {a.status !== 'archived' && (
+                    <button type="button" className="secondary" onClick={() => setEditing(true)}>
+                      Edit the steps
+                    </button>
+                  )}
+                </span>
               </div>
               <AutomationFlow steps={a.definition.steps} stepCounts={a.step_counts} stepConversions={a.step_conversions} />
             </>

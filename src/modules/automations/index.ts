@@ -13,3 +13,4 @@ export * from './automations.schemas.js';
 export { listRecipes, createFromRecipe, fromRecipeIn, recipeOut } from './recipes.service.js';
 export { recordAutomationClick, isAutomationLinkToken, type LinkEnv } from './clicks.service.js';
 export { automationTimers } from './gauges.service.js';
+export { automationStepsCsv, STEPS_CSV_HEADER } from './steps-csv.service.js';

@@ -15,7 +15,7 @@ export { eraseBroadcastRecipients, mergeBroadcastRecipients } from './erase-merg
 export { unreadSendsSql } from './unread.service.js';
 export type { UnreadSendsQuery } from './unread.service.js';
 export { queuedRecipients } from './gauges.service.js';
-export { broadcastFunnels, broadcastFunnelsCsv, broadcastRecipientsCsv, FUNNEL_CSV_HEADER, RECIPIENTS_CSV_HEADER, type BroadcastFunnelRow, type Funnel } from './funnel-report.service.js';
+export { broadcastFunnels, broadcastFunnelsCsv, broadcastRecipientsCsv, revenueText, FUNNEL_CSV_HEADER, RECIPIENTS_CSV_HEADER, type BroadcastFunnelRow, type Funnel } from './funnel-report.service.js';
 export { attributeConversions, forgetConversionsOfEvents, conversionsOf, stepConversionsOf, conversionRulesOf, DEFAULT_CONVERSION_WINDOW_DAYS, type Conversions, type Revenue } from './conversions.service.js';
 export { pickAbWinner, sweepAbTests } from './ab-test.service.js';
 export { abBucket, abGroupOf, twoProportionTest, rankVariants, AB_METRICS } from './ab-test.rules.js';

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   automationOut,
+  automationStepsCsv,
   changeAutomationStatus,
   createAutomation,
   createAutomationIn,
@@ -62,6 +63,15 @@ export function automationRoutes(app: FastifyInstance, deps: RequestDeps): void 
     checkId(req.params.id);
     return getAutomation(ctxOf(req, deps), req.params.id);
   });
+  r.get(
+    '/api/v1/automations/:id/steps.csv',
+    { config: read, schema: { tags, summary: 'Per-step funnel as CSV: what each step did, how far its messages got, conversions and revenue', params: idParams, produces: ['text/csv'] } },
+    async (req, reply) => {
+      checkId(req.params.id);
+      const lines = await automationStepsCsv(ctxOf(req, deps), req.params.id);
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="automation-${req.params.id}-steps.csv"`).header('cache-control', 'no-store').send(lines.join(''));
+    },
+  );
   r.patch('/api/v1/automations/:id', { config: manage, schema: { tags, summary: 'Rename or edit the draft (runs keep their published version)', params: idParams, body: updateAutomationIn, response: { 200: automationOut } } }, (req, reply) => {
     checkId(req.params.id);
     return runMutation(req, reply, deps, 200, (ctx) => updateAutomation(ctx, req.params.id, req.body));
