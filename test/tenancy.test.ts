@@ -77,6 +77,7 @@ const FIXTURES: Record<string, { id: () => string; bodies: Record<string, unknow
   '/api/v1/automations/{id}/archive': { id: () => ids.automation!, bodies: {}, read: (id) => `/api/v1/automations/${id}` },
   '/api/v1/automations/{id}/enrollments': { id: () => ids.automation!, bodies: { post: { contact_ids: ['00000000-0000-4000-8000-000000000001'] } }, read: (id) => `/api/v1/automations/${id}/runs` },
   '/api/v1/automations/{id}/runs': { id: () => ids.automation!, bodies: {}, read: (id) => `/api/v1/automations/${id}` },
+  '/api/v1/automations/{id}/steps.csv': { id: () => ids.automation!, bodies: {}, read: (id) => `/api/v1/automations/${id}` },
   '/api/v1/automations/{id}/test-runs': { id: () => ids.automation!, bodies: { post: { contact_id: '00000000-0000-4000-8000-000000000001' } }, read: (id) => `/api/v1/automations/${id}/runs` },
   '/api/v1/conversations/{id}': { id: () => ids.conversation!, bodies: {} },
   '/api/v1/conversations/{id}/assign': { id: () => ids.conversation!, bodies: { post: { assignee_id: null } }, read: (id) => `/api/v1/conversations/${id}` },
