@@ -7,9 +7,15 @@
 //       of 100 recipients (as status processing does, set-based), while a drain runs every second
 //       like the worker's sweep; lag = when broadcast_funnel_counts shows a batch − when it committed;
 //   (c) GET /api/v1/broadcasts/:id/recipients.csv over HTTP: rows/s and this process's peak RSS
-//       (the server runs in this process; the bench holds nothing big).
+//       (the server runs in this process; the bench holds nothing big);
+//   (d) PostgreSQL only: the same export from a separate `greenlist start` process (the
+//       deployment's one process, every loop running), its own RSS sampled from /proc, next to a
+//       raw baseline in the same run: COPY (the export's rows) TO STDOUT through pg-copy-streams.
 // Run: node --import tsx bench/analytics-funnels.ts   (FUNNEL_BENCH_RECIPIENTS=100000 for a quick run)
+import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
+import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../src/adapters/db/database.js';
 import { runMigrations } from '../src/adapters/db/migrate.js';
@@ -18,7 +24,7 @@ import type { Ctx } from '../src/modules/context.js';
 import { drainAllFunnelDeltas, drainFunnelDeltas, scanCounts } from '../src/modules/broadcasts/index.js';
 import { createApiKey, createWorkspace } from '../src/modules/workspaces/index.js';
 import { queryRowsOf } from '../src/modules/sql.js';
-import { isMain, median, ms, printChecks, printMachine, randomMasterKey, tempDataDir, tempPgDatabase, type Check } from './lib.js';
+import { freePort, isMain, median, ms, printChecks, printMachine, randomMasterKey, spawnGreenlist, stopCleanly, tempDataDir, tempPgDatabase, waitReady, type Check } from './lib.js';
 import { startBenchApp } from './broadcast-lib.js';
 import { postgresUrl } from './seed-contacts.js';
 
@@ -73,7 +79,8 @@ async function runEngine(engine: 'PGlite' | 'PostgreSQL', pgUrl: string | undefi
     const ctx: Ctx = { db: database.db, workspaceId: ws.id, actor: { type: 'cli', id: null, role: 'owner' }, now: new Date(), log };
     const key = (await createApiKey(ctx, { name: 'bench', role: 'owner' })).key;
     const id = await seed(database, ws.id);
-    const app = await startBenchApp(database, Buffer.from(randomMasterKey(), 'hex'));
+    const masterHex = randomMasterKey();
+    const app = await startBenchApp(database, Buffer.from(masterHex, 'hex'));
     const checks: Check[] = [];
     try {
       // (a) funnel read: the API against the raw grouped scan.
@@ -168,6 +175,7 @@ async function runEngine(engine: 'PGlite' | 'PostgreSQL', pgUrl: string | undefi
       checks.push({ name: `${engine}: recipients.csv (${N.toLocaleString('en')} rows)`, value: `${Math.round(rowsPerS).toLocaleString('en')} rows/s (${ms(exportMs)})`, target: '≥ 50,000 rows/s', met: rowsPerS >= 50_000, better: 'higher' });
       checks.push({ name: `${engine}: process peak RSS during the export`, value: `${Math.round(peak / 1_048_576)} MB (${Math.round(before / 1_048_576)} MB before)`, target: '≤ 256 MB', met: peak <= 256 * 1_048_576 });
       console.log(`(c) ${engine}: load ${load()}`);
+      if (pgDb) checks.push(...(await exportFromServerProcess(pgDb.url, masterHex, key, id, ws.id)));
     } finally {
       await app.close();
     }
@@ -176,6 +184,68 @@ async function runEngine(engine: 'PGlite' | 'PostgreSQL', pgUrl: string | undefi
     await database.close();
     await pgDb?.drop();
     await dir?.cleanup();
+  }
+}
+
+/** Counts the lines of a streamed body. */
+async function countLines(body: AsyncIterable<Uint8Array>): Promise<number> {
+  let lines = 0;
+  for await (const chunk of body) {
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    for (let at = buf.indexOf(10); at !== -1; at = buf.indexOf(10, at + 1)) lines++;
+  }
+  return lines;
+}
+
+/** The resident set of a process now (VmRSS), in bytes; 0 once it is gone. */
+async function rssOf(pid: number): Promise<number> {
+  const m = /VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8').catch(() => ''));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/**
+ * (d) The export served by a separate `greenlist start` (its RSS alone, sampled every 50 ms while it
+ * streams), and the raw baseline: the same rows (recipient joined to contact) by COPY TO STDOUT.
+ */
+async function exportFromServerProcess(url: string, masterHex: string, key: string, broadcastId: string, workspaceId: string): Promise<Check[]> {
+  const raw = new pg.Client({ connectionString: url });
+  await raw.connect();
+  let rawRate = 0;
+  try {
+    const t = performance.now();
+    const stream = raw.query(copyTo(`copy (select r.contact_id, c.phone, c.name, r.state, r.reason, r.error_code, r.sent_at, r.delivery_rank, r.replied_at, r.clicked_at, r.opted_out_at
+        from broadcast_recipients r left join contacts c on c.id = r.contact_id where r.broadcast_id = '${broadcastId}' and r.workspace_id = '${workspaceId}' order by r.contact_id) to stdout with csv`));
+    const lines = await countLines(stream);
+    rawRate = (lines / (performance.now() - t)) * 1000;
+  } finally {
+    await raw.end();
+  }
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawnGreenlist(['start'], { DATABASE_URL: url, GREENLIST_MASTER_KEY: masterHex, GREENLIST_PORT: String(port), GREENLIST_PUBLIC_URL: base });
+  try {
+    await waitReady(server, base);
+    const pid = server.child.pid!;
+    await new Promise((r) => setTimeout(r, 3_000)); // the loops' first passes
+    const before = await rssOf(pid);
+    let peak = before;
+    const sampler = setInterval(() => void rssOf(pid).then((v) => (peak = Math.max(peak, v))), 50);
+    const t = performance.now();
+    const res = await fetch(`${base}/api/v1/broadcasts/${broadcastId}/recipients.csv`, { headers: { authorization: `Bearer ${key}` } });
+    if (res.status !== 200 || !res.body) throw new Error(`recipients.csv from the server process: ${res.status} ${await res.text()}`);
+    const lines = await countLines(res.body as unknown as AsyncIterable<Uint8Array>);
+    const exportMs = performance.now() - t;
+    clearInterval(sampler);
+    if (lines - 1 !== N) throw new Error(`recipients.csv had ${lines - 1} rows, expected ${N}`);
+    const rate = ((lines - 1) / exportMs) * 1000;
+    console.log(`(d) PostgreSQL, separate process: load ${load()}`);
+    return [
+      { name: 'PostgreSQL: raw COPY of the same rows to stdout (baseline)', value: `${Math.round(rawRate).toLocaleString('en')} rows/s`, better: 'higher' },
+      { name: `PostgreSQL: recipients.csv from a separate \`greenlist start\``, value: `${Math.round(rate).toLocaleString('en')} rows/s (${ms(exportMs)}; ${(rate / rawRate).toFixed(2)} of raw)`, target: '≥ 50,000 rows/s', met: rate >= 50_000, better: 'higher' },
+      { name: 'PostgreSQL: that process\'s peak RSS during the export', value: `${Math.round(peak / 1_048_576)} MB (${Math.round(before / 1_048_576)} MB before)`, target: '≤ 256 MB', met: peak <= 256 * 1_048_576, better: 'lower' },
+    ];
+  } finally {
+    await stopCleanly(server);
   }
 }
 
