@@ -1,4 +1,5 @@
-// The admin UI talks to Greenlist only through the public API (/api/v1), with the session cookie.
+// The admin UI talks to Greenlist only through the public API (/api/v1), with the session cookie,
+// through the shipped typed client (client/index.ts): one instance, `gl`, created below.
 
 import type { Middleware } from 'openapi-fetch';
 import { createGreenlistClient } from '../../client/index.js';
