@@ -18,6 +18,11 @@ const foreignTables = {
   message: "Another module's tables are its own: call its index.ts (design.md §3, one owner per table). Foreign keys belong in your *.tables.ts.",
 };
 
+// The admin UI (web/src) reaches the server only through the public API, with the one typed client.
+const webNoServerCode = { group: ['**/src/**', '../**'], message: 'The admin UI uses only the public API; it must not import server code.' };
+const webClientMessage = 'Call the API through the typed client (gl and unwrap from ./api-client), not by hand: its paths, parameters and bodies are checked against the OpenAPI types.';
+const webOneClient = { group: ['openapi-fetch'], message: webClientMessage };
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'dist/**', 'migrations/**', 'coverage/**', 'test-results/**', 'web/dist/**'] },
   js.configs.recommended,
@@ -35,11 +40,25 @@ export default tseslint.config(
     files: ['web/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/**', '../**'], message: 'The admin UI uses only the public API; it must not import server code.' }] }],
+      'no-restricted-imports': ['error', { patterns: [webNoServerCode, webOneClient] }],
       'no-restricted-syntax': [
         'error',
         { selector: 'TSEnumDeclaration', message: 'Use a string-literal union, not a TS enum (design.md §4).' },
         { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Render text through React (it escapes); never inject HTML.' },
+      ],
+      // Every request goes through the typed client (`gl` in api-client.ts), so a wrong path, query
+      // or body is a compile error; hand-made requests with string paths would not be checked.
+      'no-restricted-globals': ['error', ...['fetch', 'XMLHttpRequest'].map((name) => ({ name, message: webClientMessage }))],
+      'no-restricted-properties': ['error', ...['window', 'globalThis', 'self'].map((object) => ({ object, property: 'fetch', message: webClientMessage }))],
+    },
+  },
+  {
+    // The one module that creates the admin app's client: it may import the shipped typed client.
+    files: ['web/src/api-client.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src/**'], message: webNoServerCode.message }, { regex: '^\\.\\./(?!\\.\\./client/index\\.js$)', message: webNoServerCode.message }] },
       ],
     },
   },

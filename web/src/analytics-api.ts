@@ -1,5 +1,5 @@
 // Analytics through the public API (/api/v1/analytics/*), typed by the generated OpenAPI schema.
-import { apiRequest, query } from './api-client';
+import { gl, query, unwrap } from './api-client';
 import type { ItemOf, ResponseOf } from './api-schema';
 
 /** List growth per day (workspace time zone) and per group over a range of days. */
@@ -24,14 +24,14 @@ const growthQuery = (r: DayRange, by: GrowthGroupBy) => query({ from: r.from, to
 const rangeQuery = (r: DayRange) => query({ from: r.from, to: r.to });
 
 /** Opt-ins, opt-outs and net growth per day and per source, topic or number. */
-export const getGrowth = (r: DayRange, by: GrowthGroupBy) => apiRequest<GrowthReport>('GET', `/analytics/growth${growthQuery(r, by)}`);
+export const getGrowth = (r: DayRange, by: GrowthGroupBy) => unwrap(gl.GET('/api/v1/analytics/growth', { params: { query: { from: r.from, to: r.to, by } } }));
 /** Opt-out reasons and what came before each opt-out. */
-export const getOptOuts = (r: DayRange) => apiRequest<OptOutReport>('GET', `/analytics/opt-outs${rangeQuery(r)}`);
+export const getOptOuts = (r: DayRange) => unwrap(gl.GET('/api/v1/analytics/opt-outs', { params: { query: { from: r.from, to: r.to } } }));
 /** The latest broadcasts of a range with their funnels. */
 export const getBroadcastFunnels = (r: DayRange, limit = 20) =>
-  apiRequest<{ data: BroadcastFunnelRow[] }>('GET', `/analytics/broadcasts${query({ from: r.from, to: r.to, limit })}`);
+  unwrap(gl.GET('/api/v1/analytics/broadcasts', { params: { query: { from: r.from, to: r.to, limit } } }));
 /** Every number's quality rating and tier, with their history. */
-export const getNumbersHealth = () => apiRequest<{ data: NumberHealth[] }>('GET', '/analytics/numbers');
+export const getNumbersHealth = () => unwrap(gl.GET('/api/v1/analytics/numbers'));
 
 /** Where the browser downloads the growth report as CSV. */
 export const growthCsvUrl = (r: DayRange, by: GrowthGroupBy) => `/api/v1/analytics/growth.csv${growthQuery(r, by)}`;
@@ -48,13 +48,14 @@ export type EngagementHeatmap = ResponseOf<'/api/v1/analytics/engagement-heatmap
 export type HeatmapCell = EngagementHeatmap['cells'][number];
 const heatmapQuery = (r: DayRange, segmentId: string) => query({ from: r.from, to: r.to, segment_id: segmentId || undefined });
 /** The engagement heatmap over a range of days (the sends' days, workspace time zone), optionally for a segment ('' for everyone). */
-export const getEngagementHeatmap = (r: DayRange, segmentId = '') => apiRequest<EngagementHeatmap>('GET', `/analytics/engagement-heatmap${heatmapQuery(r, segmentId)}`);
+export const getEngagementHeatmap = (r: DayRange, segmentId = '') =>
+  unwrap(gl.GET('/api/v1/analytics/engagement-heatmap', { params: { query: { from: r.from, to: r.to, segment_id: segmentId || undefined } } }));
 /** Where the browser downloads the engagement heatmap as CSV. */
 export const heatmapCsvUrl = (r: DayRange, segmentId = '') => `/api/v1/analytics/engagement-heatmap.csv${heatmapQuery(r, segmentId)}`;
 
 /** What messages cost per month, country and category: the estimate against Meta's pricing. */
 export type CostReport = ResponseOf<'/api/v1/analytics/cost', 'get'>;
 /** The cost report of the last three months (UTC, as Meta bills). */
-export const getCost = () => apiRequest<CostReport>('GET', '/analytics/cost');
+export const getCost = () => unwrap(gl.GET('/api/v1/analytics/cost'));
 /** Where the browser downloads the cost report of the last three months as CSV. */
 export const costCsvUrl = '/api/v1/analytics/cost.csv';

@@ -1,5 +1,8 @@
-// The admin UI talks to Greenlist only through the public API (/api/v1), with the session cookie.
+// The admin UI talks to Greenlist only through the public API (/api/v1), with the session cookie,
+// through the shipped typed client (client/index.ts): one instance, `gl`, created below.
 
+import type { Middleware } from 'openapi-fetch';
+import { createGreenlistClient } from '../../client/index.js';
 import type { BodyOf, ItemOf, ResponseOf } from './api-schema';
 
 // The DTOs below are the generated OpenAPI types under the names the UI uses (see api-schema.ts).
@@ -95,124 +98,163 @@ export function setSessionEndedHandler(handler: (() => void) | undefined): void 
   onSessionEnded = handler;
 }
 
+// A 401 from these two means "not signed in (yet)", not "the session just ended".
+const SIGN_IN_PATHS: readonly string[] = ['/api/v1/auth/login', '/api/v1/auth/me'];
+
+/** Every write carries the CSRF header the server requires; a 401 elsewhere ends the session in the UI. */
+const sessionMiddleware: Middleware = {
+  onRequest({ request }) {
+    if (request.method !== 'GET') request.headers.set('x-greenlist-csrf', '1');
+    return request;
+  },
+  onResponse({ response, schemaPath }) {
+    if (response.status === 401 && !SIGN_IN_PATHS.includes(schemaPath)) onSessionEnded?.();
+    return undefined;
+  },
+};
+
+/** `?a=1&b=2` from the defined, non-empty values (an empty filter field means "no filter", as before). */
+function serializeQuery(params: Record<string, unknown>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    for (const item of Array.isArray(v) ? v : [v]) if (item !== undefined && item !== null && item !== '') q.append(k, String(item));
+  }
+  return q.toString();
+}
+
 /**
- * Calls the API with the session cookie; every write carries the CSRF header the server requires.
- * A `Blob` body (a CSV file or a slice of one) is sent as text/csv as it is: the browser streams it
- * from disk, and the server spools it, so a large file is never read into memory on either side.
+ * The admin app's one API client: the shipped typed client (client/index.ts), same-origin with the
+ * session cookie. Every request of web/src goes through it (eslint forbids `fetch` elsewhere), so
+ * paths, path and query parameters and bodies are checked against the OpenAPI document's types.
  */
-export async function apiRequest<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (method !== 'GET') headers['x-greenlist-csrf'] = '1';
-  const isFile = body instanceof Blob;
-  if (body !== undefined) headers['content-type'] = isFile ? 'text/csv' : 'application/json';
-  let res: Response;
+export const gl = createGreenlistClient({
+  baseUrl: '',
+  credentials: 'same-origin',
+  headers: { accept: 'application/json' },
+  middleware: [sessionMiddleware],
+  querySerializer: serializeQuery,
+});
+
+type Answer = { data?: unknown; error?: unknown; response: Response };
+/** The success branch's data of a client answer (undefined for a 204). */
+type DataOf<A> = A extends { data: infer D; error?: never } ? D : never;
+type ErrorBody = { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null | undefined;
+
+/** Awaits a client call: its data on success (undefined for a 204), else an ApiError with the server's code and message. */
+export async function unwrap<A extends Answer>(call: Promise<A>): Promise<DataOf<A>> {
+  let answer: A;
   try {
-    res = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? null : isFile ? body : JSON.stringify(body) });
+    answer = await call;
   } catch {
     throw new ApiError(0, 'NETWORK', 'Greenlist is not answering; check that it is running and reload the page.');
   }
-  if (res.status === 204) return undefined as T;
-  const payload: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const err = (payload as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
-    if (res.status === 401 && path !== '/auth/login' && path !== '/auth/me') onSessionEnded?.();
-    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? `the request failed with status ${res.status}`, err?.details ?? {});
-  }
-  return payload as T;
+  const { response } = answer;
+  if (response.ok) return answer.data as DataOf<A>;
+  const err = typeof answer.error === 'object' ? (answer.error as ErrorBody)?.error : undefined;
+  throw new ApiError(response.status, err?.code ?? `HTTP_${response.status}`, err?.message ?? `the request failed with status ${response.status}`, err?.details ?? {});
 }
 
+/**
+ * The request options that send a file (or a slice of one) as text/csv as it is: the browser streams
+ * it from disk and the server spools it, so a large file is never read into memory on either side.
+ * A narrow exception to the typed bodies: the OpenAPI document gives these routes no body (the server
+ * reads the raw stream), so the Blob is passed as `never` and sent unchanged by its own serializer.
+ */
+export const csvBody = (file: Blob) => ({ body: file as never, bodySerializer: () => file, headers: { 'content-type': 'text/csv' } });
+
 /** Logs in and sets the session cookie. */
-export const logIn = (input: { workspace: string; email: string; password: string }) => apiRequest<Me>('POST', '/auth/login', input);
+export const logIn = (input: { workspace: string; email: string; password: string }) => unwrap(gl.POST('/api/v1/auth/login', { body: input }));
 /** Ends the current session. */
-export const logOut = () => apiRequest<undefined>('POST', '/auth/logout');
+export const logOut = (): Promise<undefined> => unwrap(gl.POST('/api/v1/auth/logout')).then(() => undefined);
 /** The signed-in user, or a 401 ApiError when there is no session. */
-export const getMe = () => apiRequest<Me>('GET', '/auth/me');
+export const getMe = () => unwrap(gl.GET('/api/v1/auth/me'));
 /** A workspace this login may switch to (same email, password proven at login). */
 export type LinkedWorkspace = ItemOf<ResponseOf<'/api/v1/auth/workspaces', 'get'>>;
 /** The workspaces this login may switch to, the current one marked. */
-export const listLinkedWorkspaces = () => apiRequest<{ data: LinkedWorkspace[] }>('GET', '/auth/workspaces');
+export const listLinkedWorkspaces = () => unwrap(gl.GET('/api/v1/auth/workspaces'));
 /** Moves the session to another of this login's workspaces (the server sets a new session cookie). */
-export const switchWorkspace = (workspaceId: string) => apiRequest<Me>('POST', '/auth/switch', { workspace_id: workspaceId });
+export const switchWorkspace = (workspaceId: string) => unwrap(gl.POST('/api/v1/auth/switch', { body: { workspace_id: workspaceId } }));
 /** The signed-in user's workspace. */
-export const getWorkspace = () => apiRequest<Workspace>('GET', '/workspace');
+export const getWorkspace = () => unwrap(gl.GET('/api/v1/workspace'));
 /** Connected WhatsApp business numbers. */
-export const listPhoneNumbers = () => apiRequest<Page<PhoneNumber>>('GET', '/phone-numbers?limit=100');
+export const listPhoneNumbers = () => unwrap(gl.GET('/api/v1/phone-numbers', { params: { query: { limit: 100 } } }));
 /** API keys, active and revoked. */
-export const listApiKeys = () => apiRequest<Page<ApiKey>>('GET', '/api-keys?limit=200');
+export const listApiKeys = () => unwrap(gl.GET('/api/v1/api-keys', { params: { query: { limit: 200 } } }));
 /** Creates an API key; the answer is the only time the key itself is shown. */
-export const createApiKey = (input: { name: string; role: Role }) => apiRequest<CreatedApiKey>('POST', '/api-keys', input);
+export const createApiKey = (input: { name: string; role: Role }) => unwrap(gl.POST('/api/v1/api-keys', { body: input }));
 /** Revokes an API key; it stops working on the next request. */
-export const revokeApiKey = (id: string) => apiRequest<ApiKey>('DELETE', `/api-keys/${encodeURIComponent(id)}`);
+export const revokeApiKey = (id: string) => unwrap(gl.DELETE('/api/v1/api-keys/{id}', { params: { path: { id } } }));
 /** The latest audit entries, newest first. */
-export const listAuditLog = (limit = 50) => apiRequest<Page<AuditEntry>>('GET', `/audit-log?limit=${limit}`);
+export const listAuditLog = (limit = 50) => unwrap(gl.GET('/api/v1/audit-log', { params: { query: { limit } } }));
 
-/** Builds `?a=1&b=2` from the defined, non-empty values. */
+/** Builds `?a=1&b=2` from the defined, non-empty values (for the download links, which the browser follows itself). */
 export function query(params: Record<string, string | number | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
-  const s = q.toString();
+  const s = serializeQuery(params);
   return s ? `?${s}` : '';
 }
 
+/** The contact list's filters as query parameters (`consent` only applies with a topic). */
+const contactQuery = (filter: ContactFilter) => ({ q: filter.q, topic: filter.topic, consent: filter.topic ? filter.consent : undefined });
 /** One page of contacts matching `filter` (name or phone prefix, consent to a topic), newest first. */
 export const listContacts = (filter: ContactFilter, cursor?: string, limit = 50) =>
-  apiRequest<Page<ContactListItem>>('GET', `/contacts${query({ q: filter.q, topic: filter.topic, consent: filter.topic ? filter.consent : undefined, limit, cursor })}`);
+  unwrap(gl.GET('/api/v1/contacts', { params: { query: { ...contactQuery(filter), limit, cursor } } }));
 /** How many contacts match `filter`: exact up to 100,000, an estimate (`exact: false`) above. */
 export type ContactCount = ResponseOf<'/api/v1/contacts/count', 'get'>;
 /** Counts the contacts matching `filter` (the list's filters), in a request of its own so the list never waits for it. */
-export const countContacts = (filter: ContactFilter) =>
-  apiRequest<ContactCount>('GET', `/contacts/count${query({ q: filter.q, topic: filter.topic, consent: filter.topic ? filter.consent : undefined })}`);
+export const countContacts = (filter: ContactFilter) => unwrap(gl.GET('/api/v1/contacts/count', { params: { query: contactQuery(filter) } }));
 /** One contact. */
-export const getContact = (id: string) => apiRequest<Contact>('GET', `/contacts/${encodeURIComponent(id)}`);
+export const getContact = (id: string) => unwrap(gl.GET('/api/v1/contacts/{id}', { params: { path: { id } } }));
 /** Consent per topic, suppression, and every ledger event with its evidence. */
-export const getContactConsent = (id: string) => apiRequest<ConsentView>('GET', `/contacts/${encodeURIComponent(id)}/consent`);
+export const getContactConsent = (id: string) => unwrap(gl.GET('/api/v1/contacts/{id}/consent', { params: { path: { id } } }));
 /** The preference words in effect and the built-in ones per language. */
-export const getPreferenceKeywords = () => apiRequest<PreferenceKeywords>('GET', '/preferences/keywords');
+export const getPreferenceKeywords = () => unwrap(gl.GET('/api/v1/preferences/keywords'));
 /** Replaces the workspace's preference-centre settings (a 422 names the field that is wrong). */
-export const savePreferenceSettings = (preferences: PreferenceSettings) => apiRequest<Workspace>('PATCH', '/workspace', { settings: { preferences } });
+export const savePreferenceSettings = (preferences: PreferenceSettings) => updateWorkspace({ settings: { preferences } });
 /** All topics of the workspace. */
-export const listTopics = () => apiRequest<{ data: Topic[] }>('GET', '/topics');
+export const listTopics = () => unwrap(gl.GET('/api/v1/topics'));
 /** One page of open review items (messages that only mention a STOP word), newest first. */
-export const listOpenReviews = (cursor?: string, limit = 50) => apiRequest<Page<OptOutNote>>('GET', `/opt-out/notes${query({ kind: 'review', open: 'true', limit, cursor })}`);
+export const listOpenReviews = (cursor?: string, limit = 50) => unwrap(gl.GET('/api/v1/opt-out/notes', { params: { query: { kind: 'review', open: true, limit, cursor } } }));
 /** Settles a review item: `opt_out` withdraws every topic and suppresses the number; `dismiss` changes nothing. */
-export const resolveReview = (id: number, action: ReviewAction) => apiRequest<OptOutNote>('POST', `/opt-out/notes/${encodeURIComponent(String(id))}/resolve`, { action });
+export const resolveReview = (id: number, action: ReviewAction) => unwrap(gl.POST('/api/v1/opt-out/notes/{id}/resolve', { params: { path: { id: String(id) } }, body: { action } }));
 /** Custom attribute definitions of the workspace. */
-export const listAttributes = () => apiRequest<{ data: AttributeDefinition[] }>('GET', '/attributes');
+export const listAttributes = () => unwrap(gl.GET('/api/v1/attributes'));
 /** Defines a custom attribute (its key and the type every value is checked against). */
-export const defineAttribute = (input: BodyOf<'/api/v1/attributes', 'post'>) => apiRequest<AttributeDefinition>('POST', '/attributes', input);
+export const defineAttribute = (input: BodyOf<'/api/v1/attributes', 'post'>) => unwrap(gl.POST('/api/v1/attributes', { body: input }));
 /** All saved segments and static lists, by name. */
-export const listSegments = () => apiRequest<{ data: Segment[] }>('GET', '/segments');
+export const listSegments = () => unwrap(gl.GET('/api/v1/segments'));
 /** Counts and samples the contacts matching `rules` without saving anything; bad rules are a 422 naming the node. */
-export const previewSegment = (rules: unknown, sampleSize = 10) => apiRequest<SegmentPreview>('POST', '/segments/preview', { rules, sample_size: sampleSize });
+export const previewSegment = (rules: unknown, sampleSize = 10) => unwrap(gl.POST('/api/v1/segments/preview', { body: { rules, sample_size: sampleSize } }));
 /** Saves a dynamic segment (with rules) or creates an empty static list (without). */
-export const createSegment = (input: { name: string; description?: string; rules?: unknown }) => apiRequest<Segment>('POST', '/segments', input);
+export const createSegment = (input: { name: string; description?: string; rules?: unknown }) => unwrap(gl.POST('/api/v1/segments', { body: input }));
 /** Deletes a segment; a 409 SEGMENT_IN_USE when other segments' rules refer to it. */
-export const deleteSegment = (id: string) => apiRequest<{ deleted: true }>('DELETE', `/segments/${encodeURIComponent(id)}`);
+export const deleteSegment = (id: string) => unwrap(gl.DELETE('/api/v1/segments/{id}', { params: { path: { id } } }));
 /** The fields, operators and values segment rules can use. */
-export const getSegmentCatalog = () => apiRequest<SegmentCatalog>('GET', '/segments/catalog');
+export const getSegmentCatalog = () => unwrap(gl.GET('/api/v1/segments/catalog'));
 /** How many contacts a saved segment holds now. */
-export const countSegment = (id: string) => apiRequest<{ count: number }>('GET', `/segments/${encodeURIComponent(id)}/count`);
+export const countSegment = (id: string) => unwrap(gl.GET('/api/v1/segments/{id}/count', { params: { path: { id } } }));
 /** What adding to or removing from a static list did. */
 export type ListMembersChanged = ResponseOf<'/api/v1/segments/{id}/members', 'post'>;
 /** Adds contacts to a static list. */
-export const addListMembers = (id: string, contactIds: string[]) => apiRequest<ListMembersChanged>('POST', `/segments/${encodeURIComponent(id)}/members`, { contact_ids: contactIds });
+export const addListMembers = (id: string, contactIds: string[]) => unwrap(gl.POST('/api/v1/segments/{id}/members', { params: { path: { id } }, body: { contact_ids: contactIds } }));
 /** Removes contacts from a static list. */
-export const removeListMembers = (id: string, contactIds: string[]) => apiRequest<ListMembersChanged>('POST', `/segments/${encodeURIComponent(id)}/members/remove`, { contact_ids: contactIds });
+export const removeListMembers = (id: string, contactIds: string[]) =>
+  unwrap(gl.POST('/api/v1/segments/{id}/members/remove', { params: { path: { id } }, body: { contact_ids: contactIds } }));
 /** One page of the contacts in a saved segment now. */
 export const listSegmentContacts = (id: string, cursor?: string, limit = 50) =>
-  apiRequest<Page<Contact>>('GET', `/segments/${encodeURIComponent(id)}/contacts${query({ limit, cursor })}`);
+  unwrap(gl.GET('/api/v1/segments/{id}/contacts', { params: { path: { id }, query: { limit, cursor } } }));
 
 /** Whether first-run setup is open (no user yet), and the countries its form offers. */
 export type SetupStatus = ResponseOf<'/api/v1/setup', 'get'>;
 /** What first-run setup takes: the link's one-time token, the owner's login and the business. */
 export type SetupInput = BodyOf<'/api/v1/setup', 'post'>;
 /** Whether first-run setup is still open. */
-export const getSetupStatus = () => apiRequest<SetupStatus>('GET', '/setup');
+export const getSetupStatus = () => unwrap(gl.GET('/api/v1/setup'));
 /** Creates the first owner with the setup link's token and logs them in (sets the session cookie). */
-export const completeSetup = (input: SetupInput) => apiRequest<Me>('POST', '/setup', input);
+export const completeSetup = (input: SetupInput) => unwrap(gl.POST('/api/v1/setup', { body: input }));
 /**
- * Changes the workspace's name or settings (a 422 names the field that is wrong). Settings are typed
- * loosely: the generated type's catch-all (`[key: string]: null`, unknown keys may only be removed)
- * clashes with every known key in TypeScript.
+ * Changes the workspace's name or settings (a 422 names the field that is wrong). A narrow exception:
+ * settings are typed loosely, because the generated type's catch-all (`[key: string]: null`: unknown
+ * keys may only be removed) clashes with every known key in TypeScript; the server checks each key.
  */
-export const updateWorkspace = (input: { name?: string; settings?: Record<string, unknown> }) => apiRequest<Workspace>('PATCH', '/workspace', input);
+export const updateWorkspace = (input: { name?: string; settings?: Record<string, unknown> }) =>
+  unwrap(gl.PATCH('/api/v1/workspace', { body: input as BodyOf<'/api/v1/workspace', 'patch'> }));

@@ -1,5 +1,5 @@
 // Business hours and auto-replies through the public API (/api/v1/business-hours, /api/v1/auto-replies).
-import { ApiError, apiRequest } from './api-client';
+import { ApiError, gl, unwrap } from './api-client';
 import type { BodyOf, ResponseOf } from './api-schema';
 
 /** The business calendar as stored, with the zone in effect and whether it is open now. */
@@ -25,13 +25,13 @@ export const WEEKDAYS = [
 ] as const;
 
 /** The business calendar. */
-export const getBusinessHours = () => apiRequest<BusinessHours>('GET', '/business-hours');
+export const getBusinessHours = () => unwrap(gl.GET('/api/v1/business-hours'));
 /** Replaces the business calendar (422 names the field at fault). */
-export const putBusinessHours = (body: BusinessHoursBody) => apiRequest<BusinessHours>('PUT', '/business-hours', body);
+export const putBusinessHours = (body: BusinessHoursBody) => unwrap(gl.PUT('/api/v1/business-hours', { body }));
 /** The auto-replies. */
-export const getAutoReplies = () => apiRequest<AutoReplies>('GET', '/auto-replies');
+export const getAutoReplies = () => unwrap(gl.GET('/api/v1/auto-replies'));
 /** Replaces the auto-replies (422 names the field at fault). */
-export const putAutoReplies = (body: AutoRepliesBody) => apiRequest<AutoReplies>('PUT', '/auto-replies', body);
+export const putAutoReplies = (body: AutoRepliesBody) => unwrap(gl.PUT('/api/v1/auto-replies', { body }));
 
 /** "09:00-13:00, 14:00-18:00" as intervals (the server checks the times). */
 export function parseIntervals(text: string): Interval[] {

@@ -1,5 +1,5 @@
 // Automations through the public API (/api/v1/automations).
-import { apiRequest, query } from './api-client';
+import { gl, unwrap } from './api-client';
 import type { BodyOf, ItemOf, ResponseOf } from './api-schema';
 
 /** An automation's definition as the API takes it: trigger, topic, steps, re-entry and goal. */
@@ -36,25 +36,28 @@ export type RecipeInput = BodyOf<'/api/v1/automations/recipes/{key}', 'post'>;
 
 export type AutomationAction = 'publish' | 'pause' | 'resume' | 'archive';
 
-const at = (id: string) => `/automations/${encodeURIComponent(id)}`;
+// The API's schema leaves an automation's status and draft definition open; these narrow its
+// answers to the shapes the API writes (see Automation above): a cast of the type, not of the path.
+const asAutomation = (a: AutomationOut) => a as Automation;
+const asAutomations = (page: { data: AutomationOut[] }) => page as { data: Automation[] };
 
 /** Every automation, newest first, with run counts. */
-export const listAutomations = () => apiRequest<{ data: Automation[] }>('GET', '/automations');
+export const listAutomations = () => unwrap(gl.GET('/api/v1/automations')).then(asAutomations);
 /** One automation: its draft, published version and counts. */
-export const getAutomation = (id: string) => apiRequest<Automation>('GET', at(id));
+export const getAutomation = (id: string) => unwrap(gl.GET('/api/v1/automations/{id}', { params: { path: { id } } })).then(asAutomation);
 /** Saves a new draft; a definition with problems is a 422 AUTOMATION_INVALID naming each path. */
-export const createAutomation = (input: { name: string; definition: AutomationDefinition }) => apiRequest<Automation>('POST', '/automations', input);
+export const createAutomation = (input: { name: string; definition: AutomationDefinition }) => unwrap(gl.POST('/api/v1/automations', { body: input })).then(asAutomation);
 /** The recipe gallery. */
-export const listRecipes = () => apiRequest<{ data: AutomationRecipe[] }>('GET', '/automations/recipes');
+export const listRecipes = () => unwrap(gl.GET('/api/v1/automations/recipes'));
 /** Saves a new draft from a recipe; a missing slot (`templates.offer`) or a problem in the draft is a 422 AUTOMATION_INVALID. */
-export const createFromRecipe = (key: string, input: RecipeInput) => apiRequest<Automation>('POST', `/automations/recipes/${encodeURIComponent(key)}`, input);
+export const createFromRecipe = (key: string, input: RecipeInput) => unwrap(gl.POST('/api/v1/automations/recipes/{key}', { params: { path: { key } }, body: input })).then(asAutomation);
 /** Renames it or replaces the draft (runs keep the version they started on). */
-export const updateAutomation = (id: string, input: { name?: string; definition?: AutomationDefinition }) => apiRequest<Automation>('PATCH', at(id), input);
+export const updateAutomation = (id: string, input: { name?: string; definition?: AutomationDefinition }) => unwrap(gl.PATCH('/api/v1/automations/{id}', { params: { path: { id } }, body: input })).then(asAutomation);
 /** Publishes the draft as a new version, or pauses, resumes or archives. */
-export const changeAutomation = (id: string, action: AutomationAction) => apiRequest<Automation>('POST', `${at(id)}/${action}`);
+export const changeAutomation = (id: string, action: AutomationAction) => unwrap(gl.POST(`/api/v1/automations/{id}/${action}`, { params: { path: { id } } })).then(asAutomation);
 /** Enrols people in the published version. */
-export const enrolInAutomation = (id: string, input: EnrolInput) => apiRequest<EnrolResult>('POST', `${at(id)}/enrollments`, input);
+export const enrolInAutomation = (id: string, input: EnrolInput) => unwrap(gl.POST('/api/v1/automations/{id}/enrollments', { params: { path: { id } }, body: input }));
 /** Runs, newest first, each with its steps log; only one contact's with `contactId`. */
-export const listAutomationRuns = (id: string, contactId?: string) => apiRequest<{ data: AutomationRun[] }>('GET', `${at(id)}/runs${query({ contact_id: contactId })}`);
+export const listAutomationRuns = (id: string, contactId?: string) => unwrap(gl.GET('/api/v1/automations/{id}/runs', { params: { path: { id }, query: { contact_id: contactId } } }));
 /** Sends one contact through the published version now (a 422 AUTOMATION_STATE_INVALID while their last run still goes). */
-export const startTestRun = (id: string, input: TestRunInput) => apiRequest<AutomationRun>('POST', `${at(id)}/test-runs`, input);
+export const startTestRun = (id: string, input: TestRunInput) => unwrap(gl.POST('/api/v1/automations/{id}/test-runs', { params: { path: { id } }, body: input }));

@@ -1,5 +1,5 @@
 // Broadcast funnels per template, segment or opt-in source through the public API (/api/v1/analytics/*).
-import { apiRequest, query } from './api-client';
+import { gl, query, unwrap } from './api-client';
 import type { ResponseOf } from './api-schema';
 import type { DayRange } from './analytics-api';
 
@@ -11,6 +11,7 @@ export type BreakdownGroup = BreakdownReport['groups'][number];
 export type BreakdownPath = 'templates' | 'segments' | 'optin-sources';
 
 /** The funnels of the range's broadcasts grouped by template, segment or opt-in source. */
-export const getBreakdown = (path: BreakdownPath, r: DayRange) => apiRequest<BreakdownReport>('GET', `/analytics/${path}${query({ from: r.from, to: r.to })}`);
+export const getBreakdown = (path: BreakdownPath, r: DayRange): Promise<BreakdownReport> =>
+  unwrap(gl.GET(`/api/v1/analytics/${path}`, { params: { query: { from: r.from, to: r.to } } }));
 /** Where the browser downloads a breakdown as CSV. */
 export const breakdownCsvUrl = (path: BreakdownPath, r: DayRange) => `/api/v1/analytics/${path}.csv${query({ from: r.from, to: r.to })}`;

@@ -2,7 +2,7 @@
 import type { Segment } from './api-client';
 import type { BestHourChoice, Broadcast, BroadcastCounts, Schedule } from './broadcasts-api';
 import { formatTime } from './format';
-import type { VariableSource } from './templates-api';
+import type { ContactFieldName, VariableSource } from './templates-api';
 
 /** Rules older drafts used for "all contacts" before the API had `all_contacts: true`. */
 const OLD_ALL_CONTACTS_RULES = { field: 'phone', op: 'exists' } as const;
@@ -36,7 +36,7 @@ export const CONTACT_FIELDS = [
   { key: 'phone', label: 'phone' },
   { key: 'country', label: 'country' },
   { key: 'language', label: 'language' },
-] as const;
+] as const satisfies readonly { key: ContactFieldName; label: string }[];
 
 /** "body.1 ← first name (fallback “there”)". */
 export function describeSource(source: VariableSource): string {

@@ -1,6 +1,6 @@
 // Broadcasts through the public API (/api/v1/broadcasts).
-import { apiRequest, query, type Page } from './api-client';
-import type { ItemOf, ResponseOf } from './api-schema';
+import { gl, unwrap, type Page } from './api-client';
+import type { BodyOf, ItemOf, ResponseOf } from './api-schema';
 import type { VariableSource } from './templates-api';
 
 /** Broadcast lifecycle, as the API names it. */
@@ -82,34 +82,39 @@ export type RecipientFilter = (typeof RECIPIENT_FILTERS)[number];
 
 export type BroadcastAction = 'start' | 'pause' | 'resume' | 'cancel';
 
-const at = (id: string) => `/broadcasts/${encodeURIComponent(id)}`;
+// The API's schema leaves a broadcast's status, audience, variables and schedule open; these narrow
+// its answers to the shapes the API writes (see Broadcast above): a cast of the type, not of the path.
+const asBroadcast = (b: BroadcastOut) => b as Broadcast;
+const path = (id: string) => ({ params: { path: { id } } });
 
 /** Broadcasts, newest first. */
-export const listBroadcasts = (cursor?: string, limit = 50) => apiRequest<Page<Broadcast>>('GET', `/broadcasts${query({ limit, cursor })}`);
+export const listBroadcasts = (cursor?: string, limit = 50) => unwrap(gl.GET('/api/v1/broadcasts', { params: { query: { limit, cursor } } })).then((page) => page as Page<Broadcast>);
 /** One broadcast with live counts. */
-export const getBroadcast = (id: string) => apiRequest<Broadcast>('GET', at(id));
+export const getBroadcast = (id: string) => unwrap(gl.GET('/api/v1/broadcasts/{id}', path(id))).then(asBroadcast);
 /** Saves a new draft after the API checks its topic, template, variables and audience. */
-export const createBroadcast = (input: BroadcastInput) => apiRequest<Broadcast>('POST', '/broadcasts', input);
+export const createBroadcast = (input: BroadcastInput) => unwrap(gl.POST('/api/v1/broadcasts', { body: input })).then(asBroadcast);
 /** Changes a draft (the API checks it like a new one; 409 BROADCAST_STATE_INVALID once it started). */
-export const updateBroadcast = (id: string, patch: Partial<BroadcastInput>) => apiRequest<Broadcast>('PATCH', at(id), patch);
+export const updateBroadcast = (id: string, patch: Partial<BroadcastInput>) => unwrap(gl.PATCH('/api/v1/broadcasts/{id}', { ...path(id), body: patch })).then(asBroadcast);
 /** Deletes a draft. */
-export const deleteBroadcast = (id: string) => apiRequest<{ deleted: true }>('DELETE', at(id));
+export const deleteBroadcast = (id: string) => unwrap(gl.DELETE('/api/v1/broadcasts/{id}', path(id)));
 /** The plan now: every exclusion by reason, sendable count, messaging-limit spill and cost. */
-export const estimateBroadcast = (id: string) => apiRequest<BroadcastEstimate>('POST', `${at(id)}/estimate`);
+export const estimateBroadcast = (id: string) => unwrap(gl.POST('/api/v1/broadcasts/{id}/estimate', path(id)));
 /** Sends the message to the team's own numbers (or the workspace's test numbers when `to` is absent). */
-export const testBroadcast = (id: string, to?: string[]) => apiRequest<TestSendResult>('POST', `${at(id)}/test`, to ? { to } : {});
+export const testBroadcast = (id: string, to?: string[]) => unwrap(gl.POST('/api/v1/broadcasts/{id}/test', { ...path(id), body: to ? { to } : {} }));
 /** The latest test sends with their final status and error code. */
-export const listTestSends = (id: string) => apiRequest<{ data: TestSend[] }>('GET', `${at(id)}/tests`);
+export const listTestSends = (id: string) => unwrap(gl.GET('/api/v1/broadcasts/{id}/tests', path(id)));
 /** Starts, pauses, resumes or cancels a broadcast. */
-export const changeBroadcast = (id: string, action: BroadcastAction) => apiRequest<Broadcast>('POST', `${at(id)}/${action}`);
+export const changeBroadcast = (id: string, action: BroadcastAction) => unwrap(gl.POST(`/api/v1/broadcasts/{id}/${action}`, path(id))).then(asBroadcast);
 /** One page of recipients, optionally of one state. */
 export const listRecipients = (id: string, state: RecipientFilter | '', cursor?: string, limit = 50) =>
-  apiRequest<Page<Recipient>>('GET', `${at(id)}/recipients${query({ state, limit, cursor })}`);
+  unwrap(gl.GET('/api/v1/broadcasts/{id}/recipients', { params: { path: { id }, query: { state: state || undefined, limit, cursor } } }));
 /** The answer of "Resend to failed": how many were queued again, and why the others were not. */
 export type ResendResult = ResponseOf<'/api/v1/broadcasts/{id}/resend-failed', 'post'>;
-/** Queues the failed recipients with a transient error once more (never twice; 131049 after its wait). */
+/** A variant's name (A to D), as the winner is picked by. */
+export type AbVariantName = NonNullable<BodyOf<'/api/v1/broadcasts/{id}/ab/pick-winner', 'post'>['variant']>;
 /** An A/B test with its per-variant results. */
 export type AbTest = NonNullable<BroadcastOut['ab_test']>;
 /** Sends the A/B winner (the leader, or `variant`) to the rest of the audience. */
-export const pickAbWinner = (id: string, variant?: string) => apiRequest<AbTest>('POST', `${at(id)}/ab/pick-winner`, variant ? { variant } : {});
-export const resendFailed = (id: string) => apiRequest<ResendResult>('POST', `${at(id)}/resend-failed`);
+export const pickAbWinner = (id: string, variant?: AbVariantName) => unwrap(gl.POST('/api/v1/broadcasts/{id}/ab/pick-winner', { ...path(id), body: variant ? { variant } : {} }));
+/** Queues the failed recipients with a transient error once more (never twice; 131049 after its wait). */
+export const resendFailed = (id: string) => unwrap(gl.POST('/api/v1/broadcasts/{id}/resend-failed', path(id)));

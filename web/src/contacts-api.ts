@@ -1,5 +1,5 @@
 // The Contacts tab's writes and the paged reads its timeline composes, all through the public API.
-import { apiRequest, query, type Contact, type Page } from './api-client';
+import { gl, unwrap } from './api-client';
 import type { BodyOf, ItemOf, ResponseOf } from './api-schema';
 
 /** What POST /contacts takes (no consent field: consent comes from opt-ins or imports with proof). */
@@ -17,26 +17,24 @@ export type ContactRun = ItemOf<ResponseOf<'/api/v1/contacts/{id}/automation-run
 /** One inbox conversation as listed. */
 export type ConversationSummary = ItemOf<ResponseOf<'/api/v1/conversations', 'get'>>;
 
-const path = (id: string, tail = '') => `/contacts/${encodeURIComponent(id)}${tail}`;
-
 /** Creates a contact; a 422 names the field (an invalid phone is `phone`). */
-export const createContact = (input: NewContact) => apiRequest<Contact>('POST', '/contacts', input);
+export const createContact = (input: NewContact) => unwrap(gl.POST('/api/v1/contacts', { body: input }));
 /** Changes a contact; a 422 names the field. */
-export const updateContact = (id: string, changes: ContactChanges) => apiRequest<Contact>('PATCH', path(id), changes);
+export const updateContact = (id: string, changes: ContactChanges) => unwrap(gl.PATCH('/api/v1/contacts/{id}', { params: { path: { id } }, body: changes }));
 /** Adds and removes tags on the given contacts; answers how many changed. */
 export const bulkTagContacts = (contactIds: string[], add: string[], remove: string[]) =>
-  apiRequest<{ updated: number }>('POST', '/contacts/bulk-tag', { contact_ids: contactIds, add, remove });
+  unwrap(gl.POST('/api/v1/contacts/bulk-tag', { body: { contact_ids: contactIds, add, remove } }));
 /** Everything held about the contact (the access-request answer), as JSON. */
-export const exportContact = (id: string) => apiRequest<unknown>('GET', path(id, '/export'));
+export const exportContact = (id: string): Promise<unknown> => unwrap(gl.GET('/api/v1/contacts/{id}/export', { params: { path: { id } } }));
 /** Erases the contact: personal data deleted, consent proof tombstoned, the number kept only as a suppression hash. */
-export const eraseContact = (id: string) => apiRequest<{ erased: true }>('POST', path(id, '/erase'));
+export const eraseContact = (id: string) => unwrap(gl.POST('/api/v1/contacts/{id}/erase', { params: { path: { id } } }));
 /** A page of the contact's messages, newest first (pass the previous page's next_cursor for older ones). */
-export const listContactMessages = (id: string, limit = 50, cursor?: string) => apiRequest<Page<ContactMessage>>('GET', path(id, `/messages${query({ limit, cursor })}`));
+export const listContactMessages = (id: string, limit = 50, cursor?: string) => unwrap(gl.GET('/api/v1/contacts/{id}/messages', { params: { path: { id }, query: { limit, cursor } } }));
 /** A page of the contact's customer events, newest first. */
-export const listContactCustomerEvents = (id: string, limit = 50, cursor?: string) => apiRequest<Page<ContactCustomerEvent>>('GET', path(id, `/events${query({ limit, cursor })}`));
+export const listContactCustomerEvents = (id: string, limit = 50, cursor?: string) => unwrap(gl.GET('/api/v1/contacts/{id}/events', { params: { path: { id }, query: { limit, cursor } } }));
 /** A page of the contact's lifecycle transitions, newest first. */
-export const listContactTransitions = (id: string, limit = 50, cursor?: string) => apiRequest<Page<ContactTransition>>('GET', path(id, `/lifecycle/transitions${query({ limit, cursor })}`));
+export const listContactTransitions = (id: string, limit = 50, cursor?: string) => unwrap(gl.GET('/api/v1/contacts/{id}/lifecycle/transitions', { params: { path: { id }, query: { limit, cursor } } }));
 /** A page of the contact's automation runs, newest enrolment first. */
-export const listContactRuns = (id: string, limit = 50, cursor?: string) => apiRequest<Page<ContactRun>>('GET', path(id, `/automation-runs${query({ order: 'newest', limit, cursor })}`));
+export const listContactRuns = (id: string, limit = 50, cursor?: string) => unwrap(gl.GET('/api/v1/contacts/{id}/automation-runs', { params: { path: { id }, query: { order: 'newest', limit, cursor } } }));
 /** Inbox conversations whose name, phone, tag or words match `q`. */
-export const searchConversations = (q: string) => apiRequest<Page<ConversationSummary>>('GET', `/conversations${query({ q, limit: 20 })}`);
+export const searchConversations = (q: string) => unwrap(gl.GET('/api/v1/conversations', { params: { query: { q, limit: 20 } } }));

@@ -1,5 +1,5 @@
 // CSV imports and exports through the public API (/api/v1/imports, /api/v1/import-mappings).
-import { apiRequest, query, type Page } from './api-client';
+import { csvBody, gl, unwrap } from './api-client';
 import type { paths } from './api-schema.generated';
 import type { ItemOf, QueryOf, ResponseOf } from './api-schema';
 
@@ -30,24 +30,24 @@ export const PREVIEW_BYTES = 1024 * 1024;
 /** The file's encoding, delimiter, header and first rows; with `mapping`, each row as it would be imported. */
 export function previewImport(file: Blob, opts: { mapping?: Record<string, unknown>; rows?: number }): Promise<ImportPreview> {
   const partial = file.size > PREVIEW_BYTES;
-  const q = query({ partial: partial ? 'true' : undefined, rows: opts.rows ?? 10, mapping: opts.mapping ? JSON.stringify(opts.mapping) : undefined });
-  return apiRequest<ImportPreview>('POST', `/imports/preview${q}`, partial ? file.slice(0, PREVIEW_BYTES) : file);
+  const q = { partial: partial ? ('true' as const) : undefined, rows: opts.rows ?? 10, mapping: opts.mapping ? JSON.stringify(opts.mapping) : undefined };
+  return unwrap(gl.POST('/api/v1/imports/preview', { params: { query: q }, ...csvBody(partial ? file.slice(0, PREVIEW_BYTES) : file) }));
 }
 
 /** Uploads the whole file and starts an import (or a dry run, which writes nothing). */
 export function startImport(file: File, opts: { mapping: Record<string, unknown>; attestation?: Attestation | undefined; dryRun: boolean }): Promise<ImportAccepted> {
-  const q = query({ mapping: JSON.stringify(opts.mapping), attestation: opts.attestation ? JSON.stringify(opts.attestation) : undefined, dry_run: opts.dryRun ? 'true' : undefined, filename: file.name.slice(0, 255) });
-  return apiRequest<ImportAccepted>('POST', `/imports${q}`, file);
+  const q = { mapping: JSON.stringify(opts.mapping), attestation: opts.attestation ? JSON.stringify(opts.attestation) : undefined, dry_run: opts.dryRun ? ('true' as const) : undefined, filename: file.name.slice(0, 255) };
+  return unwrap(gl.POST('/api/v1/imports', { params: { query: q }, ...csvBody(file) }));
 }
 
 /** One import (poll it while it runs). */
-export const getImport = (id: string) => apiRequest<ImportRecord>('GET', `/imports/${encodeURIComponent(id)}`);
+export const getImport = (id: string) => unwrap(gl.GET('/api/v1/imports/{id}', { params: { path: { id } } }));
 /** The workspace's imports, newest first. */
-export const listImports = (limit = 20) => apiRequest<Page<ImportRecord>>('GET', `/imports?limit=${limit}`);
+export const listImports = (limit = 20) => unwrap(gl.GET('/api/v1/imports', { params: { query: { limit } } }));
 /** Saved mappings and the presets (Shopify customers, HubSpot contacts, Google Contacts). */
-export const listImportMappings = () => apiRequest<{ data: SavedMapping[] }>('GET', '/import-mappings');
+export const listImportMappings = () => unwrap(gl.GET('/api/v1/import-mappings'));
 /** Saves a mapping under a name (the same name replaces it). */
-export const saveImportMapping = (name: string, mapping: Record<string, unknown>) => apiRequest<SavedMapping>('POST', '/import-mappings', { name, mapping });
+export const saveImportMapping = (name: string, mapping: Record<string, unknown>) => unwrap(gl.POST('/api/v1/import-mappings', { body: { name, mapping } }));
 
 /** The CSV download of an import's rejected rows (line, code, message). */
 export const rejectedRowsCsvUrl = (id: string) => `/api/v1/imports/${encodeURIComponent(id)}/rejected.csv`;

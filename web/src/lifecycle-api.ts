@@ -1,5 +1,5 @@
 // Lifecycle over time and engagement cohorts through the public API (/api/v1/analytics/lifecycle, /cohorts).
-import { apiRequest, query } from './api-client';
+import { gl, query, unwrap } from './api-client';
 import type { ResponseOf } from './api-schema';
 import type { DayRange } from './analytics-api';
 
@@ -15,10 +15,10 @@ export type Cohort = CohortsReport['cohorts'][number];
 const rangeQuery = (r: DayRange) => query({ from: r.from, to: r.to });
 
 /** The stage distribution per day over a range of days (workspace time zone). */
-export const getLifecycleReport = (r: DayRange) => apiRequest<LifecycleReport>('GET', `/analytics/lifecycle${rangeQuery(r)}`);
+export const getLifecycleReport = (r: DayRange) => unwrap(gl.GET('/api/v1/analytics/lifecycle', { params: { query: { from: r.from, to: r.to } } }));
 /** Where the browser downloads the stage distribution as CSV. */
 export const lifecycleCsvUrl = (r: DayRange) => `/api/v1/analytics/lifecycle.csv${rangeQuery(r)}`;
 /** The cohorts of the last `months` opt-in months. */
-export const getCohorts = (months: number) => apiRequest<CohortsReport>('GET', `/analytics/cohorts${query({ months })}`);
+export const getCohorts = (months: number) => unwrap(gl.GET('/api/v1/analytics/cohorts', { params: { query: { months } } }));
 /** Where the browser downloads the cohorts as CSV. */
 export const cohortsCsvUrl = (months: number) => `/api/v1/analytics/cohorts.csv${query({ months })}`;

@@ -1,6 +1,6 @@
 // The Overview's getting-started checklist: each step is ticked from real data, read through the
 // public API in one request (GET /api/v1/workspace/onboarding).
-import { apiRequest } from './api-client';
+import { gl, unwrap } from './api-client';
 import type { ResponseOf } from './api-schema';
 
 /** The workspace's `settings.onboarding`. */
@@ -26,7 +26,7 @@ export interface OnboardingStep {
 export type OnboardingFacts = ResponseOf<'/api/v1/workspace/onboarding', 'get'>;
 
 /** Reads what the checklist needs: one request, answered by one SQL statement on the server. */
-export const loadOnboardingFacts = () => apiRequest<OnboardingFacts>('GET', '/workspace/onboarding');
+export const loadOnboardingFacts = () => unwrap(gl.GET('/api/v1/workspace/onboarding'));
 
 /** True when only the bundled simulator's number is connected (so "Keep the sandbox" is a real choice). */
 export function onlySandbox(facts: OnboardingFacts): boolean {

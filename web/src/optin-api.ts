@@ -1,5 +1,5 @@
 // Opt-in sources (QR codes, click-to-chat links, hosted sign-up pages) through the public API (/api/v1/optin-sources).
-import { apiRequest, type Role } from './api-client';
+import { gl, unwrap, type Role } from './api-client';
 import type { BodyOf, ItemOf, ResponseOf } from './api-schema';
 
 /** An opt-in source with its opt-in count and, for forms, its public page URL. */
@@ -33,15 +33,15 @@ export const canEditSources = (role: Role) => role === 'owner' || role === 'admi
 const at = (id: string) => `/optin-sources/${encodeURIComponent(id)}`;
 
 /** The workspace's sources, oldest first, with their opt-in counts. */
-export const listOptinSources = () => apiRequest<{ data: OptinSource[]; next_cursor: string | null }>('GET', '/optin-sources?limit=200');
+export const listOptinSources = () => unwrap(gl.GET('/api/v1/optin-sources', { params: { query: { limit: 200 } } }));
 /** Creates a source (a 422 or 409 names the field at fault). */
-export const createOptinSource = (body: OptinSourceBody) => apiRequest<OptinSource>('POST', '/optin-sources', body);
+export const createOptinSource = (body: OptinSourceBody) => unwrap(gl.POST('/api/v1/optin-sources', { body }));
 /** Changes a source; status "active" on a form runs the publish checks. */
-export const updateOptinSource = (id: string, body: OptinSourceChanges) => apiRequest<OptinSource>('PATCH', at(id), body);
+export const updateOptinSource = (id: string, body: OptinSourceChanges) => unwrap(gl.PATCH('/api/v1/optin-sources/{id}', { params: { path: { id } }, body }));
 /** Publishes a form at /join/<slug> (422 FORM_INCOMPLETE lists what is missing). */
-export const publishOptinSource = (id: string) => apiRequest<OptinSource>('POST', `${at(id)}/publish`);
+export const publishOptinSource = (id: string) => unwrap(gl.POST('/api/v1/optin-sources/{id}/publish', { params: { path: { id } } }));
 /** The click-to-chat link with the keyword prefilled (422 until a business number is connected). */
-export const getOptinLink = (id: string) => apiRequest<ResponseOf<'/api/v1/optin-sources/{id}/link', 'get'>>('GET', `${at(id)}/link`);
+export const getOptinLink = (id: string) => unwrap(gl.GET('/api/v1/optin-sources/{id}/link', { params: { path: { id } } }));
 
 /** Where the QR code of a source is served (the session cookie authenticates the download). */
 export const qrUrl = (id: string, format: 'png' | 'svg', size?: number) => `/api/v1${at(id)}/qr.${format}${size ? `?size=${size}` : ''}`;
@@ -55,14 +55,14 @@ export function posterIdInHash(hash: string): string | undefined {
   return m ? decodeURIComponent(m[1]!) : undefined;
 }
 /** One source. */
-export const getOptinSource = (id: string) => apiRequest<OptinSource>('GET', at(id));
+export const getOptinSource = (id: string) => unwrap(gl.GET('/api/v1/optin-sources/{id}', { params: { path: { id } } }));
 
 /** A form's stored logo, as the upload answers. */
 export type OptinLogo = ResponseOf<'/api/v1/optin-sources/{id}/logo', 'put'>;
 /** Uploads (replaces) a form's logo: PNG, JPEG or WebP, at most 200 KB (a 422 names `content_type` or `data`). */
-export const uploadOptinLogo = (id: string, body: BodyOf<'/api/v1/optin-sources/{id}/logo', 'put'>) => apiRequest<OptinLogo>('PUT', `${at(id)}/logo`, body);
+export const uploadOptinLogo = (id: string, body: BodyOf<'/api/v1/optin-sources/{id}/logo', 'put'>) => unwrap(gl.PUT('/api/v1/optin-sources/{id}/logo', { params: { path: { id } }, body }));
 /** Removes a form's logo. */
-export const deleteOptinLogo = (id: string) => apiRequest<{ deleted: boolean }>('DELETE', `${at(id)}/logo`);
+export const deleteOptinLogo = (id: string) => unwrap(gl.DELETE('/api/v1/optin-sources/{id}/logo', { params: { path: { id } } }));
 /** Where a form's logo is served to the signed-in admin (404 when it has none). */
 export const logoUrl = (id: string, version: string) => `/api/v1${at(id)}/logo?v=${encodeURIComponent(version)}`;
 /** The languages a sign-up page can offer, named in their own language (checked against the API's list). */

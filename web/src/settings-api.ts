@@ -1,5 +1,5 @@
 // Workspace settings, users and the audit log's filters through the public API (generated types).
-import { ApiError, apiRequest, query, type AuditEntry, type Page, type Role } from './api-client';
+import { ApiError, gl, unwrap, type Role } from './api-client';
 import type { BodyOf, ItemOf, QueryOf, ResponseOf } from './api-schema';
 
 // The generated type also carries the schema's catch-all (`[key: string]: null`: an unknown key may
@@ -20,16 +20,20 @@ export type UserChange = BodyOf<'/api/v1/users/{id}', 'patch'>;
 /** The audit log's filters. */
 export type AuditFilter = Omit<QueryOf<'/api/v1/audit-log', 'get'>, 'limit' | 'cursor'>;
 
-/** Renames the workspace and/or merges top-level settings keys (a key set to null is removed). */
-export const patchWorkspace = (body: { name?: string; settings?: WorkspaceSettings }) => apiRequest<ResponseOf<'/api/v1/workspace', 'patch'>>('PATCH', '/workspace', body);
+/**
+ * Renames the workspace and/or merges top-level settings keys (a key set to null is removed). A
+ * narrow exception: `WorkspaceSettings` drops the schema's catch-all, so it is cast back to the body type.
+ */
+export const patchWorkspace = (body: { name?: string; settings?: WorkspaceSettings }) =>
+  unwrap(gl.PATCH('/api/v1/workspace', { body: body as BodyOf<'/api/v1/workspace', 'patch'> }));
 /** The workspace's users, by email. */
-export const listUsers = () => apiRequest<Page<User>>('GET', '/users?limit=1000');
+export const listUsers = () => unwrap(gl.GET('/api/v1/users', { params: { query: { limit: 1000 } } }));
 /** Adds a user (without a password they cannot log in until one is set). */
-export const createUser = (body: NewUser) => apiRequest<User>('POST', '/users', body);
+export const createUser = (body: NewUser) => unwrap(gl.POST('/api/v1/users', { body }));
 /** Changes a user's role, name, password or whether they are deactivated. */
-export const updateUser = (id: string, body: UserChange) => apiRequest<User>('PATCH', `/users/${encodeURIComponent(id)}`, body);
+export const updateUser = (id: string, body: UserChange) => unwrap(gl.PATCH('/api/v1/users/{id}', { params: { path: { id } }, body }));
 /** One page of the audit log matching `filter`, newest first. */
-export const listAudit = (filter: AuditFilter, cursor?: string, limit = 50) => apiRequest<Page<AuditEntry>>('GET', `/audit-log${query({ ...filter, limit, cursor })}`);
+export const listAudit = (filter: AuditFilter, cursor?: string, limit = 50) => unwrap(gl.GET('/api/v1/audit-log', { params: { query: { ...filter, limit, cursor } } }));
 
 /** Roles, most to least privileged (as the API orders them). */
 const ROLE_ORDER: readonly Role[] = ['owner', 'admin', 'marketer', 'agent', 'viewer'];

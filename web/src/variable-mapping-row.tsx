@@ -1,6 +1,6 @@
 import type { AttributeDefinition } from './api-client';
 import { CONTACT_FIELDS } from './broadcast-format';
-import type { TemplateParam } from './templates-api';
+import type { ContactFieldName, TemplateParam } from './templates-api';
 import { draftProblem, type SourceKind, type VariableDraft } from './variable-mapping';
 
 const KINDS: { kind: SourceKind; label: string }[] = [
@@ -42,7 +42,7 @@ export function VariableMappingRow({
       </td>
       <td>
         {draft.kind === 'field' && (
-          <select aria-label={`${k} field`} value={draft.field} onChange={(e) => set({ field: e.target.value })}>
+          <select aria-label={`${k} field`} value={draft.field} onChange={(e) => set({ field: e.target.value as ContactFieldName })}>
             {CONTACT_FIELDS.map((f) => (
               <option key={f.key} value={f.key}>
                 {f.label}

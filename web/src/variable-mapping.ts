@@ -1,12 +1,12 @@
 // The composer's variable mapping: one editable row per template parameter, turned into the API's sources.
-import type { TemplateParam, VariableSource } from './templates-api';
+import type { ContactFieldName, TemplateParam, VariableSource } from './templates-api';
 
 export type SourceKind = 'field' | 'attribute' | 'value';
 
 /** One row as edited: every input keeps its text while the kind changes. */
 export interface VariableDraft {
   kind: SourceKind;
-  field: string;
+  field: ContactFieldName;
   attribute: string;
   value: string;
   fallback: string;

@@ -1,5 +1,5 @@
 // Outbound webhook endpoints and their delivery log through the public API (/api/v1/webhook-endpoints).
-import { apiRequest } from './api-client';
+import { gl, unwrap } from './api-client';
 import type { BodyOf, ItemOf, ResponseOf } from './api-schema';
 
 /** An endpoint as listed (never its secret). */
@@ -31,16 +31,16 @@ export const WEBHOOK_EVENTS = [
 const _everyEvent: Exclude<WebhookEndpointBody['events'][number], '*' | 'webhook.test' | (typeof WEBHOOK_EVENTS)[number]> extends never ? true : never = true;
 
 /** The workspace's endpoints. */
-export const listWebhookEndpoints = () => apiRequest<{ data: WebhookEndpoint[] }>('GET', '/webhook-endpoints');
+export const listWebhookEndpoints = () => unwrap(gl.GET('/api/v1/webhook-endpoints'));
 /** Adds an endpoint (422 names the field at fault). */
-export const createWebhookEndpoint = (body: WebhookEndpointBody) => apiRequest<CreatedWebhookEndpoint>('POST', '/webhook-endpoints', body);
+export const createWebhookEndpoint = (body: WebhookEndpointBody) => unwrap(gl.POST('/api/v1/webhook-endpoints', { body }));
 /** Enables or disables an endpoint. */
-export const setWebhookEndpointEnabled = (id: string, enabled: boolean) => apiRequest<WebhookEndpoint>('PATCH', `/webhook-endpoints/${id}`, { enabled });
+export const setWebhookEndpointEnabled = (id: string, enabled: boolean) => unwrap(gl.PATCH('/api/v1/webhook-endpoints/{id}', { params: { path: { id } }, body: { enabled } }));
 /** Removes an endpoint and its log. */
-export const deleteWebhookEndpoint = (id: string) => apiRequest<void>('DELETE', `/webhook-endpoints/${id}`);
+export const deleteWebhookEndpoint = (id: string) => unwrap(gl.DELETE('/api/v1/webhook-endpoints/{id}', { params: { path: { id } } }));
 /** Sends a signed webhook.test now; answers with the delivery. */
-export const sendWebhookTest = (id: string) => apiRequest<WebhookDelivery>('POST', `/webhook-endpoints/${id}/test`);
+export const sendWebhookTest = (id: string) => unwrap(gl.POST('/api/v1/webhook-endpoints/{id}/test', { params: { path: { id } } }));
 /** The endpoint's deliveries, newest first. */
-export const listWebhookDeliveries = (id: string) => apiRequest<{ data: WebhookDelivery[] }>('GET', `/webhook-endpoints/${id}/deliveries?limit=50`);
+export const listWebhookDeliveries = (id: string) => unwrap(gl.GET('/api/v1/webhook-endpoints/{id}/deliveries', { params: { path: { id }, query: { limit: 50 } } }));
 /** Sends a delivery's event again. */
-export const replayWebhookDelivery = (id: string) => apiRequest<WebhookDelivery>('POST', `/webhook-deliveries/${id}/replay`);
+export const replayWebhookDelivery = (id: string) => unwrap(gl.POST('/api/v1/webhook-deliveries/{id}/replay', { params: { path: { id } } }));
