@@ -15,10 +15,10 @@ function newestMtime(path: string): number {
   return Math.max(s.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
 }
 
-/** True when web/dist is missing or older than any source of the admin UI. */
+/** True when web/dist is missing or older than any source of the admin UI (the shipped typed client in client/ is bundled into it). */
 export function isWebBuildStale(): boolean {
   const built = statSync(BUILT_INDEX, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const sources = ['index.html', 'vite.config.ts', 'src', 'public'].map((p) => newestMtime(join(WEB, p)));
+  const sources = [...['index.html', 'vite.config.ts', 'src', 'public'].map((p) => join(WEB, p)), join(ROOT, 'client')].map(newestMtime);
   return built === 0 || Math.max(...sources) > built;
 }
 
