@@ -46,7 +46,7 @@ function range(q: z.infer<typeof funnelQuery>, now: Date): { from: string; to: s
 
 /**
  * Streams CSV as a download no cache keeps (exports carry personal data). Readable.from pulls only as
- * fast as the socket drains; highWaterMark 1 keeps at most one page (~1.5 MB) read ahead, not 16.
+ * fast as the socket drains; highWaterMark 1 keeps at most one page (~300 KB) read ahead, not 16.
  */
 function sendCsv(reply: FastifyReply, filename: string, lines: AsyncIterable<string>): FastifyReply {
   return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename}"`).header('cache-control', 'no-store').send(Readable.from(lines, { highWaterMark: 1 }));
