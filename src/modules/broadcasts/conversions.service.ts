@@ -106,25 +106,18 @@ const lastAutomationTouch = sql`(select 'automation'::text, null::uuid, s.automa
  * purchase is credited, still leaves the right figure (the purchase's own run nets the earlier refund).
  */
 async function netRefunds(db: Db, workspaceId: string, eventIds: number[]): Promise<void> {
-  for (const table of CREDIT_TABLES) {
-    await db.execute(sql`
-      with orders as (
-        select distinct e.contact_id, e.properties->>'order_id' as order_id
+  const orders = sql`(select distinct e.contact_id, e.properties->>'order_id' as order_id
         from contact_events e
-        where e.workspace_id = ${workspaceId} and e.id = any(${param(eventIds)}::bigint[]) and e.properties->>'order_id' is not null)
-      update ${sql.raw(table)} c
-      set refunded = least(c.amount, coalesce((
-            select sum(r.amount) from contact_events r
-            where r.workspace_id = ${workspaceId} and r.contact_id = c.contact_id and r.type = ${REFUND_EVENT}
-              and r.properties->>'order_id' = o.order_id and r.amount is not null and (r.currency is null or r.currency = c.currency)), 0))
-      from orders o
-      join contact_events p on p.workspace_id = ${workspaceId} and p.contact_id = o.contact_id and p.properties->>'order_id' = o.order_id
-      where c.event_id = p.id and c.workspace_id = ${workspaceId} and c.amount is not null`);
-  }
+        where e.workspace_id = ${workspaceId} and e.id = any(${param(eventIds)}::bigint[]) and e.properties->>'order_id' is not null) o
+      join contact_events p on p.workspace_id = ${workspaceId} and p.contact_id = o.contact_id and p.properties->>'order_id' = o.order_id`;
+  const refunded = sql`least(c.amount, coalesce((
+        select sum(r.amount) from contact_events r
+        where r.workspace_id = ${workspaceId} and r.contact_id = c.contact_id and r.type = ${REFUND_EVENT}
+          and r.properties->>'order_id' = o.order_id and r.amount is not null and (r.currency is null or r.currency = c.currency)), 0))`;
+  const credited = sql`c.event_id = p.id and c.workspace_id = ${workspaceId} and c.amount is not null`;
+  await db.execute(sql`update broadcast_conversions c set refunded = ${refunded} from ${orders} where ${credited}`);
+  await db.execute(sql`update automation_conversions c set refunded = ${refunded} from ${orders} where ${credited}`);
 }
-
-/** The two tables of credited goal events this service owns (same columns for contact, amount and refunds). */
-const CREDIT_TABLES = ['broadcast_conversions', 'automation_conversions'] as const;
 
 /**
  * Conversions of some broadcasts (of one workspace): contacts converted, events credited and
@@ -167,5 +160,6 @@ export async function stepConversionsOf(db: Db, workspaceId: string, automationI
 /** Forgets the credits of erased customer events (a shop that asked for its data to be deleted). */
 export async function forgetConversionsOfEvents(db: Db, workspaceId: string, eventIds: number[]): Promise<void> {
   if (eventIds.length === 0) return;
-  for (const table of CREDIT_TABLES) await db.execute(sql`delete from ${sql.raw(table)} where workspace_id = ${workspaceId} and event_id = any(${param(eventIds)}::bigint[])`);
+  await db.execute(sql`delete from broadcast_conversions where workspace_id = ${workspaceId} and event_id = any(${param(eventIds)}::bigint[])`);
+  await db.execute(sql`delete from automation_conversions where workspace_id = ${workspaceId} and event_id = any(${param(eventIds)}::bigint[])`);
 }
