@@ -1,7 +1,7 @@
 // Conversions and revenue (issue 17, funnel step 8): goal events credited to the last broadcast or
 // automation step message sent to the contact before them, within the workspace's window
 // (docs/design.md §24c). This service owns the rule and both credit tables.
-import { param, sql } from 'drizzle-orm';
+import { param, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../context.js';
 import { PURCHASE_EVENT, REFUND_EVENT } from '../engagement/index.js';
 import { getWorkspaceSettings, type WorkspaceSettings } from '../workspaces/index.js';
@@ -119,6 +119,19 @@ async function netRefunds(db: Db, workspaceId: string, eventIds: number[]): Prom
   await db.execute(sql`update automation_conversions c set refunded = ${refunded} from ${orders} where ${credited}`);
 }
 
+/** A grouped row of credits: contacts converted, events credited, revenue per currency (amounts as exact text). */
+type ConversionRow = { converted: string; conversions: string; revenue: { currency: string; amount: string }[] | null };
+
+const toConversions = (r: ConversionRow): Conversions => ({
+  converted: Number(r.converted),
+  conversions: Number(r.conversions),
+  revenue: (r.revenue ?? []).map((v) => ({ currency: v.currency, amount: Number(v.amount) })),
+});
+
+/** Revenue per currency, net of refunds, of the credits `y` that `credits` selects (`<table> y where …`), as a JSON array. */
+const revenueJson = (credits: SQL) => sql`(select json_agg(json_build_object('currency', x.currency, 'amount', x.amount::text) order by x.currency)
+    from (select currency, sum(amount - refunded) as amount from ${credits} and y.amount is not null and y.currency is not null group by currency) x)`;
+
 /**
  * Conversions of some broadcasts (of one workspace): contacts converted, events credited and
  * revenue per currency, from broadcast_conversions by its broadcast index (no scan of the message log).
@@ -126,35 +139,29 @@ async function netRefunds(db: Db, workspaceId: string, eventIds: number[]): Prom
 export async function conversionsOf(db: Db, workspaceId: string, broadcastIds: string[]): Promise<Map<string, Conversions>> {
   const out = new Map<string, Conversions>(broadcastIds.map((id) => [id, { converted: 0, conversions: 0, revenue: [] }]));
   if (broadcastIds.length === 0) return out;
-  const rows = await queryRowsOf<{ broadcast_id: string; converted: string; conversions: string; revenue: { currency: string; amount: string }[] | null }>(
+  const rows = await queryRowsOf<ConversionRow & { broadcast_id: string }>(
     db,
     sql`select c.broadcast_id, count(distinct c.contact_id) as converted, count(*) as conversions,
-               (select json_agg(json_build_object('currency', x.currency, 'amount', x.amount::text) order by x.currency)
-                from (select currency, sum(amount - refunded) as amount from broadcast_conversions y
-                      where y.broadcast_id = c.broadcast_id and y.amount is not null and y.currency is not null group by currency) x) as revenue
+               ${revenueJson(sql`broadcast_conversions y where y.broadcast_id = c.broadcast_id`)} as revenue
         from broadcast_conversions c
         where c.workspace_id = ${workspaceId} and c.broadcast_id = any(${param(broadcastIds)}::uuid[])
         group by c.broadcast_id`,
   );
-  for (const r of rows) {
-    out.set(r.broadcast_id, { converted: Number(r.converted), conversions: Number(r.conversions), revenue: (r.revenue ?? []).map((v) => ({ currency: v.currency, amount: Number(v.amount) })) });
-  }
+  for (const r of rows) out.set(r.broadcast_id, toConversions(r));
   return out;
 }
 
 /** Conversions credited to one automation's steps, per step id (same figures as a broadcast's). */
 export async function stepConversionsOf(db: Db, workspaceId: string, automationId: string): Promise<Map<string, Conversions>> {
-  const rows = await queryRowsOf<{ step_id: string; converted: string; conversions: string; revenue: { currency: string; amount: string }[] | null }>(
+  const rows = await queryRowsOf<ConversionRow & { step_id: string }>(
     db,
     sql`select c.step_id, count(distinct c.contact_id) as converted, count(*) as conversions,
-               (select json_agg(json_build_object('currency', x.currency, 'amount', x.amount::text) order by x.currency)
-                from (select currency, sum(amount - refunded) as amount from automation_conversions y
-                      where y.automation_id = c.automation_id and y.step_id = c.step_id and y.amount is not null and y.currency is not null group by currency) x) as revenue
+               ${revenueJson(sql`automation_conversions y where y.automation_id = c.automation_id and y.step_id = c.step_id`)} as revenue
         from automation_conversions c
         where c.workspace_id = ${workspaceId} and c.automation_id = ${automationId}
         group by c.automation_id, c.step_id`,
   );
-  return new Map(rows.map((r) => [r.step_id, { converted: Number(r.converted), conversions: Number(r.conversions), revenue: (r.revenue ?? []).map((v) => ({ currency: v.currency, amount: Number(v.amount) })) }]));
+  return new Map(rows.map((r) => [r.step_id, toConversions(r)]));
 }
 
 /** Forgets the credits of erased customer events (a shop that asked for its data to be deleted). */
